@@ -1,0 +1,123 @@
+# UrbanGrid build.  `make` builds build/urbangrid; see README for the rest.
+#
+#   make            release build (gcc by default, -O2)
+#   make run        install what is missing, build, create the demo, serve it
+#   make test       install what is missing, build, run every suite
+#                   (unit + HTTP, again under ASan+UBSan, fuzz replay)
+#   make asan       the sanitizer build in build/asan/
+#   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
+#   make bench      benchmarks (bench/)
+
+CC ?= cc
+BUILD ?= build
+PKGS := libmicrohttpd jansson sqlite3 libsodium
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
+	-Wno-format-nonliteral
+# -Wno-format-nonliteral: buf_vprintf()/log_msg() forward caller formats;
+# the callers themselves are checked through format attributes.
+OPT ?= -O2 -g
+CFLAGS_ALL := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(OPT) $(WARN) \
+	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+LDFLAGS_ALL := $(SAN) $(LDFLAGS)
+LIBS := $(PKG_LIBS) -lpthread -lm
+
+SRC := $(wildcard src/lib/*.c src/store/*.c src/store/sqlite/*.c \
+	src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c)
+SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
+OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o
+LIBUG := $(BUILD)/libug.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test unit http asan test-asan fuzz fuzz-short bench clean \
+	deps demo-db
+
+all: $(BUILD)/urbangrid
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gen/schema_sqlite.c: $(SCHEMA) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed schema_sqlite src/store/sqlite/schema/ $(SCHEMA) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(LIBUG): $(filter-out $(BUILD)/obj/src/cli/main.o,$(OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/urbangrid: $(BUILD)/obj/src/cli/main.o $(LIBUG)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBUG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBUG) $(LDFLAGS_ALL) \
+		$(LIBS) $(shell pkg-config --libs cmocka)
+
+-include $(OBJ:.o=.d)
+
+deps:
+	@scripts/install-deps
+
+# ---- tests ----------------------------------------------------------
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit $(UNIT_BIN)
+
+http: $(BUILD)/urbangrid
+	UG_BIN=$(BUILD)/urbangrid node --test --test-concurrency=1 tests/http/
+
+asan:
+	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		build/asan/urbangrid $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
+
+test-asan: asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-unit $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		UG_BIN=build/asan/urbangrid node --test --test-concurrency=1 tests/http/
+
+fuzz-short:
+	@scripts/fuzz short
+
+fuzz:
+	@scripts/fuzz long
+
+test: deps
+	$(MAKE) all unit
+	$(MAKE) http
+	$(MAKE) test-asan
+	$(MAKE) fuzz-short
+	@echo "make test: all suites passed"
+
+DEMO_DB ?= var/demo.db
+run: deps all
+	@mkdir -p var
+	@if [ ! -f $(DEMO_DB) ]; then \
+		$(BUILD)/urbangrid demo --db $(DEMO_DB) | tee var/demo-accounts.txt; \
+		echo "(accounts saved in var/demo-accounts.txt)"; \
+	else \
+		echo "Using existing $(DEMO_DB); demo accounts are in var/demo-accounts.txt"; \
+	fi
+	$(BUILD)/urbangrid serve --db $(DEMO_DB) --listen 127.0.0.1:8080
+
+bench:
+	@scripts/bench
+
+clean:
+	rm -rf build

@@ -1,0 +1,127 @@
+/*
+ * app.c - one request from route to answer (see app.h).
+ */
+#include "api/app.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+
+static int method_is_safe(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
+	       strcmp(m, "OPTIONS") == 0;
+}
+
+/* Establish who is calling: a Bearer token wins over a cookie.  Returns 0
+ * with c->user set, or answers 401/403 and returns non-zero. */
+static int authenticate(struct api_ctx *c, struct user *user)
+{
+	const char *authz = http_header(c->req, "Authorization");
+	const char *cookie = http_cookie(c->req, SESSION_COOKIE);
+	struct ug_error err;
+	int rc;
+
+	ug_error_clear(&err);
+	if (authz) {
+		if (strncasecmp(authz, "Bearer ", 7) != 0 || !authz[7]) {
+			ug_fail(&err, UG_EAUTH, "Authorization",
+				"Authorization must be \"Bearer <token>\"");
+			reply_ug_error(c, &err);
+			return -1;
+		}
+		rc = auth_bearer_user(c->db, authz + 7, user, &err);
+	} else if (cookie) {
+		rc = auth_session_user(c->db, cookie, ug_now_s(), user, c->csrf,
+				       &err);
+		c->via_cookie = 1;
+		c->session_token = cookie;
+	} else {
+		rc = ug_fail(&err, UG_EAUTH, NULL,
+			     "log in first (POST /api/v1/session) or send "
+			     "an Authorization: Bearer token");
+	}
+	if (rc) {
+		reply_ug_error(c, &err);
+		return -1;
+	}
+	/* A cookie rides along with any request the browser makes, so writes
+	 * must prove they come from our page: the CSRF token is only known
+	 * to script that read it from the login answer. */
+	if (c->via_cookie && !method_is_safe(c->req->method)) {
+		const char *sent = http_header(c->req, "X-CSRF-Token");
+
+		if (!sent || !auth_token_equal(sent, c->csrf)) {
+			reply_error(c->resp, 403, "csrf",
+				    "missing or wrong X-CSRF-Token header",
+				    "X-CSRF-Token");
+			return -1;
+		}
+	}
+	c->user = user;
+	scope_of_user(user, &c->scope);
+	snprintf(c->req->user, sizeof c->req->user, "%s", user->username);
+	return 0;
+}
+
+void app_serve(void *ctx, struct http_request *req,
+	       struct http_response *resp)
+{
+	struct app *app = ctx;
+	struct route_match match;
+	struct buf allow = BUF_INIT;
+	struct api_ctx c;
+	struct user user;
+	struct ug_error err;
+	const struct route *r;
+	int found;
+
+	memset(&c, 0, sizeof c);
+	c.app = app;
+	c.req = req;
+	c.resp = resp;
+	c.match = &match;
+	http_response_header(resp, "Cache-Control", "no-store");
+	found = router_match(api_routes, api_route_count, sizeof api_routes[0],
+			     req->method, req->path, &match, &allow);
+	if (found == ROUTE_NO_PATH) {
+		reply_error(resp, 404, "not_found", "no such resource", NULL);
+		goto out;
+	}
+	if (found == ROUTE_NO_METHOD) {
+		http_response_header(resp, "Allow", buf_str(&allow));
+		reply_error(resp, 405, "method_not_allowed",
+			    "method not allowed on this resource; see Allow",
+			    NULL);
+		goto out;
+	}
+	r = &api_routes[match.index];
+	ug_error_clear(&err);
+	if (db_pool_acquire(app->pool, &c.db, &err)) {
+		log_msg(LOG_ERROR, req->request_id, "database: %s", err.message);
+		http_response_header(resp, "Retry-After", "5");
+		reply_error(resp, 503, "unavailable", "database unavailable",
+			    NULL);
+		goto out;
+	}
+	if (r->roles) {
+		int role;
+
+		if (authenticate(&c, &user))
+			goto out;
+		role = role_parse(user.role);
+		if (role < 0 || !(r->roles & ROLE_BIT(role))) {
+			reply_error(resp, 403, "forbidden",
+				    "your role may not do this", NULL);
+			goto out;
+		}
+	}
+	r->handler(&c);
+out:
+	if (c.db)
+		db_pool_release(app->pool, c.db);
+	buf_free(&allow);
+}

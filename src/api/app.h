@@ -1,0 +1,102 @@
+/*
+ * app.h - the web application: what the HTTP adapter calls for every
+ * request, and the state shared by all requests.
+ *
+ * app_serve() matches the route (api/routes.c), authenticates the caller
+ * (session cookie + CSRF token, or a Bearer token), checks the roles the
+ * route allows, lends the handler a database connection from the pool and
+ * turns errors into the JSON error body.  Handlers stay thin: decode,
+ * call the domain, encode.
+ */
+#ifndef UG_APP_H
+#define UG_APP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "domain/auth.h"
+#include "domain/roles.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "lib/fields.h"
+#include "store/db.h"
+
+#define SESSION_COOKIE "ug_session"
+
+struct app {
+	struct db_pool *pool;
+	struct auth_config auth;
+	int cookie_secure; /* add Secure to the session cookie (HTTPS) */
+};
+
+/* Everything a handler gets for one request. */
+struct api_ctx {
+	struct app *app;
+	struct http_request *req;
+	struct http_response *resp;
+	struct db *db;
+	const struct route_match *match;
+	struct user *user;      /* NULL on public routes */
+	struct scope scope;     /* of user */
+	int via_cookie;         /* authenticated by session cookie */
+	const char *session_token; /* cookie value, when via_cookie */
+	char csrf[TOKEN_HEX_LEN + 1];
+};
+
+typedef void (*api_handler)(struct api_ctx *c);
+
+/* Where a route's answers are limited (documentation and checked by tests:
+ * every route declares one). */
+enum route_scope {
+	RS_PUBLIC,    /* no caller needed */
+	RS_SELF,      /* the caller's own session */
+	RS_REFERENCE, /* reference data every allowed role may read */
+	RS_AREA       /* filtered to the caller's area / department */
+};
+
+struct route {
+	struct route_pattern p; /* must be first: the router reads it */
+	api_handler handler;
+	unsigned roles;         /* ROLE_BIT()s allowed; 0 = public */
+	enum route_scope scope;
+};
+
+extern const struct route api_routes[];
+extern const size_t api_route_count;
+
+/* The http_app_fn given to the server; ctx is a struct app. */
+void app_serve(void *ctx, struct http_request *req,
+	       struct http_response *resp);
+
+/* ---- helpers for handlers (api/reply.c) ---------------------------- */
+
+/* Path parameter by name as a NUL-terminated string (request arena), or
+ * NULL. */
+const char *api_param(struct api_ctx *c, const char *name);
+
+/* Answer with JSON (takes the reference to `body`). */
+void reply_json(struct api_ctx *c, int status, json_t *body);
+
+/* Answer with an error body {"error":{"code","message","field"}}. */
+void reply_error(struct http_response *resp, int status, const char *code,
+		 const char *message, const char *field);
+
+/* Answer with the error in err, mapping its code to a status: invalid 400,
+ * unauthenticated 401, forbidden 403, not_found 404, conflict 409,
+ * too_large 413, too_many_requests 429 (with Retry-After), others 500
+ * (the details go to the log, not to the client). */
+void reply_ug_error(struct api_ctx *c, const struct ug_error *err);
+
+/* Answer 204 No Content. */
+void reply_no_content(struct api_ctx *c);
+
+/* Decode the request body against a field spec; on failure answers 400 and
+ * returns non-zero.  *root is released by the caller with json_decref. */
+int api_decode(struct api_ctx *c, const struct field_spec *spec, size_t n,
+	       struct field_value *out, json_t **root);
+
+/* JSON views of domain objects. */
+json_t *json_user(const struct user *u);
+json_t *json_time(int64_t secs); /* ISO 8601 UTC string */
+
+#endif

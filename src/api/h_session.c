@@ -1,0 +1,95 @@
+/*
+ * h_session.c - health check, log in, who am I, log out.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "lib/util.h"
+#include "store/migrate.h"
+#include "version.h"
+
+void h_health(struct api_ctx *c)
+{
+	struct ug_error err;
+	int version = 0;
+
+	ug_error_clear(&err);
+	if (store_schema_version(c->db, &version, &err)) {
+		reply_error(c->resp, 503, "unavailable", "database unavailable",
+			    NULL);
+		return;
+	}
+	reply_json(c, 200, json_pack("{s:s, s:s, s:i}", "status", "ok",
+				     "version", UG_VERSION, "schema", version));
+}
+
+static void set_session_cookie(struct api_ctx *c, const char *value,
+			       int64_t max_age)
+{
+	struct buf cookie = BUF_INIT;
+
+	buf_printf(&cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; "
+			    "Max-Age=%lld%s", SESSION_COOKIE, value,
+		   (long long)max_age, c->app->cookie_secure ? "; Secure" : "");
+	http_response_header(c->resp, "Set-Cookie", buf_str(&cookie));
+	buf_free(&cookie);
+}
+
+void h_session_create(struct api_ctx *c)
+{
+	static const struct field_spec spec[] = {
+		{ "username", FIELD_STRING, 1, 1, USERNAME_MAX },
+		{ "password", FIELD_STRING, 1, 1, PASSWORD_MAX },
+	};
+	struct field_value v[2];
+	struct login_result login;
+	struct ug_error err;
+	json_t *root;
+	int64_t now = ug_now_s();
+
+	if (api_decode(c, spec, 2, v, &root))
+		return;
+	ug_error_clear(&err);
+	if (auth_login(c->db, &c->app->auth, v[0].str, v[1].str,
+		       c->req->client_addr, now, &login, &err)) {
+		snprintf(c->req->user, sizeof c->req->user, "%.64s?",
+			 v[0].str);
+		json_decref(root);
+		reply_ug_error(c, &err);
+		return;
+	}
+	json_decref(root);
+	snprintf(c->req->user, sizeof c->req->user, "%s",
+		 login.user.username);
+	set_session_cookie(c, login.session_token, c->app->auth.session_ttl);
+	reply_json(c, 200, json_pack("{s:o, s:s, s:o}", "user",
+				     json_user(&login.user), "csrf_token",
+				     login.csrf_token, "expires_at",
+				     json_time(login.expires_at)));
+}
+
+void h_session_get(struct api_ctx *c)
+{
+	json_t *body = json_pack("{s:o, s:s}", "user", json_user(c->user),
+				 "auth", c->via_cookie ? "session" : "bearer");
+
+	if (body && c->via_cookie)
+		json_object_set_new(body, "csrf_token", json_string(c->csrf));
+	reply_json(c, 200, body);
+}
+
+void h_session_delete(struct api_ctx *c)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (c->via_cookie) {
+		if (auth_logout(c->db, c->session_token, &err)) {
+			reply_ug_error(c, &err);
+			return;
+		}
+		set_session_cookie(c, "", 0);
+	}
+	reply_no_content(c);
+}

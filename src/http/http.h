@@ -1,0 +1,82 @@
+/*
+ * http.h - our own thin view of an HTTP exchange.
+ *
+ * The server adapter (http/server.c) is the only code that sees
+ * libmicrohttpd; everything above it works with these two structs.  The
+ * adapter collects the whole body (up to the configured limit, else 413
+ * before the handler runs), calls one application callback per request,
+ * and writes one access-log line when the response has been sent.
+ */
+#ifndef UG_HTTP_H
+#define UG_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+
+#define REQUEST_ID_MAX 64
+
+struct http_request {
+	const char *method;      /* "GET", "POST", ... ("HEAD" as is) */
+	const char *path;        /* decoded path, no query string */
+	const char *body;        /* NUL-terminated; may hold NUL bytes */
+	size_t body_len;
+	char client_addr[64];    /* "127.0.0.1" / "::1" */
+	char request_id[REQUEST_ID_MAX + 1];
+	char user[80];           /* who, for the access log; "-" if nobody */
+	struct arena arena;      /* freed after the response is sent */
+	void *conn;              /* adapter's connection handle */
+};
+
+struct http_response {
+	int status;
+	const char *content_type; /* static string */
+	struct buf body;
+	struct buf headers;       /* "Name\0value\0" pairs */
+	/* Serve a static byte range instead of body (no copy), e.g. embedded
+	 * files; NULL to use body. */
+	const void *static_data;
+	size_t static_len;
+};
+
+/* Request accessors: NULL when absent.  Header names are matched without
+ * regard to case. */
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_query(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
+
+/* Add a response header (copied). */
+void http_response_header(struct http_response *resp, const char *name,
+			  const char *value);
+
+/* The application: fill resp from req.  Called once per request on a
+ * worker thread. */
+typedef void (*http_app_fn)(void *ctx, struct http_request *req,
+			    struct http_response *resp);
+
+struct http_server_config {
+	const char *host;   /* numeric IPv4 or IPv6 address */
+	int port;           /* 0: any free port (see http_server_port) */
+	size_t body_limit;  /* bytes; larger bodies get 413 */
+	int threads;        /* worker threads */
+	http_app_fn app;
+	void *app_ctx;
+};
+
+struct http_server;
+
+int http_server_start(const struct http_server_config *cfg,
+		      struct http_server **out, struct ug_error *err);
+
+/* The port actually bound. */
+int http_server_port(const struct http_server *s);
+
+/* Stop accepting connections, let requests in flight finish (at most
+ * grace_ms), then stop and free the server.  Returns the number of requests
+ * still unfinished when the grace period ran out (0 normally). */
+int http_server_stop(struct http_server *s, int grace_ms);
+
+#endif

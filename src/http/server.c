@@ -1,0 +1,344 @@
+/*
+ * server.c - the adapter over libmicrohttpd (see http.h).
+ *
+ * MHD runs an internal pool of worker threads, each with its own epoll
+ * loop.  It calls access_cb() several times per request: once with the
+ * headers, once per body chunk, and once more at the end; the request state
+ * lives in one struct exchange kept in *con_cls across those calls.
+ * completed_cb() runs when the response has been sent (or the connection
+ * failed) and writes the access-log line.
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_config cfg;
+	int port;
+	atomic_int in_flight; /* requests begun and not yet completed */
+};
+
+/* Per-request state across the callbacks of one request. */
+struct exchange {
+	struct http_request req;
+	struct buf body;
+	int too_large;
+	int status;
+	size_t bytes;
+	int64_t start_us;
+};
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_response_header(struct http_response *resp, const char *name,
+			  const char *value)
+{
+	buf_append(&resp->headers, name, strlen(name) + 1);
+	buf_append(&resp->headers, value, strlen(value) + 1);
+}
+
+/* Take the client's request id when it is a sane token (a proxy in front
+ * may have set one), else make one. */
+static void request_id_init(struct exchange *x)
+{
+	const char *given = http_header(&x->req, "X-Request-Id");
+	size_t n = given ? strlen(given) : 0;
+	int ok = n > 0 && n <= REQUEST_ID_MAX;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = given[i];
+
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+	}
+	if (ok)
+		memcpy(x->req.request_id, given, n + 1);
+	else
+		ug_random_hex(x->req.request_id, 8);
+}
+
+static void client_addr_init(struct exchange *x, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(x->req.client_addr, sizeof x->req.client_addr, "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  x->req.client_addr, sizeof x->req.client_addr);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  x->req.client_addr, sizeof x->req.client_addr);
+}
+
+static enum MHD_Result send_response(struct exchange *x,
+				     struct MHD_Connection *conn,
+				     struct http_response *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	const char *p, *end;
+
+	if (resp->static_data) {
+		r = MHD_create_response_from_buffer(resp->static_len,
+						    (void *)resp->static_data,
+						    MHD_RESPMEM_PERSISTENT);
+		x->bytes = resp->static_len;
+	} else {
+		x->bytes = resp->body.len;
+		r = MHD_create_response_from_buffer(resp->body.len,
+						    resp->body.data,
+						    MHD_RESPMEM_MUST_COPY);
+	}
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type",
+				resp->content_type ? resp->content_type
+						   : "application/json");
+	MHD_add_response_header(r, "X-Request-Id", x->req.request_id);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	p = resp->headers.data;
+	end = p ? p + resp->headers.len : NULL;
+	while (p && p < end) {
+		const char *name = p, *value = p + strlen(p) + 1;
+
+		MHD_add_response_header(r, name, value);
+		p = value + strlen(value) + 1;
+	}
+	x->status = resp->status;
+	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_too_large(struct http_server *s,
+				      struct exchange *x,
+				      struct MHD_Connection *conn)
+{
+	struct http_response resp;
+	enum MHD_Result ret;
+
+	memset(&resp, 0, sizeof resp);
+	resp.status = 413;
+	buf_printf(&resp.body,
+		   "{\"error\":{\"code\":\"too_large\",\"message\":\"request "
+		   "body larger than %zu bytes\",\"field\":\"body\"}}",
+		   s->cfg.body_limit);
+	http_response_header(&resp, "Connection", "close");
+	ret = send_response(x, conn, &resp);
+	buf_free(&resp.body);
+	buf_free(&resp.headers);
+	return ret;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
+				 const char *url, const char *method,
+				 const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct exchange *x = *con_cls;
+	struct http_response resp;
+	enum MHD_Result ret;
+
+	(void)version;
+	if (!x) {
+		const char *cl;
+
+		x = calloc(1, sizeof *x);
+		if (!x)
+			return MHD_NO;
+		*con_cls = x;
+		atomic_fetch_add(&s->in_flight, 1);
+		x->start_us = ug_monotonic_us();
+		x->req.method = method;
+		x->req.path = url;
+		x->req.conn = conn;
+		snprintf(x->req.user, sizeof x->req.user, "-");
+		request_id_init(x);
+		client_addr_init(x, conn);
+		/* Refuse an announced oversized body before reading it. */
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
+			x->too_large = 1;
+			return send_too_large(s, x, conn);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!x->too_large &&
+		    x->body.len + *upload_data_size <= s->cfg.body_limit) {
+			if (buf_append(&x->body, upload_data, *upload_data_size))
+				return MHD_NO;
+		} else {
+			x->too_large = 1;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (x->status) /* already answered (413 up front) */
+		return MHD_YES;
+	if (x->too_large)
+		return send_too_large(s, x, conn);
+	x->req.body = buf_str(&x->body);
+	x->req.body_len = x->body.len;
+	memset(&resp, 0, sizeof resp);
+	resp.status = 500;
+	s->cfg.app(s->cfg.app_ctx, &x->req, &resp);
+	ret = send_response(x, conn, &resp);
+	buf_free(&resp.body);
+	buf_free(&resp.headers);
+	return ret;
+}
+
+static void completed_cb(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct exchange *x = *con_cls;
+
+	(void)conn;
+	if (!x)
+		return;
+	log_msg(LOG_INFO, x->req.request_id,
+		"access %s %s %d %zu %lldus user=%s addr=%s%s", x->req.method,
+		x->req.path, x->status, x->bytes,
+		(long long)(ug_monotonic_us() - x->start_us), x->req.user,
+		x->req.client_addr,
+		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	arena_free(&x->req.arena);
+	buf_free(&x->body);
+	free(x);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct buf line = BUF_INIT;
+
+	(void)cls;
+	buf_vprintf(&line, fmt, ap);
+	while (line.len && line.data[line.len - 1] == '\n')
+		line.data[--line.len] = '\0';
+	log_msg(LOG_WARN, NULL, "http: %s", buf_str(&line));
+	buf_free(&line);
+}
+
+int http_server_start(const struct http_server_config *cfg,
+		      struct http_server **out, struct ug_error *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	unsigned flags;
+	struct http_server *s;
+	const union MHD_DaemonInfo *di;
+
+	*out = NULL;
+	memset(&ss, 0, sizeof ss);
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+		MHD_USE_ERROR_LOG;
+	if (inet_pton(AF_INET, cfg->host,
+		      &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)cfg->port);
+		sslen = sizeof *sin;
+	} else if (inet_pton(AF_INET6, cfg->host,
+			     &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)cfg->port);
+		sslen = sizeof *sin6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		return ug_fail(err, UG_EINVAL, "listen",
+			       "listen address %s is not a numeric IPv4 or "
+			       "IPv6 address", cfg->host);
+	}
+	(void)sslen;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	s->cfg = *cfg;
+	s->daemon = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, access_cb, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		free(s);
+		return ug_fail(err, UG_EIO, "listen",
+			       "cannot listen on %s port %d (in use, or not "
+			       "permitted)", cfg->host, cfg->port);
+	}
+	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : cfg->port;
+	*out = s;
+	return 0;
+}
+
+int http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+int http_server_stop(struct http_server *s, int grace_ms)
+{
+	int64_t deadline = ug_monotonic_us() + (int64_t)grace_ms * 1000;
+	int left;
+
+	MHD_socket listener;
+
+	/* Stop accepting; connections already open are served on.  The
+	 * listening socket is handed back to us to close. */
+	listener = MHD_quiesce_daemon(s->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	while ((left = atomic_load(&s->in_flight)) > 0 &&
+	       ug_monotonic_us() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(s->daemon);
+	free(s);
+	return left;
+}

@@ -1,0 +1,55 @@
+/*
+ * error.c - error records (see error.h).
+ */
+#include "lib/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int ug_fail(struct ug_error *err, int code, const char *field,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->code = code;
+		snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof err->message, fmt, ap);
+		va_end(ap);
+		err->retry_after = 0;
+	}
+	return -code;
+}
+
+void ug_error_clear(struct ug_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof *err);
+}
+
+const char *ug_errcode_name(int code)
+{
+	static const char *const names[] = {
+		[UG_OK] = "ok",
+		[UG_EINVAL] = "invalid",
+		[UG_ENOTFOUND] = "not_found",
+		[UG_ECONFLICT] = "conflict",
+		[UG_EAUTH] = "unauthenticated",
+		[UG_EFORBIDDEN] = "forbidden",
+		[UG_ELIMIT] = "too_many_requests",
+		[UG_ETOOBIG] = "too_large",
+		[UG_EDB] = "storage",
+		[UG_EIO] = "io",
+		[UG_ENOMEM] = "out_of_memory",
+		[UG_EINTERNAL] = "internal",
+		[UG_EVERSION] = "version",
+	};
+
+	if (code < 0)
+		code = -code;
+	if ((size_t)code >= sizeof names / sizeof names[0] || !names[code])
+		return "internal";
+	return names[code];
+}

@@ -1,0 +1,23 @@
+/*
+ * log.h - one-line log records on standard error.
+ *
+ * Each record is one line: UTC time, level, request id ("-" outside a
+ * request), then the message.  A line is written with one stdio call under
+ * the stream lock, so lines from worker threads never interleave.
+ */
+#ifndef UG_LOG_H
+#define UG_LOG_H
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+/* Records below `level` are dropped.  Set once at start-up. */
+void log_set_level(enum log_level level);
+
+void log_msg(enum log_level level, const char *request_id, const char *fmt,
+	     ...) __attribute__((format(printf, 3, 4)));
+
+#define log_info(...) log_msg(LOG_INFO, NULL, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, NULL, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR, NULL, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * util.c - clock, formatting, random tokens (see util.h).
+ */
+#include "lib/util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t ug_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t ug_now_s(void)
+{
+	return ug_now_us() / 1000000;
+}
+
+int64_t ug_monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+char *ug_time_format_s(int64_t secs, char *out, size_t size)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+char *ug_time_format_us(int64_t us, char *out, size_t size)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	char base[24];
+
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, size, "%s.%06dZ", base, (int)(us % 1000000));
+	return out;
+}
+
+void ug_random_hex(char *out, size_t nbytes)
+{
+	unsigned char raw[64];
+
+	/* Tokens here are at most 32 bytes; larger requests are a bug. */
+	if (nbytes > sizeof raw)
+		nbytes = sizeof raw;
+	randombytes_buf(raw, nbytes);
+	sodium_bin2hex(out, nbytes * 2 + 1, raw, nbytes);
+	sodium_memzero(raw, sizeof raw);
+}
+
+int ug_is_digits(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!s || !*s)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return len == 0 || i == len;
+}
+
+int ug_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i];
+		size_t extra;
+		unsigned cp;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			extra = 1;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			extra = 2;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			extra = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (extra > n - i - 1) /* truncated sequence */
+			return 0;
+		for (size_t k = 1; k <= extra; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		/* Reject overlong forms, surrogates and values past U+10FFFF. */
+		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+		    (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += extra + 1;
+	}
+	return 1;
+}
+
+size_t ug_utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

@@ -1,0 +1,36 @@
+/*
+ * util.h - small helpers without domain knowledge: clock, time formatting,
+ * random tokens, string checks.
+ */
+#ifndef UG_UTIL_H
+#define UG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Wall-clock time in microseconds / seconds since the Unix epoch (UTC). */
+int64_t ug_now_us(void);
+int64_t ug_now_s(void);
+
+/* Monotonic clock in microseconds, for durations. */
+int64_t ug_monotonic_us(void);
+
+/* Format UTC as "2026-11-23T09:10:11Z" / "2026-11-23T09:10:11.123456Z".
+ * out must hold at least 32 bytes.  Returns out. */
+char *ug_time_format_s(int64_t secs, char *out, size_t size);
+char *ug_time_format_us(int64_t us, char *out, size_t size);
+
+/* Fill out with 2*nbytes lower-case hex characters of cryptographically
+ * secure random data, NUL-terminated (out holds 2*nbytes+1 bytes). */
+void ug_random_hex(char *out, size_t nbytes);
+
+/* 1 if s consists of exactly len ASCII digits (len 0: any length >= 1). */
+int ug_is_digits(const char *s, size_t len);
+
+/* 1 if s is valid UTF-8 without NUL bytes among its n bytes. */
+int ug_utf8_valid(const char *s, size_t n);
+
+/* Number of Unicode code points in a valid UTF-8 string. */
+size_t ug_utf8_len(const char *s);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * db.c - engine-neutral SQL interface: connection, statement cache, error
+ * reporting, connection pool (see db.h).
+ */
+#include "store/db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/fault.h"
+#include "store/db_engine.h"
+
+struct db_stmt {
+	struct db *db;
+	const char *sql; /* cache key and text for messages */
+	void *impl;
+};
+
+/* Open-addressing table of prepared statements keyed by SQL address. */
+struct db {
+	const struct db_engine *engine;
+	void *conn;
+	struct db_stmt *stmts;
+	size_t nstmts, cap;
+	int in_transaction;
+};
+
+static const struct db_engine *const db_engines[] = {
+	&db_engine_sqlite,
+};
+
+int db_open(const char *location, const struct db_open_options *opt,
+	    struct db **out, struct ug_error *err)
+{
+	struct db_open_options defaults = { 5000, 0, 0 };
+	const struct db_engine *engine = NULL;
+	struct db *db;
+	int rc;
+
+	*out = NULL;
+	if (!opt)
+		opt = &defaults;
+	if (strncmp(location, "postgres://", 11) == 0 ||
+	    strncmp(location, "postgresql://", 13) == 0) {
+		for (size_t i = 0; i < sizeof db_engines / sizeof *db_engines; i++)
+			if (db_engines[i]->accepts(location))
+				engine = db_engines[i];
+		if (!engine)
+			return ug_fail(err, UG_EDB, "db",
+				       "this build has no PostgreSQL engine for %s",
+				       location);
+	} else {
+		engine = &db_engine_sqlite;
+	}
+	db = calloc(1, sizeof *db);
+	if (!db)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	db->engine = engine;
+	rc = engine->open(location, opt, &db->conn, err);
+	if (rc) {
+		free(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->cap; i++)
+		if (db->stmts[i].sql)
+			db->engine->finalize(db->stmts[i].impl);
+	free(db->stmts);
+	db->engine->close(db->conn);
+	free(db);
+}
+
+const char *db_engine_name(const struct db *db)
+{
+	return db->engine->name;
+}
+
+int db_exec(struct db *db, const char *sql, struct ug_error *err)
+{
+	return db->engine->exec(db->conn, sql, err);
+}
+
+static size_t db_slot(const char *sql, size_t cap)
+{
+	uintptr_t h = (uintptr_t)sql;
+
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+static int db_cache_grow(struct db *db, struct ug_error *err)
+{
+	size_t cap = db->cap ? db->cap * 2 : 64;
+	struct db_stmt *t = calloc(cap, sizeof *t);
+
+	if (!t)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < db->cap; i++) {
+		struct db_stmt *s = &db->stmts[i];
+		size_t j;
+
+		if (!s->sql)
+			continue;
+		for (j = db_slot(s->sql, cap); t[j].sql; j = (j + 1) & (cap - 1))
+			;
+		t[j] = *s;
+	}
+	free(db->stmts);
+	db->stmts = t;
+	db->cap = cap;
+	return 0;
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+	       struct ug_error *err)
+{
+	struct db_stmt *s;
+	size_t j;
+	int rc;
+
+	*out = NULL;
+	if ((db->nstmts + 1) * 2 > db->cap && (rc = db_cache_grow(db, err)))
+		return rc;
+	for (j = db_slot(sql, db->cap); db->stmts[j].sql;
+	     j = (j + 1) & (db->cap - 1)) {
+		if (db->stmts[j].sql == sql) {
+			s = &db->stmts[j];
+			db->engine->reset(s->impl);
+			*out = s;
+			return 0;
+		}
+	}
+	s = &db->stmts[j];
+	rc = db->engine->prepare(db->conn, sql, &s->impl, err);
+	if (rc)
+		return rc;
+	s->sql = sql;
+	s->db = db;
+	db->nstmts++;
+	*out = s;
+	return 0;
+}
+
+static int db_bind_result(struct db_stmt *st, int idx, int rc,
+			  struct ug_error *err)
+{
+	if (rc == 0)
+		return 0;
+	return ug_fail(err, UG_EDB, NULL, "cannot bind parameter %d: %s; in: %s",
+		       idx, st->db->engine->errmsg(st->db->conn), st->sql);
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v, struct ug_error *err)
+{
+	return db_bind_result(st, idx,
+			      st->db->engine->bind_int64(st->impl, idx, v), err);
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v, struct ug_error *err)
+{
+	return db_bind_result(st, idx,
+			      st->db->engine->bind_double(st->impl, idx, v), err);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *v,
+		 struct ug_error *err)
+{
+	if (!v)
+		return db_bind_null(st, idx, err);
+	return db_bind_result(st, idx,
+			      st->db->engine->bind_text(st->impl, idx, v), err);
+}
+
+int db_bind_blob(struct db_stmt *st, int idx, const void *v, size_t n,
+		 struct ug_error *err)
+{
+	return db_bind_result(
+		st, idx, st->db->engine->bind_blob(st->impl, idx, v, n), err);
+}
+
+int db_bind_null(struct db_stmt *st, int idx, struct ug_error *err)
+{
+	return db_bind_result(st, idx, st->db->engine->bind_null(st->impl, idx),
+			      err);
+}
+
+int db_step(struct db_stmt *st, struct ug_error *err)
+{
+	int rc;
+
+	if (fault_should_fail(FAULT_DB_STEP)) {
+		db_reset(st);
+		return ug_fail(err, UG_EDB, NULL,
+			       "injected fault; in: %s", st->sql);
+	}
+	rc = st->db->engine->step(st->db->conn, st->impl, err);
+	if (rc < 0) {
+		/* Append the statement to the engine's message so the log
+		 * says which SQL failed. */
+		if (err) {
+			size_t n = strlen(err->message);
+
+			snprintf(err->message + n, sizeof err->message - n,
+				 "; in: %s", st->sql);
+		}
+		db_reset(st);
+	}
+	return rc;
+}
+
+int db_column_is_null(struct db_stmt *st, int col)
+{
+	return st->db->engine->column_is_null(st->impl, col);
+}
+
+int64_t db_column_int64(struct db_stmt *st, int col)
+{
+	return st->db->engine->column_int64(st->impl, col);
+}
+
+double db_column_double(struct db_stmt *st, int col)
+{
+	return st->db->engine->column_double(st->impl, col);
+}
+
+const char *db_column_text(struct db_stmt *st, int col)
+{
+	return st->db->engine->column_text(st->impl, col);
+}
+
+const void *db_column_blob(struct db_stmt *st, int col, size_t *n)
+{
+	return st->db->engine->column_blob(st->impl, col, n);
+}
+
+void db_reset(struct db_stmt *st)
+{
+	st->db->engine->reset(st->impl);
+}
+
+int64_t db_changes(struct db *db)
+{
+	return db->engine->changes(db->conn);
+}
+
+int db_begin(struct db *db, struct ug_error *err)
+{
+	int rc = db_exec(db, "BEGIN", err);
+
+	if (rc == 0)
+		db->in_transaction = 1;
+	return rc;
+}
+
+int db_begin_write(struct db *db, struct ug_error *err)
+{
+	int rc = db_exec(db, db->engine->begin_write_sql, err);
+
+	if (rc == 0)
+		db->in_transaction = 1;
+	return rc;
+}
+
+int db_commit(struct db *db, struct ug_error *err)
+{
+	int rc = db_exec(db, "COMMIT", err);
+
+	if (rc == 0)
+		db->in_transaction = 0;
+	else
+		db_rollback(db);
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!db->in_transaction)
+		return;
+	/* Reset every cached statement first: an open read cursor would
+	 * otherwise keep the transaction's snapshot alive. */
+	for (size_t i = 0; i < db->cap; i++)
+		if (db->stmts[i].sql)
+			db->engine->reset(db->stmts[i].impl);
+	db_exec(db, "ROLLBACK", NULL);
+	db->in_transaction = 0;
+}
+
+int db_table_exists(struct db *db, const char *table, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, db->engine->table_exists_sql, &st, err)) ||
+	    (rc = db_bind_text(st, 1, table, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	db_reset(st);
+	return rc == DB_ROW;
+}
+
+/* ---- connection pool ---------------------------------------------- */
+
+struct db_pool {
+	pthread_mutex_t lock;
+	char *location;
+	struct db_open_options opt;
+	struct db **idle;
+	size_t nidle, cap;
+};
+
+int db_pool_create(const char *location, const struct db_open_options *opt,
+		   struct db_pool **out, struct ug_error *err)
+{
+	struct db_pool *p = calloc(1, sizeof *p);
+
+	*out = NULL;
+	if (!p || !(p->location = strdup(location))) {
+		free(p);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
+	if (opt)
+		p->opt = *opt;
+	else
+		p->opt.busy_timeout_ms = 5000;
+	pthread_mutex_init(&p->lock, NULL);
+	*out = p;
+	return 0;
+}
+
+int db_pool_acquire(struct db_pool *pool, struct db **out,
+		    struct ug_error *err)
+{
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nidle) {
+		*out = pool->idle[--pool->nidle];
+		pthread_mutex_unlock(&pool->lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return db_open(pool->location, &pool->opt, out, err);
+}
+
+void db_pool_release(struct db_pool *pool, struct db *db)
+{
+	if (!db)
+		return;
+	db_rollback(db);
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nidle == pool->cap) {
+		size_t cap = pool->cap ? pool->cap * 2 : 8;
+		struct db **p = realloc(pool->idle, cap * sizeof *p);
+
+		if (!p) {
+			pthread_mutex_unlock(&pool->lock);
+			db_close(db);
+			return;
+		}
+		pool->idle = p;
+		pool->cap = cap;
+	}
+	pool->idle[pool->nidle++] = db;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void db_pool_destroy(struct db_pool *pool)
+{
+	if (!pool)
+		return;
+	for (size_t i = 0; i < pool->nidle; i++)
+		db_close(pool->idle[i]);
+	free(pool->idle);
+	free(pool->location);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool);
+}

@@ -1,0 +1,107 @@
+/*
+ * db.h - the one way to run SQL, whatever the engine.
+ *
+ * Code in store/ runs statements through this interface only; it never sees
+ * sqlite3.h (or libpq-fe.h).  SQL text is written once, portably: `?`
+ * placeholders, INTEGER/TEXT/REAL/BLOB values, `INSERT ... RETURNING`, and
+ * `ON CONFLICT ... DO UPDATE`, all of which SQLite (>= 3.35) and PostgreSQL
+ * share.  The engine behind a connection is chosen by db_open() from the
+ * location string and implements struct db_engine (store/db_engine.h).
+ *
+ * Statements are prepared once per connection and cached by the address of
+ * their SQL text, so callers keep each statement in a named constant next
+ * to the code that uses it (`static const char SQL_USER_BY_NAME[] = ...`).
+ *
+ * Every failure fills struct ug_error with the engine's message and the SQL
+ * that failed, and returns a negative UG_E* code: UG_ECONFLICT for a
+ * uniqueness or foreign-key violation, UG_EDB otherwise.
+ */
+#ifndef UG_DB_H
+#define UG_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+
+struct db;
+struct db_stmt;
+
+enum { DB_DONE = 0, DB_ROW = 1 };
+
+struct db_open_options {
+	int busy_timeout_ms; /* wait this long for a lock; default 5000 */
+	int create;          /* create the database if it does not exist */
+	int read_only;
+};
+
+/* Open a connection.  `location` is a file path for SQLite (the default
+ * engine); "postgres://..." URLs are reserved for the PostgreSQL engine.
+ * The connection has foreign keys on and (SQLite) WAL journaling. */
+int db_open(const char *location, const struct db_open_options *opt,
+	    struct db **out, struct ug_error *err);
+void db_close(struct db *db);
+
+/* Name of the engine ("sqlite", "postgres"). */
+const char *db_engine_name(const struct db *db);
+
+/* Run SQL text with no parameters and no result rows (several statements
+ * separated by ';' are allowed).  For schema scripts and pragmas. */
+int db_exec(struct db *db, const char *sql, struct ug_error *err);
+
+/* Get the cached prepared statement for `sql` (a string with static storage
+ * duration: its address is the cache key), reset and with bindings cleared.
+ * The statement belongs to the connection: do not finalize it. */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+	       struct ug_error *err);
+
+/* Bind parameter `idx` (1-based).  Text and blobs are copied. */
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v, struct ug_error *err);
+int db_bind_double(struct db_stmt *st, int idx, double v, struct ug_error *err);
+int db_bind_text(struct db_stmt *st, int idx, const char *v,
+		 struct ug_error *err); /* NULL binds SQL NULL */
+int db_bind_blob(struct db_stmt *st, int idx, const void *v, size_t n,
+		 struct ug_error *err);
+int db_bind_null(struct db_stmt *st, int idx, struct ug_error *err);
+
+/* Advance: DB_ROW with a row, DB_DONE when finished, or a negative error. */
+int db_step(struct db_stmt *st, struct ug_error *err);
+
+/* Columns of the current row (0-based).  Text is valid until the next step
+ * or reset; NULL text reads as NULL. */
+int db_column_is_null(struct db_stmt *st, int col);
+int64_t db_column_int64(struct db_stmt *st, int col);
+double db_column_double(struct db_stmt *st, int col);
+const char *db_column_text(struct db_stmt *st, int col);
+const void *db_column_blob(struct db_stmt *st, int col, size_t *n);
+
+/* Release the statement's read position (locks) early; the statement stays
+ * cached.  Called automatically by the next db_prepare() of the same SQL. */
+void db_reset(struct db_stmt *st);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t db_changes(struct db *db);
+
+/* Transactions.  db_begin_write() takes the write lock at once (SQLite
+ * BEGIN IMMEDIATE), so a read-then-write sequence cannot deadlock.
+ * db_rollback() is safe to call when no transaction is open. */
+int db_begin(struct db *db, struct ug_error *err);
+int db_begin_write(struct db *db, struct ug_error *err);
+int db_commit(struct db *db, struct ug_error *err);
+void db_rollback(struct db *db);
+
+/* 1 if a table of that name exists. */
+int db_table_exists(struct db *db, const char *table, struct ug_error *err);
+
+/* A pool of connections to one database, shared by the server's worker
+ * threads.  db_pool_acquire() hands out an idle connection or opens a new
+ * one; db_pool_release() returns it (rolling back any open transaction). */
+struct db_pool;
+int db_pool_create(const char *location, const struct db_open_options *opt,
+		   struct db_pool **out, struct ug_error *err);
+int db_pool_acquire(struct db_pool *pool, struct db **out,
+		    struct ug_error *err);
+void db_pool_release(struct db_pool *pool, struct db *db);
+void db_pool_destroy(struct db_pool *pool);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * db_engine.h - what an SQL engine provides to db.c.
+ *
+ * Only store/db.c and the engine implementations include this file.  Each
+ * engine has one `const struct db_engine`; a connection points at it.
+ */
+#ifndef UG_DB_ENGINE_H
+#define UG_DB_ENGINE_H
+
+#include "store/db.h"
+
+struct db_engine {
+	const char *name;
+	/* Does this engine serve `location`? */
+	int (*accepts)(const char *location);
+	int (*open)(const char *location, const struct db_open_options *opt,
+		    void **conn, struct ug_error *err);
+	void (*close)(void *conn);
+	int (*exec)(void *conn, const char *sql, struct ug_error *err);
+	int (*prepare)(void *conn, const char *sql, void **stmt,
+		       struct ug_error *err);
+	void (*finalize)(void *stmt);
+	void (*reset)(void *stmt);
+	int (*bind_int64)(void *stmt, int idx, int64_t v);
+	int (*bind_double)(void *stmt, int idx, double v);
+	int (*bind_text)(void *stmt, int idx, const char *v);
+	int (*bind_blob)(void *stmt, int idx, const void *v, size_t n);
+	int (*bind_null)(void *stmt, int idx);
+	/* DB_ROW, DB_DONE or negative with err filled (SQL added by db.c). */
+	int (*step)(void *conn, void *stmt, struct ug_error *err);
+	int (*column_is_null)(void *stmt, int col);
+	int64_t (*column_int64)(void *stmt, int col);
+	double (*column_double)(void *stmt, int col);
+	const char *(*column_text)(void *stmt, int col);
+	const void *(*column_blob)(void *stmt, int col, size_t *n);
+	int64_t (*changes)(void *conn);
+	/* Error text for a failed bind. */
+	const char *(*errmsg)(void *conn);
+	const char *begin_write_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */
+	const char *table_exists_sql; /* one ? parameter: the table name */
+};
+
+extern const struct db_engine db_engine_sqlite;
+
+#endif
