@@ -16,6 +16,18 @@ static int method_is_safe(const char *m)
 	       strcmp(m, "OPTIONS") == 0;
 }
 
+/* A body is JSON unless the client says otherwise: a missing
+ * Content-Type is accepted (curl -d sends a form type, though, and is
+ * refused, which tells the user at once what is wrong). */
+static int content_type_is_json(const struct http_request *req)
+{
+	const char *ct = http_header(req, "Content-Type");
+	size_t n = strlen("application/json");
+
+	return !ct || (strncasecmp(ct, "application/json", n) == 0 &&
+		       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '));
+}
+
 /* Establish who is calling: a Bearer token wins over a cookie.  Returns 0
  * with c->user set, or answers 401/403 and returns non-zero. */
 static int authenticate(struct api_ctx *c, struct user *user)
@@ -48,6 +60,7 @@ static int authenticate(struct api_ctx *c, struct user *user)
 		reply_ug_error(c, &err);
 		return -1;
 	}
+	snprintf(c->req->user, sizeof c->req->user, "%s", user->username);
 	/* A cookie rides along with any request the browser makes, so writes
 	 * must prove they come from our page: the CSRF token is only known
 	 * to script that read it from the login answer. */
@@ -63,7 +76,6 @@ static int authenticate(struct api_ctx *c, struct user *user)
 	}
 	c->user = user;
 	scope_of_user(user, &c->scope);
-	snprintf(c->req->user, sizeof c->req->user, "%s", user->username);
 	return 0;
 }
 
@@ -100,6 +112,12 @@ void app_serve(void *ctx, struct http_request *req,
 	}
 	r = &api_routes[match.index];
 	ug_error_clear(&err);
+	if (req->body_len && !content_type_is_json(req)) {
+		reply_error(resp, 415, "unsupported_media_type",
+			    "request bodies must be JSON (Content-Type: "
+			    "application/json)", "Content-Type");
+		goto out;
+	}
 	if (db_pool_acquire(app->pool, &c.db, &err)) {
 		log_msg(LOG_ERROR, req->request_id, "database: %s", err.message);
 		http_response_header(resp, "Retry-After", "5");

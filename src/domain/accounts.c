@@ -80,6 +80,10 @@ int account_create(struct db *db, const struct account_new *a,
 	if ((rc = db_begin_write(db, err)))
 		goto out;
 	rc = store_unit_lookup(db, a->unit, u.unit_kind, unit_name, err);
+	if (rc == -UG_ENOTFOUND)
+		rc = ug_fail(err, UG_EINVAL, "unit",
+			     "unit %s is neither a division nor a department",
+			     a->unit);
 	if (rc)
 		goto fail;
 	if (strcmp(role_table[role].unit_kind, "any") != 0 &&
