@@ -109,7 +109,10 @@ static int login_throttle(struct db *db, const struct auth_config *cfg,
 			  const char *username, const char *client_addr,
 			  int64_t now, struct ug_error *err)
 {
-	int64_t since = now - cfg->failure_window, oldest_u, oldest_a;
+	/* A failure at second t counts for failure_window seconds, up to
+	 * t + window - 1: then the Retry-After computed below (oldest +
+	 * window - now) is exactly when the lock ends, not a second early. */
+	int64_t since = now - cfg->failure_window + 1, oldest_u, oldest_a;
 	int by_user, by_addr, rc;
 
 	if ((rc = db_begin_write(db, err)) ||

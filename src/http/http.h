@@ -40,6 +40,9 @@ struct http_response {
 	 * files; NULL to use body. */
 	const void *static_data;
 	size_t static_len;
+	/* Or stream this file (opened by the adapter; a file that cannot be
+	 * opened answers 500).  NULL to use body. */
+	const char *file_path;
 };
 
 /* Request accessors: NULL when absent.  Header names are matched without
@@ -51,6 +54,10 @@ const char *http_cookie(const struct http_request *req, const char *name);
 /* Add a response header (copied). */
 void http_response_header(struct http_response *resp, const char *name,
 			  const char *value);
+
+/* 1 if the response already has a header of that name (any case). */
+int http_response_has_header(const struct http_response *resp,
+			     const char *name);
 
 /* The application: fill resp from req.  Called once per request on a
  * worker thread. */

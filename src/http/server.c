@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "lib/log.h"
 #include "lib/util.h"
@@ -63,6 +65,22 @@ void http_response_header(struct http_response *resp, const char *name,
 {
 	buf_append(&resp->headers, name, strlen(name) + 1);
 	buf_append(&resp->headers, value, strlen(value) + 1);
+}
+
+int http_response_has_header(const struct http_response *resp,
+			     const char *name)
+{
+	const char *p = resp->headers.data;
+	const char *end = p ? p + resp->headers.len : NULL;
+
+	while (p && p < end) {
+		const char *value = p + strlen(p) + 1;
+
+		if (strcasecmp(p, name) == 0)
+			return 1;
+		p = value + strlen(value) + 1;
+	}
+	return 0;
 }
 
 /* Take the client's request id when it is a sane token (a proxy in front
@@ -109,7 +127,28 @@ static enum MHD_Result send_response(struct exchange *x,
 	enum MHD_Result ret;
 	const char *p, *end;
 
-	if (resp->static_data) {
+	if (resp->file_path) {
+		int fd = open(resp->file_path, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+
+		if (fd < 0 || fstat(fd, &sb) != 0) {
+			log_msg(LOG_ERROR, x->req.request_id,
+				"cannot open %s", resp->file_path);
+			if (fd >= 0)
+				close(fd);
+			resp->file_path = NULL;
+			resp->status = 500;
+			resp->content_type = "application/json";
+			buf_reset(&resp->body);
+			buf_puts(&resp->body,
+				 "{\"error\":{\"code\":\"internal\","
+				 "\"message\":\"stored file missing\"}}");
+			return send_response(x, conn, resp);
+		}
+		/* MHD reads the file as it sends and closes fd afterwards. */
+		r = MHD_create_response_from_fd64((uint64_t)sb.st_size, fd);
+		x->bytes = (size_t)sb.st_size;
+	} else if (resp->static_data) {
 		r = MHD_create_response_from_buffer(resp->static_len,
 						    (void *)resp->static_data,
 						    MHD_RESPMEM_PERSISTENT);
@@ -187,12 +226,21 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		snprintf(x->req.user, sizeof x->req.user, "-");
 		request_id_init(x);
 		client_addr_init(x, conn);
-		/* Refuse an announced oversized body before reading it. */
+		/* An announced oversized body is refused at once only when the
+		 * client waits for "100 Continue" and so has not sent it.  Any
+		 * other client is sending it already, and closing on unread
+		 * data resets the connection, which can destroy the 413 before
+		 * the client reads it (RFC 9112 9.6): drop the body as it
+		 * comes and answer at its end. */
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
+			const char *expect = MHD_lookup_connection_value(
+				conn, MHD_HEADER_KIND, "Expect");
+
 			x->too_large = 1;
-			return send_too_large(s, x, conn);
+			if (expect && strcasecmp(expect, "100-continue") == 0)
+				return send_too_large(s, x, conn);
 		}
 		return MHD_YES;
 	}
@@ -222,21 +270,42 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 	return ret;
 }
 
+/* Append s to out with the bytes that would split or end an access-log
+ * line (controls, space, DEL) and '%' written as %XX: the decoded path and
+ * a login name come from the client, and "%0A" in a URL must not forge a
+ * log line. */
+static void log_field(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= ' ' || c == 0x7f || c == '%')
+			buf_printf(out, "%%%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
 static void completed_cb(void *cls, struct MHD_Connection *conn,
 			 void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *s = cls;
 	struct exchange *x = *con_cls;
+	struct buf line = BUF_INIT;
 
 	(void)conn;
 	if (!x)
 		return;
-	log_msg(LOG_INFO, x->req.request_id,
-		"access %s %s %d %zu %lldus user=%s addr=%s%s", x->req.method,
-		x->req.path, x->status, x->bytes,
-		(long long)(ug_monotonic_us() - x->start_us), x->req.user,
-		x->req.client_addr,
+	log_field(&line, x->req.method);
+	buf_putc(&line, ' ');
+	log_field(&line, x->req.path);
+	buf_printf(&line, " %d %zu %lldus user=", x->status, x->bytes,
+		   (long long)(ug_monotonic_us() - x->start_us));
+	log_field(&line, x->req.user);
+	log_msg(LOG_INFO, x->req.request_id, "access %s addr=%s%s",
+		buf_str(&line), x->req.client_addr,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	buf_free(&line);
 	arena_free(&x->req.arena);
 	buf_free(&x->body);
 	free(x);

@@ -28,6 +28,9 @@ int buf_reserve(struct buf *b, size_t extra)
 	p = realloc(b->data, cap);
 	if (!p)
 		return -1;
+	/* Terminate at once: a buffer that was only reserved is still the
+	 * empty C string for buf_str(). */
+	p[b->len] = '\0';
 	b->data = p;
 	b->cap = cap;
 	return 0;

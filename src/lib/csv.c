@@ -70,6 +70,16 @@ int csv_next(struct csv_reader *r, struct ug_error *err)
 			return ug_fail(err, UG_ETOOBIG, NULL,
 				       "%s:%ld: record longer than %zu bytes",
 				       r->name, r->line, r->max_record);
+		/* A UTF-8 byte-order mark before the first header is common
+		 * in files saved by spreadsheet programs; it is not part of
+		 * the data.  Dropped as soon as it has been read, so that a
+		 * quoted first header after it still opens its quotes. */
+		if (st == UNQUOTED && r->line == 1 && r->nfields == 0 &&
+		    r->text.len == 3 &&
+		    memcmp(r->text.data, "\xEF\xBB\xBF", 3) == 0) {
+			buf_reset(&r->text);
+			st = FIELD_START;
+		}
 		if (c == EOF) {
 			if (st == QUOTED)
 				return ug_fail(err, UG_EINVAL, NULL,
@@ -135,14 +145,6 @@ int csv_next(struct csv_reader *r, struct ug_error *err)
 			return ug_fail(err, UG_EINVAL, NULL,
 				       "%s:%ld: field %zu is not valid UTF-8 text",
 				       r->name, r->line, i + 1);
-	}
-	/* A UTF-8 byte-order mark before the first header is common in files
-	 * saved by spreadsheet programs; it is not part of the data. */
-	if (r->line == 1 && strncmp(r->text.data, "\xEF\xBB\xBF", 3) == 0) {
-		memmove(r->text.data, r->text.data + 3, r->text.len - 2);
-		r->text.len -= 3;
-		for (size_t i = 1; i < r->nfields; i++)
-			r->offsets[i] -= 3;
 	}
 	return 1;
 }

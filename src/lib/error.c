@@ -7,6 +7,31 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
+
+/* Replace each byte that is not part of a whole UTF-8 character with '?'.
+ * Messages echo input (jansson's "near '...'" excerpt, a member name) and
+ * may be cut inside a character, yet they end up in JSON error bodies,
+ * which must be UTF-8: jansson refuses to build one otherwise. */
+static void text_make_utf8(char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1
+			     : (c & 0xE0) == 0xC0 ? 2
+			     : (c & 0xF0) == 0xE0 ? 3
+			     : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+		if (len && len <= n - i && ug_utf8_valid(s + i, len)) {
+			i += len;
+			continue;
+		}
+		s[i++] = '?';
+	}
+}
+
 int ug_fail(struct ug_error *err, int code, const char *field,
 	    const char *fmt, ...)
 {
@@ -18,6 +43,8 @@ int ug_fail(struct ug_error *err, int code, const char *field,
 		va_start(ap, fmt);
 		vsnprintf(err->message, sizeof err->message, fmt, ap);
 		va_end(ap);
+		text_make_utf8(err->field);
+		text_make_utf8(err->message);
 		err->retry_after = 0;
 	}
 	return -code;

@@ -34,7 +34,10 @@ struct ug_error {
 
 /* Record an error and return -code, so callers can write
  *   return ug_fail(err, UG_EINVAL, "name", "name must not be empty");
- * err may be NULL.  Messages longer than the buffer are cut. */
+ * err may be NULL.  Messages longer than the buffer are cut.  Field and
+ * message are always UTF-8: a byte that is not part of a whole character
+ * (from input quoted in the message, or a character cut in two) becomes
+ * '?', so the error can always be sent in a JSON body. */
 int ug_fail(struct ug_error *err, int code, const char *field,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -41,13 +41,21 @@ char *ug_time_format_s(int64_t secs, char *out, size_t size)
 
 char *ug_time_format_us(int64_t us, char *out, size_t size)
 {
-	time_t t = (time_t)(us / 1000000);
+	int64_t secs = us / 1000000, frac = us % 1000000;
+	time_t t;
 	struct tm tm;
 	char base[24];
 
+	/* C division truncates toward zero; before 1970 the fraction must
+	 * still count forward from the second below. */
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	t = (time_t)secs;
 	gmtime_r(&t, &tm);
 	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, size, "%s.%06dZ", base, (int)(us % 1000000));
+	snprintf(out, size, "%s.%06dZ", base, (int)frac);
 	return out;
 }
 

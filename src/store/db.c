@@ -19,11 +19,14 @@ struct db_stmt {
 	void *impl;
 };
 
-/* Open-addressing table of prepared statements keyed by SQL address. */
+/* Open-addressing table of prepared statements keyed by SQL address.
+ * The statements themselves are allocated one by one, so a handle stays
+ * valid while the table grows (callers step one statement while preparing
+ * others). */
 struct db {
 	const struct db_engine *engine;
 	void *conn;
-	struct db_stmt *stmts;
+	struct db_stmt **stmts;
 	size_t nstmts, cap;
 	int in_transaction;
 };
@@ -73,8 +76,10 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	for (size_t i = 0; i < db->cap; i++)
-		if (db->stmts[i].sql)
-			db->engine->finalize(db->stmts[i].impl);
+		if (db->stmts[i]) {
+			db->engine->finalize(db->stmts[i]->impl);
+			free(db->stmts[i]);
+		}
 	free(db->stmts);
 	db->engine->close(db->conn);
 	free(db);
@@ -102,19 +107,19 @@ static size_t db_slot(const char *sql, size_t cap)
 static int db_cache_grow(struct db *db, struct ug_error *err)
 {
 	size_t cap = db->cap ? db->cap * 2 : 64;
-	struct db_stmt *t = calloc(cap, sizeof *t);
+	struct db_stmt **t = calloc(cap, sizeof *t);
 
 	if (!t)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < db->cap; i++) {
-		struct db_stmt *s = &db->stmts[i];
+		struct db_stmt *s = db->stmts[i];
 		size_t j;
 
-		if (!s->sql)
+		if (!s)
 			continue;
-		for (j = db_slot(s->sql, cap); t[j].sql; j = (j + 1) & (cap - 1))
+		for (j = db_slot(s->sql, cap); t[j]; j = (j + 1) & (cap - 1))
 			;
-		t[j] = *s;
+		t[j] = s;
 	}
 	free(db->stmts);
 	db->stmts = t;
@@ -132,21 +137,26 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
 	*out = NULL;
 	if ((db->nstmts + 1) * 2 > db->cap && (rc = db_cache_grow(db, err)))
 		return rc;
-	for (j = db_slot(sql, db->cap); db->stmts[j].sql;
+	for (j = db_slot(sql, db->cap); db->stmts[j];
 	     j = (j + 1) & (db->cap - 1)) {
-		if (db->stmts[j].sql == sql) {
-			s = &db->stmts[j];
+		if (db->stmts[j]->sql == sql) {
+			s = db->stmts[j];
 			db->engine->reset(s->impl);
 			*out = s;
 			return 0;
 		}
 	}
-	s = &db->stmts[j];
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	rc = db->engine->prepare(db->conn, sql, &s->impl, err);
-	if (rc)
+	if (rc) {
+		free(s);
 		return rc;
+	}
 	s->sql = sql;
 	s->db = db;
+	db->stmts[j] = s;
 	db->nstmts++;
 	*out = s;
 	return 0;
@@ -290,8 +300,8 @@ void db_rollback(struct db *db)
 	/* Reset every cached statement first: an open read cursor would
 	 * otherwise keep the transaction's snapshot alive. */
 	for (size_t i = 0; i < db->cap; i++)
-		if (db->stmts[i].sql)
-			db->engine->reset(db->stmts[i].impl);
+		if (db->stmts[i])
+			db->engine->reset(db->stmts[i]->impl);
 	db_exec(db, "ROLLBACK", NULL);
 	db->in_transaction = 0;
 }

@@ -1,0 +1,210 @@
+// basics.test.mjs - what every request gets whatever its route: GET
+// /healthz, 404 for unknown paths, 405 with Allow, the X-Request-Id header
+// (made up or echoed), and the access-log line on stderr (one per request:
+// method, path, status, bytes, microseconds, user), including requests
+// that try to forge log lines.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  Client, assertError, createToken, fixtureDb, sql, startServer, ugOk, workspace,
+} from './lib/server.mjs';
+
+const ws = workspace();
+let server;
+
+before(async () => {
+  fixtureDb(ws, [{ name: 'admin', role: 'admin', unit: '110101', password: 'admin-pass-1' }]);
+  server = await startServer(ws.db);
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    await server?.kill();
+    ws.cleanup();
+  }
+});
+
+describe('GET /healthz', () => {
+  test('200 with JSON status, the binary version and the schema version', async () => {
+    const version = ugOk(['version']).trim().replace(/^urbangrid /, '');
+    assert.match(version, /^\d+\.\d+\.\d+/);
+    const r = await server.request('GET', '/healthz');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    const schema = Number(sql(ws.db, 'SELECT MAX(version) FROM schema_version'));
+    assert.ok(schema >= 1);
+    assert.deepEqual(r.json, { status: 'ok', version, schema });
+  });
+
+  test('HEAD answers like GET without a body', async () => {
+    const r = await server.request('HEAD', '/healthz');
+    assert.equal(r.status, 200);
+    assert.equal(r.text, '');
+  });
+
+  test('a query string does not change the route', async () => {
+    const r = await server.request('GET', '/healthz?verbose=1');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.status, 'ok');
+  });
+});
+
+describe('unknown paths and methods', () => {
+  for (const path of ['/', '/nope', '/api/v1', '/api/v1/session/', '/api/v1/divisions/',
+    '/api/v1/divisions/110101/extra', '/healthz/', '/API/V1/SESSION']) {
+    test(`GET ${path} -> 404 JSON error`, async () => {
+      const r = await server.request('GET', path);
+      assertError(r, 404, 'not_found', null);
+    });
+  }
+
+  const allowed = {
+    '/healthz': ['GET', 'HEAD'],
+    '/api/v1/session': ['POST', 'GET', 'DELETE', 'HEAD'],
+    '/api/v1/users': ['GET', 'POST', 'HEAD'],
+    '/api/v1/roles': ['GET', 'HEAD'],
+    '/api/v1/departments': ['GET', 'HEAD'],
+    '/api/v1/divisions/110101': ['GET', 'HEAD'],
+  };
+  for (const [path, methods] of Object.entries(allowed)) {
+    const wrong = methods.includes('POST') ? 'PUT' : 'POST';
+    test(`${wrong} ${path} -> 405 with Allow: ${methods.join(', ')}`, async () => {
+      const r = await server.request(wrong, path, { body: {} });
+      assertError(r, 405, 'method_not_allowed', null);
+      const allow = r.headers.get('allow');
+      assert.ok(allow, 'no Allow header');
+      assert.deepEqual(allow.split(', ').sort(), [...methods].sort());
+    });
+  }
+
+  test('PATCH and DELETE are refused the same way, before authentication', async () => {
+    assertError(await server.request('PATCH', '/api/v1/users'), 405, 'method_not_allowed');
+    assertError(await server.request('DELETE', '/api/v1/roles'), 405, 'method_not_allowed');
+  });
+});
+
+describe('X-Request-Id', () => {
+  test('every response carries a fresh one', async () => {
+    const answers = await Promise.all([
+      server.request('GET', '/healthz'),
+      server.request('GET', '/nope'),
+      server.request('PUT', '/healthz'),
+      server.request('GET', '/api/v1/session'),
+      server.request('POST', '/api/v1/session', { body: '{' }),
+    ]);
+    assert.deepEqual(answers.map((r) => r.status), [200, 404, 405, 401, 400]);
+    const ids = answers.map((r) => r.headers.get('x-request-id'));
+    for (const id of ids) assert.match(id ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(new Set(ids).size, ids.length, 'request ids repeat');
+  });
+
+  test('a sane client-supplied id is echoed', async () => {
+    for (const id of ['abc-123_X.y', 'a', 'x'.repeat(64)]) {
+      const r = await server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
+      assert.equal(r.headers.get('x-request-id'), id);
+    }
+    const r = await server.request('GET', '/nope', { headers: { 'X-Request-Id': 'nf-1' } });
+    assert.equal(r.status, 404);
+    assert.equal(r.headers.get('x-request-id'), 'nf-1');
+  });
+
+  test('an unsafe or over-long id is replaced by a generated one', async () => {
+    for (const id of ['x'.repeat(65), 'has space', 'semi;colon', 'slash/es', 'quo"te',
+      'log\ttab', '%0a']) {
+      const r = await server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
+      assert.equal(r.status, 200);
+      assert.match(r.headers.get('x-request-id'), /^[0-9a-f]{16}$/, `for ${id}`);
+    }
+  });
+});
+
+describe('access log', () => {
+  // Send a request with a unique request id and return the one access-log
+  // line that names it (asserting there is exactly one).
+  async function logged(client, method, path, opts = {}) {
+    const id = `log-${Math.random().toString(36).slice(2)}`;
+    const r = await client.request(method, path,
+      { ...opts, headers: { ...opts.headers, 'X-Request-Id': id } });
+    await server.waitForLog(new RegExp(` ${id} access `));
+    const lines = server.stderr.split('\n').filter((l) => l.includes(id));
+    assert.equal(lines.length, 1, `lines naming ${id}:\n${lines.join('\n')}`);
+    const entry = server.accessLog().find((e) => e.requestId === id);
+    assert.ok(entry, `access line not in the expected format: ${lines[0]}`);
+    assert.equal(entry.method, method);
+    assert.equal(entry.status, r.status);
+    assert.equal(entry.bytes, Buffer.byteLength(r.text), 'bytes = body length');
+    assert.ok(entry.micros > 0);
+    assert.equal(entry.addr, '127.0.0.1');
+    assert.equal(entry.aborted, false);
+    return { r, entry };
+  }
+
+  test('one line per request with method, path, status, bytes, µs and user', async () => {
+    const anon = new Client(server);
+    let { entry } = await logged(anon, 'GET', '/healthz');
+    assert.equal(entry.path, '/healthz');
+    assert.equal(entry.user, '-');
+
+    ({ entry } = await logged(anon, 'GET', '/nope'));
+    assert.deepEqual([entry.path, entry.status, entry.user], ['/nope', 404, '-']);
+
+    ({ entry } = await logged(anon, 'POST', '/api/v1/session',
+      { body: { username: 'admin', password: 'wrong-password' } }));
+    assert.deepEqual([entry.status, entry.user], [401, 'admin?']);
+
+    const admin = new Client(server);
+    let r;
+    ({ r, entry } = await logged(admin, 'POST', '/api/v1/session',
+      { body: { username: 'admin', password: 'admin-pass-1' } }));
+    assert.deepEqual([entry.path, entry.status, entry.user], ['/api/v1/session', 200, 'admin']);
+    // argon2 makes a login take a while; the log says so.
+    assert.ok(entry.micros > 10000, `login took only ${entry.micros} µs?`);
+    admin.csrf = r.json.csrf_token;
+
+    ({ entry } = await logged(admin, 'GET', '/api/v1/users'));
+    assert.deepEqual([entry.path, entry.status, entry.user], ['/api/v1/users', 200, 'admin']);
+
+    // Refused for want of the CSRF token: the log still says who it was.
+    ({ entry } = await logged(admin, 'DELETE', '/api/v1/session', { csrf: false }));
+    assert.deepEqual([entry.status, entry.user], [403, 'admin']);
+  });
+
+  test('the request counts match: n requests, n lines', async () => {
+    const before = server.accessLog().length;
+    const n = 7;
+    await Promise.all(Array.from({ length: n }, () => server.request('GET', '/healthz')));
+    const end = Date.now() + 5000;
+    while (server.accessLog().length < before + n && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(server.accessLog().length, before + n);
+  });
+
+  test('a path with an encoded line break or space cannot forge or split a line', async () => {
+    const { entry } = await logged(new Client(server), 'GET',
+      '/x%0A2026-01-01T00:00:00Z%20INFO%20forged%20access%20GET%20/%20200%200%201us%20user=admin%20addr=1.2.3.4');
+    assert.equal(entry.status, 404);
+    assert.ok(!entry.path.includes('\n'));
+    assert.doesNotMatch(server.stderr, /^\S+ INFO forged/m);
+  });
+
+  test('a login name with a line break cannot forge a line', async () => {
+    const { entry } = await logged(new Client(server), 'POST', '/api/v1/session', {
+      body: { username: 'e\n2026 INFO forged access GET / 200 0 1us user=a addr=b', password: 'x' },
+    });
+    assert.equal(entry.status, 401);
+    assert.doesNotMatch(server.stderr, /^\S+ INFO forged/m);
+    assert.doesNotMatch(entry.user, /\s/);
+  });
+
+  test('the user of a Bearer token is named too', async () => {
+    const c = new Client(server, { bearer: createToken(ws.db, 'admin') });
+    const { entry } = await logged(c, 'GET', '/api/v1/roles');
+    assert.deepEqual([entry.status, entry.user], [200, 'admin']);
+  });
+});

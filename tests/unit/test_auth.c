@@ -1,0 +1,656 @@
+/*
+ * test_auth.c - passwords, sessions, API tokens and the lock-out
+ * (domain/auth.h) on a fresh database per test: hashing and verifying,
+ * generated passwords, password rules, token hashes, login / session /
+ * logout, expiry, disabled users, the lock-out by username and by client
+ * address, bearer tokens, and database faults during a login.
+ * argon2id costs ~0.1 s a call, so the hash of the test password is made
+ * once per run and the number of logins is kept small.
+ */
+#include "testutil.h"
+
+#include <sodium.h>
+
+#include "domain/auth.h"
+
+#define TEST_PASSWORD "correct horse 9"
+#define NOW INT64_C(1795425011) /* 2026-11-23T09:10:11Z */
+
+/* argon2id hash of TEST_PASSWORD, computed once (group setup). */
+static char test_hash[PASSWORD_HASH_MAX + 1];
+
+static int hash_once(void **state)
+{
+	struct ug_error err;
+
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	return auth_password_hash(TEST_PASSWORD, test_hash, &err) ? -1 : 0;
+}
+
+/* Insert a user whose password is TEST_PASSWORD; returns its id. */
+static int64_t add_user(struct db *db, const char *username)
+{
+	struct ug_error err;
+	struct user u;
+	int64_t id = 0;
+
+	memset(&u, 0, sizeof u);
+	snprintf(u.username, sizeof u.username, "%s", username);
+	snprintf(u.display_name, sizeof u.display_name, "%s", username);
+	snprintf(u.role, sizeof u.role, "inspector");
+	snprintf(u.unit_kind, sizeof u.unit_kind, "division");
+	snprintf(u.unit_code, sizeof u.unit_code, "110101");
+	ug_error_clear(&err);
+	tu_assert_ok(store_user_insert(db, &u, test_hash, NOW - 100, &id, &err),
+		     err);
+	assert_true(id > 0);
+	return id;
+}
+
+static void disable_user(struct db *db, const char *username)
+{
+	struct ug_error err;
+	struct db_stmt *st;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(db, "UPDATE app_user SET disabled = 1"
+				    " WHERE username = ?",
+				&st, &err),
+		     err);
+	tu_assert_ok(db_bind_text(st, 1, username, &err), err);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+	assert_int_equal(db_changes(db), 1);
+}
+
+static void assert_hex64(const char *s)
+{
+	assert_int_equal(strlen(s), TOKEN_HEX_LEN);
+	for (size_t i = 0; i < TOKEN_HEX_LEN; i++)
+		assert_true((s[i] >= '0' && s[i] <= '9') ||
+			    (s[i] >= 'a' && s[i] <= 'f'));
+}
+
+static int login(struct db *db, const struct auth_config *cfg,
+		 const char *username, const char *password, const char *addr,
+		 int64_t now, struct login_result *out, struct ug_error *err)
+{
+	ug_error_clear(err);
+	return auth_login(db, cfg, username, password, addr, now, out, err);
+}
+
+/* ---- passwords --------------------------------------------------------- */
+
+static void test_password_hash_verify(void **state)
+{
+	char hash[PASSWORD_HASH_MAX + 1];
+	struct ug_error err;
+
+	(void)state;
+	ug_error_clear(&err);
+	tu_assert_ok(auth_password_hash(TEST_PASSWORD, hash, &err), err);
+	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+	assert_true(strlen(hash) < sizeof hash);
+	/* Salted: the same password hashes differently each time. */
+	assert_string_not_equal(hash, test_hash);
+	assert_true(auth_password_verify(hash, TEST_PASSWORD));
+	assert_true(auth_password_verify(test_hash, TEST_PASSWORD));
+	assert_false(auth_password_verify(hash, "correct horse 8"));
+	assert_false(auth_password_verify(hash, ""));
+	/* Malformed or missing hashes never match. */
+	assert_false(auth_password_verify("", TEST_PASSWORD));
+	assert_false(auth_password_verify(NULL, TEST_PASSWORD));
+	assert_false(auth_password_verify("$argon2id$garbage", TEST_PASSWORD));
+	assert_false(auth_password_verify(TEST_PASSWORD, TEST_PASSWORD));
+}
+
+static void test_password_generate(void **state)
+{
+	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyz"
+				       "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	char pw[GENERATED_PASSWORD_LEN + 1], first[GENERATED_PASSWORD_LEN + 1];
+	struct ug_error err;
+	int seen[128] = { 0 }, kinds = 0;
+
+	(void)state;
+	auth_password_generate(first);
+	for (int round = 0; round < 200; round++) {
+		memset(pw, '#', sizeof pw);
+		auth_password_generate(pw);
+		assert_int_equal(strlen(pw), GENERATED_PASSWORD_LEN);
+		for (int i = 0; i < GENERATED_PASSWORD_LEN; i++) {
+			if (!strchr(alphabet, pw[i]))
+				fail_msg("'%c' is not in the alphabet", pw[i]);
+			seen[(unsigned char)pw[i]] = 1;
+		}
+		ug_error_clear(&err);
+		tu_assert_ok(auth_password_check(pw, &err), err);
+	}
+	assert_string_not_equal(pw, first);
+	/* No look-alikes ever. */
+	assert_false(seen['0'] || seen['O'] || seen['1'] || seen['l'] ||
+		     seen['I']);
+	/* 4000 draws from 57 characters show (nearly) all of them. */
+	for (int i = 0; i < 128; i++)
+		kinds += seen[i];
+	assert_true(kinds >= 50);
+}
+
+static void test_password_check(void **state)
+{
+	char longest[PASSWORD_MAX + 2];
+	struct ug_error err;
+
+	(void)state;
+	ug_error_clear(&err);
+	tu_assert_ok(auth_password_check("12345678", &err), err);
+	tu_assert_err(auth_password_check("1234567", &err), err, UG_EINVAL,
+		      "password");
+	tu_assert_contains(err.message, "at least 8");
+	tu_assert_err(auth_password_check("", &err), err, UG_EINVAL, "password");
+	/* The minimum counts characters: 8 CJK characters pass, 7 do not,
+	 * although 7 of them are 21 bytes. */
+	tu_assert_ok(auth_password_check("一二三四五六七八", &err), err);
+	tu_assert_err(auth_password_check("一二三四五六七", &err), err,
+		      UG_EINVAL, "password");
+	/* The maximum counts bytes. */
+	memset(longest, 'p', PASSWORD_MAX);
+	longest[PASSWORD_MAX] = '\0';
+	tu_assert_ok(auth_password_check(longest, &err), err);
+	longest[PASSWORD_MAX] = 'p';
+	longest[PASSWORD_MAX + 1] = '\0';
+	tu_assert_err(auth_password_check(longest, &err), err, UG_EINVAL,
+		      "password");
+	tu_assert_contains(err.message, "at most 256");
+	/* Text only. */
+	tu_assert_err(auth_password_check("abcdefg\xff", &err), err, UG_EINVAL,
+		      "password");
+	tu_assert_contains(err.message, "UTF-8");
+	tu_assert_err(auth_password_check("abcdefgh\xC0\x80", &err), err,
+		      UG_EINVAL, "password");
+}
+
+/* ---- tokens -------------------------------------------------------------- */
+
+static void test_token_hash(void **state)
+{
+	char a[TOKEN_HEX_LEN + 1], b[TOKEN_HEX_LEN + 1];
+
+	(void)state;
+	/* BLAKE2b-256 of the empty string (RFC 7693 parameters). */
+	auth_token_hash("", a);
+	assert_string_equal(a, "0e5751c026e543b2e8ab2eb06099daa1"
+			       "d1e5df47778f7787faab45cdf12fe3a8");
+	auth_token_hash("ugt_0123", a);
+	auth_token_hash("ugt_0123", b);
+	assert_hex64(a);
+	assert_string_equal(a, b); /* stable */
+	auth_token_hash("ugt_0124", b);
+	assert_string_not_equal(a, b);
+}
+
+static void test_token_equal(void **state)
+{
+	(void)state;
+	assert_true(auth_token_equal("abc", "abc"));
+	assert_true(auth_token_equal("", ""));
+	assert_false(auth_token_equal("abc", "abd"));
+	assert_false(auth_token_equal("abc", "abcd"));
+	assert_false(auth_token_equal("abcd", "abc"));
+	assert_false(auth_token_equal("", "a"));
+}
+
+/* ---- login, session, logout ------------------------------------------- */
+
+static void test_login_session_logout(void **state)
+{
+	struct tu_env *env = *state;
+	char csrf[TOKEN_HEX_LEN + 1], stored[TOKEN_HEX_LEN + 1];
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+	struct user u;
+	int64_t id;
+
+	auth_config_defaults(&cfg);
+	assert_int_equal(cfg.session_ttl, 12 * 3600);
+	assert_int_equal(cfg.max_failures, 5);
+	assert_int_equal(cfg.failure_window, 900);
+	id = add_user(env->db, "alice");
+
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW, &res, &err),
+		     err);
+	assert_int_equal(res.user.id, id);
+	assert_string_equal(res.user.username, "alice");
+	assert_string_equal(res.user.role, "inspector");
+	assert_hex64(res.session_token);
+	assert_hex64(res.csrf_token);
+	assert_string_not_equal(res.session_token, res.csrf_token);
+	assert_int_equal(res.expires_at, NOW + cfg.session_ttl);
+
+	/* Only the token's hash is stored. */
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM session"
+						 " WHERE token_hash = ?",
+					res.session_token),
+			 0);
+	auth_token_hash(res.session_token, stored);
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM session"
+						 " WHERE token_hash = ?",
+					stored),
+			 1);
+	/* A success leaves no failure behind. */
+	assert_int_equal(tu_query_int(env->db,
+				      "SELECT COUNT(*) FROM login_failure"),
+			 0);
+
+	/* The session finds its user and CSRF token until it expires. */
+	tu_assert_ok(auth_session_user(env->db, res.session_token, NOW, &u,
+				       csrf, &err),
+		     err);
+	assert_int_equal(u.id, id);
+	assert_string_equal(csrf, res.csrf_token);
+	tu_assert_ok(auth_session_user(env->db, res.session_token,
+				       res.expires_at - 1, &u, csrf, &err),
+		     err);
+	tu_assert_err(auth_session_user(env->db, res.session_token,
+					res.expires_at, &u, csrf, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(auth_session_user(env->db, res.session_token,
+					res.expires_at + 86400, &u, csrf, &err),
+		      err, UG_EAUTH, NULL);
+
+	/* Unknown and altered tokens find nothing. */
+	tu_assert_err(auth_session_user(env->db, res.csrf_token, NOW, &u, csrf,
+					&err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(auth_session_user(env->db, "", NOW, &u, csrf, &err), err,
+		      UG_EAUTH, NULL);
+
+	/* Logout ends it; logging out again (or an unknown token) is fine. */
+	tu_assert_ok(auth_logout(env->db, res.session_token, &err), err);
+	tu_assert_err(auth_session_user(env->db, res.session_token, NOW, &u,
+					csrf, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_ok(auth_logout(env->db, res.session_token, &err), err);
+	tu_assert_ok(auth_logout(env->db, "nonsense", &err), err);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
+			 0);
+}
+
+static void test_expired_sessions_purged_on_login(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result a, b;
+	struct auth_config cfg;
+	struct ug_error err;
+
+	auth_config_defaults(&cfg);
+	add_user(env->db, "alice");
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW, &a, &err),
+		     err);
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW + cfg.session_ttl, &b, &err),
+		     err);
+	/* The first session had expired when the second was made. */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
+			 1);
+	assert_string_not_equal(a.session_token, b.session_token);
+}
+
+static void test_wrong_password_and_unknown_user(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+	char message[sizeof err.message];
+
+	auth_config_defaults(&cfg);
+	add_user(env->db, "alice");
+	tu_assert_err(login(env->db, &cfg, "alice", "wrong password", "10.0.0.1",
+			    NOW, &res, &err),
+		      err, UG_EAUTH, NULL);
+	snprintf(message, sizeof message, "%s", err.message);
+	assert_int_equal(res.user.id, 0);
+	assert_string_equal(res.session_token, "");
+
+	tu_assert_err(login(env->db, &cfg, "nobody", TEST_PASSWORD, "10.0.0.1",
+			    NOW, &res, &err),
+		      err, UG_EAUTH, NULL);
+	/* The same answer for both: no telling which usernames exist. */
+	assert_string_equal(err.message, message);
+	assert_string_equal(res.session_token, "");
+
+	/* Case matters in usernames. */
+	tu_assert_err(login(env->db, &cfg, "Alice", TEST_PASSWORD, "10.0.0.1",
+			    NOW, &res, &err),
+		      err, UG_EAUTH, NULL);
+
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
+			 0);
+	assert_int_equal(tu_query_int(env->db,
+				      "SELECT COUNT(*) FROM login_failure"),
+			 3);
+}
+
+static void test_disabled_user_refused(void **state)
+{
+	struct tu_env *env = *state;
+	char csrf[TOKEN_HEX_LEN + 1];
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+	struct user u;
+
+	auth_config_defaults(&cfg);
+	add_user(env->db, "alice");
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW, &res, &err),
+		     err);
+	disable_user(env->db, "alice");
+	/* The live session stops working at once... */
+	tu_assert_err(auth_session_user(env->db, res.session_token, NOW + 1, &u,
+					csrf, &err),
+		      err, UG_EAUTH, NULL);
+	/* ...and the right password no longer logs in. */
+	tu_assert_err(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			    NOW + 2, &res, &err),
+		      err, UG_EAUTH, NULL);
+	assert_int_equal(res.user.id, 0);
+	assert_string_equal(res.session_token, "");
+}
+
+/* ---- lock-out --------------------------------------------------------- */
+
+static void test_lockout_by_username(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+
+	auth_config_defaults(&cfg);
+	cfg.max_failures = 3;
+	cfg.failure_window = 600;
+	add_user(env->db, "alice");
+	add_user(env->db, "bob");
+	for (int i = 0; i < 3; i++)
+		tu_assert_err(login(env->db, &cfg, "alice", "guess", "10.0.0.1",
+				    NOW + 10 * i, &res, &err),
+			      err, UG_EAUTH, NULL);
+	/* Locked: even the right password is refused, from anywhere. */
+	tu_assert_err(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.2",
+			    NOW + 30, &res, &err),
+		      err, UG_ELIMIT, "username");
+	/* Until the oldest failure (at NOW) leaves the window. */
+	assert_int_equal(err.retry_after, 570);
+	assert_true(err.retry_after > 0 && err.retry_after <= cfg.failure_window);
+	assert_string_equal(res.session_token, "");
+	tu_assert_contains(err.message, "570");
+	/* Refused attempts do not extend the lock. */
+	tu_assert_err(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.2",
+			    NOW + 599, &res, &err),
+		      err, UG_ELIMIT, "username");
+	assert_int_equal(err.retry_after, 1);
+
+	/* Another user is not affected. */
+	tu_assert_ok(login(env->db, &cfg, "bob", TEST_PASSWORD, "10.0.0.3",
+			   NOW + 30, &res, &err),
+		     err);
+
+	/* Retry-After is exact: at NOW + 600 the lock has ended. */
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.2",
+			   NOW + 30 + 570, &res, &err),
+		     err);
+	assert_string_equal(res.user.username, "alice");
+}
+
+static void test_lockout_by_address(void **state)
+{
+	struct tu_env *env = *state;
+	static const char *const names[] = { "admin", "root", "test" };
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+
+	auth_config_defaults(&cfg);
+	cfg.max_failures = 3;
+	cfg.failure_window = 600;
+	add_user(env->db, "alice");
+	/* Guessing across usernames from one address... */
+	for (int i = 0; i < 3; i++)
+		tu_assert_err(login(env->db, &cfg, names[i], "123456",
+				    "203.0.113.9", NOW + i, &res, &err),
+			      err, UG_EAUTH, NULL);
+	/* ...locks that address, for every username. */
+	tu_assert_err(login(env->db, &cfg, "alice", TEST_PASSWORD,
+			    "203.0.113.9", NOW + 5, &res, &err),
+		      err, UG_ELIMIT, NULL);
+	assert_int_equal(err.retry_after, 595);
+	/* Other addresses are not locked. */
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW + 5, &res, &err),
+		     err);
+}
+
+static void test_success_clears_username_failures(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+
+	auth_config_defaults(&cfg);
+	cfg.max_failures = 3;
+	cfg.failure_window = 600;
+	add_user(env->db, "alice");
+	tu_assert_err(login(env->db, &cfg, "mallory", "x", "10.0.0.1", NOW,
+			    &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(login(env->db, &cfg, "alice", "typo", "10.0.0.2", NOW + 1,
+			    &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(login(env->db, &cfg, "alice", "typo", "10.0.0.2", NOW + 2,
+			    &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.2",
+			   NOW + 3, &res, &err),
+		     err);
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM"
+						 " login_failure WHERE"
+						 " username = ?",
+					"alice"),
+			 0);
+	/* Failures of other usernames stay counted. */
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM"
+						 " login_failure WHERE"
+						 " username = ?",
+					"mallory"),
+			 1);
+	/* Two more mistakes do not lock: the first two were forgiven. */
+	tu_assert_err(login(env->db, &cfg, "alice", "typo", "10.0.0.2", NOW + 4,
+			    &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(login(env->db, &cfg, "alice", "typo", "10.0.0.2", NOW + 5,
+			    &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.2",
+			   NOW + 6, &res, &err),
+		     err);
+}
+
+static void test_login_db_fault_is_clean(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+	int rc = -1, failures = 0;
+
+	auth_config_defaults(&cfg);
+	cfg.max_failures = 100; /* faults leave failures recorded */
+	add_user(env->db, "alice");
+	/* Fail the 1st, 2nd, ... database step of a login until one gets
+	 * through: every failure is a storage error and leaves no session. */
+	for (int nth = 1; nth <= 20; nth++) {
+		fault_arm(FAULT_DB_STEP, nth);
+		rc = login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW + nth, &res, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		failures++;
+		tu_assert_err(rc, err, UG_EDB, NULL);
+		assert_int_equal(tu_query_int(env->db,
+					      "SELECT COUNT(*) FROM session"),
+				 0);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(failures >= 6); /* throttle, lookup and session writes */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
+			 1);
+}
+
+/* ---- API tokens ------------------------------------------------------- */
+
+static void test_bearer_token(void **state)
+{
+	struct tu_env *env = *state;
+	char token[API_TOKEN_LEN + 1], other[API_TOKEN_LEN + 1];
+	char stored[TOKEN_HEX_LEN + 1];
+	struct ug_error err;
+	struct user u;
+	int64_t id;
+
+	id = add_user(env->db, "gateway");
+	ug_error_clear(&err);
+	tu_assert_ok(auth_token_create(env->db, "gateway", "12345 hotline",
+				       NOW, token, &err),
+		     err);
+	assert_int_equal(strlen(token), API_TOKEN_LEN);
+	assert_true(strncmp(token, API_TOKEN_PREFIX, 4) == 0);
+	assert_hex64(token + 4);
+
+	tu_assert_ok(auth_bearer_user(env->db, token, &u, &err), err);
+	assert_int_equal(u.id, id);
+	assert_string_equal(u.username, "gateway");
+
+	/* Stored as a hash, with its label, and audited. */
+	auth_token_hash(token, stored);
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM api_token"
+						 " WHERE token_hash = ?",
+					stored),
+			 1);
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM api_token"
+						 " WHERE token_hash = ?",
+					token),
+			 0);
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM api_token"
+						 " WHERE label = ?",
+					"12345 hotline"),
+			 1);
+	assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM"
+						 " audit_event WHERE action ="
+						 " 'token.create' AND subject = ?",
+					"gateway"),
+			 1);
+
+	/* A second token is different; both work.  A NULL label is "". */
+	tu_assert_ok(auth_token_create(env->db, "gateway", NULL, NOW, other,
+				       &err),
+		     err);
+	assert_string_not_equal(token, other);
+	tu_assert_ok(auth_bearer_user(env->db, other, &u, &err), err);
+
+	/* Unknown or altered tokens are refused. */
+	tu_assert_err(auth_bearer_user(env->db, "ugt_nonsense", &u, &err), err,
+		      UG_EAUTH, NULL);
+	token[10] = token[10] == 'a' ? 'b' : 'a';
+	tu_assert_err(auth_bearer_user(env->db, token, &u, &err), err, UG_EAUTH,
+		      NULL);
+
+	/* A disabled user's tokens stop working. */
+	disable_user(env->db, "gateway");
+	tu_assert_err(auth_bearer_user(env->db, other, &u, &err), err, UG_EAUTH,
+		      NULL);
+}
+
+static void test_token_for_unknown_user(void **state)
+{
+	struct tu_env *env = *state;
+	char token[API_TOKEN_LEN + 1];
+	struct ug_error err;
+
+	memset(token, 'x', sizeof token);
+	ug_error_clear(&err);
+	tu_assert_err(auth_token_create(env->db, "ghost", "x", NOW, token, &err),
+		      err, UG_ENOTFOUND, "username");
+	/* Nothing is returned and nothing is stored. */
+	for (size_t i = 0; i < sizeof token; i++)
+		assert_int_equal(token[i], 0);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM api_token"),
+			 0);
+	assert_int_equal(tu_query_int(env->db,
+				      "SELECT COUNT(*) FROM audit_event"),
+			 0);
+}
+
+static void test_token_create_db_fault(void **state)
+{
+	struct tu_env *env = *state;
+	char token[API_TOKEN_LEN + 1];
+	struct ug_error err;
+	int rc = -1, failures = 0;
+
+	add_user(env->db, "gateway");
+	for (int nth = 1; nth <= 10; nth++) {
+		fault_arm(FAULT_DB_STEP, nth);
+		ug_error_clear(&err);
+		rc = auth_token_create(env->db, "gateway", "x", NOW, token, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		failures++;
+		tu_assert_err(rc, err, UG_EDB, NULL);
+		assert_int_equal(token[0], 0);
+		/* All or nothing: no token without its audit row. */
+		assert_int_equal(tu_query_int(env->db,
+					      "SELECT COUNT(*) FROM api_token"),
+				 0);
+		assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM"
+						       " audit_event"),
+				 0);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(failures, 3); /* lookup, token insert, audit insert */
+}
+
+#define AUTH_TEST(f) \
+	cmocka_unit_test_setup_teardown(f, tu_setup_db, tu_teardown_db)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_password_hash_verify),
+		cmocka_unit_test(test_password_generate),
+		cmocka_unit_test(test_password_check),
+		cmocka_unit_test(test_token_hash),
+		cmocka_unit_test(test_token_equal),
+		AUTH_TEST(test_login_session_logout),
+		AUTH_TEST(test_expired_sessions_purged_on_login),
+		AUTH_TEST(test_wrong_password_and_unknown_user),
+		AUTH_TEST(test_disabled_user_refused),
+		AUTH_TEST(test_lockout_by_username),
+		AUTH_TEST(test_lockout_by_address),
+		AUTH_TEST(test_success_clears_username_failures),
+		AUTH_TEST(test_login_db_fault_is_clean),
+		AUTH_TEST(test_bearer_token),
+		AUTH_TEST(test_token_for_unknown_user),
+		AUTH_TEST(test_token_create_db_fault),
+	};
+
+	return cmocka_run_group_tests_name("auth", tests, hash_once, NULL);
+}

@@ -1,0 +1,696 @@
+/*
+ * test_db.c - the SQL interface (store/db.h) on the SQLite engine: open
+ * options, exec, the statement cache keyed by SQL address, binding and
+ * reading every type, constraint errors mapped to UG_ECONFLICT, messages
+ * naming the failing SQL, transactions, the write lock of
+ * db_begin_write(), WAL and foreign keys, injected step faults, the pool.
+ */
+#include "testutil.h"
+
+#include <math.h>
+
+static const struct db_open_options create_opt = {
+	.busy_timeout_ms = 5000,
+	.create = 1,
+};
+
+static void exec_ok(struct db *db, const char *sql)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_exec(db, sql, &err), err);
+}
+
+/* ---- open ------------------------------------------------------------ */
+
+static void test_open_and_engine(void **state)
+{
+	struct tu_env *env = *state;
+
+	assert_string_equal(db_engine_name(env->db), "sqlite");
+	db_close(NULL); /* harmless */
+}
+
+static void test_open_missing_file_without_create(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_open_options opt = { .busy_timeout_ms = 100 };
+	struct ug_error err;
+	struct db *db = (struct db *)&err;
+	char path[400];
+
+	snprintf(path, sizeof path, "%s/absent.db", env->dir);
+	tu_assert_err(db_open(path, &opt, &db, &err), err, UG_EDB, "db");
+	assert_null(db);
+	tu_assert_contains(err.message, path);
+	assert_int_equal(access(path, F_OK), -1); /* not created */
+
+	/* A directory that does not exist cannot hold a database either. */
+	snprintf(path, sizeof path, "%s/no/such/dir.db", env->dir);
+	tu_assert_err(db_open(path, &create_opt, &db, &err), err, UG_EDB, "db");
+}
+
+static void test_open_not_a_database(void **state)
+{
+	static const char junk[] = "this is a text file, not SQLite, and it is"
+				   " long enough to hold a header page.....";
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db *db = NULL;
+	char path[400];
+
+	tu_write_file(env->dir, "junk.db", junk, sizeof junk - 1);
+	tu_path(path, sizeof path, env->dir, "junk.db");
+	tu_assert_err(db_open(path, &create_opt, &db, &err), err, UG_EDB, "db");
+	assert_null(db);
+	tu_assert_contains(err.message, "cannot set up database");
+	tu_assert_contains(err.message, "not a database");
+}
+
+static void test_open_postgres_not_built(void **state)
+{
+	struct ug_error err;
+	struct db *db = NULL;
+
+	(void)state;
+	tu_assert_err(db_open("postgres://u@localhost/ug", NULL, &db, &err), err,
+		      UG_EDB, "db");
+	tu_assert_contains(err.message, "PostgreSQL");
+	assert_null(db);
+	tu_assert_err(db_open("postgresql://localhost/ug", NULL, &db, &err),
+		      err, UG_EDB, "db");
+}
+
+static void test_open_read_only(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_open_options ro = { .busy_timeout_ms = 100, .read_only = 1 };
+	struct ug_error err;
+	struct db *db = NULL;
+
+	exec_ok(env->db, "CREATE TABLE t (x INTEGER)");
+	tu_assert_ok(db_open(env->db_path, &ro, &db, &err), err);
+	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM t"), 0);
+	tu_assert_err(db_exec(db, "INSERT INTO t VALUES (1)", &err), err,
+		      UG_EDB, NULL);
+	tu_assert_contains(err.message, "readonly");
+	db_close(db);
+}
+
+static void test_wal_and_foreign_keys_on(void **state)
+{
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, "PRAGMA journal_mode", &st, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_string_equal(db_column_text(st, 0), "wal");
+	db_reset(st);
+	assert_int_equal(tu_query_int(env->db, "PRAGMA foreign_keys"), 1);
+
+	/* And they are enforced. */
+	exec_ok(env->db, "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+			 "CREATE TABLE c (p INTEGER REFERENCES p(id))");
+	tu_assert_err(db_exec(env->db, "INSERT INTO c VALUES (7)", &err), err,
+		      UG_ECONFLICT, NULL);
+	tu_assert_contains(err.message, "FOREIGN KEY");
+}
+
+/* ---- exec and prepare ------------------------------------------------ */
+
+static void test_exec_error_names_sql(void **state)
+{
+	struct tu_env *env = *state;
+	struct ug_error err;
+
+	exec_ok(env->db, "CREATE TABLE a (x); CREATE TABLE b (y)");
+	assert_int_equal(db_table_exists(env->db, "a", &err), 1);
+	assert_int_equal(db_table_exists(env->db, "b", &err), 1);
+	assert_int_equal(db_table_exists(env->db, "nope", &err), 0);
+	tu_assert_err(db_exec(env->db, "CREAT TABLE c (z)", &err), err, UG_EDB,
+		      NULL);
+	tu_assert_contains(err.message, "syntax error");
+	tu_assert_contains(err.message, "in: CREAT TABLE c (z)");
+	tu_assert_err(db_exec(env->db, "SELECT * FROM missing_table", &err),
+		      err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "no such table: missing_table");
+	tu_assert_contains(err.message, "in: SELECT * FROM missing_table");
+}
+
+static void test_prepare_cache_same_pointer(void **state)
+{
+	static const char sql_a[] = "SELECT 1";
+	static const char sql_b[] = "SELECT 1"; /* same text, other address */
+	struct tu_env *env = *state;
+	struct db_stmt *s1, *s2, *s3;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, sql_a, &s1, &err), err);
+	tu_assert_ok(db_prepare(env->db, sql_a, &s2, &err), err);
+	assert_ptr_equal(s1, s2);
+	tu_assert_ok(db_prepare(env->db, sql_b, &s3, &err), err);
+	assert_ptr_not_equal(s1, s3);
+	assert_int_equal(db_step(s3, &err), DB_ROW);
+	assert_int_equal(db_column_int64(s3, 0), 1);
+	db_reset(s3);
+}
+
+static void test_prepare_cache_grows(void **state)
+{
+	static char sql[300][32]; /* static storage: stable addresses */
+	struct db_stmt *first[300], *st;
+	struct tu_env *env = *state;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	for (int i = 0; i < 300; i++) {
+		snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+		tu_assert_ok(db_prepare(env->db, sql[i], &first[i], &err), err);
+	}
+	/* After the table has grown several times every statement is still
+	 * found again, and still runs its own SQL. */
+	for (int i = 0; i < 300; i++) {
+		tu_assert_ok(db_prepare(env->db, sql[i], &st, &err), err);
+		assert_ptr_equal(st, first[i]);
+		assert_int_equal(db_step(st, &err), DB_ROW);
+		assert_int_equal(db_column_int64(st, 0), i);
+		db_reset(st);
+	}
+}
+
+static void test_statement_survives_cache_growth(void **state)
+{
+	static const char outer[] = "SELECT x FROM o ORDER BY x";
+	static char inner[100][32];
+	struct tu_env *env = *state;
+	struct db_stmt *st, *in;
+	struct ug_error err;
+	int64_t sum = 0;
+	int rows = 0, rc;
+
+	exec_ok(env->db, "CREATE TABLE o (x INTEGER);"
+			 "INSERT INTO o VALUES (1), (2), (3), (4)");
+	ug_error_clear(&err);
+	/* The list-with-details pattern of the store: step one statement
+	 * and prepare others inside the loop.  The cache grows meanwhile;
+	 * the outer statement must stay valid. */
+	tu_assert_ok(db_prepare(env->db, outer, &st, &err), err);
+	while ((rc = db_step(st, &err)) == DB_ROW) {
+		int64_t x = db_column_int64(st, 0);
+
+		for (int k = 0; k < 25; k++) {
+			int i = rows * 25 + k;
+
+			snprintf(inner[i], sizeof inner[i], "SELECT %d", i);
+			tu_assert_ok(db_prepare(env->db, inner[i], &in, &err),
+				     err);
+			assert_int_equal(db_step(in, &err), DB_ROW);
+			db_reset(in);
+		}
+		sum += x;
+		rows++;
+	}
+	assert_int_equal(rc, DB_DONE);
+	assert_int_equal(rows, 4);
+	assert_int_equal(sum, 10);
+	/* And the handle is still the cached one. */
+	tu_assert_ok(db_prepare(env->db, outer, &in, &err), err);
+	assert_ptr_equal(in, st);
+}
+
+static void test_prepare_error(void **state)
+{
+	static const char bad[] = "SELEC 1";
+	static const char good[] = "SELECT 2";
+	struct tu_env *env = *state;
+	struct db_stmt *st = (struct db_stmt *)&st;
+	struct ug_error err;
+
+	tu_assert_err(db_prepare(env->db, bad, &st, &err), err, UG_EDB, NULL);
+	assert_null(st);
+	tu_assert_contains(err.message, "cannot prepare");
+	tu_assert_contains(err.message, "in: SELEC 1");
+	/* The failure is not cached: it fails again, and others still work. */
+	tu_assert_err(db_prepare(env->db, bad, &st, &err), err, UG_EDB, NULL);
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, good, &st, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);
+	db_reset(st);
+}
+
+static void test_prepare_resets_statement(void **state)
+{
+	static const char sql[] = "SELECT x FROM n WHERE x >= ? ORDER BY x";
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+
+	exec_ok(env->db, "CREATE TABLE n (x INTEGER);"
+			 "INSERT INTO n VALUES (1), (2), (3)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, sql, &st, &err), err);
+	tu_assert_ok(db_bind_int64(st, 1, 2, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);
+	/* Preparing again starts over with the bindings cleared (NULL: no
+	 * row is >= NULL). */
+	tu_assert_ok(db_prepare(env->db, sql, &st, &err), err);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+	tu_assert_ok(db_prepare(env->db, sql, &st, &err), err);
+	tu_assert_ok(db_bind_int64(st, 1, 1, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 1);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 3);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+}
+
+/* ---- binding and reading --------------------------------------------- */
+
+static void test_bind_and_read_every_type(void **state)
+{
+	static const char ins[] =
+		"INSERT INTO v (i, r, s, b, n, s2) VALUES (?, ?, ?, ?, ?, ?)";
+	static const char sel[] =
+		"SELECT i, r, s, b, n, s2 FROM v ORDER BY rowid";
+	static const unsigned char blob[] = { 0, 1, 0xff, 0, 'x' };
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+	const void *p;
+	size_t n;
+
+	exec_ok(env->db, "CREATE TABLE v (i INTEGER, r REAL, s TEXT, b BLOB,"
+			 " n TEXT, s2 TEXT)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_int64(st, 1, INT64_MAX, &err), err);
+	tu_assert_ok(db_bind_double(st, 2, 3.25, &err), err);
+	tu_assert_ok(db_bind_text(st, 3, "甲区 \"quoted\"", &err), err);
+	tu_assert_ok(db_bind_blob(st, 4, blob, sizeof blob, &err), err);
+	tu_assert_ok(db_bind_null(st, 5, &err), err);
+	tu_assert_ok(db_bind_text(st, 6, NULL, &err), err); /* NULL text */
+	assert_int_equal(db_step(st, &err), DB_DONE);
+	assert_int_equal(db_changes(env->db), 1);
+
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_int64(st, 1, INT64_MIN, &err), err);
+	tu_assert_ok(db_bind_double(st, 2, -0.5, &err), err);
+	tu_assert_ok(db_bind_text(st, 3, "", &err), err);
+	tu_assert_ok(db_bind_blob(st, 4, blob, 0, &err), err);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+
+	tu_assert_ok(db_prepare(env->db, sel, &st, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_true(db_column_int64(st, 0) == INT64_MAX);
+	assert_true(db_column_double(st, 1) == 3.25);
+	assert_string_equal(db_column_text(st, 2), "甲区 \"quoted\"");
+	p = db_column_blob(st, 3, &n);
+	assert_int_equal(n, sizeof blob);
+	assert_memory_equal(p, blob, sizeof blob);
+	for (int col = 0; col < 4; col++)
+		assert_false(db_column_is_null(st, col));
+	assert_true(db_column_is_null(st, 4));
+	assert_null(db_column_text(st, 4)); /* NULL text reads as NULL */
+	assert_true(db_column_is_null(st, 5));
+	assert_null(db_column_text(st, 5));
+
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_true(db_column_int64(st, 0) == INT64_MIN);
+	assert_true(db_column_double(st, 1) == -0.5);
+	assert_string_equal(db_column_text(st, 2), "");
+	assert_false(db_column_is_null(st, 2)); /* "" is not NULL */
+	db_column_blob(st, 3, &n);
+	assert_int_equal(n, 0);
+	/* Unbound parameters are NULL. */
+	assert_true(db_column_is_null(st, 4));
+	assert_true(db_column_is_null(st, 5));
+	assert_int_equal(db_step(st, &err), DB_DONE);
+}
+
+static void test_bind_errors(void **state)
+{
+	static const char sql[] = "SELECT ? + 1";
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, sql, &st, &err), err);
+	tu_assert_err(db_bind_int64(st, 2, 1, &err), err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "cannot bind parameter 2");
+	tu_assert_contains(err.message, "in: SELECT ? + 1");
+	tu_assert_err(db_bind_double(st, 0, 1.0, &err), err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "parameter 0");
+	tu_assert_err(db_bind_text(st, 5, "x", &err), err, UG_EDB, NULL);
+	tu_assert_err(db_bind_blob(st, 5, "x", 1, &err), err, UG_EDB, NULL);
+	tu_assert_err(db_bind_null(st, 5, &err), err, UG_EDB, NULL);
+	tu_assert_err(db_bind_text(st, 5, NULL, &err), err, UG_EDB, NULL);
+	/* The statement is still usable. */
+	tu_assert_ok(db_bind_int64(st, 1, 41, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 42);
+	db_reset(st);
+}
+
+/* ---- constraint errors ----------------------------------------------- */
+
+static void test_unique_violation_is_conflict(void **state)
+{
+	static const char ins[] = "INSERT INTO u (name) VALUES (?)";
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+
+	exec_ok(env->db, "CREATE TABLE u (id INTEGER PRIMARY KEY,"
+			 " name TEXT NOT NULL UNIQUE, n INTEGER CHECK (n > 0))");
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_text(st, 1, "alice", &err), err);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_text(st, 1, "alice", &err), err);
+	tu_assert_err(db_step(st, &err), err, UG_ECONFLICT, NULL);
+	tu_assert_contains(err.message, "UNIQUE constraint failed: u.name");
+	tu_assert_contains(err.message, "in: INSERT INTO u (name) VALUES (?)");
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM u"), 1);
+
+	/* A primary key clash is a conflict too. */
+	tu_assert_err(db_exec(env->db, "INSERT INTO u (id, name) VALUES (1, 'b')",
+			      &err),
+		      err, UG_ECONFLICT, NULL);
+	/* Other constraints are plain storage errors. */
+	tu_assert_err(db_exec(env->db, "INSERT INTO u (name) VALUES (NULL)",
+			      &err),
+		      err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "NOT NULL");
+	tu_assert_err(db_exec(env->db,
+			      "INSERT INTO u (name, n) VALUES ('c', 0)", &err),
+		      err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "CHECK");
+
+	/* The failed statement can be run again with other values. */
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_text(st, 1, "bob", &err), err);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM u"), 2);
+}
+
+static void test_long_failing_sql_is_cut(void **state)
+{
+	static char sql[2048];
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+	size_t n;
+
+	exec_ok(env->db, "CREATE TABLE k (x TEXT UNIQUE);"
+			 "INSERT INTO k VALUES ('dup')");
+	n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO k VALUES ('dup') -- ");
+	memset(sql + n, 'c', sizeof sql - n - 1);
+	tu_assert_ok(db_prepare(env->db, sql, &st, &err), err);
+	tu_assert_err(db_step(st, &err), err, UG_ECONFLICT, NULL);
+	assert_true(strlen(err.message) < sizeof err.message);
+	tu_assert_contains(err.message, "in: INSERT INTO k");
+}
+
+static void test_changes(void **state)
+{
+	struct tu_env *env = *state;
+
+	exec_ok(env->db, "CREATE TABLE c (x INTEGER);"
+			 "INSERT INTO c VALUES (1), (2), (3), (4)");
+	exec_ok(env->db, "UPDATE c SET x = x + 10 WHERE x > 1");
+	assert_int_equal(db_changes(env->db), 3);
+	exec_ok(env->db, "DELETE FROM c WHERE x > 100");
+	assert_int_equal(db_changes(env->db), 0);
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+static void test_transactions(void **state)
+{
+	struct tu_env *env = *state;
+	struct ug_error err;
+
+	exec_ok(env->db, "CREATE TABLE t (x INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_begin(env->db, &err), err);
+	exec_ok(env->db, "INSERT INTO t VALUES (1)");
+	db_rollback(env->db);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 0);
+
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	exec_ok(env->db, "INSERT INTO t VALUES (2)");
+	tu_assert_ok(db_commit(env->db, &err), err);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 1);
+
+	/* Rollback with nothing open is safe and changes nothing. */
+	db_rollback(env->db);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 1);
+
+	/* Commit with nothing open is an error, not a crash. */
+	tu_assert_err(db_commit(env->db, &err), err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "no transaction is active");
+
+	/* Transactions do not nest. */
+	tu_assert_ok(db_begin(env->db, &err), err);
+	tu_assert_err(db_begin(env->db, &err), err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "within a transaction");
+	db_rollback(env->db);
+	tu_assert_ok(db_begin(env->db, &err), err); /* closed again */
+	tu_assert_ok(db_commit(env->db, &err), err);
+}
+
+static void test_begin_write_takes_lock_at_once(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_open_options quick = { .busy_timeout_ms = 1 };
+	struct db *other = NULL;
+	struct ug_error err;
+
+	exec_ok(env->db, "CREATE TABLE w (x INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_open(env->db_path, &quick, &other, &err), err);
+
+	/* A deferred BEGIN takes no lock: the other connection can write. */
+	tu_assert_ok(db_begin(env->db, &err), err);
+	tu_assert_ok(db_begin_write(other, &err), err);
+	tu_assert_ok(db_commit(other, &err), err);
+	db_rollback(env->db);
+
+	/* BEGIN IMMEDIATE holds the write lock from the start. */
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	tu_assert_err(db_begin_write(other, &err), err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "database busy");
+	tu_assert_err(db_exec(other, "INSERT INTO w VALUES (1)", &err), err,
+		      UG_EDB, NULL);
+	/* Readers are not blocked (WAL). */
+	assert_int_equal(tu_query_int(other, "SELECT COUNT(*) FROM w"), 0);
+	tu_assert_ok(db_commit(env->db, &err), err);
+	/* Released: now the other connection gets it. */
+	tu_assert_ok(db_begin_write(other, &err), err);
+	tu_assert_ok(db_commit(other, &err), err);
+	db_close(other);
+}
+
+/* ---- fault injection ------------------------------------------------- */
+
+static void test_fault_db_step(void **state)
+{
+	static const char ins[] = "INSERT INTO f VALUES (?)";
+	static const char sel[] = "SELECT COUNT(*) FROM f";
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+
+	exec_ok(env->db, "CREATE TABLE f (x INTEGER)");
+	ug_error_clear(&err);
+	/* The very next step fails with a clean error naming its SQL. */
+	fault_arm(FAULT_DB_STEP, 1);
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_int64(st, 1, 1, &err), err);
+	tu_assert_err(db_step(st, &err), err, UG_EDB, NULL);
+	assert_string_equal(err.message,
+			    "injected fault; in: INSERT INTO f VALUES (?)");
+	/* One failure only: the statement runs normally afterwards. */
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_ok(db_bind_int64(st, 1, 1, &err), err);
+	assert_int_equal(db_step(st, &err), DB_DONE);
+	assert_int_equal(tu_query_int(env->db, sel), 1);
+
+	/* The 3rd step fails: inside a transaction, after two inserts; the
+	 * rollback leaves nothing of them. */
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	fault_arm(FAULT_DB_STEP, 3);
+	for (int i = 0; i < 2; i++) {
+		tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+		tu_assert_ok(db_bind_int64(st, 1, 10 + i, &err), err);
+		assert_int_equal(db_step(st, &err), DB_DONE);
+	}
+	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
+	tu_assert_err(db_step(st, &err), err, UG_EDB, NULL);
+	db_rollback(env->db);
+	assert_int_equal(tu_query_int(env->db, sel), 1);
+
+	/* A read fails the same way and leaves the statement reusable. */
+	fault_arm(FAULT_DB_STEP, 1);
+	tu_assert_ok(db_prepare(env->db, sel, &st, &err), err);
+	tu_assert_err(db_step(st, &err), err, UG_EDB, NULL);
+	assert_int_equal(tu_query_int(env->db, sel), 1);
+
+	/* Disarmed (0), nothing fails. */
+	fault_arm(FAULT_DB_STEP, 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(tu_query_int(env->db, sel), 1);
+
+	/* db_table_exists passes the failure on. */
+	fault_arm(FAULT_DB_STEP, 1);
+	tu_assert_err(db_table_exists(env->db, "f", &err), err, UG_EDB, NULL);
+}
+
+/* ---- pool ------------------------------------------------------------ */
+
+static void test_pool_reuses_connections(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db *a = NULL, *b = NULL, *c = NULL, *old_b;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &b, &err), err);
+	assert_ptr_not_equal(a, b); /* both in use: two connections */
+	db_pool_release(pool, a);
+	tu_assert_ok(db_pool_acquire(pool, &c, &err), err);
+	assert_ptr_equal(c, a); /* the idle one is handed out again */
+	old_b = b;
+	db_pool_release(pool, b);
+	db_pool_release(pool, c);
+	db_pool_release(pool, NULL); /* harmless */
+	/* Both idle now; each is reused before any new one is opened. */
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &b, &err), err);
+	assert_true((a == c && b == old_b) || (a == old_b && b == c));
+	/* Pooled connections are set up like any other. */
+	assert_int_equal(tu_query_int(a, "PRAGMA foreign_keys"), 1);
+	db_pool_release(pool, a);
+	db_pool_release(pool, b);
+	db_pool_destroy(pool);
+	db_pool_destroy(NULL);
+}
+
+static void test_pool_many_connections(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db *conns[12], *again[12];
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, &create_opt, &pool, &err), err);
+	/* More than the idle list's first capacity, so it grows. */
+	for (int i = 0; i < 12; i++)
+		tu_assert_ok(db_pool_acquire(pool, &conns[i], &err), err);
+	for (int i = 0; i < 12; i++)
+		db_pool_release(pool, conns[i]);
+	/* All twelve come back, each once, before any new one is opened. */
+	for (int i = 0; i < 12; i++) {
+		int found = 0;
+
+		tu_assert_ok(db_pool_acquire(pool, &again[i], &err), err);
+		for (int k = 0; k < 12; k++)
+			found += again[i] == conns[k];
+		for (int k = 0; k < i; k++)
+			assert_ptr_not_equal(again[i], again[k]);
+		assert_int_equal(found, 1);
+	}
+	for (int i = 0; i < 12; i++)
+		db_pool_release(pool, again[i]);
+	db_pool_destroy(pool); /* ASan: closes all twelve */
+}
+
+static void test_pool_release_rolls_back(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db *a = NULL, *b = NULL;
+	struct ug_error err;
+
+	exec_ok(env->db, "CREATE TABLE p (x INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_begin_write(a, &err), err);
+	exec_ok(a, "INSERT INTO p VALUES (1)");
+	db_pool_release(pool, a); /* a handler forgot to commit */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM p"), 0);
+	tu_assert_ok(db_pool_acquire(pool, &b, &err), err);
+	assert_ptr_equal(a, b);
+	/* No transaction is left open on the reused connection. */
+	tu_assert_ok(db_begin_write(b, &err), err);
+	tu_assert_ok(db_commit(b, &err), err);
+	db_pool_release(pool, b);
+	db_pool_destroy(pool);
+}
+
+static void test_pool_open_failure(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_open_options opt = { .busy_timeout_ms = 100 }; /* no create */
+	struct db_pool *pool = NULL;
+	struct db *db = NULL;
+	struct ug_error err;
+	char path[400];
+
+	snprintf(path, sizeof path, "%s/absent.db", env->dir);
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(path, &opt, &pool, &err), err);
+	tu_assert_err(db_pool_acquire(pool, &db, &err), err, UG_EDB, "db");
+	assert_null(db);
+	db_pool_destroy(pool);
+}
+
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, tu_setup_empty_db, \
+						   tu_teardown_db)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		DB_TEST(test_open_and_engine),
+		DB_TEST(test_open_missing_file_without_create),
+		DB_TEST(test_open_not_a_database),
+		cmocka_unit_test(test_open_postgres_not_built),
+		DB_TEST(test_open_read_only),
+		DB_TEST(test_wal_and_foreign_keys_on),
+		DB_TEST(test_exec_error_names_sql),
+		DB_TEST(test_prepare_cache_same_pointer),
+		DB_TEST(test_prepare_cache_grows),
+		DB_TEST(test_statement_survives_cache_growth),
+		DB_TEST(test_prepare_error),
+		DB_TEST(test_prepare_resets_statement),
+		DB_TEST(test_bind_and_read_every_type),
+		DB_TEST(test_bind_errors),
+		DB_TEST(test_unique_violation_is_conflict),
+		DB_TEST(test_long_failing_sql_is_cut),
+		DB_TEST(test_changes),
+		DB_TEST(test_transactions),
+		DB_TEST(test_begin_write_takes_lock_at_once),
+		DB_TEST(test_fault_db_step),
+		DB_TEST(test_pool_reuses_connections),
+		DB_TEST(test_pool_many_connections),
+		DB_TEST(test_pool_release_rolls_back),
+		DB_TEST(test_pool_open_failure),
+	};
+
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}
