@@ -25,10 +25,12 @@ CFLAGS_ALL := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(OPT) $(WARN) \
 LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
-SRC := $(wildcard src/lib/*.c src/store/*.c src/store/sqlite/*.c \
-	src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c)
+SRC := $(filter-out $(EXCLUDE),$(wildcard src/lib/*.c src/store/*.c \
+	src/store/sqlite/*.c src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c))
 SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
-OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o
+STD_DATA := $(sort $(wildcard data/standard/*.csv))
+OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
+	$(BUILD)/obj/gen/data_standard.o
 LIBUG := $(BUILD)/libug.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -46,6 +48,11 @@ $(BUILD)/tools/embed: tools/embed.c
 $(BUILD)/gen/schema_sqlite.c: $(SCHEMA) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed schema_sqlite src/store/sqlite/schema/ $(SCHEMA) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed data_standard data/standard/ $(STD_DATA) > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c

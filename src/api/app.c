@@ -96,7 +96,6 @@ void app_serve(void *ctx, struct http_request *req,
 	c.req = req;
 	c.resp = resp;
 	c.match = &match;
-	http_response_header(resp, "Cache-Control", "no-store");
 	found = router_match(api_routes, api_route_count, sizeof api_routes[0],
 			     req->method, req->path, &match, &allow);
 	if (found == ROUTE_NO_PATH) {
@@ -112,7 +111,8 @@ void app_serve(void *ctx, struct http_request *req,
 	}
 	r = &api_routes[match.index];
 	ug_error_clear(&err);
-	if (req->body_len && !content_type_is_json(req)) {
+	if (req->body_len && !(r->flags & ROUTE_RAW_BODY) &&
+	    !content_type_is_json(req)) {
 		reply_error(resp, 415, "unsupported_media_type",
 			    "request bodies must be JSON (Content-Type: "
 			    "application/json)", "Content-Type");
@@ -139,6 +139,10 @@ void app_serve(void *ctx, struct http_request *req,
 	}
 	r->handler(&c);
 out:
+	/* API answers are per user and change: no caching, unless the
+	 * handler said otherwise (immutable photos). */
+	if (!http_response_has_header(resp, "Cache-Control"))
+		http_response_header(resp, "Cache-Control", "no-store");
 	if (c.db)
 		db_pool_release(app->pool, c.db);
 	buf_free(&allow);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "domain/auth.h"
+#include "domain/case.h"
 #include "domain/roles.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -27,6 +28,9 @@ struct app {
 	struct db_pool *pool;
 	struct auth_config auth;
 	int cookie_secure; /* add Secure to the session cookie (HTTPS) */
+	struct case_env cases; /* calendar and settings of the case module */
+	const char *files_dir; /* attachments, content-addressed */
+	size_t photo_limit;    /* bytes per photo */
 };
 
 /* Everything a handler gets for one request. */
@@ -54,11 +58,17 @@ enum route_scope {
 	RS_AREA       /* filtered to the caller's area / department */
 };
 
+/* Route flags. */
+enum {
+	ROUTE_RAW_BODY = 1 /* the body is bytes (a photo), not JSON */
+};
+
 struct route {
 	struct route_pattern p; /* must be first: the router reads it */
 	api_handler handler;
 	unsigned roles;         /* ROLE_BIT()s allowed; 0 = public */
 	enum route_scope scope;
+	unsigned flags;
 };
 
 extern const struct route api_routes[];

@@ -51,6 +51,7 @@ void h_users_create(struct api_ctx *c)
 	if (api_decode(c, spec, 5, v, &root))
 		return;
 	ug_error_clear(&err);
+	memset(&a, 0, sizeof a);
 	a.username = v[0].str;
 	a.display_name = v[1].present ? v[1].str : NULL;
 	a.role = v[2].str;

@@ -17,6 +17,31 @@ void h_roles_list(struct api_ctx *c);
 void h_division_get(struct api_ctx *c);
 void h_departments_list(struct api_ctx *c);
 
+/* api/h_categories.c */
+void h_categories_tree(struct api_ctx *c);
+void h_standard_get(struct api_ctx *c);
+void h_standard_edit(struct api_ctx *c);
+void h_category_add(struct api_ctx *c);
+
+/* api/h_routing.c */
+void h_routing_list(struct api_ctx *c);
+void h_routing_add(struct api_ctx *c);
+void h_routing_delete(struct api_ctx *c);
+struct case_standard;
+struct standard_limits;
+json_t *json_standard(const struct case_standard *s,
+		      const struct standard_limits *lim);
+
+/* api/h_cases.c */
+void h_cases_create(struct api_ctx *c);
+void h_cases_list(struct api_ctx *c);
+void h_case_get(struct api_ctx *c);
+void h_case_action(struct api_ctx *c);
+void h_calendar_due(struct api_ctx *c);
+void h_attachment_add(struct api_ctx *c);
+void h_attachment_get(struct api_ctx *c);
+json_t *json_case(const struct api_ctx *c, const struct case_row *r);
+
 /* api/h_users.c */
 void h_users_list(struct api_ctx *c);
 void h_users_create(struct api_ctx *c);

@@ -26,7 +26,9 @@ const char *api_param(struct api_ctx *c, const char *name)
 
 static void body_from_json(struct http_response *resp, json_t *body)
 {
-	char *text = json_dumps(body, JSON_COMPACT);
+	/* 12 significant digits: coordinates to ~1 cm, without the noise of
+	 * the shortest round-trip form (116.39700000000001). */
+	char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
 
 	buf_reset(&resp->body);
 	if (text) {

@@ -8,12 +8,22 @@
 #include "api/handlers.h"
 
 #define R(method, pattern, handler, roles, scope) \
-	{ { method, pattern }, handler, roles, scope }
+	{ { method, pattern }, handler, roles, scope, 0 }
+#define R_RAW(method, pattern, handler, roles, scope) \
+	{ { method, pattern }, handler, roles, scope, ROUTE_RAW_BODY }
 
 /* Centre staff who see people of their own area. */
 #define ROLES_USER_READERS \
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_LEADER) | \
 	 ROLE_BIT(ROLE_SHIFT_LEADER))
+
+/* Who files reports (the source must fit the role: domain/case.c). */
+#define ROLES_CASE_INTAKE \
+	(ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_RECEPTIONIST) | \
+	 ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_API_CLIENT))
+/* Who acts on cases; which action each may take is in the workflow table
+ * (domain/workflow.c). */
+#define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
 
 const struct route api_routes[] = {
 	R("GET", "/healthz", h_health, 0, RS_PUBLIC),
@@ -24,6 +34,31 @@ const struct route api_routes[] = {
 	R("GET", "/api/v1/divisions/{code}", h_division_get, ROLES_ALL,
 	  RS_REFERENCE),
 	R("GET", "/api/v1/departments", h_departments_list, ROLES_ALL,
+	  RS_REFERENCE),
+	R("GET", "/api/v1/categories", h_categories_tree, ROLES_ALL,
+	  RS_REFERENCE),
+	R("POST", "/api/v1/categories", h_category_add, ROLE_BIT(ROLE_ADMIN),
+	  RS_REFERENCE),
+	R("GET", "/api/v1/categories/{code}/standard", h_standard_get,
+	  ROLES_ALL, RS_REFERENCE),
+	R("PUT", "/api/v1/categories/{code}/standard", h_standard_edit,
+	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
+	R("GET", "/api/v1/routing-rules", h_routing_list,
+	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_DISPATCHER), RS_REFERENCE),
+	R("POST", "/api/v1/routing-rules", h_routing_add, ROLE_BIT(ROLE_ADMIN),
+	  RS_REFERENCE),
+	R("DELETE", "/api/v1/routing-rules/{id}", h_routing_delete,
+	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
+	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
+	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
+	R("GET", "/api/v1/cases/{id}", h_case_get, ROLES_STAFF, RS_AREA),
+	R("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
+	  ROLES_CASE_ACTORS, RS_AREA),
+	R_RAW("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,
+	      ROLES_CASE_ACTORS | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
+	R("GET", "/api/v1/attachments/{id}", h_attachment_get, ROLES_ALL,
+	  RS_AREA),
+	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_ALL,
 	  RS_REFERENCE),
 	R("GET", "/api/v1/users", h_users_list, ROLES_USER_READERS, RS_AREA),
 	R("POST", "/api/v1/users", h_users_create, ROLE_BIT(ROLE_ADMIN),

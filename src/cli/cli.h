@@ -69,6 +69,7 @@ int cmd_serve(struct cli_args *a);
 int cmd_user_add(struct cli_args *a);
 int cmd_token_create(struct cli_args *a);
 int cmd_import_divisions(struct cli_args *a);
+int cmd_import_calendar(struct cli_args *a);
 int cmd_demo(struct cli_args *a);
 
 extern const struct cli_flag serve_flags[];

@@ -8,7 +8,10 @@
 
 #include "cli/cli.h"
 #include "domain/demo.h"
+#include "domain/demo_cases.h"
 #include "domain/org.h"
+#include "domain/standards.h"
+#include "domain/workcal.h"
 #include "lib/util.h"
 #include "store/migrate.h"
 
@@ -46,7 +49,7 @@ int cmd_init(struct cli_args *a)
 	struct db_open_options opt = { 5000, 1, 0 };
 	struct ug_error err;
 	struct db *db;
-	int applied, version, rc;
+	int applied, version, standards, rc;
 
 	ug_error_clear(&err);
 	ensure_parent_dir(cli_db_location(a));
@@ -55,11 +58,15 @@ int cmd_init(struct cli_args *a)
 	rc = store_migrate(db, &applied, &err);
 	if (rc == 0)
 		rc = store_schema_version(db, &version, &err);
+	if (rc == 0)
+		rc = standards_load_defaults(db, ug_now_s(), &standards, &err);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);
-	printf("%s: schema version %d (%d migration%s applied)\n",
-	       cli_db_location(a), version, applied, applied == 1 ? "" : "s");
+	printf("%s: schema version %d (%d migration%s applied), %d default "
+	       "filing standard%s created\n",
+	       cli_db_location(a), version, applied, applied == 1 ? "" : "s",
+	       standards, standards == 1 ? "" : "s");
 	return EXIT_OK;
 }
 
@@ -93,25 +100,55 @@ int cmd_import_divisions(struct cli_args *a)
 int cmd_demo(struct cli_args *a)
 {
 	struct db_open_options opt = { 5000, 1, 0 };
+	struct workcal_import_stats cal;
+	struct demo_case_stats cs = { 0, 0, 0, 0 };
+	struct calendar *calendar = NULL;
+	struct case_env env;
 	struct demo_result demo;
+	const char *days_text = cli_get(a, "days");
+	char *end;
+	long days = strtol(days_text, &end, 10);
+	int32_t offset;
 	struct ug_error err;
 	struct db *db;
 	int rc;
 
 	ug_error_clear(&err);
+	if (*end || end == days_text || days < 0 || days > 366) {
+		fprintf(stderr, "urbangrid demo: --days must be 0 to 366, got "
+				"%s\n", days_text);
+		return EXIT_USAGE;
+	}
 	ensure_parent_dir(cli_db_location(a));
 	if ((rc = db_open(cli_db_location(a), &opt, &db, &err)))
 		return cli_fail(&err);
 	rc = store_migrate(db, NULL, &err);
 	if (rc == 0)
+		rc = standards_load_defaults(db, ug_now_s(), NULL, &err);
+	if (rc == 0)
 		rc = demo_build(db, divisions_dir(a), ug_now_s(), &demo, &err);
+	if (rc == 0)
+		rc = workcal_import_ics(db, cli_get(a, "calendar"), &cal, &err);
+	if (rc == 0 && days > 0)
+		rc = workcal_load(db, ug_now_s(), &calendar, &offset, &err);
+	if (rc == 0 && days > 0) {
+		case_env_defaults(&env, calendar);
+		env.utc_offset = offset;
+		rc = demo_cases(db, &env, ug_now_s(), (int)days, 0, &cs, &err);
+	}
+	calendar_free(calendar);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);
 	printf("Demo city 北京市东城区 (%s) in %s: %lld streets, %lld "
-	       "communities, %d departments.\n\n",
+	       "communities, %d departments, %ld holidays and %ld make-up "
+	       "workdays.\n\n",
 	       DEMO_DISTRICT, cli_db_location(a), (long long)demo.streets,
-	       (long long)demo.communities, demo.departments);
+	       (long long)demo.communities, demo.departments, cal.days_off,
+	       cal.workdays);
+	printf("Cases of the last %ld days: %lld (%lld finished, %lld open), "
+	       "%lld workflow events.\n\n", days, (long long)cs.cases,
+	       (long long)cs.closed, (long long)cs.open, (long long)cs.events);
 	printf("Accounts (passwords are shown only now):\n");
 	printf("  %-14s %-22s %-14s %s\n", "role", "username", "unit",
 	       "password");
@@ -128,5 +165,25 @@ int cmd_demo(struct cli_args *a)
 		       "http://127.0.0.1:8080/api/v1/session\n",
 		       demo.accounts[i].username, demo.accounts[i].password);
 	}
+	return EXIT_OK;
+}
+
+int cmd_import_calendar(struct cli_args *a)
+{
+	struct workcal_import_stats st;
+	struct ug_error err;
+	struct db *db;
+	int rc;
+
+	ug_error_clear(&err);
+	if ((rc = cli_open_db(a, 0, &db)))
+		return rc;
+	rc = workcal_import_ics(db, a->positional[0], &st, &err);
+	db_close(db);
+	if (rc)
+		return cli_fail(&err);
+	printf("%s: %ld day events (%ld other events skipped): %ld days off, "
+	       "%ld make-up workdays\n", a->positional[0], st.events,
+	       st.ignored, st.days_off, st.workdays);
 	return EXIT_OK;
 }

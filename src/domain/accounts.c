@@ -59,7 +59,9 @@ int account_create(struct db *db, const struct account_new *a,
 			return ug_fail(err, UG_EINVAL, "display_name",
 				       "display_name must be at most 100 characters");
 	}
-	if (!password) {
+	if (a->password_hash) {
+		password = NULL;
+	} else if (!password) {
 		auth_password_generate(pw);
 		password = pw;
 	} else if ((rc = auth_password_check(password, err))) {
@@ -75,7 +77,9 @@ int account_create(struct db *db, const struct account_new *a,
 	snprintf(u.unit_code, sizeof u.unit_code, "%s", a->unit);
 	/* Hash before the transaction: argon2 takes tens of milliseconds and
 	 * must not hold the write lock. */
-	if ((rc = auth_password_hash(password, hash, err)))
+	if (a->password_hash)
+		snprintf(hash, sizeof hash, "%s", a->password_hash);
+	else if ((rc = auth_password_hash(password, hash, err)))
 		return rc;
 	if ((rc = db_begin_write(db, err)))
 		goto out;
@@ -102,7 +106,7 @@ int account_create(struct db *db, const struct account_new *a,
 	    (rc = store_user_by_id(db, u.id, created, err)) ||
 	    (rc = db_commit(db, err)))
 		goto fail;
-	if (!a->password && generated)
+	if (!a->password && !a->password_hash && generated)
 		memcpy(generated, pw, sizeof pw);
 	goto out;
 fail:

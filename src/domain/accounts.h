@@ -19,6 +19,8 @@ struct account_new {
 	const char *role;
 	const char *unit;         /* a division or department code */
 	const char *password;     /* NULL: generate one */
+	const char *password_hash;/* instead of password: an argon2id hash
+				     made earlier (bulk set-ups hash once) */
 };
 
 /* Check a username: 3-64 characters of a-z 0-9 . _ -, starting with a

@@ -98,3 +98,27 @@ const char *division_level_of_code(const char *code)
 	}
 	return NULL;
 }
+
+void division_ancestors(const char *code, char out[AREA_LEVELS][CODE_MAX + 1])
+{
+	size_t n = strlen(code);
+	char city[8], province[8];
+	int k = 0;
+
+	memset(out, 0, AREA_LEVELS * (CODE_MAX + 1));
+	if (!ug_is_digits(code, 0) || n < 6)
+		return;
+	if (n >= 12)
+		snprintf(out[k++], CODE_MAX + 1, "%.12s", code);
+	if (n >= 9)
+		snprintf(out[k++], CODE_MAX + 1, "%.9s", code);
+	/* A 6-digit code ending in 00 is a city (or province), not a
+	 * district. */
+	if (strncmp(code + 4, "00", 2) != 0)
+		snprintf(out[k++], CODE_MAX + 1, "%.6s", code);
+	snprintf(city, sizeof city, "%.4s00", code);
+	snprintf(province, sizeof province, "%.2s0000", code);
+	snprintf(out[k++], CODE_MAX + 1, "%s", city);
+	if (strcmp(province, city) != 0)
+		snprintf(out[k++], CODE_MAX + 1, "%s", province);
+}

@@ -73,6 +73,13 @@ int scope_covers_area(const struct scope *s, const char *area_code);
 /* 1 if the scope covers the department `department_code`. */
 int scope_covers_department(const struct scope *s, const char *department_code);
 
+/* The divisions that contain a place, most specific first: for
+ * 110101001001 (a community) -> 110101001001, 110101001, 110101, 110100,
+ * 110000; a grid code (15 digits) starts with its community.  Unused
+ * levels are "". */
+void division_ancestors(const char *code,
+			char out[AREA_LEVELS][CODE_MAX + 1]);
+
 /* Level of a division code by its shape: "province" (2 significant digits
  * of 6), "city", "district" (6 digits), "street" (9), "community" (12),
  * "grid" (15); NULL if it has none of these shapes. */

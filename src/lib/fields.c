@@ -42,6 +42,7 @@ static const char *field_type_name(enum field_type t)
 	case FIELD_INT: return "an integer";
 	case FIELD_BOOL: return "a boolean";
 	case FIELD_NUMBER: return "a number";
+	case FIELD_OBJECT: return "an object";
 	}
 	return "?";
 }
@@ -90,6 +91,11 @@ static int field_decode_one(const struct field_spec *f, json_t *v,
 		if (!json_is_boolean(v))
 			break;
 		out->b = json_is_true(v);
+		return 0;
+	case FIELD_OBJECT:
+		if (!json_is_object(v))
+			break;
+		out->obj = v;
 		return 0;
 	}
 	return ug_fail(err, UG_EINVAL, f->name, "%s must be %s", f->name,

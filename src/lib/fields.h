@@ -20,7 +20,8 @@ enum field_type {
 	FIELD_STRING, /* min/max: length in characters (code points) */
 	FIELD_INT,    /* min/max: value */
 	FIELD_BOOL,
-	FIELD_NUMBER  /* any JSON number; min/max: value */
+	FIELD_NUMBER, /* any JSON number; min/max: value */
+	FIELD_OBJECT  /* a JSON object, checked by the handler */
 };
 
 struct field_spec {
@@ -37,6 +38,7 @@ struct field_value {
 	int64_t i;       /* FIELD_INT */
 	double num;      /* FIELD_NUMBER (also set for FIELD_INT) */
 	int b;           /* FIELD_BOOL */
+	json_t *obj;     /* FIELD_OBJECT: borrowed from the request */
 };
 
 /* Parse a request body that must be one JSON object.  On success *out owns

@@ -1,0 +1,588 @@
+/*
+ * h_cases.c - case intake, lists, one case with its history, actions, and
+ * the "when is this due?" calculator.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "domain/attachment.h"
+#include "domain/case.h"
+#include "domain/routing.h"
+#include "lib/iso8601.h"
+#include "lib/util.h"
+
+/* Local ISO 8601 with the city's offset: 2026-11-23T17:30:00+08:00. */
+static json_t *json_local(const struct api_ctx *c, int64_t t)
+{
+	char buf[40];
+
+	if (!t)
+		return json_null();
+	iso8601_format(t, c->app->cases.utc_offset, buf, sizeof buf);
+	return json_string(buf);
+}
+
+struct history_ctx {
+	const struct api_ctx *c;
+	json_t *list;
+};
+
+static int add_event(void *ctx, const struct case_event_row *e)
+{
+	struct history_ctx *h = ctx;
+	json_error_t jerr;
+	json_t *data = json_loads(e->data, 0, &jerr);
+
+	json_array_append_new(
+		h->list,
+		json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "id",
+			  (json_int_t)e->id, "at", json_local(h->c, e->at),
+			  "actor", e->actor,
+			  "actor_role", e->actor_role, "action", e->action,
+			  "from_state",
+			  e->from_state[0] ? json_string(e->from_state)
+					   : json_null(),
+			  "to_state", e->to_state, "note", e->note, "data",
+			  data ? data : json_object()));
+	return 0;
+}
+
+json_t *json_case(const struct api_ctx *c, const struct case_row *r)
+{
+	char masked[32];
+	int state = case_state_parse(r->state);
+	int src = case_source_parse(r->source);
+	int urg = urgency_parse(r->urgency);
+	json_t *o;
+
+	if (r->reporter_phone[0] && !case_role_sees_phone(c->user))
+		case_mask_phone(r->reporter_phone, masked);
+	else
+		snprintf(masked, sizeof masked, "%s", r->reporter_phone);
+	o = json_pack(
+		"{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s,"
+		" s:i, s:s, s:s}",
+		"id", (json_int_t)r->id, "number", r->number, "version",
+		(json_int_t)r->version, "state", r->state, "state_name",
+		state >= 0 ? case_states[state].name_zh : "", "source",
+		r->source, "source_name", src >= 0 ? case_source_names_zh[src] : "",
+		"category", r->category, "standard_id",
+		(json_int_t)r->standard_id, "urgency", r->urgency,
+		"urgency_name", urg >= 0 ? urgency_names_zh[urg] : "",
+		"description", r->description, "priority", r->priority,
+		"address", r->address, "area", r->area);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "location",
+			    r->has_location
+				    ? json_pack("{s:f, s:f}", "lon", r->lon,
+						"lat", r->lat)
+				    : json_null());
+#define OPT(key, v) json_object_set_new(o, key, (v)[0] ? json_string(v) : json_null())
+	OPT("grid", r->grid);
+	OPT("community", r->community);
+	OPT("street", r->street);
+	OPT("district", r->district);
+	OPT("component", r->component);
+	OPT("department", r->department);
+	OPT("stage", r->stage);
+#undef OPT
+	json_object_set_new(o, "reporter",
+			    json_pack("{s:s, s:s}", "name", r->reporter_name,
+				      "phone", masked));
+	json_object_set_new(o, "deadline", json_local(c, r->deadline));
+	json_object_set_new(o, "stage_started_at",
+			    json_local(c, r->stage_started_at));
+	json_object_set_new(o, "light",
+			    json_string(case_light(&c->app->cases, r,
+						   ug_now_s())));
+	json_object_set_new(o, "rework_count", json_integer(r->rework_count));
+	json_object_set_new(o, "extension_requested_hours",
+			    r->extension_hours ? json_integer(r->extension_hours)
+					       : json_null());
+	json_object_set_new(o, "merged_into",
+			    r->merged_into ? json_integer(r->merged_into)
+					   : json_null());
+	json_object_set_new(o, "created_by", json_string(r->created_by));
+	json_object_set_new(o, "created_at", json_local(c, r->created_at));
+	json_object_set_new(o, "updated_at", json_local(c, r->updated_at));
+	json_object_set_new(o, "closed_at", json_local(c, r->closed_at));
+	return o;
+}
+
+void h_cases_create(struct api_ctx *c)
+{
+	static const struct field_spec spec[] = {
+		{ "category", FIELD_STRING, 1, 1, CODE_MAX },
+		{ "description", FIELD_STRING, 1, 1, 4000 },
+		{ "source", FIELD_STRING, 1, 1, 16 },
+		{ "urgency", FIELD_STRING, 1, 1, 16 },
+		{ "lon", FIELD_NUMBER, 0, -180, 180 },
+		{ "lat", FIELD_NUMBER, 0, -90, 90 },
+		{ "address", FIELD_STRING, 0, 0, 256 },
+		{ "area", FIELD_STRING, 0, 1, CODE_MAX },
+		{ "component", FIELD_STRING, 0, 0, CODE_MAX },
+		{ "reporter_name", FIELD_STRING, 0, 0, 100 },
+		{ "reporter_phone", FIELD_STRING, 0, 0, 20 },
+	};
+	enum { CAT, DESC, SRC, URG, LON, LAT, ADDR, AREA, COMP, RNAME, RPHONE };
+	struct field_value v[11];
+	struct case_intake in;
+	struct case_duplicates dups;
+	struct case_row *row;
+	struct ug_error err;
+	json_t *root, *body, *dl;
+
+	if (api_decode(c, spec, 11, v, &root))
+		return;
+	ug_error_clear(&err);
+	if (v[LON].present != v[LAT].present) {
+		ug_fail(&err, UG_EINVAL, v[LON].present ? "lat" : "lon",
+			"lon and lat go together");
+		json_decref(root);
+		reply_ug_error(c, &err);
+		return;
+	}
+	memset(&in, 0, sizeof in);
+	in.category = v[CAT].str;
+	in.description = v[DESC].str;
+	in.source = v[SRC].str;
+	in.urgency = v[URG].str;
+	in.has_location = v[LON].present;
+	in.lon = v[LON].num;
+	in.lat = v[LAT].num;
+	in.address = v[ADDR].present ? v[ADDR].str : NULL;
+	in.area = v[AREA].present ? v[AREA].str : NULL;
+	in.component = v[COMP].present ? v[COMP].str : NULL;
+	in.reporter_name = v[RNAME].present ? v[RNAME].str : NULL;
+	in.reporter_phone = v[RPHONE].present ? v[RPHONE].str : NULL;
+	row = malloc(sizeof *row);
+	if (!row || case_intake(c->db, &c->app->cases, c->user, &in, ug_now_s(),
+				row, &dups, &err)) {
+		if (!row)
+			ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
+		free(row);
+		json_decref(root);
+		reply_ug_error(c, &err);
+		return;
+	}
+	json_decref(root);
+	body = json_case(c, row);
+	dl = json_array();
+	for (int i = 0; i < dups.n; i++)
+		json_array_append_new(
+			dl, json_pack("{s:I, s:s, s:f}", "id",
+				      (json_int_t)dups.id[i], "number",
+				      dups.number[i], "distance_m",
+				      dups.distance_m[i]));
+	json_object_set_new(body, "likely_duplicates", dl);
+	free(row);
+	reply_json(c, 201, body);
+}
+
+/* Parse an integer query parameter within [lo, hi]; absent -> deflt. */
+static int query_int(struct api_ctx *c, const char *name, int64_t lo,
+		     int64_t hi, int64_t deflt, int64_t *out,
+		     struct ug_error *err)
+{
+	const char *s = http_query(c->req, name);
+	char *end;
+	long long v;
+
+	*out = deflt;
+	if (!s || !*s)
+		return 0;
+	v = strtoll(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		return ug_fail(err, UG_EINVAL, name,
+			       "%s must be a whole number from %lld to %lld",
+			       name, (long long)lo, (long long)hi);
+	*out = v;
+	return 0;
+}
+
+/* Parse an ISO 8601 query parameter (with offset or Z). */
+static int query_time(struct api_ctx *c, const char *name, int64_t *out,
+		      struct ug_error *err)
+{
+	const char *s = http_query(c->req, name);
+
+	*out = 0;
+	if (!s || !*s)
+		return 0;
+	if (iso8601_parse(s, out))
+		return ug_fail(err, UG_EINVAL, name,
+			       "%s must be an ISO 8601 time such as "
+			       "2026-11-01T08:30:00+08:00", name);
+	return 0;
+}
+
+struct list_ctx {
+	struct api_ctx *c;
+	json_t *items;
+};
+
+static int add_case(void *ctx, const struct case_row *r)
+{
+	struct list_ctx *l = ctx;
+
+	json_array_append_new(l->items, json_case(l->c, r));
+	return 0;
+}
+
+void h_cases_list(struct api_ctx *c)
+{
+	static const char *const filters[] = { "category", "district",
+					       "street", "grid", "department",
+					       "q" };
+	struct case_filter f;
+	struct list_ctx l = { c, NULL };
+	struct ug_error err;
+	int64_t page, per_page, total = 0, overdue;
+	const char *state = http_query(c->req, "state");
+	char *states = NULL;
+	int n = 0;
+
+	ug_error_clear(&err);
+	memset(&f, 0, sizeof f);
+	if (query_int(c, "page", 1, 1000000, 1, &page, &err) ||
+	    query_int(c, "per_page", 1, 200, 50, &per_page, &err) ||
+	    query_int(c, "overdue", 0, 1, 0, &overdue, &err) ||
+	    query_time(c, "from", &f.from, &err) ||
+	    query_time(c, "to", &f.to, &err))
+		goto fail;
+	for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+		const char *v = http_query(c->req, filters[i]);
+
+		if (v && strlen(v) > (i == 5 ? 200 : CODE_MAX)) {
+			ug_fail(&err, UG_EINVAL, filters[i], "%s is too long",
+				filters[i]);
+			goto fail;
+		}
+	}
+	if (state && *state) {
+		char *save = NULL, *tok;
+
+		states = arena_strndup(&c->req->arena, state, strlen(state));
+		for (tok = strtok_r(states, ",", &save); tok && n < 15;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (case_state_parse(tok) < 0) {
+				ug_fail(&err, UG_EINVAL, "state",
+					"unknown state %s", tok);
+				goto fail;
+			}
+			f.states[n++] = tok;
+		}
+	}
+	f.category = http_query(c->req, "category");
+	/* The most precise area filter given wins (codes nest). */
+	f.area_prefix = http_query(c->req, "grid");
+	if (!f.area_prefix || !*f.area_prefix)
+		f.area_prefix = http_query(c->req, "street");
+	if (!f.area_prefix || !*f.area_prefix)
+		f.area_prefix = http_query(c->req, "district");
+	f.department = http_query(c->req, "department");
+	f.q = http_query(c->req, "q");
+	f.overdue = (int)overdue;
+	f.now = ug_now_s();
+	if (c->scope.kind == SCOPE_AREA)
+		f.scope_area = c->scope.code;
+	else if (c->scope.kind == SCOPE_DEPARTMENT)
+		f.scope_department = c->scope.code;
+	f.limit = per_page;
+	f.offset = (page - 1) * per_page;
+	l.items = json_array();
+	if (store_case_list(c->db, &f, add_case, &l, &total, &err)) {
+		json_decref(l.items);
+		goto fail;
+	}
+	reply_json(c, 200, json_pack("{s:o, s:I, s:I, s:I}", "cases", l.items,
+				     "total", (json_int_t)total, "page",
+				     (json_int_t)page, "per_page",
+				     (json_int_t)per_page));
+	return;
+fail:
+	reply_ug_error(c, &err);
+}
+
+/* The case id from the path; answers 400/404 and returns -1 if bad. */
+static int64_t path_case_id(struct api_ctx *c)
+{
+	const char *s = api_param(c, "id");
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15) {
+		ug_fail(&err, UG_EINVAL, "id", "case id must be a number");
+		reply_ug_error(c, &err);
+		return -1;
+	}
+	return strtoll(s, NULL, 10);
+}
+
+static json_t *json_attachment(const struct attachment_row *a);
+
+static int add_photo(void *ctx, const struct attachment_row *a)
+{
+	json_array_append_new(json_object_get(ctx, a->kind),
+			      json_attachment(a));
+	return 0;
+}
+
+void h_case_get(struct api_ctx *c)
+{
+	struct history_ctx h = { c, NULL };
+	struct ug_error err;
+	struct case_row *r = malloc(sizeof *r);
+	int64_t id = path_case_id(c);
+	json_t *body, *photos;
+
+	ug_error_clear(&err);
+	if (id < 0 || !r) {
+		if (!r && id >= 0)
+			reply_error(c->resp, 500, "out_of_memory",
+				    "out of memory", NULL);
+		free(r);
+		return;
+	}
+	if (store_case_get(c->db, id, r, &err) == 0 && !case_visible(c->user, r))
+		ug_fail(&err, UG_ENOTFOUND, "id", "no case with id %lld",
+			(long long)id);
+	if (err.code) {
+		free(r);
+		reply_ug_error(c, &err);
+		return;
+	}
+	body = json_case(c, r);
+	h.list = json_array();
+	if (store_case_events(c->db, id, add_event, &h, &err)) {
+		json_decref(h.list);
+		json_decref(body);
+		free(r);
+		reply_ug_error(c, &err);
+		return;
+	}
+	json_object_set_new(body, "history", h.list);
+	/* Photos in before/after pairs: what was reported, what was done,
+	 * what the check saw. */
+	photos = json_pack("{s:[], s:[], s:[], s:[]}", "report", "handle",
+			   "check", "other");
+	if (store_attachments_of_case(c->db, id, add_photo, photos, &err)) {
+		json_decref(photos);
+		json_decref(body);
+		free(r);
+		reply_ug_error(c, &err);
+		return;
+	}
+	json_object_set_new(body, "photos", photos);
+	/* The dispatcher sees where the case would go, and may override. */
+	if (strcmp(r->state, "filed") == 0 || strcmp(r->state, "returned") == 0) {
+		struct routing_suggestion sug;
+		struct case_standard std;
+
+		if (store_standard_by_id(c->db, r->standard_id, &std, &err) ||
+		    routing_suggest(c->db, r->category, r->area,
+				    std.department_type, &sug, &err)) {
+			json_decref(body);
+			free(r);
+			reply_ug_error(c, &err);
+			return;
+		}
+		json_object_set_new(
+			body, "dispatch_suggestion",
+			json_pack("{s:o, s:o, s:s}", "department",
+				  sug.department[0] ? json_string(sug.department)
+						    : json_null(),
+				  "name",
+				  sug.department[0] ? json_string(sug.name)
+						    : json_null(),
+				  "reason", sug.reason));
+	}
+	free(r);
+	reply_json(c, 200, body);
+}
+
+void h_case_action(struct api_ctx *c)
+{
+	static const struct field_spec spec[] = {
+		{ "version", FIELD_INT, 1, 1, INT64_MAX },
+		{ "reason", FIELD_STRING, 0, 0, 2000 },
+		{ "note", FIELD_STRING, 0, 0, 2000 },
+		{ "department", FIELD_STRING, 0, 1, CODE_MAX },
+		{ "passed", FIELD_BOOL, 0, 0, 0 },
+		{ "target", FIELD_INT, 0, 1, INT64_MAX },
+		{ "hours", FIELD_INT, 0, 1, 2000 },
+	};
+	struct field_value v[7];
+	struct case_action_input in;
+	struct ug_error err;
+	struct case_row *r;
+	const char *name = api_param(c, "action");
+	int64_t id = path_case_id(c);
+	int action;
+	json_t *root;
+
+	if (id < 0)
+		return;
+	ug_error_clear(&err);
+	action = name ? case_action_parse(name) : -1;
+	if (action < 0) {
+		reply_error(c->resp, 404, "not_found",
+			    "no such action; see docs/api.md", "action");
+		return;
+	}
+	if (api_decode(c, spec, 7, v, &root))
+		return;
+	memset(&in, 0, sizeof in);
+	in.version = v[0].i;
+	in.reason = v[1].present ? v[1].str : NULL;
+	in.note = v[2].present ? v[2].str : NULL;
+	in.department = v[3].present ? v[3].str : NULL;
+	in.has_passed = v[4].present;
+	in.passed = v[4].b;
+	in.target = v[5].present ? v[5].i : 0;
+	in.hours = v[6].present ? v[6].i : 0;
+	r = malloc(sizeof *r);
+	if (!r || case_act(c->db, &c->app->cases, c->user, id,
+			   (enum case_action)action, &in, ug_now_s(), r, &err)) {
+		if (!r)
+			ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
+		free(r);
+		json_decref(root);
+		reply_ug_error(c, &err);
+		return;
+	}
+	json_decref(root);
+	reply_json(c, 200, json_case(c, r));
+	free(r);
+}
+
+void h_calendar_due(struct api_ctx *c)
+{
+	static const struct {
+		const char *param;
+		enum calendar_unit unit;
+		int64_t scale;
+	} kinds[] = {
+		{ "working_hours", CALENDAR_WORKING_SECONDS, 3600 },
+		{ "working_minutes", CALENDAR_WORKING_SECONDS, 60 },
+		{ "working_days", CALENDAR_WORKING_DAYS, 1 },
+		{ "hours", CALENDAR_NATURAL_SECONDS, 3600 },
+		{ "days", CALENDAR_NATURAL_DAYS, 1 },
+	};
+	struct ug_error err;
+	int64_t from, amount = 0, due;
+	int which = -1;
+	char out[40];
+
+	ug_error_clear(&err);
+	if (query_time(c, "from", &from, &err))
+		goto fail;
+	if (!from) {
+		ug_fail(&err, UG_EINVAL, "from",
+			"from is required: an ISO 8601 time with its offset");
+		goto fail;
+	}
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		const char *v = http_query(c->req, kinds[i].param);
+
+		if (!v || !*v)
+			continue;
+		if (which >= 0) {
+			ug_fail(&err, UG_EINVAL, kinds[i].param,
+				"give one of working_hours, working_minutes, "
+				"working_days, hours, days");
+			goto fail;
+		}
+		which = (int)i;
+		if (query_int(c, kinds[i].param, 0, 100000, 0, &amount, &err))
+			goto fail;
+	}
+	if (which < 0) {
+		ug_fail(&err, UG_EINVAL, "working_hours",
+			"give one of working_hours, working_minutes, "
+			"working_days, hours, days");
+		goto fail;
+	}
+	if (calendar_due(c->app->cases.calendar, from,
+			 amount * kinds[which].scale, kinds[which].unit, &due,
+			 &err))
+		goto fail;
+	iso8601_format(due, c->app->cases.utc_offset, out, sizeof out);
+	reply_json(c, 200, json_pack("{s:s}", "due", out));
+	return;
+fail:
+	reply_ug_error(c, &err);
+}
+
+static json_t *json_attachment(const struct attachment_row *a)
+{
+	char url[64];
+
+	snprintf(url, sizeof url, "/api/v1/attachments/%lld", (long long)a->id);
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
+			 (json_int_t)a->id, "kind", a->kind, "content_type",
+			 a->content_type, "size", (json_int_t)a->size, "sha256",
+			 a->sha256, "url", url, "created_by", a->created_by);
+}
+
+void h_attachment_add(struct api_ctx *c)
+{
+	struct attachment_row a;
+	struct ug_error err;
+	const char *kind = http_query(c->req, "kind");
+	int64_t id = path_case_id(c);
+
+	if (id < 0)
+		return;
+	ug_error_clear(&err);
+	if (attachment_add(c->db, c->app->files_dir, c->user, id,
+			   kind && *kind ? kind : "report", c->req->body,
+			   c->req->body_len, c->app->photo_limit, ug_now_s(),
+			   &a, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 201, json_attachment(&a));
+}
+
+void h_attachment_get(struct api_ctx *c)
+{
+	const char *s = api_param(c, "id");
+	struct attachment_row a;
+	struct case_row *r = malloc(sizeof *r);
+	struct ug_error err;
+	char path[4096];
+
+	ug_error_clear(&err);
+	if (!r) {
+		reply_error(c->resp, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15)
+		ug_fail(&err, UG_EINVAL, "id", "attachment id must be a number");
+	else if (store_attachment_get(c->db, strtoll(s, NULL, 10), &a, &err) ==
+			 0 &&
+		 store_case_get(c->db, a.case_id, r, &err) == 0 &&
+		 !case_visible(c->user, r))
+		ug_fail(&err, UG_ENOTFOUND, "id", "no attachment with id %s", s);
+	free(r);
+	if (err.code) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	attachment_path(c->app->files_dir, a.sha256, path, sizeof path);
+	c->resp->status = 200;
+	/* Static strings: the type was decided by sniffing at upload. */
+	c->resp->content_type = strcmp(a.content_type, "image/png") == 0
+					? "image/png"
+				: strcmp(a.content_type, "image/webp") == 0
+					? "image/webp"
+					: "image/jpeg";
+	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
+	/* Content-addressed: the bytes behind this id never change. */
+	http_response_header(c->resp, "Cache-Control",
+			     "private, max-age=31536000, immutable");
+}

@@ -1,0 +1,109 @@
+/*
+ * h_routing.c - dispatch routing rules, edited by an admin.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "domain/roles.h"
+#include "lib/util.h"
+
+static json_t *json_rule(const struct routing_rule *r)
+{
+	return json_pack("{s:I, s:o, s:o, s:s, s:i}", "id", (json_int_t)r->id,
+			 "category",
+			 r->category[0] ? json_string(r->category) : json_null(),
+			 "area", r->area[0] ? json_string(r->area) : json_null(),
+			 "department", r->department, "priority", r->priority);
+}
+
+static int add_rule(void *ctx, const struct routing_rule *r)
+{
+	json_array_append_new(ctx, json_rule(r));
+	return 0;
+}
+
+void h_routing_list(struct api_ctx *c)
+{
+	struct ug_error err;
+	json_t *list = json_array();
+
+	ug_error_clear(&err);
+	if (store_routing_list(c->db, add_rule, list, &err)) {
+		json_decref(list);
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, json_pack("{s:o}", "rules", list));
+}
+
+void h_routing_add(struct api_ctx *c)
+{
+	static const struct field_spec spec[] = {
+		{ "category", FIELD_STRING, 0, 1, CODE_MAX },
+		{ "area", FIELD_STRING, 0, 6, 12 },
+		{ "department", FIELD_STRING, 1, 1, CODE_MAX },
+		{ "priority", FIELD_INT, 0, -1000, 1000 },
+	};
+	struct field_value v[4];
+	struct routing_rule r;
+	struct department d;
+	struct division div;
+	struct category cat;
+	struct ug_error err;
+	json_t *root;
+
+	if (api_decode(c, spec, 4, v, &root))
+		return;
+	ug_error_clear(&err);
+	memset(&r, 0, sizeof r);
+	if (v[0].present) {
+		if (store_category_get(c->db, v[0].str, &cat, &err)) {
+			ug_fail(&err, UG_EINVAL, "category", "unknown category %s",
+				v[0].str);
+			goto fail;
+		}
+		snprintf(r.category, sizeof r.category, "%s", cat.code);
+	}
+	if (v[1].present) {
+		if (store_division_get(c->db, v[1].str, &div, &err)) {
+			ug_fail(&err, UG_EINVAL, "area", "unknown division %s",
+				v[1].str);
+			goto fail;
+		}
+		snprintf(r.area, sizeof r.area, "%s", div.code);
+	}
+	if (store_department_get(c->db, v[2].str, &d, &err)) {
+		ug_fail(&err, UG_EINVAL, "department", "unknown department %s",
+			v[2].str);
+		goto fail;
+	}
+	snprintf(r.department, sizeof r.department, "%s", d.code);
+	r.priority = v[3].present ? (int)v[3].i : 0;
+	if (store_routing_insert(c->db, &r, ug_now_s(), &err))
+		goto fail;
+	json_decref(root);
+	reply_json(c, 201, json_rule(&r));
+	return;
+fail:
+	json_decref(root);
+	reply_ug_error(c, &err);
+}
+
+void h_routing_delete(struct api_ctx *c)
+{
+	const char *s = api_param(c, "id");
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15) {
+		ug_fail(&err, UG_EINVAL, "id", "rule id must be a number");
+		reply_ug_error(c, &err);
+		return;
+	}
+	if (store_routing_delete(c->db, strtoll(s, NULL, 10), &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_no_content(c);
+}

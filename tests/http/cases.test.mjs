@@ -1,0 +1,806 @@
+// cases.test.mjs - the case API on the demo city without simulated cases
+// (`demo --days 0`): intake (201 and each bad field), the whole path
+// reported -> filed -> dispatched -> handled -> checked -> closed with
+// every wrong role (403) and wrong state (409) refused on the way, sight
+// (another department's handler, another street's inspector: 404), list
+// filters and scoping, one case with history and dispatch suggestion, two
+// dispatchers at once, photos, the due-time calculator on the domain
+// README's worked examples, categories and standards, routing rules, and
+// phone masking by role.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { bytesRequest, emptyDemoDb, JPEG, PNG, WEBP } from './lib/cases.mjs';
+import {
+  Client, assertError, createToken, loggedIn, sql, startServer, workspace,
+} from './lib/server.mjs';
+
+const PHOTO_LIMIT = 4096;
+const DEMO = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler',
+  'leader', 'admin', 'api_client'];
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
+
+const ws = workspace();
+let server;
+let demoPw;
+const token = {};
+const as = (username) => new Client(server, { bearer: token[username] });
+// Users made through POST /api/v1/users, logged in by session.
+let szHandler; // handler of 110101-SZ
+let dispatcher2; // a second dispatcher
+let northInspector; // inspector of street 110101002
+
+before(async () => {
+  demoPw = emptyDemoDb(ws).passwords;
+  for (const who of DEMO) token[who] = createToken(ws.db, who);
+  server = await startServer(ws.db, ['--photo-limit', String(PHOTO_LIMIT)]);
+  const made = {};
+  for (const [username, role, unit] of [
+    ['sz_handler', 'handler', '110101-SZ'],
+    ['dispatcher2', 'dispatcher', '110101'],
+    ['north_inspector', 'inspector', '110101002'],
+  ]) {
+    const r = await as('admin').post('/api/v1/users', { username, role, unit });
+    assert.equal(r.status, 201, r.text);
+    made[username] = await loggedIn(server, username, r.json.password);
+  }
+  // The other department's handler also gets a token, for photo uploads.
+  token.sz_handler = createToken(ws.db, 'sz_handler');
+  szHandler = made.sz_handler;
+  dispatcher2 = made.dispatcher2;
+  northInspector = made.north_inspector;
+});
+
+after(async () => {
+  try {
+    if (server) await server.stop();
+  } finally {
+    await server?.kill();
+    ws.cleanup();
+  }
+});
+
+// ---- helpers ----------------------------------------------------------
+
+const REPORT = {
+  category: '06010', description: '路口有暴露垃圾', source: 'inspector', urgency: 'normal',
+  lon: 116.4170, lat: 39.9280, address: '东华门街道某胡同口',
+};
+
+// File a report as `client` (a Client); asserts 201; returns the case.
+async function intake(client, fields = {}) {
+  const r = await client.post('/api/v1/cases', { ...REPORT, ...fields });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const actionPath = (id, action) => `/api/v1/cases/${id}/actions/${action}`;
+
+// POST an action with the version of `c`; returns the response.
+const act = (client, c, action, body = {}) => client.post(actionPath(c.id, action),
+  { version: c.version, ...body });
+
+// Act and insist on 200; returns the new case.
+async function actOk(client, c, action, body) {
+  const r = await act(client, c, action, body);
+  assert.equal(r.status, 200, `${action}: ${r.text}`);
+  assert.equal(r.json.version, c.version + 1);
+  return r.json;
+}
+
+async function getCase(client, id) {
+  const r = await client.get(`/api/v1/cases/${id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+// What each action needs, so that only the state or role can be at fault.
+const INPUTS = {
+  verify: {}, file: {}, reject: { reason: '不属实' }, dispatch: { department: '110101-HW' },
+  return: { reason: '非本单位职责' }, handle: { note: '已清理' }, check: { passed: true },
+  close: {}, hang: { reason: '需立项' }, void: { reason: '重复' }, remind: {},
+  supervise: { note: '尽快' }, 'extend-request': { reason: '工程量大', hours: 8 },
+};
+
+const due = (from, query) => as('inspector').get(
+  `/api/v1/calendar/due?from=${encodeURIComponent(from)}&${query}`);
+
+// ---- intake -------------------------------------------------------------
+
+describe('POST /api/v1/cases', () => {
+  test('201 with number, version, state, deadline in +08:00', async () => {
+    const r = await as('inspector').post('/api/v1/cases', REPORT);
+    assert.equal(r.status, 201, r.text);
+    const c = r.json;
+    assert.equal(typeof c.id, 'number');
+    assert.match(c.number, /^\d{8}\d{5}$/);
+    assert.equal(c.version, 1);
+    assert.equal(c.state, 'reported');
+    assert.equal(c.state_name, '上报');
+    assert.equal(c.source, 'inspector');
+    assert.equal(c.category, '06010');
+    assert.equal(c.area, '110101001');
+    assert.equal(c.street, '110101001');
+    assert.equal(c.district, '110101');
+    assert.equal(c.department, null);
+    assert.deepEqual(c.location, { lon: 116.417, lat: 39.928 });
+    assert.match(c.deadline, ISO);
+    assert.match(c.created_at, ISO);
+    assert.match(c.stage_started_at, ISO);
+    // An inspector's own report is filed within 1 working hour: the
+    // deadline is the calendar's answer for the stage's start.
+    assert.equal(c.stage, 'file');
+    const d = await due(c.stage_started_at, 'working_hours=1');
+    assert.equal(d.status, 200, d.text);
+    assert.equal(c.deadline, d.json.due);
+    assert.ok(['green', 'yellow', 'red'].includes(c.light));
+    assert.ok(Array.isArray(c.likely_duplicates));
+    // The number starts with the local date of filing.
+    assert.equal(c.number.slice(0, 8), c.created_at.slice(0, 10).replaceAll('-', ''));
+  });
+
+  test('a second report at the same spot lists the first as a likely duplicate', async () => {
+    const spot = { lon: 116.4001, lat: 39.9101 };
+    const first = await intake(as('inspector'), spot);
+    const second = await intake(as('inspector'), { ...spot, lat: spot.lat + 0.0001 });
+    assert.equal(second.likely_duplicates.length, 1);
+    assert.equal(second.likely_duplicates[0].id, first.id);
+    assert.equal(second.likely_duplicates[0].number, first.number);
+    assert.ok(Math.abs(second.likely_duplicates[0].distance_m - 11.1) < 0.5);
+    // Another category at the same spot is no duplicate.
+    const other = await intake(as('inspector'), { ...spot, category: '06036' });
+    assert.deepEqual(other.likely_duplicates, []);
+  });
+
+  test('400 for each bad field, 403 for a source the role may not use', async () => {
+    const post = (fields, who = 'inspector') => as(who).post('/api/v1/cases', { ...REPORT, ...fields });
+    assertError(await post({ category: '06999' }), 400, 'invalid', 'category');
+    assertError(await post({ urgency: 'asap' }), 400, 'invalid', 'urgency');
+    assertError(await post({ source: 'rumour' }), 400, 'invalid', 'source');
+    assertError(await post({ source: 'hotline' }), 403, 'forbidden', 'source');
+    assertError(await post({ source: 'inspector', area: '110101001' }, 'receptionist'),
+      403, 'forbidden', 'source');
+    const { lat, ...noLat } = REPORT;
+    assert.ok(lat);
+    const r = await as('inspector').post('/api/v1/cases', noLat);
+    assertError(r, 400, 'invalid', 'lat');
+    const { lon, ...noLon } = REPORT;
+    assert.ok(lon);
+    assertError(await as('inspector').post('/api/v1/cases', noLon), 400, 'invalid', 'lon');
+    assertError(await post({ lon: 180.5 }), 400, 'invalid', 'lon');
+    assertError(await post({ lon: -181 }), 400, 'invalid', 'lon');
+    assertError(await post({ lat: 91 }), 400, 'invalid', 'lat');
+    assertError(await post({ lon: '116.4' }), 400, 'invalid', 'lon');
+    assertError(await post({ description: '' }), 400, 'invalid', 'description');
+    assertError(await post({ area: '110101002' }), 403, 'forbidden', 'area');
+    assertError(await post({ area: '110101999' }), 400, 'invalid', 'area');
+    assertError(await post({ reporter_phone: 'call me' }), 400, 'invalid', 'reporter_phone');
+    const { category, ...noCategory } = REPORT;
+    assert.ok(category);
+    assertError(await as('inspector').post('/api/v1/cases', noCategory), 400, 'invalid', 'category');
+    // Roles that do not file reports at all.
+    for (const who of ['handler', 'dispatcher', 'shift_leader', 'admin']) {
+      assertError(await post({ source: 'public', area: '110101001' }, who), 403, 'forbidden');
+    }
+    // Nothing of it was written.
+    assert.equal(sql(ws.db, "SELECT COUNT(*) FROM case_file WHERE description = '' OR area = '110101999'"), '0');
+  });
+});
+
+// ---- the whole path -------------------------------------------------------
+
+describe('the path reported -> filed -> dispatched -> handled -> checked -> closed', () => {
+  // Each step: the action, who takes it, who else tries and is refused by
+  // role, and actions that the state refuses (by roles that could take
+  // them in another state and can see the case).
+  const steps = [
+    {
+      state: 'reported', action: 'file', by: 'shift_leader',
+      allowed: ['shift_leader', 'receptionist'],
+      wrongState: [['dispatch', 'dispatcher'], ['close', 'shift_leader'], ['check', 'inspector'],
+        ['remind', 'dispatcher']],
+    },
+    {
+      state: 'filed', action: 'dispatch', by: 'dispatcher', allowed: ['dispatcher'],
+      wrongState: [['file', 'shift_leader'], ['verify', 'inspector'], ['close', 'shift_leader'],
+        ['hang', 'dispatcher'], ['merge', 'receptionist']],
+    },
+    {
+      state: 'dispatched', action: 'handle', by: 'handler', allowed: ['handler'],
+      wrongState: [['dispatch', 'dispatcher'], ['check', 'inspector'], ['close', 'shift_leader'],
+        ['file', 'receptionist']],
+    },
+    {
+      state: 'handled', action: 'check', by: 'inspector', allowed: ['inspector'],
+      wrongState: [['handle', 'handler'], ['return', 'handler'], ['dispatch', 'dispatcher'],
+        ['close', 'shift_leader'], ['extend-request', 'handler']],
+    },
+    {
+      state: 'checked', action: 'close', by: 'shift_leader', allowed: ['shift_leader'],
+      wrongState: [['check', 'inspector'], ['handle', 'handler'], ['hang', 'shift_leader']],
+    },
+    {
+      state: 'closed', action: null, allowed: [],
+      wrongState: [['close', 'shift_leader'], ['void', 'receptionist'], ['remind', 'leader'],
+        ['supervise', 'leader'], ['handle', 'handler'], ['dispatch', 'dispatcher']],
+    },
+  ];
+
+  test('each step by the right role, every other role refused, wrong states refused', async () => {
+    let c = await intake(as('inspector'), { description: '全流程案件' });
+    for (const step of steps) {
+      assert.equal(c.state, step.state);
+      for (const [action, who] of step.wrongState) {
+        const body = action === 'merge' ? { target: c.id } : INPUTS[action];
+        const r = await act(as(who), c, action, body);
+        assertError(r, 409, 'conflict', 'state');
+        assert.match(r.json.error.message, new RegExp(`state ${step.state}\\b`), r.text);
+      }
+      if (!step.action) break;
+      for (const who of DEMO) {
+        if (step.allowed.includes(who)) continue;
+        const r = await act(as(who), c, step.action, INPUTS[step.action]);
+        assertError(r, 403, 'forbidden');
+      }
+      // Refusals changed nothing.
+      assert.equal((await getCase(as('admin'), c.id)).version, c.version);
+      const next = await actOk(as(step.by), c, step.action, INPUTS[step.action]);
+      c = next;
+    }
+    assert.equal(c.state, 'closed');
+    assert.equal(c.deadline, null);
+    assert.equal(c.light, 'none');
+    assert.match(c.closed_at, ISO);
+    assert.equal(c.department, '110101-HW');
+    const full = await getCase(as('admin'), c.id);
+    assert.deepEqual(full.history.map((e) => [e.action, e.actor, e.actor_role, e.from_state, e.to_state]), [
+      ['report', 'inspector', 'inspector', null, 'reported'],
+      ['file', 'shift_leader', 'shift_leader', 'reported', 'filed'],
+      ['dispatch', 'dispatcher', 'dispatcher', 'filed', 'dispatched'],
+      ['handle', 'handler', 'handler', 'dispatched', 'handled'],
+      ['check', 'inspector', 'inspector', 'handled', 'checked'],
+      ['close', 'shift_leader', 'shift_leader', 'checked', 'closed'],
+    ]);
+    assert.equal(full.history[3].note, '已清理');
+    assert.deepEqual(full.history[2].data, { department: '110101-HW' });
+    for (const e of full.history) assert.match(e.at, ISO);
+  });
+
+  test('a failed check is rework: back to the department, rework_count 1', async () => {
+    let c = await intake(as('inspector'), { description: '返工案件' });
+    c = await actOk(as('receptionist'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    c = await actOk(as('handler'), c, 'handle', { note: '已处理' });
+    c = await actOk(as('inspector'), c, 'check', { passed: false });
+    assert.equal(c.state, 'dispatched');
+    assert.equal(c.stage, 'handle');
+    assert.equal(c.rework_count, 1);
+    assert.equal(c.department, '110101-HW');
+    // A hotline report must be verified first; then it may be filed.
+    let h = await intake(as('receptionist'), { source: 'hotline', area: '110101001' });
+    const r = await act(as('shift_leader'), h, 'file');
+    assertError(r, 409, 'conflict');
+    assert.match(r.json.error.message, /verified/);
+    h = await actOk(as('inspector'), h, 'verify');
+    h = await actOk(as('shift_leader'), h, 'file');
+    assert.equal(h.state, 'filed');
+  });
+
+  test('missing inputs are 400 naming the field; a stale version is 409', async () => {
+    let c = await intake(as('inspector'));
+    assertError(await as('shift_leader').post(actionPath(c.id, 'file'), {}), 400, 'invalid', 'version');
+    assertError(await act(as('shift_leader'), c, 'reject'), 400, 'invalid', 'reason');
+    c = await actOk(as('shift_leader'), c, 'file');
+    assertError(await act(as('dispatcher'), c, 'dispatch'), 400, 'invalid', 'department');
+    assertError(await act(as('dispatcher'), c, 'dispatch', { department: '110101-XX' }),
+      400, 'invalid', 'department');
+    const stale = await act(as('dispatcher'), { ...c, version: c.version - 1 }, 'dispatch',
+      { department: '110101-HW' });
+    assertError(stale, 409, 'conflict', 'version');
+    assert.match(stale.json.error.message, /state filed/);
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    assertError(await act(as('handler'), c, 'handle'), 400, 'invalid', 'note');
+    assertError(await act(as('handler'), c, 'extend-request', { reason: 'x' }), 400, 'invalid', 'hours');
+    assertError(await act(as('handler'), c, 'extend-request', { reason: 'x', hours: 0 }),
+      400, 'invalid', 'hours');
+    c = await actOk(as('handler'), c, 'handle', { note: 'ok' });
+    assertError(await act(as('inspector'), c, 'check'), 400, 'invalid', 'passed');
+    assertError(await act(as('inspector'), c, 'check', { passed: 'yes' }), 400, 'invalid', 'passed');
+    const unknown = await act(as('inspector'), c, 'teleport');
+    assertError(unknown, 404, 'not_found', 'action');
+  });
+
+  test('extension, hang and supervise keep the case with its department', async () => {
+    let c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    const deadline = c.deadline;
+    c = await actOk(as('handler'), c, 'extend-request', { reason: '工程量大', hours: 8 });
+    assert.equal(c.extension_requested_hours, 8);
+    assert.equal(c.deadline, deadline);
+    c = await actOk(as('shift_leader'), c, 'extend-approve');
+    assert.equal(c.extension_requested_hours, null);
+    // The deadline moved by 8 working hours.
+    const d = await due(deadline, 'working_hours=8');
+    assert.equal(c.deadline, d.json.due);
+    c = await actOk(as('leader'), c, 'supervise', { note: '督办' });
+    assert.equal(c.priority, 1);
+    c = await actOk(as('dispatcher'), c, 'hang', { reason: '需立项' });
+    assert.equal(c.state, 'hung');
+    assert.equal(c.deadline, null);
+    assert.equal(c.light, 'none');
+    c = await actOk(as('handler'), c, 'handle', { note: '完工' });
+    assert.equal(c.state, 'handled');
+  });
+});
+
+// ---- sight ------------------------------------------------------------------
+
+describe('who sees and acts on whose case', () => {
+  test('a handler of another department gets 404 and cannot act', async () => {
+    let c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    assertError(await szHandler.get(`/api/v1/cases/${c.id}`), 404, 'not_found');
+    for (const action of ['handle', 'return', 'extend-request']) {
+      assertError(await act(szHandler, c, action, INPUTS[action]), 404, 'not_found');
+    }
+    assert.equal((await getCase(as('handler'), c.id)).version, c.version);
+    // Returned and dispatched to SZ: now it is theirs, no longer HW's.
+    c = await actOk(as('handler'), c, 'return', { reason: '非本单位' });
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-SZ' });
+    assertError(await as('handler').get(`/api/v1/cases/${c.id}`), 404, 'not_found');
+    assertError(await act(as('handler'), c, 'handle', { note: 'x' }), 404, 'not_found');
+    c = await actOk(szHandler, c, 'handle', { note: '已修复' });
+    assert.equal(c.state, 'handled');
+  });
+
+  test('an inspector of another street gets 404 and cannot act', async () => {
+    let c = await intake(as('inspector'));
+    assertError(await northInspector.get(`/api/v1/cases/${c.id}`), 404, 'not_found');
+    assertError(await act(northInspector, c, 'verify'), 404, 'not_found');
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    c = await actOk(as('handler'), c, 'handle', { note: 'ok' });
+    assertError(await act(northInspector, c, 'check', { passed: true }), 404, 'not_found');
+    // And may not report into this street either.
+    assertError(await northInspector.post('/api/v1/cases', { ...REPORT, area: '110101001' }),
+      403, 'forbidden', 'area');
+    // Its own street is fine.
+    const own = await intake(northInspector);
+    assert.equal(own.area, '110101002');
+    assertError(await as('inspector').get(`/api/v1/cases/${own.id}`), 404, 'not_found');
+    assertError(await as('handler').get('/api/v1/cases/999999'), 404, 'not_found');
+    assertError(await as('handler').get('/api/v1/cases/abc'), 400, 'invalid', 'id');
+  });
+});
+
+// ---- lists ------------------------------------------------------------------
+
+describe('GET /api/v1/cases', () => {
+  const MARK = 'LISTSET7';
+  const set = {};
+  const ids = (r) => r.json.cases.map((c) => c.id);
+  const list = (client, query) => client.get(`/api/v1/cases?q=${MARK}&${query}`);
+
+  before(async () => {
+    const desc = (n) => `${MARK} 案件${n}`;
+    // A: 06010, street 001, dispatched to HW.
+    let a = await intake(as('inspector'), { description: desc('A') });
+    a = await actOk(as('shift_leader'), a, 'file');
+    set.A = await actOk(as('dispatcher'), a, 'dispatch', { department: '110101-HW' });
+    // B: 06036, street 001, reported.
+    set.B = await intake(as('inspector'), { description: desc('B'), category: '06036' });
+    // C: public 06010 in street 002, verified there, dispatched to SZ.
+    let c = await intake(as('receptionist'), { description: desc('C'), source: 'public', area: '110101002' });
+    c = await actOk(northInspector, c, 'verify');
+    c = await actOk(as('receptionist'), c, 'file');
+    set.C = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-SZ' });
+    // D: hotline 09006 in street 003, reported.
+    set.D = await intake(as('receptionist'), {
+      description: desc('D'), source: 'hotline', category: '09006', area: '110101003',
+    });
+    // E: 06010, street 001, dispatched to HW and overdue (its deadline
+    // set back: no test waits hours for a clock).
+    let e = await intake(as('inspector'), { description: desc('E') });
+    e = await actOk(as('shift_leader'), e, 'file');
+    set.E = await actOk(as('dispatcher'), e, 'dispatch', { department: '110101-HW' });
+    sql(ws.db, `UPDATE case_file SET deadline = CAST(strftime('%s','now') AS INTEGER) - 3600 WHERE id = ${set.E.id}`);
+  });
+
+  const sorted = (...names) => names.map((n) => set[n].id).sort((x, y) => y - x);
+
+  test('q finds the set, newest first, with total and paging', async () => {
+    const r = await list(as('admin'), '');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(ids(r), sorted('A', 'B', 'C', 'D', 'E'));
+    assert.equal(r.json.total, 5);
+    assert.equal(r.json.page, 1);
+    assert.equal(r.json.per_page, 50);
+    const p1 = await list(as('admin'), 'per_page=2');
+    assert.deepEqual(ids(p1), sorted('D', 'E'));
+    assert.equal(p1.json.total, 5);
+    const p3 = await list(as('admin'), 'per_page=2&page=3');
+    assert.deepEqual(ids(p3), sorted('A'));
+    const p4 = await list(as('admin'), 'per_page=2&page=4');
+    assert.deepEqual(ids(p4), []);
+    assert.equal(p4.json.total, 5);
+    // By number, too.
+    const byNumber = await as('admin').get(`/api/v1/cases?q=${set.C.number}`);
+    assert.deepEqual(ids(byNumber), [set.C.id]);
+  });
+
+  test('filters: state, category, street, department, overdue', async () => {
+    const admin = as('admin');
+    assert.deepEqual(ids(await list(admin, 'state=reported')), sorted('B', 'D'));
+    assert.deepEqual(ids(await list(admin, 'state=dispatched')), sorted('A', 'C', 'E'));
+    assert.deepEqual(ids(await list(admin, 'state=reported,dispatched')),
+      sorted('A', 'B', 'C', 'D', 'E'));
+    assert.deepEqual(ids(await list(admin, 'state=closed')), []);
+    assert.deepEqual(ids(await list(admin, 'category=06010')), sorted('A', 'C', 'E'));
+    assert.deepEqual(ids(await list(admin, 'category=09006')), sorted('D'));
+    assert.deepEqual(ids(await list(admin, 'street=110101002')), sorted('C'));
+    assert.deepEqual(ids(await list(admin, 'street=110101001')), sorted('A', 'B', 'E'));
+    assert.deepEqual(ids(await list(admin, 'department=110101-HW')), sorted('A', 'E'));
+    assert.deepEqual(ids(await list(admin, 'department=110101-SZ')), sorted('C'));
+    const overdue = await list(admin, 'overdue=1');
+    assert.deepEqual(ids(overdue), sorted('E'));
+    assert.equal(overdue.json.cases[0].light, 'red');
+    assert.deepEqual(ids(await list(admin, 'category=06010&street=110101001&state=dispatched')),
+      sorted('A', 'E'));
+    // Every list answer on its own has the same filters.
+    const all = await admin.get('/api/v1/cases?overdue=1');
+    assert.ok(all.json.cases.every((c) => c.light === 'red'));
+  });
+
+  test('bad filters are 400 naming the parameter', async () => {
+    const admin = as('admin');
+    assertError(await admin.get('/api/v1/cases?state=lost'), 400, 'invalid', 'state');
+    assertError(await admin.get('/api/v1/cases?per_page=0'), 400, 'invalid', 'per_page');
+    assertError(await admin.get('/api/v1/cases?per_page=201'), 400, 'invalid', 'per_page');
+    assertError(await admin.get('/api/v1/cases?page=0'), 400, 'invalid', 'page');
+    assertError(await admin.get('/api/v1/cases?overdue=2'), 400, 'invalid', 'overdue');
+    assertError(await admin.get('/api/v1/cases?from=yesterday'), 400, 'invalid', 'from');
+  });
+
+  test('scoping: a handler sees its department, an inspector its street', async () => {
+    assert.deepEqual(ids(await list(as('handler'), '')), sorted('A', 'E'));
+    assert.deepEqual(ids(await list(szHandler, '')), sorted('C'));
+    assert.deepEqual(ids(await list(as('inspector'), '')), sorted('A', 'B', 'E'));
+    assert.deepEqual(ids(await list(northInspector, '')), sorted('C'));
+    assert.deepEqual(ids(await list(as('dispatcher'), '')), sorted('A', 'B', 'C', 'D', 'E'));
+    // Filters cannot widen the scope.
+    assert.deepEqual(ids(await list(as('handler'), 'department=110101-SZ')), []);
+    // Without q: every case the handler sees is its department's.
+    const r = await as('handler').get('/api/v1/cases?per_page=200');
+    assert.ok(r.json.cases.length > 0);
+    assert.ok(r.json.cases.every((c) => c.department === '110101-HW'), r.text);
+    assert.equal(r.json.total,
+      Number(sql(ws.db, "SELECT COUNT(*) FROM case_file WHERE department = '110101-HW'")));
+    const i = await as('inspector').get('/api/v1/cases?per_page=200');
+    assert.ok(i.json.cases.every((c) => c.area.startsWith('110101001')), i.text);
+    // api_client has no case list.
+    assertError(await as('api_client').get('/api/v1/cases'), 403, 'forbidden');
+  });
+});
+
+// ---- one case ----------------------------------------------------------------
+
+describe('GET /api/v1/cases/{id}', () => {
+  test('history, photos and (while it waits for dispatch) a suggestion', async () => {
+    let c = await intake(as('inspector'));
+    let full = await getCase(as('dispatcher'), c.id);
+    assert.equal(full.dispatch_suggestion, undefined);
+    assert.deepEqual(full.photos, { report: [], handle: [], check: [], other: [] });
+    assert.equal(full.history.length, 1);
+    c = await actOk(as('shift_leader'), c, 'file');
+    full = await getCase(as('dispatcher'), c.id);
+    assert.deepEqual(full.dispatch_suggestion,
+      { department: '110101-HW', name: '东城区环卫中心', reason: 'department_type' });
+    assert.equal(full.history.length, 2);
+    assert.equal(full.history[1].action, 'file');
+    assert.equal(full.history[1].actor_role, 'shift_leader');
+    assert.equal(full.history[1].from_state, 'reported');
+    assert.equal(full.history[1].to_state, 'filed');
+    assert.equal(full.stage, 'dispatch');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: full.dispatch_suggestion.department });
+    full = await getCase(as('dispatcher'), c.id);
+    assert.equal(full.dispatch_suggestion, undefined);
+    // Returned: suggested again.
+    c = await actOk(as('handler'), c, 'return', { reason: '不归我们' });
+    full = await getCase(as('dispatcher'), c.id);
+    assert.equal(full.dispatch_suggestion.department, '110101-HW');
+    assert.equal(full.history.at(-1).note, '不归我们');
+  });
+});
+
+// ---- concurrency ------------------------------------------------------------
+
+describe('two dispatchers at once', () => {
+  test('the same version dispatched twice: one 200, one 409, one dispatch', async () => {
+    for (let round = 0; round < 3; round++) {
+      let c = await intake(as('inspector'));
+      c = await actOk(as('shift_leader'), c, 'file');
+      const [a, b] = await Promise.all([
+        act(as('dispatcher'), c, 'dispatch', { department: '110101-HW' }),
+        act(dispatcher2, c, 'dispatch', { department: '110101-SZ' }),
+      ]);
+      assert.deepEqual([a.status, b.status].sort(), [200, 409], `${a.text}\n${b.text}`);
+      const loser = a.status === 409 ? a : b;
+      const winner = a.status === 200 ? a : b;
+      assertError(loser, 409, 'conflict', 'version');
+      const full = await getCase(as('admin'), c.id);
+      assert.equal(full.version, c.version + 1);
+      assert.equal(full.department, winner.json.department);
+      assert.equal(full.history.filter((e) => e.action === 'dispatch').length, 1);
+    }
+  });
+});
+
+// ---- photos -------------------------------------------------------------------
+
+describe('attachments', () => {
+  let c;
+  const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(server, 'POST',
+    `/api/v1/cases/${id}/attachments?kind=${kind}`, { bearer: token[who], body: bytes, contentType: type });
+
+  before(async () => {
+    c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+  });
+
+  test('a JPEG is stored and streamed back as image/jpeg', async () => {
+    const r = await upload('inspector', JPEG, 'image/jpeg');
+    assert.equal(r.status, 201, r.bytes.toString());
+    assert.equal(r.json.content_type, 'image/jpeg');
+    assert.equal(r.json.size, JPEG.length);
+    assert.equal(r.json.kind, 'report');
+    assert.match(r.json.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(r.json.url, `/api/v1/attachments/${r.json.id}`);
+    const g = await bytesRequest(server, 'GET', r.json.url, { bearer: token.handler });
+    assert.equal(g.status, 200);
+    assert.equal(g.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(g.bytes, JPEG);
+    // Another department cannot fetch it.
+    const other = await szHandler.get(r.json.url);
+    assertError(other, 404, 'not_found');
+  });
+
+  test('PNG and WebP are accepted, typed by their bytes', async () => {
+    const p = await upload('handler', PNG, 'image/png', 'handle');
+    assert.equal(p.status, 201, p.bytes.toString());
+    assert.equal(p.json.content_type, 'image/png');
+    // The declared type does not matter; the bytes do.
+    const w = await upload('handler', WEBP, 'application/octet-stream', 'handle');
+    assert.equal(w.status, 201, w.bytes.toString());
+    assert.equal(w.json.content_type, 'image/webp');
+    const g = await bytesRequest(server, 'GET', w.json.url, { bearer: token.inspector });
+    assert.equal(g.headers.get('content-type'), 'image/webp');
+    assert.deepEqual(g.bytes, WEBP);
+    const full = await getCase(as('inspector'), c.id);
+    assert.equal(full.photos.report.length, 1);
+    assert.deepEqual(full.photos.handle.map((a) => a.content_type), ['image/png', 'image/webp']);
+  });
+
+  test('a text body is 400, a photo over --photo-limit is 413, a bad kind 400', async () => {
+    const t = await upload('inspector', Buffer.from('just some text, not a photo'), 'image/jpeg');
+    assert.equal(t.status, 400);
+    assert.equal(t.json.error.field, 'body');
+    const t2 = await upload('inspector', Buffer.from('plain'), 'text/plain');
+    assert.equal(t2.status, 400);
+    const big = Buffer.concat([JPEG, Buffer.alloc(PHOTO_LIMIT, 0x44)]);
+    const b = await upload('inspector', big, 'image/jpeg');
+    assert.equal(b.status, 413);
+    assert.equal(b.json.error.code, 'too_large');
+    const k = await upload('inspector', JPEG, 'image/jpeg', 'selfie');
+    assert.equal(k.status, 400);
+    assert.equal(k.json.error.field, 'kind');
+    // Nor onto a case out of sight.
+    const n = await bytesRequest(server, 'POST', `/api/v1/cases/${c.id}/attachments`,
+      { bearer: undefined, body: JPEG, contentType: 'image/jpeg' });
+    assert.equal(n.status, 401);
+    const s = await upload('sz_handler', JPEG, 'image/jpeg');
+    assert.equal(s.status, 404);
+    assert.equal(s.json.error.code, 'not_found');
+    const full = await getCase(as('inspector'), c.id);
+    assert.equal(full.photos.report.length, 1);
+  });
+});
+
+// ---- the due-time calculator ----------------------------------------------------
+
+describe('GET /api/v1/calendar/due', () => {
+  test("the domain README's four worked examples", async () => {
+    for (const [from, hours, want] of [
+      ['2026-09-30T16:00:00+08:00', 2, '2026-10-08T09:00:00+08:00'],
+      ['2026-10-09T17:00:00+08:00', 1, '2026-10-10T09:00:00+08:00'],
+      ['2026-02-13T12:30:00+08:00', 4, '2026-02-13T17:30:00+08:00'],
+      ['2026-02-14T17:00:00+08:00', 1, '2026-02-24T09:00:00+08:00'],
+    ]) {
+      const r = await due(from, `working_hours=${hours}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.due, want, `${from} + ${hours} h`);
+    }
+    // The same instant written in UTC gives the same answer.
+    const z = await due('2026-09-30T08:00:00Z', 'working_hours=2');
+    assert.equal(z.json.due, '2026-10-08T09:00:00+08:00');
+    // Other units.
+    assert.equal((await due('2026-09-30T16:00:00+08:00', 'working_minutes=120')).json.due,
+      '2026-10-08T09:00:00+08:00');
+    assert.equal((await due('2026-09-30T10:00:00+08:00', 'working_days=1')).json.due,
+      '2026-10-08T10:00:00+08:00');
+    assert.equal((await due('2026-09-30T16:00:00+08:00', 'hours=2')).json.due,
+      '2026-09-30T18:00:00+08:00');
+    assert.equal((await due('2026-09-30T16:00:00+08:00', 'days=3')).json.due,
+      '2026-10-03T16:00:00+08:00');
+  });
+
+  test('400 without a zone, without an amount, or with two', async () => {
+    assertError(await due('2026-09-30T16:00:00', 'working_hours=2'), 400, 'invalid', 'from');
+    assertError(await as('inspector').get('/api/v1/calendar/due?working_hours=2'), 400, 'invalid', 'from');
+    assertError(await due('2026-09-30T16:00:00+08:00', ''), 400, 'invalid');
+    assertError(await due('2026-09-30T16:00:00+08:00', 'working_hours=2&hours=1'), 400, 'invalid');
+    assertError(await due('2026-09-30T16:00:00+08:00', 'working_hours=-1'), 400, 'invalid', 'working_hours');
+    assertError(await due('2026-09-30T16:00:00+08:00', 'working_hours=two'), 400, 'invalid', 'working_hours');
+  });
+});
+
+// ---- categories and standards -----------------------------------------------------
+
+describe('categories and standards', () => {
+  test('GET /api/v1/categories: 10 majors, 250 minors', async () => {
+    const r = await as('handler').get('/api/v1/categories');
+    assert.equal(r.status, 200, r.text);
+    const { majors } = r.json;
+    assert.equal(majors.length, 10);
+    assert.deepEqual(majors.map((m) => m.code),
+      ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10']);
+    assert.equal(majors.reduce((n, m) => n + m.categories.length, 0), 250);
+    assert.deepEqual(majors.map((m) => m.kind), [...Array(5).fill('component'), ...Array(5).fill('event')]);
+    const m06 = majors.find((m) => m.code === '06');
+    assert.equal(m06.name, '市容环境类');
+    assert.equal(m06.categories.length, 51);
+    assert.deepEqual(m06.categories.find((x) => x.code === '06010'),
+      { code: '06010', name: '暴露垃圾', standard: true, public: true });
+  });
+
+  test('GET/PUT a standard: admin only, versions, cases keep theirs', async () => {
+    const before = await intake(as('inspector'), { category: '06036' });
+    const g = await as('handler').get('/api/v1/categories/06036/standard');
+    assert.equal(g.status, 200, g.text);
+    assert.equal(g.json.version, 1);
+    assert.equal(g.json.category, '06036');
+    assert.equal(g.json.id, before.standard_id);
+    assert.deepEqual(g.json.limits.normal.handle, { amount: 4, unit: 'wh' });
+    assert.deepEqual(Object.keys(g.json.limits).sort(), ['normal', 'pressing', 'urgent']);
+
+    for (const who of ['dispatcher', 'shift_leader', 'leader', 'handler']) {
+      assertError(await as(who).request('PUT', '/api/v1/categories/06036/standard',
+        { body: { limits: { normal: { handle: '2wh' } } } }), 403, 'forbidden');
+    }
+    const put = (body) => as('admin').request('PUT', '/api/v1/categories/06036/standard', { body });
+    const p = await put({ limits: { normal: { handle: '2wh' } }, closing_condition: '已清理' });
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.json.version, 2);
+    assert.deepEqual(p.json.limits.normal.handle, { amount: 2, unit: 'wh' });
+    assert.deepEqual(p.json.limits.urgent.handle, g.json.limits.urgent.handle);
+    assert.equal(p.json.closing_condition, '已清理');
+    assert.equal(p.json.created_by, 'admin');
+    const p3 = await put({ department_type: 'enforcement' });
+    assert.equal(p3.json.version, 3);
+    assert.equal((await as('handler').get('/api/v1/categories/06036/standard')).json.version, 3);
+
+    const bad = await put({ limits: { normal: { handle: '2xx' } } });
+    assertError(bad, 400, 'invalid', 'limits.normal.handle');
+    assertError(await put({ limits: { someday: { handle: '2wh' } } }), 400, 'invalid', 'limits.someday');
+    assertError(await put({ limits: { normal: { lunch: '2wh' } } }), 400, 'invalid', 'limits.normal.lunch');
+    assertError(await put({ department_type: 'plumbers' }), 400, 'invalid', 'department_type');
+    assertError(await as('admin').request('PUT', '/api/v1/categories/06999/standard',
+      { body: { closing_condition: 'x' } }), 404, 'not_found');
+    assert.equal((await as('handler').get('/api/v1/categories/06036/standard')).json.version, 3);
+
+    // The case filed before keeps version 1; a new one gets version 3.
+    assert.equal((await getCase(as('admin'), before.id)).standard_id, g.json.id);
+    const after = await intake(as('inspector'), { category: '06036' });
+    assert.equal(after.standard_id, p3.json.id);
+  });
+
+  test('POST /api/v1/categories: a local category; 409 twice; 400 for a bad major', async () => {
+    const post = (body, who = 'admin') => as(who).post('/api/v1/categories', body);
+    assertError(await post({ code: '06901', name: '共享充电宝乱放' }, 'dispatcher'), 403, 'forbidden');
+    const r = await post({ code: '06901', name: '共享充电宝乱放' });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json, { code: '06901', major: '06', name: '共享充电宝乱放', standard: false, public: true });
+    assertError(await post({ code: '06901', name: '又一个' }), 409, 'conflict', 'code');
+    assertError(await post({ code: '06010', name: '又一个' }), 409, 'conflict', 'code');
+    assertError(await post({ code: '99001', name: '无大类' }), 400, 'invalid', 'code');
+    assertError(await post({ code: '0690', name: '短' }), 400, 'invalid', 'code');
+    assertError(await post({ code: '06902', name: '错模板', like: '09001' }), 400, 'invalid', 'like');
+    assertError(await post({ code: '06903' }), 400, 'invalid', 'name');
+    const tree = (await as('admin').get('/api/v1/categories')).json.majors;
+    assert.equal(tree.reduce((n, m) => n + m.categories.length, 0), 251);
+    const s = await as('admin').get('/api/v1/categories/06901/standard');
+    assert.equal(s.json.version, 1);
+    const c = await intake(as('inspector'), { category: '06901' });
+    assert.equal(c.category, '06901');
+    assert.equal(c.standard_id, s.json.id);
+  });
+});
+
+// ---- routing rules -------------------------------------------------------------------
+
+describe('routing rules', () => {
+  test('admin edits, dispatcher reads, others may not; rules steer the suggestion', async () => {
+    assert.equal((await as('admin').get('/api/v1/routing-rules')).status, 200);
+    const list = await as('dispatcher').get('/api/v1/routing-rules');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.rules, []);
+    for (const who of ['handler', 'inspector', 'shift_leader', 'api_client']) {
+      assertError(await as(who).get('/api/v1/routing-rules'), 403, 'forbidden');
+    }
+    const rule = { category: '06010', area: '110101001', department: '110101-SZ' };
+    assertError(await as('dispatcher').post('/api/v1/routing-rules', rule), 403, 'forbidden');
+
+    let c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    assert.equal((await getCase(as('dispatcher'), c.id)).dispatch_suggestion.reason, 'department_type');
+
+    const r = await as('admin').post('/api/v1/routing-rules', rule);
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json, { id: r.json.id, ...rule, priority: 0 });
+    assert.deepEqual((await getCase(as('dispatcher'), c.id)).dispatch_suggestion,
+      { department: '110101-SZ', name: '东城区市政管理所', reason: 'rule' });
+    // A rule on the whole district loses to the one on the street.
+    const wide = await as('admin').post('/api/v1/routing-rules',
+      { category: '06010', area: '110101', department: '110101-YL', priority: 50 });
+    assert.equal(wide.status, 201, wide.text);
+    assert.equal((await getCase(as('dispatcher'), c.id)).dispatch_suggestion.department, '110101-SZ');
+    assert.deepEqual((await as('dispatcher').get('/api/v1/routing-rules')).json.rules.map((x) => x.id),
+      [r.json.id, wide.json.id]);
+
+    assertError(await as('admin').post('/api/v1/routing-rules', { ...rule, department: '110101-XX' }),
+      400, 'invalid', 'department');
+    assertError(await as('admin').post('/api/v1/routing-rules', { ...rule, area: '110199' }),
+      400, 'invalid', 'area');
+    assertError(await as('admin').post('/api/v1/routing-rules', { ...rule, category: '06999' }),
+      400, 'invalid', 'category');
+    assertError(await as('dispatcher').delete(`/api/v1/routing-rules/${r.json.id}`), 403, 'forbidden');
+
+    assert.equal((await as('admin').delete(`/api/v1/routing-rules/${r.json.id}`)).status, 204);
+    assert.equal((await getCase(as('dispatcher'), c.id)).dispatch_suggestion.department, '110101-YL');
+    assert.equal((await as('admin').delete(`/api/v1/routing-rules/${wide.json.id}`)).status, 204);
+    assert.deepEqual((await getCase(as('dispatcher'), c.id)).dispatch_suggestion,
+      { department: '110101-HW', name: '东城区环卫中心', reason: 'department_type' });
+    assertError(await as('admin').delete(`/api/v1/routing-rules/${r.json.id}`), 404, 'not_found');
+    // The dispatcher may override the suggestion.
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-YL' });
+    assert.equal(c.department, '110101-YL');
+  });
+});
+
+// ---- phone masking ---------------------------------------------------------------------
+
+describe('reporter phone', () => {
+  test('whole for the receptionist and shift leader, masked for the others', async () => {
+    const r = await as('receptionist').post('/api/v1/cases', {
+      ...REPORT, source: 'hotline', area: '110101001', reporter_name: '张先生',
+      reporter_phone: '13812345678', description: '热线来电 PHONECASE',
+    });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.reporter, { name: '张先生', phone: '13812345678' });
+    const id = r.json.id;
+    for (const [who, phone] of [['receptionist', '13812345678'], ['shift_leader', '13812345678'],
+      ['dispatcher', '138****5678'], ['inspector', '138****5678'], ['leader', '138****5678']]) {
+      const c = await getCase(as(who), id);
+      assert.equal(c.reporter.phone, phone, who);
+      const l = await as(who).get('/api/v1/cases?q=PHONECASE');
+      assert.equal(l.json.cases[0].reporter.phone, phone, `${who} (list)`);
+      assert.ok(!l.text.includes('13812345678') || phone === '13812345678', who);
+    }
+    // The verifying inspector's answer masks it too.
+    const v = await act(as('inspector'), r.json, 'verify');
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.json.reporter.phone, '138****5678');
+  });
+});

@@ -1,0 +1,1822 @@
+/*
+ * test_case.c - the case workflow (domain/case.h, workflow.h, routing.h,
+ * standards.h) on a fresh database with the synthetic 甲区 (110101), its
+ * departments, one account per role and a 2026 calendar (Oct 1-7 off, Oct
+ * 10 a make-up workday): every transition of the workflow table by every
+ * role allowed to take it, and every refusal (wrong role, wrong state,
+ * out of sight, stale version, missing input); deadlines against the
+ * calendar arithmetic, rework, extensions, hanging, void, supervise,
+ * remind, merge, the traffic light, duplicates, the routing order,
+ * standard versions, local categories, and injected step failures that
+ * must leave a case exactly as it was.
+ */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "domain/accounts.h"
+#include "domain/calendar.h"
+#include "domain/case.h"
+#include "domain/org.h"
+#include "domain/routing.h"
+#include "domain/standards.h"
+#include "domain/workflow.h"
+
+#define CN CALENDAR_UTC_OFFSET_CHINA
+#define HOUR 3600
+
+/* A stored hash is never verified here: the tests only need accounts, and
+ * hashing with argon2 would cost a tenth of a second per account. */
+#define FAKE_HASH                                                          \
+	"$argon2id$v=19$m=65536,t=2,p=1$dGVzdHNhbHR0ZXN0c2FsdA$"         \
+	"dGVzdGhhc2h0ZXN0aGFzaHRlc3RoYXNodGVzdGhhc2g"
+
+/* Local Beijing time. */
+static int64_t L(int y, int mo, int d, int h, int mi)
+{
+	return calendar_utc_from_local(CN, y, mo, d, h, mi, 0);
+}
+
+/* 2026-09-30 16:00 +08:00: the afternoon before National Day. */
+#define NOW L(2026, 9, 30, 16, 0)
+
+/* Compare instants, showing both as Beijing time. */
+#define assert_time(got, want)                                             \
+	do {                                                               \
+		int64_t g_ = (got), w_ = (want);                           \
+		char gs_[32], ws_[32];                                     \
+		if (g_ != w_)                                              \
+			fail_msg("%s:%d: got %s, want %s", __FILE__,       \
+				 __LINE__,                                 \
+				 calendar_format_local(CN, g_, gs_, 32),   \
+				 calendar_format_local(CN, w_, ws_, 32));  \
+	} while (0)
+
+/* ---- fixture ------------------------------------------------------------ */
+
+enum who {
+	INSP1,     /* inspector of street 110101001 */
+	INSP2,     /* inspector of street 110101002 */
+	RECEP,     /* receptionist, district */
+	SHIFT,     /* shift leader, district */
+	DISP,      /* dispatcher, district */
+	HW,        /* handler of 110101-HW (sanitation) */
+	SZ,        /* handler of 110101-SZ (municipal) */
+	LEADER,    /* leader, district */
+	ADMIN,
+	API,       /* api_client, district */
+	LEADER_HW, /* a leader whose unit is a department */
+	SHIFT2,    /* shift leader of street 110101002 */
+	NWHO
+};
+
+static const struct {
+	const char *name, *role, *unit;
+} people[NWHO] = {
+	[INSP1] = { "insp1", "inspector", "110101001" },
+	[INSP2] = { "insp2", "inspector", "110101002" },
+	[RECEP] = { "recep", "receptionist", "110101" },
+	[SHIFT] = { "shift", "shift_leader", "110101" },
+	[DISP] = { "disp", "dispatcher", "110101" },
+	[HW] = { "hw.handler", "handler", "110101-HW" },
+	[SZ] = { "sz.handler", "handler", "110101-SZ" },
+	[LEADER] = { "leader", "leader", "110101" },
+	[ADMIN] = { "admin", "admin", "110101" },
+	[API] = { "api.client", "api_client", "110101" },
+	[LEADER_HW] = { "leader.hw", "leader", "110101-HW" },
+	[SHIFT2] = { "shift2", "shift_leader", "110101002" },
+};
+
+/* One account of each role, by enum role. */
+static const enum who by_role[ROLE_COUNT] = {
+	[ROLE_INSPECTOR] = INSP1,   [ROLE_RECEPTIONIST] = RECEP,
+	[ROLE_SHIFT_LEADER] = SHIFT, [ROLE_DISPATCHER] = DISP,
+	[ROLE_HANDLER] = HW,        [ROLE_LEADER] = LEADER,
+	[ROLE_ADMIN] = ADMIN,       [ROLE_API_CLIENT] = API,
+};
+
+struct fx {
+	struct tu_env *t;
+	struct case_env env;
+	struct user u[NWHO];
+	struct case_row *c, *d, *e; /* scratch rows (20 KB each) */
+};
+
+static struct calendar *calendar; /* built once for the group */
+
+static int group_setup(void **state)
+{
+	struct calendar_config cfg;
+	struct ug_error err;
+
+	(void)state;
+	ug_error_clear(&err);
+	calendar_config_init(&cfg, 2025, 2027);
+	for (int d = 1; d <= 7; d++)
+		if (calendar_config_add_override(&cfg,
+						 ics_civil_to_days(2026, 10, d),
+						 CALENDAR_DAY_OFF, NULL, &err))
+			return -1;
+	if (calendar_config_add_override(&cfg, ics_civil_to_days(2026, 10, 10),
+					 CALENDAR_WORKDAY, NULL, &err) ||
+	    calendar_build(&cfg, &calendar, &err))
+		return -1;
+	calendar_config_free(&cfg);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	calendar_free(calendar);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct division_import_stats st;
+	struct ug_error err;
+	int n;
+
+	assert_non_null(f);
+	ug_error_clear(&err);
+	f->t = tu_env_new(1);
+	tu_assert_ok(standards_load_defaults(f->t->db, NOW - 86400, &n, &err),
+		     err);
+	assert_int_equal(n, 250);
+	tu_assert_ok(org_import_divisions(f->t->db, TU_DIVISIONS, "110101",
+					  NOW - 86400, &st, &err),
+		     err);
+	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW - 86400, &n,
+					  &err),
+		     err);
+	for (int i = 0; i < NWHO; i++) {
+		struct account_new a = {
+			.username = people[i].name,
+			.role = people[i].role,
+			.unit = people[i].unit,
+			.password_hash = FAKE_HASH,
+		};
+
+		tu_assert_ok(account_create(f->t->db, &a, "test", NOW - 86400,
+					    &f->u[i], NULL, &err),
+			     err);
+	}
+	case_env_defaults(&f->env, calendar);
+	f->c = calloc(1, sizeof *f->c);
+	f->d = calloc(1, sizeof *f->d);
+	f->e = calloc(1, sizeof *f->e);
+	assert_true(f->c && f->d && f->e);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	tu_env_free(f->t);
+	free(f->c);
+	free(f->d);
+	free(f->e);
+	free(f);
+	return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* A report of `category` by `who`; area NULL: the reporter's own. */
+static int intake(struct fx *f, enum who who, const char *source,
+		  const char *category, const char *urgency, const char *area,
+		  int64_t now, struct case_row *out, struct ug_error *err)
+{
+	struct case_intake in = {
+		.category = category,
+		.description = "路边有暴露垃圾",
+		.source = source,
+		.urgency = urgency,
+		.area = area,
+		.address = "一号街道10号",
+	};
+
+	ug_error_clear(err);
+	return case_intake(f->t->db, &f->env, &f->u[who], &in, now, out, NULL,
+			   err);
+}
+
+/* The usual report: an inspector's own, 暴露垃圾, normal, its street. */
+static void report(struct fx *f, int64_t now, struct case_row *out)
+{
+	struct ug_error err;
+
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "normal", NULL, now,
+			    out, &err),
+		     err);
+}
+
+/* Every input an action may need, for case c. */
+static struct case_action_input full_input(const struct case_row *c)
+{
+	struct case_action_input in = {
+		.version = c->version,
+		.reason = "原因",
+		.note = "已处理",
+		.department = "110101-HW",
+		.has_passed = 1,
+		.passed = 1,
+		.target = 0,
+		.hours = 4,
+	};
+
+	return in;
+}
+
+static int act(struct fx *f, enum who who, struct case_row *c,
+	       enum case_action a, const struct case_action_input *in,
+	       int64_t now, struct ug_error *err)
+{
+	ug_error_clear(err);
+	return case_act(f->t->db, &f->env, &f->u[who], c->id, a, in, now, c,
+			err);
+}
+
+/* Take action a on c (updated in place) with the full input. */
+static void act_ok_at(struct fx *f, enum who who, struct case_row *c,
+		      enum case_action a, int64_t now)
+{
+	struct case_action_input in = full_input(c);
+	struct ug_error err;
+
+	tu_assert_ok(act(f, who, c, a, &in, now, &err), err);
+}
+
+static void act_ok(struct fx *f, enum who who, struct case_row *c,
+		   enum case_action a)
+{
+	act_ok_at(f, who, c, a, NOW);
+}
+
+static void reload(struct fx *f, struct case_row *c)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(store_case_get(f->t->db, c->id, c, &err), err);
+}
+
+static int64_t event_count(struct fx *f, int64_t case_id)
+{
+	struct ug_error err;
+	struct db_stmt *st;
+	int64_t n;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_prepare(f->t->db,
+				"SELECT COUNT(*) FROM case_event"
+				" WHERE case_id = ?",
+				&st, &err),
+		     err);
+	tu_assert_ok(db_bind_int64(st, 1, case_id, &err), err);
+	assert_int_equal(db_step(st, &err), DB_ROW);
+	n = db_column_int64(st, 0);
+	db_reset(st);
+	return n;
+}
+
+static int64_t case_count(struct fx *f)
+{
+	return tu_query_int(f->t->db, "SELECT COUNT(*) FROM case_file");
+}
+
+static int take_last(void *ctx, const struct case_event_row *e)
+{
+	*(struct case_event_row *)ctx = *e;
+	return 0;
+}
+
+/* The newest history event of a case into *e (heap: rows are large). */
+static struct case_event_row *last_event(struct fx *f, int64_t case_id)
+{
+	static struct case_event_row e;
+	struct ug_error err;
+
+	memset(&e, 0, sizeof e);
+	ug_error_clear(&err);
+	tu_assert_ok(store_case_events(f->t->db, case_id, take_last, &e, &err),
+		     err);
+	return &e;
+}
+
+/* The newest event says who did what from which state to which. */
+static void assert_last_event(struct fx *f, int64_t case_id, enum who who,
+			      const char *action, const char *from,
+			      const char *to)
+{
+	struct case_event_row *e = last_event(f, case_id);
+
+	assert_string_equal(e->action, action);
+	assert_string_equal(e->actor, people[who].name);
+	assert_string_equal(e->actor_role, people[who].role);
+	assert_string_equal(e->from_state, from);
+	assert_string_equal(e->to_state, to);
+}
+
+/* A case in `state`, reached by the ordinary path at NOW. */
+static void drive(struct fx *f, int state, struct case_row *c)
+{
+	struct ug_error err;
+
+	switch (state) {
+	case CS_REPORTED:
+		report(f, NOW, c);
+		return;
+	case CS_VERIFIED:
+		tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal",
+				    "110101001", NOW, c, &err),
+			     err);
+		act_ok(f, INSP1, c, CA_VERIFY);
+		return;
+	case CS_FILED:
+		drive(f, CS_REPORTED, c);
+		act_ok(f, SHIFT, c, CA_FILE);
+		return;
+	case CS_REJECTED:
+		drive(f, CS_REPORTED, c);
+		act_ok(f, SHIFT, c, CA_REJECT);
+		return;
+	case CS_DISPATCHED:
+		drive(f, CS_FILED, c);
+		act_ok(f, DISP, c, CA_DISPATCH);
+		return;
+	case CS_RETURNED:
+		drive(f, CS_DISPATCHED, c);
+		act_ok(f, HW, c, CA_RETURN);
+		return;
+	case CS_HUNG:
+		drive(f, CS_DISPATCHED, c);
+		act_ok(f, SHIFT, c, CA_HANG);
+		return;
+	case CS_HANDLED:
+		drive(f, CS_DISPATCHED, c);
+		act_ok(f, HW, c, CA_HANDLE);
+		return;
+	case CS_CHECKED:
+		drive(f, CS_HANDLED, c);
+		act_ok(f, INSP1, c, CA_CHECK);
+		return;
+	case CS_CLOSED:
+		drive(f, CS_CHECKED, c);
+		act_ok(f, SHIFT, c, CA_CLOSE);
+		return;
+	case CS_VOID:
+		drive(f, CS_REPORTED, c);
+		act_ok(f, SHIFT, c, CA_VOID);
+		return;
+	case CS_MERGED: {
+		struct case_action_input in;
+
+		report(f, NOW, f->e);
+		drive(f, CS_REPORTED, c);
+		in = full_input(c);
+		in.target = f->e->id;
+		tu_assert_ok(act(f, RECEP, c, CA_MERGE, &in, NOW, &err), err);
+		return;
+	}
+	}
+	fail_msg("no path to state %d", state);
+}
+
+/* ---- intake --------------------------------------------------------------- */
+
+static void test_intake(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+
+	/* An inspector's own report needs no verification: the filing
+	 * clock (normal: 1 working hour) runs at once. */
+	report(f, NOW, c);
+	assert_true(c->id > 0);
+	assert_int_equal(c->version, 1);
+	assert_string_equal(c->state, "reported");
+	assert_string_equal(c->source, "inspector");
+	assert_string_equal(c->area, "110101001");
+	assert_string_equal(c->street, "110101001");
+	assert_string_equal(c->district, "110101");
+	assert_string_equal(c->community, "");
+	assert_string_equal(c->stage, "file");
+	assert_string_equal(c->clock, "working");
+	assert_int_equal(c->stage_started_at, NOW);
+	assert_time(c->deadline, L(2026, 9, 30, 17, 0));
+	assert_int_equal(strlen(c->number), 13);
+	assert_memory_equal(c->number, "20260930", 8);
+	assert_string_equal(c->department, "");
+	assert_int_equal(event_count(f, c->id), 1);
+	assert_last_event(f, c->id, INSP1, "report", "", "reported");
+
+	/* A hotline call must be verified: 2 working hours from 16:00 on
+	 * Sep 30 run over the holiday to Oct 8 09:00. */
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal", "110101001",
+			    NOW, c, &err),
+		     err);
+	assert_string_equal(c->stage, "verify");
+	assert_time(c->deadline, L(2026, 10, 8, 9, 0));
+	assert_last_event(f, c->id, RECEP, "report", "", "reported");
+
+	/* Urgent limits are natural time: verify within 30 minutes. */
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "urgent", "110101001",
+			    NOW, c, &err),
+		     err);
+	assert_string_equal(c->clock, "natural");
+	assert_time(c->deadline, L(2026, 9, 30, 16, 30));
+
+	/* Pressing: filing within 30 working minutes. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "pressing", NULL,
+			    L(2026, 9, 30, 17, 15), c, &err),
+		     err);
+	assert_time(c->deadline, L(2026, 10, 8, 8, 45));
+
+	/* The district's receptionist without an area: the district. */
+	tu_assert_ok(intake(f, RECEP, "public", "06010", "normal", NULL, NOW, c,
+			    &err),
+		     err);
+	assert_string_equal(c->area, "110101");
+	assert_string_equal(c->street, "");
+	/* A community pins down street and community. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "normal",
+			    "110101001002", NOW, c, &err),
+		     err);
+	assert_string_equal(c->street, "110101001");
+	assert_string_equal(c->community, "110101001002");
+	assert_int_equal(case_count(f), 6);
+}
+
+static void test_intake_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_intake in;
+	int64_t before = case_count(f);
+
+	tu_assert_err(intake(f, INSP1, "inspector", "99999", "normal", NULL,
+			     NOW, c, &err),
+		      err, UG_EINVAL, "category");
+	tu_assert_contains(err.message, "99999");
+	tu_assert_err(intake(f, INSP1, "inspector", "06010", "soon", NULL, NOW,
+			     c, &err),
+		      err, UG_EINVAL, "urgency");
+	tu_assert_err(intake(f, INSP1, "sms", "06010", "normal", NULL, NOW, c,
+			     &err),
+		      err, UG_EINVAL, "source");
+	/* The source must fit the role. */
+	tu_assert_err(intake(f, RECEP, "inspector", "06010", "normal",
+			     "110101001", NOW, c, &err),
+		      err, UG_EFORBIDDEN, "source");
+	tu_assert_err(intake(f, INSP1, "hotline", "06010", "normal", NULL, NOW,
+			     c, &err),
+		      err, UG_EFORBIDDEN, "source");
+	tu_assert_err(intake(f, HW, "public", "06010", "normal", "110101001",
+			     NOW, c, &err),
+		      err, UG_EFORBIDDEN, "source");
+	/* An inspector reports in its own street only. */
+	tu_assert_err(intake(f, INSP1, "inspector", "06010", "normal",
+			     "110101002", NOW, c, &err),
+		      err, UG_EFORBIDDEN, "area");
+	tu_assert_err(intake(f, RECEP, "public", "06010", "normal", "110101009",
+			     NOW, c, &err),
+		      err, UG_EINVAL, "area");
+	/* Coordinates, phone and description are checked too. */
+	memset(&in, 0, sizeof in);
+	in.category = "06010";
+	in.description = "x";
+	in.source = "inspector";
+	in.urgency = "normal";
+	in.has_location = 1;
+	in.lon = 181;
+	in.lat = 39.9;
+	ug_error_clear(&err);
+	tu_assert_err(case_intake(f->t->db, &f->env, &f->u[INSP1], &in, NOW, c,
+				  NULL, &err),
+		      err, UG_EINVAL, "lon");
+	in.lon = 116.4;
+	in.lat = -91;
+	tu_assert_err(case_intake(f->t->db, &f->env, &f->u[INSP1], &in, NOW, c,
+				  NULL, &err),
+		      err, UG_EINVAL, "lat");
+	in.lat = 39.9;
+	in.reporter_phone = "138-1234-x";
+	tu_assert_err(case_intake(f->t->db, &f->env, &f->u[INSP1], &in, NOW, c,
+				  NULL, &err),
+		      err, UG_EINVAL, "reporter_phone");
+	in.reporter_phone = NULL;
+	in.description = "";
+	tu_assert_err(case_intake(f->t->db, &f->env, &f->u[INSP1], &in, NOW, c,
+				  NULL, &err),
+		      err, UG_EINVAL, "description");
+	assert_int_equal(case_count(f), before);
+	assert_int_equal(tu_query_int(f->t->db,
+				      "SELECT COUNT(*) FROM case_event"),
+			 0);
+}
+
+/* ---- the table: allowed transitions, wrong roles, wrong states ----------- */
+
+/* Every (state in `from`) x (role in `roles`) of every action succeeds and
+ * lands where the table says, with a history event that says so. */
+static void test_every_allowed_transition(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	int n = 0;
+
+	for (int a = 0; a < CA_COUNT; a++) {
+		const struct case_transition *t = &case_transitions[a];
+
+		assert_int_equal(t->action, a);
+		for (int s = 0; s < CS_COUNT; s++) {
+			if (!(t->from & CS_BIT(s)))
+				continue;
+			for (int r = 0; r < ROLE_COUNT; r++) {
+				int passes = a == CA_CHECK ? 2 : 1;
+
+				if (!(t->roles & ROLE_BIT(r)))
+					continue;
+				for (int p = 0; p < passes; p++) {
+					struct case_action_input in;
+					int64_t v0, ev0;
+					int want;
+
+					drive(f, s, c);
+					/* file from reported needs the
+					 * inspector's own report: drive()
+					 * makes one */
+					if (a == CA_EXTEND_APPROVE ||
+					    a == CA_EXTEND_DENY)
+						act_ok(f, HW, c,
+						       CA_EXTEND_REQUEST);
+					if (a == CA_MERGE)
+						report(f, NOW, f->d);
+					in = full_input(c);
+					in.passed = p == 0;
+					in.target = a == CA_MERGE ? f->d->id : 0;
+					v0 = c->version;
+					ev0 = event_count(f, c->id);
+					if (act(f, by_role[r], c, a, &in,
+						NOW + 60, &err))
+						fail_msg("%s from %s by %s: %s",
+							 t->name,
+							 case_states[s].name,
+							 role_table[r].name,
+							 err.message);
+					want = case_next_state(a, s, in.passed);
+					assert_string_equal(
+						c->state, case_states[want].name);
+					assert_int_equal(c->version, v0 + 1);
+					assert_int_equal(event_count(f, c->id),
+							 ev0 + 1);
+					assert_last_event(
+						f, c->id, by_role[r], t->name,
+						case_states[s].name,
+						case_states[want].name);
+					/* What was written is what came
+					 * back. */
+					*f->e = *c;
+					reload(f, f->e);
+					assert_int_equal(f->e->version,
+							 c->version);
+					assert_string_equal(f->e->state,
+							    c->state);
+					assert_int_equal(f->e->deadline,
+							 c->deadline);
+					n++;
+				}
+			}
+		}
+	}
+	/* verify 1, file 2x2, reject 2x2, dispatch 2, return 1, handle 2,
+	 * check 1x2, close 1, extend x3 1 each, hang 2, void 8x2,
+	 * supervise 8, remind 6x4, merge 2x2 */
+	assert_int_equal(n, 1 + 4 + 4 + 2 + 1 + 2 + 2 + 1 + 3 + 2 + 16 + 8 +
+				    24 + 4);
+}
+
+/* Every role that the table does not name is refused before anything is
+ * read, and nothing changes. */
+static void test_every_wrong_role(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	int n = 0;
+
+	drive(f, CS_DISPATCHED, c);
+	for (int a = 0; a < CA_COUNT; a++) {
+		const struct case_transition *t = &case_transitions[a];
+
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			struct case_action_input in = full_input(c);
+
+			if (t->roles & ROLE_BIT(r))
+				continue;
+			in.target = c->id + 1000;
+			tu_assert_err(act(f, by_role[r], c, a, &in, NOW, &err),
+				      err, UG_EFORBIDDEN, NULL);
+			tu_assert_contains(err.message, role_table[r].name);
+			tu_assert_contains(err.message, t->name);
+			n++;
+		}
+	}
+	assert_true(n > 60);
+	/* Nothing changed (admin runs the system, not cases). */
+	reload(f, c);
+	assert_string_equal(c->state, "dispatched");
+	assert_int_equal(c->version, 3);
+	assert_int_equal(event_count(f, c->id), 3);
+}
+
+/* Every state outside an action's `from` is a conflict naming the state
+ * (or, for a case the actor cannot see at all, not found). */
+static void test_every_wrong_state(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	int conflicts = 0, hidden = 0;
+
+	report(f, NOW, f->d); /* a merge target */
+	for (int a = 0; a < CA_COUNT; a++) {
+		const struct case_transition *t = &case_transitions[a];
+		int r = 0;
+
+		while (!(t->roles & ROLE_BIT(r)))
+			r++;
+		for (int s = 0; s < CS_COUNT; s++) {
+			struct case_action_input in;
+			char want[64];
+			int64_t v0, ev0;
+
+			if (t->from & CS_BIT(s))
+				continue;
+			drive(f, s, c);
+			in = full_input(c);
+			in.target = f->d->id;
+			v0 = c->version;
+			ev0 = event_count(f, c->id);
+			if (!case_visible(&f->u[by_role[r]], c)) {
+				tu_assert_err(act(f, by_role[r], c, a, &in, NOW,
+						  &err),
+					      err, UG_ENOTFOUND, NULL);
+				hidden++;
+			} else {
+				tu_assert_err(act(f, by_role[r], c, a, &in, NOW,
+						  &err),
+					      err, UG_ECONFLICT, "state");
+				snprintf(want, sizeof want, "state %s",
+					 case_states[s].name);
+				tu_assert_contains(err.message, want);
+				tu_assert_contains(err.message, t->name);
+				conflicts++;
+			}
+			reload(f, c);
+			assert_int_equal(c->version, v0);
+			assert_string_equal(c->state, case_states[s].name);
+			assert_int_equal(event_count(f, c->id), ev0);
+		}
+	}
+	/* The handler's actions on cases never dispatched are out of its
+	 * sight: reported, verified, filed, rejected, void, merged. */
+	assert_int_equal(hidden, 3 * 6);
+	assert_true(conflicts > 100);
+}
+
+/* Inputs each action needs are checked first and named. */
+static void test_missing_inputs(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+
+	drive(f, CS_DISPATCHED, c);
+	in = full_input(c);
+	in.version = 0;
+	tu_assert_err(act(f, HW, c, CA_HANDLE, &in, NOW, &err), err, UG_EINVAL,
+		      "version");
+
+	in = full_input(c);
+	in.reason = NULL;
+	tu_assert_err(act(f, HW, c, CA_RETURN, &in, NOW, &err), err, UG_EINVAL,
+		      "reason");
+	in.reason = "";
+	tu_assert_err(act(f, SHIFT, c, CA_HANG, &in, NOW, &err), err,
+		      UG_EINVAL, "reason");
+	tu_assert_err(act(f, SHIFT, c, CA_VOID, &in, NOW, &err), err,
+		      UG_EINVAL, "reason");
+	tu_assert_err(act(f, HW, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
+		      UG_EINVAL, "reason");
+
+	in = full_input(c);
+	in.note = NULL;
+	tu_assert_err(act(f, HW, c, CA_HANDLE, &in, NOW, &err), err, UG_EINVAL,
+		      "note");
+	tu_assert_err(act(f, LEADER, c, CA_SUPERVISE, &in, NOW, &err), err,
+		      UG_EINVAL, "note");
+
+	in = full_input(c);
+	in.hours = 0;
+	tu_assert_err(act(f, HW, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
+		      UG_EINVAL, "hours");
+	in.hours = 2001;
+	tu_assert_err(act(f, HW, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
+		      UG_EINVAL, "hours");
+
+	drive(f, CS_HANDLED, c);
+	in = full_input(c);
+	in.has_passed = 0;
+	tu_assert_err(act(f, INSP1, c, CA_CHECK, &in, NOW, &err), err,
+		      UG_EINVAL, "passed");
+
+	drive(f, CS_FILED, c);
+	in = full_input(c);
+	in.department = NULL;
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_EINVAL, "department");
+	in.department = "";
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_EINVAL, "department");
+	in.department = "110101-XX";
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_EINVAL, "department");
+	tu_assert_contains(err.message, "110101-XX");
+	/* The centre does not handle cases. */
+	in.department = "110101-ZX";
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_EINVAL, "department");
+
+	drive(f, CS_REPORTED, c);
+	in = full_input(c);
+	tu_assert_err(act(f, SHIFT, c, CA_REJECT, &(struct case_action_input){
+						 .version = c->version },
+			  NOW, &err),
+		      err, UG_EINVAL, "reason");
+	in.target = 0;
+	tu_assert_err(act(f, RECEP, c, CA_MERGE, &in, NOW, &err), err,
+		      UG_EINVAL, "target");
+	/* Nothing of it was written. */
+	reload(f, c);
+	assert_int_equal(c->version, 1);
+	assert_int_equal(event_count(f, c->id), 1);
+}
+
+static void test_stale_version(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+
+	drive(f, CS_FILED, c);
+	assert_int_equal(c->version, 2);
+	in = full_input(c);
+	in.version = 1;
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_ECONFLICT, "version");
+	tu_assert_contains(err.message, "version 2");
+	tu_assert_contains(err.message, "state filed");
+	in.version = 3;
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_ECONFLICT, "version");
+	/* Two dispatchers who both saw version 2: the first wins. */
+	in.version = 2;
+	tu_assert_ok(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err);
+	in.department = "110101-SZ";
+	tu_assert_err(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_ECONFLICT, "version");
+	reload(f, c);
+	assert_string_equal(c->department, "110101-HW");
+	assert_int_equal(c->version, 3);
+	assert_int_equal(tu_query_int(f->t->db,
+				      "SELECT COUNT(*) FROM case_event WHERE"
+				      " action = 'dispatch'"),
+			 1);
+}
+
+/* Who may act on whose case: departments, streets, self-verification. */
+static void test_scope_guards(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+
+	/* A handler of another department neither sees nor acts. */
+	drive(f, CS_DISPATCHED, c);
+	assert_false(case_visible(&f->u[SZ], c));
+	assert_true(case_visible(&f->u[HW], c));
+	in = full_input(c);
+	tu_assert_err(act(f, SZ, c, CA_HANDLE, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	tu_assert_err(act(f, SZ, c, CA_RETURN, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	tu_assert_err(act(f, SZ, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	/* A leader whose unit is the department sees it but supervises
+	 * only by area. */
+	assert_true(case_visible(&f->u[LEADER_HW], c));
+	tu_assert_err(act(f, LEADER_HW, c, CA_SUPERVISE, &in, NOW, &err), err,
+		      UG_EFORBIDDEN, NULL);
+	tu_assert_contains(err.message, "outside your area");
+	reload(f, c);
+	assert_int_equal(c->version, 3);
+
+	/* Re-dispatched elsewhere, it leaves the first handler's sight. */
+	act_ok(f, HW, c, CA_RETURN);
+	assert_true(case_visible(&f->u[HW], c));
+	in = full_input(c);
+	in.department = "110101-SZ";
+	tu_assert_ok(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err);
+	assert_false(case_visible(&f->u[HW], c));
+	in = full_input(c);
+	tu_assert_err(act(f, HW, c, CA_HANDLE, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	act_ok(f, SZ, c, CA_HANDLE);
+
+	/* An inspector of another street neither sees nor checks. */
+	assert_false(case_visible(&f->u[INSP2], c));
+	in = full_input(c);
+	tu_assert_err(act(f, INSP2, c, CA_CHECK, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	/* Nor does that street's shift leader close. */
+	act_ok(f, INSP1, c, CA_CHECK);
+	in = full_input(c);
+	tu_assert_err(act(f, SHIFT2, c, CA_CLOSE, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	act_ok(f, SHIFT, c, CA_CLOSE);
+
+	drive(f, CS_REPORTED, c);
+	in = full_input(c);
+	tu_assert_err(act(f, INSP2, c, CA_VERIFY, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+
+	/* A hotline report must be verified before it is filed ... */
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal", "110101001",
+			    NOW, c, &err),
+		     err);
+	in = full_input(c);
+	tu_assert_err(act(f, SHIFT, c, CA_FILE, &in, NOW, &err), err,
+		      UG_ECONFLICT, NULL);
+	tu_assert_contains(err.message, "verified");
+	tu_assert_contains(err.message, "state reported");
+	/* ... and then it may be. */
+	act_ok(f, INSP1, c, CA_VERIFY);
+	assert_last_event(f, c->id, INSP1, "verify", "reported", "verified");
+	act_ok(f, RECEP, c, CA_FILE);
+	assert_last_event(f, c->id, RECEP, "file", "verified", "filed");
+}
+
+/* ---- deadlines -------------------------------------------------------- */
+
+/* A limit of the case's standard from `start`, by the calendar itself. */
+static int64_t due(struct fx *f, const struct case_row *c, int stage,
+		   int64_t start)
+{
+	struct standard_limits lim;
+	struct ug_error err;
+	int64_t d;
+
+	ug_error_clear(&err);
+	tu_assert_ok(standards_limits(f->t->db, c->standard_id, &lim, &err),
+		     err);
+	tu_assert_ok(case_limit_due(calendar,
+				    start,
+				    &lim.at[urgency_parse(c->urgency)][stage],
+				    &d, &err),
+		     err);
+	return d;
+}
+
+/* The whole path with a failed check, every deadline by the calendar. */
+static void test_path_deadlines(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	int64_t t;
+
+	/* 06010 暴露垃圾, normal: file 1wh, dispatch 1wh, handle 4wh,
+	 * check 2wh, close 4wh. */
+	t = L(2026, 9, 30, 10, 0);
+	report(f, t, c);
+	assert_time(c->deadline, L(2026, 9, 30, 11, 0));
+	assert_time(c->deadline, due(f, c, STAGE_FILE, t));
+
+	t = L(2026, 9, 30, 10, 30);
+	act_ok_at(f, SHIFT, c, CA_FILE, t);
+	assert_string_equal(c->stage, "dispatch");
+	assert_int_equal(c->stage_started_at, t);
+	assert_time(c->deadline, L(2026, 9, 30, 11, 30));
+
+	/* Four working hours from 11:00 skip the lunch break. */
+	t = L(2026, 9, 30, 11, 0);
+	act_ok_at(f, DISP, c, CA_DISPATCH, t);
+	assert_string_equal(c->stage, "handle");
+	assert_string_equal(c->department, "110101-HW");
+	assert_time(c->deadline, L(2026, 9, 30, 16, 30));
+	assert_time(c->deadline, due(f, c, STAGE_HANDLE, t));
+	assert_int_equal(c->rework_count, 0);
+
+	/* Two working hours from 17:00 on Sep 30: the holiday passes. */
+	t = L(2026, 9, 30, 17, 0);
+	act_ok_at(f, HW, c, CA_HANDLE, t);
+	assert_string_equal(c->stage, "check");
+	assert_time(c->deadline, L(2026, 10, 8, 10, 0));
+
+	/* A failed check sends it back to the department: rework, with a
+	 * fresh handling clock. */
+	t = L(2026, 10, 8, 9, 0);
+	{
+		struct case_action_input in = full_input(c);
+		struct ug_error err;
+
+		in.passed = 0;
+		tu_assert_ok(act(f, INSP1, c, CA_CHECK, &in, t, &err), err);
+	}
+	assert_string_equal(c->state, "dispatched");
+	assert_string_equal(c->stage, "handle");
+	assert_string_equal(c->department, "110101-HW");
+	assert_int_equal(c->rework_count, 1);
+	assert_int_equal(c->stage_started_at, t);
+	assert_time(c->deadline, L(2026, 10, 8, 14, 30));
+	assert_last_event(f, c->id, INSP1, "check", "handled", "dispatched");
+	tu_assert_contains(last_event(f, c->id)->data, "\"passed\":false");
+
+	t = L(2026, 10, 8, 14, 0);
+	act_ok_at(f, HW, c, CA_HANDLE, t);
+	assert_time(c->deadline, L(2026, 10, 8, 16, 0));
+
+	t = L(2026, 10, 8, 15, 0);
+	act_ok_at(f, INSP1, c, CA_CHECK, t);
+	assert_string_equal(c->state, "checked");
+	assert_string_equal(c->stage, "close");
+	assert_int_equal(c->rework_count, 1);
+	assert_time(c->deadline, L(2026, 10, 9, 10, 0));
+	tu_assert_contains(last_event(f, c->id)->data, "\"passed\":true");
+
+	t = L(2026, 10, 9, 9, 0);
+	act_ok_at(f, SHIFT, c, CA_CLOSE, t);
+	assert_string_equal(c->state, "closed");
+	assert_string_equal(c->stage, "");
+	assert_int_equal(c->deadline, 0);
+	assert_int_equal(c->stage_started_at, 0);
+	assert_int_equal(c->closed_at, t);
+	assert_int_equal(c->version, 8);
+	assert_int_equal(event_count(f, c->id), 8);
+	assert_string_equal(case_light(&f->env, c, t), "none");
+}
+
+/* Natural limits ignore the calendar; working days follow it. */
+static void test_natural_and_working_days(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	int64_t t;
+
+	/* Urgent 暴露垃圾: handling within 1 natural hour, even on a
+	 * holiday. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "urgent", NULL,
+			    L(2026, 10, 2, 9, 0), c, &err),
+		     err);
+	assert_time(c->deadline, L(2026, 10, 2, 9, 10));
+	assert_string_equal(c->clock, "natural");
+	act_ok_at(f, SHIFT, c, CA_FILE, L(2026, 10, 2, 9, 5));
+	t = L(2026, 10, 2, 10, 0);
+	act_ok_at(f, DISP, c, CA_DISPATCH, t);
+	assert_time(c->deadline, L(2026, 10, 2, 11, 0));
+	assert_string_equal(c->clock, "natural");
+
+	/* 06001 私搭乱建, normal: 5 working days.  After Sep 30 come Oct 8,
+	 * 9, 10 (the make-up Saturday), 12 and 13. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06001", "normal", NULL,
+			    L(2026, 9, 30, 9, 0), c, &err),
+		     err);
+	act_ok_at(f, SHIFT, c, CA_FILE, L(2026, 9, 30, 9, 30));
+	t = L(2026, 9, 30, 10, 0);
+	act_ok_at(f, DISP, c, CA_DISPATCH, t);
+	assert_string_equal(c->department, "110101-HW");
+	assert_string_equal(c->clock, "working");
+	assert_time(c->deadline, L(2026, 10, 13, 10, 0));
+	assert_time(c->deadline, due(f, c, STAGE_HANDLE, t));
+}
+
+/* ---- extensions, hanging, void, supervise, remind, merge --------------- */
+
+static void test_extension(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	int64_t dl, started;
+
+	drive(f, CS_DISPATCHED, c); /* at NOW: 1.5 h today, 2.5 h on Oct 8 */
+	dl = c->deadline;
+	started = c->stage_started_at;
+	assert_time(dl, L(2026, 10, 8, 11, 0));
+
+	/* Asking changes nothing but the pending request. */
+	in = full_input(c);
+	in.hours = 6;
+	tu_assert_ok(act(f, HW, c, CA_EXTEND_REQUEST, &in, NOW + 600, &err),
+		     err);
+	assert_string_equal(c->state, "dispatched");
+	assert_int_equal(c->extension_hours, 6);
+	assert_int_equal(c->deadline, dl);
+	assert_int_equal(c->stage_started_at, started);
+	assert_last_event(f, c->id, HW, "extend-request", "dispatched",
+			  "dispatched");
+	tu_assert_contains(last_event(f, c->id)->data, "\"hours\":6");
+	/* One request at a time. */
+	in = full_input(c);
+	tu_assert_err(act(f, HW, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
+		      UG_ECONFLICT, NULL);
+	tu_assert_contains(err.message, "pending");
+
+	/* Approved: the deadline moves by 6 working hours (Oct 8 11:00 ->
+	 * 12:00 is 1 h, 13:30 -> 17:30 is 4 h, Oct 9 08:30 + 1 h); the
+	 * stage's clock is not restarted. */
+	act_ok_at(f, SHIFT, c, CA_EXTEND_APPROVE, NOW + 1200);
+	assert_time(c->deadline, L(2026, 10, 9, 9, 30));
+	assert_int_equal(c->stage_started_at, started);
+	assert_int_equal(c->extension_hours, 0);
+	assert_last_event(f, c->id, SHIFT, "extend-approve", "dispatched",
+			  "dispatched");
+	tu_assert_contains(last_event(f, c->id)->data,
+			   "\"new_deadline\":\"2026-10-09T09:30:00+08:00\"");
+	tu_assert_contains(last_event(f, c->id)->data,
+			   "\"old_deadline\":\"2026-10-08T11:00:00+08:00\"");
+	/* Nothing pending any more. */
+	in = full_input(c);
+	tu_assert_err(act(f, SHIFT, c, CA_EXTEND_APPROVE, &in, NOW, &err), err,
+		      UG_ECONFLICT, NULL);
+	tu_assert_err(act(f, SHIFT, c, CA_EXTEND_DENY, &in, NOW, &err), err,
+		      UG_ECONFLICT, NULL);
+
+	/* Denied: the deadline stays. */
+	act_ok(f, HW, c, CA_EXTEND_REQUEST);
+	dl = c->deadline;
+	in = full_input(c);
+	in.reason = NULL;
+	tu_assert_err(act(f, SHIFT, c, CA_EXTEND_DENY, &in, NOW, &err), err,
+		      UG_EINVAL, "reason");
+	act_ok(f, SHIFT, c, CA_EXTEND_DENY);
+	assert_int_equal(c->deadline, dl);
+	assert_int_equal(c->extension_hours, 0);
+	assert_last_event(f, c->id, SHIFT, "extend-deny", "dispatched",
+			  "dispatched");
+	assert_string_equal(last_event(f, c->id)->note, "原因");
+
+	/* A request lapses when the case leaves the department: returned
+	 * and dispatched elsewhere, the new department starts clean (it may
+	 * ask, and nobody can approve the old department's request). */
+	act_ok(f, HW, c, CA_EXTEND_REQUEST);
+	act_ok(f, HW, c, CA_RETURN);
+	assert_int_equal(c->extension_hours, 0);
+	in = full_input(c);
+	in.department = "110101-SZ";
+	tu_assert_ok(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err);
+	in = full_input(c);
+	tu_assert_err(act(f, SHIFT, c, CA_EXTEND_APPROVE, &in, NOW, &err), err,
+		      UG_ECONFLICT, NULL);
+	act_ok(f, SZ, c, CA_EXTEND_REQUEST);
+	/* Hung or handled, likewise. */
+	act_ok(f, SHIFT, c, CA_HANG);
+	assert_int_equal(c->extension_hours, 0);
+	drive(f, CS_DISPATCHED, c);
+	act_ok(f, HW, c, CA_EXTEND_REQUEST);
+	act_ok(f, HW, c, CA_HANDLE);
+	assert_int_equal(c->extension_hours, 0);
+}
+
+static void test_hang(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	int64_t t = L(2026, 10, 9, 9, 0);
+
+	drive(f, CS_DISPATCHED, c);
+	act_ok(f, DISP, c, CA_HANG);
+	assert_string_equal(c->state, "hung");
+	/* The clock stops. */
+	assert_int_equal(c->deadline, 0);
+	assert_int_equal(c->stage_started_at, 0);
+	assert_string_equal(c->stage, "");
+	assert_string_equal(case_light(&f->env, c, t), "none");
+	assert_last_event(f, c->id, DISP, "hang", "dispatched", "hung");
+	/* Still open: reminders, and the department finishes it. */
+	act_ok(f, LEADER, c, CA_REMIND);
+	assert_string_equal(c->state, "hung");
+	act_ok_at(f, HW, c, CA_HANDLE, t);
+	assert_string_equal(c->state, "handled");
+	assert_string_equal(c->stage, "check");
+	assert_time(c->deadline, L(2026, 10, 9, 11, 0));
+	assert_last_event(f, c->id, HW, "handle", "hung", "handled");
+}
+
+static void test_void_supervise_remind(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	int64_t dl;
+
+	drive(f, CS_DISPATCHED, c);
+	dl = c->deadline;
+	/* Supervising raises the priority, up to 3. */
+	for (int i = 1; i <= 4; i++) {
+		act_ok(f, LEADER, c, CA_SUPERVISE);
+		assert_int_equal(c->priority, i < 3 ? i : 3);
+	}
+	assert_string_equal(c->state, "dispatched");
+	assert_int_equal(c->deadline, dl);
+	assert_last_event(f, c->id, LEADER, "supervise", "dispatched",
+			  "dispatched");
+	/* The history keeps the supervision's note (the input it needs),
+	 * not some other text that came along. */
+	assert_string_equal(last_event(f, c->id)->note, "已处理");
+	tu_assert_contains(last_event(f, c->id)->data, "\"priority\":3");
+	/* A reminder is an event and a version, nothing more. */
+	act_ok(f, DISP, c, CA_REMIND);
+	assert_int_equal(c->priority, 3);
+	assert_int_equal(c->deadline, dl);
+	assert_last_event(f, c->id, DISP, "remind", "dispatched", "dispatched");
+	/* Void ends it from any open state. */
+	act_ok_at(f, RECEP, c, CA_VOID, NOW + 60);
+	assert_string_equal(c->state, "void");
+	assert_int_equal(c->closed_at, NOW + 60);
+	assert_int_equal(c->deadline, 0);
+	assert_last_event(f, c->id, RECEP, "void", "dispatched", "void");
+	in = full_input(c);
+	tu_assert_err(act(f, LEADER, c, CA_REMIND, &in, NOW, &err), err,
+		      UG_ECONFLICT, "state");
+	tu_assert_contains(err.message, "state void");
+	/* Reminding a report not yet filed is not a thing. */
+	drive(f, CS_REPORTED, c);
+	in = full_input(c);
+	tu_assert_err(act(f, DISP, c, CA_REMIND, &in, NOW, &err), err,
+		      UG_ECONFLICT, "state");
+	tu_assert_contains(err.message, "state reported");
+}
+
+struct events {
+	int n;
+	char action[8][24];
+	char from[8][16], to[8][16], data[8][256], actor[8][65];
+};
+
+static int collect_event(void *ctx, const struct case_event_row *e)
+{
+	struct events *l = ctx;
+
+	if (l->n < 8) {
+		snprintf(l->action[l->n], 24, "%.23s", e->action);
+		snprintf(l->from[l->n], 16, "%.15s", e->from_state);
+		snprintf(l->to[l->n], 16, "%.15s", e->to_state);
+		snprintf(l->data[l->n], 256, "%.255s", e->data);
+		snprintf(l->actor[l->n], 65, "%.64s", e->actor);
+	}
+	l->n++;
+	return 0;
+}
+
+static void test_merge(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c, *target = f->d;
+	struct case_action_input in;
+	struct events ev;
+	char want[64];
+
+	drive(f, CS_FILED, target);
+	tu_assert_ok(intake(f, RECEP, "public", "06010", "normal", "110101001",
+			    NOW, c, &err),
+		     err);
+	in = full_input(c);
+	in.target = c->id;
+	tu_assert_err(act(f, RECEP, c, CA_MERGE, &in, NOW, &err), err,
+		      UG_EINVAL, "target");
+	in.target = c->id + 100;
+	tu_assert_err(act(f, RECEP, c, CA_MERGE, &in, NOW, &err), err,
+		      UG_EINVAL, "target");
+	in.target = target->id;
+	tu_assert_ok(act(f, RECEP, c, CA_MERGE, &in, NOW + 60, &err), err);
+	assert_string_equal(c->state, "merged");
+	assert_int_equal(c->merged_into, target->id);
+	assert_int_equal(c->closed_at, NOW + 60);
+	assert_int_equal(c->deadline, 0);
+	assert_last_event(f, c->id, RECEP, "merge", "reported", "merged");
+	snprintf(want, sizeof want, "\"target\":%lld", (long long)target->id);
+	tu_assert_contains(last_event(f, c->id)->data, want);
+
+	/* The target's history tells which report joined it; its state and
+	 * version are its own. */
+	memset(&ev, 0, sizeof ev);
+	tu_assert_ok(store_case_events(f->t->db, target->id, collect_event,
+				       &ev, &err),
+		     err);
+	assert_int_equal(ev.n, 3);
+	assert_string_equal(ev.action[2], "merged-in");
+	assert_string_equal(ev.actor[2], "recep");
+	assert_string_equal(ev.from[2], "filed");
+	assert_string_equal(ev.to[2], "filed");
+	snprintf(want, sizeof want, "\"merged\":%lld", (long long)c->id);
+	tu_assert_contains(ev.data[2], want);
+	tu_assert_contains(ev.data[2], c->number);
+	reload(f, target);
+	assert_int_equal(target->version, 2);
+	assert_string_equal(target->state, "filed");
+
+	/* A finished case takes no merged reports. */
+	act_ok(f, SHIFT, target, CA_VOID);
+	tu_assert_ok(intake(f, RECEP, "public", "06010", "normal", "110101001",
+			    NOW, c, &err),
+		     err);
+	in = full_input(c);
+	in.target = target->id;
+	tu_assert_err(act(f, SHIFT, c, CA_MERGE, &in, NOW, &err), err,
+		      UG_ECONFLICT, "target");
+	tu_assert_contains(err.message, "void");
+	/* Nor one out of the actor's sight (another street's shift leader,
+	 * merging a report of its street into one of 110101001). */
+	drive(f, CS_REPORTED, target);
+	tu_assert_ok(intake(f, RECEP, "public", "06010", "normal", "110101002",
+			    NOW, c, &err),
+		     err);
+	in = full_input(c);
+	in.target = target->id;
+	tu_assert_err(act(f, SHIFT2, c, CA_MERGE, &in, NOW, &err), err,
+		      UG_EINVAL, "target");
+	reload(f, c);
+	assert_string_equal(c->state, "reported");
+	assert_int_equal(event_count(f, target->id), 1);
+}
+
+/* ---- the traffic light -------------------------------------------------- */
+
+static void test_light(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+
+	/* Filing within 1 working hour from 16:00: yellow from 16:48. */
+	report(f, NOW, c);
+	assert_string_equal(case_light(&f->env, c, NOW), "green");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 30, 16, 47)),
+			    "green");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 30, 16, 48)),
+			    "yellow");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 30, 16, 59)),
+			    "yellow");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 30, 17, 0)),
+			    "red");
+	assert_string_equal(case_light(&f->env, c, L(2026, 10, 8, 9, 0)),
+			    "red");
+
+	/* Working time is what counts: a hotline report at 11:30 must be
+	 * verified within 2 working hours (due 15:00); 96 working minutes
+	 * are used at 14:36, though 80 % of the wall-clock span (13:06)
+	 * passed long before. */
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal", "110101001",
+			    L(2026, 9, 29, 11, 30), c, &err),
+		     err);
+	assert_time(c->deadline, L(2026, 9, 29, 15, 0));
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 29, 13, 30)),
+			    "green");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 29, 14, 35)),
+			    "green");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 29, 14, 36)),
+			    "yellow");
+	assert_string_equal(case_light(&f->env, c, L(2026, 9, 29, 15, 0)),
+			    "red");
+
+	/* Natural clocks use the wall clock: urgent, 30 minutes. */
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "urgent", "110101001",
+			    NOW, c, &err),
+		     err);
+	assert_string_equal(case_light(&f->env, c, NOW + 23 * 60 + 59),
+			    "green");
+	assert_string_equal(case_light(&f->env, c, NOW + 24 * 60), "yellow");
+	assert_string_equal(case_light(&f->env, c, NOW + 30 * 60), "red");
+}
+
+/* ---- duplicates --------------------------------------------------------- */
+
+static int located(struct fx *f, const char *category, double lon, double lat,
+		   int64_t now, struct case_row *out,
+		   struct case_duplicates *dups)
+{
+	struct case_intake in = {
+		.category = category,
+		.description = "垃圾",
+		.source = "inspector",
+		.urgency = "normal",
+		.has_location = 1,
+		.lon = lon,
+		.lat = lat,
+	};
+	struct ug_error err;
+	int rc;
+
+	ug_error_clear(&err);
+	rc = case_intake(f->t->db, &f->env, &f->u[INSP1], &in, now, out, dups,
+			 &err);
+	tu_assert_ok(rc, err);
+	return rc;
+}
+
+static void test_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *first = f->d, *c = f->c;
+	struct case_duplicates dups;
+	const double lon = 116.4170, lat = 39.9280;
+	/* metres per degree of latitude, and of longitude here */
+	const double mlat = 111195.0;
+	const double mlon = mlat * cos(lat * M_PI / 180.0);
+
+	located(f, "06010", lon, lat, NOW - 3600, first, &dups);
+	assert_int_equal(dups.n, 0);
+
+	/* 20 m north, same category, an hour later: a likely duplicate. */
+	located(f, "06010", lon, lat + 20 / mlat, NOW, c, &dups);
+	assert_int_equal(dups.n, 1);
+	assert_int_equal(dups.id[0], first->id);
+	assert_string_equal(dups.number[0], first->number);
+	assert_true(dups.distance_m[0] > 19 && dups.distance_m[0] < 21);
+
+	/* Nearest first: 8 m from the first, 12 m from the second. */
+	located(f, "06010", lon, lat + 8 / mlat, NOW, c, &dups);
+	assert_int_equal(dups.n, 2);
+	assert_int_equal(dups.id[0], first->id);
+	assert_true(dups.distance_m[0] < dups.distance_m[1]);
+	assert_true(dups.distance_m[0] > 7 && dups.distance_m[0] < 9);
+	assert_true(dups.distance_m[1] > 11 && dups.distance_m[1] < 13);
+
+	/* Another category at the very spot: none. */
+	located(f, "06036", lon, lat, NOW, c, &dups);
+	assert_int_equal(dups.n, 0);
+	/* 60 m east: farther than 30 m from all three. */
+	located(f, "06010", lon + 60 / mlon, lat, NOW, c, &dups);
+	assert_int_equal(dups.n, 0);
+	/* 25 m south of the first, 33 m and more from the others: one. */
+	located(f, "06010", lon, lat - 25 / mlat, NOW, c, &dups);
+	assert_int_equal(dups.n, 1);
+	assert_int_equal(dups.id[0], first->id);
+
+	/* Older than 72 hours: no longer a duplicate. */
+	located(f, "06010", lon - 0.5, lat, NOW - 73 * HOUR, first, &dups);
+	located(f, "06010", lon - 0.5, lat + 5 / mlat, NOW, c, &dups);
+	assert_int_equal(dups.n, 0);
+	/* ... but 71 hours is. */
+	located(f, "06010", lon - 0.6, lat, NOW - 71 * HOUR, first, &dups);
+	located(f, "06010", lon - 0.6, lat + 5 / mlat, NOW, c, &dups);
+	assert_int_equal(dups.n, 1);
+	assert_int_equal(dups.id[0], first->id);
+
+	/* A finished case is not a duplicate any more. */
+	located(f, "06010", lon + 0.5, lat, NOW - HOUR, first, &dups);
+	act_ok(f, SHIFT, first, CA_VOID);
+	located(f, "06010", lon + 0.5, lat, NOW, c, &dups);
+	assert_int_equal(dups.n, 0);
+	/* Without a location there is nothing to compare. */
+	report(f, NOW, c);
+	assert_false(c->has_location);
+}
+
+/* ---- routing -------------------------------------------------------------- */
+
+static void suggest(struct fx *f, const char *category, const char *area,
+		    const char *type, const char *want_dep,
+		    const char *want_reason)
+{
+	struct routing_suggestion s;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(routing_suggest(f->t->db, category, area, type, &s, &err),
+		     err);
+	assert_string_equal(s.department, want_dep);
+	assert_string_equal(s.reason, want_reason);
+}
+
+static int64_t rule(struct fx *f, const char *category, const char *area,
+		    const char *department, int priority)
+{
+	struct routing_rule r;
+	struct ug_error err;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.category, sizeof r.category, "%s", category);
+	snprintf(r.area, sizeof r.area, "%s", area);
+	snprintf(r.department, sizeof r.department, "%s", department);
+	r.priority = priority;
+	ug_error_clear(&err);
+	tu_assert_ok(store_routing_insert(f->t->db, &r, NOW, &err), err);
+	return r.id;
+}
+
+static void test_routing(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	int64_t street_rule, any_rule;
+
+	/* The standard's department type, serving the district. */
+	suggest(f, "06010", "110101001", "sanitation", "110101-HW",
+		"department_type");
+	suggest(f, "06010", "110101002001", "municipal", "110101-SZ",
+		"department_type");
+	/* No department of that type: the street's own team (属地). */
+	suggest(f, "06010", "110101002001", "nobody", "110101002-JD",
+		"territorial");
+	suggest(f, "06010", "110101003", "nobody", "110101003-JD",
+		"territorial");
+	/* Outside every department's area: nothing. */
+	suggest(f, "06010", "110102001", "sanitation", "", "none");
+
+	/* A rule for the category beats the type. */
+	rule(f, "06010", "", "110101-SZ", 0);
+	suggest(f, "06010", "110101001", "sanitation", "110101-SZ", "rule");
+	/* ... but only for its category. */
+	suggest(f, "06036", "110101001", "sanitation", "110101-HW",
+		"department_type");
+	/* A rule on the district beats one for any area; a rule on the
+	 * street beats the district's. */
+	rule(f, "06010", "110101", "110101-YL", 0);
+	suggest(f, "06010", "110101002", "sanitation", "110101-YL", "rule");
+	street_rule = rule(f, "", "110101001", "110101-ZF", 0);
+	suggest(f, "06010", "110101001001", "sanitation", "110101-ZF", "rule");
+	suggest(f, "06036", "110101001", "sanitation", "110101-ZF", "rule");
+	suggest(f, "06010", "110101002", "sanitation", "110101-YL", "rule");
+	/* At the same area, the rule naming the category beats the one for
+	 * any category, whatever the priorities. */
+	rule(f, "06010", "110101001", "110101-JT", -5);
+	suggest(f, "06010", "110101001", "sanitation", "110101-JT", "rule");
+	suggest(f, "06036", "110101001", "sanitation", "110101-ZF", "rule");
+	/* Otherwise the higher priority wins. */
+	rule(f, "", "110101001", "110101-FG", 7);
+	suggest(f, "06036", "110101001", "sanitation", "110101-FG", "rule");
+	/* Rules of another street do not apply. */
+	suggest(f, "06036", "110101003", "sanitation", "110101-HW",
+		"department_type");
+	/* A rule for any category anywhere comes last among rules. */
+	any_rule = rule(f, "", "", "110101-GD", 100);
+	suggest(f, "06036", "110101003", "sanitation", "110101-GD", "rule");
+	suggest(f, "06010", "110101003", "sanitation", "110101-YL", "rule");
+	ug_error_clear(&err);
+	tu_assert_ok(store_routing_delete(f->t->db, any_rule, &err), err);
+	tu_assert_ok(store_routing_delete(f->t->db, street_rule, &err), err);
+	suggest(f, "06036", "110101003", "sanitation", "110101-HW",
+		"department_type");
+	tu_assert_err(store_routing_delete(f->t->db, street_rule, &err), err,
+		      UG_ENOTFOUND, NULL);
+}
+
+/* ---- standards ------------------------------------------------------------ */
+
+static void test_standard_versions(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *old = f->c, *fresh = f->d;
+	struct case_standard s, s1;
+	struct standard_limits lim;
+	struct standard_edit e;
+	int64_t t = L(2026, 9, 30, 10, 0);
+
+	report(f, t, old);
+	memset(&e, 0, sizeof e);
+	e.has_limit[URGENCY_NORMAL][STAGE_HANDLE] = 1;
+	e.limit[URGENCY_NORMAL][STAGE_HANDLE] =
+		(struct time_limit){ 2, LIMIT_WORK_HOURS };
+	e.closing_condition = "清理干净";
+	ug_error_clear(&err);
+	tu_assert_ok(standards_edit(f->t->db, "06010", &e, "admin", t, &s, &lim,
+				    &err),
+		     err);
+	assert_int_equal(s.version, 2);
+	assert_true(s.id != old->standard_id);
+	assert_string_equal(s.closing_condition, "清理干净");
+	assert_string_equal(s.department_type, "sanitation");
+	assert_int_equal(lim.at[URGENCY_NORMAL][STAGE_HANDLE].amount, 2);
+	/* The rest is carried over. */
+	assert_int_equal(lim.at[URGENCY_PRESSING][STAGE_HANDLE].amount, 2);
+	assert_int_equal(lim.at[URGENCY_NORMAL][STAGE_CHECK].amount, 2);
+	tu_assert_ok(store_standard_current(f->t->db, "06010", &s1, &err), err);
+	assert_int_equal(s1.version, 2);
+	tu_assert_ok(store_standard_by_id(f->t->db, old->standard_id, &s1,
+					  &err),
+		     err);
+	assert_int_equal(s1.version, 1);
+	assert_int_equal(tu_query_int(f->t->db,
+				      "SELECT COUNT(*) FROM audit_event WHERE"
+				      " action = 'standard.edit'"),
+			 1);
+
+	/* The case filed before keeps version 1 (4 working hours); a new one
+	 * gets version 2 (2 working hours). */
+	report(f, t, fresh);
+	assert_int_equal(fresh->standard_id, s.id);
+	act_ok_at(f, SHIFT, old, CA_FILE, t);
+	act_ok_at(f, SHIFT, fresh, CA_FILE, t);
+	act_ok_at(f, DISP, old, CA_DISPATCH, t);
+	act_ok_at(f, DISP, fresh, CA_DISPATCH, t);
+	assert_time(old->deadline, L(2026, 9, 30, 15, 30));
+	assert_time(fresh->deadline, L(2026, 9, 30, 12, 0));
+
+	/* Refusals name the field and write nothing. */
+	memset(&e, 0, sizeof e);
+	e.department_type = "plumbers";
+	tu_assert_err(standards_edit(f->t->db, "06010", &e, "admin", t, &s,
+				     &lim, &err),
+		      err, UG_EINVAL, "department_type");
+	memset(&e, 0, sizeof e);
+	e.filing_condition = "";
+	tu_assert_err(standards_edit(f->t->db, "06010", &e, "admin", t, &s,
+				     &lim, &err),
+		      err, UG_EINVAL, "filing_condition");
+	memset(&e, 0, sizeof e);
+	ug_error_clear(&err);
+	assert_int_equal(standards_edit(f->t->db, "06999", &e, "admin", t, &s,
+					&lim, &err),
+			 -UG_ENOTFOUND);
+	tu_assert_ok(store_standard_current(f->t->db, "06010", &s1, &err), err);
+	assert_int_equal(s1.version, 2);
+
+	/* Loading the defaults again keeps the city's edit. */
+	tu_assert_ok(standards_load_defaults(f->t->db, t, NULL, &err), err);
+	tu_assert_ok(store_standard_current(f->t->db, "06010", &s1, &err), err);
+	assert_int_equal(s1.version, 2);
+	assert_string_equal(s1.closing_condition, "清理干净");
+}
+
+static void test_local_category(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct category cat;
+	struct case_standard s, like;
+	struct standard_limits lim, like_lim;
+	int n;
+
+	ug_error_clear(&err);
+	tu_assert_ok(standards_add_local_category(f->t->db, "06901", "共享充电桩乱象",
+						  1, "06010", "admin", NOW,
+						  &cat, &err),
+		     err);
+	assert_string_equal(cat.code, "06901");
+	assert_string_equal(cat.major, "06");
+	assert_string_equal(cat.name, "共享充电桩乱象");
+	assert_int_equal(cat.standard, 0);
+	assert_int_equal(cat.public_, 1);
+	tu_assert_ok(store_standard_current(f->t->db, "06901", &s, &err), err);
+	assert_int_equal(s.version, 1);
+	assert_string_equal(s.department_type, "sanitation");
+	tu_assert_contains(s.filing_condition, "共享充电桩乱象");
+	tu_assert_ok(standards_limits(f->t->db, s.id, &lim, &err), err);
+	tu_assert_ok(store_standard_current(f->t->db, "06010", &like, &err),
+		     err);
+	tu_assert_ok(standards_limits(f->t->db, like.id, &like_lim, &err), err);
+	for (int u = 0; u < URGENCY_COUNT; u++)
+		for (int st = 0; st < STAGE_COUNT; st++) {
+			assert_int_equal(lim.at[u][st].amount,
+					 like_lim.at[u][st].amount);
+			assert_int_equal(lim.at[u][st].unit,
+					 like_lim.at[u][st].unit);
+		}
+
+	/* Cases may be filed under it at once. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06901", "normal", NULL, NOW,
+			    f->c, &err),
+		     err);
+	assert_int_equal(f->c->standard_id, s.id);
+
+	/* Without `like`: the major's first category. */
+	tu_assert_ok(standards_add_local_category(f->t->db, "09901", "夜市噪声",
+						  0, NULL, "admin", NOW, &cat,
+						  &err),
+		     err);
+	assert_int_equal(cat.public_, 0);
+	tu_assert_ok(store_standard_current(f->t->db, "09901", &s, &err), err);
+	assert_string_equal(s.department_type, "enforcement");
+
+	tu_assert_err(standards_add_local_category(f->t->db, "06901", "again",
+						   1, NULL, "admin", NOW, &cat,
+						   &err),
+		      err, UG_ECONFLICT, "code");
+	/* A national code is never replaced. */
+	tu_assert_err(standards_add_local_category(f->t->db, "06010", "x", 1,
+						   NULL, "admin", NOW, &cat,
+						   &err),
+		      err, UG_ECONFLICT, "code");
+	tu_assert_err(standards_add_local_category(f->t->db, "99001", "x", 1,
+						   NULL, "admin", NOW, &cat,
+						   &err),
+		      err, UG_EINVAL, "code");
+	tu_assert_err(standards_add_local_category(f->t->db, "0690", "x", 1,
+						   NULL, "admin", NOW, &cat,
+						   &err),
+		      err, UG_EINVAL, "code");
+	tu_assert_err(standards_add_local_category(f->t->db, "06902", "x", 1,
+						   "09001", "admin", NOW, &cat,
+						   &err),
+		      err, UG_EINVAL, "like");
+	tu_assert_err(standards_add_local_category(f->t->db, "06902", "x", 1,
+						   "06999", "admin", NOW, &cat,
+						   &err),
+		      err, UG_EINVAL, "like");
+	tu_assert_err(standards_add_local_category(f->t->db, "06902", "", 1,
+						   NULL, "admin", NOW, &cat,
+						   &err),
+		      err, UG_EINVAL, "name");
+	assert_int_equal(tu_query_int(f->t->db,
+				      "SELECT COUNT(*) FROM category"),
+			 252);
+
+	/* Loading the defaults again leaves local categories alone. */
+	tu_assert_ok(standards_load_defaults(f->t->db, NOW, &n, &err), err);
+	assert_int_equal(n, 0);
+	tu_assert_ok(store_category_get(f->t->db, "06901", &cat, &err), err);
+	assert_int_equal(cat.standard, 0);
+	assert_string_equal(cat.name, "共享充电桩乱象");
+}
+
+/* ---- fault injection ------------------------------------------------------ */
+
+/* Fail the 1st, 2nd, ... database step of one action until it passes:
+ * every failure is a clean UG_EDB and leaves both cases as they were. */
+static void run_faults(struct fx *f, enum who who, struct case_row *c,
+		       enum case_action a, const struct case_action_input *tmpl,
+		       struct case_row *other)
+{
+	struct ug_error err;
+	struct case_row *now_ = f->e;
+	int64_t v0 = c->version, ev0 = event_count(f, c->id);
+	int64_t ov0 = other ? other->version : 0;
+	int64_t oev0 = other ? event_count(f, other->id) : 0;
+	char state0[16];
+	int failures = 0, rc = -1;
+
+	snprintf(state0, sizeof state0, "%s", c->state);
+	for (int n = 1; n < 100; n++) {
+		struct case_action_input in = *tmpl;
+
+		*now_ = *c;
+		ug_error_clear(&err);
+		fault_arm(FAULT_DB_STEP, n);
+		rc = case_act(f->t->db, &f->env, &f->u[who], c->id, a, &in,
+			      NOW, now_, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, -UG_EDB);
+		assert_int_equal(err.code, UG_EDB);
+		tu_assert_contains(err.message, "injected fault");
+		failures++;
+		reload(f, now_);
+		assert_int_equal(now_->version, v0);
+		assert_string_equal(now_->state, state0);
+		assert_int_equal(now_->deadline, c->deadline);
+		assert_string_equal(now_->department, c->department);
+		assert_int_equal(event_count(f, c->id), ev0);
+		if (other) {
+			*now_ = *other;
+			reload(f, now_);
+			assert_int_equal(now_->version, ov0);
+			assert_int_equal(event_count(f, other->id), oev0);
+		}
+	}
+	assert_int_equal(rc, 0);
+	/* reading the case, the limits, the writes: several steps */
+	assert_true(failures >= 4);
+	reload(f, c);
+	assert_int_equal(c->version, v0 + 1);
+	assert_int_equal(event_count(f, c->id), ev0 + 1);
+	if (other)
+		assert_int_equal(event_count(f, other->id), oev0 + 1);
+}
+
+static void test_fault_injection(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	struct ug_error err;
+	int64_t n0;
+	int failures = 0, rc = -1;
+
+	drive(f, CS_FILED, c);
+	in = full_input(c);
+	run_faults(f, DISP, c, CA_DISPATCH, &in, NULL);
+	assert_string_equal(c->state, "dispatched");
+	assert_string_equal(c->department, "110101-HW");
+
+	in = full_input(c);
+	run_faults(f, HW, c, CA_EXTEND_REQUEST, &in, NULL);
+	in = full_input(c);
+	run_faults(f, SHIFT, c, CA_EXTEND_APPROVE, &in, NULL);
+	in = full_input(c);
+	in.passed = 0;
+	run_faults(f, HW, c, CA_HANDLE, &in, NULL);
+	in = full_input(c);
+	in.passed = 0;
+	run_faults(f, INSP1, c, CA_CHECK, &in, NULL);
+	assert_int_equal(c->rework_count, 1);
+
+	/* A merge writes two cases' histories: all or nothing. */
+	drive(f, CS_FILED, f->d);
+	report(f, NOW, c);
+	in = full_input(c);
+	in.target = f->d->id;
+	run_faults(f, RECEP, c, CA_MERGE, &in, f->d);
+	assert_string_equal(c->state, "merged");
+
+	/* Intake: no case, no event, no number used up. */
+	n0 = case_count(f);
+	for (int n = 1; n < 100; n++) {
+		fault_arm(FAULT_DB_STEP, n);
+		rc = intake(f, INSP1, "inspector", "06010", "normal", NULL, NOW,
+			    c, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, -UG_EDB);
+		failures++;
+		assert_int_equal(case_count(f), n0);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(failures >= 4);
+	assert_int_equal(case_count(f), n0 + 1);
+	/* numbers of the day run on without a gap */
+	assert_int_equal(strtoll(c->number + 8, NULL, 10), n0 + 1);
+}
+
+/* ---- small things ----------------------------------------------------------- */
+
+static void test_phone_mask(void **state)
+{
+	struct fx *f = *state;
+	char out[32];
+
+	case_mask_phone("13812345678", out);
+	assert_string_equal(out, "138****5678");
+	case_mask_phone("", out);
+	assert_string_equal(out, "");
+	case_mask_phone("12345", out);
+	assert_null(strstr(out, "2345"));
+	assert_true(case_role_sees_phone(&f->u[RECEP]));
+	assert_true(case_role_sees_phone(&f->u[SHIFT]));
+	assert_false(case_role_sees_phone(&f->u[DISP]));
+	assert_false(case_role_sees_phone(&f->u[INSP1]));
+	assert_false(case_role_sees_phone(&f->u[HW]));
+	/* 0.001 degree of latitude is about 111 m */
+	assert_true(fabs(geo_distance_m(116.4, 39.9, 116.4, 39.901) - 111.2) <
+		    0.5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_intake),
+		T(test_intake_refusals),
+		T(test_every_allowed_transition),
+		T(test_every_wrong_role),
+		T(test_every_wrong_state),
+		T(test_missing_inputs),
+		T(test_stale_version),
+		T(test_scope_guards),
+		T(test_path_deadlines),
+		T(test_natural_and_working_days),
+		T(test_extension),
+		T(test_hang),
+		T(test_void_supervise_remind),
+		T(test_merge),
+		T(test_light),
+		T(test_duplicates),
+		T(test_routing),
+		T(test_standard_versions),
+		T(test_local_category),
+		T(test_fault_injection),
+		T(test_phone_mask),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
