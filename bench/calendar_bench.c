@@ -7,7 +7,7 @@
  *
  * Build and run from the repository root:
  *   cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -o build/calendar_bench \
- *     bench/calendar_bench.c src/domain/calendar.c src/lib/ics.c \
+ *     bench/calendar_bench.c src/domain/calendar.c src/lib/ics.c src/lib/iso8601.c \
  *     src/lib/buf.c src/lib/error.c src/lib/fault.c src/lib/util.c -lsodium
  *   build/calendar_bench [holidays.ics]
  * (default: tests/fixtures/calendar/cn-2026.ics; e.g.

@@ -7,6 +7,8 @@
  */
 #include "lib/ics.h"
 
+#include "lib/iso8601.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -151,31 +153,23 @@ static int ics_nomem(struct ics_reader *r, struct ug_error *err)
 
 /* Howard Hinnant's days_from_civil / civil_from_days: exact for the
  * proleptic Gregorian calendar, no tables, no loops. */
+/* Civil-date arithmetic lives in lib/iso8601.c; these keep the reader's
+ * int-typed interface. */
 int32_t ics_civil_to_days(int year, int month, int day)
 {
-	int64_t y = (int64_t)year - (month <= 2);
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 +
-		      day - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return (int32_t)(era * 146097 + doe - 719468);
+	return (int32_t)iso8601_days_from_civil(year, (unsigned)month,
+						(unsigned)day);
 }
 
 void ics_days_to_civil(int32_t days, int *year, int *month, int *day)
 {
-	int64_t z = (int64_t)days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y;
+	unsigned m, d;
 
-	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	iso8601_civil_from_days(days, &y, &m, &d);
+	*year = (int)y;
 	*month = (int)m;
-	*year = (int)(yoe + era * 400 + (m <= 2));
+	*day = (int)d;
 }
 
 int ics_date_valid(int year, int month, int day)

@@ -102,15 +102,17 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 	return 0;
 }
 
+/* The immutable columns first, then the mutable ones in the order of
+ * bind_mutable(), so insert and update bind through the same code. */
 static const char SQL_CASE_INSERT[] =
-	"INSERT INTO case_file (number, version, state, source, category,"
-	" standard_id, urgency, priority, description, address, lon, lat, grid,"
-	" community, street, district, area, component, reporter_name,"
-	" reporter_phone, department, stage, stage_started_at, deadline,"
-	" rework_count, extension_hours, merged_into, created_by, created_at,"
-	" updated_at, closed_at, clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" RETURNING id";
+	"INSERT INTO case_file (number, source, category, standard_id,"
+	" reporter_name, reporter_phone, created_by, created_at, version,"
+	" state, priority, description, address, lon, lat, grid, community,"
+	" street, district, area, component, department, stage,"
+	" stage_started_at, deadline, rework_count, extension_hours,"
+	" merged_into, updated_at, closed_at, urgency, clock) VALUES (?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?) RETURNING id";
 
 /* The mutable columns, bound from index i on in the order of the UPDATE
  * statement's SET list. */
@@ -156,39 +158,14 @@ int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
 
 	if ((rc = db_prepare(db, SQL_CASE_INSERT, &st, err)) ||
 	    (rc = db_bind_text(st, i++, c->number, err)) ||
-	    (rc = db_bind_int64(st, i++, c->version, err)) ||
-	    (rc = db_bind_text(st, i++, c->state, err)) ||
 	    (rc = db_bind_text(st, i++, c->source, err)) ||
 	    (rc = db_bind_text(st, i++, c->category, err)) ||
 	    (rc = db_bind_int64(st, i++, c->standard_id, err)) ||
-	    (rc = db_bind_text(st, i++, c->urgency, err)) ||
-	    (rc = db_bind_int64(st, i++, c->priority, err)) ||
-	    (rc = db_bind_text(st, i++, c->description, err)) ||
-	    (rc = db_bind_text(st, i++, c->address, err)) ||
-	    (rc = c->has_location ? db_bind_double(st, i++, c->lon, err)
-				  : db_bind_null(st, i++, err)) ||
-	    (rc = c->has_location ? db_bind_double(st, i++, c->lat, err)
-				  : db_bind_null(st, i++, err)) ||
-	    (rc = bind_opt_text(st, i++, c->grid, err)) ||
-	    (rc = bind_opt_text(st, i++, c->community, err)) ||
-	    (rc = bind_opt_text(st, i++, c->street, err)) ||
-	    (rc = bind_opt_text(st, i++, c->district, err)) ||
-	    (rc = db_bind_text(st, i++, c->area, err)) ||
-	    (rc = bind_opt_text(st, i++, c->component, err)) ||
 	    (rc = bind_opt_text(st, i++, c->reporter_name, err)) ||
 	    (rc = bind_opt_text(st, i++, c->reporter_phone, err)) ||
-	    (rc = bind_opt_text(st, i++, c->department, err)) ||
-	    (rc = bind_opt_text(st, i++, c->stage, err)) ||
-	    (rc = bind_opt_int(st, i++, c->stage_started_at, err)) ||
-	    (rc = bind_opt_int(st, i++, c->deadline, err)) ||
-	    (rc = db_bind_int64(st, i++, c->rework_count, err)) ||
-	    (rc = bind_opt_int(st, i++, c->extension_hours, err)) ||
-	    (rc = bind_opt_int(st, i++, c->merged_into, err)) ||
 	    (rc = db_bind_text(st, i++, c->created_by, err)) ||
 	    (rc = db_bind_int64(st, i++, c->created_at, err)) ||
-	    (rc = db_bind_int64(st, i++, c->updated_at, err)) ||
-	    (rc = bind_opt_int(st, i++, c->closed_at, err)) ||
-	    (rc = bind_opt_text(st, i++, c->clock, err)))
+	    (rc = bind_mutable(st, i, c, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
