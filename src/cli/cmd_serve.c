@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -154,6 +155,11 @@ int cmd_serve(struct cli_args *a)
 	}
 	if (set.quiet)
 		log_set_level(LOG_WARN);
+	/* glibc trims and regrows the worker threads' heaps around every
+	 * request (mmap/munmap churn measured at a fifth of intake time);
+	 * keep up to 64 MiB of free heap instead. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	/* Refuse to serve a database this binary did not migrate; read the
 	 * working calendar while it is open. */
 	if ((rc = cli_open_db(a, 0, &db)))

@@ -397,8 +397,9 @@ int case_intake(struct db *db, const struct case_env *env,
 			     "place (street or community)");
 		goto out;
 	}
-	if ((rc = db_begin_write(db, err)))
-		goto out;
+	/* Reads first, outside the write lock: the writers of the server
+	 * queue on it, so it is held only for the counter and the inserts.
+	 * (A standard edited in between is harmless: versions are kept.) */
 	if ((rc = store_category_get(db, in->category, &cat, err)) ||
 	    (rc = store_standard_current(db, in->category, &std, err)) ||
 	    (rc = standards_limits(db, std.id, &lim, err))) {
@@ -445,10 +446,12 @@ int case_intake(struct db *db, const struct case_env *env,
 	c->version = 1;
 	c->created_at = c->updated_at = now;
 	local_day(env, now, day);
-	if ((rc = store_case_next_number(db, day, c->number, err)) ||
-	    (rc = clock_start(env, &lim, c, stage_of(c, CS_REPORTED), now,
+	if ((rc = clock_start(env, &lim, c, stage_of(c, CS_REPORTED), now,
 			      err)) ||
 	    (rc = find_duplicates(db, env, c, now, dups, err)) ||
+	    (rc = db_begin_write(db, err)))
+		goto out;
+	if ((rc = store_case_next_number(db, day, c->number, err)) ||
 	    (rc = store_case_insert(db, c, err)) ||
 	    (rc = event_add(db, c, u, "report", NULL, NULL, NULL, now, err)) ||
 	    (rc = db_commit(db, err)))

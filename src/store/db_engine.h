@@ -38,6 +38,10 @@ struct db_engine {
 	const char *(*errmsg)(void *conn);
 	const char *begin_write_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */
 	const char *table_exists_sql; /* one ? parameter: the table name */
+	/* One writer at a time for the whole database (SQLite): the pool
+	 * then queues its writers on a mutex instead of the busy handler.
+	 * Engines with row locks (PostgreSQL) leave it 0. */
+	int single_writer;
 };
 
 extern const struct db_engine db_engine_sqlite;
