@@ -16,7 +16,7 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 $BIN demo --db "$dir/b.db" --days 0 >/dev/null
 UG_TOKEN=$($BIN token create --db "$dir/b.db" --user api_client)
 export UG_TOKEN
-$BIN serve --db "$dir/b.db" --listen 127.0.0.1:0 --quiet >"$dir/out" 2>"$dir/err" &
+$BIN serve --db "$dir/b.db" --listen 127.0.0.1:0 --quiet ${SERVE_ARGS:-} >"$dir/out" 2>"$dir/err" &
 pid=$!
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	[ -s "$dir/out" ] && break
