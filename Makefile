@@ -10,7 +10,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := libmicrohttpd jansson sqlite3 libsodium
+PKGS := libmicrohttpd jansson sqlite3 libsodium geos proj
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -26,7 +26,7 @@ LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 SRC := $(filter-out $(EXCLUDE),$(wildcard src/lib/*.c src/store/*.c \
-	src/store/sqlite/*.c src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c))
+	src/store/sqlite/*.c src/geo/*.c src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c))
 SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 STD_DATA := $(sort $(wildcard data/standard/*.csv))
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
