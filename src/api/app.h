@@ -31,6 +31,7 @@ struct app {
 	struct case_env cases; /* calendar and settings of the case module */
 	const char *files_dir; /* attachments, content-addressed */
 	size_t photo_limit;    /* bytes per photo */
+	struct spatial *spatial; /* grids and components (domain/spatial.h) */
 };
 
 /* Everything a handler gets for one request. */

@@ -60,6 +60,8 @@ const struct route api_routes[] = {
 	  RS_AREA),
 	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_ALL,
 	  RS_REFERENCE),
+	R("GET", "/api/v1/locate", h_locate, ROLES_ALL, RS_REFERENCE),
+	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_ALL, RS_REFERENCE),
 	R("GET", "/api/v1/users", h_users_list, ROLES_USER_READERS, RS_AREA),
 	R("POST", "/api/v1/users", h_users_create, ROLE_BIT(ROLE_ADMIN),
 	  RS_AREA),

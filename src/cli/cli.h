@@ -71,6 +71,10 @@ int cmd_token_create(struct cli_args *a);
 int cmd_import_divisions(struct cli_args *a);
 int cmd_import_calendar(struct cli_args *a);
 int cmd_demo(struct cli_args *a);
+int cmd_coord(struct cli_args *a);
+int cmd_import_grids(struct cli_args *a);
+int cmd_grid_generate(struct cli_args *a);
+int cmd_import_components(struct cli_args *a);
 
 extern const struct cli_flag serve_flags[];
 extern const int serve_nflags;

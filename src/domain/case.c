@@ -336,9 +336,10 @@ int case_intake(struct db *db, const struct case_env *env,
 	struct division div;
 	struct category cat;
 	struct scope scope;
+	struct spatial_place place;
 	const char *area;
 	char day[16];
-	int src, rc;
+	int src, rc, located = 0;
 
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
@@ -388,9 +389,17 @@ int case_intake(struct db *db, const struct case_env *env,
 			     "identifier of at most %d digits", CODE_MAX);
 		goto out;
 	}
-	/* The place: given, else the reporter's own division. */
+	/* The place: the unit grid holding the point when there is one
+	 * (the point is what the inspector saw), else the given area, else
+	 * the reporter's own division. */
+	if (in->has_location && env->spatial) {
+		spatial_refresh(env->spatial, db, 0, NULL);
+		located = spatial_locate(env->spatial, in->lon, in->lat, &place,
+					 NULL) == 0;
+	}
 	area = in->area && *in->area ? in->area
-	       : strcmp(u->unit_kind, "division") == 0 ? u->unit_code : NULL;
+	       : strcmp(u->unit_kind, "division") == 0 ? u->unit_code
+	       : located ? place.community : NULL;
 	if (!area) {
 		rc = ug_fail(err, UG_EINVAL, "area",
 			     "area is required: the division code of the "
@@ -419,6 +428,18 @@ int case_intake(struct db *db, const struct case_env *env,
 	}
 	if (rc)
 		goto fail;
+	if (located) {
+		/* A given area must hold the point; the grid then places the
+		 * case more precisely than the area did. */
+		if (in->area && *in->area &&
+		    strncmp(place.grid, in->area, strlen(in->area)) != 0) {
+			rc = ug_fail(err, UG_EINVAL, "area",
+				     "area %s does not hold the point: it lies "
+				     "in grid %s", in->area, place.grid);
+			goto fail;
+		}
+		area = place.community;
+	}
 	if (scope.kind == SCOPE_AREA && !scope_covers_area(&scope, area)) {
 		rc = ug_fail(err, UG_EFORBIDDEN, "area",
 			     "area %s lies outside your area", area);
@@ -435,7 +456,7 @@ int case_intake(struct db *db, const struct case_env *env,
 	c->has_location = in->has_location;
 	c->lon = in->lon;
 	c->lat = in->lat;
-	area_split(c, area);
+	area_split(c, located ? place.grid : area);
 	snprintf(c->component, sizeof c->component, "%s",
 		 in->component ? in->component : "");
 	snprintf(c->reporter_name, sizeof c->reporter_name, "%s",
@@ -754,6 +775,92 @@ fail:
 	db_rollback(db);
 out:
 	json_decref(data);
+	free(c);
+	return rc;
+}
+
+/* ---- locating cases when grids arrive -------------------------------- */
+
+struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int collect_id(void *ctx, int64_t id)
+{
+	struct id_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		int64_t *ids = realloc(l->ids, cap * sizeof *ids);
+
+		if (!ids)
+			return -UG_ENOMEM;
+		l->ids = ids;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = id;
+	return 0;
+}
+
+int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
+			struct case_locate_result *res, struct ug_error *err)
+{
+	static const struct user system_actor = {.username = "system",
+						 .role = "system"};
+	struct case_row *c = malloc(sizeof *c);
+	struct id_list l = {0};
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	rc = store_cases_unlocated(db, collect_id, &l, err);
+	if (rc == -UG_ENOMEM)
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct spatial_place place;
+		int64_t version;
+		json_t *data;
+
+		if ((rc = db_begin_write(db, err)))
+			break;
+		if ((rc = store_case_get(db, l.ids[i], c, err)))
+			goto fail;
+		if (*c->grid || !c->has_location) { /* changed meanwhile */
+			db_rollback(db);
+			continue;
+		}
+		if (spatial_locate(sp, c->lon, c->lat, &place, NULL)) {
+			res->outside++;
+			db_rollback(db);
+			continue;
+		}
+		if (strncmp(place.grid, c->area, strlen(c->area)) != 0) {
+			res->conflicts++;
+			db_rollback(db);
+			continue;
+		}
+		version = c->version;
+		area_split(c, place.grid);
+		c->version++;
+		c->updated_at = now;
+		data = json_pack("{s:s}", "grid", place.grid);
+		if ((rc = store_case_update(db, c, version, err)) ||
+		    (rc = event_add(db, c, &system_actor, "locate", c->state,
+				    NULL, data, now, err))) {
+			json_decref(data);
+			goto fail;
+		}
+		json_decref(data);
+		if ((rc = db_commit(db, err)))
+			break;
+		res->located++;
+		continue;
+fail:
+		db_rollback(db);
+	}
+	free(l.ids);
 	free(c);
 	return rc;
 }

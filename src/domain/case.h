@@ -16,6 +16,7 @@
 
 #include "domain/calendar.h"
 #include "domain/roles.h"
+#include "domain/spatial.h"
 #include "domain/standards.h"
 #include "domain/workflow.h"
 #include "store/store.h"
@@ -41,6 +42,9 @@ struct case_env {
 	int32_t utc_offset;              /* of the city, for case numbers */
 	double duplicate_radius_m;       /* default 30 */
 	int64_t duplicate_window_s;      /* default 72 h */
+	/* Locates reports with a point to their unit grid (may be NULL:
+	 * then the place is the given area alone). */
+	struct spatial *spatial;
 };
 
 void case_env_defaults(struct case_env *env, const struct calendar *cal);
@@ -105,6 +109,22 @@ int case_limit_due(const struct calendar *cal, int64_t start,
 
 /* May this user see this case? (area, department, or everything) */
 int case_visible(const struct user *u, const struct case_row *c);
+
+struct case_locate_result {
+	size_t located;   /* cases that got their grid */
+	size_t outside;   /* still in no grid */
+	size_t conflicts; /* the grid lies outside the case's area: left */
+};
+
+/*
+ * Cases filed with a point before grids covered it get their grid,
+ * community, street and district now (a new version and a `locate`
+ * event by the actor "system" in their history).  A case whose area does
+ * not contain the grid found is left as it is and counted.  Run after
+ * grids are imported or generated.  Each case is its own transaction.
+ */
+int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
+			struct case_locate_result *res, struct ug_error *err);
 
 /* Traffic light of the current stage at `now`: "green", "yellow" (at
  * least 80 % of the stage's time used), "red" (overdue) or "none" (no

@@ -2,6 +2,8 @@
  * demo_cases.c - the demo's month of cases (see demo_cases.h).
  */
 #include "domain/demo_cases.h"
+#include "domain/demo_geo.h"
+#include "domain/spatial.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -420,10 +422,25 @@ int demo_cases(struct db *db, const struct case_env *env, int64_t now,
 							       : "normal";
 			in.area = st->code;
 			in.address = st->name;
+			/* A point of the street: drawn in the demo's box until
+			 * it falls in one of the street's grids (the point,
+			 * not the area, places a located case). */
 			in.has_location = 1;
-			/* 东城区 lies about 116.38-116.44 E, 39.86-39.97 N. */
-			in.lon = 116.385 + 0.05 * rnd_unit(&s);
-			in.lat = 39.865 + 0.10 * rnd_unit(&s);
+			for (int tries = 0; tries < 1000; tries++) {
+				struct spatial_place place;
+
+				in.lon = DEMO_MIN_LON +
+					 (DEMO_MAX_LON - DEMO_MIN_LON) *
+						 rnd_unit(&s);
+				in.lat = DEMO_MIN_LAT +
+					 (DEMO_MAX_LAT - DEMO_MIN_LAT) *
+						 rnd_unit(&s);
+				if (!env->spatial ||
+				    (spatial_locate(env->spatial, in.lon, in.lat,
+						    &place, NULL) == 0 &&
+				     strcmp(place.street, st->code) == 0))
+					break;
+			}
 			switch (sources[j].source) {
 			case SRC_INSPECTOR:
 				who = inspector_of(ac, st->code);

@@ -451,3 +451,23 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 	free(c);
 	return rc < 0 ? rc : 0;
 }
+
+static const char SQL_CASES_UNLOCATED[] =
+	"SELECT id FROM case_file WHERE lon IS NOT NULL AND lat IS NOT NULL"
+	" AND (grid IS NULL OR grid = '') ORDER BY id";
+
+int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
+			  struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASES_UNLOCATED, &st, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = cb(ctx, db_column_int64(st, 0))) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	return rc < 0 ? rc : 0;
+}

@@ -62,9 +62,14 @@ after(async () => {
 
 // ---- helpers ----------------------------------------------------------
 
+// The demo draws its streets as bands from north to south (domain/
+// demo_geo.c); these latitudes lie well inside the first three, and a
+// report's point decides its grid, community and street.
+const STREET_LAT = { '110101001': 39.9625, '110101002': 39.9562, '110101003': 39.9503 };
+
 const REPORT = {
   category: '06010', description: '路口有暴露垃圾', source: 'inspector', urgency: 'normal',
-  lon: 116.4170, lat: 39.9280, address: '东华门街道某胡同口',
+  lon: 116.4170, lat: STREET_LAT['110101001'], address: '东华门街道某胡同口',
 };
 
 // File a report as `client` (a Client); asserts 201; returns the case.
@@ -119,11 +124,15 @@ describe('POST /api/v1/cases', () => {
     assert.equal(c.state_name, '上报');
     assert.equal(c.source, 'inspector');
     assert.equal(c.category, '06010');
-    assert.equal(c.area, '110101001');
+    // The point places the case: its unit grid, and from the grid code
+    // the community, street and district.
+    assert.match(c.grid, /^110101001\d{6}$/);
+    assert.equal(c.area, c.grid);
+    assert.equal(c.community, c.grid.slice(0, 12));
     assert.equal(c.street, '110101001');
     assert.equal(c.district, '110101');
     assert.equal(c.department, null);
-    assert.deepEqual(c.location, { lon: 116.417, lat: 39.928 });
+    assert.deepEqual(c.location, { lon: 116.417, lat: STREET_LAT['110101001'] });
     assert.match(c.deadline, ISO);
     assert.match(c.created_at, ISO);
     assert.match(c.stage_started_at, ISO);
@@ -140,7 +149,7 @@ describe('POST /api/v1/cases', () => {
   });
 
   test('a second report at the same spot lists the first as a likely duplicate', async () => {
-    const spot = { lon: 116.4001, lat: 39.9101 };
+    const spot = { lon: 116.4001, lat: STREET_LAT['110101001'] + 0.0005 };
     const first = await intake(as('inspector'), spot);
     const second = await intake(as('inspector'), { ...spot, lat: spot.lat + 0.0001 });
     assert.equal(second.likely_duplicates.length, 1);
@@ -172,7 +181,9 @@ describe('POST /api/v1/cases', () => {
     assertError(await post({ lat: 91 }), 400, 'invalid', 'lat');
     assertError(await post({ lon: '116.4' }), 400, 'invalid', 'lon');
     assertError(await post({ description: '' }), 400, 'invalid', 'description');
-    assertError(await post({ area: '110101002' }), 403, 'forbidden', 'area');
+    assertError(await post({ area: '110101002', lat: STREET_LAT['110101002'] }), 403, 'forbidden', 'area');
+    // An area that does not hold the point contradicts it.
+    assertError(await post({ area: '110101002' }), 400, 'invalid', 'area');
     assertError(await post({ area: '110101999' }), 400, 'invalid', 'area');
     assertError(await post({ reporter_phone: 'call me' }), 400, 'invalid', 'reporter_phone');
     const { category, ...noCategory } = REPORT;
@@ -367,8 +378,8 @@ describe('who sees and acts on whose case', () => {
     assertError(await northInspector.post('/api/v1/cases', { ...REPORT, area: '110101001' }),
       403, 'forbidden', 'area');
     // Its own street is fine.
-    const own = await intake(northInspector);
-    assert.equal(own.area, '110101002');
+    const own = await intake(northInspector, { lat: STREET_LAT['110101002'] });
+    assert.equal(own.street, '110101002');
     assertError(await as('inspector').get(`/api/v1/cases/${own.id}`), 404, 'not_found');
     assertError(await as('handler').get('/api/v1/cases/999999'), 404, 'not_found');
     assertError(await as('handler').get('/api/v1/cases/abc'), 400, 'invalid', 'id');
@@ -392,13 +403,14 @@ describe('GET /api/v1/cases', () => {
     // B: 06036, street 001, reported.
     set.B = await intake(as('inspector'), { description: desc('B'), category: '06036' });
     // C: public 06010 in street 002, verified there, dispatched to SZ.
-    let c = await intake(as('receptionist'), { description: desc('C'), source: 'public', area: '110101002' });
+    let c = await intake(as('receptionist'), { description: desc('C'), source: 'public', area: '110101002', lat: STREET_LAT['110101002'] });
     c = await actOk(northInspector, c, 'verify');
     c = await actOk(as('receptionist'), c, 'file');
     set.C = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-SZ' });
     // D: hotline 09006 in street 003, reported.
     set.D = await intake(as('receptionist'), {
       description: desc('D'), source: 'hotline', category: '09006', area: '110101003',
+      lat: STREET_LAT['110101003'],
     });
     // E: 06010, street 001, dispatched to HW and overdue (its deadline
     // set back: no test waits hours for a clock).

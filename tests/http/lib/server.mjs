@@ -314,7 +314,8 @@ function decode(status, headers, text) {
     `${status} response without a sane X-Request-Id`);
   let json = null;
   if (text) {
-    assert.match(headers.get('content-type') ?? '', /^application\/json/, `${status}: ${text}`);
+    // GeoJSON (application/geo+json) is JSON too.
+    assert.match(headers.get('content-type') ?? '', /^application\/(geo\+)?json/, `${status}: ${text}`);
     json = JSON.parse(text);
   }
   return { status, headers, text, json };

@@ -1,0 +1,161 @@
+/*
+ * h_spatial.c - where a point is (GET /api/v1/locate) and the unit grids
+ * of a box as GeoJSON (GET /api/v1/grids).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "domain/grids.h"
+#include "domain/spatial.h"
+#include "geo/crs.h"
+#include "lib/util.h"
+
+/* A required or optional number from the query string. */
+static int query_number(struct api_ctx *c, const char *name, int required,
+			double lo, double hi, double deflt, double *out,
+			struct ug_error *err)
+{
+	const char *s = http_query(c->req, name);
+	char *end;
+	double v;
+
+	*out = deflt;
+	if (!s || !*s) {
+		if (required)
+			return ug_fail(err, UG_EINVAL, name, "%s is required",
+				       name);
+		return 0;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end || errno || !isfinite(v))
+		return ug_fail(err, UG_EINVAL, name, "%s must be a number",
+			       name);
+	if (v < lo || v > hi)
+		return ug_fail(err, UG_EINVAL, name,
+			       "%s must lie between %g and %g", name, lo, hi);
+	*out = v;
+	return 0;
+}
+
+/* {"code","name"} of a division, name null when it is not loaded. */
+static json_t *division_json(struct api_ctx *c, const char *code)
+{
+	struct division d;
+
+	if (store_division_get(c->db, code, &d, NULL) == 0)
+		return json_pack("{s:s, s:s}", "code", code, "name", d.name);
+	return json_pack("{s:s, s:n}", "code", code, "name");
+}
+
+void h_locate(struct api_ctx *c)
+{
+	const char *crs_text = http_query(c->req, "crs");
+	const char *klass = http_query(c->req, "class");
+	struct component_hit hits[100];
+	struct spatial_place place;
+	struct ug_error err;
+	struct crs crs;
+	double lon, lat, wlon, wlat, radius, limit;
+	int32_t kl = 0;
+	json_t *list;
+	size_t n;
+
+	ug_error_clear(&err);
+	if (query_number(c, "lon", 1, -180, 180, 0, &lon, &err) ||
+	    query_number(c, "lat", 1, -90, 90, 0, &lat, &err) ||
+	    query_number(c, "radius", 0, 0, 500, 50, &radius, &err) ||
+	    query_number(c, "limit", 0, 0, 100, 10, &limit, &err) ||
+	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &crs, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	if (crs.kind == CRS_EPSG) {
+		ug_fail(&err, UG_EINVAL, "crs",
+			"crs must be wgs84, gcj02 or bd09 (projected zones "
+			"are for survey files)");
+		reply_ug_error(c, &err);
+		return;
+	}
+	if (klass && *klass) {
+		if (strlen(klass) != 5 || !ug_is_digits(klass, 0)) {
+			ug_fail(&err, UG_EINVAL, "class",
+				"class must be a 5-digit component class");
+			reply_ug_error(c, &err);
+			return;
+		}
+		kl = (int32_t)strtol(klass, NULL, 10);
+	}
+	switch (crs.kind) {
+	case CRS_GCJ02:
+		crs_gcj02_to_wgs84(lon, lat, &wlon, &wlat);
+		break;
+	case CRS_BD09:
+		crs_bd09_to_wgs84(lon, lat, &wlon, &wlat);
+		break;
+	default:
+		wlon = lon;
+		wlat = lat;
+	}
+	spatial_refresh(c->app->spatial, c->db, 0, NULL);
+	if (spatial_locate(c->app->spatial, wlon, wlat, &place, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	n = spatial_components_near(c->app->spatial, wlon, wlat, radius, kl,
+				    hits, (size_t)limit);
+	list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char code[24], cls[8];
+
+		snprintf(code, sizeof code, "%017lld", (long long)hits[i].id);
+		snprintf(cls, sizeof cls, "%05d", (int)hits[i].klass);
+		json_array_append_new(
+			list, json_pack("{s:s, s:s, s:f}", "code", code,
+					"class", cls, "distance_m",
+					round(hits[i].distance_m * 10) / 10));
+	}
+	reply_json(c, 200,
+		   json_pack("{s:{s:f, s:f}, s:{s:s}, s:o, s:o, s:o, s:o}",
+			     "wgs84", "lon", wlon, "lat", wlat, "grid", "code",
+			     place.grid, "community",
+			     division_json(c, place.community), "street",
+			     division_json(c, place.street), "district",
+			     division_json(c, place.district), "components",
+			     list));
+}
+
+void h_grids_bbox(struct api_ctx *c)
+{
+	const char *bbox = http_query(c->req, "bbox");
+	double b[4], tolerance, limit;
+	struct ug_error err;
+	int truncated = 0, used = 0;
+
+	ug_error_clear(&err);
+	if (!bbox || sscanf(bbox, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2],
+			    &b[3], &used) != 4 || bbox[used] != '\0') {
+		ug_fail(&err, UG_EINVAL, "bbox",
+			"bbox is required: minLon,minLat,maxLon,maxLat");
+		reply_ug_error(c, &err);
+		return;
+	}
+	if (query_number(c, "tolerance", 0, 0, 0.01, 0, &tolerance, &err) ||
+	    query_number(c, "limit", 0, 1, 10000, 2000, &limit, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	if (grids_geojson_bbox(c->db, b[0], b[1], b[2], b[3], tolerance,
+			       (int64_t)limit, &c->resp->body, &truncated,
+			       &err)) {
+		buf_reset(&c->resp->body);
+		reply_ug_error(c, &err);
+		return;
+	}
+	c->resp->status = 200;
+	c->resp->content_type = "application/geo+json";
+}
