@@ -7,11 +7,13 @@ local n = 0
 request = function()
 	n = n + 1
 	local cat = categories[(n % #categories) + 1]
-	local lon = 116.385 + math.random() * 0.05
+	-- Inside the demo's grids (domain/demo_geo.h): each report is
+	-- located to its grid, community and street.
+	local lon = 116.390 + math.random() * 0.05
 	local lat = 39.865 + math.random() * 0.10
 	local body = string.format(
 		'{"category":"%s","description":"压测上报 %d","source":"external",' ..
-		'"urgency":"normal","lon":%.6f,"lat":%.6f,"area":"110101001"}',
+		'"urgency":"normal","lon":%.6f,"lat":%.6f}',
 		cat, n, lon, lat)
 	return wrk.format("POST", "/api/v1/cases", {
 		["Content-Type"] = "application/json",

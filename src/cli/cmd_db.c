@@ -48,7 +48,7 @@ static void ensure_parent_dir(const char *path)
 
 int cmd_init(struct cli_args *a)
 {
-	struct db_open_options opt = { 5000, 1, 0 };
+	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1 };
 	struct ug_error err;
 	struct db *db;
 	int applied, version, standards, rc;
@@ -101,7 +101,7 @@ int cmd_import_divisions(struct cli_args *a)
 
 int cmd_demo(struct cli_args *a)
 {
-	struct db_open_options opt = { 5000, 1, 0 };
+	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1 };
 	struct workcal_import_stats cal;
 	struct demo_case_stats cs = { 0, 0, 0, 0 };
 	struct calendar *calendar = NULL;

@@ -134,7 +134,7 @@ int cmd_serve(struct cli_args *a)
 	struct serve_settings set;
 	struct http_server_config hc;
 	struct http_server *server = NULL;
-	struct db_open_options opt = { 5000, 0, 0 };
+	struct db_open_options opt = { .busy_timeout_ms = 5000, .background_checkpoint = 1 };
 	struct app app;
 	struct ug_error err;
 	struct db *db;

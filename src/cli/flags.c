@@ -122,7 +122,7 @@ int cli_fail(const struct ug_error *err)
 
 int cli_open_db(const struct cli_args *a, int create, struct db **db)
 {
-	struct db_open_options opt = { 5000, create, 0 };
+	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = create };
 	struct ug_error err;
 	int rc;
 

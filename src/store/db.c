@@ -4,13 +4,16 @@
  */
 #include "store/db.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/fault.h"
+#include "lib/log.h"
 #include "store/db_engine.h"
 
 struct db_stmt {
@@ -52,7 +55,7 @@ static const struct db_engine *const db_engines[] = {
 int db_open(const char *location, const struct db_open_options *opt,
 	    struct db **out, struct ug_error *err)
 {
-	struct db_open_options defaults = { 5000, 0, 0 };
+	struct db_open_options defaults = { .busy_timeout_ms = 5000 };
 	const struct db_engine *engine = NULL;
 	struct db *db;
 	int rc;
@@ -356,7 +359,45 @@ struct db_pool {
 	struct db_open_options opt;
 	struct db **idle;
 	size_t nidle, cap;
+	/* The background checkpointer (opt.background_checkpoint): its own
+	 * connection, woken every CHECKPOINT_MS or to stop. */
+	struct db *ck_db;
+	pthread_t ck_thread;
+	pthread_cond_t ck_cond;
+	int ck_running, ck_stop;
 };
+
+/* Often enough that the log stays small (a few hundred commits at the
+ * intake rate), rarely enough to cost nothing when idle. */
+#define CHECKPOINT_MS 250
+
+static void *checkpointer(void *arg)
+{
+	struct db_pool *p = arg;
+	struct timespec until;
+	struct ug_error err;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->ck_stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += CHECKPOINT_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&p->ck_cond, &p->lock, &until) !=
+			    ETIMEDOUT ||
+		    p->ck_stop)
+			continue;
+		pthread_mutex_unlock(&p->lock);
+		ug_error_clear(&err);
+		if (p->ck_db->engine->checkpoint(p->ck_db->conn, &err))
+			log_warn("background checkpoint: %s", err.message);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
 
 int db_pool_create(const char *location, const struct db_open_options *opt,
 		   struct db_pool **out, struct ug_error *err)
@@ -374,6 +415,26 @@ int db_pool_create(const char *location, const struct db_open_options *opt,
 		p->opt.busy_timeout_ms = 5000;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_mutex_init(&p->write_lock, NULL);
+	pthread_cond_init(&p->ck_cond, NULL);
+	if (p->opt.background_checkpoint) {
+		int rc = db_open(location, &p->opt, &p->ck_db, err);
+
+		if (rc) {
+			db_pool_destroy(p);
+			return rc;
+		}
+		if (!p->ck_db->engine->checkpoint) {
+			db_close(p->ck_db);
+			p->ck_db = NULL;
+		} else if (pthread_create(&p->ck_thread, NULL, checkpointer,
+					  p)) {
+			db_pool_destroy(p);
+			return ug_fail(err, UG_EIO, NULL,
+				       "cannot start the checkpoint thread");
+		} else {
+			p->ck_running = 1;
+		}
+	}
 	*out = p;
 	return 0;
 }
@@ -422,11 +483,20 @@ void db_pool_destroy(struct db_pool *pool)
 {
 	if (!pool)
 		return;
+	if (pool->ck_running) {
+		pthread_mutex_lock(&pool->lock);
+		pool->ck_stop = 1;
+		pthread_cond_signal(&pool->ck_cond);
+		pthread_mutex_unlock(&pool->lock);
+		pthread_join(pool->ck_thread, NULL);
+	}
+	db_close(pool->ck_db);
 	for (size_t i = 0; i < pool->nidle; i++)
 		db_close(pool->idle[i]);
 	free(pool->idle);
 	free(pool->location);
 	pthread_mutex_destroy(&pool->lock);
 	pthread_mutex_destroy(&pool->write_lock);
+	pthread_cond_destroy(&pool->ck_cond);
 	free(pool);
 }

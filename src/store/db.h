@@ -33,6 +33,11 @@ struct db_open_options {
 	int busy_timeout_ms; /* wait this long for a lock; default 5000 */
 	int create;          /* create the database if it does not exist */
 	int read_only;
+	/* A pool only: commits never checkpoint the SQLite write-ahead log
+	 * (which would stall the committing request while it copies pages);
+	 * a thread of the pool checkpoints in the background instead.  No
+	 * effect on engines without a log to checkpoint. */
+	int background_checkpoint;
 };
 
 /* Open a connection.  `location` is a file path for SQLite (the default

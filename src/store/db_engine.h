@@ -42,6 +42,10 @@ struct db_engine {
 	 * then queues its writers on a mutex instead of the busy handler.
 	 * Engines with row locks (PostgreSQL) leave it 0. */
 	int single_writer;
+	/* Copy what the log holds into the database without blocking
+	 * readers or writers (SQLite PASSIVE checkpoint); NULL when the
+	 * engine has nothing of the kind. */
+	int (*checkpoint)(void *conn, struct ug_error *err);
 };
 
 extern const struct db_engine db_engine_sqlite;

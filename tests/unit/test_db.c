@@ -660,6 +660,43 @@ static void test_pool_open_failure(void **state)
 	db_pool_destroy(pool);
 }
 
+/* With background_checkpoint, commits leave the log alone and the pool's
+ * thread copies it into the database: the database file grows while the
+ * connections write, without anyone calling a checkpoint. */
+static void test_pool_background_checkpoint(void **state)
+{
+	struct tu_env *env = *state;
+	const struct db_open_options opt = { .busy_timeout_ms = 5000,
+					     .background_checkpoint = 1 };
+	struct db_pool *pool = NULL;
+	struct db *a = NULL;
+	struct ug_error err;
+	struct stat before, after;
+
+	exec_ok(env->db, "CREATE TABLE p (x INTEGER, pad TEXT)");
+	exec_ok(env->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, &opt, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	assert_int_equal(stat(env->db_path, &before), 0);
+	for (int i = 0; i < 200; i++) {
+		tu_assert_ok(db_begin_write(a, &err), err);
+		exec_ok(a, "INSERT INTO p VALUES (1, printf('%.2000c', 'x'))");
+		tu_assert_ok(db_commit(a, &err), err);
+	}
+	/* 200 rows of 2 kB: about 100 pages into the log.  Wait for the
+	 * checkpointer (every 250 ms) to copy them. */
+	for (int tries = 0; tries < 40; tries++) {
+		assert_int_equal(stat(env->db_path, &after), 0);
+		if (after.st_size > before.st_size + 300000)
+			break;
+		usleep(50000);
+	}
+	assert_true(after.st_size > before.st_size + 300000);
+	db_pool_release(pool, a);
+	db_pool_destroy(pool); /* stops and joins the thread (ASan: no leak) */
+}
+
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, tu_setup_empty_db, \
 						   tu_teardown_db)
 
@@ -690,6 +727,7 @@ int main(void)
 		DB_TEST(test_pool_many_connections),
 		DB_TEST(test_pool_release_rolls_back),
 		DB_TEST(test_pool_open_failure),
+		DB_TEST(test_pool_background_checkpoint),
 	};
 
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);

@@ -67,6 +67,8 @@ static int sqlite_open(const char *location, const struct db_open_options *opt,
 					   "PRAGMA synchronous=NORMAL;"
 					   "PRAGMA foreign_keys=ON;",
 			  NULL, NULL, &msg);
+	if (rc == SQLITE_OK && opt->background_checkpoint && !opt->read_only)
+		rc = sqlite3_wal_autocheckpoint(conn, 0);
 	if (rc != SQLITE_OK) {
 		ug_fail(err, UG_EDB, "db", "cannot set up database %s: %s",
 			location, msg ? msg : sqlite3_errstr(rc));
@@ -206,6 +208,19 @@ static const char *sqlite_errmsg(void *conn)
 	return sqlite3_errmsg(conn);
 }
 
+static int sqlite_checkpoint(void *conn, struct ug_error *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(conn, NULL,
+					   SQLITE_CHECKPOINT_PASSIVE, NULL,
+					   NULL);
+
+	/* BUSY: another checkpoint runs; the next round does the rest. */
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return ug_fail(err, UG_EDB, "db", "checkpoint: %s",
+			       sqlite3_errmsg(conn));
+	return 0;
+}
+
 const struct db_engine db_engine_sqlite = {
 	.name = "sqlite",
 	.accepts = sqlite_accepts,
@@ -232,4 +247,5 @@ const struct db_engine db_engine_sqlite = {
 	.table_exists_sql =
 		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
 	.single_writer = 1,
+	.checkpoint = sqlite_checkpoint,
 };
