@@ -10,13 +10,18 @@
  *      bench/gridindex_bench.c src/domain/gridindex.c src/lib/error.c \
  *      src/lib/fault.c src/lib/util.c \
  *      $(pkg-config --cflags --libs geos) -lsodium -lpthread -lm
- *   build/gridindex_bench [grids [points [runs]]]
+ *   build/gridindex_bench [--dump DIR] [grids [points [runs]]]
  *
  * GEOS's pkg-config name is `geos` (libgeos-dev); where it is missing use
  * `geos-config --cflags --clibs`.  lib/util.c (pulled in by lib/error.c)
  * needs libsodium.  Exit status 1 if the two engines disagree on any point
  * that is not on a boundary, or GEOS finds an input grid invalid.
+ *
+ * --dump DIR: build and time only our index, then write the same grids,
+ * points and our answers into DIR as tab-separated files for PostgreSQL's
+ * COPY, for a peer in a database (bench/postgis.sh); no GEOS, no updates.
  */
+#include <errno.h>
 #include <geos_c.h>
 #include <malloc.h>
 #include <math.h>
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "domain/gridindex.h"
@@ -375,6 +381,172 @@ static void geos_free(struct geos_side *g)
 	GEOS_finish_r(g->ctx);
 }
 
+/* ---- --dump: the same input for a peer in a database ---------------------- */
+
+/* The files, all tab-separated text for COPY (\N is SQL NULL):
+ *   grids.tsv    id, geometry as hex EWKB: MultiPolygon, SRID 4326, the
+ *                exact doubles of the index's input (no decimal rounding)
+ *   points.tsv   id (0..n-1, the order of the timed runs), lon, lat
+ *   answers.tsv  point id, the grid our index returns or \N
+ *   edges.tsv    id, lon, lat, our grid or \N: the vertices and edge
+ *                midpoints of every 7th grid (the cross-check's boundary
+ *                points; 178,522 exactly on a boundary, where
+ *                ST_Contains and our rule differ by design)
+ *   meta.env     key=value lines for sh: counts, extent, our lookups/s */
+
+static void hex_byte(FILE *f, unsigned v)
+{
+	static const char digit[] = "0123456789abcdef";
+
+	putc(digit[(v >> 4) & 15], f);
+	putc(digit[v & 15], f);
+}
+
+static void hex_u32(FILE *f, uint32_t v)        /* little-endian */
+{
+	for (int k = 0; k < 4; k++)
+		hex_byte(f, (v >> (8 * k)) & 255);
+}
+
+static void hex_f64(FILE *f, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, sizeof v);
+	for (int k = 0; k < 8; k++)
+		hex_byte(f, (unsigned)(v >> (8 * k)) & 255);
+}
+
+/* One grid as PostGIS's hex EWKB: NDR, MultiPolygon with an SRID. */
+static void dump_grid_ewkb(FILE *f, const struct gridindex_grid *g)
+{
+	hex_byte(f, 1);
+	hex_u32(f, 6 | 0x20000000u);
+	hex_u32(f, 4326);
+	hex_u32(f, (uint32_t)g->npolygons);
+	for (size_t p = 0; p < g->npolygons; p++) {
+		const struct gridindex_polygon *poly = &g->polygons[p];
+
+		hex_byte(f, 1);
+		hex_u32(f, 3);
+		hex_u32(f, (uint32_t)poly->nrings);
+		for (size_t r = 0; r < poly->nrings; r++) {
+			const struct gridindex_ring *ring = &poly->rings[r];
+
+			hex_u32(f, (uint32_t)ring->n);
+			for (size_t k = 0; k < ring->n; k++) {
+				hex_f64(f, ring->lon[k]);
+				hex_f64(f, ring->lat[k]);
+			}
+		}
+	}
+}
+
+static void dump_id(FILE *f, int64_t id)
+{
+	if (id < 0)
+		fputs("\\N", f);
+	else
+		fprintf(f, "%lld", (long long)id);
+}
+
+static FILE *dump_open(const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *path = xcalloc(len, 1);
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		perror(path);
+	free(path);
+	return f;
+}
+
+static int dump_close(FILE *f, const char *name)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) != 0 || bad) {
+		fprintf(stderr, "--dump: writing %s failed\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* What --dump writes besides the files' contents: the figures of the run
+ * that produced them. */
+struct dump_run {
+	double x0, y0, x1, y1;        /* the points' extent */
+	double lookups_per_s;         /* median of `runs` */
+	int runs;
+	size_t found;                 /* random points in a grid */
+};
+
+static int dump_write(const char *dir, const struct city *c,
+		      struct gridindex *idx, const double *px,
+		      const double *py, const int64_t *ours, size_t npts,
+		      const struct dump_run *run)
+{
+	FILE *f;
+	size_t nedges = 0, id = 0;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		perror(dir);
+		return -1;
+	}
+	if (!(f = dump_open(dir, "grids.tsv")))
+		return -1;
+	for (size_t k = 0; k < c->ngrids; k++) {
+		fprintf(f, "%lld\t", (long long)c->grids[k].id);
+		dump_grid_ewkb(f, &c->grids[k]);
+		putc('\n', f);
+	}
+	if (dump_close(f, "grids.tsv") < 0 || !(f = dump_open(dir, "points.tsv")))
+		return -1;
+	for (size_t k = 0; k < npts; k++)
+		fprintf(f, "%zu\t%.17g\t%.17g\n", k, px[k], py[k]);
+	if (dump_close(f, "points.tsv") < 0 || !(f = dump_open(dir, "answers.tsv")))
+		return -1;
+	for (size_t k = 0; k < npts; k++) {
+		fprintf(f, "%zu\t", k);
+		dump_id(f, ours[k]);
+		putc('\n', f);
+	}
+	if (dump_close(f, "answers.tsv") < 0 || !(f = dump_open(dir, "edges.tsv")))
+		return -1;
+	/* the same points as the boundary cross-check in main() */
+	for (size_t g = 0; g < c->ngrids; g += 7) {
+		const struct gridindex_ring *r = &c->grids[g].polygons[0].rings[0];
+
+		for (size_t v = 0; v + 1 < r->n; v++) {
+			double qx[2] = { r->lon[v], (r->lon[v] + r->lon[v + 1]) / 2 };
+			double qy[2] = { r->lat[v], (r->lat[v] + r->lat[v + 1]) / 2 };
+
+			for (int q = 0; q < 2; q++) {
+				int64_t mine;
+
+				if (!gridindex_lookup(idx, qx[q], qy[q], &mine))
+					mine = -1;
+				fprintf(f, "%zu\t%.17g\t%.17g\t", id++, qx[q],
+					qy[q]);
+				dump_id(f, mine);
+				putc('\n', f);
+				nedges++;
+			}
+		}
+	}
+	if (dump_close(f, "edges.tsv") < 0 || !(f = dump_open(dir, "meta.env")))
+		return -1;
+	fprintf(f, "grids=%zu\npoints=%zu\nfound=%zu\nedge_points=%zu\n"
+		"x0=%.17g\ny0=%.17g\nx1=%.17g\ny1=%.17g\n"
+		"ours_lookups_per_s=%.0f\nours_runs=%d\n",
+		c->ngrids, npts, run->found, nedges, run->x0, run->y0,
+		run->x1, run->y1, run->lookups_per_s, run->runs);
+	return dump_close(f, "meta.env");
+}
+
 /* ---- the run ---------------------------------------------------------------- */
 
 static size_t heap_in_use(void)
@@ -386,9 +558,9 @@ static size_t heap_in_use(void)
 
 int main(int argc, char **argv)
 {
-	size_t ngrids = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
-	size_t npts = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
-	int runs = argc > 3 ? atoi(argv[3]) : 5;
+	const char *dump_dir = NULL;
+	size_t ngrids, npts;
+	int runs;
 	struct city c;
 	struct gridindex *idx = NULL;
 	struct gridindex_stats st;
@@ -406,9 +578,18 @@ int main(int argc, char **argv)
 	const struct gridindex_snapshot *snap;
 	uint64_t checksum = 0;
 
-	if (ngrids < 100 || npts < 1 || runs < 1 || runs > 64) {
-		fprintf(stderr, "usage: %s [grids>=100 [points [runs<=64]]]\n",
-			argv[0]);
+	if (argc > 2 && strcmp(argv[1], "--dump") == 0) {
+		dump_dir = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
+	ngrids = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
+	npts = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
+	runs = argc > 3 ? atoi(argv[3]) : 5;
+	if (ngrids < 100 || npts < 1 || runs < 1 || runs > 64 ||
+	    (argc > 1 && argv[1][0] == '-')) {
+		fprintf(stderr, "usage: %s [--dump DIR] [grids>=100 [points "
+			"[runs<=64]]]\n", argv[0]);
 		return 2;
 	}
 	city_make(&c, ngrids);
@@ -464,6 +645,17 @@ int main(int argc, char **argv)
 		if (!gridindex_snapshot_lookup(snap, px[k], py[k], &ours[k]))
 			ours[k] = -1;
 	gridindex_release(snap);
+	if (dump_dir) {
+		struct dump_run run = { x0, y0, x1, y1, ours_rate, runs, found };
+
+		if (dump_write(dump_dir, &c, idx, px, py, ours, npts, &run) < 0)
+			return 2;
+		printf("gridindex: %zu grids, %zu points (%zu in a grid), "
+		       "%.4g lookups/s on one core (median of %d); wrote %s/\n",
+		       c.ngrids, npts, found, ours_rate, runs, dump_dir);
+		gridindex_destroy(idx);
+		return 0;
+	}
 	/* cost of one write: replace 2000 random grids by themselves (the
 	 * slow ones include a compaction: a full rebuild into new slabs) */
 	for (int k = 0; k < NUPDATES; k++) {
