@@ -365,6 +365,28 @@ void h_case_get(struct api_ctx *c)
 		return;
 	}
 	json_object_set_new(body, "history", h.list);
+	/* A merged report follows the case it joined: whoever tracks the
+	 * report (a hotline caller, an Open311 client) sees its outcome. */
+	if (r->merged_into) {
+		struct case_row *t = malloc(sizeof *t);
+		int ts;
+
+		if (t && store_case_get(c->db, r->merged_into, t, NULL) == 0) {
+			ts = case_state_parse(t->state);
+			json_object_set_new(
+				body, "outcome",
+				json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+					  (json_int_t)t->id, "number",
+					  t->number, "state", t->state,
+					  "state_name",
+					  ts >= 0 ? case_states[ts].name_zh
+						  : "",
+					  "closed_at",
+					  t->closed_at ? json_time(t->closed_at)
+						       : json_null()));
+		}
+		free(t);
+	}
 	/* Photos in before/after pairs: what was reported, what was done,
 	 * what the check saw. */
 	photos = json_pack("{s:[], s:[], s:[], s:[]}", "report", "handle",

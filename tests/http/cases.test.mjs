@@ -524,6 +524,28 @@ describe('GET /api/v1/cases/{id}', () => {
     assert.equal(full.dispatch_suggestion.department, '110101-HW');
     assert.equal(full.history.at(-1).note, '不归我们');
   });
+
+  test('a merged report shows the outcome of the case it joined', async () => {
+    let target = await intake(as('inspector'), { description: '合并目标' });
+    const dup = await intake(as('receptionist'), {
+      description: '市民又报了一次', source: 'public', reporter_phone: '13800138000',
+    });
+    assert.deepEqual(dup.likely_duplicates.map((d) => d.id).includes(target.id), true);
+    const merged = await actOk(as('receptionist'), dup, 'merge', { target: target.id });
+    assert.equal(merged.state, 'merged');
+    let full = await getCase(as('receptionist'), dup.id);
+    assert.equal(full.merged_into, target.id);
+    assert.deepEqual({ ...full.outcome }, {
+      id: target.id, number: target.number, state: 'reported', state_name: '上报', closed_at: null,
+    });
+    assert.equal((await getCase(as('receptionist'), target.id)).history.at(-1).action, 'merged-in');
+    // The outcome follows the target.
+    target = await actOk(as('shift_leader'), target, 'file');
+    full = await getCase(as('receptionist'), dup.id);
+    assert.equal(full.outcome.state, 'filed');
+    // A case that was not merged has no outcome member.
+    assert.equal((await getCase(as('receptionist'), target.id)).outcome, undefined);
+  });
 });
 
 // ---- concurrency ------------------------------------------------------------
