@@ -231,6 +231,7 @@ static int check_phone(const char *p, struct ug_error *err)
 struct dup_ctx {
 	struct case_duplicates *d;
 	double lon, lat, radius;
+	const struct user *viewer; /* only cases it may see are listed */
 };
 
 static int take_duplicate(void *ctx, const struct case_row *c)
@@ -239,7 +240,7 @@ static int take_duplicate(void *ctx, const struct case_row *c)
 	double dist = geo_distance_m(x->lon, x->lat, c->lon, c->lat);
 	int i;
 
-	if (dist > x->radius || !x->d)
+	if (dist > x->radius || !x->d || !case_visible(x->viewer, c))
 		return 0;
 	/* Keep the nearest CASE_DUPLICATES_MAX, sorted by distance. */
 	for (i = x->d->n; i > 0 && x->d->distance_m[i - 1] > dist; i--) {
@@ -260,10 +261,12 @@ static int take_duplicate(void *ctx, const struct case_row *c)
 }
 
 static int find_duplicates(struct db *db, const struct case_env *env,
-			   const struct case_row *c, int64_t now,
-			   struct case_duplicates *out, struct ug_error *err)
+			   const struct user *u, const struct case_row *c,
+			   int64_t now, struct case_duplicates *out,
+			   struct ug_error *err)
 {
-	struct dup_ctx x = { out, c->lon, c->lat, env->duplicate_radius_m };
+	struct dup_ctx x = { out, c->lon, c->lat, env->duplicate_radius_m,
+			     u };
 	/* A box a little larger than the circle; metres per degree of
 	 * longitude shrink with the cosine of the latitude. */
 	double dlat = env->duplicate_radius_m / 111000.0 * 1.01;
@@ -469,7 +472,7 @@ int case_intake(struct db *db, const struct case_env *env,
 	local_day(env, now, day);
 	if ((rc = clock_start(env, &lim, c, stage_of(c, CS_REPORTED), now,
 			      err)) ||
-	    (rc = find_duplicates(db, env, c, now, dups, err)) ||
+	    (rc = find_duplicates(db, env, u, c, now, dups, err)) ||
 	    (rc = db_begin_write(db, err)))
 		goto out;
 	if ((rc = store_case_next_number(db, day, c->number, err)) ||

@@ -525,6 +525,31 @@ describe('GET /api/v1/cases/{id}', () => {
     assert.equal(full.history.at(-1).note, '不归我们');
   });
 
+  test('likely duplicates list only cases the reporter may see', async () => {
+    // Find where street 001 meets street 002 on one meridian (bisection
+    // with /locate), then report 11 m either side of the line.
+    const lon = 116.4231;
+    let north = STREET_LAT['110101001'];
+    let south = STREET_LAT['110101002'];
+    const streetAt = async (lat) => (await as('admin').get(`/api/v1/locate?lon=${lon}&lat=${lat}`)).json.street.code;
+    assert.equal(await streetAt(north), '110101001');
+    assert.equal(await streetAt(south), '110101002');
+    for (let i = 0; i < 30; i++) {
+      const mid = (north + south) / 2;
+      if (await streetAt(mid) === '110101001') north = mid; else south = mid;
+    }
+    const seen = await intake(as('inspector'), { description: '界线北侧', lon, lat: north + 0.0001 });
+    assert.equal(seen.street, '110101001');
+    const other = await intake(northInspector, { description: '界线南侧', lon, lat: south - 0.0001 });
+    assert.equal(other.street, '110101002');
+    // 22 m apart: the district's receptionist sees the pair, the other
+    // street's inspector does not see the first case listed.
+    assert.ok(!other.likely_duplicates.some((d) => d.id === seen.id));
+    const third = await intake(as('receptionist'), { description: '同一处', source: 'public', lon, lat: south - 0.0001 });
+    assert.ok(third.likely_duplicates.some((d) => d.id === seen.id));
+    assert.ok(third.likely_duplicates.some((d) => d.id === other.id));
+  });
+
   test('a merged report shows the outcome of the case it joined', async () => {
     let target = await intake(as('inspector'), { description: '合并目标' });
     const dup = await intake(as('receptionist'), {
