@@ -20,14 +20,7 @@
 #include "lib/util.h"
 #include "store/store.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",   \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 #define SPEC_FIELDS_MAX 16
 

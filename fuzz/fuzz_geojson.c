@@ -27,14 +27,7 @@
 #include "lib/util.h"
 #include "shape_check.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",   \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 static void check_polygon(const struct shape *s)
 {

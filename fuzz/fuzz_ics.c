@@ -19,14 +19,7 @@
 #include "lib/ics.h"
 #include "lib/util.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",   \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 #define NAME "fuzz.ics"
 #define SMALL_LINE_LIMIT 64

@@ -98,7 +98,7 @@ static void add_credentials(struct db *db, const char *username, int64_t now)
  * (cli/cmd_serve.c and cmd_db.c: keep in step when they change). */
 static void build_template(void)
 {
-	struct db_open_options opt = { 5000, 1, 0 };
+	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1 };
 	const char *divisions = getenv("URBANGRID_DIVISIONS");
 	struct demo_result demo;
 	struct ug_error err;
@@ -153,7 +153,7 @@ static void copy_file(const char *from, const char *to)
 /* Put the work database back to the template's state. */
 static void reset_database(void)
 {
-	struct db_open_options opt = { 5000, 0, 0 };
+	struct db_open_options opt = { .busy_timeout_ms = 5000 };
 	struct ug_error err;
 
 	db_pool_destroy(app.pool);

@@ -17,14 +17,7 @@
 #include "http/router.h"
 #include "lib/buf.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",   \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 /* Copy n bytes into an exactly sized heap string, so that ASan sees a
  * read past the end of what the router was given. */

@@ -22,14 +22,7 @@
 #include "lib/util.h"
 #include "shape_check.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",   \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 static uint32_t le32(const uint8_t *p)
 {

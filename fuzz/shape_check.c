@@ -13,14 +13,7 @@
 #include "lib/buf.h"
 #include "lib/geojson.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",   \
-				__FILE__, __LINE__, #cond);                \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 static int ring_same(const struct shape_ring *a, const struct shape_ring *b,
 		     double tolerance)
