@@ -551,11 +551,13 @@ describe('GET /api/v1/cases/{id}', () => {
   });
 
   test('a merged report shows the outcome of the case it joined', async () => {
-    let target = await intake(as('inspector'), { description: '合并目标' });
+    // A spot of their own, so that the pair is alone within 30 m.
+    const spot = { lon: 116.4325, lat: STREET_LAT['110101001'] };
+    let target = await intake(as('inspector'), { description: '合并目标', ...spot });
     const dup = await intake(as('receptionist'), {
-      description: '市民又报了一次', source: 'public', reporter_phone: '13800138000',
+      description: '市民又报了一次', source: 'public', reporter_phone: '13800138000', ...spot,
     });
-    assert.deepEqual(dup.likely_duplicates.map((d) => d.id).includes(target.id), true);
+    assert.deepEqual(dup.likely_duplicates.map((d) => d.id), [target.id]);
     const merged = await actOk(as('receptionist'), dup, 'merge', { target: target.id });
     assert.equal(merged.state, 'merged');
     let full = await getCase(as('receptionist'), dup.id);
