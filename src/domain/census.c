@@ -23,7 +23,9 @@ static const char *const status_names[][2] = {
 	{"占用", "occupied"}, {"废弃", "abandoned"}, {"移除", "removed"},
 };
 
-const char *census_status(const char *text)
+/* Normalise a status: the six Chinese terms or intact, damaged, lost,
+ * occupied, abandoned, removed.  The Chinese term, or NULL. */
+static const char *census_status(const char *text)
 {
 	for (size_t i = 0; i < sizeof status_names / sizeof *status_names; i++)
 		if (strcmp(text, status_names[i][0]) == 0 ||
@@ -58,6 +60,8 @@ struct census {
 	struct component_row *rows;
 	long *where;   /* line or feature index of each row */
 	size_t n, cap;
+	struct category cat; /* the last class looked up: censuses come
+				class by class, so most rows need no query */
 	struct ug_error *err;
 };
 
@@ -106,7 +110,6 @@ static int record(struct census *c, const char *const f[F_COUNT],
 {
 	struct component_code cc;
 	struct spatial_place place;
-	struct category cat;
 	const char *status;
 	double x, y;
 	int rc;
@@ -120,15 +123,22 @@ static int record(struct census *c, const char *const f[F_COUNT],
 		return ug_fail(e, UG_EINVAL, "class",
 			       "class %s contradicts the identifier, whose "
 			       "class is %s", f[F_CLASS], cc.klass);
-	rc = store_category_get(c->db, cc.klass, &cat, e);
-	if (rc == -UG_ENOTFOUND || (rc == 0 && strcmp(cat.kind, "component")))
-		return ug_fail(e, UG_EINVAL, "class",
-			       "class %s is not a component class of the "
-			       "standard", cc.klass);
-	if (rc)
-		return rc;
+	if (strcmp(c->cat.code, cc.klass) != 0) {
+		rc = store_category_get(c->db, cc.klass, &c->cat, e);
+		if (rc == 0 && strcmp(c->cat.kind, "component"))
+			rc = -UG_ENOTFOUND;
+		if (rc) {
+			c->cat.code[0] = '\0';
+			if (rc == -UG_ENOTFOUND)
+				return ug_fail(e, UG_EINVAL, "class",
+					       "class %s is not a component "
+					       "class of the standard",
+					       cc.klass);
+			return rc;
+		}
+	}
 	snprintf(row->klass, sizeof row->klass, "%s", cc.klass);
-	if ((rc = text_field(f[F_NAME] && *f[F_NAME] ? f[F_NAME] : cat.name,
+	if ((rc = text_field(f[F_NAME] && *f[F_NAME] ? f[F_NAME] : c->cat.name,
 			     "name", 120, row->name, sizeof row->name, e)) ||
 	    (rc = number_field(f[F_LON], "lon", &x, e)) ||
 	    (rc = number_field(f[F_LAT], "lat", &y, e)))
@@ -378,7 +388,8 @@ int census_import_file(struct db *db, struct spatial *sp, const char *path,
 		       const struct census_opts *opts, int64_t now,
 		       struct census_result *res, struct ug_error *err)
 {
-	struct census c = {db, sp, opts, res, NULL, NULL, NULL, 0, 0, err};
+	struct census c = {.db = db, .sp = sp, .opts = opts, .res = res,
+			   .err = err};
 	const char *what = ends_with(path, ".csv") ? "line" : "feature";
 	int rc;
 

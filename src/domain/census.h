@@ -50,8 +50,4 @@ int census_import_file(struct db *db, struct spatial *sp, const char *path,
 		       const struct census_opts *opts, int64_t now,
 		       struct census_result *res, struct ug_error *err);
 
-/* Normalise a status: the six Chinese terms or intact, damaged, lost,
- * occupied, abandoned, removed.  The Chinese term, or NULL. */
-const char *census_status(const char *text);
-
 #endif

@@ -142,7 +142,6 @@ struct candidate {
 	struct shape wgs;    /* WGS84 */
 	struct shape local;  /* in the import's local projection */
 	double area_m2;
-	int replaces;        /* its code is stored already */
 };
 
 struct importer {
@@ -157,7 +156,65 @@ struct importer {
 	size_t problems;
 	int fatal;           /* a storage error inside a callback */
 	struct ug_error *err;
+	/* Codes already among the candidates: open addressing on the code
+	 * as an integer, slot = candidate index + 1 (0 = empty).  Files of
+	 * 100,000 grids make a linear search quadratic. */
+	size_t *slots;
+	size_t nslots;
+	char community_ok[13]; /* the last community found valid */
 };
+
+static size_t code_hash(int64_t code, size_t nslots)
+{
+	return (size_t)((uint64_t)code * 0x9E3779B97F4A7C15ULL) & (nslots - 1);
+}
+
+/* The candidate holding `code`, or -1. */
+static long code_find(const struct importer *im, const char *code)
+{
+	int64_t k = strtoll(code, NULL, 10);
+
+	if (!im->nslots)
+		return -1;
+	for (size_t h = code_hash(k, im->nslots); im->slots[h];
+	     h = (h + 1) & (im->nslots - 1))
+		if (strcmp(im->c[im->slots[h] - 1].code, code) == 0)
+			return (long)im->slots[h] - 1;
+	return -1;
+}
+
+/* Record that candidate i holds its code (kept at most half full). */
+static int code_add(struct importer *im, size_t i)
+{
+	if (2 * (im->n + 1) > im->nslots) {
+		size_t n = im->nslots ? im->nslots * 2 : 1024;
+		size_t *slots = calloc(n, sizeof *slots);
+
+		if (!slots)
+			return ug_fail(im->err, UG_ENOMEM, NULL, "out of memory");
+		for (size_t j = 0; j < im->nslots; j++)
+			if (im->slots[j]) {
+				const char *code = im->c[im->slots[j] - 1].code;
+				size_t h = code_hash(strtoll(code, NULL, 10), n);
+
+				while (slots[h])
+					h = (h + 1) & (n - 1);
+				slots[h] = im->slots[j];
+			}
+		free(im->slots);
+		im->slots = slots;
+		im->nslots = n;
+	}
+	{
+		size_t h = code_hash(strtoll(im->c[i].code, NULL, 10),
+				     im->nslots);
+
+		while (im->slots[h])
+			h = (h + 1) & (im->nslots - 1);
+		im->slots[h] = i + 1;
+	}
+	return 0;
+}
 
 static void report(struct importer *im, enum grid_problem_kind kind,
 		   long feature, const char *code, const char *other,
@@ -240,6 +297,7 @@ static int import_feature(void *ctx, const struct geojson_feature *f)
 	struct ug_error e = {0};
 	struct candidate *c;
 	json_t *v;
+	long i;
 	int rc;
 
 	im->res->features++;
@@ -264,11 +322,13 @@ static int import_feature(void *ctx, const struct geojson_feature *f)
 				: "geometry must be a Polygon or MultiPolygon");
 		return 0;
 	}
-	{
+	if (strncmp(im->community_ok, code, 12) != 0) {
 		char comm[13];
 
 		snprintf(comm, sizeof comm, "%.12s", code);
 		rc = community_check(im->db, comm, &e);
+		if (rc == 0)
+			memcpy(im->community_ok, comm, sizeof comm);
 		if (rc == -UG_EINVAL) {
 			report(im, GRID_PROBLEM_FEATURE, (long)f->index, code,
 			       "", 0, 0, 0, "feature %zu (%s): %s", f->index,
@@ -281,15 +341,14 @@ static int import_feature(void *ctx, const struct geojson_feature *f)
 			return rc;
 		}
 	}
-	for (size_t i = 0; i < im->n; i++)
-		if (strcmp(im->c[i].code, code) == 0) {
-			report(im, GRID_PROBLEM_FEATURE, (long)f->index, code,
-			       "", 0, 0, 0,
-			       "feature %zu (%s): the code repeats feature "
-			       "%ld; only the first is imported",
-			       f->index, code, im->c[i].feature);
-			return 0;
-		}
+	if ((i = code_find(im, code)) >= 0) {
+		report(im, GRID_PROBLEM_FEATURE, (long)f->index, code, "", 0, 0,
+		       0,
+		       "feature %zu (%s): the code repeats feature %ld; only "
+		       "the first is imported",
+		       f->index, code, im->c[i].feature);
+		return 0;
+	}
 	if (!(c = candidate_new(im)))
 		goto nomem;
 	if (shape_copy(&c->wgs, &f->shape, &e))
@@ -314,6 +373,11 @@ static int import_feature(void *ctx, const struct geojson_feature *f)
 	}
 	c->feature = (long)f->index;
 	memcpy(c->code, code, sizeof c->code);
+	if ((rc = code_add(im, im->n))) {
+		shape_free(&c->wgs);
+		im->fatal = 1;
+		return rc;
+	}
 	im->n++;
 	return 0;
 nomem:
@@ -330,14 +394,10 @@ static int add_stored(void *ctx, const struct grid_row *g)
 	struct importer *im = ctx;
 	struct candidate *c;
 
-	for (size_t i = 0; i < im->nfile; i++)
-		if (strcmp(im->c[i].code, g->code) == 0) {
-			im->c[i].replaces = 1;
-			return 0;
-		}
-	for (size_t i = im->nfile; i < im->n; i++)
-		if (strcmp(im->c[i].code, g->code) == 0)
-			return 0; /* seen through another community */
+	/* A grid the file replaces, or one seen already (through the box
+	 * and again through its community), is not added. */
+	if (code_find(im, g->code) >= 0)
+		return 0;
 	if (!(c = candidate_new(im)))
 		return ug_fail(im->err, UG_ENOMEM, NULL, "out of memory");
 	if (shape_from_wkb(g->wkb, g->wkb_len, &c->wgs, im->err))
@@ -347,6 +407,10 @@ static int add_stored(void *ctx, const struct grid_row *g)
 	c->feature = -1;
 	memcpy(c->code, g->code, sizeof c->code);
 	c->area_m2 = g->area_m2;
+	if (code_add(im, im->n)) {
+		shape_free(&c->wgs);
+		return -UG_ENOMEM;
+	}
 	im->n++;
 	return 0;
 }
@@ -370,13 +434,12 @@ struct overlap_ctx {
 	struct importer *im;
 	struct crs_local *loc;
 	const struct shape **shapes;
-	size_t *map; /* shape index -> candidate index */
 };
 
 static int on_overlap(void *ctx, size_t i, size_t j, double area)
 {
 	struct overlap_ctx *o = ctx;
-	struct candidate *a = &o->im->c[o->map[i]], *b = &o->im->c[o->map[j]];
+	struct candidate *a = &o->im->c[i], *b = &o->im->c[j];
 	double lon, lat;
 
 	if (a->feature < 0 && b->feature < 0)
@@ -426,7 +489,7 @@ static int topology_check(struct importer *im, struct ug_error *err)
 	const struct shape **shapes = NULL;
 	struct shape_bbox all = {INFINITY, INFINITY, -INFINITY, -INFINITY};
 	struct crs_local *loc = NULL;
-	size_t *map = NULL, ns = 0;
+	size_t ns = 0;
 	double min_area = im->opts->min_area_m2 > 0 ? im->opts->min_area_m2
 						    : DEFAULT_MIN_AREA_M2;
 	double lon0, lat0;
@@ -442,8 +505,7 @@ static int topology_check(struct importer *im, struct ug_error *err)
 	if ((rc = crs_local_new(lon0, lat0, &loc, err)))
 		return rc;
 	shapes = calloc(im->n, sizeof *shapes);
-	map = calloc(im->n, sizeof *map);
-	if (!shapes || !map) {
+	if (!shapes) {
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
@@ -456,32 +518,10 @@ static int topology_check(struct importer *im, struct ug_error *err)
 		if (c->feature >= 0 &&
 		    (rc = geom_area(im->geom, &c->local, &c->area_m2, err)))
 			goto out;
-		if (c->feature < 0 && im->c[i].replaces)
-			continue;
-		shapes[ns] = &c->local;
-		map[ns++] = i;
-	}
-	/* A stored grid replaced by the file must not be compared with its
-	 * replacement: drop stored candidates whose code the file has. */
-	{
-		size_t k = 0;
-
-		for (size_t s = 0; s < ns; s++) {
-			struct candidate *c = &im->c[map[s]];
-			int replaced = 0;
-
-			for (size_t f = 0; c->feature < 0 && f < im->nfile; f++)
-				if (strcmp(im->c[f].code, c->code) == 0)
-					replaced = 1;
-			if (!replaced) {
-				shapes[k] = shapes[s];
-				map[k++] = map[s];
-			}
-		}
-		ns = k;
+		shapes[ns++] = &c->local;
 	}
 	{
-		struct overlap_ctx o = {im, loc, shapes, map};
+		struct overlap_ctx o = {im, loc, shapes};
 
 		if ((rc = geom_overlaps(im->geom, shapes, ns, min_area,
 					on_overlap, &o, err)) < 0)
@@ -510,7 +550,7 @@ static int topology_check(struct importer *im, struct ug_error *err)
 				goto out;
 			}
 			for (size_t s = 0; s < ns; s++)
-				if (strncmp(im->c[map[s]].code, comm, 12) == 0)
+				if (strncmp(im->c[s].code, comm, 12) == 0)
 					cs[k++] = shapes[s];
 			/* Snapped to 1 cm: cracks of digitising noise must
 			 * not open a gap to the outside. */
@@ -524,7 +564,6 @@ static int topology_check(struct importer *im, struct ug_error *err)
 	rc = 0;
 out:
 	free(shapes);
-	free(map);
 	crs_local_free(loc);
 	return rc;
 }
@@ -624,32 +663,10 @@ int grids_import_text(struct db *db, const char *text, size_t len,
 		rc = import_write(&im, now, err);
 out:
 	candidates_free(&im);
+	free(im.slots);
 	crs_transform_free(im.from);
 	geom_ctx_free(im.geom);
 	return rc;
-}
-
-/* Read a whole file into a buffer (GeoJSON files are read whole). */
-static int read_file(const char *path, struct buf *out, struct ug_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return ug_fail(err, UG_EIO, "file", "cannot open %s: %s", path,
-			       strerror(errno));
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_append(out, chunk, n)) {
-			fclose(f);
-			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return ug_fail(err, UG_EIO, "file", "cannot read %s", path);
-	}
-	fclose(f);
-	return 0;
 }
 
 int grids_import_file(struct db *db, const char *path,
@@ -657,7 +674,7 @@ int grids_import_file(struct db *db, const char *path,
 		      struct grid_import_result *res, struct ug_error *err)
 {
 	struct buf text = BUF_INIT;
-	int rc = read_file(path, &text, err);
+	int rc = buf_read_file(&text, path, err);
 
 	memset(res, 0, sizeof *res);
 	if (rc == 0)
@@ -1092,7 +1109,7 @@ int grids_generate_file(struct db *db, const char *boundary_path,
 			struct ug_error *err)
 {
 	struct buf text = BUF_INIT;
-	int rc = read_file(boundary_path, &text, err);
+	int rc = buf_read_file(&text, boundary_path, err);
 
 	memset(res, 0, sizeof *res);
 	if (rc == 0)

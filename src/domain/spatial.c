@@ -73,17 +73,17 @@ static void view_free(struct grid_view *v)
 /* ---- loading --------------------------------------------------------- */
 
 /* The first load gathers every grid and builds the index in one go (far
- * faster than inserting one by one); later refreshes apply rows singly. */
+ * faster than inserting one by one); later refreshes apply rows singly.
+ * ids[i] is the code of shapes[i] (store rows are only borrowed). */
 struct grid_batch {
 	struct shape *shapes;
-	struct grid_view *views;
-	struct gridindex_grid *grids;
+	int64_t *ids;
 	size_t n, cap;
 	int64_t rev;
 	struct ug_error *err;
 };
 
-static int batch_add(void *ctx, const struct grid_row *g)
+static int load_grid(void *ctx, const struct grid_row *g)
 {
 	struct grid_batch *b = ctx;
 
@@ -94,11 +94,16 @@ static int batch_add(void *ctx, const struct grid_row *g)
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 1024;
 		struct shape *s = realloc(b->shapes, cap * sizeof *s);
+		int64_t *ids;
 
 		if (!s)
 			return ug_fail(b->err, UG_ENOMEM, NULL,
 				       "out of memory");
 		b->shapes = s;
+		if (!(ids = realloc(b->ids, cap * sizeof *ids)))
+			return ug_fail(b->err, UG_ENOMEM, NULL,
+				       "out of memory");
+		b->ids = ids;
 		b->cap = cap;
 	}
 	memset(&b->shapes[b->n], 0, sizeof b->shapes[b->n]);
@@ -106,7 +111,7 @@ static int batch_add(void *ctx, const struct grid_row *g)
 		return ug_fail(b->err, UG_EINVAL, NULL,
 			       "stored geometry of grid %s is unreadable: %s",
 			       g->code, b->err ? b->err->message : "");
-	b->n++;
+	b->ids[b->n++] = strtoll(g->code, NULL, 10);
 	return 0;
 }
 
@@ -114,45 +119,34 @@ static void batch_free(struct grid_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		shape_free(&b->shapes[i]);
-	if (b->views)
-		for (size_t i = 0; i < b->n; i++)
-			view_free(&b->views[i]);
 	free(b->shapes);
-	free(b->views);
-	free(b->grids);
+	free(b->ids);
 }
 
-/* Codes of the batch, kept beside the shapes (store rows are borrowed). */
-struct code_list {
-	int64_t *ids;
-	size_t n, cap;
-};
-
-struct load_ctx {
-	struct grid_batch batch;
-	struct code_list codes;
-};
-
-static int load_grid(void *ctx, const struct grid_row *g)
+/* Index every grid of the batch in one build. */
+static int batch_index(struct grid_batch *b, struct gridindex **out,
+		       struct ug_error *err)
 {
-	struct load_ctx *l = ctx;
-	size_t before = l->batch.n;
-	int rc = batch_add(&l->batch, g);
+	struct grid_view *views = calloc(b->n ? b->n : 1, sizeof *views);
+	struct gridindex_grid *grids = calloc(b->n ? b->n : 1, sizeof *grids);
+	size_t made = 0;
+	int rc = 0;
 
-	if (rc || l->batch.n == before)
-		return rc;
-	if (l->codes.n == l->codes.cap) {
-		size_t cap = l->codes.cap ? l->codes.cap * 2 : 1024;
-		int64_t *ids = realloc(l->codes.ids, cap * sizeof *ids);
-
-		if (!ids)
-			return ug_fail(l->batch.err, UG_ENOMEM, NULL,
-				       "out of memory");
-		l->codes.ids = ids;
-		l->codes.cap = cap;
+	if (!views || !grids)
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	for (; rc == 0 && made < b->n; made++) {
+		if ((rc = view_make(&views[made], b->ids[made],
+				    &b->shapes[made], err)))
+			break;
+		grids[made] = views[made].grid;
 	}
-	l->codes.ids[l->codes.n++] = strtoll(g->code, NULL, 10);
-	return 0;
+	if (rc == 0)
+		rc = gridindex_create(grids, b->n, NULL, out, err);
+	for (size_t i = 0; views && i < made; i++)
+		view_free(&views[i]);
+	free(views);
+	free(grids);
+	return rc;
 }
 
 static int load_component(void *ctx, const struct component_row *c)
@@ -177,12 +171,10 @@ static int load_component(void *ctx, const struct component_row *c)
 int spatial_open(struct db *db, struct spatial **out, struct ug_error *err)
 {
 	struct spatial *sp = calloc(1, sizeof *sp);
-	struct load_ctx l;
+	struct grid_batch batch = {.err = err};
 	void *cctx[2];
 	int rc;
 
-	memset(&l, 0, sizeof l);
-	l.batch.err = err;
 	if (!sp)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	pthread_mutex_init(&sp->refresh_lock, NULL);
@@ -195,48 +187,24 @@ int spatial_open(struct db *db, struct spatial **out, struct ug_error *err)
 	 * revision. */
 	if ((rc = db_begin(db, err)))
 		goto fail;
-	rc = store_grids_since(db, 0, load_grid, &l, err);
+	rc = store_grids_since(db, 0, load_grid, &batch, err);
 	if (rc == 0) {
 		cctx[0] = sp;
 		cctx[1] = err;
 		rc = store_components_since(db, 0, load_component, cctx, err);
 	}
 	db_rollback(db);
-	if (rc)
+	if (rc || (rc = batch_index(&batch, &sp->grids, err)))
 		goto fail;
-	if (l.batch.rev > sp->rev)
-		sp->rev = l.batch.rev;
-	l.batch.views = calloc(l.batch.n ? l.batch.n : 1,
-			       sizeof *l.batch.views);
-	l.batch.grids = calloc(l.batch.n ? l.batch.n : 1,
-			       sizeof *l.batch.grids);
-	if (!l.batch.views || !l.batch.grids) {
-		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		goto fail;
-	}
-	for (size_t i = 0; i < l.batch.n; i++) {
-		if ((rc = view_make(&l.batch.views[i], l.codes.ids[i],
-				    &l.batch.shapes[i], err))) {
-			/* Views after i were never made: keep free safe. */
-			for (size_t j = i; j < l.batch.n; j++)
-				memset(&l.batch.views[j], 0,
-				       sizeof l.batch.views[j]);
-			goto fail;
-		}
-		l.batch.grids[i] = l.batch.views[i].grid;
-	}
-	if ((rc = gridindex_create(l.batch.grids, l.batch.n, NULL, &sp->grids,
-				   err)))
-		goto fail;
-	sp->ngrids = l.batch.n;
+	if (batch.rev > sp->rev)
+		sp->rev = batch.rev;
+	sp->ngrids = batch.n;
 	sp->checked_at = ug_monotonic_us();
-	batch_free(&l.batch);
-	free(l.codes.ids);
+	batch_free(&batch);
 	*out = sp;
 	return 0;
 fail:
-	batch_free(&l.batch);
-	free(l.codes.ids);
+	batch_free(&batch);
 	spatial_free(sp);
 	return rc;
 }
@@ -342,13 +310,4 @@ size_t spatial_components_near(struct spatial *sp, double lon, double lat,
 {
 	return compindex_nearest(sp->components, lon, lat, radius_m, klass,
 				 hits, max);
-}
-
-void spatial_stats(struct spatial *sp, struct spatial_stats *st)
-{
-	st->grids = sp->ngrids;
-	st->components = compindex_count(sp->components);
-	pthread_mutex_lock(&sp->refresh_lock);
-	st->rev = sp->rev;
-	pthread_mutex_unlock(&sp->refresh_lock);
 }

@@ -54,11 +54,4 @@ size_t spatial_components_near(struct spatial *sp, double lon, double lat,
 			       double radius_m, int32_t klass,
 			       struct component_hit *hits, size_t max);
 
-struct spatial_stats {
-	size_t grids;
-	size_t components;
-	int64_t rev;
-};
-void spatial_stats(struct spatial *sp, struct spatial_stats *st);
-
 #endif

@@ -4,9 +4,11 @@
  */
 #include "lib/buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/fault.h"
 
@@ -113,4 +115,45 @@ void buf_free(struct buf *b)
 const char *buf_str(const struct buf *b)
 {
 	return b->data ? b->data : "";
+}
+
+int buf_read_file(struct buf *b, const char *path, struct ug_error *err)
+{
+	size_t start = b->len, got;
+	struct stat sb;
+	FILE *fp = fopen(path, "rb");
+	int rc = 0;
+
+	if (!fp)
+		return ug_fail(err, UG_EIO, "file", "cannot open %s: %s", path,
+			       strerror(errno));
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > 0 && buf_reserve(b, (size_t)sb.st_size + 1) != 0) {
+		rc = ug_fail(err, UG_ENOMEM, NULL,
+			     "%s: out of memory for %lld bytes", path,
+			     (long long)sb.st_size);
+		goto out;
+	}
+	for (;;) {
+		if (b->cap - b->len <= 1 && buf_reserve(b, 1 << 20) != 0) {
+			rc = ug_fail(err, UG_ENOMEM, NULL, "%s: out of memory",
+				     path);
+			goto out;
+		}
+		got = fread(b->data + b->len, 1, b->cap - b->len - 1, fp);
+		if (got == 0)
+			break;
+		b->len += got;
+		b->data[b->len] = '\0';
+	}
+	if (ferror(fp))
+		rc = ug_fail(err, UG_EIO, "file", "cannot read %s: %s", path,
+			     strerror(errno));
+out:
+	fclose(fp);
+	if (rc && b->data) {
+		b->len = start;
+		b->data[start] = '\0';
+	}
+	return rc;
 }

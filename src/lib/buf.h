@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "lib/error.h"
+
 struct buf {
 	char *data;  /* NULL until the first append; else NUL-terminated */
 	size_t len;  /* bytes in use, not counting the terminating NUL */
@@ -43,6 +45,11 @@ char *buf_detach(struct buf *b);
 
 /* Release the memory; the buffer may be reused afterwards. */
 void buf_free(struct buf *b);
+
+/* Append the whole file at `path` (one allocation for a regular file;
+ * pipes and growing files work too).  0, or UG_EIO naming the file, or
+ * UG_ENOMEM; on failure the buffer keeps what it had before. */
+int buf_read_file(struct buf *b, const char *path, struct ug_error *err);
 
 /* The content as a C string: never NULL ("" for an empty buffer). */
 const char *buf_str(const struct buf *b);

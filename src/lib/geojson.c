@@ -595,47 +595,11 @@ int geojson_read_file(const char *path, geojson_feature_cb cb, void *ctx,
 		      struct ug_error *err)
 {
 	struct buf text = BUF_INIT;
-	struct stat sb;
-	FILE *fp;
-	size_t got;
-	int rc;
+	int rc = buf_read_file(&text, path, err);
 
-	fp = fopen(path, "rb");
-	if (!fp)
-		return ug_fail(err, UG_EIO, NULL, "cannot open %s: %s", path,
-			       strerror(errno));
-	/* One allocation of the right size for a regular file; the loop
-	 * below still copes with a file that grows or a pipe. */
-	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size > 0 && buf_reserve(&text, (size_t)sb.st_size + 1) != 0) {
-		rc = ug_fail(err, UG_ENOMEM, NULL,
-			     "%s: out of memory for %lld bytes", path,
-			     (long long)sb.st_size);
-		goto out;
-	}
-	for (;;) {
-		if (text.cap - text.len <= 1 &&
-		    buf_reserve(&text, 1 << 20) != 0) {
-			rc = ug_fail(err, UG_ENOMEM, NULL,
-				     "%s: out of memory", path);
-			goto out;
-		}
-		got = fread(text.data + text.len, 1, text.cap - text.len - 1,
-			    fp);
-		if (got == 0)
-			break;
-		text.len += got;
-		text.data[text.len] = '\0';
-	}
-	if (ferror(fp)) {
-		rc = ug_fail(err, UG_EIO, NULL, "cannot read %s: %s", path,
-			     strerror(errno));
-		goto out;
-	}
-	rc = geojson_read_named(text.data ? text.data : "", text.len, path,
-				cb, ctx, err);
-out:
-	fclose(fp);
+	if (rc == 0)
+		rc = geojson_read_named(text.data ? text.data : "", text.len,
+					path, cb, ctx, err);
 	buf_free(&text);
 	return rc;
 }
