@@ -1,0 +1,131 @@
+/*
+ * test_form.c - urlencoded form data (lib/form.h): decoding, repeated
+ * names, empty values as absent, file parts, and every refusal naming the
+ * field.
+ */
+#include "testutil.h"
+
+#include "lib/buf.h"
+#include "lib/form.h"
+
+struct fx {
+	struct arena arena;
+	struct form f;
+	struct ug_error err;
+};
+
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof *x);
+
+	form_init(&x->f, &x->arena);
+	ug_error_clear(&x->err);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+
+	arena_free(&x->arena);
+	free(x);
+	return 0;
+}
+
+static int parse(struct fx *x, const char *body)
+{
+	return form_parse_urlencoded(&x->f, body, strlen(body), &x->err);
+}
+
+static void test_decoding(void **state)
+{
+	struct fx *x = *state;
+
+	tu_assert_ok(parse(x, "service_code=001&lat=51.5&description=Deep+hole"
+			      "%21&email=ann%40example.org&name=%E5%BC%A0%E4%B8%89"),
+		     x->err);
+	assert_int_equal(x->f.n, 5);
+	assert_string_equal(form_get(&x->f, "service_code"), "001");
+	assert_string_equal(form_get(&x->f, "description"), "Deep hole!");
+	assert_string_equal(form_get(&x->f, "email"), "ann@example.org");
+	assert_string_equal(form_get(&x->f, "name"), "张三");
+	assert_null(form_get(&x->f, "missing"));
+}
+
+static void test_repeats_brackets_and_empty(void **state)
+{
+	struct fx *x = *state;
+
+	tu_assert_ok(parse(x, "attribute%5Bc%5D%5B%5D=a&attribute[c][]=b&"
+			      "api_key=&flag&&x==y"),
+		     x->err);
+	assert_int_equal(x->f.n, 5);
+	assert_string_equal(x->f.fields[0].name, "attribute[c][]");
+	assert_string_equal(x->f.fields[0].value, "a");
+	assert_string_equal(x->f.fields[1].name, "attribute[c][]");
+	assert_string_equal(x->f.fields[1].value, "b");
+	/* Empty values count as absent (Open311: "empty = not sent"). */
+	assert_null(form_get(&x->f, "api_key"));
+	assert_null(form_get(&x->f, "flag"));
+	assert_string_equal(form_get(&x->f, "x"), "=y");
+}
+
+static void test_refusals(void **state)
+{
+	struct fx *x = *state;
+
+	tu_assert_err(parse(x, "a=%zz"), x->err, UG_EINVAL, "a");
+	arena_free(&x->arena);
+	form_init(&x->f, &x->arena);
+	tu_assert_err(parse(x, "a=%4"), x->err, UG_EINVAL, "a");
+	tu_assert_err(parse(x, "%ff=1"), x->err, UG_EINVAL, "body");
+	tu_assert_err(parse(x, "b=%C3%28"), x->err, UG_EINVAL, "b");
+	tu_assert_err(parse(x, "c=x%00y"), x->err, UG_EINVAL, "c");
+	tu_assert_err(parse(x, "=1"), x->err, UG_EINVAL, "body");
+}
+
+static void test_limit(void **state)
+{
+	struct fx *x = *state;
+	struct buf b = BUF_INIT;
+
+	for (int i = 0; i <= FORM_FIELDS_MAX; i++)
+		buf_printf(&b, "%sf%d=%d", i ? "&" : "", i, i);
+	tu_assert_err(form_parse_urlencoded(&x->f, b.data, b.len, &x->err),
+		      x->err, UG_ELIMIT, NULL);
+	buf_free(&b);
+}
+
+static void test_files(void **state)
+{
+	struct fx *x = *state;
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0";
+
+	tu_assert_ok(form_add(&x->f, "photo1", 6, png, sizeof png - 1,
+			      "1.full.png", "image/png", &x->err),
+		     x->err);
+	tu_assert_ok(parse(x, "photo1=text"), x->err);
+	/* form_get sees text fields only, form_file file parts only. */
+	assert_string_equal(form_get(&x->f, "photo1"), "text");
+	assert_non_null(form_file(&x->f, "photo1"));
+	assert_int_equal(form_file(&x->f, "photo1")->len, sizeof png - 1);
+	assert_memory_equal(form_file(&x->f, "photo1")->value, png,
+			    sizeof png - 1);
+	assert_string_equal(form_file(&x->f, "photo1")->filename, "1.full.png");
+	assert_null(form_file(&x->f, "photo2"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_decoding),
+		T(test_repeats_brackets_and_empty),
+		T(test_refusals),
+		T(test_limit),
+		T(test_files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
