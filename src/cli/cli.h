@@ -22,7 +22,7 @@ struct cli_flag {
 	const char *deflt;  /* default value shown in help, may be NULL */
 };
 
-#define CLI_FLAGS_MAX 16
+#define CLI_FLAGS_MAX 32
 #define CLI_ARGS_MAX 8
 
 struct cli_args {

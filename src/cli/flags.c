@@ -32,6 +32,14 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	      struct cli_args *a)
 {
 	memset(a, 0, sizeof *a);
+	/* A command table with more flags than value slots is a bug: say so
+	 * rather than write past a->values. */
+	if (cmd->nflags > CLI_FLAGS_MAX) {
+		fprintf(stderr, "urbangrid %s: internal error: %d flags, at "
+				"most %d\n", cmd->name, cmd->nflags,
+			CLI_FLAGS_MAX);
+		return EXIT_RUNTIME;
+	}
 	a->flags = cmd->flags;
 	a->nflags = cmd->nflags;
 	for (int i = 0; i < argc; i++) {

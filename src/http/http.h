@@ -51,6 +51,16 @@ const char *http_header(const struct http_request *req, const char *name);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
 
+struct form; /* lib/form.h */
+
+/* Decode a multipart/form-data body into form (its fields live in the
+ * request's arena; file parts keep their filename and declared type).
+ * UG_EINVAL when the body is not multipart/form-data or is malformed,
+ * UG_ELIMIT past FORM_FIELDS_MAX fields.  The parsing is
+ * libmicrohttpd's: we do not write a MIME parser of our own. */
+int http_form_multipart(struct http_request *req, struct form *f,
+			struct ug_error *err);
+
 /* Add a response header (copied). */
 void http_response_header(struct http_response *resp, const char *name,
 			  const char *value);

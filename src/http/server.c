@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "lib/form.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
@@ -58,6 +59,103 @@ const char *http_query(const struct http_request *req, const char *name)
 const char *http_cookie(const struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+/* The post processor hands each part over in pieces (off = where the
+ * piece starts in the part); a piece at offset 0 starts a new part. */
+struct multipart_ctx {
+	struct form *form;
+	struct buf value;
+	char *name, *filename, *content_type;
+	int open;
+	struct ug_error *err;
+	int rc;
+};
+
+static int multipart_flush(struct multipart_ctx *m)
+{
+	int rc = 0;
+
+	if (m->open)
+		rc = form_add(m->form, m->name, strlen(m->name),
+			      m->value.data ? m->value.data : "", m->value.len,
+			      m->filename, m->content_type, m->err);
+	free(m->name);
+	free(m->filename);
+	free(m->content_type);
+	m->name = m->filename = m->content_type = NULL;
+	buf_reset(&m->value);
+	m->open = 0;
+	return rc;
+}
+
+static enum MHD_Result multipart_piece(void *cls, enum MHD_ValueKind kind,
+				       const char *key, const char *filename,
+				       const char *content_type,
+				       const char *transfer_encoding,
+				       const char *data, uint64_t off,
+				       size_t size)
+{
+	struct multipart_ctx *m = cls;
+
+	(void)kind;
+	(void)transfer_encoding;
+	if (off == 0 || !m->open) {
+		if ((m->rc = multipart_flush(m)))
+			return MHD_NO;
+		m->name = strdup(key ? key : "");
+		/* A part sent with filename="" is still a file part. */
+		m->filename = filename ? strdup(filename) : NULL;
+		m->content_type = content_type ? strdup(content_type) : NULL;
+		m->open = 1;
+		if (!m->name || (filename && !m->filename) ||
+		    (content_type && !m->content_type)) {
+			m->rc = ug_fail(m->err, UG_ENOMEM, NULL, "out of memory");
+			return MHD_NO;
+		}
+	}
+	if (size && buf_append(&m->value, data, size)) {
+		m->rc = ug_fail(m->err, UG_ENOMEM, NULL, "out of memory");
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int http_form_multipart(struct http_request *req, struct form *f,
+			struct ug_error *err)
+{
+	const char *ct = http_header(req, "Content-Type");
+	struct multipart_ctx m = { .form = f, .value = BUF_INIT, .err = err };
+	struct MHD_PostProcessor *pp;
+	enum MHD_Result ok;
+
+	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return ug_fail(err, UG_EINVAL, "Content-Type",
+			       "the body is not multipart/form-data");
+	pp = MHD_create_post_processor(req->conn, 64 * 1024, multipart_piece,
+				       &m);
+	if (!pp)
+		return ug_fail(err, UG_EINVAL, "Content-Type",
+			       "multipart/form-data without a usable "
+			       "boundary");
+	ok = MHD_post_process(pp, req->body, req->body_len);
+	/* Destroying reports a body that ended before its last boundary. */
+	if (MHD_destroy_post_processor(pp) != MHD_YES && ok == MHD_YES &&
+	    !m.rc)
+		ok = MHD_NO;
+	if (!m.rc && ok == MHD_YES) {
+		m.rc = multipart_flush(&m);
+	} else {
+		m.open = 0; /* drop the unfinished part */
+		multipart_flush(&m);
+	}
+	buf_free(&m.value);
+	if (m.rc)
+		return m.rc;
+	if (ok != MHD_YES)
+		return ug_fail(err, UG_EINVAL, "body",
+			       "the multipart/form-data body is malformed");
+	return 0;
 }
 
 void http_response_header(struct http_response *resp, const char *name,
