@@ -86,6 +86,31 @@ static int write_once(const char *files_dir, const char *sha256,
 	return 0;
 }
 
+int attachment_save_file(const char *files_dir, const char *field,
+			 const void *data, size_t len, size_t max_size,
+			 struct attachment_row *out, struct ug_error *err)
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	const char *type;
+	int rc;
+
+	if (len > max_size)
+		return ug_fail(err, UG_ETOOBIG, field,
+			       "photo larger than %zu bytes", max_size);
+	type = attachment_sniff(data, len);
+	if (!type)
+		return ug_fail(err, UG_EINVAL, field,
+			       "%s is not a JPEG, PNG or WebP image", field);
+	memset(out, 0, sizeof *out);
+	crypto_hash_sha256(hash, data, len);
+	sodium_bin2hex(out->sha256, sizeof out->sha256, hash, sizeof hash);
+	if ((rc = write_once(files_dir, out->sha256, data, len, err)))
+		return rc;
+	snprintf(out->content_type, sizeof out->content_type, "%s", type);
+	out->size = (int64_t)len;
+	return 0;
+}
+
 int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 		   int64_t case_id, const char *kind, const void *data,
 		   size_t len, size_t max_size, int64_t now,
@@ -93,9 +118,7 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 {
 	static const char *const kinds[] = { "report", "handle", "check",
 					     "other" };
-	unsigned char hash[crypto_hash_sha256_BYTES];
 	struct case_row *c;
-	const char *type;
 	size_t k;
 	int rc;
 
@@ -108,8 +131,7 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 	if (len > max_size)
 		return ug_fail(err, UG_ETOOBIG, "body",
 			       "photo larger than %zu bytes", max_size);
-	type = attachment_sniff(data, len);
-	if (!type)
+	if (!attachment_sniff(data, len))
 		return ug_fail(err, UG_EINVAL, "body",
 			       "the body is not a JPEG, PNG or WebP image");
 	c = malloc(sizeof *c);
@@ -120,16 +142,10 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 		rc = ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
 			     (long long)case_id);
 	free(c);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof *out);
-	crypto_hash_sha256(hash, data, len);
-	sodium_bin2hex(out->sha256, sizeof out->sha256, hash, sizeof hash);
-	if ((rc = write_once(files_dir, out->sha256, data, len, err)))
+	if (rc || (rc = attachment_save_file(files_dir, "body", data, len,
+					     max_size, out, err)))
 		return rc;
 	out->case_id = case_id;
-	snprintf(out->content_type, sizeof out->content_type, "%s", type);
-	out->size = (int64_t)len;
 	snprintf(out->kind, sizeof out->kind, "%s", kind);
 	snprintf(out->created_by, sizeof out->created_by, "%s", u->username);
 	out->created_at = now;

@@ -27,6 +27,15 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 		   size_t len, size_t max_size, int64_t now,
 		   struct attachment_row *out, struct ug_error *err);
 
+/* Check and write a photo's file, without a row: fills out's sha256,
+ * content_type and size (the rest zeroed).  For callers that insert the
+ * row inside a transaction of their own (a public report and its photos
+ * are stored together).  Errors name `field`: UG_ETOOBIG, UG_EINVAL (not
+ * a JPEG, PNG or WebP), UG_EIO. */
+int attachment_save_file(const char *files_dir, const char *field,
+			 const void *data, size_t len, size_t max_size,
+			 struct attachment_row *out, struct ug_error *err);
+
 /* Path of an attachment's file into out (size bytes). */
 void attachment_path(const char *files_dir, const char *sha256, char *out,
 		     size_t size);

@@ -290,10 +290,10 @@ static void local_day(const struct case_env *env, int64_t t, char out[16])
 	snprintf(out, 16, "%.4s%.2s%.2s", local, local + 5, local + 8);
 }
 
-static int event_add(struct db *db, const struct case_row *c,
-		     const struct user *u, const char *action,
-		     const char *from, const char *note, json_t *data,
-		     int64_t now, struct ug_error *err)
+static int event_insert(struct db *db, const struct case_row *c,
+			const struct user *u, const char *action,
+			const char *from, const char *note, json_t *data,
+			int64_t now, int64_t *id, struct ug_error *err)
 {
 	struct case_event_row *e = calloc(1, sizeof *e);
 	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
@@ -313,9 +313,29 @@ static int event_add(struct db *db, const struct case_row *c,
 	snprintf(e->note, sizeof e->note, "%s", note ? note : "");
 	snprintf(e->data, sizeof e->data, "%s", text ? text : "{}");
 	rc = store_case_event_insert(db, e, err);
+	if (rc == 0 && id)
+		*id = e->id;
 	free(text);
 	free(e);
 	return rc;
+}
+
+static int event_add(struct db *db, const struct case_row *c,
+		     const struct user *u, const char *action,
+		     const char *from, const char *note, json_t *data,
+		     int64_t now, struct ug_error *err)
+{
+	return event_insert(db, c, u, action, from, note, data, now, NULL,
+			    err);
+}
+
+int case_annotate(struct db *db, const struct user *u,
+		  const struct case_row *c, const char *action,
+		  const char *note, int64_t now, int64_t *event_id,
+		  struct ug_error *err)
+{
+	return event_insert(db, c, u, action, c->state, note, NULL, now,
+			    event_id, err);
 }
 
 /* The stage whose clock runs in `state` for this case: an inspector's own
@@ -478,6 +498,8 @@ int case_intake(struct db *db, const struct case_env *env,
 	if ((rc = store_case_next_number(db, day, c->number, err)) ||
 	    (rc = store_case_insert(db, c, err)) ||
 	    (rc = event_add(db, c, u, "report", NULL, NULL, NULL, now, err)) ||
+	    (in->in_transaction &&
+	     (rc = in->in_transaction(db, c, in->in_transaction_ctx, err))) ||
 	    (rc = db_commit(db, err)))
 		goto fail;
 	*out = *c;

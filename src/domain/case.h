@@ -62,6 +62,13 @@ struct case_intake {
 	const char *reporter_phone;
 	int has_location;
 	double lon, lat;          /* WGS84 */
+	/* Called inside the intake's write transaction once the case and its
+	 * first event are written (may be NULL): the public channel adds its
+	 * own row and the photos there, so a report is stored whole or not
+	 * at all.  A non-zero return rolls the intake back. */
+	int (*in_transaction)(struct db *db, const struct case_row *c,
+			      void *ctx, struct ug_error *err);
+	void *in_transaction_ctx;
 };
 
 /* Likely duplicates found at intake (ids and numbers, nearest first). */
@@ -106,6 +113,15 @@ int case_act(struct db *db, const struct case_env *env, const struct user *u,
 int case_limit_due(const struct calendar *cal, int64_t start,
 		   const struct time_limit *l, int64_t *due,
 		   struct ug_error *err);
+
+/* Add an event to a case's history that changes nothing else: a
+ * citizen's comment, a rating (action "comment", "rate").  The event's id
+ * is returned in *event_id (may be NULL).  Runs in the caller's
+ * transaction if one is open. */
+int case_annotate(struct db *db, const struct user *u,
+		  const struct case_row *c, const char *action,
+		  const char *note, int64_t now, int64_t *event_id,
+		  struct ug_error *err);
 
 /* May this user see this case? (area, department, or everything) */
 int case_visible(const struct user *u, const struct case_row *c);

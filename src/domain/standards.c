@@ -326,6 +326,22 @@ int standards_load_defaults(struct db *db, int64_t now, int *created,
 	fp = NULL;
 	if (rc < 0)
 		goto fail;
+	/* English names: code,name_en for majors and minors. */
+	if (!(fp = data_open("names_en.csv", err))) {
+		rc = -err->code;
+		goto fail;
+	}
+	csv_init(&r, fp, "names_en.csv");
+	rc = csv_next(&r, err);
+	while (rc >= 0 && (rc = csv_next(&r, err)) == 1)
+		if ((rc = store_category_set_name_en(db, csv_field(&r, 0),
+						     csv_field(&r, 1), err)))
+			break;
+	csv_free(&r);
+	fclose(fp);
+	fp = NULL;
+	if (rc < 0)
+		goto fail;
 	/* Version 1 of the default standard where none exists. */
 	l.db = db;
 	l.d = &d;
@@ -603,5 +619,22 @@ int standards_add_local_category(struct db *db, const char *code,
 	return 0;
 fail:
 	db_rollback(db);
+	return rc;
+}
+
+int standards_set_public(struct db *db, const char *code, int public_,
+			 const char *actor, int64_t now, struct category *out,
+			 struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = store_category_set_public(db, code, public_, err)) ||
+	    (rc = store_category_get(db, code, out, err)) ||
+	    (rc = store_audit_add(db, now, actor, "category.public", code,
+				  public_ ? "1" : "0", err)) ||
+	    (rc = db_commit(db, err)))
+		db_rollback(db);
 	return rc;
 }

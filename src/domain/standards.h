@@ -77,6 +77,12 @@ int standards_edit(struct db *db, const char *category,
  * current standard of `like` (a category of the same major; NULL: the
  * major's first standard category).  Standard categories are never
  * changed. */
+/* Open (public_ = 1) or close a category to public reporting (Open311
+ * services, the public pages); audited.  UG_ENOTFOUND naming "code". */
+int standards_set_public(struct db *db, const char *code, int public_,
+			 const char *actor, int64_t now, struct category *out,
+			 struct ug_error *err);
+
 int standards_add_local_category(struct db *db, const char *code,
 				 const char *name, int public_,
 				 const char *like, const char *actor,

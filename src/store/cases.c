@@ -23,6 +23,13 @@
 	" extension_hours, merged_into, created_by, created_at, updated_at,"  \
 	" closed_at, clock"
 
+/* History columns, read by event_from_row(); the table is aliased e. */
+#define EVENT_COLUMNS \
+	"e.id, e.case_id, e.at, e.actor, e.actor_role, e.action," \
+	" e.from_state, e.to_state, e.note, e.data"
+
+static void event_from_row(struct db_stmt *st, struct case_event_row *e);
+
 static void case_from_row(struct db_stmt *st, struct case_row *c)
 {
 	memset(c, 0, sizeof *c);
@@ -345,6 +352,108 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+static const char SQL_CASE_BY_NUMBER[] =
+	"SELECT " CASE_COLUMNS " FROM case_file WHERE number = ?";
+
+int store_case_by_number(struct db *db, const char *number,
+			 struct case_row *c, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_BY_NUMBER, &st, err)) ||
+	    (rc = db_bind_text(st, 1, number, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "number",
+			       "no case numbered %s", number);
+	case_from_row(st, c);
+	db_reset(st);
+	return 0;
+}
+
+/* created_at drives the scan (case_file_created), newest first; the
+ * category's public flag is a lookup per row by primary key. */
+static const char SQL_CASE_LIST_PUBLIC[] =
+	"SELECT " CASE_COLUMNS " FROM case_file"
+	" WHERE created_at >= ? AND created_at <= ?"
+	" AND (SELECT public FROM category k WHERE k.code = category) = 1"
+	" AND (? = '' OR ? LIKE '%,' || category || ',%')"
+	" AND (? = '' OR ? LIKE '%,' || state || ',%')"
+	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+
+int store_case_list_public(struct db *db, const char *categories,
+			   const char *states, int64_t from, int64_t to,
+			   int64_t limit, int64_t offset, store_case_cb cb,
+			   void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	struct case_row *c;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_LIST_PUBLIC, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, from, err)) ||
+	    (rc = db_bind_int64(st, 2, to, err)) ||
+	    (rc = db_bind_text(st, 3, categories, err)) ||
+	    (rc = db_bind_text(st, 4, categories, err)) ||
+	    (rc = db_bind_text(st, 5, states, err)) ||
+	    (rc = db_bind_text(st, 6, states, err)) ||
+	    (rc = db_bind_int64(st, 7, limit, err)) ||
+	    (rc = db_bind_int64(st, 8, offset, err)))
+		return rc;
+	c = malloc(sizeof *c);
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		case_from_row(st, c);
+		if ((rc = cb(ctx, c)) != 0) {
+			db_reset(st);
+			break;
+		}
+	}
+	free(c);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_EVENTS_PUBLIC[] =
+	"SELECT " EVENT_COLUMNS ", c.number FROM case_event e"
+	" JOIN case_file c ON c.id = e.case_id"
+	" WHERE e.at >= ? AND e.at <= ?"
+	" AND (SELECT public FROM category k WHERE k.code = c.category) = 1"
+	" ORDER BY e.at, e.id LIMIT ?";
+
+int store_case_events_public(struct db *db, int64_t from, int64_t to,
+			     int64_t limit, store_public_event_cb cb,
+			     void *ctx, struct ug_error *err)
+{
+	struct case_event_row *e;
+	struct db_stmt *st;
+	char number[24];
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_EVENTS_PUBLIC, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, from, err)) ||
+	    (rc = db_bind_int64(st, 2, to, err)) ||
+	    (rc = db_bind_int64(st, 3, limit, err)))
+		return rc;
+	e = malloc(sizeof *e);
+	if (!e)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		event_from_row(st, e);
+		COPY(number, db_column_text(st, 10));
+		if ((rc = cb(ctx, e, number)) != 0) {
+			db_reset(st);
+			break;
+		}
+	}
+	free(e);
+	return rc < 0 ? rc : 0;
+}
+
 static const char SQL_EVENT_INSERT[] =
 	"INSERT INTO case_event (case_id, at, actor, actor_role, action,"
 	" from_state, to_state, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -375,9 +484,24 @@ int store_case_event_insert(struct db *db, struct case_event_row *e,
 	return 0;
 }
 
+static void event_from_row(struct db_stmt *st, struct case_event_row *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = db_column_int64(st, 0);
+	e->case_id = db_column_int64(st, 1);
+	e->at = db_column_int64(st, 2);
+	COPY(e->actor, db_column_text(st, 3));
+	COPY(e->actor_role, db_column_text(st, 4));
+	COPY(e->action, db_column_text(st, 5));
+	COPY(e->from_state, db_column_text(st, 6));
+	COPY(e->to_state, db_column_text(st, 7));
+	COPY(e->note, db_column_text(st, 8));
+	COPY(e->data, db_column_text(st, 9));
+}
+
 static const char SQL_EVENTS[] =
-	"SELECT id, case_id, at, actor, actor_role, action, from_state,"
-	" to_state, note, data FROM case_event WHERE case_id = ? ORDER BY id";
+	"SELECT " EVENT_COLUMNS " FROM case_event e WHERE e.case_id = ?"
+	" ORDER BY e.id";
 
 int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 		      void *ctx, struct ug_error *err)
@@ -393,17 +517,7 @@ int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 	if (!e)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		memset(e, 0, sizeof *e);
-		e->id = db_column_int64(st, 0);
-		e->case_id = db_column_int64(st, 1);
-		e->at = db_column_int64(st, 2);
-		COPY(e->actor, db_column_text(st, 3));
-		COPY(e->actor_role, db_column_text(st, 4));
-		COPY(e->action, db_column_text(st, 5));
-		COPY(e->from_state, db_column_text(st, 6));
-		COPY(e->to_state, db_column_text(st, 7));
-		COPY(e->note, db_column_text(st, 8));
-		COPY(e->data, db_column_text(st, 9));
+		event_from_row(st, e);
 		if ((rc = cb(ctx, e)) != 0) {
 			db_reset(st);
 			break;

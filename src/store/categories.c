@@ -84,7 +84,8 @@ int store_category_upsert(struct db *db, const struct category *c,
 
 #define CATEGORY_SELECT                                                 \
 	"SELECT c.code, c.major, m.name, m.kind, c.name, c.standard,"   \
-	" c.public FROM category c JOIN category_major m ON m.code = c.major"
+	" c.public, c.name_en, m.name_en FROM category c"               \
+	" JOIN category_major m ON m.code = c.major"
 
 static void category_from_row(struct db_stmt *st, struct category *c)
 {
@@ -96,6 +97,55 @@ static void category_from_row(struct db_stmt *st, struct category *c)
 	COPY(c->name, db_column_text(st, 4));
 	c->standard = (int)db_column_int64(st, 5);
 	c->public_ = (int)db_column_int64(st, 6);
+	COPY(c->name_en, db_column_text(st, 7));
+	COPY(c->major_name_en, db_column_text(st, 8));
+}
+
+static const char SQL_MINOR_NAME_EN[] =
+	"UPDATE category SET name_en = ? WHERE code = ?";
+static const char SQL_MAJOR_NAME_EN[] =
+	"UPDATE category_major SET name_en = ? WHERE code = ?";
+
+int store_category_set_name_en(struct db *db, const char *code,
+			       const char *name_en, struct ug_error *err)
+{
+	const char *sql[2] = { SQL_MINOR_NAME_EN, SQL_MAJOR_NAME_EN };
+	int64_t changed = 0;
+
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *st;
+		int rc;
+
+		if ((rc = db_prepare(db, sql[i], &st, err)) ||
+		    (rc = db_bind_text(st, 1, name_en, err)) ||
+		    (rc = db_bind_text(st, 2, code, err)) ||
+		    (rc = db_step(st, err)) < 0)
+			return rc;
+		changed += db_changes(db);
+	}
+	if (!changed)
+		return ug_fail(err, UG_ENOTFOUND, "code", "no class %s", code);
+	return 0;
+}
+
+static const char SQL_SET_PUBLIC[] =
+	"UPDATE category SET public = ? WHERE code = ?";
+
+int store_category_set_public(struct db *db, const char *code, int public_,
+			      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SET_PUBLIC, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, public_ ? 1 : 0, err)) ||
+	    (rc = db_bind_text(st, 2, code, err)) ||
+	    (rc = db_step(st, err)) < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ENOTFOUND, "code", "no category %s",
+			       code);
+	return 0;
 }
 
 static const char SQL_CATEGORY_GET[] = CATEGORY_SELECT " WHERE c.code = ?";

@@ -373,3 +373,25 @@ int store_component_count(struct db *db, int64_t *n, struct ug_error *err)
 			   "SELECT COUNT(*) FROM component WHERE deleted = 0",
 			   n, err);
 }
+
+static const char SQL_GRID_EXTENT[] =
+	"SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat)"
+	" FROM grid WHERE deleted = 0";
+
+int store_grid_extent(struct db *db, double box[4], struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_GRID_EXTENT, &st, err)) ||
+	    (rc = db_step(st, err)) < 0)
+		return rc;
+	if (db_column_is_null(st, 0)) {
+		db_reset(st);
+		return ug_fail(err, UG_ENOTFOUND, NULL, "no grids yet");
+	}
+	for (int i = 0; i < 4; i++)
+		box[i] = db_column_double(st, i);
+	db_reset(st);
+	return 0;
+}

@@ -151,6 +151,8 @@ struct category {
 	char name[NAME_MAX_BYTES + 1];
 	int standard;  /* 1 national, 0 local */
 	int public_;   /* open to public reporting */
+	char name_en[NAME_MAX_BYTES + 1];       /* "" if none */
+	char major_name_en[NAME_MAX_BYTES + 1]; /* "" if none */
 };
 
 struct case_standard {
@@ -180,6 +182,13 @@ int store_category_major_upsert(struct db *db, const char *code,
 /* Insert or update a category; `standard` rows overwrite names. */
 int store_category_upsert(struct db *db, const struct category *c,
 			  int64_t now, struct ug_error *err);
+/* Set the English name of a major or minor class; UG_ENOTFOUND if
+ * neither has that code. */
+int store_category_set_name_en(struct db *db, const char *code,
+			       const char *name_en, struct ug_error *err);
+/* Open or close a category to public reporting. */
+int store_category_set_public(struct db *db, const char *code, int public_,
+			      struct ug_error *err);
 int store_category_get(struct db *db, const char *code, struct category *c,
 		       struct ug_error *err);
 /* All categories ordered by code, with their major's name and kind. */
@@ -308,6 +317,66 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 		      double lon0, double lat0, double lon1, double lat1,
 		      store_case_cb cb, void *ctx, struct ug_error *err);
 
+/* A case by its number ("2026112300012"); UG_ENOTFOUND if none. */
+int store_case_by_number(struct db *db, const char *number,
+			 struct case_row *c, struct ug_error *err);
+
+/* Cases of categories open to the public, for Open311 (GET requests):
+ * filed in [from, to] (seconds, both ends included), of one of
+ * `categories` and in one of `states` (comma-wrapped lists ",a,b,"; ""
+ * = any), newest first, at most limit from offset. */
+int store_case_list_public(struct db *db, const char *categories,
+			   const char *states, int64_t from, int64_t to,
+			   int64_t limit, int64_t offset, store_case_cb cb,
+			   void *ctx, struct ug_error *err);
+
+/* History events of cases of public categories with from <= at <= to,
+ * by time then id, at most limit; the callback also gets the case's
+ * number. */
+typedef int (*store_public_event_cb)(void *ctx, const struct case_event_row *e,
+				     const char *case_number);
+int store_case_events_public(struct db *db, int64_t from, int64_t to,
+			     int64_t limit, store_public_event_cb cb,
+			     void *ctx, struct ug_error *err);
+
+/* ---- the public channel (store/open311.c) -------------------------- */
+
+#define OPEN311_TOKEN_LEN 24 /* hex characters */
+#define EMAIL_MAX_BYTES 254
+#define MEDIA_URL_MAX_BYTES 2048
+#define ATTRIBUTES_MAX_BYTES 8000
+
+struct open311_row {
+	int64_t case_id;
+	char token[OPEN311_TOKEN_LEN + 1];
+	char client[USERNAME_MAX + 1];
+	char client_addr[64];
+	char email[EMAIL_MAX_BYTES + 1];
+	char device_id[129];
+	char account_id[129];
+	char media_url[MEDIA_URL_MAX_BYTES + 1];
+	char attributes[ATTRIBUTES_MAX_BYTES + 1]; /* JSON object */
+	char rating[24];          /* "" until rated */
+	char rating_comment[NOTE_MAX_BYTES + 1];
+	int64_t rated_at;
+};
+
+int store_open311_insert(struct db *db, const struct open311_row *r,
+			 struct ug_error *err);
+/* UG_ENOTFOUND when the case did not come through the public channel. */
+int store_open311_get(struct db *db, int64_t case_id, struct open311_row *r,
+		      struct ug_error *err);
+int store_open311_by_token(struct db *db, const char *token,
+			   struct open311_row *r, struct ug_error *err);
+/* Record the rating once: UG_ECONFLICT when the report is rated already. */
+int store_open311_rate(struct db *db, int64_t case_id, const char *rating,
+		       const char *comment, int64_t at, struct ug_error *err);
+/* Remember a client's update: UG_ECONFLICT when (client, update_id) was
+ * posted before. */
+int store_open311_update_insert(struct db *db, const char *client,
+				const char *update_id, int64_t case_id,
+				int64_t event_id, struct ug_error *err);
+
 /* ---- dispatch routing (store/routing.c) ---------------------------- */
 
 struct routing_rule {
@@ -432,6 +501,8 @@ int store_grids_of_community(struct db *db, const char *community,
 			     store_grid_cb cb, void *ctx,
 			     struct ug_error *err);
 int store_grid_count(struct db *db, int64_t *n, struct ug_error *err);
+/* The box around every live grid; UG_ENOTFOUND when there is none. */
+int store_grid_extent(struct db *db, double box[4], struct ug_error *err);
 
 struct component_row {
 	char code[18];      /* 17 digits */
