@@ -34,6 +34,7 @@
 #include "domain/standards.h"
 #include "domain/workcal.h"
 #include "fake_http.h"
+#include "xml_check.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "store/migrate.h"
@@ -128,6 +129,14 @@ static void build_template(void)
 	auth_config_defaults(&app.auth);
 	app.files_dir = files_dir;
 	app.photo_limit = 1 << 20;
+	/* The public channel as `serve` sets it up by default, without rate
+	 * limits (NULL limiters let everything through). */
+	app.pub.env.cases = &app.cases;
+	app.pub.env.files_dir = files_dir;
+	app.pub.env.photo_limit = app.photo_limit;
+	app.pub.anonymous_user = "public";
+	app.pub.jurisdiction = "";
+	app.pub.base_url = "";
 }
 
 static void copy_file(const char *from, const char *to)
@@ -296,11 +305,31 @@ static void check_body(const struct http_response *resp)
 		CHECK(resp->body.len == 0);
 		return;
 	}
-	CHECK(resp->content_type &&
-	      strcmp(resp->content_type, "application/json") == 0);
+	CHECK(resp->content_type);
+	if (strcmp(resp->content_type, "text/xml") == 0) {
+		/* Open311 in XML: well formed; errors are <errors>. */
+		CHECK(xml_well_formed(resp->body.data, resp->body.len));
+		if (resp->status >= 400)
+			CHECK(strstr(resp->body.data, "<errors><error><code>"));
+		return;
+	}
+	CHECK(strcmp(resp->content_type, "application/json") == 0 ||
+	      strcmp(resp->content_type, "application/geo+json") == 0);
 	body = json_loadb(resp->body.data ? resp->body.data : "",
 			  resp->body.len, 0, &jerr);
-	CHECK(body && json_is_object(body));
+	CHECK(body);
+	if (json_is_array(body)) {
+		/* Open311 in JSON: lists; errors are [{code, description}]. */
+		json_t *first = json_array_get(body, 0);
+
+		if (resp->status >= 400)
+			CHECK(json_is_integer(json_object_get(first, "code")) &&
+			      json_is_string(json_object_get(first,
+							     "description")));
+		json_decref(body);
+		return;
+	}
+	CHECK(json_is_object(body));
 	error = json_object_get(body, "error");
 	if (resp->status >= 400) {
 		const char *code;

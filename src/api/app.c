@@ -91,6 +91,11 @@ void app_serve(void *ctx, struct http_request *req,
 	const struct route *r;
 	int found;
 
+	/* Open311 has its own routes, formats and error bodies. */
+	if (strncmp(req->path, "/open311/", 9) == 0) {
+		open311_serve(app, req, resp);
+		return;
+	}
 	memset(&c, 0, sizeof c);
 	c.app = app;
 	c.req = req;
@@ -111,7 +116,7 @@ void app_serve(void *ctx, struct http_request *req,
 	}
 	r = &api_routes[match.index];
 	ug_error_clear(&err);
-	if (req->body_len && !(r->flags & ROUTE_RAW_BODY) &&
+	if (req->body_len && !(r->flags & (ROUTE_RAW_BODY | ROUTE_FORM_BODY)) &&
 	    !content_type_is_json(req)) {
 		reply_error(resp, 415, "unsupported_media_type",
 			    "request bodies must be JSON (Content-Type: "

@@ -16,10 +16,13 @@
 
 #include "domain/auth.h"
 #include "domain/case.h"
+#include "domain/open311.h"
 #include "domain/roles.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "lib/fields.h"
+#include "lib/form.h"
+#include "lib/ratelimit.h"
 #include "store/db.h"
 
 #define SESSION_COOKIE "ug_session"
@@ -32,6 +35,18 @@ struct app {
 	const char *files_dir; /* attachments, content-addressed */
 	size_t photo_limit;    /* bytes per photo */
 	struct spatial *spatial; /* grids and components (domain/spatial.h) */
+	struct public_channel {
+		struct open311_env env;
+		/* api_client account that anonymous reports are filed as
+		 * ("" or an account that does not exist: refused) */
+		const char *anonymous_user;
+		const char *jurisdiction; /* "" : one jurisdiction, none asked */
+		const char *base_url;     /* "" : from the Host header */
+		int charset;              /* "; charset=utf-8" on types */
+		struct ratelimit *reads;  /* per client address */
+		struct ratelimit *writes; /* per client address */
+		struct ratelimit *keys;   /* writes per api_key */
+	} pub;
 };
 
 /* Everything a handler gets for one request. */
@@ -61,7 +76,9 @@ enum route_scope {
 
 /* Route flags. */
 enum {
-	ROUTE_RAW_BODY = 1 /* the body is bytes (a photo), not JSON */
+	ROUTE_RAW_BODY = 1, /* the body is bytes (a photo), not JSON */
+	ROUTE_FORM_BODY = 2 /* the body may be a form (urlencoded or
+			       multipart) as well as JSON */
 };
 
 struct route {
@@ -75,6 +92,11 @@ struct route {
 extern const struct route api_routes[];
 extern const size_t api_route_count;
 
+/* Open311 GeoReport v2 under /open311/v2/ (api/open311.c): its own
+ * routes, formats and error bodies. */
+void open311_serve(struct app *app, struct http_request *req,
+		   struct http_response *resp);
+
 /* The http_app_fn given to the server; ctx is a struct app. */
 void app_serve(void *ctx, struct http_request *req,
 	       struct http_response *resp);
@@ -84,6 +106,9 @@ void app_serve(void *ctx, struct http_request *req,
 /* Path parameter by name as a NUL-terminated string (request arena), or
  * NULL. */
 const char *api_param(struct api_ctx *c, const char *name);
+/* The same, for a match of another route table (api/open311.c). */
+const char *api_param_of(struct http_request *req,
+			 const struct route_match *m, const char *name);
 
 /* Answer with JSON (takes the reference to `body`). */
 void reply_json(struct api_ctx *c, int status, json_t *body);

@@ -194,3 +194,31 @@ void h_category_add(struct api_ctx *c)
 				     cat.name, "standard", cat.standard,
 				     "public", cat.public_));
 }
+
+/* PATCH /api/v1/categories/{code}: open or close a class to the public
+ * (Open311 services, the public pages). */
+void h_category_edit(struct api_ctx *c)
+{
+	static const struct field_spec spec[] = {
+		{ "public", FIELD_BOOL, 1, 0, 0 },
+	};
+	const char *code = api_param(c, "code");
+	struct field_value v[1];
+	struct category cat;
+	struct ug_error err;
+	json_t *root;
+
+	if (api_decode(c, spec, 1, v, &root))
+		return;
+	json_decref(root);
+	ug_error_clear(&err);
+	if (standards_set_public(c->db, code, v[0].b, c->user->username,
+				 ug_now_s(), &cat, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code",
+				     cat.code, "major", cat.major, "name",
+				     cat.name, "standard", cat.standard,
+				     "public", cat.public_));
+}

@@ -22,6 +22,7 @@ void h_categories_tree(struct api_ctx *c);
 void h_standard_get(struct api_ctx *c);
 void h_standard_edit(struct api_ctx *c);
 void h_category_add(struct api_ctx *c);
+void h_category_edit(struct api_ctx *c);
 
 /* api/h_routing.c */
 void h_routing_list(struct api_ctx *c);
@@ -49,5 +50,13 @@ void h_grids_bbox(struct api_ctx *c);
 /* api/h_users.c */
 void h_users_list(struct api_ctx *c);
 void h_users_create(struct api_ctx *c);
+
+/* h_public.c: the public pages' JSON API and public photos */
+void h_public_report_create(struct api_ctx *c);
+void h_public_report_get(struct api_ctx *c);
+void h_public_report_rate(struct api_ctx *c);
+void h_public_map(struct api_ctx *c);
+void h_public_grids(struct api_ctx *c);
+void h_public_media(struct api_ctx *c);
 
 #endif

@@ -10,18 +10,24 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-const char *api_param(struct api_ctx *c, const char *name)
+const char *api_param_of(struct http_request *req,
+			 const struct route_match *m, const char *name)
 {
 	size_t n = strlen(name);
 
-	for (int i = 0; i < c->match->nparams; i++) {
-		const struct route_param *p = &c->match->params[i];
+	for (int i = 0; i < m->nparams; i++) {
+		const struct route_param *p = &m->params[i];
 
 		if (p->name_len == n && memcmp(p->name, name, n) == 0)
-			return arena_strndup(&c->req->arena, p->value,
+			return arena_strndup(&req->arena, p->value,
 					     p->value_len);
 	}
 	return NULL;
+}
+
+const char *api_param(struct api_ctx *c, const char *name)
+{
+	return api_param_of(c->req, c->match, name);
 }
 
 static void body_from_json(struct http_response *resp, json_t *body)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,6 +49,26 @@
 	  "largest photo in bytes")                                          \
 	X("cookie-secure", cookie_secure, BOOL, NULL, 0, 0,                   \
 	  "mark the session cookie Secure (behind HTTPS)")                    \
+	X("anonymous-reports", anonymous_reports, STR, "public", 0, 0,        \
+	  "api_client account that reports without an api_key are filed "   \
+	  "as (Open311, public pages); \"\" refuses them")                 \
+	X("jurisdiction", jurisdiction, STR, "", 0, 0,                        \
+	  "Open311 jurisdiction_id this server answers to (\"\": any "      \
+	  "request without one)")                                           \
+	X("public-url", public_url, STR, "", 0, 0,                            \
+	  "base URL clients reach this server at, e.g. "                    \
+	  "https://city.example/ (\"\": from the Host header)")             \
+	X("ids-after-verify", ids_after_verify, BOOL, NULL, 0, 0,             \
+	  "Open311 POST answers a token; the id is told once an inspector " \
+	  "verified the report")                                            \
+	X("open311-charset", open311_charset, BOOL, NULL, 0, 0,               \
+	  "add \"; charset=utf-8\" to Open311 Content-Types")               \
+	X("public-read-rate", public_read_rate, INT, "600", 0, 1000000,      \
+	  "public reads per minute per client address (0: no limit)")       \
+	X("public-write-rate", public_write_rate, INT, "30", 0, 1000000,     \
+	  "public reports and updates per minute per client address")       \
+	X("api-key-rate", api_key_rate, INT, "600", 0, 1000000,              \
+	  "Open311 writes per minute per api_key")                          \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
 
 #define FLAG_ARG_STR "VALUE"
@@ -58,6 +79,9 @@
 
 const struct cli_flag serve_flags[] = { SERVE_SETTINGS(AS_FLAG) };
 const int serve_nflags = sizeof serve_flags / sizeof serve_flags[0];
+/* The parser keeps one value slot per flag (cli.h). */
+_Static_assert(sizeof serve_flags / sizeof serve_flags[0] <= CLI_FLAGS_MAX,
+	       "serve has more flags than CLI_FLAGS_MAX");
 
 #define TYPE_STR const char *
 #define TYPE_INT long
@@ -140,7 +164,7 @@ int cmd_serve(struct cli_args *a)
 	struct db *db;
 	char host[256];
 	struct calendar *calendar = NULL;
-	struct buf files_default = BUF_INIT;
+	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
 	int32_t utc_offset;
 	sigset_t sigs;
 	int port, sig, left, rc;
@@ -189,12 +213,39 @@ int cmd_serve(struct cli_args *a)
 	app.auth.failure_window = set.login_window;
 	app.cookie_secure = set.cookie_secure;
 	app.photo_limit = (size_t)set.photo_limit;
+	app.pub.env.cases = &app.cases;
+	app.pub.env.photo_limit = app.photo_limit;
+	app.pub.env.ids_after_verify = set.ids_after_verify;
+	app.pub.anonymous_user = set.anonymous_reports;
+	app.pub.jurisdiction = set.jurisdiction;
+	/* Links are written as base + "open311/v2/…": end it with '/'. */
+	if (*set.public_url &&
+	    set.public_url[strlen(set.public_url) - 1] != '/') {
+		buf_printf(&public_url, "%s/", set.public_url);
+		app.pub.base_url = buf_str(&public_url);
+	} else {
+		app.pub.base_url = set.public_url;
+	}
+	app.pub.charset = set.open311_charset;
+	/* A burst of a tenth of a minute's worth, at least a few. */
+	app.pub.reads = ratelimit_new((double)set.public_read_rate,
+				      fmax(10, set.public_read_rate / 10.0));
+	app.pub.writes = ratelimit_new((double)set.public_write_rate,
+				       fmax(5, set.public_write_rate / 10.0));
+	app.pub.keys = ratelimit_new((double)set.api_key_rate,
+				     fmax(10, set.api_key_rate / 10.0));
+	if (!app.pub.reads || !app.pub.writes || !app.pub.keys) {
+		fprintf(stderr, "urbangrid serve: out of memory\n");
+		rc = EXIT_RUNTIME;
+		goto stop;
+	}
 	if (set.files) {
 		app.files_dir = set.files;
 	} else {
 		buf_printf(&files_default, "%s.files", cli_db_location(a));
 		app.files_dir = buf_str(&files_default);
 	}
+	app.pub.env.files_dir = app.files_dir;
 
 	/* Block the stop signals in every thread (MHD's workers inherit the
 	 * mask), and wait for them here. */
@@ -212,11 +263,8 @@ int cmd_serve(struct cli_args *a)
 	hc.app = app_serve;
 	hc.app_ctx = &app;
 	if (http_server_start(&hc, &server, &err)) {
-		db_pool_destroy(app.pool);
-		calendar_free(calendar);
-		spatial_free(app.spatial);
-		buf_free(&files_default);
-		return cli_fail(&err);
+		rc = cli_fail(&err);
+		goto stop;
 	}
 	log_info("urbangrid %s serving %s on http://%s%s%s:%d/", UG_VERSION,
 		 cli_db_location(a), strchr(host, ':') ? "[" : "", host,
@@ -232,12 +280,18 @@ int cmd_serve(struct cli_args *a)
 	} while (rc != 0);
 	log_info("signal %d: stopping, letting requests in flight finish", sig);
 	left = http_server_stop(server, (int)set.shutdown_grace);
-	db_pool_destroy(app.pool);
-	calendar_free(calendar);
-	spatial_free(app.spatial);
-	buf_free(&files_default);
 	if (left)
 		log_warn("%d request(s) were cut off at shutdown", left);
 	log_info("stopped");
-	return EXIT_OK;
+	rc = EXIT_OK;
+stop:
+	db_pool_destroy(app.pool);
+	calendar_free(calendar);
+	spatial_free(app.spatial);
+	ratelimit_free(app.pub.reads);
+	ratelimit_free(app.pub.writes);
+	ratelimit_free(app.pub.keys);
+	buf_free(&files_default);
+	buf_free(&public_url);
+	return rc;
 }

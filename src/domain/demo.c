@@ -26,6 +26,9 @@ static const struct {
 	{ "leader", "赵领导", ROLE_LEADER, DEMO_DISTRICT },
 	{ "admin", "系统管理员", ROLE_ADMIN, DEMO_DISTRICT },
 	{ "api_client", "外部系统", ROLE_API_CLIENT, DEMO_DISTRICT },
+	/* The account anonymous public reports are filed as (serve
+	 * --anonymous-reports, default "public"). */
+	{ "public", "公众举报（匿名）", ROLE_API_CLIENT, DEMO_DISTRICT },
 };
 
 int demo_build(struct db *db, const char *divisions_dir, int64_t now,

@@ -22,7 +22,7 @@ struct demo_account {
 struct demo_result {
 	int64_t streets, communities;
 	int departments;
-	struct demo_account accounts[ROLE_COUNT];
+	struct demo_account accounts[ROLE_COUNT + 1]; /* + the public one */
 	int naccounts;
 };
 

@@ -1,0 +1,281 @@
+/*
+ * h_public.c - the JSON API of the public pages (/public/api/) and the
+ * photos of public reports (/public/media/{id}).  No login: who may do
+ * what is the follow token (rating) and the city's choice to take
+ * anonymous reports; every request counts against the client address's
+ * rate limit.  Nothing personal (name, phone, email) is ever returned.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "api/open311.h"
+#include "domain/attachment.h"
+#include "lib/util.h"
+
+/* 429 with Retry-After when the address spent its allowance. */
+static int limited(struct api_ctx *c, struct ratelimit *rl)
+{
+	struct ug_error err;
+	int wait = ratelimit_take(rl, c->req->client_addr, ug_monotonic_us());
+
+	if (!wait)
+		return 0;
+	ug_error_clear(&err);
+	ug_fail(&err, UG_ELIMIT, NULL, "too many requests; try again later");
+	err.retry_after = wait;
+	reply_ug_error(c, &err);
+	return 1;
+}
+
+static enum open311_lang lang_of(struct api_ctx *c)
+{
+	const char *l = http_query(c->req, "lang");
+
+	return l && strncmp(l, "en", 2) == 0 ? LANG_EN : LANG_ZH;
+}
+
+void h_public_report_create(struct api_ctx *c)
+{
+	struct open311_report r;
+	struct open311_row row;
+	struct form f;
+	struct user u;
+	struct ug_error err;
+	struct case_row *cr = malloc(sizeof *cr);
+	struct open311_view *v = malloc(sizeof *v);
+	json_t *o;
+
+	ug_error_clear(&err);
+	if (!cr || !v) {
+		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	if (limited(c, c->app->pub.writes))
+		goto out;
+	if (public_form(c->req, &f, &err) ||
+	    public_report_from_form(&f, &c->req->arena, &r, &err) ||
+	    public_client(c->app, c->db, NULL, &u, &err))
+		goto fail;
+	r.client_addr = c->req->client_addr;
+	if (open311_submit(c->db, &c->app->pub.env, &u, &r, ug_now_s(), cr,
+			   &row, &err) ||
+	    open311_view(c->db, cr, lang_of(c), v, &err))
+		goto fail;
+	o = json_object();
+	if (open311_id_released(&c->app->pub.env, cr))
+		json_object_set_new(o, "service_request_id",
+				    json_string(cr->number));
+	json_object_set_new(o, "token", json_string(row.token));
+	json_object_set_new(o, "number", json_string(cr->number));
+	json_object_set_new(o, "status", json_string(v->status));
+	json_object_set_new(o, "status_notes", json_string(v->status_notes));
+	reply_json(c, 201, o);
+	goto out;
+fail:
+	/* The citizen's form names its fields as it sends them. */
+	if (err.code == UG_EAUTH)
+		err.code = UG_EFORBIDDEN;
+	reply_ug_error(c, &err);
+out:
+	free(cr);
+	free(v);
+}
+
+struct notes_ctx {
+	const struct app *app;
+	json_t *list;
+};
+
+static int add_note(void *ctx, int64_t at, const char *action,
+		    const char *text)
+{
+	struct notes_ctx *n = ctx;
+	char when[40];
+
+	json_array_append_new(n->list,
+			      json_pack("{s:s, s:s, s:s}", "datetime",
+					public_time(n->app, at, when), "action",
+					action, "description", text));
+	return 0;
+}
+
+void h_public_report_get(struct api_ctx *c)
+{
+	const char *key = api_param(c, "key");
+	struct case_row *cr = malloc(sizeof *cr);
+	struct open311_row *row = malloc(sizeof *row);
+	struct open311_view *v = malloc(sizeof *v);
+	enum open311_lang lang = lang_of(c);
+	const char *base = public_base(c->app, c->req);
+	struct notes_ctx notes;
+	struct ug_error err;
+	json_t *o = NULL, *urls;
+	char when[40], url[600];
+	int by_token;
+
+	ug_error_clear(&err);
+	if (!cr || !row || !v) {
+		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	if (limited(c, c->app->pub.reads))
+		goto out;
+	by_token = key && strlen(key) == OPEN311_TOKEN_LEN;
+	if (by_token ? open311_find_token(c->db, key, cr, row, &err)
+		     : open311_find(c->db, key ? key : "", cr, &err))
+		goto fail;
+	if (open311_view(c->db, cr, lang, v, &err))
+		goto fail;
+	o = json_object();
+	if (!by_token || open311_id_released(&c->app->pub.env, cr))
+		json_object_set_new(o, "service_request_id",
+				    json_string(cr->number));
+	json_object_set_new(o, "number", json_string(cr->number));
+	json_object_set_new(o, "service_code", json_string(cr->category));
+	json_object_set_new(o, "service_name", json_string(v->service_name));
+	json_object_set_new(o, "group", json_string(v->group));
+	json_object_set_new(o, "description", json_string(cr->description));
+	json_object_set_new(o, "address", json_string(cr->address));
+	if (cr->has_location) {
+		json_object_set_new(o, "lat", json_real(cr->lat));
+		json_object_set_new(o, "long", json_real(cr->lon));
+	}
+	json_object_set_new(o, "status", json_string(v->status));
+	json_object_set_new(o, "status_notes", json_string(v->status_notes));
+	if (v->agency[0])
+		json_object_set_new(o, "agency_responsible",
+				    json_string(v->agency));
+	json_object_set_new(o, "requested_datetime",
+			    json_string(public_time(c->app, cr->created_at,
+						    when)));
+	json_object_set_new(o, "updated_datetime",
+			    json_string(public_time(c->app, v->updated, when)));
+	json_object_set_new(o, "expected_datetime",
+			    v->expected ? json_string(public_time(
+						  c->app, v->expected, when))
+					: json_null());
+	urls = json_array();
+	for (int i = 0; i < v->nphotos; i++) {
+		snprintf(url, sizeof url, "%spublic/media/%lld", base,
+			 (long long)v->photo[i]);
+		json_array_append_new(urls, json_string(url));
+	}
+	if (v->media_url[0])
+		json_array_append_new(urls, json_string(v->media_url));
+	json_object_set_new(o, "media_url", urls);
+	if (v->parent[0])
+		json_object_set_new(o, "parent_service_request_id",
+				    json_string(v->parent));
+	notes.app = c->app;
+	notes.list = json_array();
+	json_object_set_new(o, "notes", notes.list);
+	if (open311_notes(c->db, cr, lang, add_note, &notes, &err))
+		goto fail;
+	json_object_set_new(o, "rating", v->has_rating ? json_string(v->rating)
+						       : json_null());
+	json_object_set_new(o, "can_rate",
+			    json_boolean(by_token && !v->has_rating &&
+					 strcmp(cr->state, "closed") == 0));
+	reply_json(c, 200, o);
+	o = NULL;
+	goto out;
+fail:
+	json_decref(o);
+	reply_ug_error(c, &err);
+out:
+	free(cr);
+	free(row);
+	free(v);
+}
+
+void h_public_report_rate(struct api_ctx *c)
+{
+	const char *token = api_param(c, "token");
+	struct form f;
+	struct user u;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (limited(c, c->app->pub.writes))
+		return;
+	if (public_form(c->req, &f, &err) ||
+	    public_client(c->app, c->db, NULL, &u, &err) ||
+	    open311_rate(c->db, &u, token ? token : "", form_get(&f, "rating"),
+			 form_get(&f, "comment"), ug_now_s(), &err)) {
+		if (err.code == UG_EAUTH)
+			err.code = UG_EFORBIDDEN;
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, json_pack("{s:s}", "rating", form_get(&f, "rating")));
+}
+
+void h_public_map(struct api_ctx *c)
+{
+	struct ug_error err;
+	double b[4];
+
+	ug_error_clear(&err);
+	if (limited(c, c->app->pub.reads))
+		return;
+	if (store_grid_extent(c->db, b, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200,
+		   json_pack("{s:[f, f, f, f], s:[f, f]}", "bbox", b[0], b[1],
+			     b[2], b[3], "center", (b[0] + b[2]) / 2,
+			     (b[1] + b[3]) / 2));
+}
+
+void h_public_grids(struct api_ctx *c)
+{
+	if (limited(c, c->app->pub.reads))
+		return;
+	h_grids_bbox(c);
+}
+
+void h_public_media(struct api_ctx *c)
+{
+	const char *s = api_param(c, "id");
+	struct attachment_row a;
+	struct case_row *r = malloc(sizeof *r);
+	struct ug_error err;
+	char path[4096];
+
+	ug_error_clear(&err);
+	if (!r) {
+		reply_error(c->resp, 500, "out_of_memory", "out of memory", NULL);
+		return;
+	}
+	if (limited(c, c->app->pub.reads)) {
+		free(r);
+		return;
+	}
+	/* Only the before and after photos of public cases are public. */
+	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15 ||
+	    store_attachment_get(c->db, strtoll(s, NULL, 10), &a, &err) ||
+	    (strcmp(a.kind, "report") && strcmp(a.kind, "handle")) ||
+	    store_case_get(c->db, a.case_id, r, &err) ||
+	    open311_find(c->db, r->number, r, &err)) {
+		ug_error_clear(&err);
+		ug_fail(&err, UG_ENOTFOUND, "id", "no such photo");
+	}
+	free(r);
+	if (err.code) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	attachment_path(c->app->files_dir, a.sha256, path, sizeof path);
+	c->resp->status = 200;
+	c->resp->content_type = strcmp(a.content_type, "image/png") == 0
+					? "image/png"
+				: strcmp(a.content_type, "image/webp") == 0
+					? "image/webp"
+					: "image/jpeg";
+	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
+	http_response_header(c->resp, "Cache-Control",
+			     "public, max-age=31536000, immutable");
+}

@@ -1,0 +1,56 @@
+/*
+ * open311.h - edge code the public channel's two doors share: Open311
+ * GeoReport v2 (/open311/v2/, api/open311.c) and the JSON API of the
+ * public pages (/public/api/, api/h_public.c).  Both read the same form
+ * fields, file reports the same way and show a case the same way.
+ */
+#ifndef UG_API_OPEN311_H
+#define UG_API_OPEN311_H
+
+#include <jansson.h>
+
+#include "api/app.h"
+#include "domain/open311.h"
+#include "lib/form.h"
+
+/* The request body as form fields, whatever it came as:
+ * application/x-www-form-urlencoded, multipart/form-data (files kept), or
+ * a JSON object (strings and numbers; an "attribute" object becomes
+ * attribute[code] fields, arrays repeat the field).  No body: an empty
+ * form.  UG_EINVAL naming Content-Type for any other type. */
+int public_form(struct http_request *req, struct form *f,
+		struct ug_error *err);
+
+/* The Open311 report in form fields (GeoReport v2 names): service_code,
+ * lat, long, address_string, address_id, description, attribute[c] and
+ * attribute[c][], first_name, last_name, name, email, phone, device_id,
+ * account_id, media_url, and photos in file parts photo1..photo8, media,
+ * media[].  Numbers are checked here (lat/long both or neither, finite,
+ * in range; errors name them); the rest by open311_submit().  The arrays
+ * of r are allocated in `arena`. */
+int public_report_from_form(const struct form *f, struct arena *arena,
+			    struct open311_report *r, struct ug_error *err);
+
+/* Who sends a report: the api_client account of `api_key`, else the
+ * anonymous account when the city accepts anonymous reports.  UG_EAUTH
+ * (403 in Open311) for a wrong key or when a key is needed. */
+int public_client(struct app *app, struct db *db, const char *api_key,
+		  struct user *u, struct ug_error *err);
+
+/* The base URL of this server as clients reach it, ending in '/':
+ * --public-url, else http://Host/ (a Host that is not a plain host[:port]
+ * gives "/"). */
+const char *public_base(struct app *app, struct http_request *req);
+
+/* A case as a GeoReport v2 request object (JSON shape); with
+ * extensions, Chicago's extended_attributes and notes. */
+json_t *open311_request_json(struct app *app, struct db *db,
+			     struct http_request *req, const struct case_row *c,
+			     const struct open311_view *v,
+			     enum open311_lang lang, int extensions,
+			     struct ug_error *err);
+
+/* An instant as the city's ISO 8601 time, into out (32 bytes). */
+const char *public_time(const struct app *app, int64_t t, char out[40]);
+
+#endif

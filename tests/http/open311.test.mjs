@@ -1,0 +1,593 @@
+// open311.test.mjs - Open311 GeoReport v2 on the demo city (no simulated
+// cases): every endpoint in JSON and XML (XML checked well-formed and
+// mapped to JSON by the standard's rules, so both formats must say the
+// same), every error in the standard's shape, keys and anonymous reports,
+// photos in multipart posts, tokens, the requests list's filters and
+// dates, updates in both directions, personal data kept out of every
+// public answer, rate limits, and the public pages' JSON API through a
+// case's whole life to the citizen's rating.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { emptyDemoDb, JPEG, PNG } from './lib/cases.mjs';
+import { assertO311Error, o311 } from './lib/open311.mjs';
+import { Client, createToken, sql, startServer, workspace } from './lib/server.mjs';
+
+const PHOTO_LIMIT = 4096;
+const FMTS = ['json', 'xml'];
+const W3C = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/;
+// A point in street 110101001 of the demo city.
+const AT = { lat: '39.9625', long: '116.417' };
+const PERSONAL = { first_name: 'Ann', last_name: 'Leeperson', email: 'ann.secret@example.org',
+  phone: '13812345678', device_id: 'device-secret-1', account_id: 'acct-secret-1' };
+
+const ws = workspace();
+let server;
+let key;
+const staff = {};
+const as = (who) => new Client(server, { bearer: staff[who] });
+
+before(async () => {
+  emptyDemoDb(ws);
+  key = createToken(ws.db, 'api_client');
+  for (const who of ['inspector', 'shift_leader', 'dispatcher', 'handler', 'receptionist',
+    'admin']) {
+    staff[who] = createToken(ws.db, who);
+  }
+  server = await startServer(ws.db, ['--photo-limit', String(PHOTO_LIMIT),
+    '--public-write-rate', '600', '--public-read-rate', '6000']);
+});
+
+after(async () => {
+  if (server) await server.stop();
+  ws.cleanup();
+});
+
+// A report through POST requests.{fmt}; returns its service_request_id.
+async function report(fmt = 'json', extra = {}) {
+  const r = await o311(server, 'POST', `requests.${fmt}`, {
+    form: { api_key: key, service_code: '06001', description: '人行道私搭棚子', ...AT, ...extra },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.value.length, 1, r.text);
+  assert.equal(typeof r.value[0].service_request_id, 'string');
+  assert.equal(r.value[0].token, undefined, 'an id and a token, never both');
+  return r.value[0].service_request_id;
+}
+
+async function caseOf(number) {
+  const r = await as('shift_leader').get(`/api/v1/cases?q=${number}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.cases.length, 1, r.text);
+  return r.json.cases[0];
+}
+
+async function act(who, c, action, body = {}) {
+  const r = await as(who).post(`/api/v1/cases/${c.id}/actions/${action}`,
+    { version: c.version, ...body });
+  assert.equal(r.status, 200, `${action}: ${r.text}`);
+  return r.json;
+}
+
+// Walk a reported case to closed through the staff API.
+async function close(number) {
+  let c = await caseOf(number);
+  c = await act('inspector', c, 'verify');
+  c = await act('shift_leader', c, 'file');
+  c = await act('dispatcher', c, 'dispatch', { department: '110101-HW' });
+  c = await act('handler', c, 'handle', { note: '已拆除' });
+  c = await act('inspector', c, 'check', { passed: true });
+  return act('shift_leader', c, 'close');
+}
+
+describe('discovery and services', () => {
+  test('discovery in both formats with the exact Content-Types', async () => {
+    for (const fmt of FMTS) {
+      const r = await o311(server, 'GET', `discovery.${fmt}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), fmt === 'xml' ? 'text/xml' : 'application/json');
+      if (fmt === 'xml') assert.equal(r.root, 'discovery');
+      const d = r.value;
+      assert.match(d.changeset, W3C);
+      assert.ok(Date.parse(d.changeset) < Date.now());
+      assert.ok(d.contact.length > 0 && d.key_service.length > 0);
+      assert.equal(d.endpoints.length, 1);
+      const e = d.endpoints[0];
+      assert.equal(e.specification, 'http://wiki.open311.org/GeoReport_v2');
+      assert.equal(e.url, `${server.base}/open311/v2/`);
+      assert.equal(e.type, 'production');
+      assert.deepEqual(e.formats, ['text/xml', 'application/json']);
+    }
+  });
+
+  test('services: every public class, both formats alike, English names', async () => {
+    const j = await o311(server, 'GET', 'services.json');
+    const x = await o311(server, 'GET', 'services.xml');
+    assert.equal(x.root, 'services');
+    assert.equal(j.value.length, 250);
+    assert.equal(x.value.length, 250);
+    const s = j.value.find((v) => v.service_code === '06001');
+    assert.deepEqual(s, { service_code: '06001', service_name: '私搭乱建', description: '私搭乱建',
+      metadata: true, type: 'realtime', keywords: '事件', group: '市容环境类' });
+    const sx = x.value.find((v) => v.service_code === '06001');
+    assert.deepEqual(sx, { ...s, metadata: 'true' });
+    const en = await o311(server, 'GET', 'services.json?locale=en');
+    const cover = en.value.find((v) => v.service_code === '01001');
+    assert.equal(cover.service_name, 'Water supply manhole cover');
+    assert.equal(cover.keywords, 'component');
+    assert.match(cover.group, /^[A-Z][a-z ]+/);
+    // The city closes a class to the public (admin only): no service.
+    const patch = (who, body) => as(who).request('PATCH', '/api/v1/categories/06002', { body });
+    assert.equal((await patch('dispatcher', { public: false })).status, 403);
+    assert.equal((await patch('admin', { public: 'no' })).json.error.field, 'public');
+    assert.equal((await as('admin').request('PATCH', '/api/v1/categories/99999',
+      { body: { public: false } })).status, 404);
+    const closed = await patch('admin', { public: false });
+    assert.equal(closed.status, 200, closed.text);
+    assert.equal(closed.json.public, false);
+    const less = await o311(server, 'GET', 'services.json');
+    assert.equal(less.value.length, 249);
+    assertO311Error(await o311(server, 'GET', 'services/06002.json'), 404);
+    assertO311Error(await o311(server, 'POST', 'requests.json', {
+      form: { api_key: key, service_code: '06002', ...AT } }), 404, /service_code/);
+    assert.equal((await patch('admin', { public: true })).json.public, true);
+    assert.equal((await o311(server, 'GET', 'services.json')).value.length, 250);
+  });
+
+  test('service definitions: attributes in order, components get their identifier', async () => {
+    for (const fmt of FMTS) {
+      const ev = await o311(server, 'GET', `services/06001.${fmt}`);
+      assert.equal(ev.status, 200);
+      if (fmt === 'xml') assert.equal(ev.root, 'service_definition');
+      assert.equal(ev.value.service_code, '06001');
+      assert.deepEqual(ev.value.attributes.map((a) => a.code), ['urgency', 'impact']);
+      const comp = await o311(server, 'GET', `services/01001.${fmt}`);
+      const attrs = comp.value.attributes;
+      assert.deepEqual(attrs.map((a) => a.code), ['urgency', 'impact', 'component']);
+      assert.deepEqual(attrs.map((a) => String(a.order)), ['1', '2', '3']);
+      assert.equal(attrs[0].datatype, 'singlevaluelist');
+      assert.deepEqual(attrs[0].values.map((v) => v.key), ['normal', 'pressing', 'urgent']);
+      assert.equal(attrs[1].datatype, 'multivaluelist');
+      assert.equal(attrs[2].datatype, 'string');
+      assert.equal(attrs[2].values, undefined);
+      assert.equal(String(attrs[0].variable), 'true');
+      assert.equal(String(attrs[0].required), 'false');
+    }
+    const en = await o311(server, 'GET', 'services/01001.json?locale=en');
+    assert.equal(en.value.attributes[0].description, 'How urgent is it?');
+  });
+
+  test('unknown things are 404 in the standard error shape', async () => {
+    assertO311Error(await o311(server, 'GET', 'services/99999.xml'), 404, /service_code/);
+    assertO311Error(await o311(server, 'GET', 'services/99999.json'), 404, /service_code/);
+    assertO311Error(await o311(server, 'GET', 'services.csv'), 404);
+    assertO311Error(await o311(server, 'GET', 'services'), 404);
+    assertO311Error(await o311(server, 'GET', 'nothing.json'), 404);
+    assertO311Error(await o311(server, 'GET', 'requests/123.json'), 404);
+    assertO311Error(await o311(server, 'GET', 'tokens/abc.xml'), 404);
+    const r = await o311(server, 'DELETE', 'services.json');
+    assertO311Error(r, 405);
+    assert.match(r.headers.get('allow'), /^GET/);
+    assertO311Error(await o311(server, 'GET', 'services.json?jurisdiction_id=elsewhere.gov'), 404,
+      /jurisdiction_id/);
+  });
+});
+
+describe('posting requests', () => {
+  test('form-encoded with a key, in both formats; JSON bodies too', async () => {
+    const x = await o311(server, 'POST', 'requests.xml', {
+      form: { api_key: key, service_code: '06001', ...AT, description: 'Deep hole' },
+    });
+    assert.equal(x.status, 200, x.text);
+    assert.equal(x.root, 'service_requests');
+    assert.match(x.value[0].service_request_id, /^\d{13}$/);
+    assert.ok(x.value[0].service_notice.length > 0);
+    const id = await report('json');
+    assert.match(id, /^\d{13}$/);
+    const j = await o311(server, 'POST', 'requests.json', {
+      json: { api_key: key, service_code: '06001', lat: 39.9625, long: 116.417,
+        description: 'JSON body', attribute: { urgency: 'urgent', impact: ['traffic', 'safety'] } },
+    });
+    assert.equal(j.status, 200, j.text);
+    const c = await caseOf(j.value[0].service_request_id);
+    assert.equal(c.urgency, 'urgent');
+    assert.equal(c.source, 'public');
+    assert.equal(c.state, 'reported');
+  });
+
+  test('address alone, and anonymous reports filed as the public account', async () => {
+    const r = await o311(server, 'POST', 'requests.json', {
+      form: { api_key: key, service_code: '06001', address_string: '东城区东华门大街 1 号',
+        email: 'foo@bar.com', description: 'I know' },
+    });
+    assert.equal(r.status, 200, r.text);
+    const anon = await o311(server, 'POST', 'requests.json', {
+      form: { service_code: '06001', ...AT, description: 'anonymous' },
+    });
+    assert.equal(anon.status, 200, anon.text);
+    assert.equal((await caseOf(anon.value[0].service_request_id)).created_by, 'public');
+  });
+
+  test('attribute values: a set either way, bad values refused by name', async () => {
+    const a = await report('json', { 'attribute[impact][]': 'traffic' });
+    const form = new URLSearchParams({ api_key: key, service_code: '06001', ...AT,
+      description: 'repeated' });
+    form.append('attribute%5Bimpact%5D', 'x'); // a literal %5B is no bracket
+    form.append('attribute[impact]', 'traffic');
+    form.append('attribute[impact]', 'safety');
+    form.append('attribute[impact][]', 'traffic');
+    const r = await o311(server, 'POST', 'requests.json', { form });
+    assert.equal(r.status, 200, r.text);
+    const stored = (n) => sql(ws.db, `SELECT attributes FROM open311_request o JOIN case_file c
+      ON c.id = o.case_id WHERE c.number = '${n}'`);
+    assert.equal(stored(a), '{"impact":["traffic"]}');
+    assert.equal(stored(r.value[0].service_request_id), '{"impact":["traffic","safety"]}');
+    // Brackets sent percent-encoded are decoded before matching.
+    const enc = await o311(server, 'POST', 'requests.json', {
+      form: `api_key=${key}&service_code=06001&lat=39.9625&long=116.417&description=e` +
+        '&attribute%5Burgency%5D=pressing',
+    });
+    assert.equal(enc.status, 200, enc.text);
+    assert.equal((await caseOf(enc.value[0].service_request_id)).urgency, 'pressing');
+    for (const fmt of FMTS) {
+      assertO311Error(await o311(server, 'POST', `requests.${fmt}`, {
+        form: { api_key: key, service_code: '06001', ...AT, 'attribute[urgency]': 'whenever' },
+      }), 400, /attribute\[urgency\]/);
+    }
+  });
+
+  test('every bad field is a 400 naming it; keys 403; unknown service 404', async () => {
+    const base = { api_key: key, service_code: '06001', ...AT, description: 'x' };
+    const bad = async (form, status, re) => {
+      for (const fmt of FMTS) {
+        assertO311Error(await o311(server, 'POST', `requests.${fmt}`, { form }), status, re);
+      }
+    };
+    const { service_code: _, ...noCode } = base;
+    await bad(noCode, 400, /service_code was not provided/);
+    await bad({ ...base, service_code: '99999' }, 404, /service_code/);
+    await bad({ ...base, api_key: 'ugt_wrong' }, 403, /api_key/);
+    const { lat: _a, long: _b, ...nowhere } = base;
+    await bad(nowhere, 400, /location/);
+    const { long: _l, ...noLong } = base;
+    await bad(noLong, 400, /long/);
+    await bad({ ...base, lat: '91' }, 400, /lat/);
+    await bad({ ...base, long: '-181' }, 400, /long/);
+    await bad({ ...base, lat: 'abc' }, 400, /lat/);
+    await bad({ ...base, lat: 'NaN' }, 400, /lat/);
+    await bad({ ...base, lat: '0x10' }, 400, /lat/);
+    await bad({ ...base, email: 'not-an-address' }, 400, /email/);
+    await bad({ ...base, media_url: 'ftp://x/y.jpg' }, 400, /media_url/);
+    await bad({ ...base, description: '字'.repeat(4001) }, 400, /description/);
+    // A staff account's key is not a client's.
+    await bad({ ...base, api_key: staff.inspector }, 403, /api_key/);
+  });
+
+  test('4000 characters of description are kept exactly; unknown parameters ignored', async () => {
+    const text = `${'城'.repeat(3990)}&<b>"\n末`.padEnd(4000, '市');
+    assert.equal([...text].length, 4000);
+    const id = await report('json', { description: text, deviceid: 'x', title: 't', foo: 'bar' });
+    for (const fmt of FMTS) {
+      const r = await o311(server, 'GET', `requests/${id}.${fmt}`);
+      assert.equal(r.value[0].description, text);
+    }
+  });
+
+  test('a multipart photo becomes the media_url; bad parts refused, nothing stored', async () => {
+    const before = sql(ws.db, 'SELECT count(*) FROM case_file');
+    const fd = (photo, type = 'image/png') => {
+      const f = new FormData();
+      for (const [k, v] of Object.entries({ api_key: key, service_code: '06001', ...AT,
+        description: 'with a photo' })) f.append(k, v);
+      f.append('photo1', new Blob([photo], { type }), '1.full.png');
+      return f;
+    };
+    assertO311Error(await o311(server, 'POST', 'requests.xml',
+      { multipart: fd(Buffer.from('hello, not an image'), 'image/png') }), 400, /photo1/);
+    assertO311Error(await o311(server, 'POST', 'requests.json',
+      { multipart: fd(Buffer.concat([PNG, Buffer.alloc(PHOTO_LIMIT)])) }), 413, /photo/);
+    assert.equal(sql(ws.db, 'SELECT count(*) FROM case_file'), before);
+    const r = await o311(server, 'POST', 'requests.json', { multipart: fd(PNG) });
+    assert.equal(r.status, 200, r.text);
+    const got = await o311(server, 'GET', `requests/${r.value[0].service_request_id}.json`);
+    const url = got.value[0].media_url;
+    assert.match(url, /\/public\/media\/\d+$/);
+    const img = await fetch(url);
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/png');
+    assert.deepEqual(Buffer.from(await img.arrayBuffer()), PNG);
+    // A photo of a case closed to the public is not public either.
+    const jpg = await o311(server, 'POST', 'requests.json', { multipart: fd(JPEG, 'image/jpeg') });
+    const jurl = (await o311(server, 'GET',
+      `requests/${jpg.value[0].service_request_id}.json`)).value[0].media_url;
+    sql(ws.db, "UPDATE category SET public = 0 WHERE code = '06001'");
+    assert.equal((await fetch(jurl)).status, 404);
+    sql(ws.db, "UPDATE category SET public = 1 WHERE code = '06001'");
+    assert.equal((await fetch(jurl)).status, 200);
+  });
+});
+
+describe('reading requests', () => {
+  let ids;
+  before(async () => {
+    ids = [await report(), await report(), await report()];
+  });
+
+  test('requests/{id} and request/{id}: a list of one in both formats', async () => {
+    for (const fmt of FMTS) {
+      for (const path of [`requests/${ids[0]}.${fmt}`, `request/${ids[0]}.${fmt}`]) {
+        const r = await o311(server, 'GET', path);
+        assert.equal(r.status, 200, r.text);
+        if (fmt === 'xml') assert.equal(r.root, 'service_requests');
+        assert.equal(r.value.length, 1);
+        const q = r.value[0];
+        assert.equal(q.service_request_id, ids[0]);
+        assert.equal(q.status, 'open');
+        assert.equal(q.service_code, '06001');
+        assert.equal(q.service_name, '私搭乱建');
+        assert.match(q.requested_datetime, W3C);
+        assert.match(q.updated_datetime, W3C);
+        assert.match(q.expected_datetime, W3C);
+        assert.equal(Number(q.lat), 39.9625);
+        assert.equal(Number(q.long), 116.417);
+        assert.equal(q.status_notes, '已受理，等待核实');
+        if (fmt === 'json') assert.equal(typeof q.lat, 'number');
+      }
+    }
+  });
+
+  test('the list: defaults, ids override everything, filters, empty parameters', async () => {
+    const all = await o311(server, 'GET', 'requests.json');
+    assert.ok(all.value.length >= 3 && all.value.length <= 1000);
+    const ninety = Date.now() - 90 * 86400e3;
+    for (const q of all.value) assert.ok(Date.parse(q.requested_datetime) >= ninety - 1000);
+    const some = await o311(server, 'GET',
+      `requests.xml?service_request_id=${ids[0]},${ids[2]},999&status=closed&start_date=2000-01-01T00:00:00Z`);
+    assert.deepEqual(some.value.map((q) => q.service_request_id).sort(), [ids[0], ids[2]].sort());
+    const open = await o311(server, 'GET', 'requests.json?status=open&service_code=06001,01001');
+    assert.ok(open.value.every((q) => q.status === 'open' && q.service_code === '06001'));
+    const closed = await o311(server, 'GET', 'requests.json?status=closed');
+    assert.ok(closed.value.every((q) => q.status === 'closed'));
+    const both = await o311(server, 'GET', 'requests.json?status=open,closed');
+    assert.equal(both.value.length, all.value.length);
+    const empty = await o311(server, 'GET', 'requests.json?status=&service_code=&start_date=');
+    assert.equal(empty.value.length, all.value.length);
+    assertO311Error(await o311(server, 'GET', 'requests.json?status=pending'), 400, /status/);
+    const page = await o311(server, 'GET', 'requests.json?page_size=2&page=1');
+    assert.equal(page.value.length, 2);
+  });
+
+  test('dates: W3C with a zone, a bare + restored, order and span checked', async () => {
+    const now = new Date();
+    const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const start = iso(new Date(now - 3600e3));
+    const end = iso(new Date(+now + 3600e3));
+    const r = await o311(server, 'GET', `requests.json?start_date=${start}&end_date=${end}`);
+    assert.ok(r.value.some((q) => q.service_request_id === ids[0]));
+    // The same window written in +08:00, once escaped and once with a bare
+    // '+' (a space on arrival): the same answer, never local time.
+    const cn = (d) => new Date(+d + 8 * 3600e3).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+    const s8 = cn(new Date(now - 3600e3));
+    const e8 = cn(new Date(+now + 3600e3));
+    const esc = await o311(server, 'GET',
+      `requests.json?start_date=${encodeURIComponent(s8)}&end_date=${encodeURIComponent(e8)}`);
+    const bare = await o311(server, 'GET', `requests.json?start_date=${s8}&end_date=${e8}`);
+    assert.deepEqual(esc.value.map((q) => q.service_request_id),
+      r.value.map((q) => q.service_request_id));
+    assert.deepEqual(bare.value.map((q) => q.service_request_id),
+      r.value.map((q) => q.service_request_id));
+    for (const fmt of FMTS) {
+      assertO311Error(await o311(server, 'GET', `requests.${fmt}?start_date=yesterday`), 400,
+        /start_date/);
+      assertO311Error(await o311(server, 'GET', `requests.${fmt}?start_date=2026-11-01T10:00:00`),
+        400, /start_date/);
+      assertO311Error(await o311(server, 'GET',
+        `requests.${fmt}?start_date=2026-11-02T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400,
+      /end_date/);
+      assertO311Error(await o311(server, 'GET',
+        `requests.${fmt}?start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400,
+      /90 days/);
+    }
+  });
+
+  test('extensions=true adds the public history and the channel', async () => {
+    const r = await o311(server, 'GET', `requests/${ids[1]}.json?extensions=true`);
+    const q = r.value[0];
+    assert.equal(q.extended_attributes.channel, 'public');
+    assert.equal(q.notes.length, 1);
+    assert.equal(q.notes[0].type, 'report');
+    assert.match(q.notes[0].datetime, W3C);
+    const x = await o311(server, 'GET', `requests/${ids[1]}.xml?extensions=true`);
+    assert.equal(x.value[0].notes[0].description, q.notes[0].description);
+    const plain = await o311(server, 'GET', `requests/${ids[1]}.json`);
+    assert.equal(plain.value[0].notes, undefined);
+  });
+
+  test('personal data never appears in any public answer', async () => {
+    const id = await report('json', PERSONAL);
+    const c = await caseOf(id);
+    const bodies = [];
+    for (const fmt of FMTS) {
+      bodies.push((await o311(server, 'GET', `requests/${id}.${fmt}?extensions=true`)).text);
+      bodies.push((await o311(server, 'GET', `requests.${fmt}?extensions=true`)).text);
+      bodies.push((await o311(server, 'GET', `servicerequestupdates.${fmt}`)).text);
+    }
+    bodies.push((await new Client(server).get(`/public/api/reports/${id}`)).text);
+    for (const b of bodies) {
+      for (const v of Object.values(PERSONAL)) assert.ok(!b.includes(v), `${v} in ${b.slice(0, 200)}`);
+      assert.ok(!b.includes('5678'), 'phone digits in a public answer');
+    }
+    // Staff who call back see it.
+    assert.equal(c.reporter.phone, '13812345678');
+  });
+});
+
+describe('tokens, updates and ratings', () => {
+  test('tokens resolve at once, or after verification when the city asks', async () => {
+    const id = await report();
+    const token = sql(ws.db, `SELECT token FROM open311_request o JOIN case_file c ON
+      c.id = o.case_id WHERE c.number = '${id}'`);
+    for (const fmt of FMTS) {
+      const r = await o311(server, 'GET', `tokens/${token}.${fmt}`);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.value, [{ service_request_id: id, token }]);
+    }
+    assertO311Error(await o311(server, 'GET', 'tokens/0123456789abcdef01234567.json'), 404);
+    // A second server on the same database, answering tokens first.
+    const batch = await startServer(ws.db, ['--ids-after-verify']);
+    try {
+      const services = await o311(batch, 'GET', 'services.json');
+      assert.ok(services.value.every((s) => s.type === 'batch'));
+      const p = await o311(batch, 'POST', 'requests.xml', {
+        form: { api_key: key, service_code: '06001', ...AT, description: 'batch' },
+      });
+      assert.equal(p.status, 200, p.text);
+      assert.equal(p.value[0].service_request_id, undefined);
+      const t = p.value[0].token;
+      assert.match(t, /^[0-9a-f]{24}$/);
+      const pending = await o311(batch, 'GET', `tokens/${t}.xml`);
+      assert.deepEqual(pending.value, [{ service_request_id: '', token: t }]);
+      const number = sql(ws.db, `SELECT c.number FROM open311_request o JOIN case_file c ON
+        c.id = o.case_id WHERE o.token = '${t}'`);
+      await act('inspector', await caseOf(number), 'verify');
+      const ready = await o311(batch, 'GET', `tokens/${t}.json`);
+      assert.deepEqual(ready.value, [{ service_request_id: number, token: t }]);
+    } finally {
+      await batch.stop();
+    }
+  });
+
+  test('updates: state changes in the window, FixMyStreet statuses; comments posted back', async () => {
+    const t0 = new Date(Date.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const id = await report();
+    await close(id);
+    const t1 = new Date(Date.now() + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const fmt of FMTS) {
+      const r = await o311(server, 'GET',
+        `servicerequestupdates.${fmt}?start_date=${t0}&end_date=${t1}&api_key=`);
+      assert.equal(r.status, 200, r.text);
+      if (fmt === 'xml') assert.equal(r.root, 'service_request_updates');
+      const mine = r.value.filter((u) => u.service_request_id === id);
+      assert.deepEqual(mine.map((u) => u.status), ['INVESTIGATING', 'ACTION_SCHEDULED',
+        'IN_PROGRESS', 'IN_PROGRESS', 'FIXED', 'FIXED']);
+      for (const u of r.value) {
+        assert.match(u.update_id, /^\d+$/);
+        assert.match(u.updated_datetime, W3C);
+        const at = Date.parse(u.updated_datetime);
+        assert.ok(at >= Date.parse(t0) && at <= Date.parse(t1));
+        assert.equal(typeof u.description, 'string');
+        assert.equal(u.media_url, '');
+      }
+      assert.match(mine[2].description, /^已派遣至/);
+    }
+    const post = (form) => o311(server, 'POST', 'servicerequestupdates.xml', { form });
+    const fms = { api_key: key, service_request_id: id, update_id: 'fms-77', status: 'OPEN',
+      updated_datetime: t1, description: 'Still there', first_name: 'Ann', last_name: '-' };
+    const ok = await post(fms);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.root, 'service_request_updates');
+    assert.match(ok.value[0].update_id, /^\d+$/);
+    assertO311Error(await post(fms), 400, /already/);
+    assertO311Error(await post({ ...fms, update_id: 'fms-78', service_request_id: '999' }), 404);
+    assertO311Error(await post({ ...fms, update_id: 'fms-79', api_key: '' }), 403, /api_key/);
+    assertO311Error(await post({ ...fms, update_id: 'fms-80', description: '' }), 400,
+      /description/);
+    const history = await as('shift_leader').get(`/api/v1/cases/${(await caseOf(id)).id}`);
+    assert.ok(history.json.history.some((e) => e.action === 'comment' && e.note === 'Still there'));
+  });
+
+  test('the public pages\' API: report with a photo, follow, rate once closed', async () => {
+    const pub = new Client(server);
+    const f = new FormData();
+    for (const [k, v] of Object.entries({ service_code: '06001', ...AT, description: '门口堆物',
+      name: '张三', phone: '13900001111' })) f.append(k, v);
+    f.append('photo', new Blob([JPEG], { type: 'image/jpeg' }), 'a.jpg');
+    const res = await fetch(server.url('/public/api/reports'), { method: 'POST', body: f });
+    const made = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(made));
+    assert.match(made.token, /^[0-9a-f]{24}$/);
+    assert.equal(made.number, made.service_request_id);
+    assert.equal(made.status, 'open');
+    const byToken = await pub.get(`/public/api/reports/${made.token}`);
+    assert.equal(byToken.status, 200, byToken.text);
+    assert.equal(byToken.json.can_rate, false);
+    assert.equal(byToken.json.media_url.length, 1);
+    assert.equal(byToken.json.notes[0].action, 'report');
+    const byId = await pub.get(`/public/api/reports/${made.number}?lang=en`);
+    assert.equal(byId.json.service_name, 'Unauthorised building or structure');
+    assert.equal(byId.json.group, 'City appearance and environment');
+    assert.equal(byId.json.status_notes, 'Received, to be checked');
+    assert.equal(byId.json.service_request_id, made.number);
+    const rate = (token, body) => pub.post(`/public/api/reports/${token}/rating`, body);
+    let r = await rate(made.token, { rating: 'satisfied' });
+    assert.equal(r.status, 409, r.text);
+    await close(made.number);
+    const closed = await pub.get(`/public/api/reports/${made.token}`);
+    assert.equal(closed.json.status, 'closed');
+    assert.equal(closed.json.can_rate, true);
+    assert.equal((await pub.get(`/public/api/reports/${made.number}`)).json.can_rate, false);
+    r = await rate(made.token, { rating: 'great' });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error.field, 'rating');
+    r = await rate(made.token, { rating: 'basically_satisfied', comment: '处理及时' });
+    assert.equal(r.status, 200, r.text);
+    r = await rate(made.token, { rating: 'satisfied' });
+    assert.equal(r.status, 409, r.text);
+    assert.equal((await pub.get(`/public/api/reports/${made.token}`)).json.rating,
+      'basically_satisfied');
+    assert.equal((await pub.get('/public/api/reports/0123456789abcdef01234567')).status, 404);
+    const map = await pub.get('/public/api/map');
+    assert.equal(map.json.bbox.length, 4);
+    const b = map.json.bbox;
+    const grids = await pub.get(`/public/api/grids.geojson?bbox=${b.join(',')}&limit=5`);
+    assert.equal(grids.json.type, 'FeatureCollection');
+    assert.equal(grids.json.features.length, 5);
+  });
+});
+
+describe('limits and the city\'s choices', () => {
+  test('anonymous reports refused when the city says so; rate limits answer 429', async () => {
+    const strict = await startServer(ws.db, ['--anonymous-reports', '', '--public-write-rate', '1',
+      '--public-read-rate', '3', '--api-key-rate', '1']);
+    try {
+      const anon = { service_code: '06001', ...AT, description: 'x' };
+      assertO311Error(await o311(strict, 'POST', 'requests.xml', { form: anon }), 403, /api_key/);
+      const pub = await fetch(strict.url('/public/api/reports'), { method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(anon).toString() });
+      assert.equal(pub.status, 403);
+      // Reads: a burst of 10 at least, then 429 with Retry-After.
+      let limited = null;
+      for (let i = 0; i < 30 && !limited; i++) {
+        const r = await o311(strict, 'GET', 'discovery.json');
+        if (r.status === 429) limited = r;
+      }
+      assert.ok(limited, 'no 429 after 30 reads at 3 a minute');
+      assertO311Error(limited, 429);
+      assert.match(limited.headers.get('retry-after'), /^\d+$/);
+      // Writes per key.
+      let keyed = null;
+      for (let i = 0; i < 20 && !keyed; i++) {
+        const r = await o311(strict, 'POST', 'requests.json',
+          { form: { ...anon, api_key: key } });
+        if (r.status === 429) keyed = r;
+        else assert.equal(r.status, 200, r.text);
+      }
+      assert.ok(keyed, 'no 429 after 20 writes at 1 a minute');
+      assertO311Error(keyed, 429);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  test('a hotline call: source hotline, phone masked except for who calls back', async () => {
+    const r = await as('receptionist').post('/api/v1/cases', { category: '06001',
+      description: '12345 热线：门前堆放杂物', source: 'hotline', urgency: 'normal',
+      area: '110101001', reporter_name: '王先生', reporter_phone: '13812345678' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.source, 'hotline');
+    assert.equal(r.json.reporter.phone, '13812345678');
+    const seen = await as('dispatcher').get(`/api/v1/cases/${r.json.id}`);
+    assert.equal(seen.json.reporter.phone, '138****5678');
+  });
+});
