@@ -33,6 +33,7 @@ struct app {
 	int cookie_secure; /* add Secure to the session cookie (HTTPS) */
 	struct case_env cases; /* calendar and settings of the case module */
 	const char *files_dir; /* attachments, content-addressed */
+	const char *site_dir;  /* the city's own files at /site/, or NULL */
 	size_t photo_limit;    /* bytes per photo */
 	struct spatial *spatial; /* grids and components (domain/spatial.h) */
 	struct public_channel {

@@ -4,10 +4,13 @@
  * what is the follow token (rating) and the city's choice to take
  * anonymous reports; every request counts against the client address's
  * rate limit.  Nothing personal (name, phone, email) is ever returned.
+ * Also the city's own files (serve --site DIR) under /site/{name}.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api/handlers.h"
 #include "api/open311.h"
@@ -278,4 +281,67 @@ void h_public_media(struct api_ctx *c)
 	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
 	http_response_header(c->resp, "Cache-Control",
 			     "public, max-age=31536000, immutable");
+}
+
+/* The type of a site file by its extension; NULL: not served. */
+static const char *site_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".json", "application/json" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" },
+		{ ".webp", "image/webp" },
+		{ ".svg", "image/svg+xml" },
+		{ ".pdf", "application/pdf" },
+		{ ".ico", "image/x-icon" },
+	};
+	const char *dot = strrchr(name, '.');
+
+	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return NULL;
+}
+
+void h_site_file(struct api_ctx *c)
+{
+	const char *name = api_param(c, "name");
+	struct ug_error err;
+	const char *type;
+	char path[4096];
+	struct stat sb;
+	size_t n;
+
+	ug_error_clear(&err);
+	if (!c->app->site_dir || !*c->app->site_dir) {
+		reply_error(c->resp, 404, "not_found", "no such resource", NULL);
+		return;
+	}
+	if (limited(c, c->app->pub.reads))
+		return;
+	/* One flat folder: plain names only, no dot first (no "..", no
+	 * hidden files), a known type. */
+	n = name ? strlen(name) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)name[i]) || name[i] == '.' ||
+		      name[i] == '_' || name[i] == '-'))
+			n = 0;
+	type = n && n < 128 && name[0] != '.' ? site_type(name) : NULL;
+	snprintf(path, sizeof path, "%s/%s", c->app->site_dir,
+		 name ? name : "");
+	if (!type || stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+		reply_error(c->resp, 404, "not_found", "no such file", "name");
+		return;
+	}
+	c->resp->status = 200;
+	c->resp->content_type = type;
+	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
+	http_response_header(c->resp, "Cache-Control", "public, max-age=3600");
 }

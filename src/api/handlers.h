@@ -58,5 +58,6 @@ void h_public_report_rate(struct api_ctx *c);
 void h_public_map(struct api_ctx *c);
 void h_public_grids(struct api_ctx *c);
 void h_public_media(struct api_ctx *c);
+void h_site_file(struct api_ctx *c);
 
 #endif

@@ -1165,7 +1165,16 @@ void open311_serve(struct app *app, struct http_request *req,
 		reply_o311_error(&o, 503, "database unavailable");
 		goto out;
 	}
-	routes[match.index].handler(&o);
+	/* A read answer is many small queries (the case, its class, its
+	 * department, its photos, its history): one read transaction for
+	 * all of them takes SQLite's file locks once instead of per query,
+	 * and gives them one snapshot.  Writes open their own. */
+	if (strcmp(req->method, "POST") != 0 && db_begin(o.db, &err) == 0) {
+		routes[match.index].handler(&o);
+		db_rollback(o.db);
+	} else {
+		routes[match.index].handler(&o);
+	}
 	db_pool_release(app->pool, o.db);
 out:
 	if (!http_response_has_header(resp, "Cache-Control"))

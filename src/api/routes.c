@@ -75,6 +75,7 @@ const struct route api_routes[] = {
 	R("GET", "/public/api/map", h_public_map, 0, RS_PUBLIC),
 	R("GET", "/public/api/grids.geojson", h_public_grids, 0, RS_PUBLIC),
 	R("GET", "/public/media/{id}", h_public_media, 0, RS_PUBLIC),
+	R("GET", "/site/{name}", h_site_file, 0, RS_PUBLIC),
 	R("GET", "/api/v1/users", h_users_list, ROLES_USER_READERS, RS_AREA),
 	R("POST", "/api/v1/users", h_users_create, ROLE_BIT(ROLE_ADMIN),
 	  RS_AREA),

@@ -45,6 +45,9 @@
 	  "milliseconds to let requests finish on SIGTERM")                   \
 	X("files", files, STR, NULL, 0, 0,                                    \
 	  "folder of attachments (default: the database path + .files)")    \
+	X("site", site, STR, NULL, 0, 0,                                      \
+	  "folder of the city's own files served at /site/NAME (notices, "   \
+	  "logos; flat, by extension)")                                     \
 	X("photo-limit", photo_limit, INT, "8388608", 1024, 1073741824,       \
 	  "largest photo in bytes")                                          \
 	X("cookie-secure", cookie_secure, BOOL, NULL, 0, 0,                   \
@@ -246,6 +249,7 @@ int cmd_serve(struct cli_args *a)
 		app.files_dir = buf_str(&files_default);
 	}
 	app.pub.env.files_dir = app.files_dir;
+	app.site_dir = set.site;
 
 	/* Block the stop signals in every thread (MHD's workers inherit the
 	 * mask), and wait for them here. */

@@ -523,17 +523,23 @@ static int notes_of(struct db *db, const struct case_row *c,
 		    enum open311_lang lang, const char *agency, char *out,
 		    size_t size, struct ug_error *err)
 {
-	struct case_event_row *e = malloc(sizeof *e);
-	struct last_event l = { c->state, e, 0 };
+	struct case_event_row *e;
+	struct last_event l = { c->state, NULL, 0 };
 	int rc;
 
+	/* Only these states have more to say than their words: the reason,
+	 * the department.  The others need no look at the history. */
+	if (strcmp(c->state, "rejected") && strcmp(c->state, "void") &&
+	    strcmp(c->state, "dispatched")) {
+		snprintf(out, size, "%s", state_words(c->state, lang));
+		return 0;
+	}
+	e = l.e = malloc(sizeof *e);
 	if (!e)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	rc = store_case_events(db, c->id, keep_last_into, &l, err);
-	if (rc == 0 && !(l.found && (strcmp(c->state, "rejected") == 0 ||
-				     strcmp(c->state, "void") == 0 ||
-				     strcmp(c->state, "dispatched") == 0) &&
-			 open311_event_text(e, agency, lang, out, size) == 0))
+	if (rc == 0 &&
+	    !(l.found && open311_event_text(e, agency, lang, out, size) == 0))
 		snprintf(out, size, "%s", state_words(c->state, lang));
 	free(e);
 	return rc;

@@ -7,6 +7,8 @@
 // public answer, rate limits, and the public pages' JSON API through a
 // case's whole life to the citizen's rating.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { emptyDemoDb, JPEG, PNG } from './lib/cases.mjs';
@@ -547,9 +549,23 @@ describe('tokens, updates and ratings', () => {
 
 describe('limits and the city\'s choices', () => {
   test('anonymous reports refused when the city says so; rate limits answer 429', async () => {
+    const site = join(ws.dir, 'site');
+    mkdirSync(site);
+    writeFileSync(join(site, 'notice.html'), '<p>通告</p>');
+    writeFileSync(join(site, '.secret.txt'), 'no');
+    writeFileSync(join(site, 'run.sh'), 'no');
     const strict = await startServer(ws.db, ['--anonymous-reports', '', '--public-write-rate', '1',
-      '--public-read-rate', '3', '--api-key-rate', '1']);
+      '--public-read-rate', '3', '--api-key-rate', '1', '--site', site]);
     try {
+      // The city's own files: plain names of known types, nothing else.
+      const page = await fetch(strict.url('/site/notice.html'));
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.equal(await page.text(), '<p>通告</p>');
+      for (const bad of ['.secret.txt', 'run.sh', '..%2Fdb.sqlite', 'nope.html']) {
+        assert.equal((await fetch(strict.url(`/site/${bad}`))).status, 404, bad);
+      }
+      assert.equal((await fetch(server.url('/site/notice.html'))).status, 404);
       const anon = { service_code: '06001', ...AT, description: 'x' };
       assertO311Error(await o311(strict, 'POST', 'requests.xml', { form: anon }), 403, /api_key/);
       const pub = await fetch(strict.url('/public/api/reports'), { method: 'POST',

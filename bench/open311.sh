@@ -1,0 +1,65 @@
+#!/bin/sh
+# open311.sh - Open311 throughput and p99 latency with wrk (2 threads x 16
+# connections, DURATION s each, on the same 2 cores as the server):
+#   GET /open311/v2/requests/{id}.json  - one request with its view
+#   POST /open311/v2/requests.json      - form-encoded reports with a key
+# each against its peer in the same run: a static file of the same size as
+# the answer, served by the same binary (serve --site) - the floor of
+# what the server does per request without any work of ours.
+# Rate limits are off for the run (the bench is one address and one key).
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/urbangrid}
+DURATION=${DURATION:-10}
+dir=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+$BIN demo --db "$dir/b.db" --days 30 >/dev/null
+UG_TOKEN=$($BIN token create --db "$dir/b.db" --user api_client)
+export UG_TOKEN
+mkdir "$dir/site"
+$BIN serve --db "$dir/b.db" --listen 127.0.0.1:0 --quiet --site "$dir/site" \
+	--public-read-rate 0 --api-key-rate 0 ${SERVE_ARGS:-} >"$dir/out" 2>"$dir/err" &
+pid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	[ -s "$dir/out" ] && break
+	sleep 0.2
+done
+base=$(sed -n 's/^listening on \(http:.*\)\/$/\1/p' "$dir/out")
+
+# A closed demo case of a public class: the richest answer (department,
+# notes) a citizen would poll for.
+id=$(sqlite3 "$dir/b.db" "SELECT number FROM case_file WHERE state = 'closed' ORDER BY id LIMIT 1")
+curl -sf "$base/open311/v2/requests/$id.json" >"$dir/get.json"
+post_reply=$(curl -sf -d "api_key=$UG_TOKEN&service_code=06010&lat=39.9&long=116.41&description=size" \
+	"$base/open311/v2/requests.json")
+printf '%s' "$post_reply" >"$dir/post.json"
+# Static files of exactly those sizes.
+head -c "$(wc -c <"$dir/get.json")" /dev/zero | tr '\0' 'x' >"$dir/site/get.json"
+head -c "$(wc -c <"$dir/post.json")" /dev/zero | tr '\0' 'x' >"$dir/site/post.json"
+
+run() { # name lua path
+	WRK_PATH=$3 wrk -t2 -c16 -d"${DURATION}s" --timeout 10s -s "$2" "$base/" 2>&1 |
+		grep '^requests' | awk -v name="$1" -v d="$DURATION" \
+		'{ printf "%-28s %8.0f req/s  p50 %6s ms  p99 %6s ms  non-2xx %s\n", name, $2 / d, $6, $8, $4 }'
+}
+
+before=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM open311_request")
+get=$(run "GET requests/{id}.json" bench/open311_get.lua "/open311/v2/requests/$id.json")
+sget=$(run "static, same size" bench/open311_get.lua "/site/get.json")
+post=$(run "POST requests.json" bench/open311_post.lua "/")
+spost=$(run "static, same size" bench/open311_get.lua "/site/post.json")
+kill -TERM "$pid"
+wait "$pid" || true
+after=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM open311_request")
+
+echo "answer sizes: GET $(wc -c <"$dir/get.json") bytes, POST $(wc -c <"$dir/post.json") bytes"
+echo "$get"
+echo "$sget"
+echo "$get" "$sget" | awk '{ for (i = 1; i <= NF; i++) if ($i == "req/s") r[++n] = $(i - 1) }
+	END { printf "ratio GET/static: %.2f\n", r[1] / r[2] }'
+echo "$post"
+echo "$spost"
+echo "$post" "$spost" | awk '{ for (i = 1; i <= NF; i++) if ($i == "req/s") r[++n] = $(i - 1) }
+	END { printf "ratio POST/static: %.2f\n", r[1] / r[2] }'
+echo "reports stored during the POST run: $((after - before))"
