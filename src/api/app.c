@@ -96,6 +96,14 @@ void app_serve(void *ctx, struct http_request *req,
 		open311_serve(app, req, resp);
 		return;
 	}
+	if (req->too_large) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg, "request body larger than %zu bytes",
+			 req->body_limit);
+		reply_error(resp, 413, "too_large", msg, "body");
+		return;
+	}
 	memset(&c, 0, sizeof c);
 	c.app = app;
 	c.req = req;

@@ -1127,6 +1127,14 @@ void open311_serve(struct app *app, struct http_request *req,
 					  ".json");
 		goto out;
 	}
+	if (req->too_large) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg, "request body larger than %zu bytes",
+			 req->body_limit);
+		reply_o311_error(&o, 413, msg);
+		goto out;
+	}
 	res = arena_strndup(&req->arena, path, (size_t)(dot - path));
 	locale = http_query(req, "locale");
 	o.lang = locale && strncasecmp(locale, "en", 2) == 0 ? LANG_EN

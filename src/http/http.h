@@ -3,8 +3,9 @@
  *
  * The server adapter (http/server.c) is the only code that sees
  * libmicrohttpd; everything above it works with these two structs.  The
- * adapter collects the whole body (up to the configured limit, else 413
- * before the handler runs), calls one application callback per request,
+ * adapter collects the whole body (up to the configured limit; past it the
+ * app is told, with req->too_large, and must answer 413), calls one
+ * application callback per request,
  * and writes one access-log line when the response has been sent.
  */
 #ifndef UG_HTTP_H
@@ -27,6 +28,10 @@ struct http_request {
 	char client_addr[64];    /* "127.0.0.1" / "::1" */
 	char request_id[REQUEST_ID_MAX + 1];
 	char user[80];           /* who, for the access log; "-" if nobody */
+	/* The body passed body_limit and was dropped unread: the app is
+	 * called anyway, to answer 413 in the shape its clients read. */
+	int too_large;
+	size_t body_limit;
 	struct arena arena;      /* freed after the response is sent */
 	void *conn;              /* adapter's connection handle */
 };

@@ -287,10 +287,17 @@ static enum MHD_Result send_too_large(struct http_server *s,
 
 	memset(&resp, 0, sizeof resp);
 	resp.status = 413;
-	buf_printf(&resp.body,
-		   "{\"error\":{\"code\":\"too_large\",\"message\":\"request "
-		   "body larger than %zu bytes\",\"field\":\"body\"}}",
-		   s->cfg.body_limit);
+	/* The app knows the error shape of the path (JSON API, Open311). */
+	x->req.too_large = 1;
+	x->req.body = "";
+	x->req.body_len = 0;
+	s->cfg.app(s->cfg.app_ctx, &x->req, &resp);
+	if (resp.status != 413) { /* an app that ignored the flag */
+		buf_reset(&resp.body);
+		resp.status = 413;
+		resp.content_type = "text/plain";
+		buf_puts(&resp.body, "request body too large\n");
+	}
 	http_response_header(&resp, "Connection", "close");
 	ret = send_response(x, conn, &resp);
 	buf_free(&resp.body);
@@ -321,6 +328,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		x->req.method = method;
 		x->req.path = url;
 		x->req.conn = conn;
+		x->req.body_limit = s->cfg.body_limit;
 		snprintf(x->req.user, sizeof x->req.user, "-");
 		request_id_init(x);
 		client_addr_init(x, conn);

@@ -555,8 +555,18 @@ describe('limits and the city\'s choices', () => {
     writeFileSync(join(site, '.secret.txt'), 'no');
     writeFileSync(join(site, 'run.sh'), 'no');
     const strict = await startServer(ws.db, ['--anonymous-reports', '', '--public-write-rate', '1',
-      '--public-read-rate', '3', '--api-key-rate', '1', '--site', site]);
+      '--public-read-rate', '3', '--api-key-rate', '1', '--site', site, '--body-limit', '2048']);
     try {
+      // A body past the server's limit: 413, still in Open311's shape.
+      for (const fmt of FMTS) {
+        assertO311Error(await o311(strict, 'POST', `requests.${fmt}`,
+          { form: { api_key: key, service_code: '06001', description: 'x'.repeat(3000) } }),
+        413, /larger than 2048/);
+      }
+      const big = await fetch(strict.url('/api/v1/cases'), { method: 'POST',
+        headers: { 'Content-Type': 'application/json' }, body: `"${'x'.repeat(3000)}"` });
+      assert.equal(big.status, 413);
+      assert.equal((await big.json()).error.code, 'too_large');
       // The city's own files: plain names of known types, nothing else.
       const page = await fetch(strict.url('/site/notice.html'));
       assert.equal(page.status, 200);
