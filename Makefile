@@ -99,7 +99,8 @@ open311-selftest:
 # Run the checker against URL (the server's Open311 base, ending in
 # /open311/v2/) with api_key KEY.  Options come from the environment or the
 # command line: WRITE=0 SERVICE= LAT= LONG= JURISDICTION= ADDRESS_ID=
-# MEDIA=0 PHOTO_LIMIT= BODY_LIMIT= CHARSET= (see docs/open311-check.md).
+# MEDIA=0 ANONYMOUS=1 PHOTO_LIMIT= BODY_LIMIT= CHARSET= (see
+# docs/open311-check.md).
 # Needs only Node and the npm packages, so a deployer can run it anywhere.
 open311-check:
 	@test -n "$(URL)" || { echo "usage: make open311-check URL=https://host/open311/v2/ KEY=apikey [WRITE=0 ...]" >&2; exit 2; }

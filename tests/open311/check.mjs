@@ -122,6 +122,7 @@ function configure(o) {
     bodyLimit: num(o.bodyLimit) ?? 10 * MIB + 1,
     charset: o.charset || '',
     media: !(o.media === false || o.media === '0' || o.media === 0),
+    anonymous: o.anonymous === true || o.anonymous === '1' || o.anonymous === 1,
     timeout: num(o.timeout) ?? 30000,
     tokenWait: num(o.tokenWait) ?? 10000,
     onResult: o.onResult,
@@ -145,6 +146,7 @@ class Session {
     this.tokens = [];              // tokens POST replies gave
     this.refused = [];             // descriptions of posts that must not be stored
     this.bodies = { xml: [], json: [] };
+    this.throttled = 0;            // 429 answers waited out
     this.noMedia = cfg.media ? null : 'MEDIA=0: the deployer says the server takes no uploads';
   }
 
@@ -201,10 +203,17 @@ class Session {
     const shownUrl = this.cfg.key ? url.split(encodeURIComponent(this.cfg.key)).join('KEY') : url;
     const req = { method, url: shownUrl, summary };
     let raw;
-    try {
-      raw = await request(method, url, { headers, body, timeout: this.cfg.timeout });
-    } catch (e) {
-      fail(`${method} ${shownUrl}: ${e.code ?? ''} ${e.message}`.trim());
+    for (let tries = 1; ; tries++) {
+      try {
+        raw = await request(method, url, { headers, body, timeout: this.cfg.timeout });
+      } catch (e) {
+        fail(`${method} ${shownUrl}: ${e.code ?? ''} ${e.message}`.trim());
+      }
+      // Rate-limited: wait as told, like a polite client, and count it.
+      const wait = Number(raw.headers['retry-after']);
+      if (raw.status !== 429 || !(wait >= 0) || wait > 120 || tries > 5) break;
+      this.throttled += 1;
+      await new Promise((r) => setTimeout(r, wait * 1000 + 100));
     }
     let text = '', utf8 = true;
     try {
@@ -538,6 +547,7 @@ async function checkPostRefused(s, fmt, what) {
     pairs = await s.reportPairs(`NOPE-${s.runId}`, { desc });
     status = 404;
   } else if (what === 'no api_key') {
+    if (s.cfg.anonymous) skip('ANONYMOUS=1: the server takes reports without a key by choice');
     pairs = await s.reportPairs(svc.service_code, { desc, key: null });
     status = 403;
   } else {
@@ -1332,9 +1342,11 @@ function plan() {
 
 // Run every check against OPTIONS.url.  Options: url, key, service, lat,
 // long, jurisdiction, write (default true), addressId, address,
-// photoLimit, bodyLimit, charset, media, timeout (ms), onResult(result).
-// Resolves to [{ name, status: 'pass'|'fail'|'skip', detail }].
-// Throws only for bad options.
+// photoLimit, bodyLimit, charset, media, anonymous, timeout (ms),
+// tokenWait (ms), onResult(result).
+// Resolves to [{ name, status: 'pass'|'fail'|'skip', detail }], with
+// .throttled the number of 429 answers waited out.  Throws only for bad
+// options.
 export async function runChecks(options) {
   const cfg = configure(options);
   const s = new Session(cfg);
@@ -1355,6 +1367,7 @@ export async function runChecks(options) {
     results.push(result);
     cfg.onResult?.(result);
   }
+  results.throttled = s.throttled;
   return results;
 }
 
@@ -1367,6 +1380,7 @@ async function main() {
   optional: SERVICE=code  LAT=.. LONG=..  JURISDICTION=id  ADDRESS_ID=id  ADDRESS=text
             WRITE=0 (no POSTs)  MEDIA=0 (no uploads)  PHOTO_LIMIT=bytes  BODY_LIMIT=bytes
             CHARSET=utf-8 (discovery Content-Type carries it)  TIMEOUT=ms
+            ANONYMOUS=1 (reports without api_key are accepted on purpose)
 `);
     process.exit(2);
   }
@@ -1377,7 +1391,7 @@ async function main() {
       url: env.URL, key: env.KEY, service: env.SERVICE, lat: env.LAT, long: env.LONG,
       jurisdiction: env.JURISDICTION, write: env.WRITE, addressId: env.ADDRESS_ID, address: env.ADDRESS,
       photoLimit: env.PHOTO_LIMIT, bodyLimit: env.BODY_LIMIT, charset: env.CHARSET, media: env.MEDIA,
-      timeout: env.TIMEOUT,
+      timeout: env.TIMEOUT, anonymous: env.ANONYMOUS,
       onResult: (r) => {
         counts[r.status] += 1;
         process.stdout.write(`${r.status.toUpperCase().padEnd(4)} ${r.name}: ${r.detail}\n`);
@@ -1387,7 +1401,8 @@ async function main() {
     process.stderr.write(`open311-check: ${e.message}\n`);
     process.exit(2);
   }
-  process.stdout.write(`open311-check: ${results.length} checks, ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped\n`);
+  const waited = results.throttled ? ` (waited out ${results.throttled} rate-limit answers)` : '';
+  process.stdout.write(`open311-check: ${results.length} checks, ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped${waited}\n`);
   process.exit(counts.fail ? 1 : 0);
 }
 

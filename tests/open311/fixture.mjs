@@ -369,7 +369,15 @@ export async function startFixture({ faults = [], batch = false, photoLimit = 8 
     }
   }
 
+  let served = 0;
   const server = http.createServer((req, res) => {
+    // rate-limited: every 25th request is told to come back in a second.
+    if (F.has('rate-limited') && ++served % 25 === 0) {
+      req.resume();
+      res.writeHead(429, { 'Retry-After': '1', 'Content-Type': 'application/json' });
+      res.end('[{"code":429,"description":"slow down"}]');
+      return;
+    }
     const len = Number(req.headers['content-length'] ?? 0);
     // Refused before parsing: the body is not even read.
     if (len > BODY_LIMIT && !F.has('body-limit-off')) {

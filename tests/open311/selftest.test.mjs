@@ -232,6 +232,20 @@ describe('runs against the fixture', { concurrency: 4 }, () => {
     assert.deepEqual(failures(r), []);
   });
 
+  test('429 with Retry-After is waited out', async () => {
+    const r = await run({ faults: ['rate-limited'] });
+    assert.deepEqual(failures(r), []);
+    assert.ok(r.throttled > 3, `throttled ${r.throttled}`);
+  });
+
+  test('ANONYMOUS=1 skips only the no-api_key check', async () => {
+    const r = await run({ faults: ['key-ignored'], anonymous: '1' });
+    const failed = r.filter((x) => x.status === 'fail').map((x) => x.name);
+    assert.ok(failed.some((n) => n.startsWith('06 xml POST with wrong api_key')), failed.join(' | '));
+    assert.ok(!failed.some((n) => n.includes('no api_key')), failed.join(' | '));
+    assert.match(r.find((x) => x.name === '06 xml POST with no api_key → 403').detail, /ANONYMOUS=1/);
+  });
+
   test('bad options throw', async () => {
     await assert.rejects(runChecks({ url: 'ftp://x' }), /URL/);
     await assert.rejects(runChecks({ url: 'http://127.0.0.1:9/' }), /KEY/);

@@ -10,8 +10,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 // List wrappers and the one element each holds: mapped to arrays, even
 // with one item (§0).  The roots are lists too: services, service_requests,
-// errors, service_request_updates.  FixMyStreet's <groups><group> and
-// Chicago's <notes><note> are extensions a server may send.
+// errors, service_request_updates.  FixMyStreet's <groups><group>,
+// Chicago's <notes><note> and <media_urls> are extensions a server may
+// send.
 export const LIST_ITEMS = {
   services: 'service',
   service_requests: 'request',
@@ -23,6 +24,7 @@ export const LIST_ITEMS = {
   formats: 'format',
   groups: 'group',
   notes: 'note',
+  media_urls: 'media_url',   // several photos (the v2.1 draft's media[])
 };
 
 // Leaves that are not strings in JSON, by the element that holds them.
