@@ -7,6 +7,9 @@
 #   make asan       the sanitizer build in build/asan/
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
 #   make bench      benchmarks (bench/)
+#   make open311-check URL=https://host/open311/v2/ KEY=apikey
+#                   Open311 conformance check against a running server,
+#                   ours or any city's (docs/open311-check.md)
 
 CC ?= cc
 BUILD ?= build
@@ -37,7 +40,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test unit http asan test-asan fuzz fuzz-short bench clean \
-	deps demo-db
+	deps demo-db open311-check open311-selftest
 
 all: $(BUILD)/urbangrid
 
@@ -88,6 +91,22 @@ unit: $(UNIT_BIN)
 http: $(BUILD)/urbangrid
 	UG_BIN=$(BUILD)/urbangrid node --test --test-concurrency=1 tests/http/
 
+# The conformance checker's own tests, against an in-memory fixture server
+# with faults that each make one check fail (tests/open311/selftest.test.mjs).
+open311-selftest:
+	node --test tests/open311/
+
+# Run the checker against URL (the server's Open311 base, ending in
+# /open311/v2/) with api_key KEY.  Options come from the environment or the
+# command line: WRITE=0 SERVICE= LAT= LONG= JURISDICTION= ADDRESS_ID=
+# MEDIA=0 ANONYMOUS=1 PHOTO_LIMIT= BODY_LIMIT= CHARSET= (see
+# docs/open311-check.md).
+# Needs only Node and the npm packages, so a deployer can run it anywhere.
+open311-check:
+	@test -n "$(URL)" || { echo "usage: make open311-check URL=https://host/open311/v2/ KEY=apikey [WRITE=0 ...]" >&2; exit 2; }
+	@test -d node_modules/ajv -a -d node_modules/fast-xml-parser || npm ci --no-audit --no-fund --loglevel=error
+	node tests/open311/check.mjs
+
 asan:
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
@@ -108,6 +127,7 @@ fuzz:
 test: deps
 	$(MAKE) all unit
 	$(MAKE) http
+	$(MAKE) open311-selftest
 	$(MAKE) test-asan
 	$(MAKE) fuzz-short
 	@echo "make test: all suites passed"
