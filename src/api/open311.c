@@ -1106,7 +1106,10 @@ void open311_serve(struct app *app, struct http_request *req,
 	struct route_match match;
 	struct buf allow = BUF_INIT;
 	struct ug_error err;
-	const char *path = req->path + strlen(PREFIX);
+	/* Under /open311/ but not /open311/v2/ ("/open311/p"): no path of
+	 * ours, and no PREFIX to step over. */
+	int ours = strncmp(req->path, PREFIX "/", strlen(PREFIX) + 1) == 0;
+	const char *path = ours ? req->path + strlen(PREFIX) : "";
 	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
 	const char *j, *locale;
 	char *res;

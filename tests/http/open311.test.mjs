@@ -165,6 +165,11 @@ describe('discovery and services', () => {
     assertO311Error(await o311(server, 'GET', 'services.csv'), 404);
     assertO311Error(await o311(server, 'GET', 'services'), 404);
     assertO311Error(await o311(server, 'GET', 'nothing.json'), 404);
+    for (const path of ['/open311/p', '/open311/', '/open311/v1/services.xml']) {
+      const r = await fetch(server.url(path));
+      assert.equal(r.status, 404, path);
+      assert.match(await r.text(), /<errors><error><code>404<\/code>/);
+    }
     assertO311Error(await o311(server, 'GET', 'requests/123.json'), 404);
     assertO311Error(await o311(server, 'GET', 'tokens/abc.xml'), 404);
     const r = await o311(server, 'DELETE', 'services.json');
