@@ -29,11 +29,25 @@ LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 SRC := $(filter-out $(EXCLUDE),$(wildcard src/lib/*.c src/store/*.c \
-	src/store/sqlite/*.c src/geo/*.c src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c))
+	src/store/sqlite/*.c src/geo/*.c src/domain/*.c src/http/*.c src/api/*.c \
+	src/ui/*.c src/cli/*.c))
 SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 STD_DATA := $(sort $(wildcard data/standard/*.csv))
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
-	$(BUILD)/obj/gen/data_standard.o
+	$(BUILD)/obj/gen/data_standard.o $(BUILD)/obj/gen/web_public.o
+
+# The public pages: our files (web/public/) and the front-end packages
+# they use, taken from node_modules/ (npm, pinned in package-lock.json),
+# are staged in $(BUILD)/web/ and compiled into the binary.  Only the
+# files named here ship.
+WEB_OWN := $(sort $(shell find web/public -type f))
+LEAFLET := node_modules/leaflet
+LEAFLET_FILES := leaflet.js leaflet.css images/marker-icon.png \
+	images/marker-icon-2x.png images/marker-shadow.png images/layers.png \
+	images/layers-2x.png
+WEB_STAGED := $(WEB_OWN:web/public/%=$(BUILD)/web/%) \
+	$(LEAFLET_FILES:%=$(BUILD)/web/assets/leaflet/%) \
+	$(BUILD)/web/assets/leaflet/LICENSE
 LIBUG := $(BUILD)/libug.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -46,7 +60,9 @@ all: $(BUILD)/urbangrid
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror \
+		$(shell pkg-config --cflags libsodium) -o $@ $< \
+		$(shell pkg-config --libs libsodium)
 
 $(BUILD)/gen/schema_sqlite.c: $(SCHEMA) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
@@ -57,6 +73,28 @@ $(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed data_standard data/standard/ $(STD_DATA) > $@.tmp
 	mv $@.tmp $@
+
+$(BUILD)/gen/web_public.c: $(WEB_STAGED) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/web/assets/leaflet/LICENSE: $(LEAFLET)/LICENSE
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/web/assets/leaflet/%: $(LEAFLET)/dist/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/web/%: web/public/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# The packages come from scripts/install-deps; say so rather than "no rule".
+$(LEAFLET)/%:
+	@echo "$@ is missing: run scripts/install-deps (or make deps)" >&2
+	@exit 1
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
