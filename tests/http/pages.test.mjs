@@ -229,3 +229,22 @@ describe('errors among the pages are HTML', () => {
     assertError(r, 415, 'unsupported_media_type', 'Content-Type');
   });
 });
+describe('what the pages refer to', () => {
+  // The pages may load only what the binary serves: every src/href in
+  // the HTML is an address under /public/ that answers 200.
+  for (const page of ['/public/', '/public/follow']) {
+    test(`${page}: every script, stylesheet and link is served here`, async () => {
+      const html = (await server.request('GET', page)).text;
+      const refs = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+      assert.ok(refs.length >= 4, `too few references in ${page}: ${refs}`);
+      assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/, 'inline script');
+      assert.doesNotMatch(html, /\sstyle=|<style/, 'inline style');
+      assert.doesNotMatch(html, /\son[a-z]+=/, 'inline event handler');
+      for (const ref of refs) {
+        assert.match(ref, /^\/public\//, `${page} refers outside /public/: ${ref}`);
+        const r = await server.request('GET', ref);
+        assert.equal(r.status, 200, `${page} refers to ${ref}, which answers ${r.status}`);
+      }
+    });
+  }
+});
