@@ -3,7 +3,9 @@
 #   make            release build (gcc by default, -O2)
 #   make run        install what is missing, build, create the demo, serve it
 #   make test       install what is missing, build, run every suite
-#                   (unit + HTTP, again under ASan+UBSan, fuzz replay)
+#                   (unit + HTTP + browser, unit + HTTP again under
+#                   ASan+UBSan, fuzz replay)
+#   make browser    the public pages in headless chromium
 #   make asan       the sanitizer build in build/asan/
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
 #   make bench      benchmarks (bench/)
@@ -53,8 +55,8 @@ LIBUG := $(BUILD)/libug.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit http asan test-asan fuzz fuzz-short bench clean \
-	deps demo-db open311-check open311-selftest
+.PHONY: all run test unit http browser asan test-asan fuzz fuzz-short bench \
+	clean deps demo-db open311-check open311-selftest
 
 all: $(BUILD)/urbangrid
 
@@ -145,6 +147,11 @@ open311-check:
 	@test -d node_modules/ajv -a -d node_modules/fast-xml-parser || npm ci --no-audit --no-fund --loglevel=error
 	node tests/open311/check.mjs
 
+# The public pages in headless chromium (Debian's, driven by npm
+# playwright-core) against the real binary.
+browser: $(BUILD)/urbangrid
+	UG_BIN=$(BUILD)/urbangrid node --test --test-concurrency=1 tests/browser/
+
 asan:
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
@@ -166,6 +173,7 @@ test: deps
 	$(MAKE) all unit
 	$(MAKE) http
 	$(MAKE) open311-selftest
+	$(MAKE) browser
 	$(MAKE) test-asan
 	$(MAKE) fuzz-short
 	@echo "make test: all suites passed"
