@@ -36,12 +36,20 @@ after(async () => {
   }
 });
 
-// Open path in a fresh context; returns the recorder of browser.mjs.
-async function visit(path, opts) {
+// Open path in a fresh context and run fn(page, rec) (rec: the recorder
+// of browser.mjs); then the page must be clean - no request off loopback,
+// no error but the answers with the `statuses` the test provoked - and
+// the context is closed whatever happened.
+async function onPage(path, opts, fn, { statuses } = {}) {
   const rec = await openPage(browser, opts);
-  await mockPublicApi(rec.context);
-  await rec.page.goto(server.url(path));
-  return rec;
+  try {
+    await mockPublicApi(rec.context);
+    await rec.page.goto(server.url(path));
+    await fn(rec.page, rec);
+    assertClean(rec, { statuses });
+  } finally {
+    await rec.context.close();
+  }
 }
 
 // The report page once its categories and grid outlines are in.
@@ -63,189 +71,175 @@ async function fillReport(page, { description = '东华门大街路边有暴露�
 describe('the report page', () => {
   for (const [label, viewport] of [['a phone', PHONE], ['a desktop', DESKTOP]]) {
     test(`loads on ${label}: categories, grid outlines, nothing from outside, no errors`, async () => {
-      const rec = await visit('/public/', { viewport });
-      const { page } = rec;
-      await reportReady(page);
-      assert.equal(await page.locator('h1').textContent(), '我要举报');
-      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-      assert.ok(await page.locator('#service_code optgroup').count() >= 1, 'categories grouped by 大类');
-      // Every control has a name a screen reader can say.
-      for (const id of ['service_code', 'description', 'address_string', 'photo', 'name', 'phone']) {
-        assert.equal(await page.locator(`label[for="${id}"]`).count(), 1, `label for #${id}`);
-      }
-      // Leaflet's own files came from the binary too.
-      assert.ok(rec.requests.some((u) => u.endsWith('/public/assets/leaflet/leaflet.js')));
-      assert.ok(rec.requests.some((u) => u.includes('/open311/v2/services.json?locale=zh')));
-      if (viewport === PHONE) {
-        await assertNoOverflow(page, 'report page at 375 px');
-        await screenshot(page, 'report-375');
-      }
-      assertClean(rec);
-      await rec.context.close();
+      await onPage('/public/', { viewport }, async (page, rec) => {
+        await reportReady(page);
+        assert.equal(await page.locator('h1').textContent(), '我要举报');
+        assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+        assert.ok(await page.locator('#service_code optgroup').count() >= 1, 'categories grouped by 大类');
+        // Every control has a name a screen reader can say.
+        for (const id of ['service_code', 'description', 'address_string', 'photo', 'name', 'phone']) {
+          assert.equal(await page.locator(`label[for="${id}"]`).count(), 1, `label for #${id}`);
+        }
+        // Leaflet's own files came from the binary too.
+        assert.ok(rec.requests.some((u) => u.endsWith('/public/assets/leaflet/leaflet.js')));
+        assert.ok(rec.requests.some((u) => u.includes('/open311/v2/services.json?locale=zh')));
+        if (viewport === PHONE) {
+          await assertNoOverflow(page, 'report page at 375 px');
+          await screenshot(page, 'report-375');
+        }
+      });
     });
   }
 
   test('a report end to end, then followed by its token and by its ID', async () => {
-    const rec = await visit('/public/');
-    const { page } = rec;
-    await reportReady(page);
-    await fillReport(page);
-    await page.fill('#address_string', '东华门大街 12 号');
-    await page.setInputFiles('#photo', { name: 'photo.png', mimeType: 'image/png', buffer: pngImage() });
-    await page.locator('#photo-preview img').waitFor();
-    assert.equal(await page.locator('#photo-error').isHidden(), true);
-    await page.fill('#name', '张三');
-    await page.fill('#phone', '13800138000');
-    await page.click('#submit');
+    await onPage('/public/', {}, async (page) => {
+      await reportReady(page);
+      await fillReport(page);
+      await page.fill('#address_string', '东华门大街 12 号');
+      await page.setInputFiles('#photo', { name: 'photo.png', mimeType: 'image/png', buffer: pngImage() });
+      await page.locator('#photo-preview img').waitFor();
+      assert.equal(await page.locator('#photo-error').isHidden(), true);
+      await page.fill('#name', '张三');
+      await page.fill('#phone', '13800138000');
+      await page.click('#submit');
 
-    const done = page.locator('#done');
-    await done.waitFor();
-    assert.equal(await page.locator('#report-form').isHidden(), true);
-    const number = await page.textContent('#done-number');
-    const id = await page.textContent('#done-id');
-    const token = await page.textContent('#done-token');
-    assert.match(number, /^\d{13}$/);
-    assert.match(id, /^\d+$/);
-    assert.ok(token.length >= 8, `token ${token}`);
-    await assertNoOverflow(page, 'report answer at 375 px');
-    await screenshot(page, 'report-done-375');
+      const done = page.locator('#done');
+      await done.waitFor();
+      assert.equal(await page.locator('#report-form').isHidden(), true);
+      const number = await page.textContent('#done-number');
+      const id = await page.textContent('#done-id');
+      const token = await page.textContent('#done-token');
+      assert.match(number, /^\d{13}$/);
+      assert.match(id, /^\d+$/);
+      assert.ok(token.length >= 8, `token ${token}`);
+      await assertNoOverflow(page, 'report answer at 375 px');
+      await screenshot(page, 'report-done-375');
 
-    // The link carries the token; the follow page looks it up at once.
-    await page.click('#done-follow');
-    await page.waitForURL((u) => u.pathname === '/public/follow' && u.searchParams.get('token') === token);
-    await page.locator('#report').waitFor();
-    assert.equal(await page.textContent('#report-number'), number);
-    assert.equal(await page.textContent('#report-id'), id);
-    assert.equal(await page.textContent('#report-description'), '东华门大街路边有暴露垃圾');
-    assert.equal(await page.textContent('#report-status'), '处理中');
-    assert.ok(await page.locator('#timeline li').count() >= 1);
-    assert.equal(await page.textContent('#timeline li:first-child p'), '提交举报');
-    // The photo is shown, and really loads.
-    const img = page.locator('#photo-list img').first();
-    await img.waitFor();
-    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
-    // The small map shows the pin.
-    await page.locator('#report-map .leaflet-marker-icon').waitFor();
-    await assertNoOverflow(page, 'follow page at 375 px');
-    await screenshot(page, 'follow-375');
+      // The link carries the token; the follow page looks it up at once.
+      await page.click('#done-follow');
+      await page.waitForURL((u) => u.pathname === '/public/follow' && u.searchParams.get('token') === token);
+      await page.locator('#report').waitFor();
+      assert.equal(await page.textContent('#report-number'), number);
+      assert.equal(await page.textContent('#report-id'), id);
+      assert.equal(await page.textContent('#report-description'), '东华门大街路边有暴露垃圾');
+      assert.equal(await page.textContent('#report-status'), '处理中');
+      assert.ok(await page.locator('#timeline li').count() >= 1);
+      assert.equal(await page.textContent('#timeline li:first-child p'), '提交举报');
+      // The photo is shown, and really loads.
+      const img = page.locator('#photo-list img').first();
+      await img.waitFor();
+      await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+      // The small map shows the pin.
+      await page.locator('#report-map .leaflet-marker-icon').waitFor();
+      await assertNoOverflow(page, 'follow page at 375 px');
+      await screenshot(page, 'follow-375');
 
-    // By ID, typed into the form.
-    await page.fill('#query', id);
-    await page.click('#lookup');
-    await page.waitForURL((u) => u.searchParams.get('id') === id);
-    assert.equal(await page.textContent('#report-number'), number);
-    assertClean(rec);
-    await rec.context.close();
+      // By ID, typed into the form.
+      await page.fill('#query', id);
+      await page.click('#lookup');
+      await page.waitForURL((u) => u.searchParams.get('id') === id);
+      assert.equal(await page.textContent('#report-number'), number);
+    });
   });
 
   test('"use my location" pins the phone\'s position', async () => {
-    const rec = await visit('/public/', { geolocation: { latitude: 39.9625, longitude: 116.417 } });
-    const { page } = rec;
-    await reportReady(page);
-    await page.click('#locate');
-    await page.locator('#pin-status', { hasText: '39.962500' }).waitFor();
-    assert.match(await page.textContent('#pin-status'), /116\.417000/);
-    await page.locator('#map .leaflet-marker-icon').waitFor();
-    assertClean(rec);
-    await rec.context.close();
+    await onPage('/public/', { geolocation: { latitude: 39.9625, longitude: 116.417 } }, async (page) => {
+      await reportReady(page);
+      await page.click('#locate');
+      await page.locator('#pin-status', { hasText: '39.962500' }).waitFor();
+      assert.match(await page.textContent('#pin-status'), /116\.417000/);
+      await page.locator('#map .leaflet-marker-icon').waitFor();
+    });
   });
 
   test('the page\'s own checks name each field; nothing typed is lost', async () => {
-    const rec = await visit('/public/');
-    const { page } = rec;
-    await reportReady(page);
-    await page.fill('#name', '李四');
-    await page.click('#submit');
-    for (const f of ['service_code', 'description', 'location']) {
-      assert.equal(await page.locator(`#${f}-error`).isVisible(), true, `${f} error shown`);
-    }
-    assert.equal(await page.getAttribute('#description', 'aria-invalid'), 'true');
-    assert.equal(await page.inputValue('#name'), '李四');
-    // A photo of the wrong type is refused before it is sent.
-    await page.setInputFiles('#photo', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-    assert.match(await page.textContent('#photo-error'), /JPEG、PNG 或 WebP/);
-    await assertNoOverflow(page, 'errors at 375 px');
-    assertClean(rec);
-    await rec.context.close();
+    await onPage('/public/', {}, async (page) => {
+      await reportReady(page);
+      await page.fill('#name', '李四');
+      await page.click('#submit');
+      for (const f of ['service_code', 'description', 'location']) {
+        assert.equal(await page.locator(`#${f}-error`).isVisible(), true, `${f} error shown`);
+      }
+      assert.equal(await page.getAttribute('#description', 'aria-invalid'), 'true');
+      assert.equal(await page.inputValue('#name'), '李四');
+      // A photo of the wrong type is refused before it is sent.
+      await page.setInputFiles('#photo', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      assert.match(await page.textContent('#photo-error'), /JPEG、PNG 或 WebP/);
+      await assertNoOverflow(page, 'errors at 375 px');
+    });
   });
 
   test('the server\'s 400 is shown next to the field it names; nothing typed is lost', async () => {
-    const rec = await visit('/public/');
-    const { page } = rec;
-    await reportReady(page);
-    await fillReport(page, { description: '服务器会拒绝这个类别' });
-    await page.fill('#phone', '13900139000');
-    // A category the server does not offer (a stale page, a crafted form).
-    await page.evaluate(() => {
-      const select = document.getElementById('service_code');
-      select.append(new Option('已停用的类别', '99999'));
-      select.value = '99999';
-    });
-    const answer = page.waitForResponse((r) => r.url().endsWith('/public/api/reports'));
-    await page.click('#submit');
-    assert.equal((await answer).status(), 400);
-    const error = page.locator('#service_code-error');
-    await error.waitFor();
-    assert.ok((await error.textContent()).length > 0);
-    assert.equal(await page.getAttribute('#service_code', 'aria-invalid'), 'true');
-    assert.equal(await page.locator('#done').isHidden(), true);
-    assert.equal(await page.inputValue('#description'), '服务器会拒绝这个类别');
-    assert.equal(await page.inputValue('#phone'), '13900139000');
-    assert.match(await page.textContent('#pin-status'), /已标记/);
-    assertClean(rec, { statuses: [400] });
-    await rec.context.close();
+    await onPage('/public/', {}, async (page) => {
+      await reportReady(page);
+      await fillReport(page, { description: '服务器会拒绝这个类别' });
+      await page.fill('#phone', '13900139000');
+      // A category the server does not offer (a stale page, a crafted form).
+      await page.evaluate(() => {
+        const select = document.getElementById('service_code');
+        select.append(new Option('已停用的类别', '99999'));
+        select.value = '99999';
+      });
+      const answer = page.waitForResponse((r) => r.url().endsWith('/public/api/reports'));
+      await page.click('#submit');
+      assert.equal((await answer).status(), 400);
+      const error = page.locator('#service_code-error');
+      await error.waitFor();
+      assert.ok((await error.textContent()).length > 0);
+      assert.equal(await page.getAttribute('#service_code', 'aria-invalid'), 'true');
+      assert.equal(await page.locator('#done').isHidden(), true);
+      assert.equal(await page.inputValue('#description'), '服务器会拒绝这个类别');
+      assert.equal(await page.inputValue('#phone'), '13900139000');
+      assert.match(await page.textContent('#pin-status'), /已标记/);
+    }, { statuses: [400] });
   });
 });
 
 describe('the follow page', () => {
   test('loads clean at 375 px; an unknown ID or token is said next to the box', async () => {
-    const rec = await visit('/public/follow');
-    const { page } = rec;
-    assert.equal(await page.locator('h1').textContent(), '查询进度');
-    await assertNoOverflow(page, 'empty follow page at 375 px');
-    await screenshot(page, 'follow-empty-375');
-    await page.fill('#query', 'no-such-token');
-    await page.click('#lookup');
-    await page.locator('#query-error', { hasText: '没有找到' }).waitFor();
-    assert.equal(await page.locator('#report').isHidden(), true);
-    assert.equal(await page.inputValue('#query'), 'no-such-token');
-    assertClean(rec, { statuses: [404] });
-    await rec.context.close();
+    await onPage('/public/follow', {}, async (page) => {
+      assert.equal(await page.locator('h1').textContent(), '查询进度');
+      await assertNoOverflow(page, 'empty follow page at 375 px');
+      await screenshot(page, 'follow-empty-375');
+      await page.fill('#query', 'no-such-token');
+      await page.click('#lookup');
+      await page.locator('#query-error', { hasText: '没有找到' }).waitFor();
+      assert.equal(await page.locator('#report').isHidden(), true);
+      assert.equal(await page.inputValue('#query'), 'no-such-token');
+    }, { statuses: [404] });
   });
 });
 
 describe('languages', () => {
   test('the switch changes the words in place, keeps what was typed, and is remembered', async () => {
-    const rec = await visit('/public/');
-    const { page } = rec;
-    await reportReady(page);
-    await page.fill('#description', '保留我输入的内容');
-    await page.click('#lang-toggle');
-    assert.equal(await page.getAttribute('html', 'lang'), 'en');
-    assert.equal(await page.locator('h1').textContent(), 'Report a problem');
-    assert.equal(await page.textContent('#lang-toggle'), '中文');
-    assert.equal(await page.inputValue('#description'), '保留我输入的内容');
-    // Categories come again in English.
-    await page.locator('#service_code option', { hasText: 'Choose a category' }).waitFor({ state: 'attached' });
-    assert.ok(rec.requests.some((u) => u.includes('/open311/v2/services.json?locale=en')));
-    await assertNoOverflow(page, 'report page in English at 375 px');
-    await screenshot(page, 'report-en-375');
+    await onPage('/public/', {}, async (page, rec) => {
+      await reportReady(page);
+      await page.fill('#description', '保留我输入的内容');
+      await page.click('#lang-toggle');
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      assert.equal(await page.locator('h1').textContent(), 'Report a problem');
+      assert.equal(await page.textContent('#lang-toggle'), '中文');
+      assert.equal(await page.inputValue('#description'), '保留我输入的内容');
+      // Categories come again in English.
+      await page.locator('#service_code option', { hasText: 'Choose a category' }).waitFor({ state: 'attached' });
+      assert.ok(rec.requests.some((u) => u.includes('/open311/v2/services.json?locale=en')));
+      await assertNoOverflow(page, 'report page in English at 375 px');
+      await screenshot(page, 'report-en-375');
 
-    // Remembered: a reload and the other page stay English.
-    await page.reload();
-    assert.equal(await page.locator('h1').textContent(), 'Report a problem');
-    await page.goto(server.url('/public/follow'));
-    assert.equal(await page.locator('h1').textContent(), 'Follow a report');
-    await assertNoOverflow(page, 'follow page in English at 375 px');
-    // ?lang= wins, and is remembered in turn.
-    await page.goto(server.url('/public/follow?lang=zh'));
-    assert.equal(await page.locator('h1').textContent(), '查询进度');
-    await page.goto(server.url('/public/'));
-    assert.equal(await page.locator('h1').textContent(), '我要举报');
-    await page.goto(server.url('/public/?lang=en'));
-    assert.equal(await page.locator('h1').textContent(), 'Report a problem');
-    assert.equal(await page.title(), 'Report a problem');
-    assertClean(rec);
-    await rec.context.close();
+      // Remembered: a reload and the other page stay English.
+      await page.reload();
+      assert.equal(await page.locator('h1').textContent(), 'Report a problem');
+      await page.goto(server.url('/public/follow'));
+      assert.equal(await page.locator('h1').textContent(), 'Follow a report');
+      await assertNoOverflow(page, 'follow page in English at 375 px');
+      // ?lang= wins, and is remembered in turn.
+      await page.goto(server.url('/public/follow?lang=zh'));
+      assert.equal(await page.locator('h1').textContent(), '查询进度');
+      await page.goto(server.url('/public/'));
+      assert.equal(await page.locator('h1').textContent(), '我要举报');
+      await page.goto(server.url('/public/?lang=en'));
+      assert.equal(await page.locator('h1').textContent(), 'Report a problem');
+      assert.equal(await page.title(), 'Report a problem');
+    });
   });
 });
