@@ -153,7 +153,9 @@ async function lookup(key, { focus = true } = {}) {
   const button = $('lookup');
   button.disabled = true;
   try {
-    const report = await getJSON(`/public/api/reports/${encodeURIComponent(key)}`);
+    // Status notes and names come in the page's language.
+    const lang = currentLang() === 'en' ? '?lang=en' : '';
+    const report = await getJSON(`/public/api/reports/${encodeURIComponent(key)}${lang}`);
     shown = { report, key, byToken: isToken(key) };
     // The address says what is shown, so it can be reloaded or kept.
     const url = new URL(window.location.href);
@@ -223,12 +225,17 @@ async function rate(ev) {
 // ---- start -------------------------------------------------------------
 
 startI18n();
-onLangChange(() => { if (shown) render(); });
+onLangChange(() => {
+  if (!shown) return;
+  render();
+  lookup(shown.key, { focus: false }); // the server's words, in the new language
+});
 $('lookup-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   lookup($('query').value);
 });
 $('rating-form').addEventListener('submit', rate);
+$('rating-form').addEventListener('change', () => { $('rating-error').hidden = true; });
 {
   const params = new URLSearchParams(window.location.search);
   const key = params.get('token') ?? params.get('id');

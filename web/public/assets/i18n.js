@@ -65,6 +65,13 @@ const zh = {
   'report.done.keep': '请妥善保存查询凭证：查询进度可以用受理号或凭证，对处理结果进行评价则需要凭证。',
   'report.done.follow': '查看处理进度',
   'report.done.again': '再报一件',
+  'server.service_code': '该类别目前不受理，请选择其他类别。',
+  'server.description': '问题描述不能超过 4000 字。',
+  'server.location': '位置无效，请重新在地图上标记，或填写地址。',
+  'server.address_string': '地址不能超过 256 字。',
+  'server.photo': '照片无法接收：只能上传 JPEG、PNG 或 WebP 图片，且不超过上限。',
+  'server.name': '姓名不能超过 100 字。',
+  'server.phone': '电话号码只能包含数字、空格、“-”和开头的“+”，共 3 到 20 位。',
 
   'follow.title': '查询进度',
   'follow.intro': '输入举报时获得的受理号或查询凭证。',
@@ -156,6 +163,13 @@ const en = {
   'report.done.keep': 'Keep the token: you can follow the report by its ID or token, but rating the outcome needs the token.',
   'report.done.follow': 'Follow this report',
   'report.done.again': 'Report another problem',
+  'server.service_code': 'This category is not taken any more; please choose another.',
+  'server.description': 'The description may be at most 4000 characters.',
+  'server.location': 'The place is not valid; pin it on the map again or type an address.',
+  'server.address_string': 'The address may be at most 256 characters.',
+  'server.photo': 'The photo was refused: only JPEG, PNG or WebP images, within the size limit.',
+  'server.name': 'The name may be at most 100 characters.',
+  'server.phone': 'A phone number holds only digits, spaces, "-" and a leading "+", 3 to 20 of them.',
 
   'follow.title': 'Follow a report',
   'follow.intro': 'Enter the request ID or the token you were given when you reported.',
@@ -226,6 +240,9 @@ export function t(key, vars = {}) {
   }
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
+
+// Whether the current language has words for key.
+export function hasText(key) { return key in dictionaries[lang]; }
 
 // Put the current language's words into root's marked elements.
 export function translate(root = document) {

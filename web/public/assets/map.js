@@ -4,7 +4,11 @@
 // the grid outlines are what a citizen recognises streets by here.
 import { getJSON } from './api.js';
 
-const GRID_STYLE = { color: '#1d6b57', weight: 1, opacity: 0.8, fillColor: '#1d6b57', fillOpacity: 0.04 };
+// Outlines thin out when zoomed out, where hundreds of grids meet.
+const gridStyle = (zoom) => ({
+  color: '#1d6b57', weight: zoom >= 15 ? 1 : 0.4, opacity: zoom >= 15 ? 0.8 : 0.5,
+  fillColor: '#1d6b57', fillOpacity: 0.04,
+});
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 
@@ -27,19 +31,22 @@ export async function cityMap(el, { view, interactive = true, pinLabel = '' } = 
     zoomSnap: 0.5,
   });
   map.attributionControl.setPrefix('Leaflet');
+  let cityBounds = null;
   if (view) {
     map.setView([view.lat, view.lon], view.zoom ?? 16);
   } else {
     const city = await getJSON('/public/api/map');
     if (Array.isArray(city.bbox) && city.bbox.length === 4) {
       const [w, s, e, n] = city.bbox;
-      map.fitBounds([[s, w], [n, e]], { padding: [4, 4] });
+      cityBounds = [[s, w], [n, e]];
+      map.fitBounds(cityBounds, { padding: [4, 4] });
     } else {
       map.setView([city.center[1], city.center[0]], 14);
     }
   }
 
-  const grids = L.geoJSON(null, { style: GRID_STYLE, interactive: false }).addTo(map);
+  const grids = L.geoJSON(null, { style: () => gridStyle(map.getZoom()), interactive: false }).addTo(map);
+  map.on('zoomend', () => grids.setStyle(gridStyle(map.getZoom())));
   let loading = null;
   async function loadGrids() {
     loading?.abort();
@@ -50,7 +57,13 @@ export async function cityMap(el, { view, interactive = true, pinLabel = '' } = 
     try {
       const fc = await getJSON(`/public/api/grids.geojson?bbox=${bbox}`, { signal: loading.signal });
       grids.clearLayers();
-      grids.addData(fc);
+      if (fc.truncated) {
+        // Too many grids in view for one answer: part of them would draw
+        // a misleading city, so only its outline until the map zooms in.
+        if (cityBounds) grids.addLayer(L.rectangle(cityBounds, { ...gridStyle(16), interactive: false }));
+      } else {
+        grids.addData(fc);
+      }
     } catch (e) {
       // A later move supersedes this load; any other failure leaves the
       // outlines as they were (the pin still works without them).

@@ -5,7 +5,9 @@
 // multipart/form-data to POST /public/api/reports.  An error is shown next
 // to the field it names and nothing typed is ever cleared by one.
 import { ApiError, getJSON, post } from './api.js';
-import { currentLang, onLangChange, startI18n, t } from './i18n.js';
+import {
+  currentLang, hasText, onLangChange, startI18n, t,
+} from './i18n.js';
 import { cityMap } from './map.js';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
@@ -22,8 +24,19 @@ let city = null; // the map, once loaded
 // The server names fields as the form does, except for the place.
 const FIELD_OF = { lat: 'location', long: 'location', media: 'photo', media_url: 'photo' };
 
+function fieldName(field) {
+  return FIELD_OF[field] ?? (/^photo\d*$|^media\[\]$/.test(field) ? 'photo' : field);
+}
+
+// The server's messages are English; in Chinese the page says in its own
+// words what is wrong with the field the server named.
+function serverMessage(e) {
+  const key = `server.${fieldName(e.field)}`;
+  return currentLang() === 'zh' && hasText(key) ? t(key) : e.message;
+}
+
 function showFieldError(field, message) {
-  const name = FIELD_OF[field] ?? field;
+  const name = fieldName(field);
   const box = $(`${name}-error`);
   if (!box) return false;
   box.textContent = message;
@@ -256,7 +269,11 @@ async function send(ev) {
       showFormError(t('common.network'));
     } else if (e.status === 429) {
       showFormError(t('common.retry_after', { s: e.retryAfter ?? 60 }));
-    } else if (!e.field || !showFieldError(e.field, e.message)) {
+    } else if (e.status === 413) {
+      // Over the photo or body limit: the photo is what can be that big.
+      showFieldError('photo', currentLang() === 'zh' ? t('server.photo') : e.message);
+      showFormError(t('report.fix'));
+    } else if (!e.field || !showFieldError(e.field, serverMessage(e))) {
       showFormError(t('common.failed', { msg: e.message }));
     } else {
       showFormError(t('report.fix'));
