@@ -10,18 +10,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { emptyDemoDb } from '../http/lib/cases.mjs';
-import { startServer, workspace } from '../http/lib/server.mjs';
+import { loggedIn, startServer, workspace } from '../http/lib/server.mjs';
 import {
   DESKTOP, PHONE, assertClean, assertNoOverflow, launch, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
-import { mockPublicApi } from './lib/mock-public-api.mjs';
 
 const ws = workspace();
 let server;
 let browser;
+let demo;
+
+// A point inside the demo's first street (110101001), where the demo
+// inspector works (see tests/http/cases.test.mjs).
+const STREET = { latitude: 39.9625, longitude: 116.417 };
 
 before(async () => {
-  emptyDemoDb(ws);
+  demo = emptyDemoDb(ws);
   server = await startServer(ws.db);
   browser = await launch();
 });
@@ -43,7 +47,6 @@ after(async () => {
 async function onPage(path, opts, fn, { statuses } = {}) {
   const rec = await openPage(browser, opts);
   try {
-    await mockPublicApi(rec.context);
     await rec.page.goto(server.url(path));
     await fn(rec.page, rec);
     assertClean(rec, { statuses });
@@ -143,7 +146,7 @@ describe('the report page', () => {
   });
 
   test('"use my location" pins the phone\'s position', async () => {
-    await onPage('/public/', { geolocation: { latitude: 39.9625, longitude: 116.417 } }, async (page) => {
+    await onPage('/public/', { geolocation: STREET }, async (page) => {
       await reportReady(page);
       await page.click('#locate');
       await page.locator('#pin-status', { hasText: '39.962500' }).waitFor();
@@ -172,30 +175,125 @@ describe('the report page', () => {
   test('the server\'s 400 is shown next to the field it names; nothing typed is lost', async () => {
     await onPage('/public/', {}, async (page) => {
       await reportReady(page);
-      await fillReport(page, { description: '服务器会拒绝这个类别' });
-      await page.fill('#phone', '13900139000');
-      // A category the server does not offer (a stale page, a crafted form).
-      await page.evaluate(() => {
-        const select = document.getElementById('service_code');
-        select.append(new Option('已停用的类别', '99999'));
-        select.value = '99999';
-      });
+      await fillReport(page, { description: '电话号码写错了' });
+      // The page leaves the phone's form to the server, which refuses it.
+      await page.fill('#phone', '138 0013 8000 转 2');
       const answer = page.waitForResponse((r) => r.url().endsWith('/public/api/reports'));
       await page.click('#submit');
-      assert.equal((await answer).status(), 400);
+      const res = await answer;
+      assert.equal(res.status(), 400);
+      assert.equal((await res.json()).error.field, 'phone');
+      const error = page.locator('#phone-error');
+      await error.waitFor();
+      assert.match(await error.textContent(), /电话号码/);
+      assert.equal(await page.getAttribute('#phone', 'aria-invalid'), 'true');
+      assert.equal(await page.locator('#form-error').isVisible(), true);
+      assert.equal(await page.locator('#done').isHidden(), true);
+      // Everything typed is still there; mend the phone and send again.
+      assert.equal(await page.inputValue('#description'), '电话号码写错了');
+      assert.equal(await page.inputValue('#phone'), '138 0013 8000 转 2');
+      assert.match(await page.textContent('#pin-status'), /已标记/);
+      await page.fill('#phone', '138 0013 8000');
+      await page.click('#submit');
+      await page.locator('#done').waitFor();
+      await screenshot(page, 'report-again-375');
+    }, { statuses: [400] });
+  });
+
+  test('a category closed meanwhile: the server\'s refusal shows beside the category', async () => {
+    await onPage('/public/', {}, async (page) => {
+      await reportReady(page);
+      await fillReport(page, { description: '这个类别已停止受理' });
+      await page.evaluate(() => {
+        const select = document.getElementById('service_code');
+        select.append(new Option('已停用的类别', '06999'));
+        select.value = '06999';
+      });
+      await page.click('#submit');
       const error = page.locator('#service_code-error');
       await error.waitFor();
-      assert.ok((await error.textContent()).length > 0);
-      assert.equal(await page.getAttribute('#service_code', 'aria-invalid'), 'true');
-      assert.equal(await page.locator('#done').isHidden(), true);
-      assert.equal(await page.inputValue('#description'), '服务器会拒绝这个类别');
-      assert.equal(await page.inputValue('#phone'), '13900139000');
-      assert.match(await page.textContent('#pin-status'), /已标记/);
-    }, { statuses: [400] });
+      assert.match(await error.textContent(), /类别/);
+      assert.equal(await page.inputValue('#description'), '这个类别已停止受理');
+    }, { statuses: [404] });
   });
 });
 
+// The staff side of a case, through the JSON API: as each demo account.
+async function staff() {
+  const clients = {};
+  for (const who of ['inspector', 'shift_leader', 'dispatcher', 'handler']) {
+    clients[who] = await loggedIn(server, who, demo.passwords[who]);
+  }
+  return clients;
+}
+
+// Take the case filed under `number` from reported to closed.
+async function closeCase(number) {
+  const as = await staff();
+  const list = await as.shift_leader.get(`/api/v1/cases?q=${number}`);
+  assert.equal(list.status, 200, list.text);
+  assert.equal(list.json.cases.length, 1, list.text);
+  let c = list.json.cases[0];
+  for (const [who, action, body] of [['inspector', 'verify'], ['shift_leader', 'file'],
+    ['dispatcher', 'dispatch', { department: '110101-HW' }], ['handler', 'handle', { note: '已清理干净' }],
+    ['inspector', 'check', { passed: true }], ['shift_leader', 'close']]) {
+    const r = await as[who].post(`/api/v1/cases/${c.id}/actions/${action}`, { version: c.version, ...body });
+    assert.equal(r.status, 200, `${action}: ${r.text}`);
+    c = r.json;
+  }
+  assert.equal(c.state, 'closed');
+}
+
 describe('the follow page', () => {
+  test('once closed: the history, and a rating by token (not by ID), given once', async () => {
+    // A report placed by "use my location" inside the inspector's street.
+    await onPage('/public/', { geolocation: STREET }, async (page) => {
+      await reportReady(page);
+      const code = await page.locator('#service_code optgroup option').first().getAttribute('value');
+      await page.selectOption('#service_code', code);
+      await page.fill('#description', '小区门口垃圾堆放');
+      await page.click('#locate');
+      await page.locator('#pin-status', { hasText: '39.962500' }).waitFor();
+      await page.click('#submit');
+      await page.locator('#done').waitFor();
+      const number = await page.textContent('#done-number');
+      const id = await page.textContent('#done-id');
+      const token = await page.textContent('#done-token');
+      await closeCase(number);
+
+      await page.goto(server.url(`/public/follow?token=${encodeURIComponent(token)}`));
+      await page.locator('#report').waitFor();
+      assert.equal(await page.textContent('#report-status'), '已办结');
+      assert.ok(await page.locator('#timeline li').count() >= 3, 'the public history');
+      const form = page.locator('#rating-form');
+      await form.waitFor();
+      assert.equal(await page.locator('#rating-need-token').isHidden(), true);
+      // Nothing chosen: said, nothing sent.
+      await page.click('#rate');
+      assert.equal(await page.locator('#rating-error').isVisible(), true);
+      await page.check('input[name="rating"][value="basically_satisfied"]');
+      await page.fill('#comment', '处理及时，但现场还有少量垃圾');
+      await assertNoOverflow(page, 'follow page with the rating form at 375 px');
+      await screenshot(page, 'follow-rating-375');
+      await page.click('#rate');
+      await page.locator('#rating-done', { hasText: '感谢您的评价' }).waitFor();
+      assert.match(await page.textContent('#rating-done'), /基本满意/);
+      assert.equal(await form.isHidden(), true);
+
+      // Given once: after a reload it is shown, not asked again.
+      await page.reload();
+      await page.locator('#rating-done', { hasText: '您的评价：基本满意' }).waitFor();
+      assert.equal(await form.isHidden(), true);
+      // By ID nobody may rate; the page does not offer it.
+      await page.fill('#query', id);
+      await page.click('#lookup');
+      await page.waitForURL((u) => u.searchParams.get('id') === id);
+      assert.equal(await form.isHidden(), true);
+      assert.equal(await page.locator('#rating-need-token').isHidden(), true);
+      await screenshot(page, 'follow-closed-375');
+    });
+  });
+
   test('loads clean at 375 px; an unknown ID or token is said next to the box', async () => {
     await onPage('/public/follow', {}, async (page) => {
       assert.equal(await page.locator('h1').textContent(), '查询进度');
