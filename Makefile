@@ -3,7 +3,9 @@
 #   make            release build (gcc by default, -O2)
 #   make run        install what is missing, build, create the demo, serve it
 #   make test       install what is missing, build, run every suite
-#                   (unit + HTTP, again under ASan+UBSan, fuzz replay)
+#                   (unit + HTTP + browser, unit + HTTP again under
+#                   ASan+UBSan, fuzz replay)
+#   make browser    the public pages in headless chromium
 #   make asan       the sanitizer build in build/asan/
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
 #   make bench      benchmarks (bench/)
@@ -29,24 +31,40 @@ LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 SRC := $(filter-out $(EXCLUDE),$(wildcard src/lib/*.c src/store/*.c \
-	src/store/sqlite/*.c src/geo/*.c src/domain/*.c src/http/*.c src/api/*.c src/cli/*.c))
+	src/store/sqlite/*.c src/geo/*.c src/domain/*.c src/http/*.c src/api/*.c \
+	src/ui/*.c src/cli/*.c))
 SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 STD_DATA := $(sort $(wildcard data/standard/*.csv))
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
-	$(BUILD)/obj/gen/data_standard.o
+	$(BUILD)/obj/gen/data_standard.o $(BUILD)/obj/gen/web_public.o
+
+# The public pages: our files (web/public/) and the front-end packages
+# they use, taken from node_modules/ (npm, pinned in package-lock.json),
+# are staged in $(BUILD)/web/ and compiled into the binary.  Only the
+# files named here ship.
+WEB_OWN := $(sort $(shell find web/public -type f))
+LEAFLET := node_modules/leaflet
+LEAFLET_FILES := leaflet.js leaflet.css images/marker-icon.png \
+	images/marker-icon-2x.png images/marker-shadow.png images/layers.png \
+	images/layers-2x.png
+WEB_STAGED := $(WEB_OWN:web/public/%=$(BUILD)/web/%) \
+	$(LEAFLET_FILES:%=$(BUILD)/web/assets/leaflet/%) \
+	$(BUILD)/web/assets/leaflet/LICENSE
 LIBUG := $(BUILD)/libug.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit http asan test-asan fuzz fuzz-short bench clean \
-	deps demo-db open311-check open311-selftest
+.PHONY: all run test unit http browser asan test-asan fuzz fuzz-short bench \
+	clean deps demo-db open311-check open311-selftest
 
 all: $(BUILD)/urbangrid
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror \
+		$(shell pkg-config --cflags libsodium) -o $@ $< \
+		$(shell pkg-config --libs libsodium)
 
 $(BUILD)/gen/schema_sqlite.c: $(SCHEMA) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
@@ -57,6 +75,28 @@ $(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed data_standard data/standard/ $(STD_DATA) > $@.tmp
 	mv $@.tmp $@
+
+$(BUILD)/gen/web_public.c: $(WEB_STAGED) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/web/assets/leaflet/LICENSE: $(LEAFLET)/LICENSE
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/web/assets/leaflet/%: $(LEAFLET)/dist/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/web/%: web/public/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# The packages come from scripts/install-deps; say so rather than "no rule".
+$(LEAFLET)/%:
+	@echo "$@ is missing: run scripts/install-deps (or make deps)" >&2
+	@exit 1
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -107,6 +147,11 @@ open311-check:
 	@test -d node_modules/ajv -a -d node_modules/fast-xml-parser || npm ci --no-audit --no-fund --loglevel=error
 	node tests/open311/check.mjs
 
+# The public pages in headless chromium (Debian's, driven by npm
+# playwright-core) against the real binary.
+browser: $(BUILD)/urbangrid
+	UG_BIN=$(BUILD)/urbangrid node --test --test-concurrency=1 tests/browser/
+
 asan:
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
@@ -128,6 +173,7 @@ test: deps
 	$(MAKE) all unit
 	$(MAKE) http
 	$(MAKE) open311-selftest
+	$(MAKE) browser
 	$(MAKE) test-asan
 	$(MAKE) fuzz-short
 	@echo "make test: all suites passed"

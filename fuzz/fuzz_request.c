@@ -10,7 +10,9 @@
  * (below; the seed corpus uses them), and put back from that template
  * whenever a request wrote to it, so every input meets the same state.
  * Every answer must be well formed: never a 500 or 503, headers that
- * cannot split a response, a JSON body, and an error body for 4xx.
+ * cannot split a response, a JSON body, and an error body for 4xx -
+ * except among the public pages, which answer embedded files, 304s,
+ * redirects and HTML error pages (checked for those shapes).
  * FUZZ_REQUEST_VERBOSE=1 prints each answer (handy when writing seeds).
  */
 #include <errno.h>
@@ -294,13 +296,53 @@ static void check_headers(const struct http_response *resp)
 	CHECK(p == end);
 }
 
-static void check_body(const struct http_response *resp)
+/* The public pages (written again here rather than calling ui/pages.c's
+ * page_path(), so that a mistake there shows as a failed check): "/",
+ * "/public" and "/public/..." but not "/public/api/..." or
+ * "/public/media/...". */
+static int is_page_path(const char *path)
+{
+	return strcmp(path, "/") == 0 || strcmp(path, "/public") == 0 ||
+	       (strncmp(path, "/public/", 8) == 0 &&
+		strncmp(path, "/public/api/", 12) != 0 &&
+		strncmp(path, "/public/media/", 14) != 0);
+}
+
+/* A page answer: an embedded file (200), a 304 with no body, or a
+ * redirect or error as a short HTML page. */
+static void check_page(const struct http_response *resp)
+{
+	CHECK(resp->content_type);
+	if (resp->static_data) {
+		CHECK(resp->status == 200 && resp->static_len > 0);
+		CHECK(response_header(resp, "ETag"));
+		return;
+	}
+	if (resp->status == 304) {
+		CHECK(resp->body.len == 0 && response_header(resp, "ETag"));
+		return;
+	}
+	CHECK(resp->status == 302 || resp->status == 404 ||
+	      resp->status == 405);
+	CHECK(strcmp(resp->content_type, "text/html; charset=utf-8") == 0);
+	CHECK(resp->body.len > 0 &&
+	      strncmp(resp->body.data, "<!doctype html>", 15) == 0);
+	CHECK(response_header(resp, "Content-Security-Policy"));
+	if (resp->status == 302)
+		CHECK(response_header(resp, "Location"));
+}
+
+static void check_body(const struct http_response *resp, const char *path)
 {
 	json_error_t jerr;
 	json_t *body, *error;
 
+	if (is_page_path(path)) {
+		check_page(resp);
+		return;
+	}
 	if (resp->static_data || resp->file_path)
-		return; /* embedded files, photos */
+		return; /* photos */
 	if (resp->status == 204) {
 		CHECK(resp->body.len == 0);
 		return;
@@ -347,7 +389,8 @@ static void check_body(const struct http_response *resp)
 	json_decref(body);
 }
 
-static void check_response(const struct http_response *resp)
+static void check_response(const struct http_response *resp,
+			   const char *path)
 {
 	const char *allow;
 
@@ -355,7 +398,7 @@ static void check_response(const struct http_response *resp)
 	/* A healthy database and valid or invalid input: never our fault. */
 	CHECK(resp->status != 500 && resp->status != 503);
 	check_headers(resp);
-	check_body(resp);
+	check_body(resp, path);
 	if (resp->status == 405) {
 		allow = response_header(resp, "Allow");
 		CHECK(allow && *allow);
@@ -382,7 +425,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fr.req.path, resp.status,
 				(int)(resp.body.len > 160 ? 160 : resp.body.len),
 				resp.body.data ? resp.body.data : "");
-		check_response(&resp);
+		check_response(&resp, fr.req.path);
 		buf_free(&resp.body);
 		buf_free(&resp.headers);
 	}

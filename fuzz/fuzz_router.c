@@ -40,13 +40,31 @@ static size_t segment_len(const char *s)
 	return slash ? (size_t)(slash - s) : strlen(s);
 }
 
+/* 1 if the pattern segment of pn bytes is a rest placeholder: "{x...}"
+ * with a non-empty name, at the end of the pattern. */
+static int is_rest(const char *seg, size_t pn)
+{
+	return pn >= 6 && seg[0] == '{' && seg[pn - 1] == '}' &&
+	       seg[pn] == '\0' && memcmp(seg + pn - 4, "...", 3) == 0;
+}
+
 /* The reference matcher: 1 if path matches pattern.  A placeholder is a
- * whole "{name}" segment and matches any non-empty segment. */
+ * whole "{name}" segment and matches any non-empty segment; a last
+ * "{name...}" matches what is left if all of its segments are non-empty. */
 static int reference_match(const char *pattern, const char *path)
 {
 	for (;;) {
 		size_t pn = segment_len(pattern), sn = segment_len(path);
 
+		if (is_rest(pattern, pn)) {
+			do {
+				sn = segment_len(path);
+				if (sn == 0)
+					return 0;
+				path += sn;
+			} while (*path++ == '/');
+			return 1;
+		}
 		if (pn >= 2 && pattern[0] == '{' && pattern[pn - 1] == '}') {
 			if (sn == 0)
 				return 0;
@@ -105,7 +123,6 @@ static void check_found(const char *method, const char *path,
 		CHECK(prm->value >= path && prm->value_len > 0 &&
 		      prm->value_len <= plen &&
 		      prm->value + prm->value_len <= path + plen);
-		CHECK(!memchr(prm->value, '/', prm->value_len));
 		CHECK(prm->name_len > 0);
 	}
 	/* Substituting the values into the pattern gives back the path. */
@@ -119,7 +136,15 @@ static void check_found(const char *method, const char *path,
 			CHECK(prm->name == pattern + 1);
 			CHECK(prm->value == q);
 			p = strchr(pattern, '}');
-			CHECK(p && (size_t)(p - pattern - 1) == prm->name_len);
+			CHECK(p);
+			/* Only a rest placeholder's value holds slashes, and its
+			 * name leaves out the "...". */
+			if (is_rest(pattern, (size_t)(p - pattern + 1))) {
+				CHECK((size_t)(p - pattern - 4) == prm->name_len);
+			} else {
+				CHECK((size_t)(p - pattern - 1) == prm->name_len);
+				CHECK(!memchr(prm->value, '/', prm->value_len));
+			}
 			q += prm->value_len;
 			pattern = p + 1;
 			continue;

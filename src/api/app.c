@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "ui/pages.h"
 
 static int method_is_safe(const char *m)
 {
@@ -112,17 +113,30 @@ void app_serve(void *ctx, struct http_request *req,
 	found = router_match(api_routes, api_route_count, sizeof api_routes[0],
 			     req->method, req->path, &match, &allow);
 	if (found == ROUTE_NO_PATH) {
-		reply_error(resp, 404, "not_found", "no such resource", NULL);
+		if (page_path(req->path))
+			page_error(resp, 404);
+		else
+			reply_error(resp, 404, "not_found", "no such resource",
+				    NULL);
 		goto out;
 	}
 	if (found == ROUTE_NO_METHOD) {
 		http_response_header(resp, "Allow", buf_str(&allow));
-		reply_error(resp, 405, "method_not_allowed",
-			    "method not allowed on this resource; see Allow",
-			    NULL);
+		if (page_path(req->path))
+			page_error(resp, 405);
+		else
+			reply_error(resp, 405, "method_not_allowed",
+				    "method not allowed on this resource; see "
+				    "Allow", NULL);
 		goto out;
 	}
 	r = &api_routes[match.index];
+	if (r->flags & ROUTE_PAGE) {
+		/* Pages and their files are GET only and compiled in: no
+		 * body to check, no database to wait for. */
+		r->handler(&c);
+		goto out;
+	}
 	ug_error_clear(&err);
 	if (req->body_len && !(r->flags & (ROUTE_RAW_BODY | ROUTE_FORM_BODY)) &&
 	    !content_type_is_json(req)) {

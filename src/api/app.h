@@ -6,7 +6,9 @@
  * (session cookie + CSRF token, or a Bearer token), checks the roles the
  * route allows, lends the handler a database connection from the pool and
  * turns errors into the JSON error body.  Handlers stay thin: decode,
- * call the domain, encode.
+ * call the domain, encode.  Page routes (ROUTE_PAGE) skip all of that and
+ * go straight to their handler; unknown paths among the pages get an HTML
+ * 404/405 (ui/pages.h), everything else the JSON error.
  */
 #ifndef UG_APP_H
 #define UG_APP_H
@@ -78,8 +80,11 @@ enum route_scope {
 /* Route flags. */
 enum {
 	ROUTE_RAW_BODY = 1, /* the body is bytes (a photo), not JSON */
-	ROUTE_FORM_BODY = 2 /* the body may be a form (urlencoded or
+	ROUTE_FORM_BODY = 2, /* the body may be a form (urlencoded or
 			       multipart) as well as JSON */
+	/* A page or static file for browsers (ui/pages.c): public, reads no
+	 * body, needs no database connection; its errors are HTML. */
+	ROUTE_PAGE = 4
 };
 
 struct route {

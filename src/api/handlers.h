@@ -60,4 +60,11 @@ void h_public_grids(struct api_ctx *c);
 void h_public_media(struct api_ctx *c);
 void h_site_file(struct api_ctx *c);
 
+/* ui/pages.c: the public pages (report, follow), their files under
+ * /public/assets/, and "/" → /public/ */
+void h_page_report(struct api_ctx *c);
+void h_page_follow(struct api_ctx *c);
+void h_page_asset(struct api_ctx *c);
+void h_redirect_home(struct api_ctx *c);
+
 #endif

@@ -2,7 +2,8 @@
  * routes.c - every endpoint of the JSON API, in one table: method, path,
  * handler, the roles that may call it and how its answers are scoped.
  * Adding an endpoint is one line here plus its handler; docs/api.md
- * describes each line.
+ * describes each line.  The public pages and their files are here too
+ * (R_PAGE), compiled into the binary.
  */
 #include "api/app.h"
 #include "api/handlers.h"
@@ -11,6 +12,9 @@
 	{ { method, pattern }, handler, roles, scope, 0 }
 #define R_RAW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_RAW_BODY }
+/* A public page or static file (ui/pages.c). */
+#define R_PAGE(method, pattern, handler) \
+	{ { method, pattern }, handler, 0, RS_PUBLIC, ROUTE_PAGE }
 
 /* Centre staff who see people of their own area. */
 #define ROLES_USER_READERS \
@@ -79,6 +83,11 @@ const struct route api_routes[] = {
 	R("GET", "/api/v1/users", h_users_list, ROLES_USER_READERS, RS_AREA),
 	R("POST", "/api/v1/users", h_users_create, ROLE_BIT(ROLE_ADMIN),
 	  RS_AREA),
+	R_PAGE("GET", "/", h_redirect_home),
+	R_PAGE("GET", "/public", h_redirect_home),
+	R_PAGE("GET", "/public/", h_page_report),
+	R_PAGE("GET", "/public/follow", h_page_follow),
+	R_PAGE("GET", "/public/assets/{file...}", h_page_asset),
 };
 
 const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];

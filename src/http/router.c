@@ -8,6 +8,23 @@
 
 #include <string.h>
 
+#define REST_MARK "..."
+#define REST_MARK_LEN (sizeof REST_MARK - 1)
+
+/* Where a {name...} placeholder's value ends: the end of the path, if the
+ * rest is one or more non-empty segments ("a", "a/b"); else NULL. */
+static const char *rest_end(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '/' || *p == '\0')
+		return NULL;
+	for (; *p; p++)
+		if (*p == '/' && (p[1] == '/' || p[1] == '\0'))
+			return NULL;
+	return p;
+}
+
 /* Match one pattern against a path; fill params on success. */
 static int pattern_match(const char *pat, const char *path,
 			 struct route_match *m)
@@ -18,16 +35,28 @@ static int pattern_match(const char *pat, const char *path,
 			const char *close = strchr(pat, '}');
 			const char *seg_end = strchr(path, '/');
 			struct route_param *p;
+			size_t name_len;
+			int rest;
 
 			if (!close || m->nparams == ROUTE_PARAMS_MAX)
 				return 0;
-			if (!seg_end)
+			name_len = (size_t)(close - pat - 1);
+			/* {name...} ends a pattern and takes the rest of the
+			 * path, slashes and all (embedded files in folders). */
+			rest = close[1] == '\0' && name_len > REST_MARK_LEN &&
+			       memcmp(close - REST_MARK_LEN, REST_MARK,
+				      REST_MARK_LEN) == 0;
+			if (rest) {
+				seg_end = rest_end(path);
+				name_len -= REST_MARK_LEN;
+			} else if (!seg_end) {
 				seg_end = path + strlen(path);
-			if (seg_end == path)
+			}
+			if (!seg_end || seg_end == path)
 				return 0;
 			p = &m->params[m->nparams++];
 			p->name = pat + 1;
-			p->name_len = (size_t)(close - pat - 1);
+			p->name_len = name_len;
 			p->value = path;
 			p->value_len = (size_t)(seg_end - path);
 			pat = close + 1;

@@ -3,7 +3,10 @@
  *
  * Patterns are literal segments and {name} placeholders:
  * "/api/v1/divisions/{code}".  A placeholder matches one non-empty
- * segment.  The table itself (with its handlers and the roles allowed)
+ * segment.  A last placeholder written {name...} matches the rest of the
+ * path, one or more non-empty segments with the slashes between them
+ * ("/public/assets/{file...}" takes "leaflet/images/marker-icon.png");
+ * its parameter is called name.  The table itself (with its handlers and the roles allowed)
  * lives in api/routes.c; this module only matches, so it can be tested and
  * fuzzed alone.
  */

@@ -13,6 +13,8 @@ struct embedded_file {
 	const char *name;          /* path relative to the embedded root */
 	const unsigned char *data; /* NUL-terminated for convenience */
 	size_t size;               /* bytes, not counting the NUL */
+	const char *sha256;        /* of data, 64 lowercase hex digits,
+				      computed at build time (ETags) */
 };
 
 #endif

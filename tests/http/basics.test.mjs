@@ -55,7 +55,8 @@ describe('GET /healthz', () => {
 });
 
 describe('unknown paths and methods', () => {
-  for (const path of ['/', '/nope', '/api/v1', '/api/v1/session/', '/api/v1/divisions/',
+  // "/" redirects to the public pages (pages.test.mjs).
+  for (const path of ['/nope', '/api/v1', '/api/v1/session/', '/api/v1/divisions/',
     '/api/v1/divisions/110101/extra', '/healthz/', '/API/V1/SESSION']) {
     test(`GET ${path} -> 404 JSON error`, async () => {
       const r = await server.request('GET', path);

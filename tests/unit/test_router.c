@@ -2,7 +2,8 @@
  * test_router.c - route matching (http/router.h): literal paths, {name}
  * parameters, trailing slashes and empty segments that must not match,
  * 404 (no path) against 405 (other methods, listed for Allow), HEAD served
- * by GET routes, and tables whose entries are larger structs (stride).
+ * by GET routes, tables whose entries are larger structs (stride), and a
+ * last {name...} placeholder that takes the rest of the path.
  */
 #include "testutil.h"
 
@@ -293,6 +294,77 @@ static void test_stride(void **state)
 			 ROUTE_NO_PATH);
 }
 
+/* {name...} takes the rest of the path: one or more non-empty segments. */
+static void test_rest_placeholder(void **state)
+{
+	static const struct route_pattern rest[] = {
+		/* 0 */ { "GET", "/assets/{file...}" },
+		/* 1 */ { "GET", "/x/{id}/files/{path...}" },
+		/* Not last, or no name: an ordinary one-segment placeholder. */
+		/* 2 */ { "GET", "/mid/{a...}/end" },
+		/* 3 */ { "GET", "/dots/{...}" },
+	};
+	static const char *no_match[] = {
+		"/assets", "/assets/", "/assets//a", "/assets/a/", "/assets/a//b",
+		"/assets//", "/x/1/files", "/x/1/files/", "/x//files/a",
+		"/mid/a/b/end", "/dots/a/b",
+	};
+	struct route_match m;
+
+	(void)state;
+	assert_int_equal(router_match(rest, 4, sizeof rest[0], "GET",
+				      "/assets/app.css", &m, NULL),
+			 ROUTE_FOUND);
+	assert_int_equal(m.index, 0);
+	assert_int_equal(m.nparams, 1);
+	assert_param(&m, 0, "file", "app.css");
+	assert_int_equal(router_match(rest, 4, sizeof rest[0], "HEAD",
+				      "/assets/leaflet/images/marker-icon.png",
+				      &m, NULL),
+			 ROUTE_FOUND);
+	assert_param(&m, 0, "file", "leaflet/images/marker-icon.png");
+	/* Dots are bytes like others: the caller looks names up in a table,
+	 * it never opens a path. */
+	assert_int_equal(router_match(rest, 4, sizeof rest[0], "GET",
+				      "/assets/../etc/passwd", &m, NULL),
+			 ROUTE_FOUND);
+	assert_param(&m, 0, "file", "../etc/passwd");
+	assert_int_equal(router_match(rest, 4, sizeof rest[0], "GET",
+				      "/x/7/files/a/b", &m, NULL),
+			 ROUTE_FOUND);
+	assert_int_equal(m.index, 1);
+	assert_int_equal(m.nparams, 2);
+	assert_param(&m, 0, "id", "7");
+	assert_param(&m, 1, "path", "a/b");
+	assert_int_equal(router_match(rest, 4, sizeof rest[0], "GET",
+				      "/mid/a/end", &m, NULL),
+			 ROUTE_FOUND);
+	assert_int_equal(m.index, 2);
+	assert_param(&m, 0, "a...", "a");
+	assert_int_equal(router_match(rest, 4, sizeof rest[0], "GET",
+				      "/dots/a", &m, NULL),
+			 ROUTE_FOUND);
+	assert_int_equal(m.index, 3);
+	assert_param(&m, 0, "...", "a");
+	for (size_t i = 0; i < sizeof no_match / sizeof no_match[0]; i++) {
+		int rc = router_match(rest, 4, sizeof rest[0], "GET",
+				      no_match[i], &m, NULL);
+
+		if (rc != ROUTE_NO_PATH)
+			fail_msg("%s matched route %zu", no_match[i], m.index);
+	}
+	/* Other methods on a rest path: 405 with Allow. */
+	{
+		struct buf allow = BUF_INIT;
+
+		assert_int_equal(router_match(rest, 4, sizeof rest[0], "POST",
+					      "/assets/a/b.js", &m, &allow),
+				 ROUTE_NO_METHOD);
+		assert_string_equal(buf_str(&allow), "GET, HEAD");
+		buf_free(&allow);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_head_matches_get),
 		cmocka_unit_test(test_bad_patterns_never_match),
 		cmocka_unit_test(test_stride),
+		cmocka_unit_test(test_rest_placeholder),
 	};
 
 	return cmocka_run_group_tests_name("router", tests, NULL, NULL);

@@ -259,7 +259,8 @@ export class Client {
 
   // Request with optional { body (object -> JSON, string as is), headers,
   // csrf: false to leave out X-CSRF-Token }.  Returns { status, headers,
-  // text, json } (json: the parsed body when it is JSON, else null).
+  // text, json } (json: the parsed body when it is JSON, else null), and
+  // on the pages (isPagePath) also bytes, the body as a Buffer.
   async request(method, path, { body, headers = {}, csrf = true } = {}) {
     const h = { ...headers };
     if (this.cookies.size) {
@@ -274,7 +275,10 @@ export class Client {
         h['Content-Type'] = 'application/json';
       }
     }
-    const res = await fetch(this.server.url(path), { method, headers: h, body: payload });
+    // redirect 'manual': a test sees the 302 itself, not where it leads.
+    const res = await fetch(this.server.url(path), {
+      method, headers: h, body: payload, redirect: 'manual',
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair, ...attrs] = c.split(';').map((s) => s.trim());
       const eq = pair.indexOf('=');
@@ -283,7 +287,9 @@ export class Client {
       if (value === '' || attrs.some((a) => /^max-age=0$/i.test(a))) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return decode(res.status, res.headers, await res.text());
+    // Bytes first (the pages' images), then text as res.text() would.
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return decode(res.status, res.headers, new TextDecoder().decode(bytes), path, bytes);
   }
 
   get(path, opts) { return this.request('GET', path, opts); }
@@ -307,12 +313,25 @@ export async function loggedIn(server, username, password) {
   return c;
 }
 
+// The public pages and their files (src/ui/pages.c: page_path()): "/",
+// "/public" and everything under "/public/" but the JSON API
+// ("/public/api/") and the public photos ("/public/media/").  Their
+// answers are HTML, CSS, scripts and images.
+export function isPagePath(path) {
+  const p = path.split('?')[0];
+  return p === '/' || p === '/public'
+    || (p.startsWith('/public/') && !p.startsWith('/public/api/') && !p.startsWith('/public/media/'));
+}
+
 // Every response of every suite passes here: each must carry an
-// X-Request-Id, and any body must be JSON.
-function decode(status, headers, text) {
+// X-Request-Id, and any body must be JSON - except on the pages (path
+// given and isPagePath), which answer for browsers; `text` is then the
+// body as text and `bytes` the body as it came.
+function decode(status, headers, text, path, bytes) {
   assert.match(headers.get('x-request-id') ?? '', /^[A-Za-z0-9._-]{1,64}$/,
     `${status} response without a sane X-Request-Id`);
   let json = null;
+  if (path !== undefined && isPagePath(path)) return { status, headers, text, json, bytes };
   if (text) {
     // GeoJSON (application/geo+json) is JSON too.
     assert.match(headers.get('content-type') ?? '', /^application\/(geo\+)?json/, `${status}: ${text}`);
@@ -332,7 +351,7 @@ export function rawRequest(server, { method = 'GET', path, headers = {}, body, l
       r.setEncoding('utf8');
       r.on('data', (s) => { text += s; });
       r.on('end', () => res(decode(r.statusCode, new Headers(
-        Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])), text)));
+        Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])), text, path)));
     });
     req.on('error', rej);
     if (body !== undefined) req.write(typeof body === 'string' ? body : JSON.stringify(body));

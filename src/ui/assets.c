@@ -1,0 +1,110 @@
+/*
+ * assets.c - looking up, typing and answering the embedded web files (see
+ * assets.h).
+ */
+#include "ui/assets.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Generated from the staged web tree by tools/embed.c (Makefile). */
+extern const struct embedded_file web_public[];
+
+const struct embedded_file *asset_find(const char *name)
+{
+	/* A linear scan: a few tens of files, each compare ends at the first
+	 * differing byte. */
+	for (const struct embedded_file *f = web_public; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+const char *asset_content_type(const char *name)
+{
+	static const struct {
+		const char *ext;
+		const char *type;
+	} types[] = {
+		{ "html", "text/html; charset=utf-8" },
+		{ "css", "text/css; charset=utf-8" },
+		{ "js", "text/javascript; charset=utf-8" },
+		{ "json", "application/json" },
+		{ "txt", "text/plain; charset=utf-8" },
+		{ "png", "image/png" },
+		{ "jpg", "image/jpeg" },
+		{ "webp", "image/webp" },
+		{ "svg", "image/svg+xml" },
+		{ "ico", "image/x-icon" },
+		{ "woff2", "font/woff2" },
+	};
+	const char *base = strrchr(name, '/');
+	const char *dot = strrchr(base ? base : name, '.');
+
+	/* Files without an extension (LICENSE) are the packages' texts. */
+	if (!dot)
+		return "text/plain; charset=utf-8";
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strcasecmp(dot + 1, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+int asset_etag_match(const char *h, const char *sha256)
+{
+	size_t want = strlen(sha256);
+
+	if (!h)
+		return 0;
+	for (;;) {
+		const char *tag, *close;
+
+		while (*h == ' ' || *h == '\t' || *h == ',')
+			h++;
+		if (*h == '\0')
+			return 0;
+		if (*h == '*')
+			return 1;
+		if (strncmp(h, "W/", 2) == 0)
+			h += 2;
+		if (*h != '"')
+			return 0;
+		tag = h + 1;
+		close = strchr(tag, '"');
+		if (!close)
+			return 0;
+		if ((size_t)(close - tag) == want &&
+		    memcmp(tag, sha256, want) == 0)
+			return 1;
+		h = close + 1;
+		if (*h != '\0' && *h != ',' && *h != ' ' && *h != '\t')
+			return 0;
+	}
+}
+
+void asset_security_headers(struct http_response *resp)
+{
+	http_response_header(resp, "Content-Security-Policy", ASSET_CSP);
+	http_response_header(resp, "Referrer-Policy", "no-referrer");
+}
+
+void asset_reply(struct http_response *resp, const struct embedded_file *f,
+		 const char *if_none_match)
+{
+	char etag[80];
+
+	snprintf(etag, sizeof etag, "\"%s\"", f->sha256);
+	resp->content_type = asset_content_type(f->name);
+	http_response_header(resp, "ETag", etag);
+	http_response_header(resp, "Cache-Control", "no-cache");
+	asset_security_headers(resp);
+	buf_reset(&resp->body);
+	if (asset_etag_match(if_none_match, f->sha256)) {
+		resp->status = 304;
+		return;
+	}
+	resp->status = 200;
+	resp->static_data = f->data;
+	resp->static_len = f->size;
+}
