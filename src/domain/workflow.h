@@ -101,7 +101,8 @@ enum action_need {
 	NEED_DEPARTMENT = 1 << 1, /* "department": a department code */
 	NEED_PASSED = 1 << 2,     /* "passed": boolean */
 	NEED_TARGET = 1 << 3,     /* "target": the case to merge into */
-	NEED_HOURS = 1 << 4,      /* "hours": extension length (working) */
+	NEED_HOURS = 1 << 4,      /* "hours": extension length, in the
+				     unit of the stage's limit */
 	NEED_NOTE = 1 << 5        /* "note": non-empty text */
 };
 

@@ -343,6 +343,21 @@ describe('the path reported -> filed -> dispatched -> handled -> checked -> clos
     c = await actOk(as('handler'), c, 'handle', { note: '完工' });
     assert.equal(c.state, 'handled');
   });
+
+  test('an extension of a limit in natural time moves it by natural hours', async () => {
+    // Urgent 暴露垃圾: handling within 1 natural hour.
+    let c = await intake(as('inspector'), { urgency: 'urgent' });
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    const deadline = c.deadline;
+    assert.equal((await due(c.stage_started_at, 'hours=1')).json.due, deadline);
+    c = await actOk(as('handler'), c, 'extend-request', { reason: '夜间作业', hours: 20 });
+    c = await actOk(as('shift_leader'), c, 'extend-approve');
+    assert.equal(c.deadline, (await due(deadline, 'hours=20')).json.due);
+    assert.notEqual(c.deadline, (await due(deadline, 'working_hours=20')).json.due);
+    const full = await getCase(as('admin'), c.id);
+    assert.equal(full.history.at(-1).data.clock, 'natural');
+  });
 });
 
 // ---- sight ------------------------------------------------------------------

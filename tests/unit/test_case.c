@@ -1058,6 +1058,7 @@ static void test_extension(void **state)
 			   "\"new_deadline\":\"2026-10-09T09:30:00+08:00\"");
 	tu_assert_contains(last_event(f, c->id)->data,
 			   "\"old_deadline\":\"2026-10-08T11:00:00+08:00\"");
+	tu_assert_contains(last_event(f, c->id)->data, "\"clock\":\"working\"");
 	/* Nothing pending any more. */
 	in = full_input(c);
 	tu_assert_err(act(f, SHIFT, c, CA_EXTEND_APPROVE, &in, NOW, &err), err,
@@ -1099,6 +1100,37 @@ static void test_extension(void **state)
 	act_ok(f, HW, c, CA_EXTEND_REQUEST);
 	act_ok(f, HW, c, CA_HANDLE);
 	assert_int_equal(c->extension_hours, 0);
+}
+
+/* An extension counts in the unit of the stage's limit: natural hours
+ * for a limit in natural time, even over a holiday. */
+static void test_extension_natural(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	int64_t t = L(2026, 10, 2, 10, 0); /* National Day: no working hours */
+
+	/* Urgent 暴露垃圾: handling within 1 natural hour. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "urgent", NULL,
+			    L(2026, 10, 2, 9, 0), c, &err),
+		     err);
+	act_ok_at(f, SHIFT, c, CA_FILE, L(2026, 10, 2, 9, 5));
+	act_ok_at(f, DISP, c, CA_DISPATCH, t);
+	assert_string_equal(c->clock, "natural");
+	assert_time(c->deadline, L(2026, 10, 2, 11, 0));
+	in = full_input(c);
+	in.hours = 6;
+	tu_assert_ok(act(f, HW, c, CA_EXTEND_REQUEST, &in, t + 600, &err), err);
+	/* 6 natural hours: 17:00 the same day (6 working hours would be
+	 * Oct 8 16:00, after the holiday). */
+	act_ok_at(f, SHIFT, c, CA_EXTEND_APPROVE, t + 1200);
+	assert_time(c->deadline, L(2026, 10, 2, 17, 0));
+	assert_string_equal(c->clock, "natural");
+	tu_assert_contains(last_event(f, c->id)->data, "\"clock\":\"natural\"");
+	tu_assert_contains(last_event(f, c->id)->data,
+			   "\"new_deadline\":\"2026-10-02T17:00:00+08:00\"");
 }
 
 static void test_hang(void **state)
@@ -1805,6 +1837,7 @@ int main(void)
 		T(test_path_deadlines),
 		T(test_natural_and_working_days),
 		T(test_extension),
+		T(test_extension_natural),
 		T(test_hang),
 		T(test_void_supervise_remind),
 		T(test_merge),
