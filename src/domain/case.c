@@ -602,6 +602,14 @@ static int apply(struct db *db, const struct case_env *env,
 		snprintf(c->department, sizeof c->department, "%s", dep.code);
 		json_object_set_new(data, "department", json_string(dep.code));
 		break;
+	case CA_RETURN:
+		/* Not theirs: the department no longer lists or sees the case
+		 * until a dispatcher sends it somewhere; the history keeps
+		 * who returned it (the actor) and from where (data). */
+		json_object_set_new(data, "department",
+				    json_string(c->department));
+		c->department[0] = '\0';
+		break;
 	case CA_CHECK:
 		json_object_set_new(data, "passed", json_boolean(in->passed));
 		if (!in->passed)

@@ -533,11 +533,20 @@ describe('GET /api/v1/cases/{id}', () => {
     c = await actOk(as('dispatcher'), c, 'dispatch', { department: full.dispatch_suggestion.department });
     full = await getCase(as('dispatcher'), c.id);
     assert.equal(full.dispatch_suggestion, undefined);
-    // Returned: suggested again.
+    // Returned: no longer the department's; suggested again.
     c = await actOk(as('handler'), c, 'return', { reason: '不归我们' });
+    assert.equal(c.department, null);
     full = await getCase(as('dispatcher'), c.id);
+    assert.equal(full.department, null);
     assert.equal(full.dispatch_suggestion.department, '110101-HW');
     assert.equal(full.history.at(-1).note, '不归我们');
+    assert.equal(full.history.at(-1).actor, 'handler');
+    assert.deepEqual(full.history.at(-1).data, { department: '110101-HW' });
+    assertError(await as('handler').get(`/api/v1/cases/${c.id}`), 404, 'not_found');
+    const mine = await as('handler').get('/api/v1/cases?state=returned&per_page=200');
+    assert.ok(!mine.json.cases.some((x) => x.id === c.id), mine.text);
+    const dept = await as('admin').get('/api/v1/cases?department=110101-HW&state=returned');
+    assert.ok(!dept.json.cases.some((x) => x.id === c.id), dept.text);
   });
 
   test('likely duplicates list only cases the reporter may see', async () => {

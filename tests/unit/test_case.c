@@ -687,9 +687,10 @@ static void test_every_wrong_state(void **state)
 			assert_int_equal(event_count(f, c->id), ev0);
 		}
 	}
-	/* The handler's actions on cases never dispatched are out of its
-	 * sight: reported, verified, filed, rejected, void, merged. */
-	assert_int_equal(hidden, 3 * 6);
+	/* The handler's actions on cases not with its department are out
+	 * of its sight: reported, verified, filed, returned (given back),
+	 * rejected, void, merged. */
+	assert_int_equal(hidden, 3 * 7);
 	assert_true(conflicts > 100);
 }
 
@@ -833,9 +834,22 @@ static void test_scope_guards(void **state)
 	reload(f, c);
 	assert_int_equal(c->version, 3);
 
-	/* Re-dispatched elsewhere, it leaves the first handler's sight. */
+	/* Returned, it is no longer the department's: out of its sight
+	 * and its lists, while the history says who gave it back. */
 	act_ok(f, HW, c, CA_RETURN);
-	assert_true(case_visible(&f->u[HW], c));
+	assert_string_equal(c->department, "");
+	assert_false(case_visible(&f->u[HW], c));
+	assert_false(case_visible(&f->u[LEADER_HW], c));
+	assert_true(case_visible(&f->u[DISP], c));
+	reload(f, c);
+	assert_string_equal(c->department, "");
+	assert_last_event(f, c->id, HW, "return", "dispatched", "returned");
+	tu_assert_contains(last_event(f, c->id)->data,
+			   "\"department\":\"110101-HW\"");
+	in = full_input(c);
+	tu_assert_err(act(f, HW, c, CA_HANDLE, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	/* Re-dispatched elsewhere, it is the new department's alone. */
 	in = full_input(c);
 	in.department = "110101-SZ";
 	tu_assert_ok(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err);
