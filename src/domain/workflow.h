@@ -106,7 +106,10 @@ enum action_need {
 	NEED_NOTE = 1 << 5        /* "note": non-empty text */
 };
 
-/* Guards the case module checks against the case's data. */
+/* Guards the case module checks against the case's data.  Every action
+ * first needs the case to be in the actor's sight (case_visible(): its
+ * area, or its department for a department's user; else UG_ENOTFOUND);
+ * the guards narrow that. */
 enum action_guard {
 	GUARD_OWN_DEPARTMENT = 1 << 0, /* a handler acts only on cases
 					  dispatched to its department */

@@ -29,6 +29,7 @@ const as = (username) => new Client(server, { bearer: token[username] });
 let szHandler; // handler of 110101-SZ
 let dispatcher2; // a second dispatcher
 let northInspector; // inspector of street 110101002
+let hwLeader; // leader whose unit is the department 110101-HW
 
 before(async () => {
   demoPw = emptyDemoDb(ws).passwords;
@@ -39,6 +40,7 @@ before(async () => {
     ['sz_handler', 'handler', '110101-SZ'],
     ['dispatcher2', 'dispatcher', '110101'],
     ['north_inspector', 'inspector', '110101002'],
+    ['hw_leader', 'leader', '110101-HW'],
   ]) {
     const r = await as('admin').post('/api/v1/users', { username, role, unit });
     assert.equal(r.status, 201, r.text);
@@ -49,6 +51,7 @@ before(async () => {
   szHandler = made.sz_handler;
   dispatcher2 = made.dispatcher2;
   northInspector = made.north_inspector;
+  hwLeader = made.hw_leader;
 });
 
 after(async () => {
@@ -379,6 +382,27 @@ describe('who sees and acts on whose case', () => {
     assertError(await act(as('handler'), c, 'handle', { note: 'x' }), 404, 'not_found');
     c = await actOk(szHandler, c, 'handle', { note: '已修复' });
     assert.equal(c.state, 'handled');
+  });
+
+  test("a department's leader supervises and reminds the department's cases only", async () => {
+    let c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    // Not yet dispatched: not the department's.
+    assertError(await act(hwLeader, c, 'supervise', { note: '督办' }), 404, 'not_found');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    c = await actOk(hwLeader, c, 'supervise', { note: '本部门督办' });
+    assert.equal(c.priority, 1);
+    c = await actOk(hwLeader, c, 'remind');
+    const full = await getCase(as('admin'), c.id);
+    assert.deepEqual(full.history.slice(-2).map((e) => [e.action, e.actor, e.actor_role]),
+      [['supervise', 'hw_leader', 'leader'], ['remind', 'hw_leader', 'leader']]);
+    // Another department's case stays out of reach.
+    let other = await intake(as('inspector'));
+    other = await actOk(as('shift_leader'), other, 'file');
+    other = await actOk(as('dispatcher'), other, 'dispatch', { department: '110101-SZ' });
+    assertError(await act(hwLeader, other, 'supervise', { note: '越权' }), 404, 'not_found');
+    assertError(await act(hwLeader, other, 'remind'), 404, 'not_found');
+    assert.equal((await getCase(as('admin'), other.id)).version, other.version);
   });
 
   test('an inspector of another street gets 404 and cannot act', async () => {

@@ -825,14 +825,34 @@ static void test_scope_guards(void **state)
 		      UG_ENOTFOUND, NULL);
 	tu_assert_err(act(f, SZ, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
 		      UG_ENOTFOUND, NULL);
-	/* A leader whose unit is the department sees it but supervises
-	 * only by area. */
+	/* A leader whose unit is the department supervises and reminds
+	 * the department's cases ... */
 	assert_true(case_visible(&f->u[LEADER_HW], c));
-	tu_assert_err(act(f, LEADER_HW, c, CA_SUPERVISE, &in, NOW, &err), err,
-		      UG_EFORBIDDEN, NULL);
-	tu_assert_contains(err.message, "outside your area");
+	act_ok(f, LEADER_HW, c, CA_SUPERVISE);
+	assert_int_equal(c->priority, 1);
+	assert_last_event(f, c->id, LEADER_HW, "supervise", "dispatched",
+			  "dispatched");
+	act_ok(f, LEADER_HW, c, CA_REMIND);
+	assert_last_event(f, c->id, LEADER_HW, "remind", "dispatched",
+			  "dispatched");
 	reload(f, c);
-	assert_int_equal(c->version, 3);
+	assert_int_equal(c->version, 5);
+	/* ... and no others: another department's case, or one not yet
+	 * dispatched, is out of its sight. */
+	drive(f, CS_FILED, f->e);
+	in = full_input(f->e);
+	tu_assert_err(act(f, LEADER_HW, f->e, CA_SUPERVISE, &in, NOW, &err),
+		      err, UG_ENOTFOUND, NULL);
+	in = full_input(f->e);
+	in.department = "110101-SZ";
+	tu_assert_ok(act(f, DISP, f->e, CA_DISPATCH, &in, NOW, &err), err);
+	in = full_input(f->e);
+	tu_assert_err(act(f, LEADER_HW, f->e, CA_SUPERVISE, &in, NOW, &err),
+		      err, UG_ENOTFOUND, NULL);
+	tu_assert_err(act(f, LEADER_HW, f->e, CA_REMIND, &in, NOW, &err),
+		      err, UG_ENOTFOUND, NULL);
+	reload(f, f->e);
+	assert_int_equal(f->e->priority, 0);
 
 	/* Returned, it is no longer the department's: out of its sight
 	 * and its lists, while the history says who gave it back. */
