@@ -653,10 +653,10 @@ describe('attachments', () => {
   const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(server, 'POST',
     `/api/v1/cases/${id}/attachments?kind=${kind}`, { bearer: token[who], body: bytes, contentType: type });
 
+  // Filed: report photos still come; dispatched by the first test.
   before(async () => {
     c = await intake(as('inspector'));
     c = await actOk(as('shift_leader'), c, 'file');
-    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
   });
 
   test('a JPEG is stored and streamed back as image/jpeg', async () => {
@@ -667,6 +667,7 @@ describe('attachments', () => {
     assert.equal(r.json.kind, 'report');
     assert.match(r.json.sha256, /^[0-9a-f]{64}$/);
     assert.equal(r.json.url, `/api/v1/attachments/${r.json.id}`);
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
     const g = await bytesRequest(server, 'GET', r.json.url, { bearer: token.handler });
     assert.equal(g.status, 200);
     assert.equal(g.headers.get('content-type'), 'image/jpeg');
@@ -714,6 +715,35 @@ describe('attachments', () => {
     assert.equal(s.json.error.code, 'not_found');
     const full = await getCase(as('inspector'), c.id);
     assert.equal(full.photos.report.length, 1);
+  });
+
+  test('each kind in its states and from its people; a closed case takes none', async () => {
+    const refused = async (who, kind, status, field, re) => {
+      const r = await upload(who, JPEG, 'image/jpeg', kind);
+      assert.equal(r.status, status, r.bytes.toString());
+      assert.equal(r.json.error.field, field);
+      assert.match(r.json.error.message, re);
+    };
+    // Dispatched: the report's photos are done, the check's not begun.
+    await refused('inspector', 'report', 409, 'state', /in state dispatched/);
+    await refused('inspector', 'check', 409, 'state', /in state dispatched/);
+    // After-photos come from the handling department only.
+    await refused('inspector', 'handle', 403, 'kind', /department handling/);
+    await refused('dispatcher', 'handle', 403, 'kind', /department handling/);
+    c = await actOk(as('handler'), c, 'handle', { note: '已清理' });
+    assert.equal((await upload('handler', JPEG, 'image/jpeg', 'handle')).status, 201);
+    // The check's photos are the inspector's.
+    await refused('handler', 'check', 403, 'kind', /inspectors/);
+    const k = await upload('inspector', JPEG, 'image/jpeg', 'check');
+    assert.equal(k.status, 201, k.bytes.toString());
+    c = await actOk(as('inspector'), c, 'check', { passed: true });
+    c = await actOk(as('shift_leader'), c, 'close');
+    for (const [who, kind] of [['inspector', 'check'], ['inspector', 'other'], ['handler', 'handle']]) {
+      await refused(who, kind, 409, 'state', /closed: it takes no more photos/);
+    }
+    const full = await getCase(as('admin'), c.id);
+    assert.deepEqual(Object.fromEntries(Object.entries(full.photos).map(([k2, v]) => [k2, v.length])),
+      { report: 1, handle: 3, check: 1, other: 0 });
   });
 });
 
