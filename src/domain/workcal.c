@@ -110,10 +110,7 @@ static int apply_periods(struct db *db, const char *key,
 		*err = e2;
 		return rc;
 	}
-	rc = calendar_day_parse(day, text, err);
-	if (rc)
-		snprintf(err->field, sizeof err->field, "%s", key);
-	return rc;
+	return calendar_day_parse(day, text, key, err);
 }
 
 int workcal_load(struct db *db, int64_t now, struct calendar **out,
