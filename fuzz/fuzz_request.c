@@ -117,7 +117,7 @@ static void build_template(void)
 		die("building the template database", &err);
 	for (int i = 0; i < demo.naccounts; i++)
 		add_credentials(db, demo.accounts[i].username, now);
-	if (workcal_load(db, now, &calendar, &utc_offset, &err))
+	if (workcal_load(db, now, &calendar, &utc_offset, NULL, &err))
 		die("working calendar", &err);
 	case_env_defaults(&app.cases, calendar);
 	app.cases.utc_offset = utc_offset;

@@ -165,7 +165,7 @@ int cmd_serve(struct cli_args *a)
 	 * working calendar while it is open. */
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_load(db, ug_now_s(), &calendar, &utc_offset, &err);
+	rc = workcal_load(db, ug_now_s(), &calendar, &utc_offset, NULL, &err);
 	/* The spatial index: every grid and component, kept current by
 	 * revision afterwards (spatial.h). */
 	if (rc == 0)
