@@ -79,6 +79,25 @@ static int authenticate(struct api_ctx *c, struct user *user)
 	return 0;
 }
 
+/* The working calendar for this request: caught up with the store (at
+ * most one check a second across all requests; a failed rebuild keeps
+ * the table there is and is logged) and held until the answer is made. */
+static void hold_calendar(struct api_ctx *c)
+{
+	struct ug_error err;
+
+	c->cases = c->app->cases;
+	if (!c->app->calendar)
+		return;
+	ug_error_clear(&err);
+	if (livecal_refresh(c->app->calendar, c->db, ug_now_s(), 0, &err))
+		log_msg(LOG_WARN, c->req->request_id,
+			"working calendar not reloaded: %s", err.message);
+	c->calendar_held = livecal_acquire(c->app->calendar);
+	c->cases.calendar = c->calendar_held->calendar;
+	c->cases.utc_offset = c->calendar_held->utc_offset;
+}
+
 void app_serve(void *ctx, struct http_request *req,
 	       struct http_response *resp)
 {
@@ -125,6 +144,7 @@ void app_serve(void *ctx, struct http_request *req,
 			    NULL);
 		goto out;
 	}
+	hold_calendar(&c);
 	if (r->roles) {
 		int role;
 
@@ -143,6 +163,8 @@ out:
 	 * handler said otherwise (immutable photos). */
 	if (!http_response_has_header(resp, "Cache-Control"))
 		http_response_header(resp, "Cache-Control", "no-store");
+	if (c.calendar_held)
+		livecal_release(app->calendar, c.calendar_held);
 	if (c.db)
 		db_pool_release(app->pool, c.db);
 	buf_free(&allow);

@@ -16,6 +16,7 @@
 
 #include "domain/auth.h"
 #include "domain/case.h"
+#include "domain/livecal.h"
 #include "domain/roles.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -28,7 +29,11 @@ struct app {
 	struct db_pool *pool;
 	struct auth_config auth;
 	int cookie_secure; /* add Secure to the session cookie (HTTPS) */
-	struct case_env cases; /* calendar and settings of the case module */
+	/* Settings of the case module; each request gets a copy with the
+	 * calendar and offset of the moment (api_ctx.cases), unless
+	 * `calendar` is NULL: then cases.calendar serves every request. */
+	struct case_env cases;
+	struct livecal *calendar; /* the live working calendar (livecal.h) */
 	const char *files_dir; /* attachments, content-addressed */
 	size_t photo_limit;    /* bytes per photo */
 	struct spatial *spatial; /* grids and components (domain/spatial.h) */
@@ -46,6 +51,11 @@ struct api_ctx {
 	int via_cookie;         /* authenticated by session cookie */
 	const char *session_token; /* cookie value, when via_cookie */
 	char csrf[TOKEN_HEX_LEN + 1];
+	/* The case settings with the working calendar this request uses
+	 * from start to end (held from app.calendar, released after the
+	 * handler): a calendar change meanwhile does not pull it away. */
+	struct case_env cases;
+	const struct livecal_view *calendar_held;
 };
 
 typedef void (*api_handler)(struct api_ctx *c);

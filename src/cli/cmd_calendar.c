@@ -1,7 +1,8 @@
 /*
  * cmd_calendar.c - `urbangrid calendar show` and `calendar set`: the
  * city's working hours without SQL.  Both are thin: domain/workcal.c
- * reads, checks and writes.
+ * reads, checks and writes, and a running server picks a change up by
+ * the calendar revision within a second.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +87,8 @@ int cmd_calendar_set(struct cli_args *a)
 		workcal_setting_text(&after, k, now);
 		if (before.revision >= 0)
 			workcal_setting_text(&before, k, was);
-		printf("%s = %s (was %s); calendar revision %lld\n", ch.key, now,
+		printf("%s = %s (was %s); calendar revision %lld: a running "
+		       "server uses it within a second\n", ch.key, now,
 		       before.revision >= 0 ? was : "unreadable",
 		       (long long)after.revision);
 	}

@@ -115,8 +115,8 @@ static const struct cli_command commands[] = {
 	{ "calendar set", "KEY VALUE",
 	  "Change one calendar setting: utc_offset (+08:00), week.mon ... "
 	  "week.sun (08:30-12:00,13:30-17:30 or off) or workday (the hours "
-	  "of a make-up workday).", FLAGS(calendar_flags), 2,
-	  cmd_calendar_set },
+	  "of a make-up workday).  A running server uses it within a "
+	  "second.", FLAGS(calendar_flags), 2, cmd_calendar_set },
 	{ "import grids", "GRIDS.geojson",
 	  "Load unit grids (Polygon/MultiPolygon features with a 15- or "
 	  "14-digit code), reporting bad features, overlaps and gaps.",

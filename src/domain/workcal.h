@@ -13,8 +13,8 @@
  *   workday               the periods of a make-up workday (班).
  * Defaults as in calendar.h: Mon-Fri and make-up workdays 08:30-12:00 and
  * 13:30-17:30, Sat and Sun off.  Every write to settings or days bumps
- * the calendar revision in the same transaction, so that whoever keeps a
- * built table can tell it is stale.
+ * the calendar revision in the same transaction, which is how a running
+ * server notices (domain/livecal.h).
  */
 #ifndef UG_WORKCAL_H
 #define UG_WORKCAL_H
@@ -87,8 +87,8 @@ struct workcal_change {
 /*
  * Change settings: every change is checked first, then all are written in
  * one transaction with a new calendar revision - all or nothing.  The one
- * way settings change (`urbangrid calendar set`, PUT
- * /api/v1/calendar/settings).  Values are stored in their canonical form.
+ * way settings change (`urbangrid calendar set`).  Values are stored in
+ * their canonical form.
  * Fails with UG_EINVAL, nothing written, when there are no changes (no
  * field), a key is unknown or given twice, or a value is wrong (field:
  * the key; the message starts with it and says what is wrong: an offset
