@@ -1,7 +1,8 @@
 /*
  * cmd_calendar.c - `urbangrid calendar show` and `calendar set`: the
  * city's working hours without SQL.  Both are thin: domain/workcal.c
- * reads, checks and writes, and a running server picks a change up by
+ * reads, checks and writes (the same function as PUT
+ * /api/v1/calendar/settings), and a running server picks a change up by
  * the calendar revision within a second.
  */
 #include <stdio.h>

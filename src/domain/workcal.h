@@ -87,8 +87,8 @@ struct workcal_change {
 /*
  * Change settings: every change is checked first, then all are written in
  * one transaction with a new calendar revision - all or nothing.  The one
- * way settings change (`urbangrid calendar set`).  Values are stored in
- * their canonical form.
+ * way settings change (`urbangrid calendar set`, PUT
+ * /api/v1/calendar/settings).  Values are stored in their canonical form.
  * Fails with UG_EINVAL, nothing written, when there are no changes (no
  * field), a key is unknown or given twice, or a value is wrong (field:
  * the key; the message starts with it and says what is wrong: an offset
