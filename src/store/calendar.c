@@ -122,32 +122,12 @@ static const char SQL_REV_NEXT[] =
 static const char SQL_REV[] =
 	"SELECT value FROM calendar_rev WHERE name = 'calendar'";
 
-/* One revision number by `sql` (both statements answer the same row). */
-static int rev_query(struct db *db, const char *sql, int64_t *rev,
-		     struct ug_error *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, sql, &st, err)))
-		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_EINTERNAL, NULL,
-			       "calendar_rev has no 'calendar' row");
-	*rev = db_column_int64(st, 0);
-	db_reset(st);
-	return 0;
-}
-
 int store_calendar_next_rev(struct db *db, int64_t *rev, struct ug_error *err)
 {
-	return rev_query(db, SQL_REV_NEXT, rev, err);
+	return db_query_int64(db, SQL_REV_NEXT, rev, err);
 }
 
 int store_calendar_rev(struct db *db, int64_t *rev, struct ug_error *err)
 {
-	return rev_query(db, SQL_REV, rev, err);
+	return db_query_int64(db, SQL_REV, rev, err);
 }

@@ -9,17 +9,12 @@
  */
 #include "testutil.h"
 
-#include "domain/accounts.h"
 #include "domain/attachment.h"
 #include "domain/org.h"
 #include "domain/standards.h"
 #include "domain/workflow.h"
 
 #define NOW 1790000000 /* 2026-09-21 14:13 UTC */
-
-#define FAKE_HASH                                                          \
-	"$argon2id$v=19$m=65536,t=2,p=1$dGVzdHNhbHR0ZXN0c2FsdA$"         \
-	"dGVzdGhhc2h0ZXN0aGFzaHRlc3RoYXNodGVzdGhhc2g"
 
 static const unsigned char JPEG[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10,
 				      'J',  'F',  'I',  'F',  0x00, 0xFF,
@@ -65,18 +60,9 @@ static int setup(void **state)
 		     err);
 	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW, &n, &err),
 		     err);
-	for (int i = 0; i < NWHO; i++) {
-		struct account_new a = {
-			.username = people[i].name,
-			.role = people[i].role,
-			.unit = people[i].unit,
-			.password_hash = FAKE_HASH,
-		};
-
-		tu_assert_ok(account_create(f->t->db, &a, "test", NOW,
-					    &f->u[i], NULL, &err),
-			     err);
-	}
+	for (int i = 0; i < NWHO; i++)
+		tu_account(f->t->db, people[i].name, people[i].role,
+			   people[i].unit, NOW, &f->u[i]);
 	tu_assert_ok(store_standard_current(f->t->db, "06010", &std, &err),
 		     err);
 	f->standard_id = std.id;
