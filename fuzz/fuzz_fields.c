@@ -71,6 +71,18 @@ static const struct field_spec standard_edit_spec[] = { /* h_categories.c */
 	{ "limits", FIELD_OBJECT, 0, 0, 0 },
 };
 
+static const struct field_spec calendar_settings_spec[] = { /* h_calendar.c */
+	{ "utc_offset", FIELD_STRING, 0, 0, 200 },
+	{ "week.mon", FIELD_STRING, 0, 0, 200 },
+	{ "week.tue", FIELD_STRING, 0, 0, 200 },
+	{ "week.wed", FIELD_STRING, 0, 0, 200 },
+	{ "week.thu", FIELD_STRING, 0, 0, 200 },
+	{ "week.fri", FIELD_STRING, 0, 0, 200 },
+	{ "week.sat", FIELD_STRING, 0, 0, 200 },
+	{ "week.sun", FIELD_STRING, 0, 0, 200 },
+	{ "workday", FIELD_STRING, 0, 0, 200 },
+};
+
 #define SPEC(s) { s, sizeof s / sizeof s[0] }
 
 static const struct {
@@ -79,6 +91,7 @@ static const struct {
 } specs[] = {
 	SPEC(login_spec), SPEC(user_create_spec), SPEC(case_intake_spec),
 	SPEC(case_action_spec), SPEC(standard_edit_spec),
+	SPEC(calendar_settings_spec),
 };
 
 /* The message and the field go into the JSON error body, so they must be

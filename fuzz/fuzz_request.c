@@ -33,6 +33,7 @@
 #include "domain/case.h"
 #include "domain/demo.h"
 #include "domain/demo_cases.h"
+#include "domain/livecal.h"
 #include "domain/standards.h"
 #include "domain/workcal.h"
 #include "fake_http.h"
@@ -120,12 +121,16 @@ static void build_template(void)
 		die("building the template database", &err);
 	for (int i = 0; i < demo.naccounts; i++)
 		add_credentials(db, demo.accounts[i].username, now);
-	if (workcal_load(db, now, &calendar, &utc_offset, &err))
+	if (workcal_load(db, now, &calendar, &utc_offset, NULL, &err))
 		die("working calendar", &err);
 	case_env_defaults(&app.cases, calendar);
 	app.cases.utc_offset = utc_offset;
 	if (demo_cases(db, &app.cases, now, DEMO_DAYS, 0, &cases, &err))
 		die("demo cases", &err);
+	/* As `serve` does: requests take the live calendar. */
+	if (livecal_open(db, now, &app.calendar, &err))
+		die("live calendar", &err);
+	case_env_defaults(&app.cases, NULL);
 	db_close(db); /* the last close folds the WAL into the file */
 
 	auth_config_defaults(&app.auth);
@@ -175,6 +180,16 @@ static void reset_database(void)
 	ug_error_clear(&err);
 	if (db_pool_create(work_db, &opt, &app.pool, &err))
 		die("database pool", &err);
+	/* An input may have changed the calendar: the next one meets the
+	 * template's at once, not a second later. */
+	if (app.calendar) {
+		struct db *db;
+
+		if (db_pool_acquire(app.pool, &db, &err) ||
+		    livecal_refresh(app.calendar, db, ug_now_s(), 1, &err))
+			die("live calendar", &err);
+		db_pool_release(app.pool, db);
+	}
 }
 
 /* A committed write leaves frames in the WAL (the pool keeps its
@@ -200,6 +215,8 @@ static void cleanup(void)
 {
 	db_pool_destroy(app.pool);
 	app.pool = NULL;
+	livecal_free(app.calendar);
+	app.calendar = NULL;
 	calendar_free(calendar);
 	calendar = NULL;
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

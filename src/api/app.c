@@ -80,6 +80,32 @@ static int authenticate(struct api_ctx *c, struct user *user)
 	return 0;
 }
 
+const struct livecal_view *app_calendar_hold(struct app *app, struct db *db,
+					     const char *request_id,
+					     struct case_env *cases)
+{
+	const struct livecal_view *v;
+	struct ug_error err;
+
+	*cases = app->cases;
+	if (!app->calendar)
+		return NULL;
+	ug_error_clear(&err);
+	if (livecal_refresh(app->calendar, db, ug_now_s(), 0, &err))
+		log_msg(LOG_WARN, request_id,
+			"working calendar not reloaded: %s", err.message);
+	v = livecal_acquire(app->calendar);
+	cases->calendar = v->calendar;
+	cases->utc_offset = v->utc_offset;
+	return v;
+}
+
+void app_calendar_release(struct app *app, const struct livecal_view *v)
+{
+	if (v)
+		livecal_release(app->calendar, v);
+}
+
 void app_serve(void *ctx, struct http_request *req,
 	       struct http_response *resp)
 {
@@ -152,6 +178,8 @@ void app_serve(void *ctx, struct http_request *req,
 			    NULL);
 		goto out;
 	}
+	c.calendar_held = app_calendar_hold(app, c.db, req->request_id,
+					    &c.cases);
 	if (r->roles) {
 		int role;
 
@@ -170,6 +198,7 @@ out:
 	 * handler said otherwise (immutable photos). */
 	if (!http_response_has_header(resp, "Cache-Control"))
 		http_response_header(resp, "Cache-Control", "no-store");
+	app_calendar_release(app, c.calendar_held);
 	if (c.db)
 		db_pool_release(app->pool, c.db);
 	buf_free(&allow);

@@ -19,6 +19,7 @@
 #include "domain/auth.h"
 #include "domain/case.h"
 #include "domain/open311.h"
+#include "domain/livecal.h"
 #include "domain/roles.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -33,7 +34,11 @@ struct app {
 	struct db_pool *pool;
 	struct auth_config auth;
 	int cookie_secure; /* add Secure to the session cookie (HTTPS) */
-	struct case_env cases; /* calendar and settings of the case module */
+	/* Settings of the case module; each request gets a copy with the
+	 * calendar and offset of the moment (api_ctx.cases), unless
+	 * `calendar` is NULL: then cases.calendar serves every request. */
+	struct case_env cases;
+	struct livecal *calendar; /* the live working calendar (livecal.h) */
 	const char *files_dir; /* attachments, content-addressed */
 	const char *site_dir;  /* the city's own files at /site/, or NULL */
 	size_t photo_limit;    /* bytes per photo */
@@ -64,6 +69,11 @@ struct api_ctx {
 	int via_cookie;         /* authenticated by session cookie */
 	const char *session_token; /* cookie value, when via_cookie */
 	char csrf[TOKEN_HEX_LEN + 1];
+	/* The case settings with the working calendar this request uses
+	 * from start to end (held from app.calendar, released after the
+	 * handler): a calendar change meanwhile does not pull it away. */
+	struct case_env cases;
+	const struct livecal_view *calendar_held;
 };
 
 typedef void (*api_handler)(struct api_ctx *c);
@@ -102,6 +112,17 @@ extern const size_t api_route_count;
  * routes, formats and error bodies. */
 void open311_serve(struct app *app, struct http_request *req,
 		   struct http_response *resp);
+
+/* The working calendar for one request: caught up with the store (at
+ * most one check a second across all requests; a failed rebuild keeps the
+ * table there is and is logged) and held until released.  Fills *cases
+ * (app->cases with that calendar and offset); returns the reference to
+ * give back, NULL when app->calendar is NULL (then app->cases.calendar
+ * serves). */
+const struct livecal_view *app_calendar_hold(struct app *app, struct db *db,
+					     const char *request_id,
+					     struct case_env *cases);
+void app_calendar_release(struct app *app, const struct livecal_view *v);
 
 /* The http_app_fn given to the server; ctx is a struct app. */
 void app_serve(void *ctx, struct http_request *req,

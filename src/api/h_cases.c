@@ -20,7 +20,7 @@ static json_t *json_local(const struct api_ctx *c, int64_t t)
 
 	if (!t)
 		return json_null();
-	iso8601_format(t, c->app->cases.utc_offset, buf, sizeof buf);
+	iso8601_format(t, c->cases.utc_offset, buf, sizeof buf);
 	return json_string(buf);
 }
 
@@ -96,7 +96,7 @@ json_t *json_case(const struct api_ctx *c, const struct case_row *r)
 	json_object_set_new(o, "stage_started_at",
 			    json_local(c, r->stage_started_at));
 	json_object_set_new(o, "light",
-			    json_string(case_light(&c->app->cases, r,
+			    json_string(case_light(&c->cases, r,
 						   ug_now_s())));
 	json_object_set_new(o, "rework_count", json_integer(r->rework_count));
 	json_object_set_new(o, "extension_requested_hours",
@@ -159,7 +159,7 @@ void h_cases_create(struct api_ctx *c)
 	in.reporter_name = v[RNAME].present ? v[RNAME].str : NULL;
 	in.reporter_phone = v[RPHONE].present ? v[RPHONE].str : NULL;
 	row = malloc(sizeof *row);
-	if (!row || case_intake(c->db, &c->app->cases, c->user, &in, ug_now_s(),
+	if (!row || case_intake(c->db, &c->cases, c->user, &in, ug_now_s(),
 				row, &dups, &err)) {
 		if (!row)
 			ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
@@ -467,7 +467,7 @@ void h_case_action(struct api_ctx *c)
 	in.target = v[5].present ? v[5].i : 0;
 	in.hours = v[6].present ? v[6].i : 0;
 	r = malloc(sizeof *r);
-	if (!r || case_act(c->db, &c->app->cases, c->user, id,
+	if (!r || case_act(c->db, &c->cases, c->user, id,
 			   (enum case_action)action, &in, ug_now_s(), r, &err)) {
 		if (!r)
 			ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
@@ -528,11 +528,11 @@ void h_calendar_due(struct api_ctx *c)
 			"working_days, hours, days");
 		goto fail;
 	}
-	if (calendar_due(c->app->cases.calendar, from,
+	if (calendar_due(c->cases.calendar, from,
 			 amount * kinds[which].scale, kinds[which].unit, &due,
 			 &err))
 		goto fail;
-	iso8601_format(due, c->app->cases.utc_offset, out, sizeof out);
+	iso8601_format(due, c->cases.utc_offset, out, sizeof out);
 	reply_json(c, 200, json_pack("{s:s}", "due", out));
 	return;
 fail:

@@ -43,6 +43,7 @@ void h_public_report_create(struct api_ctx *c)
 {
 	struct open311_report r;
 	struct open311_row row;
+	struct open311_env env;
 	struct form f;
 	struct user u;
 	struct ug_error err;
@@ -62,12 +63,14 @@ void h_public_report_create(struct api_ctx *c)
 	    public_client(c->app, c->db, NULL, &u, &err))
 		goto fail;
 	r.client_addr = c->req->client_addr;
-	if (open311_submit(c->db, &c->app->pub.env, &u, &r, ug_now_s(), cr,
+	env = c->app->pub.env;
+	env.cases = &c->cases; /* with this request's calendar */
+	if (open311_submit(c->db, &env, &u, &r, ug_now_s(), cr,
 			   &row, &err) ||
 	    open311_view(c->db, cr, lang_of(c), v, &err))
 		goto fail;
 	o = json_object();
-	if (open311_id_released(&c->app->pub.env, cr))
+	if (open311_id_released(&env, cr))
 		json_object_set_new(o, "service_request_id",
 				    json_string(cr->number));
 	json_object_set_new(o, "token", json_string(row.token));
@@ -87,7 +90,7 @@ out:
 }
 
 struct notes_ctx {
-	const struct app *app;
+	const struct case_env *cases;
 	json_t *list;
 };
 
@@ -99,7 +102,7 @@ static int add_note(void *ctx, int64_t at, const char *action,
 
 	json_array_append_new(n->list,
 			      json_pack("{s:s, s:s, s:s}", "datetime",
-					public_time(n->app, at, when), "action",
+					public_time(n->cases, at, when), "action",
 					action, "description", text));
 	return 0;
 }
@@ -151,13 +154,13 @@ void h_public_report_get(struct api_ctx *c)
 		json_object_set_new(o, "agency_responsible",
 				    json_string(v->agency));
 	json_object_set_new(o, "requested_datetime",
-			    json_string(public_time(c->app, cr->created_at,
+			    json_string(public_time(&c->cases, cr->created_at,
 						    when)));
 	json_object_set_new(o, "updated_datetime",
-			    json_string(public_time(c->app, v->updated, when)));
+			    json_string(public_time(&c->cases, v->updated, when)));
 	json_object_set_new(o, "expected_datetime",
 			    v->expected ? json_string(public_time(
-						  c->app, v->expected, when))
+						  &c->cases, v->expected, when))
 					: json_null());
 	urls = json_array();
 	for (int i = 0; i < v->nphotos; i++) {
@@ -171,7 +174,7 @@ void h_public_report_get(struct api_ctx *c)
 	if (v->parent[0])
 		json_object_set_new(o, "parent_service_request_id",
 				    json_string(v->parent));
-	notes.app = c->app;
+	notes.cases = &c->cases;
 	notes.list = json_array();
 	json_object_set_new(o, "notes", notes.list);
 	if (open311_notes(c->db, cr, lang, add_note, &notes, &err))

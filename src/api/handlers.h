@@ -43,6 +43,10 @@ void h_attachment_add(struct api_ctx *c);
 void h_attachment_get(struct api_ctx *c);
 json_t *json_case(const struct api_ctx *c, const struct case_row *r);
 
+/* api/h_calendar.c */
+void h_calendar_settings_get(struct api_ctx *c);
+void h_calendar_settings_put(struct api_ctx *c);
+
 /* api/h_spatial.c */
 void h_locate(struct api_ctx *c);
 void h_grids_bbox(struct api_ctx *c);

@@ -54,6 +54,11 @@ struct o311 {
 	const struct route_match *match;
 	struct form form;  /* POST fields */
 	enum open311_lang lang;
+	/* The case settings with this request's working calendar, and the
+	 * public channel's settings pointing at them. */
+	struct case_env cases;
+	struct open311_env env;
+	const struct livecal_view *held;
 };
 
 /* ---- answers --------------------------------------------------------- */
@@ -144,9 +149,10 @@ static void reply_ug(struct o311 *o, const struct ug_error *err)
 
 /* ---- shared edge code (api/open311.h) --------------------------------- */
 
-const char *public_time(const struct app *app, int64_t t, char out[40])
+const char *public_time(const struct case_env *cases, int64_t t,
+			char out[40])
 {
-	return iso8601_format(t, app->cases.utc_offset, out, 40);
+	return iso8601_format(t, cases->utc_offset, out, 40);
 }
 
 const char *public_base(struct app *app, struct http_request *req)
@@ -420,17 +426,18 @@ int public_client(struct app *app, struct db *db, const char *api_key,
 	return rc;
 }
 
-static void put_time(const struct app *app, json_t *o, const char *key,
-		     int64_t t)
+static void put_time(const struct case_env *cases, json_t *o,
+		     const char *key, int64_t t)
 {
 	char buf[40];
 
 	if (t > 0)
-		json_object_set_new(o, key, json_string(public_time(app, t, buf)));
+		json_object_set_new(o, key,
+				    json_string(public_time(cases, t, buf)));
 }
 
 struct notes_json {
-	const struct app *app;
+	const struct case_env *cases;
 	json_t *list;
 };
 
@@ -442,7 +449,7 @@ static int add_note(void *ctx, int64_t at, const char *action,
 	char buf[40];
 
 	json_object_set_new(o, "datetime",
-			    json_string(public_time(n->app, at, buf)));
+			    json_string(public_time(n->cases, at, buf)));
 	json_object_set_new(o, "summary", json_string(text));
 	json_object_set_new(o, "description", json_string(text));
 	json_object_set_new(o, "type", json_string(action));
@@ -450,7 +457,8 @@ static int add_note(void *ctx, int64_t at, const char *action,
 	return 0;
 }
 
-json_t *open311_request_json(struct app *app, struct db *db,
+json_t *open311_request_json(struct app *app, const struct case_env *cases,
+			     struct db *db,
 			     struct http_request *req, const struct case_row *c,
 			     const struct open311_view *v,
 			     enum open311_lang lang, int extensions,
@@ -468,9 +476,9 @@ json_t *open311_request_json(struct app *app, struct db *db,
 	if (v->agency[0])
 		json_object_set_new(o, "agency_responsible",
 				    json_string(v->agency));
-	put_time(app, o, "requested_datetime", c->created_at);
-	put_time(app, o, "updated_datetime", v->updated);
-	put_time(app, o, "expected_datetime", v->expected);
+	put_time(cases, o, "requested_datetime", c->created_at);
+	put_time(cases, o, "updated_datetime", v->updated);
+	put_time(cases, o, "expected_datetime", v->expected);
 	json_object_set_new(o, "address", json_string(c->address));
 	if (c->has_location) {
 		json_object_set_new(o, "lat", json_real(c->lat));
@@ -486,7 +494,7 @@ json_t *open311_request_json(struct app *app, struct db *db,
 		json_object_set_new(o, "media_url", json_string(v->media_url));
 	}
 	if (extensions) {
-		struct notes_json n = { app, json_array() };
+		struct notes_json n = { cases, json_array() };
 		json_t *ext = json_object();
 
 		json_object_set_new(ext, "channel", json_string(c->source));
@@ -646,7 +654,7 @@ static int add_service(void *ctx, const struct category *c)
 							    : c->name));
 	json_object_set_new(o, "metadata", json_true());
 	json_object_set_new(o, "type",
-			    json_string(s->o->app->pub.env.ids_after_verify
+			    json_string(s->o->env.ids_after_verify
 						? "batch"
 						: "realtime"));
 	json_object_set_new(o, "keywords",
@@ -757,12 +765,12 @@ static void o_request_create(struct o311 *o)
 					    o->req->client_addr))
 		goto out;
 	r.client_addr = o->req->client_addr;
-	if (open311_submit(o->db, &o->app->pub.env, &u, &r, ug_now_s(), c, &row,
+	if (open311_submit(o->db, &o->env, &u, &r, ug_now_s(), c, &row,
 			   &err))
 		goto fail;
 	snprintf(o->req->user, sizeof o->req->user, "%s", u.username);
 	one = json_object();
-	if (o->app->pub.env.ids_after_verify)
+	if (o->env.ids_after_verify)
 		json_object_set_new(one, "token", json_string(row.token));
 	else
 		json_object_set_new(one, "service_request_id",
@@ -791,8 +799,8 @@ static int request_into(struct o311 *o, json_t *list, const struct case_row *c,
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	rc = open311_view(o->db, c, o->lang, v, err);
 	if (rc == 0) {
-		j = open311_request_json(o->app, o->db, o->req, c, v, o->lang,
-					 extensions, err);
+		j = open311_request_json(o->app, &o->cases, o->db, o->req, c, v,
+					 o->lang, extensions, err);
 		rc = j ? 0 : -UG_EINTERNAL;
 		if (j)
 			json_array_append_new(list, j);
@@ -965,7 +973,7 @@ static void o_token(struct o311 *o)
 		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
 	else if (!open311_find_token(o->db, token ? token : "", c, row, &err))
 		one = json_pack("{s:s, s:s}", "service_request_id",
-				open311_id_released(&o->app->pub.env, c)
+				open311_id_released(&o->env, c)
 					? c->number
 					: "",
 				"token", row->token);
@@ -1015,7 +1023,7 @@ static int add_update(void *ctx, const struct case_event_row *e,
 			  "service_request_id", number, "status",
 			  open311_update_status(e->to_state),
 			  "updated_datetime",
-			  public_time(u->o->app, e->at, when), "description",
+			  public_time(&u->o->cases, e->at, when), "description",
 			  text, "media_url", ""));
 	return 0;
 }
@@ -1176,6 +1184,9 @@ void open311_serve(struct app *app, struct http_request *req,
 		reply_o311_error(&o, 503, "database unavailable");
 		goto out;
 	}
+	o.held = app_calendar_hold(app, o.db, req->request_id, &o.cases);
+	o.env = app->pub.env;
+	o.env.cases = &o.cases;
 	/* A read answer is many small queries (the case, its class, its
 	 * department, its photos, its history): one read transaction for
 	 * all of them takes SQLite's file locks once instead of per query,
@@ -1186,6 +1197,7 @@ void open311_serve(struct app *app, struct http_request *req,
 	} else {
 		routes[match.index].handler(&o);
 	}
+	app_calendar_release(app, o.held);
 	db_pool_release(app->pool, o.db);
 out:
 	if (!http_response_has_header(resp, "Cache-Control"))

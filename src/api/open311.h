@@ -44,13 +44,16 @@ const char *public_base(struct app *app, struct http_request *req);
 
 /* A case as a GeoReport v2 request object (JSON shape); with
  * extensions, Chicago's extended_attributes and notes. */
-json_t *open311_request_json(struct app *app, struct db *db,
+json_t *open311_request_json(struct app *app, const struct case_env *cases,
+			     struct db *db,
 			     struct http_request *req, const struct case_row *c,
 			     const struct open311_view *v,
 			     enum open311_lang lang, int extensions,
 			     struct ug_error *err);
 
-/* An instant as the city's ISO 8601 time, into out (32 bytes). */
-const char *public_time(const struct app *app, int64_t t, char out[40]);
+/* An instant as the city's ISO 8601 time (the offset of the request's
+ * calendar), into out. */
+const char *public_time(const struct case_env *cases, int64_t t,
+			char out[40]);
 
 #endif

@@ -66,6 +66,10 @@ const struct route api_routes[] = {
 	  RS_AREA),
 	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_ALL,
 	  RS_REFERENCE),
+	R("GET", "/api/v1/calendar/settings", h_calendar_settings_get,
+	  ROLES_STAFF, RS_REFERENCE),
+	R("PUT", "/api/v1/calendar/settings", h_calendar_settings_put,
+	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
 	R("GET", "/api/v1/locate", h_locate, ROLES_ALL, RS_REFERENCE),
 	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_ALL, RS_REFERENCE),
 	/* The public channel: reports without a login (api/h_public.c;

@@ -136,7 +136,8 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0)
 		rc = workcal_import_ics(db, cli_get(a, "calendar"), &cal, &err);
 	if (rc == 0 && days > 0)
-		rc = workcal_load(db, ug_now_s(), &calendar, &offset, &err);
+		rc = workcal_load(db, ug_now_s(), &calendar, &offset, NULL,
+				  &err);
 	if (rc == 0 && days > 0)
 		rc = spatial_open(db, &sp, &err);
 	if (rc == 0 && days > 0) {

@@ -20,7 +20,7 @@
 #include "api/app.h"
 #include "cli/cli.h"
 #include "domain/spatial.h"
-#include "domain/workcal.h"
+#include "domain/livecal.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "store/migrate.h"
@@ -166,9 +166,7 @@ int cmd_serve(struct cli_args *a)
 	struct ug_error err;
 	struct db *db;
 	char host[256];
-	struct calendar *calendar = NULL;
 	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
-	int32_t utc_offset;
 	sigset_t sigs;
 	int port, sig, left, rc;
 
@@ -189,24 +187,24 @@ int cmd_serve(struct cli_args *a)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	/* Refuse to serve a database this binary did not migrate; read the
-	 * working calendar while it is open. */
+	 * working calendar and the spatial index while it is open.  Both are
+	 * kept current by revision afterwards (livecal.h, spatial.h): a
+	 * change through the CLI or the API needs no restart. */
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_load(db, ug_now_s(), &calendar, &utc_offset, &err);
-	/* The spatial index: every grid and component, kept current by
-	 * revision afterwards (spatial.h). */
+	rc = livecal_open(db, ug_now_s(), &app.calendar, &err);
 	if (rc == 0)
 		rc = spatial_open(db, &app.spatial, &err);
 	db_close(db);
 	if (rc) {
-		calendar_free(calendar);
+		livecal_free(app.calendar);
 		return cli_fail(&err);
 	}
-	case_env_defaults(&app.cases, calendar);
+	/* Each request takes its calendar and offset from app.calendar. */
+	case_env_defaults(&app.cases, NULL);
 	app.cases.spatial = app.spatial;
-	app.cases.utc_offset = utc_offset;
 	if (db_pool_create(cli_db_location(a), &opt, &app.pool, &err)) {
-		calendar_free(calendar);
+		livecal_free(app.calendar);
 		spatial_free(app.spatial);
 		return cli_fail(&err);
 	}
@@ -290,7 +288,7 @@ int cmd_serve(struct cli_args *a)
 	rc = EXIT_OK;
 stop:
 	db_pool_destroy(app.pool);
-	calendar_free(calendar);
+	livecal_free(app.calendar);
 	spatial_free(app.spatial);
 	ratelimit_free(app.pub.reads);
 	ratelimit_free(app.pub.writes);

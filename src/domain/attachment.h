@@ -16,12 +16,21 @@
 /* "image/jpeg", "image/png", "image/webp" for those bytes, else NULL. */
 const char *attachment_sniff(const void *data, size_t len);
 
-/* Store `data` as a photo of case `case_id` of `kind` (report, handle,
- * check, other).  The caller must be allowed to see the case.  The file
- * is written (atomically, once per content) before the database row, so
- * a failure leaves no row pointing at nothing.  Errors: UG_EINVAL naming
- * "kind" or "body" (not an image of an accepted type), UG_ETOOBIG past
- * max_size, UG_ENOTFOUND for an unknown or invisible case, UG_EIO. */
+/* Store `data` as a photo of case `case_id` of `kind`, which says when
+ * and from whom a case takes it:
+ *   report  while reported, verified or filed (whoever sees the case);
+ *   handle  while dispatched, hung or handled, from a user of the
+ *           department the case is dispatched to (the after-photos);
+ *   check   while handled or checked, from an inspector;
+ *   other   while the case is open.
+ * The caller must be allowed to see the case.  The file is written
+ * (atomically, once per content) before the database row, so a failure
+ * leaves no row pointing at nothing.  Errors: UG_EINVAL naming "kind" or
+ * "body" (not an image of an accepted type), UG_ETOOBIG past max_size,
+ * UG_ENOTFOUND for an unknown or invisible case, UG_ECONFLICT (field
+ * "state", the message names it) for a closed case or a state the kind
+ * does not fit, UG_EFORBIDDEN (field "kind") for a user the kind does
+ * not fit; nothing is written then. */
 int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 		   int64_t case_id, const char *kind, const void *data,
 		   size_t len, size_t max_size, int64_t now,

@@ -107,90 +107,152 @@ void calendar_config_init(struct calendar_config *cfg, int first_year,
 	cfg->workday = standard;
 }
 
+/* "08:30" for seconds after midnight (24:00 allowed) into out (8 bytes). */
+static char *format_clock(int32_t secs, char out[8])
+{
+	snprintf(out, 8, "%02d:%02d", (int)(secs / 3600) % 100,
+		 (int)(secs / 60 % 60));
+	return out;
+}
+
 int calendar_day_check(const struct calendar_day *day, const char *field,
 		       struct ug_error *err)
 {
+	char a[8], b[8], c[8], d[8];
+
 	if (day->count < 0 || day->count > CALENDAR_MAX_PERIODS)
 		return ug_fail(err, UG_EINVAL, field,
 			       "%s: %d working periods (at most %d)", field,
 			       day->count, CALENDAR_MAX_PERIODS);
 	for (int i = 0; i < day->count; i++) {
 		const struct calendar_period *p = &day->period[i];
+		const struct calendar_period *q = &day->period[i > 0 ? i - 1 : 0];
 
-		if (p->start < 0 || p->start >= p->end ||
-		    p->end > SECS_PER_DAY)
+		if (p->start < 0 || p->end > SECS_PER_DAY)
 			return ug_fail(err, UG_EINVAL, field,
-				       "%s: period %d must satisfy 00:00 <= "
-				       "start < end <= 24:00", field, i + 1);
-		if (i > 0 && p->start < day->period[i - 1].end)
+				       "%s: period %d lies outside the day "
+				       "(00:00 to 24:00)", field, i + 1);
+		if (p->start >= p->end)
 			return ug_fail(err, UG_EINVAL, field,
-				       "%s: period %d starts before period %d "
-				       "ends", field, i + 1, i);
+				       "%s: period %d (%s-%s) must end after "
+				       "it starts", field, i + 1,
+				       format_clock(p->start, a),
+				       format_clock(p->end, b));
+		if (i > 0 && p->start < q->start)
+			return ug_fail(err, UG_EINVAL, field,
+				       "%s: period %d (%s-%s) comes before "
+				       "period %d (%s-%s): give the periods "
+				       "in order of the day", field, i + 1,
+				       format_clock(p->start, a),
+				       format_clock(p->end, b), i,
+				       format_clock(q->start, c),
+				       format_clock(q->end, d));
+		if (i > 0 && p->start < q->end)
+			return ug_fail(err, UG_EINVAL, field,
+				       "%s: period %d (%s-%s) overlaps period "
+				       "%d (%s-%s)", field, i + 1,
+				       format_clock(p->start, a),
+				       format_clock(p->end, b), i,
+				       format_clock(q->start, c),
+				       format_clock(q->end, d));
 	}
 	return 0;
 }
 
-/* "HH:MM" (H or HH, 00..24) at p, spaces before it skipped; NULL if not. */
-static const char *parse_clock(const char *p, int32_t *secs)
+/* "HH:MM" (H or HH) at p, spaces before it skipped.  Returns the end, or
+ * NULL: *bad_time is then 1 for a well-formed time that is not one of the
+ * day (25:00, 24:30), else 0. */
+static const char *parse_clock(const char *p, int32_t *secs, int *bad_time)
 {
 	int h = 0, m, nd = 0;
 
+	*bad_time = 0;
 	while (*p == ' ')
 		p++;
 	for (; *p >= '0' && *p <= '9' && nd < 2; p++, nd++)
 		h = h * 10 + (*p - '0');
-	if (nd == 0 || p[0] != ':' || p[1] < '0' || p[1] > '5' ||
+	if (nd == 0 || p[0] != ':' || p[1] < '0' || p[1] > '9' ||
 	    p[2] < '0' || p[2] > '9')
 		return NULL;
 	m = (p[1] - '0') * 10 + (p[2] - '0');
-	if (h > 24 || (h == 24 && m != 0))
+	if (m > 59 || h > 24 || (h == 24 && m != 0)) {
+		*bad_time = 1;
 		return NULL;
+	}
 	*secs = h * 3600 + m * 60;
 	return p + 3;
 }
 
 int calendar_day_parse(struct calendar_day *day, const char *text,
-		       struct ug_error *err)
+		       const char *field, struct ug_error *err)
 {
 	struct calendar_day d;
 	const char *p = text;
-	int rc;
+	int rc, bad_time = 0;
 
 	memset(&d, 0, sizeof d);
 	while (*p == ' ')
 		p++;
 	while (*p) {
 		struct calendar_period per;
+		const char *item = p;
 
 		if (d.count == CALENDAR_MAX_PERIODS)
-			return ug_fail(err, UG_EINVAL, "periods",
-				       "periods: more than %d in \"%s\"",
-				       CALENDAR_MAX_PERIODS, text);
-		p = parse_clock(p, &per.start);
+			return ug_fail(err, UG_EINVAL, field,
+				       "%s: more than %d periods in \"%s\"",
+				       field, CALENDAR_MAX_PERIODS, text);
+		p = parse_clock(p, &per.start, &bad_time);
 		if (p) {
 			while (*p == ' ')
 				p++;
-			p = *p == '-' ? parse_clock(p + 1, &per.end) : NULL;
+			p = *p == '-' ? parse_clock(p + 1, &per.end, &bad_time)
+				      : NULL;
 		}
 		if (p)
 			while (*p == ' ')
 				p++;
+		if (bad_time)
+			return ug_fail(err, UG_EINVAL, field,
+				       "%s: period %d (\"%.*s\") has a time "
+				       "outside the day (00:00 to 24:00)",
+				       field, d.count + 1,
+				       (int)strcspn(item, ","), item);
 		if (!p || (*p != ',' && *p != '\0'))
-			return ug_fail(err, UG_EINVAL, "periods",
-				       "periods: expected HH:MM-HH:MM[,...] "
-				       "in \"%s\"", text);
+			return ug_fail(err, UG_EINVAL, field,
+				       "%s: expected HH:MM-HH:MM[,...] in "
+				       "\"%s\"", field, text);
 		d.period[d.count++] = per;
 		if (*p == ',')
 			p++;
 		if (*p == '\0' && p[-1] == ',')
-			return ug_fail(err, UG_EINVAL, "periods",
-				       "periods: trailing comma in \"%s\"",
+			return ug_fail(err, UG_EINVAL, field,
+				       "%s: trailing comma in \"%s\"", field,
 				       text);
 	}
-	if ((rc = calendar_day_check(&d, "periods", err)) < 0)
+	if ((rc = calendar_day_check(&d, field, err)) < 0)
 		return rc;
 	*day = d;
 	return 0;
+}
+
+char *calendar_day_format(const struct calendar_day *day, char *out,
+			  size_t size)
+{
+	size_t n = 0;
+	char a[8], b[8];
+
+	if (size)
+		out[0] = '\0';
+	for (int i = 0; i < day->count && n < size; i++) {
+		int k = snprintf(out + n, size - n, "%s%s-%s", i ? "," : "",
+				 format_clock(day->period[i].start, a),
+				 format_clock(day->period[i].end, b));
+
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+	return out;
 }
 
 static int check_years(const struct calendar_config *cfg,

@@ -164,16 +164,26 @@ void calendar_config_init(struct calendar_config *cfg, int first_year,
 			  int last_year);
 
 /* Parse "08:30-12:00,13:30-17:30" (HH:MM-HH:MM or H:MM, comma separated,
- * spaces allowed around items, "24:00" as an end) into *day; "" is a day with no
- * periods.  Periods must be in order and not overlap.  Returns 0, or
- * UG_EINVAL (field "periods") leaving *day unchanged. */
+ * spaces allowed around items, "24:00" as an end) into *day; "" is a day
+ * with no periods.  Periods must lie within the day, be in order and not
+ * overlap (they may touch).  Returns 0, or UG_EINVAL naming `field` (the
+ * message starts with it and says what is wrong: the syntax, a time
+ * outside the day, a period that ends before it starts, comes before the
+ * one it follows or overlaps it, too many periods), leaving *day
+ * unchanged. */
 int calendar_day_parse(struct calendar_day *day, const char *text,
-		       struct ug_error *err);
+		       const char *field, struct ug_error *err);
 
 /* Check a day's periods (count, bounds, order); 0 or UG_EINVAL with
  * `field` named in err. */
 int calendar_day_check(const struct calendar_day *day, const char *field,
 		       struct ug_error *err);
+
+/* The canonical text of a day's periods, "08:30-12:00,13:30-17:30" ("" for
+ * none), into out (size bytes; 12 per period and a NUL always fit, longer
+ * output is cut).  Parsing it gives the same day.  Returns out. */
+char *calendar_day_format(const struct calendar_day *day, char *out,
+			  size_t size);
 
 /* Add an override for local date `date` (days since 1970-01-01; see
  * ics_civil_to_days()).  `periods` (copied; NULL = cfg.workday at build

@@ -624,6 +624,14 @@ static int apply(struct db *db, const struct case_env *env,
 		snprintf(c->department, sizeof c->department, "%s", dep.code);
 		json_object_set_new(data, "department", json_string(dep.code));
 		break;
+	case CA_RETURN:
+		/* Not theirs: the department no longer lists or sees the case
+		 * until a dispatcher sends it somewhere; the history keeps
+		 * who returned it (the actor) and from where (data). */
+		json_object_set_new(data, "department",
+				    json_string(c->department));
+		c->department[0] = '\0';
+		break;
 	case CA_CHECK:
 		json_object_set_new(data, "passed", json_boolean(in->passed));
 		if (!in->passed)
@@ -634,13 +642,23 @@ static int apply(struct db *db, const struct case_env *env,
 		json_object_set_new(data, "hours", json_integer(in->hours));
 		return 0; /* asking moves nothing: the clock goes on */
 	case CA_EXTEND_APPROVE: {
-		struct time_limit ext = { c->extension_hours, LIMIT_WORK_HOURS };
+		/* The hours are in the unit of the stage's limit: an urgent
+		 * case's limit in natural hours runs around the clock, and so
+		 * must its extension (8 working hours asked on a Friday
+		 * evening would otherwise move it to Tuesday). */
+		int natural = strcmp(c->clock, "natural") == 0;
+		struct time_limit ext = {
+			c->extension_hours,
+			natural ? LIMIT_HOURS : LIMIT_WORK_HOURS
+		};
 
 		if ((rc = case_limit_due(env->calendar, c->deadline, &ext, &due,
 					 err)))
 			return rc;
 		json_object_set_new(data, "hours",
 				    json_integer(c->extension_hours));
+		json_object_set_new(data, "clock",
+				    json_string(natural ? "natural" : "working"));
 		json_object_set_new(data, "old_deadline",
 				    json_local_time(env, c->deadline));
 		json_object_set_new(data, "new_deadline",

@@ -96,7 +96,8 @@ struct case_action_input {
 	int has_passed;
 	int passed;
 	int64_t target;         /* merge: the case to merge into */
-	int64_t hours;          /* extend-request: working hours asked for */
+	int64_t hours;          /* extend-request: hours asked for, working
+				   or natural as the stage's limit counts */
 };
 
 /* Apply an action.  UG_ECONFLICT when the version moved on or the state

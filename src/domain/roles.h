@@ -24,7 +24,8 @@ enum role {
 	ROLE_SHIFT_LEADER, /* 值班长 */
 	ROLE_DISPATCHER,   /* 派遣员 */
 	ROLE_HANDLER,      /* 专业部门处置人员 */
-	ROLE_LEADER,       /* 领导: read-only over its area */
+	ROLE_LEADER,       /* 领导: reads, supervises and reminds in its
+			      area or department */
 	ROLE_ADMIN,        /* 系统管理员 */
 	ROLE_API_CLIENT,   /* an external system */
 	ROLE_COUNT

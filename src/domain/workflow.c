@@ -65,10 +65,13 @@ const struct case_transition case_transitions[CA_COUNT] = {
 	  R(SHIFT_LEADER) | R(DISPATCHER), NEED_REASON, GUARD_IN_AREA },
 	{ CA_VOID, "void", "作废", CS_OPEN, CS_VOID, -1,
 	  R(SHIFT_LEADER) | R(RECEPTIONIST), NEED_REASON, GUARD_IN_AREA },
+	/* A leader supervises and reminds whatever it sees: the cases of
+	 * its area, or, for a department's leader, those dispatched to the
+	 * department (no GUARD_IN_AREA, which would shut the latter out). */
 	{ CA_SUPERVISE, "supervise", "督办", CS_OPEN, -1, -1, R(LEADER),
-	  NEED_NOTE, GUARD_IN_AREA },
+	  NEED_NOTE, 0 },
 	{ CA_REMIND, "remind", "催办", CS_OPEN & ~(S(REPORTED) | S(VERIFIED)),
-	  -1, -1, CENTRE | R(LEADER), 0, GUARD_IN_AREA },
+	  -1, -1, CENTRE | R(LEADER), 0, 0 },
 	{ CA_MERGE, "merge", "合并", S(REPORTED) | S(VERIFIED), CS_MERGED, -1,
 	  R(RECEPTIONIST) | R(SHIFT_LEADER), NEED_TARGET, GUARD_IN_AREA },
 };

@@ -101,11 +101,15 @@ enum action_need {
 	NEED_DEPARTMENT = 1 << 1, /* "department": a department code */
 	NEED_PASSED = 1 << 2,     /* "passed": boolean */
 	NEED_TARGET = 1 << 3,     /* "target": the case to merge into */
-	NEED_HOURS = 1 << 4,      /* "hours": extension length (working) */
+	NEED_HOURS = 1 << 4,      /* "hours": extension length, in the
+				     unit of the stage's limit */
 	NEED_NOTE = 1 << 5        /* "note": non-empty text */
 };
 
-/* Guards the case module checks against the case's data. */
+/* Guards the case module checks against the case's data.  Every action
+ * first needs the case to be in the actor's sight (case_visible(): its
+ * area, or its department for a department's user; else UG_ENOTFOUND);
+ * the guards narrow that. */
 enum action_guard {
 	GUARD_OWN_DEPARTMENT = 1 << 0, /* a handler acts only on cases
 					  dispatched to its department */

@@ -1,6 +1,6 @@
 /*
- * calendar.c - SQL for the working calendar: day overrides and settings
- * (see store.h).
+ * calendar.c - SQL for the working calendar: day overrides, settings
+ * and the revision that tells running servers of a change (see store.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +29,25 @@ int store_calendar_day_upsert(struct db *db, const char *day, const char *kind,
 
 static const char SQL_DAYS[] =
 	"SELECT day, kind, note FROM calendar_day ORDER BY day";
+static const char SQL_DAYS_BETWEEN[] =
+	"SELECT day, kind, note FROM calendar_day WHERE day BETWEEN ? AND ?"
+	" ORDER BY day";
+
+/* Every row of a prepared day query to cb. */
+static int each_day(struct db_stmt *st, store_calendar_day_cb cb, void *ctx,
+		    struct ug_error *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if ((rc = cb(ctx, db_column_text(st, 0), db_column_text(st, 1),
+			     db_column_text(st, 2))) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
 
 int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
 			struct ug_error *err)
@@ -38,14 +57,22 @@ int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
 
 	if ((rc = db_prepare(db, SQL_DAYS, &st, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		if ((rc = cb(ctx, db_column_text(st, 0), db_column_text(st, 1),
-			     db_column_text(st, 2))) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return each_day(st, cb, ctx, err);
+}
+
+int store_calendar_days_between(struct db *db, const char *from,
+				const char *to, store_calendar_day_cb cb,
+				void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	/* Dates as YYYY-MM-DD compare as text in date order. */
+	if ((rc = db_prepare(db, SQL_DAYS_BETWEEN, &st, err)) ||
+	    (rc = db_bind_text(st, 1, from, err)) ||
+	    (rc = db_bind_text(st, 2, to, err)))
+		return rc;
+	return each_day(st, cb, ctx, err);
 }
 
 static const char SQL_SETTING_GET[] =
@@ -87,4 +114,20 @@ int store_calendar_setting_set(struct db *db, const char *key,
 		return rc;
 	rc = db_step(st, err);
 	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_REV_NEXT[] =
+	"UPDATE calendar_rev SET value = value + 1 WHERE name = 'calendar'"
+	" RETURNING value";
+static const char SQL_REV[] =
+	"SELECT value FROM calendar_rev WHERE name = 'calendar'";
+
+int store_calendar_next_rev(struct db *db, int64_t *rev, struct ug_error *err)
+{
+	return db_query_int64(db, SQL_REV_NEXT, rev, err);
+}
+
+int store_calendar_rev(struct db *db, int64_t *rev, struct ug_error *err)
+{
+	return db_query_int64(db, SQL_REV, rev, err);
 }

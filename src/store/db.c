@@ -281,6 +281,26 @@ int64_t db_changes(struct db *db)
 	return db->engine->changes(db->conn);
 }
 
+int db_query_int64(struct db *db, const char *sql, int64_t *out,
+		   struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, sql, &st, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return ug_fail(err, UG_EINTERNAL, NULL,
+			       "no row from %s (a row the schema provides)",
+			       sql);
+	*out = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
 int db_begin(struct db *db, struct ug_error *err)
 {
 	int rc = db_exec(db, "BEGIN", err);

@@ -87,6 +87,13 @@ void db_reset(struct db_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
 
+/* Run `sql` (static, as for db_prepare(); no parameters), which returns
+ * one row - a COUNT, a counter row, UPDATE ... RETURNING - and put its
+ * first column into *out.  No row at all is UG_EINTERNAL naming the SQL:
+ * the row it reads is part of the schema. */
+int db_query_int64(struct db *db, const char *sql, int64_t *out,
+		   struct ug_error *err);
+
 /* Transactions.  db_begin_write() takes the write lock at once (SQLite
  * BEGIN IMMEDIATE), so a read-then-write sequence cannot deadlock.
  * db_rollback() is safe to call when no transaction is open. */

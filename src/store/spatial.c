@@ -18,43 +18,14 @@ static const char SQL_REV_NEXT[] =
 
 int store_spatial_next_rev(struct db *db, int64_t *rev, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_REV_NEXT, &st, err)))
-		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_EINTERNAL, NULL,
-			       "spatial_rev has no 'spatial' row");
-	*rev = db_column_int64(st, 0);
-	db_reset(st);
-	return 0;
-}
-
-static int query_int64(struct db *db, const char *sql, int64_t *out,
-		       struct ug_error *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, sql, &st, err)))
-		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	*out = rc == DB_ROW ? db_column_int64(st, 0) : 0;
-	db_reset(st);
-	return 0;
+	return db_query_int64(db, SQL_REV_NEXT, rev, err);
 }
 
 int store_spatial_rev(struct db *db, int64_t *rev, struct ug_error *err)
 {
-	return query_int64(db,
-			   "SELECT value FROM spatial_rev WHERE name = 'spatial'",
-			   rev, err);
+	return db_query_int64(
+		db, "SELECT value FROM spatial_rev WHERE name = 'spatial'", rev,
+		err);
 }
 
 /* ---- grids ----------------------------------------------------------- */
@@ -241,8 +212,8 @@ int store_grids_of_community(struct db *db, const char *community,
 
 int store_grid_count(struct db *db, int64_t *n, struct ug_error *err)
 {
-	return query_int64(db, "SELECT COUNT(*) FROM grid WHERE deleted = 0",
-			   n, err);
+	return db_query_int64(db, "SELECT COUNT(*) FROM grid WHERE deleted = 0",
+			      n, err);
 }
 
 /* ---- components ------------------------------------------------------ */
@@ -369,9 +340,9 @@ int store_components_since(struct db *db, int64_t since,
 
 int store_component_count(struct db *db, int64_t *n, struct ug_error *err)
 {
-	return query_int64(db,
-			   "SELECT COUNT(*) FROM component WHERE deleted = 0",
-			   n, err);
+	return db_query_int64(db,
+			      "SELECT COUNT(*) FROM component WHERE deleted = 0",
+			      n, err);
 }
 
 static const char SQL_GRID_EXTENT[] =

@@ -420,13 +420,24 @@ typedef int (*store_calendar_day_cb)(void *ctx, const char *day /* YYYY-MM-DD */
 
 int store_calendar_day_upsert(struct db *db, const char *day, const char *kind,
 			      const char *note, struct ug_error *err);
+/* Every day override in date order. */
 int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
 			struct ug_error *err);
+/* The overrides from `from` to `to` (YYYY-MM-DD, both included). */
+int store_calendar_days_between(struct db *db, const char *from,
+				const char *to, store_calendar_day_cb cb,
+				void *ctx, struct ug_error *err);
 /* A setting's value into out (size bytes); UG_ENOTFOUND if unset. */
 int store_calendar_setting_get(struct db *db, const char *key, char *out,
 			       size_t size, struct ug_error *err);
 int store_calendar_setting_set(struct db *db, const char *key,
 			       const char *value, struct ug_error *err);
+/* Every write to settings or days takes the next revision in its
+ * transaction (next_rev); readers compare the current one (rev) with the
+ * one their table was built from. */
+int store_calendar_next_rev(struct db *db, int64_t *rev,
+			    struct ug_error *err);
+int store_calendar_rev(struct db *db, int64_t *rev, struct ug_error *err);
 
 /* ---- attachments (store/attachments.c) ----------------------------- */
 

@@ -29,6 +29,7 @@ const as = (username) => new Client(server, { bearer: token[username] });
 let szHandler; // handler of 110101-SZ
 let dispatcher2; // a second dispatcher
 let northInspector; // inspector of street 110101002
+let hwLeader; // leader whose unit is the department 110101-HW
 
 before(async () => {
   demoPw = emptyDemoDb(ws).passwords;
@@ -39,6 +40,7 @@ before(async () => {
     ['sz_handler', 'handler', '110101-SZ'],
     ['dispatcher2', 'dispatcher', '110101'],
     ['north_inspector', 'inspector', '110101002'],
+    ['hw_leader', 'leader', '110101-HW'],
   ]) {
     const r = await as('admin').post('/api/v1/users', { username, role, unit });
     assert.equal(r.status, 201, r.text);
@@ -49,6 +51,7 @@ before(async () => {
   szHandler = made.sz_handler;
   dispatcher2 = made.dispatcher2;
   northInspector = made.north_inspector;
+  hwLeader = made.hw_leader;
 });
 
 after(async () => {
@@ -343,6 +346,21 @@ describe('the path reported -> filed -> dispatched -> handled -> checked -> clos
     c = await actOk(as('handler'), c, 'handle', { note: '完工' });
     assert.equal(c.state, 'handled');
   });
+
+  test('an extension of a limit in natural time moves it by natural hours', async () => {
+    // Urgent 暴露垃圾: handling within 1 natural hour.
+    let c = await intake(as('inspector'), { urgency: 'urgent' });
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    const deadline = c.deadline;
+    assert.equal((await due(c.stage_started_at, 'hours=1')).json.due, deadline);
+    c = await actOk(as('handler'), c, 'extend-request', { reason: '夜间作业', hours: 20 });
+    c = await actOk(as('shift_leader'), c, 'extend-approve');
+    assert.equal(c.deadline, (await due(deadline, 'hours=20')).json.due);
+    assert.notEqual(c.deadline, (await due(deadline, 'working_hours=20')).json.due);
+    const full = await getCase(as('admin'), c.id);
+    assert.equal(full.history.at(-1).data.clock, 'natural');
+  });
 });
 
 // ---- sight ------------------------------------------------------------------
@@ -364,6 +382,27 @@ describe('who sees and acts on whose case', () => {
     assertError(await act(as('handler'), c, 'handle', { note: 'x' }), 404, 'not_found');
     c = await actOk(szHandler, c, 'handle', { note: '已修复' });
     assert.equal(c.state, 'handled');
+  });
+
+  test("a department's leader supervises and reminds the department's cases only", async () => {
+    let c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    // Not yet dispatched: not the department's.
+    assertError(await act(hwLeader, c, 'supervise', { note: '督办' }), 404, 'not_found');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    c = await actOk(hwLeader, c, 'supervise', { note: '本部门督办' });
+    assert.equal(c.priority, 1);
+    c = await actOk(hwLeader, c, 'remind');
+    const full = await getCase(as('admin'), c.id);
+    assert.deepEqual(full.history.slice(-2).map((e) => [e.action, e.actor, e.actor_role]),
+      [['supervise', 'hw_leader', 'leader'], ['remind', 'hw_leader', 'leader']]);
+    // Another department's case stays out of reach.
+    let other = await intake(as('inspector'));
+    other = await actOk(as('shift_leader'), other, 'file');
+    other = await actOk(as('dispatcher'), other, 'dispatch', { department: '110101-SZ' });
+    assertError(await act(hwLeader, other, 'supervise', { note: '越权' }), 404, 'not_found');
+    assertError(await act(hwLeader, other, 'remind'), 404, 'not_found');
+    assert.equal((await getCase(as('admin'), other.id)).version, other.version);
   });
 
   test('an inspector of another street gets 404 and cannot act', async () => {
@@ -518,11 +557,20 @@ describe('GET /api/v1/cases/{id}', () => {
     c = await actOk(as('dispatcher'), c, 'dispatch', { department: full.dispatch_suggestion.department });
     full = await getCase(as('dispatcher'), c.id);
     assert.equal(full.dispatch_suggestion, undefined);
-    // Returned: suggested again.
+    // Returned: no longer the department's; suggested again.
     c = await actOk(as('handler'), c, 'return', { reason: '不归我们' });
+    assert.equal(c.department, null);
     full = await getCase(as('dispatcher'), c.id);
+    assert.equal(full.department, null);
     assert.equal(full.dispatch_suggestion.department, '110101-HW');
     assert.equal(full.history.at(-1).note, '不归我们');
+    assert.equal(full.history.at(-1).actor, 'handler');
+    assert.deepEqual(full.history.at(-1).data, { department: '110101-HW' });
+    assertError(await as('handler').get(`/api/v1/cases/${c.id}`), 404, 'not_found');
+    const mine = await as('handler').get('/api/v1/cases?state=returned&per_page=200');
+    assert.ok(!mine.json.cases.some((x) => x.id === c.id), mine.text);
+    const dept = await as('admin').get('/api/v1/cases?department=110101-HW&state=returned');
+    assert.ok(!dept.json.cases.some((x) => x.id === c.id), dept.text);
   });
 
   test('likely duplicates list only cases the reporter may see', async () => {
@@ -605,10 +653,10 @@ describe('attachments', () => {
   const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(server, 'POST',
     `/api/v1/cases/${id}/attachments?kind=${kind}`, { bearer: token[who], body: bytes, contentType: type });
 
+  // Filed: report photos still come; dispatched by the first test.
   before(async () => {
     c = await intake(as('inspector'));
     c = await actOk(as('shift_leader'), c, 'file');
-    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
   });
 
   test('a JPEG is stored and streamed back as image/jpeg', async () => {
@@ -619,6 +667,7 @@ describe('attachments', () => {
     assert.equal(r.json.kind, 'report');
     assert.match(r.json.sha256, /^[0-9a-f]{64}$/);
     assert.equal(r.json.url, `/api/v1/attachments/${r.json.id}`);
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
     const g = await bytesRequest(server, 'GET', r.json.url, { bearer: token.handler });
     assert.equal(g.status, 200);
     assert.equal(g.headers.get('content-type'), 'image/jpeg');
@@ -666,6 +715,35 @@ describe('attachments', () => {
     assert.equal(s.json.error.code, 'not_found');
     const full = await getCase(as('inspector'), c.id);
     assert.equal(full.photos.report.length, 1);
+  });
+
+  test('each kind in its states and from its people; a closed case takes none', async () => {
+    const refused = async (who, kind, status, field, re) => {
+      const r = await upload(who, JPEG, 'image/jpeg', kind);
+      assert.equal(r.status, status, r.bytes.toString());
+      assert.equal(r.json.error.field, field);
+      assert.match(r.json.error.message, re);
+    };
+    // Dispatched: the report's photos are done, the check's not begun.
+    await refused('inspector', 'report', 409, 'state', /in state dispatched/);
+    await refused('inspector', 'check', 409, 'state', /in state dispatched/);
+    // After-photos come from the handling department only.
+    await refused('inspector', 'handle', 403, 'kind', /department handling/);
+    await refused('dispatcher', 'handle', 403, 'kind', /department handling/);
+    c = await actOk(as('handler'), c, 'handle', { note: '已清理' });
+    assert.equal((await upload('handler', JPEG, 'image/jpeg', 'handle')).status, 201);
+    // The check's photos are the inspector's.
+    await refused('handler', 'check', 403, 'kind', /inspectors/);
+    const k = await upload('inspector', JPEG, 'image/jpeg', 'check');
+    assert.equal(k.status, 201, k.bytes.toString());
+    c = await actOk(as('inspector'), c, 'check', { passed: true });
+    c = await actOk(as('shift_leader'), c, 'close');
+    for (const [who, kind] of [['inspector', 'check'], ['inspector', 'other'], ['handler', 'handle']]) {
+      await refused(who, kind, 409, 'state', /closed: it takes no more photos/);
+    }
+    const full = await getCase(as('admin'), c.id);
+    assert.deepEqual(Object.fromEntries(Object.entries(full.photos).map(([k2, v]) => [k2, v.length])),
+      { report: 1, handle: 3, check: 1, other: 0 });
   });
 });
 

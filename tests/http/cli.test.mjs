@@ -133,7 +133,8 @@ describe('runtime errors: exit 1, one line', () => {
 });
 
 describe('--help', () => {
-  for (const cmd of ['init', 'serve', 'user add', 'token create', 'import divisions', 'demo', 'version']) {
+  for (const cmd of ['init', 'serve', 'user add', 'token create', 'import divisions',
+    'calendar show', 'calendar set', 'demo', 'version']) {
     test(`${cmd} --help exits 0 with its usage on stdout`, () => {
       const r = ug([...cmd.split(' '), '--help']);
       assert.equal(r.status, 0, r.stderr);
@@ -165,7 +166,8 @@ describe('--help', () => {
   test('urbangrid --help lists every command', () => {
     const r = ug(['--help']);
     assert.equal(r.status, 0);
-    for (const cmd of ['init', 'serve', 'user add', 'token create', 'import divisions', 'demo', 'version']) {
+    for (const cmd of ['init', 'serve', 'user add', 'token create', 'import divisions',
+    'calendar show', 'calendar set', 'demo', 'version']) {
       assert.match(r.stdout, new RegExp(`^  ${cmd} `, 'm'));
     }
   });

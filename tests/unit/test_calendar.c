@@ -586,8 +586,10 @@ static void test_working_days_uneven(void **state)
 	(void)state;
 	ug_error_clear(&err);
 	calendar_config_init(&cfg, 2026, 2026);
-	tu_assert_ok(calendar_day_parse(&morning, "09:00-12:00", &err), err);
-	tu_assert_ok(calendar_day_parse(&long_day, "08:00-18:00", &err), err);
+	tu_assert_ok(calendar_day_parse(&morning, "09:00-12:00", "periods",
+					&err), err);
+	tu_assert_ok(calendar_day_parse(&long_day, "08:00-18:00", "periods",
+					&err), err);
 	/* Sat 2026-03-14: a morning; Mon 03-16: 08:00-18:00. */
 	tu_assert_ok(calendar_config_add_override(&cfg, date(2026, 3, 14),
 						  CALENDAR_WORKDAY, &morning,
@@ -632,9 +634,10 @@ static void test_custom_configs(void **state)
 	for (int wd = CALENDAR_MONDAY; wd <= CALENDAR_FRIDAY; wd++)
 		tu_assert_ok(calendar_day_parse(&cfg.week[wd],
 						"08:00-10:00, 10:15-12:00,"
-						"14:00-18:00", &err), err);
+						"14:00-18:00", "periods",
+						&err), err);
 	tu_assert_ok(calendar_day_parse(&cfg.week[CALENDAR_SATURDAY],
-					"9:00-11:00", &err), err);
+					"9:00-11:00", "periods", &err), err);
 	cal = build(&cfg);
 	/* Mon 2026-03-09 09:00 EST + 3 h: 1 h to 10:00, 1 h 45 min to
 	 * 12:00, 15 min from 14:00. */
@@ -659,7 +662,7 @@ static void test_custom_configs(void **state)
 	 * midnights where periods touch. */
 	for (int wd = 0; wd < 7; wd++)
 		tu_assert_ok(calendar_day_parse(&cfg.week[wd], "00:00-24:00",
-						&err), err);
+						"periods", &err), err);
 	cfg.utc_offset = CN;
 	cal = build(&cfg);
 	assert_time(add(cal, L(2026, 3, 9, 23, 0), 2 * HOUR),
@@ -896,28 +899,99 @@ static void test_day_parse(void **state)
 
 	(void)state;
 	ug_error_clear(&err);
-	tu_assert_ok(calendar_day_parse(&d, "08:30-12:00,13:30-17:30", &err),
-		     err);
+	tu_assert_ok(calendar_day_parse(&d, "08:30-12:00,13:30-17:30",
+					"periods", &err), err);
 	assert_int_equal(d.count, 2);
 	assert_int_equal(d.period[0].start, 8 * HOUR + 1800);
 	assert_int_equal(d.period[1].end, 17 * HOUR + 1800);
 	tu_assert_ok(calendar_day_parse(&d, " 8:30 - 12:00 , 12:00-24:00 ",
-					&err), err);
+					"periods", &err), err);
 	assert_int_equal(d.count, 2);
 	assert_int_equal(d.period[1].end, 86400);
-	tu_assert_ok(calendar_day_parse(&d, "", &err), err);
+	tu_assert_ok(calendar_day_parse(&d, "", "periods", &err), err);
 	assert_int_equal(d.count, 0);
 	tu_assert_ok(calendar_day_parse(&d, "0:00-1:00,1:00-2:00,2:00-3:00,"
 					"3:00-4:00,4:00-5:00,5:00-6:00,"
-					"6:00-7:00,7:00-8:00", &err), err);
+					"6:00-7:00,7:00-8:00", "periods",
+					&err), err);
 	assert_int_equal(d.count, CALENDAR_MAX_PERIODS);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		d.count = 5;
-		if (calendar_day_parse(&d, bad[i], &err) != -UG_EINVAL)
+		if (calendar_day_parse(&d, bad[i], "periods", &err) != -UG_EINVAL)
 			fail_msg("\"%s\" was accepted", bad[i]);
 		assert_string_equal(err.field, "periods");
 		assert_int_equal(d.count, 5);  /* unchanged */
 	}
+}
+
+/* Errors name the field given and say what is wrong. */
+static void test_day_parse_messages(void **state)
+{
+	static const struct {
+		const char *text, *says;
+	} cases[] = {
+		{ "9-12", "week.mon: expected HH:MM-HH:MM" },
+		{ "08:30-12:00,", "week.mon: trailing comma" },
+		{ "13:00-25:00", "week.mon: period 1 (\"13:00-25:00\") has a "
+				 "time outside the day" },
+		{ "08:00-12:00,13:00-17:61", "period 2 (\"13:00-17:61\") has "
+					     "a time outside the day" },
+		{ "12:00-08:30", "week.mon: period 1 (12:00-08:30) must end "
+				 "after it starts" },
+		{ "13:30-17:30,08:30-12:00", "week.mon: period 2 (08:30-12:00) "
+					     "comes before period 1 "
+					     "(13:30-17:30)" },
+		{ "08:30-12:00,11:30-17:30", "week.mon: period 2 (11:30-17:30) "
+					     "overlaps period 1 "
+					     "(08:30-12:00)" },
+		{ "0:00-1:00,1:00-2:00,2:00-3:00,3:00-4:00,4:00-5:00,"
+		  "5:00-6:00,6:00-7:00,7:00-8:00,8:00-9:00",
+		  "week.mon: more than 8 periods" },
+	};
+	struct calendar_day d = { 0, { { 0, 0 } } };
+	struct ug_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ug_error_clear(&err);
+		tu_assert_err(calendar_day_parse(&d, cases[i].text, "week.mon",
+						 &err),
+			      err, UG_EINVAL, "week.mon");
+		tu_assert_contains(err.message, cases[i].says);
+	}
+	assert_int_equal(d.count, 0);
+}
+
+/* The canonical text parses back to the same day. */
+static void test_day_format(void **state)
+{
+	struct calendar_day d, back;
+	struct ug_error err;
+	char text[CALENDAR_MAX_PERIODS * 12 + 1], cut[8];
+
+	(void)state;
+	ug_error_clear(&err);
+	tu_assert_ok(calendar_day_parse(&d, " 8:30 - 12:00 , 13:30-24:00",
+					"periods", &err), err);
+	assert_string_equal(calendar_day_format(&d, text, sizeof text),
+			    "08:30-12:00,13:30-24:00");
+	tu_assert_ok(calendar_day_parse(&back, text, "periods", &err), err);
+	assert_memory_equal(&back, &d, sizeof d);
+	tu_assert_ok(calendar_day_parse(&d, "0:00-1:00,1:00-2:00,2:00-3:00,"
+					"3:00-4:00,4:00-5:00,5:00-6:00,"
+					"6:00-7:00,7:00-23:59", "periods",
+					&err), err);
+	calendar_day_format(&d, text, sizeof text);
+	assert_int_equal(strlen(text), CALENDAR_MAX_PERIODS * 12 - 1);
+	tu_assert_ok(calendar_day_parse(&back, text, "periods", &err), err);
+	assert_memory_equal(&back, &d, sizeof d);
+	d.count = 0;
+	assert_string_equal(calendar_day_format(&d, text, sizeof text), "");
+	/* Too small: cut, still a string. */
+	tu_assert_ok(calendar_day_parse(&d, "08:30-12:00", "periods", &err),
+		     err);
+	assert_string_equal(calendar_day_format(&d, cut, sizeof cut),
+			    "08:30-1");
 }
 
 static void test_config_errors(void **state)
@@ -955,8 +1029,8 @@ static void test_config_errors(void **state)
 	cfg.week[CALENDAR_WEDNESDAY].period[1].start = 11 * HOUR;
 	tu_assert_err(calendar_build(&cfg, &cal, &err), err, UG_EINVAL,
 		      "week[2]");
-	tu_assert_contains(err.message, "period 2 starts before period 1 "
-					"ends");
+	tu_assert_contains(err.message, "week[2]: period 2 (11:00-17:30) "
+					"overlaps period 1 (08:30-12:00)");
 	calendar_config_init(&cfg, 2026, 2026);
 	cfg.week[CALENDAR_SUNDAY].count = CALENDAR_MAX_PERIODS + 1;
 	tu_assert_err(calendar_build(&cfg, &cal, &err), err, UG_EINVAL,
@@ -973,7 +1047,7 @@ static void test_config_errors(void **state)
 						   (enum calendar_day_kind)3,
 						   NULL, &err),
 		      err, UG_EINVAL, "kind");
-	tu_assert_ok(calendar_day_parse(&d, "09:00-12:00", &err), err);
+	tu_assert_ok(calendar_day_parse(&d, "09:00-12:00", "periods", &err), err);
 	tu_assert_err(calendar_config_add_override(&cfg, date(2026, 5, 1),
 						   CALENDAR_DAY_OFF, &d, &err),
 		      err, UG_EINVAL, "periods");
@@ -1148,6 +1222,8 @@ int main(void)
 		cmocka_unit_test(test_working_days_uneven),
 		cmocka_unit_test(test_custom_configs),
 		cmocka_unit_test(test_day_parse),
+		cmocka_unit_test(test_day_parse_messages),
+		cmocka_unit_test(test_day_format),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_build_is_independent),
 		cmocka_unit_test(test_local_time),

@@ -25,12 +25,6 @@
 #define CN CALENDAR_UTC_OFFSET_CHINA
 #define HOUR 3600
 
-/* A stored hash is never verified here: the tests only need accounts, and
- * hashing with argon2 would cost a tenth of a second per account. */
-#define FAKE_HASH                                                          \
-	"$argon2id$v=19$m=65536,t=2,p=1$dGVzdHNhbHR0ZXN0c2FsdA$"         \
-	"dGVzdGhhc2h0ZXN0aGFzaHRlc3RoYXNodGVzdGhhc2g"
-
 /* Local Beijing time. */
 static int64_t L(int y, int mo, int d, int h, int mi)
 {
@@ -151,18 +145,9 @@ static int setup(void **state)
 	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW - 86400, &n,
 					  &err),
 		     err);
-	for (int i = 0; i < NWHO; i++) {
-		struct account_new a = {
-			.username = people[i].name,
-			.role = people[i].role,
-			.unit = people[i].unit,
-			.password_hash = FAKE_HASH,
-		};
-
-		tu_assert_ok(account_create(f->t->db, &a, "test", NOW - 86400,
-					    &f->u[i], NULL, &err),
-			     err);
-	}
+	for (int i = 0; i < NWHO; i++)
+		tu_account(f->t->db, people[i].name, people[i].role,
+			   people[i].unit, NOW - 86400, &f->u[i]);
 	case_env_defaults(&f->env, calendar);
 	f->c = calloc(1, sizeof *f->c);
 	f->d = calloc(1, sizeof *f->d);
@@ -687,9 +672,10 @@ static void test_every_wrong_state(void **state)
 			assert_int_equal(event_count(f, c->id), ev0);
 		}
 	}
-	/* The handler's actions on cases never dispatched are out of its
-	 * sight: reported, verified, filed, rejected, void, merged. */
-	assert_int_equal(hidden, 3 * 6);
+	/* The handler's actions on cases not with its department are out
+	 * of its sight: reported, verified, filed, returned (given back),
+	 * rejected, void, merged. */
+	assert_int_equal(hidden, 3 * 7);
 	assert_true(conflicts > 100);
 }
 
@@ -824,18 +810,51 @@ static void test_scope_guards(void **state)
 		      UG_ENOTFOUND, NULL);
 	tu_assert_err(act(f, SZ, c, CA_EXTEND_REQUEST, &in, NOW, &err), err,
 		      UG_ENOTFOUND, NULL);
-	/* A leader whose unit is the department sees it but supervises
-	 * only by area. */
+	/* A leader whose unit is the department supervises and reminds
+	 * the department's cases ... */
 	assert_true(case_visible(&f->u[LEADER_HW], c));
-	tu_assert_err(act(f, LEADER_HW, c, CA_SUPERVISE, &in, NOW, &err), err,
-		      UG_EFORBIDDEN, NULL);
-	tu_assert_contains(err.message, "outside your area");
+	act_ok(f, LEADER_HW, c, CA_SUPERVISE);
+	assert_int_equal(c->priority, 1);
+	assert_last_event(f, c->id, LEADER_HW, "supervise", "dispatched",
+			  "dispatched");
+	act_ok(f, LEADER_HW, c, CA_REMIND);
+	assert_last_event(f, c->id, LEADER_HW, "remind", "dispatched",
+			  "dispatched");
 	reload(f, c);
-	assert_int_equal(c->version, 3);
+	assert_int_equal(c->version, 5);
+	/* ... and no others: another department's case, or one not yet
+	 * dispatched, is out of its sight. */
+	drive(f, CS_FILED, f->e);
+	in = full_input(f->e);
+	tu_assert_err(act(f, LEADER_HW, f->e, CA_SUPERVISE, &in, NOW, &err),
+		      err, UG_ENOTFOUND, NULL);
+	in = full_input(f->e);
+	in.department = "110101-SZ";
+	tu_assert_ok(act(f, DISP, f->e, CA_DISPATCH, &in, NOW, &err), err);
+	in = full_input(f->e);
+	tu_assert_err(act(f, LEADER_HW, f->e, CA_SUPERVISE, &in, NOW, &err),
+		      err, UG_ENOTFOUND, NULL);
+	tu_assert_err(act(f, LEADER_HW, f->e, CA_REMIND, &in, NOW, &err),
+		      err, UG_ENOTFOUND, NULL);
+	reload(f, f->e);
+	assert_int_equal(f->e->priority, 0);
 
-	/* Re-dispatched elsewhere, it leaves the first handler's sight. */
+	/* Returned, it is no longer the department's: out of its sight
+	 * and its lists, while the history says who gave it back. */
 	act_ok(f, HW, c, CA_RETURN);
-	assert_true(case_visible(&f->u[HW], c));
+	assert_string_equal(c->department, "");
+	assert_false(case_visible(&f->u[HW], c));
+	assert_false(case_visible(&f->u[LEADER_HW], c));
+	assert_true(case_visible(&f->u[DISP], c));
+	reload(f, c);
+	assert_string_equal(c->department, "");
+	assert_last_event(f, c->id, HW, "return", "dispatched", "returned");
+	tu_assert_contains(last_event(f, c->id)->data,
+			   "\"department\":\"110101-HW\"");
+	in = full_input(c);
+	tu_assert_err(act(f, HW, c, CA_HANDLE, &in, NOW, &err), err,
+		      UG_ENOTFOUND, NULL);
+	/* Re-dispatched elsewhere, it is the new department's alone. */
 	in = full_input(c);
 	in.department = "110101-SZ";
 	tu_assert_ok(act(f, DISP, c, CA_DISPATCH, &in, NOW, &err), err);
@@ -1058,6 +1077,7 @@ static void test_extension(void **state)
 			   "\"new_deadline\":\"2026-10-09T09:30:00+08:00\"");
 	tu_assert_contains(last_event(f, c->id)->data,
 			   "\"old_deadline\":\"2026-10-08T11:00:00+08:00\"");
+	tu_assert_contains(last_event(f, c->id)->data, "\"clock\":\"working\"");
 	/* Nothing pending any more. */
 	in = full_input(c);
 	tu_assert_err(act(f, SHIFT, c, CA_EXTEND_APPROVE, &in, NOW, &err), err,
@@ -1099,6 +1119,37 @@ static void test_extension(void **state)
 	act_ok(f, HW, c, CA_EXTEND_REQUEST);
 	act_ok(f, HW, c, CA_HANDLE);
 	assert_int_equal(c->extension_hours, 0);
+}
+
+/* An extension counts in the unit of the stage's limit: natural hours
+ * for a limit in natural time, even over a holiday. */
+static void test_extension_natural(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	int64_t t = L(2026, 10, 2, 10, 0); /* National Day: no working hours */
+
+	/* Urgent 暴露垃圾: handling within 1 natural hour. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "urgent", NULL,
+			    L(2026, 10, 2, 9, 0), c, &err),
+		     err);
+	act_ok_at(f, SHIFT, c, CA_FILE, L(2026, 10, 2, 9, 5));
+	act_ok_at(f, DISP, c, CA_DISPATCH, t);
+	assert_string_equal(c->clock, "natural");
+	assert_time(c->deadline, L(2026, 10, 2, 11, 0));
+	in = full_input(c);
+	in.hours = 6;
+	tu_assert_ok(act(f, HW, c, CA_EXTEND_REQUEST, &in, t + 600, &err), err);
+	/* 6 natural hours: 17:00 the same day (6 working hours would be
+	 * Oct 8 16:00, after the holiday). */
+	act_ok_at(f, SHIFT, c, CA_EXTEND_APPROVE, t + 1200);
+	assert_time(c->deadline, L(2026, 10, 2, 17, 0));
+	assert_string_equal(c->clock, "natural");
+	tu_assert_contains(last_event(f, c->id)->data, "\"clock\":\"natural\"");
+	tu_assert_contains(last_event(f, c->id)->data,
+			   "\"new_deadline\":\"2026-10-02T17:00:00+08:00\"");
 }
 
 static void test_hang(void **state)
@@ -1805,6 +1856,7 @@ int main(void)
 		T(test_path_deadlines),
 		T(test_natural_and_working_days),
 		T(test_extension),
+		T(test_extension_natural),
 		T(test_hang),
 		T(test_void_supervise_remind),
 		T(test_merge),

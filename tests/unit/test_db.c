@@ -433,6 +433,37 @@ static void test_changes(void **state)
 	assert_int_equal(db_changes(env->db), 0);
 }
 
+/* One integer from a statement that must return a row. */
+static void test_query_int64(void **state)
+{
+	struct tu_env *env = *state;
+	struct ug_error err;
+	int64_t v = -1;
+
+	ug_error_clear(&err);
+	exec_ok(env->db, "CREATE TABLE r (name TEXT, value INTEGER);"
+			 "INSERT INTO r VALUES ('a', 41)");
+	tu_assert_ok(db_query_int64(env->db, "SELECT COUNT(*) FROM r", &v,
+				    &err),
+		     err);
+	assert_int_equal(v, 1);
+	tu_assert_ok(db_query_int64(env->db,
+				    "UPDATE r SET value = value + 1"
+				    " WHERE name = 'a' RETURNING value",
+				    &v, &err),
+		     err);
+	assert_int_equal(v, 42);
+	v = -1;
+	tu_assert_err(db_query_int64(env->db,
+				     "SELECT value FROM r WHERE name = 'b'", &v,
+				     &err),
+		      err, UG_EINTERNAL, NULL);
+	tu_assert_contains(err.message, "WHERE name = 'b'");
+	assert_int_equal(v, -1);
+	tu_assert_err(db_query_int64(env->db, "SELECT nope FROM r", &v, &err),
+		      err, UG_EDB, NULL);
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 static void test_transactions(void **state)
@@ -720,6 +751,7 @@ int main(void)
 		DB_TEST(test_unique_violation_is_conflict),
 		DB_TEST(test_long_failing_sql_is_cut),
 		DB_TEST(test_changes),
+		DB_TEST(test_query_int64),
 		DB_TEST(test_transactions),
 		DB_TEST(test_begin_write_takes_lock_at_once),
 		DB_TEST(test_fault_db_step),

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "domain/accounts.h"
 #include "lib/error.h"
 #include "lib/fault.h"
 #include "store/db.h"
@@ -261,6 +262,27 @@ static inline int64_t tu_query_int_s(struct db *db, const char *sql,
 	v = db_column_int64(st, 0);
 	db_reset(st);
 	return v;
+}
+
+/* Create an account of `role` in `unit` into *out.  Its stored password
+ * hash is never verified: the tests that call this only need accounts,
+ * and hashing with argon2 would cost a tenth of a second per account. */
+static inline void tu_account(struct db *db, const char *username,
+			      const char *role, const char *unit, int64_t now,
+			      struct user *out)
+{
+	struct account_new a = {
+		.username = username,
+		.role = role,
+		.unit = unit,
+		.password_hash =
+			"$argon2id$v=19$m=65536,t=2,p=1$dGVzdHNhbHR0ZXN0c2FsdA$"
+			"dGVzdGhhc2h0ZXN0aGFzaHRlc3RoYXNodGVzdGhhc2g",
+	};
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(account_create(db, &a, "test", now, out, NULL, &err), err);
 }
 
 /* Rows of sqlite_master that are tables or indexes (the schema's size). */
