@@ -476,6 +476,24 @@ json_t *open311_request_json(struct app *app, const struct case_env *cases,
 	if (v->agency[0])
 		json_object_set_new(o, "agency_responsible",
 				    json_string(v->agency));
+	if (v->expected && c->stage[0]) {
+		/* What is expected next, and by when: the running stage of the
+		 * filing standard and its deadline. */
+		int st = case_stage_parse(c->stage);
+		char due[40], notice[160];
+
+		public_time(cases, v->expected, due);
+		if (st >= 0) {
+			snprintf(notice, sizeof notice,
+				 lang == LANG_EN ? "Next step: %s, due by %s"
+						 : "当前环节：%s，时限 %s",
+				 lang == LANG_EN ? case_stages[st].name
+						 : case_stages[st].name_zh,
+				 due);
+			json_object_set_new(o, "service_notice",
+					    json_string(notice));
+		}
+	}
 	put_time(cases, o, "requested_datetime", c->created_at);
 	put_time(cases, o, "updated_datetime", v->updated);
 	put_time(cases, o, "expected_datetime", v->expected);

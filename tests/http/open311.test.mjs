@@ -338,6 +338,7 @@ describe('reading requests', () => {
         assert.equal(Number(q.lat), 39.9625);
         assert.equal(Number(q.long), 116.417);
         assert.equal(q.status_notes, '已受理，等待核实');
+        assert.equal(q.service_notice, `当前环节：核实，时限 ${q.expected_datetime}`);
         if (fmt === 'json') assert.equal(typeof q.lat, 'number');
       }
     }
