@@ -21,7 +21,11 @@
 static int limited(struct api_ctx *c, struct ratelimit *rl)
 {
 	struct ug_error err;
-	int wait = ratelimit_take(rl, c->req->client_addr, ug_monotonic_us());
+	char key[64];
+	int wait;
+
+	ratelimit_address_key(c->req->client_addr, key);
+	wait = ratelimit_take(rl, key, ug_monotonic_us());
 
 	if (!wait)
 		return 0;
@@ -70,11 +74,14 @@ void h_public_report_create(struct api_ctx *c)
 	    open311_view(c->db, cr, lang_of(c), v, &err))
 		goto fail;
 	o = json_object();
-	if (open311_id_released(&env, cr))
+	/* The number is the service_request_id: both wait for verification
+	 * under --ids-after-verify. */
+	if (open311_id_released(&env, cr)) {
 		json_object_set_new(o, "service_request_id",
 				    json_string(cr->number));
+		json_object_set_new(o, "number", json_string(cr->number));
+	}
 	json_object_set_new(o, "token", json_string(row.token));
-	json_object_set_new(o, "number", json_string(cr->number));
 	json_object_set_new(o, "status", json_string(v->status));
 	json_object_set_new(o, "status_notes", json_string(v->status_notes));
 	reply_json(c, 201, o);
@@ -119,7 +126,7 @@ void h_public_report_get(struct api_ctx *c)
 	struct ug_error err;
 	json_t *o = NULL, *urls;
 	char when[40], url[600];
-	int by_token;
+	int by_token, released;
 
 	ug_error_clear(&err);
 	if (!cr || !row || !v) {
@@ -132,13 +139,19 @@ void h_public_report_get(struct api_ctx *c)
 	if (by_token ? open311_find_token(c->db, key, cr, row, &err)
 		     : open311_find(c->db, key ? key : "", cr, &err))
 		goto fail;
+	released = open311_id_released(&c->app->pub.env, cr);
+	if (!by_token && !released) { /* nobody may know that number yet */
+		ug_fail(&err, UG_ENOTFOUND, "key", "no report %s", key);
+		goto fail;
+	}
 	if (open311_view(c->db, cr, lang, v, &err))
 		goto fail;
 	o = json_object();
-	if (!by_token || open311_id_released(&c->app->pub.env, cr))
+	if (released) {
 		json_object_set_new(o, "service_request_id",
 				    json_string(cr->number));
-	json_object_set_new(o, "number", json_string(cr->number));
+		json_object_set_new(o, "number", json_string(cr->number));
+	}
 	json_object_set_new(o, "service_code", json_string(cr->category));
 	json_object_set_new(o, "service_name", json_string(v->service_name));
 	json_object_set_new(o, "group", json_string(v->group));
@@ -168,8 +181,12 @@ void h_public_report_get(struct api_ctx *c)
 			 (long long)v->photo[i]);
 		json_array_append_new(urls, json_string(url));
 	}
-	if (v->media_url[0])
-		json_array_append_new(urls, json_string(v->media_url));
+	for (const char *p = v->media_url; *p;) { /* one link per line */
+		size_t n = strcspn(p, "\n");
+
+		json_array_append_new(urls, json_stringn(p, n));
+		p += n + (p[n] == '\n');
+	}
 	json_object_set_new(o, "media_url", urls);
 	if (v->parent[0])
 		json_object_set_new(o, "parent_service_request_id",
@@ -200,18 +217,14 @@ void h_public_report_rate(struct api_ctx *c)
 {
 	const char *token = api_param(c, "token");
 	struct form f;
-	struct user u;
 	struct ug_error err;
 
 	ug_error_clear(&err);
 	if (limited(c, c->app->pub.writes))
 		return;
 	if (public_form(c->req, &f, &err) ||
-	    public_client(c->app, c->db, NULL, &u, &err) ||
-	    open311_rate(c->db, &u, token ? token : "", form_get(&f, "rating"),
+	    open311_rate(c->db, token ? token : "", form_get(&f, "rating"),
 			 form_get(&f, "comment"), ug_now_s(), &err)) {
-		if (err.code == UG_EAUTH)
-			err.code = UG_EFORBIDDEN;
 		reply_ug_error(c, &err);
 		return;
 	}

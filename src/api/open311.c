@@ -330,10 +330,29 @@ int public_report_from_form(const struct form *f, struct arena *arena,
 			    struct open311_report *r, struct ug_error *err)
 {
 	const char *lat = form_get(f, "lat"), *lon = form_get(f, "long");
-	const char **codes, **values, **fields;
+	/* Fields that take one value: a second one is refused, not
+	 * dropped. */
+	static const char *const single[] = {
+		"service_code", "lat", "long", "address_string", "address_id",
+		"description", "name", "first_name", "last_name", "phone",
+		"email", "device_id", "deviceid", "account_id", "api_key",
+		"jurisdiction_id",
+	};
+	const char **codes, **values, **fields, **links;
 	const void **photos;
-	size_t *lens;
+	size_t *lens, nlinks = 0;
 	int rc;
+
+	for (size_t k = 0; k < sizeof single / sizeof *single; k++) {
+		int seen = 0;
+
+		for (size_t i = 0; i < f->n; i++)
+			if (strcmp(f->fields[i].name, single[k]) == 0 &&
+			    ++seen > 1)
+				return ug_fail(err, UG_EINVAL, single[k],
+					       "%s was given more than once",
+					       single[k]);
+	}
 
 	memset(r, 0, sizeof *r);
 	r->service_code = form_get(f, "service_code");
@@ -349,7 +368,7 @@ int public_report_from_form(const struct form *f, struct arena *arena,
 	if (!r->device_id)
 		r->device_id = form_get(f, "deviceid");
 	r->account_id = form_get(f, "account_id");
-	r->media_url = form_get(f, "media_url");
+
 	if (lat || lon) {
 		if (!lat || !lon)
 			return ug_fail(err, UG_EINVAL, lat ? "long" : "lat",
@@ -365,16 +384,24 @@ int public_report_from_form(const struct form *f, struct arena *arena,
 	photos = arena_alloc(arena, (f->n + 1) * sizeof *photos);
 	lens = arena_alloc(arena, (f->n + 1) * sizeof *lens);
 	fields = arena_alloc(arena, (f->n + 1) * sizeof *fields);
-	if (!codes || !values || !photos || !lens || !fields)
+	links = arena_alloc(arena, (f->n + 1) * sizeof *links);
+	if (!codes || !values || !photos || !lens || !fields || !links)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < f->n; i++) {
 		const struct form_field *x = &f->fields[i];
 		const char *code;
 
-		if (x->filename || (is_photo_field(x->name) &&
-				    strcmp(x->name, "media_url") != 0)) {
+		if (!x->filename && strcmp(x->name, "media_url") == 0) {
+			if (x->len)
+				links[nlinks++] = x->value;
+			continue;
+		}
+		if (x->filename || is_photo_field(x->name)) {
 			if (!is_photo_field(x->name))
-				continue; /* other files (file_<key>) */
+				return ug_fail(err, UG_EINVAL, x->name,
+					       "%s: only photos are taken as "
+					       "files (photo1 ... photo8, "
+					       "media)", x->name);
 			if (!x->filename)
 				return ug_fail(err, UG_EINVAL, x->name,
 					       "%s must be a file part of a "
@@ -393,6 +420,8 @@ int public_report_from_form(const struct form *f, struct arena *arena,
 		codes[r->nattrs] = code;
 		values[r->nattrs++] = x->value;
 	}
+	r->media_url = links;
+	r->nmedia_urls = nlinks;
 	r->attr_code = codes;
 	r->attr_value = values;
 	r->photo = photos;
@@ -509,7 +538,10 @@ json_t *open311_request_json(struct app *app, const struct case_env *cases,
 			 (long long)v->photo[0]);
 		json_object_set_new(o, "media_url", json_string(url));
 	} else if (v->media_url[0]) {
-		json_object_set_new(o, "media_url", json_string(v->media_url));
+		/* The first of the client's links (one per line). */
+		json_object_set_new(o, "media_url",
+				    json_stringn(v->media_url,
+						 strcspn(v->media_url, "\n")));
 	}
 	if (extensions) {
 		struct notes_json n = { cases, json_array() };
@@ -600,6 +632,14 @@ static int param_list(struct o311 *o, const char *name, struct buf *out,
 	if (out->data[out->len - 1] != ',')
 		buf_putc(out, ',');
 	return 0;
+}
+
+/* The rate-limit key of the client's address (an IPv6 client is its
+ * /64: one host may hold a whole /64). */
+static const char *client_key(const struct http_request *req, char out[64])
+{
+	ratelimit_address_key(req->client_addr, out);
+	return out;
 }
 
 static int limit_hit(struct o311 *o, struct ratelimit *rl, const char *key)
@@ -769,6 +809,7 @@ static void o_request_create(struct o311 *o)
 	struct ug_error err;
 	struct user u;
 	json_t *one;
+	char addr[64];
 
 	ug_error_clear(&err);
 	if (!c) {
@@ -780,7 +821,7 @@ static void o_request_create(struct o311 *o)
 		goto fail;
 	if (param(o, "api_key") ? limit_hit(o, o->app->pub.keys, u.username)
 				: limit_hit(o, o->app->pub.writes,
-					    o->req->client_addr))
+					    client_key(o->req, addr)))
 		goto out;
 	r.client_addr = o->req->client_addr;
 	if (open311_submit(o->db, &o->env, &u, &r, ug_now_s(), c, &row,
@@ -806,8 +847,11 @@ out:
 	free(c);
 }
 
+/* Status filters of a list (bits; 0: any). */
+enum { WANT_OPEN = 1, WANT_CLOSED = 2 };
+
 static int request_into(struct o311 *o, json_t *list, const struct case_row *c,
-			int extensions, struct ug_error *err)
+			int extensions, unsigned want, struct ug_error *err)
 {
 	struct open311_view *v = malloc(sizeof *v);
 	json_t *j = NULL;
@@ -815,7 +859,20 @@ static int request_into(struct o311 *o, json_t *list, const struct case_row *c,
 
 	if (!v)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	/* Under --ids-after-verify a report's id is not told until an
+	 * inspector verified it: not in lists either. */
+	if (!open311_id_released(&o->env, c)) {
+		free(v);
+		return 0;
+	}
 	rc = open311_view(o->db, c, o->lang, v, err);
+	/* A merged report's status is the case it joined: filter on that. */
+	if (rc == 0 && want &&
+	    !(want & (strcmp(v->status, "open") == 0 ? WANT_OPEN
+						     : WANT_CLOSED))) {
+		free(v);
+		return 0;
+	}
 	if (rc == 0) {
 		j = open311_request_json(o->app, &o->cases, o->db, o->req, c, v,
 					 o->lang, extensions, err);
@@ -838,8 +895,13 @@ static void o_request_get(struct o311 *o)
 	ug_error_clear(&err);
 	if (!c)
 		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
-	else if (!open311_find(o->db, id ? id : "", c, &err))
-		request_into(o, list, c, ext && strcmp(ext, "true") == 0, &err);
+	else if (!open311_find(o->db, id ? id : "", c, &err) &&
+		 !open311_id_released(&o->env, c))
+		ug_fail(&err, UG_ENOTFOUND, "service_request_id",
+			"no service request %s", id);
+	else if (!err.code)
+		request_into(o, list, c, ext && strcmp(ext, "true") == 0, 0,
+			     &err);
 	free(c);
 	if (err.code) {
 		json_decref(list);
@@ -853,6 +915,7 @@ struct list_ctx {
 	struct o311 *o;
 	json_t *list;
 	int extensions;
+	unsigned want;
 	struct ug_error *err;
 };
 
@@ -860,7 +923,8 @@ static int add_request(void *ctx, const struct case_row *c)
 {
 	struct list_ctx *l = ctx;
 
-	return request_into(l->o, l->list, c, l->extensions, l->err) ? 1 : 0;
+	return request_into(l->o, l->list, c, l->extensions, l->want,
+			    l->err) ? 1 : 0;
 }
 
 static void o_requests(struct o311 *o)
@@ -868,7 +932,7 @@ static void o_requests(struct o311 *o)
 	struct buf codes = BUF_INIT, states = BUF_INIT, st = BUF_INIT;
 	const char *ids = param(o, "service_request_id");
 	const char *ext = param(o, "extensions");
-	struct list_ctx l = { o, json_array(), 0, NULL };
+	struct list_ctx l = { o, json_array(), 0, 0, NULL };
 	struct case_row *c = malloc(sizeof *c);
 	struct ug_error err;
 	int64_t from = 0, to = 0, now = ug_now_s(), page = 1, size = LIST_MAX;
@@ -892,7 +956,7 @@ static void o_requests(struct o311 *o)
 			if (json_array_size(l.list) >= LIST_MAX)
 				break;
 			if (open311_find(o->db, p, c, &err) == 0) {
-				if (request_into(o, l.list, c, l.extensions,
+				if (request_into(o, l.list, c, l.extensions, 0,
 						 &err))
 					goto out;
 			} else if (err.code != UG_ENOTFOUND) {
@@ -926,10 +990,14 @@ static void o_requests(struct o311 *o)
 			}
 			p = comma + 1;
 		}
+		/* Merged reports are open or closed as the case they joined:
+		 * always fetched, sorted out on their view. */
 		for (int s = 0; s < CS_COUNT; s++)
-			if (case_state_terminal(s) ? closed : open)
+			if (s == CS_MERGED ||
+			    (case_state_terminal(s) ? closed : open))
 				buf_printf(&states, ",%s", case_states[s].name);
 		buf_putc(&states, ',');
+		l.want = (open ? WANT_OPEN : 0) | (closed ? WANT_CLOSED : 0);
 	}
 	if ((hf = param_time(o, "start_date", &from, &err)) < 0 ||
 	    (ht = param_time(o, "end_date", &to, &err)) < 0)
@@ -1066,9 +1134,17 @@ static void o_updates(struct o311 *o)
 			"end_date lies before start_date");
 		goto fail;
 	}
-	if (store_case_events_public(o->db, from, to, LIST_MAX, add_update, &u,
-				     &err))
+	/* One more than the most we answer: a window holding more is
+	 * refused rather than cut without the client knowing. */
+	if (store_case_events_public(o->db, from, to, LIST_MAX + 1, add_update,
+				     &u, &err))
 		goto fail;
+	if (json_array_size(u.list) > LIST_MAX) {
+		ug_fail(&err, UG_EINVAL, "end_date",
+			"more than %d updates between start_date and end_date: "
+			"ask for a shorter window", LIST_MAX);
+		goto fail;
+	}
 	reply(o, 200, u.list, "service_request_updates", "request_update");
 	return;
 fail:
@@ -1138,7 +1214,7 @@ void open311_serve(struct app *app, struct http_request *req,
 	const char *path = ours ? req->path + strlen(PREFIX) : "";
 	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
 	const char *j, *locale;
-	char *res;
+	char *res, addr_key[64];
 	int found;
 
 	memset(&o, 0, sizeof o);
@@ -1151,17 +1227,18 @@ void open311_serve(struct app *app, struct http_request *req,
 	form_init(&o.form, &req->arena);
 	if (dot && slash && dot > slash && strcmp(dot, ".json") == 0)
 		o.fmt = FMT_JSON;
-	else if (!dot || !slash || dot < slash || strcmp(dot, ".xml") != 0) {
-		reply_o311_error(&o, 404, "no such resource: ask for .xml or "
-					  ".json");
-		goto out;
-	}
-	if (req->too_large) {
+	if (req->too_large) { /* whatever the path: in its format, else XML */
 		char msg[96];
 
 		snprintf(msg, sizeof msg, "request body larger than %zu bytes",
 			 req->body_limit);
 		reply_o311_error(&o, 413, msg);
+		goto out;
+	}
+	if (o.fmt != FMT_JSON &&
+	    (!dot || !slash || dot < slash || strcmp(dot, ".xml") != 0)) {
+		reply_o311_error(&o, 404, "no such resource: ask for .xml or "
+					  ".json");
 		goto out;
 	}
 	res = arena_strndup(&req->arena, path, (size_t)(dot - path));
@@ -1180,10 +1257,11 @@ void open311_serve(struct app *app, struct http_request *req,
 		reply_o311_error(&o, 405, "method not allowed; see Allow");
 		goto out;
 	}
-	/* Reads count per address; writes per api_key, or per address when
-	 * anonymous (o_request_create). */
-	if (strcmp(req->method, "POST") != 0 &&
-	    limit_hit(&o, app->pub.reads, req->client_addr))
+	/* Every request spends a read token of its address before any work
+	 * (a POST's body is parsed next, failing or not); writes then also
+	 * count per api_key, or per address when anonymous
+	 * (o_request_create). */
+	if (limit_hit(&o, app->pub.reads, client_key(req, addr_key)))
 		goto out;
 	if (strcmp(req->method, "POST") == 0 &&
 	    public_form(req, &o.form, &err)) {

@@ -308,6 +308,7 @@ int open311_submit(struct db *db, const struct open311_env *env,
 	struct category cat;
 	struct submit_tx tx;
 	struct buf name = BUF_INIT, address = BUF_INIT, phone = BUF_INIT;
+	struct buf links = BUF_INIT;
 	const char *urgency = NULL, *ident = NULL;
 	json_t *attrs = NULL;
 	char *attrs_text = NULL;
@@ -342,8 +343,14 @@ int open311_submit(struct db *db, const struct open311_env *env,
 			   "description must be at most 4000 characters"))) ||
 	    (in->email && (rc = check_email(in->email, err))) ||
 	    (in->phone && (rc = check_phone(in->phone, err))) ||
-	    (in->media_url && (rc = check_url(in->media_url, err))))
+	    (in->nmedia_urls > OPEN311_PHOTOS_MAX &&
+	     (rc = ug_fail(err, UG_EINVAL, "media_url",
+			   "at most %d media_url links per report",
+			   OPEN311_PHOTOS_MAX))))
 		return rc;
+	for (size_t i = 0; i < in->nmedia_urls; i++)
+		if ((rc = check_url(in->media_url[i], err)))
+			return rc;
 	if (in->nphotos > OPEN311_PHOTOS_MAX)
 		return ug_fail(err, UG_EINVAL, in->photo_field[0],
 			       "at most %d photos per report",
@@ -371,8 +378,15 @@ int open311_submit(struct db *db, const struct open311_env *env,
 		 in->device_id ? in->device_id : "");
 	snprintf(row->account_id, sizeof row->account_id, "%s",
 		 in->account_id ? in->account_id : "");
-	snprintf(row->media_url, sizeof row->media_url, "%s",
-		 in->media_url ? in->media_url : "");
+	for (size_t i = 0; i < in->nmedia_urls; i++)
+		buf_printf(&links, "%s%s", i ? "\n" : "", in->media_url[i]);
+	if (links.len > MEDIA_URL_MAX_BYTES) {
+		rc = ug_fail(err, UG_EINVAL, "media_url",
+			     "the media_url links are longer than %d bytes "
+			     "altogether", MEDIA_URL_MAX_BYTES);
+		goto out;
+	}
+	snprintf(row->media_url, sizeof row->media_url, "%s", buf_str(&links));
 	attrs_text = json_dumps(attrs, JSON_COMPACT);
 	if (!attrs_text || strlen(attrs_text) > ATTRIBUTES_MAX_BYTES) {
 		rc = ug_fail(err, UG_EINVAL, "attribute",
@@ -428,6 +442,7 @@ out:
 	buf_free(&name);
 	buf_free(&address);
 	buf_free(&phone);
+	buf_free(&links);
 	return rc;
 }
 
@@ -604,16 +619,28 @@ int open311_view(struct db *db, const struct case_row *c,
 			goto out;
 		}
 		if ((rc = store_case_get(db, c->merged_into, target, err)) ||
+		    (rc = store_category_get(db, target->category, &cat,
+					     err)) ||
 		    (rc = notes_of(db, target, lang, "", joined, sizeof joined,
 				   err)))
 			goto out;
-		snprintf(v->parent, sizeof v->parent, "%s", target->number);
 		snprintf(v->status, sizeof v->status, "%s",
 			 open311_status(target->state));
-		snprintf(v->status_notes, sizeof v->status_notes,
-			 lang == LANG_EN ? "Merged into %s: %s"
-					 : "已合并到案件 %s：%s",
-			 target->number, joined);
+		/* The case joined may be of a class the public does not see:
+		 * then only whether it is open or closed is told. */
+		if (cat.public_) {
+			snprintf(v->parent, sizeof v->parent, "%s",
+				 target->number);
+			snprintf(v->status_notes, sizeof v->status_notes,
+				 lang == LANG_EN ? "Merged into %s: %s"
+						 : "已合并到案件 %s：%s",
+				 target->number, joined);
+		} else {
+			snprintf(v->status_notes, sizeof v->status_notes, "%s",
+				 lang == LANG_EN
+					 ? "Merged with another report"
+					 : "已与其他举报合并处理");
+		}
 		v->expected = case_state_terminal(case_state_parse(
 				      target->state))
 				      ? 0
@@ -686,6 +713,7 @@ int open311_comment(struct db *db, const struct user *client,
 		    struct ug_error *err)
 {
 	struct case_row *c;
+	struct scope scope;
 	int rc;
 
 	if (!update_id || !*update_id)
@@ -706,8 +734,17 @@ int open311_comment(struct db *db, const struct user *client,
 	c = malloc(sizeof *c);
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	if ((rc = open311_find(db, service_request_id, c, err)) ||
-	    (rc = db_begin_write(db, err)))
+	if ((rc = open311_find(db, service_request_id, c, err)))
+		goto out;
+	/* A client speaks for its own area, as when it files reports. */
+	scope_of_user(client, &scope);
+	if (scope.kind == SCOPE_AREA && !scope_covers_area(&scope, c->area)) {
+		rc = ug_fail(err, UG_EFORBIDDEN, "service_request_id",
+			     "service request %s lies outside this client's "
+			     "area", c->number);
+		goto out;
+	}
+	if ((rc = db_begin_write(db, err)))
 		goto out;
 	if ((rc = case_annotate(db, client, c, "comment", description, now,
 				event_id, err)) ||
@@ -724,12 +761,12 @@ static const char *const ratings[] = { "satisfied", "basically_satisfied",
 				       "dissatisfied" };
 static const char *const ratings_zh[] = { "满意", "基本满意", "不满意" };
 
-int open311_rate(struct db *db, const struct user *client, const char *token,
-		 const char *rating, const char *comment, int64_t now,
-		 struct ug_error *err)
+int open311_rate(struct db *db, const char *token, const char *rating,
+		 const char *comment, int64_t now, struct ug_error *err)
 {
 	struct case_row *c;
 	struct open311_row *row;
+	struct user client;
 	struct buf note = BUF_INIT;
 	int rc, r = -1;
 
@@ -749,7 +786,10 @@ int open311_rate(struct db *db, const struct user *client, const char *token,
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = open311_find_token(db, token, c, row, err)))
+	/* The token is the credential; the history names the account the
+	 * report came through. */
+	if ((rc = open311_find_token(db, token, c, row, err)) ||
+	    (rc = store_user_by_name(db, row->client, &client, NULL, err)))
 		goto out;
 	if (strcmp(c->state, "closed") != 0) {
 		rc = ug_fail(err, UG_ECONFLICT, "rating",
@@ -763,7 +803,7 @@ int open311_rate(struct db *db, const struct user *client, const char *token,
 		goto out;
 	if ((rc = store_open311_rate(db, c->id, ratings[r], comment, now,
 				     err)) ||
-	    (rc = case_annotate(db, client, c, "rate", buf_str(&note), now,
+	    (rc = case_annotate(db, &client, c, "rate", buf_str(&note), now,
 				NULL, err)) ||
 	    (rc = db_commit(db, err)))
 		db_rollback(db);

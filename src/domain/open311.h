@@ -68,7 +68,9 @@ struct open311_report {
 	const char *name;          /* or first_name + last_name */
 	const char *first_name, *last_name;
 	const char *phone, *email, *device_id, *account_id;
-	const char *media_url;
+	/* photo links given by the client (media_url may repeat) */
+	size_t nmedia_urls;
+	const char *const *media_url;
 	/* attribute values as (code, value) pairs; a code may repeat for a
 	 * multivaluelist */
 	size_t nattrs;
@@ -129,7 +131,8 @@ struct open311_view {
 	char parent[24];                /* merged into this case number */
 	int nphotos;
 	int64_t photo[OPEN311_PHOTOS_MAX]; /* attachment ids, report first */
-	char media_url[MEDIA_URL_MAX_BYTES + 1]; /* given by the client */
+	/* links given by the client, one per line ("" if none) */
+	char media_url[MEDIA_URL_MAX_BYTES + 1];
 	int has_rating;
 	char rating[24];
 };
@@ -150,7 +153,8 @@ int open311_notes(struct db *db, const struct case_row *c,
 
 /* A client's update on a report (FixMyStreet posts a citizen's comment
  * with its own update_id): stored as a `comment` event; the pair
- * (client, update_id) is unique (UG_ECONFLICT naming update_id).
+ * (client, update_id) is unique (UG_ECONFLICT naming update_id); a case
+ * outside the client's area is UG_EFORBIDDEN.
  * Returns the event id (our update_id) in *event_id. */
 int open311_comment(struct db *db, const struct user *client,
 		    const char *service_request_id, const char *update_id,
@@ -159,9 +163,9 @@ int open311_comment(struct db *db, const struct user *client,
 
 /* The reporter's satisfaction (满意 / 基本满意 / 不满意), once, after the
  * case is closed; proved by the follow token.  UG_ECONFLICT when not
- * closed or rated already; UG_EINVAL naming rating/comment. */
-int open311_rate(struct db *db, const struct user *client, const char *token,
-		 const char *rating, const char *comment, int64_t now,
-		 struct ug_error *err);
+ * closed or rated already; UG_EINVAL naming rating/comment.  Recorded
+ * in the history as the account the report came through. */
+int open311_rate(struct db *db, const char *token, const char *rating,
+		 const char *comment, int64_t now, struct ug_error *err);
 
 #endif

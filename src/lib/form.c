@@ -3,6 +3,7 @@
  */
 #include "lib/form.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -13,15 +14,47 @@ void form_init(struct form *f, struct arena *arena)
 	f->arena = arena;
 }
 
+/* A decoded name or value must be text. */
+static int check_text(const char *s, size_t n, const char *field,
+		      struct ug_error *err)
+{
+	if (memchr(s, '\0', n))
+		return ug_fail(err, UG_EINVAL, field, "%s holds a NUL byte",
+			       field);
+	if (!ug_utf8_valid(s, n))
+		return ug_fail(err, UG_EINVAL, field, "%s is not UTF-8", field);
+	return 0;
+}
+
+/* check_text for a value, naming its field (name is not NUL-terminated). */
+static int check_text_named(const char *s, size_t n, const char *name,
+			    size_t name_len, struct ug_error *err)
+{
+	char field[64];
+
+	snprintf(field, sizeof field, "%.*s", (int)(name_len < 63 ? name_len : 63),
+		 name);
+	return check_text(s, n, field, err);
+}
+
 int form_add(struct form *f, const char *name, size_t name_len,
 	     const char *value, size_t len, const char *filename,
 	     const char *content_type, struct ug_error *err)
 {
 	struct form_field *fd;
+	int rc;
 
 	if (f->n == FORM_FIELDS_MAX)
-		return ug_fail(err, UG_ELIMIT, NULL,
+		return ug_fail(err, UG_EINVAL, "body",
 			       "more than %d form fields", FORM_FIELDS_MAX);
+	if (name_len == 0)
+		return ug_fail(err, UG_EINVAL, "body",
+			       "a form field has no name");
+	/* Names are text; so are values, unless the part is a file. */
+	if ((rc = check_text(name, name_len, "body", err)) ||
+	    (!filename && (rc = check_text_named(value, len, name, name_len,
+						 err))))
+		return rc;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
 		struct form_field *nf = arena_alloc(f->arena, cap * sizeof *nf);
@@ -91,18 +124,6 @@ static long decode(const char *s, size_t n, char *out)
 	return (long)o;
 }
 
-/* A decoded name or value must be text. */
-static int check_text(const char *s, size_t n, const char *field,
-		      struct ug_error *err)
-{
-	if (memchr(s, '\0', n))
-		return ug_fail(err, UG_EINVAL, field, "%s holds a NUL byte",
-			       field);
-	if (!ug_utf8_valid(s, n))
-		return ug_fail(err, UG_EINVAL, field, "%s is not UTF-8", field);
-	return 0;
-}
-
 int form_parse_urlencoded(struct form *f, const char *body, size_t len,
 			  struct ug_error *err)
 {
@@ -136,17 +157,15 @@ int form_parse_urlencoded(struct form *f, const char *body, size_t len,
 		if (nlen == 0)
 			return ug_fail(err, UG_EINVAL, "body",
 				       "a form field has no name");
+		/* Kept apart: the value is decoded into the same scratch. */
 		name = arena_strndup(f->arena, scratch, (size_t)nlen);
 		if (!name)
 			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		if ((rc = check_text(name, (size_t)nlen, "body", err)))
-			return rc;
 		vlen = decode(vstart, (size_t)(stop - vstart), scratch);
 		if (vlen < 0)
 			return ug_fail(err, UG_EINVAL, name,
 				       "bad %%-escape in %s", name);
-		if ((rc = check_text(scratch, (size_t)vlen, name, err)) ||
-		    (rc = form_add(f, name, (size_t)nlen, scratch,
+		if ((rc = form_add(f, name, (size_t)nlen, scratch,
 				   (size_t)vlen, NULL, NULL, err)))
 			return rc;
 		p = amp ? amp + 1 : end;

@@ -36,8 +36,11 @@ struct form {
 /* An empty form whose fields live in `arena`. */
 void form_init(struct form *f, struct arena *arena);
 
-/* Append a field (copies name and value into the arena).  Fails with
- * UG_ELIMIT past FORM_FIELDS_MAX, UG_ENOMEM. */
+/* Append a field (copies name and value into the arena).  The name, and
+ * the value unless the field is a file (filename not NULL), must be
+ * NUL-free UTF-8: UG_EINVAL naming the field otherwise (whatever decoded
+ * them: urlencoded or multipart).  UG_EINVAL ("body") past
+ * FORM_FIELDS_MAX fields, UG_ENOMEM. */
 int form_add(struct form *f, const char *name, size_t name_len,
 	     const char *value, size_t len, const char *filename,
 	     const char *content_type, struct ug_error *err);

@@ -3,8 +3,10 @@
  */
 #include "lib/ratelimit.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,4 +93,19 @@ int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_us)
 	}
 	pthread_mutex_unlock(&rl->lock);
 	return wait;
+}
+
+void ratelimit_address_key(const char *addr, char out[64])
+{
+	unsigned char a[16];
+
+	if (strchr(addr, ':') && inet_pton(AF_INET6, addr, a) == 1) {
+		char text[INET6_ADDRSTRLEN];
+
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, text, sizeof text);
+		snprintf(out, 64, "%s/64", text);
+	} else {
+		snprintf(out, 64, "%s", addr);
+	}
 }

@@ -24,4 +24,9 @@ void ratelimit_free(struct ratelimit *rl);
  * allowed, else the whole seconds to wait before the next is (>= 1). */
 int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_us);
 
+/* The key of a client address: an IPv4 address as it is, an IPv6 address
+ * cut to its /64 (one host commonly holds a whole /64, so limits per /128
+ * would be none).  out holds 64 bytes; an unparsable address is kept. */
+void ratelimit_address_key(const char *addr, char out[64]);
+
 #endif

@@ -422,6 +422,7 @@ static const char SQL_EVENTS_PUBLIC[] =
 	"SELECT " EVENT_COLUMNS ", c.number FROM case_event e"
 	" JOIN case_file c ON c.id = e.case_id"
 	" WHERE e.at >= ? AND e.at <= ?"
+	" AND e.from_state <> e.to_state AND e.action <> 'report'"
 	" AND (SELECT public FROM category k WHERE k.code = c.category) = 1"
 	" ORDER BY e.at, e.id LIMIT ?";
 

@@ -330,9 +330,9 @@ int store_case_list_public(struct db *db, const char *categories,
 			   int64_t limit, int64_t offset, store_case_cb cb,
 			   void *ctx, struct ug_error *err);
 
-/* History events of cases of public categories with from <= at <= to,
- * by time then id, at most limit; the callback also gets the case's
- * number. */
+/* Changes of state (not the first report) of cases of public categories
+ * with from <= at <= to, by time then id, at most limit; the callback
+ * also gets the case's number. */
 typedef int (*store_public_event_cb)(void *ctx, const struct case_event_row *e,
 				     const char *case_number);
 int store_case_events_public(struct db *db, int64_t from, int64_t to,
@@ -354,7 +354,7 @@ struct open311_row {
 	char email[EMAIL_MAX_BYTES + 1];
 	char device_id[129];
 	char account_id[129];
-	char media_url[MEDIA_URL_MAX_BYTES + 1];
+	char media_url[MEDIA_URL_MAX_BYTES + 1]; /* links, one per line */
 	char attributes[ATTRIBUTES_MAX_BYTES + 1]; /* JSON object */
 	char rating[24];          /* "" until rated */
 	char rating_comment[NOTE_MAX_BYTES + 1];

@@ -314,6 +314,74 @@ describe('posting requests', () => {
   });
 });
 
+describe('what is refused rather than dropped', () => {
+  test('multipart text must be text; files must be photos; one value per field', async () => {
+    const fd = (extra) => {
+      const f = new FormData();
+      for (const [k, v] of Object.entries({ api_key: key, service_code: '06001', ...AT })) {
+        f.append(k, v);
+      }
+      extra(f);
+      return f;
+    };
+    // A text part whose bytes are not UTF-8 (FormData cannot send that).
+    const b = 'XyZboundary';
+    const raw = Buffer.concat([
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n${key}\r\n` +
+        `--${b}\r\nContent-Disposition: form-data; name="service_code"\r\n\r\n06001\r\n` +
+        `--${b}\r\nContent-Disposition: form-data; name="address_string"\r\n\r\nx\r\n` +
+        `--${b}\r\nContent-Disposition: form-data; name="description"\r\n\r\nbad`),
+      Buffer.from([0xff, 0xfe]), Buffer.from(`\r\n--${b}--\r\n`)]);
+    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: raw,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${b}` } }), 400, /description/);
+    // A text field sent as a file is not a photo either.
+    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: fd((f) =>
+      f.append('description', new Blob(['text']), 'd.txt')) }), 400, /description/);
+    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: fd((f) =>
+      f.append('first_name', 'abc\0secret')) }), 400, /first_name/);
+    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: fd((f) =>
+      f.append('file_plan', new Blob([PNG], { type: 'image/png' }), 'plan.png')) }), 400,
+    /file_plan/);
+    assertO311Error(await o311(server, 'POST', 'requests.xml', {
+      form: `api_key=${key}&service_code=06001&service_code=01001&lat=39.9625&long=116.417`,
+    }), 400, /service_code was given more than once/);
+    const many = new URLSearchParams({ api_key: key, service_code: '06001', ...AT });
+    for (let i = 0; i < 300; i++) many.append(`x${i}`, '1');
+    assertO311Error(await o311(server, 'POST', 'requests.json', { form: many }), 400,
+      /form fields/);
+  });
+
+  test('several media_url links are kept: the first in Open311, all for the public pages', async () => {
+    const form = new URLSearchParams({ api_key: key, service_code: '06001', ...AT,
+      description: 'links' });
+    form.append('media_url', 'https://example.org/a.jpg');
+    form.append('media_url', 'https://example.org/b.jpg');
+    const r = await o311(server, 'POST', 'requests.json', { form });
+    assert.equal(r.status, 200, r.text);
+    const id = r.value[0].service_request_id;
+    const got = await o311(server, 'GET', `requests/${id}.json`);
+    assert.equal(got.value[0].media_url, 'https://example.org/a.jpg');
+    const pub = await new Client(server).get(`/public/api/reports/${id}`);
+    assert.deepEqual(pub.json.media_url, ['https://example.org/a.jpg', 'https://example.org/b.jpg']);
+  });
+
+  test('a merged report is listed by the status of the case it joined', async () => {
+    const target = await report();
+    const dup = await report();
+    const d = await caseOf(dup);
+    await act('receptionist', d, 'merge', { target: (await caseOf(target)).id });
+    const open = await o311(server, 'GET', `requests.json?status=open&service_request_id=`);
+    assert.ok(open.value.some((q) => q.service_request_id === dup));
+    const one = open.value.find((q) => q.service_request_id === dup);
+    assert.equal(one.status, 'open');
+    const closed = await o311(server, 'GET', 'requests.json?status=closed');
+    assert.ok(!closed.value.some((q) => q.service_request_id === dup));
+    const ext = await o311(server, 'GET', `requests/${dup}.json?extensions=true`);
+    assert.equal(ext.value[0].extended_attributes.parent_service_request_id, target);
+    assert.equal(ext.value[0].extended_attributes.duplicate, true);
+  });
+});
+
 describe('reading requests', () => {
   let ids;
   before(async () => {
@@ -457,6 +525,20 @@ describe('tokens, updates and ratings', () => {
       assert.deepEqual(pending.value, [{ service_request_id: '', token: t }]);
       const number = sql(ws.db, `SELECT c.number FROM open311_request o JOIN case_file c ON
         c.id = o.case_id WHERE o.token = '${t}'`);
+      // Not told anywhere else either, until verified.
+      assertO311Error(await o311(batch, 'GET', `requests/${number}.json`), 404);
+      const listed = await o311(batch, 'GET', 'requests.json');
+      assert.ok(!listed.value.some((q) => q.service_request_id === number));
+      const pubMade = await fetch(batch.url('/public/api/reports'), { method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ service_code: '06001', ...AT, description: 'p' }).toString() });
+      const made = await pubMade.json();
+      assert.equal(pubMade.status, 201);
+      assert.equal(made.number, undefined);
+      assert.equal(made.service_request_id, undefined);
+      const byToken = await new Client(batch).get(`/public/api/reports/${made.token}`);
+      assert.equal(byToken.json.number, undefined);
+      assert.equal((await new Client(batch).get(`/public/api/reports/${number}`)).status, 404);
       await act('inspector', await caseOf(number), 'verify');
       const ready = await o311(batch, 'GET', `tokens/${t}.json`);
       assert.deepEqual(ready.value, [{ service_request_id: number, token: t }]);
@@ -569,6 +651,19 @@ describe('limits and the city\'s choices', () => {
           { form: { api_key: key, service_code: '06001', description: 'x'.repeat(3000) } }),
         413, /larger than 2048/);
       }
+      const bare = await fetch(strict.url('/open311/v2/requests'), { method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'x'.repeat(3000) });
+      assert.equal(bare.status, 413);
+      assert.match(await bare.text(), /<errors><error><code>413<\/code>/);
+      // The follow token is what rates a report, not the anonymous account.
+      const pubReport = await fetch(server.url('/public/api/reports'), { method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ service_code: '06001', ...AT, description: 'r' }).toString() });
+      const { token: rateToken, number: rateNumber } = await pubReport.json();
+      await close(rateNumber);
+      const rated = await new Client(strict).post(`/public/api/reports/${rateToken}/rating`,
+        { rating: 'satisfied' });
+      assert.equal(rated.status, 200, rated.text);
       const big = await fetch(strict.url('/api/v1/cases'), { method: 'POST',
         headers: { 'Content-Type': 'application/json' }, body: `"${'x'.repeat(3000)}"` });
       assert.equal(big.status, 413);
@@ -588,7 +683,19 @@ describe('limits and the city\'s choices', () => {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(anon).toString() });
       assert.equal(pub.status, 403);
-      // Reads: a burst of 10 at least, then 429 with Retry-After.
+      // Every request spends a read token of its address before its body
+      // is parsed: bad posts too (a burst of 10, then 429).
+      let bad400 = 0;
+      let badLimited = null;
+      for (let i = 0; i < 30 && !badLimited; i++) {
+        const r = await o311(strict, 'POST', 'requests.json',
+          { form: { ...anon, api_key: key, lat: 'abc' } });
+        if (r.status === 429) badLimited = r;
+        else { assert.equal(r.status, 400, r.text); bad400++; }
+      }
+      assert.ok(badLimited, 'bad posts were never limited');
+      assert.ok(bad400 >= 1 && bad400 <= 10, `${bad400} bad posts before the 429`);
+      // Reads: the same allowance, now spent.
       let limited = null;
       for (let i = 0; i < 30 && !limited; i++) {
         const r = await o311(strict, 'GET', 'discovery.json');
@@ -597,18 +704,26 @@ describe('limits and the city\'s choices', () => {
       assert.ok(limited, 'no 429 after 30 reads at 3 a minute');
       assertO311Error(limited, 429);
       assert.match(limited.headers.get('retry-after'), /^\d+$/);
-      // Writes per key.
-      let keyed = null;
-      for (let i = 0; i < 20 && !keyed; i++) {
-        const r = await o311(strict, 'POST', 'requests.json',
-          { form: { ...anon, api_key: key } });
-        if (r.status === 429) keyed = r;
-        else assert.equal(r.status, 200, r.text);
-      }
-      assert.ok(keyed, 'no 429 after 20 writes at 1 a minute');
-      assertO311Error(keyed, 429);
     } finally {
       await strict.stop();
+    }
+    // Writes per key, on a server whose reads are not limited.
+    const keyedServer = await startServer(ws.db, ['--public-read-rate', '0',
+      '--api-key-rate', '1']);
+    try {
+      let ok = 0;
+      let keyed = null;
+      for (let i = 0; i < 20 && !keyed; i++) {
+        const r = await o311(keyedServer, 'POST', 'requests.json',
+          { form: { service_code: '06001', ...AT, description: 'x', api_key: key } });
+        if (r.status === 429) keyed = r;
+        else { assert.equal(r.status, 200, r.text); ok++; }
+      }
+      assert.ok(keyed, 'no 429 after 20 writes at 1 a minute');
+      assert.ok(ok >= 1 && ok <= 10, `${ok} writes before the 429`);
+      assertO311Error(keyed, 429);
+    } finally {
+      await keyedServer.stop();
     }
   });
 

@@ -148,8 +148,8 @@ export async function startFixture({ faults = [], batch = false, photoLimit = 8 
   add({ id: String(nextId++), code: '001', t: now - 100 * DAY, status: 'closed', description: 'Too old', attributes: {} });
   // Updates at whole seconds (reports above keep milliseconds).
   const sec = (t) => Math.floor(t / 1000) * 1000;
-  updates.push({ update_id: '5001', service_request_id: '1000', status: 'CLOSED', t: sec(now - 2 * DAY), description: 'Fixed', media_url: '' });
-  updates.push({ update_id: '5002', service_request_id: '1001', status: 'IN_PROGRESS', t: sec(now - 3 * DAY), description: 'Crew booked', media_url: '' });
+  updates.push({ update_id: '5001', service_request_id: '1000', status: 'CLOSED', t: sec(now - 2 * 3600000), description: 'Fixed', media_url: '' });
+  updates.push({ update_id: '5002', service_request_id: '1001', status: 'IN_PROGRESS', t: sec(now - 3 * 3600000), description: 'Crew booked', media_url: '' });
   updates.push({ update_id: '5003', service_request_id: '1002', status: 'OPEN', t: sec(now - 30 * DAY), description: 'Old news', media_url: '' });
 
   let base = '';

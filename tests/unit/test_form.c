@@ -93,7 +93,7 @@ static void test_limit(void **state)
 	for (int i = 0; i <= FORM_FIELDS_MAX; i++)
 		buf_printf(&b, "%sf%d=%d", i ? "&" : "", i, i);
 	tu_assert_err(form_parse_urlencoded(&x->f, b.data, b.len, &x->err),
-		      x->err, UG_ELIMIT, NULL);
+		      x->err, UG_EINVAL, "body");
 	buf_free(&b);
 }
 
@@ -114,6 +114,19 @@ static void test_files(void **state)
 			    sizeof png - 1);
 	assert_string_equal(form_file(&x->f, "photo1")->filename, "1.full.png");
 	assert_null(form_file(&x->f, "photo2"));
+	/* Text parts are checked whatever decoded them (multipart too):
+	 * a file may hold anything, a text field may not. */
+	tu_assert_err(form_add(&x->f, "description", 11, "bad\xff", 4, NULL,
+			       NULL, &x->err),
+		      x->err, UG_EINVAL, "description");
+	tu_assert_err(form_add(&x->f, "name", 4, "abc\0secret", 10, NULL, NULL,
+			       &x->err),
+		      x->err, UG_EINVAL, "name");
+	tu_assert_err(form_add(&x->f, "n\xffm", 3, "v", 1, NULL, NULL, &x->err),
+		      x->err, UG_EINVAL, "body");
+	tu_assert_ok(form_add(&x->f, "photo2", 6, "\xff\0", 2, "p.bin", NULL,
+			      &x->err),
+		     x->err);
 }
 
 int main(void)

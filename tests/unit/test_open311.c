@@ -23,7 +23,7 @@
 	"$argon2id$v=19$m=65536,t=2,p=1$dGVzdHNhbHR0ZXN0c2FsdA$"         \
 	"dGVzdGhhc2h0ZXN0aGFzaHRlc3RoYXNodGVzdGhhc2g"
 
-enum who { CLIENT, INSP, RECEP, SHIFT, DISP, HW, NWHO };
+enum who { CLIENT, INSP, RECEP, SHIFT, DISP, HW, STREET_CLIENT, NWHO };
 
 static const struct {
 	const char *name, *role, *unit;
@@ -34,6 +34,7 @@ static const struct {
 	[SHIFT] = { "shift", "shift_leader", "110101" },
 	[DISP] = { "disp", "dispatcher", "110101" },
 	[HW] = { "hw.handler", "handler", "110101-HW" },
+	[STREET_CLIENT] = { "street.client", "api_client", "110101001" },
 };
 
 struct fx {
@@ -184,6 +185,8 @@ static void test_submit(void **state)
 					     "impact", "uprn" };
 	static const char *const values[] = { "pressing", "traffic", "safety",
 					      "traffic", "10001" };
+	static const char *const links[] = { "https://example.org/p.jpg",
+					     "https://example.org/q.jpg" };
 	struct open311_report r = report();
 
 	r.first_name = "Ann";
@@ -191,7 +194,8 @@ static void test_submit(void **state)
 	r.phone = "+86 138-1234-5678";
 	r.email = "ann@example.org";
 	r.device_id = "dev-1";
-	r.media_url = "https://example.org/p.jpg";
+	r.media_url = links;
+	r.nmedia_urls = 2;
 	r.nattrs = 5;
 	r.attr_code = codes;
 	r.attr_value = values;
@@ -212,7 +216,8 @@ static void test_submit(void **state)
 	assert_string_equal(f->row.client_addr, "192.0.2.7");
 	assert_string_equal(f->row.email, "ann@example.org");
 	assert_string_equal(f->row.device_id, "dev-1");
-	assert_string_equal(f->row.media_url, "https://example.org/p.jpg");
+	assert_string_equal(f->row.media_url, "https://example.org/p.jpg\n"
+					      "https://example.org/q.jpg");
 	/* A multivaluelist is a set; codes we do not define are kept. */
 	assert_string_equal(f->row.attributes,
 			    "{\"urgency\":\"pressing\",\"impact\":[\"traffic\","
@@ -239,6 +244,7 @@ static void test_submit_refusals(void **state)
 	static const char *const two_values[] = { "normal", "urgent" };
 	static const char *const comp_code[] = { "component" };
 	static const char *const comp_value[] = { "12ab" };
+	static const char *const bad_link[] = { "javascript:alert(1)" };
 	char *long_text = malloc(4001 * 3 + 1);
 	struct open311_report r;
 
@@ -263,7 +269,8 @@ static void test_submit_refusals(void **state)
 	REFUSED(r.email = "ann", UG_EINVAL, "email");
 	REFUSED(r.email = "a@b@c", UG_EINVAL, "email");
 	REFUSED(r.phone = "call me", UG_EINVAL, "phone");
-	REFUSED(r.media_url = "javascript:alert(1)", UG_EINVAL, "media_url");
+	REFUSED((r.media_url = bad_link, r.nmedia_urls = 1), UG_EINVAL,
+		"media_url");
 	REFUSED(r.first_name = long_text, UG_EINVAL, "first_name");
 	REFUSED((r.nattrs = 1, r.attr_code = bad_urgency,
 		 r.attr_value = bad_value),
@@ -463,6 +470,12 @@ static void test_comments(void **state)
 	tu_assert_err(open311_comment(f->t->db, &f->u[CLIENT], f->c->number,
 				      NULL, "x", NOW, &id, &f->err),
 		      f->err, UG_EINVAL, "update_id");
+	/* A client speaks for its own area only (the case lies in the
+	 * district, the client's unit is one street). */
+	tu_assert_err(open311_comment(f->t->db, &f->u[STREET_CLIENT],
+				      f->c->number, "s-1", "x", NOW, &id,
+				      &f->err),
+		      f->err, UG_EFORBIDDEN, "service_request_id");
 	/* Comments are the client's own: not told back as news. */
 	assert_int_equal(count(f, "SELECT count(*) FROM case_event WHERE "
 				  "action = 'comment'"),
@@ -477,7 +490,7 @@ static void test_rating(void **state)
 
 	tu_assert_ok(submit(f, &r, f->c), f->err);
 	memcpy(token, f->row.token, sizeof token);
-	tu_assert_err(open311_rate(f->t->db, &f->u[CLIENT], token, "satisfied",
+	tu_assert_err(open311_rate(f->t->db, token, "satisfied",
 				   NULL, NOW, &f->err),
 		      f->err, UG_ECONFLICT, "rating");
 	act(f, INSP, f->c, CA_VERIFY, NULL);
@@ -486,18 +499,18 @@ static void test_rating(void **state)
 	act(f, HW, f->c, CA_HANDLE, NULL);
 	act(f, INSP, f->c, CA_CHECK, NULL);
 	act(f, SHIFT, f->c, CA_CLOSE, NULL);
-	tu_assert_err(open311_rate(f->t->db, &f->u[CLIENT], token, "great",
+	tu_assert_err(open311_rate(f->t->db, token, "great",
 				   NULL, NOW, &f->err),
 		      f->err, UG_EINVAL, "rating");
-	tu_assert_err(open311_rate(f->t->db, &f->u[CLIENT],
-				   "0123456789abcdef01234567", "satisfied",
+	tu_assert_err(open311_rate(f->t->db, "0123456789abcdef01234567",
+				   "satisfied",
 				   NULL, NOW, &f->err),
 		      f->err, UG_ENOTFOUND, "token");
-	tu_assert_ok(open311_rate(f->t->db, &f->u[CLIENT], token,
+	tu_assert_ok(open311_rate(f->t->db, token,
 				  "basically_satisfied", "处理及时", NOW,
 				  &f->err),
 		     f->err);
-	tu_assert_err(open311_rate(f->t->db, &f->u[CLIENT], token,
+	tu_assert_err(open311_rate(f->t->db, token,
 				   "dissatisfied", NULL, NOW, &f->err),
 		      f->err, UG_ECONFLICT, "rating");
 	tu_assert_ok(open311_view(f->t->db, f->c, LANG_ZH, &f->v, &f->err),
