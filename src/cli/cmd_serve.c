@@ -72,6 +72,9 @@
 	  "public reports and updates per minute per client address")       \
 	X("api-key-rate", api_key_rate, INT, "600", 0, 1000000,              \
 	  "Open311 writes per minute per api_key")                          \
+	X("trusted-proxy", trusted_proxy, STR, "", 0, 0,                      \
+	  "reverse proxies (addresses or CIDR, comma separated) whose "      \
+	  "X-Forwarded-For names the client")                              \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
 
 #define FLAG_ARG_STR "VALUE"
@@ -167,6 +170,7 @@ int cmd_serve(struct cli_args *a)
 	struct db *db;
 	char host[256];
 	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
+	struct forwarded_proxies proxies;
 	sigset_t sigs;
 	int port, sig, left, rc;
 
@@ -177,6 +181,11 @@ int cmd_serve(struct cli_args *a)
 	if (split_listen(set.listen, host, sizeof host, &port)) {
 		fprintf(stderr, "urbangrid serve: --listen must be HOST:PORT, "
 				"got %s\n", set.listen);
+		return EXIT_USAGE;
+	}
+	if (forwarded_parse(set.trusted_proxy, "--trusted-proxy", &proxies,
+			    &err)) {
+		fprintf(stderr, "urbangrid serve: %s\n", err.message);
 		return EXIT_USAGE;
 	}
 	if (set.quiet)
@@ -264,6 +273,7 @@ int cmd_serve(struct cli_args *a)
 	hc.threads = (int)set.threads;
 	hc.app = app_serve;
 	hc.app_ctx = &app;
+	hc.trusted_proxies = &proxies;
 	if (http_server_start(&hc, &server, &err)) {
 		rc = cli_fail(&err);
 		goto stop;

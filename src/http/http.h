@@ -17,6 +17,7 @@
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/error.h"
+#include "lib/forwarded.h"
 
 #define REQUEST_ID_MAX 64
 
@@ -25,7 +26,8 @@ struct http_request {
 	const char *path;        /* decoded path, no query string */
 	const char *body;        /* NUL-terminated; may hold NUL bytes */
 	size_t body_len;
-	char client_addr[64];    /* "127.0.0.1" / "::1" */
+	char client_addr[64];    /* "127.0.0.1" / "::1"; behind a trusted
+				    proxy, the client it forwards for */
 	char request_id[REQUEST_ID_MAX + 1];
 	char user[80];           /* who, for the access log; "-" if nobody */
 	/* The body passed body_limit and was dropped unread: the app is
@@ -86,6 +88,9 @@ struct http_server_config {
 	int threads;        /* worker threads */
 	http_app_fn app;
 	void *app_ctx;
+	/* Reverse proxies whose X-Forwarded-For is believed (lib/
+	 * forwarded.h); NULL or empty: the socket's peer is the client. */
+	const struct forwarded_proxies *trusted_proxies;
 };
 
 struct http_server;

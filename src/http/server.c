@@ -201,20 +201,43 @@ static void request_id_init(struct exchange *x)
 		ug_random_hex(x->req.request_id, 8);
 }
 
-static void client_addr_init(struct exchange *x, struct MHD_Connection *conn)
+/* Every X-Forwarded-For header, in order, joined with commas (a proxy
+ * may add a second header rather than extend the first). */
+static enum MHD_Result gather_xff(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	struct buf *b = cls;
+
+	(void)kind;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0 &&
+	    b->len < 4096)
+		buf_printf(b, "%s%s", b->len ? "," : "", value);
+	return MHD_YES;
+}
+
+static void client_addr_init(struct http_server *s, struct exchange *x,
+			     struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char peer[64] = "unknown";
+	struct buf xff = BUF_INIT;
 
-	snprintf(x->req.client_addr, sizeof x->req.client_addr, "unknown");
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  x->req.client_addr, sizeof x->req.client_addr);
+			  peer, sizeof peer);
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr,
-			  x->req.client_addr, sizeof x->req.client_addr);
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, peer,
+			  sizeof peer);
+	if (s->cfg.trusted_proxies && s->cfg.trusted_proxies->n &&
+	    forwarded_trusted(s->cfg.trusted_proxies, peer))
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, gather_xff,
+					  &xff);
+	forwarded_client(s->cfg.trusted_proxies, peer, buf_str(&xff),
+			 x->req.client_addr);
+	buf_free(&xff);
 }
 
 static enum MHD_Result send_response(struct exchange *x,
@@ -331,7 +354,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		x->req.body_limit = s->cfg.body_limit;
 		snprintf(x->req.user, sizeof x->req.user, "-");
 		request_id_init(x);
-		client_addr_init(x, conn);
+		client_addr_init(s, x, conn);
 		/* An announced oversized body is refused at once only when the
 		 * client waits for "100 Continue" and so has not sent it.  Any
 		 * other client is sending it already, and closing on unread
