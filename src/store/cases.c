@@ -69,6 +69,28 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 	COPY(c->clock, db_column_text(st, 32));
 }
 
+/* Hand each row of a prepared case query to cb until it returns
+ * non-zero; 0, or a negative error of the query. */
+static int each_case(struct db_stmt *st, store_case_cb cb, void *ctx,
+		     struct ug_error *err)
+{
+	/* A case row is ~20 KB: keep it off the worker's stack. */
+	struct case_row *c = malloc(sizeof *c);
+	int rc;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		case_from_row(st, c);
+		if ((rc = cb(ctx, c)) != 0) {
+			db_reset(st);
+			break;
+		}
+	}
+	free(c);
+	return rc < 0 ? rc : 0;
+}
+
 /* Bind a text that is NULL in the database when empty. */
 static int bind_opt_text(struct db_stmt *st, int idx, const char *v,
 			 struct ug_error *err)
@@ -317,7 +339,6 @@ int store_case_list(struct db *db, const struct case_filter *f,
 {
 	struct buf states = BUF_INIT, like = BUF_INIT;
 	struct db_stmt *st;
-	struct case_row *c = NULL;
 	int rc, i;
 
 	if ((rc = db_prepare(db, SQL_CASE_COUNT, &st, err)) ||
@@ -332,21 +353,8 @@ int store_case_list(struct db *db, const struct case_filter *f,
 	    (rc = db_bind_int64(st, i, f->limit, err)) ||
 	    (rc = db_bind_int64(st, i + 1, f->offset, err)))
 		goto out;
-	/* A case row is ~20 KB: keep it off the worker's stack. */
-	c = malloc(sizeof *c);
-	if (!c) {
-		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		case_from_row(st, c);
-		if ((rc = cb(ctx, c)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
+	rc = each_case(st, cb, ctx, err);
 out:
-	free(c);
 	buf_free(&states);
 	buf_free(&like);
 	return rc < 0 ? rc : 0;
@@ -391,7 +399,6 @@ int store_case_list_public(struct db *db, const char *categories,
 			   void *ctx, struct ug_error *err)
 {
 	struct db_stmt *st;
-	struct case_row *c;
 	int rc;
 
 	if ((rc = db_prepare(db, SQL_CASE_LIST_PUBLIC, &st, err)) ||
@@ -404,18 +411,7 @@ int store_case_list_public(struct db *db, const char *categories,
 	    (rc = db_bind_int64(st, 7, limit, err)) ||
 	    (rc = db_bind_int64(st, 8, offset, err)))
 		return rc;
-	c = malloc(sizeof *c);
-	if (!c)
-		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		case_from_row(st, c);
-		if ((rc = cb(ctx, c)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
-	free(c);
-	return rc < 0 ? rc : 0;
+	return each_case(st, cb, ctx, err);
 }
 
 static const char SQL_EVENTS_PUBLIC[] =
@@ -541,7 +537,6 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 		      double lon0, double lat0, double lon1, double lat1,
 		      store_case_cb cb, void *ctx, struct ug_error *err)
 {
-	struct case_row *c;
 	struct db_stmt *st;
 	int rc;
 
@@ -553,18 +548,7 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 	    (rc = db_bind_double(st, 5, lat0, err)) ||
 	    (rc = db_bind_double(st, 6, lat1, err)))
 		return rc;
-	c = malloc(sizeof *c);
-	if (!c)
-		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		case_from_row(st, c);
-		if ((rc = cb(ctx, c)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
-	free(c);
-	return rc < 0 ? rc : 0;
+	return each_case(st, cb, ctx, err);
 }
 
 static const char SQL_CASES_UNLOCATED[] =
