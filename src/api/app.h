@@ -150,6 +150,11 @@ void reply_error(struct http_response *resp, int status, const char *code,
  * (the details go to the log, not to the client). */
 void reply_ug_error(struct api_ctx *c, const struct ug_error *err);
 
+/* Answer with a stored photo's file (streamed), its type and the given
+ * Cache-Control (the bytes behind an id never change: immutable). */
+void reply_photo(struct api_ctx *c, const struct attachment_row *a,
+		 const char *cache_control);
+
 /* Answer 204 No Content. */
 void reply_no_content(struct api_ctx *c);
 

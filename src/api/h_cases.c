@@ -576,7 +576,6 @@ void h_attachment_get(struct api_ctx *c)
 	struct attachment_row a;
 	struct case_row *r = malloc(sizeof *r);
 	struct ug_error err;
-	char path[4096];
 
 	ug_error_clear(&err);
 	if (!r) {
@@ -595,16 +594,6 @@ void h_attachment_get(struct api_ctx *c)
 		reply_ug_error(c, &err);
 		return;
 	}
-	attachment_path(c->app->files_dir, a.sha256, path, sizeof path);
-	c->resp->status = 200;
-	/* Static strings: the type was decided by sniffing at upload. */
-	c->resp->content_type = strcmp(a.content_type, "image/png") == 0
-					? "image/png"
-				: strcmp(a.content_type, "image/webp") == 0
-					? "image/webp"
-					: "image/jpeg";
-	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
 	/* Content-addressed: the bytes behind this id never change. */
-	http_response_header(c->resp, "Cache-Control",
-			     "private, max-age=31536000, immutable");
+	reply_photo(c, &a, "private, max-age=31536000, immutable");
 }

@@ -14,7 +14,6 @@
 
 #include "api/handlers.h"
 #include "api/open311.h"
-#include "domain/attachment.h"
 #include "lib/util.h"
 
 /* 429 with Retry-After when the address spent its allowance. */
@@ -262,7 +261,6 @@ void h_public_media(struct api_ctx *c)
 	struct attachment_row a;
 	struct case_row *r = malloc(sizeof *r);
 	struct ug_error err;
-	char path[4096];
 
 	ug_error_clear(&err);
 	if (!r) {
@@ -287,16 +285,8 @@ void h_public_media(struct api_ctx *c)
 		reply_ug_error(c, &err);
 		return;
 	}
-	attachment_path(c->app->files_dir, a.sha256, path, sizeof path);
-	c->resp->status = 200;
-	c->resp->content_type = strcmp(a.content_type, "image/png") == 0
-					? "image/png"
-				: strcmp(a.content_type, "image/webp") == 0
-					? "image/webp"
-					: "image/jpeg";
-	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
-	http_response_header(c->resp, "Cache-Control",
-			     "public, max-age=31536000, immutable");
+	/* Content-addressed: the bytes behind this id never change. */
+	reply_photo(c, &a, "public, max-age=31536000, immutable");
 }
 
 /* The type of a site file by its extension; NULL: not served. */

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "api/app.h"
+
+#include "domain/attachment.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
@@ -159,4 +161,21 @@ json_t *json_user(const struct user *u)
 			 "unit", "kind", u->unit_kind, "code", u->unit_code,
 			 "name", u->unit_name, "created_at",
 			 json_time(u->created_at), "disabled", u->disabled);
+}
+
+void reply_photo(struct api_ctx *c, const struct attachment_row *a,
+		 const char *cache_control)
+{
+	char path[4096];
+
+	attachment_path(c->app->files_dir, a->sha256, path, sizeof path);
+	c->resp->status = 200;
+	/* Static strings: the type was decided by sniffing at upload. */
+	c->resp->content_type = strcmp(a->content_type, "image/png") == 0
+					? "image/png"
+				: strcmp(a->content_type, "image/webp") == 0
+					? "image/webp"
+					: "image/jpeg";
+	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
+	http_response_header(c->resp, "Cache-Control", cache_control);
 }
