@@ -95,24 +95,6 @@ out:
 	free(v);
 }
 
-struct notes_ctx {
-	const struct case_env *cases;
-	json_t *list;
-};
-
-static int add_note(void *ctx, int64_t at, const char *action,
-		    const char *text)
-{
-	struct notes_ctx *n = ctx;
-	char when[40];
-
-	json_array_append_new(n->list,
-			      json_pack("{s:s, s:s, s:s}", "datetime",
-					public_time(n->cases, at, when), "action",
-					action, "description", text));
-	return 0;
-}
-
 void h_public_report_get(struct api_ctx *c)
 {
 	const char *key = api_param(c, "key");
@@ -121,9 +103,8 @@ void h_public_report_get(struct api_ctx *c)
 	struct open311_view *v = malloc(sizeof *v);
 	enum open311_lang lang = lang_of(c);
 	const char *base = public_base(c->app, c->req);
-	struct notes_ctx notes;
 	struct ug_error err;
-	json_t *o = NULL, *urls;
+	json_t *o = NULL, *urls, *notes;
 	char when[40], url[600];
 	int by_token, released;
 
@@ -190,11 +171,9 @@ void h_public_report_get(struct api_ctx *c)
 	if (v->parent[0])
 		json_object_set_new(o, "parent_service_request_id",
 				    json_string(v->parent));
-	notes.cases = &c->cases;
-	notes.list = json_array();
-	json_object_set_new(o, "notes", notes.list);
-	if (open311_notes(c->db, cr, lang, add_note, &notes, &err))
+	if (!(notes = public_notes(c->db, &c->cases, cr, lang, &err)))
 		goto fail;
+	json_object_set_new(o, "notes", notes);
 	json_object_set_new(o, "rating", v->has_rating ? json_string(v->rating)
 						       : json_null());
 	json_object_set_new(o, "can_rate",

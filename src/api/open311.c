@@ -486,6 +486,19 @@ static int add_note(void *ctx, int64_t at, const char *action,
 	return 0;
 }
 
+json_t *public_notes(struct db *db, const struct case_env *cases,
+		     const struct case_row *c, enum open311_lang lang,
+		     struct ug_error *err)
+{
+	struct notes_json n = { cases, json_array() };
+
+	if (open311_notes(db, c, lang, add_note, &n, err)) {
+		json_decref(n.list);
+		return NULL;
+	}
+	return n.list;
+}
+
 json_t *open311_request_json(struct app *app, const struct case_env *cases,
 			     struct db *db,
 			     struct http_request *req, const struct case_row *c,
@@ -544,8 +557,7 @@ json_t *open311_request_json(struct app *app, const struct case_env *cases,
 						 strcspn(v->media_url, "\n")));
 	}
 	if (extensions) {
-		struct notes_json n = { cases, json_array() };
-		json_t *ext = json_object();
+		json_t *ext = json_object(), *notes;
 
 		json_object_set_new(ext, "channel", json_string(c->source));
 		if (c->grid[0])
@@ -556,12 +568,11 @@ json_t *open311_request_json(struct app *app, const struct case_env *cases,
 					    json_string(v->parent));
 		}
 		json_object_set_new(o, "extended_attributes", ext);
-		if (open311_notes(db, c, lang, add_note, &n, err)) {
-			json_decref(n.list);
+		if (!(notes = public_notes(db, cases, c, lang, err))) {
 			json_decref(o);
 			return NULL;
 		}
-		json_object_set_new(o, "notes", n.list);
+		json_object_set_new(o, "notes", notes);
 	}
 	return o;
 }
@@ -1081,26 +1092,9 @@ static int add_update(void *ctx, const struct case_event_row *e,
 		      const char *number)
 {
 	struct updates_ctx *u = ctx;
-	struct department dep;
 	char text[1024], id[24], when[40];
-	const char *dname = "";
-	json_t *d;
 
-	/* Only changes of state are news; the report itself is not. */
-	if (strcmp(e->action, "report") == 0 || !strcmp(e->from_state,
-							 e->to_state))
-		return 0;
-	if (strcmp(e->action, "dispatch") == 0) {
-		d = json_loads(e->data, 0, NULL);
-		const char *code = json_string_value(
-			json_object_get(d, "department"));
-
-		if (code && store_department_get(u->o->db, code, &dep, NULL) ==
-				    0)
-			dname = dep.name;
-		json_decref(d);
-	}
-	if (open311_event_text(e, dname, u->o->lang, text, sizeof text))
+	if (open311_event_text(u->o->db, e, u->o->lang, text, sizeof text))
 		return 0;
 	snprintf(id, sizeof id, "%lld", (long long)e->id);
 	json_array_append_new(

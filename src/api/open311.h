@@ -51,6 +51,12 @@ json_t *open311_request_json(struct app *app, const struct case_env *cases,
 			     enum open311_lang lang, int extensions,
 			     struct ug_error *err);
 
+/* The public history of a case as Chicago's notes: [{datetime, summary,
+ * description, type (the action)}]; NULL on error. */
+json_t *public_notes(struct db *db, const struct case_env *cases,
+		     const struct case_row *c, enum open311_lang lang,
+		     struct ug_error *err);
+
 /* An instant as the city's ISO 8601 time (the offset of the request's
  * calendar), into out. */
 const char *public_time(const struct case_env *cases, int64_t t,

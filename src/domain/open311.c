@@ -90,10 +90,25 @@ static const struct event_words event_words[] = {
 	  "Merged with another report of the same problem" },
 };
 
-int open311_event_text(const struct case_event_row *e,
-		       const char *department_name, enum open311_lang lang,
-		       char *out, size_t size)
+/* The name of the department a dispatch event sent the case to, into
+ * name ("" if it cannot be told). */
+static void dispatched_to(struct db *db, const struct case_event_row *e,
+			  char name[NAME_MAX_BYTES + 1])
 {
+	json_t *d = json_loads(e->data, 0, NULL);
+	const char *code = json_string_value(json_object_get(d, "department"));
+	struct department dep;
+
+	name[0] = '\0';
+	if (code && store_department_get(db, code, &dep, NULL) == 0)
+		snprintf(name, NAME_MAX_BYTES + 1, "%s", dep.name);
+	json_decref(d);
+}
+
+int open311_event_text(struct db *db, const struct case_event_row *e,
+		       enum open311_lang lang, char *out, size_t size)
+{
+	char department[NAME_MAX_BYTES + 1];
 	const char *fmt = NULL, *arg = "";
 
 	if (strcmp(e->action, "check") == 0) {
@@ -112,10 +127,12 @@ int open311_event_text(const struct case_event_row *e,
 					      : event_words[i].zh;
 	if (!fmt)
 		return 1;
-	if (strcmp(e->action, "dispatch") == 0)
-		arg = department_name && *department_name
-			      ? department_name
-			      : (lang == LANG_EN ? "the department" : "责任单位");
+	if (strcmp(e->action, "dispatch") == 0) {
+		dispatched_to(db, e, department);
+		arg = department[0] ? department
+				    : (lang == LANG_EN ? "the department"
+						       : "责任单位");
+	}
 	else if (strcmp(e->action, "reject") == 0 ||
 		 strcmp(e->action, "void") == 0)
 		arg = e->note;
@@ -535,7 +552,7 @@ static int keep_last_into(void *ctx, const struct case_event_row *e)
 /* status_notes: what the event that put the case in its state says
  * (with its reason or department), else the state's words. */
 static int notes_of(struct db *db, const struct case_row *c,
-		    enum open311_lang lang, const char *agency, char *out,
+		    enum open311_lang lang, char *out,
 		    size_t size, struct ug_error *err)
 {
 	struct case_event_row *e;
@@ -554,7 +571,7 @@ static int notes_of(struct db *db, const struct case_row *c,
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	rc = store_case_events(db, c->id, keep_last_into, &l, err);
 	if (rc == 0 &&
-	    !(l.found && open311_event_text(e, agency, lang, out, size) == 0))
+	    !(l.found && open311_event_text(db, e, lang, out, size) == 0))
 		snprintf(out, size, "%s", state_words(c->state, lang));
 	free(e);
 	return rc;
@@ -602,7 +619,7 @@ int open311_view(struct db *db, const struct case_row *c,
 	    store_department_get(db, c->department, &dep, NULL) == 0)
 		snprintf(v->agency, sizeof v->agency, "%s", dep.name);
 	snprintf(v->status, sizeof v->status, "%s", open311_status(c->state));
-	if ((rc = notes_of(db, c, lang, v->agency, v->status_notes,
+	if ((rc = notes_of(db, c, lang, v->status_notes,
 			   sizeof v->status_notes, err)))
 		goto out;
 	v->updated = c->closed_at ? c->closed_at : c->updated_at;
@@ -621,7 +638,7 @@ int open311_view(struct db *db, const struct case_row *c,
 		if ((rc = store_case_get(db, c->merged_into, target, err)) ||
 		    (rc = store_category_get(db, target->category, &cat,
 					     err)) ||
-		    (rc = notes_of(db, target, lang, "", joined, sizeof joined,
+		    (rc = notes_of(db, target, lang, joined, sizeof joined,
 				   err)))
 			goto out;
 		snprintf(v->status, sizeof v->status, "%s",
@@ -678,20 +695,9 @@ struct notes_ctx {
 static int note_of_event(void *ctx, const struct case_event_row *e)
 {
 	struct notes_ctx *n = ctx;
-	struct department dep;
 	char text[1024];
-	const char *dname = "";
 
-	if (strcmp(e->action, "dispatch") == 0) {
-		json_t *d = json_loads(e->data, 0, NULL);
-		const char *code = json_string_value(json_object_get(d,
-								     "department"));
-
-		if (code && store_department_get(n->db, code, &dep, NULL) == 0)
-			dname = dep.name;
-		json_decref(d);
-	}
-	if (open311_event_text(e, dname, n->lang, text, sizeof text))
+	if (open311_event_text(n->db, e, n->lang, text, sizeof text))
 		return 0;
 	return n->cb(n->ctx, e->at, e->action, text);
 }

@@ -51,11 +51,11 @@ const char *open311_status(const char *state);
 const char *open311_update_status(const char *state);
 
 /* What a citizen reads about one history event in lang, into out (size
- * bytes); 0 when the event is public, 1 when it is internal (reminders,
- * extensions, locating, supervision: nothing to tell). */
-int open311_event_text(const struct case_event_row *e,
-		       const char *department_name, enum open311_lang lang,
-		       char *out, size_t size);
+ * bytes; a dispatch names its department, looked up in db); 0 when the
+ * event is public, 1 when it is internal (reminders, extensions,
+ * locating, supervision: nothing to tell). */
+int open311_event_text(struct db *db, const struct case_event_row *e,
+		       enum open311_lang lang, char *out, size_t size);
 
 /* A report as a client sends it.  Strings may be NULL (absent). */
 struct open311_report {

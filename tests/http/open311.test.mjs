@@ -602,7 +602,7 @@ describe('tokens, updates and ratings', () => {
     assert.equal(byToken.status, 200, byToken.text);
     assert.equal(byToken.json.can_rate, false);
     assert.equal(byToken.json.media_url.length, 1);
-    assert.equal(byToken.json.notes[0].action, 'report');
+    assert.equal(byToken.json.notes[0].type, 'report');
     const byId = await pub.get(`/public/api/reports/${made.number}?lang=en`);
     assert.equal(byId.json.service_name, 'Unauthorised building or structure');
     assert.equal(byId.json.group, 'City appearance and environment');
