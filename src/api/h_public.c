@@ -21,10 +21,8 @@ static int limited(struct api_ctx *c, struct ratelimit *rl)
 {
 	struct ug_error err;
 	char key[64];
-	int wait;
-
-	ratelimit_address_key(c->req->client_addr, key);
-	wait = ratelimit_take(rl, key, ug_monotonic_us());
+	int wait = ratelimit_take(rl, public_address_key(c->req, key),
+				  ug_monotonic_us());
 
 	if (!wait)
 		return 0;

@@ -617,6 +617,27 @@ static int param_time(struct o311 *o, const char *name, int64_t *out,
 	return 0;
 }
 
+/* start_date / end_date: both as given; one of them and `span` seconds
+ * to or from it; neither: the last `span` seconds.  UG_EINVAL naming the
+ * date that does not parse, or end_date when it lies before start_date. */
+static int param_window(struct o311 *o, int64_t span, int64_t *from,
+			int64_t *to, struct ug_error *err)
+{
+	int no_from, no_to;
+
+	if ((no_from = param_time(o, "start_date", from, err)) < 0 ||
+	    (no_to = param_time(o, "end_date", to, err)) < 0)
+		return no_from < 0 ? no_from : no_to;
+	if (no_to)
+		*to = no_from ? ug_now_s() : *from + span;
+	if (no_from)
+		*from = *to - span;
+	if (*to < *from)
+		return ug_fail(err, UG_EINVAL, "end_date",
+			       "end_date lies before start_date");
+	return 0;
+}
+
 /* A comma list of items made only of [0-9A-Za-z_-] into ",a,b," (for the
  * store's list filters); UG_EINVAL naming the parameter otherwise. */
 static int param_list(struct o311 *o, const char *name, struct buf *out,
@@ -645,9 +666,7 @@ static int param_list(struct o311 *o, const char *name, struct buf *out,
 	return 0;
 }
 
-/* The rate-limit key of the client's address (an IPv6 client is its
- * /64: one host may hold a whole /64). */
-static const char *client_key(const struct http_request *req, char out[64])
+const char *public_address_key(const struct http_request *req, char out[64])
 {
 	ratelimit_address_key(req->client_addr, out);
 	return out;
@@ -692,9 +711,6 @@ static void o_discovery(struct o311 *o)
 struct services_ctx {
 	struct o311 *o;
 	json_t *list;
-	const char *only; /* one service code, or NULL */
-	struct category found;
-	int n;
 };
 
 static int add_service(void *ctx, const struct category *c)
@@ -705,14 +721,6 @@ static int add_service(void *ctx, const struct category *c)
 
 	if (!c->public_)
 		return 0;
-	if (s->only) {
-		if (strcmp(s->only, c->code) == 0) {
-			s->found = *c;
-			s->n = 1;
-			return 1;
-		}
-		return 0;
-	}
 	o = json_object();
 	json_object_set_new(o, "service_code", json_string(c->code));
 	json_object_set_new(o, "service_name",
@@ -735,7 +743,6 @@ static int add_service(void *ctx, const struct category *c)
 						? c->major_name_en
 						: c->major_name));
 	json_array_append_new(s->list, o);
-	s->n++;
 	return 0;
 }
 
@@ -780,34 +787,34 @@ static json_t *attribute_json(const struct open311_attribute *a, int en)
 
 static void o_service_definition(struct o311 *o)
 {
-	struct services_ctx s = { .o = o };
+	const char *code = api_param_of(o->req, o->match, "code");
+	struct category cat;
 	struct ug_error err;
 	json_t *d, *attrs;
+	int rc;
 
 	ug_error_clear(&err);
-	s.only = api_param_of(o->req, o->match, "code");
-	if (!s.only) {
-		reply_o311_error(o, 404, "no such service");
-		return;
-	}
-	if (store_category_list(o->db, add_service, &s, &err) < 0) {
-		reply_ug(o, &err);
-		return;
-	}
-	if (!s.n) {
+	rc = !code || strlen(code) > CODE_MAX
+		     ? -UG_ENOTFOUND
+		     : store_category_get(o->db, code, &cat, &err);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && !cat.public_)) {
 		reply_o311_error(o, 404, "service_code is not a service of "
 					 "this city");
+		return;
+	}
+	if (rc) {
+		reply_ug(o, &err);
 		return;
 	}
 	attrs = json_array();
 	for (size_t i = 0; i < open311_attribute_count; i++)
 		if (!open311_attributes[i].components_only ||
-		    strcmp(s.found.kind, "component") == 0)
+		    strcmp(cat.kind, "component") == 0)
 			json_array_append_new(
 				attrs, attribute_json(&open311_attributes[i],
 						      o->lang == LANG_EN));
 	d = json_object();
-	json_object_set_new(d, "service_code", json_string(s.found.code));
+	json_object_set_new(d, "service_code", json_string(cat.code));
 	json_object_set_new(d, "attributes", attrs);
 	reply(o, 200, d, "service_definition", NULL);
 }
@@ -832,7 +839,7 @@ static void o_request_create(struct o311 *o)
 		goto fail;
 	if (param(o, "api_key") ? limit_hit(o, o->app->pub.keys, u.username)
 				: limit_hit(o, o->app->pub.writes,
-					    client_key(o->req, addr)))
+					    public_address_key(o->req, addr)))
 		goto out;
 	r.client_addr = o->req->client_addr;
 	if (open311_submit(o->db, &o->env, &u, &r, ug_now_s(), c, &row,
@@ -946,8 +953,7 @@ static void o_requests(struct o311 *o)
 	struct list_ctx l = { o, json_array(), 0, 0, NULL };
 	struct case_row *c = malloc(sizeof *c);
 	struct ug_error err;
-	int64_t from = 0, to = 0, now = ug_now_s(), page = 1, size = LIST_MAX;
-	int hf, ht;
+	int64_t from = 0, to = 0, page = 1, size = LIST_MAX;
 
 	ug_error_clear(&err);
 	l.err = &err;
@@ -1010,18 +1016,8 @@ static void o_requests(struct o311 *o)
 		buf_putc(&states, ',');
 		l.want = (open ? WANT_OPEN : 0) | (closed ? WANT_CLOSED : 0);
 	}
-	if ((hf = param_time(o, "start_date", &from, &err)) < 0 ||
-	    (ht = param_time(o, "end_date", &to, &err)) < 0)
+	if (param_window(o, WINDOW_DEFAULT, &from, &to, &err))
 		goto out;
-	if (ht)
-		to = hf ? now : from + WINDOW_DEFAULT;
-	if (hf)
-		from = to - WINDOW_DEFAULT;
-	if (to < from) {
-		ug_fail(&err, UG_EINVAL, "end_date",
-			"end_date lies before start_date");
-		goto out;
-	}
 	if (to - from > WINDOW_DEFAULT) {
 		ug_fail(&err, UG_EINVAL, "end_date",
 			"start_date and end_date may be at most 90 days "
@@ -1113,21 +1109,10 @@ static void o_updates(struct o311 *o)
 	struct updates_ctx u = { o, json_array() };
 	struct ug_error err;
 	int64_t from = 0, to = 0;
-	int hf, ht;
 
 	ug_error_clear(&err);
-	if ((hf = param_time(o, "start_date", &from, &err)) < 0 ||
-	    (ht = param_time(o, "end_date", &to, &err)) < 0)
+	if (param_window(o, UPDATES_WINDOW_DEFAULT, &from, &to, &err))
 		goto fail;
-	if (ht)
-		to = hf ? ug_now_s() : from + UPDATES_WINDOW_DEFAULT;
-	if (hf)
-		from = to - UPDATES_WINDOW_DEFAULT;
-	if (to < from) {
-		ug_fail(&err, UG_EINVAL, "end_date",
-			"end_date lies before start_date");
-		goto fail;
-	}
 	/* One more than the most we answer: a window holding more is
 	 * refused rather than cut without the client knowing. */
 	if (store_case_events_public(o->db, from, to, LIST_MAX + 1, add_update,
@@ -1255,7 +1240,7 @@ void open311_serve(struct app *app, struct http_request *req,
 	 * (a POST's body is parsed next, failing or not); writes then also
 	 * count per api_key, or per address when anonymous
 	 * (o_request_create). */
-	if (limit_hit(&o, app->pub.reads, client_key(req, addr_key)))
+	if (limit_hit(&o, app->pub.reads, public_address_key(req, addr_key)))
 		goto out;
 	if (strcmp(req->method, "POST") == 0 &&
 	    public_form(req, &o.form, &err)) {

@@ -51,6 +51,10 @@ json_t *open311_request_json(struct app *app, const struct case_env *cases,
 			     enum open311_lang lang, int extensions,
 			     struct ug_error *err);
 
+/* The rate-limit key of the client's address into out (an IPv6 client
+ * is its /64: one host may hold a whole /64); returns out. */
+const char *public_address_key(const struct http_request *req, char out[64]);
+
 /* The public history of a case as Chicago's notes: [{datetime, summary,
  * description, type (the action)}]; NULL on error. */
 json_t *public_notes(struct db *db, const struct case_env *cases,
