@@ -19,10 +19,6 @@
 
 #define NOW 1790000000LL /* 2026-09-21 */
 
-#define FAKE_HASH                                                          \
-	"$argon2id$v=19$m=65536,t=2,p=1$dGVzdHNhbHR0ZXN0c2FsdA$"         \
-	"dGVzdGhhc2h0ZXN0aGFzaHRlc3RoYXNodGVzdGhhc2g"
-
 enum who { CLIENT, INSP, RECEP, SHIFT, DISP, HW, STREET_CLIENT, NWHO };
 
 static const struct {
@@ -87,18 +83,9 @@ static int setup(void **state)
 	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW - 86400, &n,
 					  &f->err),
 		     f->err);
-	for (int i = 0; i < NWHO; i++) {
-		struct account_new a = {
-			.username = people[i].name,
-			.role = people[i].role,
-			.unit = people[i].unit,
-			.password_hash = FAKE_HASH,
-		};
-
-		tu_assert_ok(account_create(f->t->db, &a, "test", NOW - 86400,
-					    &f->u[i], NULL, &f->err),
-			     f->err);
-	}
+	for (int i = 0; i < NWHO; i++)
+		tu_account(f->t->db, people[i].name, people[i].role,
+			   people[i].unit, NOW - 86400, &f->u[i]);
 	case_env_defaults(&f->cases, calendar);
 	tu_path(f->files, sizeof f->files, f->t->dir, "files");
 	f->env.cases = &f->cases;
@@ -119,18 +106,6 @@ static int teardown(void **state)
 	free(f->d);
 	free(f);
 	return 0;
-}
-
-static int64_t count(struct fx *f, const char *sql)
-{
-	struct db_stmt *st;
-	int64_t n;
-
-	tu_assert_ok(db_prepare(f->t->db, sql, &st, &f->err), f->err);
-	assert_int_equal(db_step(st, &f->err), DB_ROW);
-	n = db_column_int64(st, 0);
-	db_reset(st);
-	return n;
 }
 
 static const char SQL_CASES[] = "SELECT count(*) FROM case_file";
@@ -283,8 +258,8 @@ static void test_submit_refusals(void **state)
 		 r.attr_value = comp_value),
 		UG_EINVAL, "attribute[component]");
 #undef REFUSED
-	assert_int_equal(count(f, SQL_CASES), 0);
-	assert_int_equal(count(f, SQL_ROWS), 0);
+	assert_int_equal(tu_query_int(f->t->db, SQL_CASES), 0);
+	assert_int_equal(tu_query_int(f->t->db, SQL_ROWS), 0);
 	free(long_text);
 }
 
@@ -310,11 +285,11 @@ static void test_photos(void **state)
 	data[1] = big;
 	len[1] = sizeof big;
 	tu_assert_err(submit(f, &r, f->c), f->err, UG_ETOOBIG, "photo2");
-	assert_int_equal(count(f, SQL_CASES), 0);
-	assert_int_equal(count(f, SQL_PHOTOS), 0);
+	assert_int_equal(tu_query_int(f->t->db, SQL_CASES), 0);
+	assert_int_equal(tu_query_int(f->t->db, SQL_PHOTOS), 0);
 	r.nphotos = 1;
 	tu_assert_ok(submit(f, &r, f->c), f->err);
-	assert_int_equal(count(f, SQL_PHOTOS), 1);
+	assert_int_equal(tu_query_int(f->t->db, SQL_PHOTOS), 1);
 	tu_assert_ok(open311_view(f->t->db, f->c, LANG_ZH, &f->v, &f->err),
 		     f->err);
 	assert_int_equal(f->v.nphotos, 1);
@@ -477,7 +452,7 @@ static void test_comments(void **state)
 				      &f->err),
 		      f->err, UG_EFORBIDDEN, "service_request_id");
 	/* Comments are the client's own: not told back as news. */
-	assert_int_equal(count(f, "SELECT count(*) FROM case_event WHERE "
+	assert_int_equal(tu_query_int(f->t->db, "SELECT count(*) FROM case_event WHERE "
 				  "action = 'comment'"),
 			 1);
 }
