@@ -16,15 +16,11 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 $BIN demo --db "$dir/b.db" --days 0 >/dev/null
 UG_TOKEN=$($BIN token create --db "$dir/b.db" --user api_client)
 export UG_TOKEN
-$BIN serve --db "$dir/b.db" --listen 127.0.0.1:0 --quiet ${SERVE_ARGS:-} >"$dir/out" 2>"$dir/err" &
-pid=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	[ -s "$dir/out" ] && break
-	sleep 0.2
-done
-port=$(sed -n 's/.*:\([0-9][0-9]*\)\/$/\1/p' "$dir/out")
+. bench/serve.sh
+# shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+serve_start "$dir/b.db" ${SERVE_ARGS:-}
 before=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM case_file")
-wrk -t2 -c16 -d"${DURATION}s" -s bench/intake.lua "http://127.0.0.1:$port/" >"$dir/wrk" 2>&1
+wrk -t2 -c16 -d"${DURATION}s" -s bench/intake.lua "$base/" >"$dir/wrk" 2>&1
 kill -TERM "$pid"
 wait "$pid" || true
 after=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM case_file")

@@ -18,14 +18,9 @@ $BIN demo --db "$dir/b.db" --days 30 >/dev/null
 UG_TOKEN=$($BIN token create --db "$dir/b.db" --user api_client)
 export UG_TOKEN
 mkdir "$dir/site"
-$BIN serve --db "$dir/b.db" --listen 127.0.0.1:0 --quiet --site "$dir/site" \
-	--public-read-rate 0 --api-key-rate 0 ${SERVE_ARGS:-} >"$dir/out" 2>"$dir/err" &
-pid=$!
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-	[ -s "$dir/out" ] && break
-	sleep 0.2
-done
-base=$(sed -n 's/^listening on \(http:.*\)\/$/\1/p' "$dir/out")
+. bench/serve.sh
+# shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+serve_start "$dir/b.db" --site "$dir/site" --public-read-rate 0 --api-key-rate 0 ${SERVE_ARGS:-}
 
 # A closed demo case of a public class: the richest answer (department,
 # notes) a citizen would poll for.

@@ -16,8 +16,4 @@ request = function()
 		{ ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
 end
 
-done = function(summary, latency, requests)
-	io.write(string.format("requests %d errors_status %d p50_ms %.2f p99_ms %.2f\n",
-		summary.requests, summary.errors.status,
-		latency:percentile(50) / 1000, latency:percentile(99) / 1000))
-end
+dofile("bench/wrk_report.lua")
