@@ -186,6 +186,7 @@ run: deps all
 		echo "(accounts saved in var/demo-accounts.txt)"; \
 	else \
 		echo "Using existing $(DEMO_DB); demo accounts are in var/demo-accounts.txt"; \
+		$(BUILD)/urbangrid init --db $(DEMO_DB) >/dev/null; \
 	fi
 	$(BUILD)/urbangrid serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
