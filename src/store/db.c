@@ -355,19 +355,25 @@ void db_rollback(struct db *db)
 	db_write_unlock(db);
 }
 
-int db_table_exists(struct db *db, const char *table, struct ug_error *err)
+int db_row_exists(struct db *db, const char *sql, const char *key,
+		  struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, db->engine->table_exists_sql, &st, err)) ||
-	    (rc = db_bind_text(st, 1, table, err)))
+	if ((rc = db_prepare(db, sql, &st, err)) ||
+	    (rc = db_bind_text(st, 1, key, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
 		return rc;
 	db_reset(st);
 	return rc == DB_ROW;
+}
+
+int db_table_exists(struct db *db, const char *table, struct ug_error *err)
+{
+	return db_row_exists(db, db->engine->table_exists_sql, table, err);
 }
 
 /* ---- connection pool ---------------------------------------------- */

@@ -102,6 +102,11 @@ int db_begin_write(struct db *db, struct ug_error *err);
 int db_commit(struct db *db, struct ug_error *err);
 void db_rollback(struct db *db);
 
+/* 1 if `sql` (one text parameter) finds a row for key, 0 if not; <0 on
+ * error. */
+int db_row_exists(struct db *db, const char *sql, const char *key,
+		  struct ug_error *err);
+
 /* 1 if a table of that name exists. */
 int db_table_exists(struct db *db, const char *table, struct ug_error *err);
 

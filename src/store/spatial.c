@@ -132,26 +132,12 @@ int store_grid_delete(struct db *db, const char *code, int64_t rev,
 	return 0;
 }
 
-static int exists(struct db *db, const char *sql, const char *code,
-		  struct ug_error *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, sql, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
-		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	db_reset(st);
-	return rc == DB_ROW;
-}
 
 int store_grid_exists(struct db *db, const char *code, struct ug_error *err)
 {
-	return exists(db, "SELECT 1 FROM grid WHERE code = ? AND deleted = 0",
-		      code, err);
+	return db_row_exists(db,
+			     "SELECT 1 FROM grid WHERE code = ? AND deleted = 0",
+			     code, err);
 }
 
 static const char SQL_GRIDS_SINCE[] =
@@ -280,9 +266,9 @@ int store_component_upsert(struct db *db, const struct component_row *c,
 int store_component_exists(struct db *db, const char *code,
 			   struct ug_error *err)
 {
-	return exists(db,
-		      "SELECT 1 FROM component WHERE code = ? AND deleted = 0",
-		      code, err);
+	return db_row_exists(
+		db, "SELECT 1 FROM component WHERE code = ? AND deleted = 0",
+		code, err);
 }
 
 static const char SQL_COMPONENT_GET[] =
