@@ -190,6 +190,15 @@ int cmd_serve(struct cli_args *a)
 	}
 	if (set.quiet)
 		log_set_level(LOG_WARN);
+	/* Block the stop signals before any thread starts (the pool's
+	 * checkpoint thread, MHD's workers: threads inherit the mask), and
+	 * wait for them in this one.  A thread started earlier would take a
+	 * SIGTERM with its default action and kill the process mid-request. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	/* glibc trims and regrows the worker threads' heaps around every
 	 * request (mmap/munmap churn measured at a fifth of intake time);
 	 * keep up to 64 MiB of free heap instead. */
@@ -257,14 +266,6 @@ int cmd_serve(struct cli_args *a)
 	}
 	app.pub.env.files_dir = app.files_dir;
 	app.site_dir = set.site;
-
-	/* Block the stop signals in every thread (MHD's workers inherit the
-	 * mask), and wait for them here. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	memset(&hc, 0, sizeof hc);
 	hc.host = host;
