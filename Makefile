@@ -94,7 +94,7 @@ $(BUILD)/web/%: web/public/%
 	cp $< $@
 
 # The packages come from scripts/install-deps; say so rather than "no rule".
-$(LEAFLET)/%:
+$(LEAFLET)/% node_modules/lunar-javascript/%:
 	@echo "$@ is missing: run scripts/install-deps (or make deps)" >&2
 	@exit 1
 
@@ -125,8 +125,16 @@ deps:
 
 # ---- tests ----------------------------------------------------------
 
-unit: $(UNIT_BIN)
-	@scripts/run-unit $(UNIT_BIN)
+# What an independent implementation of the Chinese calendar (npm
+# lunar-javascript) says of 1901-2099, for test_lunar and test_solarterm
+# to compare with: generated here, never committed.
+ORACLE := build/oracle
+ORACLE_FILES := $(ORACLE)/lunar-months.csv $(ORACLE)/solar-terms.csv
+$(ORACLE_FILES) &: tests/oracle/calendar-oracle.mjs node_modules/lunar-javascript/package.json
+	node tests/oracle/calendar-oracle.mjs $(ORACLE)
+
+unit: $(UNIT_BIN) $(ORACLE_FILES)
+	@UG_ORACLE=$(ORACLE) scripts/run-unit $(UNIT_BIN)
 
 http: $(BUILD)/urbangrid
 	UG_BIN=$(BUILD)/urbangrid node --test --test-concurrency=1 tests/http/
@@ -157,8 +165,9 @@ asan:
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		build/asan/urbangrid $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 
-test-asan: asan
+test-asan: asan $(ORACLE_FILES)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		UG_ORACLE=$(ORACLE) \
 		scripts/run-unit $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		UG_BIN=build/asan/urbangrid node --test --test-concurrency=1 tests/http/
