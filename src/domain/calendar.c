@@ -30,6 +30,11 @@ struct calendar {
 	int32_t *day_first;     /* [ndays + 1] first period of each day */
 	int32_t *days_before;   /* [ndays + 1] working days before each day */
 	int32_t *workdays;      /* [nworkdays] table day of each working day */
+	int32_t *provisional;   /* [nprovisional] dates of provisional
+				   overrides, ascending */
+	size_t nprovisional;
+	int first_year, nyears;
+	unsigned char *year_provisional; /* [nyears] */
 };
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -279,8 +284,8 @@ static void year_dates(const struct calendar_config *cfg, int32_t *lo,
 	*hi = ics_civil_to_days(cfg->last_year + 1, 1, 1);
 }
 
-static int same_periods(const struct calendar_day *a,
-			const struct calendar_day *b)
+int calendar_day_equal(const struct calendar_day *a,
+		       const struct calendar_day *b)
 {
 	if (a->count != b->count)
 		return 0;
@@ -296,13 +301,29 @@ static const char *kind_name(enum calendar_day_kind kind)
 	return kind == CALENDAR_DAY_OFF ? "a day off" : "a workday";
 }
 
+/* Index of the first override on or after `date`. */
+static size_t override_index(const struct calendar_config *cfg, int32_t date)
+{
+	size_t lo = 0, hi = cfg->noverrides;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cfg->overrides[mid].date < date)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int calendar_config_add_override(struct calendar_config *cfg, int32_t date,
 				 enum calendar_day_kind kind,
 				 const struct calendar_day *periods,
 				 struct ug_error *err)
 {
 	struct calendar_override o;
-	size_t lo = 0, hi = cfg->noverrides;
+	size_t lo;
 	int32_t first, end;
 	char when[32];
 	int rc;
@@ -333,19 +354,12 @@ int calendar_config_add_override(struct calendar_config *cfg, int32_t date,
 		memcpy(o.periods.period, periods->period,
 		       (size_t)periods->count * sizeof periods->period[0]);
 	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cfg->overrides[mid].date < date)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = override_index(cfg, date);
 	if (lo < cfg->noverrides && cfg->overrides[lo].date == date) {
 		const struct calendar_override *old = &cfg->overrides[lo];
 
 		if (old->kind == kind && old->own_periods == o.own_periods &&
-		    same_periods(&old->periods, &o.periods))
+		    calendar_day_equal(&old->periods, &o.periods))
 			return 0;
 		return ug_fail(err, UG_ECONFLICT, "date",
 			       "%s is already %s%s",
@@ -369,6 +383,30 @@ int calendar_config_add_override(struct calendar_config *cfg, int32_t date,
 		(cfg->noverrides - lo) * sizeof *cfg->overrides);
 	cfg->overrides[lo] = o;
 	cfg->noverrides++;
+	return 0;
+}
+
+const struct calendar_override *
+calendar_config_find(const struct calendar_config *cfg, int32_t date)
+{
+	size_t i = override_index(cfg, date);
+
+	return i < cfg->noverrides && cfg->overrides[i].date == date
+		       ? &cfg->overrides[i]
+		       : NULL;
+}
+
+int calendar_config_mark_provisional(struct calendar_config *cfg,
+				     int32_t date, struct ug_error *err)
+{
+	size_t i = override_index(cfg, date);
+	char when[32];
+
+	if (i == cfg->noverrides || cfg->overrides[i].date != date)
+		return ug_fail(err, UG_ENOTFOUND, "date",
+			       "%s has no override to mark provisional",
+			       format_date(date, when, sizeof when));
+	cfg->overrides[i].provisional = 1;
 	return 0;
 }
 
@@ -456,32 +494,50 @@ static int check_config(const struct calendar_config *cfg,
 	return 0;
 }
 
+/* The periods of `date` under its override o (NULL: none). */
+static const struct calendar_day *
+override_periods(const struct calendar_config *cfg,
+		 const struct calendar_override *o, int32_t date)
+{
+	static const struct calendar_day none;
+
+	if (!o)
+		return &cfg->week[weekday_of(date)];
+	if (o->kind == CALENDAR_DAY_OFF)
+		return &none;
+	return o->own_periods ? &o->periods : &cfg->workday;
+}
+
 /* The periods of `date`; *cursor walks cfg->overrides along ascending
  * dates. */
 static const struct calendar_day *periods_of(const struct calendar_config *cfg,
 					     int32_t date, size_t *cursor)
 {
-	static const struct calendar_day none;
-	const struct calendar_override *o;
-
 	while (*cursor < cfg->noverrides &&
 	       cfg->overrides[*cursor].date < date)
 		(*cursor)++;
-	if (*cursor == cfg->noverrides || cfg->overrides[*cursor].date != date)
-		return &cfg->week[weekday_of(date)];
-	o = &cfg->overrides[*cursor];
-	if (o->kind == CALENDAR_DAY_OFF)
-		return &none;
-	return o->own_periods ? &o->periods : &cfg->workday;
+	return override_periods(cfg,
+				*cursor < cfg->noverrides &&
+						cfg->overrides[*cursor].date ==
+							date
+					? &cfg->overrides[*cursor]
+					: NULL,
+				date);
+}
+
+const struct calendar_day *
+calendar_config_periods(const struct calendar_config *cfg, int32_t date)
+{
+	return override_periods(cfg, calendar_config_find(cfg, date), date);
 }
 
 int calendar_build(const struct calendar_config *cfg, struct calendar **out,
 		   struct ug_error *err)
 {
 	struct calendar *cal;
-	size_t nperiods = 0, cursor = 0, size, k = 0;
+	size_t nperiods = 0, cursor = 0, size, k = 0, nprovisional = 0;
 	int32_t first_date, end_date, ndays, nworkdays = 0;
-	int rc;
+	int nyears, rc;
 
 	*out = NULL;
 	if ((rc = check_config(cfg, err)) < 0)
@@ -494,12 +550,18 @@ int calendar_build(const struct calendar_config *cfg, struct calendar **out,
 		nperiods += (size_t)n;
 		nworkdays += n > 0;
 	}
-	/* One block: the struct, then the int64 arrays, then the int32 ones
-	 * (sizeof(struct calendar) is a multiple of 8). */
+	for (size_t i = 0; i < cfg->noverrides; i++)
+		nprovisional += cfg->overrides[i].provisional &&
+				cfg->overrides[i].date >= first_date &&
+				cfg->overrides[i].date < end_date;
+	nyears = cfg->last_year - cfg->first_year + 1;
+	/* One block: the struct, then the int64 arrays, then the int32 ones,
+	 * then the bytes (sizeof(struct calendar) is a multiple of 8). */
 	size = sizeof *cal + nperiods * sizeof(int64_t) +
 	       (nperiods + 1) * sizeof(int64_t) +
 	       ((size_t)ndays + 1) * 2 * sizeof(int32_t) +
-	       (size_t)nworkdays * sizeof(int32_t);
+	       (size_t)nworkdays * sizeof(int32_t) +
+	       nprovisional * sizeof(int32_t) + (size_t)nyears;
 	if (fault_should_fail(FAULT_ALLOC) || !(cal = malloc(size)))
 		return ug_fail(err, UG_ENOMEM, NULL,
 			       "out of memory building the calendar");
@@ -515,6 +577,20 @@ int calendar_build(const struct calendar_config *cfg, struct calendar **out,
 	cal->day_first = (int32_t *)(cal->cum + nperiods + 1);
 	cal->days_before = cal->day_first + ndays + 1;
 	cal->workdays = cal->days_before + ndays + 1;
+	cal->provisional = cal->workdays + nworkdays;
+	cal->nprovisional = nprovisional;
+	cal->first_year = cfg->first_year;
+	cal->nyears = nyears;
+	cal->year_provisional = (unsigned char *)(cal->provisional +
+						  nprovisional);
+	memcpy(cal->year_provisional, cfg->provisional_year, (size_t)nyears);
+	nprovisional = 0;
+	for (size_t i = 0; i < cfg->noverrides; i++)
+		if (cfg->overrides[i].provisional &&
+		    cfg->overrides[i].date >= first_date &&
+		    cfg->overrides[i].date < end_date)
+			cal->provisional[nprovisional++] =
+				cfg->overrides[i].date;
 
 	cursor = 0;
 	nworkdays = 0;
@@ -554,6 +630,37 @@ void calendar_range(const struct calendar *cal, int64_t *first,
 }
 
 /* ---- questions -------------------------------------------------------- */
+
+int calendar_provisional_between(const struct calendar *cal, int64_t from,
+				 int64_t to)
+{
+	int64_t a = floor_div(from + cal->utc_offset, SECS_PER_DAY);
+	int64_t b = floor_div(to + cal->utc_offset, SECS_PER_DAY);
+	size_t lo = 0, hi = cal->nprovisional;
+
+	if (a > b) {
+		int64_t t = a;
+
+		a = b;
+		b = t;
+	}
+	while (lo < hi) { /* the first provisional date >= a */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cal->provisional[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cal->nprovisional && cal->provisional[lo] <= b;
+}
+
+int calendar_year_provisional(const struct calendar *cal, int year)
+{
+	if (year < cal->first_year || year >= cal->first_year + cal->nyears)
+		return -1;
+	return cal->year_provisional[year - cal->first_year];
+}
 
 static int64_t period_end(const struct calendar *cal, size_t i)
 {

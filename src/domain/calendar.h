@@ -88,13 +88,21 @@
  * remaining).  The traffic-light fraction (§6.2) for any unit is
  * elapsed(start, now) / elapsed(start, due).
  *
+ * Provisional days
+ * ----------------
+ * Whoever builds the table may mark overrides and whole years
+ * provisional: days off derived by rule for a year whose official
+ * schedule is not known yet (domain/workcal.h).  They count like any
+ * other override; the table only remembers them, so that an answer that
+ * depends on one can say so (calendar_provisional_between()).
+ *
  * A built calendar is immutable: any number of threads may query it.
  */
 
 #define CALENDAR_MAX_PERIODS 8       /* working periods in one day */
 #define CALENDAR_MIN_YEAR 1900
 #define CALENDAR_MAX_YEAR 9998       /* so (last_year + 1)-01-01 exists */
-#define CALENDAR_MAX_YEARS 200       /* years in one table */
+#define CALENDAR_MAX_YEARS 400       /* years in one table */
 #define CALENDAR_MAX_UTC_OFFSET (18 * 3600)
 #define CALENDAR_UTC_OFFSET_CHINA (8 * 3600) /* Asia/Shanghai, no DST */
 
@@ -134,6 +142,8 @@ struct calendar_override {
 	enum calendar_day_kind kind;
 	int own_periods;            /* WORKDAY: `periods` apply, else
 				       cfg.workday does */
+	int provisional;            /* derived by rule, awaiting the
+				       official schedule (see below) */
 	struct calendar_day periods;
 };
 
@@ -147,6 +157,9 @@ struct calendar_config {
 	struct calendar_day workday;    /* a WORKDAY override's default */
 	struct calendar_override *overrides; /* sorted by date, unique */
 	size_t noverrides, cap;
+	/* 1 where the year's holidays are provisional, by year - first_year
+	 * (calendar_config_init: none) */
+	unsigned char provisional_year[CALENDAR_MAX_YEARS];
 };
 
 /* An interval [from, to) of UTC seconds, e.g. a suspension. */
@@ -196,6 +209,24 @@ int calendar_config_add_override(struct calendar_config *cfg, int32_t date,
 				 enum calendar_day_kind kind,
 				 const struct calendar_day *periods,
 				 struct ug_error *err);
+
+/* 1 when two days have the same working periods. */
+int calendar_day_equal(const struct calendar_day *a,
+		       const struct calendar_day *b);
+
+/* The working periods `date` has under cfg: its override's, or its
+ * weekday's. */
+const struct calendar_day *
+calendar_config_periods(const struct calendar_config *cfg, int32_t date);
+
+/* The override of `date`, or NULL. */
+const struct calendar_override *
+calendar_config_find(const struct calendar_config *cfg, int32_t date);
+
+/* Mark the override of `date` provisional; UG_ENOTFOUND (field "date")
+ * when the date has none. */
+int calendar_config_mark_provisional(struct calendar_config *cfg,
+				     int32_t date, struct ug_error *err);
 
 /* Read every day event from `r` (ics.h) and add its dates that lie in the
  * config's years as overrides: day off for 休, workday (cfg.workday) for
@@ -266,6 +297,16 @@ int calendar_elapsed_working(const struct calendar *cal, int64_t from,
 int calendar_elapsed_paused(const struct calendar *cal, int64_t from,
 			    int64_t to, const struct calendar_span *pauses,
 			    size_t n, int64_t *out, struct ug_error *err);
+
+/* 1 when a provisional override's date lies within the local dates of
+ * `from` and `to` (both included, either order), else 0.  Instants
+ * outside the table count by the dates they fall on. */
+int calendar_provisional_between(const struct calendar *cal, int64_t from,
+				 int64_t to);
+
+/* 1 when `year` was marked provisional, 0 when not, -1 outside the
+ * table's years. */
+int calendar_year_provisional(const struct calendar *cal, int year);
 
 /* ---- local time, for the edges -------------------------------------- */
 

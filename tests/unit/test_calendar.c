@@ -1128,6 +1128,84 @@ static void test_build_is_independent(void **state)
 	calendar_config_free(&cfg);
 }
 
+/* Provisional overrides and years are remembered, count like any other
+ * override, and answer whether a span crosses one. */
+static void test_provisional(void **state)
+{
+	struct calendar_config cfg;
+	struct calendar *cal = NULL;
+	struct ug_error err;
+	int64_t due;
+
+	(void)state;
+	ug_error_clear(&err);
+	calendar_config_init(&cfg, 2026, 2028);
+	tu_assert_ok(calendar_config_add_override(&cfg, date(2027, 1, 1),
+						  CALENDAR_DAY_OFF, NULL, &err),
+		     err);
+	tu_assert_ok(calendar_config_add_override(&cfg, date(2026, 10, 1),
+						  CALENDAR_DAY_OFF, NULL, &err),
+		     err);
+	assert_null(calendar_config_find(&cfg, date(2027, 1, 2)));
+	assert_non_null(calendar_config_find(&cfg, date(2027, 1, 1)));
+	assert_int_equal(calendar_config_find(&cfg, date(2027, 1, 1))->kind,
+			 CALENDAR_DAY_OFF);
+	tu_assert_ok(calendar_config_mark_provisional(&cfg, date(2027, 1, 1),
+						      &err),
+		     err);
+	tu_assert_err(calendar_config_mark_provisional(&cfg, date(2027, 1, 4),
+						       &err),
+		      err, UG_ENOTFOUND, "date");
+	tu_assert_contains(err.message, "2027-01-04");
+	/* Adding the same day again keeps the mark. */
+	tu_assert_ok(calendar_config_add_override(&cfg, date(2027, 1, 1),
+						  CALENDAR_DAY_OFF, NULL, &err),
+		     err);
+	assert_true(calendar_config_find(&cfg, date(2027, 1, 1))->provisional);
+	assert_false(calendar_config_find(&cfg, date(2026, 10, 1))->provisional);
+	cfg.provisional_year[2027 - 2026] = 1;
+	tu_assert_ok(calendar_build(&cfg, &cal, &err), err);
+	calendar_config_free(&cfg);
+
+	/* The issue's first example: New Year's Eve 16:00 + 8 working
+	 * hours skips 1 January (Friday) and the weekend. */
+	tu_assert_ok(calendar_add_working(cal, L(2026, 12, 31, 16, 0),
+					  8 * HOUR, &due, &err),
+		     err);
+	assert_time(due, L(2027, 1, 4, 16, 30));
+	assert_int_equal(calendar_provisional_between(
+				 cal, L(2026, 12, 31, 16, 0), due),
+			 1);
+	/* Either order; the day itself; instants at its ends. */
+	assert_int_equal(calendar_provisional_between(cal, due,
+						      L(2026, 12, 31, 16, 0)),
+			 1);
+	assert_int_equal(calendar_provisional_between(cal, L(2027, 1, 1, 0, 0),
+						      L(2027, 1, 1, 0, 0)),
+			 1);
+	assert_int_equal(calendar_provisional_between(
+				 cal, L(2026, 12, 31, 23, 59),
+				 L(2026, 12, 31, 23, 59)),
+			 0);
+	assert_int_equal(calendar_provisional_between(cal, L(2027, 1, 2, 0, 0),
+						      L(2027, 3, 1, 0, 0)),
+			 0);
+	/* An official override is no provisional day. */
+	assert_int_equal(calendar_provisional_between(cal, L(2026, 9, 30, 9, 0),
+						      L(2026, 10, 8, 9, 0)),
+			 0);
+	/* Instants beyond the table count by their dates. */
+	assert_int_equal(calendar_provisional_between(cal, L(2020, 1, 1, 0, 0),
+						      L(2040, 1, 1, 0, 0)),
+			 1);
+	assert_int_equal(calendar_year_provisional(cal, 2027), 1);
+	assert_int_equal(calendar_year_provisional(cal, 2026), 0);
+	assert_int_equal(calendar_year_provisional(cal, 2028), 0);
+	assert_int_equal(calendar_year_provisional(cal, 2025), -1);
+	assert_int_equal(calendar_year_provisional(cal, 2029), -1);
+	calendar_free(cal);
+}
+
 static void test_local_time(void **state)
 {
 	char s[32];
@@ -1226,6 +1304,7 @@ int main(void)
 		cmocka_unit_test(test_day_format),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_build_is_independent),
+		cmocka_unit_test(test_provisional),
 		cmocka_unit_test(test_local_time),
 		cmocka_unit_test(test_out_of_memory),
 	};
