@@ -5,10 +5,16 @@
  * the same answers.  Target: >= 5 million add-working-hours per second on
  * one core.  See bench/README.md.
  *
- * Build and run from the repository root:
+ * The table has the server's shape: 1901-2099, the file's days, and the
+ * statutory holidays by rule (domain/holidays.h) for every year the file
+ * does not hold, as domain/workcal.c builds it for provisional years.
+ *
+ * Build and run from the repository root (scripts/bench does both):
  *   cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -o build/calendar_bench \
- *     bench/calendar_bench.c src/domain/calendar.c src/lib/ics.c src/lib/iso8601.c \
- *     src/lib/buf.c src/lib/error.c src/lib/fault.c src/lib/util.c -lsodium
+ *     bench/calendar_bench.c src/domain/calendar.c src/domain/holidays.c \
+ *     src/domain/lunar.c src/domain/solarterm.c src/lib/ics.c \
+ *     src/lib/iso8601.c src/lib/buf.c src/lib/error.c src/lib/fault.c \
+ *     src/lib/util.c -lsodium -lm
  *   build/calendar_bench [holidays.ics]
  * (default: tests/fixtures/calendar/cn-2026.ics; e.g.
  * node_modules/chinese-days/dist/holidays.ics for the real file).
@@ -21,12 +27,13 @@
 #include <string.h>
 
 #include "domain/calendar.h"
+#include "domain/holidays.h"
 #include "lib/error.h"
 #include "lib/ics.h"
 #include "lib/util.h"
 
-#define FIRST_YEAR 2025        /* the table */
-#define LAST_YEAR 2027
+#define FIRST_YEAR HOLIDAYS_FIRST_YEAR /* the table, as the server's */
+#define LAST_YEAR HOLIDAYS_LAST_YEAR
 #define SAMPLE_YEAR 2026       /* random starts fall in this year */
 #define RUNS 7                 /* the median of these is reported */
 #define OPS 2000000            /* per run of the table */
@@ -285,6 +292,39 @@ static int load(struct calendar_config *cfg, const char *path)
 	return added;
 }
 
+/* The statutory days by rule of every year the file holds nothing of,
+ * marked provisional (what workcal.c does for provisional years). */
+static int add_rules(struct calendar_config *cfg)
+{
+	struct ug_error err;
+
+	for (int y = FIRST_YEAR; y <= LAST_YEAR; y++) {
+		struct holiday_day d[HOLIDAYS_MAX_DAYS];
+		int32_t jan1 = ics_civil_to_days(y, 1, 1);
+		int n, held = 0;
+
+		for (size_t i = 0; i < cfg->noverrides; i++)
+			held |= cfg->overrides[i].date >= jan1 &&
+				cfg->overrides[i].date <
+					ics_civil_to_days(y + 1, 1, 1);
+		if (held)
+			continue;
+		cfg->provisional_year[y - FIRST_YEAR] = 1;
+		n = holidays_of_year(y, d);
+		for (int i = 0; i < n; i++)
+			if (calendar_config_add_override(cfg, d[i].date,
+							 CALENDAR_DAY_OFF,
+							 NULL, &err) ||
+			    calendar_config_mark_provisional(cfg, d[i].date,
+							     &err)) {
+				fprintf(stderr, "calendar_bench: %s\n",
+					err.message);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1]
@@ -299,7 +339,7 @@ int main(int argc, char **argv)
 	int added, bad;
 
 	calendar_config_init(&cfg, FIRST_YEAR, LAST_YEAR);
-	if ((added = load(&cfg, path)) < 0)
+	if ((added = load(&cfg, path)) < 0 || add_rules(&cfg) < 0)
 		return 1;
 	for (int r = 0; r < RUNS; r++) {
 		int64_t t0 = ug_monotonic_us();

@@ -32,11 +32,25 @@ static json_t *json_settings(const struct workcal_settings *s)
 	return body;
 }
 
-static int add_day(void *ctx, const char *day, const char *kind,
-		   const char *note)
+static int add_day(void *ctx, const struct workcal_day *d)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "date", day,
-					     "kind", kind, "note", note));
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s, s:b}",
+					     "date", d->date, "kind", d->kind,
+					     "note", d->note, "source",
+					     d->source, "provisional",
+					     d->provisional));
+	return 0;
+}
+
+static int add_year(void *ctx, int year, enum workcal_year_status status,
+		    const struct calendar_year_row *row)
+{
+	char key[16];
+
+	(void)row;
+	snprintf(key, sizeof key, "%d", year);
+	json_object_set_new(ctx, key,
+			    json_string(workcal_year_status_names[status]));
 	return 0;
 }
 
@@ -44,8 +58,9 @@ void h_calendar_settings_get(struct api_ctx *c)
 {
 	struct workcal_settings s;
 	struct workcal_range r;
+	struct workcal_notice notice;
 	struct ug_error err;
-	json_t *body, *days;
+	json_t *body, *days, *years;
 
 	ug_error_clear(&err);
 	if (workcal_settings_read(c->db, &s, &err) ||
@@ -56,15 +71,29 @@ void h_calendar_settings_get(struct api_ctx *c)
 		return;
 	}
 	days = json_array();
-	if (workcal_days(c->db, &r, add_day, days, &err)) {
+	years = json_object();
+	if (workcal_years(c->db, &r, add_year, years, &err) ||
+	    workcal_days(c->db, &r, add_day, days, &err)) {
 		json_decref(days);
+		json_decref(years);
 		reply_ug_error(c, &err);
 		return;
 	}
 	body = json_settings(&s);
 	json_object_set_new(body, "from", json_string(r.from));
 	json_object_set_new(body, "to", json_string(r.to));
+	json_object_set_new(body, "years", years);
 	json_object_set_new(body, "days", days);
+	/* The reminder is for the admins who enter the notice; it says
+	 * nothing another reader may not know, so every reader gets it. */
+	if (c->cases.calendar &&
+	    workcal_notice(c->cases.calendar, c->cases.utc_offset, ug_now_s(),
+			   &notice))
+		json_object_set_new(body, "notice",
+				    json_pack("{s:s, s:i, s:s}", "code",
+					      "calendar_provisional", "year",
+					      notice.year, "message",
+					      notice.message));
 	reply_json(c, 200, body);
 }
 

@@ -93,6 +93,9 @@ json_t *json_case(const struct api_ctx *c, const struct case_row *r)
 			    json_pack("{s:s, s:s}", "name", r->reporter_name,
 				      "phone", masked));
 	json_object_set_new(o, "deadline", json_local(c, r->deadline));
+	json_object_set_new(o, "deadline_provisional",
+			    json_boolean(case_deadline_provisional(&c->cases,
+								   r)));
 	json_object_set_new(o, "stage_started_at",
 			    json_local(c, r->stage_started_at));
 	json_object_set_new(o, "light",
@@ -533,7 +536,13 @@ void h_calendar_due(struct api_ctx *c)
 			 &err))
 		goto fail;
 	iso8601_format(due, c->cases.utc_offset, out, sizeof out);
-	reply_json(c, 200, json_pack("{s:s}", "due", out));
+	/* Natural time does not depend on holidays. */
+	reply_json(c, 200,
+		   json_pack("{s:s, s:b}", "due", out, "provisional",
+			     (kinds[which].unit == CALENDAR_WORKING_SECONDS ||
+			      kinds[which].unit == CALENDAR_WORKING_DAYS) &&
+				     calendar_provisional_between(
+					     c->cases.calendar, from, due)));
 	return;
 fail:
 	reply_ug_error(c, &err);

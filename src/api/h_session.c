@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/workcal.h"
 #include "lib/util.h"
 #include "store/migrate.h"
 #include "version.h"
 
 void h_health(struct api_ctx *c)
 {
+	struct workcal_notice notice;
 	struct ug_error err;
+	json_t *calendar;
 	int version = 0;
 
 	ug_error_clear(&err);
@@ -20,8 +23,19 @@ void h_health(struct api_ctx *c)
 			    NULL);
 		return;
 	}
-	reply_json(c, 200, json_pack("{s:s, s:s, s:i}", "status", "ok",
-				     "version", UG_VERSION, "schema", version));
+	/* Details that need a person but do not make the server unhealthy:
+	 * the next year's holidays still provisional (from 1 November). */
+	if (c->cases.calendar &&
+	    workcal_notice(c->cases.calendar, c->cases.utc_offset, ug_now_s(),
+			   &notice))
+		calendar = json_pack("{s:s, s:s, s:i, s:s}", "status", "warning",
+				     "code", "calendar_provisional", "year",
+				     notice.year, "message", notice.message);
+	else
+		calendar = json_pack("{s:s}", "status", "ok");
+	reply_json(c, 200, json_pack("{s:s, s:s, s:i, s:{s:o}}", "status",
+				     "ok", "version", UG_VERSION, "schema",
+				     version, "detail", "calendar", calendar));
 }
 
 static void set_session_cookie(struct api_ctx *c, const char *value,

@@ -49,19 +49,28 @@ static void ensure_parent_dir(const char *path)
 int cmd_init(struct cli_args *a)
 {
 	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1 };
+	struct workcal_outcome rules = { 0 };
 	struct ug_error err;
 	struct db *db;
-	int applied, version, standards, rc;
+	int applied, before = 0, version, standards, rc;
 
 	ug_error_clear(&err);
 	ensure_parent_dir(cli_db_location(a));
 	if ((rc = db_open(cli_db_location(a), &opt, &db, &err)))
 		return cli_fail(&err);
-	rc = store_migrate(db, &applied, &err);
+	rc = store_schema_version(db, &before, &err);
+	if (rc == 0)
+		rc = store_migrate(db, &applied, &err);
 	if (rc == 0)
 		rc = store_schema_version(db, &version, &err);
 	if (rc == 0)
 		rc = standards_load_defaults(db, ug_now_s(), &standards, &err);
+	/* Schema 7 brought the statutory holidays by rule: deadlines set by
+	 * an older binary counted the years without a schedule as working
+	 * days all through.  Recompute the ones that cross such a day. */
+	if (rc == 0 && before > 0 && before < 7)
+		rc = workcal_adopt_rules(db, "upgrade", ug_now_s(), &rules,
+					 &err);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);
@@ -69,6 +78,10 @@ int cmd_init(struct cli_args *a)
 	       "filing standard%s created\n",
 	       cli_db_location(a), version, applied, applied == 1 ? "" : "s",
 	       standards, standards == 1 ? "" : "s");
+	if (before > 0 && before < 7)
+		printf("statutory holidays by rule for the years without their "
+		       "official schedule: %ld open case deadline(s) "
+		       "recomputed\n", rules.cases_moved);
 	return EXIT_OK;
 }
 
@@ -134,7 +147,8 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0)
 		rc = demo_geography(db, ug_now_s(), &geo, &err);
 	if (rc == 0)
-		rc = workcal_import_ics(db, cli_get(a, "calendar"), &cal, &err);
+		rc = workcal_import_ics(db, cli_get(a, "calendar"), "demo",
+					ug_now_s(), &cal, &err);
 	if (rc == 0 && days > 0)
 		rc = workcal_load(db, ug_now_s(), &calendar, &offset, NULL,
 				  &err);
@@ -157,6 +171,14 @@ int cmd_demo(struct cli_args *a)
 	       DEMO_DISTRICT, cli_db_location(a), (long long)demo.streets,
 	       (long long)demo.communities, demo.departments, cal.days_off,
 	       cal.workdays);
+	if (cal.outcome.nofficial) {
+		printf("Official holidays for %d", cal.outcome.official[0]);
+		for (int i = 1; i < cal.outcome.nofficial; i++)
+			printf(", %d", cal.outcome.official[i]);
+		printf("; the other years to 2099 count the statutory holidays "
+		       "by rule, marked provisional until their notice is "
+		       "imported.\n\n");
+	}
 	printf("Geography (drawn for the demo, not surveyed): %zu communities "
 	       "cut into %zu unit grids over %.1f km², %zu components.\n\n",
 	       geo.communities, geo.grids, geo.area_m2 / 1e6, geo.components);
@@ -182,22 +204,3 @@ int cmd_demo(struct cli_args *a)
 	return EXIT_OK;
 }
 
-int cmd_import_calendar(struct cli_args *a)
-{
-	struct workcal_import_stats st;
-	struct ug_error err;
-	struct db *db;
-	int rc;
-
-	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, &db)))
-		return rc;
-	rc = workcal_import_ics(db, a->positional[0], &st, &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
-	printf("%s: %ld day events (%ld other events skipped): %ld days off, "
-	       "%ld make-up workdays\n", a->positional[0], st.events,
-	       st.ignored, st.days_off, st.workdays);
-	return EXIT_OK;
-}

@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "domain/spatial.h"
 #include "domain/livecal.h"
+#include "domain/workcal.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "store/migrate.h"
@@ -159,6 +160,38 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
 	return 0;
 }
 
+/*
+ * Chores of a quiet server: catch up with the working calendar (a change
+ * through the CLI reaches the table even without requests) and, once a
+ * local day, say in the log when next year's holidays are still
+ * provisional (from 1 November: domain/workcal.h) - the people who read
+ * the log are the ones who can import the notice.
+ */
+static void housekeeping(struct app *app, int64_t *warned_day)
+{
+	const struct livecal_view *v;
+	struct workcal_notice notice;
+	struct ug_error err;
+	struct db *db;
+	int64_t now = ug_now_s(), day;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(app->pool, &db, &err) == 0) {
+		if (livecal_refresh(app->calendar, db, now, 0, &err))
+			log_warn("working calendar not reloaded: %s",
+				 err.message);
+		db_pool_release(app->pool, db);
+	}
+	v = livecal_acquire(app->calendar);
+	day = (now + v->utc_offset) / 86400;
+	if (day != *warned_day &&
+	    workcal_notice(v->calendar, v->utc_offset, now, &notice)) {
+		log_warn("calendar: %s", notice.message);
+		*warned_day = day;
+	}
+	livecal_release(app->calendar, v);
+}
+
 int cmd_serve(struct cli_args *a)
 {
 	struct serve_settings set;
@@ -172,6 +205,9 @@ int cmd_serve(struct cli_args *a)
 	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
 	struct forwarded_proxies proxies;
 	sigset_t sigs;
+	struct timespec minute = { 60, 0 };
+	char when[32];
+	int64_t warned_day = -1;
 	int port, sig, left, rc;
 
 	ug_error_clear(&err);
@@ -288,9 +324,17 @@ int cmd_serve(struct cli_args *a)
 	       host, strchr(host, ':') ? "]" : "", http_server_port(server));
 	fflush(stdout);
 
-	do {
-		rc = sigwait(&sigs, &sig);
-	} while (rc != 0);
+	if (ug_test_clock())
+		log_warn("URBANGRID_TEST_CLOCK is set: the clock reads %s",
+			 ug_time_format_s(ug_now_s(), when, sizeof when));
+	/* Wait for a stop signal; meanwhile, once a minute, the chores no
+	 * request may be there to trigger. */
+	for (;;) {
+		housekeeping(&app, &warned_day);
+		sig = sigtimedwait(&sigs, NULL, &minute);
+		if (sig > 0)
+			break;
+	}
 	log_info("signal %d: stopping, letting requests in flight finish", sig);
 	left = http_server_stop(server, (int)set.shutdown_grace);
 	if (left)

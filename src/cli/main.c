@@ -50,6 +50,11 @@ static const struct cli_flag calendar_show_flags[] = {
 	{ "to", "DATE", "last day listed (default: December 31 of this year)",
 	  NULL },
 };
+static const struct cli_flag calendar_day_flags[] = {
+	DB_FLAG,
+	{ "note", "TEXT", "the holiday's name, e.g. 元旦 (at most 64 "
+			  "characters)", NULL },
+};
 static const struct cli_flag coord_flags[] = {
 	{ "from", "CRS", "system of the input: wgs84 (cgcs2000, EPSG:4326, "
 			 "EPSG:4490), gcj02, bd09, EPSG:4534..EPSG:4554 "
@@ -117,6 +122,15 @@ static const struct cli_command commands[] = {
 	  "week.sun (08:30-12:00,13:30-17:30 or off) or workday (the hours "
 	  "of a make-up workday).  A running server uses it within a "
 	  "second.", FLAGS(calendar_flags), 2, cmd_calendar_set },
+	{ "calendar set-day", "DATE off|work|clear",
+	  "Enter one date of the official holiday notice by hand (a day off, "
+	  "a make-up workday) or clear a stored date; open cases whose "
+	  "deadlines cross it are recomputed.", FLAGS(calendar_day_flags), 2,
+	  cmd_calendar_set_day },
+	{ "calendar mark-official", "YEAR",
+	  "Declare a year's holidays complete as stored: its provisional "
+	  "days by rule go, and deadlines that crossed them are "
+	  "recomputed.", FLAGS(calendar_flags), 1, cmd_calendar_mark_official },
 	{ "import grids", "GRIDS.geojson",
 	  "Load unit grids (Polygon/MultiPolygon features with a 15- or "
 	  "14-digit code), reporting bad features, overlaps and gaps.",

@@ -178,6 +178,15 @@ const char *case_light(const struct case_env *env, const struct case_row *c,
 	return "green";
 }
 
+int case_deadline_provisional(const struct case_env *env,
+			      const struct case_row *c)
+{
+	return c->deadline && c->stage_started_at && env->calendar &&
+	       strcmp(c->clock, "working") == 0 &&
+	       calendar_provisional_between(env->calendar, c->stage_started_at,
+					    c->deadline);
+}
+
 /* ---- intake --------------------------------------------------------- */
 
 /* Fill district/street/community from an area code (codes nest). */
@@ -905,5 +914,166 @@ fail:
 	}
 	free(l.ids);
 	free(c);
+	return rc;
+}
+
+/* ---- deadlines after the holidays change ------------------------------ */
+
+/* The stage's approved extensions, folded onto `due` in order: each was
+ * added to the deadline of its moment, in the unit of the stage's limit
+ * (see CA_EXTEND_APPROVE). */
+struct refold {
+	const struct calendar *cal;
+	int64_t since; /* the stage's start: earlier ones were another's */
+	int64_t due;
+	struct ug_error *err;
+};
+
+static int refold_extension(void *ctx, const struct case_event_row *e)
+{
+	struct refold *r = ctx;
+	struct time_limit ext;
+	json_error_t je;
+	json_t *data, *hours, *clock;
+	int rc;
+
+	if (strcmp(e->action, "extend-approve") != 0 || e->at < r->since)
+		return 0;
+	data = json_loads(e->data, 0, &je);
+	hours = json_object_get(data, "hours");
+	clock = json_object_get(data, "clock");
+	if (!json_is_integer(hours) || json_integer_value(hours) < 0) {
+		json_decref(data);
+		return ug_fail(r->err, UG_EINVAL, "history",
+			       "extension event %lld has no hours",
+			       (long long)e->id);
+	}
+	ext.amount = json_integer_value(hours);
+	ext.unit = json_is_string(clock) &&
+				   strcmp(json_string_value(clock), "natural") == 0
+			   ? LIMIT_HOURS
+			   : LIMIT_WORK_HOURS;
+	json_decref(data);
+	rc = case_limit_due(r->cal, r->due, &ext, &r->due, r->err);
+	return rc;
+}
+
+/* The deadline the current stage of c has under env's calendar: from the
+ * stage's start by its limit, then its approved extensions. */
+static int stage_deadline(struct db *db, const struct case_env *env,
+			  const struct case_row *c, int64_t *out,
+			  struct ug_error *err)
+{
+	struct standard_limits lim;
+	struct refold r = { env->calendar, c->stage_started_at, 0, err };
+	int stage = case_stage_parse(c->stage), u = urgency_parse(c->urgency);
+	int rc;
+
+	if (stage < 0 || u < 0)
+		return ug_fail(err, UG_EINVAL, "stage",
+			       "case %s has stage \"%s\", urgency \"%s\"",
+			       c->number, c->stage, c->urgency);
+	if ((rc = standards_limits(db, c->standard_id, &lim, err)) ||
+	    (rc = case_limit_due(env->calendar, c->stage_started_at,
+				 &lim.at[u][stage], &r.due, err)) ||
+	    (rc = store_case_events(db, c->id, refold_extension, &r, err)))
+		return rc;
+	*out = r.due;
+	return 0;
+}
+
+/* Does a changed date lie within the local dates of [from, to]? */
+static int crosses(const struct case_env *env, int64_t from, int64_t to,
+		   const int32_t *dates, size_t n)
+{
+	int64_t a = (from + env->utc_offset) / 86400;
+	int64_t b = (to + env->utc_offset) / 86400;
+
+	for (size_t i = 0; i < n; i++)
+		if (dates[i] >= a && dates[i] <= b)
+			return 1;
+	return 0;
+}
+
+int case_deadlines_follow(struct db *db, const struct case_env *env,
+			  const int32_t *dates, size_t n, const char *why,
+			  int64_t now, struct case_follow_result *res,
+			  struct ug_error *err)
+{
+	static const struct user system_actor = {.username = "system",
+						 .role = "system"};
+	struct case_row *c;
+	struct id_list l = {0};
+	int64_t from, to;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (n == 0)
+		return 0;
+	/* The instants of the first and the last changed date, whole days,
+	 * narrow the search; crosses() decides. */
+	from = (int64_t)dates[0] * 86400 - env->utc_offset;
+	to = (int64_t)dates[n - 1] * 86400 + 86400 - env->utc_offset;
+	rc = store_cases_working_clock(db, from, to, collect_id, &l, err);
+	if (rc == -UG_ENOMEM)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if (rc)
+		return rc;
+	if (!(c = malloc(sizeof *c))) {
+		free(l.ids);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct ug_error why_not;
+		int64_t due = 0, version;
+		json_t *data;
+		char note[512], was[40], now_due[40];
+
+		if ((rc = store_case_get(db, l.ids[i], c, err)))
+			break;
+		if (!crosses(env, c->stage_started_at, c->deadline, dates, n))
+			continue;
+		res->examined++;
+		ug_error_clear(&why_not);
+		rc = stage_deadline(db, env, c, &due, &why_not);
+		if (rc && rc != -UG_EINVAL && rc != -UG_ETOOBIG) {
+			if (err)
+				*err = why_not;
+			break;
+		}
+		iso8601_format(c->deadline, env->utc_offset, was, sizeof was);
+		if (rc) {
+			/* Kept as it was, and said so: one case the new days
+			 * cannot be applied to must not block the calendar. */
+			rc = 0;
+			res->kept++;
+			snprintf(note, sizeof note,
+				 "%.200s: deadline %s kept, it could not be "
+				 "recomputed (%.200s)", why, was,
+				 why_not.message);
+			data = json_pack("{s:s, s:s}", "reason", why,
+					 "error", why_not.message);
+		} else if (due == c->deadline) {
+			continue;
+		} else {
+			iso8601_format(due, env->utc_offset, now_due,
+				       sizeof now_due);
+			snprintf(note, sizeof note, "%.200s: deadline %s -> %s",
+				 why, was, now_due);
+			data = json_pack("{s:s, s:s, s:s}", "reason", why,
+					 "old_deadline", was, "new_deadline",
+					 now_due);
+			c->deadline = due;
+			res->moved++;
+		}
+		version = c->version++;
+		c->updated_at = now;
+		if ((rc = store_case_update(db, c, version, err)) == 0)
+			rc = event_add(db, c, &system_actor, "recompute",
+				       c->state, note, data, now, err);
+		json_decref(data);
+	}
+	free(c);
+	free(l.ids);
 	return rc;
 }

@@ -143,11 +143,41 @@ struct case_locate_result {
 int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 			struct case_locate_result *res, struct ug_error *err);
 
+struct case_follow_result {
+	long examined; /* running working-time stages that cross a changed
+			  date */
+	long moved;    /* of those, deadlines that moved */
+	long kept;     /* could not be recomputed: kept, with a history
+			  line saying why */
+};
+
+/*
+ * The holidays changed on `dates` (ascending local dates, days since
+ * 1970-01-01; n of them): every open case whose working-time stage runs
+ * across one of them gets its deadline again from the stage's start, its
+ * limit and its approved extensions, by env->calendar (the calendar after
+ * the change).  A deadline that moves is written with a new version and a
+ * `recompute` event by "system" whose note starts with `why`.  Natural-
+ * time stages do not depend on holidays and are left alone.  Runs in the
+ * caller's write transaction; UG_ENOMEM / UG_EDB abort it.
+ */
+int case_deadlines_follow(struct db *db, const struct case_env *env,
+			  const int32_t *dates, size_t n, const char *why,
+			  int64_t now, struct case_follow_result *res,
+			  struct ug_error *err);
+
 /* Traffic light of the current stage at `now`: "green", "yellow" (at
  * least 80 % of the stage's time used), "red" (overdue) or "none" (no
  * clock runs).  Working-time limits are measured in working time. */
 const char *case_light(const struct case_env *env, const struct case_row *c,
 		       int64_t now);
+
+/* 1 when the current stage's deadline counts a provisional holiday (a
+ * statutory day by rule, its year's official schedule not yet loaded:
+ * domain/workcal.h) between its start and its deadline, so that it may
+ * move when the schedule arrives; else 0.  Natural-time stages never. */
+int case_deadline_provisional(const struct case_env *env,
+			      const struct case_row *c);
 
 /* "13812345678" -> "138****5678"; other shapes keep the first 3 and last
  * 2 characters at most.  out holds 32 bytes. */

@@ -542,7 +542,10 @@ static int keep_last_into(void *ctx, const struct case_event_row *e)
 {
 	struct last_event *l = ctx;
 
-	if (strcmp(e->to_state, l->state) == 0 && strcmp(e->action, "locate")) {
+	/* The event that moved the case into its state: not one that left
+	 * the state as it was (a locate, a deadline recomputed). */
+	if (strcmp(e->to_state, l->state) == 0 &&
+	    strcmp(e->from_state, e->to_state) != 0) {
 		*l->e = *e;
 		l->found = 1;
 	}

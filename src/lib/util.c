@@ -3,17 +3,47 @@
  */
 #include "lib/util.h"
 
+#include "lib/iso8601.h"
+
+#include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-int64_t ug_now_us(void)
+/* The test clock (util.h): how far the program's clock is moved from
+ * the system's, set once from URBANGRID_TEST_CLOCK. */
+static int64_t clock_shift_us;
+static pthread_once_t clock_once = PTHREAD_ONCE_INIT;
+
+static int64_t system_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void clock_init(void)
+{
+	const char *at = getenv("URBANGRID_TEST_CLOCK");
+	int64_t t;
+
+	if (at && *at && iso8601_parse(at, &t) == 0)
+		clock_shift_us = t * 1000000 - system_now_us();
+}
+
+int64_t ug_now_us(void)
+{
+	pthread_once(&clock_once, clock_init);
+	return system_now_us() + clock_shift_us;
+}
+
+int ug_test_clock(void)
+{
+	pthread_once(&clock_once, clock_init);
+	return clock_shift_us != 0;
 }
 
 int64_t ug_now_s(void)

@@ -8,9 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Wall-clock time in microseconds / seconds since the Unix epoch (UTC). */
+/* Wall-clock time in microseconds / seconds since the Unix epoch (UTC).
+ *
+ * For tests of what depends on the date (the holiday reminder from 1
+ * November, deadlines): URBANGRID_TEST_CLOCK=2026-11-02T09:00:00+08:00 in
+ * the environment moves the clock so that the program starts at that
+ * instant, and time runs on from there.  Read once, at the first call;
+ * `serve` says so in its log when it is set. */
 int64_t ug_now_us(void);
 int64_t ug_now_s(void);
+
+/* 1 when URBANGRID_TEST_CLOCK moved the clock. */
+int ug_test_clock(void);
 
 /* Monotonic clock in microseconds, for durations. */
 int64_t ug_monotonic_us(void);

@@ -8,30 +8,53 @@
 #include "store/store.h"
 
 static const char SQL_DAY_UPSERT[] =
-	"INSERT INTO calendar_day (day, kind, note) VALUES (?, ?, ?)"
+	"INSERT INTO calendar_day (day, kind, note, source) VALUES (?, ?, ?, ?)"
 	" ON CONFLICT (day) DO UPDATE SET kind = excluded.kind,"
-	" note = excluded.note";
+	" note = excluded.note, source = excluded.source";
 
-int store_calendar_day_upsert(struct db *db, const char *day, const char *kind,
-			      const char *note, struct ug_error *err)
+int store_calendar_day_upsert(struct db *db, const struct calendar_day_row *d,
+			      struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
 
 	if ((rc = db_prepare(db, SQL_DAY_UPSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, day, err)) ||
-	    (rc = db_bind_text(st, 2, kind, err)) ||
-	    (rc = db_bind_text(st, 3, note ? note : "", err)))
+	    (rc = db_bind_text(st, 1, d->day, err)) ||
+	    (rc = db_bind_text(st, 2, d->kind, err)) ||
+	    (rc = db_bind_text(st, 3, d->note ? d->note : "", err)) ||
+	    (rc = db_bind_text(st, 4, d->source, err)))
 		return rc;
 	rc = db_step(st, err);
 	return rc < 0 ? rc : 0;
 }
 
+static const char SQL_DAY_DELETE[] =
+	"DELETE FROM calendar_day WHERE day = ? RETURNING day";
+
+int store_calendar_day_delete(struct db *db, const char *day,
+			      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DAY_DELETE, &st, err)) ||
+	    (rc = db_bind_text(st, 1, day, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "date",
+			       "%s has no stored day", day);
+	db_reset(st);
+	return 0;
+}
+
 static const char SQL_DAYS[] =
-	"SELECT day, kind, note FROM calendar_day ORDER BY day";
+	"SELECT day, kind, note, source FROM calendar_day ORDER BY day";
 static const char SQL_DAYS_BETWEEN[] =
-	"SELECT day, kind, note FROM calendar_day WHERE day BETWEEN ? AND ?"
-	" ORDER BY day";
+	"SELECT day, kind, note, source FROM calendar_day"
+	" WHERE day BETWEEN ? AND ? ORDER BY day";
 
 /* Every row of a prepared day query to cb. */
 static int each_day(struct db_stmt *st, store_calendar_day_cb cb, void *ctx,
@@ -40,8 +63,12 @@ static int each_day(struct db_stmt *st, store_calendar_day_cb cb, void *ctx,
 	int rc;
 
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		if ((rc = cb(ctx, db_column_text(st, 0), db_column_text(st, 1),
-			     db_column_text(st, 2))) != 0) {
+		struct calendar_day_row d = {
+			db_column_text(st, 0), db_column_text(st, 1),
+			db_column_text(st, 2), db_column_text(st, 3)
+		};
+
+		if ((rc = cb(ctx, &d)) != 0) {
 			db_reset(st);
 			return rc;
 		}
@@ -73,6 +100,52 @@ int store_calendar_days_between(struct db *db, const char *from,
 	    (rc = db_bind_text(st, 2, to, err)))
 		return rc;
 	return each_day(st, cb, ctx, err);
+}
+
+static const char SQL_YEAR_SET[] =
+	"INSERT INTO calendar_year (year, source, marked_by, marked_at)"
+	" VALUES (?, ?, ?, ?) ON CONFLICT (year) DO NOTHING";
+
+int store_calendar_year_set(struct db *db, const struct calendar_year_row *y,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_YEAR_SET, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, y->year, err)) ||
+	    (rc = db_bind_text(st, 2, y->source, err)) ||
+	    (rc = db_bind_text(st, 3, y->marked_by, err)) ||
+	    (rc = db_bind_int64(st, 4, y->marked_at, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_YEARS[] =
+	"SELECT year, source, marked_by, marked_at FROM calendar_year"
+	" ORDER BY year";
+
+int store_calendar_years(struct db *db, store_calendar_year_cb cb, void *ctx,
+			 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_YEARS, &st, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct calendar_year_row y = {
+			(int)db_column_int64(st, 0), db_column_text(st, 1),
+			db_column_text(st, 2), db_column_int64(st, 3)
+		};
+
+		if ((rc = cb(ctx, &y)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
 }
 
 static const char SQL_SETTING_GET[] =

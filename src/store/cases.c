@@ -551,6 +551,20 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 	return each_case(st, cb, ctx, err);
 }
 
+/* Every id a prepared id query returns, to cb. */
+static int each_id(struct db_stmt *st, store_case_id_cb cb, void *ctx,
+		   struct ug_error *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = cb(ctx, db_column_int64(st, 0))) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	return rc < 0 ? rc : 0;
+}
+
 static const char SQL_CASES_UNLOCATED[] =
 	"SELECT id FROM case_file WHERE lon IS NOT NULL AND lat IS NOT NULL"
 	" AND (grid IS NULL OR grid = '') ORDER BY id";
@@ -563,10 +577,26 @@ int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
 
 	if ((rc = db_prepare(db, SQL_CASES_UNLOCATED, &st, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		if ((rc = cb(ctx, db_column_int64(st, 0))) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	return rc < 0 ? rc : 0;
+	return each_id(st, cb, ctx, err);
+}
+
+/* A clock runs exactly when deadline is set (terminal and hung cases
+ * have none). */
+static const char SQL_CASES_WORKING_CLOCK[] =
+	"SELECT id FROM case_file WHERE clock = 'working'"
+	" AND deadline IS NOT NULL AND deadline >= ? AND stage_started_at <= ?"
+	" ORDER BY id";
+
+int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
+			      store_case_id_cb cb, void *ctx,
+			      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASES_WORKING_CLOCK, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, from, err)) ||
+	    (rc = db_bind_int64(st, 2, to, err)))
+		return rc;
+	return each_id(st, cb, ctx, err);
 }

@@ -313,6 +313,12 @@ int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 typedef int (*store_case_id_cb)(void *ctx, int64_t id);
 int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
 			  struct ug_error *err);
+/* Ids of cases whose working-time clock runs over part of [from, to]
+ * (UTC seconds): deadline >= from and stage_started_at <= to, in id
+ * order. */
+int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
+			      store_case_id_cb cb, void *ctx,
+			      struct ug_error *err);
 int store_case_nearby(struct db *db, const char *category, int64_t since,
 		      double lon0, double lat0, double lon1, double lat1,
 		      store_case_cb cb, void *ctx, struct ug_error *err);
@@ -414,12 +420,21 @@ int store_department_serving(struct db *db, const char *kind,
 
 /* ---- working calendar (store/calendar.c) --------------------------- */
 
-typedef int (*store_calendar_day_cb)(void *ctx, const char *day /* YYYY-MM-DD */,
-				     const char *kind /* off | work */,
-				     const char *note);
+/* A stored day override: a holiday (off) or a make-up workday (work). */
+struct calendar_day_row {
+	const char *day;    /* YYYY-MM-DD */
+	const char *kind;   /* off | work */
+	const char *note;   /* the holiday's name, "" if none */
+	const char *source; /* import | manual */
+};
+typedef int (*store_calendar_day_cb)(void *ctx,
+				     const struct calendar_day_row *d);
 
-int store_calendar_day_upsert(struct db *db, const char *day, const char *kind,
-			      const char *note, struct ug_error *err);
+int store_calendar_day_upsert(struct db *db, const struct calendar_day_row *d,
+			      struct ug_error *err);
+/* Remove a date's override; UG_ENOTFOUND if it has none. */
+int store_calendar_day_delete(struct db *db, const char *day,
+			      struct ug_error *err);
 /* Every day override in date order. */
 int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
 			struct ug_error *err);
@@ -427,6 +442,23 @@ int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
 int store_calendar_days_between(struct db *db, const char *from,
 				const char *to, store_calendar_day_cb cb,
 				void *ctx, struct ug_error *err);
+
+/* A year whose official holiday schedule is in the store. */
+struct calendar_year_row {
+	int year;
+	const char *source;    /* "import <file>", "marked", "upgrade" */
+	const char *marked_by; /* username, or "system" */
+	int64_t marked_at;
+};
+typedef int (*store_calendar_year_cb)(void *ctx,
+				      const struct calendar_year_row *y);
+/* Record a year as official (a second mark of the same year keeps the
+ * first). */
+int store_calendar_year_set(struct db *db, const struct calendar_year_row *y,
+			    struct ug_error *err);
+/* The official years in order. */
+int store_calendar_years(struct db *db, store_calendar_year_cb cb, void *ctx,
+			 struct ug_error *err);
 /* A setting's value into out (size bytes); UG_ENOTFOUND if unset. */
 int store_calendar_setting_get(struct db *db, const char *key, char *out,
 			       size_t size, struct ug_error *err);

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
 import {
-  Client, assertError, createToken, sleep, sql, startServer, ug, ugOk, workspace,
+  Client, assertError, createToken, sql, startServer, ug, ugOk, until, workspace,
 } from './lib/server.mjs';
 
 const STAFF = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader', 'admin'];
@@ -45,18 +45,6 @@ const due = async (from, query) => {
   assert.equal(r.status, 200, r.text);
   return r.json.due;
 };
-
-// Ask `ask` until it answers something other than `was`, for at most
-// `ms`; returns { answer, ms }.
-async function until(ask, was, ms = 2500) {
-  const start = Date.now();
-  for (;;) {
-    const answer = await ask();
-    if (answer !== was) return { answer, ms: Date.now() - start };
-    if (Date.now() - start > ms) assert.fail(`still ${was} after ${ms} ms`);
-    await sleep(50);
-  }
-}
 
 const put = (body, who = 'admin') => as(who).request('PUT', SETTINGS, { body });
 const setting = async (key) => (await as('admin').get(SETTINGS)).json.settings[key];
@@ -206,7 +194,9 @@ describe('a running server follows the CLI without a restart', () => {
     assert.equal(answer, '2026-11-23T09:30:00+08:00');
     assert.ok(ms <= 2500, `${ms} ms`);
     const r = await as('admin').get(`${SETTINGS}?from=2026-11-20&to=2026-11-20`);
-    assert.deepEqual(r.json.days, [{ date: '2026-11-20', kind: 'off', note: '城市清洁日(休)' }]);
+    assert.deepEqual(r.json.days, [{
+      date: '2026-11-20', kind: 'off', note: '城市清洁日(休)', source: 'import', provisional: false,
+    }]);
   });
 
   test('a bad value through the CLI is refused naming the key, exit 2, nothing written', () => {
@@ -231,6 +221,7 @@ describe('a running server follows the CLI without a restart', () => {
     assert.match(out, /^ {2}week\.sun {4}off$/m);
     assert.match(out, /^ {2}week\.tue {4}08:30-12:00,13:30-17:30 +\(default\)$/m);
     assert.match(out, /^days off and make-up workdays from 2026-11-20 to 2026-11-21:$/m);
-    assert.match(out, /^ {2}2026-11-20 {2}off {3}城市清洁日\(休\)$/m);
+    assert.match(out, /^ {2}2026-11-20 {2}off {3}import {2}城市清洁日\(休\)$/m);
+    assert.match(out, /^ {2}2026 {2}official {5}\(import holidays\.ics, by demo, /m);
   });
 });

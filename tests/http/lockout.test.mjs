@@ -8,12 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  assertError, fixtureDb, loginFrom, sleep, startServer, workspace,
+  assertError, fixtureDb, loginFrom, serverSet, sleep, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
 const PW = 'right-password-1';
-const servers = [];
 
 before(() => {
   fixtureDb(ws, ['alice', 'bob', 'carol', 'dave', 'erin'].map((name) => ({
@@ -21,20 +20,11 @@ before(() => {
   })));
 });
 
-after(async () => {
-  try {
-    for (const s of servers) await s.stop();
-  } finally {
-    for (const s of servers) await s.kill();
-    ws.cleanup();
-  }
-});
+const servers = serverSet(ws);
 
-async function serve(flags) {
-  const s = await startServer(ws.db, flags);
-  servers.push(s);
-  return s;
-}
+after(() => servers.close());
+
+const serve = (flags) => servers.start(flags);
 
 function assertLocked(r, maxSeconds) {
   assertError(r, 429, 'too_many_requests', 'username');

@@ -1820,6 +1820,186 @@ static void test_fault_injection(void **state)
 
 /* ---- small things ----------------------------------------------------------- */
 
+/* The group's calendar, with `extra` days off more; the ones flagged
+ * provisional are marked so. */
+static struct calendar *calendar_with(const int32_t *extra, int n,
+				      int provisional)
+{
+	struct calendar_config cfg;
+	struct calendar *cal = NULL;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	calendar_config_init(&cfg, 2025, 2027);
+	for (int d = 1; d <= 7; d++)
+		tu_assert_ok(calendar_config_add_override(
+				     &cfg, ics_civil_to_days(2026, 10, d),
+				     CALENDAR_DAY_OFF, NULL, &err),
+			     err);
+	tu_assert_ok(calendar_config_add_override(
+			     &cfg, ics_civil_to_days(2026, 10, 10),
+			     CALENDAR_WORKDAY, NULL, &err),
+		     err);
+	for (int i = 0; i < n; i++) {
+		tu_assert_ok(calendar_config_add_override(&cfg, extra[i],
+							  CALENDAR_DAY_OFF,
+							  NULL, &err),
+			     err);
+		if (provisional)
+			tu_assert_ok(calendar_config_mark_provisional(
+					     &cfg, extra[i], &err),
+				     err);
+	}
+	tu_assert_ok(calendar_build(&cfg, &cal, &err), err);
+	calendar_config_free(&cfg);
+	return cal;
+}
+
+/* The holidays change: the running working-time stages that cross a
+ * changed date get their deadline again from their start, limit and
+ * approved extensions; the others are left alone. */
+static void test_deadlines_follow(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c, *d = f->d, *e = f->e;
+	int32_t oct8 = ics_civil_to_days(2026, 10, 8);
+	struct calendar *cal2 = calendar_with(&oct8, 1, 0);
+	struct case_follow_result res;
+	struct case_env env2 = f->env;
+	struct ug_error err;
+	int64_t cv, dv, ev, events;
+
+	ug_error_clear(&err);
+	env2.calendar = cal2;
+	/* c: dispatched at NOW, 4 working hours -> Oct 8 11:00, then 4
+	 * more approved -> Oct 8 16:30. */
+	drive(f, CS_DISPATCHED, c);
+	act_ok(f, HW, c, CA_EXTEND_REQUEST); /* 4 h */
+	act_ok_at(f, SHIFT, c, CA_EXTEND_APPROVE, NOW + 60);
+	assert_time(c->deadline, L(2026, 10, 8, 16, 30));
+	/* d: filed at NOW, one working hour -> today 17:00, crosses
+	 * nothing. */
+	report(f, NOW, d);
+	assert_time(d->deadline, L(2026, 9, 30, 17, 0));
+	/* e: reported at 17:00, one working hour -> Oct 8 09:00. */
+	report(f, L(2026, 9, 30, 17, 0), e);
+	assert_time(e->deadline, L(2026, 10, 8, 9, 0));
+	cv = c->version;
+	dv = d->version;
+	ev = e->version;
+	events = event_count(f, e->id);
+
+	/* Oct 8 becomes a day off. */
+	tu_assert_ok(case_deadlines_follow(f->t->db, &env2, &oct8, 1,
+					   "test holidays", NOW + 3600, &res,
+					   &err),
+		     err);
+	assert_int_equal(res.examined, 2);
+	assert_int_equal(res.moved, 2);
+	assert_int_equal(res.kept, 0);
+	reload(f, c);
+	reload(f, d);
+	reload(f, e);
+	/* 4 h from Sep 30 16:00: Oct 9 11:00; + 4 h: 11:00-12:00, 13:30-
+	 * 16:30. */
+	assert_time(c->deadline, L(2026, 10, 9, 16, 30));
+	assert_time(e->deadline, L(2026, 10, 9, 9, 0));
+	assert_time(d->deadline, L(2026, 9, 30, 17, 0));
+	assert_int_equal(c->version, cv + 1);
+	assert_int_equal(e->version, ev + 1);
+	assert_int_equal(d->version, dv);
+	assert_int_equal(event_count(f, e->id), events + 1);
+	{
+		struct case_event_row *le = last_event(f, e->id);
+
+		assert_string_equal(le->action, "recompute");
+		assert_string_equal(le->actor, "system");
+		assert_string_equal(le->from_state, "reported");
+		assert_string_equal(le->to_state, "reported");
+		assert_string_equal(le->note,
+				    "test holidays: deadline "
+				    "2026-10-08T09:00:00+08:00 -> "
+				    "2026-10-09T09:00:00+08:00");
+		tu_assert_contains(le->data, "\"reason\":\"test holidays\"");
+	}
+	/* Nothing to move the second time: no version, no event. */
+	tu_assert_ok(case_deadlines_follow(f->t->db, &env2, &oct8, 1, "again",
+					   NOW + 7200, &res, &err),
+		     err);
+	assert_int_equal(res.examined, 2);
+	assert_int_equal(res.moved, 0);
+	reload(f, e);
+	assert_int_equal(e->version, ev + 1);
+	assert_int_equal(event_count(f, e->id), events + 1);
+	/* Days that no stage crosses move nothing. */
+	{
+		int32_t dec = ics_civil_to_days(2026, 12, 1);
+
+		tu_assert_ok(case_deadlines_follow(f->t->db, &f->env, &dec, 1,
+						   "december", NOW + 7200, &res,
+						   &err),
+			     err);
+		assert_int_equal(res.examined, 0);
+	}
+	/* A case whose history cannot be read back keeps its deadline,
+	 * and says so in its history. */
+	{
+		struct db_stmt *st;
+
+		tu_assert_ok(db_prepare(f->t->db,
+					"UPDATE case_event SET data = '{}' "
+					"WHERE action = 'extend-approve'",
+					&st, &err),
+			     err);
+		assert_int_equal(db_step(st, &err), DB_DONE);
+	}
+	tu_assert_ok(case_deadlines_follow(f->t->db, &f->env, &oct8, 1,
+					   "back", NOW + 7200, &res, &err),
+		     err);
+	assert_int_equal(res.kept, 1);
+	assert_int_equal(res.moved, 1); /* e, back to Oct 8 */
+	reload(f, c);
+	assert_time(c->deadline, L(2026, 10, 9, 16, 30));
+	tu_assert_contains(last_event(f, c->id)->note, "kept");
+	tu_assert_contains(last_event(f, c->id)->note, "no hours");
+	reload(f, e);
+	assert_time(e->deadline, L(2026, 10, 8, 9, 0));
+	calendar_free(cal2);
+}
+
+/* A running deadline is provisional when its stage crosses a
+ * provisional day; natural time never is. */
+static void test_deadline_provisional(void **state)
+{
+	struct fx *f = *state;
+	int32_t oct8 = ics_civil_to_days(2026, 10, 8);
+	struct calendar *cal3 = calendar_with(&oct8, 1, 1);
+	struct case_env env3 = f->env;
+	struct ug_error err;
+
+	env3.calendar = cal3;
+	report(f, L(2026, 9, 30, 17, 0), f->c); /* -> Oct 8 09:00 */
+	report(f, NOW, f->d);                   /* -> Sep 30 17:00 */
+	/* Computed without the day, it lands on it: provisional too. */
+	assert_int_equal(case_deadline_provisional(&env3, f->c), 1);
+	tu_assert_ok(case_deadlines_follow(f->t->db, &env3, &oct8, 1, "t",
+					   NOW, &(struct case_follow_result){0},
+					   &err),
+		     err);
+	reload(f, f->c);
+	assert_time(f->c->deadline, L(2026, 10, 9, 9, 0));
+	assert_int_equal(case_deadline_provisional(&env3, f->c), 1);
+	assert_int_equal(case_deadline_provisional(&env3, f->d), 0);
+	assert_int_equal(case_deadline_provisional(&f->env, f->c), 0);
+	/* Natural time: an urgent report's 10 minutes. */
+	tu_assert_ok(intake(f, INSP1, "inspector", "06010", "urgent", NULL,
+			    L(2026, 10, 7, 23, 55), f->e, &err),
+		     err);
+	assert_string_equal(f->e->clock, "natural");
+	assert_int_equal(case_deadline_provisional(&env3, f->e), 0);
+	calendar_free(cal3);
+}
+
 static void test_phone_mask(void **state)
 {
 	struct fx *f = *state;
@@ -1866,6 +2046,8 @@ int main(void)
 		T(test_standard_versions),
 		T(test_local_category),
 		T(test_fault_injection),
+		T(test_deadlines_follow),
+		T(test_deadline_provisional),
 		T(test_phone_mask),
 #undef T
 	};

@@ -240,16 +240,14 @@ struct day_list {
 	int off, work;
 };
 
-static int take_day(void *ctx, const char *day, const char *kind,
-		    const char *note)
+static int take_day(void *ctx, const struct workcal_day *d)
 {
 	struct day_list *l = ctx;
 
-	(void)note;
 	if (l->n++ == 0)
-		snprintf(l->first, sizeof l->first, "%s", day);
-	snprintf(l->last, sizeof l->last, "%s", day);
-	if (strcmp(kind, "off") == 0)
+		snprintf(l->first, sizeof l->first, "%s", d->date);
+	snprintf(l->last, sizeof l->last, "%s", d->date);
+	if (strcmp(d->kind, "off") == 0)
 		l->off++;
 	else
 		l->work++;
@@ -265,7 +263,7 @@ static void test_import_and_days(void **state)
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_import_ics(db, ICS, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, ICS, "test", NOW, &st, &err), err);
 	assert_int_equal(st.days_off, 33);
 	assert_int_equal(st.workdays, 6);
 	assert_int_equal(revision(db), 1);
@@ -322,7 +320,7 @@ static void test_import_and_days(void **state)
 
 	/* A failed import writes nothing, the revision included. */
 	tu_assert_err(workcal_import_ics(db, "tests/fixtures/nonexistent.ics",
-					 &st, &err),
+					 "test", NOW, &st, &err),
 		      err, UG_EIO, "file");
 	assert_int_equal(revision(db), 1);
 }
@@ -417,6 +415,389 @@ static void test_fault_injection(void **state)
 	assert_int_equal(revision(db), 1);
 }
 
+/* ---- holidays: official, provisional, by hand ------------------------ */
+
+struct listing {
+	int n, provisional, off, work;
+	char text[4096]; /* "date kind source note[*]\n", * = provisional */
+};
+
+static int list_day(void *ctx, const struct workcal_day *d)
+{
+	struct listing *l = ctx;
+	size_t used = strlen(l->text);
+
+	l->n++;
+	l->provisional += d->provisional;
+	l->off += strcmp(d->kind, "off") == 0;
+	l->work += strcmp(d->kind, "work") == 0;
+	snprintf(l->text + used, sizeof l->text - used, "%s %s %s %s%s\n",
+		 d->date, d->kind, d->source, d->note,
+		 d->provisional ? "*" : "");
+	return 0;
+}
+
+static void listing(struct db *db, const char *from, const char *to,
+		    struct listing *l)
+{
+	struct workcal_range r;
+	struct ug_error err;
+
+	memset(l, 0, sizeof *l);
+	ug_error_clear(&err);
+	tu_assert_ok(workcal_range_parse(from, to, NOW, CN, &r, &err), err);
+	tu_assert_ok(workcal_days(db, &r, list_day, l, &err), err);
+}
+
+struct year_list {
+	char text[512];
+};
+
+static int list_year(void *ctx, int year, enum workcal_year_status st,
+		     const struct calendar_year_row *row)
+{
+	struct year_list *l = ctx;
+	size_t used = strlen(l->text);
+
+	snprintf(l->text + used, sizeof l->text - used, "%d %s%s%s\n", year,
+		 workcal_year_status_names[st], row ? " " : "",
+		 row ? row->source : "");
+	return 0;
+}
+
+static const char *years_text(struct db *db, const char *from, const char *to)
+{
+	static struct year_list l;
+	struct workcal_range r;
+	struct ug_error err;
+
+	memset(&l, 0, sizeof l);
+	ug_error_clear(&err);
+	tu_assert_ok(workcal_range_parse(from, to, NOW, CN, &r, &err), err);
+	tu_assert_ok(workcal_years(db, &r, list_year, &l, &err), err);
+	return l.text;
+}
+
+/* Write an iCalendar file of day events ("20270205 20270213 春节(休)"
+ * lines: first day, the day after the last, summary) into the test's
+ * directory; returns its path. */
+static const char *write_ics(void **state, const char *name,
+			     const char *const *events, int n)
+{
+	static char path[512];
+	FILE *fp;
+
+	tu_path(path, sizeof path, ((struct tu_env *)*state)->dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ug test//EN"
+		    "\r\n");
+	for (int i = 0; i < n; i++) {
+		char first[9], end[9], summary[64];
+
+		assert_int_equal(sscanf(events[i], "%8s %8s %63s", first, end,
+					summary),
+				 3);
+		fprintf(fp, "BEGIN:VEVENT\r\nUID:%d@ug.test\r\n"
+			    "DTSTART;VALUE=DATE:%s\r\nDTEND;VALUE=DATE:%s\r\n"
+			    "SUMMARY:%s\r\nEND:VEVENT\r\n",
+			i, first, end, summary);
+	}
+	fprintf(fp, "END:VCALENDAR\r\n");
+	fclose(fp);
+	return path;
+}
+
+/* Without any import every year of the rules is provisional, and its
+ * statutory days count. */
+static void test_provisional_by_rule(void **state)
+{
+	struct db *db = db_of(state);
+	struct calendar *cal = NULL;
+	struct listing l;
+	struct ug_error err;
+	int64_t due;
+
+	ug_error_clear(&err);
+	assert_string_equal(years_text(db, "2026-01-01", "2027-12-31"),
+			    "2026 provisional\n2027 provisional\n");
+	assert_string_equal(years_text(db, "2099-01-01", "2100-12-31"),
+			    "2099 provisional\n2100 uncovered\n");
+	listing(db, "2027-01-01", "2027-12-31", &l);
+	assert_int_equal(l.n, 19);
+	assert_int_equal(l.provisional, 19);
+	assert_int_equal(l.off, 19);
+	assert_non_null(strstr(l.text, "2027-01-01 off rule 元旦*\n"));
+	assert_non_null(strstr(l.text, "2027-02-08 off rule 春节*\n"));
+	assert_non_null(strstr(l.text, "2027-10-05 off rule 国庆节(补假)*\n"));
+
+	tu_assert_ok(workcal_load(db, NOW, &cal, NULL, NULL, &err), err);
+	tu_assert_ok(calendar_add_working(cal,
+					  calendar_utc_from_local(CN, 2026, 12,
+								  31, 16, 0, 0),
+					  8 * 3600, &due, &err),
+		     err);
+	assert_int_equal(due, calendar_utc_from_local(CN, 2027, 1, 4, 16, 30,
+						      0));
+	assert_int_equal(calendar_year_provisional(cal, 2027), 1);
+	/* 1901-2099 at least: 2098 answers, 1900 does not. */
+	tu_assert_ok(calendar_add_working(cal,
+					  calendar_utc_from_local(CN, 2098, 9,
+								  30, 16, 0, 0),
+					  2 * 3600, &due, &err),
+		     err);
+	tu_assert_err(calendar_add_working(cal,
+					   calendar_utc_from_local(CN, 1900, 6,
+								   1, 9, 0, 0),
+					   3600, &due, &err),
+		      err, UG_EINVAL, "calendar");
+	calendar_free(cal);
+}
+
+/* A file covers a year with its 元旦, 春节 and 国庆节: that year turns
+ * official and its rule days go; a year it only touches stays. */
+static void test_import_covers_years(void **state)
+{
+	struct db *db = db_of(state);
+	struct workcal_import_stats st;
+	struct calendar *cal = NULL;
+	struct listing l;
+	struct ug_error err;
+	static const char *const partial[] = {
+		"20261231 20270103 元旦(休)",     /* across New Year */
+		"20270205 20270213 春节(休)",     /* 8 days */
+		"20270220 20270221 春节(班)",
+	};
+	const char *path;
+
+	ug_error_clear(&err);
+	tu_assert_ok(workcal_import_ics(db, ICS, "test", NOW, &st, &err), err);
+	assert_int_equal(st.outcome.nofficial, 1);
+	assert_int_equal(st.outcome.official[0], 2026);
+	assert_int_equal(st.outcome.npartial, 0);
+	assert_string_equal(years_text(db, "2025-01-01", "2027-12-31"),
+			    "2025 provisional\n2026 official import "
+			    "cn-2026.ics\n2027 provisional\n");
+	listing(db, "2026-01-01", "2026-12-31", &l);
+	assert_int_equal(l.provisional, 0);
+	assert_int_equal(l.off, 33);
+	assert_int_equal(l.work, 6);
+
+	path = write_ics(state, "partial-2027.ics", partial, 3);
+	tu_assert_ok(workcal_import_ics(db, path, "test", NOW, &st, &err), err);
+	assert_int_equal(st.outcome.nofficial, 0);
+	/* 2026 is official already (only its 12-31 is touched); 2027 lacks
+	 * 国庆节. */
+	assert_int_equal(st.outcome.npartial, 1);
+	assert_int_equal(st.outcome.partial[0], 2027);
+	assert_string_equal(years_text(db, "2027-01-01", "2027-12-31"),
+			    "2027 provisional\n");
+	listing(db, "2027-01-01", "2027-02-28", &l);
+	assert_string_equal(l.text,
+			    "2027-01-01 off import 元旦(休)\n"
+			    "2027-01-02 off import 元旦(休)\n"
+			    "2027-02-05 off import 春节(休)\n"
+			    "2027-02-06 off import 春节(休)\n"
+			    "2027-02-07 off import 春节(休)\n"
+			    "2027-02-08 off import 春节(休)\n"
+			    "2027-02-09 off import 春节(休)\n"
+			    "2027-02-10 off import 春节(休)\n"
+			    "2027-02-11 off import 春节(休)\n"
+			    "2027-02-12 off import 春节(休)\n"
+			    "2027-02-20 work import 春节(班)\n");
+	/* The rest of 2027 is still by rule. */
+	listing(db, "2027-03-01", "2027-12-31", &l);
+	assert_int_equal(l.n, 12);
+	assert_int_equal(l.provisional, 12);
+	/* Dates changed: 12-31 (a workday before), 2-11, 2-12, 2-20; the
+	 * days the rule had off already are no change. */
+	assert_int_equal(st.outcome.days_changed, 4);
+	assert_string_equal(st.outcome.first_changed, "2026-12-31");
+	assert_string_equal(st.outcome.last_changed, "2027-02-20");
+	tu_assert_ok(workcal_load(db, NOW, &cal, NULL, NULL, &err), err);
+	assert_int_equal(calendar_year_provisional(cal, 2027), 1);
+	assert_int_equal(calendar_year_provisional(cal, 2026), 0);
+	calendar_free(cal);
+}
+
+/* Days by hand, and a year marked official; every refusal writes
+ * nothing. */
+static void test_set_day_and_mark_official(void **state)
+{
+	struct db *db = db_of(state);
+	struct workcal_outcome o;
+	struct listing l;
+	struct ug_error err;
+	char long_note[300];
+
+	ug_error_clear(&err);
+	tu_assert_ok(workcal_set_day(db, "2027-02-20", "work", "春节调休",
+				     "admin", NOW, &o, &err),
+		     err);
+	assert_int_equal(o.days_changed, 1);
+	assert_int_equal(revision(db), 1);
+	tu_assert_ok(workcal_set_day(db, "2027-02-11", "off", NULL, "admin",
+				     NOW, &o, &err),
+		     err);
+	listing(db, "2027-02-01", "2027-02-28", &l);
+	assert_string_equal(l.text,
+			    "2027-02-05 off rule 春节*\n"
+			    "2027-02-06 off rule 春节*\n"
+			    "2027-02-07 off rule 春节*\n"
+			    "2027-02-08 off rule 春节*\n"
+			    "2027-02-09 off rule 春节(补假)*\n"
+			    "2027-02-10 off rule 春节(补假)*\n"
+			    "2027-02-11 off manual \n"
+			    "2027-02-20 work manual 春节调休\n");
+	/* A stored day wins over the rule's: 2-09 as a workday. */
+	tu_assert_ok(workcal_set_day(db, "2027-02-09", "work", "", "admin", NOW,
+				     &o, &err),
+		     err);
+	listing(db, "2027-02-09", "2027-02-09", &l);
+	assert_string_equal(l.text, "2027-02-09 work manual \n");
+	/* Cleared, the rule's day comes back. */
+	tu_assert_ok(workcal_set_day(db, "2027-02-09", "clear", NULL, "admin",
+				     NOW, &o, &err),
+		     err);
+	listing(db, "2027-02-09", "2027-02-09", &l);
+	assert_string_equal(l.text, "2027-02-09 off rule 春节(补假)*\n");
+	assert_int_equal(revision(db), 4);
+
+	/* Refusals name the field and write nothing. */
+	memset(long_note, 'x', sizeof long_note - 1);
+	long_note[sizeof long_note - 1] = '\0';
+	tu_assert_err(workcal_set_day(db, "2027-02-30", "off", NULL, "admin",
+				      NOW, &o, &err),
+		      err, UG_EINVAL, "date");
+	tu_assert_err(workcal_set_day(db, NULL, "off", NULL, "admin", NOW, &o,
+				      &err),
+		      err, UG_EINVAL, "date");
+	tu_assert_err(workcal_set_day(db, "2027-03-01", "holiday", NULL,
+				      "admin", NOW, &o, &err),
+		      err, UG_EINVAL, "kind");
+	tu_assert_contains(err.message, "off");
+	tu_assert_err(workcal_set_day(db, "2027-03-01", "off", long_note,
+				      "admin", NOW, &o, &err),
+		      err, UG_EINVAL, "note");
+	tu_assert_err(workcal_set_day(db, "2027-03-01", "off", "\xff\xfe",
+				      "admin", NOW, &o, &err),
+		      err, UG_EINVAL, "note");
+	tu_assert_err(workcal_set_day(db, "2027-03-01", "clear", NULL, "admin",
+				      NOW, &o, &err),
+		      err, UG_ENOTFOUND, "date");
+	/* A date that would stretch the calendar past 400 years. */
+	tu_assert_err(workcal_set_day(db, "2400-01-01", "off", NULL, "admin",
+				      NOW, &o, &err),
+		      err, UG_EINVAL, "calendar");
+	assert_int_equal(revision(db), 4);
+	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM calendar_day"),
+			 2);
+
+	/* Marked official: the rule's days go, the stored ones stay. */
+	tu_assert_ok(workcal_mark_official(db, 2027, "admin", NOW, &o, &err),
+		     err);
+	assert_int_equal(o.nofficial, 1);
+	/* The rule's 19 days go; 6 of them are weekends, no change. */
+	assert_int_equal(o.days_changed, 13);
+	assert_string_equal(years_text(db, "2027-01-01", "2027-12-31"),
+			    "2027 official marked\n");
+	listing(db, "2027-01-01", "2027-12-31", &l);
+	assert_string_equal(l.text, "2027-02-11 off manual \n"
+				    "2027-02-20 work manual 春节调休\n");
+	assert_int_equal(revision(db), 5);
+	/* Again: nothing changes. */
+	tu_assert_ok(workcal_mark_official(db, 2027, "admin", NOW, &o, &err),
+		     err);
+	assert_int_equal(o.nofficial, 0);
+	assert_int_equal(revision(db), 5);
+	tu_assert_err(workcal_mark_official(db, 1900, "admin", NOW, &o, &err),
+		      err, UG_EINVAL, "year");
+	tu_assert_err(workcal_mark_official(db, 2100, "admin", NOW, &o, &err),
+		      err, UG_EINVAL, "year");
+	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM audit_event "
+					  "WHERE action LIKE 'calendar.%'"),
+			 5);
+}
+
+/* The reminder from 1 November while next year is provisional. */
+static void test_notice(void **state)
+{
+	struct db *db = db_of(state);
+	struct calendar *cal = NULL;
+	struct workcal_notice n;
+	struct workcal_outcome o;
+	struct ug_error err;
+	int64_t nov1 = calendar_utc_from_local(CN, 2026, 11, 1, 0, 0, 0);
+
+	ug_error_clear(&err);
+	tu_assert_ok(workcal_load(db, NOW, &cal, NULL, NULL, &err), err);
+	assert_int_equal(workcal_notice(cal, CN, nov1 - 1, &n), 0);
+	assert_int_equal(workcal_notice(cal, CN, nov1, &n), 1);
+	assert_int_equal(n.year, 2027);
+	tu_assert_contains(n.message, "2027");
+	tu_assert_contains(n.message, "mark-official 2027");
+	assert_int_equal(workcal_notice(cal, CN,
+					calendar_utc_from_local(CN, 2026, 12,
+								31, 23, 59, 0),
+					&n),
+			 1);
+	/* In the new year, the year after it is the one. */
+	assert_int_equal(workcal_notice(cal, CN,
+					calendar_utc_from_local(CN, 2027, 1, 1,
+								0, 0, 0),
+					&n),
+			 0);
+	calendar_free(cal);
+	tu_assert_ok(workcal_mark_official(db, 2027, "admin", NOW, &o, &err),
+		     err);
+	tu_assert_ok(workcal_load(db, NOW, &cal, NULL, NULL, &err), err);
+	assert_int_equal(workcal_notice(cal, CN, nov1, &n), 0);
+	calendar_free(cal);
+}
+
+/* A failed step anywhere in a change of the days leaves nothing: no
+ * day, no official year, the same revision. */
+static void test_day_change_faults(void **state)
+{
+	struct db *db = db_of(state);
+	struct workcal_outcome o;
+	struct ug_error err;
+	int failures = 0, rc = -1;
+
+	for (int n = 1; n < 200; n++) {
+		ug_error_clear(&err);
+		fault_arm(FAULT_DB_STEP, n);
+		rc = workcal_set_day(db, "2027-02-11", "off", "春节", "admin",
+				     NOW, &o, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, -UG_EDB);
+		failures++;
+		assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM "
+						  "calendar_day"),
+				 0);
+		assert_int_equal(revision(db), 0);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(failures > 5);
+	for (int n = 1; n < 200; n++) {
+		ug_error_clear(&err);
+		fault_arm(FAULT_DB_STEP, n);
+		rc = workcal_mark_official(db, 2027, "admin", NOW, &o, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, -UG_EDB);
+		assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM "
+						  "calendar_year"),
+				 0);
+		assert_int_equal(revision(db), 1);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(revision(db), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +810,11 @@ int main(void)
 		T(test_load),
 		T(test_stored_value_gone_bad),
 		T(test_fault_injection),
+		T(test_provisional_by_rule),
+		T(test_import_covers_years),
+		T(test_set_day_and_mark_official),
+		T(test_notice),
+		T(test_day_change_faults),
 #undef T
 	};
 

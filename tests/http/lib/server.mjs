@@ -136,10 +136,11 @@ export function demoDb(ws) {
 // ---- the server ------------------------------------------------------
 
 // Start `urbangrid serve --db DB --listen 127.0.0.1:0 FLAGS...` and wait
-// for its "listening on" line.
-export async function startServer(db, flags = []) {
+// for its "listening on" line.  env: more environment variables (e.g.
+// URBANGRID_TEST_CLOCK to start the clock at a given instant).
+export async function startServer(db, flags = [], { env } = {}) {
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...flags],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   liveChildren.add(child);
   const server = new Server(child);
   try {
@@ -149,6 +150,42 @@ export async function startServer(db, flags = []) {
     throw e;
   }
   return server;
+}
+
+// The servers a suite starts on one workspace's database: start() them
+// as startServer() does; close() in after() stops each gracefully, kills
+// what is left and removes the workspace.
+export function serverSet(ws) {
+  const list = [];
+  return {
+    async start(flags = [], opts = {}) {
+      const s = await startServer(ws.db, flags, opts);
+      list.push(s);
+      return s;
+    },
+    async close() {
+      try {
+        for (const s of list) await s.stop();
+      } finally {
+        for (const s of list) await s.kill();
+        ws.cleanup();
+      }
+    },
+  };
+}
+
+// Ask `ask` (async) until its answer differs from `was` (compared as
+// JSON), for at most `ms`; returns { answer, ms }.  For what a running
+// server picks up by itself (a calendar change through the CLI).
+export async function until(ask, was, ms = 2500) {
+  const start = Date.now();
+  const old = JSON.stringify(was);
+  for (;;) {
+    const answer = await ask();
+    if (JSON.stringify(answer) !== old) return { answer, ms: Date.now() - start };
+    if (Date.now() - start > ms) assert.fail(`still ${old} after ${ms} ms`);
+    await sleep(50);
+  }
 }
 
 export class Server {
