@@ -6,6 +6,7 @@
 #                   (unit + HTTP + browser, unit + HTTP again under
 #                   ASan+UBSan, fuzz replay)
 #   make browser    the public pages in headless chromium
+#   make check-includes  who may include whom (scripts/check-includes)
 #   make asan       the sanitizer build in build/asan/
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
 #   make bench      benchmarks (bench/)
@@ -31,8 +32,8 @@ LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 SRC := $(filter-out $(EXCLUDE),$(wildcard src/lib/*.c src/store/*.c \
-	src/store/sqlite/*.c src/geo/*.c src/domain/*.c src/http/*.c src/api/*.c \
-	src/ui/*.c src/cli/*.c))
+	src/store/*/*.c src/geo/*.c src/domain/*/*.c src/tools/*/*.c \
+	src/http/*.c src/api/*.c src/ui/*.c src/cli/*.c))
 SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 STD_DATA := $(sort $(wildcard data/standard/*.csv))
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
@@ -56,7 +57,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test unit http browser asan test-asan fuzz fuzz-short bench \
-	clean deps demo-db open311-check open311-selftest
+	clean deps demo-db open311-check open311-selftest check-includes
 
 all: $(BUILD)/urbangrid
 
@@ -178,7 +179,13 @@ fuzz-short:
 fuzz:
 	@scripts/fuzz long
 
+# Who may include whom (docs/architecture.md), and the check's own test.
+check-includes:
+	scripts/check-includes
+	node --test tests/tools/
+
 test: deps
+	$(MAKE) check-includes
 	$(MAKE) all unit
 	$(MAKE) http
 	$(MAKE) open311-selftest

@@ -1,18 +1,18 @@
 /*
  * calendar_bench.c - throughput of deadline computation in the working
- * calendar (domain/calendar.h) against a naive minute-stepping peer run in
+ * calendar (domain/calendar/calendar.h) against a naive minute-stepping peer run in
  * the same process on the same calendar, with a cross-check that both give
  * the same answers.  Target: >= 5 million add-working-hours per second on
  * one core.  See bench/README.md.
  *
  * The table has the server's shape: 1901-2099, the file's days, and the
- * statutory holidays by rule (domain/holidays.h) for every year the file
- * does not hold, as domain/workcal.c builds it for provisional years.
+ * statutory holidays by rule (domain/calendar/holidays.h) for every year the file
+ * does not hold, as domain/calendar/workcal.c builds it for provisional years.
  *
  * Build and run from the repository root (scripts/bench does both):
  *   cc -std=c11 -O2 -D_DEFAULT_SOURCE -Isrc -o build/calendar_bench \
- *     bench/calendar_bench.c src/domain/calendar.c src/domain/holidays.c \
- *     src/domain/lunar.c src/domain/solarterm.c src/lib/ics.c \
+ *     bench/calendar_bench.c src/domain/calendar/calendar.c src/domain/calendar/holidays.c \
+ *     src/domain/calendar/lunar.c src/domain/calendar/solarterm.c src/lib/ics.c \
  *     src/lib/iso8601.c src/lib/buf.c src/lib/error.c src/lib/fault.c \
  *     src/lib/util.c -lsodium -lm
  *   build/calendar_bench [holidays.ics]
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/calendar.h"
-#include "domain/holidays.h"
+#include "domain/calendar/calendar.h"
+#include "domain/calendar/holidays.h"
 #include "lib/error.h"
 #include "lib/ics.h"
 #include "lib/util.h"

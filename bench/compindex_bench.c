@@ -1,6 +1,6 @@
 /*
  * compindex_bench.c - "components of a class within 50 m, nearest first":
- * domain/component.h's index against a brute-force peer (the haversine of
+ * domain/spatial/component.h's index against a brute-force peer (the haversine of
  * every component, then a sort) on the same 200,000 components, in one
  * run, with a cross-check that both give the same hits in the same order.
  * What it measures and how to read it: bench/README.md.
@@ -8,8 +8,8 @@
  * Build and run from the repository root:
  *
  *   cc -std=c11 -O2 -D_GNU_SOURCE -Isrc -o build/compindex_bench \
- *      bench/compindex_bench.c src/domain/component.c src/lib/error.c \
- *      src/lib/fault.c src/lib/util.c -lsodium -lpthread -lm
+ *      bench/compindex_bench.c src/domain/spatial/component.c src/lib/error.c \
+ *      src/lib/fault.c src/lib/util.c src/lib/iso8601.c -lsodium -lpthread -lm
  *   build/compindex_bench [components [queries [runs]]]
  *
  * lib/util.c (pulled in by lib/error.c) needs libsodium.  Exit status 1 if
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/component.h"
+#include "domain/spatial/component.h"
 #include "lib/error.h"
 #include "lib/util.h"
 

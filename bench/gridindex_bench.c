@@ -7,8 +7,8 @@
  * Build and run from the repository root:
  *
  *   cc -std=c11 -O2 -D_GNU_SOURCE -Isrc -o build/gridindex_bench \
- *      bench/gridindex_bench.c src/domain/gridindex.c src/lib/error.c \
- *      src/lib/fault.c src/lib/util.c \
+ *      bench/gridindex_bench.c src/domain/spatial/gridindex.c src/lib/error.c \
+ *      src/lib/fault.c src/lib/util.c src/lib/iso8601.c \
  *      $(pkg-config --cflags --libs geos) -lsodium -lpthread -lm
  *   build/gridindex_bench [--dump DIR] [grids [points [runs]]]
  *
@@ -33,7 +33,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "domain/gridindex.h"
+#include "domain/spatial/gridindex.h"
 #include "lib/error.h"
 
 /* ---- the test city ------------------------------------------------------ */

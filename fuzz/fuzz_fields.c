@@ -14,11 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/auth.h"
+#include "domain/org/auth.h"
 #include "lib/error.h"
 #include "lib/fields.h"
 #include "lib/util.h"
-#include "store/store.h"
+#include "store/org/org.h"
+#include "store/cases/cases.h"
 
 #include "check.h"
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/calendar.h"
+#include "domain/calendar/calendar.h"
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/ics.h"

@@ -16,11 +16,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "domain/auth.h"
-#include "domain/case.h"
-#include "domain/open311.h"
-#include "domain/livecal.h"
-#include "domain/roles.h"
+#include "domain/org/auth.h"
+#include "domain/cases/case.h"
+#include "domain/public/open311.h"
+#include "domain/calendar/livecal.h"
+#include "domain/org/roles.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "lib/fields.h"
@@ -42,7 +42,7 @@ struct app {
 	const char *files_dir; /* attachments, content-addressed */
 	const char *site_dir;  /* the city's own files at /site/, or NULL */
 	size_t photo_limit;    /* bytes per photo */
-	struct spatial *spatial; /* grids and components (domain/spatial.h) */
+	struct spatial *spatial; /* grids and components (domain/spatial/spatial.h) */
 	struct public_channel {
 		struct open311_env env;
 		/* api_client account that anonymous reports are filed as

@@ -1,13 +1,13 @@
 /*
  * h_calendar.c - the working-calendar settings: read them (with the days
  * off and make-up workdays of a range of dates) and change them.  The
- * checks and the write are domain/workcal.c's, shared with `urbangrid
+ * checks and the write are domain/calendar/workcal.c's, shared with `urbangrid
  * calendar set`; a change is in force for the next request.
  */
 #include <stdio.h>
 
 #include "api/handlers.h"
-#include "domain/workcal.h"
+#include "domain/calendar/workcal.h"
 #include "lib/log.h"
 #include "lib/util.h"
 

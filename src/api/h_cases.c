@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/attachment.h"
-#include "domain/case.h"
-#include "domain/routing.h"
+#include "domain/cases/attachment.h"
+#include "domain/cases/case.h"
+#include "domain/cases/routing.h"
 #include "lib/iso8601.h"
 #include "lib/util.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/standards.h"
+#include "domain/cases/standards.h"
 #include "lib/util.h"
 
 struct tree {

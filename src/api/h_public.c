@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "api/handlers.h"
+#include "store/spatial/spatial.h"
 #include "api/open311.h"
 #include "lib/util.h"
 

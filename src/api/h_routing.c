@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/roles.h"
+#include "domain/org/roles.h"
 #include "lib/util.h"
 
 static json_t *json_rule(const struct routing_rule *r)

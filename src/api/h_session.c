@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/workcal.h"
+#include "domain/calendar/workcal.h"
 #include "lib/util.h"
 #include "store/migrate.h"
 #include "version.h"

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/grids.h"
-#include "domain/spatial.h"
+#include "domain/spatial/grids.h"
+#include "domain/spatial/spatial.h"
 #include "geo/crs.h"
 #include "lib/util.h"
 

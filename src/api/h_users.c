@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/accounts.h"
+#include "domain/org/accounts.h"
 #include "lib/util.h"
 
 static int add_user(void *ctx, const struct user *u)

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "domain/workflow.h"
+#include "domain/cases/workflow.h"
 #include "http/router.h"
 #include "lib/iso8601.h"
 #include "lib/jsonxml.h"

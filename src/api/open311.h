@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "api/app.h"
-#include "domain/open311.h"
+#include "domain/public/open311.h"
 #include "lib/form.h"
 
 /* The request body as form fields, whatever it came as:

@@ -8,7 +8,7 @@
 
 #include "api/app.h"
 
-#include "domain/attachment.h"
+#include "domain/cases/attachment.h"
 #include "lib/log.h"
 #include "lib/util.h"
 

@@ -21,12 +21,12 @@
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_LEADER) | \
 	 ROLE_BIT(ROLE_SHIFT_LEADER))
 
-/* Who files reports (the source must fit the role: domain/case.c). */
+/* Who files reports (the source must fit the role: domain/cases/case.c). */
 #define ROLES_CASE_INTAKE \
 	(ROLE_BIT(ROLE_INSPECTOR) | ROLE_BIT(ROLE_RECEPTIONIST) | \
 	 ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_API_CLIENT))
 /* Who acts on cases; which action each may take is in the workflow table
- * (domain/workflow.c). */
+ * (domain/cases/workflow.c). */
 #define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
 
 const struct route api_routes[] = {

@@ -2,7 +2,7 @@
  * cmd_calendar.c - the working calendar without SQL: `urbangrid calendar
  * show`, `calendar set` (weekly hours), `import calendar` (a holiday
  * file), `calendar set-day` and `calendar mark-official` (the official
- * notice by hand).  All thin: domain/workcal.c reads, checks and writes
+ * notice by hand).  All thin: domain/calendar/workcal.c reads, checks and writes
  * (the same functions as the API), and a running server picks a change
  * up by the calendar revision within a second.
  */
@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "domain/workcal.h"
+#include "domain/calendar/workcal.h"
+#include "domain/cases/case.h"
 #include "lib/util.h"
 
 /* The CLI's actor in the audit trail and in case histories. */
@@ -162,7 +163,7 @@ int cmd_import_calendar(struct cli_args *a)
 	ug_error_clear(&err);
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_import_ics(db, a->positional[0], CLI_ACTOR, ug_now_s(),
+	rc = workcal_import_ics(db, &case_calendar_follower, a->positional[0], CLI_ACTOR, ug_now_s(),
 				&st, &err);
 	db_close(db);
 	if (rc)
@@ -184,7 +185,7 @@ int cmd_calendar_set_day(struct cli_args *a)
 	ug_error_clear(&err);
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_set_day(db, a->positional[0], a->positional[1],
+	rc = workcal_set_day(db, &case_calendar_follower, a->positional[0], a->positional[1],
 			     cli_get(a, "note"), CLI_ACTOR, ug_now_s(), &o,
 			     &err);
 	db_close(db);
@@ -213,7 +214,7 @@ int cmd_calendar_mark_official(struct cli_args *a)
 	}
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_mark_official(db, (int)year, CLI_ACTOR, ug_now_s(), &o,
+	rc = workcal_mark_official(db, &case_calendar_follower, (int)year, CLI_ACTOR, ug_now_s(), &o,
 				   &err);
 	db_close(db);
 	if (rc)

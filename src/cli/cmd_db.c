@@ -7,13 +7,13 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "domain/demo.h"
-#include "domain/demo_cases.h"
-#include "domain/demo_geo.h"
-#include "domain/spatial.h"
-#include "domain/org.h"
-#include "domain/standards.h"
-#include "domain/workcal.h"
+#include "tools/demo/demo.h"
+#include "tools/demo/demo_cases.h"
+#include "tools/demo/demo_geo.h"
+#include "domain/spatial/spatial.h"
+#include "domain/org/org.h"
+#include "domain/cases/standards.h"
+#include "domain/calendar/workcal.h"
 #include "lib/util.h"
 #include "store/migrate.h"
 
@@ -69,7 +69,7 @@ int cmd_init(struct cli_args *a)
 	 * an older binary counted the years without a schedule as working
 	 * days all through.  Recompute the ones that cross such a day. */
 	if (rc == 0 && before > 0 && before < 7)
-		rc = workcal_adopt_rules(db, "upgrade", ug_now_s(), &rules,
+		rc = workcal_adopt_rules(db, &case_calendar_follower, "upgrade", ug_now_s(), &rules,
 					 &err);
 	db_close(db);
 	if (rc)
@@ -147,7 +147,7 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0)
 		rc = demo_geography(db, ug_now_s(), &geo, &err);
 	if (rc == 0)
-		rc = workcal_import_ics(db, cli_get(a, "calendar"), "demo",
+		rc = workcal_import_ics(db, &case_calendar_follower, cli_get(a, "calendar"), "demo",
 					ug_now_s(), &cal, &err);
 	if (rc == 0 && days > 0)
 		rc = workcal_load(db, ug_now_s(), &calendar, &offset, NULL,

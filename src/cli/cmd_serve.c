@@ -19,9 +19,9 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
-#include "domain/spatial.h"
-#include "domain/livecal.h"
-#include "domain/workcal.h"
+#include "domain/spatial/spatial.h"
+#include "domain/calendar/livecal.h"
+#include "domain/calendar/workcal.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "store/migrate.h"
@@ -164,7 +164,7 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
  * Chores of a quiet server: catch up with the working calendar (a change
  * through the CLI reaches the table even without requests) and, once a
  * local day, say in the log when next year's holidays are still
- * provisional (from 1 November: domain/workcal.h) - the people who read
+ * provisional (from 1 November: domain/calendar/workcal.h) - the people who read
  * the log are the ones who can import the notice.
  */
 static void housekeeping(struct app *app, int64_t *warned_day)

@@ -1,17 +1,17 @@
 /*
  * cmd_spatial.c - `import grids`, `grid generate`, `import components`:
  * geography into the database, with a report of every problem found.
- * A running server picks the changes up by itself (domain/spatial.h).
+ * A running server picks the changes up by itself (domain/spatial/spatial.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "domain/case.h"
-#include "domain/census.h"
-#include "domain/grids.h"
-#include "domain/spatial.h"
+#include "domain/cases/case.h"
+#include "domain/spatial/census.h"
+#include "domain/spatial/grids.h"
+#include "domain/spatial/spatial.h"
 #include "lib/util.h"
 
 /* --crs into *crs (default wgs84); prints the problem on failure. */
@@ -27,7 +27,7 @@ static int crs_flag(const struct cli_args *a, struct crs *crs)
 }
 
 /* Cases filed with a point before the grids covered it get their grid
- * now (domain/case.h).  Prints what happened; returns an exit code. */
+ * now (domain/cases/case.h).  Prints what happened; returns an exit code. */
 static int locate_pending_cases(struct db *db)
 {
 	struct case_locate_result res;

@@ -7,7 +7,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
-#include "domain/accounts.h"
+#include "domain/org/accounts.h"
 #include "lib/buf.h"
 #include "lib/util.h"
 

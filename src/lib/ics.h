@@ -3,7 +3,7 @@
  * calendars use (npm chinese-days dist/holidays.ics and the like): it hands
  * back, one VEVENT at a time, the dates an event covers and whether its
  * SUMMARY marks them as days off (休) or make-up workdays (班).  The working
- * calendar (domain/calendar.h) turns those into day overrides.
+ * calendar (domain/calendar/calendar.h) turns those into day overrides.
  */
 #ifndef UG_ICS_H
 #define UG_ICS_H
@@ -136,7 +136,7 @@ int ics_next(struct ics_reader *r, struct ics_event *ev,
 void ics_free(struct ics_reader *r);
 
 /* Civil dates as day numbers (days since 1970-01-01, proleptic Gregorian),
- * the arithmetic iCalendar dates need; domain/calendar.c uses the same
+ * the arithmetic iCalendar dates need; domain/calendar/calendar.c uses the same
  * functions.  month is 1..12; day may be out of the month's range and then
  * carries over linearly.  No failure. */
 int32_t ics_civil_to_days(int year, int month, int day);

@@ -9,7 +9,7 @@
 //
 // OUTDIR/lunar-months.csv  lunar_year,month,leap,first_day,days
 // OUTDIR/solar-terms.csv   year,term,local_time   (Beijing time, term 0 =
-//                          小寒, the order of domain/solarterm.h)
+//                          小寒, the order of domain/calendar/solarterm.h)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';

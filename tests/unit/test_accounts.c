@@ -1,5 +1,5 @@
 /*
- * test_accounts.c - account creation (domain/accounts.h) on a fresh
+ * test_accounts.c - account creation (domain/org/accounts.h) on a fresh
  * database holding the fixture district 110101 and its departments:
  * username rules, role / unit-kind fit, unknown units and roles, duplicate
  * usernames, generated or pre-hashed passwords, the display_name limit,
@@ -9,8 +9,8 @@
 
 #include <sodium.h>
 
-#include "domain/accounts.h"
-#include "domain/org.h"
+#include "domain/org/accounts.h"
+#include "domain/org/org.h"
 
 #define NOW INT64_C(1795425011)
 #define PASSWORD "a good passphrase"

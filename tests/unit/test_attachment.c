@@ -1,5 +1,5 @@
 /*
- * test_attachment.c - photos of a case (domain/attachment.h): the type is
+ * test_attachment.c - photos of a case (domain/cases/attachment.h): the type is
  * decided by the bytes; which kind of photo a case takes in which state
  * and from whom (report / handle / check / other, none once it is
  * closed); the input checks that come before any lookup; and that a
@@ -9,10 +9,10 @@
  */
 #include "testutil.h"
 
-#include "domain/attachment.h"
-#include "domain/org.h"
-#include "domain/standards.h"
-#include "domain/workflow.h"
+#include "domain/cases/attachment.h"
+#include "domain/org/org.h"
+#include "domain/cases/standards.h"
+#include "domain/cases/workflow.h"
 
 #define NOW 1790000000 /* 2026-09-21 14:13 UTC */
 

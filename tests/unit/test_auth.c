@@ -1,6 +1,6 @@
 /*
  * test_auth.c - passwords, sessions, API tokens and the lock-out
- * (domain/auth.h) on a fresh database per test: hashing and verifying,
+ * (domain/org/auth.h) on a fresh database per test: hashing and verifying,
  * generated passwords, password rules, token hashes, login / session /
  * logout, expiry, disabled users, the lock-out by username and by client
  * address, bearer tokens, and database faults during a login.
@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "domain/auth.h"
+#include "domain/org/auth.h"
 
 #define TEST_PASSWORD "correct horse 9"
 #define NOW INT64_C(1795425011) /* 2026-11-23T09:10:11Z */

@@ -1,5 +1,5 @@
 /*
- * test_calendar.c - the working-time calendar (domain/calendar.h): the
+ * test_calendar.c - the working-time calendar (domain/calendar/calendar.h): the
  * domain README's worked examples, holidays, make-up days, off-hours and
  * boundary starts, zero and year-long durations, add()/elapsed() inverse
  * and a minute-stepping oracle, working days, pauses, range, bad config.
@@ -8,7 +8,7 @@
 
 #include <time.h>
 
-#include "domain/calendar.h"
+#include "domain/calendar/calendar.h"
 
 #define FIXTURE "tests/fixtures/calendar/cn-2026.ics"
 #define CN CALENDAR_UTC_OFFSET_CHINA

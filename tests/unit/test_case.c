@@ -1,5 +1,5 @@
 /*
- * test_case.c - the case workflow (domain/case.h, workflow.h, routing.h,
+ * test_case.c - the case workflow (domain/cases/case.h, workflow.h, routing.h,
  * standards.h) on a fresh database with the synthetic 甲区 (110101), its
  * departments, one account per role and a 2026 calendar (Oct 1-7 off, Oct
  * 10 a make-up workday): every transition of the workflow table by every
@@ -14,13 +14,13 @@
 
 #include <math.h>
 
-#include "domain/accounts.h"
-#include "domain/calendar.h"
-#include "domain/case.h"
-#include "domain/org.h"
-#include "domain/routing.h"
-#include "domain/standards.h"
-#include "domain/workflow.h"
+#include "domain/org/accounts.h"
+#include "domain/calendar/calendar.h"
+#include "domain/cases/case.h"
+#include "domain/org/org.h"
+#include "domain/cases/routing.h"
+#include "domain/cases/standards.h"
+#include "domain/cases/workflow.h"
 
 #define CN CALENDAR_UTC_OFFSET_CHINA
 #define HOUR 3600

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/component.h"
+#include "domain/spatial/component.h"
 #include "lib/error.h"
 #include "lib/fault.h"
 

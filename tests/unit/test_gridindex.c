@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/gridindex.h"
+#include "domain/spatial/gridindex.h"
 #include "lib/error.h"
 #include "lib/fault.h"
 

@@ -1,6 +1,6 @@
 /*
- * test_grids.c - unit grids (domain/grids.h), the components census
- * (domain/census.h) and the live spatial index (domain/spatial.h) on the
+ * test_grids.c - unit grids (domain/spatial/grids.h), the components census
+ * (domain/spatial/census.h) and the live spatial index (domain/spatial/spatial.h) on the
  * synthetic division fixture: code rules, import reports (bad features,
  * overlaps and gaps with their areas), --strict, replacement, generation
  * (cell count, slivers, numbering, areas), GeoJSON export, census rows
@@ -10,13 +10,13 @@
 
 #include <math.h>
 
-#include "domain/census.h"
-#include "domain/grids.h"
-#include "domain/org.h"
-#include "domain/spatial.h"
-#include "domain/standards.h"
+#include "domain/spatial/census.h"
+#include "domain/spatial/grids.h"
+#include "domain/org/org.h"
+#include "domain/spatial/spatial.h"
+#include "domain/cases/standards.h"
 #include "geo/crs.h"
-#include "store/store.h"
+#include "store/org/org.h"
 
 #define NOW 1795400000
 

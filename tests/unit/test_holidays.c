@@ -1,5 +1,5 @@
 /*
- * test_holidays.c - the statutory holidays by rule (domain/holidays.h):
+ * test_holidays.c - the statutory holidays by rule (domain/calendar/holidays.h):
  * each version of the rules, the make-up rule and its chains, holidays
  * sharing a day, the years around the changes of the rules; and every
  * rule-derived day of 2004-2026 against the official schedules of those
@@ -9,7 +9,7 @@
  */
 #include "testutil.h"
 
-#include "domain/holidays.h"
+#include "domain/calendar/holidays.h"
 #include "lib/ics.h"
 
 static int32_t D(int y, int m, int d)

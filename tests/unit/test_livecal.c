@@ -1,5 +1,5 @@
 /*
- * test_livecal.c - the live working calendar (domain/livecal.h): a
+ * test_livecal.c - the live working calendar (domain/calendar/livecal.h): a
  * change in the store is picked up by a refresh (forced, or at most once
  * a second), a new local year or a database put back rebuilds too, a
  * table held by a request outlives the swap and goes when released (ASan
@@ -11,8 +11,8 @@
 
 #include <pthread.h>
 
-#include "domain/livecal.h"
-#include "domain/workcal.h"
+#include "domain/calendar/livecal.h"
+#include "domain/calendar/workcal.h"
 #include "lib/util.h"
 
 #define CN CALENDAR_UTC_OFFSET_CHINA

@@ -1,5 +1,5 @@
 /*
- * test_lunar.c - the lunisolar calendar (domain/lunar.h) against an
+ * test_lunar.c - the lunisolar calendar (domain/calendar/lunar.h) against an
  * independent implementation: every month of the lunar years 1901-2099 as
  * npm lunar-javascript computes it (first day, length, leap or not),
  * generated at test time by tests/oracle/calendar-oracle.mjs into
@@ -8,7 +8,7 @@
  */
 #include "testutil.h"
 
-#include "domain/lunar.h"
+#include "domain/calendar/lunar.h"
 #include "lib/ics.h"
 
 #define FIRST 1901

@@ -1,5 +1,5 @@
 /*
- * test_open311.c - the public channel's domain (domain/open311.h) on a
+ * test_open311.c - the public channel's domain (domain/public/open311.h) on a
  * fresh database with the synthetic 甲区 (110101): filing reports with
  * every field checked and every refusal naming its field and writing
  * nothing, photos stored with the report or not at all, finding by number
@@ -10,12 +10,12 @@
  */
 #include "testutil.h"
 
-#include "domain/accounts.h"
-#include "domain/calendar.h"
-#include "domain/open311.h"
-#include "domain/org.h"
-#include "domain/standards.h"
-#include "domain/workflow.h"
+#include "domain/org/accounts.h"
+#include "domain/calendar/calendar.h"
+#include "domain/public/open311.h"
+#include "domain/org/org.h"
+#include "domain/cases/standards.h"
+#include "domain/cases/workflow.h"
 
 #define NOW 1790000000LL /* 2026-09-21 */
 

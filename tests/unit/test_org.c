@@ -1,5 +1,5 @@
 /*
- * test_org.c - the organisation model (domain/org.h) on a fresh database:
+ * test_org.c - the organisation model (domain/org/org.h) on a fresh database:
  * importing divisions from the synthetic fixture (counts, parents, names,
  * a second run that adds nothing, the municipality case), every refusal
  * (malformed or unknown county, missing folder or file, malformed CSV
@@ -8,7 +8,7 @@
  */
 #include "testutil.h"
 
-#include "domain/org.h"
+#include "domain/org/org.h"
 
 #define NOW INT64_C(1795425011)
 

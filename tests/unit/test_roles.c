@@ -1,12 +1,12 @@
 /*
- * test_roles.c - roles and scopes (domain/roles.h): the role table and
+ * test_roles.c - roles and scopes (domain/org/roles.h): the role table and
  * role_parse(), division code prefixes for province/city/district/street
  * codes, the scope of admin, division and department users, what a scope
  * covers, and division levels by code shape.
  */
 #include "testutil.h"
 
-#include "domain/roles.h"
+#include "domain/org/roles.h"
 
 static void test_role_table_and_parse(void **state)
 {

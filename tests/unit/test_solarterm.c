@@ -1,5 +1,5 @@
 /*
- * test_solarterm.c - the 24 solar terms (domain/solarterm.h) against an
+ * test_solarterm.c - the 24 solar terms (domain/calendar/solarterm.h) against an
  * independent implementation: the instant of every term of 1901-2099 as
  * npm lunar-javascript computes it (generated at test time into
  * $UG_ORACLE by tests/oracle/calendar-oracle.mjs).  Ours must be within a
@@ -10,7 +10,7 @@
  */
 #include "testutil.h"
 
-#include "domain/solarterm.h"
+#include "domain/calendar/solarterm.h"
 #include "lib/ics.h"
 
 #define CN (8 * 3600)

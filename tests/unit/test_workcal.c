@@ -1,6 +1,6 @@
 /*
  * test_workcal.c - the working calendar in the database
- * (domain/workcal.h): settings with their defaults, every change that is
+ * (domain/calendar/workcal.h): settings with their defaults, every change that is
  * accepted (and stored in canonical form) and every one that is refused
  * (naming the key, saying what is wrong, writing nothing), all or nothing
  * across several changes, the revision that every write bumps (settings
@@ -10,7 +10,7 @@
  */
 #include "testutil.h"
 
-#include "domain/workcal.h"
+#include "domain/calendar/workcal.h"
 
 #define ICS "tests/fixtures/calendar/cn-2026.ics"
 #define CN CALENDAR_UTC_OFFSET_CHINA
@@ -263,7 +263,7 @@ static void test_import_and_days(void **state)
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_import_ics(db, ICS, "test", NOW, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, NULL, ICS, "test", NOW, &st, &err), err);
 	assert_int_equal(st.days_off, 33);
 	assert_int_equal(st.workdays, 6);
 	assert_int_equal(revision(db), 1);
@@ -319,7 +319,7 @@ static void test_import_and_days(void **state)
 	tu_assert_contains(err.message, "before from");
 
 	/* A failed import writes nothing, the revision included. */
-	tu_assert_err(workcal_import_ics(db, "tests/fixtures/nonexistent.ics",
+	tu_assert_err(workcal_import_ics(db, NULL, "tests/fixtures/nonexistent.ics",
 					 "test", NOW, &st, &err),
 		      err, UG_EIO, "file");
 	assert_int_equal(revision(db), 1);
@@ -571,7 +571,7 @@ static void test_import_covers_years(void **state)
 	const char *path;
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_import_ics(db, ICS, "test", NOW, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, NULL, ICS, "test", NOW, &st, &err), err);
 	assert_int_equal(st.outcome.nofficial, 1);
 	assert_int_equal(st.outcome.official[0], 2026);
 	assert_int_equal(st.outcome.npartial, 0);
@@ -584,7 +584,7 @@ static void test_import_covers_years(void **state)
 	assert_int_equal(l.work, 6);
 
 	path = write_ics(state, "partial-2027.ics", partial, 3);
-	tu_assert_ok(workcal_import_ics(db, path, "test", NOW, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, NULL, path, "test", NOW, &st, &err), err);
 	assert_int_equal(st.outcome.nofficial, 0);
 	/* 2026 is official already (only its 12-31 is touched); 2027 lacks
 	 * 国庆节. */
@@ -631,12 +631,12 @@ static void test_set_day_and_mark_official(void **state)
 	char long_note[300];
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_set_day(db, "2027-02-20", "work", "春节调休",
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-20", "work", "春节调休",
 				     "admin", NOW, &o, &err),
 		     err);
 	assert_int_equal(o.days_changed, 1);
 	assert_int_equal(revision(db), 1);
-	tu_assert_ok(workcal_set_day(db, "2027-02-11", "off", NULL, "admin",
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-11", "off", NULL, "admin",
 				     NOW, &o, &err),
 		     err);
 	listing(db, "2027-02-01", "2027-02-28", &l);
@@ -650,13 +650,13 @@ static void test_set_day_and_mark_official(void **state)
 			    "2027-02-11 off manual \n"
 			    "2027-02-20 work manual 春节调休\n");
 	/* A stored day wins over the rule's: 2-09 as a workday. */
-	tu_assert_ok(workcal_set_day(db, "2027-02-09", "work", "", "admin", NOW,
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-09", "work", "", "admin", NOW,
 				     &o, &err),
 		     err);
 	listing(db, "2027-02-09", "2027-02-09", &l);
 	assert_string_equal(l.text, "2027-02-09 work manual \n");
 	/* Cleared, the rule's day comes back. */
-	tu_assert_ok(workcal_set_day(db, "2027-02-09", "clear", NULL, "admin",
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-09", "clear", NULL, "admin",
 				     NOW, &o, &err),
 		     err);
 	listing(db, "2027-02-09", "2027-02-09", &l);
@@ -666,27 +666,27 @@ static void test_set_day_and_mark_official(void **state)
 	/* Refusals name the field and write nothing. */
 	memset(long_note, 'x', sizeof long_note - 1);
 	long_note[sizeof long_note - 1] = '\0';
-	tu_assert_err(workcal_set_day(db, "2027-02-30", "off", NULL, "admin",
+	tu_assert_err(workcal_set_day(db, NULL, "2027-02-30", "off", NULL, "admin",
 				      NOW, &o, &err),
 		      err, UG_EINVAL, "date");
-	tu_assert_err(workcal_set_day(db, NULL, "off", NULL, "admin", NOW, &o,
+	tu_assert_err(workcal_set_day(db, NULL, NULL, "off", NULL, "admin", NOW, &o,
 				      &err),
 		      err, UG_EINVAL, "date");
-	tu_assert_err(workcal_set_day(db, "2027-03-01", "holiday", NULL,
+	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "holiday", NULL,
 				      "admin", NOW, &o, &err),
 		      err, UG_EINVAL, "kind");
 	tu_assert_contains(err.message, "off");
-	tu_assert_err(workcal_set_day(db, "2027-03-01", "off", long_note,
+	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "off", long_note,
 				      "admin", NOW, &o, &err),
 		      err, UG_EINVAL, "note");
-	tu_assert_err(workcal_set_day(db, "2027-03-01", "off", "\xff\xfe",
+	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "off", "\xff\xfe",
 				      "admin", NOW, &o, &err),
 		      err, UG_EINVAL, "note");
-	tu_assert_err(workcal_set_day(db, "2027-03-01", "clear", NULL, "admin",
+	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "clear", NULL, "admin",
 				      NOW, &o, &err),
 		      err, UG_ENOTFOUND, "date");
 	/* A date that would stretch the calendar past 400 years. */
-	tu_assert_err(workcal_set_day(db, "2400-01-01", "off", NULL, "admin",
+	tu_assert_err(workcal_set_day(db, NULL, "2400-01-01", "off", NULL, "admin",
 				      NOW, &o, &err),
 		      err, UG_EINVAL, "calendar");
 	assert_int_equal(revision(db), 4);
@@ -694,7 +694,7 @@ static void test_set_day_and_mark_official(void **state)
 			 2);
 
 	/* Marked official: the rule's days go, the stored ones stay. */
-	tu_assert_ok(workcal_mark_official(db, 2027, "admin", NOW, &o, &err),
+	tu_assert_ok(workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err),
 		     err);
 	assert_int_equal(o.nofficial, 1);
 	/* The rule's 19 days go; 6 of them are weekends, no change. */
@@ -706,13 +706,13 @@ static void test_set_day_and_mark_official(void **state)
 				    "2027-02-20 work manual 春节调休\n");
 	assert_int_equal(revision(db), 5);
 	/* Again: nothing changes. */
-	tu_assert_ok(workcal_mark_official(db, 2027, "admin", NOW, &o, &err),
+	tu_assert_ok(workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err),
 		     err);
 	assert_int_equal(o.nofficial, 0);
 	assert_int_equal(revision(db), 5);
-	tu_assert_err(workcal_mark_official(db, 1900, "admin", NOW, &o, &err),
+	tu_assert_err(workcal_mark_official(db, NULL, 1900, "admin", NOW, &o, &err),
 		      err, UG_EINVAL, "year");
-	tu_assert_err(workcal_mark_official(db, 2100, "admin", NOW, &o, &err),
+	tu_assert_err(workcal_mark_official(db, NULL, 2100, "admin", NOW, &o, &err),
 		      err, UG_EINVAL, "year");
 	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM audit_event "
 					  "WHERE action LIKE 'calendar.%'"),
@@ -748,7 +748,7 @@ static void test_notice(void **state)
 					&n),
 			 0);
 	calendar_free(cal);
-	tu_assert_ok(workcal_mark_official(db, 2027, "admin", NOW, &o, &err),
+	tu_assert_ok(workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err),
 		     err);
 	tu_assert_ok(workcal_load(db, NOW, &cal, NULL, NULL, &err), err);
 	assert_int_equal(workcal_notice(cal, CN, nov1, &n), 0);
@@ -767,7 +767,7 @@ static void test_day_change_faults(void **state)
 	for (int n = 1; n < 200; n++) {
 		ug_error_clear(&err);
 		fault_arm(FAULT_DB_STEP, n);
-		rc = workcal_set_day(db, "2027-02-11", "off", "春节", "admin",
+		rc = workcal_set_day(db, NULL, "2027-02-11", "off", "春节", "admin",
 				     NOW, &o, &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)
@@ -784,7 +784,7 @@ static void test_day_change_faults(void **state)
 	for (int n = 1; n < 200; n++) {
 		ug_error_clear(&err);
 		fault_arm(FAULT_DB_STEP, n);
-		rc = workcal_mark_official(db, 2027, "admin", NOW, &o, &err);
+		rc = workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)
 			break;

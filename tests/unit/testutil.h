@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "domain/accounts.h"
+#include "domain/org/accounts.h"
 #include "lib/error.h"
 #include "lib/fault.h"
 #include "store/db.h"

@@ -3,8 +3,8 @@
 -- A year listed here has its official schedule (the State Council's
 -- notice) in calendar_day: imported from a file that covers it, or marked
 -- by an admin (`urbangrid calendar mark-official YEAR`).  Every other
--- year takes its statutory days off by rule (domain/holidays.c), marked
--- provisional, until it is listed (domain/workcal.h).
+-- year takes its statutory days off by rule (domain/calendar/holidays.c), marked
+-- provisional, until it is listed (domain/calendar/workcal.h).
 CREATE TABLE calendar_year (
 	year INTEGER PRIMARY KEY,
 	source TEXT NOT NULL,   -- 'import <file>', 'marked', 'upgrade'

@@ -1,0 +1,1098 @@
+/*
+ * case.c - case intake, actions, deadlines, lights, duplicates (see
+ * case.h).
+ */
+#include "domain/cases/case.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/buf.h"
+#include "lib/iso8601.h"
+#include "lib/util.h"
+
+const char *const case_source_names[SRC_COUNT] = {
+	"inspector", "public", "hotline", "leader", "media", "external",
+};
+const char *const case_source_names_zh[SRC_COUNT] = {
+	"监督员上报", "公众举报", "热线", "领导交办", "媒体曝光", "外部系统",
+};
+
+/* Which sources each role may file under: an inspector reports what it
+ * saw; the centre enters calls, letters and leaders' instructions; an
+ * external system files as itself or for the public. */
+static const unsigned source_roles[SRC_COUNT] = {
+	[SRC_INSPECTOR] = ROLE_BIT(ROLE_INSPECTOR),
+	[SRC_PUBLIC] = ROLE_BIT(ROLE_RECEPTIONIST) | ROLE_BIT(ROLE_API_CLIENT),
+	[SRC_HOTLINE] = ROLE_BIT(ROLE_RECEPTIONIST),
+	[SRC_LEADER] = ROLE_BIT(ROLE_RECEPTIONIST) | ROLE_BIT(ROLE_LEADER),
+	[SRC_MEDIA] = ROLE_BIT(ROLE_RECEPTIONIST),
+	[SRC_EXTERNAL] = ROLE_BIT(ROLE_API_CLIENT),
+};
+
+int case_source_parse(const char *name)
+{
+	for (int i = 0; i < SRC_COUNT; i++)
+		if (strcmp(case_source_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void case_env_defaults(struct case_env *env, const struct calendar *cal)
+{
+	env->calendar = cal;
+	env->utc_offset = CALENDAR_UTC_OFFSET_CHINA;
+	env->duplicate_radius_m = 30.0;
+	env->duplicate_window_s = 72 * 3600;
+}
+
+double geo_distance_m(double lon1, double lat1, double lon2, double lat2)
+{
+	const double r = 6371008.8, rad = M_PI / 180.0;
+	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+	double a = sin(dlat / 2) * sin(dlat / 2) +
+		   cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) *
+			   sin(dlon / 2);
+
+	return 2 * r * asin(fmin(1.0, sqrt(a)));
+}
+
+void case_mask_phone(const char *phone, char out[32])
+{
+	size_t n = strlen(phone);
+
+	if (n == 0) {
+		out[0] = '\0';
+	} else if (n >= 7) {
+		/* 138****5678: first three, last four */
+		snprintf(out, 32, "%.3s****%s", phone, phone + n - 4);
+	} else {
+		snprintf(out, 32, "%.1s****", phone);
+	}
+}
+
+int case_role_sees_phone(const struct user *u)
+{
+	int r = role_parse(u->role);
+
+	return r == ROLE_RECEPTIONIST || r == ROLE_SHIFT_LEADER ||
+	       r == ROLE_ADMIN;
+}
+
+int case_visible(const struct user *u, const struct case_row *c)
+{
+	struct scope s;
+
+	scope_of_user(u, &s);
+	switch (s.kind) {
+	case SCOPE_ALL:
+		return 1;
+	case SCOPE_AREA:
+		return scope_covers_area(&s, c->area);
+	case SCOPE_DEPARTMENT:
+		return c->department[0] &&
+		       scope_covers_department(&s, c->department);
+	}
+	return 0;
+}
+
+/* ---- deadlines ------------------------------------------------------ */
+
+/* Due time of a standard's (amount, unit) limit from `start`. */
+int case_limit_due(const struct calendar *cal, int64_t start,
+		   const struct time_limit *l, int64_t *due,
+		   struct ug_error *err)
+{
+	static const struct {
+		enum calendar_unit unit;
+		int64_t scale;
+	} map[LIMIT_UNIT_COUNT] = {
+		[LIMIT_MINUTES] = { CALENDAR_NATURAL_SECONDS, 60 },
+		[LIMIT_HOURS] = { CALENDAR_NATURAL_SECONDS, 3600 },
+		[LIMIT_DAYS] = { CALENDAR_NATURAL_DAYS, 1 },
+		[LIMIT_WORK_MINUTES] = { CALENDAR_WORKING_SECONDS, 60 },
+		[LIMIT_WORK_HOURS] = { CALENDAR_WORKING_SECONDS, 3600 },
+		[LIMIT_WORK_DAYS] = { CALENDAR_WORKING_DAYS, 1 },
+	};
+
+	return calendar_due(cal, start, l->amount * map[l->unit].scale,
+			    map[l->unit].unit, due, err);
+}
+
+/* Start the clock of `stage` for c at `now` from its standard's limits. */
+static int clock_start(const struct case_env *env, const struct standard_limits *lim,
+		       struct case_row *c, int stage, int64_t now,
+		       struct ug_error *err)
+{
+	int u = urgency_parse(c->urgency);
+	const struct time_limit *l;
+	int64_t due;
+	int rc;
+
+	if (stage == STAGE_NONE) {
+		c->stage[0] = '\0';
+		c->clock[0] = '\0';
+		c->stage_started_at = 0;
+		c->deadline = 0;
+		return 0;
+	}
+	l = &lim->at[u][stage];
+	if ((rc = case_limit_due(env->calendar, now, l, &due, err)))
+		return rc;
+	snprintf(c->stage, sizeof c->stage, "%s", case_stages[stage].name);
+	snprintf(c->clock, sizeof c->clock, "%s",
+		 l->unit >= LIMIT_WORK_MINUTES ? "working" : "natural");
+	c->stage_started_at = now;
+	c->deadline = due;
+	return 0;
+}
+
+const char *case_light(const struct case_env *env, const struct case_row *c,
+		       int64_t now)
+{
+	int64_t used, total;
+
+	if (!c->deadline || !c->stage_started_at)
+		return "none";
+	if (now >= c->deadline)
+		return "red";
+	if (strcmp(c->clock, "working") == 0) {
+		/* Outside the calendar's years the fraction is unknown: say
+		 * green rather than guess (the deadline itself is exact). */
+		if (calendar_elapsed_working(env->calendar, c->stage_started_at,
+					     now, &used, NULL) ||
+		    calendar_elapsed_working(env->calendar, c->stage_started_at,
+					     c->deadline, &total, NULL))
+			return "green";
+	} else {
+		used = now - c->stage_started_at;
+		total = c->deadline - c->stage_started_at;
+	}
+	/* used/total >= 80 %, in integers */
+	if (total > 0 && used * 5 >= total * 4)
+		return "yellow";
+	return "green";
+}
+
+int case_deadline_provisional(const struct case_env *env,
+			      const struct case_row *c)
+{
+	return c->deadline && c->stage_started_at && env->calendar &&
+	       strcmp(c->clock, "working") == 0 &&
+	       calendar_provisional_between(env->calendar, c->stage_started_at,
+					    c->deadline);
+}
+
+/* ---- intake --------------------------------------------------------- */
+
+/* Fill district/street/community from an area code (codes nest). */
+static void area_split(struct case_row *c, const char *area)
+{
+	size_t n = strlen(area);
+
+	snprintf(c->area, sizeof c->area, "%s", area);
+	if (n >= 6)
+		snprintf(c->district, sizeof c->district, "%.6s", area);
+	if (n >= 9)
+		snprintf(c->street, sizeof c->street, "%.9s", area);
+	if (n >= 12)
+		snprintf(c->community, sizeof c->community, "%.12s", area);
+	if (n >= 15)
+		snprintf(c->grid, sizeof c->grid, "%s", area);
+}
+
+static int check_text(const char *v, const char *field, size_t min_chars,
+		      size_t max_chars, struct ug_error *err)
+{
+	size_t n = v ? ug_utf8_len(v) : 0;
+
+	if (!v || n < min_chars)
+		return ug_fail(err, UG_EINVAL, field, "%s is required", field);
+	if (n > max_chars)
+		return ug_fail(err, UG_EINVAL, field,
+			       "%s must be at most %zu characters", field,
+			       max_chars);
+	return 0;
+}
+
+static int check_phone(const char *p, struct ug_error *err)
+{
+	size_t n = strlen(p);
+
+	/* Digits with an optional leading +, and - separators: what a
+	 * hotline operator types. */
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || p[i] == '-' ||
+		      (i == 0 && p[i] == '+')))
+			return ug_fail(err, UG_EINVAL, "reporter_phone",
+				       "reporter_phone may hold only digits, "
+				       "'-' and a leading '+'");
+	if (n < 3 || n > 20)
+		return ug_fail(err, UG_EINVAL, "reporter_phone",
+			       "reporter_phone must be 3 to 20 characters");
+	return 0;
+}
+
+struct dup_ctx {
+	struct case_duplicates *d;
+	double lon, lat, radius;
+	const struct user *viewer; /* only cases it may see are listed */
+};
+
+static int take_duplicate(void *ctx, const struct case_row *c)
+{
+	struct dup_ctx *x = ctx;
+	double dist = geo_distance_m(x->lon, x->lat, c->lon, c->lat);
+	int i;
+
+	if (dist > x->radius || !x->d || !case_visible(x->viewer, c))
+		return 0;
+	/* Keep the nearest CASE_DUPLICATES_MAX, sorted by distance. */
+	for (i = x->d->n; i > 0 && x->d->distance_m[i - 1] > dist; i--) {
+		if (i < CASE_DUPLICATES_MAX) {
+			x->d->id[i] = x->d->id[i - 1];
+			x->d->distance_m[i] = x->d->distance_m[i - 1];
+			memcpy(x->d->number[i], x->d->number[i - 1], 24);
+		}
+	}
+	if (i >= CASE_DUPLICATES_MAX)
+		return 0;
+	x->d->id[i] = c->id;
+	x->d->distance_m[i] = dist;
+	memcpy(x->d->number[i], c->number, 24);
+	if (x->d->n < CASE_DUPLICATES_MAX)
+		x->d->n++;
+	return 0;
+}
+
+static int find_duplicates(struct db *db, const struct case_env *env,
+			   const struct user *u, const struct case_row *c,
+			   int64_t now, struct case_duplicates *out,
+			   struct ug_error *err)
+{
+	struct dup_ctx x = { out, c->lon, c->lat, env->duplicate_radius_m,
+			     u };
+	/* A box a little larger than the circle; metres per degree of
+	 * longitude shrink with the cosine of the latitude. */
+	double dlat = env->duplicate_radius_m / 111000.0 * 1.01;
+	double dlon = dlat / fmax(0.01, cos(c->lat * M_PI / 180.0));
+
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!c->has_location)
+		return 0;
+	return store_case_nearby(db, c->category, now - env->duplicate_window_s,
+				 c->lon - dlon, c->lat - dlat, c->lon + dlon,
+				 c->lat + dlat, take_duplicate, &x, err);
+}
+
+/* The local date of `t` in the city's zone as "YYYYMMDD". */
+static void local_day(const struct case_env *env, int64_t t, char out[16])
+{
+	char local[32];
+
+	calendar_format_local(env->utc_offset, t, local, sizeof local);
+	snprintf(out, 16, "%.4s%.2s%.2s", local, local + 5, local + 8);
+}
+
+static int event_insert(struct db *db, const struct case_row *c,
+			const struct user *u, const char *action,
+			const char *from, const char *note, json_t *data,
+			int64_t now, int64_t *id, struct ug_error *err)
+{
+	struct case_event_row *e = calloc(1, sizeof *e);
+	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	int rc;
+
+	if (!e) {
+		free(text);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
+	e->case_id = c->id;
+	e->at = now;
+	snprintf(e->actor, sizeof e->actor, "%s", u->username);
+	snprintf(e->actor_role, sizeof e->actor_role, "%s", u->role);
+	snprintf(e->action, sizeof e->action, "%s", action);
+	snprintf(e->from_state, sizeof e->from_state, "%s", from ? from : "");
+	snprintf(e->to_state, sizeof e->to_state, "%s", c->state);
+	snprintf(e->note, sizeof e->note, "%s", note ? note : "");
+	snprintf(e->data, sizeof e->data, "%s", text ? text : "{}");
+	rc = store_case_event_insert(db, e, err);
+	if (rc == 0 && id)
+		*id = e->id;
+	free(text);
+	free(e);
+	return rc;
+}
+
+static int event_add(struct db *db, const struct case_row *c,
+		     const struct user *u, const char *action,
+		     const char *from, const char *note, json_t *data,
+		     int64_t now, struct ug_error *err)
+{
+	return event_insert(db, c, u, action, from, note, data, now, NULL,
+			    err);
+}
+
+int case_annotate(struct db *db, const struct user *u,
+		  const struct case_row *c, const char *action,
+		  const char *note, int64_t now, int64_t *event_id,
+		  struct ug_error *err)
+{
+	return event_insert(db, c, u, action, c->state, note, NULL, now,
+			    event_id, err);
+}
+
+/* The stage whose clock runs in `state` for this case: an inspector's own
+ * report needs no verification, so its first clock is filing. */
+static int stage_of(const struct case_row *c, int state)
+{
+	if (state == CS_REPORTED)
+		return strcmp(c->source, "inspector") == 0 ? STAGE_FILE
+							   : STAGE_VERIFY;
+	return case_states[state].stage;
+}
+
+int case_intake(struct db *db, const struct case_env *env,
+		const struct user *u, const struct case_intake *in,
+		int64_t now, struct case_row *out,
+		struct case_duplicates *dups, struct ug_error *err)
+{
+	struct case_row *c = calloc(1, sizeof *c);
+	struct case_standard std;
+	struct standard_limits lim;
+	struct division div;
+	struct category cat;
+	struct scope scope;
+	struct spatial_place place;
+	const char *area;
+	char day[16];
+	int src, rc, located = 0;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	scope_of_user(u, &scope);
+	if ((rc = check_text(in->category, "category", 1, CODE_MAX, err)) ||
+	    (rc = check_text(in->description, "description", 1, 4000, err)) ||
+	    (rc = check_text(in->source, "source", 1, 16, err)) ||
+	    (in->address && (rc = check_text(in->address, "address", 0, 256,
+					      err))) ||
+	    (in->reporter_name &&
+	     (rc = check_text(in->reporter_name, "reporter_name", 0, 100,
+			      err))) ||
+	    (in->reporter_phone && *in->reporter_phone &&
+	     (rc = check_phone(in->reporter_phone, err))))
+		goto out;
+	src = case_source_parse(in->source);
+	if (src < 0) {
+		rc = ug_fail(err, UG_EINVAL, "source",
+			     "source must be one of inspector, public, "
+			     "hotline, leader, media, external");
+		goto out;
+	}
+	if (!(source_roles[src] & ROLE_BIT(role_parse(u->role)))) {
+		rc = ug_fail(err, UG_EFORBIDDEN, "source",
+			     "a %s may not file reports with source %s",
+			     u->role, in->source);
+		goto out;
+	}
+	if (!in->urgency || urgency_parse(in->urgency) < 0) {
+		rc = ug_fail(err, UG_EINVAL, "urgency",
+			     "urgency must be urgent, pressing or normal");
+		goto out;
+	}
+	if (in->has_location &&
+	    (!isfinite(in->lon) || !isfinite(in->lat) || in->lon < -180 ||
+	     in->lon > 180 || in->lat < -90 || in->lat > 90)) {
+		rc = ug_fail(err, UG_EINVAL,
+			     (in->lon < -180 || in->lon > 180) ? "lon" : "lat",
+			     "lon must lie in [-180, 180] and lat in [-90, 90]");
+		goto out;
+	}
+	if (in->component && *in->component &&
+	    (strlen(in->component) > CODE_MAX ||
+	     !ug_is_digits(in->component, 0))) {
+		rc = ug_fail(err, UG_EINVAL, "component",
+			     "component must be a numeric component "
+			     "identifier of at most %d digits", CODE_MAX);
+		goto out;
+	}
+	/* The place: the unit grid holding the point when there is one
+	 * (the point is what the inspector saw), else the given area, else
+	 * the reporter's own division. */
+	if (in->has_location && env->spatial) {
+		spatial_refresh(env->spatial, db, 0, NULL);
+		located = spatial_locate(env->spatial, in->lon, in->lat, &place,
+					 NULL) == 0;
+	}
+	area = in->area && *in->area ? in->area
+	       : strcmp(u->unit_kind, "division") == 0 ? u->unit_code
+	       : located ? place.community : NULL;
+	if (!area) {
+		rc = ug_fail(err, UG_EINVAL, "area",
+			     "area is required: the division code of the "
+			     "place (street or community)");
+		goto out;
+	}
+	/* Reads first, outside the write lock: the writers of the server
+	 * queue on it, so it is held only for the counter and the inserts.
+	 * (A standard edited in between is harmless: versions are kept.) */
+	if ((rc = store_category_get(db, in->category, &cat, err)) ||
+	    (rc = store_standard_current(db, in->category, &std, err)) ||
+	    (rc = standards_limits(db, std.id, &lim, err))) {
+		if (rc == -UG_ENOTFOUND)
+			rc = ug_fail(err, UG_EINVAL, "category",
+				     "unknown category %s", in->category);
+		goto fail;
+	}
+	rc = store_division_get(db, area, &div, err);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && (strcmp(div.level, "district") &&
+						strcmp(div.level, "street") &&
+						strcmp(div.level, "community")))) {
+		rc = ug_fail(err, UG_EINVAL, "area",
+			     "area %s is not a known district, street or "
+			     "community", area);
+		goto fail;
+	}
+	if (rc)
+		goto fail;
+	if (located) {
+		/* A given area must hold the point; the grid then places the
+		 * case more precisely than the area did. */
+		if (in->area && *in->area &&
+		    strncmp(place.grid, in->area, strlen(in->area)) != 0) {
+			rc = ug_fail(err, UG_EINVAL, "area",
+				     "area %s does not hold the point: it lies "
+				     "in grid %s", in->area, place.grid);
+			goto fail;
+		}
+		area = place.community;
+	}
+	if (scope.kind == SCOPE_AREA && !scope_covers_area(&scope, area)) {
+		rc = ug_fail(err, UG_EFORBIDDEN, "area",
+			     "area %s lies outside your area", area);
+		goto fail;
+	}
+	snprintf(c->state, sizeof c->state, "%s", case_states[CS_REPORTED].name);
+	snprintf(c->source, sizeof c->source, "%s", case_source_names[src]);
+	snprintf(c->category, sizeof c->category, "%s", cat.code);
+	c->standard_id = std.id;
+	snprintf(c->urgency, sizeof c->urgency, "%s", in->urgency);
+	snprintf(c->description, sizeof c->description, "%s", in->description);
+	snprintf(c->address, sizeof c->address, "%s",
+		 in->address ? in->address : "");
+	c->has_location = in->has_location;
+	c->lon = in->lon;
+	c->lat = in->lat;
+	area_split(c, located ? place.grid : area);
+	snprintf(c->component, sizeof c->component, "%s",
+		 in->component ? in->component : "");
+	snprintf(c->reporter_name, sizeof c->reporter_name, "%s",
+		 in->reporter_name ? in->reporter_name : "");
+	snprintf(c->reporter_phone, sizeof c->reporter_phone, "%s",
+		 in->reporter_phone ? in->reporter_phone : "");
+	snprintf(c->created_by, sizeof c->created_by, "%s", u->username);
+	c->version = 1;
+	c->created_at = c->updated_at = now;
+	local_day(env, now, day);
+	if ((rc = clock_start(env, &lim, c, stage_of(c, CS_REPORTED), now,
+			      err)) ||
+	    (rc = find_duplicates(db, env, u, c, now, dups, err)) ||
+	    (rc = db_begin_write(db, err)))
+		goto out;
+	if ((rc = store_case_next_number(db, day, c->number, err)) ||
+	    (rc = store_case_insert(db, c, err)) ||
+	    (rc = event_add(db, c, u, "report", NULL, NULL, NULL, now, err)) ||
+	    (in->in_transaction &&
+	     (rc = in->in_transaction(db, c, in->in_transaction_ctx, err))) ||
+	    (rc = db_commit(db, err)))
+		goto fail;
+	*out = *c;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	free(c);
+	return rc;
+}
+
+/* ---- actions -------------------------------------------------------- */
+
+/* An instant as the city's local ISO 8601, for history data. */
+static json_t *json_local_time(const struct case_env *env, int64_t t)
+{
+	char buf[40];
+
+	return json_string(iso8601_format(t, env->utc_offset, buf, sizeof buf));
+}
+
+static int need_text(const char *v, const char *field, const char *action,
+		     struct ug_error *err)
+{
+	if (!v || !*v)
+		return ug_fail(err, UG_EINVAL, field, "%s needs a %s", action,
+			       field);
+	if (ug_utf8_len(v) > 2000)
+		return ug_fail(err, UG_EINVAL, field,
+			       "%s must be at most 2000 characters", field);
+	return 0;
+}
+
+/* Check the inputs the action needs (enum action_need). */
+static int check_needs(const struct case_transition *t,
+		       const struct case_action_input *in,
+		       struct ug_error *err)
+{
+	int rc;
+
+	if ((t->needs & NEED_REASON) &&
+	    (rc = need_text(in->reason, "reason", t->name, err)))
+		return rc;
+	if ((t->needs & NEED_NOTE) &&
+	    (rc = need_text(in->note, "note", t->name, err)))
+		return rc;
+	if ((t->needs & NEED_DEPARTMENT) && (!in->department || !*in->department))
+		return ug_fail(err, UG_EINVAL, "department",
+			       "%s needs a department", t->name);
+	if ((t->needs & NEED_PASSED) && !in->has_passed)
+		return ug_fail(err, UG_EINVAL, "passed",
+			       "%s needs passed: true or false", t->name);
+	if ((t->needs & NEED_TARGET) && in->target <= 0)
+		return ug_fail(err, UG_EINVAL, "target",
+			       "%s needs the target case id", t->name);
+	if ((t->needs & NEED_HOURS) && (in->hours <= 0 || in->hours > 2000))
+		return ug_fail(err, UG_EINVAL, "hours",
+			       "%s needs hours between 1 and 2000", t->name);
+	return 0;
+}
+
+/* Check the guards that read the case (enum action_guard). */
+static int check_guards(const struct case_transition *t,
+			const struct case_row *c, const struct user *u,
+			struct ug_error *err)
+{
+	struct scope s;
+
+	scope_of_user(u, &s);
+	if ((t->guards & GUARD_IN_AREA) && s.kind != SCOPE_ALL &&
+	    !(s.kind == SCOPE_AREA && scope_covers_area(&s, c->area)))
+		return ug_fail(err, UG_EFORBIDDEN, NULL,
+			       "case %s lies outside your area", c->number);
+	if ((t->guards & GUARD_OWN_DEPARTMENT) && s.kind != SCOPE_ALL &&
+	    !(c->department[0] && scope_covers_department(&s, c->department)))
+		return ug_fail(err, UG_EFORBIDDEN, NULL,
+			       "case %s is not dispatched to your department",
+			       c->number);
+	if ((t->guards & GUARD_EXT_PENDING) && !c->extension_hours)
+		return ug_fail(err, UG_ECONFLICT, NULL,
+			       "case %s has no pending extension request",
+			       c->number);
+	if ((t->guards & GUARD_NO_EXT_PENDING) && c->extension_hours)
+		return ug_fail(err, UG_ECONFLICT, NULL,
+			       "case %s already has a pending extension "
+			       "request", c->number);
+	if ((t->guards & GUARD_SELF_VERIFIED) &&
+	    strcmp(c->state, "reported") == 0 &&
+	    strcmp(c->source, "inspector") != 0)
+		return ug_fail(err, UG_ECONFLICT, NULL,
+			       "case %s came from the %s and must be verified "
+			       "on site before it is filed (state reported)",
+			       c->number, c->source);
+	return 0;
+}
+
+/* The effect of an action beyond the state change.  `data` collects what
+ * the history event records. */
+static int apply(struct db *db, const struct case_env *env,
+		 const struct standard_limits *lim, struct case_row *c,
+		 const struct user *u, enum case_action action,
+		 const struct case_action_input *in, int next, int64_t now,
+		 json_t *data, struct ug_error *err)
+{
+	struct department dep;
+	struct case_row *target;
+	int64_t due;
+	int rc;
+
+	switch (action) {
+	case CA_DISPATCH:
+		rc = store_department_get(db, in->department, &dep, err);
+		if (rc == -UG_ENOTFOUND)
+			return ug_fail(err, UG_EINVAL, "department",
+				       "unknown department %s", in->department);
+		if (rc)
+			return rc;
+		if (strcmp(dep.kind, "centre") == 0)
+			return ug_fail(err, UG_EINVAL, "department",
+				       "%s is the centre, not a department "
+				       "that handles cases", dep.code);
+		snprintf(c->department, sizeof c->department, "%s", dep.code);
+		json_object_set_new(data, "department", json_string(dep.code));
+		break;
+	case CA_RETURN:
+		/* Not theirs: the department no longer lists or sees the case
+		 * until a dispatcher sends it somewhere; the history keeps
+		 * who returned it (the actor) and from where (data). */
+		json_object_set_new(data, "department",
+				    json_string(c->department));
+		c->department[0] = '\0';
+		break;
+	case CA_CHECK:
+		json_object_set_new(data, "passed", json_boolean(in->passed));
+		if (!in->passed)
+			c->rework_count++;
+		break;
+	case CA_EXTEND_REQUEST:
+		c->extension_hours = in->hours;
+		json_object_set_new(data, "hours", json_integer(in->hours));
+		return 0; /* asking moves nothing: the clock goes on */
+	case CA_EXTEND_APPROVE: {
+		/* The hours are in the unit of the stage's limit: an urgent
+		 * case's limit in natural hours runs around the clock, and so
+		 * must its extension (8 working hours asked on a Friday
+		 * evening would otherwise move it to Tuesday). */
+		int natural = strcmp(c->clock, "natural") == 0;
+		struct time_limit ext = {
+			c->extension_hours,
+			natural ? LIMIT_HOURS : LIMIT_WORK_HOURS
+		};
+
+		if ((rc = case_limit_due(env->calendar, c->deadline, &ext, &due,
+					 err)))
+			return rc;
+		json_object_set_new(data, "hours",
+				    json_integer(c->extension_hours));
+		json_object_set_new(data, "clock",
+				    json_string(natural ? "natural" : "working"));
+		json_object_set_new(data, "old_deadline",
+				    json_local_time(env, c->deadline));
+		json_object_set_new(data, "new_deadline",
+				    json_local_time(env, due));
+		c->deadline = due;
+		c->extension_hours = 0;
+		return 0; /* the stage's clock goes on: no restart */
+	}
+	case CA_EXTEND_DENY:
+		c->extension_hours = 0;
+		return 0;
+	case CA_SUPERVISE:
+		if (c->priority < 3)
+			c->priority++;
+		json_object_set_new(data, "priority", json_integer(c->priority));
+		return 0;
+	case CA_REMIND:
+		return 0;
+	case CA_MERGE:
+		if (in->target == c->id)
+			return ug_fail(err, UG_EINVAL, "target",
+				       "a case cannot be merged into itself");
+		target = malloc(sizeof *target);
+		if (!target)
+			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		rc = store_case_get(db, in->target, target, err);
+		if (rc == -UG_ENOTFOUND)
+			rc = ug_fail(err, UG_EINVAL, "target",
+				     "no case with id %lld",
+				     (long long)in->target);
+		else if (rc == 0 &&
+			 case_state_terminal(case_state_parse(target->state)))
+			rc = ug_fail(err, UG_ECONFLICT, "target",
+				     "case %s is %s and cannot take merged "
+				     "reports", target->number, target->state);
+		else if (rc == 0 && !case_visible(u, target))
+			rc = ug_fail(err, UG_EINVAL, "target",
+				     "no case with id %lld",
+				     (long long)in->target);
+		if (rc == 0) {
+			c->merged_into = target->id;
+			json_object_set_new(data, "target",
+					    json_integer(target->id));
+			json_object_set_new(data, "target_number",
+					    json_string(target->number));
+		}
+		free(target);
+		if (rc)
+			return rc;
+		break;
+	default:
+		break;
+	}
+	if (case_state_terminal(next))
+		c->closed_at = now;
+	/* An extension request is about the handling under way: once the
+	 * case moves on (returned, hung, handled, void) it lapses, so that
+	 * no one approves it later for a department that never asked. */
+	c->extension_hours = 0;
+	/* Entering a state starts its stage's clock; a failed check starts
+	 * a fresh handling clock (rework). */
+	return clock_start(env, lim, c, stage_of(c, next), now, err);
+}
+
+int case_act(struct db *db, const struct case_env *env, const struct user *u,
+	     int64_t case_id, enum case_action action,
+	     const struct case_action_input *in, int64_t now,
+	     struct case_row *out, struct ug_error *err)
+{
+	const struct case_transition *t = &case_transitions[action];
+	struct case_row *c = malloc(sizeof *c);
+	struct standard_limits lim;
+	json_t *data = json_object();
+	const char *note;
+	char from[16];
+	int state, next, role, rc;
+
+	if (!c || !data) {
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	role = role_parse(u->role);
+	if (role < 0 || !(t->roles & ROLE_BIT(role))) {
+		rc = ug_fail(err, UG_EFORBIDDEN, NULL,
+			     "a %s may not %s a case", u->role, t->name);
+		goto out;
+	}
+	if (in->version <= 0) {
+		rc = ug_fail(err, UG_EINVAL, "version",
+			     "version is required (the case version you saw)");
+		goto out;
+	}
+	if ((rc = check_needs(t, in, err)))
+		goto out;
+	if ((rc = db_begin_write(db, err)))
+		goto out;
+	rc = store_case_get(db, case_id, c, err);
+	if (rc == 0 && !case_visible(u, c))
+		rc = ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
+			     (long long)case_id);
+	if (rc)
+		goto fail;
+	if (in->version != c->version) {
+		rc = ug_fail(err, UG_ECONFLICT, "version",
+			     "case %s is at version %lld (state %s), not %lld: "
+			     "reload it", c->number, (long long)c->version,
+			     c->state, (long long)in->version);
+		goto fail;
+	}
+	state = case_state_parse(c->state);
+	if (state < 0 || !(t->from & CS_BIT(state))) {
+		rc = ug_fail(err, UG_ECONFLICT, "state",
+			     "cannot %s case %s in state %s", t->name,
+			     c->number, c->state);
+		goto fail;
+	}
+	if ((rc = check_guards(t, c, u, err)) ||
+	    (rc = standards_limits(db, c->standard_id, &lim, err)))
+		goto fail;
+	next = case_next_state(action, state, in->passed);
+	snprintf(from, sizeof from, "%s", c->state);
+	snprintf(c->state, sizeof c->state, "%s", case_states[next].name);
+	if ((rc = apply(db, env, &lim, c, u, action, in, next, now, data, err)))
+		goto fail;
+	c->version++;
+	c->updated_at = now;
+	/* The history keeps the text the action takes: the note of an
+	 * action that needs one (handle, supervise), else the reason. */
+	note = (t->needs & NEED_NOTE) || !(in->reason && *in->reason)
+		       ? in->note
+		       : in->reason;
+	if ((rc = store_case_update(db, c, in->version, err)) ||
+	    (rc = event_add(db, c, u, t->name, from, note, data, now, err)))
+		goto fail;
+	if (action == CA_MERGE) {
+		/* The target's history says which report joined it, so every
+		 * reporter can be told the outcome of the one case. */
+		struct case_row *target = malloc(sizeof *target);
+		json_t *d2 = json_pack("{s:I, s:s}", "merged", (json_int_t)c->id,
+				       "merged_number", c->number);
+
+		rc = target ? store_case_get(db, c->merged_into, target, err)
+			    : ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		if (rc == 0)
+			rc = event_add(db, target, u, "merged-in",
+				       target->state, note, d2, now, err);
+		json_decref(d2);
+		free(target);
+		if (rc)
+			goto fail;
+	}
+	if ((rc = db_commit(db, err)))
+		goto fail;
+	*out = *c;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	json_decref(data);
+	free(c);
+	return rc;
+}
+
+/* ---- locating cases when grids arrive -------------------------------- */
+
+struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int collect_id(void *ctx, int64_t id)
+{
+	struct id_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		int64_t *ids = realloc(l->ids, cap * sizeof *ids);
+
+		if (!ids)
+			return -UG_ENOMEM;
+		l->ids = ids;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = id;
+	return 0;
+}
+
+int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
+			struct case_locate_result *res, struct ug_error *err)
+{
+	static const struct user system_actor = {.username = "system",
+						 .role = "system"};
+	struct case_row *c = malloc(sizeof *c);
+	struct id_list l = {0};
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	rc = store_cases_unlocated(db, collect_id, &l, err);
+	if (rc == -UG_ENOMEM)
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct spatial_place place;
+		int64_t version;
+		json_t *data;
+
+		if ((rc = db_begin_write(db, err)))
+			break;
+		if ((rc = store_case_get(db, l.ids[i], c, err)))
+			goto fail;
+		if (*c->grid || !c->has_location) { /* changed meanwhile */
+			db_rollback(db);
+			continue;
+		}
+		if (spatial_locate(sp, c->lon, c->lat, &place, NULL)) {
+			res->outside++;
+			db_rollback(db);
+			continue;
+		}
+		if (strncmp(place.grid, c->area, strlen(c->area)) != 0) {
+			res->conflicts++;
+			db_rollback(db);
+			continue;
+		}
+		version = c->version;
+		area_split(c, place.grid);
+		c->version++;
+		c->updated_at = now;
+		data = json_pack("{s:s}", "grid", place.grid);
+		if ((rc = store_case_update(db, c, version, err)) ||
+		    (rc = event_add(db, c, &system_actor, "locate", c->state,
+				    NULL, data, now, err))) {
+			json_decref(data);
+			goto fail;
+		}
+		json_decref(data);
+		if ((rc = db_commit(db, err)))
+			break;
+		res->located++;
+		continue;
+fail:
+		db_rollback(db);
+	}
+	free(l.ids);
+	free(c);
+	return rc;
+}
+
+/* ---- deadlines after the holidays change ------------------------------ */
+
+/* The stage's approved extensions, folded onto `due` in order: each was
+ * added to the deadline of its moment, in the unit of the stage's limit
+ * (see CA_EXTEND_APPROVE). */
+struct refold {
+	const struct calendar *cal;
+	int64_t since; /* the stage's start: earlier ones were another's */
+	int64_t due;
+	struct ug_error *err;
+};
+
+static int refold_extension(void *ctx, const struct case_event_row *e)
+{
+	struct refold *r = ctx;
+	struct time_limit ext;
+	json_error_t je;
+	json_t *data, *hours, *clock;
+	int rc;
+
+	if (strcmp(e->action, "extend-approve") != 0 || e->at < r->since)
+		return 0;
+	data = json_loads(e->data, 0, &je);
+	hours = json_object_get(data, "hours");
+	clock = json_object_get(data, "clock");
+	if (!json_is_integer(hours) || json_integer_value(hours) < 0) {
+		json_decref(data);
+		return ug_fail(r->err, UG_EINVAL, "history",
+			       "extension event %lld has no hours",
+			       (long long)e->id);
+	}
+	ext.amount = json_integer_value(hours);
+	ext.unit = json_is_string(clock) &&
+				   strcmp(json_string_value(clock), "natural") == 0
+			   ? LIMIT_HOURS
+			   : LIMIT_WORK_HOURS;
+	json_decref(data);
+	rc = case_limit_due(r->cal, r->due, &ext, &r->due, r->err);
+	return rc;
+}
+
+/* The deadline the current stage of c has under env's calendar: from the
+ * stage's start by its limit, then its approved extensions. */
+static int stage_deadline(struct db *db, const struct case_env *env,
+			  const struct case_row *c, int64_t *out,
+			  struct ug_error *err)
+{
+	struct standard_limits lim;
+	struct refold r = { env->calendar, c->stage_started_at, 0, err };
+	int stage = case_stage_parse(c->stage), u = urgency_parse(c->urgency);
+	int rc;
+
+	if (stage < 0 || u < 0)
+		return ug_fail(err, UG_EINVAL, "stage",
+			       "case %s has stage \"%s\", urgency \"%s\"",
+			       c->number, c->stage, c->urgency);
+	if ((rc = standards_limits(db, c->standard_id, &lim, err)) ||
+	    (rc = case_limit_due(env->calendar, c->stage_started_at,
+				 &lim.at[u][stage], &r.due, err)) ||
+	    (rc = store_case_events(db, c->id, refold_extension, &r, err)))
+		return rc;
+	*out = r.due;
+	return 0;
+}
+
+/* Does a changed date lie within the local dates of [from, to]? */
+static int crosses(const struct case_env *env, int64_t from, int64_t to,
+		   const int32_t *dates, size_t n)
+{
+	int64_t a = (from + env->utc_offset) / 86400;
+	int64_t b = (to + env->utc_offset) / 86400;
+
+	for (size_t i = 0; i < n; i++)
+		if (dates[i] >= a && dates[i] <= b)
+			return 1;
+	return 0;
+}
+
+int case_deadlines_follow(struct db *db, const struct case_env *env,
+			  const int32_t *dates, size_t n, const char *why,
+			  int64_t now, struct case_follow_result *res,
+			  struct ug_error *err)
+{
+	static const struct user system_actor = {.username = "system",
+						 .role = "system"};
+	struct case_row *c;
+	struct id_list l = {0};
+	int64_t from, to;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (n == 0)
+		return 0;
+	/* The instants of the first and the last changed date, whole days,
+	 * narrow the search; crosses() decides. */
+	from = (int64_t)dates[0] * 86400 - env->utc_offset;
+	to = (int64_t)dates[n - 1] * 86400 + 86400 - env->utc_offset;
+	rc = store_cases_working_clock(db, from, to, collect_id, &l, err);
+	if (rc == -UG_ENOMEM)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if (rc)
+		return rc;
+	if (!(c = malloc(sizeof *c))) {
+		free(l.ids);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct ug_error why_not;
+		int64_t due = 0, version;
+		json_t *data;
+		char note[512], was[40], now_due[40];
+
+		if ((rc = store_case_get(db, l.ids[i], c, err)))
+			break;
+		if (!crosses(env, c->stage_started_at, c->deadline, dates, n))
+			continue;
+		res->examined++;
+		ug_error_clear(&why_not);
+		rc = stage_deadline(db, env, c, &due, &why_not);
+		if (rc && rc != -UG_EINVAL && rc != -UG_ETOOBIG) {
+			if (err)
+				*err = why_not;
+			break;
+		}
+		iso8601_format(c->deadline, env->utc_offset, was, sizeof was);
+		if (rc) {
+			/* Kept as it was, and said so: one case the new days
+			 * cannot be applied to must not block the calendar. */
+			rc = 0;
+			res->kept++;
+			snprintf(note, sizeof note,
+				 "%.200s: deadline %s kept, it could not be "
+				 "recomputed (%.200s)", why, was,
+				 why_not.message);
+			data = json_pack("{s:s, s:s}", "reason", why,
+					 "error", why_not.message);
+		} else if (due == c->deadline) {
+			continue;
+		} else {
+			iso8601_format(due, env->utc_offset, now_due,
+				       sizeof now_due);
+			snprintf(note, sizeof note, "%.200s: deadline %s -> %s",
+				 why, was, now_due);
+			data = json_pack("{s:s, s:s, s:s}", "reason", why,
+					 "old_deadline", was, "new_deadline",
+					 now_due);
+			c->deadline = due;
+			res->moved++;
+		}
+		version = c->version++;
+		c->updated_at = now;
+		if ((rc = store_case_update(db, c, version, err)) == 0)
+			rc = event_add(db, c, &system_actor, "recompute",
+				       c->state, note, data, now, err);
+		json_decref(data);
+	}
+	free(c);
+	free(l.ids);
+	return rc;
+}
+
+static int follow_days(struct db *db, const struct calendar *cal,
+		       int32_t utc_offset, const int32_t *dates, size_t n,
+		       const char *why, int64_t now, long *moved, long *kept,
+		       struct ug_error *err)
+{
+	struct case_follow_result r;
+	struct case_env env;
+	int rc;
+
+	case_env_defaults(&env, cal);
+	env.utc_offset = utc_offset;
+	rc = case_deadlines_follow(db, &env, dates, n, why, now, &r, err);
+	*moved = r.moved;
+	*kept = r.kept;
+	return rc;
+}
+
+const struct workcal_follower case_calendar_follower = { follow_days };

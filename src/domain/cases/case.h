@@ -1,0 +1,198 @@
+/*
+ * case.h - cases: intake, the actions of the life cycle, deadlines and the
+ * traffic light, duplicates.
+ *
+ * Every change runs in one write transaction: read the case, check the
+ * version the caller saw (optimistic locking), the state, the role, the
+ * scope and the inputs against the workflow table (domain/cases/workflow.h),
+ * write the new case row and one history event, commit.  Two dispatchers
+ * acting at once on version N: one commits N+1, the other gets
+ * UG_ECONFLICT — a case is never dispatched twice.
+ */
+#ifndef UG_CASE_H
+#define UG_CASE_H
+
+#include <stdint.h>
+
+#include "domain/calendar/calendar.h"
+#include "domain/calendar/workcal.h"
+#include "domain/org/roles.h"
+#include "domain/spatial/spatial.h"
+#include "domain/cases/standards.h"
+#include "domain/cases/workflow.h"
+#include "store/org/org.h"
+#include "store/cases/cases.h"
+
+/* Where cases come from. */
+enum case_source {
+	SRC_INSPECTOR, /* 监督员上报 */
+	SRC_PUBLIC,    /* 公众举报 */
+	SRC_HOTLINE,   /* 12345 / 12319 热线 */
+	SRC_LEADER,    /* 领导交办 */
+	SRC_MEDIA,     /* 媒体曝光 */
+	SRC_EXTERNAL,  /* another system through the API */
+	SRC_COUNT
+};
+
+extern const char *const case_source_names[SRC_COUNT];
+extern const char *const case_source_names_zh[SRC_COUNT];
+int case_source_parse(const char *name);
+
+/* What the case module needs besides the database. */
+struct case_env {
+	const struct calendar *calendar; /* working time; must not be NULL */
+	int32_t utc_offset;              /* of the city, for case numbers */
+	double duplicate_radius_m;       /* default 30 */
+	int64_t duplicate_window_s;      /* default 72 h */
+	/* Locates reports with a point to their unit grid (may be NULL:
+	 * then the place is the given area alone). */
+	struct spatial *spatial;
+};
+
+void case_env_defaults(struct case_env *env, const struct calendar *cal);
+
+struct case_intake {
+	const char *category;     /* 小类 code */
+	const char *description;  /* 1-4000 characters */
+	const char *source;       /* enum case_source name */
+	const char *urgency;      /* urgent | pressing | normal */
+	const char *address;      /* may be NULL */
+	const char *area;         /* division code of the place, may be NULL:
+				     then the reporter's own division */
+	const char *component;    /* component identifier, may be NULL */
+	const char *reporter_name;
+	const char *reporter_phone;
+	int has_location;
+	double lon, lat;          /* WGS84 */
+	/* Called inside the intake's write transaction once the case and its
+	 * first event are written (may be NULL): the public channel adds its
+	 * own row and the photos there, so a report is stored whole or not
+	 * at all.  A non-zero return rolls the intake back. */
+	int (*in_transaction)(struct db *db, const struct case_row *c,
+			      void *ctx, struct ug_error *err);
+	void *in_transaction_ctx;
+};
+
+/* Likely duplicates found at intake (ids and numbers, nearest first). */
+#define CASE_DUPLICATES_MAX 10
+struct case_duplicates {
+	int n;
+	int64_t id[CASE_DUPLICATES_MAX];
+	char number[CASE_DUPLICATES_MAX][24];
+	double distance_m[CASE_DUPLICATES_MAX];
+};
+
+/* File a new report.  Errors name the field (category, description,
+ * source, urgency, area, lon/lat, reporter_phone).  The new case is read
+ * back into *out; dups (may be NULL) receives the likely duplicates. */
+int case_intake(struct db *db, const struct case_env *env,
+		const struct user *u, const struct case_intake *in,
+		int64_t now, struct case_row *out,
+		struct case_duplicates *dups, struct ug_error *err);
+
+struct case_action_input {
+	int64_t version;        /* the version the caller saw; required */
+	const char *reason;
+	const char *note;
+	const char *department;
+	int has_passed;
+	int passed;
+	int64_t target;         /* merge: the case to merge into */
+	int64_t hours;          /* extend-request: hours asked for, working
+				   or natural as the stage's limit counts */
+};
+
+/* Apply an action.  UG_ECONFLICT when the version moved on or the state
+ * does not allow the action (the message names the current state),
+ * UG_EFORBIDDEN for a role or scope that may not, UG_EINVAL naming a
+ * missing input, UG_ENOTFOUND for an unknown case (or one outside the
+ * caller's sight). */
+int case_act(struct db *db, const struct case_env *env, const struct user *u,
+	     int64_t case_id, enum case_action action,
+	     const struct case_action_input *in, int64_t now,
+	     struct case_row *out, struct ug_error *err);
+
+/* Due time of a standard's (amount, unit) limit from `start`. */
+int case_limit_due(const struct calendar *cal, int64_t start,
+		   const struct time_limit *l, int64_t *due,
+		   struct ug_error *err);
+
+/* Add an event to a case's history that changes nothing else: a
+ * citizen's comment, a rating (action "comment", "rate").  The event's id
+ * is returned in *event_id (may be NULL).  Runs in the caller's
+ * transaction if one is open. */
+int case_annotate(struct db *db, const struct user *u,
+		  const struct case_row *c, const char *action,
+		  const char *note, int64_t now, int64_t *event_id,
+		  struct ug_error *err);
+
+/* May this user see this case? (area, department, or everything) */
+int case_visible(const struct user *u, const struct case_row *c);
+
+struct case_locate_result {
+	size_t located;   /* cases that got their grid */
+	size_t outside;   /* still in no grid */
+	size_t conflicts; /* the grid lies outside the case's area: left */
+};
+
+/*
+ * Cases filed with a point before grids covered it get their grid,
+ * community, street and district now (a new version and a `locate`
+ * event by the actor "system" in their history).  A case whose area does
+ * not contain the grid found is left as it is and counted.  Run after
+ * grids are imported or generated.  Each case is its own transaction.
+ */
+int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
+			struct case_locate_result *res, struct ug_error *err);
+
+struct case_follow_result {
+	long examined; /* running working-time stages that cross a changed
+			  date */
+	long moved;    /* of those, deadlines that moved */
+	long kept;     /* could not be recomputed: kept, with a history
+			  line saying why */
+};
+
+/*
+ * The holidays changed on `dates` (ascending local dates, days since
+ * 1970-01-01; n of them): every open case whose working-time stage runs
+ * across one of them gets its deadline again from the stage's start, its
+ * limit and its approved extensions, by env->calendar (the calendar after
+ * the change).  A deadline that moves is written with a new version and a
+ * `recompute` event by "system" whose note starts with `why`.  Natural-
+ * time stages do not depend on holidays and are left alone.  Runs in the
+ * caller's write transaction; UG_ENOMEM / UG_EDB abort it.
+ */
+int case_deadlines_follow(struct db *db, const struct case_env *env,
+			  const int32_t *dates, size_t n, const char *why,
+			  int64_t now, struct case_follow_result *res,
+			  struct ug_error *err);
+
+/* case_deadlines_follow() as the calendar's follower: pass it to the
+ * changes of domain/calendar/workcal.h so open deadlines follow. */
+extern const struct workcal_follower case_calendar_follower;
+
+/* Traffic light of the current stage at `now`: "green", "yellow" (at
+ * least 80 % of the stage's time used), "red" (overdue) or "none" (no
+ * clock runs).  Working-time limits are measured in working time. */
+const char *case_light(const struct case_env *env, const struct case_row *c,
+		       int64_t now);
+
+/* 1 when the current stage's deadline counts a provisional holiday (a
+ * statutory day by rule, its year's official schedule not yet loaded:
+ * domain/calendar/workcal.h) between its start and its deadline, so that it may
+ * move when the schedule arrives; else 0.  Natural-time stages never. */
+int case_deadline_provisional(const struct case_env *env,
+			      const struct case_row *c);
+
+/* "13812345678" -> "138****5678"; other shapes keep the first 3 and last
+ * 2 characters at most.  out holds 32 bytes. */
+void case_mask_phone(const char *phone, char out[32]);
+
+/* Roles that see whole phone numbers (to call the reporter back). */
+int case_role_sees_phone(const struct user *u);
+
+/* Great-circle distance in metres (haversine, mean Earth radius). */
+double geo_distance_m(double lon1, double lat1, double lon2, double lat2);
+
+#endif

@@ -1,0 +1,640 @@
+/*
+ * standards.c - loading the standard tables and reading time limits (see
+ * standards.h).
+ */
+#include "domain/cases/standards.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/csv.h"
+#include "lib/embed.h"
+#include "lib/util.h"
+#include "domain/org/org.h"
+
+extern const struct embedded_file data_standard[];
+
+const char *const urgency_names[URGENCY_COUNT] = { "urgent", "pressing",
+						   "normal" };
+const char *const urgency_names_zh[URGENCY_COUNT] = { "紧急", "较急", "一般" };
+const char *const limit_unit_names[LIMIT_UNIT_COUNT] = { "m", "h", "d",
+							 "wm", "wh", "wd" };
+
+int urgency_parse(const char *name)
+{
+	for (int i = 0; i < URGENCY_COUNT; i++)
+		if (strcmp(urgency_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int time_limit_parse(const char *text, const char *field,
+		     struct time_limit *out, struct ug_error *err)
+{
+	char *end;
+	long long n;
+
+	n = strtoll(text, &end, 10);
+	if (end == text || n <= 0 || n > 100000)
+		goto bad;
+	for (int u = 0; u < LIMIT_UNIT_COUNT; u++) {
+		if (strcmp(end, limit_unit_names[u]) == 0) {
+			out->amount = n;
+			out->unit = (enum limit_unit)u;
+			return 0;
+		}
+	}
+bad:
+	return ug_fail(err, UG_EINVAL, field,
+		       "%s must be a positive number followed by a unit "
+		       "(m h d natural, wm wh wd working), got \"%s\"",
+		       field, text);
+}
+
+/* Open an embedded data file as a CSV stream. */
+static FILE *data_open(const char *name, struct ug_error *err)
+{
+	for (const struct embedded_file *f = data_standard; f->name; f++) {
+		if (strcmp(f->name, name) == 0) {
+			FILE *fp = fmemopen((void *)f->data, f->size, "r");
+
+			if (!fp)
+				ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+			return fp;
+		}
+	}
+	ug_fail(err, UG_EINTERNAL, NULL, "%s is not compiled into the binary",
+		name);
+	return NULL;
+}
+
+/* One row of case_standards.csv, for a major class or a minor override. */
+struct standard_rule {
+	char scope[CODE_MAX + 1];
+	char department_type[CODE_MAX + 1];
+	char handle[URGENCY_COUNT][8];
+	char filing[CONDITION_MAX_BYTES + 1];
+	char closing[CONDITION_MAX_BYTES + 1];
+};
+
+struct defaults {
+	struct standard_rule *rules;
+	size_t nrules;
+	char stage_limit[STAGE_COUNT][URGENCY_COUNT][8];
+};
+
+static int read_rules(struct defaults *d, struct ug_error *err)
+{
+	static const char *const cols[] = {
+		"scope", "department_type", "handle_urgent", "handle_pressing",
+		"handle_normal", "filing_condition", "closing_condition",
+	};
+	struct csv_reader r;
+	int idx[7], rc;
+	FILE *fp = data_open("case_standards.csv", err);
+
+	if (!fp)
+		return -err->code;
+	csv_init(&r, fp, "case_standards.csv");
+	if ((rc = csv_next(&r, err)) <= 0)
+		goto out;
+	for (int i = 0; i < 7; i++)
+		if ((idx[i] = csv_column(&r, cols[i])) < 0) {
+			rc = ug_fail(err, UG_EINTERNAL, NULL,
+				     "case_standards.csv lacks %s", cols[i]);
+			goto out;
+		}
+	while ((rc = csv_next(&r, err)) == 1) {
+		struct standard_rule *p = realloc(
+			d->rules, (d->nrules + 1) * sizeof *d->rules);
+
+		if (!p) {
+			rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		d->rules = p;
+		p = &d->rules[d->nrules++];
+		snprintf(p->scope, sizeof p->scope, "%s", csv_field(&r, (size_t)idx[0]));
+		snprintf(p->department_type, sizeof p->department_type, "%s",
+			 csv_field(&r, (size_t)idx[1]));
+		for (int u = 0; u < URGENCY_COUNT; u++)
+			snprintf(p->handle[u], sizeof p->handle[u], "%s",
+				 csv_field(&r, (size_t)idx[2 + u]));
+		snprintf(p->filing, sizeof p->filing, "%s",
+			 csv_field(&r, (size_t)idx[5]));
+		snprintf(p->closing, sizeof p->closing, "%s",
+			 csv_field(&r, (size_t)idx[6]));
+	}
+out:
+	csv_free(&r);
+	fclose(fp);
+	return rc < 0 ? rc : 0;
+}
+
+static int read_stage_limits(struct defaults *d, struct ug_error *err)
+{
+	struct csv_reader r;
+	int rc;
+	FILE *fp = data_open("stage_limits.csv", err);
+
+	if (!fp)
+		return -err->code;
+	csv_init(&r, fp, "stage_limits.csv");
+	rc = csv_next(&r, err); /* header: stage,urgent,pressing,normal */
+	while (rc >= 0 && (rc = csv_next(&r, err)) == 1) {
+		int stage = case_stage_parse(csv_field(&r, 0));
+
+		if (stage < 0 || csv_count(&r) != 1 + URGENCY_COUNT) {
+			rc = ug_fail(err, UG_EINTERNAL, NULL,
+				     "stage_limits.csv:%ld: bad row", r.line);
+			break;
+		}
+		for (int u = 0; u < URGENCY_COUNT; u++)
+			snprintf(d->stage_limit[stage][u],
+				 sizeof d->stage_limit[stage][u], "%s",
+				 csv_field(&r, (size_t)(1 + u)));
+	}
+	csv_free(&r);
+	fclose(fp);
+	return rc < 0 ? rc : 0;
+}
+
+static const struct standard_rule *rule_for(const struct defaults *d,
+					    const char *scope)
+{
+	for (size_t i = 0; i < d->nrules; i++)
+		if (strcmp(d->rules[i].scope, scope) == 0)
+			return &d->rules[i];
+	return NULL;
+}
+
+/* Replace each "{name}" in tmpl by name. */
+static void fill_template(char *out, size_t size, const char *tmpl,
+			  const char *name)
+{
+	struct buf b = BUF_INIT;
+	const char *p = tmpl, *hit;
+
+	while ((hit = strstr(p, "{name}")) != NULL) {
+		buf_append(&b, p, (size_t)(hit - p));
+		buf_puts(&b, name);
+		p = hit + 6;
+	}
+	buf_puts(&b, p);
+	snprintf(out, size, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
+static int create_default_standard(struct db *db, const struct defaults *d,
+				   const struct category *c, int64_t now,
+				   struct ug_error *err)
+{
+	const struct standard_rule *major = rule_for(d, c->major);
+	const struct standard_rule *minor = rule_for(d, c->code);
+	struct case_standard s;
+	int rc;
+
+	if (!major)
+		return ug_fail(err, UG_EINTERNAL, NULL,
+			       "case_standards.csv has no row for major %s",
+			       c->major);
+	memset(&s, 0, sizeof s);
+	snprintf(s.category, sizeof s.category, "%s", c->code);
+	fill_template(s.filing_condition, sizeof s.filing_condition,
+		      minor && minor->filing[0] ? minor->filing : major->filing,
+		      c->name);
+	fill_template(s.closing_condition, sizeof s.closing_condition,
+		      minor && minor->closing[0] ? minor->closing
+						 : major->closing,
+		      c->name);
+	snprintf(s.department_type, sizeof s.department_type, "%s",
+		 minor && minor->department_type[0] ? minor->department_type
+						    : major->department_type);
+	s.created_at = now;
+	snprintf(s.created_by, sizeof s.created_by, "init");
+	if ((rc = store_standard_insert(db, &s, err)))
+		return rc;
+	for (int u = 0; u < URGENCY_COUNT; u++) {
+		for (int st = 0; st < STAGE_COUNT; st++) {
+			struct stage_limit_row l;
+			struct time_limit tl;
+			const char *text = st == STAGE_HANDLE
+				? (minor && minor->handle[u][0]
+					   ? minor->handle[u]
+					   : major->handle[u])
+				: d->stage_limit[st][u];
+
+			if ((rc = time_limit_parse(text, "limit", &tl, err)))
+				return rc;
+			memset(&l, 0, sizeof l);
+			snprintf(l.urgency, sizeof l.urgency, "%s",
+				 urgency_names[u]);
+			snprintf(l.stage, sizeof l.stage, "%s",
+				 case_stages[st].name);
+			l.amount = tl.amount;
+			snprintf(l.unit, sizeof l.unit, "%s",
+				 limit_unit_names[tl.unit]);
+			if ((rc = store_standard_limit_insert(db, s.id, &l, err)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+struct load_ctx {
+	struct db *db;
+	const struct defaults *d;
+	int64_t now;
+	int created;
+	struct ug_error *err;
+	/* categories are collected first: no writes while a read cursor of
+	 * the same table is open */
+	struct category *list;
+	size_t n;
+};
+
+static int collect_category(void *ctx, const struct category *c)
+{
+	struct load_ctx *l = ctx;
+	struct category *p = realloc(l->list, (l->n + 1) * sizeof *p);
+
+	if (!p)
+		return -UG_ENOMEM;
+	l->list = p;
+	l->list[l->n++] = *c;
+	return 0;
+}
+
+int standards_load_defaults(struct db *db, int64_t now, int *created,
+			    struct ug_error *err)
+{
+	struct defaults d;
+	struct load_ctx l;
+	struct csv_reader r;
+	FILE *fp = NULL;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	memset(&l, 0, sizeof l);
+	memset(&r, 0, sizeof r);
+	if (created)
+		*created = 0;
+	if ((rc = read_rules(&d, err)) || (rc = read_stage_limits(&d, err)))
+		goto out;
+	if ((rc = db_begin_write(db, err)))
+		goto out;
+	/* Major classes. */
+	if (!(fp = data_open("majors.csv", err))) {
+		rc = -err->code;
+		goto fail;
+	}
+	csv_init(&r, fp, "majors.csv");
+	rc = csv_next(&r, err);
+	while (rc >= 0 && (rc = csv_next(&r, err)) == 1)
+		if ((rc = store_category_major_upsert(db, csv_field(&r, 0),
+						      csv_field(&r, 1),
+						      csv_field(&r, 2), err)))
+			break;
+	csv_free(&r);
+	fclose(fp);
+	fp = NULL;
+	if (rc < 0)
+		goto fail;
+	/* Minor classes: code,major,kind,name. */
+	if (!(fp = data_open("categories.csv", err))) {
+		rc = -err->code;
+		goto fail;
+	}
+	csv_init(&r, fp, "categories.csv");
+	rc = csv_next(&r, err);
+	while (rc >= 0 && (rc = csv_next(&r, err)) == 1) {
+		struct category c;
+
+		memset(&c, 0, sizeof c);
+		snprintf(c.code, sizeof c.code, "%s", csv_field(&r, 0));
+		snprintf(c.major, sizeof c.major, "%s", csv_field(&r, 1));
+		snprintf(c.name, sizeof c.name, "%s", csv_field(&r, 3));
+		c.standard = 1;
+		c.public_ = 1;
+		if ((rc = store_category_upsert(db, &c, now, err)))
+			break;
+	}
+	csv_free(&r);
+	fclose(fp);
+	fp = NULL;
+	if (rc < 0)
+		goto fail;
+	/* English names: code,name_en for majors and minors. */
+	if (!(fp = data_open("names_en.csv", err))) {
+		rc = -err->code;
+		goto fail;
+	}
+	csv_init(&r, fp, "names_en.csv");
+	rc = csv_next(&r, err);
+	while (rc >= 0 && (rc = csv_next(&r, err)) == 1)
+		if ((rc = store_category_set_name_en(db, csv_field(&r, 0),
+						     csv_field(&r, 1), err)))
+			break;
+	csv_free(&r);
+	fclose(fp);
+	fp = NULL;
+	if (rc < 0)
+		goto fail;
+	/* Version 1 of the default standard where none exists. */
+	l.db = db;
+	l.d = &d;
+	l.now = now;
+	l.err = err;
+	if ((rc = store_category_list(db, collect_category, &l, err))) {
+		if (rc == -UG_ENOMEM)
+			ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		struct case_standard existing;
+		struct ug_error e2;
+
+		if (!l.list[i].standard)
+			continue;
+		rc = store_standard_current(db, l.list[i].code, &existing, &e2);
+		if (rc == 0)
+			continue;
+		if (rc != -UG_ENOTFOUND) {
+			*err = e2;
+			goto fail;
+		}
+		if ((rc = create_default_standard(db, &d, &l.list[i], now, err)))
+			goto fail;
+		l.created++;
+	}
+	if ((rc = db_commit(db, err)))
+		goto fail;
+	if (created)
+		*created = l.created;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	free(d.rules);
+	free(l.list);
+	return rc < 0 ? rc : 0;
+}
+
+struct limits_ctx {
+	struct standard_limits *out;
+	unsigned seen[URGENCY_COUNT];
+	struct ug_error *err;
+};
+
+static int take_limit(void *ctx, const struct stage_limit_row *row)
+{
+	struct limits_ctx *l = ctx;
+	int u = urgency_parse(row->urgency);
+	int st = case_stage_parse(row->stage);
+	struct buf text = BUF_INIT;
+	int rc;
+
+	if (u < 0 || st < 0)
+		return 0; /* a stage this binary does not know: ignore */
+	buf_printf(&text, "%lld%s", (long long)row->amount, row->unit);
+	rc = time_limit_parse(buf_str(&text), "limit", &l->out->at[u][st],
+			      l->err);
+	buf_free(&text);
+	if (rc == 0)
+		l->seen[u] |= 1u << st;
+	return rc;
+}
+
+int standards_limits(struct db *db, int64_t id, struct standard_limits *out,
+		     struct ug_error *err)
+{
+	struct limits_ctx l;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&l, 0, sizeof l);
+	l.out = out;
+	l.err = err;
+	if ((rc = store_standard_limits(db, id, take_limit, &l, err)))
+		return rc;
+	for (int u = 0; u < URGENCY_COUNT; u++)
+		if (l.seen[u] != (1u << STAGE_COUNT) - 1)
+			return ug_fail(err, UG_EINTERNAL, NULL,
+				       "standard %lld lacks %s limits",
+				       (long long)id, urgency_names[u]);
+	return 0;
+}
+
+static int department_type_valid(const char *type)
+{
+	for (size_t i = 0; i < department_type_count; i++)
+		if (strcmp(department_types[i].type, type) == 0)
+			return 1;
+	return 0;
+}
+
+static int check_condition(const char *v, const char *field,
+			   struct ug_error *err)
+{
+	if (v && (ug_utf8_len(v) < 1 || ug_utf8_len(v) > 1000))
+		return ug_fail(err, UG_EINVAL, field,
+			       "%s must be 1 to 1000 characters", field);
+	return 0;
+}
+
+/* Insert version s (its id and version are set) with limits lim. */
+static int standard_write(struct db *db, struct case_standard *s,
+			  const struct standard_limits *lim,
+			  struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = store_standard_insert(db, s, err)))
+		return rc;
+	for (int u = 0; u < URGENCY_COUNT; u++) {
+		for (int st = 0; st < STAGE_COUNT; st++) {
+			struct stage_limit_row l;
+
+			memset(&l, 0, sizeof l);
+			snprintf(l.urgency, sizeof l.urgency, "%s",
+				 urgency_names[u]);
+			snprintf(l.stage, sizeof l.stage, "%s",
+				 case_stages[st].name);
+			l.amount = lim->at[u][st].amount;
+			snprintf(l.unit, sizeof l.unit, "%s",
+				 limit_unit_names[lim->at[u][st].unit]);
+			if ((rc = store_standard_limit_insert(db, s->id, &l,
+							      err)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int standards_edit(struct db *db, const char *category,
+		   const struct standard_edit *e, const char *actor,
+		   int64_t now, struct case_standard *out,
+		   struct standard_limits *lim, struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = check_condition(e->filing_condition, "filing_condition",
+				  err)) ||
+	    (rc = check_condition(e->closing_condition, "closing_condition",
+				  err)))
+		return rc;
+	if (e->department_type && !department_type_valid(e->department_type))
+		return ug_fail(err, UG_EINVAL, "department_type",
+			       "unknown department type %s",
+			       e->department_type);
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = store_standard_current(db, category, out, err)) ||
+	    (rc = standards_limits(db, out->id, lim, err)))
+		goto fail;
+	if (e->filing_condition)
+		snprintf(out->filing_condition, sizeof out->filing_condition,
+			 "%s", e->filing_condition);
+	if (e->closing_condition)
+		snprintf(out->closing_condition, sizeof out->closing_condition,
+			 "%s", e->closing_condition);
+	if (e->department_type)
+		snprintf(out->department_type, sizeof out->department_type,
+			 "%s", e->department_type);
+	for (int u = 0; u < URGENCY_COUNT; u++)
+		for (int st = 0; st < STAGE_COUNT; st++)
+			if (e->has_limit[u][st])
+				lim->at[u][st] = e->limit[u][st];
+	out->created_at = now;
+	snprintf(out->created_by, sizeof out->created_by, "%s", actor);
+	if ((rc = standard_write(db, out, lim, err)) ||
+	    (rc = store_audit_add(db, now, actor, "standard.edit", category,
+				  "{}", err)) ||
+	    (rc = db_commit(db, err)))
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+struct first_ctx {
+	const char *major;
+	char code[CODE_MAX + 1];
+};
+
+static int first_of_major(void *ctx, const struct category *c)
+{
+	struct first_ctx *f = ctx;
+
+	if (c->standard && strcmp(c->major, f->major) == 0) {
+		snprintf(f->code, sizeof f->code, "%s", c->code);
+		return 1; /* stop */
+	}
+	return 0;
+}
+
+int standards_add_local_category(struct db *db, const char *code,
+				 const char *name, int public_,
+				 const char *like, const char *actor,
+				 int64_t now, struct category *out,
+				 struct ug_error *err)
+{
+	struct category existing, tmpl;
+	struct case_standard s;
+	struct standard_limits lim;
+	struct first_ctx first;
+	char major[8], kind[16], major_name[NAME_MAX_BYTES + 1];
+	int rc;
+
+	if (!ug_is_digits(code, 5))
+		return ug_fail(err, UG_EINVAL, "code",
+			       "code must be 5 digits: the major class and a "
+			       "3-digit minor number");
+	if (ug_utf8_len(name) < 1 || ug_utf8_len(name) > 30)
+		return ug_fail(err, UG_EINVAL, "name",
+			       "name must be 1 to 30 characters");
+	snprintf(major, sizeof major, "%.2s", code);
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	rc = store_category_major_get(db, major, kind, major_name, err);
+	if (rc == -UG_ENOTFOUND)
+		rc = ug_fail(err, UG_EINVAL, "code",
+			     "code %s does not start with a major class", code);
+	if (rc)
+		goto fail;
+	rc = store_category_get(db, code, &existing, err);
+	if (rc == 0) {
+		rc = ug_fail(err, UG_ECONFLICT, "code",
+			     "category %s already exists (%s)", code,
+			     existing.name);
+		goto fail;
+	}
+	if (rc != -UG_ENOTFOUND)
+		goto fail;
+	memset(&first, 0, sizeof first);
+	first.major = major;
+	if (!like || !*like) {
+		rc = store_category_list(db, first_of_major, &first, err);
+		if (rc < 0)
+			goto fail;
+		like = first.code;
+	}
+	rc = store_category_get(db, like, &tmpl, err);
+	if (rc == 0 && strcmp(tmpl.major, major) != 0)
+		rc = ug_fail(err, UG_EINVAL, "like",
+			     "like must name a category of major class %s",
+			     major);
+	if (rc == -UG_ENOTFOUND)
+		rc = ug_fail(err, UG_EINVAL, "like", "no category %s", like);
+	if (rc)
+		goto fail;
+	memset(out, 0, sizeof *out);
+	snprintf(out->code, sizeof out->code, "%s", code);
+	snprintf(out->major, sizeof out->major, "%s", major);
+	snprintf(out->name, sizeof out->name, "%s", name);
+	out->standard = 0;
+	out->public_ = public_;
+	if ((rc = store_category_upsert(db, out, now, err)) ||
+	    (rc = store_standard_current(db, tmpl.code, &s, err)) ||
+	    (rc = standards_limits(db, s.id, &lim, err)))
+		goto fail;
+	snprintf(s.category, sizeof s.category, "%s", code);
+	/* The template's conditions name the template's class: write
+	 * generic ones for the new class, for the admin to refine. */
+	snprintf(s.filing_condition, sizeof s.filing_condition,
+		 "发现%s，经核实属实。", name);
+	snprintf(s.closing_condition, sizeof s.closing_condition,
+		 "%s问题已处置，经监督员现场核查无误。", name);
+	s.created_at = now;
+	snprintf(s.created_by, sizeof s.created_by, "%s", actor);
+	if ((rc = standard_write(db, &s, &lim, err)) ||
+	    (rc = store_audit_add(db, now, actor, "category.add", code, "{}",
+				  err)) ||
+	    (rc = store_category_get(db, code, out, err)) ||
+	    (rc = db_commit(db, err)))
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int standards_set_public(struct db *db, const char *code, int public_,
+			 const char *actor, int64_t now, struct category *out,
+			 struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = store_category_set_public(db, code, public_, err)) ||
+	    (rc = store_category_get(db, code, out, err)) ||
+	    (rc = store_audit_add(db, now, actor, "category.public", code,
+				  public_ ? "1" : "0", err)) ||
+	    (rc = db_commit(db, err)))
+		db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,352 @@
+/*
+ * org.c - division import and the standard departments (see org.h).
+ */
+#include "domain/org/org.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/org/roles.h"
+#include "lib/buf.h"
+#include "lib/csv.h"
+#include "lib/util.h"
+
+/* Open dir/name as a CSV and read its header; the caller closes. */
+static int csv_open_with_header(const char *dir, const char *name,
+				struct buf *path, FILE **fp,
+				struct csv_reader *r, struct ug_error *err)
+{
+	int rc;
+
+	buf_reset(path);
+	buf_printf(path, "%s/%s", dir, name);
+	*fp = fopen(buf_str(path), "r");
+	if (!*fp)
+		return ug_fail(err, UG_EIO, "from", "cannot open %s: %s",
+			       buf_str(path), strerror(errno));
+	csv_init(r, *fp, buf_str(path));
+	rc = csv_next(r, err);
+	if (rc == 0)
+		return ug_fail(err, UG_EINVAL, "from", "%s is empty",
+			       buf_str(path));
+	return rc < 0 ? rc : 0;
+}
+
+/* Find columns by header name; fail naming the file if one is missing. */
+static int csv_columns(struct csv_reader *r, const char *const *names,
+		       int *cols, int n, struct ug_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		cols[i] = csv_column(r, names[i]);
+		if (cols[i] < 0)
+			return ug_fail(err, UG_EINVAL, "from",
+				       "%s: no column named %s", r->name,
+				       names[i]);
+	}
+	return 0;
+}
+
+/* Scan `file` for the row whose column `key` equals `value` and copy
+ * column `want` into out.  UG_ENOTFOUND if absent. */
+static int csv_lookup(const char *dir, const char *file, const char *key,
+		      const char *value, const char *want, char *out,
+		      size_t outsz, struct ug_error *err)
+{
+	const char *names[2] = { key, want };
+	struct buf path = BUF_INIT;
+	struct csv_reader r;
+	FILE *fp = NULL;
+	int cols[2] = { 0, 0 }, rc;
+
+	memset(&r, 0, sizeof r);
+	if ((rc = csv_open_with_header(dir, file, &path, &fp, &r, err)) ||
+	    (rc = csv_columns(&r, names, cols, 2, err)))
+		goto out;
+	while ((rc = csv_next(&r, err)) == 1) {
+		if (strcmp(csv_field(&r, (size_t)cols[0]), value) == 0) {
+			snprintf(out, outsz, "%s", csv_field(&r, (size_t)cols[1]));
+			rc = 0;
+			goto out;
+		}
+	}
+	if (rc == 0)
+		rc = ug_fail(err, UG_ENOTFOUND, "area", "%s has no %s %s",
+			     buf_str(&path), key, value);
+out:
+	csv_free(&r);
+	if (fp)
+		fclose(fp);
+	buf_free(&path);
+	return rc;
+}
+
+static int upsert(struct db *db, const char *code, const char *name,
+		  const char *level, const char *parent, int64_t now,
+		  struct division_import_stats *stats, struct ug_error *err)
+{
+	struct division d;
+	int inserted, rc;
+
+	memset(&d, 0, sizeof d);
+	if (strlen(name) == 0 || strlen(name) > NAME_MAX_BYTES)
+		return ug_fail(err, UG_EINVAL, "from",
+			       "division %s has an empty or over-long name", code);
+	snprintf(d.code, sizeof d.code, "%s", code);
+	snprintf(d.name, sizeof d.name, "%s", name);
+	snprintf(d.level, sizeof d.level, "%s", level);
+	snprintf(d.parent, sizeof d.parent, "%s", parent ? parent : "");
+	if ((rc = store_division_upsert(db, &d, now, &inserted, err)))
+		return rc;
+	if (inserted)
+		stats->inserted++;
+	else
+		stats->updated++;
+	return 0;
+}
+
+/* Stream `file` and upsert every row whose `parent_col` equals parent
+ * (or, for villages, whose area column equals the county). */
+static int import_level(struct db *db, const char *dir, const char *file,
+			const char *filter_col, const char *filter_value,
+			const char *parent_col, const char *level,
+			size_t code_len, int64_t now,
+			struct division_import_stats *stats, int64_t *count,
+			struct ug_error *err)
+{
+	const char *names[4] = { "code", "name", filter_col, parent_col };
+	struct buf path = BUF_INIT;
+	struct csv_reader r;
+	FILE *fp = NULL;
+	int cols[4] = { 0, 0, 0, 0 }, rc;
+
+	memset(&r, 0, sizeof r);
+	if ((rc = csv_open_with_header(dir, file, &path, &fp, &r, err)) ||
+	    (rc = csv_columns(&r, names, cols, 4, err)))
+		goto out;
+	while ((rc = csv_next(&r, err)) == 1) {
+		const char *code = csv_field(&r, (size_t)cols[0]);
+		const char *parent = csv_field(&r, (size_t)cols[3]);
+
+		if (strcmp(csv_field(&r, (size_t)cols[2]), filter_value) != 0)
+			continue;
+		if (!ug_is_digits(code, code_len) ||
+		    strncmp(code, parent, strlen(parent)) != 0) {
+			rc = ug_fail(err, UG_EINVAL, "from",
+				     "%s:%ld: code %s is not a %zu-digit code "
+				     "under %s", r.name, r.line, code, code_len,
+				     parent);
+			goto out;
+		}
+		if ((rc = upsert(db, code, csv_field(&r, (size_t)cols[1]), level,
+				 parent, now, stats, err)))
+			goto out;
+		(*count)++;
+	}
+out:
+	csv_free(&r);
+	if (fp)
+		fclose(fp);
+	buf_free(&path);
+	return rc < 0 ? rc : 0;
+}
+
+int org_import_divisions(struct db *db, const char *dir,
+			 const char *county_code, int64_t now,
+			 struct division_import_stats *stats,
+			 struct ug_error *err)
+{
+	char county_name[NAME_MAX_BYTES + 1], city4[8], prov2[4];
+	char city_name[NAME_MAX_BYTES + 1], prov_name[NAME_MAX_BYTES + 1];
+	char city_code[8];
+	int rc;
+
+	memset(stats, 0, sizeof *stats);
+	if (!ug_is_digits(county_code, 6) || strcmp(county_code + 4, "00") == 0)
+		return ug_fail(err, UG_EINVAL, "area",
+			       "area must be a 6-digit county code such as "
+			       "110101, got %s", county_code);
+	if ((rc = csv_lookup(dir, "areas.csv", "code", county_code, "name",
+			     county_name, sizeof county_name, err)) ||
+	    (rc = csv_lookup(dir, "areas.csv", "code", county_code, "cityCode",
+			     city4, sizeof city4, err)) ||
+	    (rc = csv_lookup(dir, "areas.csv", "code", county_code,
+			     "provinceCode", prov2, sizeof prov2, err)) ||
+	    (rc = csv_lookup(dir, "cities.csv", "code", city4, "name",
+			     city_name, sizeof city_name, err)) ||
+	    (rc = csv_lookup(dir, "provinces.csv", "code", prov2, "name",
+			     prov_name, sizeof prov_name, err)))
+		return rc;
+	if (strlen(city4) != 4 || strncmp(county_code, city4, 4) != 0)
+		return ug_fail(err, UG_EINVAL, "from",
+			       "areas.csv: county %s has city code %s",
+			       county_code, city4);
+	snprintf(city_code, sizeof city_code, "%s00", city4);
+	/* The four municipalities list their districts under a pseudo-city
+	 * named 市辖区 (or 县); the city is then the municipality itself. */
+	if (strcmp(city_name, "市辖区") == 0 || strcmp(city_name, "县") == 0)
+		snprintf(city_name, sizeof city_name, "%s", prov_name);
+
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = upsert(db, city_code, city_name, "city", NULL, now, stats,
+			 err)) ||
+	    (rc = upsert(db, county_code, county_name, "district", city_code,
+			 now, stats, err)) ||
+	    (rc = import_level(db, dir, "streets.csv", "areaCode", county_code,
+			       "areaCode", "street", 9, now, stats,
+			       &stats->streets, err)) ||
+	    (rc = import_level(db, dir, "villages.csv", "areaCode", county_code,
+			       "streetCode", "community", 12, now, stats,
+			       &stats->communities, err)) ||
+	    (rc = store_audit_add(db, now, "cli", "divisions.import",
+				  county_code, "{}", err)) ||
+	    (rc = db_commit(db, err))) {
+		db_rollback(db);
+		return rc;
+	}
+	return 0;
+}
+
+/* ---- departments --------------------------------------------------- */
+
+const struct department_type department_types[] = {
+	{ "sanitation", "HW", "环卫中心" },
+	{ "municipal", "SZ", "市政管理所" },
+	{ "landscaping", "YL", "园林绿化局" },
+	{ "enforcement", "ZF", "城管执法局" },
+	{ "water", "SW", "水务局" },
+	{ "power", "GD", "供电公司" },
+	{ "gas", "RQ", "燃气公司" },
+	{ "telecom", "TX", "通信管理办公室" },
+	{ "traffic", "JT", "交通支队" },
+	{ "housing", "FG", "房屋管理局" },
+};
+const size_t department_type_count =
+	sizeof department_types / sizeof department_types[0];
+
+int org_department_code_valid(const char *code)
+{
+	size_t n = strlen(code);
+
+	if (n == 0 || n > CODE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = code[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+struct street_list {
+	struct division *items;
+	size_t n, cap;
+};
+
+static int collect_street(void *ctx, const struct division *d)
+{
+	struct street_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct division *p = realloc(l->items, cap * sizeof *p);
+
+		if (!p)
+			return -UG_ENOMEM;
+		l->items = p;
+		l->cap = cap;
+	}
+	l->items[l->n++] = *d;
+	return 0;
+}
+
+static int seed_one(struct db *db, const char *code, const char *name,
+		    const char *kind, const char *type, const char *parent,
+		    const char *area, int64_t now, int *count,
+		    struct ug_error *err)
+{
+	struct department d;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	snprintf(d.code, sizeof d.code, "%s", code);
+	snprintf(d.name, sizeof d.name, "%s", name);
+	snprintf(d.kind, sizeof d.kind, "%s", kind);
+	snprintf(d.type, sizeof d.type, "%s", type);
+	snprintf(d.parent, sizeof d.parent, "%s", parent ? parent : "");
+	if ((rc = store_department_upsert(db, &d, now, err)) ||
+	    (rc = store_department_add_area(db, code, area, err)))
+		return rc;
+	(*count)++;
+	return 0;
+}
+
+int org_seed_departments(struct db *db, const char *district_code,
+			 int64_t now, int *count, struct ug_error *err)
+{
+	struct street_list streets = { NULL, 0, 0 };
+	struct buf code = BUF_INIT, name = BUF_INIT;
+	struct division district;
+	int rc;
+
+	*count = 0;
+	if ((rc = store_division_get(db, district_code, &district, err)))
+		return rc;
+	if (strcmp(district.level, "district") != 0)
+		return ug_fail(err, UG_EINVAL, "area", "%s is a %s, not a district",
+			       district_code, district.level);
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	buf_printf(&code, "%s-ZX", district_code);
+	buf_printf(&name, "%s城市管理监督指挥中心", district.name);
+	if ((rc = seed_one(db, buf_str(&code), buf_str(&name), "centre",
+			   "centre", NULL, district_code, now, count, err)))
+		goto fail;
+	for (size_t i = 0; i < department_type_count; i++) {
+		buf_reset(&code);
+		buf_reset(&name);
+		buf_printf(&code, "%s-%s", district_code,
+			   department_types[i].abbrev);
+		buf_printf(&name, "%s%s", district.name,
+			   department_types[i].name_zh);
+		if ((rc = seed_one(db, buf_str(&code), buf_str(&name),
+				   "professional", department_types[i].type,
+				   NULL, district_code, now, count, err)))
+			goto fail;
+	}
+	rc = store_division_children(db, district_code, collect_street,
+				     &streets, err);
+	if (rc < 0) {
+		if (rc == -UG_ENOMEM)
+			ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < streets.n; i++) {
+		buf_reset(&code);
+		buf_reset(&name);
+		buf_printf(&code, "%s-JD", streets.items[i].code);
+		buf_printf(&name, "%s城管执法队", streets.items[i].name);
+		/* Street teams sit under the district's enforcement bureau. */
+		char parent[CODE_MAX + 1];
+
+		snprintf(parent, sizeof parent, "%s-ZF", district_code);
+		if ((rc = seed_one(db, buf_str(&code), buf_str(&name),
+				   "street_team", "enforcement", parent,
+				   streets.items[i].code, now, count, err)))
+			goto fail;
+	}
+	if ((rc = db_commit(db, err)))
+		goto fail;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	free(streets.items);
+	buf_free(&code);
+	buf_free(&name);
+	return rc;
+}

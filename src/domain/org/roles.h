@@ -1,0 +1,89 @@
+/*
+ * roles.h - the roles of the grid-management model and what scopes them.
+ *
+ * Roles are data about a user, not code paths: handlers declare in the
+ * route table which roles may call them (a bit set of ROLE_BIT()), and the
+ * scope functions here say which areas and departments a user may see.
+ *
+ * Scope rule: a user whose unit is a division sees that division and
+ * everything under it (the division code is a prefix of every code below
+ * it: 110101 > 110101001 > 110101001001 > 110101001001003 grid); a user
+ * whose unit is a department sees what is dispatched to that department;
+ * admin sees everything.
+ */
+#ifndef UG_ROLES_H
+#define UG_ROLES_H
+
+#include <stddef.h>
+
+#include "store/org/org.h"
+
+enum role {
+	ROLE_INSPECTOR,    /* 监督员 */
+	ROLE_RECEPTIONIST, /* 受理员 */
+	ROLE_SHIFT_LEADER, /* 值班长 */
+	ROLE_DISPATCHER,   /* 派遣员 */
+	ROLE_HANDLER,      /* 专业部门处置人员 */
+	ROLE_LEADER,       /* 领导: reads, supervises and reminds in its
+			      area or department */
+	ROLE_ADMIN,        /* 系统管理员 */
+	ROLE_API_CLIENT,   /* an external system */
+	ROLE_COUNT
+};
+
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ALL ((1u << ROLE_COUNT) - 1)
+#define ROLES_STAFF (ROLES_ALL & ~ROLE_BIT(ROLE_API_CLIENT))
+
+struct role_info {
+	enum role role;
+	const char *name;    /* API string */
+	const char *name_zh; /* 中文 */
+	const char *unit_kind; /* "division", "department" or "any" */
+};
+
+/* The role table, ROLE_COUNT entries in enum order. */
+extern const struct role_info role_table[ROLE_COUNT];
+
+/* Role from its API string; -1 if unknown. */
+int role_parse(const char *name);
+
+enum scope_kind {
+	SCOPE_ALL,        /* admin: everything */
+	SCOPE_AREA,       /* a division and all below it */
+	SCOPE_DEPARTMENT  /* what is dispatched to one department */
+};
+
+struct scope {
+	enum scope_kind kind;
+	/* SCOPE_AREA: the code prefix shared by every code in the area
+	 * (110100 city -> "1101"); SCOPE_DEPARTMENT: the department code. */
+	char code[CODE_MAX + 1];
+};
+
+/* Scope of a user from its role and unit. */
+void scope_of_user(const struct user *u, struct scope *s);
+
+/* The prefix that every code inside division `code` starts with:
+ * "110000" -> "11", "110100" -> "1101", other codes -> themselves. */
+void division_code_prefix(const char *code, char out[CODE_MAX + 1]);
+
+/* 1 if the scope covers the area with division/grid code `area_code`. */
+int scope_covers_area(const struct scope *s, const char *area_code);
+
+/* 1 if the scope covers the department `department_code`. */
+int scope_covers_department(const struct scope *s, const char *department_code);
+
+/* The divisions that contain a place, most specific first: for
+ * 110101001001 (a community) -> 110101001001, 110101001, 110101, 110100,
+ * 110000; a grid code (15 digits) starts with its community.  Unused
+ * levels are "". */
+void division_ancestors(const char *code,
+			char out[AREA_LEVELS][CODE_MAX + 1]);
+
+/* Level of a division code by its shape: "province" (2 significant digits
+ * of 6), "city", "district" (6 digits), "street" (9), "community" (12),
+ * "grid" (15); NULL if it has none of these shapes. */
+const char *division_level_of_code(const char *code);
+
+#endif

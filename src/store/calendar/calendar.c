@@ -1,0 +1,206 @@
+/*
+ * calendar.c - SQL for the working calendar: day overrides, settings
+ * and the revision that tells running servers of a change (see store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/calendar/calendar.h"
+
+static const char SQL_DAY_UPSERT[] =
+	"INSERT INTO calendar_day (day, kind, note, source) VALUES (?, ?, ?, ?)"
+	" ON CONFLICT (day) DO UPDATE SET kind = excluded.kind,"
+	" note = excluded.note, source = excluded.source";
+
+int store_calendar_day_upsert(struct db *db, const struct calendar_day_row *d,
+			      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DAY_UPSERT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, d->day, err)) ||
+	    (rc = db_bind_text(st, 2, d->kind, err)) ||
+	    (rc = db_bind_text(st, 3, d->note ? d->note : "", err)) ||
+	    (rc = db_bind_text(st, 4, d->source, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_DAY_DELETE[] =
+	"DELETE FROM calendar_day WHERE day = ? RETURNING day";
+
+int store_calendar_day_delete(struct db *db, const char *day,
+			      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DAY_DELETE, &st, err)) ||
+	    (rc = db_bind_text(st, 1, day, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "date",
+			       "%s has no stored day", day);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_DAYS[] =
+	"SELECT day, kind, note, source FROM calendar_day ORDER BY day";
+static const char SQL_DAYS_BETWEEN[] =
+	"SELECT day, kind, note, source FROM calendar_day"
+	" WHERE day BETWEEN ? AND ? ORDER BY day";
+
+/* Every row of a prepared day query to cb. */
+static int each_day(struct db_stmt *st, store_calendar_day_cb cb, void *ctx,
+		    struct ug_error *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct calendar_day_row d = {
+			db_column_text(st, 0), db_column_text(st, 1),
+			db_column_text(st, 2), db_column_text(st, 3)
+		};
+
+		if ((rc = cb(ctx, &d)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
+			struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DAYS, &st, err)))
+		return rc;
+	return each_day(st, cb, ctx, err);
+}
+
+int store_calendar_days_between(struct db *db, const char *from,
+				const char *to, store_calendar_day_cb cb,
+				void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	/* Dates as YYYY-MM-DD compare as text in date order. */
+	if ((rc = db_prepare(db, SQL_DAYS_BETWEEN, &st, err)) ||
+	    (rc = db_bind_text(st, 1, from, err)) ||
+	    (rc = db_bind_text(st, 2, to, err)))
+		return rc;
+	return each_day(st, cb, ctx, err);
+}
+
+static const char SQL_YEAR_SET[] =
+	"INSERT INTO calendar_year (year, source, marked_by, marked_at)"
+	" VALUES (?, ?, ?, ?) ON CONFLICT (year) DO NOTHING";
+
+int store_calendar_year_set(struct db *db, const struct calendar_year_row *y,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_YEAR_SET, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, y->year, err)) ||
+	    (rc = db_bind_text(st, 2, y->source, err)) ||
+	    (rc = db_bind_text(st, 3, y->marked_by, err)) ||
+	    (rc = db_bind_int64(st, 4, y->marked_at, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_YEARS[] =
+	"SELECT year, source, marked_by, marked_at FROM calendar_year"
+	" ORDER BY year";
+
+int store_calendar_years(struct db *db, store_calendar_year_cb cb, void *ctx,
+			 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_YEARS, &st, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct calendar_year_row y = {
+			(int)db_column_int64(st, 0), db_column_text(st, 1),
+			db_column_text(st, 2), db_column_int64(st, 3)
+		};
+
+		if ((rc = cb(ctx, &y)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_SETTING_GET[] =
+	"SELECT value FROM calendar_setting WHERE key = ?";
+
+int store_calendar_setting_get(struct db *db, const char *key, char *out,
+			       size_t size, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SETTING_GET, &st, err)) ||
+	    (rc = db_bind_text(st, 1, key, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, key, "calendar setting %s is "
+						       "not set", key);
+	snprintf(out, size, "%s", db_column_text(st, 0));
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_SETTING_SET[] =
+	"INSERT INTO calendar_setting (key, value) VALUES (?, ?)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+int store_calendar_setting_set(struct db *db, const char *key,
+			       const char *value, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SETTING_SET, &st, err)) ||
+	    (rc = db_bind_text(st, 1, key, err)) ||
+	    (rc = db_bind_text(st, 2, value, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_REV_NEXT[] =
+	"UPDATE calendar_rev SET value = value + 1 WHERE name = 'calendar'"
+	" RETURNING value";
+static const char SQL_REV[] =
+	"SELECT value FROM calendar_rev WHERE name = 'calendar'";
+
+int store_calendar_next_rev(struct db *db, int64_t *rev, struct ug_error *err)
+{
+	return db_query_int64(db, SQL_REV_NEXT, rev, err);
+}
+
+int store_calendar_rev(struct db *db, int64_t *rev, struct ug_error *err)
+{
+	return db_query_int64(db, SQL_REV, rev, err);
+}

@@ -1,0 +1,100 @@
+/*
+ * attachments.c - SQL for photo attachments of cases (see store.h).  The
+ * bytes live on disk, content-addressed (domain/cases/attachment.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/cases/cases.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+static void attachment_from_row(struct db_stmt *st, struct attachment_row *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_column_int64(st, 0);
+	a->case_id = db_column_int64(st, 1);
+	COPY(a->sha256, db_column_text(st, 2));
+	COPY(a->content_type, db_column_text(st, 3));
+	a->size = db_column_int64(st, 4);
+	COPY(a->kind, db_column_text(st, 5));
+	COPY(a->created_by, db_column_text(st, 6));
+	a->created_at = db_column_int64(st, 7);
+}
+
+#define ATTACHMENT_SELECT                                               \
+	"SELECT id, case_id, sha256, content_type, size, kind, created_by," \
+	" created_at FROM attachment"
+
+static const char SQL_ATTACHMENT_INSERT[] =
+	"INSERT INTO attachment (case_id, sha256, content_type, size, kind,"
+	" created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+int store_attachment_insert(struct db *db, struct attachment_row *a,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_ATTACHMENT_INSERT, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, a->case_id, err)) ||
+	    (rc = db_bind_text(st, 2, a->sha256, err)) ||
+	    (rc = db_bind_text(st, 3, a->content_type, err)) ||
+	    (rc = db_bind_int64(st, 4, a->size, err)) ||
+	    (rc = db_bind_text(st, 5, a->kind, err)) ||
+	    (rc = db_bind_text(st, 6, a->created_by, err)) ||
+	    (rc = db_bind_int64(st, 7, a->created_at, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	a->id = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_ATTACHMENT_GET[] = ATTACHMENT_SELECT " WHERE id = ?";
+
+int store_attachment_get(struct db *db, int64_t id, struct attachment_row *a,
+			 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_ATTACHMENT_GET, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "id",
+			       "no attachment with id %lld", (long long)id);
+	attachment_from_row(st, a);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_ATTACHMENTS_OF_CASE[] =
+	ATTACHMENT_SELECT " WHERE case_id = ? ORDER BY id";
+
+int store_attachments_of_case(struct db *db, int64_t case_id,
+			      store_attachment_cb cb, void *ctx,
+			      struct ug_error *err)
+{
+	struct attachment_row a;
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_ATTACHMENTS_OF_CASE, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, case_id, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		attachment_from_row(st, &a);
+		if ((rc = cb(ctx, &a)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}

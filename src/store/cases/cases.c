@@ -1,0 +1,603 @@
+/*
+ * cases.c - SQL for cases, their history and their numbers (see store.h).
+ *
+ * The case list is one cached statement whose filters are switched on and
+ * off by their parameters ("? = '' OR column = ?"), so any combination of
+ * filters runs the same prepared plan, with every value bound, never
+ * spliced into the SQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "store/org/org.h"
+#include "store/cases/cases.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+#define CASE_COLUMNS                                                        \
+	"id, number, version, state, source, category, standard_id, urgency," \
+	" priority, description, address, lon, lat, grid, community, street," \
+	" district, area, component, reporter_name, reporter_phone,"        \
+	" department, stage, stage_started_at, deadline, rework_count,"     \
+	" extension_hours, merged_into, created_by, created_at, updated_at,"  \
+	" closed_at, clock"
+
+/* History columns, read by event_from_row(); the table is aliased e. */
+#define EVENT_COLUMNS \
+	"e.id, e.case_id, e.at, e.actor, e.actor_role, e.action," \
+	" e.from_state, e.to_state, e.note, e.data"
+
+static void event_from_row(struct db_stmt *st, struct case_event_row *e);
+
+static void case_from_row(struct db_stmt *st, struct case_row *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = db_column_int64(st, 0);
+	COPY(c->number, db_column_text(st, 1));
+	c->version = db_column_int64(st, 2);
+	COPY(c->state, db_column_text(st, 3));
+	COPY(c->source, db_column_text(st, 4));
+	COPY(c->category, db_column_text(st, 5));
+	c->standard_id = db_column_int64(st, 6);
+	COPY(c->urgency, db_column_text(st, 7));
+	c->priority = (int)db_column_int64(st, 8);
+	COPY(c->description, db_column_text(st, 9));
+	COPY(c->address, db_column_text(st, 10));
+	c->has_location = !db_column_is_null(st, 11);
+	c->lon = db_column_double(st, 11);
+	c->lat = db_column_double(st, 12);
+	COPY(c->grid, db_column_text(st, 13));
+	COPY(c->community, db_column_text(st, 14));
+	COPY(c->street, db_column_text(st, 15));
+	COPY(c->district, db_column_text(st, 16));
+	COPY(c->area, db_column_text(st, 17));
+	COPY(c->component, db_column_text(st, 18));
+	COPY(c->reporter_name, db_column_text(st, 19));
+	COPY(c->reporter_phone, db_column_text(st, 20));
+	COPY(c->department, db_column_text(st, 21));
+	COPY(c->stage, db_column_text(st, 22));
+	c->stage_started_at = db_column_int64(st, 23);
+	c->deadline = db_column_int64(st, 24);
+	c->rework_count = (int)db_column_int64(st, 25);
+	c->extension_hours = db_column_int64(st, 26);
+	c->merged_into = db_column_int64(st, 27);
+	COPY(c->created_by, db_column_text(st, 28));
+	c->created_at = db_column_int64(st, 29);
+	c->updated_at = db_column_int64(st, 30);
+	c->closed_at = db_column_int64(st, 31);
+	COPY(c->clock, db_column_text(st, 32));
+}
+
+/* Hand each row of a prepared case query to cb until it returns
+ * non-zero; 0, or a negative error of the query. */
+static int each_case(struct db_stmt *st, store_case_cb cb, void *ctx,
+		     struct ug_error *err)
+{
+	/* A case row is ~20 KB: keep it off the worker's stack. */
+	struct case_row *c = malloc(sizeof *c);
+	int rc;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		case_from_row(st, c);
+		if ((rc = cb(ctx, c)) != 0) {
+			db_reset(st);
+			break;
+		}
+	}
+	free(c);
+	return rc < 0 ? rc : 0;
+}
+
+/* Bind a text that is NULL in the database when empty. */
+static int bind_opt_text(struct db_stmt *st, int idx, const char *v,
+			 struct ug_error *err)
+{
+	return db_bind_text(st, idx, v && *v ? v : NULL, err);
+}
+
+static int bind_opt_int(struct db_stmt *st, int idx, int64_t v,
+			struct ug_error *err)
+{
+	return v ? db_bind_int64(st, idx, v, err) : db_bind_null(st, idx, err);
+}
+
+static const char SQL_COUNTER_NEXT[] =
+	"INSERT INTO case_number_counter (day, last) VALUES (?, 1)"
+	" ON CONFLICT (day) DO UPDATE SET last = case_number_counter.last + 1"
+	" RETURNING last";
+
+int store_case_next_number(struct db *db, const char *day, char out[24],
+			   struct ug_error *err)
+{
+	struct db_stmt *st;
+	int64_t n;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_COUNTER_NEXT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, day, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	n = db_column_int64(st, 0);
+	db_reset(st);
+	if (n > 99999)
+		return ug_fail(err, UG_ELIMIT, NULL,
+			       "more than 99999 cases on %s", day);
+	snprintf(out, 24, "%s%05lld", day, (long long)n);
+	return 0;
+}
+
+/* The immutable columns first, then the mutable ones in the order of
+ * bind_mutable(), so insert and update bind through the same code. */
+static const char SQL_CASE_INSERT[] =
+	"INSERT INTO case_file (number, source, category, standard_id,"
+	" reporter_name, reporter_phone, created_by, created_at, version,"
+	" state, priority, description, address, lon, lat, grid, community,"
+	" street, district, area, component, department, stage,"
+	" stage_started_at, deadline, rework_count, extension_hours,"
+	" merged_into, updated_at, closed_at, urgency, clock) VALUES (?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?) RETURNING id";
+
+/* The mutable columns, bound from index i on in the order of the UPDATE
+ * statement's SET list. */
+static int bind_mutable(struct db_stmt *st, int i, const struct case_row *c,
+			struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = db_bind_int64(st, i++, c->version, err)) ||
+	    (rc = db_bind_text(st, i++, c->state, err)) ||
+	    (rc = db_bind_int64(st, i++, c->priority, err)) ||
+	    (rc = db_bind_text(st, i++, c->description, err)) ||
+	    (rc = db_bind_text(st, i++, c->address, err)) ||
+	    (rc = c->has_location ? db_bind_double(st, i++, c->lon, err)
+				  : db_bind_null(st, i++, err)) ||
+	    (rc = c->has_location ? db_bind_double(st, i++, c->lat, err)
+				  : db_bind_null(st, i++, err)) ||
+	    (rc = bind_opt_text(st, i++, c->grid, err)) ||
+	    (rc = bind_opt_text(st, i++, c->community, err)) ||
+	    (rc = bind_opt_text(st, i++, c->street, err)) ||
+	    (rc = bind_opt_text(st, i++, c->district, err)) ||
+	    (rc = db_bind_text(st, i++, c->area, err)) ||
+	    (rc = bind_opt_text(st, i++, c->component, err)) ||
+	    (rc = bind_opt_text(st, i++, c->department, err)) ||
+	    (rc = bind_opt_text(st, i++, c->stage, err)) ||
+	    (rc = bind_opt_int(st, i++, c->stage_started_at, err)) ||
+	    (rc = bind_opt_int(st, i++, c->deadline, err)) ||
+	    (rc = db_bind_int64(st, i++, c->rework_count, err)) ||
+	    (rc = bind_opt_int(st, i++, c->extension_hours, err)) ||
+	    (rc = bind_opt_int(st, i++, c->merged_into, err)) ||
+	    (rc = db_bind_int64(st, i++, c->updated_at, err)) ||
+	    (rc = bind_opt_int(st, i++, c->closed_at, err)) ||
+	    (rc = db_bind_text(st, i++, c->urgency, err)) ||
+	    (rc = bind_opt_text(st, i++, c->clock, err)))
+		return rc;
+	return 0;
+}
+
+int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc, i = 1;
+
+	if ((rc = db_prepare(db, SQL_CASE_INSERT, &st, err)) ||
+	    (rc = db_bind_text(st, i++, c->number, err)) ||
+	    (rc = db_bind_text(st, i++, c->source, err)) ||
+	    (rc = db_bind_text(st, i++, c->category, err)) ||
+	    (rc = db_bind_int64(st, i++, c->standard_id, err)) ||
+	    (rc = bind_opt_text(st, i++, c->reporter_name, err)) ||
+	    (rc = bind_opt_text(st, i++, c->reporter_phone, err)) ||
+	    (rc = db_bind_text(st, i++, c->created_by, err)) ||
+	    (rc = db_bind_int64(st, i++, c->created_at, err)) ||
+	    (rc = bind_mutable(st, i, c, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	c->id = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_CASE_GET[] =
+	"SELECT " CASE_COLUMNS " FROM case_file WHERE id = ?";
+
+int store_case_get(struct db *db, int64_t id, struct case_row *c,
+		   struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_GET, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
+			       (long long)id);
+	case_from_row(st, c);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_CASE_UPDATE[] =
+	"UPDATE case_file SET version = ?, state = ?, priority = ?,"
+	" description = ?, address = ?, lon = ?, lat = ?, grid = ?,"
+	" community = ?, street = ?, district = ?, area = ?, component = ?,"
+	" department = ?, stage = ?, stage_started_at = ?, deadline = ?,"
+	" rework_count = ?, extension_hours = ?, merged_into = ?,"
+	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?"
+	" WHERE id = ? AND version = ?";
+
+int store_case_update(struct db *db, const struct case_row *c,
+		      int64_t expected_version, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_UPDATE, &st, err)) ||
+	    (rc = bind_mutable(st, 1, c, err)) ||
+	    (rc = db_bind_int64(st, 25, c->id, err)) ||
+	    (rc = db_bind_int64(st, 26, expected_version, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ECONFLICT, "version",
+			       "case %s was changed by someone else (version "
+			       "%lld is no longer current)", c->number,
+			       (long long)expected_version);
+	return 0;
+}
+
+/* Filters, each switched off by an empty / zero first parameter. */
+#define CASE_WHERE                                                          \
+	" WHERE (? = '' OR ? LIKE '%,' || state || ',%')"                   \
+	" AND (? = '' OR category = ?)"                                     \
+	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
+	" AND (? = '' OR department = ?)"                                   \
+	" AND (? = '' OR description LIKE ? ESCAPE '\\'"                    \
+	"      OR address LIKE ? ESCAPE '\\' OR number = ?)"                \
+	" AND (? = 0 OR (deadline IS NOT NULL AND deadline < ?))"           \
+	" AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?)"     \
+	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
+	" AND (? = '' OR department = ?)"
+
+static const char SQL_CASE_LIST[] =
+	"SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE
+	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+static const char SQL_CASE_COUNT[] =
+	"SELECT COUNT(*) FROM case_file" CASE_WHERE;
+
+static int bind_filter(struct db_stmt *st, const struct case_filter *f,
+		       struct buf *states, struct buf *like,
+		       struct ug_error *err)
+{
+	const char *cat = f->category ? f->category : "";
+	const char *area = f->area_prefix ? f->area_prefix : "";
+	const char *dept = f->department ? f->department : "";
+	const char *q = f->q ? f->q : "";
+	const char *sarea = f->scope_area ? f->scope_area : "";
+	const char *sdept = f->scope_department ? f->scope_department : "";
+	int rc, i = 1;
+
+	buf_reset(states);
+	for (int k = 0; k < 16 && f->states[k]; k++)
+		buf_printf(states, ",%s", f->states[k]);
+	if (states->len)
+		buf_putc(states, ',');
+	/* q is matched literally: escape LIKE's wildcards. */
+	buf_reset(like);
+	if (*q) {
+		buf_putc(like, '%');
+		for (const char *p = q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_putc(like, '\\');
+			buf_putc(like, *p);
+		}
+		buf_putc(like, '%');
+	}
+	if ((rc = db_bind_text(st, i++, buf_str(states), err)) ||
+	    (rc = db_bind_text(st, i++, buf_str(states), err)) ||
+	    (rc = db_bind_text(st, i++, cat, err)) ||
+	    (rc = db_bind_text(st, i++, cat, err)) ||
+	    (rc = db_bind_text(st, i++, area, err)) ||
+	    (rc = db_bind_text(st, i++, area, err)) ||
+	    (rc = db_bind_text(st, i++, area, err)) ||
+	    (rc = db_bind_text(st, i++, dept, err)) ||
+	    (rc = db_bind_text(st, i++, dept, err)) ||
+	    (rc = db_bind_text(st, i++, q, err)) ||
+	    (rc = db_bind_text(st, i++, buf_str(like), err)) ||
+	    (rc = db_bind_text(st, i++, buf_str(like), err)) ||
+	    (rc = db_bind_text(st, i++, q, err)) ||
+	    (rc = db_bind_int64(st, i++, f->overdue, err)) ||
+	    (rc = db_bind_int64(st, i++, f->now, err)) ||
+	    (rc = db_bind_int64(st, i++, f->from, err)) ||
+	    (rc = db_bind_int64(st, i++, f->from, err)) ||
+	    (rc = db_bind_int64(st, i++, f->to, err)) ||
+	    (rc = db_bind_int64(st, i++, f->to, err)) ||
+	    (rc = db_bind_text(st, i++, sarea, err)) ||
+	    (rc = db_bind_text(st, i++, sarea, err)) ||
+	    (rc = db_bind_text(st, i++, sarea, err)) ||
+	    (rc = db_bind_text(st, i++, sdept, err)) ||
+	    (rc = db_bind_text(st, i++, sdept, err)))
+		return rc;
+	return i;
+}
+
+int store_case_list(struct db *db, const struct case_filter *f,
+		    store_case_cb cb, void *ctx, int64_t *total,
+		    struct ug_error *err)
+{
+	struct buf states = BUF_INIT, like = BUF_INIT;
+	struct db_stmt *st;
+	int rc, i;
+
+	if ((rc = db_prepare(db, SQL_CASE_COUNT, &st, err)) ||
+	    (rc = bind_filter(st, f, &states, &like, err)) < 0)
+		goto out;
+	if ((rc = db_step(st, err)) < 0)
+		goto out;
+	*total = db_column_int64(st, 0);
+	db_reset(st);
+	if ((rc = db_prepare(db, SQL_CASE_LIST, &st, err)) ||
+	    (i = rc = bind_filter(st, f, &states, &like, err)) < 0 ||
+	    (rc = db_bind_int64(st, i, f->limit, err)) ||
+	    (rc = db_bind_int64(st, i + 1, f->offset, err)))
+		goto out;
+	rc = each_case(st, cb, ctx, err);
+out:
+	buf_free(&states);
+	buf_free(&like);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_CASE_BY_NUMBER[] =
+	"SELECT " CASE_COLUMNS " FROM case_file WHERE number = ?";
+
+int store_case_by_number(struct db *db, const char *number,
+			 struct case_row *c, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_BY_NUMBER, &st, err)) ||
+	    (rc = db_bind_text(st, 1, number, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "number",
+			       "no case numbered %s", number);
+	case_from_row(st, c);
+	db_reset(st);
+	return 0;
+}
+
+/* created_at drives the scan (case_file_created), newest first; the
+ * category's public flag is a lookup per row by primary key. */
+static const char SQL_CASE_LIST_PUBLIC[] =
+	"SELECT " CASE_COLUMNS " FROM case_file"
+	" WHERE created_at >= ? AND created_at <= ?"
+	" AND (SELECT public FROM category k WHERE k.code = category) = 1"
+	" AND (? = '' OR ? LIKE '%,' || category || ',%')"
+	" AND (? = '' OR ? LIKE '%,' || state || ',%')"
+	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+
+int store_case_list_public(struct db *db, const char *categories,
+			   const char *states, int64_t from, int64_t to,
+			   int64_t limit, int64_t offset, store_case_cb cb,
+			   void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_LIST_PUBLIC, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, from, err)) ||
+	    (rc = db_bind_int64(st, 2, to, err)) ||
+	    (rc = db_bind_text(st, 3, categories, err)) ||
+	    (rc = db_bind_text(st, 4, categories, err)) ||
+	    (rc = db_bind_text(st, 5, states, err)) ||
+	    (rc = db_bind_text(st, 6, states, err)) ||
+	    (rc = db_bind_int64(st, 7, limit, err)) ||
+	    (rc = db_bind_int64(st, 8, offset, err)))
+		return rc;
+	return each_case(st, cb, ctx, err);
+}
+
+static const char SQL_EVENTS_PUBLIC[] =
+	"SELECT " EVENT_COLUMNS ", c.number FROM case_event e"
+	" JOIN case_file c ON c.id = e.case_id"
+	" WHERE e.at >= ? AND e.at <= ?"
+	" AND e.from_state <> e.to_state AND e.action <> 'report'"
+	" AND (SELECT public FROM category k WHERE k.code = c.category) = 1"
+	" ORDER BY e.at, e.id LIMIT ?";
+
+int store_case_events_public(struct db *db, int64_t from, int64_t to,
+			     int64_t limit, store_public_event_cb cb,
+			     void *ctx, struct ug_error *err)
+{
+	struct case_event_row *e;
+	struct db_stmt *st;
+	char number[24];
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_EVENTS_PUBLIC, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, from, err)) ||
+	    (rc = db_bind_int64(st, 2, to, err)) ||
+	    (rc = db_bind_int64(st, 3, limit, err)))
+		return rc;
+	e = malloc(sizeof *e);
+	if (!e)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		event_from_row(st, e);
+		COPY(number, db_column_text(st, 10));
+		if ((rc = cb(ctx, e, number)) != 0) {
+			db_reset(st);
+			break;
+		}
+	}
+	free(e);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_EVENT_INSERT[] =
+	"INSERT INTO case_event (case_id, at, actor, actor_role, action,"
+	" from_state, to_state, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" RETURNING id";
+
+int store_case_event_insert(struct db *db, struct case_event_row *e,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_EVENT_INSERT, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, e->case_id, err)) ||
+	    (rc = db_bind_int64(st, 2, e->at, err)) ||
+	    (rc = db_bind_text(st, 3, e->actor, err)) ||
+	    (rc = db_bind_text(st, 4, e->actor_role, err)) ||
+	    (rc = db_bind_text(st, 5, e->action, err)) ||
+	    (rc = bind_opt_text(st, 6, e->from_state, err)) ||
+	    (rc = db_bind_text(st, 7, e->to_state, err)) ||
+	    (rc = db_bind_text(st, 8, e->note, err)) ||
+	    (rc = db_bind_text(st, 9, e->data[0] ? e->data : "{}", err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	e->id = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+static void event_from_row(struct db_stmt *st, struct case_event_row *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = db_column_int64(st, 0);
+	e->case_id = db_column_int64(st, 1);
+	e->at = db_column_int64(st, 2);
+	COPY(e->actor, db_column_text(st, 3));
+	COPY(e->actor_role, db_column_text(st, 4));
+	COPY(e->action, db_column_text(st, 5));
+	COPY(e->from_state, db_column_text(st, 6));
+	COPY(e->to_state, db_column_text(st, 7));
+	COPY(e->note, db_column_text(st, 8));
+	COPY(e->data, db_column_text(st, 9));
+}
+
+static const char SQL_EVENTS[] =
+	"SELECT " EVENT_COLUMNS " FROM case_event e WHERE e.case_id = ?"
+	" ORDER BY e.id";
+
+int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
+		      void *ctx, struct ug_error *err)
+{
+	struct case_event_row *e;
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_EVENTS, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, case_id, err)))
+		return rc;
+	e = malloc(sizeof *e);
+	if (!e)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		event_from_row(st, e);
+		if ((rc = cb(ctx, e)) != 0) {
+			db_reset(st);
+			break;
+		}
+	}
+	free(e);
+	return rc < 0 ? rc : 0;
+}
+
+/* The unary + keeps created_at out of index selection, so the planner
+ * takes case_file_category_lat (a 60 m band of latitude) rather than
+ * walking three days of the category in created_at order. */
+static const char SQL_CASE_NEARBY[] =
+	"SELECT " CASE_COLUMNS " FROM case_file WHERE category = ?"
+	" AND +created_at >= ? AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
+	" AND state NOT IN ('rejected', 'closed', 'void', 'merged')"
+	" ORDER BY created_at DESC LIMIT 50";
+
+int store_case_nearby(struct db *db, const char *category, int64_t since,
+		      double lon0, double lat0, double lon1, double lat1,
+		      store_case_cb cb, void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_NEARBY, &st, err)) ||
+	    (rc = db_bind_text(st, 1, category, err)) ||
+	    (rc = db_bind_int64(st, 2, since, err)) ||
+	    (rc = db_bind_double(st, 3, lon0, err)) ||
+	    (rc = db_bind_double(st, 4, lon1, err)) ||
+	    (rc = db_bind_double(st, 5, lat0, err)) ||
+	    (rc = db_bind_double(st, 6, lat1, err)))
+		return rc;
+	return each_case(st, cb, ctx, err);
+}
+
+/* Every id a prepared id query returns, to cb. */
+static int each_id(struct db_stmt *st, store_case_id_cb cb, void *ctx,
+		   struct ug_error *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = cb(ctx, db_column_int64(st, 0))) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_CASES_UNLOCATED[] =
+	"SELECT id FROM case_file WHERE lon IS NOT NULL AND lat IS NOT NULL"
+	" AND (grid IS NULL OR grid = '') ORDER BY id";
+
+int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
+			  struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASES_UNLOCATED, &st, err)))
+		return rc;
+	return each_id(st, cb, ctx, err);
+}
+
+/* A clock runs exactly when deadline is set (terminal and hung cases
+ * have none). */
+static const char SQL_CASES_WORKING_CLOCK[] =
+	"SELECT id FROM case_file WHERE clock = 'working'"
+	" AND deadline IS NOT NULL AND deadline >= ? AND stage_started_at <= ?"
+	" ORDER BY id";
+
+int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
+			      store_case_id_cb cb, void *ctx,
+			      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASES_WORKING_CLOCK, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, from, err)) ||
+	    (rc = db_bind_int64(st, 2, to, err)))
+		return rc;
+	return each_id(st, cb, ctx, err);
+}

@@ -1,0 +1,274 @@
+/*
+ * cases.h - storage of the classification and filing standards, cases and
+ * their history, attachments and dispatch routing (store/cases/: categories.c,
+ * cases.c, attachments.c, routing.c).
+ * Conventions in store/common.h.
+ */
+#ifndef UG_STORE_CASES_H
+#define UG_STORE_CASES_H
+
+#include "store/common.h"
+#include "store/org/org.h"
+
+/* ---- classification and filing standards (store/cases/categories.c) ----- */
+
+#define CONDITION_MAX_BYTES 4000 /* 1000 characters */
+
+struct category {
+	char code[CODE_MAX + 1];
+	char major[CODE_MAX + 1];
+	char major_name[NAME_MAX_BYTES + 1];
+	char kind[16]; /* "component" | "event" */
+	char name[NAME_MAX_BYTES + 1];
+	int standard;  /* 1 national, 0 local */
+	int public_;   /* open to public reporting */
+	char name_en[NAME_MAX_BYTES + 1];       /* "" if none */
+	char major_name_en[NAME_MAX_BYTES + 1]; /* "" if none */
+};
+
+struct case_standard {
+	int64_t id;
+	char category[CODE_MAX + 1];
+	int version;
+	char filing_condition[CONDITION_MAX_BYTES + 1];
+	char closing_condition[CONDITION_MAX_BYTES + 1];
+	char department_type[CODE_MAX + 1];
+	int64_t created_at;
+	char created_by[USERNAME_MAX + 1];
+};
+
+struct stage_limit_row {
+	char urgency[16];
+	char stage[16];
+	int64_t amount;
+	char unit[4];
+};
+
+typedef int (*store_category_cb)(void *ctx, const struct category *c);
+typedef int (*store_limit_cb)(void *ctx, const struct stage_limit_row *l);
+
+int store_category_major_upsert(struct db *db, const char *code,
+				const char *kind, const char *name,
+				struct ug_error *err);
+/* Insert or update a category; `standard` rows overwrite names. */
+int store_category_upsert(struct db *db, const struct category *c,
+			  int64_t now, struct ug_error *err);
+/* Set the English name of a major or minor class; UG_ENOTFOUND if
+ * neither has that code. */
+int store_category_set_name_en(struct db *db, const char *code,
+			       const char *name_en, struct ug_error *err);
+/* Open or close a category to public reporting. */
+int store_category_set_public(struct db *db, const char *code, int public_,
+			      struct ug_error *err);
+int store_category_get(struct db *db, const char *code, struct category *c,
+		       struct ug_error *err);
+/* All categories ordered by code, with their major's name and kind. */
+int store_category_list(struct db *db, store_category_cb cb, void *ctx,
+			struct ug_error *err);
+int store_category_major_get(struct db *db, const char *code, char kind[16],
+			     char name[NAME_MAX_BYTES + 1],
+			     struct ug_error *err);
+
+/* The newest version of the standard of a category (UG_ENOTFOUND if
+ * none), or a given one by id. */
+int store_standard_current(struct db *db, const char *category,
+			   struct case_standard *s, struct ug_error *err);
+int store_standard_by_id(struct db *db, int64_t id, struct case_standard *s,
+			 struct ug_error *err);
+/* Insert a new version (s->version is set to the next number) and return
+ * its id in s->id. */
+int store_standard_insert(struct db *db, struct case_standard *s,
+			  struct ug_error *err);
+int store_standard_limit_insert(struct db *db, int64_t standard_id,
+				const struct stage_limit_row *l,
+				struct ug_error *err);
+int store_standard_limits(struct db *db, int64_t standard_id,
+			  store_limit_cb cb, void *ctx, struct ug_error *err);
+
+/* ---- cases (store/cases/cases.c) */
+
+#define DESCRIPTION_MAX_BYTES 16000 /* 4000 characters */
+#define ADDRESS_MAX_BYTES 1024      /* 256 characters */
+#define NOTE_MAX_BYTES 8000         /* 2000 characters */
+
+/* One case as stored.  Enumerations are kept as their API strings. */
+struct case_row {
+	int64_t id;
+	char number[24];
+	int64_t version;
+	char state[16];
+	char source[16];
+	char category[CODE_MAX + 1];
+	int64_t standard_id;
+	char urgency[16];
+	int priority;
+	char description[DESCRIPTION_MAX_BYTES + 1];
+	char address[ADDRESS_MAX_BYTES + 1];
+	int has_location;
+	double lon, lat;
+	char grid[CODE_MAX + 1];
+	char community[CODE_MAX + 1];
+	char street[CODE_MAX + 1];
+	char district[CODE_MAX + 1];
+	char area[CODE_MAX + 1]; /* the most precise division known */
+	char component[CODE_MAX + 1];
+	char reporter_name[NAME_MAX_BYTES + 1];
+	char reporter_phone[32];
+	char department[CODE_MAX + 1];
+	char stage[16];             /* "" when no clock runs */
+	char clock[8];              /* "natural" | "working" | "" */
+	int64_t stage_started_at;   /* 0 when no clock runs */
+	int64_t deadline;           /* 0 when no clock runs */
+	int rework_count;
+	int64_t extension_hours;    /* pending request, 0 if none */
+	int64_t merged_into;        /* 0 if none */
+	char created_by[USERNAME_MAX + 1];
+	int64_t created_at, updated_at, closed_at;
+};
+
+struct case_event_row {
+	int64_t id;
+	int64_t case_id;
+	int64_t at;
+	char actor[USERNAME_MAX + 1];
+	char actor_role[24];
+	char action[24];
+	char from_state[16];
+	char to_state[16];
+	char note[NOTE_MAX_BYTES + 1];
+	char data[NOTE_MAX_BYTES + 1]; /* JSON text */
+};
+
+/* Filters of a case list; empty strings / zero mean "any". */
+struct case_filter {
+	const char *states[16];   /* NULL-terminated list, or states[0] NULL */
+	const char *category;
+	const char *area_prefix;  /* district / street / community / grid */
+	const char *department;
+	const char *q;            /* substring of description/address/number */
+	int overdue;              /* deadline < now */
+	int64_t now;
+	int64_t from, to;         /* created_at range, 0 = open */
+	/* the caller's scope, applied on top */
+	const char *scope_area;   /* prefix, or NULL */
+	const char *scope_department; /* or NULL */
+	int64_t limit, offset;
+};
+
+typedef int (*store_case_cb)(void *ctx, const struct case_row *c);
+typedef int (*store_case_event_cb)(void *ctx, const struct case_event_row *e);
+
+/* Next case number of `day` ("20261123"): "2026112300001".  Call inside
+ * the write transaction that inserts the case. */
+int store_case_next_number(struct db *db, const char *day, char out[24],
+			   struct ug_error *err);
+int store_case_insert(struct db *db, struct case_row *c,
+		      struct ug_error *err); /* sets c->id */
+int store_case_get(struct db *db, int64_t id, struct case_row *c,
+		   struct ug_error *err);
+/* Write every mutable column of c where id = c->id and version =
+ * expected; UG_ECONFLICT when the version moved on. */
+int store_case_update(struct db *db, const struct case_row *c,
+		      int64_t expected_version, struct ug_error *err);
+int store_case_list(struct db *db, const struct case_filter *f,
+		    store_case_cb cb, void *ctx, int64_t *total,
+		    struct ug_error *err);
+int store_case_event_insert(struct db *db, struct case_event_row *e,
+			    struct ug_error *err); /* sets e->id */
+int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
+		      void *ctx, struct ug_error *err);
+/* Open cases of `category` created since `since` whose location lies in
+ * the box [lon0,lon1] x [lat0,lat1] (the caller refines by distance). */
+/* Ids of cases with a point but no grid (filed before grids covered their
+ * place), in id order. */
+typedef int (*store_case_id_cb)(void *ctx, int64_t id);
+int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
+			  struct ug_error *err);
+/* Ids of cases whose working-time clock runs over part of [from, to]
+ * (UTC seconds): deadline >= from and stage_started_at <= to, in id
+ * order. */
+int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
+			      store_case_id_cb cb, void *ctx,
+			      struct ug_error *err);
+int store_case_nearby(struct db *db, const char *category, int64_t since,
+		      double lon0, double lat0, double lon1, double lat1,
+		      store_case_cb cb, void *ctx, struct ug_error *err);
+
+/* A case by its number ("2026112300012"); UG_ENOTFOUND if none. */
+int store_case_by_number(struct db *db, const char *number,
+			 struct case_row *c, struct ug_error *err);
+
+/* Cases of categories open to the public, for Open311 (GET requests):
+ * filed in [from, to] (seconds, both ends included), of one of
+ * `categories` and in one of `states` (comma-wrapped lists ",a,b,"; ""
+ * = any), newest first, at most limit from offset. */
+int store_case_list_public(struct db *db, const char *categories,
+			   const char *states, int64_t from, int64_t to,
+			   int64_t limit, int64_t offset, store_case_cb cb,
+			   void *ctx, struct ug_error *err);
+
+/* Changes of state (not the first report) of cases of public categories
+ * with from <= at <= to, by time then id, at most limit; the callback
+ * also gets the case's number. */
+typedef int (*store_public_event_cb)(void *ctx, const struct case_event_row *e,
+				     const char *case_number);
+int store_case_events_public(struct db *db, int64_t from, int64_t to,
+			     int64_t limit, store_public_event_cb cb,
+			     void *ctx, struct ug_error *err);
+
+/* ---- dispatch routing (store/cases/routing.c) */
+
+struct routing_rule {
+	int64_t id;
+	char category[CODE_MAX + 1]; /* "" = any */
+	char area[CODE_MAX + 1];     /* division code prefix, "" = any */
+	char department[CODE_MAX + 1];
+	int priority;
+};
+
+typedef int (*store_routing_cb)(void *ctx, const struct routing_rule *r);
+
+int store_routing_insert(struct db *db, struct routing_rule *r, int64_t now,
+			 struct ug_error *err); /* sets r->id */
+int store_routing_delete(struct db *db, int64_t id, struct ug_error *err);
+int store_routing_list(struct db *db, store_routing_cb cb, void *ctx,
+		       struct ug_error *err);
+/* `areas`: see AREA_LEVELS in store/org/org.h. */
+
+/* The most specific rule for a case of `category` in the place: a rule on
+ * a more specific division first, then a rule naming the category over one
+ * for any, then the highest priority.  UG_ENOTFOUND if none matches. */
+int store_routing_match(struct db *db, const char *category,
+			const char areas[AREA_LEVELS][CODE_MAX + 1],
+			struct routing_rule *r, struct ug_error *err);
+/* The department of `kind` (and `type`, unless NULL) serving the most
+ * specific division that contains the place.  UG_ENOTFOUND if none. */
+int store_department_serving(struct db *db, const char *kind,
+			     const char *type,
+			     const char areas[AREA_LEVELS][CODE_MAX + 1],
+			     struct department *d, struct ug_error *err);
+
+/* ---- attachments (store/cases/attachments.c) */
+
+struct attachment_row {
+	int64_t id;
+	int64_t case_id;
+	char sha256[65];
+	char content_type[32];
+	int64_t size;
+	char kind[16]; /* report | handle | check | other */
+	char created_by[USERNAME_MAX + 1];
+	int64_t created_at;
+};
+
+typedef int (*store_attachment_cb)(void *ctx, const struct attachment_row *a);
+
+int store_attachment_insert(struct db *db, struct attachment_row *a,
+			    struct ug_error *err); /* sets a->id */
+int store_attachment_get(struct db *db, int64_t id, struct attachment_row *a,
+			 struct ug_error *err);
+int store_attachments_of_case(struct db *db, int64_t case_id,
+			      store_attachment_cb cb, void *ctx,
+			      struct ug_error *err);
+
+#endif

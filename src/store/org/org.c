@@ -1,0 +1,273 @@
+/*
+ * org.c - SQL for the organisation: administrative divisions and
+ * departments (see store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "store/org/org.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+static void division_from_row(struct db_stmt *st, struct division *d)
+{
+	memset(d, 0, sizeof *d);
+	COPY(d->code, db_column_text(st, 0));
+	COPY(d->name, db_column_text(st, 1));
+	COPY(d->level, db_column_text(st, 2));
+	COPY(d->parent, db_column_text(st, 3));
+}
+
+static const char SQL_DIVISION_EXISTS[] =
+	"SELECT name, level, parent FROM division WHERE code = ?";
+static const char SQL_DIVISION_UPSERT[] =
+	"INSERT INTO division (code, name, level, parent, updated_at)"
+	" VALUES (?, ?, ?, ?, ?)"
+	" ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+	" level = excluded.level, parent = excluded.parent,"
+	" updated_at = excluded.updated_at";
+
+int store_division_upsert(struct db *db, const struct division *d,
+			  int64_t now, int *inserted, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc, exists;
+
+	if ((rc = db_prepare(db, SQL_DIVISION_EXISTS, &st, err)) ||
+	    (rc = db_bind_text(st, 1, d->code, err)))
+		return rc;
+	if ((exists = db_step(st, err)) < 0)
+		return exists;
+	db_reset(st);
+	if ((rc = db_prepare(db, SQL_DIVISION_UPSERT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, d->code, err)) ||
+	    (rc = db_bind_text(st, 2, d->name, err)) ||
+	    (rc = db_bind_text(st, 3, d->level, err)) ||
+	    (rc = db_bind_text(st, 4, d->parent[0] ? d->parent : NULL, err)) ||
+	    (rc = db_bind_int64(st, 5, now, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (inserted)
+		*inserted = exists == DB_DONE;
+	return 0;
+}
+
+static const char SQL_DIVISION_GET[] =
+	"SELECT code, name, level, parent FROM division WHERE code = ?";
+
+int store_division_get(struct db *db, const char *code, struct division *d,
+		       struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DIVISION_GET, &st, err)) ||
+	    (rc = db_bind_text(st, 1, code, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "code", "no division with code %s",
+			       code);
+	division_from_row(st, d);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_DIVISION_CHILDREN[] =
+	"SELECT code, name, level, parent FROM division WHERE parent = ?"
+	" ORDER BY code";
+
+int store_division_children(struct db *db, const char *code,
+			    store_division_cb cb, void *ctx,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	struct division d;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DIVISION_CHILDREN, &st, err)) ||
+	    (rc = db_bind_text(st, 1, code, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		division_from_row(st, &d);
+		if ((rc = cb(ctx, &d)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_DIVISION_COUNT[] =
+	"SELECT COUNT(*) FROM division WHERE level = ?";
+
+int store_division_count(struct db *db, const char *level, int64_t *n,
+			 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DIVISION_COUNT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, level, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	*n = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+/* ---- departments --------------------------------------------------- */
+
+static const char SQL_DEPARTMENT_UPSERT[] =
+	"INSERT INTO department (code, name, kind, type, parent, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+	" kind = excluded.kind, type = excluded.type, parent = excluded.parent";
+
+int store_department_upsert(struct db *db, const struct department *d,
+			    int64_t now, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DEPARTMENT_UPSERT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, d->code, err)) ||
+	    (rc = db_bind_text(st, 2, d->name, err)) ||
+	    (rc = db_bind_text(st, 3, d->kind, err)) ||
+	    (rc = db_bind_text(st, 4, d->type, err)) ||
+	    (rc = db_bind_text(st, 5, d->parent[0] ? d->parent : NULL, err)) ||
+	    (rc = db_bind_int64(st, 6, now, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc == -UG_ECONFLICT)
+		return ug_fail(err, UG_ECONFLICT, "parent",
+			       "parent department %s does not exist", d->parent);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_DEPARTMENT_ADD_AREA[] =
+	"INSERT INTO department_area (department, division) VALUES (?, ?)"
+	" ON CONFLICT (department, division) DO NOTHING";
+
+int store_department_add_area(struct db *db, const char *department,
+			      const char *division, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DEPARTMENT_ADD_AREA, &st, err)) ||
+	    (rc = db_bind_text(st, 1, department, err)) ||
+	    (rc = db_bind_text(st, 2, division, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc == -UG_ECONFLICT)
+		return ug_fail(err, UG_ECONFLICT, "areas",
+			       "department %s or division %s does not exist",
+			       department, division);
+	return rc < 0 ? rc : 0;
+}
+
+static void department_from_row(struct db_stmt *st, struct department *d)
+{
+	memset(d, 0, sizeof *d);
+	COPY(d->code, db_column_text(st, 0));
+	COPY(d->name, db_column_text(st, 1));
+	COPY(d->kind, db_column_text(st, 2));
+	COPY(d->type, db_column_text(st, 3));
+	COPY(d->parent, db_column_text(st, 4));
+}
+
+static const char SQL_DEPARTMENT_GET[] =
+	"SELECT code, name, kind, type, parent FROM department WHERE code = ?";
+
+int store_department_get(struct db *db, const char *code,
+			 struct department *d, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DEPARTMENT_GET, &st, err)) ||
+	    (rc = db_bind_text(st, 1, code, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "code",
+			       "no department with code %s", code);
+	department_from_row(st, d);
+	db_reset(st);
+	return 0;
+}
+
+/* Areas are aggregated in a second, ordered statement rather than with
+ * group_concat()/string_agg(), whose names differ between engines. */
+static const char SQL_DEPARTMENT_LIST[] =
+	"SELECT code, name, kind, type, parent FROM department ORDER BY code";
+static const char SQL_DEPARTMENT_AREAS[] =
+	"SELECT division FROM department_area WHERE department = ?"
+	" ORDER BY division";
+
+int store_department_list(struct db *db, store_department_cb cb, void *ctx,
+			  struct ug_error *err)
+{
+	struct db_stmt *st, *areas;
+	struct department d;
+	struct buf list = BUF_INIT;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DEPARTMENT_LIST, &st, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		department_from_row(st, &d);
+		buf_reset(&list);
+		if ((rc = db_prepare(db, SQL_DEPARTMENT_AREAS, &areas, err)) ||
+		    (rc = db_bind_text(areas, 1, d.code, err)))
+			break;
+		while ((rc = db_step(areas, err)) == DB_ROW) {
+			if (list.len)
+				buf_putc(&list, ',');
+			buf_puts(&list, db_column_text(areas, 0));
+		}
+		if (rc < 0)
+			break;
+		if ((rc = cb(ctx, &d, buf_str(&list))) != 0)
+			break;
+	}
+	db_reset(st);
+	buf_free(&list);
+	return rc < 0 ? rc : (rc == DB_DONE ? 0 : rc);
+}
+
+static const char SQL_UNIT_LOOKUP[] =
+	"SELECT 'division', name FROM division WHERE code = ?"
+	" UNION ALL SELECT 'department', name FROM department WHERE code = ?";
+
+int store_unit_lookup(struct db *db, const char *code, char kind[16],
+		      char name[NAME_MAX_BYTES + 1], struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_UNIT_LOOKUP, &st, err)) ||
+	    (rc = db_bind_text(st, 1, code, err)) ||
+	    (rc = db_bind_text(st, 2, code, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "unit",
+			       "no division or department with code %s", code);
+	snprintf(kind, 16, "%s", db_column_text(st, 0));
+	snprintf(name, NAME_MAX_BYTES + 1, "%s", db_column_text(st, 1));
+	db_reset(st);
+	return 0;
+}

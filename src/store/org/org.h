@@ -1,0 +1,131 @@
+/*
+ * org.h - storage of users, their sessions and API tokens, login throttling,
+ * the audit trail, divisions and departments (store/org/users.c, org.c).
+ * Conventions in store/common.h.
+ */
+#ifndef UG_STORE_ORG_H
+#define UG_STORE_ORG_H
+
+#include "store/common.h"
+
+/* A place and the divisions that contain it, most specific first
+ * (community, street, district, city, province; "" where absent): see
+ * division_ancestors() in domain/org/roles.h. */
+#define AREA_LEVELS 5
+
+struct user {
+	int64_t id;
+	char username[USERNAME_MAX + 1];
+	char display_name[NAME_MAX_BYTES + 1];
+	char role[24];
+	char unit_kind[16];  /* "division" | "department" */
+	char unit_code[CODE_MAX + 1];
+	char unit_name[NAME_MAX_BYTES + 1]; /* resolved on read */
+	int disabled;
+	int64_t created_at;
+};
+
+struct division {
+	char code[CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+	char level[16]; /* province | city | district | street | community */
+	char parent[CODE_MAX + 1]; /* "" at the top */
+};
+
+struct department {
+	char code[CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+	char kind[24];
+	char type[CODE_MAX + 1];
+	char parent[CODE_MAX + 1];
+};
+
+/* Row callbacks for list functions: return 0 to go on, non-zero to stop
+ * (that value is returned by the list function). */
+typedef int (*store_user_cb)(void *ctx, const struct user *u);
+typedef int (*store_division_cb)(void *ctx, const struct division *d);
+typedef int (*store_department_cb)(void *ctx, const struct department *d,
+				   const char *areas /* comma list */);
+
+/* ---- users (store/org/users.c) ---------------------------------------- */
+
+int store_user_insert(struct db *db, const struct user *u,
+		      const char *password_hash, int64_t now, int64_t *id,
+		      struct ug_error *err);
+int store_user_by_name(struct db *db, const char *username, struct user *u,
+		       char hash[PASSWORD_HASH_MAX + 1], struct ug_error *err);
+int store_user_by_id(struct db *db, int64_t id, struct user *u,
+		     struct ug_error *err);
+int store_user_set_password(struct db *db, int64_t id, const char *hash,
+			    struct ug_error *err);
+/* Users whose unit code starts with `unit_prefix` ("" = all), by name. */
+int store_user_list(struct db *db, const char *unit_prefix, store_user_cb cb,
+		    void *ctx, struct ug_error *err);
+
+/* ---- sessions and tokens (store/org/users.c) --------------------------- */
+
+int store_session_insert(struct db *db, const char *token_hash,
+			 int64_t user_id, const char *csrf, int64_t now,
+			 int64_t expires_at, const char *client_addr,
+			 struct ug_error *err);
+/* Look up a live session (expires_at > now) and its user; the user must
+ * not be disabled.  UG_ENOTFOUND otherwise. */
+int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
+			 struct user *u, char csrf[65], struct ug_error *err);
+int store_session_delete(struct db *db, const char *token_hash,
+			 struct ug_error *err);
+int store_session_purge(struct db *db, int64_t now, struct ug_error *err);
+
+int store_token_insert(struct db *db, const char *token_hash, int64_t user_id,
+		       const char *label, int64_t now, struct ug_error *err);
+int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
+		       struct ug_error *err);
+
+/* ---- login throttling (store/org/users.c) ------------------------------ */
+
+int store_login_failure_add(struct db *db, const char *username,
+			    const char *client_addr, int64_t at,
+			    struct ug_error *err);
+/* Failures since `since` for the username and for the address, and the
+ * oldest of each in that window (0 if none). */
+int store_login_failure_count(struct db *db, const char *username,
+			      const char *client_addr, int64_t since,
+			      int *by_user, int64_t *oldest_user, int *by_addr,
+			      int64_t *oldest_addr, struct ug_error *err);
+int store_login_failure_clear(struct db *db, const char *username,
+			      int64_t before, struct ug_error *err);
+
+/* ---- audit trail (store/org/users.c) ----------------------------------- */
+
+int store_audit_add(struct db *db, int64_t at, const char *actor,
+		    const char *action, const char *subject, const char *detail,
+		    struct ug_error *err);
+
+/* ---- organisation (store/org/org.c) ------------------------------------ */
+
+/* Insert or update by code; returns 1 in *inserted when new. */
+int store_division_upsert(struct db *db, const struct division *d,
+			  int64_t now, int *inserted, struct ug_error *err);
+int store_division_get(struct db *db, const char *code, struct division *d,
+		       struct ug_error *err);
+int store_division_children(struct db *db, const char *code,
+			    store_division_cb cb, void *ctx,
+			    struct ug_error *err);
+int store_division_count(struct db *db, const char *level, int64_t *n,
+			 struct ug_error *err);
+
+int store_department_upsert(struct db *db, const struct department *d,
+			    int64_t now, struct ug_error *err);
+int store_department_add_area(struct db *db, const char *department,
+			      const char *division, struct ug_error *err);
+int store_department_get(struct db *db, const char *code,
+			 struct department *d, struct ug_error *err);
+int store_department_list(struct db *db, store_department_cb cb, void *ctx,
+			  struct ug_error *err);
+
+/* The name of an organisation unit (division or department), for display;
+ * UG_ENOTFOUND if neither has that code. */
+int store_unit_lookup(struct db *db, const char *code, char kind[16],
+		      char name[NAME_MAX_BYTES + 1], struct ug_error *err);
+
+#endif

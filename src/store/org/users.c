@@ -1,0 +1,402 @@
+/*
+ * users.c - SQL for accounts, sessions, API tokens, login failures and the
+ * audit trail (see store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/org/org.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+/* The user columns in the order user_from_row() reads them.  The unit name
+ * is resolved from whichever table holds the unit code. */
+#define USER_COLUMNS                                                         \
+	"u.id, u.username, u.display_name, u.role, u.unit_kind, u.unit_code, " \
+	"COALESCE(dv.name, dp.name, ''), u.disabled, u.created_at"
+#define USER_JOINS                                                  \
+	" LEFT JOIN division dv ON u.unit_kind = 'division' AND"    \
+	" dv.code = u.unit_code"                                    \
+	" LEFT JOIN department dp ON u.unit_kind = 'department' AND" \
+	" dp.code = u.unit_code"
+
+static void user_from_row(struct db_stmt *st, int col, struct user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = db_column_int64(st, col + 0);
+	COPY(u->username, db_column_text(st, col + 1));
+	COPY(u->display_name, db_column_text(st, col + 2));
+	COPY(u->role, db_column_text(st, col + 3));
+	COPY(u->unit_kind, db_column_text(st, col + 4));
+	COPY(u->unit_code, db_column_text(st, col + 5));
+	COPY(u->unit_name, db_column_text(st, col + 6));
+	u->disabled = (int)db_column_int64(st, col + 7);
+	u->created_at = db_column_int64(st, col + 8);
+}
+
+static const char SQL_USER_INSERT[] =
+	"INSERT INTO app_user (username, display_name, role, unit_kind,"
+	" unit_code, password_hash, disabled, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, 0, ?) RETURNING id";
+
+int store_user_insert(struct db *db, const struct user *u,
+		      const char *password_hash, int64_t now, int64_t *id,
+		      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_USER_INSERT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, u->username, err)) ||
+	    (rc = db_bind_text(st, 2, u->display_name, err)) ||
+	    (rc = db_bind_text(st, 3, u->role, err)) ||
+	    (rc = db_bind_text(st, 4, u->unit_kind, err)) ||
+	    (rc = db_bind_text(st, 5, u->unit_code, err)) ||
+	    (rc = db_bind_text(st, 6, password_hash, err)) ||
+	    (rc = db_bind_int64(st, 7, now, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc == -UG_ECONFLICT)
+		return ug_fail(err, UG_ECONFLICT, "username",
+			       "a user named %s already exists", u->username);
+	if (rc < 0)
+		return rc;
+	if (id)
+		*id = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_USER_BY_NAME[] =
+	"SELECT " USER_COLUMNS ", u.password_hash FROM app_user u" USER_JOINS
+	" WHERE u.username = ?";
+
+int store_user_by_name(struct db *db, const char *username, struct user *u,
+		       char hash[PASSWORD_HASH_MAX + 1], struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_USER_BY_NAME, &st, err)) ||
+	    (rc = db_bind_text(st, 1, username, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "username", "no user named %s",
+			       username);
+	user_from_row(st, 0, u);
+	if (hash)
+		snprintf(hash, PASSWORD_HASH_MAX + 1, "%s",
+			 db_column_is_null(st, 9) ? "" : db_column_text(st, 9));
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_USER_BY_ID[] =
+	"SELECT " USER_COLUMNS " FROM app_user u" USER_JOINS " WHERE u.id = ?";
+
+int store_user_by_id(struct db *db, int64_t id, struct user *u,
+		     struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_USER_BY_ID, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
+			       (long long)id);
+	user_from_row(st, 0, u);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_USER_SET_PASSWORD[] =
+	"UPDATE app_user SET password_hash = ? WHERE id = ?";
+
+int store_user_set_password(struct db *db, int64_t id, const char *hash,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_USER_SET_PASSWORD, &st, err)) ||
+	    (rc = db_bind_text(st, 1, hash, err)) ||
+	    (rc = db_bind_int64(st, 2, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
+			       (long long)id);
+	return 0;
+}
+
+/* `unit_code LIKE prefix%` would treat % and _ in the prefix as wildcards;
+ * substr() compares literally and is portable (PostgreSQL has it too). */
+static const char SQL_USER_LIST[] =
+	"SELECT " USER_COLUMNS " FROM app_user u" USER_JOINS
+	" WHERE substr(u.unit_code, 1, length(?)) = ? ORDER BY u.username";
+
+int store_user_list(struct db *db, const char *unit_prefix, store_user_cb cb,
+		    void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	struct user u;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_USER_LIST, &st, err)) ||
+	    (rc = db_bind_text(st, 1, unit_prefix, err)) ||
+	    (rc = db_bind_text(st, 2, unit_prefix, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		user_from_row(st, 0, &u);
+		if ((rc = cb(ctx, &u)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- sessions ------------------------------------------------------ */
+
+static const char SQL_SESSION_INSERT[] =
+	"INSERT INTO session (token_hash, user_id, csrf_token, created_at,"
+	" expires_at, client_addr) VALUES (?, ?, ?, ?, ?, ?)";
+
+int store_session_insert(struct db *db, const char *token_hash,
+			 int64_t user_id, const char *csrf, int64_t now,
+			 int64_t expires_at, const char *client_addr,
+			 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SESSION_INSERT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, token_hash, err)) ||
+	    (rc = db_bind_int64(st, 2, user_id, err)) ||
+	    (rc = db_bind_text(st, 3, csrf, err)) ||
+	    (rc = db_bind_int64(st, 4, now, err)) ||
+	    (rc = db_bind_int64(st, 5, expires_at, err)) ||
+	    (rc = db_bind_text(st, 6, client_addr, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_SESSION_LOOKUP[] =
+	"SELECT " USER_COLUMNS ", s.csrf_token FROM session s"
+	" JOIN app_user u ON u.id = s.user_id" USER_JOINS
+	" WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0";
+
+int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
+			 struct user *u, char csrf[65], struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SESSION_LOOKUP, &st, err)) ||
+	    (rc = db_bind_text(st, 1, token_hash, err)) ||
+	    (rc = db_bind_int64(st, 2, now, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, NULL,
+			       "no such session, or it has expired");
+	user_from_row(st, 0, u);
+	snprintf(csrf, 65, "%s", db_column_text(st, 9));
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_SESSION_DELETE[] =
+	"DELETE FROM session WHERE token_hash = ?";
+
+int store_session_delete(struct db *db, const char *token_hash,
+			 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SESSION_DELETE, &st, err)) ||
+	    (rc = db_bind_text(st, 1, token_hash, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_SESSION_PURGE[] =
+	"DELETE FROM session WHERE expires_at <= ?";
+
+int store_session_purge(struct db *db, int64_t now, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_SESSION_PURGE, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, now, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- API tokens ---------------------------------------------------- */
+
+static const char SQL_TOKEN_INSERT[] =
+	"INSERT INTO api_token (token_hash, user_id, label, created_at)"
+	" VALUES (?, ?, ?, ?)";
+
+int store_token_insert(struct db *db, const char *token_hash, int64_t user_id,
+		       const char *label, int64_t now, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_TOKEN_INSERT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, token_hash, err)) ||
+	    (rc = db_bind_int64(st, 2, user_id, err)) ||
+	    (rc = db_bind_text(st, 3, label, err)) ||
+	    (rc = db_bind_int64(st, 4, now, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_TOKEN_LOOKUP[] =
+	"SELECT " USER_COLUMNS " FROM api_token t"
+	" JOIN app_user u ON u.id = t.user_id" USER_JOINS
+	" WHERE t.token_hash = ? AND u.disabled = 0";
+
+int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
+		       struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_TOKEN_LOOKUP, &st, err)) ||
+	    (rc = db_bind_text(st, 1, token_hash, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, NULL, "unknown API token");
+	user_from_row(st, 0, u);
+	db_reset(st);
+	return 0;
+}
+
+/* ---- login failures ------------------------------------------------ */
+
+static const char SQL_LOGIN_FAILURE_ADD[] =
+	"INSERT INTO login_failure (username, client_addr, at) VALUES (?, ?, ?)";
+
+int store_login_failure_add(struct db *db, const char *username,
+			    const char *client_addr, int64_t at,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_LOGIN_FAILURE_ADD, &st, err)) ||
+	    (rc = db_bind_text(st, 1, username, err)) ||
+	    (rc = db_bind_text(st, 2, client_addr, err)) ||
+	    (rc = db_bind_int64(st, 3, at, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_LOGIN_FAILURE_BY_USER[] =
+	"SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failure"
+	" WHERE username = ? AND at >= ?";
+static const char SQL_LOGIN_FAILURE_BY_ADDR[] =
+	"SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failure"
+	" WHERE client_addr = ? AND at >= ?";
+
+static int login_failure_count_one(struct db *db, const char *sql,
+				   const char *key, int64_t since, int *count,
+				   int64_t *oldest, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, sql, &st, err)) ||
+	    (rc = db_bind_text(st, 1, key, err)) ||
+	    (rc = db_bind_int64(st, 2, since, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	*count = (int)db_column_int64(st, 0);
+	*oldest = db_column_int64(st, 1);
+	db_reset(st);
+	return 0;
+}
+
+int store_login_failure_count(struct db *db, const char *username,
+			      const char *client_addr, int64_t since,
+			      int *by_user, int64_t *oldest_user, int *by_addr,
+			      int64_t *oldest_addr, struct ug_error *err)
+{
+	int rc = login_failure_count_one(db, SQL_LOGIN_FAILURE_BY_USER,
+					 username, since, by_user, oldest_user,
+					 err);
+
+	if (rc)
+		return rc;
+	return login_failure_count_one(db, SQL_LOGIN_FAILURE_BY_ADDR,
+				       client_addr, since, by_addr,
+				       oldest_addr, err);
+}
+
+static const char SQL_LOGIN_FAILURE_CLEAR[] =
+	"DELETE FROM login_failure WHERE username = ? OR at < ?";
+
+int store_login_failure_clear(struct db *db, const char *username,
+			      int64_t before, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_LOGIN_FAILURE_CLEAR, &st, err)) ||
+	    (rc = db_bind_text(st, 1, username, err)) ||
+	    (rc = db_bind_int64(st, 2, before, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- audit trail --------------------------------------------------- */
+
+static const char SQL_AUDIT_ADD[] =
+	"INSERT INTO audit_event (at, actor, action, subject, detail)"
+	" VALUES (?, ?, ?, ?, ?)";
+
+int store_audit_add(struct db *db, int64_t at, const char *actor,
+		    const char *action, const char *subject, const char *detail,
+		    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_AUDIT_ADD, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, at, err)) ||
+	    (rc = db_bind_text(st, 2, actor, err)) ||
+	    (rc = db_bind_text(st, 3, action, err)) ||
+	    (rc = db_bind_text(st, 4, subject, err)) ||
+	    (rc = db_bind_text(st, 5, detail ? detail : "{}", err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
