@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "api/open311.h"
+#include "public/channel.h"
 #include "lib/form.h"
 #include "lib/jsonxml.h"
 #include "lib/util.h"

@@ -1,6 +1,6 @@
 /*
  * fuzz_request.c - libFuzzer target for one whole request through
- * app_serve(): routing, the Content-Type check, authentication (Bearer
+ * web_serve(): routing, the Content-Type check, authentication (Bearer
  * token, session cookie + CSRF token), role checks, body decoding and the
  * handlers, against a real SQLite database holding the demo city.
  *
@@ -27,7 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/app.h"
+#include "cli/doors.h"
+#include "web/web.h"
 #include "domain/org/auth.h"
 #include "domain/calendar/calendar.h"
 #include "domain/cases/case.h"
@@ -133,6 +134,7 @@ static void build_template(void)
 	case_env_defaults(&app.cases, NULL);
 	db_close(db); /* the last close folds the WAL into the file */
 
+	app.doors = serve_doors;
 	auth_config_defaults(&app.auth);
 	app.files_dir = files_dir;
 	app.photo_limit = 1 << 20;
@@ -436,7 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct http_response resp;
 
 		memset(&resp, 0, sizeof resp);
-		app_serve(&app, &fr.req, &resp);
+		web_serve(&app, &fr.req, &resp);
 		if (verbose) /* for writing seeds: what did this one reach? */
 			fprintf(stderr, "%s %s -> %d %.*s\n", fr.req.method,
 				fr.req.path, resp.status,

@@ -1,6 +1,6 @@
 /*
  * fuzz_router.c - libFuzzer target for router_match() over the real route
- * table (api_routes).
+ * tables: every door's of `serve` (cli/cmd_serve.c serve_doors).
  *
  * Input: METHOD, a newline or NUL, then the path (an input without either
  * is a GET of the whole input).  Every answer is checked against a second,
@@ -13,11 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/app.h"
+#include "cli/doors.h"
+#include "web/web.h"
 #include "http/router.h"
 #include "lib/buf.h"
 
 #include "check.h"
+
+/* The door whose table is being checked (one input runs through each). */
+static const struct web_route *api_routes;
+static size_t api_route_count;
 
 /* Copy n bytes into an exactly sized heap string, so that ASan sees a
  * read past the end of what the router was given. */
@@ -205,25 +210,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		method = dup_exact(data, cut);
 		path = dup_exact(data + cut + 1, size - cut - 1);
 	}
-	memset(&m, 0xA5, sizeof m); /* the router must not rely on zeroes */
-	rc = router_match(api_routes, api_route_count, sizeof api_routes[0],
-			  method, path, &m, &allow);
-	switch (rc) {
-	case ROUTE_FOUND:
-		check_found(method, path, &m);
-		break;
-	case ROUTE_NO_METHOD:
-		check_no_method(method, path, &allow);
-		break;
-	case ROUTE_NO_PATH:
-		check_no_path(path, &allow);
-		break;
-	default:
-		CHECK(!"router_match returned an unknown value");
+	for (const struct web_door *const *d = serve_doors; *d; d++) {
+		api_routes = (*d)->routes;
+		api_route_count = (*d)->nroutes;
+		buf_reset(&allow);
+		/* the router must not rely on zeroes */
+		memset(&m, 0xA5, sizeof m);
+		rc = router_match(api_routes, api_route_count,
+				  sizeof api_routes[0], method, path, &m,
+				  &allow);
+		switch (rc) {
+		case ROUTE_FOUND:
+			check_found(method, path, &m);
+			break;
+		case ROUTE_NO_METHOD:
+			check_no_method(method, path, &allow);
+			break;
+		case ROUTE_NO_PATH:
+			check_no_path(path, &allow);
+			break;
+		default:
+			CHECK(!"router_match returned an unknown value");
+		}
+		/* Without an Allow buffer the answer is the same. */
+		CHECK(router_match(api_routes, api_route_count,
+				   sizeof api_routes[0], method, path, &m,
+				   NULL) == rc);
 	}
-	/* Without an Allow buffer the answer is the same. */
-	CHECK(router_match(api_routes, api_route_count, sizeof api_routes[0],
-			   method, path, &m, NULL) == rc);
 	buf_free(&allow);
 	free(method);
 	free(path);

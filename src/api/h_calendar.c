@@ -54,7 +54,7 @@ static int add_year(void *ctx, int year, enum workcal_year_status status,
 	return 0;
 }
 
-void h_calendar_settings_get(struct api_ctx *c)
+void h_calendar_settings_get(struct web_ctx *c)
 {
 	struct workcal_settings s;
 	struct workcal_range r;
@@ -97,7 +97,7 @@ void h_calendar_settings_get(struct api_ctx *c)
 	reply_json(c, 200, body);
 }
 
-void h_calendar_settings_put(struct api_ctx *c)
+void h_calendar_settings_put(struct web_ctx *c)
 {
 	/* One optional text per key, in workcal_key_names order; the domain
 	 * says what is wrong with a value. */

@@ -14,7 +14,7 @@
 #include "lib/util.h"
 
 /* Local ISO 8601 with the city's offset: 2026-11-23T17:30:00+08:00. */
-static json_t *json_local(const struct api_ctx *c, int64_t t)
+static json_t *json_local(const struct web_ctx *c, int64_t t)
 {
 	char buf[40];
 
@@ -25,7 +25,7 @@ static json_t *json_local(const struct api_ctx *c, int64_t t)
 }
 
 struct history_ctx {
-	const struct api_ctx *c;
+	const struct web_ctx *c;
 	json_t *list;
 };
 
@@ -49,7 +49,7 @@ static int add_event(void *ctx, const struct case_event_row *e)
 	return 0;
 }
 
-json_t *json_case(const struct api_ctx *c, const struct case_row *r)
+json_t *json_case(const struct web_ctx *c, const struct case_row *r)
 {
 	char masked[32];
 	int state = case_state_parse(r->state);
@@ -115,7 +115,7 @@ json_t *json_case(const struct api_ctx *c, const struct case_row *r)
 	return o;
 }
 
-void h_cases_create(struct api_ctx *c)
+void h_cases_create(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "category", FIELD_STRING, 1, 1, CODE_MAX },
@@ -185,45 +185,8 @@ void h_cases_create(struct api_ctx *c)
 	reply_json(c, 201, body);
 }
 
-/* Parse an integer query parameter within [lo, hi]; absent -> deflt. */
-static int query_int(struct api_ctx *c, const char *name, int64_t lo,
-		     int64_t hi, int64_t deflt, int64_t *out,
-		     struct ug_error *err)
-{
-	const char *s = http_query(c->req, name);
-	char *end;
-	long long v;
-
-	*out = deflt;
-	if (!s || !*s)
-		return 0;
-	v = strtoll(s, &end, 10);
-	if (*end || v < lo || v > hi)
-		return ug_fail(err, UG_EINVAL, name,
-			       "%s must be a whole number from %lld to %lld",
-			       name, (long long)lo, (long long)hi);
-	*out = v;
-	return 0;
-}
-
-/* Parse an ISO 8601 query parameter (with offset or Z). */
-static int query_time(struct api_ctx *c, const char *name, int64_t *out,
-		      struct ug_error *err)
-{
-	const char *s = http_query(c->req, name);
-
-	*out = 0;
-	if (!s || !*s)
-		return 0;
-	if (iso8601_parse(s, out))
-		return ug_fail(err, UG_EINVAL, name,
-			       "%s must be an ISO 8601 time such as "
-			       "2026-11-01T08:30:00+08:00", name);
-	return 0;
-}
-
 struct list_ctx {
-	struct api_ctx *c;
+	struct web_ctx *c;
 	json_t *items;
 };
 
@@ -235,7 +198,7 @@ static int add_case(void *ctx, const struct case_row *r)
 	return 0;
 }
 
-void h_cases_list(struct api_ctx *c)
+void h_cases_list(struct web_ctx *c)
 {
 	static const char *const filters[] = { "category", "district",
 					       "street", "grid", "department",
@@ -311,7 +274,7 @@ fail:
 }
 
 /* The case id from the path; answers 400/404 and returns -1 if bad. */
-static int64_t path_case_id(struct api_ctx *c)
+static int64_t path_case_id(struct web_ctx *c)
 {
 	const char *s = api_param(c, "id");
 	struct ug_error err;
@@ -334,7 +297,7 @@ static int add_photo(void *ctx, const struct attachment_row *a)
 	return 0;
 }
 
-void h_case_get(struct api_ctx *c)
+void h_case_get(struct web_ctx *c)
 {
 	struct history_ctx h = { c, NULL };
 	struct ug_error err;
@@ -345,7 +308,7 @@ void h_case_get(struct api_ctx *c)
 	ug_error_clear(&err);
 	if (id < 0 || !r) {
 		if (!r && id >= 0)
-			reply_error(c->resp, 500, "out_of_memory",
+			reply_error(c, 500, "out_of_memory",
 				    "out of memory", NULL);
 		free(r);
 		return;
@@ -429,7 +392,7 @@ void h_case_get(struct api_ctx *c)
 	reply_json(c, 200, body);
 }
 
-void h_case_action(struct api_ctx *c)
+void h_case_action(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "version", FIELD_INT, 1, 1, INT64_MAX },
@@ -454,7 +417,7 @@ void h_case_action(struct api_ctx *c)
 	ug_error_clear(&err);
 	action = name ? case_action_parse(name) : -1;
 	if (action < 0) {
-		reply_error(c->resp, 404, "not_found",
+		reply_error(c, 404, "not_found",
 			    "no such action; see docs/api.md", "action");
 		return;
 	}
@@ -484,7 +447,7 @@ void h_case_action(struct api_ctx *c)
 	free(r);
 }
 
-void h_calendar_due(struct api_ctx *c)
+void h_calendar_due(struct web_ctx *c)
 {
 	static const struct {
 		const char *param;
@@ -559,7 +522,7 @@ static json_t *json_attachment(const struct attachment_row *a)
 			 a->sha256, "url", url, "created_by", a->created_by);
 }
 
-void h_attachment_add(struct api_ctx *c)
+void h_attachment_add(struct web_ctx *c)
 {
 	struct attachment_row a;
 	struct ug_error err;
@@ -579,7 +542,7 @@ void h_attachment_add(struct api_ctx *c)
 	reply_json(c, 201, json_attachment(&a));
 }
 
-void h_attachment_get(struct api_ctx *c)
+void h_attachment_get(struct web_ctx *c)
 {
 	const char *s = api_param(c, "id");
 	struct attachment_row a;
@@ -588,7 +551,7 @@ void h_attachment_get(struct api_ctx *c)
 
 	ug_error_clear(&err);
 	if (!r) {
-		reply_error(c->resp, 500, "out_of_memory", "out of memory", NULL);
+		reply_error(c, 500, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15)

@@ -34,7 +34,7 @@ static int add_category(void *ctx, const struct category *c)
 	return 0;
 }
 
-void h_categories_tree(struct api_ctx *c)
+void h_categories_tree(struct web_ctx *c)
 {
 	struct tree t;
 	struct ug_error err;
@@ -78,7 +78,7 @@ json_t *json_standard(const struct case_standard *s,
 			 "limits", limits);
 }
 
-void h_standard_get(struct api_ctx *c)
+void h_standard_get(struct web_ctx *c)
 {
 	const char *code = api_param(c, "code");
 	struct case_standard s;
@@ -94,7 +94,7 @@ void h_standard_get(struct api_ctx *c)
 	reply_json(c, 200, json_standard(&s, &lim));
 }
 
-void h_standard_edit(struct api_ctx *c)
+void h_standard_edit(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "filing_condition", FIELD_STRING, 0, 1, 1000 },
@@ -163,7 +163,7 @@ fail:
 	reply_ug_error(c, &err);
 }
 
-void h_category_add(struct api_ctx *c)
+void h_category_add(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "code", FIELD_STRING, 1, 5, 5 },
@@ -197,7 +197,7 @@ void h_category_add(struct api_ctx *c)
 
 /* PATCH /api/v1/categories/{code}: open or close a class to the public
  * (Open311 services, the public pages). */
-void h_category_edit(struct api_ctx *c)
+void h_category_edit(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "public", FIELD_BOOL, 1, 0, 0 },

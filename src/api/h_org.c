@@ -7,7 +7,7 @@
 #include "api/handlers.h"
 #include "lib/util.h"
 
-void h_roles_list(struct api_ctx *c)
+void h_roles_list(struct web_ctx *c)
 {
 	json_t *list = json_array();
 
@@ -28,7 +28,7 @@ static int add_child(void *ctx, const struct division *d)
 	return 0;
 }
 
-void h_division_get(struct api_ctx *c)
+void h_division_get(struct web_ctx *c)
 {
 	const char *code = api_param(c, "code");
 	struct division d;
@@ -82,7 +82,7 @@ static int add_department(void *ctx, const struct department *d,
 	return 0;
 }
 
-void h_departments_list(struct api_ctx *c)
+void h_departments_list(struct web_ctx *c)
 {
 	struct ug_error err;
 	json_t *list = json_array();

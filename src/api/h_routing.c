@@ -23,7 +23,7 @@ static int add_rule(void *ctx, const struct routing_rule *r)
 	return 0;
 }
 
-void h_routing_list(struct api_ctx *c)
+void h_routing_list(struct web_ctx *c)
 {
 	struct ug_error err;
 	json_t *list = json_array();
@@ -37,7 +37,7 @@ void h_routing_list(struct api_ctx *c)
 	reply_json(c, 200, json_pack("{s:o}", "rules", list));
 }
 
-void h_routing_add(struct api_ctx *c)
+void h_routing_add(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "category", FIELD_STRING, 0, 1, CODE_MAX },
@@ -90,7 +90,7 @@ fail:
 	reply_ug_error(c, &err);
 }
 
-void h_routing_delete(struct api_ctx *c)
+void h_routing_delete(struct web_ctx *c)
 {
 	const char *s = api_param(c, "id");
 	struct ug_error err;

@@ -10,7 +10,7 @@
 #include "store/migrate.h"
 #include "version.h"
 
-void h_health(struct api_ctx *c)
+void h_health(struct web_ctx *c)
 {
 	struct workcal_notice notice;
 	struct ug_error err;
@@ -19,7 +19,7 @@ void h_health(struct api_ctx *c)
 
 	ug_error_clear(&err);
 	if (store_schema_version(c->db, &version, &err)) {
-		reply_error(c->resp, 503, "unavailable", "database unavailable",
+		reply_error(c, 503, "unavailable", "database unavailable",
 			    NULL);
 		return;
 	}
@@ -38,7 +38,7 @@ void h_health(struct api_ctx *c)
 				     version, "detail", "calendar", calendar));
 }
 
-static void set_session_cookie(struct api_ctx *c, const char *value,
+static void set_session_cookie(struct web_ctx *c, const char *value,
 			       int64_t max_age)
 {
 	struct buf cookie = BUF_INIT;
@@ -50,7 +50,7 @@ static void set_session_cookie(struct api_ctx *c, const char *value,
 	buf_free(&cookie);
 }
 
-void h_session_create(struct api_ctx *c)
+void h_session_create(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "username", FIELD_STRING, 1, 1, USERNAME_MAX },
@@ -83,7 +83,7 @@ void h_session_create(struct api_ctx *c)
 				     json_time(login.expires_at)));
 }
 
-void h_session_get(struct api_ctx *c)
+void h_session_get(struct web_ctx *c)
 {
 	json_t *body = json_pack("{s:o, s:s}", "user", json_user(c->user),
 				 "auth", c->via_cookie ? "session" : "bearer");
@@ -93,7 +93,7 @@ void h_session_get(struct api_ctx *c)
 	reply_json(c, 200, body);
 }
 
-void h_session_delete(struct api_ctx *c)
+void h_session_delete(struct web_ctx *c)
 {
 	struct ug_error err;
 

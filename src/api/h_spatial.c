@@ -14,36 +14,8 @@
 #include "geo/crs.h"
 #include "lib/util.h"
 
-/* A required or optional number from the query string. */
-static int query_number(struct api_ctx *c, const char *name, int required,
-			double lo, double hi, double deflt, double *out,
-			struct ug_error *err)
-{
-	const char *s = http_query(c->req, name);
-	char *end;
-	double v;
-
-	*out = deflt;
-	if (!s || !*s) {
-		if (required)
-			return ug_fail(err, UG_EINVAL, name, "%s is required",
-				       name);
-		return 0;
-	}
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end || errno || !isfinite(v))
-		return ug_fail(err, UG_EINVAL, name, "%s must be a number",
-			       name);
-	if (v < lo || v > hi)
-		return ug_fail(err, UG_EINVAL, name,
-			       "%s must lie between %g and %g", name, lo, hi);
-	*out = v;
-	return 0;
-}
-
 /* {"code","name"} of a division, name null when it is not loaded. */
-static json_t *division_json(struct api_ctx *c, const char *code)
+static json_t *division_json(struct web_ctx *c, const char *code)
 {
 	struct division d;
 
@@ -52,7 +24,7 @@ static json_t *division_json(struct api_ctx *c, const char *code)
 	return json_pack("{s:s, s:n}", "code", code, "name");
 }
 
-void h_locate(struct api_ctx *c)
+void h_locate(struct web_ctx *c)
 {
 	const char *crs_text = http_query(c->req, "crs");
 	const char *klass = http_query(c->req, "class");
@@ -129,33 +101,7 @@ void h_locate(struct api_ctx *c)
 			     list));
 }
 
-void h_grids_bbox(struct api_ctx *c)
+void h_grids_bbox(struct web_ctx *c)
 {
-	const char *bbox = http_query(c->req, "bbox");
-	double b[4], tolerance, limit;
-	struct ug_error err;
-	int truncated = 0, used = 0;
-
-	ug_error_clear(&err);
-	if (!bbox || sscanf(bbox, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2],
-			    &b[3], &used) != 4 || bbox[used] != '\0') {
-		ug_fail(&err, UG_EINVAL, "bbox",
-			"bbox is required: minLon,minLat,maxLon,maxLat");
-		reply_ug_error(c, &err);
-		return;
-	}
-	if (query_number(c, "tolerance", 0, 0, 0.01, 0, &tolerance, &err) ||
-	    query_number(c, "limit", 0, 1, 10000, 2000, &limit, &err)) {
-		reply_ug_error(c, &err);
-		return;
-	}
-	if (grids_geojson_bbox(c->db, b[0], b[1], b[2], b[3], tolerance,
-			       (int64_t)limit, &c->resp->body, &truncated,
-			       &err)) {
-		buf_reset(&c->resp->body);
-		reply_ug_error(c, &err);
-		return;
-	}
-	c->resp->status = 200;
-	c->resp->content_type = "application/geo+json";
+	reply_grids_geojson(c);
 }

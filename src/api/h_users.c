@@ -13,7 +13,7 @@ static int add_user(void *ctx, const struct user *u)
 	return 0;
 }
 
-void h_users_list(struct api_ctx *c)
+void h_users_list(struct web_ctx *c)
 {
 	struct ug_error err;
 	json_t *list = json_array();
@@ -32,7 +32,7 @@ void h_users_list(struct api_ctx *c)
 	reply_json(c, 200, json_pack("{s:o}", "users", list));
 }
 
-void h_users_create(struct api_ctx *c)
+void h_users_create(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
 		{ "username", FIELD_STRING, 1, 3, USERNAME_MAX },

@@ -1,20 +1,20 @@
 /*
- * routes.c - every endpoint of the JSON API, in one table: method, path,
- * handler, the roles that may call it and how its answers are scoped.
+ * routes.c - the JSON API's door: every endpoint of /api/v1/ and of the
+ * public pages' JSON API, in one table (method, path, handler, the roles
+ * that may call it and how its answers are scoped), and JSON errors.
  * Adding an endpoint is one line here plus its handler; docs/api.md
- * describes each line.  The public pages and their files are here too
- * (R_PAGE), compiled into the binary.
+ * describes each line.  The door takes every path no other door claims
+ * (web.h).
  */
-#include "api/app.h"
+#include "api/routes.h"
+
 #include "api/handlers.h"
+#include "public/handlers.h"
 
 #define R(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, 0 }
 #define R_RAW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_RAW_BODY }
-/* A public page or static file (ui/pages.c). */
-#define R_PAGE(method, pattern, handler) \
-	{ { method, pattern }, handler, 0, RS_PUBLIC, ROUTE_PAGE }
 
 /* Centre staff who see people of their own area. */
 #define ROLES_USER_READERS \
@@ -29,7 +29,7 @@
  * (domain/cases/workflow.c). */
 #define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
 
-const struct route api_routes[] = {
+static const struct web_route routes[] = {
 	R("GET", "/healthz", h_health, 0, RS_PUBLIC),
 	R("POST", "/api/v1/session", h_session_create, 0, RS_PUBLIC),
 	R("GET", "/api/v1/session", h_session_get, ROLES_ALL, RS_SELF),
@@ -72,8 +72,8 @@ const struct route api_routes[] = {
 	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
 	R("GET", "/api/v1/locate", h_locate, ROLES_ALL, RS_REFERENCE),
 	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_ALL, RS_REFERENCE),
-	/* The public channel: reports without a login (api/h_public.c;
-	 * Open311 itself has its own door, api/open311.c). */
+	/* The public channel: reports without a login (public/h_public.c;
+	 * Open311 has its own door, public/open311.c). */
 	{ { "POST", "/public/api/reports" }, h_public_report_create, 0,
 	  RS_PUBLIC, ROUTE_FORM_BODY },
 	R("GET", "/public/api/reports/{key}", h_public_report_get, 0,
@@ -87,11 +87,18 @@ const struct route api_routes[] = {
 	R("GET", "/api/v1/users", h_users_list, ROLES_USER_READERS, RS_AREA),
 	R("POST", "/api/v1/users", h_users_create, ROLE_BIT(ROLE_ADMIN),
 	  RS_AREA),
-	R_PAGE("GET", "/", h_redirect_home),
-	R_PAGE("GET", "/public", h_redirect_home),
-	R_PAGE("GET", "/public/", h_page_report),
-	R_PAGE("GET", "/public/follow", h_page_follow),
-	R_PAGE("GET", "/public/assets/{file...}", h_page_asset),
 };
 
-const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];
+static void api_error(struct web_ctx *c, int status, const char *code,
+		      const char *message, const char *field)
+{
+	reply_json_error(c->resp, status, code, message, field);
+}
+
+const struct web_door api_door = {
+	.name = "api",
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof routes[0],
+	.json_bodies = 1,
+	.error = api_error,
+};

@@ -17,7 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/app.h"
+#include "cli/doors.h"
+#include "web/web.h"
 #include "cli/cli.h"
 #include "domain/spatial/spatial.h"
 #include "domain/calendar/livecal.h"
@@ -212,6 +213,7 @@ int cmd_serve(struct cli_args *a)
 
 	ug_error_clear(&err);
 	memset(&app, 0, sizeof app);
+	app.doors = serve_doors;
 	if (settings_parse(a, &set))
 		return EXIT_USAGE;
 	if (split_listen(set.listen, host, sizeof host, &port)) {
@@ -308,7 +310,7 @@ int cmd_serve(struct cli_args *a)
 	hc.port = port;
 	hc.body_limit = (size_t)set.body_limit;
 	hc.threads = (int)set.threads;
-	hc.app = app_serve;
+	hc.app = web_serve;
 	hc.app_ctx = &app;
 	hc.trusted_proxies = &proxies;
 	if (http_server_start(&hc, &server, &err)) {

@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "api/handlers.h"
 #include "ui/assets.h"
 
 #define PAGES_HOME "/public/"
@@ -27,7 +26,10 @@ int page_path(const char *path)
 	return 1;
 }
 
-void page_error(struct http_response *resp, int status)
+/* A small bilingual HTML error page for status 404 or 405 (any other
+ * status gets the 404 wording's shape with a generic line), with the
+ * security headers and Cache-Control no-store. */
+static void page_error(struct http_response *resp, int status)
 {
 	static const struct {
 		int status;
@@ -66,7 +68,7 @@ void page_error(struct http_response *resp, int status)
 
 /* Answer with the embedded file `name`; one that is missing is a 404 page
  * (a typo in an asset address, or a page left out of the build). */
-static void serve_file(struct api_ctx *c, const char *name)
+static void serve_file(struct web_ctx *c, const char *name)
 {
 	const struct embedded_file *f = asset_find(name);
 
@@ -77,17 +79,17 @@ static void serve_file(struct api_ctx *c, const char *name)
 	asset_reply(c->resp, f, http_header(c->req, "If-None-Match"));
 }
 
-void h_page_report(struct api_ctx *c)
+static void h_page_report(struct web_ctx *c)
 {
 	serve_file(c, "report.html");
 }
 
-void h_page_follow(struct api_ctx *c)
+static void h_page_follow(struct web_ctx *c)
 {
 	serve_file(c, "follow.html");
 }
 
-void h_page_asset(struct api_ctx *c)
+static void h_page_asset(struct web_ctx *c)
 {
 	const char *file = api_param(c, "file");
 	struct buf name = BUF_INIT;
@@ -99,7 +101,7 @@ void h_page_asset(struct api_ctx *c)
 	buf_free(&name);
 }
 
-void h_redirect_home(struct api_ctx *c)
+static void h_redirect_home(struct web_ctx *c)
 {
 	/* The staff console will live at "/" later; until then the public
 	 * pages are the only thing a browser can use. */
@@ -113,3 +115,31 @@ void h_redirect_home(struct api_ctx *c)
 				 "<a href=\"" PAGES_HOME "\">" PAGES_HOME
 				 "</a>\n");
 }
+
+static void pages_error(struct web_ctx *c, int status, const char *code,
+			const char *message, const char *field)
+{
+	(void)code;
+	(void)message;
+	(void)field;
+	page_error(c->resp, status);
+}
+
+static const struct web_route routes[] = {
+#define R_PAGE(method, pattern, handler) \
+	{ { method, pattern }, handler, 0, RS_PUBLIC, ROUTE_PAGE }
+	R_PAGE("GET", "/", h_redirect_home),
+	R_PAGE("GET", "/public", h_redirect_home),
+	R_PAGE("GET", "/public/", h_page_report),
+	R_PAGE("GET", "/public/follow", h_page_follow),
+	R_PAGE("GET", "/public/assets/{file...}", h_page_asset),
+#undef R_PAGE
+};
+
+const struct web_door pages_door = {
+	.name = "pages",
+	.claims = page_path,
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof routes[0],
+	.error = pages_error,
+};

@@ -1,26 +1,21 @@
 /*
- * pages.h - the public pages (report a problem, follow a report) as seen
- * by the dispatcher: which paths belong to them, and their error page.
+ * pages.h - the public pages' door (ui/pages.c): report a problem, follow
+ * a report, their files under /public/assets/, and "/" → /public/.
  *
- * Page routes (ROUTE_PAGE in api/app.h) read no body, borrow no database
- * connection and answer HTML, so a browser that mistypes an address gets
- * a page it can read, not a JSON error.  Their handlers are declared with
- * the others in api/handlers.h.
+ * Its routes read no body, borrow no database connection and answer
+ * HTML, so a browser that mistypes an address gets a page it can read,
+ * not a JSON error.  It claims "/", "/public" and everything under
+ * "/public/" except the JSON API ("/public/api/") and the public photos
+ * ("/public/media/"), which belong to the API's door.
  */
 #ifndef UG_PAGES_H
 #define UG_PAGES_H
 
-#include "http/http.h"
+#include "web/web.h"
 
-/* 1 when path belongs to the pages: "/", "/public" and everything under
- * "/public/" except the JSON API ("/public/api/") and the public photos
- * ("/public/media/"), which answer their errors in JSON. */
+extern const struct web_door pages_door;
+
+/* 1 when path belongs to the pages (see above). */
 int page_path(const char *path);
-
-/* Answer a small bilingual HTML error page for status 404 or 405 (any
- * other status gets the 404 wording's shape with a generic line), with
- * the security headers and Cache-Control no-store.  405 needs the caller
- * to add Allow. */
-void page_error(struct http_response *resp, int status);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "api/app.h"
+#include "web/web.h"
 #include "domain/public/open311.h"
 #include "lib/form.h"
 

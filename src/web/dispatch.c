@@ -1,7 +1,8 @@
 /*
- * app.c - one request from route to answer (see app.h).
+ * dispatch.c - one request from door to answer (see web.h): every step
+ * that every door needs, in one place and in one order.
  */
-#include "api/app.h"
+#include "web/web.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
-#include "ui/pages.h"
 
 static int method_is_safe(const char *m)
 {
@@ -31,7 +31,7 @@ static int content_type_is_json(const struct http_request *req)
 
 /* Establish who is calling: a Bearer token wins over a cookie.  Returns 0
  * with c->user set, or answers 401/403 and returns non-zero. */
-static int authenticate(struct api_ctx *c, struct user *user)
+static int authenticate(struct web_ctx *c, struct user *user)
 {
 	const char *authz = http_header(c->req, "Authorization");
 	const char *cookie = http_cookie(c->req, SESSION_COOKIE);
@@ -69,7 +69,7 @@ static int authenticate(struct api_ctx *c, struct user *user)
 		const char *sent = http_header(c->req, "X-CSRF-Token");
 
 		if (!sent || !auth_token_equal(sent, c->csrf)) {
-			reply_error(c->resp, 403, "csrf",
+			reply_error(c, 403, "csrf",
 				    "missing or wrong X-CSRF-Token header",
 				    "X-CSRF-Token");
 			return -1;
@@ -106,75 +106,85 @@ void app_calendar_release(struct app *app, const struct livecal_view *v)
 		livecal_release(app->calendar, v);
 }
 
-void app_serve(void *ctx, struct http_request *req,
+/* The first door that claims the path; the last takes any. */
+static const struct web_door *door_of(const struct app *app, const char *path)
+{
+	const struct web_door *const *d = app->doors;
+
+	for (; d[1]; d++)
+		if (d[0]->claims && d[0]->claims(path))
+			return d[0];
+	return d[0];
+}
+
+void web_serve(void *ctx, struct http_request *req,
 	       struct http_response *resp)
 {
 	struct app *app = ctx;
 	struct route_match match;
 	struct buf allow = BUF_INIT;
-	struct api_ctx c;
+	struct web_ctx c;
 	struct user user;
 	struct ug_error err;
-	const struct route *r;
+	const struct web_route *r;
+	const char *path;
 	int found;
 
-	/* Open311 has its own routes, formats and error bodies. */
-	if (strncmp(req->path, "/open311/", 9) == 0) {
-		open311_serve(app, req, resp);
-		return;
-	}
-	if (req->too_large) {
-		char msg[96];
-
-		snprintf(msg, sizeof msg, "request body larger than %zu bytes",
-			 req->body_limit);
-		reply_error(resp, 413, "too_large", msg, "body");
-		return;
-	}
 	memset(&c, 0, sizeof c);
 	c.app = app;
 	c.req = req;
 	c.resp = resp;
 	c.match = &match;
-	found = router_match(api_routes, api_route_count, sizeof api_routes[0],
-			     req->method, req->path, &match, &allow);
+	c.door = door_of(app, req->path);
+	ug_error_clear(&err);
+	if (c.door->init)
+		c.door->init(&c);
+	if (req->too_large) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg, "request body larger than %zu bytes",
+			 req->body_limit);
+		reply_error(&c, 413, "too_large", msg, "body");
+		goto out;
+	}
+	path = c.door->route_path ? c.door->route_path(&c) : req->path;
+	if (!path)
+		goto out; /* the door answered */
+	found = router_match(c.door->routes, c.door->nroutes,
+			     sizeof c.door->routes[0], req->method, path, &match,
+			     &allow);
 	if (found == ROUTE_NO_PATH) {
-		if (page_path(req->path))
-			page_error(resp, 404);
-		else
-			reply_error(resp, 404, "not_found", "no such resource",
-				    NULL);
+		reply_error(&c, 404, "not_found", "no such resource", NULL);
 		goto out;
 	}
 	if (found == ROUTE_NO_METHOD) {
 		http_response_header(resp, "Allow", buf_str(&allow));
-		if (page_path(req->path))
-			page_error(resp, 405);
-		else
-			reply_error(resp, 405, "method_not_allowed",
-				    "method not allowed on this resource; see "
-				    "Allow", NULL);
+		reply_error(&c, 405, "method_not_allowed",
+			    "method not allowed on this resource; see Allow",
+			    NULL);
 		goto out;
 	}
-	r = &api_routes[match.index];
+	r = c.route = &c.door->routes[match.index];
 	if (r->flags & ROUTE_PAGE) {
 		/* Pages and their files are GET only and compiled in: no
 		 * body to check, no database to wait for. */
 		r->handler(&c);
 		goto out;
 	}
-	ug_error_clear(&err);
-	if (req->body_len && !(r->flags & (ROUTE_RAW_BODY | ROUTE_FORM_BODY)) &&
+	if (c.door->json_bodies && req->body_len &&
+	    !(r->flags & (ROUTE_RAW_BODY | ROUTE_FORM_BODY)) &&
 	    !content_type_is_json(req)) {
-		reply_error(resp, 415, "unsupported_media_type",
+		reply_error(&c, 415, "unsupported_media_type",
 			    "request bodies must be JSON (Content-Type: "
 			    "application/json)", "Content-Type");
 		goto out;
 	}
+	if (c.door->before && c.door->before(&c))
+		goto out;
 	if (db_pool_acquire(app->pool, &c.db, &err)) {
 		log_msg(LOG_ERROR, req->request_id, "database: %s", err.message);
 		http_response_header(resp, "Retry-After", "5");
-		reply_error(resp, 503, "unavailable", "database unavailable",
+		reply_error(&c, 503, "unavailable", "database unavailable",
 			    NULL);
 		goto out;
 	}
@@ -187,15 +197,20 @@ void app_serve(void *ctx, struct http_request *req,
 			goto out;
 		role = role_parse(user.role);
 		if (role < 0 || !(r->roles & ROLE_BIT(role))) {
-			reply_error(resp, 403, "forbidden",
+			reply_error(&c, 403, "forbidden",
 				    "your role may not do this", NULL);
 			goto out;
 		}
 	}
-	r->handler(&c);
+	if ((r->flags & ROUTE_READ_TXN) && db_begin(c.db, &err) == 0) {
+		r->handler(&c);
+		db_rollback(c.db);
+	} else {
+		r->handler(&c);
+	}
 out:
-	/* API answers are per user and change: no caching, unless the
-	 * handler said otherwise (immutable photos). */
+	/* Answers are per user and change: no caching, unless the handler
+	 * said otherwise (immutable photos, pages' files). */
 	if (!http_response_has_header(resp, "Cache-Control"))
 		http_response_header(resp, "Cache-Control", "no-store");
 	app_calendar_release(app, c.calendar_held);

@@ -1,35 +1,29 @@
 /*
- * reply.c - writing answers: JSON bodies, the error body and the mapping
- * from error codes to HTTP statuses (see app.h).
+ * reply.c - writing answers: JSON bodies, errors in the door's shape and
+ * the one mapping from error codes to HTTP statuses (see web.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/app.h"
+#include "web/web.h"
 
 #include "domain/cases/attachment.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
-const char *api_param_of(struct http_request *req,
-			 const struct route_match *m, const char *name)
+const char *api_param(struct web_ctx *c, const char *name)
 {
 	size_t n = strlen(name);
 
-	for (int i = 0; i < m->nparams; i++) {
-		const struct route_param *p = &m->params[i];
+	for (int i = 0; i < c->match->nparams; i++) {
+		const struct route_param *p = &c->match->params[i];
 
 		if (p->name_len == n && memcmp(p->name, name, n) == 0)
-			return arena_strndup(&req->arena, p->value,
+			return arena_strndup(&c->req->arena, p->value,
 					     p->value_len);
 	}
 	return NULL;
-}
-
-const char *api_param(struct api_ctx *c, const char *name)
-{
-	return api_param_of(c->req, c->match, name);
 }
 
 static void body_from_json(struct http_response *resp, json_t *body)
@@ -45,10 +39,10 @@ static void body_from_json(struct http_response *resp, json_t *body)
 	}
 }
 
-void reply_json(struct api_ctx *c, int status, json_t *body)
+void reply_json(struct web_ctx *c, int status, json_t *body)
 {
 	if (!body) {
-		reply_error(c->resp, 500, "out_of_memory", "out of memory", NULL);
+		reply_error(c, 500, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	c->resp->status = status;
@@ -57,8 +51,18 @@ void reply_json(struct api_ctx *c, int status, json_t *body)
 	json_decref(body);
 }
 
-void reply_error(struct http_response *resp, int status, const char *code,
+void reply_error(struct web_ctx *c, int status, const char *code,
 		 const char *message, const char *field)
+{
+	if (c->door && c->door->error)
+		c->door->error(c, status, code, message, field);
+	else
+		reply_json_error(c->resp, status, code, message, field);
+}
+
+void reply_json_error(struct http_response *resp, int status,
+		      const char *code, const char *message,
+		      const char *field)
 {
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
 	json_t *body;
@@ -78,7 +82,7 @@ void reply_error(struct http_response *resp, int status, const char *code,
 	}
 }
 
-void reply_ug_error(struct api_ctx *c, const struct ug_error *err)
+int web_status_of(const struct ug_error *err, const char **code)
 {
 	static const struct {
 		int code;
@@ -89,17 +93,27 @@ void reply_ug_error(struct api_ctx *c, const struct ug_error *err)
 		{ UG_ECONFLICT, 409 }, { UG_ETOOBIG, 413 },
 		{ UG_ELIMIT, 429 },
 	};
-	int status = 500;
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (map[i].code == err->code)
-			status = map[i].status;
+		if (map[i].code == err->code) {
+			*code = ug_errcode_name(err->code);
+			return map[i].status;
+		}
+	*code = "internal";
+	return 500;
+}
+
+void reply_ug_error(struct web_ctx *c, const struct ug_error *err)
+{
+	const char *code;
+	int status = web_status_of(err, &code);
+
 	if (status == 500) {
 		/* Storage and internal errors carry SQL and file names: they
 		 * go to the log, the client gets the request id to quote. */
 		log_msg(LOG_ERROR, c->req->request_id, "%s: %s",
 			ug_errcode_name(err->code), err->message);
-		reply_error(c->resp, 500, "internal",
+		reply_error(c, 500, code,
 			    "internal error; quote the X-Request-Id header "
 			    "when reporting it", NULL);
 		return;
@@ -114,17 +128,16 @@ void reply_ug_error(struct api_ctx *c, const struct ug_error *err)
 	if (status == 401)
 		http_response_header(c->resp, "WWW-Authenticate",
 				     "Bearer realm=\"urbangrid\"");
-	reply_error(c->resp, status, ug_errcode_name(err->code), err->message,
-		    err->field);
+	reply_error(c, status, code, err->message, err->field);
 }
 
-void reply_no_content(struct api_ctx *c)
+void reply_no_content(struct web_ctx *c)
 {
 	c->resp->status = 204;
 	buf_reset(&c->resp->body);
 }
 
-int api_decode(struct api_ctx *c, const struct field_spec *spec, size_t n,
+int api_decode(struct web_ctx *c, const struct field_spec *spec, size_t n,
 	       struct field_value *out, json_t **root)
 {
 	struct ug_error err;
@@ -163,7 +176,7 @@ json_t *json_user(const struct user *u)
 			 json_time(u->created_at), "disabled", u->disabled);
 }
 
-void reply_photo(struct api_ctx *c, const struct attachment_row *a,
+void reply_photo(struct web_ctx *c, const struct attachment_row *a,
 		 const char *cache_control)
 {
 	char path[4096];

@@ -12,13 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "api/handlers.h"
+#include "public/handlers.h"
 #include "store/spatial/spatial.h"
-#include "api/open311.h"
+#include "public/channel.h"
 #include "lib/util.h"
 
 /* 429 with Retry-After when the address spent its allowance. */
-static int limited(struct api_ctx *c, struct ratelimit *rl)
+static int limited(struct web_ctx *c, struct ratelimit *rl)
 {
 	struct ug_error err;
 	char key[64];
@@ -34,14 +34,14 @@ static int limited(struct api_ctx *c, struct ratelimit *rl)
 	return 1;
 }
 
-static enum open311_lang lang_of(struct api_ctx *c)
+static enum open311_lang lang_of(struct web_ctx *c)
 {
 	const char *l = http_query(c->req, "lang");
 
 	return l && strncmp(l, "en", 2) == 0 ? LANG_EN : LANG_ZH;
 }
 
-void h_public_report_create(struct api_ctx *c)
+void h_public_report_create(struct web_ctx *c)
 {
 	struct open311_report r;
 	struct open311_row row;
@@ -94,7 +94,7 @@ out:
 	free(v);
 }
 
-void h_public_report_get(struct api_ctx *c)
+void h_public_report_get(struct web_ctx *c)
 {
 	const char *key = api_param(c, "key");
 	struct case_row *cr = malloc(sizeof *cr);
@@ -190,7 +190,7 @@ out:
 	free(v);
 }
 
-void h_public_report_rate(struct api_ctx *c)
+void h_public_report_rate(struct web_ctx *c)
 {
 	const char *token = api_param(c, "token");
 	struct form f;
@@ -208,7 +208,7 @@ void h_public_report_rate(struct api_ctx *c)
 	reply_json(c, 200, json_pack("{s:s}", "rating", form_get(&f, "rating")));
 }
 
-void h_public_map(struct api_ctx *c)
+void h_public_map(struct web_ctx *c)
 {
 	struct ug_error err;
 	double b[4];
@@ -226,14 +226,14 @@ void h_public_map(struct api_ctx *c)
 			     (b[1] + b[3]) / 2));
 }
 
-void h_public_grids(struct api_ctx *c)
+void h_public_grids(struct web_ctx *c)
 {
 	if (limited(c, c->app->pub.reads))
 		return;
-	h_grids_bbox(c);
+	reply_grids_geojson(c);
 }
 
-void h_public_media(struct api_ctx *c)
+void h_public_media(struct web_ctx *c)
 {
 	const char *s = api_param(c, "id");
 	struct attachment_row a;
@@ -242,7 +242,7 @@ void h_public_media(struct api_ctx *c)
 
 	ug_error_clear(&err);
 	if (!r) {
-		reply_error(c->resp, 500, "out_of_memory", "out of memory", NULL);
+		reply_error(c, 500, "out_of_memory", "out of memory", NULL);
 		return;
 	}
 	if (limited(c, c->app->pub.reads)) {
@@ -294,7 +294,7 @@ static const char *site_type(const char *name)
 	return NULL;
 }
 
-void h_site_file(struct api_ctx *c)
+void h_site_file(struct web_ctx *c)
 {
 	const char *name = api_param(c, "name");
 	struct ug_error err;
@@ -305,7 +305,7 @@ void h_site_file(struct api_ctx *c)
 
 	ug_error_clear(&err);
 	if (!c->app->site_dir || !*c->app->site_dir) {
-		reply_error(c->resp, 404, "not_found", "no such resource", NULL);
+		reply_error(c, 404, "not_found", "no such resource", NULL);
 		return;
 	}
 	if (limited(c, c->app->pub.reads))
@@ -321,7 +321,7 @@ void h_site_file(struct api_ctx *c)
 	snprintf(path, sizeof path, "%s/%s", c->app->site_dir,
 		 name ? name : "");
 	if (!type || stat(path, &sb) || !S_ISREG(sb.st_mode)) {
-		reply_error(c->resp, 404, "not_found", "no such file", "name");
+		reply_error(c, 404, "not_found", "no such file", "name");
 		return;
 	}
 	c->resp->status = 200;
