@@ -10,6 +10,7 @@
 #include "domain/cases/attachment.h"
 #include "domain/cases/case.h"
 #include "domain/cases/routing.h"
+#include "domain/cases/view.h"
 #include "lib/iso8601.h"
 #include "lib/util.h"
 
@@ -24,9 +25,11 @@ static json_t *json_local(const struct web_ctx *c, int64_t t)
 	return json_string(buf);
 }
 
+/* The history and photos of one case (case_view's callbacks). */
 struct history_ctx {
 	const struct web_ctx *c;
 	json_t *list;
+	json_t *photos; /* by kind */
 };
 
 static int add_event(void *ctx, const struct case_event_row *e)
@@ -49,18 +52,14 @@ static int add_event(void *ctx, const struct case_event_row *e)
 	return 0;
 }
 
+/* A case as the API shows it; r comes from the access layer, redacted
+ * for the caller already. */
 json_t *json_case(const struct web_ctx *c, const struct case_row *r)
 {
-	char masked[32];
 	int state = case_state_parse(r->state);
 	int src = case_source_parse(r->source);
 	int urg = urgency_parse(r->urgency);
 	json_t *o;
-
-	if (r->reporter_phone[0] && !case_role_sees_phone(c->user))
-		case_mask_phone(r->reporter_phone, masked);
-	else
-		snprintf(masked, sizeof masked, "%s", r->reporter_phone);
 	o = json_pack(
 		"{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s,"
 		" s:i, s:s, s:s}",
@@ -91,7 +90,7 @@ json_t *json_case(const struct web_ctx *c, const struct case_row *r)
 #undef OPT
 	json_object_set_new(o, "reporter",
 			    json_pack("{s:s, s:s}", "name", r->reporter_name,
-				      "phone", masked));
+				      "phone", r->reporter_phone));
 	json_object_set_new(o, "deadline", json_local(c, r->deadline));
 	json_object_set_new(o, "deadline_provisional",
 			    json_boolean(case_deadline_provisional(&c->cases,
@@ -162,7 +161,7 @@ void h_cases_create(struct web_ctx *c)
 	in.reporter_name = v[RNAME].present ? v[RNAME].str : NULL;
 	in.reporter_phone = v[RPHONE].present ? v[RPHONE].str : NULL;
 	row = malloc(sizeof *row);
-	if (!row || case_intake(c->db, &c->cases, c->user, &in, ug_now_s(),
+	if (!row || case_intake(c->db, &c->cases, &c->actor, &in, ug_now_s(),
 				row, &dups, &err)) {
 		if (!row)
 			ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
@@ -172,6 +171,7 @@ void h_cases_create(struct web_ctx *c)
 		return;
 	}
 	json_decref(root);
+	case_redact(&c->actor, row);
 	body = json_case(c, row);
 	dl = json_array();
 	for (int i = 0; i < dups.n; i++)
@@ -253,14 +253,10 @@ void h_cases_list(struct web_ctx *c)
 	f.q = http_query(c->req, "q");
 	f.overdue = (int)overdue;
 	f.now = ug_now_s();
-	if (c->scope.kind == SCOPE_AREA)
-		f.scope_area = c->scope.code;
-	else if (c->scope.kind == SCOPE_DEPARTMENT)
-		f.scope_department = c->scope.code;
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
 	l.items = json_array();
-	if (store_case_list(c->db, &f, add_case, &l, &total, &err)) {
+	if (case_list(c->db, &c->actor, &f, add_case, &l, &total, &err)) {
 		json_decref(l.items);
 		goto fail;
 	}
@@ -292,104 +288,76 @@ static json_t *json_attachment(const struct attachment_row *a);
 
 static int add_photo(void *ctx, const struct attachment_row *a)
 {
-	json_array_append_new(json_object_get(ctx, a->kind),
+	struct history_ctx *h = ctx;
+
+	json_array_append_new(json_object_get(h->photos, a->kind),
 			      json_attachment(a));
 	return 0;
 }
 
 void h_case_get(struct web_ctx *c)
 {
-	struct history_ctx h = { c, NULL };
+	struct case_view *v = malloc(sizeof *v);
+	struct case_view_cb cb = { add_event, add_photo, NULL };
+	struct history_ctx h = { c, json_array(), NULL };
 	struct ug_error err;
-	struct case_row *r = malloc(sizeof *r);
 	int64_t id = path_case_id(c);
-	json_t *body, *photos;
+	json_t *body;
 
 	ug_error_clear(&err);
-	if (id < 0 || !r) {
-		if (!r && id >= 0)
+	if (id < 0 || !v) {
+		if (!v && id >= 0)
 			reply_error(c, 500, "out_of_memory",
 				    "out of memory", NULL);
-		free(r);
-		return;
-	}
-	if (store_case_get(c->db, id, r, &err) == 0 && !case_visible(c->user, r))
-		ug_fail(&err, UG_ENOTFOUND, "id", "no case with id %lld",
-			(long long)id);
-	if (err.code) {
-		free(r);
-		reply_ug_error(c, &err);
-		return;
-	}
-	body = json_case(c, r);
-	h.list = json_array();
-	if (store_case_events(c->db, id, add_event, &h, &err)) {
-		json_decref(h.list);
-		json_decref(body);
-		free(r);
-		reply_ug_error(c, &err);
-		return;
-	}
-	json_object_set_new(body, "history", h.list);
-	/* A merged report follows the case it joined: whoever tracks the
-	 * report (a hotline caller, an Open311 client) sees its outcome. */
-	if (r->merged_into) {
-		struct case_row *t = malloc(sizeof *t);
-		int ts;
-
-		if (t && store_case_get(c->db, r->merged_into, t, NULL) == 0) {
-			ts = case_state_parse(t->state);
-			json_object_set_new(
-				body, "outcome",
-				json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
-					  (json_int_t)t->id, "number",
-					  t->number, "state", t->state,
-					  "state_name",
-					  ts >= 0 ? case_states[ts].name_zh
-						  : "",
-					  "closed_at",
-					  t->closed_at ? json_time(t->closed_at)
-						       : json_null()));
-		}
-		free(t);
+		goto out;
 	}
 	/* Photos in before/after pairs: what was reported, what was done,
 	 * what the check saw. */
-	photos = json_pack("{s:[], s:[], s:[], s:[]}", "report", "handle",
-			   "check", "other");
-	if (store_attachments_of_case(c->db, id, add_photo, photos, &err)) {
-		json_decref(photos);
-		json_decref(body);
-		free(r);
+	h.photos = json_pack("{s:[], s:[], s:[], s:[]}", "report", "handle",
+			     "check", "other");
+	cb.ctx = &h;
+	if (case_view(c->db, &c->actor, id, v, &cb, &err)) {
 		reply_ug_error(c, &err);
-		return;
+		goto out;
 	}
-	json_object_set_new(body, "photos", photos);
-	/* The dispatcher sees where the case would go, and may override. */
-	if (strcmp(r->state, "filed") == 0 || strcmp(r->state, "returned") == 0) {
-		struct routing_suggestion sug;
-		struct case_standard std;
+	body = json_case(c, &v->c);
+	json_object_set(body, "history", h.list);
+	json_object_set(body, "photos", h.photos);
+	if (v->has_outcome) {
+		int ts = case_state_parse(v->outcome_state);
 
-		if (store_standard_by_id(c->db, r->standard_id, &std, &err) ||
-		    routing_suggest(c->db, r->category, r->area,
-				    std.department_type, &sug, &err)) {
-			json_decref(body);
-			free(r);
-			reply_ug_error(c, &err);
-			return;
-		}
+		json_object_set_new(
+			body, "outcome",
+			json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+				  (json_int_t)v->outcome_id, "number",
+				  v->outcome_number, "state", v->outcome_state,
+				  "state_name",
+				  ts >= 0 ? case_states[ts].name_zh : "",
+				  "closed_at",
+				  v->outcome_closed_at
+					  ? json_time(v->outcome_closed_at)
+					  : json_null()));
+	}
+	/* The dispatcher sees where the case would go, and may override. */
+	if (v->has_suggestion) {
+		const struct routing_suggestion *sug = &v->suggestion;
+
 		json_object_set_new(
 			body, "dispatch_suggestion",
 			json_pack("{s:o, s:o, s:s}", "department",
-				  sug.department[0] ? json_string(sug.department)
-						    : json_null(),
+				  sug->department[0]
+					  ? json_string(sug->department)
+					  : json_null(),
 				  "name",
-				  sug.department[0] ? json_string(sug.name)
-						    : json_null(),
-				  "reason", sug.reason));
+				  sug->department[0] ? json_string(sug->name)
+						     : json_null(),
+				  "reason", sug->reason));
 	}
-	free(r);
 	reply_json(c, 200, body);
+out:
+	json_decref(h.list);
+	json_decref(h.photos);
+	free(v);
 }
 
 void h_case_action(struct web_ctx *c)
@@ -433,7 +401,7 @@ void h_case_action(struct web_ctx *c)
 	in.target = v[5].present ? v[5].i : 0;
 	in.hours = v[6].present ? v[6].i : 0;
 	r = malloc(sizeof *r);
-	if (!r || case_act(c->db, &c->cases, c->user, id,
+	if (!r || case_act(c->db, &c->cases, &c->actor, id,
 			   (enum case_action)action, &in, ug_now_s(), r, &err)) {
 		if (!r)
 			ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
@@ -443,6 +411,7 @@ void h_case_action(struct web_ctx *c)
 		return;
 	}
 	json_decref(root);
+	case_redact(&c->actor, r);
 	reply_json(c, 200, json_case(c, r));
 	free(r);
 }
@@ -532,7 +501,7 @@ void h_attachment_add(struct web_ctx *c)
 	if (id < 0)
 		return;
 	ug_error_clear(&err);
-	if (attachment_add(c->db, c->app->files_dir, c->user, id,
+	if (attachment_add(c->db, c->app->files_dir, &c->actor, id,
 			   kind && *kind ? kind : "report", c->req->body,
 			   c->req->body_len, c->app->photo_limit, ug_now_s(),
 			   &a, &err)) {
@@ -546,22 +515,13 @@ void h_attachment_get(struct web_ctx *c)
 {
 	const char *s = api_param(c, "id");
 	struct attachment_row a;
-	struct case_row *r = malloc(sizeof *r);
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	if (!r) {
-		reply_error(c, 500, "out_of_memory", "out of memory", NULL);
-		return;
-	}
 	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15)
 		ug_fail(&err, UG_EINVAL, "id", "attachment id must be a number");
-	else if (store_attachment_get(c->db, strtoll(s, NULL, 10), &a, &err) ==
-			 0 &&
-		 store_case_get(c->db, a.case_id, r, &err) == 0 &&
-		 !case_visible(c->user, r))
-		ug_fail(&err, UG_ENOTFOUND, "id", "no attachment with id %s", s);
-	free(r);
+	else
+		attachment_get(c->db, &c->actor, strtoll(s, NULL, 10), &a, &err);
 	if (err.code) {
 		reply_ug_error(c, &err);
 		return;

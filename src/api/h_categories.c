@@ -42,7 +42,7 @@ void h_categories_tree(struct web_ctx *c)
 	memset(&t, 0, sizeof t);
 	ug_error_clear(&err);
 	t.majors = json_array();
-	if (store_category_list(c->db, add_category, &t, &err)) {
+	if (standards_categories(c->db, add_category, &t, &err)) {
 		json_decref(t.majors);
 		reply_ug_error(c, &err);
 		return;
@@ -86,8 +86,7 @@ void h_standard_get(struct web_ctx *c)
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	if (store_standard_current(c->db, code, &s, &err) ||
-	    standards_limits(c->db, s.id, &lim, &err)) {
+	if (standards_current(c->db, code, &s, &lim, &err)) {
 		reply_ug_error(c, &err);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/org/org.h"
 #include "lib/util.h"
 
 void h_roles_list(struct web_ctx *c)
@@ -42,12 +43,12 @@ void h_division_get(struct web_ctx *c)
 		reply_ug_error(c, &err);
 		return;
 	}
-	if (store_division_get(c->db, code, &d, &err)) {
+	if (org_division(c->db, code, &d, &err)) {
 		reply_ug_error(c, &err);
 		return;
 	}
 	children = json_array();
-	if (store_division_children(c->db, code, add_child, children, &err)) {
+	if (org_division_children(c->db, code, add_child, children, &err)) {
 		json_decref(children);
 		reply_ug_error(c, &err);
 		return;
@@ -88,7 +89,7 @@ void h_departments_list(struct web_ctx *c)
 	json_t *list = json_array();
 
 	ug_error_clear(&err);
-	if (store_department_list(c->db, add_department, list, &err)) {
+	if (org_departments(c->db, add_department, list, &err)) {
 		json_decref(list);
 		reply_ug_error(c, &err);
 		return;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/cases/routing.h"
 #include "domain/org/roles.h"
 #include "lib/util.h"
 
@@ -29,7 +30,7 @@ void h_routing_list(struct web_ctx *c)
 	json_t *list = json_array();
 
 	ug_error_clear(&err);
-	if (store_routing_list(c->db, add_rule, list, &err)) {
+	if (routing_rules(c->db, add_rule, list, &err)) {
 		json_decref(list);
 		reply_ug_error(c, &err);
 		return;
@@ -47,47 +48,23 @@ void h_routing_add(struct web_ctx *c)
 	};
 	struct field_value v[4];
 	struct routing_rule r;
-	struct department d;
-	struct division div;
-	struct category cat;
 	struct ug_error err;
 	json_t *root;
 
 	if (api_decode(c, spec, 4, v, &root))
 		return;
 	ug_error_clear(&err);
-	memset(&r, 0, sizeof r);
-	if (v[0].present) {
-		if (store_category_get(c->db, v[0].str, &cat, &err)) {
-			ug_fail(&err, UG_EINVAL, "category", "unknown category %s",
-				v[0].str);
-			goto fail;
-		}
-		snprintf(r.category, sizeof r.category, "%s", cat.code);
+	if (routing_rule_add(c->db, c->user->username,
+			     v[0].present ? v[0].str : NULL,
+			     v[1].present ? v[1].str : NULL, v[2].str,
+			     v[3].present ? (int)v[3].i : 0, ug_now_s(), &r,
+			     &err)) {
+		json_decref(root);
+		reply_ug_error(c, &err);
+		return;
 	}
-	if (v[1].present) {
-		if (store_division_get(c->db, v[1].str, &div, &err)) {
-			ug_fail(&err, UG_EINVAL, "area", "unknown division %s",
-				v[1].str);
-			goto fail;
-		}
-		snprintf(r.area, sizeof r.area, "%s", div.code);
-	}
-	if (store_department_get(c->db, v[2].str, &d, &err)) {
-		ug_fail(&err, UG_EINVAL, "department", "unknown department %s",
-			v[2].str);
-		goto fail;
-	}
-	snprintf(r.department, sizeof r.department, "%s", d.code);
-	r.priority = v[3].present ? (int)v[3].i : 0;
-	if (store_routing_insert(c->db, &r, ug_now_s(), &err))
-		goto fail;
 	json_decref(root);
 	reply_json(c, 201, json_rule(&r));
-	return;
-fail:
-	json_decref(root);
-	reply_ug_error(c, &err);
 }
 
 void h_routing_delete(struct web_ctx *c)
@@ -101,7 +78,8 @@ void h_routing_delete(struct web_ctx *c)
 		reply_ug_error(c, &err);
 		return;
 	}
-	if (store_routing_delete(c->db, strtoll(s, NULL, 10), &err)) {
+	if (routing_rule_delete(c->db, c->user->username, strtoll(s, NULL, 10),
+				ug_now_s(), &err)) {
 		reply_ug_error(c, &err);
 		return;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/org/org.h"
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
 #include "geo/crs.h"
@@ -19,7 +20,7 @@ static json_t *division_json(struct web_ctx *c, const char *code)
 {
 	struct division d;
 
-	if (store_division_get(c->db, code, &d, NULL) == 0)
+	if (org_division(c->db, code, &d, NULL) == 0)
 		return json_pack("{s:s, s:s}", "code", code, "name", d.name);
 	return json_pack("{s:s, s:n}", "code", code, "name");
 }

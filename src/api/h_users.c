@@ -17,14 +17,9 @@ void h_users_list(struct web_ctx *c)
 {
 	struct ug_error err;
 	json_t *list = json_array();
-	const char *prefix = "";
 
 	ug_error_clear(&err);
-	/* Area staff see the people of their area (a prefix of unit codes);
-	 * department staff see their department's; admin sees everyone. */
-	if (c->scope.kind != SCOPE_ALL)
-		prefix = c->scope.code;
-	if (store_user_list(c->db, prefix, add_user, list, &err)) {
+	if (account_list(c->db, &c->actor, add_user, list, &err)) {
 		json_decref(list);
 		reply_ug_error(c, &err);
 		return;

@@ -7,7 +7,6 @@
 #include "web/web.h"
 
 /* api/h_session.c */
-void h_health(struct web_ctx *c);
 void h_session_create(struct web_ctx *c);
 void h_session_get(struct web_ctx *c);
 void h_session_delete(struct web_ctx *c);

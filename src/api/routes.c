@@ -30,7 +30,7 @@
 #define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
 
 static const struct web_route routes[] = {
-	R("GET", "/healthz", h_health, 0, RS_PUBLIC),
+	R("GET", "/healthz", web_health, 0, RS_PUBLIC),
 	R("POST", "/api/v1/session", h_session_create, 0, RS_PUBLIC),
 	R("GET", "/api/v1/session", h_session_get, ROLES_ALL, RS_SELF),
 	R("DELETE", "/api/v1/session", h_session_delete, ROLES_ALL, RS_SELF),

@@ -300,28 +300,14 @@ int public_report_from_form(const struct form *f, struct arena *arena,
 	return 0;
 }
 
-int public_client(struct app *app, struct db *db, const char *api_key,
-		  struct user *u, struct ug_error *err)
+int public_client(struct web_ctx *c, const char *api_key, struct user *u,
+		  struct actor *a, struct ug_error *err)
 {
-	int rc;
+	int rc = auth_public_client(c->db, api_key, c->app->pub.anonymous_user,
+				    u, err);
 
-	if (api_key) {
-		rc = auth_bearer_user(db, api_key, u, err);
-		if (rc == -UG_EAUTH || rc == -UG_ENOTFOUND ||
-		    (rc == 0 && strcmp(u->role, "api_client") != 0))
-			return ug_fail(err, UG_EAUTH, "api_key",
-				       "api_key is not valid");
-		return rc;
-	}
-	if (!app->pub.anonymous_user || !*app->pub.anonymous_user)
-		return ug_fail(err, UG_EAUTH, "api_key",
-			       "api_key was not provided");
-	rc = store_user_by_name(db, app->pub.anonymous_user, u, NULL, err);
-	if (rc == -UG_ENOTFOUND || (rc == 0 && (u->disabled ||
-						strcmp(u->role, "api_client"))))
-		return ug_fail(err, UG_EAUTH, "api_key",
-			       "api_key was not provided (this city takes "
-			       "reports from registered clients only)");
+	if (rc == 0)
+		actor_of(u, c->req->client_addr, a);
 	return rc;
 }
 

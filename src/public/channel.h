@@ -32,10 +32,12 @@ int public_report_from_form(const struct form *f, struct arena *arena,
 			    struct open311_report *r, struct ug_error *err);
 
 /* Who sends a report: the api_client account of `api_key`, else the
- * anonymous account when the city accepts anonymous reports.  UG_EAUTH
- * (403 in Open311) for a wrong key or when a key is needed. */
-int public_client(struct app *app, struct db *db, const char *api_key,
-		  struct user *u, struct ug_error *err);
+ * anonymous account when the city accepts anonymous reports
+ * (auth_public_client), into *u, and the actor of that account from the
+ * request's address into *a (it points at *u).  UG_EAUTH (403 in
+ * Open311) for a wrong key or when a key is needed. */
+int public_client(struct web_ctx *c, const char *api_key, struct user *u,
+		  struct actor *a, struct ug_error *err);
 
 /* The base URL of this server as clients reach it, ending in '/':
  * --public-url, else http://Host/ (a Host that is not a plain host[:port]

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "public/handlers.h"
-#include "store/spatial/spatial.h"
+#include "domain/spatial/grids.h"
 #include "public/channel.h"
 #include "lib/util.h"
 
@@ -48,6 +48,7 @@ void h_public_report_create(struct web_ctx *c)
 	struct open311_env env;
 	struct form f;
 	struct user u;
+	struct actor who;
 	struct ug_error err;
 	struct case_row *cr = malloc(sizeof *cr);
 	struct open311_view *v = malloc(sizeof *v);
@@ -62,12 +63,12 @@ void h_public_report_create(struct web_ctx *c)
 		goto out;
 	if (public_form(c->req, &f, &err) ||
 	    public_report_from_form(&f, &c->req->arena, &r, &err) ||
-	    public_client(c->app, c->db, NULL, &u, &err))
+	    public_client(c, NULL, &u, &who, &err))
 		goto fail;
 	r.client_addr = c->req->client_addr;
 	env = c->app->pub.env;
 	env.cases = &c->cases; /* with this request's calendar */
-	if (open311_submit(c->db, &env, &u, &r, ug_now_s(), cr,
+	if (open311_submit(c->db, &env, &who, &r, ug_now_s(), cr,
 			   &row, &err) ||
 	    open311_view(c->db, cr, lang_of(c), v, &err))
 		goto fail;
@@ -216,7 +217,7 @@ void h_public_map(struct web_ctx *c)
 	ug_error_clear(&err);
 	if (limited(c, c->app->pub.reads))
 		return;
-	if (store_grid_extent(c->db, b, &err)) {
+	if (grids_extent(c->db, b, &err)) {
 		reply_ug_error(c, &err);
 		return;
 	}
@@ -237,28 +238,16 @@ void h_public_media(struct web_ctx *c)
 {
 	const char *s = api_param(c, "id");
 	struct attachment_row a;
-	struct case_row *r = malloc(sizeof *r);
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	if (!r) {
-		reply_error(c, 500, "out_of_memory", "out of memory", NULL);
+	if (limited(c, c->app->pub.reads))
 		return;
-	}
-	if (limited(c, c->app->pub.reads)) {
-		free(r);
-		return;
-	}
 	/* Only the before and after photos of public cases are public. */
-	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15 ||
-	    store_attachment_get(c->db, strtoll(s, NULL, 10), &a, &err) ||
-	    (strcmp(a.kind, "report") && strcmp(a.kind, "handle")) ||
-	    store_case_get(c->db, a.case_id, r, &err) ||
-	    open311_find(c->db, r->number, r, &err)) {
-		ug_error_clear(&err);
+	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15)
 		ug_fail(&err, UG_ENOTFOUND, "id", "no such photo");
-	}
-	free(r);
+	else
+		open311_photo(c->db, strtoll(s, NULL, 10), &a, &err);
 	if (err.code) {
 		reply_ug_error(c, &err);
 		return;

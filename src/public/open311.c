@@ -286,7 +286,7 @@ static void o_services(struct web_ctx *ctx)
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	if (store_category_list(o->c->db, add_service, &s, &err) < 0) {
+	if (open311_services(o->c->db, add_service, &s, &err) < 0) {
 		json_decref(s.list);
 		reply_ug_error(o->c, &err);
 		return;
@@ -329,14 +329,7 @@ static void o_service_definition(struct web_ctx *ctx)
 	int rc;
 
 	ug_error_clear(&err);
-	rc = !code || strlen(code) > CODE_MAX
-		     ? -UG_ENOTFOUND
-		     : store_category_get(o->c->db, code, &cat, &err);
-	if (rc == -UG_ENOTFOUND || (rc == 0 && !cat.public_)) {
-		reply_o311_error(o, 404, "service_code is not a service of "
-					 "this city");
-		return;
-	}
+	rc = open311_service(o->c->db, code, &cat, &err);
 	if (rc) {
 		reply_ug_error(o->c, &err);
 		return;
@@ -362,6 +355,7 @@ static void o_request_create(struct web_ctx *ctx)
 	struct case_row *c = malloc(sizeof *c);
 	struct ug_error err;
 	struct user u;
+	struct actor who;
 	json_t *one;
 	char addr[64];
 
@@ -370,7 +364,7 @@ static void o_request_create(struct web_ctx *ctx)
 		reply_o311_error(o, 500, "out of memory");
 		return;
 	}
-	if (public_client(o->c->app, o->c->db, param(o, "api_key"), &u, &err) ||
+	if (public_client(o->c, param(o, "api_key"), &u, &who, &err) ||
 	    public_report_from_form(&o->form, &o->c->req->arena, &r, &err))
 		goto fail;
 	if (param(o, "api_key") ? limit_hit(o, o->c->app->pub.keys, u.username)
@@ -378,7 +372,7 @@ static void o_request_create(struct web_ctx *ctx)
 					    public_address_key(o->c->req, addr)))
 		goto out;
 	r.client_addr = o->c->req->client_addr;
-	if (open311_submit(o->c->db, &o->env, &u, &r, ug_now_s(), c, &row,
+	if (open311_submit(o->c->db, &o->env, &who, &r, ug_now_s(), c, &row,
 			   &err))
 		goto fail;
 	snprintf(o->c->req->user, sizeof o->c->req->user, "%s", u.username);
@@ -575,9 +569,8 @@ static void o_requests(struct web_ctx *ctx)
 			goto out;
 		}
 	}
-	store_case_list_public(o->c->db, buf_str(&codes), buf_str(&states), from,
-			       to, size, (page - 1) * size, add_request, &l,
-			       &err);
+	open311_requests(o->c->db, buf_str(&codes), buf_str(&states), from, to,
+			 size, (page - 1) * size, add_request, &l, &err);
 out:
 	free(c);
 	buf_free(&codes);
@@ -655,8 +648,8 @@ static void o_updates(struct web_ctx *ctx)
 		goto fail;
 	/* One more than the most we answer: a window holding more is
 	 * refused rather than cut without the client knowing. */
-	if (store_case_events_public(o->c->db, from, to, LIST_MAX + 1, add_update,
-				     &u, &err))
+	if (open311_updates(o->c->db, from, to, LIST_MAX + 1, add_update, &u,
+			    &err))
 		goto fail;
 	if (json_array_size(u.list) > LIST_MAX) {
 		ug_fail(&err, UG_EINVAL, "end_date",
@@ -676,6 +669,7 @@ static void o_update_create(struct web_ctx *ctx)
 	struct o311 *o = ctx->door_state;
 	struct ug_error err;
 	struct user u;
+	struct actor who;
 	int64_t event_id = 0;
 	char id[24];
 
@@ -684,9 +678,9 @@ static void o_update_create(struct web_ctx *ctx)
 		reply_o311_error(o, 403, "api_key was not provided");
 		return;
 	}
-	if (public_client(o->c->app, o->c->db, param(o, "api_key"), &u, &err) ||
+	if (public_client(o->c, param(o, "api_key"), &u, &who, &err) ||
 	    limit_hit(o, o->c->app->pub.keys, u.username) ||
-	    open311_comment(o->c->db, &u, param(o, "service_request_id"),
+	    open311_comment(o->c->db, &who, param(o, "service_request_id"),
 			    param(o, "update_id"), param(o, "description"),
 			    ug_now_s(), &event_id, &err)) {
 		if (err.code)

@@ -76,7 +76,7 @@ static int authenticate(struct web_ctx *c, struct user *user)
 		}
 	}
 	c->user = user;
-	scope_of_user(user, &c->scope);
+	actor_of(user, c->req->client_addr, &c->actor);
 	return 0;
 }
 

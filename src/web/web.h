@@ -79,7 +79,8 @@ struct web_ctx {
 	const struct route_match *match;
 	void *door_state;       /* the door's own, from its init hook */
 	struct user *user;      /* NULL on public routes */
-	struct scope scope;     /* of user */
+	struct actor actor;     /* the caller for the domain's access layer
+				   (authenticated routes) */
 	int via_cookie;         /* authenticated by session cookie */
 	const char *session_token; /* cookie value, when via_cookie */
 	char csrf[TOKEN_HEX_LEN + 1];
@@ -148,6 +149,10 @@ struct web_door {
 	void (*error)(struct web_ctx *c, int status, const char *code,
 		      const char *message, const char *field);
 };
+
+/* GET /healthz (web/health.c): status, version, schema, and `detail`
+ * with what needs a person (the calendar's provisional next year). */
+void web_health(struct web_ctx *c);
 
 /* The http_app_fn given to the server; ctx is a struct app whose doors
  * are set. */

@@ -38,6 +38,7 @@ struct fx {
 	struct tu_env *t;
 	char files[400];
 	struct user u[NWHO];
+	struct actor a[NWHO]; /* of u[], for the access layer */
 	int64_t standard_id;
 	int ncases;
 };
@@ -63,6 +64,8 @@ static int setup(void **state)
 	for (int i = 0; i < NWHO; i++)
 		tu_account(f->t->db, people[i].name, people[i].role,
 			   people[i].unit, NOW, &f->u[i]);
+	for (int i = 0; i < NWHO; i++)
+		actor_of(&f->u[i], "", &f->a[i]);
 	tu_assert_ok(store_standard_current(f->t->db, "06010", &std, &err),
 		     err);
 	f->standard_id = std.id;
@@ -122,7 +125,7 @@ static int add(struct fx *f, enum who who, int64_t case_id, const char *kind,
 	       struct attachment_row *a, struct ug_error *err)
 {
 	ug_error_clear(err);
-	return attachment_add(f->t->db, f->files, &f->u[who], case_id, kind,
+	return attachment_add(f->t->db, f->files, &f->a[who], case_id, kind,
 			      JPEG, sizeof JPEG, 1024, NOW, a, err);
 }
 
@@ -287,12 +290,12 @@ static void test_bad_input(void **state)
 	tu_assert_err(add(f, RECEP, filed, "selfie", &a, &err), err, UG_EINVAL,
 		      "kind");
 	ug_error_clear(&err);
-	tu_assert_err(attachment_add(f->t->db, f->files, &f->u[RECEP], filed,
+	tu_assert_err(attachment_add(f->t->db, f->files, &f->a[RECEP], filed,
 				     "report", JPEG, sizeof JPEG, 8, NOW, &a,
 				     &err),
 		      err, UG_ETOOBIG, "body");
 	ug_error_clear(&err);
-	tu_assert_err(attachment_add(f->t->db, f->files, &f->u[RECEP], filed,
+	tu_assert_err(attachment_add(f->t->db, f->files, &f->a[RECEP], filed,
 				     "report", "hello", 5, 1024, NOW, &a,
 				     &err),
 		      err, UG_EINVAL, "body");

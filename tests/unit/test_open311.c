@@ -39,6 +39,7 @@ struct fx {
 	struct open311_env env;
 	char files[400];
 	struct user u[NWHO];
+	struct actor a[NWHO]; /* of u[], for the access layer */
 	struct case_row *c, *d;
 	struct open311_row row;
 	struct open311_view v;
@@ -86,6 +87,8 @@ static int setup(void **state)
 	for (int i = 0; i < NWHO; i++)
 		tu_account(f->t->db, people[i].name, people[i].role,
 			   people[i].unit, NOW - 86400, &f->u[i]);
+	for (int i = 0; i < NWHO; i++)
+		actor_of(&f->u[i], "", &f->a[i]);
 	case_env_defaults(&f->cases, calendar);
 	tu_path(f->files, sizeof f->files, f->t->dir, "files");
 	f->env.cases = &f->cases;
@@ -131,7 +134,7 @@ static int submit(struct fx *f, const struct open311_report *r,
 		  struct case_row *out)
 {
 	ug_error_clear(&f->err);
-	return open311_submit(f->t->db, &f->env, &f->u[CLIENT], r, NOW, out,
+	return open311_submit(f->t->db, &f->env, &f->a[CLIENT], r, NOW, out,
 			      &f->row, &f->err);
 }
 
@@ -148,7 +151,7 @@ static void act(struct fx *f, enum who who, struct case_row *c,
 	};
 
 	ug_error_clear(&f->err);
-	tu_assert_ok(case_act(f->t->db, &f->cases, &f->u[who], c->id, a, &in,
+	tu_assert_ok(case_act(f->t->db, &f->cases, &f->a[who], c->id, a, &in,
 			      NOW + 60, c, &f->err),
 		     f->err);
 }
@@ -405,7 +408,7 @@ static void test_reasons_and_merge(void **state)
 		struct case_action_input in = { .version = f->c->version,
 						.target = f->d->id };
 
-		tu_assert_ok(case_act(f->t->db, &f->cases, &f->u[RECEP],
+		tu_assert_ok(case_act(f->t->db, &f->cases, &f->a[RECEP],
 				      f->c->id, CA_MERGE, &in, NOW + 60, f->c,
 				      &f->err),
 			     f->err);
@@ -429,25 +432,25 @@ static void test_comments(void **state)
 	int64_t id = 0;
 
 	tu_assert_ok(submit(f, &r, f->c), f->err);
-	tu_assert_ok(open311_comment(f->t->db, &f->u[CLIENT], f->c->number,
+	tu_assert_ok(open311_comment(f->t->db, &f->a[CLIENT], f->c->number,
 				     "fms-1", "还在", NOW, &id, &f->err),
 		     f->err);
 	assert_true(id > 0);
-	tu_assert_err(open311_comment(f->t->db, &f->u[CLIENT], f->c->number,
+	tu_assert_err(open311_comment(f->t->db, &f->a[CLIENT], f->c->number,
 				      "fms-1", "还在", NOW, &id, &f->err),
 		      f->err, UG_ECONFLICT, "update_id");
-	tu_assert_err(open311_comment(f->t->db, &f->u[CLIENT], "999",
+	tu_assert_err(open311_comment(f->t->db, &f->a[CLIENT], "999",
 				      "fms-2", "x", NOW, &id, &f->err),
 		      f->err, UG_ENOTFOUND, "service_request_id");
-	tu_assert_err(open311_comment(f->t->db, &f->u[CLIENT], f->c->number,
+	tu_assert_err(open311_comment(f->t->db, &f->a[CLIENT], f->c->number,
 				      "fms-3", NULL, NOW, &id, &f->err),
 		      f->err, UG_EINVAL, "description");
-	tu_assert_err(open311_comment(f->t->db, &f->u[CLIENT], f->c->number,
+	tu_assert_err(open311_comment(f->t->db, &f->a[CLIENT], f->c->number,
 				      NULL, "x", NOW, &id, &f->err),
 		      f->err, UG_EINVAL, "update_id");
 	/* A client speaks for its own area only (the case lies in the
 	 * district, the client's unit is one street). */
-	tu_assert_err(open311_comment(f->t->db, &f->u[STREET_CLIENT],
+	tu_assert_err(open311_comment(f->t->db, &f->a[STREET_CLIENT],
 				      f->c->number, "s-1", "x", NOW, &id,
 				      &f->err),
 		      f->err, UG_EFORBIDDEN, "service_request_id");

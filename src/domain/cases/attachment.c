@@ -134,21 +134,20 @@ static const struct photo_rule {
 
 /* May u add a photo of rule r to c now?  UG_ECONFLICT naming the state,
  * UG_EFORBIDDEN naming the kind. */
-static int photo_allowed(const struct photo_rule *r, const struct user *u,
+static int photo_allowed(const struct photo_rule *r, const struct actor *a,
 			 const struct case_row *c, struct ug_error *err)
 {
 	int state = case_state_parse(c->state);
-	struct scope s;
+	const struct scope s = a->scope;
 
 	if (state < 0 || case_state_terminal(state))
 		return ug_fail(err, UG_ECONFLICT, "state",
 			       "case %s is %s: it takes no more photos",
 			       c->number, c->state);
-	scope_of_user(u, &s);
-	if (r->inspector_only && role_parse(u->role) != ROLE_INSPECTOR)
+	if (r->inspector_only && a->role != ROLE_INSPECTOR)
 		return ug_fail(err, UG_EFORBIDDEN, "kind",
 			       "%s photos are taken by inspectors, not by a "
-			       "%s", r->kind, u->role);
+			       "%s", r->kind, a->user->role);
 	if (r->handling_department &&
 	    !(s.kind == SCOPE_DEPARTMENT && c->department[0] &&
 	      scope_covers_department(&s, c->department)))
@@ -163,8 +162,9 @@ static int photo_allowed(const struct photo_rule *r, const struct user *u,
 	return 0;
 }
 
-int attachment_add(struct db *db, const char *files_dir, const struct user *u,
-		   int64_t case_id, const char *kind, const void *data,
+int attachment_add(struct db *db, const char *files_dir,
+		   const struct actor *a, int64_t case_id, const char *kind,
+		   const void *data,
 		   size_t len, size_t max_size, int64_t now,
 		   struct attachment_row *out, struct ug_error *err)
 {
@@ -189,7 +189,7 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	rc = store_case_get(db, case_id, c, err);
-	if (rc == 0 && !case_visible(u, c))
+	if (rc == 0 && !case_visible(a, c))
 		rc = ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
 			     (long long)case_id);
 	/* Checked outside a transaction: the file is written before the
@@ -197,14 +197,15 @@ int attachment_add(struct db *db, const char *files_dir, const struct user *u,
 	 * racing the action that moves the case on is still one taken in
 	 * the state its uploader saw. */
 	if (rc == 0)
-		rc = photo_allowed(&photo_rules[k], u, c, err);
+		rc = photo_allowed(&photo_rules[k], a, c, err);
 	free(c);
 	if (rc || (rc = attachment_save_file(files_dir, "body", data, len,
 					     max_size, out, err)))
 		return rc;
 	out->case_id = case_id;
 	snprintf(out->kind, sizeof out->kind, "%s", kind);
-	snprintf(out->created_by, sizeof out->created_by, "%s", u->username);
+	snprintf(out->created_by, sizeof out->created_by, "%s",
+		 a->user->username);
 	out->created_at = now;
 	return store_attachment_insert(db, out, err);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/org/roles.h"
 #include "store/org/org.h"
 #include "store/cases/cases.h"
 
@@ -32,8 +33,9 @@ const char *attachment_sniff(const void *data, size_t len);
  * "state", the message names it) for a closed case or a state the kind
  * does not fit, UG_EFORBIDDEN (field "kind") for a user the kind does
  * not fit; nothing is written then. */
-int attachment_add(struct db *db, const char *files_dir, const struct user *u,
-		   int64_t case_id, const char *kind, const void *data,
+int attachment_add(struct db *db, const char *files_dir,
+		   const struct actor *a, int64_t case_id, const char *kind,
+		   const void *data,
 		   size_t len, size_t max_size, int64_t now,
 		   struct attachment_row *out, struct ug_error *err);
 

@@ -75,29 +75,15 @@ void case_mask_phone(const char *phone, char out[32])
 	}
 }
 
-int case_role_sees_phone(const struct user *u)
+int case_role_sees_phone(const struct actor *a)
 {
-	int r = role_parse(u->role);
-
-	return r == ROLE_RECEPTIONIST || r == ROLE_SHIFT_LEADER ||
-	       r == ROLE_ADMIN;
+	return a->role == ROLE_RECEPTIONIST || a->role == ROLE_SHIFT_LEADER ||
+	       a->role == ROLE_ADMIN;
 }
 
-int case_visible(const struct user *u, const struct case_row *c)
+int case_visible(const struct actor *a, const struct case_row *c)
 {
-	struct scope s;
-
-	scope_of_user(u, &s);
-	switch (s.kind) {
-	case SCOPE_ALL:
-		return 1;
-	case SCOPE_AREA:
-		return scope_covers_area(&s, c->area);
-	case SCOPE_DEPARTMENT:
-		return c->department[0] &&
-		       scope_covers_department(&s, c->department);
-	}
-	return 0;
+	return actor_sees(a, c->area, c->department);
 }
 
 /* ---- deadlines ------------------------------------------------------ */
@@ -240,7 +226,7 @@ static int check_phone(const char *p, struct ug_error *err)
 struct dup_ctx {
 	struct case_duplicates *d;
 	double lon, lat, radius;
-	const struct user *viewer; /* only cases it may see are listed */
+	const struct actor *viewer; /* only cases it may see are listed */
 };
 
 static int take_duplicate(void *ctx, const struct case_row *c)
@@ -270,7 +256,7 @@ static int take_duplicate(void *ctx, const struct case_row *c)
 }
 
 static int find_duplicates(struct db *db, const struct case_env *env,
-			   const struct user *u, const struct case_row *c,
+			   const struct actor *u, const struct case_row *c,
 			   int64_t now, struct case_duplicates *out,
 			   struct ug_error *err)
 {
@@ -338,12 +324,12 @@ static int event_add(struct db *db, const struct case_row *c,
 			    err);
 }
 
-int case_annotate(struct db *db, const struct user *u,
+int case_annotate(struct db *db, const struct actor *a,
 		  const struct case_row *c, const char *action,
 		  const char *note, int64_t now, int64_t *event_id,
 		  struct ug_error *err)
 {
-	return event_insert(db, c, u, action, c->state, note, NULL, now,
+	return event_insert(db, c, a->user, action, c->state, note, NULL, now,
 			    event_id, err);
 }
 
@@ -358,10 +344,11 @@ static int stage_of(const struct case_row *c, int state)
 }
 
 int case_intake(struct db *db, const struct case_env *env,
-		const struct user *u, const struct case_intake *in,
+		const struct actor *a, const struct case_intake *in,
 		int64_t now, struct case_row *out,
 		struct case_duplicates *dups, struct ug_error *err)
 {
+	const struct user *u = a->user;
 	struct case_row *c = calloc(1, sizeof *c);
 	struct case_standard std;
 	struct standard_limits lim;
@@ -375,7 +362,7 @@ int case_intake(struct db *db, const struct case_env *env,
 
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	scope_of_user(u, &scope);
+	scope = a->scope;
 	if ((rc = check_text(in->category, "category", 1, CODE_MAX, err)) ||
 	    (rc = check_text(in->description, "description", 1, 4000, err)) ||
 	    (rc = check_text(in->source, "source", 1, 16, err)) ||
@@ -394,7 +381,7 @@ int case_intake(struct db *db, const struct case_env *env,
 			     "hotline, leader, media, external");
 		goto out;
 	}
-	if (!(source_roles[src] & ROLE_BIT(role_parse(u->role)))) {
+	if (a->role < 0 || !(source_roles[src] & ROLE_BIT(a->role))) {
 		rc = ug_fail(err, UG_EFORBIDDEN, "source",
 			     "a %s may not file reports with source %s",
 			     u->role, in->source);
@@ -501,7 +488,7 @@ int case_intake(struct db *db, const struct case_env *env,
 	local_day(env, now, day);
 	if ((rc = clock_start(env, &lim, c, stage_of(c, CS_REPORTED), now,
 			      err)) ||
-	    (rc = find_duplicates(db, env, u, c, now, dups, err)) ||
+	    (rc = find_duplicates(db, env, a, c, now, dups, err)) ||
 	    (rc = db_begin_write(db, err)))
 		goto out;
 	if ((rc = store_case_next_number(db, day, c->number, err)) ||
@@ -572,12 +559,11 @@ static int check_needs(const struct case_transition *t,
 
 /* Check the guards that read the case (enum action_guard). */
 static int check_guards(const struct case_transition *t,
-			const struct case_row *c, const struct user *u,
+			const struct case_row *c, const struct actor *a,
 			struct ug_error *err)
 {
-	struct scope s;
+	const struct scope s = a->scope;
 
-	scope_of_user(u, &s);
 	if ((t->guards & GUARD_IN_AREA) && s.kind != SCOPE_ALL &&
 	    !(s.kind == SCOPE_AREA && scope_covers_area(&s, c->area)))
 		return ug_fail(err, UG_EFORBIDDEN, NULL,
@@ -609,7 +595,7 @@ static int check_guards(const struct case_transition *t,
  * the history event records. */
 static int apply(struct db *db, const struct case_env *env,
 		 const struct standard_limits *lim, struct case_row *c,
-		 const struct user *u, enum case_action action,
+		 const struct actor *a, enum case_action action,
 		 const struct case_action_input *in, int next, int64_t now,
 		 json_t *data, struct ug_error *err)
 {
@@ -693,8 +679,10 @@ static int apply(struct db *db, const struct case_env *env,
 		target = malloc(sizeof *target);
 		if (!target)
 			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		/* A target the caller may not see answers as one that does
+		 * not exist, before anything else is said of it. */
 		rc = store_case_get(db, in->target, target, err);
-		if (rc == -UG_ENOTFOUND)
+		if (rc == -UG_ENOTFOUND || (rc == 0 && !case_visible(a, target)))
 			rc = ug_fail(err, UG_EINVAL, "target",
 				     "no case with id %lld",
 				     (long long)in->target);
@@ -703,10 +691,6 @@ static int apply(struct db *db, const struct case_env *env,
 			rc = ug_fail(err, UG_ECONFLICT, "target",
 				     "case %s is %s and cannot take merged "
 				     "reports", target->number, target->state);
-		else if (rc == 0 && !case_visible(u, target))
-			rc = ug_fail(err, UG_EINVAL, "target",
-				     "no case with id %lld",
-				     (long long)in->target);
 		if (rc == 0) {
 			c->merged_into = target->id;
 			json_object_set_new(data, "target",
@@ -732,11 +716,12 @@ static int apply(struct db *db, const struct case_env *env,
 	return clock_start(env, lim, c, stage_of(c, next), now, err);
 }
 
-int case_act(struct db *db, const struct case_env *env, const struct user *u,
-	     int64_t case_id, enum case_action action,
+int case_act(struct db *db, const struct case_env *env,
+	     const struct actor *a, int64_t case_id, enum case_action action,
 	     const struct case_action_input *in, int64_t now,
 	     struct case_row *out, struct ug_error *err)
 {
+	const struct user *u = a->user;
 	const struct case_transition *t = &case_transitions[action];
 	struct case_row *c = malloc(sizeof *c);
 	struct standard_limits lim;
@@ -749,7 +734,7 @@ int case_act(struct db *db, const struct case_env *env, const struct user *u,
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	role = role_parse(u->role);
+	role = a->role;
 	if (role < 0 || !(t->roles & ROLE_BIT(role))) {
 		rc = ug_fail(err, UG_EFORBIDDEN, NULL,
 			     "a %s may not %s a case", u->role, t->name);
@@ -765,7 +750,7 @@ int case_act(struct db *db, const struct case_env *env, const struct user *u,
 	if ((rc = db_begin_write(db, err)))
 		goto out;
 	rc = store_case_get(db, case_id, c, err);
-	if (rc == 0 && !case_visible(u, c))
+	if (rc == 0 && !case_visible(a, c))
 		rc = ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
 			     (long long)case_id);
 	if (rc)
@@ -784,13 +769,13 @@ int case_act(struct db *db, const struct case_env *env, const struct user *u,
 			     c->number, c->state);
 		goto fail;
 	}
-	if ((rc = check_guards(t, c, u, err)) ||
+	if ((rc = check_guards(t, c, a, err)) ||
 	    (rc = standards_limits(db, c->standard_id, &lim, err)))
 		goto fail;
 	next = case_next_state(action, state, in->passed);
 	snprintf(from, sizeof from, "%s", c->state);
 	snprintf(c->state, sizeof c->state, "%s", case_states[next].name);
-	if ((rc = apply(db, env, &lim, c, u, action, in, next, now, data, err)))
+	if ((rc = apply(db, env, &lim, c, a, action, in, next, now, data, err)))
 		goto fail;
 	c->version++;
 	c->updated_at = now;

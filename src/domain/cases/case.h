@@ -86,7 +86,7 @@ struct case_duplicates {
  * source, urgency, area, lon/lat, reporter_phone).  The new case is read
  * back into *out; dups (may be NULL) receives the likely duplicates. */
 int case_intake(struct db *db, const struct case_env *env,
-		const struct user *u, const struct case_intake *in,
+		const struct actor *a, const struct case_intake *in,
 		int64_t now, struct case_row *out,
 		struct case_duplicates *dups, struct ug_error *err);
 
@@ -107,8 +107,8 @@ struct case_action_input {
  * UG_EFORBIDDEN for a role or scope that may not, UG_EINVAL naming a
  * missing input, UG_ENOTFOUND for an unknown case (or one outside the
  * caller's sight). */
-int case_act(struct db *db, const struct case_env *env, const struct user *u,
-	     int64_t case_id, enum case_action action,
+int case_act(struct db *db, const struct case_env *env,
+	     const struct actor *a, int64_t case_id, enum case_action action,
 	     const struct case_action_input *in, int64_t now,
 	     struct case_row *out, struct ug_error *err);
 
@@ -121,13 +121,14 @@ int case_limit_due(const struct calendar *cal, int64_t start,
  * citizen's comment, a rating (action "comment", "rate").  The event's id
  * is returned in *event_id (may be NULL).  Runs in the caller's
  * transaction if one is open. */
-int case_annotate(struct db *db, const struct user *u,
+int case_annotate(struct db *db, const struct actor *a,
 		  const struct case_row *c, const char *action,
 		  const char *note, int64_t now, int64_t *event_id,
 		  struct ug_error *err);
 
-/* May this user see this case? (area, department, or everything) */
-int case_visible(const struct user *u, const struct case_row *c);
+/* May the actor see this case? (actor_sees: its area, its department,
+ * or everything) */
+int case_visible(const struct actor *a, const struct case_row *c);
 
 struct case_locate_result {
 	size_t located;   /* cases that got their grid */
@@ -190,7 +191,7 @@ int case_deadline_provisional(const struct case_env *env,
 void case_mask_phone(const char *phone, char out[32]);
 
 /* Roles that see whole phone numbers (to call the reporter back). */
-int case_role_sees_phone(const struct user *u);
+int case_role_sees_phone(const struct actor *a);
 
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double geo_distance_m(double lon1, double lat1, double lon2, double lat2);

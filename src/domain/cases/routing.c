@@ -52,3 +52,78 @@ found:
 	snprintf(out->name, sizeof out->name, "%s", d.name);
 	return 0;
 }
+
+/* ---- the rules ------------------------------------------------------------ */
+
+int routing_rules(struct db *db, store_routing_cb cb, void *ctx,
+		  struct ug_error *err)
+{
+	return store_routing_list(db, cb, ctx, err);
+}
+
+int routing_rule_add(struct db *db, const char *actor, const char *category,
+		     const char *area, const char *department, int priority,
+		     int64_t now, struct routing_rule *out,
+		     struct ug_error *err)
+{
+	struct routing_rule r;
+	struct department d;
+	struct division div;
+	struct category cat;
+	char detail[256];
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	if (category && *category) {
+		if (store_category_get(db, category, &cat, err))
+			return ug_fail(err, UG_EINVAL, "category",
+				       "unknown category %s", category);
+		snprintf(r.category, sizeof r.category, "%s", cat.code);
+	}
+	if (area && *area) {
+		if (store_division_get(db, area, &div, err))
+			return ug_fail(err, UG_EINVAL, "area",
+				       "unknown division %s", area);
+		snprintf(r.area, sizeof r.area, "%s", div.code);
+	}
+	if (!department || store_department_get(db, department, &d, err))
+		return ug_fail(err, UG_EINVAL, "department",
+			       "unknown department %s",
+			       department ? department : "");
+	snprintf(r.department, sizeof r.department, "%s", d.code);
+	r.priority = priority;
+	snprintf(detail, sizeof detail,
+		 "{\"category\":\"%s\",\"area\":\"%s\",\"department\":"
+		 "\"%s\",\"priority\":%d}",
+		 r.category, r.area, r.department, r.priority);
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = store_routing_insert(db, &r, now, err)) ||
+	    (rc = store_audit_add(db, now, actor, "routing.add", r.department,
+				  detail, err)) ||
+	    (rc = db_commit(db, err))) {
+		db_rollback(db);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int routing_rule_delete(struct db *db, const char *actor, int64_t id,
+			int64_t now, struct ug_error *err)
+{
+	char subject[32];
+	int rc;
+
+	snprintf(subject, sizeof subject, "%lld", (long long)id);
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = store_routing_delete(db, id, err)) ||
+	    (rc = store_audit_add(db, now, actor, "routing.delete", subject,
+				  "{}", err)) ||
+	    (rc = db_commit(db, err))) {
+		db_rollback(db);
+		return rc;
+	}
+	return 0;
+}

@@ -27,4 +27,24 @@ int routing_suggest(struct db *db, const char *category, const char *area,
 		    const char *department_type, struct routing_suggestion *out,
 		    struct ug_error *err);
 
+/* ---- the rules, for admins and dispatchers ---------------------------- */
+
+/* Every routing rule, most specific first (store_routing_list), to cb. */
+int routing_rules(struct db *db, store_routing_cb cb, void *ctx,
+		  struct ug_error *err);
+
+/* Add a rule: category ("" or NULL: any; else a known category), area
+ * ("" or NULL: any; else a known division), department (known), priority.
+ * Errors name the field: UG_EINVAL "category", "area" or "department"
+ * for an unknown one.  The rule with its id into *out; audited as
+ * `actor`. */
+int routing_rule_add(struct db *db, const char *actor, const char *category,
+		     const char *area, const char *department, int priority,
+		     int64_t now, struct routing_rule *out,
+		     struct ug_error *err);
+
+/* Delete rule `id`; UG_ENOTFOUND if there is none.  Audited. */
+int routing_rule_delete(struct db *db, const char *actor, int64_t id,
+			int64_t now, struct ug_error *err);
+
 #endif

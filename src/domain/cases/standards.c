@@ -638,3 +638,18 @@ int standards_set_public(struct db *db, const char *code, int public_,
 		db_rollback(db);
 	return rc;
 }
+
+int standards_categories(struct db *db, store_category_cb cb, void *ctx,
+			 struct ug_error *err)
+{
+	return store_category_list(db, cb, ctx, err);
+}
+
+int standards_current(struct db *db, const char *code,
+		      struct case_standard *s, struct standard_limits *lim,
+		      struct ug_error *err)
+{
+	int rc = store_standard_current(db, code, s, err);
+
+	return rc ? rc : standards_limits(db, s->id, lim, err);
+}

@@ -89,4 +89,15 @@ int standards_add_local_category(struct db *db, const char *code,
 				 int64_t now, struct category *out,
 				 struct ug_error *err);
 
+/* Every category, by code, with its major class's name and kind, to cb
+ * (the classification every staff role reads). */
+int standards_categories(struct db *db, store_category_cb cb, void *ctx,
+			 struct ug_error *err);
+
+/* The current version of category `code`'s standard and its limits.
+ * UG_ENOTFOUND (field "code") for an unknown category. */
+int standards_current(struct db *db, const char *code,
+		      struct case_standard *s, struct standard_limits *lim,
+		      struct ug_error *err);
+
 #endif

@@ -117,3 +117,13 @@ out:
 	buf_free(&detail);
 	return rc;
 }
+
+int account_list(struct db *db, const struct actor *a, store_user_cb cb,
+		 void *ctx, struct ug_error *err)
+{
+	/* Unit codes nest like area codes, and a department's people have
+	 * its code: the scope's code is the prefix either way. */
+	return store_user_list(db, a->scope.kind == SCOPE_ALL ? ""
+							      : a->scope.code,
+			       cb, ctx, err);
+}

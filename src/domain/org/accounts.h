@@ -36,4 +36,10 @@ int account_create(struct db *db, const struct account_new *a,
 		   const char *actor, int64_t now, struct user *created,
 		   char *generated, struct ug_error *err);
 
+/* The accounts the actor may see, by name, to cb: an area's staff the
+ * people whose unit lies in their area, a department's its own, an admin
+ * everyone. */
+int account_list(struct db *db, const struct actor *a, store_user_cb cb,
+		 void *ctx, struct ug_error *err);
+
 #endif

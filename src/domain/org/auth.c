@@ -253,3 +253,29 @@ fail:
 	sodium_memzero(out, API_TOKEN_LEN + 1);
 	return rc;
 }
+
+int auth_public_client(struct db *db, const char *api_key,
+		       const char *anonymous, struct user *u,
+		       struct ug_error *err)
+{
+	int rc;
+
+	if (api_key) {
+		rc = auth_bearer_user(db, api_key, u, err);
+		if (rc == -UG_EAUTH || rc == -UG_ENOTFOUND ||
+		    (rc == 0 && strcmp(u->role, "api_client") != 0))
+			return ug_fail(err, UG_EAUTH, "api_key",
+				       "api_key is not valid");
+		return rc;
+	}
+	if (!anonymous || !*anonymous)
+		return ug_fail(err, UG_EAUTH, "api_key",
+			       "api_key was not provided");
+	rc = store_user_by_name(db, anonymous, u, NULL, err);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && (u->disabled ||
+						strcmp(u->role, "api_client"))))
+		return ug_fail(err, UG_EAUTH, "api_key",
+			       "api_key was not provided (this city takes "
+			       "reports from registered clients only)");
+	return rc;
+}

@@ -80,6 +80,15 @@ int auth_session_user(struct db *db, const char *token, int64_t now,
 int auth_bearer_user(struct db *db, const char *token, struct user *u,
 		     struct ug_error *err);
 
+/* The account a request of a public door speaks for: the api_client
+ * whose token is api_key, else (no key) the account `anonymous` when the
+ * city takes anonymous reports (NULL or "": it does not).  UG_EAUTH
+ * naming "api_key" for a wrong key, a missing one, or an anonymous
+ * account that is not an enabled api_client. */
+int auth_public_client(struct db *db, const char *api_key,
+		       const char *anonymous, struct user *u,
+		       struct ug_error *err);
+
 /* Create an API token for `username`: the token is returned once in out and
  * only its hash is stored. */
 int auth_token_create(struct db *db, const char *username, const char *label,

@@ -350,3 +350,24 @@ out:
 	buf_free(&name);
 	return rc;
 }
+
+/* ---- reading the organisation ---------------------------------------- */
+
+int org_division(struct db *db, const char *code, struct division *d,
+		 struct ug_error *err)
+{
+	return store_division_get(db, code, d, err);
+}
+
+int org_division_children(struct db *db, const char *code,
+			  store_division_cb cb, void *ctx,
+			  struct ug_error *err)
+{
+	return store_division_children(db, code, cb, ctx, err);
+}
+
+int org_departments(struct db *db, store_department_cb cb, void *ctx,
+		    struct ug_error *err)
+{
+	return store_department_list(db, cb, ctx, err);
+}

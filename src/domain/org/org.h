@@ -53,4 +53,19 @@ int org_department_code_valid(const char *code);
 int org_seed_departments(struct db *db, const char *district_code,
 			 int64_t now, int *count, struct ug_error *err);
 
+/* ---- reading the organisation (reference data every staff role sees) */
+
+/* Division `code` into *d; UG_ENOTFOUND if it is not loaded. */
+int org_division(struct db *db, const char *code, struct division *d,
+		 struct ug_error *err);
+
+/* The divisions directly under `code`, by code, to cb. */
+int org_division_children(struct db *db, const char *code,
+			  store_division_cb cb, void *ctx,
+			  struct ug_error *err);
+
+/* Every department with the areas it serves, by code, to cb. */
+int org_departments(struct db *db, store_department_cb cb, void *ctx,
+		    struct ug_error *err);
+
 #endif

@@ -56,6 +56,30 @@ void scope_of_user(const struct user *u, struct scope *s)
 	}
 }
 
+void actor_of(const struct user *u, const char *addr, struct actor *out)
+{
+	memset(out, 0, sizeof *out);
+	out->user = u;
+	out->role = role_parse(u->role);
+	out->addr = addr ? addr : "";
+	scope_of_user(u, &out->scope);
+}
+
+int actor_sees(const struct actor *a, const char *area,
+	       const char *department)
+{
+	switch (a->scope.kind) {
+	case SCOPE_ALL:
+		return 1;
+	case SCOPE_AREA:
+		return scope_covers_area(&a->scope, area);
+	case SCOPE_DEPARTMENT:
+		return department && department[0] &&
+		       scope_covers_department(&a->scope, department);
+	}
+	return 0;
+}
+
 int scope_covers_area(const struct scope *s, const char *area_code)
 {
 	switch (s->kind) {

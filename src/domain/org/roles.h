@@ -64,6 +64,31 @@ struct scope {
 /* Scope of a user from its role and unit. */
 void scope_of_user(const struct user *u, struct scope *s);
 
+/*
+ * Who is asking.  Every domain function that reads or changes what not
+ * everybody may see takes the caller as an actor and decides there - the
+ * access layer - what it may see or do: handlers never decide it again.
+ * Built once per request (web/dispatch.c) or per command.
+ */
+struct actor {
+	const struct user *user; /* the account (a public door's: the
+				    api_client or anonymous account) */
+	int role;                /* enum role of user, -1 if unknown */
+	struct scope scope;      /* what it sees */
+	const char *addr;        /* client address, for the audit trail; ""
+				    when there is none (the CLI) */
+};
+
+/* The actor of account u calling from addr (NULL: ""). */
+void actor_of(const struct user *u, const char *addr, struct actor *out);
+
+/* May the actor see an object placed in `area` (a division or grid code)
+ * and, when dispatched, in the hands of `department` ("" if none)?  The
+ * one visibility rule: area scopes see their area, department scopes
+ * what is dispatched to them, admins everything. */
+int actor_sees(const struct actor *a, const char *area,
+	       const char *department);
+
 /* The prefix that every code inside division `code` starts with:
  * "110000" -> "11", "110100" -> "1101", other codes -> themselves. */
 void division_code_prefix(const char *code, char out[CODE_MAX + 1]);

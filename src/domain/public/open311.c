@@ -316,7 +316,7 @@ static int submit_in_tx(struct db *db, const struct case_row *c, void *ctx,
 }
 
 int open311_submit(struct db *db, const struct open311_env *env,
-		   const struct user *client, const struct open311_report *in,
+		   const struct actor *client, const struct open311_report *in,
 		   int64_t now, struct case_row *c, struct open311_row *row,
 		   struct ug_error *err)
 {
@@ -386,7 +386,8 @@ int open311_submit(struct db *db, const struct open311_env *env,
 			goto out;
 	memset(row, 0, sizeof *row);
 	ug_random_hex(row->token, OPEN311_TOKEN_LEN / 2);
-	snprintf(row->client, sizeof row->client, "%s", client->username);
+	snprintf(row->client, sizeof row->client, "%s",
+		 client->user->username);
 	snprintf(row->client_addr, sizeof row->client_addr, "%s",
 		 in->client_addr ? in->client_addr : "");
 	snprintf(row->email, sizeof row->email, "%s",
@@ -440,7 +441,7 @@ int open311_submit(struct db *db, const struct open311_env *env,
 	tx.row = row;
 	tx.photos = photos;
 	tx.nphotos = in->nphotos;
-	tx.client = client->username;
+	tx.client = client->user->username;
 	tx.now = now;
 	ci.in_transaction = submit_in_tx;
 	ci.in_transaction_ctx = &tx;
@@ -716,13 +717,12 @@ int open311_notes(struct db *db, const struct case_row *c,
 
 /* ---- what citizens send afterwards ------------------------------------ */
 
-int open311_comment(struct db *db, const struct user *client,
+int open311_comment(struct db *db, const struct actor *client,
 		    const char *service_request_id, const char *update_id,
 		    const char *description, int64_t now, int64_t *event_id,
 		    struct ug_error *err)
 {
 	struct case_row *c;
-	struct scope scope;
 	int rc;
 
 	if (!update_id || !*update_id)
@@ -745,9 +745,11 @@ int open311_comment(struct db *db, const struct user *client,
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	if ((rc = open311_find(db, service_request_id, c, err)))
 		goto out;
-	/* A client speaks for its own area, as when it files reports. */
-	scope_of_user(client, &scope);
-	if (scope.kind == SCOPE_AREA && !scope_covers_area(&scope, c->area)) {
+	/* A client speaks for its own area, as when it files reports (the
+	 * request itself is public: saying it lies elsewhere tells nothing
+	 * the public pages do not). */
+	if (client->scope.kind == SCOPE_AREA &&
+	    !scope_covers_area(&client->scope, c->area)) {
 		rc = ug_fail(err, UG_EFORBIDDEN, "service_request_id",
 			     "service request %s lies outside this client's "
 			     "area", c->number);
@@ -757,7 +759,8 @@ int open311_comment(struct db *db, const struct user *client,
 		goto out;
 	if ((rc = case_annotate(db, client, c, "comment", description, now,
 				event_id, err)) ||
-	    (rc = store_open311_update_insert(db, client->username, update_id,
+	    (rc = store_open311_update_insert(db, client->user->username,
+					      update_id,
 					      c->id, *event_id, err)) ||
 	    (rc = db_commit(db, err)))
 		db_rollback(db);
@@ -776,6 +779,7 @@ int open311_rate(struct db *db, const char *token, const char *rating,
 	struct case_row *c;
 	struct open311_row *row;
 	struct user client;
+	struct actor who;
 	struct buf note = BUF_INIT;
 	int rc, r = -1;
 
@@ -800,6 +804,7 @@ int open311_rate(struct db *db, const char *token, const char *rating,
 	if ((rc = open311_find_token(db, token, c, row, err)) ||
 	    (rc = store_user_by_name(db, row->client, &client, NULL, err)))
 		goto out;
+	actor_of(&client, "", &who);
 	if (strcmp(c->state, "closed") != 0) {
 		rc = ug_fail(err, UG_ECONFLICT, "rating",
 			     "a report can be rated once it is closed (now: "
@@ -812,7 +817,7 @@ int open311_rate(struct db *db, const char *token, const char *rating,
 		goto out;
 	if ((rc = store_open311_rate(db, c->id, ratings[r], comment, now,
 				     err)) ||
-	    (rc = case_annotate(db, &client, c, "rate", buf_str(&note), now,
+	    (rc = case_annotate(db, &who, c, "rate", buf_str(&note), now,
 				NULL, err)) ||
 	    (rc = db_commit(db, err)))
 		db_rollback(db);
@@ -820,5 +825,81 @@ out:
 	buf_free(&note);
 	free(c);
 	free(row);
+	return rc;
+}
+
+/* ---- what the public may read ------------------------------------------ */
+
+struct public_only {
+	store_category_cb cb;
+	void *ctx;
+};
+
+static int public_category(void *ctx, const struct category *c)
+{
+	struct public_only *p = ctx;
+
+	return c->public_ ? p->cb(p->ctx, c) : 0;
+}
+
+int open311_services(struct db *db, store_category_cb cb, void *ctx,
+		     struct ug_error *err)
+{
+	struct public_only p = { cb, ctx };
+
+	return store_category_list(db, public_category, &p, err);
+}
+
+int open311_service(struct db *db, const char *code, struct category *out,
+		    struct ug_error *err)
+{
+	int rc = !code || strlen(code) > CODE_MAX
+			 ? -UG_ENOTFOUND
+			 : store_category_get(db, code, out, err);
+
+	if (rc == -UG_ENOTFOUND || (rc == 0 && !out->public_))
+		return ug_fail(err, UG_ENOTFOUND, "service_code",
+			       "service_code is not a service of this city");
+	return rc;
+}
+
+int open311_requests(struct db *db, const char *categories,
+		     const char *states, int64_t from, int64_t to,
+		     int64_t limit, int64_t offset, store_case_cb cb,
+		     void *ctx, struct ug_error *err)
+{
+	return store_case_list_public(db, categories, states, from, to, limit,
+				      offset, cb, ctx, err);
+}
+
+int open311_updates(struct db *db, int64_t from, int64_t to, int64_t limit,
+		    store_public_event_cb cb, void *ctx,
+		    struct ug_error *err)
+{
+	return store_case_events_public(db, from, to, limit, cb, ctx, err);
+}
+
+int open311_photo(struct db *db, int64_t id, struct attachment_row *out,
+		  struct ug_error *err)
+{
+	struct case_row *c = malloc(sizeof *c);
+	struct ug_error why;
+	int rc;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	ug_error_clear(&why);
+	rc = store_attachment_get(db, id, out, &why);
+	if (rc == 0 && strcmp(out->kind, "report") && strcmp(out->kind, "handle"))
+		rc = -UG_ENOTFOUND;
+	if (rc == 0)
+		rc = store_case_get(db, out->case_id, c, &why);
+	if (rc == 0)
+		rc = open311_find(db, c->number, c, &why);
+	free(c);
+	if (rc == -UG_ENOTFOUND || rc == -UG_EINVAL)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no such photo");
+	if (rc && err)
+		*err = why;
 	return rc;
 }

@@ -101,7 +101,7 @@ struct open311_env {
  * row and its photos in one transaction.  On success *c is the new case
  * and *row its row (with the token). */
 int open311_submit(struct db *db, const struct open311_env *env,
-		   const struct user *client, const struct open311_report *in,
+		   const struct actor *client, const struct open311_report *in,
 		   int64_t now, struct case_row *c, struct open311_row *row,
 		   struct ug_error *err);
 
@@ -158,7 +158,7 @@ int open311_notes(struct db *db, const struct case_row *c,
  * (client, update_id) is unique (UG_ECONFLICT naming update_id); a case
  * outside the client's area is UG_EFORBIDDEN.
  * Returns the event id (our update_id) in *event_id. */
-int open311_comment(struct db *db, const struct user *client,
+int open311_comment(struct db *db, const struct actor *client,
 		    const char *service_request_id, const char *update_id,
 		    const char *description, int64_t now, int64_t *event_id,
 		    struct ug_error *err);
@@ -169,5 +169,36 @@ int open311_comment(struct db *db, const struct user *client,
  * in the history as the account the report came through. */
 int open311_rate(struct db *db, const char *token, const char *rating,
 		 const char *comment, int64_t now, struct ug_error *err);
+
+/* ---- what the public may read (the public side of the access layer) */
+
+/* The categories open to public reporting (the Open311 services), in
+ * code order, to cb. */
+int open311_services(struct db *db, store_category_cb cb, void *ctx,
+		     struct ug_error *err);
+
+/* One of them into *out; UG_ENOTFOUND (field "service_code") for a code
+ * that is not a public category - unknown and closed answer alike. */
+int open311_service(struct db *db, const char *code, struct category *out,
+		    struct ug_error *err);
+
+/* Public requests (store_case_list_public: public categories only), to
+ * cb. */
+int open311_requests(struct db *db, const char *categories,
+		     const char *states, int64_t from, int64_t to,
+		     int64_t limit, int64_t offset, store_case_cb cb,
+		     void *ctx, struct ug_error *err);
+
+/* Public changes of state between from and to (store_case_events_public),
+ * at most limit, to cb. */
+int open311_updates(struct db *db, int64_t from, int64_t to, int64_t limit,
+		    store_public_event_cb cb, void *ctx,
+		    struct ug_error *err);
+
+/* Public photo `id` into *out: only the before and after photos (report,
+ * handle) of a case the public may look up (open311_find).  UG_ENOTFOUND
+ * ("no such photo", field "id") for any other. */
+int open311_photo(struct db *db, int64_t id, struct attachment_row *out,
+		  struct ug_error *err);
 
 #endif

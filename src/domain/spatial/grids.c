@@ -1207,3 +1207,8 @@ out:
 	geom_ctx_free(x.geom);
 	return rc;
 }
+
+int grids_extent(struct db *db, double box[4], struct ug_error *err)
+{
+	return store_grid_extent(db, box, err);
+}

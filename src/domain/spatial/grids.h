@@ -133,4 +133,8 @@ int grids_geojson_bbox(struct db *db, double min_lon, double min_lat,
 		       int64_t limit, struct buf *out, int *truncated,
 		       struct ug_error *err);
 
+/* The box around every live grid (minLon, minLat, maxLon, maxLat) into
+ * box: where the public map opens.  UG_ENOTFOUND when there is none. */
+int grids_extent(struct db *db, double box[4], struct ug_error *err);
+
 #endif

@@ -223,13 +223,16 @@ static int step(struct walk *w, const struct user *u, enum case_action a,
 		struct case_action_input *in, double fraction)
 {
 	int64_t when = later(w->c, w->t, fraction);
+	struct actor who;
 	int rc;
 
 	if (when >= w->now)
 		return 0;
 	w->t = when;
 	in->version = w->c->version;
-	rc = case_act(w->db, w->env, u, w->c->id, a, in, w->t, w->c, w->err);
+	actor_of(u, "", &who);
+	rc = case_act(w->db, w->env, &who, w->c->id, a, in, w->t, w->c,
+		      w->err);
 	if (rc)
 		return rc;
 	w->stats->events++;
@@ -403,6 +406,7 @@ int demo_cases(struct db *db, const struct case_env *env, int64_t now,
 			const struct division *st = &streets[rnd_below(&s, nstreets)];
 			struct case_intake in;
 			const struct user *who;
+			struct actor caller;
 			char phone[16];
 			struct walk w;
 			int64_t t = working_moment(env, day_start, &s);
@@ -455,8 +459,9 @@ int demo_cases(struct db *db, const struct case_env *env, int64_t now,
 				in.reporter_phone = phone;
 				in.reporter_name = "市民";
 			}
-			if ((rc = case_intake(db, env, who, &in, t, c, NULL,
-					      err)))
+			actor_of(who, "", &caller);
+			if ((rc = case_intake(db, env, &caller, &in, t, c,
+					      NULL, err)))
 				goto out;
 			stats->cases++;
 			stats->events++;

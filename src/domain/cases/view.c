@@ -1,0 +1,143 @@
+/*
+ * view.c - the reads of the access layer (see view.h).
+ */
+#include "domain/cases/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void case_redact(const struct actor *a, struct case_row *c)
+{
+	char masked[32];
+
+	if (c->reporter_phone[0] && !case_role_sees_phone(a)) {
+		case_mask_phone(c->reporter_phone, masked);
+		snprintf(c->reporter_phone, sizeof c->reporter_phone, "%s",
+			 masked);
+	}
+}
+
+static int not_found(int64_t id, struct ug_error *err)
+{
+	return ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
+		       (long long)id);
+}
+
+/* What follows a case as the actor sees it: the case a merged report
+ * joined (its number and how it ended: whoever follows the report - a
+ * hotline caller, an Open311 client - learns the outcome of the one
+ * case), and for a case waiting for dispatch, where it would go. */
+static int view_extras(struct db *db, struct case_view *v,
+		       struct ug_error *err)
+{
+	const struct case_row *c = &v->c;
+	int rc = 0;
+
+	if (c->merged_into) {
+		struct case_row *t = malloc(sizeof *t);
+
+		if (!t)
+			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		if (store_case_get(db, c->merged_into, t, NULL) == 0) {
+			v->has_outcome = 1;
+			v->outcome_id = t->id;
+			snprintf(v->outcome_number, sizeof v->outcome_number,
+				 "%s", t->number);
+			snprintf(v->outcome_state, sizeof v->outcome_state,
+				 "%s", t->state);
+			v->outcome_closed_at = t->closed_at;
+		}
+		free(t);
+	}
+	if (strcmp(c->state, "filed") == 0 || strcmp(c->state, "returned") == 0) {
+		struct case_standard std;
+
+		if ((rc = store_standard_by_id(db, c->standard_id, &std, err)) ||
+		    (rc = routing_suggest(db, c->category, c->area,
+					  std.department_type, &v->suggestion,
+					  err)))
+			return rc;
+		v->has_suggestion = 1;
+	}
+	return 0;
+}
+
+int case_view(struct db *db, const struct actor *a, int64_t id,
+	      struct case_view *out, const struct case_view_cb *cb,
+	      struct ug_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = db_begin(db, err)))
+		return rc;
+	rc = store_case_get(db, id, &out->c, err);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && !case_visible(a, &out->c)))
+		rc = not_found(id, err);
+	if (rc == 0)
+		rc = view_extras(db, out, err);
+	if (rc == 0 && cb && cb->event)
+		rc = store_case_events(db, id, cb->event, cb->ctx, err);
+	if (rc == 0 && cb && cb->photo)
+		rc = store_attachments_of_case(db, id, cb->photo, cb->ctx, err);
+	db_rollback(db);
+	if (rc == 0)
+		case_redact(a, &out->c);
+	return rc;
+}
+
+struct list_ctx {
+	const struct actor *a;
+	store_case_cb cb;
+	void *ctx;
+	struct case_row *row;
+};
+
+static int redacted(void *ctx, const struct case_row *c)
+{
+	struct list_ctx *l = ctx;
+
+	*l->row = *c;
+	case_redact(l->a, l->row);
+	return l->cb(l->ctx, l->row);
+}
+
+int case_list(struct db *db, const struct actor *a,
+	      const struct case_filter *f, store_case_cb cb, void *ctx,
+	      int64_t *total, struct ug_error *err)
+{
+	struct case_filter scoped = *f;
+	struct list_ctx l = { a, cb, ctx, malloc(sizeof *l.row) };
+	int rc;
+
+	if (!l.row)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	scoped.scope_area = NULL;
+	scoped.scope_department = NULL;
+	if (a->scope.kind == SCOPE_AREA)
+		scoped.scope_area = a->scope.code;
+	else if (a->scope.kind == SCOPE_DEPARTMENT)
+		scoped.scope_department = a->scope.code;
+	rc = store_case_list(db, &scoped, redacted, &l, total, err);
+	free(l.row);
+	return rc;
+}
+
+int attachment_get(struct db *db, const struct actor *a, int64_t id,
+		   struct attachment_row *out, struct ug_error *err)
+{
+	struct case_row *c = malloc(sizeof *c);
+	int rc;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	rc = store_attachment_get(db, id, out, err);
+	if (rc == 0)
+		rc = store_case_get(db, out->case_id, c, err);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && !case_visible(a, c)))
+		rc = ug_fail(err, UG_ENOTFOUND, "id",
+			     "no attachment with id %lld", (long long)id);
+	free(c);
+	return rc;
+}
