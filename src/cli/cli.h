@@ -72,6 +72,7 @@ int cmd_import_divisions(struct cli_args *a);
 int cmd_import_calendar(struct cli_args *a);
 int cmd_calendar_show(struct cli_args *a);
 int cmd_calendar_set(struct cli_args *a);
+int cmd_routes(struct cli_args *a);
 int cmd_calendar_set_day(struct cli_args *a);
 int cmd_calendar_mark_official(struct cli_args *a);
 int cmd_demo(struct cli_args *a);

@@ -216,6 +216,8 @@ int cmd_serve(struct cli_args *a)
 	app.doors = serve_doors;
 	if (settings_parse(a, &set))
 		return EXIT_USAGE;
+	if (web_doors_check(serve_doors, &err))
+		return cli_fail(&err);
 	if (split_listen(set.listen, host, sizeof host, &port)) {
 		fprintf(stderr, "urbangrid serve: --listen must be HOST:PORT, "
 				"got %s\n", set.listen);

@@ -55,6 +55,10 @@ static const struct cli_flag calendar_day_flags[] = {
 	{ "note", "TEXT", "the holiday's name, e.g. 元旦 (at most 64 "
 			  "characters)", NULL },
 };
+static const struct cli_flag routes_flags[] = {
+	{ "json", NULL, "print JSON: [{door, method, pattern, roles, scope}]",
+	  NULL },
+};
 static const struct cli_flag coord_flags[] = {
 	{ "from", "CRS", "system of the input: wgs84 (cgcs2000, EPSG:4326, "
 			 "EPSG:4490), gcj02, bd09, EPSG:4534..EPSG:4554 "
@@ -150,6 +154,9 @@ static const struct cli_command commands[] = {
 	  "Convert \"x y\" or \"x,y\" lines of standard input between "
 	  "coordinate systems, one output line per input line.",
 	  FLAGS(coord_flags), 0, cmd_coord },
+	{ "routes", NULL,
+	  "Print every route of the server: door, method, pattern, scope and "
+	  "the roles that may call it.", FLAGS(routes_flags), 0, cmd_routes },
 	{ "version", NULL, "Print the version.", NULL, 0, 0, cmd_version },
 };
 

@@ -830,6 +830,8 @@ static void o_error(struct web_ctx *c, int status, const char *code,
 
 const struct web_door open311_door = {
 	.name = "open311",
+	.path_prefix = PREFIX,
+	.path_suffix = ".{format}",
 	.claims = o_claims,
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof routes[0],

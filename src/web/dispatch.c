@@ -106,6 +106,43 @@ void app_calendar_release(struct app *app, const struct livecal_view *v)
 		livecal_release(app->calendar, v);
 }
 
+const char *const route_scope_names[RS_COUNT] = {
+	"public", "self", "reference", "area",
+};
+
+int web_doors_check(const struct web_door *const *doors,
+		    struct ug_error *err)
+{
+	const unsigned known = ROUTE_RAW_BODY | ROUTE_FORM_BODY | ROUTE_PAGE |
+			       ROUTE_READ_TXN;
+
+	for (; *doors; doors++) {
+		const struct web_door *d = *doors;
+
+		for (size_t i = 0; i < d->nroutes; i++) {
+			const struct web_route *r = &d->routes[i];
+			const char *why = NULL;
+
+			if ((unsigned)r->scope >= RS_COUNT)
+				why = "an unknown scope";
+			else if ((r->roles == 0) != (r->scope == RS_PUBLIC))
+				why = "roles 0 without scope public, or the "
+				      "other way round";
+			else if (r->scope == RS_SELF && r->roles != ROLES_ALL)
+				why = "scope self but not every role";
+			else if (r->flags & ~known)
+				why = "an unknown flag";
+			else if (!r->handler)
+				why = "no handler";
+			if (why)
+				return ug_fail(err, UG_EINTERNAL, "routes",
+					       "door %s, %s %s: %s", d->name,
+					       r->p.method, r->p.pattern, why);
+		}
+	}
+	return 0;
+}
+
 /* The first door that claims the path; the last takes any. */
 static const struct web_door *door_of(const struct app *app, const char *path)
 {
@@ -165,6 +202,8 @@ void web_serve(void *ctx, struct http_request *req,
 		goto out;
 	}
 	r = c.route = &c.door->routes[match.index];
+	/* RS_PUBLIC routes authenticate nobody (web_doors_check: their
+	 * roles are 0); every other one has its caller checked below. */
 	if (r->flags & ROUTE_PAGE) {
 		/* Pages and their files are GET only and compiled in: no
 		 * body to check, no database to wait for. */

@@ -93,14 +93,29 @@ struct web_ctx {
 
 typedef void (*web_handler)(struct web_ctx *c);
 
-/* Where a route's answers are limited (documentation and checked by tests:
- * every route declares one). */
+/*
+ * Where a route's answers are limited: the route table's statement of
+ * access, read by the dispatcher (what it does before the handler) and
+ * printed by `urbangrid routes` for the access test, which holds a row of
+ * expected answers per route and role (tests/http/access.test.mjs).
+ */
 enum route_scope {
-	RS_PUBLIC,    /* no caller needed */
-	RS_SELF,      /* the caller's own session */
-	RS_REFERENCE, /* reference data every allowed role may read */
-	RS_AREA       /* filtered to the caller's area / department */
+	RS_PUBLIC,    /* anyone: no authentication, roles 0; the handler
+			 calls the public side of the domain */
+	RS_SELF,      /* the caller's own (its session, its account): every
+			 role, authenticated */
+	RS_REFERENCE, /* reference data, the same for every allowed role */
+	RS_AREA,      /* objects placed in an area: the caller sees those of
+			 its area, or those dispatched to its department (its
+			 actor's scope), and nothing else answers otherwise
+			 than an object that does not exist - decided by the
+			 domain's access layer from the actor the dispatcher
+			 hands over */
+	RS_COUNT
 };
+
+/* "public", "self", "reference", "area". */
+extern const char *const route_scope_names[RS_COUNT];
 
 /* Route flags. */
 enum {
@@ -127,6 +142,10 @@ struct web_route {
 /* A family of addresses with its routes and its way of answering. */
 struct web_door {
 	const char *name;
+	/* How the routes' patterns read as paths, for `urbangrid routes`:
+	 * what the door strips before matching (Open311: "/open311/v2" and
+	 * ".{format}"); NULL when the patterns are the paths. */
+	const char *path_prefix, *path_suffix;
 	/* Is this path the door's?  The last door of the list takes every
 	 * path (NULL here). */
 	int (*claims)(const char *path);
@@ -153,6 +172,13 @@ struct web_door {
 /* GET /healthz (web/health.c): status, version, schema, and `detail`
  * with what needs a person (the calendar's provisional next year). */
 void web_health(struct web_ctx *c);
+
+/* Check the doors' route tables before serving: a known scope on every
+ * route; roles 0 exactly on RS_PUBLIC routes (the dispatcher
+ * authenticates the others); RS_SELF routes open to every role; no flag
+ * unknown.  UG_EINTERNAL naming the door and the route otherwise. */
+int web_doors_check(const struct web_door *const *doors,
+		    struct ug_error *err);
 
 /* The http_app_fn given to the server; ctx is a struct app whose doors
  * are set. */

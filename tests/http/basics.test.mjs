@@ -7,25 +7,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, assertError, createToken, fixtureDb, sql, startServer, ugOk, workspace,
+  assertError, Client, createToken, fixtureDb, serverSet, sql, ugOk, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 
 before(async () => {
   fixtureDb(ws, [{ name: 'admin', role: 'admin', unit: '110101', password: 'admin-pass-1' }]);
-  server = await startServer(ws.db);
+  server = await servers.start();
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 describe('GET /healthz', () => {
   test('200 with JSON status, the binary version and the schema version', async () => {

@@ -12,13 +12,14 @@ import { after, before, describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
 import {
-  Client, assertError, createToken, sql, startServer, ug, ugOk, until, workspace,
+  assertError, Client, createToken, serverSet, sql, ug, ugOk, until, workspace,
 } from './lib/server.mjs';
 
 const STAFF = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader', 'admin'];
 const WEEKDAY = '08:30-12:00,13:30-17:30';
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 const token = {};
 const as = (username) => new Client(server, { bearer: token[username] });
@@ -27,17 +28,10 @@ const SETTINGS = '/api/v1/calendar/settings';
 before(async () => {
   emptyDemoDb(ws);
   for (const who of [...STAFF, 'api_client']) token[who] = createToken(ws.db, who);
-  server = await startServer(ws.db);
+  server = await servers.start();
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 const due = async (from, query) => {
   const r = await as('inspector').get(

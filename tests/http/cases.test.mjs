@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { bytesRequest, emptyDemoDb, JPEG, PNG, WEBP } from './lib/cases.mjs';
 import {
-  Client, assertError, createToken, loggedIn, sql, startServer, workspace,
+  assertError, Client, createToken, loggedIn, serverSet, sql, workspace,
 } from './lib/server.mjs';
 
 const PHOTO_LIMIT = 4096;
@@ -21,6 +21,7 @@ const DEMO = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handle
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 let demoPw;
 const token = {};
@@ -34,7 +35,7 @@ let hwLeader; // leader whose unit is the department 110101-HW
 before(async () => {
   demoPw = emptyDemoDb(ws).passwords;
   for (const who of DEMO) token[who] = createToken(ws.db, who);
-  server = await startServer(ws.db, ['--photo-limit', String(PHOTO_LIMIT)]);
+  server = await servers.start(['--photo-limit', String(PHOTO_LIMIT)]);
   const made = {};
   for (const [username, role, unit] of [
     ['sz_handler', 'handler', '110101-SZ'],
@@ -54,14 +55,7 @@ before(async () => {
   hwLeader = made.hw_leader;
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 // ---- helpers ----------------------------------------------------------
 

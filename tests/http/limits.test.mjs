@@ -8,29 +8,23 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, assertError, createToken, fixtureDb, loggedIn, parseRaw, rawRequest, sql, startServer, workspace,
+  assertError, Client, createToken, fixtureDb, loggedIn, parseRaw, rawRequest, serverSet, sql, workspace,
 } from './lib/server.mjs';
 
 const LIMIT = 1024;
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 let admin;
 
 before(async () => {
   fixtureDb(ws, [{ name: 'admin', role: 'admin', unit: '110101', password: 'admin-pass-1' }]);
-  server = await startServer(ws.db,
+  server = await servers.start(
     ['--body-limit', String(LIMIT), '--cookie-secure', '--session-ttl', '60']);
   admin = new Client(server, { bearer: createToken(ws.db, 'admin') });
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 // A valid new-user body padded with JSON white space to `size` bytes.
 function userBody(username, size) {

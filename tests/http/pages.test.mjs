@@ -13,25 +13,19 @@ import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  ROOT, assertError, fixtureDb, rawRequest, startServer, workspace,
+  assertError, fixtureDb, rawRequest, ROOT, serverSet, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 
 before(async () => {
   fixtureDb(ws);
-  server = await startServer(ws.db);
+  server = await servers.start();
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, assertError, createToken, fixtureDb, loggedIn, sql, startServer, workspace,
+  assertError, Client, createToken, fixtureDb, loggedIn, serverSet, sql, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 let adminToken;
 let apiToken;
@@ -35,17 +36,10 @@ before(async () => {
   apiToken = createToken(ws.db, 'api_client');
   // Every failed login here comes from 127.0.0.1; the lock-out would
   // otherwise start after five of them (lockout.test.mjs tests it).
-  server = await startServer(ws.db, ['--login-max-failures', '1000']);
+  server = await servers.start(['--login-max-failures', '1000']);
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 const login = (body, headers) => server.request('POST', '/api/v1/session', { body, headers });
 

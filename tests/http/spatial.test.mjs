@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, addUser, assertError, createToken, fixtureDb, sleep, sql, startServer, ug, ugOk,
-  workspace,
+  addUser, assertError, Client, createToken, fixtureDb, serverSet, sleep, sql, ug, ugOk, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 let client;
 
@@ -66,18 +66,11 @@ before(async () => {
   assert.match(r.stderr, /feature 3 \(110101001001004\): invalid geometry: .*Self-intersection/);
   assert.match(r.stderr, /feature 4: property code is missing/);
   client = new Client(null, { bearer: createToken(ws.db, 'client') });
-  server = await startServer(ws.db);
+  server = await servers.start();
   client.server = server;
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 describe('import grids', () => {
   test('codes are stored in 15 digits with community, street, district', () => {

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, REAL_DIVISIONS, addUser, assertError, createToken, demoDb, loggedIn, sql,
-  startServer, ugOk, workspace,
+  addUser, assertError, Client, createToken, demoDb, loggedIn, REAL_DIVISIONS, serverSet, sql, ugOk, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
+const servers = serverSet(ws);
 let server;
 let demoPw;
 let accounts; // every account in the database, { username, unit }
@@ -42,17 +42,10 @@ before(async () => {
     assert.ok(accounts.some((b) => b.username === a.username), `${a.username} not in app_user`);
     token[a.username] = createToken(ws.db, a.username);
   }
-  server = await startServer(ws.db);
+  server = await servers.start();
 });
 
-after(async () => {
-  try {
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
+after(() => servers.close());
 
 const names = (r) => r.json.users.map((u) => u.username);
 const userCount = (username) => Number(sql(ws.db,

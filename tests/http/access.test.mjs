@@ -1,0 +1,364 @@
+// access.test.mjs - the route table against a hand-written matrix of who
+// may do what.  `urbangrid routes --json` lists every route of every door
+// with its roles and scope; this file holds, for each route, the answer
+// expected for each of the 8 roles and for anonymous callers - and for
+// routes of scope "area", once on an object of the caller's own street
+// (or, for the department's handler, its department) and once on one of
+// another street (another department).  A route without a row fails, and
+// so does a row without a route: a new route cannot land without saying
+// who may call it.
+//
+// An answer is one letter: o - let through (any status but 401, 403, 404,
+// 429 and 5xx: a 400 for a body made empty on purpose is still "let
+// through"), u - 401, f - 403, h - 404 (hidden: as if it did not exist);
+// r - 429 and x - 5xx appear in no row, so a rate limit or a crash cannot
+// pass for an answer.  For the
+// lists of scope "area", o/h says whether the object is in the list.
+// Roles in this order: anonymous inspector receptionist shift_leader
+// dispatcher handler leader admin api_client.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { JPEG, emptyDemoDb } from './lib/cases.mjs';
+import { createToken, serverSet, ugOk, workspace } from './lib/server.mjs';
+
+const ROLES = ['anonymous', 'inspector', 'receptionist', 'shift_leader', 'dispatcher',
+  'handler', 'leader', 'admin', 'api_client'];
+
+// Every route: the expected answers, and (area) on the other street's
+// object.  See the letters above.
+const MATRIX = {
+  // Open311 GeoReport v2: public; a client's key is its own business.
+  'GET /open311/v2/discovery.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/services.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/services/{code}.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/requests.{format}': { own: 'ooooooooo' },
+  'POST /open311/v2/requests.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/requests/{id}.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/request/{id}.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/tokens/{token}.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/servicerequestupdates.{format}': { own: 'ooooooooo' },
+  // Without an api_key: the standard's 403, whoever asks.
+  'POST /open311/v2/servicerequestupdates.{format}': { own: 'fffffffff' },
+  // The public pages.
+  'GET /': { own: 'ooooooooo' },
+  'GET /public': { own: 'ooooooooo' },
+  'GET /public/': { own: 'ooooooooo' },
+  'GET /public/follow': { own: 'ooooooooo' },
+  'GET /public/assets/{file...}': { own: 'ooooooooo' },
+  // The API.
+  'GET /healthz': { own: 'ooooooooo' },
+  'POST /api/v1/session': { own: 'ooooooooo' },
+  'GET /api/v1/session': { own: 'uoooooooo' },
+  'DELETE /api/v1/session': { own: 'uoooooooo' },
+  'GET /api/v1/roles': { own: 'uoooooooo' },
+  'GET /api/v1/divisions/{code}': { own: 'uoooooooo' },
+  'GET /api/v1/departments': { own: 'uoooooooo' },
+  'GET /api/v1/categories': { own: 'uoooooooo' },
+  'POST /api/v1/categories': { own: 'uffffffof' },
+  'PATCH /api/v1/categories/{code}': { own: 'uffffffof' },
+  'GET /api/v1/categories/{code}/standard': { own: 'uoooooooo' },
+  'PUT /api/v1/categories/{code}/standard': { own: 'uffffffof' },
+  'GET /api/v1/routing-rules': { own: 'ufffoffof' },
+  'POST /api/v1/routing-rules': { own: 'uffffffof' },
+  'DELETE /api/v1/routing-rules/{id}': { own: 'uffffffof' },
+  // Intake: into the caller's street, or into another one (refused: no
+  // object there to hide).
+  'POST /api/v1/cases': { own: 'uoofffofo', other: 'uffffffff' },
+  'GET /api/v1/cases': { own: 'uooooooof', other: 'uhhhhhhof' },
+  'GET /api/v1/cases/{id}': { own: 'uooooooof', other: 'uhhhhhhof' },
+  // remind: the centre and leaders; the others are refused by the
+  // workflow table (403), before anything of a case out of sight shows.
+  'POST /api/v1/cases/{id}/actions/{action}': { own: 'ufooofoff', other: 'ufhhhfhff' },
+  'POST /api/v1/cases/{id}/attachments': { own: 'uoooooofo', other: 'uhhhhhhfh' },
+  'GET /api/v1/attachments/{id}': { own: 'uoooooooo', other: 'uhhhhhhoh' },
+  'GET /api/v1/calendar/due': { own: 'uoooooooo' },
+  'GET /api/v1/calendar/settings': { own: 'uooooooof' },
+  'PUT /api/v1/calendar/settings': { own: 'uffffffof' },
+  'GET /api/v1/locate': { own: 'uoooooooo' },
+  'GET /api/v1/grids': { own: 'uoooooooo' },
+  'POST /public/api/reports': { own: 'ooooooooo' },
+  'GET /public/api/reports/{key}': { own: 'ooooooooo' },
+  'POST /public/api/reports/{token}/rating': { own: 'ooooooooo' },
+  'GET /public/api/map': { own: 'ooooooooo' },
+  'GET /public/api/grids.geojson': { own: 'ooooooooo' },
+  // The public photo of a public report.
+  'GET /public/media/{id}': { own: 'ooooooooo' },
+  'GET /site/{name}': { own: 'ooooooooo' },
+  // People: the list shows the caller's street's (own) and not another
+  // street's (other); only admins create accounts.
+  'GET /api/v1/users': { own: 'uffoffoof', other: 'uffhffhof' },
+  'POST /api/v1/users': { own: 'uffffffof', other: 'uffffffof' },
+};
+
+const STREET_A = '110101001';
+const STREET_B = '110101002';
+const LAT = { [STREET_A]: 39.9625, [STREET_B]: 39.9562 };
+const LON = 116.4170;
+
+const ws = workspace();
+const servers = serverSet(ws);
+const site = mkdtempSync(join(tmpdir(), 'ug-access-site-'));
+let server;
+let routes;
+const token = {}; // role -> bearer token of that role's account in street A
+const fx = {};    // the objects requests name
+
+// A request without the test client's insistence on JSON: any answer.
+async function send(role, { method, path, body, contentType, bearer }) {
+  const headers = {};
+  const b = bearer ?? (role === 'anonymous' ? null : token[role]);
+  if (b) headers.Authorization = `Bearer ${b}`;
+  let payload = body;
+  if (body !== undefined && !Buffer.isBuffer(body) && typeof body !== 'string') {
+    payload = JSON.stringify(body);
+    headers['Content-Type'] = 'application/json';
+  }
+  if (contentType) headers['Content-Type'] = contentType;
+  const res = await fetch(server.url(path), { method, headers, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON: pages, XML, photos */ }
+  return { status: res.status, json, text };
+}
+
+const letter = (status) => ({ 401: 'u', 403: 'f', 404: 'h', 429: 'r' }[status]
+  ?? (status >= 500 ? 'x' : 'o'));
+
+async function as(role, method, path, body) {
+  const r = await send(role, { method, path, body });
+  assert.ok(r.status < 300, `${role} ${method} ${path}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+// How to call each route: (role, relation) -> request, or for the lists
+// of scope "area" { request, find: (answer) -> 1 if the object is in it }.
+const CALLS = {
+  'GET /open311/v2/discovery.{format}': () => ({ path: '/open311/v2/discovery.json' }),
+  'GET /open311/v2/services.{format}': () => ({ path: '/open311/v2/services.json' }),
+  'GET /open311/v2/services/{code}.{format}': () => ({ path: '/open311/v2/services/06010.json' }),
+  'GET /open311/v2/requests.{format}': () => ({ path: '/open311/v2/requests.json' }),
+  'POST /open311/v2/requests.{format}': () => ({ method: 'POST', path: '/open311/v2/requests.json', body: {} }),
+  'GET /open311/v2/requests/{id}.{format}': () => ({ path: `/open311/v2/requests/${fx.publicNumber}.json` }),
+  'GET /open311/v2/request/{id}.{format}': () => ({ path: `/open311/v2/request/${fx.publicNumber}.json` }),
+  'GET /open311/v2/tokens/{token}.{format}': () => ({ path: `/open311/v2/tokens/${fx.publicToken}.json` }),
+  'GET /open311/v2/servicerequestupdates.{format}': () => ({ path: '/open311/v2/servicerequestupdates.json' }),
+  // Without an api_key: the standard's 403, whoever asks.
+  'POST /open311/v2/servicerequestupdates.{format}': () => ({
+    method: 'POST', path: '/open311/v2/servicerequestupdates.json', body: {},
+  }),
+  'GET /': () => ({ path: '/' }),
+  'GET /public': () => ({ path: '/public' }),
+  'GET /public/': () => ({ path: '/public/' }),
+  'GET /public/follow': () => ({ path: '/public/follow' }),
+  'GET /public/assets/{file...}': () => ({ path: '/public/assets/app.css' }),
+  'GET /healthz': () => ({ path: '/healthz' }),
+  'POST /api/v1/session': () => ({ method: 'POST', path: '/api/v1/session', body: {} }),
+  'GET /api/v1/session': () => ({ path: '/api/v1/session' }),
+  // A token of its own per role: the request may end it.
+  'DELETE /api/v1/session': (role) => ({
+    method: 'DELETE', path: '/api/v1/session',
+    bearer: role === 'anonymous' ? undefined : createToken(ws.db, fx.account[role]),
+  }),
+  'GET /api/v1/roles': () => ({ path: '/api/v1/roles' }),
+  'GET /api/v1/divisions/{code}': () => ({ path: '/api/v1/divisions/110101' }),
+  'GET /api/v1/departments': () => ({ path: '/api/v1/departments' }),
+  'GET /api/v1/categories': () => ({ path: '/api/v1/categories' }),
+  'POST /api/v1/categories': () => ({ method: 'POST', path: '/api/v1/categories', body: {} }),
+  'PATCH /api/v1/categories/{code}': () => ({ method: 'PATCH', path: '/api/v1/categories/06010', body: {} }),
+  'GET /api/v1/categories/{code}/standard': () => ({ path: '/api/v1/categories/06010/standard' }),
+  'PUT /api/v1/categories/{code}/standard': () => ({
+    method: 'PUT', path: '/api/v1/categories/06010/standard', body: { limits: 'x' },
+  }),
+  'GET /api/v1/routing-rules': () => ({ path: '/api/v1/routing-rules' }),
+  'POST /api/v1/routing-rules': () => ({ method: 'POST', path: '/api/v1/routing-rules', body: {} }),
+  'DELETE /api/v1/routing-rules/{id}': () => ({ method: 'DELETE', path: `/api/v1/routing-rules/${fx.ruleId}` }),
+  'POST /api/v1/cases': (role, rel) => {
+    const street = rel === 'own' ? STREET_A : STREET_B;
+    const source = { inspector: 'inspector', leader: 'leader', api_client: 'external' }[role] ?? 'hotline';
+    return {
+      method: 'POST', path: '/api/v1/cases',
+      body: {
+        category: '06010', description: '路口有暴露垃圾', source, urgency: 'normal',
+        area: street, lon: LON, lat: LAT[street],
+      },
+    };
+  },
+  'GET /api/v1/cases': (role, rel) => ({
+    request: { path: '/api/v1/cases?per_page=200' },
+    find: (j) => (j?.cases ?? []).some((c) => c.id === (rel === 'own' ? fx.own.id : fx.other.id)),
+  }),
+  'GET /api/v1/cases/{id}': (role, rel) => ({ path: `/api/v1/cases/${fx[rel].id}` }),
+  'POST /api/v1/cases/{id}/actions/{action}': (role, rel) => ({
+    method: 'POST', path: `/api/v1/cases/${fx[rel].id}/actions/remind`, body: { version: 1000 },
+  }),
+  'POST /api/v1/cases/{id}/attachments': (role, rel) => ({
+    method: 'POST', path: `/api/v1/cases/${fx[rel].id}/attachments?kind=other`, body: JPEG,
+    contentType: 'image/jpeg',
+  }),
+  'GET /api/v1/attachments/{id}': (role, rel) => ({ path: `/api/v1/attachments/${fx.photo[rel]}` }),
+  'GET /api/v1/calendar/due': () => ({
+    path: `/api/v1/calendar/due?from=${encodeURIComponent('2026-12-01T09:00:00+08:00')}&working_hours=1`,
+  }),
+  'GET /api/v1/calendar/settings': () => ({ path: '/api/v1/calendar/settings' }),
+  'PUT /api/v1/calendar/settings': () => ({ method: 'PUT', path: '/api/v1/calendar/settings', body: {} }),
+  'GET /api/v1/locate': () => ({ path: `/api/v1/locate?lon=${LON}&lat=${LAT[STREET_A]}` }),
+  'GET /api/v1/grids': () => ({ path: `/api/v1/grids?bbox=${LON},${LAT[STREET_A]},${LON + 0.001},${LAT[STREET_A] + 0.001}` }),
+  'POST /public/api/reports': () => ({ method: 'POST', path: '/public/api/reports', body: {} }),
+  'GET /public/api/reports/{key}': () => ({ path: `/public/api/reports/${fx.publicToken}` }),
+  'POST /public/api/reports/{token}/rating': () => ({
+    method: 'POST', path: `/public/api/reports/${fx.publicToken}/rating`, body: { rating: 'satisfied' },
+  }),
+  'GET /public/api/map': () => ({ path: '/public/api/map' }),
+  'GET /public/api/grids.geojson': () => ({
+    path: `/public/api/grids.geojson?bbox=${LON},${LAT[STREET_A]},${LON + 0.001},${LAT[STREET_A] + 0.001}`,
+  }),
+  'GET /public/media/{id}': () => ({ path: `/public/media/${fx.publicPhoto}` }),
+  'GET /site/{name}': () => ({ path: '/site/index.html' }),
+  'GET /api/v1/users': (role, rel) => ({
+    request: { path: '/api/v1/users' },
+    find: (j) => (j?.users ?? []).some((u) => u.username === (rel === 'own' ? 'insp_a' : 'insp_b')),
+  }),
+  'POST /api/v1/users': (role, rel) => ({
+    method: 'POST', path: '/api/v1/users',
+    body: { username: `made_${role}_${rel}`, role: 'inspector', unit: rel === 'own' ? STREET_A : STREET_B },
+  }),
+};
+
+before(async () => {
+  emptyDemoDb(ws);
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>site</title>\n');
+  // No rate limits: every role asks from the same address.
+  server = await servers.start(['--site', site, '--public-read-rate', '0',
+    '--public-write-rate', '100000', '--api-key-rate', '100000']);
+  routes = JSON.parse(ugOk(['routes', '--json']));
+  const admin = createToken(ws.db, 'admin');
+  token.admin = admin;
+  fx.account = { admin: 'admin', inspector: 'insp_a', handler: 'handler' };
+  // Street A's people, one per division role; the handler is the demo's
+  // (department 110101-HW).
+  const made = {
+    inspector: ['insp_a', 'inspector', STREET_A], receptionist: ['recep_a', 'receptionist', STREET_A],
+    shift_leader: ['shift_a', 'shift_leader', STREET_A], dispatcher: ['disp_a', 'dispatcher', STREET_A],
+    leader: ['leader_a', 'leader', STREET_A], api_client: ['api_a', 'api_client', STREET_A],
+    insp_b: ['insp_b', 'inspector', STREET_B],
+  };
+  for (const [key, [username, role, unit]] of Object.entries(made)) {
+    await as('admin', 'POST', '/api/v1/users', { username, role, unit });
+    fx.account[key] = username;
+  }
+  for (const role of ROLES) {
+    if (role !== 'anonymous') token[role] = createToken(ws.db, fx.account[role]);
+  }
+  token.insp_b = createToken(ws.db, 'insp_b');
+  token.district = {};
+  for (const who of ['receptionist', 'shift_leader', 'dispatcher']) {
+    token.district[who] = createToken(ws.db, who);
+  }
+  const district = (who, method, path, body) => send(null, { method, path, body, bearer: token.district[who] })
+    .then((r) => { assert.ok(r.status < 300, `${who} ${path}: ${r.text}`); return r.json; });
+  // A case of street A in the hands of 110101-HW, one of street B of
+  // 110101-SZ, a photo on each.
+  let own = await as('inspector', 'POST', '/api/v1/cases', {
+    category: '06010', description: '路口有暴露垃圾', source: 'inspector', urgency: 'normal',
+    lon: LON, lat: LAT[STREET_A],
+  });
+  own = await district('shift_leader', 'POST', `/api/v1/cases/${own.id}/actions/file`, { version: own.version });
+  own = await district('dispatcher', 'POST', `/api/v1/cases/${own.id}/actions/dispatch`,
+    { version: own.version, department: '110101-HW' });
+  let other = await district('receptionist', 'POST', '/api/v1/cases', {
+    category: '06010', description: '路口有暴露垃圾', source: 'hotline', urgency: 'normal',
+    area: STREET_B, lon: LON, lat: LAT[STREET_B],
+  });
+  other = (await send(null, { method: 'POST', path: `/api/v1/cases/${other.id}/actions/verify`,
+    body: { version: other.version }, bearer: token.insp_b })).json;
+  other = await district('shift_leader', 'POST', `/api/v1/cases/${other.id}/actions/file`, { version: other.version });
+  other = await district('dispatcher', 'POST', `/api/v1/cases/${other.id}/actions/dispatch`,
+    { version: other.version, department: '110101-SZ' });
+  fx.own = own;
+  fx.other = other;
+  const photo = async (bearer, id) => {
+    const r = await send(null, {
+      method: 'POST', path: `/api/v1/cases/${id}/attachments?kind=other`, body: JPEG,
+      contentType: 'image/jpeg', bearer,
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  fx.photo = { own: await photo(token.inspector, own.id), other: await photo(token.district.receptionist, other.id) };
+  // A public report with its token and a public photo.
+  const pub = await send('anonymous', {
+    method: 'POST', path: '/public/api/reports',
+    body: { service_code: '06010', lat: LAT[STREET_A], long: LON, description: '路边有垃圾' },
+  });
+  assert.equal(pub.status, 201, pub.text);
+  fx.publicToken = pub.json.token;
+  fx.publicNumber = pub.json.service_request_id ?? pub.json.number;
+  const found = await send(null, { path: `/api/v1/cases?q=${fx.publicNumber}`, bearer: admin });
+  const reportPhoto = await send(null, {
+    method: 'POST', path: `/api/v1/cases/${found.json.cases[0].id}/attachments?kind=report`, body: JPEG,
+    contentType: 'image/jpeg', bearer: token.district.receptionist,
+  });
+  assert.equal(reportPhoto.status, 201, reportPhoto.text);
+  fx.publicPhoto = reportPhoto.json.id;
+  const rule = await as('admin', 'POST', '/api/v1/routing-rules', { department: '110101-HW', area: STREET_A });
+  fx.ruleId = rule.id;
+});
+
+after(async () => {
+  await servers.close();
+  rmSync(site, { recursive: true, force: true });
+});
+
+const key = (r) => `${r.method} ${r.pattern}`;
+
+test('every route has a row of the matrix, and every row a route', () => {
+  const listed = routes.map(key);
+  const missing = listed.filter((k) => !MATRIX[k] || !CALLS[k]);
+  assert.deepEqual(missing, [], 'routes without a row: add them to MATRIX and CALLS');
+  const stale = Object.keys(MATRIX).filter((k) => !listed.includes(k));
+  assert.deepEqual(stale, [], 'rows without a route');
+  for (const r of routes) {
+    const row = MATRIX[key(r)];
+    assert.equal(row.own.length, ROLES.length, `${key(r)}: one letter per role`);
+    if (r.scope === 'area') {
+      assert.ok(row.other && row.other.length === ROLES.length,
+        `${key(r)} is of scope area: it needs the other street's answers too`);
+    }
+    // Roles outside the table's list never get through.
+    ROLES.forEach((role, i) => {
+      if (role !== 'anonymous' && r.scope !== 'public' && !r.roles.includes(role)) {
+        assert.equal(row.own[i], 'f', `${key(r)}: ${role} is not among its roles`);
+      }
+    });
+  }
+});
+
+test('each role gets what the matrix says, on its own street and on another', async () => {
+  const wrong = [];
+  const seen = {};
+  for (const r of routes) {
+    const k = key(r);
+    const row = MATRIX[k];
+    for (const rel of r.scope === 'area' ? ['own', 'other'] : ['own']) {
+      let got = '';
+      for (const role of ROLES) {
+        const call = CALLS[k](role, rel);
+        if (call.find) {
+          const res = await send(role, { method: 'GET', ...call.request });
+          got += res.status === 200 ? (call.find(res.json) ? 'o' : 'h') : letter(res.status);
+        } else {
+          const res = await send(role, { method: call.method ?? 'GET', ...call });
+          got += letter(res.status);
+        }
+      }
+      seen[`${k} ${rel}`] = got;
+      if (got !== row[rel]) wrong.push(`${k} (${rel}): want ${row[rel]}, got ${got}`);
+    }
+  }
+  if (process.env.UG_ACCESS_PRINT) console.log(JSON.stringify(seen, null, 1));
+  assert.deepEqual(wrong, []);
+});
