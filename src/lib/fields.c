@@ -43,6 +43,7 @@ static const char *field_type_name(enum field_type t)
 	case FIELD_BOOL: return "a boolean";
 	case FIELD_NUMBER: return "a number";
 	case FIELD_OBJECT: return "an object";
+	case FIELD_STRINGS: return "an array of strings";
 	}
 	return "?";
 }
@@ -97,6 +98,30 @@ static int field_decode_one(const struct field_spec *f, json_t *v,
 			break;
 		out->obj = v;
 		return 0;
+	case FIELD_STRINGS: {
+		size_t i;
+		json_t *item;
+
+		if (!json_is_array(v))
+			break;
+		json_array_foreach(v, i, item) {
+			size_t n;
+
+			if (!json_is_string(item))
+				return ug_fail(err, UG_EINVAL, f->name,
+					       "%s must be an array of strings",
+					       f->name);
+			n = ug_utf8_len(json_string_value(item));
+			if ((int64_t)n < f->min || (int64_t)n > f->max)
+				return ug_fail(err, UG_EINVAL, f->name,
+					       "%s: each item must be %lld to "
+					       "%lld characters", f->name,
+					       (long long)f->min,
+					       (long long)f->max);
+		}
+		out->obj = v;
+		return 0;
+	}
 	}
 	return ug_fail(err, UG_EINVAL, f->name, "%s must be %s", f->name,
 		       field_type_name(f->type));

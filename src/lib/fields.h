@@ -21,7 +21,9 @@ enum field_type {
 	FIELD_INT,    /* min/max: value */
 	FIELD_BOOL,
 	FIELD_NUMBER, /* any JSON number; min/max: value */
-	FIELD_OBJECT  /* a JSON object, checked by the handler */
+	FIELD_OBJECT, /* a JSON object, checked by the handler */
+	FIELD_STRINGS /* a JSON array of strings, each of min..max
+			 characters; out->obj is the array */
 };
 
 struct field_spec {

@@ -67,7 +67,7 @@ describe('unknown paths and methods', () => {
     '/api/v1/session': ['POST', 'GET', 'DELETE', 'HEAD'],
     '/api/v1/users': ['GET', 'POST', 'HEAD'],
     '/api/v1/roles': ['GET', 'HEAD'],
-    '/api/v1/departments': ['GET', 'HEAD'],
+    '/api/v1/departments': ['GET', 'POST', 'HEAD'],
     '/api/v1/divisions/110101': ['GET', 'HEAD'],
   };
   for (const [path, methods] of Object.entries(allowed)) {

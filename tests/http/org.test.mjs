@@ -147,11 +147,11 @@ describe('GET /api/v1/departments', () => {
     assert.equal(Object.keys(byCode).length, deps.length, 'codes repeat');
     assert.deepEqual(byCode['110101-HW'], {
       code: '110101-HW', name: '东城区环卫中心', kind: 'professional', type: 'sanitation',
-      parent: null, areas: ['110101'],
+      parent: null, areas: ['110101'], disabled: false,
     });
     assert.deepEqual(byCode['110101-ZX'], {
       code: '110101-ZX', name: '东城区城市管理监督指挥中心', kind: 'centre', type: 'centre',
-      parent: null, areas: ['110101'],
+      parent: null, areas: ['110101'], disabled: false,
     });
     const team = byCode['110101001-JD'];
     assert.equal(team.kind, 'street_team');

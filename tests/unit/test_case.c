@@ -1704,6 +1704,65 @@ static void test_routing(void **state)
 		      UG_ENOTFOUND, NULL);
 }
 
+/* A disabled department takes no new dispatches, drops out of the
+ * suggestion (its rules skipped), and keeps the cases it holds. */
+static void test_disabled_department(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	struct department_input din;
+	struct department_result out;
+	struct ug_error err;
+
+	drive(f, CS_DISPATCHED, c);
+	assert_string_equal(c->department, "110101-HW");
+	rule(f, "06010", "", "110101-HW", 0);
+	suggest(f, "06010", "110101001", "municipal", "110101-HW", "rule");
+
+	memset(&din, 0, sizeof din);
+	din.has_disabled = 1;
+	din.disabled = 1;
+	ug_error_clear(&err);
+	tu_assert_ok(org_department_edit(f->t->db, "admin", "110101-HW", &din,
+					 NOW, &out, &err),
+		     err);
+	assert_int_equal(out.d.disabled, 1);
+	assert_int_equal(out.rules, 1);
+	/* The rule is skipped, and so is the type that names it. */
+	suggest(f, "06010", "110101001", "municipal", "110101-SZ",
+		"department_type");
+	suggest(f, "06010", "110101001", "sanitation", "110101001-JD",
+		"territorial");
+
+	/* The case it holds stays with it: it may still handle it. */
+	reload(f, c);
+	assert_string_equal(c->department, "110101-HW");
+	assert_string_equal(c->state, "dispatched");
+
+	/* A new dispatch to it is refused, naming the field. */
+	drive(f, CS_FILED, f->d);
+	in = full_input(f->d);
+	tu_assert_err(act(f, DISP, f->d, CA_DISPATCH, &in, NOW, &err), err,
+		      UG_EINVAL, "department");
+	tu_assert_contains(err.message, "disabled");
+	reload(f, f->d);
+	assert_string_equal(f->d->state, "filed");
+	in.department = "110101-SZ";
+	tu_assert_ok(act(f, DISP, f->d, CA_DISPATCH, &in, NOW, &err), err);
+
+	/* Its handler finishes the case it held. */
+	act_ok(f, HW, c, CA_HANDLE);
+	assert_string_equal(c->state, "handled");
+
+	/* Enabled again, it is suggested again. */
+	din.disabled = 0;
+	tu_assert_ok(org_department_edit(f->t->db, "admin", "110101-HW", &din,
+					 NOW, &out, &err),
+		     err);
+	suggest(f, "06010", "110101001", "municipal", "110101-HW", "rule");
+}
+
 /* ---- standards ------------------------------------------------------------ */
 
 static void test_standard_versions(void **state)
@@ -2208,6 +2267,7 @@ int main(void)
 		T(test_light),
 		T(test_duplicates),
 		T(test_routing),
+		T(test_disabled_department),
 		T(test_standard_versions),
 		T(test_local_category),
 		T(test_fault_injection),

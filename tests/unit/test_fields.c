@@ -3,7 +3,7 @@
  * fields_parse_object() on empty, malformed, non-object and duplicate-key
  * bodies; fields_decode() on unknown fields, missing required ones, wrong
  * types, string lengths counted in characters (CJK), integer and number
- * ranges, and null taken as absent.
+ * ranges, arrays of strings, and null taken as absent.
  */
 #include "testutil.h"
 
@@ -323,6 +323,61 @@ static void test_decode_number_range(void **state)
 	assert_refused("{\"name\":\"x\",\"score\":1e300}", "score");
 }
 
+/* FIELD_STRINGS: an array of strings, each of min..max characters. */
+static void test_decode_strings(void **state)
+{
+	static const struct field_spec areas[] = {
+		{ .name = "areas", .type = FIELD_STRINGS, .min = 2, .max = 3 },
+	};
+	struct field_value out[1];
+	struct ug_error err;
+	json_t *root;
+	static const struct {
+		const char *body, *message;
+	} bad[] = {
+		{ "{\"areas\":\"ab\"}", "must be an array of strings" },
+		{ "{\"areas\":{}}", "must be an array of strings" },
+		{ "{\"areas\":[\"ab\",1]}", "must be an array of strings" },
+		{ "{\"areas\":[\"ab\",null]}", "must be an array of strings" },
+		{ "{\"areas\":[\"ab\",[\"cd\"]]}",
+		  "must be an array of strings" },
+		{ "{\"areas\":[\"a\"]}", "2 to 3 characters" },
+		{ "{\"areas\":[\"ab\",\"abcd\"]}", "2 to 3 characters" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ug_error_clear(&err);
+		tu_assert_ok(fields_parse_object(bad[i].body, strlen(bad[i].body),
+						 &root, &err),
+			     err);
+		tu_assert_err(fields_decode(root, areas, 1, out, &err), err,
+			      UG_EINVAL, "areas");
+		tu_assert_contains(err.message, bad[i].message);
+		json_decref(root);
+	}
+	/* Characters, not bytes: 东城区 is 3 (9 bytes). */
+	ug_error_clear(&err);
+	tu_assert_ok(fields_parse_object("{\"areas\":[\"东城区\",\"ab\"]}",
+					 strlen("{\"areas\":[\"东城区\","
+						"\"ab\"]}"),
+					 &root, &err),
+		     err);
+	tu_assert_ok(fields_decode(root, areas, 1, out, &err), err);
+	assert_true(out[0].present);
+	assert_int_equal(json_array_size(out[0].obj), 2);
+	assert_string_equal(json_string_value(json_array_get(out[0].obj, 0)),
+			    "东城区");
+	json_decref(root);
+	/* An empty array is an array (the caller decides if it may be). */
+	tu_assert_ok(fields_parse_object("{\"areas\":[]}", 12, &root, &err),
+		     err);
+	tu_assert_ok(fields_decode(root, areas, 1, out, &err), err);
+	assert_true(out[0].present);
+	assert_int_equal(json_array_size(out[0].obj), 0);
+	json_decref(root);
+}
+
 #define DECODE_TEST(f) cmocka_unit_test_teardown(f, release_held)
 
 int main(void)
@@ -333,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_parse_not_an_object),
 		cmocka_unit_test(test_parse_duplicate_keys),
 		cmocka_unit_test(test_parse_ok),
+		cmocka_unit_test(test_decode_strings),
 		DECODE_TEST(test_decode_all_fields),
 		DECODE_TEST(test_decode_absent_and_null),
 		DECODE_TEST(test_decode_unknown_field),

@@ -494,6 +494,234 @@ static void test_department_code_valid(void **state)
 			fail_msg("\"%s\" was accepted", bad[i]);
 }
 
+/* ---- adding and changing departments ---------------------------------- */
+
+static int64_t count_departments(struct db *db)
+{
+	return tu_query_int(db, "SELECT COUNT(*) FROM department");
+}
+
+static int64_t count_audit(struct db *db, const char *action)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM audit_event WHERE action = '%s'",
+		 action);
+	return tu_query_int(db, sql);
+}
+
+/* A valid new department of `code` serving 110101. */
+static struct department_input new_department(const char *code,
+					      const char *const *areas,
+					      size_t nareas)
+{
+	struct department_input in = {
+		.code = code, .name = "甲区环卫中心", .kind = "professional",
+		.type = "sanitation", .has_areas = 1, .areas = areas,
+		.nareas = nareas,
+	};
+
+	return in;
+}
+
+static void test_department_add(void **state)
+{
+	static const char *const district[] = { "110101" };
+	static const char *const streets[] = { "110101001", "110101002" };
+	struct tu_env *env = *state;
+	struct division_import_stats st;
+	struct department_input in;
+	struct department_result out;
+	struct department d;
+	struct ug_error err;
+
+	tu_assert_ok(import(env->db, TU_DIVISIONS, "110101", &st, &err), err);
+	in = new_department("110101-HW", district, 1);
+	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		     err);
+	assert_string_equal(out.d.code, "110101-HW");
+	assert_string_equal(out.areas, "110101");
+	assert_int_equal(out.d.disabled, 0);
+	assert_int_equal(out.rules, 0);
+
+	/* A team under it serving two streets. */
+	in = new_department("T1", streets, 2);
+	in.name = "一号街道城管执法队";
+	in.kind = "street_team";
+	in.type = "enforcement";
+	in.has_parent = 1;
+	in.parent = "110101-HW";
+	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		     err);
+	assert_string_equal(out.areas, "110101001,110101002");
+	tu_assert_ok(store_department_get(env->db, "T1", &d, &err), err);
+	assert_string_equal(d.parent, "110101-HW");
+	assert_string_equal(d.kind, "street_team");
+	assert_int_equal(count_audit(env->db, "department.add"), 2);
+	assert_int_equal(tu_query_int(env->db,
+				      "SELECT COUNT(*) FROM audit_event WHERE"
+				      " actor = 'root' AND subject = 'T1' AND"
+				      " detail LIKE '{\"before\":null,"
+				      "\"after\":{\"name\":\"一号%'"),
+			 1);
+
+	/* Every refusal names its field and writes nothing. */
+	in = new_department("110101-HW", district, 1);
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_ECONFLICT, "code");
+	in = new_department("a b", district, 1);
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "code");
+	in = new_department("N1", district, 1);
+	in.kind = "bureau";
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "kind");
+	in = new_department("N1", district, 1);
+	in.type = "cleaning";
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "type");
+	tu_assert_contains(err.message, "sanitation");
+	in = new_department("N1", district, 1);
+	in.name = "";
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "name");
+	in = new_department("N1", district, 1);
+	in.has_parent = 1;
+	in.parent = "nobody";
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "parent");
+	in = new_department("N1", district, 0);
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "areas");
+	in.has_areas = 0;
+	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		      err, UG_EINVAL, "areas");
+	{
+		static const char *const unknown[] = { "110101", "110102" };
+
+		in = new_department("N1", unknown, 2);
+		tu_assert_err(org_department_add(env->db, "root", &in, NOW,
+						 &out, &err),
+			      err, UG_EINVAL, "areas");
+		tu_assert_contains(err.message, "110102");
+	}
+	assert_int_equal(count_departments(env->db), 2);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM"
+					       " department_area"),
+			 3);
+	assert_int_equal(count_audit(env->db, "department.add"), 2);
+}
+
+static void test_department_edit(void **state)
+{
+	static const char *const district[] = { "110101" };
+	static const char *const street[] = { "110101003" };
+	struct tu_env *env = *state;
+	struct division_import_stats st;
+	struct department_input in;
+	struct department_result out;
+	struct ug_error err;
+
+	tu_assert_ok(import(env->db, TU_DIVISIONS, "110101", &st, &err), err);
+	in = new_department("A", district, 1);
+	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		     err);
+	in = new_department("B", district, 1);
+	in.has_parent = 1;
+	in.parent = "A";
+	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		     err);
+	in = new_department("C", district, 1);
+	in.has_parent = 1;
+	in.parent = "B";
+	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+		     err);
+
+	/* Only what is given changes. */
+	memset(&in, 0, sizeof in);
+	in.name = "新名称";
+	in.has_areas = 1;
+	in.areas = street;
+	in.nareas = 1;
+	tu_assert_ok(org_department_edit(env->db, "root", "C", &in, NOW + 1,
+					 &out, &err),
+		     err);
+	assert_string_equal(out.d.name, "新名称");
+	assert_string_equal(out.d.kind, "professional");
+	assert_string_equal(out.d.parent, "B");
+	assert_string_equal(out.areas, "110101003");
+	assert_int_equal(tu_query_int(env->db,
+				      "SELECT COUNT(*) FROM audit_event WHERE"
+				      " action = 'department.edit' AND"
+				      " subject = 'C' AND detail LIKE"
+				      " '{\"before\":{\"name\":\"甲区%'"
+				      " AND detail LIKE '%\"after\":{\"name\""
+				      ":\"新名称%'"),
+			 1);
+
+	/* No loops: A under C (C under B under A) or itself. */
+	memset(&in, 0, sizeof in);
+	in.has_parent = 1;
+	in.parent = "C";
+	tu_assert_err(org_department_edit(env->db, "root", "A", &in, NOW, &out,
+					  &err),
+		      err, UG_EINVAL, "parent");
+	tu_assert_contains(err.message, "loop");
+	in.parent = "A";
+	tu_assert_err(org_department_edit(env->db, "root", "A", &in, NOW, &out,
+					  &err),
+		      err, UG_EINVAL, "parent");
+	/* Clearing the parent. */
+	in.parent = "";
+	tu_assert_ok(org_department_edit(env->db, "root", "C", &in, NOW, &out,
+					 &err),
+		     err);
+	assert_string_equal(out.d.parent, "");
+	/* Unknown department. */
+	tu_assert_err(org_department_edit(env->db, "root", "Z", &in, NOW, &out,
+					  &err),
+		      err, UG_ENOTFOUND, "code");
+
+	/* A storage failure at any step leaves it as it was. */
+	memset(&in, 0, sizeof in);
+	in.name = "失败";
+	in.has_areas = 1;
+	in.areas = district;
+	in.nareas = 1;
+	in.has_disabled = 1;
+	in.disabled = 1;
+	for (int step = 1; step < 40; step++) {
+		int rc;
+
+		fault_arm(FAULT_DB_STEP, step);
+		ug_error_clear(&err);
+		rc = org_department_edit(env->db, "root", "C", &in, NOW, &out,
+					 &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		if (rc != -UG_EDB)
+			fail_msg("step %d: rc %d: %s", step, rc, err.message);
+		assert_int_equal(tu_query_int(env->db,
+					      "SELECT COUNT(*) FROM department"
+					      " WHERE code = 'C' AND name ="
+					      " '新名称' AND disabled = 0"),
+				 1);
+		assert_int_equal(tu_query_int(env->db,
+					      "SELECT COUNT(*) FROM"
+					      " department_area WHERE"
+					      " department = 'C' AND division"
+					      " = '110101003'"),
+				 1);
+	}
+	assert_int_equal(tu_query_int(env->db,
+				      "SELECT COUNT(*) FROM department WHERE"
+				      " code = 'C' AND name = '失败' AND"
+				      " disabled = 1"),
+			 1);
+}
+
 #define ORG_TEST(f) \
 	cmocka_unit_test_setup_teardown(f, tu_setup_db, tu_teardown_db)
 
@@ -517,6 +745,8 @@ int main(void)
 		ORG_TEST(test_seed_departments),
 		ORG_TEST(test_seed_departments_refusals),
 		cmocka_unit_test(test_department_code_valid),
+		ORG_TEST(test_department_add),
+		ORG_TEST(test_department_edit),
 	};
 
 	return cmocka_run_group_tests_name("org", tests, NULL, NULL);

@@ -616,6 +616,10 @@ static int apply(struct db *db, const struct case_env *env,
 			return ug_fail(err, UG_EINVAL, "department",
 				       "%s is the centre, not a department "
 				       "that handles cases", dep.code);
+		if (dep.disabled)
+			return ug_fail(err, UG_EINVAL, "department",
+				       "department %s is disabled and takes no "
+				       "new cases", dep.code);
 		snprintf(c->department, sizeof c->department, "%s", dep.code);
 		json_object_set_new(data, "department", json_string(dep.code));
 		break;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/org/roles.h"
+#include "store/cases/cases.h" /* routing rules that name a department */
 #include "lib/buf.h"
 #include "lib/csv.h"
 #include "lib/util.h"
@@ -370,4 +371,255 @@ int org_departments(struct db *db, store_department_cb cb, void *ctx,
 		    struct ug_error *err)
 {
 	return store_department_list(db, cb, ctx, err);
+}
+
+/* ---- changing the departments ------------------------------------------ */
+
+static const char *const department_kinds[] = {
+	"centre", "professional", "responsible_unit", "street_team",
+};
+
+static int check_kind(const char *kind, struct ug_error *err)
+{
+	for (size_t i = 0; i < sizeof department_kinds / sizeof *department_kinds;
+	     i++)
+		if (strcmp(kind, department_kinds[i]) == 0)
+			return 0;
+	return ug_fail(err, UG_EINVAL, "kind",
+		       "kind must be centre, professional, responsible_unit "
+		       "or street_team, got \"%s\"", kind);
+}
+
+static int check_type(const char *type, struct ug_error *err)
+{
+	struct buf known = BUF_INIT;
+	int rc;
+
+	if (strcmp(type, "centre") == 0)
+		return 0;
+	for (size_t i = 0; i < department_type_count; i++)
+		if (strcmp(type, department_types[i].type) == 0)
+			return 0;
+	buf_puts(&known, "centre");
+	for (size_t i = 0; i < department_type_count; i++)
+		buf_printf(&known, ", %s", department_types[i].type);
+	rc = ug_fail(err, UG_EINVAL, "type",
+		     "type must be one of %s (what routing and the filing "
+		     "standards name), got \"%s\"", buf_str(&known), type);
+	buf_free(&known);
+	return rc;
+}
+
+/* Fill *d from in over what it holds, checking each value given. */
+static int department_apply(struct db *db, const struct department_input *in,
+			    struct department *d, struct ug_error *err)
+{
+	struct department parent;
+	int rc;
+
+	if (in->name) {
+		size_t n = ug_utf8_len(in->name);
+
+		if (!ug_utf8_valid(in->name, strlen(in->name)) || n < 1 ||
+		    n > 100)
+			return ug_fail(err, UG_EINVAL, "name",
+				       "name must be 1 to 100 characters");
+		snprintf(d->name, sizeof d->name, "%s", in->name);
+	}
+	if (in->kind) {
+		if ((rc = check_kind(in->kind, err)))
+			return rc;
+		snprintf(d->kind, sizeof d->kind, "%s", in->kind);
+	}
+	if (in->type) {
+		if ((rc = check_type(in->type, err)))
+			return rc;
+		snprintf(d->type, sizeof d->type, "%s", in->type);
+	}
+	if (in->has_parent) {
+		const char *p = in->parent && *in->parent ? in->parent : "";
+
+		if (*p && strcmp(p, d->code) == 0)
+			return ug_fail(err, UG_EINVAL, "parent",
+				       "a department cannot be its own parent");
+		/* No loops: walk up from the parent; a chain that reaches
+		 * this department again would be one. */
+		for (const char *up = p; *up;) {
+			rc = store_department_get(db, up, &parent, err);
+			if (rc == -UG_ENOTFOUND)
+				return ug_fail(err, UG_EINVAL, "parent",
+					       "unknown department %s", up);
+			if (rc)
+				return rc;
+			if (strcmp(parent.code, d->code) == 0)
+				return ug_fail(err, UG_EINVAL, "parent",
+					       "%s lies under %s: the parent "
+					       "would make a loop", p, d->code);
+			up = parent.parent;
+			if (!*up)
+				break;
+			snprintf(parent.code, sizeof parent.code, "%s", up);
+			up = parent.code;
+		}
+		snprintf(d->parent, sizeof d->parent, "%s", p);
+	}
+	if (in->has_disabled)
+		d->disabled = in->disabled ? 1 : 0;
+	return 0;
+}
+
+/* Write the areas (when given) and read back what the result shows. */
+static int department_finish(struct db *db, const struct department_input *in,
+			     struct department_result *out,
+			     struct ug_error *err)
+{
+	struct division div;
+	int rc;
+
+	if (in->has_areas) {
+		if (in->nareas == 0)
+			return ug_fail(err, UG_EINVAL, "areas",
+				       "areas must name at least one division "
+				       "the department serves");
+		if ((rc = store_department_clear_areas(db, out->d.code, err)))
+			return rc;
+		for (size_t i = 0; i < in->nareas; i++) {
+			rc = store_division_get(db, in->areas[i], &div, err);
+			if (rc == -UG_ENOTFOUND)
+				return ug_fail(err, UG_EINVAL, "areas",
+					       "unknown division %s",
+					       in->areas[i]);
+			if (rc)
+				return rc;
+			if ((rc = store_department_add_area(db, out->d.code,
+							    div.code, err)))
+				return rc;
+		}
+	}
+	if ((rc = store_department_set_disabled(db, out->d.code,
+						out->d.disabled, err)) ||
+	    (rc = store_routing_count_department(db, out->d.code, &out->rules,
+						 err)))
+		return rc;
+	return 0;
+}
+
+/* {"name":…,"kind":…,…} of a department, for the audit trail. */
+static void department_text(const struct department *d, struct buf *b)
+{
+	buf_printf(b, "{\"name\":\"%s\",\"kind\":\"%s\",\"type\":\"%s\","
+		      "\"parent\":\"%s\",\"disabled\":%s}",
+		   d->name, d->kind, d->type, d->parent,
+		   d->disabled ? "true" : "false");
+}
+
+/* The areas of a department, comma-separated, into out. */
+struct areas_of {
+	const char *code;
+	char *out;
+	size_t size;
+};
+
+static int take_areas(void *ctx, const struct department *d,
+		      const char *areas)
+{
+	struct areas_of *a = ctx;
+
+	if (strcmp(d->code, a->code) == 0)
+		snprintf(a->out, a->size, "%s", areas);
+	return 0;
+}
+
+static int department_write(struct db *db, const char *actor,
+			    const char *action, const struct department *before,
+			    const struct department_input *in, int64_t now,
+			    struct department_result *out,
+			    struct ug_error *err)
+{
+	struct areas_of a = { out->d.code, out->areas, sizeof out->areas };
+	struct buf detail = BUF_INIT;
+	int rc;
+
+	buf_puts(&detail, "{\"before\":");
+	if (before)
+		department_text(before, &detail);
+	else
+		buf_puts(&detail, "null");
+	buf_puts(&detail, ",\"after\":");
+	department_text(&out->d, &detail);
+	buf_putc(&detail, '}');
+	out->areas[0] = '\0';
+	if ((rc = store_department_upsert(db, &out->d, now, err)) ||
+	    (rc = department_finish(db, in, out, err)) ||
+	    (rc = store_department_list(db, take_areas, &a, err)) ||
+	    (rc = store_audit_add(db, now, actor, action, out->d.code,
+				  buf_str(&detail), err)))
+		goto out;
+out:
+	buf_free(&detail);
+	return rc;
+}
+
+/* Add (code = in->code, which must be free) or edit (code, which must
+ * exist) in one write transaction. */
+static int department_change(struct db *db, const char *actor, int add,
+			     const char *code,
+			     const struct department_input *in, int64_t now,
+			     struct department_result *out,
+			     struct ug_error *err)
+{
+	struct department before;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	rc = store_department_get(db, code, &before, err);
+	if (add && rc == 0)
+		rc = ug_fail(err, UG_ECONFLICT, "code",
+			     "department %s exists already", code);
+	else if (add && rc == -UG_ENOTFOUND)
+		rc = 0;
+	if (rc)
+		goto fail;
+	if (add)
+		snprintf(out->d.code, sizeof out->d.code, "%s", code);
+	else
+		out->d = before;
+	if ((rc = department_apply(db, in, &out->d, err)) ||
+	    (rc = department_write(db, actor,
+				   add ? "department.add" : "department.edit",
+				   add ? NULL : &before, in, now, out, err)) ||
+	    (rc = db_commit(db, err)))
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int org_department_add(struct db *db, const char *actor,
+		       const struct department_input *in, int64_t now,
+		       struct department_result *out, struct ug_error *err)
+{
+	if (!in->code || !org_department_code_valid(in->code))
+		return ug_fail(err, UG_EINVAL, "code",
+			       "code must be 1 to 32 of A-Z a-z 0-9 . _ -");
+	if (!in->name || !in->kind || !in->type)
+		return ug_fail(err, UG_EINVAL,
+			       !in->name ? "name" : !in->kind ? "kind" : "type",
+			       "a new department needs a name, a kind and a "
+			       "type");
+	if (!in->has_areas)
+		return ug_fail(err, UG_EINVAL, "areas",
+			       "a new department needs the areas it serves");
+	return department_change(db, actor, 1, in->code, in, now, out, err);
+}
+
+int org_department_edit(struct db *db, const char *actor, const char *code,
+			const struct department_input *in, int64_t now,
+			struct department_result *out, struct ug_error *err)
+{
+	return department_change(db, actor, 0, code ? code : "", in, now, out,
+				 err);
 }

@@ -53,6 +53,52 @@ int org_department_code_valid(const char *code);
 int org_seed_departments(struct db *db, const char *district_code,
 			 int64_t now, int *count, struct ug_error *err);
 
+/* ---- changing the departments (admins: `urbangrid department`, the API) */
+
+/* A department to add, or the changes to one (edit: NULL / has_* 0 keep
+ * the current value). */
+struct department_input {
+	const char *code;     /* add only: 1-32 of A-Z a-z 0-9 . _ - */
+	const char *name;     /* 1-100 characters */
+	const char *kind;     /* centre | professional | responsible_unit |
+				 street_team */
+	const char *type;     /* what routing matches: a standard type
+				 (department_types[]) or "centre" */
+	int has_parent;       /* edit: change the parent */
+	const char *parent;   /* a department, or NULL / "" for none */
+	int has_areas;        /* the divisions it serves, replacing all */
+	const char *const *areas;
+	size_t nareas;
+	int has_disabled;
+	int disabled;
+};
+
+/* What a change did. */
+struct department_result {
+	struct department d;  /* after it */
+	char areas[1024];     /* the areas served, comma-separated */
+	int64_t rules;        /* routing rules that send cases to it (when it
+				 is disabled they are skipped) */
+};
+
+/* Add a department.  Errors name the field: UG_EINVAL for a bad code,
+ * name, kind, type, an unknown parent or area; UG_ECONFLICT "code" when
+ * the code is taken.  Audited as `actor` ("department.add"). */
+int org_department_add(struct db *db, const char *actor,
+		       const struct department_input *in, int64_t now,
+		       struct department_result *out, struct ug_error *err);
+
+/* Change department `code`: its name, kind, type, parent, areas, or
+ * disable / enable it.  A disabled department takes no new dispatches and
+ * drops out of the dispatch suggestion (its routing rules are skipped,
+ * and counted in out->rules); it keeps its history, its people and its
+ * open cases until they are dispatched elsewhere.  UG_ENOTFOUND "code"
+ * for an unknown department, else as org_department_add.  Audited
+ * ("department.edit", with before and after). */
+int org_department_edit(struct db *db, const char *actor, const char *code,
+			const struct department_input *in, int64_t now,
+			struct department_result *out, struct ug_error *err);
+
 /* ---- reading the organisation (reference data every staff role sees) */
 
 /* Division `code` into *d; UG_ENOTFOUND if it is not loaded. */

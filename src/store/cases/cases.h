@@ -233,6 +233,9 @@ int store_routing_insert(struct db *db, struct routing_rule *r, int64_t now,
 int store_routing_delete(struct db *db, int64_t id, struct ug_error *err);
 int store_routing_list(struct db *db, store_routing_cb cb, void *ctx,
 		       struct ug_error *err);
+/* How many routing rules send cases to `department`. */
+int store_routing_count_department(struct db *db, const char *department,
+				   int64_t *n, struct ug_error *err);
 /* `areas`: see AREA_LEVELS in store/org/org.h. */
 
 /* The most specific rule for a case of `category` in the place: a rule on

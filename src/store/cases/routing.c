@@ -111,7 +111,8 @@ static int bind_areas(struct db_stmt *st, int i,
 
 static const char SQL_ROUTING_MATCH[] =
 	"SELECT id, category, area, department, priority FROM routing_rule"
-	" WHERE (category IS NULL OR category = ?)"
+	" WHERE department IN (SELECT code FROM department WHERE disabled = 0)"
+	" AND (category IS NULL OR category = ?)"
 	" AND (area IS NULL OR" AREA_IN("area") ")"
 	" ORDER BY" AREA_RANK("area") ","
 	" CASE WHEN category IS NULL THEN 0 ELSE 1 END DESC,"
@@ -140,9 +141,9 @@ int store_routing_match(struct db *db, const char *category,
 }
 
 static const char SQL_DEPARTMENT_SERVING[] =
-	"SELECT d.code, d.name, d.kind, d.type, d.parent FROM department d"
-	" JOIN department_area a ON a.department = d.code"
-	" WHERE d.kind = ? AND (? = '' OR d.type = ?)"
+	"SELECT d.code, d.name, d.kind, d.type, d.parent, d.disabled"
+	" FROM department d JOIN department_area a ON a.department = d.code"
+	" WHERE d.disabled = 0 AND d.kind = ? AND (? = '' OR d.type = ?)"
 	" AND" AREA_IN("a.division")
 	" ORDER BY" AREA_RANK("a.division") ", d.code LIMIT 1";
 
@@ -167,12 +168,27 @@ int store_department_serving(struct db *db, const char *kind,
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, NULL,
 			       "no %s department serves %s", kind, areas[0]);
-	memset(d, 0, sizeof *d);
-	COPY(d->code, db_column_text(st, 0));
-	COPY(d->name, db_column_text(st, 1));
-	COPY(d->kind, db_column_text(st, 2));
-	COPY(d->type, db_column_text(st, 3));
-	COPY(d->parent, db_column_text(st, 4));
+	store_department_row(st, d);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_ROUTING_COUNT_DEPARTMENT[] =
+	"SELECT COUNT(*) FROM routing_rule WHERE department = ?";
+
+int store_routing_count_department(struct db *db, const char *department,
+				   int64_t *n, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_ROUTING_COUNT_DEPARTMENT, &st, err)) ||
+	    (rc = db_bind_text(st, 1, department, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	*n = db_column_int64(st, 0);
 	db_reset(st);
 	return 0;
 }

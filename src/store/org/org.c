@@ -174,7 +174,7 @@ int store_department_add_area(struct db *db, const char *department,
 	return rc < 0 ? rc : 0;
 }
 
-static void department_from_row(struct db_stmt *st, struct department *d)
+void store_department_row(struct db_stmt *st, struct department *d)
 {
 	memset(d, 0, sizeof *d);
 	COPY(d->code, db_column_text(st, 0));
@@ -182,10 +182,12 @@ static void department_from_row(struct db_stmt *st, struct department *d)
 	COPY(d->kind, db_column_text(st, 2));
 	COPY(d->type, db_column_text(st, 3));
 	COPY(d->parent, db_column_text(st, 4));
+	d->disabled = (int)db_column_int64(st, 5);
 }
 
 static const char SQL_DEPARTMENT_GET[] =
-	"SELECT code, name, kind, type, parent FROM department WHERE code = ?";
+	"SELECT code, name, kind, type, parent, disabled FROM department"
+	" WHERE code = ?";
 
 int store_department_get(struct db *db, const char *code,
 			 struct department *d, struct ug_error *err)
@@ -202,15 +204,55 @@ int store_department_get(struct db *db, const char *code,
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, "code",
 			       "no department with code %s", code);
-	department_from_row(st, d);
+	store_department_row(st, d);
 	db_reset(st);
 	return 0;
+}
+
+static const char SQL_DEPARTMENT_DISABLE[] =
+	"UPDATE department SET disabled = ? WHERE code = ? RETURNING code";
+
+int store_department_set_disabled(struct db *db, const char *code,
+				  int disabled, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DEPARTMENT_DISABLE, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, disabled ? 1 : 0, err)) ||
+	    (rc = db_bind_text(st, 2, code, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "code",
+			       "no department with code %s", code);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_DEPARTMENT_CLEAR_AREAS[] =
+	"DELETE FROM department_area WHERE department = ?";
+
+int store_department_clear_areas(struct db *db, const char *code,
+				 struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_DEPARTMENT_CLEAR_AREAS, &st, err)) ||
+	    (rc = db_bind_text(st, 1, code, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
 }
 
 /* Areas are aggregated in a second, ordered statement rather than with
  * group_concat()/string_agg(), whose names differ between engines. */
 static const char SQL_DEPARTMENT_LIST[] =
-	"SELECT code, name, kind, type, parent FROM department ORDER BY code";
+	"SELECT code, name, kind, type, parent, disabled FROM department"
+	" ORDER BY code";
 static const char SQL_DEPARTMENT_AREAS[] =
 	"SELECT division FROM department_area WHERE department = ?"
 	" ORDER BY division";
@@ -226,7 +268,7 @@ int store_department_list(struct db *db, store_department_cb cb, void *ctx,
 	if ((rc = db_prepare(db, SQL_DEPARTMENT_LIST, &st, err)))
 		return rc;
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		department_from_row(st, &d);
+		store_department_row(st, &d);
 		buf_reset(&list);
 		if ((rc = db_prepare(db, SQL_DEPARTMENT_AREAS, &areas, err)) ||
 		    (rc = db_bind_text(areas, 1, d.code, err)))

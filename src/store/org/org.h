@@ -38,6 +38,7 @@ struct department {
 	char kind[24];
 	char type[CODE_MAX + 1];
 	char parent[CODE_MAX + 1];
+	int disabled; /* takes no new dispatches */
 };
 
 /* Row callbacks for list functions: return 0 to go on, non-zero to stop
@@ -120,6 +121,15 @@ int store_department_add_area(struct db *db, const char *department,
 			      const char *division, struct ug_error *err);
 int store_department_get(struct db *db, const char *code,
 			 struct department *d, struct ug_error *err);
+/* A department from a row whose columns are code, name, kind, type,
+ * parent, disabled (for the store's queries that read departments). */
+void store_department_row(struct db_stmt *st, struct department *d);
+/* Disable (1) or enable (0) a department; UG_ENOTFOUND if unknown. */
+int store_department_set_disabled(struct db *db, const char *code,
+				  int disabled, struct ug_error *err);
+/* Forget the areas a department serves (before adding the new ones). */
+int store_department_clear_areas(struct db *db, const char *code,
+				 struct ug_error *err);
 int store_department_list(struct db *db, store_department_cb cb, void *ctx,
 			  struct ug_error *err);
 
