@@ -74,13 +74,15 @@ static void add_credentials(struct db *db, const char *username, int64_t now)
 	char value[128], csrf[65], hash[TOKEN_HEX_LEN + 1];
 	struct ug_error err;
 	struct user u;
+	int64_t token_id;
 
 	ug_error_clear(&err);
 	if (store_user_by_name(db, username, &u, NULL, &err))
 		die("demo account", &err);
 	snprintf(value, sizeof value, TOKEN_PREFIX "%s", username);
 	auth_token_hash(value, hash);
-	if (store_token_insert(db, hash, u.id, "fuzz", now, &err))
+	if (store_token_insert(db, hash, u.id, "fuzz", "fuzz", now, &token_id,
+			       &err))
 		die("token", &err);
 	snprintf(value, sizeof value, SESSION_PREFIX "%s", username);
 	snprintf(csrf, sizeof csrf, CSRF_PREFIX "%s", username);
@@ -92,7 +94,7 @@ static void add_credentials(struct db *db, const char *username, int64_t now)
 		char pw[PASSWORD_HASH_MAX + 1];
 
 		if (auth_password_hash(ADMIN_PASSWORD, pw, &err) ||
-		    store_user_set_password(db, u.id, pw, &err))
+		    store_user_set_password(db, u.id, pw, 0, now, &err))
 			die("admin password", &err);
 	}
 }

@@ -126,7 +126,8 @@ void h_calendar_settings_put(struct web_ctx *c)
 			changes[n++] = (struct workcal_change){ spec[k].name,
 								v[k].str };
 	ug_error_clear(&err);
-	if (workcal_settings_set(c->db, changes, n, &s, &err)) {
+	if (workcal_settings_set(c->db, &c->actor, changes, n, ug_now_s(),
+				 &s, &err)) {
 		json_decref(root);
 		reply_ug_error(c, &err);
 		return;

@@ -272,16 +272,15 @@ fail:
 /* The case id from the path; answers 400/404 and returns -1 if bad. */
 static int64_t path_case_id(struct web_ctx *c)
 {
-	const char *s = api_param(c, "id");
 	struct ug_error err;
+	int64_t id;
 
 	ug_error_clear(&err);
-	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15) {
-		ug_fail(&err, UG_EINVAL, "id", "case id must be a number");
+	if (path_id(c, "id", "case", &id, &err)) {
 		reply_ug_error(c, &err);
 		return -1;
 	}
-	return strtoll(s, NULL, 10);
+	return id;
 }
 
 static json_t *json_attachment(const struct attachment_row *a);
@@ -513,15 +512,13 @@ void h_attachment_add(struct web_ctx *c)
 
 void h_attachment_get(struct web_ctx *c)
 {
-	const char *s = api_param(c, "id");
 	struct attachment_row a;
 	struct ug_error err;
+	int64_t id;
 
 	ug_error_clear(&err);
-	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15)
-		ug_fail(&err, UG_EINVAL, "id", "attachment id must be a number");
-	else
-		attachment_get(c->db, &c->actor, strtoll(s, NULL, 10), &a, &err);
+	if (path_id(c, "id", "attachment", &id, &err) == 0)
+		attachment_get(c->db, &c->actor, id, &a, &err);
 	if (err.code) {
 		reply_ug_error(c, &err);
 		return;

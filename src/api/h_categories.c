@@ -151,7 +151,7 @@ void h_standard_edit(struct web_ctx *c)
 			}
 		}
 	}
-	if (standards_edit(c->db, code, &e, c->user->username, ug_now_s(), &s,
+	if (standards_edit(c->db, code, &e, &c->actor, ug_now_s(), &s,
 			   &lim, &err))
 		goto fail;
 	json_decref(root);
@@ -181,7 +181,7 @@ void h_category_add(struct web_ctx *c)
 	if (standards_add_local_category(c->db, v[0].str, v[1].str,
 					 v[2].present ? v[2].b : 1,
 					 v[3].present ? v[3].str : NULL,
-					 c->user->username, ug_now_s(), &cat,
+					 &c->actor, ug_now_s(), &cat,
 					 &err)) {
 		json_decref(root);
 		reply_ug_error(c, &err);
@@ -211,7 +211,7 @@ void h_category_edit(struct web_ctx *c)
 		return;
 	json_decref(root);
 	ug_error_clear(&err);
-	if (standards_set_public(c->db, code, v[0].b, c->user->username,
+	if (standards_set_public(c->db, code, v[0].b, &c->actor,
 				 ug_now_s(), &cat, &err)) {
 		reply_ug_error(c, &err);
 		return;

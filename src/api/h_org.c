@@ -160,9 +160,9 @@ static void department_change(struct web_ctx *c, int add)
 		in.areas = areas;
 		in.nareas = json_array_size(v[DF_AREAS].obj);
 	}
-	rc = add ? org_department_add(c->db, c->user->username, &in,
+	rc = add ? org_department_add(c->db, &c->actor, &in,
 				      ug_now_s(), &out, &err)
-		 : org_department_edit(c->db, c->user->username,
+		 : org_department_edit(c->db, &c->actor,
 				       api_param(c, "code"), &in, ug_now_s(),
 				       &out, &err);
 	if (rc)

@@ -54,7 +54,7 @@ void h_routing_add(struct web_ctx *c)
 	if (api_decode(c, spec, 4, v, &root))
 		return;
 	ug_error_clear(&err);
-	if (routing_rule_add(c->db, c->user->username,
+	if (routing_rule_add(c->db, &c->actor,
 			     v[0].present ? v[0].str : NULL,
 			     v[1].present ? v[1].str : NULL, v[2].str,
 			     v[3].present ? (int)v[3].i : 0, ug_now_s(), &r,
@@ -69,17 +69,12 @@ void h_routing_add(struct web_ctx *c)
 
 void h_routing_delete(struct web_ctx *c)
 {
-	const char *s = api_param(c, "id");
 	struct ug_error err;
+	int64_t id;
 
 	ug_error_clear(&err);
-	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15) {
-		ug_fail(&err, UG_EINVAL, "id", "rule id must be a number");
-		reply_ug_error(c, &err);
-		return;
-	}
-	if (routing_rule_delete(c->db, c->user->username, strtoll(s, NULL, 10),
-				ug_now_s(), &err)) {
+	if (path_id(c, "id", "rule", &id, &err) ||
+	    routing_rule_delete(c->db, &c->actor, id, ug_now_s(), &err)) {
 		reply_ug_error(c, &err);
 		return;
 	}

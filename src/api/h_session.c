@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/org/tokens.h"
 #include "lib/util.h"
 
 static void set_session_cookie(struct web_ctx *c, const char *value,
@@ -46,24 +47,35 @@ void h_session_create(struct web_ctx *c)
 	snprintf(c->req->user, sizeof c->req->user, "%s",
 		 login.user.username);
 	set_session_cookie(c, login.session_token, c->app->auth.session_ttl);
-	reply_json(c, 200, json_pack("{s:o, s:s, s:o}", "user",
-				     json_user(&login.user), "csrf_token",
-				     login.csrf_token, "expires_at",
-				     json_time(login.expires_at)));
+	/* password_change_required: until the password is changed, the
+	 * session opens nothing but that (web/dispatch.c). */
+	reply_json(c, 200,
+		   json_pack("{s:o, s:s, s:o, s:b}", "user",
+			     json_user(&login.user), "csrf_token",
+			     login.csrf_token, "expires_at",
+			     json_time(login.expires_at),
+			     "password_change_required",
+			     login.user.must_change_password));
 }
 
 void h_session_get(struct web_ctx *c)
 {
-	json_t *body = json_pack("{s:o, s:s}", "user", json_user(c->user),
-				 "auth", c->via_cookie ? "session" : "bearer");
+	json_t *body = json_pack("{s:o, s:s, s:b}", "user", json_user(c->user),
+				 "auth", c->via_cookie ? "session" : "bearer",
+				 "password_change_required",
+				 c->via_cookie && c->user->must_change_password);
 
 	if (body && c->via_cookie)
 		json_object_set_new(body, "csrf_token", json_string(c->csrf));
 	reply_json(c, 200, body);
 }
 
+/* Log out: a session ends; a bearer token is revoked (it is the
+ * token's way to end itself: a leaked one can be killed by whoever holds
+ * it). */
 void h_session_delete(struct web_ctx *c)
 {
+	struct api_token t;
 	struct ug_error err;
 
 	ug_error_clear(&err);
@@ -73,6 +85,10 @@ void h_session_delete(struct web_ctx *c)
 			return;
 		}
 		set_session_cookie(c, "", 0);
+	} else if (token_revoke(c->db, &c->actor, c->token_id, ug_now_s(), &t,
+				&err)) {
+		reply_ug_error(c, &err);
+		return;
 	}
 	reply_no_content(c);
 }

@@ -55,5 +55,13 @@ void h_grids_bbox(struct web_ctx *c);
 /* api/h_users.c */
 void h_users_list(struct web_ctx *c);
 void h_users_create(struct web_ctx *c);
+void h_user_edit(struct web_ctx *c);
+void h_user_password(struct web_ctx *c);
+void h_password_policy_get(struct web_ctx *c);
+void h_password_policy_put(struct web_ctx *c);
+void h_tokens_list(struct web_ctx *c);
+void h_token_create(struct web_ctx *c);
+void h_token_revoke(struct web_ctx *c);
+void h_audit_list(struct web_ctx *c);
 
 #endif

@@ -15,11 +15,17 @@
 	{ { method, pattern }, handler, roles, scope, 0 }
 #define R_RAW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_RAW_BODY }
+/* Open while a password change is due (web.h). */
+#define R_PW(method, pattern, handler, roles, scope) \
+	{ { method, pattern }, handler, roles, scope, ROUTE_PASSWORD_CHANGE }
 
-/* Centre staff who see people of their own area. */
+/* Who lists people: the security admin (accounts are its work), and
+ * the leaders and shift leaders of an area (their people). */
 #define ROLES_USER_READERS \
-	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_LEADER) | \
+	(ROLE_BIT(ROLE_SECURITY_ADMIN) | ROLE_BIT(ROLE_LEADER) | \
 	 ROLE_BIT(ROLE_SHIFT_LEADER))
+#define ROLE_ADMIN_ONLY ROLE_BIT(ROLE_ADMIN)
+#define ROLE_SECURITY_ONLY ROLE_BIT(ROLE_SECURITY_ADMIN)
 
 /* Who files reports (the source must fit the role: domain/cases/case.c). */
 #define ROLES_CASE_INTAKE \
@@ -32,33 +38,34 @@
 static const struct web_route routes[] = {
 	R("GET", "/healthz", web_health, 0, RS_PUBLIC),
 	R("POST", "/api/v1/session", h_session_create, 0, RS_PUBLIC),
-	R("GET", "/api/v1/session", h_session_get, ROLES_ALL, RS_SELF),
-	R("DELETE", "/api/v1/session", h_session_delete, ROLES_ALL, RS_SELF),
-	R("GET", "/api/v1/roles", h_roles_list, ROLES_ALL, RS_REFERENCE),
-	R("GET", "/api/v1/divisions/{code}", h_division_get, ROLES_ALL,
+	R_PW("GET", "/api/v1/session", h_session_get, ROLES_ALL, RS_SELF),
+	R_PW("DELETE", "/api/v1/session", h_session_delete, ROLES_ALL,
+	     RS_SELF),
+	R("GET", "/api/v1/roles", h_roles_list, ROLES_READERS, RS_REFERENCE),
+	R("GET", "/api/v1/divisions/{code}", h_division_get, ROLES_READERS,
 	  RS_REFERENCE),
-	R("GET", "/api/v1/departments", h_departments_list, ROLES_ALL,
+	R("GET", "/api/v1/departments", h_departments_list, ROLES_READERS,
 	  RS_REFERENCE),
 	R("POST", "/api/v1/departments", h_department_add,
-	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("PATCH", "/api/v1/departments/{code}", h_department_edit,
-	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
-	R("GET", "/api/v1/categories", h_categories_tree, ROLES_ALL,
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("GET", "/api/v1/categories", h_categories_tree, ROLES_READERS,
 	  RS_REFERENCE),
-	R("POST", "/api/v1/categories", h_category_add, ROLE_BIT(ROLE_ADMIN),
+	R("POST", "/api/v1/categories", h_category_add, ROLE_ADMIN_ONLY,
 	  RS_REFERENCE),
 	R("PATCH", "/api/v1/categories/{code}", h_category_edit,
-	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/categories/{code}/standard", h_standard_get,
-	  ROLES_ALL, RS_REFERENCE),
+	  ROLES_READERS, RS_REFERENCE),
 	R("PUT", "/api/v1/categories/{code}/standard", h_standard_edit,
-	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/routing-rules", h_routing_list,
 	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_DISPATCHER), RS_REFERENCE),
-	R("POST", "/api/v1/routing-rules", h_routing_add, ROLE_BIT(ROLE_ADMIN),
+	R("POST", "/api/v1/routing-rules", h_routing_add, ROLE_ADMIN_ONLY,
 	  RS_REFERENCE),
 	R("DELETE", "/api/v1/routing-rules/{id}", h_routing_delete,
-	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/{id}", h_case_get, ROLES_STAFF, RS_AREA),
@@ -66,16 +73,16 @@ static const struct web_route routes[] = {
 	  ROLES_CASE_ACTORS, RS_AREA),
 	R_RAW("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,
 	      ROLES_CASE_ACTORS | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
-	R("GET", "/api/v1/attachments/{id}", h_attachment_get, ROLES_ALL,
-	  RS_AREA),
-	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_ALL,
+	R("GET", "/api/v1/attachments/{id}", h_attachment_get,
+	  ROLES_STAFF | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
+	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_READERS,
 	  RS_REFERENCE),
 	R("GET", "/api/v1/calendar/settings", h_calendar_settings_get,
 	  ROLES_STAFF, RS_REFERENCE),
 	R("PUT", "/api/v1/calendar/settings", h_calendar_settings_put,
-	  ROLE_BIT(ROLE_ADMIN), RS_REFERENCE),
-	R("GET", "/api/v1/locate", h_locate, ROLES_ALL, RS_REFERENCE),
-	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_ALL, RS_REFERENCE),
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("GET", "/api/v1/locate", h_locate, ROLES_READERS, RS_REFERENCE),
+	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_READERS, RS_REFERENCE),
 	/* The public channel: reports without a login (public/h_public.c;
 	 * Open311 has its own door, public/open311.c). */
 	{ { "POST", "/public/api/reports" }, h_public_report_create, 0,
@@ -88,9 +95,27 @@ static const struct web_route routes[] = {
 	R("GET", "/public/api/grids.geojson", h_public_grids, 0, RS_PUBLIC),
 	R("GET", "/public/media/{id}", h_public_media, 0, RS_PUBLIC),
 	R("GET", "/site/{name}", h_site_file, 0, RS_PUBLIC),
+	/* Accounts, tokens and the password policy: the security admin's
+	 * (三员分立); one's own password and tokens: everyone's. */
 	R("GET", "/api/v1/users", h_users_list, ROLES_USER_READERS, RS_AREA),
-	R("POST", "/api/v1/users", h_users_create, ROLE_BIT(ROLE_ADMIN),
+	R("POST", "/api/v1/users", h_users_create, ROLE_SECURITY_ONLY,
 	  RS_AREA),
+	R("PATCH", "/api/v1/users/{id}", h_user_edit, ROLE_SECURITY_ONLY,
+	  RS_AREA),
+	R_PW("POST", "/api/v1/users/{id}/password", h_user_password,
+	     ROLES_ALL, RS_AREA),
+	R_PW("GET", "/api/v1/password-policy", h_password_policy_get,
+	     ROLES_ALL, RS_REFERENCE),
+	R("PUT", "/api/v1/password-policy", h_password_policy_put,
+	  ROLE_SECURITY_ONLY, RS_REFERENCE),
+	R("GET", "/api/v1/tokens", h_tokens_list, ROLES_ALL, RS_AREA),
+	R("POST", "/api/v1/tokens", h_token_create, ROLE_SECURITY_ONLY,
+	  RS_AREA),
+	R("DELETE", "/api/v1/tokens/{id}", h_token_revoke, ROLES_ALL,
+	  RS_AREA),
+	/* The audit trail: the auditor's alone. */
+	R("GET", "/api/v1/audit", h_audit_list, ROLE_BIT(ROLE_AUDITOR),
+	  RS_REFERENCE),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,

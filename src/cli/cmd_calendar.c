@@ -16,7 +16,13 @@
 #include "lib/util.h"
 
 /* The CLI's actor in the audit trail and in case histories. */
-#define CLI_ACTOR "cli"
+static const struct actor *cli_actor(void)
+{
+	static struct actor a;
+
+	actor_cli(&a);
+	return &a;
+}
 
 static int print_day(void *ctx, const struct workcal_day *d)
 {
@@ -112,7 +118,8 @@ int cmd_calendar_set(struct cli_args *a)
 	 * must not stop the change that repairs it. */
 	if (workcal_settings_read(db, &before, NULL))
 		before.revision = -1;
-	rc = workcal_settings_set(db, &ch, 1, &after, &err);
+	rc = workcal_settings_set(db, cli_actor(), &ch, 1, ug_now_s(), &after,
+				  &err);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);
@@ -163,7 +170,7 @@ int cmd_import_calendar(struct cli_args *a)
 	ug_error_clear(&err);
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_import_ics(db, &case_calendar_follower, a->positional[0], CLI_ACTOR, ug_now_s(),
+	rc = workcal_import_ics(db, &case_calendar_follower, a->positional[0], cli_actor(), ug_now_s(),
 				&st, &err);
 	db_close(db);
 	if (rc)
@@ -186,7 +193,7 @@ int cmd_calendar_set_day(struct cli_args *a)
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
 	rc = workcal_set_day(db, &case_calendar_follower, a->positional[0], a->positional[1],
-			     cli_get(a, "note"), CLI_ACTOR, ug_now_s(), &o,
+			     cli_get(a, "note"), cli_actor(), ug_now_s(), &o,
 			     &err);
 	db_close(db);
 	if (rc)
@@ -214,7 +221,7 @@ int cmd_calendar_mark_official(struct cli_args *a)
 	}
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = workcal_mark_official(db, &case_calendar_follower, (int)year, CLI_ACTOR, ug_now_s(), &o,
+	rc = workcal_mark_official(db, &case_calendar_follower, (int)year, cli_actor(), ug_now_s(), &o,
 				   &err);
 	db_close(db);
 	if (rc)

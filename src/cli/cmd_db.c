@@ -50,6 +50,8 @@ int cmd_init(struct cli_args *a)
 {
 	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1 };
 	struct workcal_outcome rules = { 0 };
+	struct user upgrader;
+	struct actor by;
 	struct ug_error err;
 	struct db *db;
 	int applied, before = 0, version, standards, rc;
@@ -69,8 +71,9 @@ int cmd_init(struct cli_args *a)
 	 * an older binary counted the years without a schedule as working
 	 * days all through.  Recompute the ones that cross such a day. */
 	if (rc == 0 && before > 0 && before < 7)
-		rc = workcal_adopt_rules(db, &case_calendar_follower, "upgrade", ug_now_s(), &rules,
-					 &err);
+		rc = workcal_adopt_rules(db, &case_calendar_follower,
+					 actor_root(&upgrader, "upgrade", &by),
+					 ug_now_s(), &rules, &err);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);
@@ -147,7 +150,9 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0)
 		rc = demo_geography(db, ug_now_s(), &geo, &err);
 	if (rc == 0)
-		rc = workcal_import_ics(db, &case_calendar_follower, cli_get(a, "calendar"), "demo",
+		rc = workcal_import_ics(db, &case_calendar_follower,
+					cli_get(a, "calendar"),
+					demo_actor(),
 					ug_now_s(), &cal, &err);
 	if (rc == 0 && days > 0)
 		rc = workcal_load(db, ug_now_s(), &calendar, &offset, NULL,

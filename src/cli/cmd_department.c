@@ -56,6 +56,7 @@ static int change(struct cli_args *a, int add, int has_disabled,
 	const char *areas[AREAS_MAX];
 	struct department_input in;
 	struct department_result out;
+	struct actor cli;
 	struct buf copy = BUF_INIT;
 	struct ug_error err;
 	struct db *db = NULL;
@@ -94,8 +95,9 @@ static int change(struct cli_args *a, int add, int has_disabled,
 	}
 	if ((rc = cli_open_db(a, 0, &db)))
 		goto out;
-	rc = add ? org_department_add(db, "cli", &in, ug_now_s(), &out, &err)
-		 : org_department_edit(db, "cli", a->positional[0], &in,
+	actor_cli(&cli);
+	rc = add ? org_department_add(db, &cli, &in, ug_now_s(), &out, &err)
+		 : org_department_edit(db, &cli, a->positional[0], &in,
 				       ug_now_s(), &out, &err);
 	if (rc) {
 		rc = cli_fail(&err);

@@ -1,7 +1,10 @@
 /*
  * main.c - the urbangrid binary: one table of commands.
  *
- *   urbangrid init | serve | user add | token create |
+ *   urbangrid init | serve |
+ *             user add|edit|disable|enable|reset-password|list |
+ *             token create|list|revoke | password-policy |
+ *             audit list|prune |
  *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
  *             import grids | grid generate | import components | demo |
@@ -24,12 +27,54 @@ static const struct cli_flag user_add_flags[] = {
 	{ "name", "USERNAME", "login name: 3-64 of a-z 0-9 . _ -", NULL },
 	{ "display-name", "TEXT", "name shown to people", NULL },
 	{ "role", "ROLE", "inspector, receptionist, shift_leader, dispatcher, "
-			  "handler, leader, admin or api_client", NULL },
+			  "handler, leader, admin, api_client, "
+			  "security_admin or auditor", NULL },
 	{ "unit", "CODE", "division code (e.g. 110101001) or department code "
 			  "(e.g. 110101-HW)", NULL },
 	{ "password-stdin", NULL, "read the password from standard input "
 				  "(otherwise one is generated and printed)",
 	  NULL },
+};
+static const struct cli_flag user_edit_flags[] = {
+	DB_FLAG,
+	{ "display-name", "TEXT", "name shown to people", NULL },
+	{ "role", "ROLE", "a role (see user add --help)", NULL },
+	{ "unit", "CODE", "division or department code", NULL },
+};
+static const struct cli_flag reset_flags[] = {
+	DB_FLAG,
+	{ "password-stdin", NULL, "read the new password from standard input "
+				  "(otherwise one is generated and printed)",
+	  NULL },
+};
+static const struct cli_flag token_list_flags[] = {
+	DB_FLAG,
+	{ "user", "USERNAME", "only this account's tokens", NULL },
+};
+static const struct cli_flag policy_flags[] = {
+	DB_FLAG,
+	{ "min-length", "N", "shortest password, 8-20 characters", NULL },
+	{ "min-classes", "N", "of a-z, A-Z, 0-9 and other characters, how "
+			      "many a password mixes (1-4)", NULL },
+	{ "not-username", "0|1", "1: a password may not contain the "
+				 "username", NULL },
+	{ "max-age-days", "N", "days until a password must be changed "
+			       "(0: never; up to 3650)", NULL },
+};
+static const struct cli_flag audit_list_flags[] = {
+	DB_FLAG,
+	{ "actor", "USERNAME", "only what this account did", NULL },
+	{ "action", "ACTION", "only this action, or every one under a prefix "
+			      "ending in '.' (user.)", NULL },
+	{ "subject", "TEXT", "only what was done to this", NULL },
+	{ "from", "DATE", "from this date or time on", NULL },
+	{ "to", "DATE", "before this date or time", NULL },
+	{ "limit", "N", "at most this many, newest first (1-500)", "100" },
+};
+static const struct cli_flag audit_prune_flags[] = {
+	DB_FLAG,
+	{ "before", "DATE", "remove the events before this date: at least "
+			    "180 days ago", NULL },
 };
 static const struct cli_flag token_flags[] = {
 	DB_FLAG,
@@ -129,9 +174,38 @@ static const struct cli_command commands[] = {
 	  NULL, 0, 0, cmd_serve },
 	{ "user add", NULL, "Create a user account.", FLAGS(user_add_flags), 0,
 	  cmd_user_add },
+	{ "user edit", "USERNAME",
+	  "Change an account's display name, role or unit (the flags "
+	  "given).", FLAGS(user_edit_flags), 1, cmd_user_edit },
+	{ "user disable", "USERNAME",
+	  "Disable an account: its sessions end and its tokens stop working "
+	  "at once.", FLAGS(init_flags), 1, cmd_user_disable },
+	{ "user enable", "USERNAME", "Enable a disabled account again.",
+	  FLAGS(init_flags), 1, cmd_user_enable },
+	{ "user reset-password", "USERNAME",
+	  "Set a new password (printed when generated); the user must choose "
+	  "its own at the next login.", FLAGS(reset_flags), 1,
+	  cmd_user_reset_password },
+	{ "user list", NULL, "Print every account.", FLAGS(init_flags), 0,
+	  cmd_user_list },
 	{ "token create", NULL,
 	  "Create an API token for a user and print it (it is stored only as "
 	  "a hash).", FLAGS(token_flags), 0, cmd_token_create },
+	{ "token list", NULL,
+	  "Print the API tokens: id, account, when made and last used, label "
+	  "(never the secret).", FLAGS(token_list_flags), 0, cmd_token_list },
+	{ "token revoke", "ID", "Revoke an API token: it stops working at "
+				"once.", FLAGS(init_flags), 1,
+	  cmd_token_revoke },
+	{ "password-policy", NULL,
+	  "Print the password policy, after changing what the flags give.",
+	  FLAGS(policy_flags), 0, cmd_password_policy },
+	{ "audit list", NULL,
+	  "Print audit events, newest first, tab-separated.",
+	  FLAGS(audit_list_flags), 0, cmd_audit_list },
+	{ "audit prune", NULL,
+	  "Remove audit events older than a date at least 180 days ago.",
+	  FLAGS(audit_prune_flags), 0, cmd_audit_prune },
 	{ "department add", NULL,
 	  "Add a department cases can be dispatched to.",
 	  FLAGS(department_add_flags), 0, cmd_department_add },

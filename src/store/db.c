@@ -246,6 +246,62 @@ int db_step(struct db_stmt *st, struct ug_error *err)
 	return rc;
 }
 
+int db_run_id(struct db *db, const char *sql, int64_t id,
+	      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, sql, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+int db_run_key(struct db *db, const char *sql, const char *key,
+	       struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, sql, &st, err)) ||
+	    (rc = db_bind_text(st, 1, key, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+int db_row_by_id(struct db *db, const char *sql, int64_t id, const char *what,
+		 struct db_stmt **st, struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = db_prepare(db, sql, st, err)) ||
+	    (rc = db_bind_int64(*st, 1, id, err)))
+		return rc;
+	rc = db_step(*st, err);
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no %s with id %lld",
+			       what, (long long)id);
+	return rc < 0 ? rc : 0;
+}
+
+int db_row_by_key(struct db *db, const char *sql, const char *key,
+		  const char *field, const char *what, struct db_stmt **st,
+		  struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = db_prepare(db, sql, st, err)) ||
+	    (rc = db_bind_text(*st, 1, key, err)))
+		return rc;
+	rc = db_step(*st, err);
+	if (rc == DB_DONE)
+		return ug_fail(err, UG_ENOTFOUND, field, "no %s %s", what, key);
+	return rc < 0 ? rc : 0;
+}
+
 int db_column_is_null(struct db_stmt *st, int col)
 {
 	return st->db->engine->column_is_null(st->impl, col);

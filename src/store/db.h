@@ -87,6 +87,25 @@ void db_reset(struct db_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
 
+/* Run `sql` (static) - a write with one parameter, an id or a key, and
+ * no rows back - to the end. */
+int db_run_id(struct db *db, const char *sql, int64_t id,
+	      struct ug_error *err);
+int db_run_key(struct db *db, const char *sql, const char *key,
+	       struct ug_error *err);
+
+/* Run `sql` (static, as for db_prepare()) with one parameter, an id or a
+ * key, for the one row it names: 0 with *st on that row (read it, then
+ * db_reset()), UG_ENOTFOUND when there is none - naming "id" and saying
+ * "no <what> with id <id>", or naming `field` and saying "no <what>
+ * <key>" ("user named", "department with code") - or the error.  The
+ * store's every get-one-thing. */
+int db_row_by_id(struct db *db, const char *sql, int64_t id, const char *what,
+		 struct db_stmt **st, struct ug_error *err);
+int db_row_by_key(struct db *db, const char *sql, const char *key,
+		  const char *field, const char *what, struct db_stmt **st,
+		  struct ug_error *err);
+
 /* Run `sql` (static, as for db_prepare(); no parameters), which returns
  * one row - a COUNT, a counter row, UPDATE ... RETURNING - and put its
  * first column into *out.  No row at all is UG_EINTERNAL naming the SQL:

@@ -46,7 +46,10 @@ static int authenticate(struct web_ctx *c, struct user *user)
 			reply_ug_error(c, &err);
 			return -1;
 		}
-		rc = auth_bearer_user(c->db, authz + 7, user, &err);
+		struct api_token t;
+
+		rc = auth_bearer(c->db, authz + 7, ug_now_s(), user, &t, &err);
+		c->token_id = rc ? 0 : t.id;
 	} else if (cookie) {
 		rc = auth_session_user(c->db, cookie, ug_now_s(), user, c->csrf,
 				       &err);
@@ -74,6 +77,20 @@ static int authenticate(struct web_ctx *c, struct user *user)
 				    "X-CSRF-Token");
 			return -1;
 		}
+	}
+	/* A password set by the security admin, or grown too old, is
+	 * replaced before anything else is done in the session (an API
+	 * token is no password: it goes on working). */
+	if (c->via_cookie && user->must_change_password &&
+	    !(c->route->flags & ROUTE_PASSWORD_CHANGE)) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg,
+			 "choose a new password first: POST "
+			 "/api/v1/users/%lld/password",
+			 (long long)user->id);
+		reply_error(c, 403, "password_change_required", msg, NULL);
+		return -1;
 	}
 	c->user = user;
 	actor_of(user, c->req->client_addr, &c->actor);
@@ -114,7 +131,7 @@ int web_doors_check(const struct web_door *const *doors,
 		    struct ug_error *err)
 {
 	const unsigned known = ROUTE_RAW_BODY | ROUTE_FORM_BODY | ROUTE_PAGE |
-			       ROUTE_READ_TXN;
+			       ROUTE_READ_TXN | ROUTE_PASSWORD_CHANGE;
 
 	for (; *doors; doors++) {
 		const struct web_door *d = *doors;

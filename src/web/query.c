@@ -9,9 +9,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain/spatial/grids.h"
 #include "lib/iso8601.h"
+#include "lib/util.h"
 
 /* A required or optional number from the query string. */
 int query_number(struct web_ctx *c, const char *name, int required,
@@ -59,6 +61,19 @@ int query_int(struct web_ctx *c, const char *name, int64_t lo,
 			       "%s must be a whole number from %lld to %lld",
 			       name, (long long)lo, (long long)hi);
 	*out = v;
+	return 0;
+}
+
+int path_id(struct web_ctx *c, const char *name, const char *what,
+	    int64_t *out, struct ug_error *err)
+{
+	const char *s = api_param(c, name);
+
+	*out = 0;
+	if (!s || !ug_is_digits(s, 0) || strlen(s) > 15)
+		return ug_fail(err, UG_EINVAL, name, "%s id must be a number",
+			       what);
+	*out = strtoll(s, NULL, 10);
 	return 0;
 }
 

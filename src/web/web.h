@@ -83,6 +83,7 @@ struct web_ctx {
 				   (authenticated routes) */
 	int via_cookie;         /* authenticated by session cookie */
 	const char *session_token; /* cookie value, when via_cookie */
+	int64_t token_id;       /* the API token's id, when by bearer */
 	char csrf[TOKEN_HEX_LEN + 1];
 	/* The case settings with the working calendar this request uses
 	 * from start to end (held from app.calendar, released after the
@@ -128,7 +129,11 @@ enum {
 	/* A read whose many small queries share one read transaction (one
 	 * snapshot, SQLite's locks taken once): for handlers whose domain
 	 * calls open no transaction of their own. */
-	ROUTE_READ_TXN = 8
+	ROUTE_READ_TXN = 8,
+	/* Open to a session whose password must be changed first (after a
+	 * reset, or too old for the policy): everything else answers 403
+	 * password_change_required until it is. */
+	ROUTE_PASSWORD_CHANGE = 16
 };
 
 struct web_route {
@@ -245,6 +250,11 @@ int query_int(struct web_ctx *c, const char *name, int64_t lo, int64_t hi,
 	      int64_t deflt, int64_t *out, struct ug_error *err);
 int query_time(struct web_ctx *c, const char *name, int64_t *out,
 	       struct ug_error *err);
+
+/* The path parameter `name` as an id (up to 15 digits); UG_EINVAL naming
+ * it ("<what> id must be a number") otherwise. */
+int path_id(struct web_ctx *c, const char *name, const char *what,
+	    int64_t *out, struct ug_error *err);
 
 /* Answer GET ...?bbox=minLon,minLat,maxLon,maxLat[&tolerance=][&limit=]
  * with the grids of the box as GeoJSON (docs/api.md, /api/v1/grids). */

@@ -15,7 +15,7 @@
 // pass for an answer.  For the
 // lists of scope "area", o/h says whether the object is in the list.
 // Roles in this order: anonymous inspector receptionist shift_leader
-// dispatcher handler leader admin api_client.
+// dispatcher handler leader admin api_client security_admin auditor.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,77 +23,90 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { JPEG, emptyDemoDb } from './lib/cases.mjs';
-import { createToken, serverSet, ugOk, workspace } from './lib/server.mjs';
+import { createToken, serverSet, sql, ugOk, workspace } from './lib/server.mjs';
 
 const ROLES = ['anonymous', 'inspector', 'receptionist', 'shift_leader', 'dispatcher',
-  'handler', 'leader', 'admin', 'api_client'];
+  'handler', 'leader', 'admin', 'api_client', 'security_admin', 'auditor'];
 
 // Every route: the expected answers, and (area) on the other street's
 // object.  See the letters above.
 const MATRIX = {
   // Open311 GeoReport v2: public; a client's key is its own business.
-  'GET /open311/v2/discovery.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/services.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/services/{code}.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/requests.{format}': { own: 'ooooooooo' },
-  'POST /open311/v2/requests.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/requests/{id}.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/request/{id}.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/tokens/{token}.{format}': { own: 'ooooooooo' },
-  'GET /open311/v2/servicerequestupdates.{format}': { own: 'ooooooooo' },
+  'GET /open311/v2/discovery.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/services.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/services/{code}.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/requests.{format}': { own: 'ooooooooooo' },
+  'POST /open311/v2/requests.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/requests/{id}.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/request/{id}.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/tokens/{token}.{format}': { own: 'ooooooooooo' },
+  'GET /open311/v2/servicerequestupdates.{format}': { own: 'ooooooooooo' },
   // Without an api_key: the standard's 403, whoever asks.
-  'POST /open311/v2/servicerequestupdates.{format}': { own: 'fffffffff' },
+  'POST /open311/v2/servicerequestupdates.{format}': { own: 'fffffffffff' },
   // The public pages.
-  'GET /': { own: 'ooooooooo' },
-  'GET /public': { own: 'ooooooooo' },
-  'GET /public/': { own: 'ooooooooo' },
-  'GET /public/follow': { own: 'ooooooooo' },
-  'GET /public/assets/{file...}': { own: 'ooooooooo' },
+  'GET /': { own: 'ooooooooooo' },
+  'GET /public': { own: 'ooooooooooo' },
+  'GET /public/': { own: 'ooooooooooo' },
+  'GET /public/follow': { own: 'ooooooooooo' },
+  'GET /public/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
-  'GET /healthz': { own: 'ooooooooo' },
-  'POST /api/v1/session': { own: 'ooooooooo' },
-  'GET /api/v1/session': { own: 'uoooooooo' },
-  'DELETE /api/v1/session': { own: 'uoooooooo' },
-  'GET /api/v1/roles': { own: 'uoooooooo' },
-  'GET /api/v1/divisions/{code}': { own: 'uoooooooo' },
-  'GET /api/v1/departments': { own: 'uoooooooo' },
-  'POST /api/v1/departments': { own: 'uffffffof' },
-  'PATCH /api/v1/departments/{code}': { own: 'uffffffof' },
-  'GET /api/v1/categories': { own: 'uoooooooo' },
-  'POST /api/v1/categories': { own: 'uffffffof' },
-  'PATCH /api/v1/categories/{code}': { own: 'uffffffof' },
-  'GET /api/v1/categories/{code}/standard': { own: 'uoooooooo' },
-  'PUT /api/v1/categories/{code}/standard': { own: 'uffffffof' },
-  'GET /api/v1/routing-rules': { own: 'ufffoffof' },
-  'POST /api/v1/routing-rules': { own: 'uffffffof' },
-  'DELETE /api/v1/routing-rules/{id}': { own: 'uffffffof' },
+  'GET /healthz': { own: 'ooooooooooo' },
+  'POST /api/v1/session': { own: 'ooooooooooo' },
+  'GET /api/v1/session': { own: 'uoooooooooo' },
+  'DELETE /api/v1/session': { own: 'uoooooooooo' },
+  'GET /api/v1/roles': { own: 'uooooooooof' },
+  'GET /api/v1/divisions/{code}': { own: 'uooooooooof' },
+  'GET /api/v1/departments': { own: 'uooooooooof' },
+  'POST /api/v1/departments': { own: 'uffffffofff' },
+  'PATCH /api/v1/departments/{code}': { own: 'uffffffofff' },
+  'GET /api/v1/categories': { own: 'uooooooooof' },
+  'POST /api/v1/categories': { own: 'uffffffofff' },
+  'PATCH /api/v1/categories/{code}': { own: 'uffffffofff' },
+  'GET /api/v1/categories/{code}/standard': { own: 'uooooooooof' },
+  'PUT /api/v1/categories/{code}/standard': { own: 'uffffffofff' },
+  'GET /api/v1/routing-rules': { own: 'ufffoffofff' },
+  'POST /api/v1/routing-rules': { own: 'uffffffofff' },
+  'DELETE /api/v1/routing-rules/{id}': { own: 'uffffffofff' },
   // Intake: into the caller's street, or into another one (refused: no
   // object there to hide).
-  'POST /api/v1/cases': { own: 'uoofffofo', other: 'uffffffff' },
-  'GET /api/v1/cases': { own: 'uooooooof', other: 'uhhhhhhof' },
-  'GET /api/v1/cases/{id}': { own: 'uooooooof', other: 'uhhhhhhof' },
+  'POST /api/v1/cases': { own: 'uoofffofoff', other: 'uffffffffff' },
+  'GET /api/v1/cases': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/cases/{id}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   // remind: the centre and leaders; the others are refused by the
   // workflow table (403), before anything of a case out of sight shows.
-  'POST /api/v1/cases/{id}/actions/{action}': { own: 'ufooofoff', other: 'ufhhhfhff' },
-  'POST /api/v1/cases/{id}/attachments': { own: 'uoooooofo', other: 'uhhhhhhfh' },
-  'GET /api/v1/attachments/{id}': { own: 'uoooooooo', other: 'uhhhhhhoh' },
-  'GET /api/v1/calendar/due': { own: 'uoooooooo' },
-  'GET /api/v1/calendar/settings': { own: 'uooooooof' },
-  'PUT /api/v1/calendar/settings': { own: 'uffffffof' },
-  'GET /api/v1/locate': { own: 'uoooooooo' },
-  'GET /api/v1/grids': { own: 'uoooooooo' },
-  'POST /public/api/reports': { own: 'ooooooooo' },
-  'GET /public/api/reports/{key}': { own: 'ooooooooo' },
-  'POST /public/api/reports/{token}/rating': { own: 'ooooooooo' },
-  'GET /public/api/map': { own: 'ooooooooo' },
-  'GET /public/api/grids.geojson': { own: 'ooooooooo' },
+  'POST /api/v1/cases/{id}/actions/{action}': { own: 'ufooofoffff', other: 'ufhhhfhffff' },
+  'POST /api/v1/cases/{id}/attachments': { own: 'uoooooofoff', other: 'uhhhhhhfhff' },
+  'GET /api/v1/attachments/{id}': { own: 'uooooooooff', other: 'uhhhhhhohff' },
+  'GET /api/v1/calendar/due': { own: 'uooooooooof' },
+  'GET /api/v1/calendar/settings': { own: 'uooooooofff' },
+  'PUT /api/v1/calendar/settings': { own: 'uffffffofff' },
+  'GET /api/v1/locate': { own: 'uooooooooof' },
+  'GET /api/v1/grids': { own: 'uooooooooof' },
+  'POST /public/api/reports': { own: 'ooooooooooo' },
+  'GET /public/api/reports/{key}': { own: 'ooooooooooo' },
+  'POST /public/api/reports/{token}/rating': { own: 'ooooooooooo' },
+  'GET /public/api/map': { own: 'ooooooooooo' },
+  'GET /public/api/grids.geojson': { own: 'ooooooooooo' },
   // The public photo of a public report.
-  'GET /public/media/{id}': { own: 'ooooooooo' },
-  'GET /site/{name}': { own: 'ooooooooo' },
+  'GET /public/media/{id}': { own: 'ooooooooooo' },
+  'GET /site/{name}': { own: 'ooooooooooo' },
   // People: the list shows the caller's street's (own) and not another
-  // street's (other); only admins create accounts.
-  'GET /api/v1/users': { own: 'uffoffoof', other: 'uffhffhof' },
-  'POST /api/v1/users': { own: 'uffffffof', other: 'uffffffof' },
+  // street's (other); only the security admin makes and changes accounts
+  // (三员分立: not the admin).  A password: one's own (own: 400 without
+  // the old one, let through), another's only the security admin's.
+  'GET /api/v1/users': { own: 'uffoffoffof', other: 'uffhffhffof' },
+  'POST /api/v1/users': { own: 'uffffffffof', other: 'uffffffffof' },
+  'PATCH /api/v1/users/{id}': { own: 'uffffffffof', other: 'uffffffffof' },
+  'POST /api/v1/users/{id}/password': { own: 'uoooooooooo', other: 'uhhhhhhhhoh' },
+  'GET /api/v1/password-policy': { own: 'uoooooooooo' },
+  'PUT /api/v1/password-policy': { own: 'uffffffffof' },
+  // Tokens: one's own (own), another street's inspector's (other): the
+  // security admin's alone; it makes them (for api clients).
+  'GET /api/v1/tokens': { own: 'uoooooooooo', other: 'uhhhhhhhhoh' },
+  'POST /api/v1/tokens': { own: 'uffffffffof', other: 'uffffffffof' },
+  'DELETE /api/v1/tokens/{id}': { own: 'uoooooooooo', other: 'uhhhhhhhhoh' },
+  // The audit trail: the auditor's alone (not the admin's).
+  'GET /api/v1/audit': { own: 'ufffffffffo' },
 };
 
 const STREET_A = '110101001';
@@ -230,6 +243,38 @@ const CALLS = {
     method: 'POST', path: '/api/v1/users',
     body: { username: `made_${role}_${rel}`, role: 'inspector', unit: rel === 'own' ? STREET_A : STREET_B },
   }),
+  // own: a street-A inspector; other: street B's.
+  'PATCH /api/v1/users/{id}': (role, rel) => ({
+    method: 'PATCH', path: `/api/v1/users/${fx.userId[rel === 'own' ? 'insp_a' : 'insp_b']}`, body: {},
+  }),
+  // own: the caller's own account; other: street B's inspector.  The
+  // body is empty: a change of one's own wants the old password (400), a
+  // reset by the security admin generates one.
+  'POST /api/v1/users/{id}/password': (role, rel) => ({
+    method: 'POST',
+    path: `/api/v1/users/${rel === 'own' ? (fx.userId[fx.account[role]] ?? 1) : fx.userId.insp_b}/password`,
+    body: {},
+  }),
+  'GET /api/v1/password-policy': () => ({ path: '/api/v1/password-policy' }),
+  'PUT /api/v1/password-policy': () => ({ method: 'PUT', path: '/api/v1/password-policy', body: {} }),
+  'GET /api/v1/tokens': (role, rel) => ({
+    request: { path: '/api/v1/tokens' },
+    find: (j) => (j?.tokens ?? []).some((t) => t.user.username
+      === (rel === 'own' ? fx.account[role] : 'insp_b')),
+  }),
+  'POST /api/v1/tokens': (role, rel) => ({
+    method: 'POST', path: '/api/v1/tokens', body: { username: rel === 'own' ? 'api_a' : 'insp_b' },
+  }),
+  // A fresh token of the caller's own account, or of street B's
+  // inspector, to revoke.
+  'DELETE /api/v1/tokens/{id}': (role, rel) => {
+    const owner = rel === 'own' ? (fx.account[role] ?? 'insp_a') : 'insp_b';
+    createToken(ws.db, owner);
+    const id = sql(ws.db, `SELECT MAX(t.id) FROM api_token t JOIN app_user u ON u.id = t.user_id
+      WHERE u.username = '${owner}'`);
+    return { method: 'DELETE', path: `/api/v1/tokens/${id}` };
+  },
+  'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
 };
 
 before(async () => {
@@ -241,7 +286,12 @@ before(async () => {
   routes = JSON.parse(ugOk(['routes', '--json']));
   const admin = createToken(ws.db, 'admin');
   token.admin = admin;
-  fx.account = { admin: 'admin', inspector: 'insp_a', handler: 'handler' };
+  // The demo's security admin makes the accounts; the demo's auditor.
+  token.security_admin = createToken(ws.db, 'security_admin');
+  fx.account = {
+    admin: 'admin', inspector: 'insp_a', handler: 'handler', security_admin: 'security_admin',
+    auditor: 'auditor',
+  };
   // Street A's people, one per division role; the handler is the demo's
   // (department 110101-HW).
   const made = {
@@ -251,9 +301,12 @@ before(async () => {
     insp_b: ['insp_b', 'inspector', STREET_B],
   };
   for (const [key, [username, role, unit]] of Object.entries(made)) {
-    await as('admin', 'POST', '/api/v1/users', { username, role, unit });
+    await as('security_admin', 'POST', '/api/v1/users', { username, role, unit });
     fx.account[key] = username;
   }
+  // Every account's id, for the routes that name one.
+  fx.userId = Object.fromEntries(sql(ws.db, "SELECT username || ' ' || id FROM app_user")
+    .split('\n').map((line) => line.split(' ')).map(([u, id]) => [u, Number(id)]));
   for (const role of ROLES) {
     if (role !== 'anonymous') token[role] = createToken(ws.db, fx.account[role]);
   }

@@ -26,7 +26,8 @@ let server;
 let demoPw;
 const token = {};
 const as = (username) => new Client(server, { bearer: token[username] });
-// Users made through POST /api/v1/users, logged in by session.
+// Users made through POST /api/v1/users (by the security admin), logged
+// in by session.
 let szHandler; // handler of 110101-SZ
 let dispatcher2; // a second dispatcher
 let northInspector; // inspector of street 110101002
@@ -35,6 +36,8 @@ let hwLeader; // leader whose unit is the department 110101-HW
 before(async () => {
   demoPw = emptyDemoDb(ws).passwords;
   for (const who of DEMO) token[who] = createToken(ws.db, who);
+  // Accounts are the security admin's (三员分立), not the admin's.
+  token.security_admin = createToken(ws.db, 'security_admin');
   server = await servers.start(['--photo-limit', String(PHOTO_LIMIT)]);
   const made = {};
   for (const [username, role, unit] of [
@@ -43,7 +46,7 @@ before(async () => {
     ['north_inspector', 'inspector', '110101002'],
     ['hw_leader', 'leader', '110101-HW'],
   ]) {
-    const r = await as('admin').post('/api/v1/users', { username, role, unit });
+    const r = await as('security_admin').post('/api/v1/users', { username, role, unit });
     assert.equal(r.status, 201, r.text);
     made[username] = await loggedIn(server, username, r.json.password);
   }

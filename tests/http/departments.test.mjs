@@ -48,10 +48,11 @@ describe('POST /api/v1/departments', () => {
     const got = list.json.departments.find((d) => d.code === NEW.code);
     assert.deepEqual(got, { ...NEW, parent: '110101-YL', disabled: false });
     assert.equal(auditCount('department.add', NEW.code), 1);
-    const detail = JSON.parse(sql(ws.db,
-      `SELECT detail FROM audit_event WHERE action = 'department.add' AND subject = '${NEW.code}'`));
-    assert.equal(detail.before, null);
-    assert.equal(detail.after.name, NEW.name);
+    const [before, after] = sql(ws.db, "SELECT COALESCE(before_state, 'null') || char(10) || after_state"
+      + ` FROM audit_event WHERE action = 'department.add' AND subject = '${NEW.code}'`).split('\n');
+    assert.equal(before, 'null');
+    assert.equal(JSON.parse(after).name, NEW.name);
+    assert.equal(JSON.parse(after).areas, '110101001,110101002');
   });
 
   test('every refusal names its field and writes nothing', async () => {
@@ -91,10 +92,13 @@ describe('PATCH /api/v1/departments/{code}', () => {
     assert.deepEqual(r.json.areas, ['110101003']);
     assert.equal(r.json.type, 'landscaping');
     assert.equal(r.json.parent, '110101-YL');
-    const detail = JSON.parse(sql(ws.db, 'SELECT detail FROM audit_event WHERE'
-      + ` action = 'department.edit' AND subject = '${NEW.code}' ORDER BY id DESC LIMIT 1`));
-    assert.equal(detail.before.name, NEW.name);
-    assert.equal(detail.after.name, '东城区古树名木管理站');
+    const [before, after] = sql(ws.db, "SELECT before_state || char(10) || after_state FROM audit_event"
+      + ` WHERE action = 'department.edit' AND subject = '${NEW.code}' ORDER BY id DESC LIMIT 1`)
+      .split('\n').map((t) => JSON.parse(t));
+    assert.equal(before.name, NEW.name);
+    assert.equal(before.areas, '110101001,110101002');
+    assert.equal(after.name, '东城区古树名木管理站');
+    assert.equal(after.areas, '110101003');
   });
 
   test('clearing the parent; a loop, an unknown department, a bad field', async () => {

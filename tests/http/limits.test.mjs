@@ -18,7 +18,9 @@ let server;
 let admin;
 
 before(async () => {
-  fixtureDb(ws, [{ name: 'admin', role: 'admin', unit: '110101', password: 'admin-pass-1' }]);
+  // The account that creates users (the bodies measured) is the security
+  // admin's role: accounts are its work.
+  fixtureDb(ws, [{ name: 'admin', role: 'security_admin', unit: '110101', password: 'admin-pass-1' }]);
   server = await servers.start(
     ['--body-limit', String(LIMIT), '--cookie-secure', '--session-ttl', '60']);
   admin = new Client(server, { bearer: createToken(ws.db, 'admin') });

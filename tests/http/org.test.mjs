@@ -108,7 +108,7 @@ describe('GET /api/v1/divisions/{code}', () => {
 });
 
 describe('GET /api/v1/roles', () => {
-  test('the eight roles with their Chinese names and unit kinds', async () => {
+  test('the ten roles with their Chinese names and unit kinds', async () => {
     const r = await fxUser.get('/api/v1/roles');
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json, {
@@ -121,6 +121,8 @@ describe('GET /api/v1/roles', () => {
         { role: 'leader', name: '领导', unit_kind: 'any' },
         { role: 'admin', name: '系统管理员', unit_kind: 'any' },
         { role: 'api_client', name: '外部系统', unit_kind: 'any' },
+        { role: 'security_admin', name: '安全管理员', unit_kind: 'any' },
+        { role: 'auditor', name: '安全审计员', unit_kind: 'any' },
       ],
     });
   });
@@ -128,7 +130,7 @@ describe('GET /api/v1/roles', () => {
   test('a department user may read them too', async () => {
     const r = await dmHandler.get('/api/v1/roles');
     assert.equal(r.status, 200);
-    assert.equal(r.json.roles.length, 8);
+    assert.equal(r.json.roles.length, 10);
   });
 
   test('without authentication: 401', async () => {

@@ -26,7 +26,8 @@ const PW = {
 
 before(async () => {
   fixtureDb(ws, [
-    { name: 'admin', role: 'admin', unit: '110101', password: PW.admin },
+    // Creates users below: accounts are the security admin's (三员分立).
+    { name: 'admin', role: 'security_admin', unit: '110101', password: PW.admin },
     { name: 'inspector', role: 'inspector', unit: '110101001', password: PW.inspector,
       displayName: '张三' },
     { name: 'api_client', role: 'api_client', unit: '110101', password: PW.api_client },
@@ -275,12 +276,19 @@ describe('DELETE /api/v1/session', () => {
     assertError(await server.request('DELETE', '/api/v1/session'), 401, 'unauthenticated');
   });
 
-  test('with a Bearer token: 204 and the token keeps working', async () => {
-    const c = new Client(server, { bearer: apiToken });
+  // Changed on purpose (the access-layer issue): logging out with a
+  // Bearer token revokes it; it used to go on working.
+  test('with a Bearer token: 204 and the token is revoked', async () => {
+    const token = createToken(ws.db, 'api_client');
+    const c = new Client(server, { bearer: token });
     const r = await c.delete('/api/v1/session');
     assert.equal(r.status, 204);
     assert.deepEqual(r.headers.getSetCookie(), []);
-    assert.equal((await c.get('/api/v1/session')).status, 200);
+    assertError(await c.get('/api/v1/session'), 401, 'unauthenticated');
+    assert.equal(sql(ws.db, "SELECT action || ' ' || subject FROM audit_event"
+      + " WHERE action = 'token.revoke' ORDER BY id DESC LIMIT 1"), 'token.revoke api_client');
+    // The other tokens of the account are not touched.
+    assert.equal((await new Client(server, { bearer: apiToken }).get('/api/v1/session')).status, 200);
   });
 });
 

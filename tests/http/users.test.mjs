@@ -1,9 +1,11 @@
-// users.test.mjs - GET /api/v1/users (admin sees everyone, a leader or
-// shift leader their area, a street's shift leader only that street, other
-// roles 403, nobody 401) and POST /api/v1/users (201 with a generated
-// password shown once, the new user can log in; 409, 400 for each bad
-// field, 403 for every role but admin) on the demo city plus a second
-// district (西城区 110102) and a few users added with the CLI.
+// users.test.mjs - GET /api/v1/users (the security admin sees everyone,
+// a leader or shift leader their area, a street's shift leader only that
+// street, other roles 403, nobody 401) and POST /api/v1/users (201 with a
+// generated password shown once, the new user can log in; 409, 400 for
+// each bad field, 403 for every role but the security admin) on the demo
+// city plus a second district (西城区 110102) and a few users added with
+// the CLI.  Accounts were the admin's until the separation of duties
+// (三员分立) gave them to the security admin: the same tests, by it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -52,8 +54,8 @@ const userCount = (username) => Number(sql(ws.db,
   `SELECT COUNT(*) FROM app_user WHERE username = '${username}'`));
 
 describe('GET /api/v1/users', () => {
-  test('admin (by session cookie) sees every user, sorted by name', async () => {
-    const admin = await loggedIn(server, 'admin', demoPw.admin);
+  test('the security admin (by session cookie) sees every user, sorted by name', async () => {
+    const admin = await loggedIn(server, 'security_admin', demoPw.security_admin);
     const r = await admin.get('/api/v1/users');
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(names(r), within(''));
@@ -61,7 +63,7 @@ describe('GET /api/v1/users', () => {
   });
 
   test('a user is shown with role, unit and no password', async () => {
-    const r = await as('admin').get('/api/v1/users');
+    const r = await as('security_admin').get('/api/v1/users');
     const handler = r.json.users.find((u) => u.username === 'handler');
     assert.equal(typeof handler.id, 'number');
     assert.equal(handler.role, 'handler');
@@ -105,7 +107,8 @@ describe('GET /api/v1/users', () => {
     assert.ok(!names(r).includes('insp2') && !names(r).includes('leader'));
   });
 
-  for (const role of ['inspector', 'receptionist', 'dispatcher', 'handler', 'api_client']) {
+  for (const role of ['inspector', 'receptionist', 'dispatcher', 'handler', 'api_client', 'admin',
+    'auditor']) {
     test(`${role}: 403`, async () => {
       assertError(await as(role).get('/api/v1/users'), 403, 'forbidden');
     });
@@ -126,7 +129,7 @@ describe('GET /api/v1/users', () => {
 describe('POST /api/v1/users', () => {
   let admin; // by session cookie, with the CSRF token
 
-  before(async () => { admin = await loggedIn(server, 'admin', demoPw.admin); });
+  before(async () => { admin = await loggedIn(server, 'security_admin', demoPw.security_admin); });
 
   test('201 with a generated password shown once; the new user can log in with it', async () => {
     const r = await admin.post('/api/v1/users',
@@ -138,7 +141,7 @@ describe('POST /api/v1/users', () => {
     assert.equal(r.json.user.role, 'inspector');
     assert.deepEqual(r.json.user.unit, { kind: 'division', code: '110101003', name: '交道口街道' });
     // Shown once: the list does not carry it.
-    const list = await as('admin').get('/api/v1/users');
+    const list = await as('security_admin').get('/api/v1/users');
     assert.ok(!list.text.includes(r.json.password));
     const c = await loggedIn(server, 'new.inspector', r.json.password);
     const me = await c.get('/api/v1/session');
@@ -204,7 +207,7 @@ describe('POST /api/v1/users', () => {
   });
 
   for (const role of ['leader', 'shift_leader', 'inspector', 'receptionist', 'dispatcher',
-    'handler', 'api_client', 'sl_street']) {
+    'handler', 'api_client', 'sl_street', 'admin', 'auditor']) {
     test(`403 for ${role}, nothing written`, async () => {
       const r = await as(role).post('/api/v1/users',
         { username: `by-${role.replace('_', '-')}`, role: 'admin', unit: '110101' });
@@ -227,10 +230,10 @@ describe('POST /api/v1/users', () => {
     assert.equal(userCount('anon'), 0);
   });
 
-  test('the creation is audited with the acting admin', async () => {
-    const r = await as('admin').post('/api/v1/users', { username: 'audited', role: 'inspector', unit: '110101001' });
+  test('the creation is audited with the acting security admin', async () => {
+    const r = await as('security_admin').post('/api/v1/users', { username: 'audited', role: 'inspector', unit: '110101001' });
     assert.equal(r.status, 201, r.text);
     assert.equal(sql(ws.db,
-      "SELECT actor || ' ' || action FROM audit_event WHERE subject = 'audited'"), 'admin user.create');
+      "SELECT actor || ' ' || action FROM audit_event WHERE subject = 'audited'"), 'security_admin user.create');
   });
 });

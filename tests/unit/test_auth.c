@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "domain/org/auth.h"
+#include "domain/org/tokens.h"
 
 #define TEST_PASSWORD "correct horse 9"
 #define NOW INT64_C(1795425011) /* 2026-11-23T09:10:11Z */
@@ -27,6 +28,24 @@ static int hash_once(void **state)
 	if (sodium_init() < 0)
 		return -1;
 	return auth_password_hash(TEST_PASSWORD, test_hash, &err) ? -1 : 0;
+}
+
+/* Insert a user of `role` whose password is TEST_PASSWORD into *u. */
+static void add_user_as(struct db *db, const char *username, const char *role,
+			struct user *u)
+{
+	struct ug_error err;
+
+	memset(u, 0, sizeof *u);
+	snprintf(u->username, sizeof u->username, "%s", username);
+	snprintf(u->display_name, sizeof u->display_name, "%s", username);
+	snprintf(u->role, sizeof u->role, "%s", role);
+	snprintf(u->unit_kind, sizeof u->unit_kind, "division");
+	snprintf(u->unit_code, sizeof u->unit_code, "110101");
+	ug_error_clear(&err);
+	tu_assert_ok(store_user_insert(db, u, test_hash, NOW - 100, &u->id,
+				       &err),
+		     err);
 }
 
 /* Insert a user whose password is TEST_PASSWORD; returns its id. */
@@ -516,6 +535,17 @@ static void test_login_db_fault_is_clean(void **state)
 
 /* ---- API tokens ------------------------------------------------------- */
 
+/* A token for `user` made from the command line (domain/org/tokens.h). */
+static int make_token(struct db *db, const char *user, const char *label,
+		      int64_t now, char out[API_TOKEN_LEN + 1],
+		      struct ug_error *err)
+{
+	struct api_token made;
+
+	return token_create(db, tu_actor("cli"), user, label, now, out, &made,
+			    err);
+}
+
 static void test_bearer_token(void **state)
 {
 	struct tu_env *env = *state;
@@ -527,7 +557,7 @@ static void test_bearer_token(void **state)
 
 	id = add_user(env->db, "gateway");
 	ug_error_clear(&err);
-	tu_assert_ok(auth_token_create(env->db, "gateway", "12345 hotline",
+	tu_assert_ok(make_token(env->db, "gateway", "12345 hotline",
 				       NOW, token, &err),
 		     err);
 	assert_int_equal(strlen(token), API_TOKEN_LEN);
@@ -559,7 +589,7 @@ static void test_bearer_token(void **state)
 			 1);
 
 	/* A second token is different; both work.  A NULL label is "". */
-	tu_assert_ok(auth_token_create(env->db, "gateway", NULL, NOW, other,
+	tu_assert_ok(make_token(env->db, "gateway", NULL, NOW, other,
 				       &err),
 		     err);
 	assert_string_not_equal(token, other);
@@ -586,7 +616,7 @@ static void test_token_for_unknown_user(void **state)
 
 	memset(token, 'x', sizeof token);
 	ug_error_clear(&err);
-	tu_assert_err(auth_token_create(env->db, "ghost", "x", NOW, token, &err),
+	tu_assert_err(make_token(env->db, "ghost", "x", NOW, token, &err),
 		      err, UG_ENOTFOUND, "username");
 	/* Nothing is returned and nothing is stored. */
 	for (size_t i = 0; i < sizeof token; i++)
@@ -609,7 +639,7 @@ static void test_token_create_db_fault(void **state)
 	for (int nth = 1; nth <= 10; nth++) {
 		fault_arm(FAULT_DB_STEP, nth);
 		ug_error_clear(&err);
-		rc = auth_token_create(env->db, "gateway", "x", NOW, token, &err);
+		rc = make_token(env->db, "gateway", "x", NOW, token, &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)
 			break;
@@ -631,6 +661,166 @@ static void test_token_create_db_fault(void **state)
 #define AUTH_TEST(f) \
 	cmocka_unit_test_setup_teardown(f, tu_setup_db, tu_teardown_db)
 
+/* ---- the trail of logins ------------------------------------------------ */
+
+/* A literal: the statement cache (store/db.c) knows SQL by its address,
+ * so each query must have its own. */
+#define audit_count(db, where) \
+	tu_query_int((db), "SELECT COUNT(*) FROM audit_event WHERE " where)
+
+static void test_logins_audited(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result res;
+	struct auth_config cfg;
+	struct ug_error err;
+
+	auth_config_defaults(&cfg);
+	cfg.max_failures = 2;
+	add_user(env->db, "alice");
+	add_user(env->db, "bob");
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW, &res, &err),
+		     err);
+	tu_assert_err(login(env->db, &cfg, "alice", "typo", "10.0.0.2",
+			    NOW + 1, &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(login(env->db, &cfg, "nobody", "x", "10.0.0.3", NOW + 2,
+			    &res, &err),
+		      err, UG_EAUTH, NULL);
+	disable_user(env->db, "bob");
+	tu_assert_err(login(env->db, &cfg, "bob", TEST_PASSWORD, "10.0.0.4",
+			    NOW + 3, &res, &err),
+		      err, UG_EAUTH, NULL);
+	/* 10.0.0.2 once more: the username's second failure locks it. */
+	tu_assert_err(login(env->db, &cfg, "alice", "typo", "10.0.0.2",
+			    NOW + 4, &res, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_err(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.5",
+			    NOW + 5, &res, &err),
+		      err, UG_ELIMIT, "username");
+	/* Each with who, from where, and (for the auditor) why. */
+	assert_int_equal(audit_count(env->db, "action = 'login.success' AND"
+					      " actor = 'alice' AND address ="
+					      " '10.0.0.1'"),
+			 1);
+	assert_int_equal(audit_count(env->db, "action = 'login.failure' AND"
+					      " actor = 'alice' AND address ="
+					      " '10.0.0.2' AND detail ="
+					      " '{\"reason\":\"wrong password\"}'"),
+			 2);
+	assert_int_equal(audit_count(env->db, "action = 'login.failure' AND"
+					      " actor = 'nobody' AND detail ="
+					      " '{\"reason\":\"unknown user\"}'"),
+			 1);
+	assert_int_equal(audit_count(env->db, "action = 'login.failure' AND"
+					      " actor = 'bob' AND detail ="
+					      " '{\"reason\":\"disabled\"}'"),
+			 1);
+	assert_int_equal(audit_count(env->db, "action = 'login.failure' AND"
+					      " address = '10.0.0.5' AND detail"
+					      " = '{\"reason\":\"locked\"}'"),
+			 1);
+	/* Never a password. */
+	assert_int_equal(audit_count(env->db, "detail LIKE '%typo%' OR detail"
+					      " LIKE '%" TEST_PASSWORD "%'"),
+			 0);
+}
+
+/* ---- tokens: ids, who sees which, revoking ------------------------------ */
+
+static int count_token(void *ctx, const struct api_token *t)
+{
+	(void)t;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_tokens_listed_and_revoked(void **state)
+{
+	struct tu_env *env = *state;
+	char mine[API_TOKEN_LEN + 1], theirs[API_TOKEN_LEN + 1];
+	struct api_token made, t;
+	struct user alice, sec, u;
+	struct actor as_alice, as_sec;
+	struct ug_error err;
+	int n;
+
+	add_user_as(env->db, "alice", "inspector", &alice);
+	add_user_as(env->db, "gateway", "api_client", &u);
+	add_user_as(env->db, "sec", "security_admin", &sec);
+	actor_of(&alice, "10.0.0.1", &as_alice);
+	actor_of(&sec, "10.0.0.2", &as_sec);
+	ug_error_clear(&err);
+
+	/* The security admin makes tokens for systems, not for people. */
+	tu_assert_err(token_create(env->db, &as_alice, "gateway", "x", NOW,
+				   theirs, &made, &err),
+		      err, UG_EFORBIDDEN, NULL);
+	tu_assert_err(token_create(env->db, &as_sec, "alice", "x", NOW, mine,
+				   &made, &err),
+		      err, UG_EINVAL, "username");
+	tu_assert_ok(token_create(env->db, &as_sec, "gateway", "12345 热线",
+				  NOW, theirs, &made, &err),
+		     err);
+	assert_true(made.id > 0);
+	assert_string_equal(made.created_by, "sec");
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM"
+					       " audit_event WHERE action ="
+					       " 'token.create' AND actor ="
+					       " 'sec' AND address = '10.0.0.2'"),
+			 1);
+	/* The command line makes them for anyone. */
+	tu_assert_ok(make_token(env->db, "alice", "cli", NOW, mine, &err), err);
+
+	/* One's own; the security admin's, all. */
+	n = 0;
+	tu_assert_ok(token_list(env->db, &as_alice, count_token, &n, &err),
+		     err);
+	assert_int_equal(n, 1);
+	n = 0;
+	tu_assert_ok(token_list(env->db, &as_sec, count_token, &n, &err), err);
+	assert_int_equal(n, 2);
+
+	/* Used: its last use is kept to the hour. */
+	tu_assert_ok(auth_bearer(env->db, theirs, NOW + 10, &u, &t, &err),
+		     err);
+	assert_int_equal(t.last_used_at, NOW + 10);
+	tu_assert_ok(auth_bearer(env->db, theirs, NOW + 20, &u, &t, &err),
+		     err);
+	assert_int_equal(t.last_used_at, NOW + 10);
+	tu_assert_ok(auth_bearer(env->db, theirs, NOW + 10 + 3600, &u, &t,
+				 &err),
+		     err);
+	assert_int_equal(t.last_used_at, NOW + 10 + 3600);
+
+	/* Another's token is out of alice's sight; the security admin
+	 * revokes it, and it stops working at once. */
+	tu_assert_err(token_revoke(env->db, &as_alice, made.id, NOW, &t, &err),
+		      err, UG_ENOTFOUND, "id");
+	tu_assert_ok(token_revoke(env->db, &as_sec, made.id, NOW, &t, &err),
+		     err);
+	assert_string_equal(t.username, "gateway");
+	tu_assert_err(auth_bearer_user(env->db, theirs, &u, &err), err,
+		      UG_EAUTH, NULL);
+	tu_assert_err(token_revoke(env->db, &as_sec, made.id, NOW, &t, &err),
+		      err, UG_ENOTFOUND, "id");
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM"
+					       " audit_event WHERE action ="
+					       " 'token.revoke' AND subject ="
+					       " 'gateway'"),
+			 1);
+	/* Her own she may revoke. */
+	n = 0;
+	tu_assert_ok(token_list(env->db, &as_sec, count_token, &n, &err), err);
+	assert_int_equal(n, 1);
+	tu_assert_ok(auth_bearer(env->db, mine, NOW, &u, &t, &err), err);
+	tu_assert_ok(token_revoke(env->db, &as_alice, t.id, NOW, &t, &err),
+		     err);
+	tu_assert_err(auth_bearer_user(env->db, mine, &u, &err), err, UG_EAUTH,
+		      NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +840,8 @@ int main(void)
 		AUTH_TEST(test_bearer_token),
 		AUTH_TEST(test_token_for_unknown_user),
 		AUTH_TEST(test_token_create_db_fault),
+		AUTH_TEST(test_logins_audited),
+		AUTH_TEST(test_tokens_listed_and_revoked),
 	};
 
 	return cmocka_run_group_tests_name("auth", tests, hash_once, NULL);

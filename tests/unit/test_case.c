@@ -63,6 +63,8 @@ enum who {
 	API,       /* api_client, district */
 	LEADER_HW, /* a leader whose unit is a department */
 	SHIFT2,    /* shift leader of street 110101002 */
+	SEC,       /* security admin, district */
+	AUD,       /* auditor */
 	NWHO
 };
 
@@ -81,6 +83,8 @@ static const struct {
 	[API] = { "api.client", "api_client", "110101" },
 	[LEADER_HW] = { "leader.hw", "leader", "110101-HW" },
 	[SHIFT2] = { "shift2", "shift_leader", "110101002" },
+	[SEC] = { "sec", "security_admin", "110101" },
+	[AUD] = { "aud", "auditor", "110101" },
 };
 
 /* One account of each role, by enum role. */
@@ -89,6 +93,7 @@ static const enum who by_role[ROLE_COUNT] = {
 	[ROLE_SHIFT_LEADER] = SHIFT, [ROLE_DISPATCHER] = DISP,
 	[ROLE_HANDLER] = HW,        [ROLE_LEADER] = LEADER,
 	[ROLE_ADMIN] = ADMIN,       [ROLE_API_CLIENT] = API,
+	[ROLE_SECURITY_ADMIN] = SEC, [ROLE_AUDITOR] = AUD,
 };
 
 struct fx {
@@ -1724,7 +1729,7 @@ static void test_disabled_department(void **state)
 	din.has_disabled = 1;
 	din.disabled = 1;
 	ug_error_clear(&err);
-	tu_assert_ok(org_department_edit(f->t->db, "admin", "110101-HW", &din,
+	tu_assert_ok(org_department_edit(f->t->db, tu_actor("admin"), "110101-HW", &din,
 					 NOW, &out, &err),
 		     err);
 	assert_int_equal(out.d.disabled, 1);
@@ -1757,7 +1762,7 @@ static void test_disabled_department(void **state)
 
 	/* Enabled again, it is suggested again. */
 	din.disabled = 0;
-	tu_assert_ok(org_department_edit(f->t->db, "admin", "110101-HW", &din,
+	tu_assert_ok(org_department_edit(f->t->db, tu_actor("admin"), "110101-HW", &din,
 					 NOW, &out, &err),
 		     err);
 	suggest(f, "06010", "110101001", "municipal", "110101-HW", "rule");
@@ -1782,7 +1787,7 @@ static void test_standard_versions(void **state)
 		(struct time_limit){ 2, LIMIT_WORK_HOURS };
 	e.closing_condition = "清理干净";
 	ug_error_clear(&err);
-	tu_assert_ok(standards_edit(f->t->db, "06010", &e, "admin", t, &s, &lim,
+	tu_assert_ok(standards_edit(f->t->db, "06010", &e, tu_actor("admin"), t, &s, &lim,
 				    &err),
 		     err);
 	assert_int_equal(s.version, 2);
@@ -1818,17 +1823,17 @@ static void test_standard_versions(void **state)
 	/* Refusals name the field and write nothing. */
 	memset(&e, 0, sizeof e);
 	e.department_type = "plumbers";
-	tu_assert_err(standards_edit(f->t->db, "06010", &e, "admin", t, &s,
+	tu_assert_err(standards_edit(f->t->db, "06010", &e, tu_actor("admin"), t, &s,
 				     &lim, &err),
 		      err, UG_EINVAL, "department_type");
 	memset(&e, 0, sizeof e);
 	e.filing_condition = "";
-	tu_assert_err(standards_edit(f->t->db, "06010", &e, "admin", t, &s,
+	tu_assert_err(standards_edit(f->t->db, "06010", &e, tu_actor("admin"), t, &s,
 				     &lim, &err),
 		      err, UG_EINVAL, "filing_condition");
 	memset(&e, 0, sizeof e);
 	ug_error_clear(&err);
-	assert_int_equal(standards_edit(f->t->db, "06999", &e, "admin", t, &s,
+	assert_int_equal(standards_edit(f->t->db, "06999", &e, tu_actor("admin"), t, &s,
 					&lim, &err),
 			 -UG_ENOTFOUND);
 	tu_assert_ok(store_standard_current(f->t->db, "06010", &s1, &err), err);
@@ -1852,7 +1857,7 @@ static void test_local_category(void **state)
 
 	ug_error_clear(&err);
 	tu_assert_ok(standards_add_local_category(f->t->db, "06901", "共享充电桩乱象",
-						  1, "06010", "admin", NOW,
+						  1, "06010", tu_actor("admin"), NOW,
 						  &cat, &err),
 		     err);
 	assert_string_equal(cat.code, "06901");
@@ -1884,7 +1889,7 @@ static void test_local_category(void **state)
 
 	/* Without `like`: the major's first category. */
 	tu_assert_ok(standards_add_local_category(f->t->db, "09901", "夜市噪声",
-						  0, NULL, "admin", NOW, &cat,
+						  0, NULL, tu_actor("admin"), NOW, &cat,
 						  &err),
 		     err);
 	assert_int_equal(cat.public_, 0);
@@ -1892,32 +1897,32 @@ static void test_local_category(void **state)
 	assert_string_equal(s.department_type, "enforcement");
 
 	tu_assert_err(standards_add_local_category(f->t->db, "06901", "again",
-						   1, NULL, "admin", NOW, &cat,
+						   1, NULL, tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_ECONFLICT, "code");
 	/* A national code is never replaced. */
 	tu_assert_err(standards_add_local_category(f->t->db, "06010", "x", 1,
-						   NULL, "admin", NOW, &cat,
+						   NULL, tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_ECONFLICT, "code");
 	tu_assert_err(standards_add_local_category(f->t->db, "99001", "x", 1,
-						   NULL, "admin", NOW, &cat,
+						   NULL, tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_EINVAL, "code");
 	tu_assert_err(standards_add_local_category(f->t->db, "0690", "x", 1,
-						   NULL, "admin", NOW, &cat,
+						   NULL, tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_EINVAL, "code");
 	tu_assert_err(standards_add_local_category(f->t->db, "06902", "x", 1,
-						   "09001", "admin", NOW, &cat,
+						   "09001", tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_EINVAL, "like");
 	tu_assert_err(standards_add_local_category(f->t->db, "06902", "x", 1,
-						   "06999", "admin", NOW, &cat,
+						   "06999", tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_EINVAL, "like");
 	tu_assert_err(standards_add_local_category(f->t->db, "06902", "", 1,
-						   NULL, "admin", NOW, &cat,
+						   NULL, tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_EINVAL, "name");
 	assert_int_equal(tu_query_int(f->t->db,

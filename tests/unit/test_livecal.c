@@ -28,7 +28,8 @@ static int set1(struct db *db, const char *key, const char *value)
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_settings_set(db, &ch, 1, NULL, &err), err);
+	tu_assert_ok(workcal_settings_set(db, tu_actor("test"), &ch, 1, 0, NULL,
+					  &err), err);
 	return 0;
 }
 

@@ -503,12 +503,9 @@ static int64_t count_departments(struct db *db)
 
 static int64_t count_audit(struct db *db, const char *action)
 {
-	char sql[160];
-
-	snprintf(sql, sizeof sql,
-		 "SELECT COUNT(*) FROM audit_event WHERE action = '%s'",
-		 action);
-	return tu_query_int(db, sql);
+	return tu_query_int_s(db, "SELECT COUNT(*) FROM audit_event"
+				  " WHERE action = ?",
+			      action);
 }
 
 /* A valid new department of `code` serving 110101. */
@@ -538,7 +535,7 @@ static void test_department_add(void **state)
 
 	tu_assert_ok(import(env->db, TU_DIVISIONS, "110101", &st, &err), err);
 	in = new_department("110101-HW", district, 1);
-	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_ok(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		     err);
 	assert_string_equal(out.d.code, "110101-HW");
 	assert_string_equal(out.areas, "110101");
@@ -552,7 +549,7 @@ static void test_department_add(void **state)
 	in.type = "enforcement";
 	in.has_parent = 1;
 	in.parent = "110101-HW";
-	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_ok(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		     err);
 	assert_string_equal(out.areas, "110101001,110101002");
 	tu_assert_ok(store_department_get(env->db, "T1", &d, &err), err);
@@ -561,47 +558,48 @@ static void test_department_add(void **state)
 	assert_int_equal(count_audit(env->db, "department.add"), 2);
 	assert_int_equal(tu_query_int(env->db,
 				      "SELECT COUNT(*) FROM audit_event WHERE"
-				      " actor = 'root' AND subject = 'T1' AND"
-				      " detail LIKE '{\"before\":null,"
-				      "\"after\":{\"name\":\"一号%'"),
+				      " actor = 'root' AND address = 'local'"
+				      " AND subject = 'T1' AND before_state"
+				      " IS NULL AND after_state LIKE"
+				      " '{\"name\":\"一号%'"),
 			 1);
 
 	/* Every refusal names its field and writes nothing. */
 	in = new_department("110101-HW", district, 1);
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_ECONFLICT, "code");
 	in = new_department("a b", district, 1);
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "code");
 	in = new_department("N1", district, 1);
 	in.kind = "bureau";
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "kind");
 	in = new_department("N1", district, 1);
 	in.type = "cleaning";
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "type");
 	tu_assert_contains(err.message, "sanitation");
 	in = new_department("N1", district, 1);
 	in.name = "";
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "name");
 	in = new_department("N1", district, 1);
 	in.has_parent = 1;
 	in.parent = "nobody";
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "parent");
 	in = new_department("N1", district, 0);
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "areas");
 	in.has_areas = 0;
-	tu_assert_err(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		      err, UG_EINVAL, "areas");
 	{
 		static const char *const unknown[] = { "110101", "110102" };
 
 		in = new_department("N1", unknown, 2);
-		tu_assert_err(org_department_add(env->db, "root", &in, NOW,
+		tu_assert_err(org_department_add(env->db, tu_actor("root"), &in, NOW,
 						 &out, &err),
 			      err, UG_EINVAL, "areas");
 		tu_assert_contains(err.message, "110102");
@@ -625,17 +623,17 @@ static void test_department_edit(void **state)
 
 	tu_assert_ok(import(env->db, TU_DIVISIONS, "110101", &st, &err), err);
 	in = new_department("A", district, 1);
-	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_ok(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		     err);
 	in = new_department("B", district, 1);
 	in.has_parent = 1;
 	in.parent = "A";
-	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_ok(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		     err);
 	in = new_department("C", district, 1);
 	in.has_parent = 1;
 	in.parent = "B";
-	tu_assert_ok(org_department_add(env->db, "root", &in, NOW, &out, &err),
+	tu_assert_ok(org_department_add(env->db, tu_actor("root"), &in, NOW, &out, &err),
 		     err);
 
 	/* Only what is given changes. */
@@ -644,7 +642,7 @@ static void test_department_edit(void **state)
 	in.has_areas = 1;
 	in.areas = street;
 	in.nareas = 1;
-	tu_assert_ok(org_department_edit(env->db, "root", "C", &in, NOW + 1,
+	tu_assert_ok(org_department_edit(env->db, tu_actor("root"), "C", &in, NOW + 1,
 					 &out, &err),
 		     err);
 	assert_string_equal(out.d.name, "新名称");
@@ -654,32 +652,32 @@ static void test_department_edit(void **state)
 	assert_int_equal(tu_query_int(env->db,
 				      "SELECT COUNT(*) FROM audit_event WHERE"
 				      " action = 'department.edit' AND"
-				      " subject = 'C' AND detail LIKE"
-				      " '{\"before\":{\"name\":\"甲区%'"
-				      " AND detail LIKE '%\"after\":{\"name\""
-				      ":\"新名称%'"),
+				      " subject = 'C' AND before_state LIKE"
+				      " '{\"name\":\"甲区%'"
+				      " AND after_state LIKE '{\"name\""
+				      ":\"新名称%\"areas\":\"110101003\"}'"),
 			 1);
 
 	/* No loops: A under C (C under B under A) or itself. */
 	memset(&in, 0, sizeof in);
 	in.has_parent = 1;
 	in.parent = "C";
-	tu_assert_err(org_department_edit(env->db, "root", "A", &in, NOW, &out,
+	tu_assert_err(org_department_edit(env->db, tu_actor("root"), "A", &in, NOW, &out,
 					  &err),
 		      err, UG_EINVAL, "parent");
 	tu_assert_contains(err.message, "loop");
 	in.parent = "A";
-	tu_assert_err(org_department_edit(env->db, "root", "A", &in, NOW, &out,
+	tu_assert_err(org_department_edit(env->db, tu_actor("root"), "A", &in, NOW, &out,
 					  &err),
 		      err, UG_EINVAL, "parent");
 	/* Clearing the parent. */
 	in.parent = "";
-	tu_assert_ok(org_department_edit(env->db, "root", "C", &in, NOW, &out,
+	tu_assert_ok(org_department_edit(env->db, tu_actor("root"), "C", &in, NOW, &out,
 					 &err),
 		     err);
 	assert_string_equal(out.d.parent, "");
 	/* Unknown department. */
-	tu_assert_err(org_department_edit(env->db, "root", "Z", &in, NOW, &out,
+	tu_assert_err(org_department_edit(env->db, tu_actor("root"), "Z", &in, NOW, &out,
 					  &err),
 		      err, UG_ENOTFOUND, "code");
 
@@ -696,7 +694,7 @@ static void test_department_edit(void **state)
 
 		fault_arm(FAULT_DB_STEP, step);
 		ug_error_clear(&err);
-		rc = org_department_edit(env->db, "root", "C", &in, NOW, &out,
+		rc = org_department_edit(env->db, tu_actor("root"), "C", &in, NOW, &out,
 					 &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)

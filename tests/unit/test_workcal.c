@@ -47,7 +47,7 @@ static int set1(struct db *db, const char *key, const char *value,
 	struct workcal_change ch = { key, value };
 
 	ug_error_clear(err);
-	return workcal_settings_set(db, &ch, 1, NULL, err);
+	return workcal_settings_set(db, tu_actor("admin"), &ch, 1, NOW, NULL, err);
 }
 
 static int64_t settings_rows(struct db *db)
@@ -112,7 +112,7 @@ static void test_set(void **state)
 	assert_int_equal(revision(db), 2);
 	/* Several at once, the result handed back. */
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_settings_set(db, two, 2, &s, &err), err);
+	tu_assert_ok(workcal_settings_set(db, tu_actor("admin"), two, 2, NOW, &s, &err), err);
 	assert_int_equal(s.revision, 3);
 	assert_int_equal(s.utc_offset, -(5 * 3600 + 1800));
 	assert_true(s.stored[WORKCAL_WEEK_MON] && s.stored[WORKCAL_UTC_OFFSET]);
@@ -182,7 +182,7 @@ static void test_refusals(void **state)
 		      "week.mon");
 	tu_assert_contains(err.message, "at most 200 characters");
 	ug_error_clear(&err);
-	tu_assert_err(workcal_settings_set(db, NULL, 0, NULL, &err), err,
+	tu_assert_err(workcal_settings_set(db, tu_actor("admin"), NULL, 0, NOW, NULL, &err), err,
 		      UG_EINVAL, "");
 	tu_assert_contains(err.message, "no calendar setting to change");
 	assert_int_equal(settings_rows(db), 0);
@@ -210,21 +210,21 @@ static void test_all_or_nothing(void **state)
 	};
 
 	ug_error_clear(&err);
-	tu_assert_err(workcal_settings_set(db, mixed, 3, NULL, &err), err,
+	tu_assert_err(workcal_settings_set(db, tu_actor("admin"), mixed, 3, NOW, NULL, &err), err,
 		      UG_EINVAL, "week.sun");
-	tu_assert_err(workcal_settings_set(db, twice, 2, NULL, &err), err,
+	tu_assert_err(workcal_settings_set(db, tu_actor("admin"), twice, 2, NOW, NULL, &err), err,
 		      UG_EINVAL, "week.sat");
 	tu_assert_contains(err.message, "given twice");
 	/* Switching off the whole week is refused, naming the key that
 	 * switched off the last working day. */
-	tu_assert_err(workcal_settings_set(db, no_week, 5, NULL, &err), err,
+	tu_assert_err(workcal_settings_set(db, tu_actor("admin"), no_week, 5, NOW, NULL, &err), err,
 		      UG_EINVAL, "week.fri");
 	tu_assert_contains(err.message, "no day of the week has working hours");
 	assert_int_equal(settings_rows(db), 0);
 	assert_int_equal(revision(db), 0);
 	/* Four days off leave one: fine; the fifth then is refused. */
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_settings_set(db, no_week, 4, NULL, &err), err);
+	tu_assert_ok(workcal_settings_set(db, tu_actor("admin"), no_week, 4, NOW, NULL, &err), err);
 	tu_assert_err(set1(db, "week.fri", "off", &err), err, UG_EINVAL,
 		      "week.fri");
 	/* Moving the work to Saturday and then closing Friday is fine. */
@@ -263,7 +263,7 @@ static void test_import_and_days(void **state)
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_import_ics(db, NULL, ICS, "test", NOW, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, NULL, ICS, tu_actor("test"), NOW, &st, &err), err);
 	assert_int_equal(st.days_off, 33);
 	assert_int_equal(st.workdays, 6);
 	assert_int_equal(revision(db), 1);
@@ -320,7 +320,7 @@ static void test_import_and_days(void **state)
 
 	/* A failed import writes nothing, the revision included. */
 	tu_assert_err(workcal_import_ics(db, NULL, "tests/fixtures/nonexistent.ics",
-					 "test", NOW, &st, &err),
+					 tu_actor("test"), NOW, &st, &err),
 		      err, UG_EIO, "file");
 	assert_int_equal(revision(db), 1);
 }
@@ -398,7 +398,7 @@ static void test_fault_injection(void **state)
 	for (int n = 1; n < 100; n++) {
 		ug_error_clear(&err);
 		fault_arm(FAULT_DB_STEP, n);
-		rc = workcal_settings_set(db, two, 2, NULL, &err);
+		rc = workcal_settings_set(db, tu_actor("admin"), two, 2, NOW, NULL, &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)
 			break;
@@ -409,8 +409,8 @@ static void test_fault_injection(void **state)
 	}
 	assert_int_equal(rc, 0);
 	/* seven settings and the revision read (the two being set are not),
-	 * two written, the revision taken */
-	assert_int_equal(failures, 7 + 1 + 2 + 1);
+	 * two written, the revision taken, the audit event written */
+	assert_int_equal(failures, 7 + 1 + 2 + 1 + 1);
 	assert_string_equal(text_of(db, WORKCAL_WEEK_SUN), "10:00-11:00");
 	assert_int_equal(revision(db), 1);
 }
@@ -571,7 +571,7 @@ static void test_import_covers_years(void **state)
 	const char *path;
 
 	ug_error_clear(&err);
-	tu_assert_ok(workcal_import_ics(db, NULL, ICS, "test", NOW, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, NULL, ICS, tu_actor("test"), NOW, &st, &err), err);
 	assert_int_equal(st.outcome.nofficial, 1);
 	assert_int_equal(st.outcome.official[0], 2026);
 	assert_int_equal(st.outcome.npartial, 0);
@@ -584,7 +584,7 @@ static void test_import_covers_years(void **state)
 	assert_int_equal(l.work, 6);
 
 	path = write_ics(state, "partial-2027.ics", partial, 3);
-	tu_assert_ok(workcal_import_ics(db, NULL, path, "test", NOW, &st, &err), err);
+	tu_assert_ok(workcal_import_ics(db, NULL, path, tu_actor("test"), NOW, &st, &err), err);
 	assert_int_equal(st.outcome.nofficial, 0);
 	/* 2026 is official already (only its 12-31 is touched); 2027 lacks
 	 * 国庆节. */
@@ -632,11 +632,11 @@ static void test_set_day_and_mark_official(void **state)
 
 	ug_error_clear(&err);
 	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-20", "work", "春节调休",
-				     "admin", NOW, &o, &err),
+				     tu_actor("admin"), NOW, &o, &err),
 		     err);
 	assert_int_equal(o.days_changed, 1);
 	assert_int_equal(revision(db), 1);
-	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-11", "off", NULL, "admin",
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-11", "off", NULL, tu_actor("admin"),
 				     NOW, &o, &err),
 		     err);
 	listing(db, "2027-02-01", "2027-02-28", &l);
@@ -650,13 +650,13 @@ static void test_set_day_and_mark_official(void **state)
 			    "2027-02-11 off manual \n"
 			    "2027-02-20 work manual 春节调休\n");
 	/* A stored day wins over the rule's: 2-09 as a workday. */
-	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-09", "work", "", "admin", NOW,
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-09", "work", "", tu_actor("admin"), NOW,
 				     &o, &err),
 		     err);
 	listing(db, "2027-02-09", "2027-02-09", &l);
 	assert_string_equal(l.text, "2027-02-09 work manual \n");
 	/* Cleared, the rule's day comes back. */
-	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-09", "clear", NULL, "admin",
+	tu_assert_ok(workcal_set_day(db, NULL, "2027-02-09", "clear", NULL, tu_actor("admin"),
 				     NOW, &o, &err),
 		     err);
 	listing(db, "2027-02-09", "2027-02-09", &l);
@@ -666,27 +666,27 @@ static void test_set_day_and_mark_official(void **state)
 	/* Refusals name the field and write nothing. */
 	memset(long_note, 'x', sizeof long_note - 1);
 	long_note[sizeof long_note - 1] = '\0';
-	tu_assert_err(workcal_set_day(db, NULL, "2027-02-30", "off", NULL, "admin",
+	tu_assert_err(workcal_set_day(db, NULL, "2027-02-30", "off", NULL, tu_actor("admin"),
 				      NOW, &o, &err),
 		      err, UG_EINVAL, "date");
-	tu_assert_err(workcal_set_day(db, NULL, NULL, "off", NULL, "admin", NOW, &o,
+	tu_assert_err(workcal_set_day(db, NULL, NULL, "off", NULL, tu_actor("admin"), NOW, &o,
 				      &err),
 		      err, UG_EINVAL, "date");
 	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "holiday", NULL,
-				      "admin", NOW, &o, &err),
+				      tu_actor("admin"), NOW, &o, &err),
 		      err, UG_EINVAL, "kind");
 	tu_assert_contains(err.message, "off");
 	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "off", long_note,
-				      "admin", NOW, &o, &err),
+				      tu_actor("admin"), NOW, &o, &err),
 		      err, UG_EINVAL, "note");
 	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "off", "\xff\xfe",
-				      "admin", NOW, &o, &err),
+				      tu_actor("admin"), NOW, &o, &err),
 		      err, UG_EINVAL, "note");
-	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "clear", NULL, "admin",
+	tu_assert_err(workcal_set_day(db, NULL, "2027-03-01", "clear", NULL, tu_actor("admin"),
 				      NOW, &o, &err),
 		      err, UG_ENOTFOUND, "date");
 	/* A date that would stretch the calendar past 400 years. */
-	tu_assert_err(workcal_set_day(db, NULL, "2400-01-01", "off", NULL, "admin",
+	tu_assert_err(workcal_set_day(db, NULL, "2400-01-01", "off", NULL, tu_actor("admin"),
 				      NOW, &o, &err),
 		      err, UG_EINVAL, "calendar");
 	assert_int_equal(revision(db), 4);
@@ -694,7 +694,7 @@ static void test_set_day_and_mark_official(void **state)
 			 2);
 
 	/* Marked official: the rule's days go, the stored ones stay. */
-	tu_assert_ok(workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err),
+	tu_assert_ok(workcal_mark_official(db, NULL, 2027, tu_actor("admin"), NOW, &o, &err),
 		     err);
 	assert_int_equal(o.nofficial, 1);
 	/* The rule's 19 days go; 6 of them are weekends, no change. */
@@ -706,13 +706,13 @@ static void test_set_day_and_mark_official(void **state)
 				    "2027-02-20 work manual 春节调休\n");
 	assert_int_equal(revision(db), 5);
 	/* Again: nothing changes. */
-	tu_assert_ok(workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err),
+	tu_assert_ok(workcal_mark_official(db, NULL, 2027, tu_actor("admin"), NOW, &o, &err),
 		     err);
 	assert_int_equal(o.nofficial, 0);
 	assert_int_equal(revision(db), 5);
-	tu_assert_err(workcal_mark_official(db, NULL, 1900, "admin", NOW, &o, &err),
+	tu_assert_err(workcal_mark_official(db, NULL, 1900, tu_actor("admin"), NOW, &o, &err),
 		      err, UG_EINVAL, "year");
-	tu_assert_err(workcal_mark_official(db, NULL, 2100, "admin", NOW, &o, &err),
+	tu_assert_err(workcal_mark_official(db, NULL, 2100, tu_actor("admin"), NOW, &o, &err),
 		      err, UG_EINVAL, "year");
 	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM audit_event "
 					  "WHERE action LIKE 'calendar.%'"),
@@ -748,7 +748,7 @@ static void test_notice(void **state)
 					&n),
 			 0);
 	calendar_free(cal);
-	tu_assert_ok(workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err),
+	tu_assert_ok(workcal_mark_official(db, NULL, 2027, tu_actor("admin"), NOW, &o, &err),
 		     err);
 	tu_assert_ok(workcal_load(db, NOW, &cal, NULL, NULL, &err), err);
 	assert_int_equal(workcal_notice(cal, CN, nov1, &n), 0);
@@ -767,7 +767,7 @@ static void test_day_change_faults(void **state)
 	for (int n = 1; n < 200; n++) {
 		ug_error_clear(&err);
 		fault_arm(FAULT_DB_STEP, n);
-		rc = workcal_set_day(db, NULL, "2027-02-11", "off", "春节", "admin",
+		rc = workcal_set_day(db, NULL, "2027-02-11", "off", "春节", tu_actor("admin"),
 				     NOW, &o, &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)
@@ -784,7 +784,7 @@ static void test_day_change_faults(void **state)
 	for (int n = 1; n < 200; n++) {
 		ug_error_clear(&err);
 		fault_arm(FAULT_DB_STEP, n);
-		rc = workcal_mark_official(db, NULL, 2027, "admin", NOW, &o, &err);
+		rc = workcal_mark_official(db, NULL, 2027, tu_actor("admin"), NOW, &o, &err);
 		fault_arm(FAULT_DB_STEP, 0);
 		if (rc == 0)
 			break;

@@ -267,6 +267,18 @@ static inline int64_t tu_query_int_s(struct db *db, const char *sql,
 /* Create an account of `role` in `unit` into *out.  Its stored password
  * hash is never verified: the tests that call this only need accounts,
  * and hashing with argon2 would cost a tenth of a second per account. */
+/* A root actor (the command line's powers) named `name`, for the domain
+ * calls that record who acted.  Up to 8 live at once. */
+static inline const struct actor *tu_actor(const char *name)
+{
+	static struct user users[8];
+	static struct actor actors[8];
+	static unsigned next;
+	unsigned i = next++ % 8;
+
+	return actor_root(&users[i], name, &actors[i]);
+}
+
 static inline void tu_account(struct db *db, const char *username,
 			      const char *role, const char *unit, int64_t now,
 			      struct user *out)
@@ -282,7 +294,9 @@ static inline void tu_account(struct db *db, const char *username,
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	tu_assert_ok(account_create(db, &a, "test", now, out, NULL, &err), err);
+	tu_assert_ok(account_create(db, tu_actor("test"), &a, now, out, NULL,
+				    &err),
+		     err);
 }
 
 /* Rows of sqlite_master that are tables or indexes (the schema's size). */

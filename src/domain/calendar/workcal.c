@@ -17,7 +17,8 @@
 #include "lib/ics.h"
 #include "lib/iso8601.h"
 #include "lib/util.h"
-#include "store/org/org.h" /* the audit trail */
+#include "domain/org/audit.h"
+#include "lib/buf.h"
 
 const char *const workcal_key_names[WORKCAL_KEY_COUNT] = {
 	"utc_offset", "week.mon", "week.tue", "week.wed", "week.thu",
@@ -275,11 +276,27 @@ static int changes_values(struct workcal_settings *s,
 	return 0;
 }
 
-int workcal_settings_set(struct db *db, const struct workcal_change *changes,
-			 size_t n, struct workcal_settings *out,
+/* {"key":"text",…} of the settings `keys` (n of them) of s. */
+static void settings_json(const struct workcal_settings *s, const int *keys,
+			  size_t n, struct buf *b)
+{
+	char text[WORKCAL_TEXT_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%c\"%s\":\"%s\"", i ? ',' : '{',
+			   workcal_key_names[keys[i]],
+			   workcal_setting_text(s, (enum workcal_key)keys[i],
+						text));
+	buf_puts(b, n ? "}" : "{}");
+}
+
+int workcal_settings_set(struct db *db, const struct actor *by,
+			 const struct workcal_change *changes, size_t n,
+			 int64_t now, struct workcal_settings *out,
 			 struct ug_error *err)
 {
 	struct workcal_settings s;
+	struct buf before = BUF_INIT, after = BUF_INIT;
 	char text[WORKCAL_TEXT_MAX];
 	int keys[WORKCAL_KEY_COUNT];
 	unsigned mask;
@@ -291,8 +308,10 @@ int workcal_settings_set(struct db *db, const struct workcal_change *changes,
 	 * admins cannot together switch off the whole week. */
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = settings_load(db, &s, mask, err)) < 0 ||
-	    (rc = changes_values(&s, changes, n, keys, err)) < 0)
+	if ((rc = settings_load(db, &s, mask, err)) < 0)
+		goto fail;
+	settings_json(&s, keys, n, &before);
+	if ((rc = changes_values(&s, changes, n, keys, err)) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		stored_text(&s, keys[i], text);
@@ -301,14 +320,22 @@ int workcal_settings_set(struct db *db, const struct workcal_change *changes,
 			goto fail;
 		s.stored[keys[i]] = 1;
 	}
+	settings_json(&s, keys, n, &after);
 	if ((rc = store_calendar_next_rev(db, &s.revision, err)) ||
+	    (rc = audit_write(db, by, now, "calendar.settings",
+			      "calendar", buf_str(&before), buf_str(&after),
+			      NULL, err)) ||
 	    (rc = db_commit(db, err)))
 		goto fail;
 	if (out)
 		*out = s;
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	db_rollback(db);
+out:
+	buf_free(&before);
+	buf_free(&after);
 	return rc;
 }
 
@@ -793,13 +820,14 @@ static int config_diff(const struct calendar_config *a,
  */
 static int change_finish(struct db *db, const struct workcal_follower *follow,
 			 int64_t now, const struct calendar_config *before,
-			 const char *actor, const char *audit_action,
+			 const struct actor *by, const char *audit_action,
 			 const char *subject, const char *why,
 			 struct workcal_outcome *out, struct ug_error *err)
 {
 	struct calendar_config after;
 	struct calendar *cal = NULL;
 	int32_t *dates = NULL;
+	char detail[160];
 	size_t n = 0;
 	int rc;
 
@@ -818,8 +846,13 @@ static int change_finish(struct db *db, const struct workcal_follower *follow,
 					       &out->cases_kept, err)))
 			goto out;
 	}
-	if ((rc = store_audit_add(db, now, actor, audit_action, subject, "{}",
-				  err)) ||
+	snprintf(detail, sizeof detail,
+		 "{\"days_changed\":%ld,\"first\":\"%s\",\"last\":\"%s\","
+		 "\"cases_moved\":%ld}",
+		 out->days_changed, out->first_changed, out->last_changed,
+		 (long)out->cases_moved);
+	if ((rc = audit_write(db, by, now, audit_action, subject, NULL, NULL,
+			      detail, err)) ||
 	    (rc = store_calendar_next_rev(db, &out->revision, err)))
 		goto out;
 out:
@@ -833,13 +866,13 @@ out:
  * and commit; otherwise (or if that fails) roll back.  Frees *before. */
 static int change_end(struct db *db, const struct workcal_follower *follow,
 		      int64_t now, int rc, struct calendar_config *before,
-		      const char *actor,
+		      const struct actor *by,
 		      const char *audit_action, const char *subject,
 		      const char *why, struct workcal_outcome *out,
 		      struct ug_error *err)
 {
 	if (rc == 0)
-		rc = change_finish(db, follow, now, before, actor,
+		rc = change_finish(db, follow, now, before, by,
 				   audit_action, subject, why, out, err);
 	if (rc == 0)
 		rc = db_commit(db, err);
@@ -878,7 +911,7 @@ static int change_begin(struct db *db, int64_t now,
 }
 
 int workcal_adopt_rules(struct db *db, const struct workcal_follower *follow,
-			const char *actor, int64_t now,
+			const struct actor *by, int64_t now,
 			struct workcal_outcome *out, struct ug_error *err)
 {
 	struct calendar_config before;
@@ -886,7 +919,7 @@ int workcal_adopt_rules(struct db *db, const struct workcal_follower *follow,
 
 	if ((rc = change_begin_rules(db, now, &before, 0, out, err)))
 		return rc;
-	return change_end(db, follow, now, 0, &before, actor, "calendar.rules",
+	return change_end(db, follow, now, 0, &before, by, "calendar.rules",
 			  "",
 			  "statutory holidays by rule for the years without "
 			  "their official schedule", out, err);
@@ -953,10 +986,11 @@ static int covers(const struct date_set *off, int year)
 }
 
 int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
-		       const char *path, const char *actor,
+		       const char *path, const struct actor *by,
 		       int64_t now, struct workcal_import_stats *stats,
 		       struct ug_error *err)
 {
+	const char *actor = by->user->username;
 	struct calendar_config before;
 	struct date_set off = {0}, touched = {0};
 	struct year_set *official = NULL;
@@ -1032,7 +1066,7 @@ int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
 	}
 out:
 	snprintf(why, sizeof why, "holidays imported from %s", base);
-	rc = change_end(db, follow, now, rc, &before, actor, "calendar.import",
+	rc = change_end(db, follow, now, rc, &before, by, "calendar.import",
 			base,
 			why, &stats->outcome, err);
 	free(official);
@@ -1047,9 +1081,10 @@ out:
 
 int workcal_set_day(struct db *db, const struct workcal_follower *follow,
 		    const char *date, const char *kind,
-		    const char *note, const char *actor, int64_t now,
+		    const char *note, const struct actor *by, int64_t now,
 		    struct workcal_outcome *out, struct ug_error *err)
 {
+	const char *actor = by->user->username;
 	struct calendar_config before;
 	char day[16], why[200];
 	int rc, clear;
@@ -1086,17 +1121,18 @@ int workcal_set_day(struct db *db, const struct workcal_follower *follow,
 					     ? "set to a day off"
 					     : "set to a workday",
 		 actor);
-	return change_end(db, follow, now, rc, &before, actor, "calendar.day",
+	return change_end(db, follow, now, rc, &before, by, "calendar.day",
 			  day,
 			  why, out, err);
 }
 
 int workcal_mark_official(struct db *db,
 			  const struct workcal_follower *follow, int year,
-			  const char *actor,
+			  const struct actor *by,
 			  int64_t now, struct workcal_outcome *out,
 			  struct ug_error *err)
 {
+	const char *actor = by->user->username;
 	struct calendar_config before;
 	struct year_set *ys = NULL;
 	char subject[16], why[200];
@@ -1120,7 +1156,7 @@ int workcal_mark_official(struct db *db,
 	snprintf(why, sizeof why, "%d marked official by %s", year, actor);
 	if (rc == 0)
 		rc = mark_official(db, year, "marked", actor, now, out, err);
-	return change_end(db, follow, now, rc, &before, actor,
+	return change_end(db, follow, now, rc, &before, by,
 			  "calendar.official",
 			  subject, why, out, err);
 }

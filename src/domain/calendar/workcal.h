@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include "domain/calendar/calendar.h"
+#include "domain/org/roles.h"
 #include "store/calendar/calendar.h"
 
 /* What follows a change of the days, in its write transaction once the
@@ -87,10 +88,10 @@ struct workcal_import_stats {
  * and store its dates as day overrides, the years it covers as official,
  * and recompute the deadlines the change moves, in one transaction with
  * a new calendar revision: all or nothing.  A date already stored is
- * overwritten (the newer file wins).  `actor` is recorded with the years
+ * overwritten (the newer file wins).  `by` is recorded with the years
  * and in the audit trail. */
 int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
-		       const char *path, const char *actor,
+		       const char *path, const struct actor *by,
 		       int64_t now, struct workcal_import_stats *stats,
 		       struct ug_error *err);
 
@@ -103,7 +104,7 @@ int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
  * import. */
 int workcal_set_day(struct db *db, const struct workcal_follower *follow,
 		    const char *date, const char *kind,
-		    const char *note, const char *actor, int64_t now,
+		    const char *note, const struct actor *by, int64_t now,
 		    struct workcal_outcome *out, struct ug_error *err);
 
 /* Recompute the deadlines that the rule-derived days of the provisional
@@ -112,7 +113,7 @@ int workcal_set_day(struct db *db, const struct workcal_follower *follow,
  * binary that counted a year without its schedule as all working days).
  * `urbangrid init` runs it when it upgrades such a database. */
 int workcal_adopt_rules(struct db *db, const struct workcal_follower *follow,
-			const char *actor, int64_t now,
+			const struct actor *by, int64_t now,
 			struct workcal_outcome *out, struct ug_error *err);
 
 /* Declare `year`'s stored days complete: its rule-derived days go, and
@@ -121,7 +122,7 @@ int workcal_adopt_rules(struct db *db, const struct workcal_follower *follow,
  * nofficial is 0). */
 int workcal_mark_official(struct db *db,
 			  const struct workcal_follower *follow, int year,
-			  const char *actor,
+			  const struct actor *by,
 			  int64_t now, struct workcal_outcome *out,
 			  struct ug_error *err);
 
@@ -180,10 +181,12 @@ struct workcal_change {
  * that is not +HH:MM within +-18:00, periods out of order, overlapping or
  * outside the day, "off" for the workday), or when the week would have no
  * working hours at all (field: the key that switched the last day off).
- * *out (may be NULL) receives the settings after the change.
+ * *out (may be NULL) receives the settings after the change.  Audited as
+ * `by` ("calendar.settings", the keys before and after).
  */
-int workcal_settings_set(struct db *db, const struct workcal_change *changes,
-			 size_t n, struct workcal_settings *out,
+int workcal_settings_set(struct db *db, const struct actor *by,
+			 const struct workcal_change *changes, size_t n,
+			 int64_t now, struct workcal_settings *out,
 			 struct ug_error *err);
 
 /* ---- days -------------------------------------------------------------- */

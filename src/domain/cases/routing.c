@@ -3,6 +3,8 @@
  */
 #include "domain/cases/routing.h"
 
+#include "domain/org/audit.h"
+
 #include "domain/org/roles.h"
 
 #include <stdio.h>
@@ -61,7 +63,18 @@ int routing_rules(struct db *db, store_routing_cb cb, void *ctx,
 	return store_routing_list(db, cb, ctx, err);
 }
 
-int routing_rule_add(struct db *db, const char *actor, const char *category,
+/* The rule as the audit trail shows it. */
+static void rule_json(const struct routing_rule *r, char out[256])
+{
+	snprintf(out, 256,
+		 "{\"id\":%lld,\"category\":\"%s\",\"area\":\"%s\","
+		 "\"department\":\"%s\",\"priority\":%d}",
+		 (long long)r->id, r->category, r->area, r->department,
+		 r->priority);
+}
+
+int routing_rule_add(struct db *db, const struct actor *by,
+		     const char *category,
 		     const char *area, const char *department, int priority,
 		     int64_t now, struct routing_rule *out,
 		     struct ug_error *err)
@@ -92,16 +105,14 @@ int routing_rule_add(struct db *db, const char *actor, const char *category,
 			       department ? department : "");
 	snprintf(r.department, sizeof r.department, "%s", d.code);
 	r.priority = priority;
-	snprintf(detail, sizeof detail,
-		 "{\"category\":\"%s\",\"area\":\"%s\",\"department\":"
-		 "\"%s\",\"priority\":%d}",
-		 r.category, r.area, r.department, r.priority);
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = store_routing_insert(db, &r, now, err)) ||
-	    (rc = store_audit_add(db, now, actor, "routing.add", r.department,
-				  detail, err)) ||
-	    (rc = db_commit(db, err))) {
+	if ((rc = store_routing_insert(db, &r, now, err)) == 0) {
+		rule_json(&r, detail);
+		rc = audit_write(db, by, now, "routing.add", r.department, NULL,
+				 detail, NULL, err);
+	}
+	if (rc || (rc = db_commit(db, err))) {
 		db_rollback(db);
 		return rc;
 	}
@@ -109,18 +120,20 @@ int routing_rule_add(struct db *db, const char *actor, const char *category,
 	return 0;
 }
 
-int routing_rule_delete(struct db *db, const char *actor, int64_t id,
+int routing_rule_delete(struct db *db, const struct actor *by, int64_t id,
 			int64_t now, struct ug_error *err)
 {
-	char subject[32];
+	struct routing_rule was;
+	char detail[256];
 	int rc;
 
-	snprintf(subject, sizeof subject, "%lld", (long long)id);
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = store_routing_delete(db, id, err)) ||
-	    (rc = store_audit_add(db, now, actor, "routing.delete", subject,
-				  "{}", err)) ||
+	if ((rc = store_routing_get(db, id, &was, err)) == 0)
+		rule_json(&was, detail);
+	if (rc || (rc = store_routing_delete(db, id, err)) ||
+	    (rc = audit_write(db, by, now, "routing.delete", was.department,
+			      detail, NULL, NULL, err)) ||
 	    (rc = db_commit(db, err))) {
 		db_rollback(db);
 		return rc;

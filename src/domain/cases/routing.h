@@ -11,6 +11,7 @@
 #ifndef UG_ROUTING_H
 #define UG_ROUTING_H
 
+#include "domain/org/roles.h"
 #include "store/org/org.h"
 #include "store/cases/cases.h"
 
@@ -36,15 +37,16 @@ int routing_rules(struct db *db, store_routing_cb cb, void *ctx,
 /* Add a rule: category ("" or NULL: any; else a known category), area
  * ("" or NULL: any; else a known division), department (known), priority.
  * Errors name the field: UG_EINVAL "category", "area" or "department"
- * for an unknown one.  The rule with its id into *out; audited as
- * `actor`. */
-int routing_rule_add(struct db *db, const char *actor, const char *category,
+ * for an unknown one.  The rule with its id into *out; audited as `by`
+ * (after: the rule). */
+int routing_rule_add(struct db *db, const struct actor *by,
+		     const char *category,
 		     const char *area, const char *department, int priority,
 		     int64_t now, struct routing_rule *out,
 		     struct ug_error *err);
 
 /* Delete rule `id`; UG_ENOTFOUND if there is none.  Audited. */
-int routing_rule_delete(struct db *db, const char *actor, int64_t id,
+int routing_rule_delete(struct db *db, const struct actor *by, int64_t id,
 			int64_t now, struct ug_error *err);
 
 #endif

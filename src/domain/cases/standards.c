@@ -4,6 +4,7 @@
  */
 #include "domain/cases/standards.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "lib/csv.h"
 #include "lib/embed.h"
 #include "lib/util.h"
+#include "domain/org/audit.h"
 #include "domain/org/org.h"
 
 extern const struct embedded_file data_standard[];
@@ -473,11 +475,42 @@ static int standard_write(struct db *db, struct case_standard *s,
 	return 0;
 }
 
+/* A version of a standard as the audit trail shows it (malloc'd JSON
+ * text; NULL when out of memory, which audit_write() takes as "none"). */
+static char *standard_text(const struct case_standard *s,
+			   const struct standard_limits *lim)
+{
+	json_t *limits = json_object(), *o;
+	char *text;
+
+	for (int u = 0; u < URGENCY_COUNT; u++) {
+		json_t *stages = json_object();
+
+		for (int st = 0; st < STAGE_COUNT; st++)
+			json_object_set_new(
+				stages, case_stages[st].name,
+				json_pack("[I, s]",
+					  (json_int_t)lim->at[u][st].amount,
+					  limit_unit_names[lim->at[u][st]
+								   .unit]));
+		json_object_set_new(limits, urgency_names[u], stages);
+	}
+	o = json_pack("{s:i, s:s, s:s, s:s, s:o}", "version", s->version,
+		      "filing_condition", s->filing_condition,
+		      "closing_condition", s->closing_condition,
+		      "department_type", s->department_type, "limits",
+		      limits);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return text;
+}
+
 int standards_edit(struct db *db, const char *category,
-		   const struct standard_edit *e, const char *actor,
+		   const struct standard_edit *e, const struct actor *by,
 		   int64_t now, struct case_standard *out,
 		   struct standard_limits *lim, struct ug_error *err)
 {
+	char *before = NULL, *after = NULL;
 	int rc;
 
 	if ((rc = check_condition(e->filing_condition, "filing_condition",
@@ -494,6 +527,7 @@ int standards_edit(struct db *db, const char *category,
 	if ((rc = store_standard_current(db, category, out, err)) ||
 	    (rc = standards_limits(db, out->id, lim, err)))
 		goto fail;
+	before = standard_text(out, lim);
 	if (e->filing_condition)
 		snprintf(out->filing_condition, sizeof out->filing_condition,
 			 "%s", e->filing_condition);
@@ -508,15 +542,21 @@ int standards_edit(struct db *db, const char *category,
 			if (e->has_limit[u][st])
 				lim->at[u][st] = e->limit[u][st];
 	out->created_at = now;
-	snprintf(out->created_by, sizeof out->created_by, "%s", actor);
-	if ((rc = standard_write(db, out, lim, err)) ||
-	    (rc = store_audit_add(db, now, actor, "standard.edit", category,
-				  "{}", err)) ||
+	snprintf(out->created_by, sizeof out->created_by, "%s",
+		 by->user->username);
+	if ((rc = standard_write(db, out, lim, err)))
+		goto fail;
+	after = standard_text(out, lim);
+	if ((rc = audit_write(db, by, now, "standard.edit", category, before,
+			      after, NULL, err)) ||
 	    (rc = db_commit(db, err)))
 		goto fail;
-	return 0;
+	goto out;
 fail:
 	db_rollback(db);
+out:
+	free(before);
+	free(after);
 	return rc;
 }
 
@@ -538,10 +578,11 @@ static int first_of_major(void *ctx, const struct category *c)
 
 int standards_add_local_category(struct db *db, const char *code,
 				 const char *name, int public_,
-				 const char *like, const char *actor,
+				 const char *like, const struct actor *by,
 				 int64_t now, struct category *out,
 				 struct ug_error *err)
 {
+	char after[512];
 	struct category existing, tmpl;
 	struct case_standard s;
 	struct standard_limits lim;
@@ -609,10 +650,20 @@ int standards_add_local_category(struct db *db, const char *code,
 	snprintf(s.closing_condition, sizeof s.closing_condition,
 		 "%s问题已处置，经监督员现场核查无误。", name);
 	s.created_at = now;
-	snprintf(s.created_by, sizeof s.created_by, "%s", actor);
+	snprintf(s.created_by, sizeof s.created_by, "%s", by->user->username);
+	{
+		json_t *o = json_pack("{s:s, s:s, s:b, s:s}", "name", name,
+				      "major", major, "public", public_,
+				      "like", tmpl.code);
+		char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+		snprintf(after, sizeof after, "%s", text ? text : "{}");
+		free(text);
+		json_decref(o);
+	}
 	if ((rc = standard_write(db, &s, &lim, err)) ||
-	    (rc = store_audit_add(db, now, actor, "category.add", code, "{}",
-				  err)) ||
+	    (rc = audit_write(db, by, now, "category.add", code, NULL, after,
+			      NULL, err)) ||
 	    (rc = store_category_get(db, code, out, err)) ||
 	    (rc = db_commit(db, err)))
 		goto fail;
@@ -623,17 +674,23 @@ fail:
 }
 
 int standards_set_public(struct db *db, const char *code, int public_,
-			 const char *actor, int64_t now, struct category *out,
-			 struct ug_error *err)
+			 const struct actor *by, int64_t now,
+			 struct category *out, struct ug_error *err)
 {
+	struct category was;
 	int rc;
 
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = store_category_set_public(db, code, public_, err)) ||
+	if ((rc = store_category_get(db, code, &was, err)) ||
+	    (rc = store_category_set_public(db, code, public_, err)) ||
 	    (rc = store_category_get(db, code, out, err)) ||
-	    (rc = store_audit_add(db, now, actor, "category.public", code,
-				  public_ ? "1" : "0", err)) ||
+	    (rc = audit_write(db, by, now, "category.public", code,
+			      was.public_ ? "{\"public\":true}"
+					  : "{\"public\":false}",
+			      public_ ? "{\"public\":true}"
+				      : "{\"public\":false}",
+			      NULL, err)) ||
 	    (rc = db_commit(db, err)))
 		db_rollback(db);
 	return rc;

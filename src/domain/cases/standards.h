@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "domain/cases/workflow.h"
+#include "domain/org/roles.h"
 #include "store/cases/cases.h"
 
 enum urgency { URGENCY_URGENT, URGENCY_PRESSING, URGENCY_NORMAL,
@@ -68,7 +69,7 @@ struct standard_edit {
  * the edit, in one transaction; cases filed before keep their version.
  * *out and *lim receive the new version.  Errors name the field. */
 int standards_edit(struct db *db, const char *category,
-		   const struct standard_edit *e, const char *actor,
+		   const struct standard_edit *e, const struct actor *by,
 		   int64_t now, struct case_standard *out,
 		   struct standard_limits *lim, struct ug_error *err);
 
@@ -80,12 +81,12 @@ int standards_edit(struct db *db, const char *category,
 /* Open (public_ = 1) or close a category to public reporting (Open311
  * services, the public pages); audited.  UG_ENOTFOUND naming "code". */
 int standards_set_public(struct db *db, const char *code, int public_,
-			 const char *actor, int64_t now, struct category *out,
-			 struct ug_error *err);
+			 const struct actor *by, int64_t now,
+			 struct category *out, struct ug_error *err);
 
 int standards_add_local_category(struct db *db, const char *code,
 				 const char *name, int public_,
-				 const char *like, const char *actor,
+				 const char *like, const struct actor *by,
 				 int64_t now, struct category *out,
 				 struct ug_error *err);
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/org/audit.h"
+#include "domain/org/password.h"
 #include "lib/util.h"
 
 void auth_config_defaults(struct auth_config *c)
@@ -125,7 +127,13 @@ static int login_throttle(struct db *db, const struct auth_config *cfg,
 							      : oldest_a;
 		int64_t wait = oldest + cfg->failure_window - now;
 
-		db_rollback(db);
+		/* Refused without a look at the password: recorded as a
+		 * failure of its own kind, in this transaction. */
+		if ((rc = audit_write_as(db, username, client_addr, now,
+					 "login.failure", username,
+					 "{\"reason\":\"locked\"}", err)) ||
+		    (rc = db_commit(db, err)))
+			goto fail;
 		rc = ug_fail(err, UG_ELIMIT, "username",
 			     "too many failed logins; try again in %lld s",
 			     (long long)(wait > 0 ? wait : 1));
@@ -148,6 +156,7 @@ int auth_login(struct db *db, const struct auth_config *cfg,
 {
 	char hash[PASSWORD_HASH_MAX + 1];
 	char token_hash[TOKEN_HEX_LEN + 1];
+	struct password_policy policy;
 	struct ug_error lookup_err;
 	int rc, known, ok;
 
@@ -169,7 +178,22 @@ int auth_login(struct db *db, const struct auth_config *cfg,
 	}
 	sodium_memzero(hash, sizeof hash);
 	if (!ok) {
+		/* The trail tells the auditor why; the caller hears one
+		 * answer for all three. */
+		const char *why = !known ? "{\"reason\":\"unknown user\"}"
+				  : out->user.disabled
+					  ? "{\"reason\":\"disabled\"}"
+					  : "{\"reason\":\"wrong password\"}";
+
 		memset(&out->user, 0, sizeof out->user);
+		if ((rc = db_begin_write(db, err)) ||
+		    (rc = audit_write_as(db, username, client_addr, now,
+					 "login.failure", username, why,
+					 err)) ||
+		    (rc = db_commit(db, err))) {
+			db_rollback(db);
+			return rc;
+		}
 		return ug_fail(err, UG_EAUTH, NULL,
 			       "wrong username or password");
 	}
@@ -178,17 +202,34 @@ int auth_login(struct db *db, const struct auth_config *cfg,
 	auth_token_hash(out->session_token, token_hash);
 	out->expires_at = now + cfg->session_ttl;
 	if ((rc = db_begin_write(db, err)) ||
-	    (rc = store_login_failure_clear(db, username,
+	    (rc = password_policy_get(db, &policy, err)))
+		goto fail;
+	/* A password older than the policy allows must be replaced now. */
+	if (!out->user.must_change_password &&
+	    password_expired(&policy, out->user.password_changed_at, now)) {
+		if ((rc = store_user_require_password_change(db, out->user.id,
+							     err)))
+			goto fail;
+		out->user.must_change_password = 1;
+	}
+	if ((rc = store_login_failure_clear(db, username,
 					    now - cfg->failure_window, err)) ||
 	    (rc = store_session_insert(db, token_hash, out->user.id,
 				       out->csrf_token, now, out->expires_at,
 				       client_addr, err)) ||
 	    (rc = store_session_purge(db, now, err)) ||
-	    (rc = db_commit(db, err))) {
-		db_rollback(db);
-		return rc;
-	}
+	    (rc = audit_write_as(db, username, client_addr, now,
+				 "login.success", username,
+				 out->user.must_change_password
+					 ? "{\"password_change_required\":true}"
+					 : NULL,
+				 err)) ||
+	    (rc = db_commit(db, err)))
+		goto fail;
 	return 0;
+fail:
+	db_rollback(db);
+	return rc;
 }
 
 int auth_logout(struct db *db, const char *token, struct ug_error *err)
@@ -217,41 +258,35 @@ int auth_session_user(struct db *db, const char *token, int64_t now,
 int auth_bearer_user(struct db *db, const char *token, struct user *u,
 		     struct ug_error *err)
 {
+	struct api_token t;
+
+	return auth_bearer(db, token, 0, u, &t, err);
+}
+
+/* last_used_at is kept to the hour: a write per request would put every
+ * API call behind the write lock. */
+#define TOKEN_TOUCH_SECONDS 3600
+
+int auth_bearer(struct db *db, const char *token, int64_t now,
+		struct user *u, struct api_token *t, struct ug_error *err)
+{
 	char token_hash[TOKEN_HEX_LEN + 1];
 	int rc;
 
 	auth_token_hash(token, token_hash);
-	rc = store_token_lookup(db, token_hash, u, err);
+	rc = store_token_lookup(db, token_hash, u, t, err);
 	if (rc == -UG_ENOTFOUND)
 		return ug_fail(err, UG_EAUTH, NULL, "unknown API token");
-	return rc;
-}
-
-int auth_token_create(struct db *db, const char *username, const char *label,
-		      int64_t now, char out[API_TOKEN_LEN + 1],
-		      struct ug_error *err)
-{
-	char token_hash[TOKEN_HEX_LEN + 1];
-	struct user u;
-	int rc;
-
+	if (rc || !now || now - t->last_used_at < TOKEN_TOUCH_SECONDS)
+		return rc;
 	if ((rc = db_begin_write(db, err)) ||
-	    (rc = store_user_by_name(db, username, &u, NULL, err)))
-		goto fail;
-	memcpy(out, API_TOKEN_PREFIX, 4);
-	ug_random_hex(out + 4, TOKEN_HEX_LEN / 2);
-	auth_token_hash(out, token_hash);
-	if ((rc = store_token_insert(db, token_hash, u.id, label ? label : "",
-				     now, err)) ||
-	    (rc = store_audit_add(db, now, "cli", "token.create", username,
-				  "{}", err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
+	    (rc = store_token_touch(db, t->id, now, err)) ||
+	    (rc = db_commit(db, err))) {
+		db_rollback(db);
+		return rc;
+	}
+	t->last_used_at = now;
 	return 0;
-fail:
-	db_rollback(db);
-	sodium_memzero(out, API_TOKEN_LEN + 1);
-	return rc;
 }
 
 int auth_public_client(struct db *db, const char *api_key,

@@ -76,9 +76,16 @@ int auth_session_user(struct db *db, const char *token, int64_t now,
 		      struct user *u, char csrf[TOKEN_HEX_LEN + 1],
 		      struct ug_error *err);
 
-/* The user of an API token; UG_EAUTH if none. */
+/* The user of an API token; UG_EAUTH if none (or its account is
+ * disabled). */
 int auth_bearer_user(struct db *db, const char *token, struct user *u,
 		     struct ug_error *err);
+
+/* The same for a request at `now`, with the token's row into *t (its id:
+ * what DELETE /api/v1/session revokes); records when it was last used,
+ * to the hour. */
+int auth_bearer(struct db *db, const char *token, int64_t now,
+		struct user *u, struct api_token *t, struct ug_error *err);
 
 /* The account a request of a public door speaks for: the api_client
  * whose token is api_key, else (no key) the account `anonymous` when the
@@ -88,12 +95,6 @@ int auth_bearer_user(struct db *db, const char *token, struct user *u,
 int auth_public_client(struct db *db, const char *api_key,
 		       const char *anonymous, struct user *u,
 		       struct ug_error *err);
-
-/* Create an API token for `username`: the token is returned once in out and
- * only its hash is stored. */
-int auth_token_create(struct db *db, const char *username, const char *label,
-		      int64_t now, char out[API_TOKEN_LEN + 1],
-		      struct ug_error *err);
 
 /* Constant-time string comparison for tokens; 1 when equal. */
 int auth_token_equal(const char *a, const char *b);

@@ -4,10 +4,12 @@
 #include "domain/org/org.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/org/audit.h"
 #include "domain/org/roles.h"
 #include "store/cases/cases.h" /* routing rules that name a department */
 #include "lib/buf.h"
@@ -153,6 +155,24 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* Importing divisions is the command line's (no route does it). */
+static int divisions_audit(struct db *db, const char *county,
+			   const struct division_import_stats *stats,
+			   int64_t now, struct ug_error *err)
+{
+	struct actor cli;
+	char detail[160];
+
+	actor_cli(&cli);
+	snprintf(detail, sizeof detail,
+		 "{\"streets\":%lld,\"communities\":%lld,\"inserted\":%lld,"
+		 "\"updated\":%lld}",
+		 (long long)stats->streets, (long long)stats->communities,
+		 (long long)stats->inserted, (long long)stats->updated);
+	return audit_write(db, &cli, now, "divisions.import", county, NULL,
+			   NULL, detail, err);
+}
+
 int org_import_divisions(struct db *db, const char *dir,
 			 const char *county_code, int64_t now,
 			 struct division_import_stats *stats,
@@ -201,8 +221,7 @@ int org_import_divisions(struct db *db, const char *dir,
 	    (rc = import_level(db, dir, "villages.csv", "areaCode", county_code,
 			       "streetCode", "community", 12, now, stats,
 			       &stats->communities, err)) ||
-	    (rc = store_audit_add(db, now, "cli", "divisions.import",
-				  county_code, "{}", err)) ||
+	    (rc = divisions_audit(db, county_code, stats, now, err)) ||
 	    (rc = db_commit(db, err))) {
 		db_rollback(db);
 		return rc;
@@ -504,13 +523,20 @@ static int department_finish(struct db *db, const struct department_input *in,
 	return 0;
 }
 
-/* {"name":…,"kind":…,…} of a department, for the audit trail. */
-static void department_text(const struct department *d, struct buf *b)
+/* {"name":…,"kind":…,…,"areas":"…"} of a department, for the audit
+ * trail (JSON-escaped: names are free text). */
+static void department_text(const struct department *d, const char *areas,
+			    struct buf *b)
 {
-	buf_printf(b, "{\"name\":\"%s\",\"kind\":\"%s\",\"type\":\"%s\","
-		      "\"parent\":\"%s\",\"disabled\":%s}",
-		   d->name, d->kind, d->type, d->parent,
-		   d->disabled ? "true" : "false");
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "name",
+			      d->name, "kind", d->kind, "type", d->type,
+			      "parent", d->parent, "disabled", d->disabled,
+			      "areas", areas);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	buf_puts(b, text ? text : "{}");
+	free(text);
+	json_decref(o);
 }
 
 /* The areas of a department, comma-separated, into out. */
@@ -530,39 +556,42 @@ static int take_areas(void *ctx, const struct department *d,
 	return 0;
 }
 
-static int department_write(struct db *db, const char *actor,
+static int department_write(struct db *db, const struct actor *by,
 			    const char *action, const struct department *before,
 			    const struct department_input *in, int64_t now,
 			    struct department_result *out,
 			    struct ug_error *err)
 {
-	struct areas_of a = { out->d.code, out->areas, sizeof out->areas };
-	struct buf detail = BUF_INIT;
+	char was[sizeof out->areas] = "";
+	struct areas_of a = { out->d.code, was, sizeof was };
+	struct buf b = BUF_INIT, after = BUF_INIT;
 	int rc;
 
-	buf_puts(&detail, "{\"before\":");
+	if (before &&
+	    (rc = store_department_list(db, take_areas, &a, err)))
+		return rc;
 	if (before)
-		department_text(before, &detail);
-	else
-		buf_puts(&detail, "null");
-	buf_puts(&detail, ",\"after\":");
-	department_text(&out->d, &detail);
-	buf_putc(&detail, '}');
+		department_text(before, was, &b);
+	a.out = out->areas;
+	a.size = sizeof out->areas;
 	out->areas[0] = '\0';
 	if ((rc = store_department_upsert(db, &out->d, now, err)) ||
 	    (rc = department_finish(db, in, out, err)) ||
-	    (rc = store_department_list(db, take_areas, &a, err)) ||
-	    (rc = store_audit_add(db, now, actor, action, out->d.code,
-				  buf_str(&detail), err)))
+	    (rc = store_department_list(db, take_areas, &a, err)))
 		goto out;
+	department_text(&out->d, out->areas, &after);
+	rc = audit_write(db, by, now, action, out->d.code,
+			 before ? buf_str(&b) : NULL, buf_str(&after), NULL,
+			 err);
 out:
-	buf_free(&detail);
+	buf_free(&b);
+	buf_free(&after);
 	return rc;
 }
 
 /* Add (code = in->code, which must be free) or edit (code, which must
  * exist) in one write transaction. */
-static int department_change(struct db *db, const char *actor, int add,
+static int department_change(struct db *db, const struct actor *by, int add,
 			     const char *code,
 			     const struct department_input *in, int64_t now,
 			     struct department_result *out,
@@ -587,7 +616,7 @@ static int department_change(struct db *db, const char *actor, int add,
 	else
 		out->d = before;
 	if ((rc = department_apply(db, in, &out->d, err)) ||
-	    (rc = department_write(db, actor,
+	    (rc = department_write(db, by,
 				   add ? "department.add" : "department.edit",
 				   add ? NULL : &before, in, now, out, err)) ||
 	    (rc = db_commit(db, err)))
@@ -598,7 +627,7 @@ fail:
 	return rc;
 }
 
-int org_department_add(struct db *db, const char *actor,
+int org_department_add(struct db *db, const struct actor *by,
 		       const struct department_input *in, int64_t now,
 		       struct department_result *out, struct ug_error *err)
 {
@@ -613,13 +642,14 @@ int org_department_add(struct db *db, const char *actor,
 	if (!in->has_areas)
 		return ug_fail(err, UG_EINVAL, "areas",
 			       "a new department needs the areas it serves");
-	return department_change(db, actor, 1, in->code, in, now, out, err);
+	return department_change(db, by, 1, in->code, in, now, out, err);
 }
 
-int org_department_edit(struct db *db, const char *actor, const char *code,
+int org_department_edit(struct db *db, const struct actor *by,
+			const char *code,
 			const struct department_input *in, int64_t now,
 			struct department_result *out, struct ug_error *err)
 {
-	return department_change(db, actor, 0, code ? code : "", in, now, out,
+	return department_change(db, by, 0, code ? code : "", in, now, out,
 				 err);
 }

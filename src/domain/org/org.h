@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "domain/org/roles.h"
 #include "store/org/org.h"
 
 struct division_import_stats {
@@ -83,8 +84,8 @@ struct department_result {
 
 /* Add a department.  Errors name the field: UG_EINVAL for a bad code,
  * name, kind, type, an unknown parent or area; UG_ECONFLICT "code" when
- * the code is taken.  Audited as `actor` ("department.add"). */
-int org_department_add(struct db *db, const char *actor,
+ * the code is taken.  Audited as `by` ("department.add", after). */
+int org_department_add(struct db *db, const struct actor *by,
 		       const struct department_input *in, int64_t now,
 		       struct department_result *out, struct ug_error *err);
 
@@ -95,7 +96,8 @@ int org_department_add(struct db *db, const char *actor,
  * open cases until they are dispatched elsewhere.  UG_ENOTFOUND "code"
  * for an unknown department, else as org_department_add.  Audited
  * ("department.edit", with before and after). */
-int org_department_edit(struct db *db, const char *actor, const char *code,
+int org_department_edit(struct db *db, const struct actor *by,
+			const char *code,
 			const struct department_input *in, int64_t now,
 			struct department_result *out, struct ug_error *err);
 

@@ -17,6 +17,8 @@ const struct role_info role_table[ROLE_COUNT] = {
 	{ ROLE_LEADER, "leader", "领导", "any" },
 	{ ROLE_ADMIN, "admin", "系统管理员", "any" },
 	{ ROLE_API_CLIENT, "api_client", "外部系统", "any" },
+	{ ROLE_SECURITY_ADMIN, "security_admin", "安全管理员", "any" },
+	{ ROLE_AUDITOR, "auditor", "安全审计员", "any" },
 };
 
 int role_parse(const char *name)
@@ -44,8 +46,11 @@ void division_code_prefix(const char *code, char out[CODE_MAX + 1])
 
 void scope_of_user(const struct user *u, struct scope *s)
 {
+	int role = role_parse(u->role);
+
 	memset(s, 0, sizeof *s);
-	if (role_parse(u->role) == ROLE_ADMIN) {
+	if (role == ROLE_ADMIN || role == ROLE_SECURITY_ADMIN ||
+	    role == ROLE_AUDITOR) {
 		s->kind = SCOPE_ALL;
 	} else if (strcmp(u->unit_kind, "department") == 0) {
 		s->kind = SCOPE_DEPARTMENT;
@@ -63,6 +68,34 @@ void actor_of(const struct user *u, const char *addr, struct actor *out)
 	out->role = role_parse(u->role);
 	out->addr = addr ? addr : "";
 	scope_of_user(u, &out->scope);
+}
+
+const struct actor *actor_root(struct user *u, const char *name,
+			       struct actor *out)
+{
+	memset(u, 0, sizeof *u);
+	snprintf(u->username, sizeof u->username, "%s", name);
+	snprintf(u->unit_kind, sizeof u->unit_kind, "division");
+	memset(out, 0, sizeof *out);
+	out->user = u;
+	out->role = -1;
+	out->addr = "local";
+	out->root = 1;
+	out->scope.kind = SCOPE_ALL;
+	return out;
+}
+
+void actor_cli(struct actor *out)
+{
+	/* One for the process: the command line is one caller. */
+	static struct user cli;
+
+	actor_root(&cli, "cli", out);
+}
+
+int actor_is(const struct actor *a, enum role role)
+{
+	return a->root || a->role == (int)role;
 }
 
 int actor_sees(const struct actor *a, const char *area,

@@ -9,7 +9,8 @@
  * everything under it (the division code is a prefix of every code below
  * it: 110101 > 110101001 > 110101001001 > 110101001001003 grid); a user
  * whose unit is a department sees what is dispatched to that department;
- * admin sees everything.
+ * the admin, the security admin and the auditor see everything (of what
+ * their routes reach: the system's settings, the accounts, the trail).
  */
 #ifndef UG_ROLES_H
 #define UG_ROLES_H
@@ -26,14 +27,31 @@ enum role {
 	ROLE_HANDLER,      /* 专业部门处置人员 */
 	ROLE_LEADER,       /* 领导: reads, supervises and reminds in its
 			      area or department */
-	ROLE_ADMIN,        /* 系统管理员 */
+	ROLE_ADMIN,        /* 系统管理员: system settings, departments,
+			      categories and standards, calendar, routing,
+			      grids */
 	ROLE_API_CLIENT,   /* an external system */
+	ROLE_SECURITY_ADMIN, /* 安全管理员: accounts, roles, tokens, the
+				password policy */
+	ROLE_AUDITOR,      /* 安全审计员: reads the audit trail, nothing else */
 	ROLE_COUNT
 };
 
+/* 三员分立 (separation of duties, as 等级保护 assessments ask): the
+ * system admin, the security admin and the auditor are three roles, and
+ * no route lets one do another's work (api/routes.c; the access matrix in
+ * tests/http/access.test.mjs holds each). */
 #define ROLE_BIT(r) (1u << (r))
+/* Every role: what a caller does to its own session and password. */
 #define ROLES_ALL ((1u << ROLE_COUNT) - 1)
-#define ROLES_STAFF (ROLES_ALL & ~ROLE_BIT(ROLE_API_CLIENT))
+/* Who reads reference data (roles, divisions, departments, categories,
+ * the calendar, the map): everyone but the auditor. */
+#define ROLES_READERS (ROLES_ALL & ~ROLE_BIT(ROLE_AUDITOR))
+/* The people of case work: not the external systems, not the security
+ * admin and the auditor. */
+#define ROLES_STAFF \
+	(ROLES_ALL & ~(ROLE_BIT(ROLE_API_CLIENT) | \
+		       ROLE_BIT(ROLE_SECURITY_ADMIN) | ROLE_BIT(ROLE_AUDITOR)))
 
 struct role_info {
 	enum role role;
@@ -75,12 +93,26 @@ struct actor {
 				    api_client or anonymous account) */
 	int role;                /* enum role of user, -1 if unknown */
 	struct scope scope;      /* what it sees */
-	const char *addr;        /* client address, for the audit trail; ""
-				    when there is none (the CLI) */
+	const char *addr;        /* client address, for the audit trail */
+	int root;                /* the command line: the operator of the
+				    machine, who holds the database file and
+				    so may do anything */
 };
 
 /* The actor of account u calling from addr (NULL: ""). */
 void actor_of(const struct user *u, const char *addr, struct actor *out);
+
+/* The command line's actor: user "cli", address "local", root. */
+void actor_cli(struct actor *out);
+
+/* A root actor named `name` (a tool of the command line: "demo",
+ * "upgrade"), whose user is *u (filled here; it must outlive out).
+ * Returns out. */
+const struct actor *actor_root(struct user *u, const char *name,
+			       struct actor *out);
+
+/* May the actor act as `role` (it has that role, or is root)? */
+int actor_is(const struct actor *a, enum role role);
 
 /* May the actor see an object placed in `area` (a division or grid code)
  * and, when dispatched, in the hands of `department` ("" if none)?  The

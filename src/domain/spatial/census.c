@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain/org/audit.h"
 #include "domain/spatial/census.h"
 #include "domain/spatial/component.h"
 #include "lib/csv.h"
@@ -433,9 +434,21 @@ int census_import_file(struct db *db, struct spatial *sp, const char *path,
 		    (rc = store_component_upsert(db, row, err)))
 			break;
 	}
+	if (rc == 0) {
+		/* From the command line only: audited as its actor. */
+		struct actor cli;
+		char detail[128];
+
+		actor_cli(&cli);
+		snprintf(detail, sizeof detail,
+			 "{\"imported\":%zu,\"replaced\":%zu,\"skipped\":%zu}",
+			 res->imported, res->replaced, res->skipped);
+		rc = audit_write(db, &cli, now, "components.import", "", NULL,
+				 NULL, detail, err);
+	}
 	if (rc == 0)
 		rc = db_commit(db, err);
-	else
+	if (rc)
 		db_rollback(db);
 	if (rc)
 		res->imported = res->replaced = res->outside = 0;

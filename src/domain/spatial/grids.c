@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/org/audit.h"
 #include "domain/spatial/grids.h"
 #include "geo/geom.h"
 #include "lib/geojson.h"
@@ -569,6 +570,22 @@ out:
 	return rc;
 }
 
+/* Grids are imported and generated from the command line only (no route
+ * does it): audited as its actor, with the counts. */
+static int grids_audit(struct db *db, const char *action,
+		       const char *subject, size_t written, size_t replaced,
+		       int64_t now, struct ug_error *err)
+{
+	struct actor cli;
+	char detail[96];
+
+	actor_cli(&cli);
+	snprintf(detail, sizeof detail, "{\"written\":%zu,\"replaced\":%zu}",
+		 written, replaced);
+	return audit_write(db, &cli, now, action, subject, NULL, NULL, detail,
+			   err);
+}
+
 static int import_write(struct importer *im, int64_t now,
 			struct ug_error *err)
 {
@@ -594,9 +611,12 @@ static int import_write(struct importer *im, int64_t now,
 		    (rc = store_grid_upsert(im->db, &g, err)))
 			goto fail;
 	}
-	rc = db_commit(im->db, err);
+	if ((rc = grids_audit(im->db, "grids.import", "", im->res->imported,
+			      im->res->replaced, now, err)) ||
+	    (rc = db_commit(im->db, err)))
+		goto fail;
 	buf_free(&wkb);
-	return rc;
+	return 0;
 fail:
 	db_rollback(im->db);
 	buf_free(&wkb);
@@ -1079,8 +1099,10 @@ int grids_generate_text(struct db *db, const char *text, size_t len,
 			if (rc)
 				goto rollback;
 		}
-		if ((rc = db_commit(db, err)))
-			goto out;
+		if ((rc = grids_audit(db, "grids.generate", community,
+				      npieces, res->replaced, now, err)) ||
+		    (rc = db_commit(db, err)))
+			goto rollback;
 		res->grids = npieces;
 		goto out;
 rollback:

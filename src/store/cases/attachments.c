@@ -61,15 +61,9 @@ int store_attachment_get(struct db *db, int64_t id, struct attachment_row *a,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_ATTACHMENT_GET, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, id, err)))
+	if ((rc = db_row_by_id(db, SQL_ATTACHMENT_GET, id, "attachment", &st,
+			       err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "id",
-			       "no attachment with id %lld", (long long)id);
 	attachment_from_row(st, a);
 	db_reset(st);
 	return 0;

@@ -214,15 +214,8 @@ int store_case_get(struct db *db, int64_t id, struct case_row *c,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_GET, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, id, err)))
+	if ((rc = db_row_by_id(db, SQL_CASE_GET, id, "case", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "id", "no case with id %lld",
-			       (long long)id);
 	case_from_row(st, c);
 	db_reset(st);
 	return 0;
@@ -370,15 +363,9 @@ int store_case_by_number(struct db *db, const char *number,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_BY_NUMBER, &st, err)) ||
-	    (rc = db_bind_text(st, 1, number, err)))
+	if ((rc = db_row_by_key(db, SQL_CASE_BY_NUMBER, number, "number",
+				"case numbered", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "number",
-			       "no case numbered %s", number);
 	case_from_row(st, c);
 	db_reset(st);
 	return 0;

@@ -230,6 +230,8 @@ typedef int (*store_routing_cb)(void *ctx, const struct routing_rule *r);
 
 int store_routing_insert(struct db *db, struct routing_rule *r, int64_t now,
 			 struct ug_error *err); /* sets r->id */
+int store_routing_get(struct db *db, int64_t id, struct routing_rule *r,
+		      struct ug_error *err);
 int store_routing_delete(struct db *db, int64_t id, struct ug_error *err);
 int store_routing_list(struct db *db, store_routing_cb cb, void *ctx,
 		       struct ug_error *err);

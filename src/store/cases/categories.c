@@ -40,15 +40,9 @@ int store_category_major_get(struct db *db, const char *code, char kind[16],
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_MAJOR_GET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
+	if ((rc = db_row_by_key(db, SQL_MAJOR_GET, code, "major",
+				"major class", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "major",
-			       "no major class %s", code);
 	snprintf(kind, 16, "%s", db_column_text(st, 0));
 	snprintf(name, NAME_MAX_BYTES + 1, "%s", db_column_text(st, 1));
 	db_reset(st);
@@ -156,15 +150,9 @@ int store_category_get(struct db *db, const char *code, struct category *c,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CATEGORY_GET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
+	if ((rc = db_row_by_key(db, SQL_CATEGORY_GET, code, "category",
+				"category with code", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "category",
-			       "no category with code %s", code);
 	category_from_row(st, c);
 	db_reset(st);
 	return 0;

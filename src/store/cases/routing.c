@@ -49,6 +49,24 @@ int store_routing_insert(struct db *db, struct routing_rule *r, int64_t now,
 	return 0;
 }
 
+static const char SQL_ROUTING_GET[] =
+	"SELECT id, category, area, department, priority FROM routing_rule"
+	" WHERE id = ?";
+
+int store_routing_get(struct db *db, int64_t id, struct routing_rule *r,
+		      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_row_by_id(db, SQL_ROUTING_GET, id, "routing rule", &st,
+			       err)))
+		return rc;
+	rule_from_row(st, r);
+	db_reset(st);
+	return 0;
+}
+
 static const char SQL_ROUTING_DELETE[] = "DELETE FROM routing_rule WHERE id = ?";
 
 int store_routing_delete(struct db *db, int64_t id, struct ug_error *err)

@@ -64,15 +64,9 @@ int store_division_get(struct db *db, const char *code, struct division *d,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DIVISION_GET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
+	if ((rc = db_row_by_key(db, SQL_DIVISION_GET, code, "code",
+				"division with code", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "code", "no division with code %s",
-			       code);
 	division_from_row(st, d);
 	db_reset(st);
 	return 0;
@@ -195,15 +189,9 @@ int store_department_get(struct db *db, const char *code,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DEPARTMENT_GET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
+	if ((rc = db_row_by_key(db, SQL_DEPARTMENT_GET, code, "code",
+				"department with code", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "code",
-			       "no department with code %s", code);
 	store_department_row(st, d);
 	db_reset(st);
 	return 0;
@@ -238,14 +226,7 @@ static const char SQL_DEPARTMENT_CLEAR_AREAS[] =
 int store_department_clear_areas(struct db *db, const char *code,
 				 struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_DEPARTMENT_CLEAR_AREAS, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run_key(db, SQL_DEPARTMENT_CLEAR_AREAS, code, err);
 }
 
 /* Areas are aggregated in a second, ordered statement rather than with

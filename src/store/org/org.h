@@ -1,6 +1,7 @@
 /*
  * org.h - storage of users, their sessions and API tokens, login throttling,
- * the audit trail, divisions and departments (store/org/users.c, org.c).
+ * the audit trail, system settings, divisions and departments
+ * (store/org/users.c, audit.c, org.c).
  * Conventions in store/common.h.
  */
 #ifndef UG_STORE_ORG_H
@@ -23,6 +24,47 @@ struct user {
 	char unit_name[NAME_MAX_BYTES + 1]; /* resolved on read */
 	int disabled;
 	int64_t created_at;
+	int must_change_password; /* set by a reset: choose one at login */
+	int64_t password_changed_at; /* created_at until it is changed */
+};
+
+/* An API token as listed: never its secret (only a hash is stored). */
+struct api_token {
+	int64_t id;
+	int64_t user_id;
+	char username[USERNAME_MAX + 1];
+	char role[24];
+	char unit_code[CODE_MAX + 1];
+	char label[NAME_MAX_BYTES + 1];
+	int64_t created_at;
+	char created_by[USERNAME_MAX + 1];
+	int64_t last_used_at; /* 0: never (kept to the hour) */
+};
+
+/* One event of the audit trail.  Text members: as written, or, in a
+ * listing's callback, valid until it returns.  before/after: JSON object
+ * texts, NULL when there is no such side (a creation has no before). */
+struct audit_event {
+	int64_t id;
+	int64_t at;
+	const char *actor;   /* username; "cli" for the command line */
+	const char *address; /* client address; "local" for the CLI */
+	const char *action;  /* "user.create", "login.failure" ... */
+	const char *subject; /* what it was done to */
+	const char *detail;  /* JSON object, "{}" when nothing more */
+	const char *before;
+	const char *after;
+};
+
+/* What store_audit_list() returns: NULL/"" or 0 members do not filter. */
+struct audit_filter {
+	const char *actor;
+	const char *action;  /* exact, or a prefix ending in '.' ("user.") */
+	const char *subject;
+	const char *address;
+	int64_t from, to;    /* at >= from, at < to */
+	int64_t before_id;   /* the next page: ids below the last one seen */
+	int64_t limit;
 };
 
 struct division {
@@ -44,6 +86,8 @@ struct department {
 /* Row callbacks for list functions: return 0 to go on, non-zero to stop
  * (that value is returned by the list function). */
 typedef int (*store_user_cb)(void *ctx, const struct user *u);
+typedef int (*store_token_cb)(void *ctx, const struct api_token *t);
+typedef int (*store_audit_cb)(void *ctx, const struct audit_event *e);
 typedef int (*store_division_cb)(void *ctx, const struct division *d);
 typedef int (*store_department_cb)(void *ctx, const struct department *d,
 				   const char *areas /* comma list */);
@@ -57,8 +101,21 @@ int store_user_by_name(struct db *db, const char *username, struct user *u,
 		       char hash[PASSWORD_HASH_MAX + 1], struct ug_error *err);
 int store_user_by_id(struct db *db, int64_t id, struct user *u,
 		     struct ug_error *err);
+/* Set the password's hash, whether its owner must replace it at the next
+ * login, and when it changed. */
 int store_user_set_password(struct db *db, int64_t id, const char *hash,
-			    struct ug_error *err);
+			    int must_change, int64_t now, struct ug_error *err);
+/* Mark that the password must be changed at the next login (it is too
+ * old for the policy). */
+int store_user_require_password_change(struct db *db, int64_t id,
+				       struct ug_error *err);
+/* The password hash of user `id` ("" if it has none). */
+int store_user_password_hash(struct db *db, int64_t id,
+			     char hash[PASSWORD_HASH_MAX + 1],
+			     struct ug_error *err);
+/* Write display_name, role, unit_kind, unit_code and disabled of u->id. */
+int store_user_update(struct db *db, const struct user *u,
+		      struct ug_error *err);
 /* Users whose unit code starts with `unit_prefix` ("" = all), by name. */
 int store_user_list(struct db *db, const char *unit_prefix, store_user_cb cb,
 		    void *ctx, struct ug_error *err);
@@ -76,11 +133,28 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 int store_session_delete(struct db *db, const char *token_hash,
 			 struct ug_error *err);
 int store_session_purge(struct db *db, int64_t now, struct ug_error *err);
+/* End every session of a user but the one whose hash is keep_hash (NULL:
+ * all); *ended (may be NULL) says how many. */
+int store_session_delete_user(struct db *db, int64_t user_id,
+			      const char *keep_hash, int64_t *ended,
+			      struct ug_error *err);
 
 int store_token_insert(struct db *db, const char *token_hash, int64_t user_id,
-		       const char *label, int64_t now, struct ug_error *err);
+		       const char *label, const char *created_by, int64_t now,
+		       int64_t *id, struct ug_error *err);
+/* The token whose hash this is and its user, who must not be disabled;
+ * UG_ENOTFOUND otherwise. */
 int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
-		       struct ug_error *err);
+		       struct api_token *t, struct ug_error *err);
+int store_token_touch(struct db *db, int64_t id, int64_t now,
+		      struct ug_error *err);
+int store_token_get(struct db *db, int64_t id, struct api_token *t,
+		    struct ug_error *err);
+int store_token_delete(struct db *db, int64_t id, struct ug_error *err);
+/* Tokens of users whose unit starts with unit_prefix ("" all), of user
+ * `user_id` only when it is not 0, oldest first. */
+int store_token_list(struct db *db, const char *unit_prefix, int64_t user_id,
+		     store_token_cb cb, void *ctx, struct ug_error *err);
 
 /* ---- login throttling (store/org/users.c) ------------------------------ */
 
@@ -96,11 +170,22 @@ int store_login_failure_count(struct db *db, const char *username,
 int store_login_failure_clear(struct db *db, const char *username,
 			      int64_t before, struct ug_error *err);
 
-/* ---- audit trail (store/org/users.c) ----------------------------------- */
+/* ---- audit trail and settings (store/org/audit.c) ---------------------- */
 
-int store_audit_add(struct db *db, int64_t at, const char *actor,
-		    const char *action, const char *subject, const char *detail,
+int store_audit_add(struct db *db, const struct audit_event *e,
 		    struct ug_error *err);
+/* Events matching f, newest first, at most f->limit. */
+int store_audit_list(struct db *db, const struct audit_filter *f,
+		     store_audit_cb cb, void *ctx, struct ug_error *err);
+/* Remove the events older than `before`; *removed says how many. */
+int store_audit_prune(struct db *db, int64_t before, int64_t *removed,
+		      struct ug_error *err);
+
+/* A system setting's text into out; UG_ENOTFOUND when it is not set. */
+int store_setting_get(struct db *db, const char *key, char *out, size_t size,
+		      struct ug_error *err);
+int store_setting_put(struct db *db, const char *key, const char *value,
+		      struct ug_error *err);
 
 /* ---- organisation (store/org/org.c) ------------------------------------ */
 

@@ -1,6 +1,6 @@
 /*
- * users.c - SQL for accounts, sessions, API tokens, login failures and the
- * audit trail (see store.h).
+ * users.c - SQL for accounts, sessions, API tokens and login failures (see
+ * store/org/org.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +13,9 @@
  * is resolved from whichever table holds the unit code. */
 #define USER_COLUMNS                                                         \
 	"u.id, u.username, u.display_name, u.role, u.unit_kind, u.unit_code, " \
-	"COALESCE(dv.name, dp.name, ''), u.disabled, u.created_at"
+	"COALESCE(dv.name, dp.name, ''), u.disabled, u.created_at, "            \
+	"u.must_change_password, COALESCE(u.password_changed_at, u.created_at)"
+#define USER_NCOLUMNS 11
 #define USER_JOINS                                                  \
 	" LEFT JOIN division dv ON u.unit_kind = 'division' AND"    \
 	" dv.code = u.unit_code"                                    \
@@ -32,6 +34,8 @@ static void user_from_row(struct db_stmt *st, int col, struct user *u)
 	COPY(u->unit_name, db_column_text(st, col + 6));
 	u->disabled = (int)db_column_int64(st, col + 7);
 	u->created_at = db_column_int64(st, col + 8);
+	u->must_change_password = (int)db_column_int64(st, col + 9);
+	u->password_changed_at = db_column_int64(st, col + 10);
 }
 
 static const char SQL_USER_INSERT[] =
@@ -77,19 +81,15 @@ int store_user_by_name(struct db *db, const char *username, struct user *u,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_USER_BY_NAME, &st, err)) ||
-	    (rc = db_bind_text(st, 1, username, err)))
+	if ((rc = db_row_by_key(db, SQL_USER_BY_NAME, username, "username",
+				"user named", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "username", "no user named %s",
-			       username);
 	user_from_row(st, 0, u);
 	if (hash)
 		snprintf(hash, PASSWORD_HASH_MAX + 1, "%s",
-			 db_column_is_null(st, 9) ? "" : db_column_text(st, 9));
+			 db_column_is_null(st, USER_NCOLUMNS)
+				 ? ""
+				 : db_column_text(st, USER_NCOLUMNS));
 	db_reset(st);
 	return 0;
 }
@@ -103,32 +103,28 @@ int store_user_by_id(struct db *db, int64_t id, struct user *u,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_USER_BY_ID, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, id, err)))
+	if ((rc = db_row_by_id(db, SQL_USER_BY_ID, id, "user", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
-			       (long long)id);
 	user_from_row(st, 0, u);
 	db_reset(st);
 	return 0;
 }
 
 static const char SQL_USER_SET_PASSWORD[] =
-	"UPDATE app_user SET password_hash = ? WHERE id = ?";
+	"UPDATE app_user SET password_hash = ?, must_change_password = ?,"
+	" password_changed_at = ? WHERE id = ?";
 
 int store_user_set_password(struct db *db, int64_t id, const char *hash,
-			    struct ug_error *err)
+			    int must_change, int64_t now, struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
 
 	if ((rc = db_prepare(db, SQL_USER_SET_PASSWORD, &st, err)) ||
 	    (rc = db_bind_text(st, 1, hash, err)) ||
-	    (rc = db_bind_int64(st, 2, id, err)))
+	    (rc = db_bind_int64(st, 2, must_change ? 1 : 0, err)) ||
+	    (rc = db_bind_int64(st, 3, now, err)) ||
+	    (rc = db_bind_int64(st, 4, id, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
@@ -136,6 +132,59 @@ int store_user_set_password(struct db *db, int64_t id, const char *hash,
 	if (db_changes(db) == 0)
 		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
 			       (long long)id);
+	return 0;
+}
+
+static const char SQL_USER_SET_MUST_CHANGE[] =
+	"UPDATE app_user SET must_change_password = 1 WHERE id = ?";
+
+int store_user_require_password_change(struct db *db, int64_t id,
+				       struct ug_error *err)
+{
+	return db_run_id(db, SQL_USER_SET_MUST_CHANGE, id, err);
+}
+
+static const char SQL_USER_HASH[] =
+	"SELECT COALESCE(password_hash, '') FROM app_user WHERE id = ?";
+
+int store_user_password_hash(struct db *db, int64_t id,
+			     char hash[PASSWORD_HASH_MAX + 1],
+			     struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_row_by_id(db, SQL_USER_HASH, id, "user", &st, err)))
+		return rc;
+	snprintf(hash, PASSWORD_HASH_MAX + 1, "%s", db_column_text(st, 0));
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_USER_UPDATE[] =
+	"UPDATE app_user SET display_name = ?, role = ?, unit_kind = ?,"
+	" unit_code = ?, disabled = ? WHERE id = ?";
+
+int store_user_update(struct db *db, const struct user *u,
+		      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_USER_UPDATE, &st, err)) ||
+	    (rc = db_bind_text(st, 1, u->display_name, err)) ||
+	    (rc = db_bind_text(st, 2, u->role, err)) ||
+	    (rc = db_bind_text(st, 3, u->unit_kind, err)) ||
+	    (rc = db_bind_text(st, 4, u->unit_code, err)) ||
+	    (rc = db_bind_int64(st, 5, u->disabled ? 1 : 0, err)) ||
+	    (rc = db_bind_int64(st, 6, u->id, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
+			       (long long)u->id);
 	return 0;
 }
 
@@ -214,7 +263,7 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 		return ug_fail(err, UG_ENOTFOUND, NULL,
 			       "no such session, or it has expired");
 	user_from_row(st, 0, u);
-	snprintf(csrf, 65, "%s", db_column_text(st, 9));
+	snprintf(csrf, 65, "%s", db_column_text(st, USER_NCOLUMNS));
 	db_reset(st);
 	return 0;
 }
@@ -225,14 +274,29 @@ static const char SQL_SESSION_DELETE[] =
 int store_session_delete(struct db *db, const char *token_hash,
 			 struct ug_error *err)
 {
+	return db_run_key(db, SQL_SESSION_DELETE, token_hash, err);
+}
+
+static const char SQL_SESSION_DELETE_USER[] =
+	"DELETE FROM session WHERE user_id = ? AND token_hash <> ?";
+
+int store_session_delete_user(struct db *db, int64_t user_id,
+			      const char *keep_hash, int64_t *ended,
+			      struct ug_error *err)
+{
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_SESSION_DELETE, &st, err)) ||
-	    (rc = db_bind_text(st, 1, token_hash, err)))
+	if ((rc = db_prepare(db, SQL_SESSION_DELETE_USER, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, user_id, err)) ||
+	    (rc = db_bind_text(st, 2, keep_hash ? keep_hash : "", err)))
 		return rc;
 	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if (ended)
+		*ended = db_changes(db);
+	return 0;
 }
 
 static const char SQL_SESSION_PURGE[] =
@@ -240,24 +304,36 @@ static const char SQL_SESSION_PURGE[] =
 
 int store_session_purge(struct db *db, int64_t now, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_SESSION_PURGE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, now, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run_id(db, SQL_SESSION_PURGE, now, err);
 }
 
 /* ---- API tokens ---------------------------------------------------- */
 
+#define TOKEN_COLUMNS                                                      \
+	"t.id, t.user_id, u.username, u.role, u.unit_code, t.label,"       \
+	" t.created_at, t.created_by, COALESCE(t.last_used_at, 0)"
+
+static void token_from_row(struct db_stmt *st, int col, struct api_token *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = db_column_int64(st, col + 0);
+	t->user_id = db_column_int64(st, col + 1);
+	COPY(t->username, db_column_text(st, col + 2));
+	COPY(t->role, db_column_text(st, col + 3));
+	COPY(t->unit_code, db_column_text(st, col + 4));
+	COPY(t->label, db_column_text(st, col + 5));
+	t->created_at = db_column_int64(st, col + 6);
+	COPY(t->created_by, db_column_text(st, col + 7));
+	t->last_used_at = db_column_int64(st, col + 8);
+}
+
 static const char SQL_TOKEN_INSERT[] =
-	"INSERT INTO api_token (token_hash, user_id, label, created_at)"
-	" VALUES (?, ?, ?, ?)";
+	"INSERT INTO api_token (token_hash, user_id, label, created_at,"
+	" created_by) VALUES (?, ?, ?, ?, ?) RETURNING id";
 
 int store_token_insert(struct db *db, const char *token_hash, int64_t user_id,
-		       const char *label, int64_t now, struct ug_error *err)
+		       const char *label, const char *created_by, int64_t now,
+		       int64_t *id, struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
@@ -266,19 +342,24 @@ int store_token_insert(struct db *db, const char *token_hash, int64_t user_id,
 	    (rc = db_bind_text(st, 1, token_hash, err)) ||
 	    (rc = db_bind_int64(st, 2, user_id, err)) ||
 	    (rc = db_bind_text(st, 3, label, err)) ||
-	    (rc = db_bind_int64(st, 4, now, err)))
+	    (rc = db_bind_int64(st, 4, now, err)) ||
+	    (rc = db_bind_text(st, 5, created_by, err)))
 		return rc;
 	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	*id = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
 }
 
 static const char SQL_TOKEN_LOOKUP[] =
-	"SELECT " USER_COLUMNS " FROM api_token t"
+	"SELECT " USER_COLUMNS ", " TOKEN_COLUMNS " FROM api_token t"
 	" JOIN app_user u ON u.id = t.user_id" USER_JOINS
 	" WHERE t.token_hash = ? AND u.disabled = 0";
 
 int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
-		       struct ug_error *err)
+		       struct api_token *t, struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
@@ -292,8 +373,92 @@ int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, NULL, "unknown API token");
 	user_from_row(st, 0, u);
+	token_from_row(st, USER_NCOLUMNS, t);
 	db_reset(st);
 	return 0;
+}
+
+static const char SQL_TOKEN_TOUCH[] =
+	"UPDATE api_token SET last_used_at = ? WHERE id = ?";
+
+int store_token_touch(struct db *db, int64_t id, int64_t now,
+		      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_TOKEN_TOUCH, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, now, err)) ||
+	    (rc = db_bind_int64(st, 2, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char SQL_TOKEN_GET[] =
+	"SELECT " TOKEN_COLUMNS " FROM api_token t"
+	" JOIN app_user u ON u.id = t.user_id WHERE t.id = ?";
+
+int store_token_get(struct db *db, int64_t id, struct api_token *t,
+		    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_row_by_id(db, SQL_TOKEN_GET, id, "token", &st, err)))
+		return rc;
+	token_from_row(st, 0, t);
+	db_reset(st);
+	return 0;
+}
+
+static const char SQL_TOKEN_DELETE[] = "DELETE FROM api_token WHERE id = ?";
+
+int store_token_delete(struct db *db, int64_t id, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_TOKEN_DELETE, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, id, err)))
+		return rc;
+	rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no token with id %lld",
+			       (long long)id);
+	return 0;
+}
+
+/* The unit prefix as in SQL_USER_LIST; user_id 0: every user's. */
+static const char SQL_TOKEN_LIST[] =
+	"SELECT " TOKEN_COLUMNS " FROM api_token t"
+	" JOIN app_user u ON u.id = t.user_id"
+	" WHERE substr(u.unit_code, 1, length(?)) = ? AND (? = 0 OR"
+	" t.user_id = ?) ORDER BY t.id";
+
+int store_token_list(struct db *db, const char *unit_prefix, int64_t user_id,
+		     store_token_cb cb, void *ctx, struct ug_error *err)
+{
+	struct db_stmt *st;
+	struct api_token t;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_TOKEN_LIST, &st, err)) ||
+	    (rc = db_bind_text(st, 1, unit_prefix, err)) ||
+	    (rc = db_bind_text(st, 2, unit_prefix, err)) ||
+	    (rc = db_bind_int64(st, 3, user_id, err)) ||
+	    (rc = db_bind_int64(st, 4, user_id, err)))
+		return rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		token_from_row(st, 0, &t);
+		if ((rc = cb(ctx, &t)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- login failures ------------------------------------------------ */
@@ -377,26 +542,3 @@ int store_login_failure_clear(struct db *db, const char *username,
 	return rc < 0 ? rc : 0;
 }
 
-/* ---- audit trail --------------------------------------------------- */
-
-static const char SQL_AUDIT_ADD[] =
-	"INSERT INTO audit_event (at, actor, action, subject, detail)"
-	" VALUES (?, ?, ?, ?, ?)";
-
-int store_audit_add(struct db *db, int64_t at, const char *actor,
-		    const char *action, const char *subject, const char *detail,
-		    struct ug_error *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_AUDIT_ADD, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, at, err)) ||
-	    (rc = db_bind_text(st, 2, actor, err)) ||
-	    (rc = db_bind_text(st, 3, action, err)) ||
-	    (rc = db_bind_text(st, 4, subject, err)) ||
-	    (rc = db_bind_text(st, 5, detail ? detail : "{}", err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
-}

@@ -281,15 +281,9 @@ int store_component_get(struct db *db, const char *code,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_COMPONENT_GET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
+	if ((rc = db_row_by_key(db, SQL_COMPONENT_GET, code, "code",
+				"component", &st, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return ug_fail(err, UG_ENOTFOUND, "code", "no component %s",
-			       code);
 	component_from_row(st, c);
 	db_reset(st);
 	return 0;

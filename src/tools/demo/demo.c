@@ -26,10 +26,20 @@ static const struct {
 	{ "leader", "赵领导", ROLE_LEADER, DEMO_DISTRICT },
 	{ "admin", "系统管理员", ROLE_ADMIN, DEMO_DISTRICT },
 	{ "api_client", "外部系统", ROLE_API_CLIENT, DEMO_DISTRICT },
+	{ "security_admin", "安全管理员", ROLE_SECURITY_ADMIN, DEMO_DISTRICT },
+	{ "auditor", "安全审计员", ROLE_AUDITOR, DEMO_DISTRICT },
 	/* The account anonymous public reports are filed as (serve
 	 * --anonymous-reports, default "public"). */
 	{ "public", "公众举报（匿名）", ROLE_API_CLIENT, DEMO_DISTRICT },
 };
+
+const struct actor *demo_actor(void)
+{
+	static struct user demo;
+	static struct actor a;
+
+	return actor_root(&demo, "demo", &a);
+}
 
 int demo_build(struct db *db, const char *divisions_dir, int64_t now,
 	       struct demo_result *out, struct ug_error *err)
@@ -65,7 +75,7 @@ int demo_build(struct db *db, const char *divisions_dir, int64_t now,
 			.password = NULL,
 		};
 
-		if ((rc = account_create(db, &a, "demo", now, &created,
+		if ((rc = account_create(db, demo_actor(), &a, now, &created,
 					 acc->password, err)))
 			return rc;
 		snprintf(acc->username, sizeof acc->username, "%s",

@@ -26,6 +26,9 @@ struct demo_result {
 	int naccounts;
 };
 
+/* The demo's actor in the audit trail: "demo", root. */
+const struct actor *demo_actor(void);
+
 /* Build the demo in an initialised (migrated) database from the division
  * CSVs in `divisions_dir`.  UG_ECONFLICT if the demo accounts exist. */
 int demo_build(struct db *db, const char *divisions_dir, int64_t now,

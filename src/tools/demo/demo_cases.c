@@ -122,7 +122,7 @@ static int actor(struct db *db, const char *username, const char *name,
 	a.role = role;
 	a.unit = unit;
 	a.password_hash = hash;
-	return account_create(db, &a, "demo", now, out, NULL, err);
+	return account_create(db, demo_actor(), &a, now, out, NULL, err);
 }
 
 static int load_actors(struct db *db, struct division *streets, int nstreets,

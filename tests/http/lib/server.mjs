@@ -133,6 +133,40 @@ export function demoDb(ws) {
   return { accounts, passwords, departments: Number(departments[1]) };
 }
 
+// What each migration added, taken away again: for the tests of upgrades,
+// which need a database as an older binary left it.  A new migration
+// adds its undo here (newest first).
+const UNDO = {
+  9: `DROP TABLE setting;
+    DROP INDEX audit_event_actor; DROP INDEX audit_event_action;
+    ALTER TABLE audit_event DROP COLUMN after_state;
+    ALTER TABLE audit_event DROP COLUMN before_state;
+    ALTER TABLE audit_event DROP COLUMN address;
+    CREATE TABLE api_token_old (token_hash TEXT PRIMARY KEY,
+      user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+      label TEXT NOT NULL, created_at INTEGER NOT NULL);
+    INSERT INTO api_token_old SELECT token_hash, user_id, label, created_at FROM api_token;
+    DROP TABLE api_token; ALTER TABLE api_token_old RENAME TO api_token;
+    CREATE INDEX api_token_user ON api_token(user_id);
+    ALTER TABLE app_user DROP COLUMN password_changed_at;
+    ALTER TABLE app_user DROP COLUMN must_change_password;`,
+  8: 'ALTER TABLE department DROP COLUMN disabled;',
+  7: 'DROP TABLE calendar_year; ALTER TABLE calendar_day DROP COLUMN source;',
+};
+
+// Bring database `db` back to schema `version` (it must be the latest
+// now); returns the latest version it was at.
+export function downgradeTo(db, version) {
+  const latest = Number(sql(db, 'SELECT MAX(version) FROM schema_version'));
+  const undo = [];
+  for (let v = latest; v > version; v--) {
+    assert.ok(UNDO[v], `no undo for migration ${v}: add it to UNDO in tests/http/lib/server.mjs`);
+    undo.push(UNDO[v]);
+  }
+  sql(db, `${undo.join('\n')} DELETE FROM schema_version WHERE version > ${version};`);
+  return latest;
+}
+
 // ---- the server ------------------------------------------------------
 
 // Start `urbangrid serve --db DB --listen 127.0.0.1:0 FLAGS...` and wait
