@@ -91,16 +91,12 @@ void h_user_edit(struct web_ctx *c)
 	struct account_change ch;
 	struct user u;
 	struct ug_error err;
-	json_t *root = NULL;
+	json_t *root;
 	int64_t id;
 
+	if (api_decode_at(c, "user", &id, spec, 4, v, &root))
+		return;
 	ug_error_clear(&err);
-	if (path_id(c, "id", "user", &id, &err)) {
-		reply_ug_error(c, &err);
-		return;
-	}
-	if (api_decode(c, spec, 4, v, &root))
-		return;
 	memset(&ch, 0, sizeof ch);
 	ch.display_name = v[0].present ? v[0].str : NULL;
 	ch.role = v[1].present ? v[1].str : NULL;
@@ -129,16 +125,12 @@ void h_user_password(struct web_ctx *c)
 	struct field_value v[2];
 	struct user u;
 	struct ug_error err;
-	json_t *root = NULL;
+	json_t *root;
 	int64_t id;
 
+	if (api_decode_at(c, "user", &id, spec, 2, v, &root))
+		return;
 	ug_error_clear(&err);
-	if (path_id(c, "id", "user", &id, &err)) {
-		reply_ug_error(c, &err);
-		return;
-	}
-	if (api_decode(c, spec, 2, v, &root))
-		return;
 	if (account_set_password(c->db, &c->actor, id,
 				 v[0].present ? v[0].str : NULL,
 				 v[1].present ? v[1].str : NULL,

@@ -63,6 +63,12 @@ int cli_fail(const struct ug_error *err);
  * on failure, 0 on success. */
 int cli_open_db(const struct cli_args *a, int create, struct db **db);
 
+/* cli_open_db() (no create) for a command that acts on the domain: *cli
+ * becomes the command line's actor (domain/org/roles.h: user "cli", from
+ * "local", root). */
+struct actor;
+int cli_open_as(const struct cli_args *a, struct db **db, struct actor *cli);
+
 /* Commands (cli/cmd_*.c). */
 int cmd_init(struct cli_args *a);
 int cmd_serve(struct cli_args *a);

@@ -93,9 +93,8 @@ static int change(struct cli_args *a, int add, int has_disabled,
 			}
 		}
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		goto out;
-	actor_cli(&cli);
 	rc = add ? org_department_add(db, &cli, &in, ug_now_s(), &out, &err)
 		 : org_department_edit(db, &cli, a->positional[0], &in,
 				       ug_now_s(), &out, &err);

@@ -78,9 +78,8 @@ int cmd_user_add(struct cli_args *a)
 		}
 		acc.password = buf_str(&pw);
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		goto out;
-	actor_cli(&cli);
 	if (account_create(db, &cli, &acc, ug_now_s(), &created, generated,
 			   &err)) {
 		rc = cli_fail(&err);
@@ -130,9 +129,8 @@ static int user_change(struct cli_args *a, int has_disabled, int disabled)
 			return EXIT_USAGE;
 		}
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	rc = account_get(db, &cli, 0, a->positional[0], &u, &err);
 	if (rc == 0)
 		rc = account_edit(db, &cli, u.id, &ch, ug_now_s(), &u, &err);
@@ -175,9 +173,8 @@ int cmd_user_reset_password(struct cli_args *a)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		goto out;
-	actor_cli(&cli);
 	if (account_get(db, &cli, 0, a->positional[0], &u, &err) ||
 	    account_set_password(db, &cli, u.id, NULL,
 				 pw.len ? buf_str(&pw) : NULL, NULL,
@@ -217,9 +214,8 @@ int cmd_user_list(struct cli_args *a)
 	int rc;
 
 	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	printf("%-6s %-24s %-15s %-16s %-8s %s\n", "ID", "USERNAME", "ROLE",
 	       "UNIT", "STATE", "NAME");
 	rc = account_list(db, &cli, print_user_row, NULL, &err);
@@ -244,9 +240,8 @@ int cmd_token_create(struct cli_args *a)
 		fprintf(stderr, "urbangrid token create: --user is required\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	rc = token_create(db, &cli, user, cli_get(a, "label"), ug_now_s(),
 			  token, &made, &err);
 	db_close(db);
@@ -291,9 +286,8 @@ int cmd_token_list(struct cli_args *a)
 	int rc;
 
 	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	printf("%-6s %-24s %-14s %-20s %-20s %-12s %s\n", "ID", "USER", "ROLE",
 	       "CREATED", "LAST USED", "BY", "LABEL");
 	rc = token_list(db, &cli, print_token, &f, &err);
@@ -316,9 +310,8 @@ int cmd_token_revoke(struct cli_args *a)
 				"number (see token list)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	rc = token_revoke(db, &cli, strtoll(s, NULL, 10), ug_now_s(), &t,
 			  &err);
 	db_close(db);
@@ -362,9 +355,8 @@ int cmd_password_policy(struct cli_args *a)
 			return EXIT_USAGE;
 		}
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	rc = any ? password_policy_set(db, &cli, has, value, ug_now_s(), &p,
 				       &err)
 		 : password_policy_get(db, &p, &err);
@@ -428,9 +420,8 @@ int cmd_audit_list(struct cli_args *a)
 	if ((from && parse_when("from", from, &f.from)) ||
 	    (to && parse_when("to", to, &f.to)))
 		return EXIT_USAGE;
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	printf("ID\tAT\tACTOR\tADDRESS\tACTION\tSUBJECT\tDETAIL\tBEFORE\tAFTER\n");
 	rc = audit_list(db, &cli, &f, print_event, NULL, &err);
 	db_close(db);
@@ -454,9 +445,8 @@ int cmd_audit_prune(struct cli_args *a)
 	}
 	if (parse_when("before", before, &when))
 		return EXIT_USAGE;
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_open_as(a, &db, &cli)))
 		return rc;
-	actor_cli(&cli);
 	rc = audit_prune(db, &cli, when, ug_now_s(), &removed, &err);
 	db_close(db);
 	if (rc)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/org/roles.h"
 #include "store/migrate.h"
 
 static void cli_help(const struct cli_command *cmd)
@@ -148,4 +149,13 @@ int cli_open_db(const struct cli_args *a, int create, struct db **db)
 		return cli_fail(&err) == EXIT_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 	}
 	return 0;
+}
+
+int cli_open_as(const struct cli_args *a, struct db **db, struct actor *cli)
+{
+	int rc = cli_open_db(a, 0, db);
+
+	if (rc == 0)
+		actor_cli(cli);
+	return rc;
 }

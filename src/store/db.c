@@ -246,16 +246,26 @@ int db_step(struct db_stmt *st, struct ug_error *err)
 	return rc;
 }
 
+/* Prepare `sql` with its one parameter - the key when there is one, else
+ * the id - and step it once: DB_ROW, DB_DONE or an error. */
+static int step_one(struct db *db, const char *sql, int64_t id,
+		    const char *key, struct db_stmt **st, struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = db_prepare(db, sql, st, err)) ||
+	    (rc = key ? db_bind_text(*st, 1, key, err)
+		      : db_bind_int64(*st, 1, id, err)))
+		return rc;
+	return db_step(*st, err);
+}
+
 int db_run_id(struct db *db, const char *sql, int64_t id,
 	      struct ug_error *err)
 {
 	struct db_stmt *st;
-	int rc;
+	int rc = step_one(db, sql, id, NULL, &st, err);
 
-	if ((rc = db_prepare(db, sql, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, id, err)))
-		return rc;
-	rc = db_step(st, err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -263,24 +273,16 @@ int db_run_key(struct db *db, const char *sql, const char *key,
 	       struct ug_error *err)
 {
 	struct db_stmt *st;
-	int rc;
+	int rc = step_one(db, sql, 0, key, &st, err);
 
-	if ((rc = db_prepare(db, sql, &st, err)) ||
-	    (rc = db_bind_text(st, 1, key, err)))
-		return rc;
-	rc = db_step(st, err);
 	return rc < 0 ? rc : 0;
 }
 
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const char *what,
 		 struct db_stmt **st, struct ug_error *err)
 {
-	int rc;
+	int rc = step_one(db, sql, id, NULL, st, err);
 
-	if ((rc = db_prepare(db, sql, st, err)) ||
-	    (rc = db_bind_int64(*st, 1, id, err)))
-		return rc;
-	rc = db_step(*st, err);
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, "id", "no %s with id %lld",
 			       what, (long long)id);
@@ -291,15 +293,24 @@ int db_row_by_key(struct db *db, const char *sql, const char *key,
 		  const char *field, const char *what, struct db_stmt **st,
 		  struct ug_error *err)
 {
-	int rc;
+	int rc = step_one(db, sql, 0, key, st, err);
 
-	if ((rc = db_prepare(db, sql, st, err)) ||
-	    (rc = db_bind_text(*st, 1, key, err)))
-		return rc;
-	rc = db_step(*st, err);
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, field, "no %s %s", what, key);
 	return rc < 0 ? rc : 0;
+}
+
+int db_step_changed(struct db_stmt *st, struct db *db, const char *what,
+		    int64_t id, struct ug_error *err)
+{
+	int rc = db_step(st, err);
+
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ENOTFOUND, "id", "no %s with id %lld",
+			       what, (long long)id);
+	return 0;
 }
 
 int db_column_is_null(struct db_stmt *st, int col)

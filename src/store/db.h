@@ -87,6 +87,12 @@ void db_reset(struct db_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
 
+/* Step a write (bound by the caller) meant to change row `id`:
+ * UG_ENOTFOUND naming "id" ("no <what> with id <id>") when it changed
+ * none. */
+int db_step_changed(struct db_stmt *st, struct db *db, const char *what,
+		    int64_t id, struct ug_error *err);
+
 /* Run `sql` (static) - a write with one parameter, an id or a key, and
  * no rows back - to the end. */
 int db_run_id(struct db *db, const char *sql, int64_t id,

@@ -156,6 +156,21 @@ int api_decode(struct web_ctx *c, const struct field_spec *spec, size_t n,
 	return rc;
 }
 
+int api_decode_at(struct web_ctx *c, const char *what, int64_t *id,
+		  const struct field_spec *spec, size_t n,
+		  struct field_value *out, json_t **root)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	*root = NULL;
+	if (path_id(c, "id", what, id, &err)) {
+		reply_ug_error(c, &err);
+		return -1;
+	}
+	return api_decode(c, spec, n, out, root);
+}
+
 json_t *json_time(int64_t secs)
 {
 	char ts[40];

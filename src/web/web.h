@@ -265,6 +265,12 @@ void reply_grids_geojson(struct web_ctx *c);
 int api_decode(struct web_ctx *c, const struct field_spec *spec, size_t n,
 	       struct field_value *out, json_t **root);
 
+/* The same for a route on one object, /…/{id}: the id from the path
+ * first (400 naming "id", "<what> id must be a number"), then the body. */
+int api_decode_at(struct web_ctx *c, const char *what, int64_t *id,
+		  const struct field_spec *spec, size_t n,
+		  struct field_value *out, json_t **root);
+
 /* JSON views of domain objects. */
 json_t *json_user(const struct user *u);
 json_t *json_time(int64_t secs); /* ISO 8601 UTC string */

@@ -77,12 +77,7 @@ int store_routing_delete(struct db *db, int64_t id, struct ug_error *err)
 	if ((rc = db_prepare(db, SQL_ROUTING_DELETE, &st, err)) ||
 	    (rc = db_bind_int64(st, 1, id, err)))
 		return rc;
-	if ((rc = db_step(st, err)) < 0)
-		return rc;
-	if (db_changes(db) == 0)
-		return ug_fail(err, UG_ENOTFOUND, "id",
-			       "no routing rule with id %lld", (long long)id);
-	return 0;
+	return db_step_changed(st, db, "routing rule", id, err);
 }
 
 static const char SQL_ROUTING_LIST[] =

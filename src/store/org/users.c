@@ -126,13 +126,7 @@ int store_user_set_password(struct db *db, int64_t id, const char *hash,
 	    (rc = db_bind_int64(st, 3, now, err)) ||
 	    (rc = db_bind_int64(st, 4, id, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (db_changes(db) == 0)
-		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
-			       (long long)id);
-	return 0;
+	return db_step_changed(st, db, "user", id, err);
 }
 
 static const char SQL_USER_SET_MUST_CHANGE[] =
@@ -179,13 +173,7 @@ int store_user_update(struct db *db, const struct user *u,
 	    (rc = db_bind_int64(st, 5, u->disabled ? 1 : 0, err)) ||
 	    (rc = db_bind_int64(st, 6, u->id, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (db_changes(db) == 0)
-		return ug_fail(err, UG_ENOTFOUND, "id", "no user with id %lld",
-			       (long long)u->id);
-	return 0;
+	return db_step_changed(st, db, "user", u->id, err);
 }
 
 /* `unit_code LIKE prefix%` would treat % and _ in the prefix as wildcards;
@@ -422,13 +410,7 @@ int store_token_delete(struct db *db, int64_t id, struct ug_error *err)
 	if ((rc = db_prepare(db, SQL_TOKEN_DELETE, &st, err)) ||
 	    (rc = db_bind_int64(st, 1, id, err)))
 		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	if (db_changes(db) == 0)
-		return ug_fail(err, UG_ENOTFOUND, "id", "no token with id %lld",
-			       (long long)id);
-	return 0;
+	return db_step_changed(st, db, "token", id, err);
 }
 
 /* The unit prefix as in SQL_USER_LIST; user_id 0: every user's. */
