@@ -119,10 +119,6 @@ static const struct field_spec department_fields[DF_COUNT] = {
 	{ "disabled", FIELD_BOOL, 0, 0, 0 },
 };
 
-/* Most divisions one department may list as served (a district's
- * streets and towns fit many times over). */
-#define DEPARTMENT_AREAS_MAX 256
-
 static void department_change(struct web_ctx *c, int add)
 {
 	const char *areas[DEPARTMENT_AREAS_MAX];
@@ -149,12 +145,9 @@ static void department_change(struct web_ctx *c, int add)
 	in.has_disabled = v[DF_DISABLED].present;
 	in.disabled = v[DF_DISABLED].b;
 	if ((in.has_areas = v[DF_AREAS].present)) {
-		if (json_array_size(v[DF_AREAS].obj) > DEPARTMENT_AREAS_MAX) {
-			ug_fail(&err, UG_EINVAL, "areas",
-				"areas may list at most %d divisions",
-				DEPARTMENT_AREAS_MAX);
+		if (org_department_areas_check(
+			    json_array_size(v[DF_AREAS].obj), &err))
 			goto fail;
-		}
 		json_array_foreach(v[DF_AREAS].obj, i, item)
 			areas[i] = json_string_value(item);
 		in.areas = areas;

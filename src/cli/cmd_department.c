@@ -11,9 +11,6 @@
 #include "lib/buf.h"
 #include "lib/util.h"
 
-/* Most areas --areas may list (as the API). */
-#define AREAS_MAX 256
-
 /* Split "a,b,c" (in place, in `copy`) into areas[]. */
 static int split_areas(const char *list, struct buf *copy,
 		       const char **areas, size_t *n, struct ug_error *err)
@@ -28,10 +25,8 @@ static int split_areas(const char *list, struct buf *copy,
 
 		if (comma)
 			*comma = '\0';
-		if (*n == AREAS_MAX)
-			return ug_fail(err, UG_EINVAL, "areas",
-				       "--areas may list at most %d divisions",
-				       AREAS_MAX);
+		if (*n == DEPARTMENT_AREAS_MAX)
+			return org_department_areas_check(*n + 1, err);
 		areas[(*n)++] = p;
 		p = comma ? comma + 1 : NULL;
 	}
@@ -53,7 +48,7 @@ static void print_result(const char *verb, const struct department_result *r)
 static int change(struct cli_args *a, int add, int has_disabled,
 		  int disabled)
 {
-	const char *areas[AREAS_MAX];
+	const char *areas[DEPARTMENT_AREAS_MAX];
 	struct department_input in;
 	struct department_result out;
 	struct actor cli;

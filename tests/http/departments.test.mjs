@@ -120,6 +120,24 @@ describe('PATCH /api/v1/departments/{code}', () => {
   });
 });
 
+describe('a department serving many divisions', () => {
+  test('every one of them is stored, answered and audited, none cut off', async () => {
+    // The district's streets and communities: some 190 codes of 9 and
+    // 12 digits, over 2,000 characters as a list.
+    const codes = sql(ws.db, "SELECT code FROM division WHERE code LIKE '110101_%' ORDER BY code").split('\n');
+    assert.ok(codes.length > 150, `only ${codes.length} divisions`);
+    const r = await as('admin').request('PATCH', '/api/v1/departments/110101-YL', { body: { areas: codes } });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.areas, codes);
+    const listed = (await as('dispatcher').get('/api/v1/departments')).json.departments
+      .find((d) => d.code === '110101-YL');
+    assert.deepEqual(listed.areas, codes);
+    const after = JSON.parse(sql(ws.db, "SELECT after_state FROM audit_event WHERE action = 'department.edit'"
+      + " AND subject = '110101-YL' ORDER BY id DESC LIMIT 1"));
+    assert.equal(after.areas, codes.join(','));
+  });
+});
+
 describe('a disabled department', () => {
   test('takes no new dispatch, leaves the suggestion, keeps its case', async () => {
     // A rule sends 暴露垃圾 to 环卫 anyway; one case dispatched there.

@@ -487,6 +487,15 @@ static int department_apply(struct db *db, const struct department_input *in,
 	return 0;
 }
 
+int org_department_areas_check(size_t n, struct ug_error *err)
+{
+	if (n > DEPARTMENT_AREAS_MAX)
+		return ug_fail(err, UG_EINVAL, "areas",
+			       "areas may list at most %d divisions",
+			       DEPARTMENT_AREAS_MAX);
+	return 0;
+}
+
 /* Write the areas (when given) and read back what the result shows. */
 static int department_finish(struct db *db, const struct department_input *in,
 			     struct department_result *out,
@@ -500,6 +509,8 @@ static int department_finish(struct db *db, const struct department_input *in,
 			return ug_fail(err, UG_EINVAL, "areas",
 				       "areas must name at least one division "
 				       "the department serves");
+		if ((rc = org_department_areas_check(in->nareas, err)))
+			return rc;
 		if ((rc = store_department_clear_areas(db, out->d.code, err)))
 			return rc;
 		for (size_t i = 0; i < in->nareas; i++) {

@@ -74,10 +74,19 @@ struct department_input {
 	int disabled;
 };
 
+/* Most divisions one department lists as served (a district's streets
+ * and communities fit many times over). */
+#define DEPARTMENT_AREAS_MAX 256
+
+/* UG_EINVAL naming "areas" when n is over DEPARTMENT_AREAS_MAX: for the
+ * callers that gather the list first (the API, the command line). */
+int org_department_areas_check(size_t n, struct ug_error *err);
+
 /* What a change did. */
 struct department_result {
 	struct department d;  /* after it */
-	char areas[1024];     /* the areas served, comma-separated */
+	/* the areas served, comma-separated: room for all of them */
+	char areas[DEPARTMENT_AREAS_MAX * (CODE_MAX + 1)];
 	int64_t rules;        /* routing rules that send cases to it (when it
 				 is disabled they are skipped) */
 };
