@@ -135,8 +135,7 @@ void h_user_password(struct web_ctx *c)
 				 v[0].present ? v[0].str : NULL,
 				 v[1].present ? v[1].str : NULL,
 				 c->via_cookie ? c->session_token : NULL,
-				 ug_now_s(), generated, &err) ||
-	    account_get(c->db, &c->actor, id, NULL, &u, &err)) {
+				 ug_now_s(), generated, &u, &err)) {
 		json_decref(root);
 		reply_ug_error(c, &err);
 		return;

@@ -178,7 +178,7 @@ int cmd_user_reset_password(struct cli_args *a)
 	if (account_get(db, &cli, 0, a->positional[0], &u, &err) ||
 	    account_set_password(db, &cli, u.id, NULL,
 				 pw.len ? buf_str(&pw) : NULL, NULL,
-				 ug_now_s(), generated, &err)) {
+				 ug_now_s(), generated, NULL, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}

@@ -528,23 +528,23 @@ static void test_passwords(void **state)
 	/* One's own: the old password first; the other session ends. */
 	tu_assert_err(account_set_password(env->db, &self.a, u.id, NULL,
 					   "another passphrase", NULL, NOW,
-					   generated, &err),
+					   generated, NULL, &err),
 		      err, UG_EINVAL, "old_password");
 	tu_assert_err(account_set_password(env->db, &self.a, u.id, "wrong one",
 					   "another passphrase", NULL, NOW,
-					   generated, &err),
+					   generated, NULL, &err),
 		      err, UG_EAUTH, "old_password");
 	tu_assert_err(account_set_password(env->db, &self.a, u.id, PASSWORD,
-					   PASSWORD, NULL, NOW, generated,
+					   PASSWORD, NULL, NOW, generated, NULL,
 					   &err),
 		      err, UG_EINVAL, "password");
 	tu_assert_err(account_set_password(env->db, &self.a, u.id, PASSWORD,
-					   "short", NULL, NOW, generated,
+					   "short", NULL, NOW, generated, NULL,
 					   &err),
 		      err, UG_EINVAL, "password");
 	tu_assert_ok(account_set_password(env->db, &self.a, u.id, PASSWORD,
 					  "another passphrase",
-					  a.session_token, NOW + 10, generated,
+					  a.session_token, NOW + 10, generated, NULL,
 					  &err),
 		     err);
 	assert_string_equal(generated, "");
@@ -557,14 +557,14 @@ static void test_passwords(void **state)
 	assert_int_equal(u.password_changed_at, NOW + 10);
 	/* Another's password is not one's to change: hidden. */
 	tu_assert_err(account_set_password(env->db, &self.a, sec.u.id, NULL,
-					   "x23456789", NULL, NOW, generated,
+					   "x23456789", NULL, NOW, generated, NULL,
 					   &err),
 		      err, UG_ENOTFOUND, "id");
 
 	/* The security admin's reset: generated, to be changed at the next
 	 * login; every session ends. */
 	tu_assert_ok(account_set_password(env->db, &sec.a, u.id, NULL, NULL,
-					  NULL, NOW + 20, generated, &err),
+					  NULL, NOW + 20, generated, NULL, &err),
 		     err);
 	assert_int_equal(strlen(generated), GENERATED_PASSWORD_LEN);
 	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
@@ -576,7 +576,7 @@ static void test_passwords(void **state)
 	/* Changing it clears the mark. */
 	tu_assert_ok(account_set_password(env->db, &self.a, u.id, generated,
 					  "a third passphrase",
-					  a.session_token, NOW + 40, NULL,
+					  a.session_token, NOW + 40, NULL, NULL,
 					  &err),
 		     err);
 	tu_assert_ok(auth_session_user(env->db, a.session_token, NOW + 41, &u,

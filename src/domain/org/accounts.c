@@ -293,7 +293,7 @@ int account_set_password(struct db *db, const struct actor *a, int64_t id,
 			 const char *old_password, const char *password,
 			 const char *keep_session, int64_t now,
 			 char generated[GENERATED_PASSWORD_LEN + 1],
-			 struct ug_error *err)
+			 struct user *out, struct ug_error *err)
 {
 	char hash[PASSWORD_HASH_MAX + 1], keep[TOKEN_HEX_LEN + 1];
 	char pw[GENERATED_PASSWORD_LEN + 1];
@@ -357,6 +357,7 @@ int account_set_password(struct db *db, const struct actor *a, int64_t id,
 			      self ? "user.password.change"
 				   : "user.password.reset",
 			      u.username, NULL, NULL, NULL, err)) ||
+	    (out && (rc = store_user_by_id(db, u.id, out, err))) ||
 	    (rc = db_commit(db, err))) {
 		db_rollback(db);
 		goto out;

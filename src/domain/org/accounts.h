@@ -86,11 +86,12 @@ int account_edit(struct db *db, const struct actor *a, int64_t id,
  * another's (the security admin's reset): password NULL generates one into
  * generated; the owner must choose a new one at the next login, and every
  * session of the account ends.  Audited ("user.password.change" /
- * "user.password.reset", never the password). */
+ * "user.password.reset", never the password).  *out (may be NULL): the
+ * account after. */
 int account_set_password(struct db *db, const struct actor *a, int64_t id,
 			 const char *old_password, const char *password,
 			 const char *keep_session, int64_t now,
 			 char generated[GENERATED_PASSWORD_LEN + 1],
-			 struct ug_error *err);
+			 struct user *out, struct ug_error *err);
 
 #endif

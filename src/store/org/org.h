@@ -34,7 +34,6 @@ struct api_token {
 	int64_t user_id;
 	char username[USERNAME_MAX + 1];
 	char role[24];
-	char unit_code[CODE_MAX + 1];
 	char label[NAME_MAX_BYTES + 1];
 	int64_t created_at;
 	char created_by[USERNAME_MAX + 1];
@@ -151,10 +150,9 @@ int store_token_touch(struct db *db, int64_t id, int64_t now,
 int store_token_get(struct db *db, int64_t id, struct api_token *t,
 		    struct ug_error *err);
 int store_token_delete(struct db *db, int64_t id, struct ug_error *err);
-/* Tokens of users whose unit starts with unit_prefix ("" all), of user
- * `user_id` only when it is not 0, oldest first. */
-int store_token_list(struct db *db, const char *unit_prefix, int64_t user_id,
-		     store_token_cb cb, void *ctx, struct ug_error *err);
+/* The tokens of user `user_id`, or of everyone with 0, oldest first. */
+int store_token_list(struct db *db, int64_t user_id, store_token_cb cb,
+		     void *ctx, struct ug_error *err);
 
 /* ---- login throttling (store/org/users.c) ------------------------------ */
 

@@ -298,8 +298,8 @@ int store_session_purge(struct db *db, int64_t now, struct ug_error *err)
 /* ---- API tokens ---------------------------------------------------- */
 
 #define TOKEN_COLUMNS                                                      \
-	"t.id, t.user_id, u.username, u.role, u.unit_code, t.label,"       \
-	" t.created_at, t.created_by, COALESCE(t.last_used_at, 0)"
+	"t.id, t.user_id, u.username, u.role, t.label, t.created_at,"      \
+	" t.created_by, COALESCE(t.last_used_at, 0)"
 
 static void token_from_row(struct db_stmt *st, int col, struct api_token *t)
 {
@@ -308,11 +308,10 @@ static void token_from_row(struct db_stmt *st, int col, struct api_token *t)
 	t->user_id = db_column_int64(st, col + 1);
 	COPY(t->username, db_column_text(st, col + 2));
 	COPY(t->role, db_column_text(st, col + 3));
-	COPY(t->unit_code, db_column_text(st, col + 4));
-	COPY(t->label, db_column_text(st, col + 5));
-	t->created_at = db_column_int64(st, col + 6);
-	COPY(t->created_by, db_column_text(st, col + 7));
-	t->last_used_at = db_column_int64(st, col + 8);
+	COPY(t->label, db_column_text(st, col + 4));
+	t->created_at = db_column_int64(st, col + 5);
+	COPY(t->created_by, db_column_text(st, col + 6));
+	t->last_used_at = db_column_int64(st, col + 7);
 }
 
 static const char SQL_TOKEN_INSERT[] =
@@ -413,25 +412,22 @@ int store_token_delete(struct db *db, int64_t id, struct ug_error *err)
 	return db_step_changed(st, db, "token", id, err);
 }
 
-/* The unit prefix as in SQL_USER_LIST; user_id 0: every user's. */
+/* user_id 0: every user's. */
 static const char SQL_TOKEN_LIST[] =
 	"SELECT " TOKEN_COLUMNS " FROM api_token t"
 	" JOIN app_user u ON u.id = t.user_id"
-	" WHERE substr(u.unit_code, 1, length(?)) = ? AND (? = 0 OR"
-	" t.user_id = ?) ORDER BY t.id";
+	" WHERE ? = 0 OR t.user_id = ? ORDER BY t.id";
 
-int store_token_list(struct db *db, const char *unit_prefix, int64_t user_id,
-		     store_token_cb cb, void *ctx, struct ug_error *err)
+int store_token_list(struct db *db, int64_t user_id, store_token_cb cb,
+		     void *ctx, struct ug_error *err)
 {
 	struct db_stmt *st;
 	struct api_token t;
 	int rc;
 
 	if ((rc = db_prepare(db, SQL_TOKEN_LIST, &st, err)) ||
-	    (rc = db_bind_text(st, 1, unit_prefix, err)) ||
-	    (rc = db_bind_text(st, 2, unit_prefix, err)) ||
-	    (rc = db_bind_int64(st, 3, user_id, err)) ||
-	    (rc = db_bind_int64(st, 4, user_id, err)))
+	    (rc = db_bind_int64(st, 1, user_id, err)) ||
+	    (rc = db_bind_int64(st, 2, user_id, err)))
 		return rc;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		token_from_row(st, 0, &t);
