@@ -300,6 +300,19 @@ int db_row_by_key(struct db *db, const char *sql, const char *key,
 	return rc < 0 ? rc : 0;
 }
 
+int db_each(struct db_stmt *st, int (*visit)(void *v, struct db_stmt *st),
+	    void *v, struct ug_error *err)
+{
+	int rc;
+
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = visit(v, st)) != 0) {
+			db_reset(st);
+			return rc;
+		}
+	return rc < 0 ? rc : 0;
+}
+
 int db_step_changed(struct db_stmt *st, struct db *db, const char *what,
 		    int64_t id, struct ug_error *err)
 {

@@ -93,6 +93,33 @@ int64_t db_changes(struct db *db);
 int db_step_changed(struct db_stmt *st, struct db *db, const char *what,
 		    int64_t id, struct ug_error *err);
 
+/* The one loop of the store's listings: step the prepared and bound st
+ * to its end, calling visit(v, st) on each row - it decodes the row and
+ * hands it to its caller's callback.  The first non-zero answer stops
+ * the loop, releases the statement and is returned; 0 at the end, or the
+ * step's negative error. */
+int db_each(struct db_stmt *st, int (*visit)(void *v, struct db_stmt *st),
+	    void *v, struct ug_error *err);
+
+/* DB_VISITOR(name, cb_type, row_type, decode) defines the visitor of one
+ * listing for db_each(): `struct name_visit { cb; ctx; row; }` and
+ * name_visit(), which decodes the row into *row with decode(st, row) and
+ * hands it to cb(ctx, row).  The caller owns row - on its stack, or on
+ * the heap for the large ones.  A macro because C has no generics: the
+ * loop and its stop/reset/error rules stay in db_each() alone. */
+#define DB_VISITOR(name, cb_type, row_type, decode)                      \
+	struct name##_visit {                                             \
+		cb_type cb;                                               \
+		void *ctx;                                                \
+		row_type *row;                                            \
+	};                                                                \
+	static int name##_visit(void *v, struct db_stmt *st)              \
+	{                                                                 \
+		struct name##_visit *p = v;                               \
+		decode(st, p->row);                                       \
+		return p->cb(p->ctx, p->row);                             \
+	}
+
 /* Run `sql` (static) - a write with one parameter, an id or a key, and
  * no rows back - to the end. */
 int db_run_id(struct db *db, const char *sql, int64_t id,

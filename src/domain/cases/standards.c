@@ -87,80 +87,95 @@ struct defaults {
 	char stage_limit[STAGE_COUNT][URGENCY_COUNT][8];
 };
 
-static int read_rules(struct defaults *d, struct ug_error *err)
+typedef int (*data_row_fn)(void *ctx, struct csv_reader *r,
+			   struct ug_error *err);
+
+/* The one reader of the embedded data files: the header of `name` to
+ * header() (when not NULL), then every record to row(ctx, r, err), until
+ * one answers non-zero (an error: it stops the reading and is
+ * returned). */
+static int data_each_row(const char *name, data_row_fn header,
+			 data_row_fn row, void *ctx, struct ug_error *err)
 {
-	static const char *const cols[] = {
-		"scope", "department_type", "handle_urgent", "handle_pressing",
-		"handle_normal", "filing_condition", "closing_condition",
-	};
 	struct csv_reader r;
-	int idx[7], rc;
-	FILE *fp = data_open("case_standards.csv", err);
+	int rc;
+	FILE *fp = data_open(name, err);
 
 	if (!fp)
 		return -err->code;
-	csv_init(&r, fp, "case_standards.csv");
-	if ((rc = csv_next(&r, err)) <= 0)
-		goto out;
-	for (int i = 0; i < 7; i++)
-		if ((idx[i] = csv_column(&r, cols[i])) < 0) {
-			rc = ug_fail(err, UG_EINTERNAL, NULL,
-				     "case_standards.csv lacks %s", cols[i]);
-			goto out;
-		}
-	while ((rc = csv_next(&r, err)) == 1) {
-		struct standard_rule *p = realloc(
-			d->rules, (d->nrules + 1) * sizeof *d->rules);
-
-		if (!p) {
-			rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-			goto out;
-		}
-		d->rules = p;
-		p = &d->rules[d->nrules++];
-		snprintf(p->scope, sizeof p->scope, "%s", csv_field(&r, (size_t)idx[0]));
-		snprintf(p->department_type, sizeof p->department_type, "%s",
-			 csv_field(&r, (size_t)idx[1]));
-		for (int u = 0; u < URGENCY_COUNT; u++)
-			snprintf(p->handle[u], sizeof p->handle[u], "%s",
-				 csv_field(&r, (size_t)idx[2 + u]));
-		snprintf(p->filing, sizeof p->filing, "%s",
-			 csv_field(&r, (size_t)idx[5]));
-		snprintf(p->closing, sizeof p->closing, "%s",
-			 csv_field(&r, (size_t)idx[6]));
-	}
-out:
+	csv_init(&r, fp, name);
+	rc = csv_next(&r, err);
+	if (rc == 1 && header)
+		rc = header(ctx, &r, err);
+	while (rc >= 0 && (rc = csv_next(&r, err)) == 1)
+		if ((rc = row(ctx, &r, err)) != 0)
+			break;
 	csv_free(&r);
 	fclose(fp);
 	return rc < 0 ? rc : 0;
 }
 
-static int read_stage_limits(struct defaults *d, struct ug_error *err)
+/* case_standards.csv, its columns found by name in the header. */
+struct rules_read {
+	struct defaults *d;
+	int idx[7];
+};
+
+static int rule_header(void *ctx, struct csv_reader *r, struct ug_error *err)
 {
-	struct csv_reader r;
-	int rc;
-	FILE *fp = data_open("stage_limits.csv", err);
+	static const char *const cols[] = {
+		"scope", "department_type", "handle_urgent", "handle_pressing",
+		"handle_normal", "filing_condition", "closing_condition",
+	};
+	struct rules_read *rr = ctx;
 
-	if (!fp)
-		return -err->code;
-	csv_init(&r, fp, "stage_limits.csv");
-	rc = csv_next(&r, err); /* header: stage,urgent,pressing,normal */
-	while (rc >= 0 && (rc = csv_next(&r, err)) == 1) {
-		int stage = case_stage_parse(csv_field(&r, 0));
+	for (int i = 0; i < 7; i++)
+		if ((rr->idx[i] = csv_column(r, cols[i])) < 0)
+			return ug_fail(err, UG_EINTERNAL, NULL,
+				       "case_standards.csv lacks %s", cols[i]);
+	return 0;
+}
 
-		if (stage < 0 || csv_count(&r) != 1 + URGENCY_COUNT) {
-			rc = ug_fail(err, UG_EINTERNAL, NULL,
-				     "stage_limits.csv:%ld: bad row", r.line);
-			break;
-		}
-		for (int u = 0; u < URGENCY_COUNT; u++)
-			snprintf(d->stage_limit[stage][u],
-				 sizeof d->stage_limit[stage][u], "%s",
-				 csv_field(&r, (size_t)(1 + u)));
-	}
-	csv_free(&r);
-	fclose(fp);
-	return rc < 0 ? rc : 0;
+static int rule_row(void *ctx, struct csv_reader *r, struct ug_error *err)
+{
+	struct rules_read *rr = ctx;
+	struct defaults *d = rr->d;
+	const int *idx = rr->idx;
+	struct standard_rule *p;
+
+	p = realloc(d->rules, (d->nrules + 1) * sizeof *d->rules);
+	if (!p)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	d->rules = p;
+	p = &d->rules[d->nrules++];
+	snprintf(p->scope, sizeof p->scope, "%s", csv_field(r, (size_t)idx[0]));
+	snprintf(p->department_type, sizeof p->department_type, "%s",
+		 csv_field(r, (size_t)idx[1]));
+	for (int u = 0; u < URGENCY_COUNT; u++)
+		snprintf(p->handle[u], sizeof p->handle[u], "%s",
+			 csv_field(r, (size_t)idx[2 + u]));
+	snprintf(p->filing, sizeof p->filing, "%s",
+		 csv_field(r, (size_t)idx[5]));
+	snprintf(p->closing, sizeof p->closing, "%s",
+		 csv_field(r, (size_t)idx[6]));
+	return 0;
+}
+
+/* stage_limits.csv: stage,urgent,pressing,normal. */
+static int stage_limit_row(void *ctx, struct csv_reader *r,
+			   struct ug_error *err)
+{
+	struct defaults *d = ctx;
+	int stage = case_stage_parse(csv_field(r, 0));
+
+	if (stage < 0 || csv_count(r) != 1 + URGENCY_COUNT)
+		return ug_fail(err, UG_EINTERNAL, NULL,
+			       "stage_limits.csv:%ld: bad row", r->line);
+	for (int u = 0; u < URGENCY_COUNT; u++)
+		snprintf(d->stage_limit[stage][u],
+			 sizeof d->stage_limit[stage][u], "%s",
+			 csv_field(r, (size_t)(1 + u)));
+	return 0;
 }
 
 static const struct standard_rule *rule_for(const struct defaults *d,
@@ -269,86 +284,65 @@ static int collect_category(void *ctx, const struct category *c)
 	return 0;
 }
 
+/* The embedded classes: majors.csv (code,name,kind), categories.csv
+ * (code,major,kind,name), names_en.csv (code,name_en) for both. */
+static int major_row(void *ctx, struct csv_reader *r, struct ug_error *err)
+{
+	return store_category_major_upsert(ctx, csv_field(r, 0),
+					   csv_field(r, 1), csv_field(r, 2),
+					   err);
+}
+
+static int minor_row(void *ctx, struct csv_reader *r, struct ug_error *err)
+{
+	struct load_ctx *l = ctx;
+	struct category c;
+
+	memset(&c, 0, sizeof c);
+	snprintf(c.code, sizeof c.code, "%s", csv_field(r, 0));
+	snprintf(c.major, sizeof c.major, "%s", csv_field(r, 1));
+	snprintf(c.name, sizeof c.name, "%s", csv_field(r, 3));
+	c.standard = 1;
+	c.public_ = 1;
+	return store_category_upsert(l->db, &c, l->now, err);
+}
+
+static int name_en_row(void *ctx, struct csv_reader *r, struct ug_error *err)
+{
+	return store_category_set_name_en(ctx, csv_field(r, 0),
+					  csv_field(r, 1), err);
+}
+
 int standards_load_defaults(struct db *db, int64_t now, int *created,
 			    struct ug_error *err)
 {
 	struct defaults d;
 	struct load_ctx l;
-	struct csv_reader r;
-	FILE *fp = NULL;
+	struct rules_read rr;
 	int rc;
 
 	memset(&d, 0, sizeof d);
 	memset(&l, 0, sizeof l);
-	memset(&r, 0, sizeof r);
-	if (created)
-		*created = 0;
-	if ((rc = read_rules(&d, err)) || (rc = read_stage_limits(&d, err)))
-		goto out;
-	if ((rc = db_begin_write(db, err)))
-		goto out;
-	/* Major classes. */
-	if (!(fp = data_open("majors.csv", err))) {
-		rc = -err->code;
-		goto fail;
-	}
-	csv_init(&r, fp, "majors.csv");
-	rc = csv_next(&r, err);
-	while (rc >= 0 && (rc = csv_next(&r, err)) == 1)
-		if ((rc = store_category_major_upsert(db, csv_field(&r, 0),
-						      csv_field(&r, 1),
-						      csv_field(&r, 2), err)))
-			break;
-	csv_free(&r);
-	fclose(fp);
-	fp = NULL;
-	if (rc < 0)
-		goto fail;
-	/* Minor classes: code,major,kind,name. */
-	if (!(fp = data_open("categories.csv", err))) {
-		rc = -err->code;
-		goto fail;
-	}
-	csv_init(&r, fp, "categories.csv");
-	rc = csv_next(&r, err);
-	while (rc >= 0 && (rc = csv_next(&r, err)) == 1) {
-		struct category c;
-
-		memset(&c, 0, sizeof c);
-		snprintf(c.code, sizeof c.code, "%s", csv_field(&r, 0));
-		snprintf(c.major, sizeof c.major, "%s", csv_field(&r, 1));
-		snprintf(c.name, sizeof c.name, "%s", csv_field(&r, 3));
-		c.standard = 1;
-		c.public_ = 1;
-		if ((rc = store_category_upsert(db, &c, now, err)))
-			break;
-	}
-	csv_free(&r);
-	fclose(fp);
-	fp = NULL;
-	if (rc < 0)
-		goto fail;
-	/* English names: code,name_en for majors and minors. */
-	if (!(fp = data_open("names_en.csv", err))) {
-		rc = -err->code;
-		goto fail;
-	}
-	csv_init(&r, fp, "names_en.csv");
-	rc = csv_next(&r, err);
-	while (rc >= 0 && (rc = csv_next(&r, err)) == 1)
-		if ((rc = store_category_set_name_en(db, csv_field(&r, 0),
-						     csv_field(&r, 1), err)))
-			break;
-	csv_free(&r);
-	fclose(fp);
-	fp = NULL;
-	if (rc < 0)
-		goto fail;
-	/* Version 1 of the default standard where none exists. */
+	memset(&rr, 0, sizeof rr);
 	l.db = db;
 	l.d = &d;
 	l.now = now;
 	l.err = err;
+	if (created)
+		*created = 0;
+	rr.d = &d;
+	if ((rc = data_each_row("case_standards.csv", rule_header, rule_row,
+				&rr, err)) ||
+	    (rc = data_each_row("stage_limits.csv", NULL, stage_limit_row, &d,
+				err)))
+		goto out;
+	if ((rc = db_begin_write(db, err)))
+		goto out;
+	if ((rc = data_each_row("majors.csv", NULL, major_row, db, err)) ||
+	    (rc = data_each_row("categories.csv", NULL, minor_row, &l, err)) ||
+	    (rc = data_each_row("names_en.csv", NULL, name_en_row, db, err)))
+		goto fail;
+	/* Version 1 of the default standard where none exists. */
 	if ((rc = store_category_list(db, collect_category, &l, err))) {
 		if (rc == -UG_ENOMEM)
 			ug_fail(err, UG_ENOMEM, NULL, "out of memory");

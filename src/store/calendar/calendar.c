@@ -56,24 +56,23 @@ static const char SQL_DAYS_BETWEEN[] =
 	"SELECT day, kind, note, source FROM calendar_day"
 	" WHERE day BETWEEN ? AND ? ORDER BY day";
 
-/* Every row of a prepared day query to cb. */
+static void day_from_row(struct db_stmt *st, struct calendar_day_row *d)
+{
+	d->day = db_column_text(st, 0);
+	d->kind = db_column_text(st, 1);
+	d->note = db_column_text(st, 2);
+	d->source = db_column_text(st, 3);
+}
+
+DB_VISITOR(day, store_calendar_day_cb, struct calendar_day_row, day_from_row)
+
+/* Every row of a prepared day query to cb (see db_each()). */
 static int each_day(struct db_stmt *st, store_calendar_day_cb cb, void *ctx,
 		    struct ug_error *err)
 {
-	int rc;
+	struct calendar_day_row d;
 
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		struct calendar_day_row d = {
-			db_column_text(st, 0), db_column_text(st, 1),
-			db_column_text(st, 2), db_column_text(st, 3)
-		};
-
-		if ((rc = cb(ctx, &d)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, day_visit, &(struct day_visit){ cb, ctx, &d }, err);
 }
 
 int store_calendar_days(struct db *db, store_calendar_day_cb cb, void *ctx,
@@ -126,26 +125,27 @@ static const char SQL_YEARS[] =
 	"SELECT year, source, marked_by, marked_at FROM calendar_year"
 	" ORDER BY year";
 
+static void year_from_row(struct db_stmt *st, struct calendar_year_row *y)
+{
+	y->year = (int)db_column_int64(st, 0);
+	y->source = db_column_text(st, 1);
+	y->marked_by = db_column_text(st, 2);
+	y->marked_at = db_column_int64(st, 3);
+}
+
+DB_VISITOR(year, store_calendar_year_cb, struct calendar_year_row,
+	   year_from_row)
+
 int store_calendar_years(struct db *db, store_calendar_year_cb cb, void *ctx,
 			 struct ug_error *err)
 {
+	struct calendar_year_row y;
 	struct db_stmt *st;
 	int rc;
 
 	if ((rc = db_prepare(db, SQL_YEARS, &st, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		struct calendar_year_row y = {
-			(int)db_column_int64(st, 0), db_column_text(st, 1),
-			db_column_text(st, 2), db_column_int64(st, 3)
-		};
-
-		if ((rc = cb(ctx, &y)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, year_visit, &(struct year_visit){ cb, ctx, &y }, err);
 }
 
 static const char SQL_SETTING_GET[] =

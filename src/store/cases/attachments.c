@@ -72,6 +72,9 @@ int store_attachment_get(struct db *db, int64_t id, struct attachment_row *a,
 static const char SQL_ATTACHMENTS_OF_CASE[] =
 	ATTACHMENT_SELECT " WHERE case_id = ? ORDER BY id";
 
+DB_VISITOR(attachment, store_attachment_cb, struct attachment_row,
+	   attachment_from_row)
+
 int store_attachments_of_case(struct db *db, int64_t case_id,
 			      store_attachment_cb cb, void *ctx,
 			      struct ug_error *err)
@@ -83,12 +86,5 @@ int store_attachments_of_case(struct db *db, int64_t case_id,
 	if ((rc = db_prepare(db, SQL_ATTACHMENTS_OF_CASE, &st, err)) ||
 	    (rc = db_bind_int64(st, 1, case_id, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		attachment_from_row(st, &a);
-		if ((rc = cb(ctx, &a)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, attachment_visit, &(struct attachment_visit){ cb, ctx, &a }, err);
 }

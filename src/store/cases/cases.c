@@ -70,8 +70,9 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 	COPY(c->clock, db_column_text(st, 32));
 }
 
-/* Hand each row of a prepared case query to cb until it returns
- * non-zero; 0, or a negative error of the query. */
+DB_VISITOR(case, store_case_cb, struct case_row, case_from_row)
+
+/* Every row of a prepared case query, to cb (see db_each()). */
 static int each_case(struct db_stmt *st, store_case_cb cb, void *ctx,
 		     struct ug_error *err)
 {
@@ -81,15 +82,9 @@ static int each_case(struct db_stmt *st, store_case_cb cb, void *ctx,
 
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		case_from_row(st, c);
-		if ((rc = cb(ctx, c)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
+	rc = db_each(st, case_visit, &(struct case_visit){ cb, ctx, c }, err);
 	free(c);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Bind a text that is NULL in the database when empty. */
@@ -410,13 +405,29 @@ static const char SQL_EVENTS_PUBLIC[] =
 	" AND (SELECT public FROM category k WHERE k.code = c.category) = 1"
 	" ORDER BY e.at, e.id LIMIT ?";
 
+/* A public event comes with its case's number (column 10). */
+struct public_event_visit {
+	store_public_event_cb cb;
+	void *ctx;
+	struct case_event_row *row;
+};
+
+static int public_event_visit(void *v, struct db_stmt *st)
+{
+	struct public_event_visit *p = v;
+	char number[24];
+
+	event_from_row(st, p->row);
+	COPY(number, db_column_text(st, 10));
+	return p->cb(p->ctx, p->row, number);
+}
+
 int store_case_events_public(struct db *db, int64_t from, int64_t to,
 			     int64_t limit, store_public_event_cb cb,
 			     void *ctx, struct ug_error *err)
 {
 	struct case_event_row *e;
 	struct db_stmt *st;
-	char number[24];
 	int rc;
 
 	if ((rc = db_prepare(db, SQL_EVENTS_PUBLIC, &st, err)) ||
@@ -427,16 +438,10 @@ int store_case_events_public(struct db *db, int64_t from, int64_t to,
 	e = malloc(sizeof *e);
 	if (!e)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		event_from_row(st, e);
-		COPY(number, db_column_text(st, 10));
-		if ((rc = cb(ctx, e, number)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
+	rc = db_each(st, public_event_visit,
+		     &(struct public_event_visit){ cb, ctx, e }, err);
 	free(e);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static const char SQL_EVENT_INSERT[] =
@@ -484,6 +489,8 @@ static void event_from_row(struct db_stmt *st, struct case_event_row *e)
 	COPY(e->data, db_column_text(st, 9));
 }
 
+DB_VISITOR(event, store_case_event_cb, struct case_event_row, event_from_row)
+
 static const char SQL_EVENTS[] =
 	"SELECT " EVENT_COLUMNS " FROM case_event e WHERE e.case_id = ?"
 	" ORDER BY e.id";
@@ -501,15 +508,9 @@ int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 	e = malloc(sizeof *e);
 	if (!e)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		event_from_row(st, e);
-		if ((rc = cb(ctx, e)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
+	rc = db_each(st, event_visit, &(struct event_visit){ cb, ctx, e }, err);
 	free(e);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* The unary + keeps created_at out of index selection, so the planner
@@ -539,18 +540,23 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 	return each_case(st, cb, ctx, err);
 }
 
-/* Every id a prepared id query returns, to cb. */
+struct id_visit {
+	store_case_id_cb cb;
+	void *ctx;
+};
+
+static int id_visit(void *v, struct db_stmt *st)
+{
+	struct id_visit *p = v;
+
+	return p->cb(p->ctx, db_column_int64(st, 0));
+}
+
+/* Every id a prepared id query returns, to cb (see db_each()). */
 static int each_id(struct db_stmt *st, store_case_id_cb cb, void *ctx,
 		   struct ug_error *err)
 {
-	int rc;
-
-	while ((rc = db_step(st, err)) == DB_ROW)
-		if ((rc = cb(ctx, db_column_int64(st, 0))) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	return rc < 0 ? rc : 0;
+	return db_each(st, id_visit, &(struct id_visit){ cb, ctx }, err);
 }
 
 static const char SQL_CASES_UNLOCATED[] =

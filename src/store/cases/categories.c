@@ -160,6 +160,8 @@ int store_category_get(struct db *db, const char *code, struct category *c,
 
 static const char SQL_CATEGORY_LIST[] = CATEGORY_SELECT " ORDER BY c.code";
 
+DB_VISITOR(category, store_category_cb, struct category, category_from_row)
+
 int store_category_list(struct db *db, store_category_cb cb, void *ctx,
 			struct ug_error *err)
 {
@@ -169,14 +171,7 @@ int store_category_list(struct db *db, store_category_cb cb, void *ctx,
 
 	if ((rc = db_prepare(db, SQL_CATEGORY_LIST, &st, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		category_from_row(st, &c);
-		if ((rc = cb(ctx, &c)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, category_visit, &(struct category_visit){ cb, ctx, &c }, err);
 }
 
 #define STANDARD_SELECT                                                      \
@@ -293,6 +288,17 @@ static const char SQL_LIMITS[] =
 	"SELECT urgency, stage, amount, unit FROM case_standard_limit"
 	" WHERE standard_id = ? ORDER BY urgency, stage";
 
+static void limit_from_row(struct db_stmt *st, struct stage_limit_row *l)
+{
+	memset(l, 0, sizeof *l);
+	COPY(l->urgency, db_column_text(st, 0));
+	COPY(l->stage, db_column_text(st, 1));
+	l->amount = db_column_int64(st, 2);
+	COPY(l->unit, db_column_text(st, 3));
+}
+
+DB_VISITOR(limit, store_limit_cb, struct stage_limit_row, limit_from_row)
+
 int store_standard_limits(struct db *db, int64_t standard_id,
 			  store_limit_cb cb, void *ctx, struct ug_error *err)
 {
@@ -303,16 +309,5 @@ int store_standard_limits(struct db *db, int64_t standard_id,
 	if ((rc = db_prepare(db, SQL_LIMITS, &st, err)) ||
 	    (rc = db_bind_int64(st, 1, standard_id, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		memset(&l, 0, sizeof l);
-		COPY(l.urgency, db_column_text(st, 0));
-		COPY(l.stage, db_column_text(st, 1));
-		l.amount = db_column_int64(st, 2);
-		COPY(l.unit, db_column_text(st, 3));
-		if ((rc = cb(ctx, &l)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, limit_visit, &(struct limit_visit){ cb, ctx, &l }, err);
 }

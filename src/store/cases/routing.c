@@ -80,6 +80,8 @@ int store_routing_delete(struct db *db, int64_t id, struct ug_error *err)
 	return db_step_changed(st, db, "routing rule", id, err);
 }
 
+DB_VISITOR(routing, store_routing_cb, struct routing_rule, rule_from_row)
+
 static const char SQL_ROUTING_LIST[] =
 	"SELECT id, category, area, department, priority FROM routing_rule"
 	" ORDER BY id";
@@ -93,14 +95,7 @@ int store_routing_list(struct db *db, store_routing_cb cb, void *ctx,
 
 	if ((rc = db_prepare(db, SQL_ROUTING_LIST, &st, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		rule_from_row(st, &r);
-		if ((rc = cb(ctx, &r)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, routing_visit, &(struct routing_visit){ cb, ctx, &r }, err);
 }
 
 /* Area levels are ranked by their position in the list (0 = most

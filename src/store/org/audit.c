@@ -57,6 +57,22 @@ static const char SQL_AUDIT_LIST[] =
 	" AND (? = 0 OR id < ?)"
 	" ORDER BY id DESC LIMIT ?";
 
+static void audit_from_row(struct db_stmt *st, struct audit_event *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = db_column_int64(st, 0);
+	e->at = db_column_int64(st, 1);
+	e->actor = db_column_text(st, 2);
+	e->address = db_column_text(st, 3);
+	e->action = db_column_text(st, 4);
+	e->subject = db_column_text(st, 5);
+	e->detail = db_column_text(st, 6);
+	e->before = db_column_is_null(st, 7) ? NULL : db_column_text(st, 7);
+	e->after = db_column_is_null(st, 8) ? NULL : db_column_text(st, 8);
+}
+
+DB_VISITOR(audit, store_audit_cb, struct audit_event, audit_from_row)
+
 int store_audit_list(struct db *db, const struct audit_filter *f,
 		     store_audit_cb cb, void *ctx, struct ug_error *err)
 {
@@ -95,25 +111,7 @@ int store_audit_list(struct db *db, const struct audit_filter *f,
 			return rc;
 	if ((rc = db_bind_int64(st, i++, f->limit, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		memset(&e, 0, sizeof e);
-		e.id = db_column_int64(st, 0);
-		e.at = db_column_int64(st, 1);
-		e.actor = db_column_text(st, 2);
-		e.address = db_column_text(st, 3);
-		e.action = db_column_text(st, 4);
-		e.subject = db_column_text(st, 5);
-		e.detail = db_column_text(st, 6);
-		e.before = db_column_is_null(st, 7) ? NULL
-						    : db_column_text(st, 7);
-		e.after = db_column_is_null(st, 8) ? NULL
-						   : db_column_text(st, 8);
-		if ((rc = cb(ctx, &e)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, audit_visit, &(struct audit_visit){ cb, ctx, &e }, err);
 }
 
 static const char SQL_AUDIT_PRUNE[] = "DELETE FROM audit_event WHERE at < ?";

@@ -76,6 +76,8 @@ static const char SQL_DIVISION_CHILDREN[] =
 	"SELECT code, name, level, parent FROM division WHERE parent = ?"
 	" ORDER BY code";
 
+DB_VISITOR(division, store_division_cb, struct division, division_from_row)
+
 int store_division_children(struct db *db, const char *code,
 			    store_division_cb cb, void *ctx,
 			    struct ug_error *err)
@@ -87,14 +89,7 @@ int store_division_children(struct db *db, const char *code,
 	if ((rc = db_prepare(db, SQL_DIVISION_CHILDREN, &st, err)) ||
 	    (rc = db_bind_text(st, 1, code, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		division_from_row(st, &d);
-		if ((rc = cb(ctx, &d)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, division_visit, &(struct division_visit){ cb, ctx, &d }, err);
 }
 
 static const char SQL_DIVISION_COUNT[] =

@@ -178,6 +178,13 @@ int store_user_update(struct db *db, const struct user *u,
 
 /* `unit_code LIKE prefix%` would treat % and _ in the prefix as wildcards;
  * substr() compares literally and is portable (PostgreSQL has it too). */
+static void user_row(struct db_stmt *st, struct user *u)
+{
+	user_from_row(st, 0, u);
+}
+
+DB_VISITOR(user, store_user_cb, struct user, user_row)
+
 static const char SQL_USER_LIST[] =
 	"SELECT " USER_COLUMNS " FROM app_user u" USER_JOINS
 	" WHERE substr(u.unit_code, 1, length(?)) = ? ORDER BY u.username";
@@ -193,14 +200,7 @@ int store_user_list(struct db *db, const char *unit_prefix, store_user_cb cb,
 	    (rc = db_bind_text(st, 1, unit_prefix, err)) ||
 	    (rc = db_bind_text(st, 2, unit_prefix, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		user_from_row(st, 0, &u);
-		if ((rc = cb(ctx, &u)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, user_visit, &(struct user_visit){ cb, ctx, &u }, err);
 }
 
 /* ---- sessions ------------------------------------------------------ */
@@ -412,6 +412,13 @@ int store_token_delete(struct db *db, int64_t id, struct ug_error *err)
 	return db_step_changed(st, db, "token", id, err);
 }
 
+static void token_row(struct db_stmt *st, struct api_token *t)
+{
+	token_from_row(st, 0, t);
+}
+
+DB_VISITOR(token, store_token_cb, struct api_token, token_row)
+
 /* user_id 0: every user's. */
 static const char SQL_TOKEN_LIST[] =
 	"SELECT " TOKEN_COLUMNS " FROM api_token t"
@@ -429,14 +436,7 @@ int store_token_list(struct db *db, int64_t user_id, store_token_cb cb,
 	    (rc = db_bind_int64(st, 1, user_id, err)) ||
 	    (rc = db_bind_int64(st, 2, user_id, err)))
 		return rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		token_from_row(st, 0, &t);
-		if ((rc = cb(ctx, &t)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, token_visit, &(struct token_visit){ cb, ctx, &t }, err);
 }
 
 /* ---- login failures ------------------------------------------------ */

@@ -54,22 +54,15 @@ static void grid_from_row(struct db_stmt *st, struct grid_row *g)
 	g->updated_at = db_column_int64(st, 14);
 }
 
-/* Step through a prepared query, calling cb per row; stops early (and
- * resets the statement) when cb returns non-zero, which is returned. */
+DB_VISITOR(grid, store_grid_cb, struct grid_row, grid_from_row)
+
+/* Every row of a prepared grid query, to cb (see db_each()). */
 static int each_grid(struct db_stmt *st, store_grid_cb cb, void *ctx,
 		     struct ug_error *err)
 {
 	struct grid_row g;
-	int rc;
 
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		grid_from_row(st, &g);
-		if ((rc = cb(ctx, &g)) != 0) {
-			db_reset(st);
-			return rc;
-		}
-	}
-	return rc < 0 ? rc : 0;
+	return db_each(st, grid_visit, &(struct grid_visit){ cb, ctx, &g }, err);
 }
 
 static const char SQL_GRID_UPSERT[] =
@@ -289,6 +282,9 @@ int store_component_get(struct db *db, const char *code,
 	return 0;
 }
 
+DB_VISITOR(component, store_component_cb, struct component_row,
+	   component_from_row)
+
 static const char SQL_COMPONENTS_SINCE[] =
 	"SELECT " COMPONENT_COLUMNS " FROM component WHERE rev > ?"
 	" ORDER BY rev";
@@ -307,15 +303,10 @@ int store_components_since(struct db *db, int64_t since,
 	c = malloc(sizeof *c);
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		component_from_row(st, c);
-		if ((rc = cb(ctx, c)) != 0) {
-			db_reset(st);
-			break;
-		}
-	}
+	rc = db_each(st, component_visit, &(struct component_visit){ cb, ctx, c },
+		     err);
 	free(c);
-	return rc < 0 ? rc : (rc == DB_DONE ? 0 : rc);
+	return rc;
 }
 
 int store_component_count(struct db *db, int64_t *n, struct ug_error *err)
