@@ -52,6 +52,20 @@ static int add_event(void *ctx, const struct case_event_row *e)
 	return 0;
 }
 
+/* The actions the caller may take on the case now, by their API names
+ * in the workflow table's order. */
+static json_t *json_actions(const struct actor *a, const struct case_row *r)
+{
+	unsigned allowed = case_actions_allowed(a, r);
+	json_t *list = json_array();
+
+	for (int i = 0; i < CA_COUNT; i++)
+		if (allowed & CA_BIT(case_transitions[i].action))
+			json_array_append_new(
+				list, json_string(case_transitions[i].name));
+	return list;
+}
+
 /* A case as the API shows it; r comes from the access layer, redacted
  * for the caller already. */
 json_t *json_case(const struct web_ctx *c, const struct case_row *r)
@@ -111,7 +125,84 @@ json_t *json_case(const struct web_ctx *c, const struct case_row *r)
 	json_object_set_new(o, "created_at", json_local(c, r->created_at));
 	json_object_set_new(o, "updated_at", json_local(c, r->updated_at));
 	json_object_set_new(o, "closed_at", json_local(c, r->closed_at));
+	json_object_set_new(o, "actions", json_actions(&c->actor, r));
 	return o;
+}
+
+/* Names of the role bits set in `roles`, in the role table's order. */
+static json_t *json_role_names(unsigned roles)
+{
+	json_t *list = json_array();
+
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (roles & ROLE_BIT(r))
+			json_array_append_new(list,
+					      json_string(role_table[r].name));
+	return list;
+}
+
+/* GET /api/v1/workflow: the workflow table itself (domain/cases/
+ * workflow.c), for clients that draw forms and buttons from it - the
+ * console among them - rather than keep a copy. */
+void h_workflow(struct web_ctx *c)
+{
+	json_t *states = json_array(), *actions = json_array();
+	json_t *stages = json_array(), *sources = json_array();
+
+	for (int i = 0; i < STAGE_COUNT; i++)
+		json_array_append_new(stages,
+				      json_pack("{s:s, s:s}", "stage",
+						case_stages[i].name, "name",
+						case_stages[i].name_zh));
+	for (int i = 0; i < CS_COUNT; i++) {
+		int st = case_states[i].stage;
+
+		json_array_append_new(
+			states,
+			json_pack("{s:s, s:s, s:o, s:b}", "state",
+				  case_states[i].name, "name",
+				  case_states[i].name_zh, "stage",
+				  st >= 0 ? json_string(case_stages[st].name)
+					  : json_null(),
+				  "terminal", case_state_terminal(i)));
+	}
+	for (int i = 0; i < CA_COUNT; i++) {
+		const struct case_transition *t = &case_transitions[i];
+		json_t *from = json_array(), *needs = json_array();
+
+		for (int s = 0; s < CS_COUNT; s++)
+			if (t->from & CS_BIT(s))
+				json_array_append_new(
+					from, json_string(case_states[s].name));
+		for (int n = 0; n < NEED_COUNT; n++)
+			if (t->needs & (1u << n))
+				json_array_append_new(
+					needs, json_string(case_need_names[n]));
+		json_array_append_new(
+			actions,
+			json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+				  "action", t->name, "name", t->name_zh,
+				  "from", from, "to",
+				  t->to >= 0 ? json_string(case_states[t->to].name)
+					     : json_null(),
+				  "to_failed",
+				  t->to_failed >= 0
+					  ? json_string(
+						    case_states[t->to_failed].name)
+					  : json_null(),
+				  "roles", json_role_names(t->roles), "needs",
+				  needs));
+	}
+	for (int i = 0; i < SRC_COUNT; i++)
+		json_array_append_new(
+			sources,
+			json_pack("{s:s, s:s, s:o}", "source",
+				  case_source_names[i], "name",
+				  case_source_names_zh[i], "roles",
+				  json_role_names(case_source_roles[i])));
+	reply_json(c, 200,
+		   json_pack("{s:o, s:o, s:o, s:o}", "stages", stages, "states",
+			     states, "actions", actions, "sources", sources));
 }
 
 void h_cases_create(struct web_ctx *c)
@@ -198,16 +289,28 @@ static int add_case(void *ctx, const struct case_row *r)
 	return 0;
 }
 
+/* Index of word w in list, or -1. */
+static int word_index(const char *w, const char *const *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(w, list[i]) == 0)
+			return i;
+	return -1;
+}
+
 void h_cases_list(struct web_ctx *c)
 {
-	static const char *const filters[] = { "category", "district",
-					       "street", "grid", "department",
-					       "q" };
+	static const char *const filters[] = { "q", "category", "district",
+					       "street", "community", "grid",
+					       "department" };
+	static const char *const lights[] = { "red", "yellow", "green",
+					      "none" };
 	struct case_filter f;
 	struct list_ctx l = { c, NULL };
 	struct ug_error err;
 	int64_t page, per_page, total = 0, overdue;
 	const char *state = http_query(c->req, "state");
+	const char *sort;
 	char *states = NULL;
 	int n = 0;
 
@@ -222,7 +325,7 @@ void h_cases_list(struct web_ctx *c)
 	for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
 		const char *v = http_query(c->req, filters[i]);
 
-		if (v && strlen(v) > (i == 5 ? 200 : CODE_MAX)) {
+		if (v && strlen(v) > (i == 0 ? 200 : CODE_MAX)) {
 			ug_fail(&err, UG_EINVAL, filters[i], "%s is too long",
 				filters[i]);
 			goto fail;
@@ -242,9 +345,30 @@ void h_cases_list(struct web_ctx *c)
 			f.states[n++] = tok;
 		}
 	}
+	f.source = http_query(c->req, "source");
+	if (f.source && *f.source && case_source_parse(f.source) < 0) {
+		ug_fail(&err, UG_EINVAL, "source", "unknown source %.40s",
+			f.source);
+		goto fail;
+	}
+	f.light = http_query(c->req, "light");
+	if (f.light && *f.light && word_index(f.light, lights, 4) < 0) {
+		ug_fail(&err, UG_EINVAL, "light",
+			"light is red, yellow, green or none");
+		goto fail;
+	}
+	sort = http_query(c->req, "sort");
+	if (sort && strcmp(sort, "deadline") != 0 &&
+	    strcmp(sort, "newest") != 0) {
+		ug_fail(&err, UG_EINVAL, "sort", "sort is deadline or newest");
+		goto fail;
+	}
+	f.by_deadline = sort && strcmp(sort, "deadline") == 0;
 	f.category = http_query(c->req, "category");
 	/* The most precise area filter given wins (codes nest). */
 	f.area_prefix = http_query(c->req, "grid");
+	if (!f.area_prefix || !*f.area_prefix)
+		f.area_prefix = http_query(c->req, "community");
 	if (!f.area_prefix || !*f.area_prefix)
 		f.area_prefix = http_query(c->req, "street");
 	if (!f.area_prefix || !*f.area_prefix)

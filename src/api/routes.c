@@ -66,6 +66,7 @@ static const struct web_route routes[] = {
 	  RS_REFERENCE),
 	R("DELETE", "/api/v1/routing-rules/{id}", h_routing_delete,
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("GET", "/api/v1/workflow", h_workflow, ROLES_READERS, RS_REFERENCE),
 	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/{id}", h_case_get, ROLES_STAFF, RS_AREA),

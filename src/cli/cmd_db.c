@@ -12,6 +12,7 @@
 #include "tools/demo/demo_geo.h"
 #include "domain/spatial/spatial.h"
 #include "domain/org/org.h"
+#include "domain/cases/case.h"
 #include "domain/cases/standards.h"
 #include "domain/calendar/workcal.h"
 #include "lib/util.h"
@@ -46,6 +47,22 @@ static void ensure_parent_dir(const char *path)
 			     when the database is opened */
 }
 
+/* case_warn_refresh() by the database's own calendar. */
+static int refresh_warnings(struct db *db, long *updated,
+			    struct ug_error *err)
+{
+	struct calendar *cal;
+	struct case_env env;
+	int rc;
+
+	if ((rc = workcal_load(db, ug_now_s(), &cal, NULL, NULL, err)))
+		return rc;
+	case_env_defaults(&env, cal);
+	rc = case_warn_refresh(db, &env, updated, err);
+	calendar_free(cal);
+	return rc;
+}
+
 int cmd_init(struct cli_args *a)
 {
 	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1 };
@@ -55,6 +72,7 @@ int cmd_init(struct cli_args *a)
 	struct ug_error err;
 	struct db *db;
 	int applied, before = 0, version, standards, rc;
+	long warned = 0;
 
 	ug_error_clear(&err);
 	ensure_parent_dir(cli_db_location(a));
@@ -74,6 +92,10 @@ int cmd_init(struct cli_args *a)
 		rc = workcal_adopt_rules(db, &case_calendar_follower,
 					 actor_root(&upgrader, "upgrade", &by),
 					 ug_now_s(), &rules, &err);
+	/* Schema 10 stores when each light turns yellow; its migration can
+	 * count natural time only. */
+	if (rc == 0 && before > 0 && before < 10)
+		rc = refresh_warnings(db, &warned, &err);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);
@@ -85,6 +107,9 @@ int cmd_init(struct cli_args *a)
 		printf("statutory holidays by rule for the years without their "
 		       "official schedule: %ld open case deadline(s) "
 		       "recomputed\n", rules.cases_moved);
+	if (warned)
+		printf("traffic lights: %ld open case(s) given their working-time "
+		       "yellow point\n", warned);
 	return EXIT_OK;
 }
 

@@ -453,7 +453,8 @@ describe('GET /api/v1/cases', () => {
     let e = await intake(as('inspector'), { description: desc('E') });
     e = await actOk(as('shift_leader'), e, 'file');
     set.E = await actOk(as('dispatcher'), e, 'dispatch', { department: '110101-HW' });
-    sql(ws.db, `UPDATE case_file SET deadline = CAST(strftime('%s','now') AS INTEGER) - 3600 WHERE id = ${set.E.id}`);
+    sql(ws.db, `UPDATE case_file SET deadline = CAST(strftime('%s','now') AS INTEGER) - 3600,
+      warn_at = CAST(strftime('%s','now') AS INTEGER) - 7200 WHERE id = ${set.E.id}`);
   });
 
   const sorted = (...names) => names.map((n) => set[n].id).sort((x, y) => y - x);
@@ -501,8 +502,72 @@ describe('GET /api/v1/cases', () => {
     assert.ok(all.json.cases.every((c) => c.light === 'red'));
   });
 
+  test('queues: earliest deadline first; light, source and community filters', async () => {
+    const admin = as('admin');
+    // A turns yellow: its yellow point set back (the deadline stays).
+    sql(ws.db, `UPDATE case_file SET warn_at = CAST(strftime('%s','now') AS INTEGER) - 60 WHERE id = ${set.A.id}`);
+    const q = await list(admin, 'sort=deadline');
+    assert.equal(q.status, 200, q.text);
+    assert.deepEqual([...ids(q)].sort(), [...sorted('A', 'B', 'C', 'D', 'E')].sort());
+    const due = q.json.cases.map((c) => Date.parse(c.deadline));
+    assert.deepEqual(due, [...due].sort((x, y) => x - y), q.text);
+    assert.equal(q.json.cases[0].id, set.E.id);
+    assert.equal(q.json.total, 5);
+    const light = async (l) => ids(await list(admin, `light=${l}`)).sort();
+    assert.deepEqual(await light('red'), [set.E.id]);
+    assert.deepEqual(await light('yellow'), [set.A.id]);
+    assert.deepEqual(await light('green'), sorted('B', 'C', 'D').sort());
+    assert.deepEqual(await light('none'), []);
+    // Each case's own light agrees with the filter that found it.
+    for (const l of ['red', 'yellow', 'green']) {
+      const r = await list(admin, `light=${l}`);
+      assert.ok(r.json.cases.every((c) => c.light === l), r.text);
+    }
+    assert.deepEqual(ids(await list(admin, 'source=hotline')), sorted('D'));
+    assert.deepEqual(ids(await list(admin, 'source=public')), sorted('C'));
+    assert.deepEqual(ids(await list(admin, `community=${set.A.community}`)),
+      sorted('A', 'B', 'E'));
+    assert.deepEqual(ids(await list(admin, 'sort=deadline&light=green&per_page=1&page=2')).length, 1);
+  });
+
+  test('each case says which actions its caller may take now', async () => {
+    const a = await as('handler').get(`/api/v1/cases/${set.A.id}`);
+    assert.deepEqual(a.json.actions, ['return', 'handle', 'extend-request']);
+    const d = await as('dispatcher').get(`/api/v1/cases/${set.A.id}`);
+    assert.deepEqual(d.json.actions, ['hang', 'remind']);
+    const s = await as('shift_leader').get(`/api/v1/cases/${set.D.id}`);
+    // A hotline report: verified on site before it is filed.
+    assert.deepEqual(s.json.actions, ['reject', 'void', 'merge']);
+    const admin = await as('admin').get(`/api/v1/cases/${set.A.id}`);
+    assert.deepEqual(admin.json.actions, []);
+    // Lists carry them too.
+    const r = await list(as('inspector'), 'state=reported');
+    assert.deepEqual(r.json.cases.map((c) => c.actions), [['verify']]);
+  });
+
+  test('GET /api/v1/workflow: the table itself', async () => {
+    const r = await as('handler').get('/api/v1/workflow');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.states.length, 12);
+    assert.equal(r.json.actions.length, 16);
+    assert.equal(r.json.stages.length, 7);
+    const dispatch = r.json.actions.find((x) => x.action === 'dispatch');
+    assert.deepEqual(dispatch, {
+      action: 'dispatch', name: '派遣', from: ['filed', 'returned'], to: 'dispatched',
+      to_failed: null, roles: ['dispatcher'], needs: ['department'],
+    });
+    const check = r.json.actions.find((x) => x.action === 'check');
+    assert.equal(check.to_failed, 'dispatched');
+    assert.deepEqual(r.json.states.find((x) => x.state === 'closed'),
+      { state: 'closed', name: '已结案', stage: null, terminal: true });
+    assert.deepEqual(r.json.sources.find((x) => x.source === 'hotline').roles, ['receptionist']);
+  });
+
   test('bad filters are 400 naming the parameter', async () => {
     const admin = as('admin');
+    assertError(await admin.get('/api/v1/cases?light=blue'), 400, 'invalid', 'light');
+    assertError(await admin.get('/api/v1/cases?source=fax'), 400, 'invalid', 'source');
+    assertError(await admin.get('/api/v1/cases?sort=oldest'), 400, 'invalid', 'sort');
     assertError(await admin.get('/api/v1/cases?state=lost'), 400, 'invalid', 'state');
     assertError(await admin.get('/api/v1/cases?per_page=0'), 400, 'invalid', 'per_page');
     assertError(await admin.get('/api/v1/cases?per_page=201'), 400, 'invalid', 'per_page');

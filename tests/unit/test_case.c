@@ -599,6 +599,93 @@ static void test_every_allowed_transition(void **state)
 				    24 + 4);
 }
 
+/* The conditions a case can be in for case_actions_allowed(): every state
+ * (reported as the inspector's own report), plus two that guards tell
+ * apart - dispatched with an extension request pending, and reported
+ * from the hotline (not filed before it is verified). */
+enum { COND_EXT_PENDING = CS_COUNT, COND_HOTLINE, COND_COUNT };
+
+static void drive_cond(struct fx *f, int cond, struct case_row *c)
+{
+	struct ug_error err;
+
+	if (cond == COND_EXT_PENDING) {
+		drive(f, CS_DISPATCHED, c);
+		act_ok(f, HW, c, CA_EXTEND_REQUEST);
+	} else if (cond == COND_HOTLINE) {
+		tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal",
+				    "110101001", NOW, c, &err),
+			     err);
+	} else {
+		drive(f, cond, c);
+	}
+}
+
+/* What case_actions_allowed() offers is exactly what case_act() takes:
+ * for every condition, every person (each role, and people of another
+ * street or department) and every action, the action succeeds if and
+ * only if it was offered.  The console draws its buttons from it. */
+static void test_actions_allowed(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	struct ug_error err;
+	int offered = 0;
+
+	for (int cond = 0; cond < COND_COUNT; cond++) {
+		for (int who = 0; who < NWHO; who++) {
+			unsigned allowed;
+
+			drive_cond(f, cond, c);
+			allowed = case_actions_allowed(&f->a[who], c);
+			for (int a = 0; a < CA_COUNT; a++) {
+				struct case_action_input in = full_input(c);
+				int took;
+
+				if (a == CA_MERGE) {
+					report(f, NOW, f->d);
+					in.target = f->d->id;
+				}
+				took = act(f, who, c, a, &in, NOW + 60, &err) == 0;
+				if (took != !!(allowed & CA_BIT(a)))
+					fail_msg("%s on a case in condition %d "
+						 "(%s) by %s: offered %d, "
+						 "taken %d (%s)",
+						 case_transitions[a].name, cond,
+						 cond < CS_COUNT
+							 ? case_states[cond].name
+							 : "extra",
+						 people[who].name,
+						 !!(allowed & CA_BIT(a)), took,
+						 took ? "" : err.message);
+				if (took) {
+					offered++;
+					drive_cond(f, cond, c);
+				}
+			}
+		}
+	}
+	/* Spot checks against the workflow table as docs/api.md states it. */
+	drive(f, CS_FILED, c);
+	assert_int_equal(case_actions_allowed(&f->a[DISP], c),
+			 CA_BIT(CA_DISPATCH) | CA_BIT(CA_REMIND));
+	drive_cond(f, COND_HOTLINE, c);
+	assert_int_equal(case_actions_allowed(&f->a[RECEP], c),
+			 CA_BIT(CA_REJECT) | CA_BIT(CA_VOID) |
+				 CA_BIT(CA_MERGE));
+	drive(f, CS_DISPATCHED, c);
+	assert_int_equal(case_actions_allowed(&f->a[HW], c),
+			 CA_BIT(CA_RETURN) | CA_BIT(CA_HANDLE) |
+				 CA_BIT(CA_EXTEND_REQUEST));
+	assert_int_equal(case_actions_allowed(&f->a[SZ], c), 0);
+	assert_int_equal(case_actions_allowed(&f->a[SHIFT2], c), 0);
+	assert_int_equal(case_actions_allowed(&f->a[AUD], c), 0);
+	drive(f, CS_CLOSED, c);
+	for (int who = 0; who < NWHO; who++)
+		assert_int_equal(case_actions_allowed(&f->a[who], c), 0);
+	assert_true(offered > 50);
+}
+
 /* Every role that the table does not name is refused before anything is
  * read, and nothing changes. */
 static void test_every_wrong_role(void **state)
@@ -1536,6 +1623,89 @@ static void test_light(void **state)
 	assert_string_equal(case_light(&f->env, c, NOW + 30 * 60), "red");
 }
 
+/* The light by its definition, from the deadline alone: red from the
+ * deadline, yellow once used * 5 >= total * 4 (working time for a
+ * working clock), none without a clock. */
+static const char *light_by_definition(struct fx *f, const struct case_row *c,
+				       int64_t now)
+{
+	int64_t used, total;
+
+	if (!c->deadline)
+		return "none";
+	if (now >= c->deadline)
+		return "red";
+	if (strcmp(c->clock, "working") == 0) {
+		assert_int_equal(calendar_elapsed_working(f->env.calendar,
+							  c->stage_started_at,
+							  now, &used, NULL),
+				 0);
+		assert_int_equal(calendar_elapsed_working(f->env.calendar,
+							  c->stage_started_at,
+							  c->deadline, &total,
+							  NULL),
+				 0);
+	} else {
+		used = now - c->stage_started_at;
+		total = c->deadline - c->stage_started_at;
+	}
+	return used * 5 >= total * 4 ? "yellow" : "green";
+}
+
+/* The stored yellow point (warn_at, which the queues filter on) gives the
+ * light its definition gives, minute by minute, over stages that cross
+ * nights, a weekend, the National Day holiday and an extension; and it is
+ * what the store kept. */
+static void test_light_warn_at(void **state)
+{
+	static const char *const urgencies[] = { "normal", "pressing",
+						 "urgent" };
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	long checked = 0;
+
+	for (size_t u = 0; u < 3; u++) {
+		for (int stage = 0; stage < 3; stage++) {
+			int64_t t0 = L(2026, 9, 30, 15, 7) + stage * 97 * 60;
+
+			tu_assert_ok(intake(f, RECEP, "hotline", "06010",
+					    urgencies[u], "110101001", t0, c,
+					    &err),
+				     err);
+			if (stage == 1) {
+				act_ok_at(f, INSP1, c, CA_VERIFY, t0 + 600);
+			} else if (stage == 2) {
+				act_ok_at(f, INSP1, c, CA_VERIFY, t0 + 600);
+				act_ok_at(f, SHIFT, c, CA_FILE, t0 + 700);
+				act_ok_at(f, DISP, c, CA_DISPATCH, t0 + 800);
+				act_ok_at(f, HW, c, CA_EXTEND_REQUEST,
+					  t0 + 900);
+				act_ok_at(f, SHIFT, c, CA_EXTEND_APPROVE,
+					  t0 + 1000);
+			}
+			*f->e = *c;
+			reload(f, f->e);
+			assert_int_equal(f->e->warn_at, c->warn_at);
+			assert_true(c->warn_at > c->stage_started_at);
+			assert_true(c->warn_at <= c->deadline);
+			for (int64_t now = c->stage_started_at;
+			     now <= c->deadline + 3600; now += 60) {
+				const char *want = light_by_definition(f, c, now);
+
+				if (strcmp(case_light(&f->env, c, now), want))
+					fail_msg("%s stage %d at %lld: %s, "
+						 "want %s", urgencies[u], stage,
+						 (long long)now,
+						 case_light(&f->env, c, now),
+						 want);
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 10000);
+}
+
 /* ---- duplicates --------------------------------------------------------- */
 
 static int located(struct fx *f, const char *category, double lon, double lat,
@@ -2258,6 +2428,7 @@ int main(void)
 		T(test_intake_refusals),
 		T(test_every_allowed_transition),
 		T(test_every_wrong_role),
+		T(test_actions_allowed),
 		T(test_every_wrong_state),
 		T(test_missing_inputs),
 		T(test_stale_version),
@@ -2270,6 +2441,7 @@ int main(void)
 		T(test_void_supervise_remind),
 		T(test_merge),
 		T(test_light),
+		T(test_light_warn_at),
 		T(test_duplicates),
 		T(test_routing),
 		T(test_disabled_department),

@@ -25,7 +25,7 @@ const char *const case_source_names_zh[SRC_COUNT] = {
 /* Which sources each role may file under: an inspector reports what it
  * saw; the centre enters calls, letters and leaders' instructions; an
  * external system files as itself or for the public. */
-static const unsigned source_roles[SRC_COUNT] = {
+const unsigned case_source_roles[SRC_COUNT] = {
 	[SRC_INSPECTOR] = ROLE_BIT(ROLE_INSPECTOR),
 	[SRC_PUBLIC] = ROLE_BIT(ROLE_RECEPTIONIST) | ROLE_BIT(ROLE_API_CLIENT),
 	[SRC_HOTLINE] = ROLE_BIT(ROLE_RECEPTIONIST),
@@ -110,6 +110,36 @@ int case_limit_due(const struct calendar *cal, int64_t start,
 }
 
 /* Start the clock of `stage` for c at `now` from its standard's limits. */
+/* When the light of c's running stage turns yellow: once 80 % of the
+ * time from stage_started_at to the deadline is used, in working time
+ * for a working clock - the earliest instant with used * 5 >= total * 4.
+ * Outside the calendar's years the fraction is unknown: the deadline
+ * itself (green until red) rather than a guess.  0 when no clock runs. */
+static int64_t warn_time(const struct case_env *env, const struct case_row *c)
+{
+	int64_t total, at;
+
+	if (!c->deadline || !c->stage_started_at)
+		return 0;
+	if (strcmp(c->clock, "working") != 0)
+		return c->stage_started_at +
+		       ((c->deadline - c->stage_started_at) * 4 + 4) / 5;
+	if (calendar_elapsed_working(env->calendar, c->stage_started_at,
+				     c->deadline, &total, NULL) ||
+	    calendar_add_working(env->calendar, c->stage_started_at,
+				 (total * 4 + 4) / 5, &at, NULL))
+		return c->deadline;
+	return at;
+}
+
+/* Set c's deadline, and with it the moment its light turns yellow. */
+static void set_deadline(const struct case_env *env, struct case_row *c,
+			 int64_t due)
+{
+	c->deadline = due;
+	c->warn_at = warn_time(env, c);
+}
+
 static int clock_start(const struct case_env *env, const struct standard_limits *lim,
 		       struct case_row *c, int stage, int64_t now,
 		       struct ug_error *err)
@@ -123,7 +153,7 @@ static int clock_start(const struct case_env *env, const struct standard_limits 
 		c->stage[0] = '\0';
 		c->clock[0] = '\0';
 		c->stage_started_at = 0;
-		c->deadline = 0;
+		set_deadline(env, c, 0);
 		return 0;
 	}
 	l = &lim->at[u][stage];
@@ -133,35 +163,22 @@ static int clock_start(const struct case_env *env, const struct standard_limits 
 	snprintf(c->clock, sizeof c->clock, "%s",
 		 l->unit >= LIMIT_WORK_MINUTES ? "working" : "natural");
 	c->stage_started_at = now;
-	c->deadline = due;
+	set_deadline(env, c, due);
 	return 0;
 }
 
 const char *case_light(const struct case_env *env, const struct case_row *c,
 		       int64_t now)
 {
-	int64_t used, total;
+	/* warn_at is stored with the deadline (and filtered on by the
+	 * queues); a row that lacks it is read as it would be set. */
+	int64_t warn = c->warn_at ? c->warn_at : warn_time(env, c);
 
 	if (!c->deadline || !c->stage_started_at)
 		return "none";
 	if (now >= c->deadline)
 		return "red";
-	if (strcmp(c->clock, "working") == 0) {
-		/* Outside the calendar's years the fraction is unknown: say
-		 * green rather than guess (the deadline itself is exact). */
-		if (calendar_elapsed_working(env->calendar, c->stage_started_at,
-					     now, &used, NULL) ||
-		    calendar_elapsed_working(env->calendar, c->stage_started_at,
-					     c->deadline, &total, NULL))
-			return "green";
-	} else {
-		used = now - c->stage_started_at;
-		total = c->deadline - c->stage_started_at;
-	}
-	/* used/total >= 80 %, in integers */
-	if (total > 0 && used * 5 >= total * 4)
-		return "yellow";
-	return "green";
+	return now >= warn ? "yellow" : "green";
 }
 
 int case_deadline_provisional(const struct case_env *env,
@@ -381,7 +398,7 @@ int case_intake(struct db *db, const struct case_env *env,
 			     "hotline, leader, media, external");
 		goto out;
 	}
-	if (a->role < 0 || !(source_roles[src] & ROLE_BIT(a->role))) {
+	if (a->role < 0 || !(case_source_roles[src] & ROLE_BIT(a->role))) {
 		rc = ug_fail(err, UG_EFORBIDDEN, "source",
 			     "a %s may not file reports with source %s",
 			     u->role, in->source);
@@ -591,6 +608,39 @@ static int check_guards(const struct case_transition *t,
 	return 0;
 }
 
+/* May action t be taken on c as it stands, by an actor of a role t
+ * allows?  Its state, then its guards: the one statement of both, for
+ * case_act() and for case_actions_allowed(). */
+static int check_state_and_guards(const struct case_transition *t,
+				  const struct case_row *c,
+				  const struct actor *a, struct ug_error *err)
+{
+	int state = case_state_parse(c->state);
+
+	if (state < 0 || !(t->from & CS_BIT(state)))
+		return ug_fail(err, UG_ECONFLICT, "state",
+			       "cannot %s case %s in state %s", t->name,
+			       c->number, c->state);
+	return check_guards(t, c, a, err);
+}
+
+unsigned case_actions_allowed(const struct actor *a, const struct case_row *c)
+{
+	struct ug_error ignored;
+	unsigned allowed = 0;
+
+	if (a->role < 0 || !case_visible(a, c))
+		return 0;
+	for (int i = 0; i < CA_COUNT; i++) {
+		const struct case_transition *t = &case_transitions[i];
+
+		if ((t->roles & ROLE_BIT(a->role)) &&
+		    check_state_and_guards(t, c, a, &ignored) == 0)
+			allowed |= CA_BIT(t->action);
+	}
+	return allowed;
+}
+
 /* The effect of an action beyond the state change.  `data` collects what
  * the history event records. */
 static int apply(struct db *db, const struct case_env *env,
@@ -662,7 +712,7 @@ static int apply(struct db *db, const struct case_env *env,
 				    json_local_time(env, c->deadline));
 		json_object_set_new(data, "new_deadline",
 				    json_local_time(env, due));
-		c->deadline = due;
+		set_deadline(env, c, due);
 		c->extension_hours = 0;
 		return 0; /* the stage's clock goes on: no restart */
 	}
@@ -767,13 +817,7 @@ int case_act(struct db *db, const struct case_env *env,
 		goto fail;
 	}
 	state = case_state_parse(c->state);
-	if (state < 0 || !(t->from & CS_BIT(state))) {
-		rc = ug_fail(err, UG_ECONFLICT, "state",
-			     "cannot %s case %s in state %s", t->name,
-			     c->number, c->state);
-		goto fail;
-	}
-	if ((rc = check_guards(t, c, a, err)) ||
+	if ((rc = check_state_and_guards(t, c, a, err)) ||
 	    (rc = standards_limits(db, c->standard_id, &lim, err)))
 		goto fail;
 	next = case_next_state(action, state, in->passed);
@@ -1043,6 +1087,14 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 			data = json_pack("{s:s, s:s}", "reason", why,
 					 "error", why_not.message);
 		} else if (due == c->deadline) {
+			/* The deadline stands; the changed days may still move
+			 * the moment the light turns yellow (a derived value:
+			 * no new version, no history line). */
+			int64_t warn = warn_time(env, c);
+
+			if (warn != c->warn_at &&
+			    (rc = store_case_set_warn(db, c->id, warn, err)))
+				break;
 			continue;
 		} else {
 			iso8601_format(due, env->utc_offset, now_due,
@@ -1052,7 +1104,7 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 			data = json_pack("{s:s, s:s, s:s}", "reason", why,
 					 "old_deadline", was, "new_deadline",
 					 now_due);
-			c->deadline = due;
+			set_deadline(env, c, due);
 			res->moved++;
 		}
 		version = c->version++;
@@ -1062,6 +1114,43 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 				       c->state, note, data, now, err);
 		json_decref(data);
 	}
+	free(c);
+	free(l.ids);
+	return rc;
+}
+
+int case_warn_refresh(struct db *db, const struct case_env *env,
+		      long *updated, struct ug_error *err)
+{
+	struct case_row *c = malloc(sizeof *c);
+	struct id_list l = {0};
+	int rc;
+
+	*updated = 0;
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if ((rc = db_begin_write(db, err)))
+		goto out;
+	rc = store_cases_working_clock(db, INT64_MIN, INT64_MAX, collect_id,
+				       &l, err);
+	if (rc == -UG_ENOMEM)
+		ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		int64_t warn;
+
+		if ((rc = store_case_get(db, l.ids[i], c, err)))
+			break;
+		warn = warn_time(env, c);
+		if (warn != c->warn_at) {
+			rc = store_case_set_warn(db, c->id, warn, err);
+			(*updated)++;
+		}
+	}
+	if (rc == 0)
+		rc = db_commit(db, err);
+	else
+		db_rollback(db);
+out:
 	free(c);
 	free(l.ids);
 	return rc;

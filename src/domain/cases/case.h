@@ -36,6 +36,8 @@ enum case_source {
 
 extern const char *const case_source_names[SRC_COUNT];
 extern const char *const case_source_names_zh[SRC_COUNT];
+/* Which roles may file under each source (ROLE_BIT()s). */
+extern const unsigned case_source_roles[SRC_COUNT];
 int case_source_parse(const char *name);
 
 /* What the case module needs besides the database. */
@@ -169,9 +171,25 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 			  int64_t now, struct case_follow_result *res,
 			  struct ug_error *err);
 
+/* Set again the moment each working-time case's light turns yellow
+ * (warn_at) by env->calendar, in one write transaction; *updated counts
+ * the rows that changed.  For a database upgraded from before schema 10,
+ * whose migration could only set the natural-time value
+ * (`urbangrid init` runs it). */
+int case_warn_refresh(struct db *db, const struct case_env *env,
+		      long *updated, struct ug_error *err);
+
 /* case_deadlines_follow() as the calendar's follower: pass it to the
  * changes of domain/calendar/workcal.h so open deadlines follow. */
 extern const struct workcal_follower case_calendar_follower;
+
+/* The actions the actor may take on case c as it stands now, as
+ * CA_BIT()s: the workflow table's rows that allow the actor's role, from
+ * the case's state, whose guards the case passes - the very checks
+ * case_act() makes, so a console shows exactly the buttons that will
+ * work (an action may still fail on its inputs: a bad department, an
+ * unknown merge target).  0 for a case the actor does not see. */
+unsigned case_actions_allowed(const struct actor *a, const struct case_row *c);
 
 /* Traffic light of the current stage at `now`: "green", "yellow" (at
  * least 80 % of the stage's time used), "red" (overdue) or "none" (no

@@ -30,6 +30,10 @@ const struct case_stage_info case_stages[STAGE_COUNT] = {
 	[STAGE_CLOSE] = { "close", "结案" },
 };
 
+const char *const case_need_names[NEED_COUNT] = {
+	"reason", "department", "passed", "target", "hours", "note",
+};
+
 #define R(x) ROLE_BIT(ROLE_##x)
 #define S(x) CS_BIT(CS_##x)
 /* Centre staff who run the case (受理员, 值班长, 派遣员). */

@@ -105,6 +105,9 @@ enum action_need {
 				     unit of the stage's limit */
 	NEED_NOTE = 1 << 5        /* "note": non-empty text */
 };
+#define NEED_COUNT 6
+/* The input field each need bit names ("reason", ...), by bit position. */
+extern const char *const case_need_names[NEED_COUNT];
 
 /* Guards the case module checks against the case's data.  Every action
  * first needs the case to be in the actor's sight (case_visible(): its
@@ -135,6 +138,8 @@ struct case_transition {
 };
 
 extern const struct case_transition case_transitions[CA_COUNT];
+
+#define CA_BIT(a) (1u << (a))
 
 /* Lookups by API string; -1 when unknown. */
 int case_state_parse(const char *name);

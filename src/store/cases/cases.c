@@ -22,7 +22,7 @@
 	" district, area, component, reporter_name, reporter_phone,"        \
 	" department, stage, stage_started_at, deadline, rework_count,"     \
 	" extension_hours, merged_into, created_by, created_at, updated_at,"  \
-	" closed_at, clock"
+	" closed_at, clock, warn_at"
 
 /* History columns, read by event_from_row(); the table is aliased e. */
 #define EVENT_COLUMNS \
@@ -68,6 +68,7 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 	c->updated_at = db_column_int64(st, 30);
 	c->closed_at = db_column_int64(st, 31);
 	COPY(c->clock, db_column_text(st, 32));
+	c->warn_at = db_column_int64(st, 33);
 }
 
 DB_VISITOR(case, store_case_cb, struct case_row, case_from_row)
@@ -135,9 +136,9 @@ static const char SQL_CASE_INSERT[] =
 	" state, priority, description, address, lon, lat, grid, community,"
 	" street, district, area, component, department, stage,"
 	" stage_started_at, deadline, rework_count, extension_hours,"
-	" merged_into, updated_at, closed_at, urgency, clock) VALUES (?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?) RETURNING id";
+	" merged_into, updated_at, closed_at, urgency, clock, warn_at) VALUES"
+	" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 /* The mutable columns, bound from index i on in the order of the UPDATE
  * statement's SET list. */
@@ -171,7 +172,8 @@ static int bind_mutable(struct db_stmt *st, int i, const struct case_row *c,
 	    (rc = db_bind_int64(st, i++, c->updated_at, err)) ||
 	    (rc = bind_opt_int(st, i++, c->closed_at, err)) ||
 	    (rc = db_bind_text(st, i++, c->urgency, err)) ||
-	    (rc = bind_opt_text(st, i++, c->clock, err)))
+	    (rc = bind_opt_text(st, i++, c->clock, err)) ||
+	    (rc = bind_opt_int(st, i++, c->warn_at, err)))
 		return rc;
 	return 0;
 }
@@ -222,7 +224,7 @@ static const char SQL_CASE_UPDATE[] =
 	" community = ?, street = ?, district = ?, area = ?, component = ?,"
 	" department = ?, stage = ?, stage_started_at = ?, deadline = ?,"
 	" rework_count = ?, extension_hours = ?, merged_into = ?,"
-	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?"
+	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?, warn_at = ?"
 	" WHERE id = ? AND version = ?";
 
 int store_case_update(struct db *db, const struct case_row *c,
@@ -233,8 +235,8 @@ int store_case_update(struct db *db, const struct case_row *c,
 
 	if ((rc = db_prepare(db, SQL_CASE_UPDATE, &st, err)) ||
 	    (rc = bind_mutable(st, 1, c, err)) ||
-	    (rc = db_bind_int64(st, 25, c->id, err)) ||
-	    (rc = db_bind_int64(st, 26, expected_version, err)))
+	    (rc = db_bind_int64(st, 26, c->id, err)) ||
+	    (rc = db_bind_int64(st, 27, expected_version, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
@@ -258,11 +260,22 @@ int store_case_update(struct db *db, const struct case_row *c,
 	" AND (? = 0 OR (deadline IS NOT NULL AND deadline < ?))"           \
 	" AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?)"     \
 	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
-	" AND (? = '' OR department = ?)"
+	" AND (? = '' OR department = ?)"                                   \
+	" AND (? = '' OR source = ?)"                                       \
+	/* the light at now (domain/cases/case.c, case_light) */            \
+	" AND (? = '' OR (? = 'none' AND deadline IS NULL)"                 \
+	"      OR (? = 'red' AND deadline <= ?)"                            \
+	"      OR (? = 'yellow' AND warn_at <= ? AND deadline > ?)"         \
+	"      OR (? = 'green' AND warn_at > ? AND deadline > ?))"
 
 static const char SQL_CASE_LIST[] =
 	"SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE
 	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+/* The queues: the most urgent first - the earliest deadline, cases with
+ * no clock running last. */
+static const char SQL_CASE_QUEUE[] =
+	"SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE
+	" ORDER BY deadline IS NULL, deadline, id LIMIT ? OFFSET ?";
 static const char SQL_CASE_COUNT[] =
 	"SELECT COUNT(*) FROM case_file" CASE_WHERE;
 
@@ -276,6 +289,8 @@ static int bind_filter(struct db_stmt *st, const struct case_filter *f,
 	const char *q = f->q ? f->q : "";
 	const char *sarea = f->scope_area ? f->scope_area : "";
 	const char *sdept = f->scope_department ? f->scope_department : "";
+	const char *src = f->source ? f->source : "";
+	const char *light = f->light ? f->light : "";
 	int rc, i = 1;
 
 	buf_reset(states);
@@ -317,7 +332,22 @@ static int bind_filter(struct db_stmt *st, const struct case_filter *f,
 	    (rc = db_bind_text(st, i++, sarea, err)) ||
 	    (rc = db_bind_text(st, i++, sarea, err)) ||
 	    (rc = db_bind_text(st, i++, sdept, err)) ||
-	    (rc = db_bind_text(st, i++, sdept, err)))
+	    (rc = db_bind_text(st, i++, sdept, err)) ||
+	    (rc = db_bind_text(st, i++, src, err)) ||
+	    (rc = db_bind_text(st, i++, src, err)))
+		return rc;
+	/* The light's test: '' / none / red (at now) / yellow (now twice) /
+	 * green (now twice). */
+	for (int k = 0; k < 3; k++)
+		if ((rc = db_bind_text(st, i++, light, err)))
+			return rc;
+	if ((rc = db_bind_int64(st, i++, f->now, err)) ||
+	    (rc = db_bind_text(st, i++, light, err)) ||
+	    (rc = db_bind_int64(st, i++, f->now, err)) ||
+	    (rc = db_bind_int64(st, i++, f->now, err)) ||
+	    (rc = db_bind_text(st, i++, light, err)) ||
+	    (rc = db_bind_int64(st, i++, f->now, err)) ||
+	    (rc = db_bind_int64(st, i++, f->now, err)))
 		return rc;
 	return i;
 }
@@ -337,7 +367,8 @@ int store_case_list(struct db *db, const struct case_filter *f,
 		goto out;
 	*total = db_column_int64(st, 0);
 	db_reset(st);
-	if ((rc = db_prepare(db, SQL_CASE_LIST, &st, err)) ||
+	if ((rc = db_prepare(db, f->by_deadline ? SQL_CASE_QUEUE : SQL_CASE_LIST,
+			     &st, err)) ||
 	    (i = rc = bind_filter(st, f, &states, &like, err)) < 0 ||
 	    (rc = db_bind_int64(st, i, f->limit, err)) ||
 	    (rc = db_bind_int64(st, i + 1, f->offset, err)))
@@ -572,6 +603,22 @@ int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
 	if ((rc = db_prepare(db, SQL_CASES_UNLOCATED, &st, err)))
 		return rc;
 	return each_id(st, cb, ctx, err);
+}
+
+static const char SQL_CASE_SET_WARN[] =
+	"UPDATE case_file SET warn_at = ? WHERE id = ?";
+
+int store_case_set_warn(struct db *db, int64_t id, int64_t warn_at,
+			struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_SET_WARN, &st, err)) ||
+	    (rc = bind_opt_int(st, 1, warn_at, err)) ||
+	    (rc = db_bind_int64(st, 2, id, err)))
+		return rc;
+	return db_step_changed(st, db, "case", id, err);
 }
 
 /* A clock runs exactly when deadline is set (terminal and hung cases

@@ -119,6 +119,8 @@ struct case_row {
 	char clock[8];              /* "natural" | "working" | "" */
 	int64_t stage_started_at;   /* 0 when no clock runs */
 	int64_t deadline;           /* 0 when no clock runs */
+	int64_t warn_at;            /* the light turns yellow (80 % of the
+				       stage's time used); 0 with deadline */
 	int rework_count;
 	int64_t extension_hours;    /* pending request, 0 if none */
 	int64_t merged_into;        /* 0 if none */
@@ -145,6 +147,8 @@ struct case_filter {
 	const char *category;
 	const char *area_prefix;  /* district / street / community / grid */
 	const char *department;
+	const char *source;       /* enum case_source name */
+	const char *light;        /* red | yellow | green | none, at now */
 	const char *q;            /* substring of description/address/number */
 	int overdue;              /* deadline < now */
 	int64_t now;
@@ -152,6 +156,7 @@ struct case_filter {
 	/* the caller's scope, applied on top */
 	const char *scope_area;   /* prefix, or NULL */
 	const char *scope_department; /* or NULL */
+	int by_deadline;          /* earliest deadline first (else newest) */
 	int64_t limit, offset;
 };
 
@@ -187,6 +192,10 @@ int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
 /* Ids of cases whose working-time clock runs over part of [from, to]
  * (UTC seconds): deadline >= from and stage_started_at <= to, in id
  * order. */
+/* Set the moment case `id`'s light turns yellow (a value derived from
+ * the deadline and the calendar: no version change). */
+int store_case_set_warn(struct db *db, int64_t id, int64_t warn_at,
+			struct ug_error *err);
 int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
 			      store_case_id_cb cb, void *ctx,
 			      struct ug_error *err);

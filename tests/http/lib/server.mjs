@@ -137,6 +137,7 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  10: 'DROP INDEX case_file_state_deadline; ALTER TABLE case_file DROP COLUMN warn_at;',
   9: `DROP TABLE setting;
     DROP INDEX audit_event_actor; DROP INDEX audit_event_action;
     ALTER TABLE audit_event DROP COLUMN after_state;
