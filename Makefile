@@ -51,6 +51,11 @@ LEAFLET_FILES := leaflet.js leaflet.css images/marker-icon.png \
 WEB_STAGED := $(WEB_OWN:web/public/%=$(BUILD)/web/%) \
 	$(LEAFLET_FILES:%=$(BUILD)/web/assets/leaflet/%) \
 	$(BUILD)/web/assets/leaflet/LICENSE
+# The staff console: our modules (web/console/) bundled by esbuild into
+# fingerprinted files under $(BUILD)/web/console/ (tools/build-console.mjs);
+# their names are known only once built, so the embed step lists them.
+CONSOLE_SRC := $(sort $(shell find web/console -type f))
+CONSOLE_OUT := $(BUILD)/web/console/index.html
 LIBUG := $(BUILD)/libug.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -77,10 +82,17 @@ $(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
 	$(BUILD)/tools/embed data_standard data/standard/ $(STD_DATA) > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/gen/web_public.c: $(WEB_STAGED) $(BUILD)/tools/embed
+$(BUILD)/gen/web_public.c: $(WEB_STAGED) $(CONSOLE_OUT) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) > $@.tmp
+	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) \
+		$(CONSOLE_OUT) $$(find $(BUILD)/web/console/assets -type f | sort) > $@.tmp
 	mv $@.tmp $@
+
+# The public pages' shared modules (i18n-core.js, api.js) are bundled in
+# too: the console imports them from web/public/assets/.
+$(CONSOLE_OUT): $(CONSOLE_SRC) $(WEB_OWN) tools/build-console.mjs \
+		node_modules/esbuild/package.json
+	node tools/build-console.mjs web/console $(BUILD)/web/console
 
 $(BUILD)/web/assets/leaflet/LICENSE: $(LEAFLET)/LICENSE
 	@mkdir -p $(dir $@)
@@ -95,9 +107,13 @@ $(BUILD)/web/%: web/public/%
 	cp $< $@
 
 # The packages come from scripts/install-deps; say so rather than "no rule".
-$(LEAFLET)/% node_modules/lunar-javascript/%:
+$(LEAFLET)/% node_modules/lunar-javascript/% node_modules/esbuild/%:
 	@echo "$@ is missing: run scripts/install-deps (or make deps)" >&2
 	@exit 1
+# ... and they are never make's to delete: without this, a file the rule
+# above "could make" counts as intermediate and is removed after a build
+# that used it (leaflet.js and leaflet.css vanished after `make run`).
+.PRECIOUS: node_modules/%
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -195,16 +211,20 @@ test: deps
 	@echo "make test: all suites passed"
 
 DEMO_DB ?= var/demo.db
+PORT ?= 8080
+# The demo's passwords go to a file only its owner can read (umask 077).
 run: deps all
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
-		$(BUILD)/urbangrid demo --db $(DEMO_DB) | tee var/demo-accounts.txt; \
-		echo "(accounts saved in var/demo-accounts.txt)"; \
+		(umask 077 && $(BUILD)/urbangrid demo --db $(DEMO_DB) > var/demo-accounts.txt) && \
+		sed 's/127\.0\.0\.1:8080/127.0.0.1:$(PORT)/g' var/demo-accounts.txt && \
+		echo "(accounts saved in var/demo-accounts.txt, readable by you alone)"; \
 	else \
 		echo "Using existing $(DEMO_DB); demo accounts are in var/demo-accounts.txt"; \
 		$(BUILD)/urbangrid init --db $(DEMO_DB) >/dev/null; \
 	fi
-	$(BUILD)/urbangrid serve --db $(DEMO_DB) --listen 127.0.0.1:8080
+	@echo "Staff console: http://127.0.0.1:$(PORT)/console/  Public pages: http://127.0.0.1:$(PORT)/public/"
+	$(BUILD)/urbangrid serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
 
 bench:
 	@scripts/bench

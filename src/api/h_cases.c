@@ -298,85 +298,87 @@ static int word_index(const char *w, const char *const *list, int n)
 	return -1;
 }
 
-void h_cases_list(struct web_ctx *c)
+/* The filters of GET /api/v1/cases (and of its counts) from the query
+ * into *f; 0, or UG_EINVAL naming the parameter. */
+static int case_filter_parse(struct web_ctx *c, struct case_filter *f,
+			     struct ug_error *err)
 {
 	static const char *const filters[] = { "q", "category", "district",
 					       "street", "community", "grid",
 					       "department" };
 	static const char *const lights[] = { "red", "yellow", "green",
 					      "none" };
-	struct case_filter f;
-	struct list_ctx l = { c, NULL };
-	struct ug_error err;
-	int64_t page, per_page, total = 0, overdue;
 	const char *state = http_query(c->req, "state");
-	const char *sort;
-	char *states = NULL;
+	int64_t overdue, extension, supervised;
 	int n = 0;
 
-	ug_error_clear(&err);
-	memset(&f, 0, sizeof f);
-	if (query_int(c, "page", 1, 1000000, 1, &page, &err) ||
-	    query_int(c, "per_page", 1, 200, 50, &per_page, &err) ||
-	    query_int(c, "overdue", 0, 1, 0, &overdue, &err) ||
-	    query_time(c, "from", &f.from, &err) ||
-	    query_time(c, "to", &f.to, &err))
-		goto fail;
+	memset(f, 0, sizeof *f);
+	if (query_int(c, "overdue", 0, 1, 0, &overdue, err) ||
+	    query_int(c, "extension", 0, 1, 0, &extension, err) ||
+	    query_int(c, "supervised", 0, 1, 0, &supervised, err) ||
+	    query_time(c, "from", &f->from, err) ||
+	    query_time(c, "to", &f->to, err))
+		return -err->code;
 	for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
 		const char *v = http_query(c->req, filters[i]);
 
-		if (v && strlen(v) > (i == 0 ? 200 : CODE_MAX)) {
-			ug_fail(&err, UG_EINVAL, filters[i], "%s is too long",
-				filters[i]);
-			goto fail;
-		}
+		if (v && strlen(v) > (i == 0 ? 200 : CODE_MAX))
+			return ug_fail(err, UG_EINVAL, filters[i],
+				       "%s is too long", filters[i]);
 	}
 	if (state && *state) {
 		char *save = NULL, *tok;
+		char *states = arena_strndup(&c->req->arena, state,
+					     strlen(state));
 
-		states = arena_strndup(&c->req->arena, state, strlen(state));
 		for (tok = strtok_r(states, ",", &save); tok && n < 15;
 		     tok = strtok_r(NULL, ",", &save)) {
-			if (case_state_parse(tok) < 0) {
-				ug_fail(&err, UG_EINVAL, "state",
-					"unknown state %s", tok);
-				goto fail;
-			}
-			f.states[n++] = tok;
+			if (case_state_parse(tok) < 0)
+				return ug_fail(err, UG_EINVAL, "state",
+					       "unknown state %s", tok);
+			f->states[n++] = tok;
 		}
 	}
-	f.source = http_query(c->req, "source");
-	if (f.source && *f.source && case_source_parse(f.source) < 0) {
-		ug_fail(&err, UG_EINVAL, "source", "unknown source %.40s",
-			f.source);
+	f->source = http_query(c->req, "source");
+	if (f->source && *f->source && case_source_parse(f->source) < 0)
+		return ug_fail(err, UG_EINVAL, "source",
+			       "unknown source %.40s", f->source);
+	f->light = http_query(c->req, "light");
+	if (f->light && *f->light && word_index(f->light, lights, 4) < 0)
+		return ug_fail(err, UG_EINVAL, "light",
+			       "light is red, yellow, green or none");
+	f->category = http_query(c->req, "category");
+	/* The most precise area filter given wins (codes nest). */
+	for (size_t i = 5; i >= 2 && !(f->area_prefix && *f->area_prefix); i--)
+		f->area_prefix = http_query(c->req, filters[i]);
+	f->department = http_query(c->req, "department");
+	f->q = http_query(c->req, "q");
+	f->overdue = (int)overdue;
+	f->extension_pending = (int)extension;
+	f->supervised = (int)supervised;
+	f->now = ug_now_s();
+	return 0;
+}
+
+void h_cases_list(struct web_ctx *c)
+{
+	struct case_filter f;
+	struct list_ctx l = { c, NULL };
+	struct ug_error err;
+	int64_t page, per_page, total = 0;
+	const char *sort = http_query(c->req, "sort");
+
+	ug_error_clear(&err);
+	if (case_filter_parse(c, &f, &err) ||
+	    query_int(c, "page", 1, 1000000, 1, &page, &err) ||
+	    query_int(c, "per_page", 1, 200, 50, &per_page, &err))
 		goto fail;
-	}
-	f.light = http_query(c->req, "light");
-	if (f.light && *f.light && word_index(f.light, lights, 4) < 0) {
-		ug_fail(&err, UG_EINVAL, "light",
-			"light is red, yellow, green or none");
-		goto fail;
-	}
-	sort = http_query(c->req, "sort");
 	if (sort && strcmp(sort, "deadline") != 0 &&
 	    strcmp(sort, "newest") != 0) {
 		ug_fail(&err, UG_EINVAL, "sort", "sort is deadline or newest");
 		goto fail;
 	}
 	f.by_deadline = sort && strcmp(sort, "deadline") == 0;
-	f.category = http_query(c->req, "category");
-	/* The most precise area filter given wins (codes nest). */
-	f.area_prefix = http_query(c->req, "grid");
-	if (!f.area_prefix || !*f.area_prefix)
-		f.area_prefix = http_query(c->req, "community");
-	if (!f.area_prefix || !*f.area_prefix)
-		f.area_prefix = http_query(c->req, "street");
-	if (!f.area_prefix || !*f.area_prefix)
-		f.area_prefix = http_query(c->req, "district");
-	f.department = http_query(c->req, "department");
-	f.q = http_query(c->req, "q");
-	f.overdue = (int)overdue;
-	f.now = ug_now_s();
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
 	l.items = json_array();
@@ -390,6 +392,56 @@ void h_cases_list(struct web_ctx *c)
 				     (json_int_t)per_page));
 	return;
 fail:
+	reply_ug_error(c, &err);
+}
+
+/* One (key, light) count into {key: {light: n, ..., total: n}}. */
+static int add_stat(void *ctx, const char *key, const char *light,
+		    int64_t n)
+{
+	json_t *counts = ctx, *row = json_object_get(counts, key);
+
+	if (!row) {
+		row = json_pack("{s:i, s:i, s:i, s:i, s:i}", "red", 0,
+				"yellow", 0, "green", 0, "none", 0, "total", 0);
+		json_object_set_new(counts, key, row);
+	}
+	json_object_set_new(row, light, json_integer(n));
+	json_object_set_new(
+		row, "total",
+		json_integer(json_integer_value(json_object_get(row, "total")) +
+			     n));
+	return 0;
+}
+
+/* GET /api/v1/cases/stats: the cases the caller sees (with the list's
+ * filters) by state, or by department (by=department), and light - the
+ * numbers of a leader's overview, the loads a dispatcher weighs. */
+void h_cases_stats(struct web_ctx *c)
+{
+	const char *by = http_query(c->req, "by");
+	struct case_filter f;
+	struct ug_error err;
+	json_t *counts = json_object();
+	int by_department;
+
+	ug_error_clear(&err);
+	if (by && strcmp(by, "state") != 0 && strcmp(by, "department") != 0) {
+		ug_fail(&err, UG_EINVAL, "by", "by is state or department");
+		goto fail;
+	}
+	by_department = by && strcmp(by, "department") == 0;
+	if (case_filter_parse(c, &f, &err) ||
+	    case_stats(c->db, &c->actor, &f, by_department, add_stat, counts,
+		       &err))
+		goto fail;
+	reply_json(c, 200, json_pack("{s:o, s:s, s:o}", "at",
+				     json_local(c, f.now), "by",
+				     by_department ? "department" : "state",
+				     "counts", counts));
+	return;
+fail:
+	json_decref(counts);
 	reply_ug_error(c, &err);
 }
 

@@ -21,16 +21,18 @@ static int add_category(void *ctx, const struct category *c)
 		t->current = json_array();
 		json_array_append_new(
 			t->majors,
-			json_pack("{s:s, s:s, s:s, s:O}", "code", c->major,
-				  "kind", c->kind, "name", c->major_name,
+			json_pack("{s:s, s:s, s:s, s:s, s:O}", "code",
+				  c->major, "kind", c->kind, "name",
+				  c->major_name, "name_en", c->major_name_en,
 				  "categories", t->current));
 		json_decref(t->current); /* the major holds it now */
 		snprintf(t->major, sizeof t->major, "%s", c->major);
 	}
 	json_array_append_new(t->current,
-			      json_pack("{s:s, s:s, s:b, s:b}", "code", c->code,
-					"name", c->name, "standard",
-					c->standard, "public", c->public_));
+			      json_pack("{s:s, s:s, s:s, s:b, s:b}", "code",
+					c->code, "name", c->name, "name_en",
+					c->name_en, "standard", c->standard,
+					"public", c->public_));
 	return 0;
 }
 

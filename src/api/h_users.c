@@ -50,18 +50,22 @@ void h_users_create(struct web_ctx *c)
 		{ "role", FIELD_STRING, 1, 1, 32 },
 		{ "unit", FIELD_STRING, 1, 1, CODE_MAX },
 		{ "password", FIELD_STRING, 0, PASSWORD_MIN, PASSWORD_MAX },
+		{ "must_change_password", FIELD_BOOL, 0, 0, 0 },
 	};
-	struct field_value v[5];
+	struct field_value v[6];
 	struct account_new a;
 	struct user created;
 	struct ug_error err;
 	char generated[GENERATED_PASSWORD_LEN + 1] = "";
 	json_t *root;
 
-	if (api_decode(c, spec, 5, v, &root))
+	if (api_decode(c, spec, 6, v, &root))
 		return;
 	ug_error_clear(&err);
 	memset(&a, 0, sizeof a);
+	/* The security admin knows the first password: by default its owner
+	 * replaces it at the first login. */
+	a.must_change = v[5].present ? v[5].b : 1;
 	a.username = v[0].str;
 	a.display_name = v[1].present ? v[1].str : NULL;
 	a.role = v[2].str;

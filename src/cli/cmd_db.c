@@ -225,7 +225,9 @@ int cmd_demo(struct cli_args *a)
 	for (int i = 0; i < demo.naccounts; i++) {
 		if (strcmp(demo.accounts[i].role, "admin") != 0)
 			continue;
-		printf("\nLog in through the API, e.g.:\n"
+		printf("\nLog in to the staff console at /console/ on the "
+		       "server (`make run`: http://127.0.0.1:8080/console/)"
+		       "\nwith any account above, or through the API, e.g.:\n"
 		       "  curl -i -H 'Content-Type: application/json' -d "
 		       "'{\"username\":\"%s\",\"password\":\"%s\"}' "
 		       "http://127.0.0.1:8080/api/v1/session\n",

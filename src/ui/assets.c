@@ -92,12 +92,19 @@ void asset_security_headers(struct http_response *resp)
 void asset_reply(struct http_response *resp, const struct embedded_file *f,
 		 const char *if_none_match)
 {
+	asset_reply_cached(resp, f, if_none_match, "no-cache");
+}
+
+void asset_reply_cached(struct http_response *resp,
+			const struct embedded_file *f,
+			const char *if_none_match, const char *cache_control)
+{
 	char etag[80];
 
 	snprintf(etag, sizeof etag, "\"%s\"", f->sha256);
 	resp->content_type = asset_content_type(f->name);
 	http_response_header(resp, "ETag", etag);
-	http_response_header(resp, "Cache-Control", "no-cache");
+	http_response_header(resp, "Cache-Control", cache_control);
 	asset_security_headers(resp);
 	buf_reset(&resp->body);
 	if (asset_etag_match(if_none_match, f->sha256)) {

@@ -50,4 +50,12 @@ void asset_security_headers(struct http_response *resp);
 void asset_reply(struct http_response *resp, const struct embedded_file *f,
 		 const char *if_none_match);
 
+/* The same with another Cache-Control: the console's fingerprinted
+ * files (their names carry a hash of their content, so an address never
+ * changes meaning) go out as ASSET_IMMUTABLE. */
+#define ASSET_IMMUTABLE "public, max-age=31536000, immutable"
+void asset_reply_cached(struct http_response *resp,
+			const struct embedded_file *f,
+			const char *if_none_match, const char *cache_control);
+
 #endif

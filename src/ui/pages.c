@@ -10,13 +10,16 @@
 #include "ui/assets.h"
 
 #define PAGES_HOME "/public/"
+#define CONSOLE_HOME "/console/"
 
 int page_path(const char *path)
 {
 	/* What the pages call, not what a person types: JSON and photos. */
 	static const char *not_pages[] = { "/public/api/", "/public/media/" };
 
-	if (strcmp(path, "/") == 0 || strcmp(path, "/public") == 0)
+	if (strcmp(path, "/") == 0 || strcmp(path, "/public") == 0 ||
+	    strcmp(path, "/console") == 0 ||
+	    strncmp(path, CONSOLE_HOME, strlen(CONSOLE_HOME)) == 0)
 		return 1;
 	if (strncmp(path, PAGES_HOME, strlen(PAGES_HOME)) != 0)
 		return 0;
@@ -66,9 +69,11 @@ static void page_error(struct http_response *resp, int status)
 	asset_security_headers(resp);
 }
 
-/* Answer with the embedded file `name`; one that is missing is a 404 page
- * (a typo in an asset address, or a page left out of the build). */
-static void serve_file(struct web_ctx *c, const char *name)
+/* Answer with the embedded file `name` and that Cache-Control; one that
+ * is missing is a 404 page (a typo in an asset address, or a page left
+ * out of the build). */
+static void serve_file_cached(struct web_ctx *c, const char *name,
+			      const char *cache_control)
 {
 	const struct embedded_file *f = asset_find(name);
 
@@ -76,7 +81,13 @@ static void serve_file(struct web_ctx *c, const char *name)
 		page_error(c->resp, 404);
 		return;
 	}
-	asset_reply(c->resp, f, http_header(c->req, "If-None-Match"));
+	asset_reply_cached(c->resp, f, http_header(c->req, "If-None-Match"),
+			   cache_control);
+}
+
+static void serve_file(struct web_ctx *c, const char *name)
+{
+	serve_file_cached(c, name, "no-cache");
 }
 
 static void h_page_report(struct web_ctx *c)
@@ -89,31 +100,69 @@ static void h_page_follow(struct web_ctx *c)
 	serve_file(c, "follow.html");
 }
 
-static void h_page_asset(struct web_ctx *c)
+/* The file under `dir` that the route's {file...} names, with that
+ * Cache-Control.  Pages live beside assets/ in the table; only assets/
+ * is served under these routes, so each page has exactly one address. */
+static void serve_asset(struct web_ctx *c, const char *dir,
+			const char *cache_control)
 {
 	const char *file = api_param(c, "file");
 	struct buf name = BUF_INIT;
 
-	/* Pages live beside assets/ in the table; only assets/ is served
-	 * under this route, so each page has exactly one address. */
-	buf_printf(&name, "assets/%s", file ? file : "");
-	serve_file(c, buf_str(&name));
+	buf_printf(&name, "%s%s", dir, file ? file : "");
+	serve_file_cached(c, buf_str(&name), cache_control);
 	buf_free(&name);
 }
 
-static void h_redirect_home(struct web_ctx *c)
+static void h_page_asset(struct web_ctx *c)
 {
-	/* The staff console will live at "/" later; until then the public
-	 * pages are the only thing a browser can use. */
+	serve_asset(c, "assets/", "no-cache");
+}
+
+static void redirect(struct web_ctx *c, const char *to)
+{
 	c->resp->status = 302;
 	c->resp->content_type = "text/html; charset=utf-8";
-	http_response_header(c->resp, "Location", PAGES_HOME);
+	http_response_header(c->resp, "Location", to);
 	http_response_header(c->resp, "Cache-Control", "no-store");
 	asset_security_headers(c->resp);
 	buf_reset(&c->resp->body);
-	buf_puts(&c->resp->body, "<!doctype html>\n<title>302</title>"
-				 "<a href=\"" PAGES_HOME "\">" PAGES_HOME
-				 "</a>\n");
+	buf_printf(&c->resp->body,
+		   "<!doctype html>\n<title>302</title><a href=\"%s\">%s</a>\n",
+		   to, to);
+}
+
+/* "/": the console for a browser that holds a session cookie (the
+ * console itself asks the server whether it is still good and shows the
+ * login form when it is not), the public pages for everyone else. */
+static void h_home(struct web_ctx *c)
+{
+	redirect(c, http_cookie(c->req, SESSION_COOKIE) ? CONSOLE_HOME
+							 : PAGES_HOME);
+}
+
+static void h_redirect_public(struct web_ctx *c)
+{
+	redirect(c, PAGES_HOME);
+}
+
+static void h_redirect_console(struct web_ctx *c)
+{
+	redirect(c, CONSOLE_HOME);
+}
+
+/* The console: one page; its views are addressed after the # and drawn
+ * by its script (web/console/). */
+static void h_console(struct web_ctx *c)
+{
+	serve_file(c, "console/index.html");
+}
+
+/* The console's script and style: fingerprinted by the build
+ * (tools/build-console.mjs), so cached for good. */
+static void h_console_asset(struct web_ctx *c)
+{
+	serve_asset(c, "console/assets/", ASSET_IMMUTABLE);
 }
 
 static void pages_error(struct web_ctx *c, int status, const char *code,
@@ -128,8 +177,11 @@ static void pages_error(struct web_ctx *c, int status, const char *code,
 static const struct web_route routes[] = {
 #define R_PAGE(method, pattern, handler) \
 	{ { method, pattern }, handler, 0, RS_PUBLIC, ROUTE_PAGE }
-	R_PAGE("GET", "/", h_redirect_home),
-	R_PAGE("GET", "/public", h_redirect_home),
+	R_PAGE("GET", "/", h_home),
+	R_PAGE("GET", "/public", h_redirect_public),
+	R_PAGE("GET", "/console", h_redirect_console),
+	R_PAGE("GET", "/console/", h_console),
+	R_PAGE("GET", "/console/assets/{file...}", h_console_asset),
 	R_PAGE("GET", "/public/", h_page_report),
 	R_PAGE("GET", "/public/follow", h_page_follow),
 	R_PAGE("GET", "/public/assets/{file...}", h_page_asset),

@@ -49,6 +49,11 @@ const MATRIX = {
   'GET /public/': { own: 'ooooooooooo' },
   'GET /public/follow': { own: 'ooooooooooo' },
   'GET /public/assets/{file...}': { own: 'ooooooooooo' },
+  // The staff console's page and files: public (the page asks for a
+  // login; everything it shows comes from the API's routes below).
+  'GET /console': { own: 'ooooooooooo' },
+  'GET /console/': { own: 'ooooooooooo' },
+  'GET /console/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
   'GET /healthz': { own: 'ooooooooooo' },
   'POST /api/v1/session': { own: 'ooooooooooo' },
@@ -56,6 +61,7 @@ const MATRIX = {
   'DELETE /api/v1/session': { own: 'uoooooooooo' },
   'GET /api/v1/roles': { own: 'uooooooooof' },
   'GET /api/v1/workflow': { own: 'uooooooooof' },
+  'GET /api/v1/cases/stats': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/divisions/{code}': { own: 'uooooooooof' },
   'GET /api/v1/departments': { own: 'uooooooooof' },
   'POST /api/v1/departments': { own: 'uffffffofff' },
@@ -171,6 +177,10 @@ const CALLS = {
   'GET /public/': () => ({ path: '/public/' }),
   'GET /public/follow': () => ({ path: '/public/follow' }),
   'GET /public/assets/{file...}': () => ({ path: '/public/assets/app.css' }),
+  'GET /console': () => ({ path: '/console' }),
+  'GET /console/': () => ({ path: '/console/' }),
+  // The bundle's name carries its hash: whatever the page names.
+  'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
   'GET /healthz': () => ({ path: '/healthz' }),
   'POST /api/v1/session': () => ({ method: 'POST', path: '/api/v1/session', body: {} }),
   'GET /api/v1/session': () => ({ path: '/api/v1/session' }),
@@ -206,6 +216,11 @@ const CALLS = {
       },
     };
   },
+  // The counts hold the case when the caller sees it.
+  'GET /api/v1/cases/stats': (role, rel) => ({
+    request: { path: `/api/v1/cases/stats?q=${fx[rel].number}` },
+    find: (j) => Object.keys(j?.counts ?? {}).length > 0,
+  }),
   'GET /api/v1/cases': (role, rel) => ({
     request: { path: '/api/v1/cases?per_page=200' },
     find: (j) => (j?.cases ?? []).some((c) => c.id === (rel === 'own' ? fx.own.id : fx.other.id)),
@@ -286,6 +301,9 @@ before(async () => {
   server = await servers.start(['--site', site, '--public-read-rate', '0',
     '--public-write-rate', '100000', '--api-key-rate', '100000']);
   routes = JSON.parse(ugOk(['routes', '--json']));
+  // The console's script: its name carries a hash, the page names it.
+  const page = await send('anonymous', { path: '/console/' });
+  fx.consoleScript = `/console/${page.text.match(/src="(assets\/console-[^"]+\.js)"/)[1]}`;
   const admin = createToken(ws.db, 'admin');
   token.admin = admin;
   // The demo's security admin makes the accounts; the demo's auditor.

@@ -156,6 +156,16 @@ describe('redirects', () => {
     });
   }
 
+  test('GET / with a session cookie -> 302 to the console; /console -> /console/', async () => {
+    const r = await server.request('GET', '/', { headers: { Cookie: 'ug_session=whatever' } });
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get('location'), '/console/');
+    const c = await server.request('GET', '/console');
+    assert.equal(c.status, 302);
+    assert.equal(c.headers.get('location'), '/console/');
+    assertPageHeaders(c);
+  });
+
   test('a query string does not change the page (?lang=en is read by the script)', async () => {
     const plain = await server.request('GET', '/public/');
     const en = await server.request('GET', '/public/?lang=en');
@@ -241,4 +251,30 @@ describe('what the pages refer to', () => {
       }
     });
   }
+});
+
+describe('the staff console', () => {
+  test('one page naming its fingerprinted script and style; those cached for good', async () => {
+    const page = await server.request('GET', '/console/');
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), TYPES.html);
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    assertPageHeaders(page);
+    const names = [...page.text.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.equal(names.length, 2, page.text);
+    assert.doesNotMatch(page.text, /<script>|<style>|style="/, 'no inline script or style');
+    for (const name of names) {
+      assert.match(name, /^assets\/console(-style)?-[A-Z0-9]{8}\.(js|css)$/);
+      const r = await server.request('GET', `/console/${name}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), typeOf(name));
+      assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      assert.equal(r.headers.get('etag'), `"${sha256(r.bytes)}"`);
+      // Nothing in it names another host: the console works offline.
+      assert.doesNotMatch(r.text, /https?:\/\/(?!www\.w3\.org)[a-z]/i, `${name} refers to another host`);
+    }
+    const missing = await server.request('GET', '/console/assets/console-XXXXXXXX.js');
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type'), /^text\/html/);
+  });
 });

@@ -146,6 +146,22 @@ describe('POST /api/v1/users', () => {
     const c = await loggedIn(server, 'new.inspector', r.json.password);
     const me = await c.get('/api/v1/session');
     assert.equal(me.json.user.id, r.json.user.id);
+    // The security admin knows that password: its owner replaces it first.
+    assert.equal(me.json.password_change_required, true);
+    assertError(await c.get('/api/v1/cases'), 403, 'password_change_required');
+  });
+
+  test('must_change_password: false keeps the first password usable at once', async () => {
+    const r = await admin.post('/api/v1/users', {
+      username: 'kept.pw', role: 'inspector', unit: '110101003', must_change_password: false,
+    });
+    assert.equal(r.status, 201, r.text);
+    const c = await loggedIn(server, 'kept.pw', r.json.password);
+    assert.equal((await c.get('/api/v1/session')).json.password_change_required, false);
+    assert.equal((await c.get('/api/v1/cases')).status, 200);
+    assertError(await admin.post('/api/v1/users', {
+      username: 'kept.pw2', role: 'inspector', unit: '110101003', must_change_password: 'no',
+    }), 400, 'invalid', 'must_change_password');
   });
 
   test('with a chosen password: 201 without a password in the answer; it logs in', async () => {

@@ -103,22 +103,47 @@ static int redacted(void *ctx, const struct case_row *c)
 	return l->cb(l->ctx, l->row);
 }
 
+/* f limited to what the actor sees: its own scope fields replaced by the
+ * actor's. */
+static struct case_filter scoped_filter(const struct actor *a,
+					const struct case_filter *f)
+{
+	struct case_filter scoped = *f;
+
+	scoped.scope_area = NULL;
+	scoped.scope_department = NULL;
+	/* Only open states asked for: the store reads the open cases alone
+	 * (the queues of a city with years of closed cases). */
+	scoped.open_only = f->states[0] != NULL;
+	for (int i = 0; i < 16 && f->states[i]; i++)
+		if (case_state_terminal(case_state_parse(f->states[i])))
+			scoped.open_only = 0;
+	if (a->scope.kind == SCOPE_AREA)
+		scoped.scope_area = a->scope.code;
+	else if (a->scope.kind == SCOPE_DEPARTMENT)
+		scoped.scope_department = a->scope.code;
+	return scoped;
+}
+
+int case_stats(struct db *db, const struct actor *a,
+	       const struct case_filter *f, int by_department,
+	       store_case_stat_cb cb, void *ctx, struct ug_error *err)
+{
+	struct case_filter scoped = scoped_filter(a, f);
+
+	return store_case_stats(db, &scoped, by_department, cb, ctx, err);
+}
+
 int case_list(struct db *db, const struct actor *a,
 	      const struct case_filter *f, store_case_cb cb, void *ctx,
 	      int64_t *total, struct ug_error *err)
 {
-	struct case_filter scoped = *f;
+	struct case_filter scoped = scoped_filter(a, f);
 	struct list_ctx l = { a, cb, ctx, malloc(sizeof *l.row) };
 	int rc;
 
 	if (!l.row)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	scoped.scope_area = NULL;
-	scoped.scope_department = NULL;
-	if (a->scope.kind == SCOPE_AREA)
-		scoped.scope_area = a->scope.code;
-	else if (a->scope.kind == SCOPE_DEPARTMENT)
-		scoped.scope_department = a->scope.code;
 	rc = store_case_list(db, &scoped, redacted, &l, total, err);
 	free(l.row);
 	return rc;

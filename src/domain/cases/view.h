@@ -56,6 +56,13 @@ int case_list(struct db *db, const struct actor *a,
 	      const struct case_filter *f, store_case_cb cb, void *ctx,
 	      int64_t *total, struct ug_error *err);
 
+/* The cases the actor may see that match f, counted by state (or by
+ * department) and light now (f->now), to cb: the numbers of a leader's
+ * overview, the departments' loads a dispatcher weighs. */
+int case_stats(struct db *db, const struct actor *a,
+	       const struct case_filter *f, int by_department,
+	       store_case_stat_cb cb, void *ctx, struct ug_error *err);
+
 /* Photo `id` of a case the actor may see into *out.  UG_ENOTFOUND ("no
  * attachment with id N", field "id") for one that does not exist or
  * whose case the actor may not see. */

@@ -189,6 +189,7 @@ int account_create(struct db *db, const struct actor *by,
 						     : a->username);
 	snprintf(u.role, sizeof u.role, "%s", role_table[role].name);
 	snprintf(u.unit_code, sizeof u.unit_code, "%s", a->unit);
+	u.must_change_password = a->must_change ? 1 : 0;
 	/* Hash before the transaction: argon2 takes tens of milliseconds and
 	 * must not hold the write lock. */
 	if (a->password_hash)

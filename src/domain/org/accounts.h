@@ -29,6 +29,9 @@ struct account_new {
 	const char *password;     /* NULL: generate one */
 	const char *password_hash;/* instead of password: an argon2id hash
 				     made earlier (bulk set-ups hash once) */
+	int must_change;          /* the owner chooses a new password at the
+				     first login: the security admin set
+				     this one up and knows it */
 };
 
 /* Check a username: 3-64 characters of a-z 0-9 . _ -, starting with a

@@ -262,26 +262,68 @@ int store_case_update(struct db *db, const struct case_row *c,
 	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
 	" AND (? = '' OR department = ?)"                                   \
 	" AND (? = '' OR source = ?)"                                       \
+	" AND (? = 0 OR extension_hours > 0) AND (? = 0 OR priority > 0)"   \
 	/* the light at now (domain/cases/case.c, case_light) */            \
 	" AND (? = '' OR (? = 'none' AND deadline IS NULL)"                 \
 	"      OR (? = 'red' AND deadline <= ?)"                            \
 	"      OR (? = 'yellow' AND warn_at <= ? AND deadline > ?)"         \
 	"      OR (? = 'green' AND warn_at > ? AND deadline > ?))"
 
-static const char SQL_CASE_LIST[] =
-	"SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE
-	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+/* Added when every state asked for is open (f->open_only): the very term
+ * of the partial index case_file_open (schema 0011), which the planner
+ * uses only when the query states it - so the queues never read the
+ * closed cases, however many years of them the table holds. */
+#define CASE_OPEN " AND state NOT IN ('closed', 'rejected', 'void', 'merged')"
+
+#define CASE_NEWEST " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
 /* The queues: the most urgent first - the earliest deadline, cases with
  * no clock running last. */
-static const char SQL_CASE_QUEUE[] =
-	"SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE
-	" ORDER BY deadline IS NULL, deadline, id LIMIT ? OFFSET ?";
-static const char SQL_CASE_COUNT[] =
-	"SELECT COUNT(*) FROM case_file" CASE_WHERE;
+#define CASE_URGENT " ORDER BY deadline IS NULL, deadline, id LIMIT ? OFFSET ?"
 
+/* [open_only][by_deadline] */
+static const char *const SQL_CASE_LIST[2][2] = {
+	{ "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_NEWEST,
+	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_URGENT },
+	{ "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
+	  CASE_NEWEST,
+	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
+	  CASE_URGENT },
+};
+static const char *const SQL_CASE_COUNT[2] = {
+	"SELECT COUNT(*) FROM case_file" CASE_WHERE,
+	"SELECT COUNT(*) FROM case_file" CASE_WHERE CASE_OPEN,
+};
+/* The numbers of an overview: matching cases by state (or department)
+ * and light now. */
+#define CASE_STATS(col, open)                                               \
+	"SELECT " col ", CASE WHEN deadline IS NULL THEN 'none'"            \
+	" WHEN deadline <= ? THEN 'red' WHEN warn_at <= ? THEN 'yellow'"    \
+	" ELSE 'green' END AS light, COUNT(*) FROM case_file" CASE_WHERE    \
+	open " GROUP BY 1, light ORDER BY 1, light"
+/* [open_only][by_department] */
+static const char *const SQL_CASE_STATS[2][2] = {
+	{ CASE_STATS("state", ""), CASE_STATS("coalesce(department, '')", "") },
+	{ CASE_STATS("state", CASE_OPEN),
+	  CASE_STATS("coalesce(department, '')", CASE_OPEN) },
+};
+
+static int bind_filter_at(struct db_stmt *st, int i,
+			  const struct case_filter *f, struct buf *states,
+			  struct buf *like, struct ug_error *err);
+
+/* Bind CASE_WHERE's parameters from 1 on; the next free index, or a
+ * negative error. */
 static int bind_filter(struct db_stmt *st, const struct case_filter *f,
 		       struct buf *states, struct buf *like,
 		       struct ug_error *err)
+{
+	return bind_filter_at(st, 1, f, states, like, err);
+}
+
+/* ... from index i on. */
+static int bind_filter_at(struct db_stmt *st, int i,
+			  const struct case_filter *f, struct buf *states,
+			  struct buf *like, struct ug_error *err)
 {
 	const char *cat = f->category ? f->category : "";
 	const char *area = f->area_prefix ? f->area_prefix : "";
@@ -291,7 +333,7 @@ static int bind_filter(struct db_stmt *st, const struct case_filter *f,
 	const char *sdept = f->scope_department ? f->scope_department : "";
 	const char *src = f->source ? f->source : "";
 	const char *light = f->light ? f->light : "";
-	int rc, i = 1;
+	int rc;
 
 	buf_reset(states);
 	for (int k = 0; k < 16 && f->states[k]; k++)
@@ -334,7 +376,9 @@ static int bind_filter(struct db_stmt *st, const struct case_filter *f,
 	    (rc = db_bind_text(st, i++, sdept, err)) ||
 	    (rc = db_bind_text(st, i++, sdept, err)) ||
 	    (rc = db_bind_text(st, i++, src, err)) ||
-	    (rc = db_bind_text(st, i++, src, err)))
+	    (rc = db_bind_text(st, i++, src, err)) ||
+	    (rc = db_bind_int64(st, i++, f->extension_pending, err)) ||
+	    (rc = db_bind_int64(st, i++, f->supervised, err)))
 		return rc;
 	/* The light's test: '' / none / red (at now) / yellow (now twice) /
 	 * green (now twice). */
@@ -360,20 +404,47 @@ int store_case_list(struct db *db, const struct case_filter *f,
 	struct db_stmt *st;
 	int rc, i;
 
-	if ((rc = db_prepare(db, SQL_CASE_COUNT, &st, err)) ||
+	if ((rc = db_prepare(db, SQL_CASE_COUNT[!!f->open_only], &st, err)) ||
 	    (rc = bind_filter(st, f, &states, &like, err)) < 0)
 		goto out;
 	if ((rc = db_step(st, err)) < 0)
 		goto out;
 	*total = db_column_int64(st, 0);
 	db_reset(st);
-	if ((rc = db_prepare(db, f->by_deadline ? SQL_CASE_QUEUE : SQL_CASE_LIST,
+	if ((rc = db_prepare(db, SQL_CASE_LIST[!!f->open_only][!!f->by_deadline],
 			     &st, err)) ||
 	    (i = rc = bind_filter(st, f, &states, &like, err)) < 0 ||
 	    (rc = db_bind_int64(st, i, f->limit, err)) ||
 	    (rc = db_bind_int64(st, i + 1, f->offset, err)))
 		goto out;
 	rc = each_case(st, cb, ctx, err);
+out:
+	buf_free(&states);
+	buf_free(&like);
+	return rc < 0 ? rc : 0;
+}
+
+int store_case_stats(struct db *db, const struct case_filter *f,
+		     int by_department, store_case_stat_cb cb, void *ctx,
+		     struct ug_error *err)
+{
+	struct buf states = BUF_INIT, like = BUF_INIT;
+	struct db_stmt *st;
+	int rc;
+
+	/* The filter's parameters follow the two of the light's CASE. */
+	if ((rc = db_prepare(db, SQL_CASE_STATS[!!f->open_only][!!by_department],
+			     &st, err)) ||
+	    (rc = db_bind_int64(st, 1, f->now, err)) ||
+	    (rc = db_bind_int64(st, 2, f->now, err)) ||
+	    (rc = bind_filter_at(st, 3, f, &states, &like, err)) < 0)
+		goto out;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = cb(ctx, db_column_text(st, 0), db_column_text(st, 1),
+			     db_column_int64(st, 2))) != 0) {
+			db_reset(st);
+			break;
+		}
 out:
 	buf_free(&states);
 	buf_free(&like);

@@ -156,7 +156,12 @@ struct case_filter {
 	/* the caller's scope, applied on top */
 	const char *scope_area;   /* prefix, or NULL */
 	const char *scope_department; /* or NULL */
+	int extension_pending;    /* an extension request waits */
+	int supervised;           /* supervised (督办): priority > 0 */
 	int by_deadline;          /* earliest deadline first (else newest) */
+	int open_only;            /* every state in states[] is open (not
+				     closed, rejected, void, merged): read
+				     the open cases' index alone */
 	int64_t limit, offset;
 };
 
@@ -178,6 +183,14 @@ int store_case_update(struct db *db, const struct case_row *c,
 int store_case_list(struct db *db, const struct case_filter *f,
 		    store_case_cb cb, void *ctx, int64_t *total,
 		    struct ug_error *err);
+/* The cases matching f counted by state - or by department ("" for
+ * none) - and light (at f->now), one cb(ctx, key, light, n) per pair
+ * that has any. */
+typedef int (*store_case_stat_cb)(void *ctx, const char *key,
+				  const char *light, int64_t n);
+int store_case_stats(struct db *db, const struct case_filter *f,
+		     int by_department, store_case_stat_cb cb, void *ctx,
+		     struct ug_error *err);
 int store_case_event_insert(struct db *db, struct case_event_row *e,
 			    struct ug_error *err); /* sets e->id */
 int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,

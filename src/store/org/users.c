@@ -40,8 +40,8 @@ static void user_from_row(struct db_stmt *st, int col, struct user *u)
 
 static const char SQL_USER_INSERT[] =
 	"INSERT INTO app_user (username, display_name, role, unit_kind,"
-	" unit_code, password_hash, disabled, created_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, 0, ?) RETURNING id";
+	" unit_code, password_hash, disabled, created_at, must_change_password)"
+	" VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id";
 
 int store_user_insert(struct db *db, const struct user *u,
 		      const char *password_hash, int64_t now, int64_t *id,
@@ -57,7 +57,8 @@ int store_user_insert(struct db *db, const struct user *u,
 	    (rc = db_bind_text(st, 4, u->unit_kind, err)) ||
 	    (rc = db_bind_text(st, 5, u->unit_code, err)) ||
 	    (rc = db_bind_text(st, 6, password_hash, err)) ||
-	    (rc = db_bind_int64(st, 7, now, err)))
+	    (rc = db_bind_int64(st, 7, now, err)) ||
+	    (rc = db_bind_int64(st, 8, u->must_change_password ? 1 : 0, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc == -UG_ECONFLICT)

@@ -77,7 +77,7 @@ export function assertClean(rec, { statuses = [] } = {}) {
   assert.deepEqual(rec.errors.filter((e) => !expected(e)), [], 'errors in the page');
 }
 
-const STATUS_TEXT = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests' };
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests' };
 
 // Nothing on the page is wider than the window (no sideways scrolling).
 export async function assertNoOverflow(page, what) {

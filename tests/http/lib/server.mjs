@@ -137,6 +137,8 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  11: `DROP INDEX case_file_open;
+    CREATE INDEX case_file_state_deadline ON case_file(state, deadline);`,
   10: 'DROP INDEX case_file_state_deadline; ALTER TABLE case_file DROP COLUMN warn_at;',
   9: `DROP TABLE setting;
     DROP INDEX audit_event_actor; DROP INDEX audit_event_action;
@@ -385,13 +387,14 @@ export async function loggedIn(server, username, password) {
   return c;
 }
 
-// The public pages and their files (src/ui/pages.c: page_path()): "/",
+// The pages and their files (src/ui/pages.c: page_path()): "/",
 // "/public" and everything under "/public/" but the JSON API
-// ("/public/api/") and the public photos ("/public/media/").  Their
-// answers are HTML, CSS, scripts and images.
+// ("/public/api/") and the public photos ("/public/media/"), and the
+// staff console ("/console", "/console/...").  Their answers are HTML,
+// CSS, scripts and images.
 export function isPagePath(path) {
   const p = path.split('?')[0];
-  return p === '/' || p === '/public'
+  return p === '/' || p === '/public' || p === '/console' || p.startsWith('/console/')
     || (p.startsWith('/public/') && !p.startsWith('/public/api/') && !p.startsWith('/public/media/'));
 }
 

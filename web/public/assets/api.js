@@ -39,15 +39,30 @@ export function getJSON(url, { signal } = {}) {
   return call(url, { headers: { Accept: 'application/json' }, signal });
 }
 
-// POST body to url: a FormData goes as multipart/form-data (the browser
-// writes the boundary), anything else as JSON.
-export function post(url, body) {
-  const init = { method: 'POST', headers: { Accept: 'application/json' } };
+// The session's CSRF token (staff console): sent with every request that
+// changes something, as the API requires of a session (docs/api.md).
+let csrfToken = null;
+export function setCsrf(token) { csrfToken = token; }
+
+// `method` body to url: a FormData goes as multipart/form-data (the
+// browser writes the boundary), a Blob (a photo) as itself with its type,
+// undefined as no body, anything else as JSON.
+export function send(method, url, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (csrfToken) init.headers['X-CSRF-Token'] = csrfToken;
   if (body instanceof FormData) {
     init.body = body;
-  } else {
+  } else if (body instanceof Blob) {
+    init.headers['Content-Type'] = body.type || 'application/octet-stream';
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   return call(url, init);
+}
+
+// POST body to url (see send).
+export function post(url, body) {
+  return send('POST', url, body);
 }

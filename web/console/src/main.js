@@ -1,0 +1,152 @@
+// main.js - the staff console: start, the shell (who is logged in, the
+// workspaces its role opens, the language switch, log out) and the
+// router.  Views are addressed after the # (#/ws/dispatch, #/case/12,
+// #/password), so the server serves one page and a reload or a shared
+// link shows the same view.
+import { ApiError } from '../../public/assets/api.js';
+import { onLangChange, startI18n, t, translate } from '../../public/assets/i18n-core.js';
+import { renderAdmin } from './admin.js';
+import { renderCase } from './case.js';
+import { $, fill, h } from './dom.js';
+import { renderIntake } from './intake.js';
+import { useConsoleWords } from './lang.js';
+import { renderLogin, renderPassword } from './login.js';
+import { renderOverview } from './overview.js';
+import { renderQueue } from './queue.js';
+import * as session from './session.js';
+import { findWorkspace, workspacesOf } from './workspaces.js';
+
+useConsoleWords();
+
+let rerender = null; // redraws the current view after a language switch
+let generation = 0;  // of route(): a view that finishes late is dropped
+
+// ---- the shell -----------------------------------------------------------
+
+function drawShell() {
+  const me = session.current();
+  const nav = $('workspaces');
+  const box = $('me');
+  if (!me || me.password_change_required) {
+    nav.hidden = true;
+    box.hidden = !me;
+    if (me) {
+      $('me-name').textContent = me.user.display_name || me.user.username;
+      $('me-role').textContent = t(`role.${me.user.role}`);
+    }
+    return;
+  }
+  const here = window.location.hash;
+  fill(nav, workspacesOf(me.user.role).map((w) => {
+    const href = `#/ws/${w.id}`;
+    return h('a', { href, 'aria-current': here.startsWith(href) ? 'page' : false },
+      t(`ws.${w.id}`));
+  }));
+  nav.hidden = false;
+  $('me-name').textContent = me.user.display_name || me.user.username;
+  $('me-role').textContent = `${t(`role.${me.user.role}`)} · ${me.user.unit.name || me.user.unit.code}`;
+  box.hidden = false;
+}
+
+// ---- the router ----------------------------------------------------------
+
+function home() {
+  const me = session.current();
+  const first = workspacesOf(me.user.role)[0];
+  return first ? `#/ws/${first.id}` : '#/password';
+}
+
+// Each view is drawn into a fresh element, put on the page only if no
+// newer route() began meanwhile (a slow queue must not cover the case
+// page opened after it); the view's own later redraws (after an action)
+// go to that element, on the page by then.
+async function route() {
+  const mine = ++generation;
+  const main = h('div', { class: 'view' });
+  const me = session.current();
+  const hash = window.location.hash || '';
+  if (!me) {
+    rerender = () => renderLogin(main, afterLogin);
+  } else if (me.password_change_required || hash === '#/password') {
+    rerender = () => renderPassword(main, { forced: me.password_change_required, done: afterPassword });
+  } else {
+    const [, kind, arg] = hash.match(/^#\/([\w-]+)(?:\/([\w-]+))?/) ?? [];
+    if (kind === 'case' && /^\d+$/.test(arg ?? '')) {
+      rerender = () => renderCase(main, Number(arg));
+    } else if (kind === 'ws' && findWorkspace(me.user.role, arg)) {
+      const w = findWorkspace(me.user.role, arg);
+      const views = {
+        intake: renderIntake, overview: renderOverview,
+        departments: renderAdmin, users: renderAdmin, audit: renderAdmin,
+      };
+      rerender = w.kind === 'queue' ? () => renderQueue(main, w) : () => views[w.id](main, w);
+    } else {
+      window.location.replace(home());
+      return;
+    }
+  }
+  drawShell();
+  try {
+    await rerender();
+  } catch (e) {
+    showFailure(main, e);
+  }
+  if (mine !== generation) return;
+  fill($('main'), main);
+  (main.querySelector('[autofocus]') ?? $('main')).focus();
+}
+
+// A view that could not load: a 401 means the session ended (logged out
+// elsewhere, expired): back to the login form.
+function showFailure(main, e) {
+  if (e instanceof ApiError && e.status === 401 && session.current()) {
+    session.logout().catch(() => {});
+    window.location.hash = '';
+    route();
+    return;
+  }
+  fill(main, h('p', { class: 'banner error', role: 'alert' },
+    t('common.error', { message: e.message })),
+  h('button', { type: 'button', onclick: () => route() }, t('common.retry')));
+}
+
+async function afterLogin() {
+  // Held for a password change, the session reaches nothing else yet.
+  if (!session.current().password_change_required) {
+    await session.loadWorkflow();
+    window.location.hash = home();
+  }
+  route();
+}
+
+async function afterPassword() {
+  await session.refresh();
+  await session.loadWorkflow();
+  window.location.hash = home();
+  route();
+}
+
+async function start() {
+  startI18n();
+  onLangChange(() => {
+    translate();
+    drawShell();
+    rerender?.();
+  });
+  $('logout').addEventListener('click', async () => {
+    await session.logout().catch(() => {});
+    window.location.hash = '';
+    route();
+  });
+  window.addEventListener('hashchange', route);
+  try {
+    const me = await session.resume();
+    if (me && !me.password_change_required) await session.loadWorkflow();
+  } catch (e) {
+    showFailure($('main'), e);
+    return;
+  }
+  route();
+}
+
+start();

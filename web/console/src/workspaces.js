@@ -1,0 +1,63 @@
+// workspaces.js - what each role opens in the console: its queues (a
+// named filter of GET /api/v1/cases, earliest deadline first) and its
+// other pages.  This is presentation only: who may see a case and which
+// actions it offers are decided by the server for every case it sends
+// (the access layer, and each case's `actions`), never here.
+
+// A queue: id (its address #/ws/<id>, its words ws.<id>), the list's
+// query, and the filters it offers.
+const q = (id, query, filters = ['state', 'category', 'area', 'source', 'light']) => ({
+  id, kind: 'queue', query, filters,
+});
+const page = (id) => ({ id, kind: 'page' });
+
+const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
+
+export const WORKSPACES = {
+  receptionist: [
+    page('intake'),
+    q('verify', { state: 'reported,verified' }),
+    q('cases', { state: OPEN }),
+  ],
+  shift_leader: [
+    q('filing', { state: 'reported,verified' }),
+    q('closing', { state: 'checked' }),
+    q('extensions', { state: 'dispatched', extension: 1 }),
+    q('overdue', { state: OPEN, light: 'red' }),
+    q('supervised', { state: OPEN, supervised: 1 }),
+    q('hung', { state: 'hung' }),
+  ],
+  dispatcher: [
+    q('dispatch', { state: 'filed,returned' }),
+    q('cases', { state: OPEN }),
+  ],
+  handler: [
+    q('worklist', { state: 'dispatched,hung' }),
+  ],
+  leader: [
+    page('overview'),
+    q('overdue', { state: OPEN, light: 'red' }),
+    q('cases', { state: OPEN }),
+  ],
+  inspector: [
+    q('tasks', { state: 'reported,handled' }),
+  ],
+  admin: [
+    page('departments'),
+    q('cases', { state: OPEN }),
+  ],
+  security_admin: [
+    page('users'),
+  ],
+  auditor: [
+    page('audit'),
+  ],
+};
+
+export function workspacesOf(role) {
+  return WORKSPACES[role] ?? [];
+}
+
+export function findWorkspace(role, id) {
+  return workspacesOf(role).find((w) => w.id === id) ?? null;
+}
