@@ -140,6 +140,7 @@ static void build_template(void)
 	auth_config_defaults(&app.auth);
 	app.files_dir = files_dir;
 	app.photo_limit = 1 << 20;
+	app.events_max = 4; /* each stream is let go before the next input */
 	/* The public channel as `serve` sets it up by default, without rate
 	 * limits (NULL limiters let everything through). */
 	app.pub.env.cases = &app.cases;
@@ -317,13 +318,15 @@ static void check_headers(const struct http_response *resp)
 	CHECK(p == end);
 }
 
-/* The public pages (written again here rather than calling ui/pages.c's
+/* The pages (written again here rather than calling ui/pages.c's
  * page_path(), so that a mistake there shows as a failed check): "/",
  * "/public" and "/public/..." but not "/public/api/..." or
- * "/public/media/...". */
+ * "/public/media/...", and the console, "/console" and "/console/...". */
 static int is_page_path(const char *path)
 {
 	return strcmp(path, "/") == 0 || strcmp(path, "/public") == 0 ||
+	       strcmp(path, "/console") == 0 ||
+	       strncmp(path, "/console/", 9) == 0 ||
 	       (strncmp(path, "/public/", 8) == 0 &&
 		strncmp(path, "/public/api/", 12) != 0 &&
 		strncmp(path, "/public/media/", 14) != 0);
@@ -360,6 +363,21 @@ static void check_body(const struct http_response *resp, const char *path)
 
 	if (is_page_path(path)) {
 		check_page(resp);
+		return;
+	}
+	if (resp->stream.next) {
+		/* The live stream: what it says first, then it is let go. */
+		struct buf out = BUF_INIT;
+		int r;
+
+		CHECK(resp->status == 200 && resp->content_type &&
+		      strcmp(resp->content_type,
+			     "text/event-stream; charset=utf-8") == 0);
+		r = resp->stream.next(resp->stream.ctx, &out);
+		CHECK(r == HTTP_STREAM_MORE || r == HTTP_STREAM_WAIT);
+		CHECK(r != HTTP_STREAM_MORE || out.len > 0);
+		resp->stream.release(resp->stream.ctx);
+		buf_free(&out);
 		return;
 	}
 	if (resp->static_data || resp->file_path)

@@ -67,6 +67,7 @@ static const struct web_route routes[] = {
 	R("DELETE", "/api/v1/routing-rules/{id}", h_routing_delete,
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/workflow", h_workflow, ROLES_READERS, RS_REFERENCE),
+	R("GET", "/api/v1/events", h_events, ROLES_STAFF, RS_AREA),
 	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/stats", h_cases_stats, ROLES_STAFF, RS_AREA),

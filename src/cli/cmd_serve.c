@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "domain/spatial/spatial.h"
 #include "domain/calendar/livecal.h"
 #include "domain/calendar/workcal.h"
+#include "domain/cases/view.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "store/migrate.h"
@@ -52,6 +54,11 @@
 	  "logos; flat, by extension)")                                     \
 	X("photo-limit", photo_limit, INT, "8388608", 1024, 1073741824,       \
 	  "largest photo in bytes")                                          \
+	X("tls-cert", tls_cert, STR, NULL, 0, 0,                              \
+	  "serve HTTPS with this certificate chain (PEM file; needs "       \
+	  "--tls-key)")                                                     \
+	X("tls-key", tls_key, STR, NULL, 0, 0,                                \
+	  "the certificate's private key (PEM file)")                       \
 	X("cookie-secure", cookie_secure, BOOL, NULL, 0, 0,                   \
 	  "mark the session cookie Secure (behind HTTPS)")                    \
 	X("anonymous-reports", anonymous_reports, STR, "public", 0, 0,        \
@@ -77,6 +84,8 @@
 	X("trusted-proxy", trusted_proxy, STR, "", 0, 0,                      \
 	  "reverse proxies (addresses or CIDR, comma separated) whose "      \
 	  "X-Forwarded-For names the client")                              \
+	X("events-max", events_max, INT, "200", 0, 100000,                    \
+	  "live streams (GET /api/v1/events) open at once; 0: none")        \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
 
 #define FLAG_ARG_STR "VALUE"
@@ -193,6 +202,41 @@ static void housekeeping(struct app *app, int64_t *warned_day)
 	livecal_release(app->calendar, v);
 }
 
+/*
+ * The live streams (GET /api/v1/events) sleep until the history of cases
+ * grows: every tick, the latest history line's id is read (one indexed
+ * MAX, through the pool) and, when it moved - a change here, on the
+ * command line or on another server of the same database - or every
+ * EVENTS_KEEPALIVE_TICKS, the streams are woken.
+ */
+#define EVENTS_TICK_MS 400
+#define EVENTS_KEEPALIVE_TICKS (5000 / EVENTS_TICK_MS) /* h_events.c */
+
+struct events_watch {
+	int64_t latest;
+	long ticks;
+};
+
+static void events_tick(struct app *app, struct http_server *server,
+			struct events_watch *w)
+{
+	struct ug_error err;
+	struct db *db;
+	int64_t latest = w->latest;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(app->pool, &db, &err) == 0) {
+		if (case_changes_latest(db, &latest, &err))
+			log_warn("live streams: %s", err.message);
+		db_pool_release(app->pool, db);
+	}
+	if (latest != w->latest || ++w->ticks >= EVENTS_KEEPALIVE_TICKS) {
+		w->latest = latest;
+		w->ticks = 0;
+		http_server_wake(server);
+	}
+}
+
 int cmd_serve(struct cli_args *a)
 {
 	struct serve_settings set;
@@ -204,9 +248,12 @@ int cmd_serve(struct cli_args *a)
 	struct db *db;
 	char host[256];
 	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
+	struct buf tls_cert = BUF_INIT, tls_key = BUF_INIT;
 	struct forwarded_proxies proxies;
 	sigset_t sigs;
-	struct timespec minute = { 60, 0 };
+	struct timespec tick = { 0, EVENTS_TICK_MS * 1000000L };
+	struct events_watch watch = { -1, 0 };
+	int64_t chores_at = 0;
 	char when[32];
 	int64_t warned_day = -1;
 	int port, sig, left, rc;
@@ -306,6 +353,7 @@ int cmd_serve(struct cli_args *a)
 	}
 	app.pub.env.files_dir = app.files_dir;
 	app.site_dir = set.site;
+	app.events_max = (int)set.events_max;
 
 	memset(&hc, 0, sizeof hc);
 	hc.host = host;
@@ -315,27 +363,52 @@ int cmd_serve(struct cli_args *a)
 	hc.app = web_serve;
 	hc.app_ctx = &app;
 	hc.trusted_proxies = &proxies;
+	/* HTTPS: both files or neither; the session cookie is then Secure
+	 * whatever --cookie-secure says. */
+	if (!set.tls_cert != !set.tls_key) {
+		fprintf(stderr, "urbangrid serve: --tls-cert and --tls-key go "
+				"together\n");
+		rc = EXIT_USAGE;
+		goto stop;
+	}
+	if (set.tls_cert) {
+		if (buf_read_file(&tls_cert, set.tls_cert, &err) ||
+		    buf_read_file(&tls_key, set.tls_key, &err)) {
+			rc = cli_fail(&err);
+			goto stop;
+		}
+		hc.tls_cert_pem = buf_str(&tls_cert);
+		hc.tls_key_pem = buf_str(&tls_key);
+		app.cookie_secure = 1;
+	}
 	if (http_server_start(&hc, &server, &err)) {
 		rc = cli_fail(&err);
 		goto stop;
 	}
-	log_info("urbangrid %s serving %s on http://%s%s%s:%d/", UG_VERSION,
-		 cli_db_location(a), strchr(host, ':') ? "[" : "", host,
+	log_info("urbangrid %s serving %s on %s://%s%s%s:%d/", UG_VERSION,
+		 cli_db_location(a), set.tls_cert ? "https" : "http",
+		 strchr(host, ':') ? "[" : "", host,
 		 strchr(host, ':') ? "]" : "", http_server_port(server));
 	/* The first line on stdout says where we listen: tests and scripts
 	 * that ask for port 0 read it from here. */
-	printf("listening on http://%s%s%s:%d/\n", strchr(host, ':') ? "[" : "",
-	       host, strchr(host, ':') ? "]" : "", http_server_port(server));
+	printf("listening on %s://%s%s%s:%d/\n", set.tls_cert ? "https" : "http",
+	       strchr(host, ':') ? "[" : "", host,
+	       strchr(host, ':') ? "]" : "", http_server_port(server));
 	fflush(stdout);
 
 	if (ug_test_clock())
 		log_warn("URBANGRID_TEST_CLOCK is set: the clock reads %s",
 			 ug_time_format_s(ug_now_s(), when, sizeof when));
-	/* Wait for a stop signal; meanwhile, once a minute, the chores no
+	/* Wait for a stop signal; meanwhile, every tick, wake the live
+	 * streams when there is news and, once a minute, the chores no
 	 * request may be there to trigger. */
 	for (;;) {
-		housekeeping(&app, &warned_day);
-		sig = sigtimedwait(&sigs, NULL, &minute);
+		if (ug_monotonic_us() >= chores_at) {
+			housekeeping(&app, &warned_day);
+			chores_at = ug_monotonic_us() + 60 * 1000000LL;
+		}
+		events_tick(&app, server, &watch);
+		sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig > 0)
 			break;
 	}
@@ -354,5 +427,9 @@ stop:
 	ratelimit_free(app.pub.keys);
 	buf_free(&files_default);
 	buf_free(&public_url);
+	buf_free(&tls_cert);
+	if (tls_key.data) /* the private key leaves no copy behind */
+		sodium_memzero(tls_key.data, tls_key.cap);
+	buf_free(&tls_key);
 	return rc;
 }

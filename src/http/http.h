@@ -38,6 +38,25 @@ struct http_request {
 	void *conn;              /* adapter's connection handle */
 };
 
+/*
+ * A response that goes on (Server-Sent Events): after the status and the
+ * headers, the adapter calls next(ctx, out) on a worker thread whenever
+ * the connection can take more; next appends what is ready to out and
+ * answers HTTP_STREAM_MORE (sent, then next is called again),
+ * HTTP_STREAM_WAIT (nothing now: the connection sleeps, costing no
+ * thread, until http_server_wake()) or HTTP_STREAM_END (the response
+ * ends).  release(ctx) once the connection is gone, whatever ended it.
+ * next must not block: it may read the database, not wait for it to
+ * change.  When the server stops, sleeping streams are woken and ended.
+ */
+enum { HTTP_STREAM_END = -1, HTTP_STREAM_WAIT = 0, HTTP_STREAM_MORE = 1 };
+
+struct http_stream {
+	int (*next)(void *ctx, struct buf *out);
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
 struct http_response {
 	int status;
 	const char *content_type; /* static string */
@@ -50,6 +69,8 @@ struct http_response {
 	/* Or stream this file (opened by the adapter; a file that cannot be
 	 * opened answers 500).  NULL to use body. */
 	const char *file_path;
+	/* Or go on as a stream (stream.next not NULL; body unused). */
+	struct http_stream stream;
 };
 
 /* Request accessors: NULL when absent.  Header names are matched without
@@ -91,6 +112,10 @@ struct http_server_config {
 	/* Reverse proxies whose X-Forwarded-For is believed (lib/
 	 * forwarded.h); NULL or empty: the socket's peer is the client. */
 	const struct forwarded_proxies *trusted_proxies;
+	/* HTTPS (libmicrohttpd with GnuTLS): the certificate chain and its
+	 * private key, PEM text; both NULL for plain HTTP. */
+	const char *tls_cert_pem;
+	const char *tls_key_pem;
 };
 
 struct http_server;
@@ -100,6 +125,10 @@ int http_server_start(const struct http_server_config *cfg,
 
 /* The port actually bound. */
 int http_server_port(const struct http_server *s);
+
+/* Wake every stream that waits (HTTP_STREAM_WAIT): its next() is called
+ * again soon.  Safe from any thread. */
+void http_server_wake(struct http_server *s);
 
 /* Stop accepting connections, let requests in flight finish (at most
  * grace_ms), then stop and free the server.  Returns the number of requests

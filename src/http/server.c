@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +29,34 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
+struct stream_state;
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
 	int port;
 	atomic_int in_flight; /* requests begun and not yet completed */
+	/* Streams asleep (suspended connections), and the lock of that list
+	 * and of each stream's `waiting`. */
+	pthread_mutex_t wait_lock;
+	struct stream_state *waiting;
+	int stopping;         /* under wait_lock: streams end */
+};
+
+/* One streamed response (http_stream) on its connection. */
+struct stream_state {
+	struct http_server *s;
+	struct MHD_Connection *conn;
+	struct http_stream st;
+	struct buf pending;   /* what next() gave and MHD has not taken */
+	size_t off;
+	int waiting;          /* suspended, in s->waiting */
+	struct stream_state *next_waiting;
 };
 
 /* Per-request state across the callbacks of one request. */
 struct exchange {
+	struct http_server *server;
 	struct http_request req;
 	struct buf body;
 	int too_large;
@@ -240,6 +260,90 @@ static void client_addr_init(struct http_server *s, struct exchange *x,
 	buf_free(&xff);
 }
 
+/* MHD asks for more of a stream: what is pending, else what next()
+ * gives; nothing ready puts the connection to sleep until
+ * http_server_wake() (suspend, from this callback, is what MHD allows). */
+static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream_state *ss = cls;
+	struct http_server *s = ss->s;
+	size_t n;
+	int r;
+
+	(void)pos;
+	if (ss->off == ss->pending.len) {
+		buf_reset(&ss->pending);
+		ss->off = 0;
+		pthread_mutex_lock(&s->wait_lock);
+		r = s->stopping ? HTTP_STREAM_END : HTTP_STREAM_MORE;
+		pthread_mutex_unlock(&s->wait_lock);
+		if (r != HTTP_STREAM_END)
+			r = ss->st.next(ss->st.ctx, &ss->pending);
+		if (r == HTTP_STREAM_END)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (r == HTTP_STREAM_WAIT || ss->pending.len == 0) {
+			pthread_mutex_lock(&s->wait_lock);
+			if (s->stopping) {
+				pthread_mutex_unlock(&s->wait_lock);
+				return MHD_CONTENT_READER_END_OF_STREAM;
+			}
+			ss->waiting = 1;
+			ss->next_waiting = s->waiting;
+			s->waiting = ss;
+			MHD_suspend_connection(ss->conn);
+			pthread_mutex_unlock(&s->wait_lock);
+			return 0;
+		}
+	}
+	n = ss->pending.len - ss->off;
+	if (n > max)
+		n = max;
+	memcpy(out, ss->pending.data + ss->off, n);
+	ss->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_unlink(struct stream_state *ss)
+{
+	struct stream_state **p;
+
+	for (p = &ss->s->waiting; *p; p = &(*p)->next_waiting)
+		if (*p == ss) {
+			*p = ss->next_waiting;
+			break;
+		}
+	ss->waiting = 0;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream_state *ss = cls;
+
+	pthread_mutex_lock(&ss->s->wait_lock);
+	if (ss->waiting)
+		stream_unlink(ss);
+	pthread_mutex_unlock(&ss->s->wait_lock);
+	if (ss->st.release)
+		ss->st.release(ss->st.ctx);
+	buf_free(&ss->pending);
+	free(ss);
+}
+
+void http_server_wake(struct http_server *s)
+{
+	struct stream_state *ss, *next;
+
+	pthread_mutex_lock(&s->wait_lock);
+	for (ss = s->waiting; ss; ss = next) {
+		next = ss->next_waiting;
+		ss->waiting = 0;
+		ss->next_waiting = NULL;
+		MHD_resume_connection(ss->conn);
+	}
+	s->waiting = NULL;
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
 static enum MHD_Result send_response(struct exchange *x,
 				     struct MHD_Connection *conn,
 				     struct http_response *resp)
@@ -248,7 +352,28 @@ static enum MHD_Result send_response(struct exchange *x,
 	enum MHD_Result ret;
 	const char *p, *end;
 
-	if (resp->file_path) {
+	if (resp->stream.next) {
+		struct stream_state *ss = calloc(1, sizeof *ss);
+
+		if (!ss) {
+			if (resp->stream.release)
+				resp->stream.release(resp->stream.ctx);
+			return MHD_NO;
+		}
+		ss->s = x->server;
+		ss->conn = conn;
+		ss->st = resp->stream;
+		/* What the handler wrote first goes out first. */
+		buf_append(&ss->pending, resp->body.data, resp->body.len);
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+						      stream_reader, ss,
+						      stream_free);
+		if (!r) {
+			stream_free(ss);
+			return MHD_NO;
+		}
+		x->bytes = 0;
+	} else if (resp->file_path) {
 		int fd = open(resp->file_path, O_RDONLY | O_CLOEXEC);
 		struct stat sb;
 
@@ -346,6 +471,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		if (!x)
 			return MHD_NO;
 		*con_cls = x;
+		x->server = s;
 		atomic_fetch_add(&s->in_flight, 1);
 		x->start_us = ug_monotonic_us();
 		x->req.method = method;
@@ -462,11 +588,18 @@ int http_server_start(const struct http_server_config *cfg,
 	unsigned flags;
 	struct http_server *s;
 	const union MHD_DaemonInfo *di;
+	/* HTTPS options when asked for, else an empty list. */
+	struct MHD_OptionItem tls[3] = {
+		{ MHD_OPTION_END, 0, NULL }, { MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	*out = NULL;
 	memset(&ss, 0, sizeof ss);
+	/* Suspend/resume: a stream with nothing to say sleeps off the
+	 * polling loop (http_stream). */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-		MHD_USE_ERROR_LOG;
+		MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	if (inet_pton(AF_INET, cfg->host,
 		      &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
@@ -492,6 +625,14 @@ int http_server_start(const struct http_server_config *cfg,
 	if (!s)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	s->cfg = *cfg;
+	if (cfg->tls_cert_pem && cfg->tls_key_pem) {
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+						  (void *)cfg->tls_cert_pem };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+						  (void *)cfg->tls_key_pem };
+	}
+	pthread_mutex_init(&s->wait_lock, NULL);
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, access_cb, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -500,9 +641,17 @@ int http_server_start(const struct http_server_config *cfg,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!s->daemon) {
+		pthread_mutex_destroy(&s->wait_lock);
 		free(s);
+		if (flags & MHD_USE_TLS)
+			return ug_fail(err, UG_EIO, "listen",
+				       "cannot serve HTTPS on %s port %d: the "
+				       "port is in use or not permitted, or the "
+				       "certificate and key are not a matching "
+				       "PEM pair", cfg->host, cfg->port);
 		return ug_fail(err, UG_EIO, "listen",
 			       "cannot listen on %s port %d (in use, or not "
 			       "permitted)", cfg->host, cfg->port);
@@ -530,6 +679,12 @@ int http_server_stop(struct http_server *s, int grace_ms)
 	listener = MHD_quiesce_daemon(s->daemon);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	/* Streams end: those asleep are woken to find it out (MHD may not
+	 * stop with a connection suspended). */
+	pthread_mutex_lock(&s->wait_lock);
+	s->stopping = 1;
+	pthread_mutex_unlock(&s->wait_lock);
+	http_server_wake(s);
 	while ((left = atomic_load(&s->in_flight)) > 0 &&
 	       ug_monotonic_us() < deadline) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -537,6 +692,7 @@ int http_server_stop(struct http_server *s, int grace_ms)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
+	pthread_mutex_destroy(&s->wait_lock);
 	free(s);
 	return left;
 }

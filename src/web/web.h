@@ -21,6 +21,7 @@
 #define UG_WEB_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "domain/calendar/livecal.h"
@@ -51,6 +52,9 @@ struct app {
 	const char *site_dir;  /* the city's own files at /site/, or NULL */
 	size_t photo_limit;    /* bytes per photo */
 	struct spatial *spatial; /* grids and components (domain/spatial/spatial.h) */
+	/* Live streams (GET /api/v1/events): at most events_max open. */
+	int events_max;
+	atomic_int events_open;
 	struct public_channel {
 		struct open311_env env;
 		/* api_client account that anonymous reports are filed as

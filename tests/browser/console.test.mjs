@@ -311,6 +311,38 @@ describe('the buttons of a case page', () => {
   });
 });
 
+// ---- live -----------------------------------------------------------------------
+
+test('live: a dispatch made elsewhere appears in the handler\'s worklist within 2 s, with a notice', async () => {
+  let c = (await api('inspector').post('/api/v1/cases', {
+    category: '06010', description: '实时测试', source: 'inspector', urgency: 'normal', ...POINT,
+  })).json;
+  c = await actApi('shift_leader', c, 'file');
+  const rec = await desk('handler');
+  const { page } = rec;
+  await page.getByRole('link', { name: '本部门待办' }).click();
+  await page.locator('h1', { hasText: '本部门待办' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: c.number }).count(), 0);
+  // The stream is open (its answer has begun) before the change is made.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/events') && r.status() === 200),
+    page.reload(),
+  ]);
+  await page.locator('h1', { hasText: '本部门待办' }).waitFor();
+  c = await actApi('dispatcher', c, 'dispatch', { department: '110101-HW' });
+  const t0 = Date.now();
+  await page.getByRole('link', { name: c.number }).first().waitFor({ timeout: 2000 });
+  const took = Date.now() - t0;
+  await page.locator('#notices li', { hasText: `新派遣案件 ${c.number}` }).waitFor({ timeout: 2000 });
+  // The case page follows too: a change by someone else redraws it.
+  await openCase(page, c.id);
+  await actApi('leader', c, 'supervise', { note: '加快处理' });
+  await page.locator('.banner.ok', { hasText: 'leader' }).waitFor({ timeout: 2000 });
+  assert.match(await page.locator('dl.facts').textContent(), /1 级/);
+  await closeClean(rec);
+  assert.ok(took < 2000, `${took} ms`);
+});
+
 // ---- someone else first -----------------------------------------------------
 
 test('409: the case is reloaded, the change said, what was typed kept', async () => {
@@ -421,6 +453,7 @@ test('both catalogues hold every word the console uses, and the same keys', asyn
     const text = readFileSync(join(src, 'src', f), 'utf8');
     for (const m of text.matchAll(/\bt\('([a-z_.-]+)'/g)) used.add(m[1]);
     for (const m of text.matchAll(/\['(case|sheet|col|dept|user|audit)\.([a-z_.-]+)'/g)) used.add(`${m[1]}.${m[2]}`);
+    for (const m of text.matchAll(/return '(notice\.[a-z_.-]+)'/g)) used.add(m[1]);
   }
   for (const m of readFileSync(join(src, 'index.html'), 'utf8').matchAll(/data-i18n[a-z-]*="([^"]+)"/g)) used.add(m[1]);
   assert.deepEqual([...used].filter((k) => !zh.has(k)), [], 'used but in no catalogue');

@@ -62,6 +62,7 @@ const MATRIX = {
   'GET /api/v1/roles': { own: 'uooooooooof' },
   'GET /api/v1/workflow': { own: 'uooooooooof' },
   'GET /api/v1/cases/stats': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/events': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/divisions/{code}': { own: 'uooooooooof' },
   'GET /api/v1/departments': { own: 'uooooooooof' },
   'POST /api/v1/departments': { own: 'uffffffofff' },
@@ -140,8 +141,28 @@ async function send(role, { method, path, body, contentType, bearer }) {
     headers['Content-Type'] = 'application/json';
   }
   if (contentType) headers['Content-Type'] = contentType;
-  const res = await fetch(server.url(path), { method, headers, body: payload, redirect: 'manual' });
-  const text = await res.text();
+  const abort = new AbortController();
+  const res = await fetch(server.url(path), {
+    method, headers, body: payload, redirect: 'manual', signal: abort.signal,
+  });
+  let text = '';
+  if (/^text\/event-stream/.test(res.headers.get('content-type') ?? '')) {
+    // A live stream never ends: what it says in its first 400 ms.
+    const reader = res.body.getReader();
+    const stop = setTimeout(() => abort.abort(), 400);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } catch (e) {
+      if (e.name !== 'AbortError') throw e;
+    }
+    clearTimeout(stop);
+  } else {
+    text = await res.text();
+  }
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON: pages, XML, photos */ }
   return { status: res.status, json, text };
@@ -157,7 +178,8 @@ async function as(role, method, path, body) {
 }
 
 // How to call each route: (role, relation) -> request, or for the lists
-// of scope "area" { request, find: (answer) -> 1 if the object is in it }.
+// of scope "area" { request, find: (answer) -> 1 if the object is in it }
+// (findText: the same on the answer's text, for the live stream).
 const CALLS = {
   'GET /open311/v2/discovery.{format}': () => ({ path: '/open311/v2/discovery.json' }),
   'GET /open311/v2/services.{format}': () => ({ path: '/open311/v2/services.json' }),
@@ -216,6 +238,12 @@ const CALLS = {
       },
     };
   },
+  // The stream, replayed from the start, tells of the case when the
+  // caller sees it.
+  'GET /api/v1/events': (role, rel) => ({
+    request: { path: '/api/v1/events?after=0' },
+    findText: (text) => text.includes(`"case_id":${fx[rel].id},`),
+  }),
   // The counts hold the case when the caller sees it.
   'GET /api/v1/cases/stats': (role, rel) => ({
     request: { path: `/api/v1/cases/stats?q=${fx[rel].number}` },
@@ -424,9 +452,10 @@ test('each role gets what the matrix says, on its own street and on another', as
       let got = '';
       for (const role of ROLES) {
         const call = CALLS[k](role, rel);
-        if (call.find) {
+        if (call.find || call.findText) {
           const res = await send(role, { method: 'GET', ...call.request });
-          got += res.status === 200 ? (call.find(res.json) ? 'o' : 'h') : letter(res.status);
+          const found = call.find ? call.find(res.json) : call.findText(res.text);
+          got += res.status === 200 ? (found ? 'o' : 'h') : letter(res.status);
         } else {
           const res = await send(role, { method: call.method ?? 'GET', ...call });
           got += letter(res.status);

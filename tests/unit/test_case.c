@@ -686,6 +686,76 @@ static void test_actions_allowed(void **state)
 	assert_true(offered > 50);
 }
 
+struct seen {
+	int n;
+	int64_t ids[64];
+	char actions[64][24];
+};
+
+static int take_change(void *ctx, const struct case_change *ch)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 64) {
+		s->ids[s->n] = ch->case_id;
+		snprintf(s->actions[s->n], sizeof s->actions[0], "%s",
+			 ch->action);
+		s->n++;
+	}
+	return 0;
+}
+
+/* The live stream's reads: the lines of the cases the actor sees now, in
+ * order; the position moves past the lines it may not see; the limit
+ * holds. */
+static void test_changes_in_sight(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *a = f->c, *b = f->d;
+	struct ug_error err;
+	struct seen s;
+	int64_t start, last, latest;
+
+	ug_error_clear(&err);
+	tu_assert_ok(case_changes_latest(f->t->db, &start, &err), err);
+	report(f, NOW, a);                       /* street 001 */
+	act_ok(f, SHIFT, a, CA_FILE);
+	act_ok(f, DISP, a, CA_DISPATCH);         /* to HW */
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal",
+			    "110101002", NOW, b, &err), err);  /* street 002 */
+	tu_assert_ok(case_changes_latest(f->t->db, &latest, &err), err);
+	assert_int_equal(latest, start + 4);
+	/* The HW handler: the dispatched case's three lines, not the other
+	 * street's report; the position is at the latest line all the
+	 * same. */
+	memset(&s, 0, sizeof s);
+	tu_assert_ok(case_changes(f->t->db, &f->a[HW], start, 100, take_change,
+				  &s, &last, &err), err);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.actions[0], "report");
+	assert_string_equal(s.actions[2], "dispatch");
+	assert_int_equal(s.ids[0], a->id);
+	assert_int_equal(last, latest);
+	/* Street 002's inspector: only its street's report. */
+	memset(&s, 0, sizeof s);
+	tu_assert_ok(case_changes(f->t->db, &f->a[INSP2], start, 100,
+				  take_change, &s, &last, &err), err);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], b->id);
+	/* The district sees all four; a limit of two reads two. */
+	memset(&s, 0, sizeof s);
+	tu_assert_ok(case_changes(f->t->db, &f->a[DISP], start, 2,
+				  take_change, &s, &last, &err), err);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(last, start + 2);
+	/* The auditor sees no case. */
+	memset(&s, 0, sizeof s);
+	tu_assert_ok(case_changes(f->t->db, &f->a[AUD], start, 100,
+				  take_change, &s, &last, &err), err);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(last, latest);
+}
+
 /* Every role that the table does not name is refused before anything is
  * read, and nothing changes. */
 static void test_every_wrong_role(void **state)
@@ -2429,6 +2499,7 @@ int main(void)
 		T(test_every_allowed_transition),
 		T(test_every_wrong_role),
 		T(test_actions_allowed),
+		T(test_changes_in_sight),
 		T(test_every_wrong_state),
 		T(test_missing_inputs),
 		T(test_stale_version),

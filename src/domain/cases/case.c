@@ -81,9 +81,20 @@ int case_role_sees_phone(const struct actor *a)
 	       a->role == ROLE_ADMIN;
 }
 
+int case_reader(const struct actor *a)
+{
+	return !actor_is(a, ROLE_SECURITY_ADMIN) && !actor_is(a, ROLE_AUDITOR);
+}
+
+int case_in_sight(const struct actor *a, const char *area,
+		  const char *department)
+{
+	return case_reader(a) && actor_sees(a, area, department);
+}
+
 int case_visible(const struct actor *a, const struct case_row *c)
 {
-	return actor_sees(a, c->area, c->department);
+	return case_in_sight(a, c->area, c->department);
 }
 
 /* ---- deadlines ------------------------------------------------------ */

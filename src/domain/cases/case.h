@@ -128,9 +128,16 @@ int case_annotate(struct db *db, const struct actor *a,
 		  const char *note, int64_t now, int64_t *event_id,
 		  struct ug_error *err);
 
-/* May the actor see this case? (actor_sees: its area, its department,
- * or everything) */
+/* May the actor see this case? (a case reader - below - for whom
+ * actor_sees() its area, its department, or everything) */
 int case_visible(const struct actor *a, const struct case_row *c);
+/* The same for a case known by its area and department ("" for none). */
+int case_in_sight(const struct actor *a, const char *area,
+		  const char *department);
+/* Whether the actor's work involves cases at all: the security admin's
+ * is accounts, the auditor's the audit trail (三员分立) - neither sees a
+ * case, whatever its scope. */
+int case_reader(const struct actor *a);
 
 struct case_locate_result {
 	size_t located;   /* cases that got their grid */

@@ -131,7 +131,41 @@ int case_stats(struct db *db, const struct actor *a,
 {
 	struct case_filter scoped = scoped_filter(a, f);
 
+	if (!case_reader(a))
+		return 0;
 	return store_case_stats(db, &scoped, by_department, cb, ctx, err);
+}
+
+struct changes_ctx {
+	const struct actor *a;
+	store_case_change_cb cb;
+	void *ctx;
+	int64_t *last;
+};
+
+static int seen_change(void *ctx, const struct case_change *ch)
+{
+	struct changes_ctx *l = ctx;
+
+	*l->last = ch->id;
+	if (!case_in_sight(l->a, ch->area, ch->department))
+		return 0;
+	return l->cb(l->ctx, ch);
+}
+
+int case_changes(struct db *db, const struct actor *a, int64_t after,
+		 int64_t limit, store_case_change_cb cb, void *ctx,
+		 int64_t *last, struct ug_error *err)
+{
+	struct changes_ctx l = { a, cb, ctx, last };
+
+	*last = after;
+	return store_case_changes(db, after, limit, seen_change, &l, err);
+}
+
+int case_changes_latest(struct db *db, int64_t *id, struct ug_error *err)
+{
+	return store_case_event_latest(db, id, err);
 }
 
 int case_list(struct db *db, const struct actor *a,
@@ -142,6 +176,11 @@ int case_list(struct db *db, const struct actor *a,
 	struct list_ctx l = { a, cb, ctx, malloc(sizeof *l.row) };
 	int rc;
 
+	if (!case_reader(a)) {
+		free(l.row);
+		*total = 0;
+		return 0;
+	}
 	if (!l.row)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	rc = store_case_list(db, &scoped, redacted, &l, total, err);

@@ -63,6 +63,19 @@ int case_stats(struct db *db, const struct actor *a,
 	       const struct case_filter *f, int by_department,
 	       store_case_stat_cb cb, void *ctx, struct ug_error *err);
 
+/* The history lines after id `after` (at most `limit` read) of the cases
+ * the actor sees now, in order, to cb; *last is the id of the last line
+ * read, seen or not, so that a live stream moves past what it may not
+ * see.  What is in sight is judged by the case as it is now. */
+int case_changes(struct db *db, const struct actor *a, int64_t after,
+		 int64_t limit, store_case_change_cb cb, void *ctx,
+		 int64_t *last, struct ug_error *err);
+
+/* The id of the latest history line of any case (0 with none): where a
+ * live stream without a Last-Event-ID starts, and what the server
+ * watches to wake the streams. */
+int case_changes_latest(struct db *db, int64_t *id, struct ug_error *err);
+
 /* Photo `id` of a case the actor may see into *out.  UG_ENOTFOUND ("no
  * attachment with id N", field "id") for one that does not exist or
  * whose case the actor may not see. */

@@ -451,6 +451,54 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+static const char SQL_CASE_CHANGES[] =
+	"SELECT e.id, e.case_id, e.at, e.action, e.actor, e.actor_role,"
+	" c.number, c.state, coalesce(c.department, ''), c.area"
+	" FROM case_event e JOIN case_file c ON c.id = e.case_id"
+	" WHERE e.id > ? ORDER BY e.id LIMIT ?";
+
+struct change_visit {
+	store_case_change_cb cb;
+	void *ctx;
+};
+
+static int change_visit(void *v, struct db_stmt *st)
+{
+	struct change_visit *p = v;
+	struct case_change ch = {
+		db_column_int64(st, 0), db_column_int64(st, 1),
+		db_column_int64(st, 2), db_column_text(st, 3),
+		db_column_text(st, 4), db_column_text(st, 5),
+		db_column_text(st, 6), db_column_text(st, 7),
+		db_column_text(st, 8), db_column_text(st, 9),
+	};
+
+	return p->cb(p->ctx, &ch);
+}
+
+int store_case_changes(struct db *db, int64_t after, int64_t limit,
+		       store_case_change_cb cb, void *ctx,
+		       struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_CHANGES, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, after, err)) ||
+	    (rc = db_bind_int64(st, 2, limit, err)))
+		return rc;
+	return db_each(st, change_visit, &(struct change_visit){ cb, ctx },
+		       err);
+}
+
+static const char SQL_EVENT_LATEST[] =
+	"SELECT coalesce(MAX(id), 0) FROM case_event";
+
+int store_case_event_latest(struct db *db, int64_t *id, struct ug_error *err)
+{
+	return db_query_int64(db, SQL_EVENT_LATEST, id, err);
+}
+
 static const char SQL_CASE_BY_NUMBER[] =
 	"SELECT " CASE_COLUMNS " FROM case_file WHERE number = ?";
 

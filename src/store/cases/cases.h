@@ -183,6 +183,24 @@ int store_case_update(struct db *db, const struct case_row *c,
 int store_case_list(struct db *db, const struct case_filter *f,
 		    store_case_cb cb, void *ctx, int64_t *total,
 		    struct ug_error *err);
+/* A history line with what its case is now: what a live stream of
+ * changes says.  The strings live until the callback returns. */
+struct case_change {
+	int64_t id;           /* the history line's (case_event.id) */
+	int64_t case_id;
+	int64_t at;
+	const char *action, *actor, *actor_role;
+	const char *number, *state, *department, *area; /* the case now */
+};
+typedef int (*store_case_change_cb)(void *ctx, const struct case_change *c);
+
+/* The history lines after id `after`, in order, at most `limit`. */
+int store_case_changes(struct db *db, int64_t after, int64_t limit,
+		       store_case_change_cb cb, void *ctx,
+		       struct ug_error *err);
+/* The id of the latest history line (0 with none). */
+int store_case_event_latest(struct db *db, int64_t *id, struct ug_error *err);
+
 /* The cases matching f counted by state - or by department ("" for
  * none) - and light (at f->now), one cb(ctx, key, light, n) per pair
  * that has any. */

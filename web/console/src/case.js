@@ -248,3 +248,17 @@ export async function renderCase(main, id, { said, conflict } = {}) {
     }
   }
 }
+
+// Someone else changed the case on screen (live.js): with no form open,
+// draw it again saying so; with one open, say so and leave the form (its
+// submit meets the 409 path if the change was in its way).
+export async function caseChanged(main, id, ch) {
+  const what = t('live.changed', { actor: ch.actor, action: word('action', ch.action) });
+  if (main.querySelector('.action-form')) {
+    const box = main.querySelector('.live-banner') ?? h('p', { class: 'banner info live-banner', role: 'status' });
+    box.textContent = what;
+    main.querySelector('h1')?.after(box);
+    return;
+  }
+  await renderCase(main, id, { said: what });
+}

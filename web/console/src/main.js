@@ -6,20 +6,65 @@
 import { ApiError } from '../../public/assets/api.js';
 import { onLangChange, startI18n, t, translate } from '../../public/assets/i18n-core.js';
 import { renderAdmin } from './admin.js';
-import { renderCase } from './case.js';
+import { caseChanged, renderCase } from './case.js';
 import { $, fill, h } from './dom.js';
 import { renderIntake } from './intake.js';
 import { useConsoleWords } from './lang.js';
+import {
+  onChange, startLive, stopLive, throttle,
+} from './live.js';
 import { renderLogin, renderPassword } from './login.js';
 import { renderOverview } from './overview.js';
-import { renderQueue } from './queue.js';
+import { refreshQueue, renderQueue } from './queue.js';
 import * as session from './session.js';
-import { findWorkspace, workspacesOf } from './workspaces.js';
+import { findWorkspace, followsCases, workspacesOf } from './workspaces.js';
 
 useConsoleWords();
 
 let rerender = null; // redraws the current view after a language switch
 let generation = 0;  // of route(): a view that finishes late is dropped
+let viewLive = null; // stops the current view's live updates
+
+// ---- notices ---------------------------------------------------------------
+
+// What a change says to this user, or null: a case sent to its
+// department, a case returned, an extension asked, a supervision.  Its
+// own steps say nothing.
+function noticeFor(ch, me) {
+  if (ch.actor === me.username) return null;
+  const role = me.role;
+  if (ch.action === 'dispatch' && role === 'handler' && ch.department === me.unit.code) return 'notice.dispatched';
+  if (ch.action === 'return' && ['dispatcher', 'shift_leader'].includes(role)) return 'notice.returned';
+  if (ch.action === 'extend-request' && role === 'shift_leader') return 'notice.extension';
+  if (ch.action === 'supervise') return 'notice.supervised';
+  return null;
+}
+
+// The live stream, for the roles whose pages show cases.
+function goLive() {
+  if (followsCases(session.user().role)) startLive();
+}
+
+function notify(ch) {
+  const me = session.user();
+  const key = me && noticeFor(ch, me);
+  if (!key) return;
+  const list = $('notices');
+  list.prepend(h('li', {}, h('a', { href: `#/case/${ch.case_id}` }, t(key, { number: ch.number }))));
+  while (list.children.length > 5) list.lastChild.remove();
+}
+
+// What a view redraws when a change arrives.
+function liveFor(main, w, caseId) {
+  if (w?.kind === 'queue') return onChange(throttle(() => refreshQueue(main, w), 500));
+  if (w?.id === 'overview') return onChange(throttle(() => renderOverview(main), 1000));
+  if (caseId) {
+    return onChange((ch) => {
+      if (ch.case_id === caseId && ch.actor !== session.user()?.username) caseChanged(main, caseId, ch);
+    });
+  }
+  return null;
+}
 
 // ---- the shell -----------------------------------------------------------
 
@@ -64,6 +109,8 @@ async function route() {
   const mine = ++generation;
   const main = h('div', { class: 'view' });
   const me = session.current();
+  viewLive?.();
+  viewLive = null;
   const hash = window.location.hash || '';
   if (!me) {
     rerender = () => renderLogin(main, afterLogin);
@@ -73,6 +120,7 @@ async function route() {
     const [, kind, arg] = hash.match(/^#\/([\w-]+)(?:\/([\w-]+))?/) ?? [];
     if (kind === 'case' && /^\d+$/.test(arg ?? '')) {
       rerender = () => renderCase(main, Number(arg));
+      viewLive = liveFor(main, null, Number(arg));
     } else if (kind === 'ws' && findWorkspace(me.user.role, arg)) {
       const w = findWorkspace(me.user.role, arg);
       const views = {
@@ -80,6 +128,7 @@ async function route() {
         departments: renderAdmin, users: renderAdmin, audit: renderAdmin,
       };
       rerender = w.kind === 'queue' ? () => renderQueue(main, w) : () => views[w.id](main, w);
+      viewLive = liveFor(main, w, null);
     } else {
       window.location.replace(home());
       return;
@@ -100,6 +149,7 @@ async function route() {
 // elsewhere, expired): back to the login form.
 function showFailure(main, e) {
   if (e instanceof ApiError && e.status === 401 && session.current()) {
+    stopLive();
     session.logout().catch(() => {});
     window.location.hash = '';
     route();
@@ -114,6 +164,7 @@ async function afterLogin() {
   // Held for a password change, the session reaches nothing else yet.
   if (!session.current().password_change_required) {
     await session.loadWorkflow();
+    goLive();
     window.location.hash = home();
   }
   route();
@@ -122,6 +173,7 @@ async function afterLogin() {
 async function afterPassword() {
   await session.refresh();
   await session.loadWorkflow();
+  goLive();
   window.location.hash = home();
   route();
 }
@@ -133,7 +185,10 @@ async function start() {
     drawShell();
     rerender?.();
   });
+  onChange(notify);
   $('logout').addEventListener('click', async () => {
+    stopLive();
+    fill($('notices'));
     await session.logout().catch(() => {});
     window.location.hash = '';
     route();
@@ -141,7 +196,10 @@ async function start() {
   window.addEventListener('hashchange', route);
   try {
     const me = await session.resume();
-    if (me && !me.password_change_required) await session.loadWorkflow();
+    if (me && !me.password_change_required) {
+      await session.loadWorkflow();
+      goLive();
+    }
   } catch (e) {
     showFailure($('main'), e);
     return;

@@ -208,3 +208,25 @@ export async function renderQueue(main, w) {
     bulk ? h('div', { class: 'bulk' }, bulk) : null,
     pager(w, f, list.total));
 }
+
+// Draw the queue again after a change elsewhere (live.js), keeping what
+// the user was doing: the cases ticked, the departments chosen, the
+// last result said.
+export async function refreshQueue(main, w) {
+  const picked = new Set([...main.querySelectorAll('input[name=pick]:checked')].map((b) => b.value));
+  const chosen = new Map([...main.querySelectorAll('select[name^="department-"]')].map((s) => [s.name, s.value]));
+  const said = main.querySelector('.queue-status:not([hidden])');
+  const saidText = said?.textContent;
+  const saidClass = said?.className;
+  await renderQueue(main, w);
+  for (const b of main.querySelectorAll('input[name=pick]')) b.checked = picked.has(b.value);
+  for (const s of main.querySelectorAll('select[name^="department-"]')) {
+    if (chosen.has(s.name)) s.value = chosen.get(s.name);
+  }
+  if (saidText) {
+    const box = main.querySelector('.queue-status');
+    box.textContent = saidText;
+    box.className = saidClass;
+    box.hidden = false;
+  }
+}

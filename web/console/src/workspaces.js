@@ -58,6 +58,12 @@ export function workspacesOf(role) {
   return WORKSPACES[role] ?? [];
 }
 
+// Whether the role's pages show cases, and so follow their changes
+// (live.js); the accounts' and the audit's pages do not.
+export function followsCases(role) {
+  return workspacesOf(role).some((w) => w.kind === 'queue' || w.id === 'overview' || w.id === 'intake');
+}
+
 export function findWorkspace(role, id) {
   return workspacesOf(role).find((w) => w.id === id) ?? null;
 }
