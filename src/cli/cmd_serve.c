@@ -24,6 +24,7 @@
 #include "domain/spatial/spatial.h"
 #include "domain/calendar/livecal.h"
 #include "domain/calendar/workcal.h"
+#include "cli/notify.h"
 #include "domain/cases/view.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -86,6 +87,12 @@
 	  "X-Forwarded-For names the client")                              \
 	X("events-max", events_max, INT, "200", 0, 100000,                    \
 	  "live streams (GET /api/v1/events) open at once; 0: none")        \
+	X("notify-command", notify_command, STR, NULL, 0, 0,                  \
+	  "run this (with /bin/sh) for each case dispatched, returned, "     \
+	  "supervised or with an extension asked: the notice as JSON on "   \
+	  "its stdin (docs/operations.md)")                                 \
+	X("notify-timeout", notify_timeout, INT, "30", 1, 3600,               \
+	  "seconds a notify command may run before it is stopped")          \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
 
 #define FLAG_ARG_STR "VALUE"
@@ -253,6 +260,7 @@ int cmd_serve(struct cli_args *a)
 	sigset_t sigs;
 	struct timespec tick = { 0, EVENTS_TICK_MS * 1000000L };
 	struct events_watch watch = { -1, 0 };
+	struct notifier *notifier = NULL;
 	int64_t chores_at = 0;
 	char when[32];
 	int64_t warned_day = -1;
@@ -381,6 +389,25 @@ int cmd_serve(struct cli_args *a)
 		hc.tls_key_pem = buf_str(&tls_key);
 		app.cookie_secure = 1;
 	}
+	if (set.notify_command && *set.notify_command) {
+		/* From now on: a restarted server does not send again what
+		 * an earlier one may have sent. */
+		int64_t latest = 0;
+
+		if (db_pool_acquire(app.pool, &db, &err) == 0) {
+			if (case_changes_latest(db, &latest, &err))
+				log_warn("notify: %s", err.message);
+			db_pool_release(app.pool, db);
+		}
+		notifier = notifier_new(set.notify_command, latest,
+					(int)set.notify_timeout,
+					app.cases.utc_offset);
+		if (!notifier) {
+			fprintf(stderr, "urbangrid serve: out of memory\n");
+			rc = EXIT_RUNTIME;
+			goto stop;
+		}
+	}
 	if (http_server_start(&hc, &server, &err)) {
 		rc = cli_fail(&err);
 		goto stop;
@@ -400,14 +427,17 @@ int cmd_serve(struct cli_args *a)
 		log_warn("URBANGRID_TEST_CLOCK is set: the clock reads %s",
 			 ug_time_format_s(ug_now_s(), when, sizeof when));
 	/* Wait for a stop signal; meanwhile, every tick, wake the live
-	 * streams when there is news and, once a minute, the chores no
-	 * request may be there to trigger. */
+	 * streams when there is news, hand the notable changes to the
+	 * notify command and, once a minute, the chores no request may be
+	 * there to trigger. */
 	for (;;) {
 		if (ug_monotonic_us() >= chores_at) {
 			housekeeping(&app, &warned_day);
 			chores_at = ug_monotonic_us() + 60 * 1000000LL;
 		}
 		events_tick(&app, server, &watch);
+		if (notifier)
+			notifier_tick(notifier, app.pool);
 		sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig > 0)
 			break;
@@ -419,6 +449,7 @@ int cmd_serve(struct cli_args *a)
 	log_info("stopped");
 	rc = EXIT_OK;
 stop:
+	notifier_free(notifier, 2000);
 	db_pool_destroy(app.pool);
 	livecal_free(app.calendar);
 	spatial_free(app.spatial);

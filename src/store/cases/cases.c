@@ -453,7 +453,7 @@ out:
 
 static const char SQL_CASE_CHANGES[] =
 	"SELECT e.id, e.case_id, e.at, e.action, e.actor, e.actor_role,"
-	" c.number, c.state, coalesce(c.department, ''), c.area"
+	" c.number, c.state, coalesce(c.department, ''), c.area, e.data"
 	" FROM case_event e JOIN case_file c ON c.id = e.case_id"
 	" WHERE e.id > ? ORDER BY e.id LIMIT ?";
 
@@ -471,6 +471,7 @@ static int change_visit(void *v, struct db_stmt *st)
 		db_column_text(st, 4), db_column_text(st, 5),
 		db_column_text(st, 6), db_column_text(st, 7),
 		db_column_text(st, 8), db_column_text(st, 9),
+		db_column_text(st, 10),
 	};
 
 	return p->cb(p->ctx, &ch);

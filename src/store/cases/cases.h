@@ -191,6 +191,8 @@ struct case_change {
 	int64_t at;
 	const char *action, *actor, *actor_role;
 	const char *number, *state, *department, *area; /* the case now */
+	const char *data;     /* the line's own JSON ("department" of a
+				 dispatch or a return, ...) */
 };
 typedef int (*store_case_change_cb)(void *ctx, const struct case_change *c);
 
