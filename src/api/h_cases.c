@@ -395,6 +395,47 @@ fail:
 	reply_ug_error(c, &err);
 }
 
+struct points_ctx {
+	json_t *list;
+	int64_t n;
+};
+
+static int add_point(void *ctx, int64_t id, double lon, double lat,
+		     const char *light)
+{
+	struct points_ctx *p = ctx;
+
+	json_array_append_new(p->list, json_pack("[I, f, f, s]", (json_int_t)id,
+						 lon, lat, light));
+	p->n++;
+	return 0;
+}
+
+/* GET /api/v1/cases/points: the located cases the caller sees (with the
+ * list's filters) as [id, lon, lat, light] - compact, for the map, which
+ * clusters them itself.  At most `limit` (1-50,000, default 20,000);
+ * "truncated" says there were more. */
+void h_cases_points(struct web_ctx *c)
+{
+	struct points_ctx p = { json_array(), 0 };
+	struct case_filter f;
+	struct ug_error err;
+	int64_t limit;
+
+	ug_error_clear(&err);
+	if (case_filter_parse(c, &f, &err) ||
+	    query_int(c, "limit", 1, 50000, 20000, &limit, &err) ||
+	    case_points(c->db, &c->actor, &f, limit + 1, add_point, &p, &err)) {
+		json_decref(p.list);
+		reply_ug_error(c, &err);
+		return;
+	}
+	if (p.n > limit)
+		json_array_remove(p.list, json_array_size(p.list) - 1);
+	reply_json(c, 200, json_pack("{s:o, s:b}", "points", p.list,
+				     "truncated", p.n > limit));
+}
+
 /* One (key, light) count into {key: {light: n, ..., total: n}}. */
 static int add_stat(void *ctx, const char *key, const char *light,
 		    int64_t n)

@@ -33,10 +33,10 @@
 #include "lib/util.h"
 
 #define EVENTS_BATCH 100
-/* A comment line this often: proxies keep the stream, and a browser that
- * went away is noticed - a sleeping connection is not watched; a write
- * to a closed one fails at the latest at the second line after the
- * close - freeing its place under --events-max within twice this time. */
+/* A comment line this often keeps proxies from closing the stream.  The
+ * server wakes every stream at least as often, and a stream whose client
+ * went away ends at that wake (http/server.c looks at the socket), which
+ * frees its place under --events-max within this time. */
 #define EVENTS_KEEPALIVE_S 5
 #define EVENTS_LIFETIME_S 300
 

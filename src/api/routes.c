@@ -71,6 +71,7 @@ static const struct web_route routes[] = {
 	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/stats", h_cases_stats, ROLES_STAFF, RS_AREA),
+	R("GET", "/api/v1/cases/points", h_cases_points, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/{id}", h_case_get, ROLES_STAFF, RS_AREA),
 	R("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
 	  ROLES_CASE_ACTORS, RS_AREA),

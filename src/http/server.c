@@ -260,6 +260,25 @@ static void client_addr_init(struct http_server *s, struct exchange *x,
 	buf_free(&xff);
 }
 
+/* Has the client of a stream gone?  A sleeping connection is not watched,
+ * and a write to a closed one may still succeed once; a peek at the
+ * socket tells at once (0: the peer closed; streams read nothing else).
+ * Only plain HTTP: under TLS the socket carries records MHD must read,
+ * and the next writes find a closed peer instead. */
+static int stream_client_gone(struct stream_state *ss)
+{
+	const union MHD_ConnectionInfo *ci;
+	char c;
+
+	if (ss->s->cfg.tls_cert_pem)
+		return 0;
+	ci = MHD_get_connection_info(ss->conn,
+				     MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return 0;
+	return recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* MHD asks for more of a stream: what is pending, else what next()
  * gives; nothing ready puts the connection to sleep until
  * http_server_wake() (suspend, from this callback, is what MHD allows). */
@@ -277,6 +296,8 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
 		pthread_mutex_lock(&s->wait_lock);
 		r = s->stopping ? HTTP_STREAM_END : HTTP_STREAM_MORE;
 		pthread_mutex_unlock(&s->wait_lock);
+		if (r != HTTP_STREAM_END && stream_client_gone(ss))
+			r = HTTP_STREAM_END;
 		if (r != HTTP_STREAM_END)
 			r = ss->st.next(ss->st.ctx, &ss->pending);
 		if (r == HTTP_STREAM_END)

@@ -343,6 +343,41 @@ test('live: a dispatch made elsewhere appears in the handler\'s worklist within 
   assert.ok(took < 2000, `${took} ms`);
 });
 
+// ---- the map ------------------------------------------------------------------
+
+test('the map draws the cases the dispatcher sees, grids under them; a click opens a case', async () => {
+  await api('inspector').post('/api/v1/cases', {
+    category: '06010', description: '地图测试', source: 'inspector', urgency: 'normal', lon: POINT.lon + 0.002, lat: POINT.lat,
+  });
+  const points = (await api('dispatcher').get(
+    '/api/v1/cases/points?state=reported,verified,filed,dispatched,returned,hung,handled,checked')).json.points;
+  assert.ok(points.length > 0, 'no located open case');
+  const rec = await desk('dispatcher');
+  const { page } = rec;
+  await page.getByRole('link', { name: '案件地图' }).click();
+  await page.locator('[role=status]', { hasText: `图上 ${points.length} 件` }).waitFor();
+  // The grids come from the server and are drawn (no base map).
+  await page.waitForFunction(() => document.querySelector('.map canvas'));
+  for (let i = 0; i < 100 && !rec.requests.some((u) => u.includes('/api/v1/grids?bbox=')); i++) {
+    await page.waitForTimeout(50);
+  }
+  assert.ok(rec.requests.some((u) => u.includes('/api/v1/grids?bbox=')), 'no grids asked for');
+  // Zoom onto one case: its own point, not a cluster; click it.
+  const [id, lon, lat] = points[points.length - 1];
+  const at = await page.locator('.map').evaluate(async (box, [la, lo]) => {
+    const map = box.leafletMap;
+    await new Promise((resolve) => { map.once('moveend', resolve); map.setView([la, lo], 19, { animate: false }); });
+    const p = map.latLngToContainerPoint([la, lo]);
+    const r = box.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [lat, lon]);
+  await screenshot(page, 'console-map');
+  await page.mouse.click(at.x, at.y);
+  await page.locator('h1', { hasText: /案件 \d{13}/ }).waitFor();
+  assert.equal(await page.evaluate(() => window.location.hash), `#/case/${id}`);
+  await closeClean(rec);
+});
+
 // ---- someone else first -----------------------------------------------------
 
 test('409: the case is reloaded, the change said, what was typed kept', async () => {

@@ -63,6 +63,7 @@ const MATRIX = {
   'GET /api/v1/workflow': { own: 'uooooooooof' },
   'GET /api/v1/cases/stats': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/events': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/cases/points': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/divisions/{code}': { own: 'uooooooooof' },
   'GET /api/v1/departments': { own: 'uooooooooof' },
   'POST /api/v1/departments': { own: 'uffffffofff' },
@@ -243,6 +244,11 @@ const CALLS = {
   'GET /api/v1/events': (role, rel) => ({
     request: { path: '/api/v1/events?after=0' },
     findText: (text) => text.includes(`"case_id":${fx[rel].id},`),
+  }),
+  // The map's points hold the case when the caller sees it.
+  'GET /api/v1/cases/points': (role, rel) => ({
+    request: { path: '/api/v1/cases/points' },
+    find: (j) => (j?.points ?? []).some((p) => p[0] === fx[rel].id),
   }),
   // The counts hold the case when the caller sees it.
   'GET /api/v1/cases/stats': (role, rel) => ({

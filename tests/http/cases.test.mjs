@@ -559,6 +559,25 @@ describe('GET /api/v1/cases', () => {
     assertError(await admin.get('/api/v1/cases?extension=2'), 400, 'invalid', 'extension');
   });
 
+  test('GET /api/v1/cases/points: the located cases as [id, lon, lat, light], with the filters', async () => {
+    const admin = as('admin');
+    const r = await admin.get(`/api/v1/cases/points?q=${MARK}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.truncated, false);
+    const byId = Object.fromEntries(r.json.points.map((p) => [p[0], p]));
+    assert.deepEqual(Object.keys(byId).map(Number).sort((x, y) => x - y), sorted('A', 'B', 'C', 'D', 'E').reverse());
+    assert.equal(byId[set.E.id][3], 'red');
+    assert.ok(Math.abs(byId[set.A.id][1] - REPORT.lon) < 1e-9 && Math.abs(byId[set.A.id][2] - REPORT.lat) < 1e-9);
+    const red = await admin.get(`/api/v1/cases/points?q=${MARK}&light=red`);
+    assert.deepEqual(red.json.points.map((p) => p[0]), [set.E.id]);
+    const two = await admin.get(`/api/v1/cases/points?q=${MARK}&limit=2`);
+    assert.equal(two.json.points.length, 2);
+    assert.equal(two.json.truncated, true);
+    const mine = await as('handler').get(`/api/v1/cases/points?q=${MARK}`);
+    assert.ok(mine.json.points.every((p) => [set.A.id, set.E.id].includes(p[0])), mine.text);
+    assertError(await admin.get('/api/v1/cases/points?limit=0'), 400, 'invalid', 'limit');
+  });
+
   test('each case says which actions its caller may take now', async () => {
     const a = await as('handler').get(`/api/v1/cases/${set.A.id}`);
     assert.deepEqual(a.json.actions, ['return', 'handle', 'extend-request']);

@@ -168,6 +168,17 @@ int case_changes_latest(struct db *db, int64_t *id, struct ug_error *err)
 	return store_case_event_latest(db, id, err);
 }
 
+int case_points(struct db *db, const struct actor *a,
+		const struct case_filter *f, int64_t limit,
+		store_case_point_cb cb, void *ctx, struct ug_error *err)
+{
+	struct case_filter scoped = scoped_filter(a, f);
+
+	if (!case_reader(a))
+		return 0;
+	return store_case_points(db, &scoped, limit, cb, ctx, err);
+}
+
 int case_list(struct db *db, const struct actor *a,
 	      const struct case_filter *f, store_case_cb cb, void *ctx,
 	      int64_t *total, struct ug_error *err)

@@ -63,6 +63,12 @@ int case_stats(struct db *db, const struct actor *a,
 	       const struct case_filter *f, int by_department,
 	       store_case_stat_cb cb, void *ctx, struct ug_error *err);
 
+/* The located cases the actor may see that match f, at most `limit`, as
+ * points with their light now: the map's. */
+int case_points(struct db *db, const struct actor *a,
+		const struct case_filter *f, int64_t limit,
+		store_case_point_cb cb, void *ctx, struct ug_error *err);
+
 /* The history lines after id `after` (at most `limit` read) of the cases
  * the actor sees now, in order, to cb; *last is the id of the last line
  * read, seen or not, so that a live stream moves past what it may not

@@ -424,6 +424,49 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* The map's points: the located cases matching f with their light. */
+#define CASE_POINTS(open)                                                   \
+	"SELECT id, lon, lat, CASE WHEN deadline IS NULL THEN 'none'"       \
+	" WHEN deadline <= ? THEN 'red' WHEN warn_at <= ? THEN 'yellow'"    \
+	" ELSE 'green' END FROM case_file" CASE_WHERE open                  \
+	" AND lon IS NOT NULL AND lat IS NOT NULL ORDER BY id LIMIT ?"
+static const char *const SQL_CASE_POINTS[2] = { CASE_POINTS(""),
+						 CASE_POINTS(CASE_OPEN) };
+
+struct point_visit {
+	store_case_point_cb cb;
+	void *ctx;
+};
+
+static int point_visit(void *v, struct db_stmt *st)
+{
+	struct point_visit *p = v;
+
+	return p->cb(p->ctx, db_column_int64(st, 0), db_column_double(st, 1),
+		     db_column_double(st, 2), db_column_text(st, 3));
+}
+
+int store_case_points(struct db *db, const struct case_filter *f,
+		      int64_t limit, store_case_point_cb cb, void *ctx,
+		      struct ug_error *err)
+{
+	struct buf states = BUF_INIT, like = BUF_INIT;
+	struct db_stmt *st;
+	int rc, i;
+
+	if ((rc = db_prepare(db, SQL_CASE_POINTS[!!f->open_only], &st, err)) ||
+	    (rc = db_bind_int64(st, 1, f->now, err)) ||
+	    (rc = db_bind_int64(st, 2, f->now, err)) ||
+	    (i = rc = bind_filter_at(st, 3, f, &states, &like, err)) < 0 ||
+	    (rc = db_bind_int64(st, i, limit, err)))
+		goto out;
+	rc = db_each(st, point_visit, &(struct point_visit){ cb, ctx }, err);
+out:
+	buf_free(&states);
+	buf_free(&like);
+	return rc < 0 ? rc : 0;
+}
+
 int store_case_stats(struct db *db, const struct case_filter *f,
 		     int by_department, store_case_stat_cb cb, void *ctx,
 		     struct ug_error *err)

@@ -183,6 +183,14 @@ int store_case_update(struct db *db, const struct case_row *c,
 int store_case_list(struct db *db, const struct case_filter *f,
 		    store_case_cb cb, void *ctx, int64_t *total,
 		    struct ug_error *err);
+/* The located cases matching f (id order, at most `limit`): id, WGS84
+ * point and light at f->now, to cb. */
+typedef int (*store_case_point_cb)(void *ctx, int64_t id, double lon,
+				   double lat, const char *light);
+int store_case_points(struct db *db, const struct case_filter *f,
+		      int64_t limit, store_case_point_cb cb, void *ctx,
+		      struct ug_error *err);
+
 /* A history line with what its case is now: what a live stream of
  * changes says.  The strings live until the callback returns. */
 struct case_change {

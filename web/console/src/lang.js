@@ -71,6 +71,10 @@ export const zh = {
   'ws.departments': '部门管理',
   'ws.users': '用户管理',
   'ws.audit': '审计日志',
+  'ws.map': '案件地图',
+  'map.label': '案件地图：点击案件打开，点击聚合放大',
+  'map.count': '图上 {n} 件有位置的案件',
+  'map.truncated': '图上只画出前 {n} 件：请用筛选缩小范围',
 
   'filter.label': '筛选',
   'filter.state': '状态',
@@ -376,6 +380,10 @@ export const en = {
   'ws.departments': 'Departments',
   'ws.users': 'Users',
   'ws.audit': 'Audit log',
+  'ws.map': 'Case map',
+  'map.label': 'Case map: click a case to open it, a cluster to zoom in',
+  'map.count': '{n} located cases on the map',
+  'map.truncated': 'Only the first {n} cases are drawn: narrow the filters',
 
   'filter.label': 'Filters',
   'filter.state': 'State',

@@ -14,6 +14,7 @@ import {
   onChange, startLive, stopLive, throttle,
 } from './live.js';
 import { renderLogin, renderPassword } from './login.js';
+import { renderMap } from './map.js';
 import { renderOverview } from './overview.js';
 import { refreshQueue, renderQueue } from './queue.js';
 import * as session from './session.js';
@@ -58,6 +59,7 @@ function notify(ch) {
 function liveFor(main, w, caseId) {
   if (w?.kind === 'queue') return onChange(throttle(() => refreshQueue(main, w), 500));
   if (w?.id === 'overview') return onChange(throttle(() => renderOverview(main), 1000));
+  if (w?.kind === 'map') return onChange(throttle(() => main.querySelector('.map')?.refresh?.(), 2000));
   if (caseId) {
     return onChange((ch) => {
       if (ch.case_id === caseId && ch.actor !== session.user()?.username) caseChanged(main, caseId, ch);
@@ -127,7 +129,8 @@ async function route() {
         intake: renderIntake, overview: renderOverview,
         departments: renderAdmin, users: renderAdmin, audit: renderAdmin,
       };
-      rerender = w.kind === 'queue' ? () => renderQueue(main, w) : () => views[w.id](main, w);
+      rerender = w.kind === 'queue' ? () => renderQueue(main, w)
+        : w.kind === 'map' ? () => renderMap(main, w) : () => views[w.id](main, w);
       viewLive = liveFor(main, w, null);
     } else {
       window.location.replace(home());

@@ -18,7 +18,7 @@ const PER_PAGE = 20;
 const LIGHTS = ['red', 'yellow', 'green', 'none'];
 
 // The filters in the address after '?'.
-function addressFilters() {
+export function addressFilters() {
   const q = window.location.hash.split('?')[1] ?? '';
   return Object.fromEntries(new URLSearchParams(q));
 }
@@ -51,7 +51,7 @@ function select(name, label, options, value) {
   return h('div', { class: 'filter' }, h('label', { for: el.id }, label), el);
 }
 
-async function filterForm(w, f) {
+export async function filterForm(w, f) {
   const me = session.user();
   const wf = await session.loadWorkflow();
   const cats = await loadCategories();

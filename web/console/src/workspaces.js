@@ -10,6 +10,8 @@ const q = (id, query, filters = ['state', 'category', 'area', 'source', 'light']
   id, kind: 'queue', query, filters,
 });
 const page = (id) => ({ id, kind: 'page' });
+// The map: the open cases (the filters of a queue), drawn.
+const map = () => ({ id: 'map', kind: 'map', query: { state: OPEN }, filters: ['category', 'area', 'source', 'light'] });
 
 const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
 
@@ -18,6 +20,7 @@ export const WORKSPACES = {
     page('intake'),
     q('verify', { state: 'reported,verified' }),
     q('cases', { state: OPEN }),
+    map(),
   ],
   shift_leader: [
     q('filing', { state: 'reported,verified' }),
@@ -26,10 +29,12 @@ export const WORKSPACES = {
     q('overdue', { state: OPEN, light: 'red' }),
     q('supervised', { state: OPEN, supervised: 1 }),
     q('hung', { state: 'hung' }),
+    map(),
   ],
   dispatcher: [
     q('dispatch', { state: 'filed,returned' }),
     q('cases', { state: OPEN }),
+    map(),
   ],
   handler: [
     q('worklist', { state: 'dispatched,hung' }),
@@ -38,6 +43,7 @@ export const WORKSPACES = {
     page('overview'),
     q('overdue', { state: OPEN, light: 'red' }),
     q('cases', { state: OPEN }),
+    map(),
   ],
   inspector: [
     q('tasks', { state: 'reported,handled' }),
@@ -61,7 +67,7 @@ export function workspacesOf(role) {
 // Whether the role's pages show cases, and so follow their changes
 // (live.js); the accounts' and the audit's pages do not.
 export function followsCases(role) {
-  return workspacesOf(role).some((w) => w.kind === 'queue' || w.id === 'overview' || w.id === 'intake');
+  return workspacesOf(role).some((w) => ['queue', 'map'].includes(w.kind) || ['overview', 'intake'].includes(w.id));
 }
 
 export function findWorkspace(role, id) {

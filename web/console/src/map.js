@@ -1,0 +1,119 @@
+// map.js - the map of the cases the user sees: Leaflet (npm) with the
+// unit grids drawn from the server (simplified to the zoom, so the whole
+// city draws at once) and the cases as points coloured by their light,
+// clustered by supercluster (npm) when they crowd; the queue's filters;
+// a click on a case opens it, on a cluster zooms in.  No base map: the
+// console asks nothing of another host (an intranet tile server is a
+// later addition, docs/console.md).  The list views stay the way to reach
+// a case by keyboard; the map is the overview.
+import L from 'leaflet';
+import Supercluster from 'supercluster';
+
+import { getJSON } from '../../public/assets/api.js';
+import { t } from '../../public/assets/i18n-core.js';
+import { fill, h } from './dom.js';
+import { addressFilters, filterForm, queueQuery } from './queue.js';
+
+const COLOURS = { red: '#c62828', yellow: '#d49b00', green: '#2e7d32', none: '#78858a' };
+const GRID_STYLE = { color: '#5f7c8a', weight: 0.6, fill: false, interactive: false };
+
+// Half a screen pixel at zoom z, in degrees: outlines simplified by less
+// than that look the same.
+const tolerance = (z) => Math.min(0.01, 360 / (256 * 2 ** z) / 2);
+
+function pointsQuery(w, f) {
+  const q = new URLSearchParams(queueQuery(w, f));
+  for (const k of ['sort', 'page', 'per_page']) q.delete(k);
+  return q.toString();
+}
+
+// Resolves once el is on the page (the router draws a view off the page
+// and puts it on when it is ready; Leaflet must measure its box).
+function attached(el) {
+  return new Promise((resolve) => {
+    const look = () => (el.isConnected ? resolve() : requestAnimationFrame(look));
+    look();
+  });
+}
+
+export async function renderMap(main, w) {
+  const f = addressFilters();
+  const [form, data] = await Promise.all([
+    filterForm(w, f),
+    getJSON(`/api/v1/cases/points?${pointsQuery(w, f)}`),
+  ]);
+  const box = h('div', { class: 'map', role: 'region', 'aria-label': t('map.label') });
+  const note = h('p', { class: 'muted', role: 'status' });
+  fill(main, h('h1', {}, t('ws.map')), form, note, box);
+  attached(box).then(() => drawMap(box, note, w, f, data));
+}
+
+async function drawMap(box, note, w, f, data) {
+  const map = L.map(box, { preferCanvas: true, attributionControl: false, minZoom: 3 });
+  const grids = L.layerGroup().addTo(map);
+  const cases = L.layerGroup().addTo(map);
+  let index = null;
+  let gridAsk = 0;
+
+  function load(points, truncated) {
+    index = new Supercluster({ radius: 48, maxZoom: 17 }).load(points.map(([id, lon, lat, light]) => ({
+      type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { id, light },
+    })));
+    note.textContent = t(truncated ? 'map.truncated' : 'map.count', { n: points.length });
+  }
+
+  function drawCases() {
+    const b = map.getBounds();
+    cases.clearLayers();
+    for (const c of index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom())) {
+      const [lon, lat] = c.geometry.coordinates;
+      if (c.properties.cluster) {
+        const n = c.properties.point_count;
+        L.circleMarker([lat, lon], {
+          radius: 10 + Math.min(16, Math.log2(n) * 2), color: '#1d4f6b', fillColor: '#1d4f6b', fillOpacity: 0.55, weight: 1,
+        }).bindTooltip(String(n), { permanent: true, direction: 'center', className: 'cluster-count' })
+          .on('click', () => map.setView([lat, lon], index.getClusterExpansionZoom(c.properties.cluster_id)))
+          .addTo(cases);
+      } else {
+        const colour = COLOURS[c.properties.light] ?? COLOURS.none;
+        L.circleMarker([lat, lon], { radius: 6, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
+          .on('click', () => { window.location.hash = `#/case/${c.properties.id}`; })
+          .addTo(cases);
+      }
+    }
+  }
+
+  async function drawGrids() {
+    const ask = ++gridAsk;
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(',');
+    const fc = await getJSON(`/api/v1/grids?bbox=${bbox}&tolerance=${tolerance(map.getZoom()).toFixed(7)}&limit=10000`);
+    if (ask !== gridAsk) return; // a newer view asked meanwhile
+    grids.clearLayers();
+    L.geoJSON(fc, { style: GRID_STYLE }).addTo(grids);
+  }
+
+  load(data.points, data.truncated);
+  if (data.points.length) {
+    map.fitBounds(L.latLngBounds(data.points.map(([, lon, lat]) => [lat, lon])).pad(0.05), { maxZoom: 16 });
+  } else {
+    // No case to show: where the grids are.
+    const any = await getJSON('/api/v1/grids?bbox=-180,-90,180,90&limit=1&tolerance=0.01');
+    const g = any.features[0];
+    map.setView(g ? L.geoJSON(g).getBounds().getCenter() : [39.9, 116.4], 14);
+  }
+  map.on('moveend', () => {
+    drawCases();
+    drawGrids().catch(() => {});
+  });
+  drawCases();
+  await drawGrids();
+  // The browser tests find the points through it.
+  box.leafletMap = map;
+  // For live.js: the points again, the view kept.
+  box.refresh = async () => {
+    const again = await getJSON(`/api/v1/cases/points?${pointsQuery(w, f)}`);
+    load(again.points, again.truncated);
+    drawCases();
+  };
+}
