@@ -45,7 +45,7 @@ const POINT = { lon: 116.417, lat: 39.9625 };
 before(async () => {
   pw = emptyDemoDb(ws).passwords;
   for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
-    'admin', 'security_admin']) {
+    'admin', 'security_admin', 'auditor']) {
     token[who] = createToken(ws.db, who);
   }
   server = await startServer(ws.db);
@@ -362,6 +362,8 @@ test('the map draws the cases the dispatcher sees, grids under them; a click ope
     await page.waitForTimeout(50);
   }
   assert.ok(rec.requests.some((u) => u.includes('/api/v1/grids?bbox=')), 'no grids asked for');
+  await page.waitForTimeout(300); // the grids drawn, for the picture
+  await screenshot(page, 'console-map');
   // Zoom onto one case: its own point, not a cluster; click it.
   const [id, lon, lat] = points[points.length - 1];
   const at = await page.locator('.map').evaluate(async (box, [la, lo]) => {
@@ -371,7 +373,6 @@ test('the map draws the cases the dispatcher sees, grids under them; a click ope
     const r = box.getBoundingClientRect();
     return { x: r.left + p.x, y: r.top + p.y };
   }, [lat, lon]);
-  await screenshot(page, 'console-map');
   await page.mouse.click(at.x, at.y);
   await page.locator('h1', { hasText: /案件 \d{13}/ }).waitFor();
   assert.equal(await page.evaluate(() => window.location.hash), `#/case/${id}`);
@@ -453,6 +454,62 @@ test('an admin adds a department; a security admin a user, who must change the p
   await closeClean(again);
 });
 
+test("the security admin disables, resets, makes and revokes tokens, sets the policy; the auditor reads it all", async () => {
+  // An account to work on, through the API.
+  const made = (await api('security_admin').post('/api/v1/users', {
+    username: 'qian', role: 'dispatcher', unit: '110101', must_change_password: false,
+  })).json;
+  const sec = await desk('security_admin');
+  const { page } = sec;
+  await page.getByRole('link', { name: '用户管理' }).click();
+  await screenshot(page, 'console-users');
+  await page.getByRole('button', { name: '停用 qian' }).click();
+  await page.locator('.banner.ok', { hasText: '已停用 qian' }).waitFor();
+  assert.equal((await new Client(server).post('/api/v1/session',
+    { username: 'qian', password: made.password })).status, 401);
+  await page.getByRole('button', { name: '启用 qian' }).click();
+  await page.locator('.banner.ok', { hasText: '已启用 qian' }).waitFor();
+  await page.getByRole('button', { name: '重置 qian 的密码' }).click();
+  const reset = page.locator('.banner.ok', { hasText: 'qian 的新密码' });
+  await reset.waitFor();
+  const fresh = (await reset.textContent()).match(/新密码：(\S{20})/)[1];
+  const held = await new Client(server).post('/api/v1/session', { username: 'qian', password: fresh });
+  assert.equal(held.status, 200);
+  assert.equal(held.json.password_change_required, true);
+  // A token for the API client, shown once; it works; revoked, it does not.
+  await page.getByRole('link', { name: '接口令牌' }).click();
+  await page.locator('#t-username').fill('api_client');
+  await page.locator('#t-label').fill('12345 热线');
+  await page.getByRole('button', { name: '新建令牌' }).click();
+  const shown = page.locator('.banner.ok', { hasText: '新令牌' });
+  await shown.waitFor();
+  const tokenText = (await shown.textContent()).match(/(ugt_[0-9a-f]+)/)[1];
+  assert.equal((await new Client(server, { bearer: tokenText }).get('/api/v1/categories')).status, 200);
+  const id = (await api('security_admin').get('/api/v1/tokens')).json.tokens.find((k) => k.label === '12345 热线').id;
+  await page.getByRole('button', { name: `吊销令牌 ${id}` }).click();
+  await page.locator('.banner.ok', { hasText: `令牌 ${id} 已吊销` }).waitFor();
+  assert.equal((await new Client(server, { bearer: tokenText }).get('/api/v1/categories')).status, 401);
+  // The policy.
+  await page.getByRole('link', { name: '密码策略' }).click();
+  await page.locator('#p-min_length').fill('12');
+  await page.getByRole('button', { name: '保存密码策略' }).click();
+  await page.locator('.banner.ok', { hasText: '密码策略已保存' }).waitFor();
+  assert.equal((await api('security_admin').get('/api/v1/password-policy')).json.min_length, 12);
+  await page.locator('#p-min_length').fill('7');
+  await page.getByRole('button', { name: '保存密码策略' }).click();
+  await page.locator('#p-min_length-error').waitFor({ state: 'visible' });
+  await closeClean(sec, { statuses: [400] });
+  // The auditor finds all of it.
+  const aud = await desk('auditor');
+  await aud.page.locator('#a-subject').fill('qian');
+  await aud.page.getByRole('button', { name: '筛选' }).click();
+  await aud.page.locator('td', { hasText: 'user.password.reset' }).first().waitFor();
+  const actions = await aud.page.locator('tbody tr td:nth-child(4)').allTextContents();
+  assert.ok(actions.includes('user.edit') && actions.includes('user.create'), actions.join(','));
+  assert.ok((await aud.page.locator('tbody tr td:nth-child(5)').allTextContents()).every((s) => s === 'qian'));
+  await closeClean(aud);
+});
+
 // ---- leader, language, catalogue --------------------------------------------
 
 test("the leader's overview counts by state and light; the language switch", async () => {
@@ -462,6 +519,7 @@ test("the leader's overview counts by state and light; the language switch", asy
   const stats = (await api('leader').get('/api/v1/cases/stats')).json;
   const total = Object.values(stats.counts).reduce((n, s) => n + s.total, 0);
   assert.equal(await page.locator('table.numbers tfoot td').last().textContent(), String(total));
+  await screenshot(page, 'console-overview');
   await page.locator('#lang-toggle').click();
   await page.locator('h1', { hasText: 'Area overview' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
@@ -517,6 +575,7 @@ test('login: keyboard only, a wrong password said, the lock-out as a wait', asyn
     await page.goto(lockServer.url('/console/'));
     // The username field has the focus; Tab, Enter: no mouse.
     await page.locator('#login-username').waitFor();
+    await screenshot(page, 'console-login');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'login-username');
     // Each try waits for its answer: the form is busy until then.
     const answer = () => page.waitForResponse((r) => r.url().endsWith('/api/v1/session')

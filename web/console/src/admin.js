@@ -3,13 +3,16 @@
 // the server gives its role and, where the role may write, a form that
 // calls the same endpoint as curl would; errors land next to the field
 // the server names.
-import { ApiError, getJSON, post } from '../../public/assets/api.js';
+import {
+  ApiError, getJSON, post, send,
+} from '../../public/assets/api.js';
 import { t } from '../../public/assets/i18n-core.js';
 import {
   announce, clearErrors, field, fieldError, fill, h,
 } from './dom.js';
 import { formatTime } from './format.js';
 import { forget, loadDepartments } from './reference.js';
+import * as session from './session.js';
 
 function table(cols, rows) {
   return h('table', { class: 'queue' },
@@ -74,8 +77,29 @@ async function departments(main, w) {
         d.areas.join(', '), d.disabled ? t('dept.disabled') : t('dept.enabled')])));
 }
 
+// A button that does `act`, draws the page again (redraw) and says what
+// came of it in the page's status line.
+function actButton(label, main, act, redraw) {
+  const b = h('button', { type: 'button' }, label);
+  const say = (p) => fill(main.querySelector('[role=status]'), p);
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      const text = await act();
+      await redraw();
+      say(h('p', { class: 'banner ok' }, text));
+      announce(text);
+    } catch (e) {
+      b.disabled = false;
+      say(h('p', { class: 'banner error', role: 'alert' }, t('common.error', { message: e.message })));
+    }
+  });
+  return b;
+}
+
 async function users(main) {
   const [{ users: list }, { roles }] = await Promise.all([getJSON('/api/v1/users'), getJSON('/api/v1/roles')]);
+  const me = session.user();
   const [form, said] = createForm('user.add', '/api/v1/users', [
     field('u-username', t('user.username'), h('input', { name: 'username', required: true, maxlength: 64, autocomplete: 'off' })),
     field('u-display', t('user.display_name'), h('input', { name: 'display_name', maxlength: 100 })),
@@ -92,22 +116,112 @@ async function users(main) {
     if (!out.display_name) delete out.display_name;
     return out;
   });
+  const redraw = () => users(main);
   fill(main, h('h1', {}, t('ws.users')), said, form,
-    table(['user.username', 'user.display_name', 'user.role', 'user.unit', 'user.state'],
+    table(['user.username', 'user.display_name', 'user.role', 'user.unit', 'user.state', 'user.actions'],
       list.map((u) => [u.username, u.display_name, t(`role.${u.role}`), `${u.unit.name} (${u.unit.code})`,
-        u.disabled ? t('user.disabled') : t('user.enabled')])));
+        u.disabled ? t('user.disabled') : t('user.enabled'),
+        u.id === me.id ? null : h('span', { class: 'buttons' },
+          actButton(t(u.disabled ? 'user.enable' : 'user.disable', { username: u.username }), main,
+            async () => {
+              await send('PATCH', `/api/v1/users/${u.id}`, { disabled: !u.disabled });
+              return t(u.disabled ? 'user.enabled_now' : 'user.disabled_now', { username: u.username });
+            }, redraw),
+          actButton(t('user.reset', { username: u.username }), main, async () => {
+            const r = await post(`/api/v1/users/${u.id}/password`, {});
+            return t('user.reset_done', { username: u.username, password: r.password });
+          }, redraw))])));
 }
 
+async function tokens(main) {
+  const { tokens: list } = await getJSON('/api/v1/tokens');
+  const [form, said] = createForm('token.add', '/api/v1/tokens', [
+    field('t-username', t('token.username'), h('input', { name: 'username', required: true, maxlength: 64, autocomplete: 'off' }),
+      t('token.username.hint')),
+    field('t-label', t('token.label'), h('input', { name: 'label', maxlength: 100 })),
+  ], (a) => {
+    setTimeout(() => tokens(main).then(() => {
+      fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, t('token.added', { token: a.token })));
+    }), 0);
+    return t('token.added', { token: a.token });
+  });
+  const redraw = () => tokens(main);
+  fill(main, h('h1', {}, t('ws.tokens')), said, form,
+    table(['token.id', 'token.user', 'token.label', 'token.created', 'token.last_used', 'user.actions'],
+      list.map((k) => [String(k.id), k.user.username, k.label, formatTime(k.created_at),
+        k.last_used_at ? formatTime(k.last_used_at) : t('token.never'),
+        actButton(t('token.revoke', { id: k.id }), main, async () => {
+          await send('DELETE', `/api/v1/tokens/${k.id}`);
+          return t('token.revoked', { id: k.id });
+        }, redraw)])));
+}
+
+async function policy(main) {
+  const p = await getJSON('/api/v1/password-policy');
+  const form = h('form', { class: 'card', novalidate: true },
+    h('p', { class: 'banner error', role: 'alert', hidden: true }),
+    field('p-min_length', t('policy.min_length'), h('input', { name: 'min_length', type: 'number', min: 8, max: 20, value: p.min_length })),
+    field('p-min_classes', t('policy.min_classes'), h('input', { name: 'min_classes', type: 'number', min: 1, max: 4, value: p.min_classes }),
+      t('policy.min_classes.hint')),
+    field('p-max_age_days', t('policy.max_age_days'), h('input', { name: 'max_age_days', type: 'number', min: 0, max: 3650, value: p.max_age_days }),
+      t('policy.max_age_days.hint')),
+    h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'not_username', checked: p.not_username }),
+      t('policy.not_username')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('policy.save'))));
+  const said = h('div', { role: 'status' });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const d = new FormData(form);
+    try {
+      await send('PUT', '/api/v1/password-policy', {
+        min_length: Number(d.get('min_length')), min_classes: Number(d.get('min_classes')),
+        max_age_days: Number(d.get('max_age_days')), not_username: d.get('not_username') === 'on',
+      });
+      fill(said, h('p', { class: 'banner ok' }, t('policy.saved')));
+      announce(t('policy.saved'));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
+        const b = form.querySelector('.banner.error');
+        b.textContent = t('common.error', { message: e.message });
+        b.hidden = false;
+      }
+    }
+  });
+  fill(main, h('h1', {}, t('ws.policy')), said, form);
+}
+
+// The audit trail, newest first, 100 a page, filtered by who, what (an
+// action or a prefix ending in '.') and to whom; "older" follows `next`.
 async function audit(main) {
-  const { events } = await getJSON('/api/v1/audit?limit=100');
-  fill(main, h('h1', {}, t('ws.audit')),
+  const f = Object.fromEntries(new URLSearchParams(window.location.hash.split('?')[1] ?? ''));
+  const q = new URLSearchParams({ limit: '100' });
+  for (const k of ['actor', 'action', 'subject', 'before']) if (f[k]) q.set(k, f[k]);
+  const { events, next } = await getJSON(`/api/v1/audit?${q}`);
+  const input = (name) => h('div', { class: 'filter' }, h('label', { for: `a-${name}` }, t(`audit.${name}`)),
+    h('input', { id: `a-${name}`, name, value: f[name] ?? '', size: 16 }));
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
+    input('actor'), input('action'), input('subject'),
+    h('button', { type: 'submit' }, t('filter.apply')));
+  const go = (params) => {
+    const s = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+    window.location.hash = `#/ws/audit${s ? `?${s}` : ''}`;
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go(Object.fromEntries(new FormData(form)));
+  });
+  fill(main, h('h1', {}, t('ws.audit')), form,
     table(['audit.at', 'audit.actor', 'audit.address', 'audit.action', 'audit.subject', 'audit.detail'],
       events.map((e) => [formatTime(e.at), e.actor, e.address, e.action, e.subject,
-        typeof e.detail === 'object' ? JSON.stringify(e.detail) : e.detail])));
+        typeof e.detail === 'object' ? JSON.stringify(e.detail) : e.detail])),
+    next ? h('button', { type: 'button', onclick: () => go({ ...f, before: String(next) }) }, t('audit.older')) : null);
 }
 
 export async function renderAdmin(main, w) {
-  if (w.id === 'departments') return departments(main, w);
-  if (w.id === 'users') return users(main);
-  return audit(main);
+  const pages = {
+    departments: () => departments(main, w), users: () => users(main), tokens: () => tokens(main),
+    policy: () => policy(main), audit: () => audit(main),
+  };
+  return pages[w.id]();
 }

@@ -41,9 +41,13 @@ function noticeFor(ch, me) {
   return null;
 }
 
-// The live stream, for the roles whose pages show cases.
-function goLive() {
-  if (followsCases(session.user().role)) startLive();
+// Once logged in (and past a password change): for the roles whose pages
+// show cases, the workflow table and the live stream.  The accounts' and
+// the audit's roles read neither.
+async function ready() {
+  if (!followsCases(session.user().role)) return;
+  await session.loadWorkflow();
+  startLive();
 }
 
 function notify(ch) {
@@ -127,7 +131,7 @@ async function route() {
       const w = findWorkspace(me.user.role, arg);
       const views = {
         intake: renderIntake, overview: renderOverview,
-        departments: renderAdmin, users: renderAdmin, audit: renderAdmin,
+        departments: renderAdmin, users: renderAdmin, tokens: renderAdmin, policy: renderAdmin, audit: renderAdmin,
       };
       rerender = w.kind === 'queue' ? () => renderQueue(main, w)
         : w.kind === 'map' ? () => renderMap(main, w) : () => views[w.id](main, w);
@@ -166,8 +170,7 @@ function showFailure(main, e) {
 async function afterLogin() {
   // Held for a password change, the session reaches nothing else yet.
   if (!session.current().password_change_required) {
-    await session.loadWorkflow();
-    goLive();
+    await ready();
     window.location.hash = home();
   }
   route();
@@ -175,8 +178,7 @@ async function afterLogin() {
 
 async function afterPassword() {
   await session.refresh();
-  await session.loadWorkflow();
-  goLive();
+  await ready();
   window.location.hash = home();
   route();
 }
@@ -200,8 +202,7 @@ async function start() {
   try {
     const me = await session.resume();
     if (me && !me.password_change_required) {
-      await session.loadWorkflow();
-      goLive();
+      await ready();
     }
   } catch (e) {
     showFailure($('main'), e);

@@ -54,6 +54,8 @@ export const WORKSPACES = {
   ],
   security_admin: [
     page('users'),
+    page('tokens'),
+    page('policy'),
   ],
   auditor: [
     page('audit'),
