@@ -423,6 +423,25 @@ test('an admin adds a department; a security admin a user, who must change the p
   await admin.page.locator('#dep-areas').fill('110101001');
   await admin.page.getByRole('button', { name: '新增部门' }).click();
   await admin.page.locator('#dep-code-error').waitFor({ state: 'visible' });
+  // A routing rule to it, then gone again; the department disabled.
+  await admin.page.getByRole('link', { name: '派遣规则' }).click();
+  await admin.page.locator('#r-category').fill('06010');
+  await admin.page.locator('#r-area').fill('110101001');
+  await admin.page.locator('#r-department').selectOption('110101-GS');
+  await admin.page.getByRole('button', { name: '新增派遣规则' }).click();
+  const added = admin.page.locator('.banner.ok', { hasText: '已新增规则' });
+  await added.waitFor();
+  const ruleId = Number((await added.textContent()).match(/规则 (\d+)/)[1]);
+  const rule = (await api('admin').get('/api/v1/routing-rules')).json.rules.find((r) => r.id === ruleId);
+  assert.deepEqual([rule.category, rule.area, rule.department], ['06010', '110101001', '110101-GS']);
+  await admin.page.getByRole('button', { name: `删除规则 ${ruleId}` }).click();
+  await admin.page.locator('.banner.ok', { hasText: `规则 ${ruleId} 已删除` }).waitFor();
+  assert.equal((await api('admin').get('/api/v1/routing-rules')).json.rules.some((r) => r.id === ruleId), false);
+  await admin.page.getByRole('link', { name: '部门管理' }).click();
+  await admin.page.getByRole('button', { name: '停用 东城区古树管理站' }).click();
+  await admin.page.locator('.banner.ok', { hasText: '已停用 东城区古树管理站' }).waitFor();
+  assert.equal((await api('admin').get('/api/v1/departments')).json.departments
+    .find((d) => d.code === '110101-GS').disabled, true);
   await closeClean(admin, { statuses: [409] });
 
   const sec = await desk('security_admin');

@@ -11,7 +11,9 @@ import {
   announce, clearErrors, field, fieldError, fill, h,
 } from './dom.js';
 import { formatTime } from './format.js';
-import { forget, loadDepartments } from './reference.js';
+import {
+  categoryName, departmentName, forget, loadCategories, loadDepartments,
+} from './reference.js';
 import * as session from './session.js';
 
 function table(cols, rows) {
@@ -71,10 +73,54 @@ async function departments(main, w) {
     parent: d.parent || undefined,
     areas: (d.areas ?? '').split(/[\s,，]+/).filter(Boolean),
   }));
+  const redraw = () => {
+    forget();
+    return departments(main, w);
+  };
   fill(main, h('h1', {}, t('ws.departments')), said, form,
-    table(['dept.code', 'dept.name', 'dept.kind', 'dept.type', 'dept.parent', 'dept.areas', 'dept.state'],
+    table(['dept.code', 'dept.name', 'dept.kind', 'dept.type', 'dept.parent', 'dept.areas', 'dept.state', 'user.actions'],
       deps.map((d) => [d.code, d.name, t(`dept.kind.${d.kind}`), t(`dept.type.${d.type}`), d.parent,
-        d.areas.join(', '), d.disabled ? t('dept.disabled') : t('dept.enabled')])));
+        d.areas.join(', '), d.disabled ? t('dept.disabled') : t('dept.enabled'),
+        actButton(t(d.disabled ? 'dept.enable' : 'dept.disable', { name: d.name }), main, async () => {
+          await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, { disabled: !d.disabled });
+          return t(d.disabled ? 'dept.enabled_now' : 'dept.disabled_now', { name: d.name });
+        }, redraw)])));
+}
+
+// Routing rules (派遣规则): which department a case of a category in an
+// area is suggested to; the most specific rule wins, then priority.
+async function routing(main) {
+  const [{ rules }, deps, cats] = await Promise.all([
+    getJSON('/api/v1/routing-rules'), loadDepartments(), loadCategories()]);
+  const [form, said] = createForm('rule.add', '/api/v1/routing-rules', [
+    field('r-category', t('rule.category'), h('input', { name: 'category', list: 'r-categories', autocomplete: 'off' }),
+      t('rule.category.hint')),
+    h('datalist', { id: 'r-categories' },
+      [...cats.keys()].map((code) => h('option', { value: code }, categoryName(code, { withCode: true })))),
+    field('r-area', t('rule.area'), h('input', { name: 'area', maxlength: 32 }), t('rule.area.hint')),
+    field('r-department', t('rule.department'), h('select', { name: 'department', required: true },
+      deps.filter((d) => !d.disabled).map((d) => h('option', { value: d.code }, d.name)))),
+    field('r-priority', t('rule.priority'), h('input', { name: 'priority', type: 'number', min: -1000, max: 1000, value: 0 })),
+  ], (r) => {
+    setTimeout(() => routing(main).then(() => {
+      fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, t('rule.added', { id: r.id })));
+    }), 0);
+    return t('rule.added', { id: r.id });
+  }, (d) => {
+    const out = { department: d.department, priority: Number(d.priority || 0) };
+    const code = (d.category ?? '').trim().match(/^\d{5}/)?.[0];
+    if (code) out.category = code;
+    if (d.area?.trim()) out.area = d.area.trim();
+    return out;
+  });
+  fill(main, h('h1', {}, t('ws.routing')), said, form,
+    table(['rule.id', 'rule.category', 'rule.area', 'rule.department', 'rule.priority', 'user.actions'],
+      rules.map((r) => [String(r.id), r.category ? categoryName(r.category, { withCode: true }) : t('rule.any'),
+        r.area ?? t('rule.anywhere'), departmentName(r.department), String(r.priority),
+        actButton(t('rule.delete', { id: r.id }), main, async () => {
+          await send('DELETE', `/api/v1/routing-rules/${r.id}`);
+          return t('rule.deleted', { id: r.id });
+        }, () => routing(main))])));
 }
 
 // A button that does `act`, draws the page again (redraw) and says what
@@ -220,7 +266,8 @@ async function audit(main) {
 
 export async function renderAdmin(main, w) {
   const pages = {
-    departments: () => departments(main, w), users: () => users(main), tokens: () => tokens(main),
+    departments: () => departments(main, w), routing: () => routing(main),
+    users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };
   return pages[w.id]();

@@ -131,7 +131,8 @@ async function route() {
       const w = findWorkspace(me.user.role, arg);
       const views = {
         intake: renderIntake, overview: renderOverview,
-        departments: renderAdmin, users: renderAdmin, tokens: renderAdmin, policy: renderAdmin, audit: renderAdmin,
+        departments: renderAdmin, routing: renderAdmin, users: renderAdmin, tokens: renderAdmin,
+        policy: renderAdmin, audit: renderAdmin,
       };
       rerender = w.kind === 'queue' ? () => renderQueue(main, w)
         : w.kind === 'map' ? () => renderMap(main, w) : () => views[w.id](main, w);

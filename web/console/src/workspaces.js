@@ -50,6 +50,7 @@ export const WORKSPACES = {
   ],
   admin: [
     page('departments'),
+    page('routing'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [
