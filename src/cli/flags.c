@@ -1,7 +1,9 @@
 /*
  * flags.c - the command-line flag parser and shared command helpers.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +111,33 @@ const char *cli_get(const struct cli_args *a, const char *name)
 		if (strcmp(a->flags[i].name, name) == 0)
 			return a->values[i] ? a->values[i] : a->flags[i].deflt;
 	return NULL;
+}
+
+const char *cli_data_path(const char *rel, char *out, size_t n)
+{
+	const char *data = getenv("URBANGRID_DATA");
+	char exe[PATH_MAX];
+	ssize_t len;
+
+	if (data && *data) {
+		snprintf(out, n, "%s/%s", data, rel);
+		return out;
+	}
+	len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		char *slash;
+
+		exe[len] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(out, n, "%s/../node_modules/%s", exe, rel);
+			if (access(out, R_OK) == 0)
+				return out;
+		}
+	}
+	snprintf(out, n, "node_modules/%s", rel);
+	return out;
 }
 
 const char *cli_db_location(const struct cli_args *a)

