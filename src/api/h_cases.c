@@ -101,6 +101,7 @@ json_t *json_case(const struct web_ctx *c, const struct case_row *r)
 	OPT("component", r->component);
 	OPT("department", r->department);
 	OPT("stage", r->stage);
+	OPT("assignee", r->assignee);
 #undef OPT
 	json_object_set_new(o, "reporter",
 			    json_pack("{s:s, s:s}", "name", r->reporter_name,
@@ -305,7 +306,7 @@ static int case_filter_parse(struct web_ctx *c, struct case_filter *f,
 {
 	static const char *const filters[] = { "q", "category", "district",
 					       "street", "community", "grid",
-					       "department" };
+					       "department", "assignee" };
 	static const char *const lights[] = { "red", "yellow", "green",
 					      "none" };
 	const char *state = http_query(c->req, "state");
@@ -352,6 +353,10 @@ static int case_filter_parse(struct web_ctx *c, struct case_filter *f,
 	for (size_t i = 5; i >= 2 && !(f->area_prefix && *f->area_prefix); i--)
 		f->area_prefix = http_query(c->req, filters[i]);
 	f->department = http_query(c->req, "department");
+	/* assignee=me: the caller's own verification tasks. */
+	f->assignee = http_query(c->req, "assignee");
+	if (f->assignee && strcmp(f->assignee, "me") == 0)
+		f->assignee = c->user->username;
 	f->q = http_query(c->req, "q");
 	f->overdue = (int)overdue;
 	f->extension_pending = (int)extension;
@@ -576,6 +581,35 @@ out:
 	free(v);
 }
 
+static int add_inspector(void *ctx, const struct user *u)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s}", "username",
+					     u->username, "display_name",
+					     u->display_name, "unit", u->unit_code,
+					     "unit_name", u->unit_name));
+	return 0;
+}
+
+/* GET /api/v1/cases/{id}/inspectors: whom a verification of the case may
+ * go to (verify-assign). */
+void h_case_inspectors(struct web_ctx *c)
+{
+	struct ug_error err;
+	int64_t id = path_case_id(c);
+	json_t *list;
+
+	if (id < 0)
+		return;
+	ug_error_clear(&err);
+	list = json_array();
+	if (case_inspectors(c->db, &c->actor, id, add_inspector, list, &err)) {
+		json_decref(list);
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, json_pack("{s:o}", "inspectors", list));
+}
+
 void h_case_action(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
@@ -586,8 +620,9 @@ void h_case_action(struct web_ctx *c)
 		{ "passed", FIELD_BOOL, 0, 0, 0 },
 		{ "target", FIELD_INT, 0, 1, INT64_MAX },
 		{ "hours", FIELD_INT, 0, 1, 2000 },
+		{ "inspector", FIELD_STRING, 0, 1, USERNAME_MAX },
 	};
-	struct field_value v[7];
+	struct field_value v[8];
 	struct case_action_input in;
 	struct ug_error err;
 	struct case_row *r;
@@ -605,7 +640,7 @@ void h_case_action(struct web_ctx *c)
 			    "no such action; see docs/api.md", "action");
 		return;
 	}
-	if (api_decode(c, spec, 7, v, &root))
+	if (api_decode(c, spec, 8, v, &root))
 		return;
 	memset(&in, 0, sizeof in);
 	in.version = v[0].i;
@@ -616,6 +651,7 @@ void h_case_action(struct web_ctx *c)
 	in.passed = v[4].b;
 	in.target = v[5].present ? v[5].i : 0;
 	in.hours = v[6].present ? v[6].i : 0;
+	in.inspector = v[7].present ? v[7].str : NULL;
 	r = malloc(sizeof *r);
 	if (!r || case_act(c->db, &c->cases, &c->actor, id,
 			   (enum case_action)action, &in, ug_now_s(), r, &err)) {

@@ -46,6 +46,7 @@ json_t *json_case(const struct web_ctx *c, const struct case_row *r);
 void h_workflow(struct web_ctx *c);
 void h_cases_stats(struct web_ctx *c);
 void h_cases_points(struct web_ctx *c);
+void h_case_inspectors(struct web_ctx *c);
 void h_events(struct web_ctx *c);
 
 /* api/h_calendar.c */

@@ -73,6 +73,10 @@ static const struct web_route routes[] = {
 	R("GET", "/api/v1/cases/stats", h_cases_stats, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/points", h_cases_points, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/{id}", h_case_get, ROLES_STAFF, RS_AREA),
+	/* Whom a report may be given to for verification (核实派遣): those
+	 * who may give it, the workflow table's verify-assign roles. */
+	R("GET", "/api/v1/cases/{id}/inspectors", h_case_inspectors,
+	  ROLE_BIT(ROLE_RECEPTIONIST) | ROLE_BIT(ROLE_SHIFT_LEADER), RS_AREA),
 	R("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
 	  ROLES_CASE_ACTORS, RS_AREA),
 	R_RAW("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,

@@ -142,9 +142,20 @@ describe('a hotline report through the desks', () => {
     assert.equal(c.category, '06010');
     assert.equal(c.street, STREET);
     assert.equal(c.reporter.name, '王先生');
+    // The call must be verified on site: the receptionist sends the
+    // street's inspector (核实派遣) from the case page.
+    await page.getByRole('link', { name: '打开案件' }).click();
+    await page.locator('h1', { hasText: number }).waitFor();
+    await page.locator('.actions button[data-action="verify-assign"]').click();
+    await page.locator('#act-inspector').selectOption('inspector');
+    await page.locator('form[data-action="verify-assign"] button[type="submit"]').click();
+    await page.locator('.banner.ok', { hasText: '核实派遣' }).waitFor();
+    const sent = await getCase(id);
+    assert.equal(sent.assignee, 'inspector');
+    assert.equal(sent.stage, 'verify');
     await closeClean(rec);
-    // Verified on site by the street's inspector (phone pages: issue 14).
-    await actApi('inspector', c, 'verify');
+    // Verified on site by that inspector (phone pages: issue 14).
+    await actApi('inspector', sent, 'verify');
   });
 
   test('the shift leader files it from the filing queue', async () => {
@@ -221,7 +232,7 @@ describe('a hotline report through the desks', () => {
     const c = await getCase(id);
     assert.equal(c.state, 'closed');
     assert.deepEqual(c.history.map((e) => e.action),
-      ['report', 'verify', 'file', 'dispatch', 'handle', 'check', 'close']);
+      ['report', 'verify-assign', 'verify', 'file', 'dispatch', 'handle', 'check', 'close']);
     await closeClean(rec);
   });
 });
@@ -273,7 +284,8 @@ describe('the buttons of a case page', () => {
 
   // What the table gives `role` on a case in `state`, less what a guard
   // rules out for these cases: extend-approve/deny need a pending request
-  // (there is none); the handler sees only cases dispatched to its
+  // (there is none); verify-assign, a report to verify (an inspector's own
+  // needs none); the handler sees only cases dispatched to its
   // department (none in the states before dispatch, nor once returned).
   function expected(table, role, c) {
     const handlerSees = c.department === '110101-HW';
@@ -281,6 +293,8 @@ describe('the buttons of a case page', () => {
     return table.actions
       .filter((a) => a.roles.includes(role) && a.from.includes(c.state))
       .filter((a) => !['extend-approve', 'extend-deny'].includes(a.action))
+      // an inspector's own report needs no verification on site
+      .filter((a) => !(a.action === 'verify-assign' && c.source === 'inspector'))
       .map((a) => a.action);
   }
 

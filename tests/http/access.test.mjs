@@ -81,6 +81,7 @@ const MATRIX = {
   'POST /api/v1/cases': { own: 'uoofffofoff', other: 'uffffffffff' },
   'GET /api/v1/cases': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/cases/{id}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/cases/{id}/inspectors': { own: 'ufoofffffff', other: 'ufhhfffffff' },
   // remind: the centre and leaders; the others are refused by the
   // workflow table (403), before anything of a case out of sight shows.
   'POST /api/v1/cases/{id}/actions/{action}': { own: 'ufooofoffff', other: 'ufhhhfhffff' },
@@ -260,6 +261,7 @@ const CALLS = {
     find: (j) => (j?.cases ?? []).some((c) => c.id === (rel === 'own' ? fx.own.id : fx.other.id)),
   }),
   'GET /api/v1/cases/{id}': (role, rel) => ({ path: `/api/v1/cases/${fx[rel].id}` }),
+  'GET /api/v1/cases/{id}/inspectors': (role, rel) => ({ path: `/api/v1/cases/${fx[rel].id}/inspectors` }),
   'POST /api/v1/cases/{id}/actions/{action}': (role, rel) => ({
     method: 'POST', path: `/api/v1/cases/${fx[rel].id}/actions/remind`, body: { version: 1000 },
   }),

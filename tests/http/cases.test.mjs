@@ -584,8 +584,9 @@ describe('GET /api/v1/cases', () => {
     const d = await as('dispatcher').get(`/api/v1/cases/${set.A.id}`);
     assert.deepEqual(d.json.actions, ['hang', 'remind']);
     const s = await as('shift_leader').get(`/api/v1/cases/${set.D.id}`);
-    // A hotline report: verified on site before it is filed.
-    assert.deepEqual(s.json.actions, ['reject', 'void', 'merge']);
+    // A hotline report: verified on site before it is filed - or given
+    // to an inspector to verify.
+    assert.deepEqual(s.json.actions, ['reject', 'void', 'merge', 'verify-assign']);
     const admin = await as('admin').get(`/api/v1/cases/${set.A.id}`);
     assert.deepEqual(admin.json.actions, []);
     // Lists carry them too.
@@ -593,11 +594,40 @@ describe('GET /api/v1/cases', () => {
     assert.deepEqual(r.json.cases.map((c) => c.actions), [['verify']]);
   });
 
+  test('verify-assign (核实派遣): to an inspector of the place, whose task it becomes', async () => {
+    let c = await intake(as('receptionist'), {
+      description: '核实派遣测试', source: 'hotline', area: '110101001',
+    });
+    assert.equal(c.assignee, null);
+    const who = await as('receptionist').get(`/api/v1/cases/${c.id}/inspectors`);
+    assert.equal(who.status, 200, who.text);
+    const names = who.json.inspectors.map((i) => i.username);
+    assert.ok(names.includes('inspector'), who.text);
+    assert.ok(!names.includes('north_inspector'), 'an inspector of another street');
+    const wrong = await act(as('receptionist'), c, 'verify-assign', { inspector: 'north_inspector' });
+    assertError(wrong, 400, 'invalid', 'inspector');
+    assertError(await act(as('receptionist'), c, 'verify-assign', {}), 400, 'invalid', 'inspector');
+    c = await actOk(as('receptionist'), c, 'verify-assign', { inspector: 'inspector' });
+    assert.equal(c.state, 'reported');
+    assert.equal(c.assignee, 'inspector');
+    assert.equal(c.stage, 'verify');
+    const mine = await as('inspector').get('/api/v1/cases?assignee=me&state=reported');
+    assert.ok(mine.json.cases.some((x) => x.id === c.id));
+    const theirs = await northInspector.get('/api/v1/cases?assignee=me');
+    assert.ok(!theirs.json.cases.some((x) => x.id === c.id));
+    assertError(await as('dispatcher').get(`/api/v1/cases/${c.id}/inspectors`), 403, 'forbidden');
+    c = await actOk(as('inspector'), c, 'verify');
+    assert.equal(c.state, 'verified');
+    // An inspector's own report is not given to anyone to verify.
+    const own = await intake(as('inspector'), { description: '核实派遣测试 自报' });
+    assert.equal((await act(as('receptionist'), own, 'verify-assign', { inspector: 'inspector' })).status, 409);
+  });
+
   test('GET /api/v1/workflow: the table itself', async () => {
     const r = await as('handler').get('/api/v1/workflow');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.states.length, 12);
-    assert.equal(r.json.actions.length, 16);
+    assert.equal(r.json.actions.length, 17);
     assert.equal(r.json.stages.length, 7);
     const dispatch = r.json.actions.find((x) => x.action === 'dispatch');
     assert.deepEqual(dispatch, {

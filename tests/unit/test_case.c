@@ -222,6 +222,7 @@ static struct case_action_input full_input(const struct case_row *c)
 		.passed = 1,
 		.target = 0,
 		.hours = 4,
+		.inspector = "insp1",
 	};
 
 	return in;
@@ -318,6 +319,16 @@ static void assert_last_event(struct fx *f, int64_t case_id, enum who who,
 }
 
 /* A case in `state`, reached by the ordinary path at NOW. */
+/* A hotline report of street 110101001, waiting to be verified. */
+static void drive_hotline(struct fx *f, struct case_row *c)
+{
+	struct ug_error err;
+
+	tu_assert_ok(intake(f, RECEP, "hotline", "06010", "normal",
+			    "110101001", NOW, c, &err),
+		     err);
+}
+
 static void drive(struct fx *f, int state, struct case_row *c)
 {
 	struct ug_error err;
@@ -548,7 +559,10 @@ static void test_every_allowed_transition(void **state)
 					drive(f, s, c);
 					/* file from reported needs the
 					 * inspector's own report: drive()
-					 * makes one */
+					 * makes one; verify-assign one that
+					 * must be verified */
+					if (a == CA_VERIFY_ASSIGN)
+						drive_hotline(f, c);
 					if (a == CA_EXTEND_APPROVE ||
 					    a == CA_EXTEND_DENY)
 						act_ok(f, HW, c,
@@ -594,9 +608,9 @@ static void test_every_allowed_transition(void **state)
 	}
 	/* verify 1, file 2x2, reject 2x2, dispatch 2, return 1, handle 2,
 	 * check 1x2, close 1, extend x3 1 each, hang 2, void 8x2,
-	 * supervise 8, remind 6x4, merge 2x2 */
+	 * supervise 8, remind 6x4, merge 2x2, verify-assign 1x2 */
 	assert_int_equal(n, 1 + 4 + 4 + 2 + 1 + 2 + 2 + 1 + 3 + 2 + 16 + 8 +
-				    24 + 4);
+				    24 + 4 + 2);
 }
 
 /* The conditions a case can be in for case_actions_allowed(): every state
@@ -672,7 +686,11 @@ static void test_actions_allowed(void **state)
 	drive_cond(f, COND_HOTLINE, c);
 	assert_int_equal(case_actions_allowed(&f->a[RECEP], c),
 			 CA_BIT(CA_REJECT) | CA_BIT(CA_VOID) |
-				 CA_BIT(CA_MERGE));
+				 CA_BIT(CA_MERGE) | CA_BIT(CA_VERIFY_ASSIGN));
+	/* An inspector's own report needs no verification on site. */
+	drive(f, CS_REPORTED, c);
+	assert_false(case_actions_allowed(&f->a[RECEP], c) &
+		     CA_BIT(CA_VERIFY_ASSIGN));
 	drive(f, CS_DISPATCHED, c);
 	assert_int_equal(case_actions_allowed(&f->a[HW], c),
 			 CA_BIT(CA_RETURN) | CA_BIT(CA_HANDLE) |
@@ -684,6 +702,53 @@ static void test_actions_allowed(void **state)
 	for (int who = 0; who < NWHO; who++)
 		assert_int_equal(case_actions_allowed(&f->a[who], c), 0);
 	assert_true(offered > 50);
+}
+
+/* 核实派遣: a report to verify goes to an inspector of its place, whose
+ * verification clock starts; anyone else is refused naming "inspector",
+ * and nothing changes. */
+static void test_verify_assign(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	struct ug_error err;
+	int64_t v0;
+
+	drive_hotline(f, c);
+	assert_string_equal(c->assignee, "");
+	v0 = c->version;
+	in = full_input(c);
+	static const char *const wrong[] = { "insp2", "recep", "nobody" };
+	for (size_t i = 0; i < 3; i++) {
+		in.inspector = wrong[i];
+		assert_int_equal(act(f, RECEP, c, CA_VERIFY_ASSIGN, &in,
+				     NOW + 60, &err),
+				 -UG_EINVAL);
+		assert_string_equal(err.field, "inspector");
+		reload(f, c);
+		assert_int_equal(c->version, v0);
+	}
+	in.inspector = "insp1";
+	tu_assert_ok(act(f, SHIFT, c, CA_VERIFY_ASSIGN, &in, NOW + 60, &err),
+		     err);
+	assert_string_equal(c->state, "reported");
+	assert_string_equal(c->assignee, "insp1");
+	assert_string_equal(c->stage, "verify");
+	assert_int_equal(c->stage_started_at, NOW + 60);
+	assert_true(c->deadline > NOW + 60);
+	assert_true(strstr(last_event(f, c->id)->data, "\"insp1\"") != NULL);
+	reload(f, c);
+	assert_string_equal(c->assignee, "insp1");
+	/* The inspector verifies; the assignee stays on record. */
+	act_ok_at(f, INSP1, c, CA_VERIFY, NOW + 120);
+	assert_string_equal(c->state, "verified");
+	assert_string_equal(c->assignee, "insp1");
+	/* Not for an inspector's own report. */
+	report(f, NOW, c);
+	in = full_input(c);
+	assert_int_equal(act(f, RECEP, c, CA_VERIFY_ASSIGN, &in, NOW, &err),
+			 -UG_ECONFLICT);
 }
 
 struct seen {
@@ -2500,6 +2565,7 @@ int main(void)
 		T(test_every_wrong_role),
 		T(test_actions_allowed),
 		T(test_changes_in_sight),
+		T(test_verify_assign),
 		T(test_every_wrong_state),
 		T(test_missing_inputs),
 		T(test_stale_version),

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "lib/buf.h"
 #include "lib/iso8601.h"
@@ -585,6 +586,9 @@ static int check_needs(const struct case_transition *t,
 	if ((t->needs & NEED_HOURS) && (in->hours <= 0 || in->hours > 2000))
 		return ug_fail(err, UG_EINVAL, "hours",
 			       "%s needs hours between 1 and 2000", t->name);
+	if ((t->needs & NEED_INSPECTOR) && (!in->inspector || !*in->inspector))
+		return ug_fail(err, UG_EINVAL, "inspector",
+			       "%s needs the inspector's username", t->name);
 	return 0;
 }
 
@@ -612,6 +616,11 @@ static int check_guards(const struct case_transition *t,
 		return ug_fail(err, UG_ECONFLICT, NULL,
 			       "case %s already has a pending extension "
 			       "request", c->number);
+	if ((t->guards & GUARD_NEEDS_VERIFY) &&
+	    strcmp(c->source, "inspector") == 0)
+		return ug_fail(err, UG_ECONFLICT, NULL,
+			       "case %s is an inspector's own report: it needs "
+			       "no verification on site", c->number);
 	if ((t->guards & GUARD_SELF_VERIFIED) &&
 	    strcmp(c->state, "reported") == 0 &&
 	    strcmp(c->source, "inspector") != 0)
@@ -653,6 +662,37 @@ unsigned case_actions_allowed(const struct actor *a, const struct case_row *c)
 			allowed |= CA_BIT(t->action);
 	}
 	return allowed;
+}
+
+/* 核实派遣: the report goes to inspector `username`, who must be an
+ * inspector, enabled, whose place covers the case's; its verification
+ * clock (the standard's 核实 limit) starts now. */
+static int assign_verification(struct db *db, const struct case_env *env,
+			       const struct standard_limits *lim,
+			       struct case_row *c, const char *username,
+			       int64_t now, json_t *data, struct ug_error *err)
+{
+	char hash[PASSWORD_HASH_MAX + 1];
+	struct actor inspector;
+	struct user u;
+	int rc;
+
+	rc = store_user_by_name(db, username, &u, hash, err);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && (u.disabled ||
+		strcmp(u.role, "inspector") != 0)))
+		return ug_fail(err, UG_EINVAL, "inspector",
+			       "no inspector named %s", username);
+	if (rc)
+		return rc;
+	actor_of(&u, "", &inspector);
+	if (!case_visible(&inspector, c))
+		return ug_fail(err, UG_EINVAL, "inspector",
+			       "inspector %s does not work where case %s lies",
+			       username, c->number);
+	snprintf(c->assignee, sizeof c->assignee, "%s", u.username);
+	json_object_set_new(data, "inspector", json_string(u.username));
+	return clock_start(env, lim, c, STAGE_VERIFY, now, err);
 }
 
 /* The effect of an action beyond the state change.  `data` collects what
@@ -740,6 +780,9 @@ static int apply(struct db *db, const struct case_env *env,
 		return 0;
 	case CA_REMIND:
 		return 0;
+	case CA_VERIFY_ASSIGN:
+		return assign_verification(db, env, lim, c, in->inspector, now,
+					   data, err);
 	case CA_MERGE:
 		if (in->target == c->id)
 			return ug_fail(err, UG_EINVAL, "target",

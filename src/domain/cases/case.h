@@ -102,6 +102,7 @@ struct case_action_input {
 	int64_t target;         /* merge: the case to merge into */
 	int64_t hours;          /* extend-request: hours asked for, working
 				   or natural as the stage's limit counts */
+	const char *inspector;  /* verify-assign: the inspector's username */
 };
 
 /* Apply an action.  UG_ECONFLICT when the version moved on or the state

@@ -87,6 +87,47 @@ int case_view(struct db *db, const struct actor *a, int64_t id,
 	return rc;
 }
 
+struct inspectors_ctx {
+	const struct case_row *c;
+	store_user_cb cb;
+	void *ctx;
+};
+
+static int take_inspector(void *ctx, const struct user *u)
+{
+	struct inspectors_ctx *l = ctx;
+	struct actor who;
+
+	if (u->disabled || strcmp(u->role, "inspector") != 0)
+		return 0;
+	actor_of(u, "", &who);
+	return case_visible(&who, l->c) ? l->cb(l->ctx, u) : 0;
+}
+
+int case_inspectors(struct db *db, const struct actor *a, int64_t id,
+		    store_user_cb cb, void *ctx, struct ug_error *err)
+{
+	struct case_row *c = malloc(sizeof *c);
+	struct inspectors_ctx l = { c, cb, ctx };
+	char district[CODE_MAX + 1];
+	int rc;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	rc = store_case_get(db, id, c, err);
+	if (rc == -UG_ENOTFOUND || (rc == 0 && !case_visible(a, c)))
+		rc = not_found(id, err);
+	if (rc == 0) {
+		/* The case's district holds every inspector who may work
+		 * there; take_inspector() keeps those whose place holds
+		 * the case. */
+		snprintf(district, sizeof district, "%.6s", c->area);
+		rc = store_user_list(db, district, take_inspector, &l, err);
+	}
+	free(c);
+	return rc;
+}
+
 struct list_ctx {
 	const struct actor *a;
 	store_case_cb cb;

@@ -63,6 +63,12 @@ int case_stats(struct db *db, const struct actor *a,
 	       const struct case_filter *f, int by_department,
 	       store_case_stat_cb cb, void *ctx, struct ug_error *err);
 
+/* The inspectors who may verify case `id` (verify-assign): enabled
+ * inspectors whose place holds the case's, by name, to cb.  The case
+ * must be in the actor's sight (else UG_ENOTFOUND as case_view()). */
+int case_inspectors(struct db *db, const struct actor *a, int64_t id,
+		    store_user_cb cb, void *ctx, struct ug_error *err);
+
 /* The located cases the actor may see that match f, at most `limit`, as
  * points with their light now: the map's. */
 int case_points(struct db *db, const struct actor *a,

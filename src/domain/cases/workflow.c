@@ -32,6 +32,7 @@ const struct case_stage_info case_stages[STAGE_COUNT] = {
 
 const char *const case_need_names[NEED_COUNT] = {
 	"reason", "department", "passed", "target", "hours", "note",
+	"inspector",
 };
 
 #define R(x) ROLE_BIT(ROLE_##x)
@@ -78,6 +79,9 @@ const struct case_transition case_transitions[CA_COUNT] = {
 	  -1, -1, CENTRE | R(LEADER), 0, 0 },
 	{ CA_MERGE, "merge", "合并", S(REPORTED) | S(VERIFIED), CS_MERGED, -1,
 	  R(RECEPTIONIST) | R(SHIFT_LEADER), NEED_TARGET, GUARD_IN_AREA },
+	{ CA_VERIFY_ASSIGN, "verify-assign", "核实派遣", S(REPORTED), -1, -1,
+	  R(RECEPTIONIST) | R(SHIFT_LEADER), NEED_INSPECTOR,
+	  GUARD_IN_AREA | GUARD_NEEDS_VERIFY },
 };
 
 int case_state_parse(const char *name)

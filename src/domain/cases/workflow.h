@@ -11,7 +11,9 @@
  *                                   │      handled ←───────────────────┘
  *                                   │        └check(passed)→ checked ─close→ closed
  *   any open state ─void→ void; extend-request/approve/deny, supervise and
- *   remind keep the state.
+ *   remind keep the state; so does verify-assign (核实派遣: a report to be
+ *   verified is given to an inspector of its place, whose verification
+ *   clock starts).
  *
  * The table is the single source of truth: the API, the docs and the tests
  * read it.  Guards that need the case's data (its department, its area, a
@@ -92,6 +94,7 @@ enum case_action {
 	CA_SUPERVISE,
 	CA_REMIND,
 	CA_MERGE,
+	CA_VERIFY_ASSIGN,
 	CA_COUNT
 };
 
@@ -103,9 +106,11 @@ enum action_need {
 	NEED_TARGET = 1 << 3,     /* "target": the case to merge into */
 	NEED_HOURS = 1 << 4,      /* "hours": extension length, in the
 				     unit of the stage's limit */
-	NEED_NOTE = 1 << 5        /* "note": non-empty text */
+	NEED_NOTE = 1 << 5,       /* "note": non-empty text */
+	NEED_INSPECTOR = 1 << 6   /* "inspector": the username of an
+				     inspector of the case's place */
 };
-#define NEED_COUNT 6
+#define NEED_COUNT 7
 /* The input field each need bit names ("reason", ...), by bit position. */
 extern const char *const case_need_names[NEED_COUNT];
 
@@ -120,9 +125,12 @@ enum action_guard {
 					  area */
 	GUARD_EXT_PENDING = 1 << 2,    /* an extension request is pending */
 	GUARD_NO_EXT_PENDING = 1 << 3, /* no extension request is pending */
-	GUARD_SELF_VERIFIED = 1 << 4   /* from CS_REPORTED only when the
+	GUARD_SELF_VERIFIED = 1 << 4,  /* from CS_REPORTED only when the
 					  report needs no verification
 					  (an inspector's own report) */
+	GUARD_NEEDS_VERIFY = 1 << 5    /* only a report that must be
+					  verified on site (not an
+					  inspector's own) */
 };
 
 struct case_transition {

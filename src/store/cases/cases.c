@@ -22,7 +22,7 @@
 	" district, area, component, reporter_name, reporter_phone,"        \
 	" department, stage, stage_started_at, deadline, rework_count,"     \
 	" extension_hours, merged_into, created_by, created_at, updated_at,"  \
-	" closed_at, clock, warn_at"
+	" closed_at, clock, warn_at, assignee"
 
 /* History columns, read by event_from_row(); the table is aliased e. */
 #define EVENT_COLUMNS \
@@ -69,6 +69,7 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 	c->closed_at = db_column_int64(st, 31);
 	COPY(c->clock, db_column_text(st, 32));
 	c->warn_at = db_column_int64(st, 33);
+	COPY(c->assignee, db_column_text(st, 34));
 }
 
 DB_VISITOR(case, store_case_cb, struct case_row, case_from_row)
@@ -136,9 +137,9 @@ static const char SQL_CASE_INSERT[] =
 	" state, priority, description, address, lon, lat, grid, community,"
 	" street, district, area, component, department, stage,"
 	" stage_started_at, deadline, rework_count, extension_hours,"
-	" merged_into, updated_at, closed_at, urgency, clock, warn_at) VALUES"
-	" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"
+	" assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 /* The mutable columns, bound from index i on in the order of the UPDATE
  * statement's SET list. */
@@ -173,7 +174,8 @@ static int bind_mutable(struct db_stmt *st, int i, const struct case_row *c,
 	    (rc = bind_opt_int(st, i++, c->closed_at, err)) ||
 	    (rc = db_bind_text(st, i++, c->urgency, err)) ||
 	    (rc = bind_opt_text(st, i++, c->clock, err)) ||
-	    (rc = bind_opt_int(st, i++, c->warn_at, err)))
+	    (rc = bind_opt_int(st, i++, c->warn_at, err)) ||
+	    (rc = bind_opt_text(st, i++, c->assignee, err)))
 		return rc;
 	return 0;
 }
@@ -224,8 +226,8 @@ static const char SQL_CASE_UPDATE[] =
 	" community = ?, street = ?, district = ?, area = ?, component = ?,"
 	" department = ?, stage = ?, stage_started_at = ?, deadline = ?,"
 	" rework_count = ?, extension_hours = ?, merged_into = ?,"
-	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?, warn_at = ?"
-	" WHERE id = ? AND version = ?";
+	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?, warn_at = ?,"
+	" assignee = ? WHERE id = ? AND version = ?";
 
 int store_case_update(struct db *db, const struct case_row *c,
 		      int64_t expected_version, struct ug_error *err)
@@ -235,8 +237,8 @@ int store_case_update(struct db *db, const struct case_row *c,
 
 	if ((rc = db_prepare(db, SQL_CASE_UPDATE, &st, err)) ||
 	    (rc = bind_mutable(st, 1, c, err)) ||
-	    (rc = db_bind_int64(st, 26, c->id, err)) ||
-	    (rc = db_bind_int64(st, 27, expected_version, err)))
+	    (rc = db_bind_int64(st, 27, c->id, err)) ||
+	    (rc = db_bind_int64(st, 28, expected_version, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
@@ -263,6 +265,7 @@ int store_case_update(struct db *db, const struct case_row *c,
 	" AND (? = '' OR department = ?)"                                   \
 	" AND (? = '' OR source = ?)"                                       \
 	" AND (? = 0 OR extension_hours > 0) AND (? = 0 OR priority > 0)"   \
+	" AND (? = '' OR assignee = ?)"                                     \
 	/* the light at now (domain/cases/case.c, case_light) */            \
 	" AND (? = '' OR (? = 'none' AND deadline IS NULL)"                 \
 	"      OR (? = 'red' AND deadline <= ?)"                            \
@@ -333,6 +336,7 @@ static int bind_filter_at(struct db_stmt *st, int i,
 	const char *sdept = f->scope_department ? f->scope_department : "";
 	const char *src = f->source ? f->source : "";
 	const char *light = f->light ? f->light : "";
+	const char *assignee = f->assignee ? f->assignee : "";
 	int rc;
 
 	buf_reset(states);
@@ -378,7 +382,9 @@ static int bind_filter_at(struct db_stmt *st, int i,
 	    (rc = db_bind_text(st, i++, src, err)) ||
 	    (rc = db_bind_text(st, i++, src, err)) ||
 	    (rc = db_bind_int64(st, i++, f->extension_pending, err)) ||
-	    (rc = db_bind_int64(st, i++, f->supervised, err)))
+	    (rc = db_bind_int64(st, i++, f->supervised, err)) ||
+	    (rc = db_bind_text(st, i++, assignee, err)) ||
+	    (rc = db_bind_text(st, i++, assignee, err)))
 		return rc;
 	/* The light's test: '' / none / red (at now) / yellow (now twice) /
 	 * green (now twice). */

@@ -121,6 +121,8 @@ struct case_row {
 	int64_t deadline;           /* 0 when no clock runs */
 	int64_t warn_at;            /* the light turns yellow (80 % of the
 				       stage's time used); 0 with deadline */
+	char assignee[USERNAME_MAX + 1]; /* the inspector sent to verify
+				       (verify-assign), "" if none */
 	int rework_count;
 	int64_t extension_hours;    /* pending request, 0 if none */
 	int64_t merged_into;        /* 0 if none */
@@ -148,6 +150,7 @@ struct case_filter {
 	const char *area_prefix;  /* district / street / community / grid */
 	const char *department;
 	const char *source;       /* enum case_source name */
+	const char *assignee;     /* the inspector a verification is with */
 	const char *light;        /* red | yellow | green | none, at now */
 	const char *q;            /* substring of description/address/number */
 	int overdue;              /* deadline < now */

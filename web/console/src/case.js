@@ -30,6 +30,7 @@ function facts(c) {
     ['case.component', c.component],
     ['case.reporter', [c.reporter?.name, c.reporter?.phone].filter(Boolean).join(' ')],
     ['case.department', c.department ? departmentName(c.department) : ''],
+    ['case.assignee', c.assignee ?? ''],
     ['case.standard', t('case.standard_version', { id: c.standard_id })],
     ['case.priority', c.priority ? t('case.priority_n', { n: c.priority }) : ''],
     ['case.rework', c.rework_count ? String(c.rework_count) : ''],
@@ -89,6 +90,15 @@ async function needControl(need, c, values) {
   case 'target':
     return field('act-target', t('need.target'),
       h('input', { name: 'target', inputmode: 'numeric', required: true, value: v }), t('need.target.hint'));
+  case 'inspector': {
+    // Those who may verify this case: the inspectors of its place.
+    const { inspectors } = await getJSON(`/api/v1/cases/${c.id}/inspectors`);
+    return field('act-inspector', t('need.inspector'),
+      h('select', { name: 'inspector', required: true },
+        h('option', { value: '' }, t('need.inspector.choose')),
+        inspectors.map((i) => h('option', { value: i.username, selected: i.username === v },
+          `${i.display_name} (${i.username}) · ${i.unit_name}`))));
+  }
   case 'department': {
     const deps = (await loadDepartments()).filter((d) => !d.disabled && d.kind !== 'centre');
     const chosen = v || c.dispatch_suggestion?.department || '';
