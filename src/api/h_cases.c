@@ -206,6 +206,20 @@ void h_workflow(struct web_ctx *c)
 			     states, "actions", actions, "sources", sources));
 }
 
+/* [{id, number, distance_m}] of likely duplicates. */
+static json_t *json_duplicates(const struct case_duplicates *d)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < d->n; i++)
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:f}", "id",
+					(json_int_t)d->id[i], "number",
+					d->number[i], "distance_m",
+					d->distance_m[i]));
+	return list;
+}
+
 void h_cases_create(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
@@ -227,7 +241,7 @@ void h_cases_create(struct web_ctx *c)
 	struct case_duplicates dups;
 	struct case_row *row;
 	struct ug_error err;
-	json_t *root, *body, *dl;
+	json_t *root, *body;
 
 	if (api_decode(c, spec, 11, v, &root))
 		return;
@@ -265,14 +279,7 @@ void h_cases_create(struct web_ctx *c)
 	json_decref(root);
 	case_redact(&c->actor, row);
 	body = json_case(c, row);
-	dl = json_array();
-	for (int i = 0; i < dups.n; i++)
-		json_array_append_new(
-			dl, json_pack("{s:I, s:s, s:f}", "id",
-				      (json_int_t)dups.id[i], "number",
-				      dups.number[i], "distance_m",
-				      dups.distance_m[i]));
-	json_object_set_new(body, "likely_duplicates", dl);
+	json_object_set_new(body, "likely_duplicates", json_duplicates(&dups));
 	free(row);
 	reply_json(c, 201, body);
 }
@@ -579,6 +586,33 @@ out:
 	json_decref(h.list);
 	json_decref(h.photos);
 	free(v);
+}
+
+/* GET /api/v1/cases/duplicates?category=&lon=&lat=: what a report being
+ * written would be a likely duplicate of (the intake's rule), so that
+ * the form can say so before it is sent. */
+void h_cases_duplicates(struct web_ctx *c)
+{
+	const char *category = http_query(c->req, "category");
+	struct case_duplicates d;
+	struct ug_error err;
+	double lon, lat;
+
+	ug_error_clear(&err);
+	if (!category || !*category || strlen(category) > CODE_MAX) {
+		ug_fail(&err, UG_EINVAL, "category", "category is required");
+		goto fail;
+	}
+	if (query_number(c, "lon", 1, -180, 180, 0, &lon, &err) ||
+	    query_number(c, "lat", 1, -90, 90, 0, &lat, &err) ||
+	    case_duplicates_near(c->db, &c->cases, &c->actor, category, lon,
+				 lat, ug_now_s(), &d, &err))
+		goto fail;
+	reply_json(c, 200, json_pack("{s:o}", "likely_duplicates",
+				     json_duplicates(&d)));
+	return;
+fail:
+	reply_ug_error(c, &err);
 }
 
 static int add_inspector(void *ctx, const struct user *u)

@@ -47,6 +47,7 @@ void h_workflow(struct web_ctx *c);
 void h_cases_stats(struct web_ctx *c);
 void h_cases_points(struct web_ctx *c);
 void h_case_inspectors(struct web_ctx *c);
+void h_cases_duplicates(struct web_ctx *c);
 void h_events(struct web_ctx *c);
 
 /* api/h_calendar.c */

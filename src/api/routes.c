@@ -71,6 +71,8 @@ static const struct web_route routes[] = {
 	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/stats", h_cases_stats, ROLES_STAFF, RS_AREA),
+	R("GET", "/api/v1/cases/duplicates", h_cases_duplicates,
+	  ROLES_CASE_INTAKE, RS_AREA),
 	R("GET", "/api/v1/cases/points", h_cases_points, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/{id}", h_case_get, ROLES_STAFF, RS_AREA),
 	/* Whom a report may be given to for verification (核实派遣): those

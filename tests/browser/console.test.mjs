@@ -357,6 +357,54 @@ test('live: a dispatch made elsewhere appears in the handler\'s worklist within 
   assert.ok(took < 2000, `${took} ms`);
 });
 
+// ---- the intake's point and duplicates -------------------------------------------
+
+// Click map `sel` at (lon, lat): the view is put there first.
+async function clickMapAt(page, sel, lon, lat) {
+  const at = await page.locator(sel).evaluate(async (box, [lo, la]) => {
+    const map = box.leafletMap;
+    await new Promise((resolve) => { map.once('moveend', resolve); map.setView([la, lo], 18, { animate: false }); });
+    const p = map.latLngToContainerPoint([la, lo]);
+    const r = box.getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [lon, lat]);
+  await page.mouse.click(at.x, at.y);
+}
+
+test('intake: the point picked on the map, the likely duplicates said before sending, merged in one click', async () => {
+  const spot = { lon: POINT.lon + 0.001, lat: POINT.lat - 0.0005 };
+  const earlier = (await api('inspector').post('/api/v1/cases', {
+    category: '06010', description: '重复测试 先报', source: 'inspector', urgency: 'normal', ...spot,
+  })).json;
+  const rec = await desk('receptionist');
+  const { page } = rec;
+  await page.getByRole('link', { name: '受理登记' }).click();
+  await page.locator('#in-point').waitFor();
+  await page.waitForFunction(() => document.querySelector('#in-point')?.leafletMap);
+  await page.locator('#in-category').fill('06010 暴露垃圾');
+  await page.locator('#in-description').fill('重复测试 来电');
+  await page.locator('#in-source').selectOption('hotline');
+  await clickMapAt(page, '#in-point', spot.lon, spot.lat);
+  await page.locator('#in-point-said', { hasText: '已选位置' }).waitFor();
+  await page.locator('#in-category').dispatchEvent('change');
+  const warn = page.locator('#in-duplicates .banner', { hasText: '附近已有' });
+  await warn.waitFor();
+  assert.match(await warn.textContent(), new RegExp(earlier.number));
+  await page.getByRole('button', { name: '登记' }).click();
+  await page.locator('#created-h').waitFor();
+  const number = (await page.locator('#created-h').textContent()).match(/\d{13}/)[0];
+  const made = (await api('admin').get(`/api/v1/cases?q=${number}`)).json.cases[0];
+  assert.ok(Math.abs(made.location.lon - spot.lon) < 1e-5 && Math.abs(made.location.lat - spot.lat) < 1e-5);
+  assert.equal(made.grid !== null, true, 'placed on its grid');
+  await page.locator('.duplicates li', { hasText: earlier.number }).getByRole('button', { name: '并入此案件' }).click();
+  await page.locator('.banner.ok', { hasText: `${number} 已并入 ${earlier.number}` }).waitFor();
+  assert.equal((await getCase(made.id)).state, 'merged');
+  // The case page shows where it is.
+  await openCase(page, earlier.id);
+  await page.waitForFunction(() => document.querySelector('.map.small')?.leafletMap);
+  await closeClean(rec);
+});
+
 // ---- the map ------------------------------------------------------------------
 
 test('the map draws the cases the dispatcher sees, grids under them; a click opens a case', async () => {

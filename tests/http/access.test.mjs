@@ -64,6 +64,7 @@ const MATRIX = {
   'GET /api/v1/cases/stats': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/events': { own: 'uooooooofff', other: 'uhhhhhhofff' },
   'GET /api/v1/cases/points': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/cases/duplicates': { own: 'uoofffofoff', other: 'uhhfffhfhff' },
   'GET /api/v1/divisions/{code}': { own: 'uooooooooof' },
   'GET /api/v1/departments': { own: 'uooooooooof' },
   'POST /api/v1/departments': { own: 'uffffffofff' },
@@ -245,6 +246,13 @@ const CALLS = {
   'GET /api/v1/events': (role, rel) => ({
     request: { path: '/api/v1/events?after=0' },
     findText: (text) => text.includes(`"case_id":${fx[rel].id},`),
+  }),
+  // A report written at the case's spot lists it when the caller sees it.
+  'GET /api/v1/cases/duplicates': (role, rel) => ({
+    request: {
+      path: `/api/v1/cases/duplicates?category=06010&lon=${LON}&lat=${LAT[rel === 'own' ? STREET_A : STREET_B]}`,
+    },
+    find: (j) => (j?.likely_duplicates ?? []).some((d) => d.id === fx[rel].id),
   }),
   // The map's points hold the case when the caller sees it.
   'GET /api/v1/cases/points': (role, rel) => ({

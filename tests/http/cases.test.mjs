@@ -151,6 +151,25 @@ describe('POST /api/v1/cases', () => {
     assert.equal(c.number.slice(0, 8), c.created_at.slice(0, 10).replaceAll('-', ''));
   });
 
+  test('GET /api/v1/cases/duplicates: what a report being written would duplicate', async () => {
+    const first = await intake(as('inspector'), { description: '重复预查', lon: 116.4181, lat: 39.9631 });
+    const ask = (client, q) => client.get(`/api/v1/cases/duplicates?${q}`);
+    const r = await ask(as('receptionist'), 'category=06010&lon=116.41812&lat=39.96312');
+    assert.equal(r.status, 200, r.text);
+    const hit = r.json.likely_duplicates.find((d) => d.id === first.id);
+    assert.ok(hit, r.text);
+    assert.equal(hit.number, first.number);
+    assert.ok(hit.distance_m < 5);
+    // Another category, or 200 m away: not a duplicate.
+    assert.ok(!(await ask(as('receptionist'), 'category=06036&lon=116.41812&lat=39.96312'))
+      .json.likely_duplicates.some((d) => d.id === first.id));
+    assert.ok(!(await ask(as('receptionist'), 'category=06010&lon=116.4205&lat=39.96312'))
+      .json.likely_duplicates.some((d) => d.id === first.id));
+    assertError(await ask(as('receptionist'), 'lon=116.4&lat=39.9'), 400, 'invalid', 'category');
+    assertError(await ask(as('receptionist'), 'category=06010&lat=39.9'), 400, 'invalid', 'lon');
+    assertError(await ask(as('dispatcher'), 'category=06010&lon=116.4&lat=39.9'), 403, 'forbidden');
+  });
+
   test('a second report at the same spot lists the first as a likely duplicate', async () => {
     const spot = { lon: 116.4001, lat: STREET_LAT['110101001'] + 0.0005 };
     const first = await intake(as('inspector'), spot);

@@ -308,6 +308,25 @@ static int find_duplicates(struct db *db, const struct case_env *env,
 				 c->lat + dlat, take_duplicate, &x, err);
 }
 
+int case_duplicates_near(struct db *db, const struct case_env *env,
+			 const struct actor *a, const char *category,
+			 double lon, double lat, int64_t now,
+			 struct case_duplicates *out, struct ug_error *err)
+{
+	struct case_row *c = calloc(1, sizeof *c);
+	int rc;
+
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	snprintf(c->category, sizeof c->category, "%s", category);
+	c->has_location = 1;
+	c->lon = lon;
+	c->lat = lat;
+	rc = find_duplicates(db, env, a, c, now, out, err);
+	free(c);
+	return rc;
+}
+
 /* The local date of `t` in the city's zone as "YYYYMMDD". */
 static void local_day(const struct case_env *env, int64_t t, char out[16])
 {

@@ -84,6 +84,15 @@ struct case_duplicates {
 	double distance_m[CASE_DUPLICATES_MAX];
 };
 
+/* The likely duplicates a report of `category` at (lon, lat) would have
+ * (the rule of intake: open cases the actor sees, same 小类, within the
+ * radius, reported within the window; nearest first) - asked while the
+ * report is being written, before it is filed. */
+int case_duplicates_near(struct db *db, const struct case_env *env,
+			 const struct actor *a, const char *category,
+			 double lon, double lat, int64_t now,
+			 struct case_duplicates *out, struct ug_error *err);
+
 /* File a new report.  Errors name the field (category, description,
  * source, urgency, area, lon/lat, reporter_phone).  The new case is read
  * back into *out; dups (may be NULL) receives the likely duplicates. */

@@ -14,6 +14,7 @@ import { formatTime, light, timeLeft } from './format.js';
 import {
   categoryName, departmentName, loadCategories, loadDepartments,
 } from './reference.js';
+import { pointMap } from './map.js';
 import * as session from './session.js';
 
 const PHOTO_KINDS = ['report', 'handle', 'check', 'other'];
@@ -38,6 +39,14 @@ function facts(c) {
     ['case.created', `${formatTime(c.created_at)} · ${c.created_by}`],
   ];
   return h('dl', { class: 'facts' }, rows.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
+}
+
+// Where it is, over its grids (a case without a point has none).
+function place(c) {
+  if (!c.location) return null;
+  const box = h('div', { class: 'map small', role: 'img', 'aria-label': t('case.place', { grid: c.grid ?? c.area }) });
+  pointMap(box, { at: c.location });
+  return box;
 }
 
 function photos(c) {
@@ -242,7 +251,7 @@ export async function renderCase(main, id, { said, conflict } = {}) {
       c.actions.length ? actionsBox : h('p', { class: 'muted' }, t('case.no_actions')),
       printable ? h('button', { type: 'button', class: 'link', onclick: () => window.print() }, t('sheet.print')) : null,
       formBox),
-    h('div', { class: 'case-cols' }, facts(c), timeline(c)),
+    h('div', { class: 'case-cols' }, h('div', {}, facts(c), place(c)), timeline(c)),
     photos(c),
     printable ? dispatchSheet(c) : null);
   if (conflict) {

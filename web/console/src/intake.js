@@ -5,7 +5,7 @@
 // the call back.  The answer lists the likely duplicates (same category,
 // close by, recent), each with a one-click merge of the new report into
 // it.  Sources offered are those the workflow table allows the role.
-import { ApiError, post } from '../../public/assets/api.js';
+import { ApiError, getJSON, post } from '../../public/assets/api.js';
 import { t } from '../../public/assets/i18n-core.js';
 import {
   announce, clearErrors, field, fieldError, fill, h,
@@ -13,6 +13,7 @@ import {
 import {
   categoryName, loadCategories, loadDivision,
 } from './reference.js';
+import { pointMap } from './map.js';
 import * as session from './session.js';
 
 const URGENCIES = ['normal', 'pressing', 'urgent'];
@@ -71,11 +72,55 @@ export async function renderIntake(main) {
         h('option', { value: '' }, t('intake.area.own', { name: div.name })),
         div.children.map((c) => h('option', { value: c.code }, c.name)))) : null,
     field('in-address', t('intake.address'), h('input', { name: 'address', maxlength: 256 })),
+    h('div', { class: 'field', dataset: { field: 'lon' } },
+      h('p', { class: 'label', id: 'in-point-label' }, t('intake.point')),
+      h('div', { class: 'map small', id: 'in-point', role: 'region', 'aria-labelledby': 'in-point-label' }),
+      h('p', { class: 'hint', id: 'in-point-said' }, t('intake.point.hint')),
+      h('button', { type: 'button', class: 'link', id: 'in-point-clear', hidden: true }, t('intake.point.clear')),
+      h('p', { class: 'field-error', hidden: true })),
+    h('div', { id: 'in-duplicates', role: 'status' }),
     field('in-reporter_name', t('intake.reporter_name'), h('input', { name: 'reporter_name', maxlength: 100, autocomplete: 'off' })),
     field('in-reporter_phone', t('intake.reporter_phone'),
       h('input', { name: 'reporter_phone', type: 'tel', maxlength: 20, autocomplete: 'off' })),
     h('button', { type: 'submit', class: 'primary' }, t('intake.submit')));
   const result = h('div', {});
+  // The point, picked on the map; with the category it tells, before the
+  // report is sent, which open cases it would likely duplicate.
+  let point = null;
+  const mapBox = form.querySelector('#in-point');
+  const said = form.querySelector('#in-point-said');
+  const clear = form.querySelector('#in-point-clear');
+  const dupBox = form.querySelector('#in-duplicates');
+  const codeOf = () => category.value.trim().match(/^\d{5}/)?.[0];
+  const lookDuplicates = async () => {
+    const code = codeOf();
+    if (!point || !code || !cats.has(code)) {
+      fill(dupBox);
+      return;
+    }
+    const r = await getJSON(`/api/v1/cases/duplicates?category=${code}&lon=${point.lon}&lat=${point.lat}`);
+    fill(dupBox, r.likely_duplicates.length
+      ? h('div', { class: 'banner info' }, t('intake.duplicates.before', { n: r.likely_duplicates.length }), ' ',
+        r.likely_duplicates.map((d) => [h('a', { href: `#/case/${d.id}` }, d.number),
+          ` (${t('intake.distance', { m: Math.round(d.distance_m) })}) `]))
+      : null);
+  };
+  pointMap(mapBox, {
+    pick: (p) => {
+      point = p;
+      said.textContent = t('intake.point.set', { lon: p.lon.toFixed(6), lat: p.lat.toFixed(6) });
+      clear.hidden = false;
+      lookDuplicates().catch(() => {});
+    },
+  });
+  clear.addEventListener('click', () => {
+    point = null;
+    mapBox.clearPoint?.();
+    said.textContent = t('intake.point.hint');
+    clear.hidden = true;
+    fill(dupBox);
+  });
+  category.addEventListener('change', () => { lookDuplicates().catch(() => {}); });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -87,10 +132,15 @@ export async function renderIntake(main) {
     for (const k of ['area', 'address', 'reporter_name', 'reporter_phone']) {
       if (!body[k]) delete body[k];
     }
+    if (point) {
+      body.lon = point.lon;
+      body.lat = point.lat;
+    }
     try {
       const created = await post('/api/v1/cases', body);
       announce(t('intake.done', { number: created.number }));
       form.reset();
+      clear.click();
       fill(result, resultBox(main, created));
       result.querySelector('h2')?.focus?.();
     } catch (e) {

@@ -48,12 +48,66 @@ export async function renderMap(main, w) {
   attached(box).then(() => drawMap(box, note, w, f, data));
 }
 
+// The unit grids of map's view, drawn again whenever the view moves
+// (simplified to the zoom).  Returns the first drawing's promise.
+function followGrids(map) {
+  const grids = L.layerGroup().addTo(map);
+  let ask = 0;
+  const draw = async () => {
+    const mine = ++ask;
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(',');
+    const fc = await getJSON(`/api/v1/grids?bbox=${bbox}&tolerance=${tolerance(map.getZoom()).toFixed(7)}&limit=10000`);
+    if (mine !== ask) return; // a newer view asked meanwhile
+    grids.clearLayers();
+    L.geoJSON(fc, { style: GRID_STYLE }).addTo(grids);
+  };
+  map.on('moveend', () => { draw().catch(() => {}); });
+  return draw();
+}
+
+// Somewhere to start when there is no point to show: the first grid.
+async function startView(map, zoom) {
+  const any = await getJSON('/api/v1/grids?bbox=-180,-90,180,90&limit=1&tolerance=0.01');
+  const g = any.features[0];
+  map.setView(g ? L.geoJSON(g).getBounds().getCenter() : [39.9, 116.4], zoom);
+}
+
+// A small map of one place, over its grids: the case page's (at), or the
+// intake's, where a click picks the point (pick({lon, lat})).
+export function pointMap(box, { at, pick } = {}) {
+  attached(box).then(async () => {
+    const map = L.map(box, { preferCanvas: true, attributionControl: false, minZoom: 3 });
+    let marker = null;
+    const put = (ll) => {
+      if (marker) marker.setLatLng(ll);
+      else marker = L.circleMarker(ll, { radius: 8, color: '#fff', weight: 2, fillColor: '#c62828', fillOpacity: 1 }).addTo(map);
+    };
+    if (at) {
+      map.setView([at.lat, at.lon], 17);
+      put([at.lat, at.lon]);
+    } else {
+      await startView(map, 15);
+    }
+    if (pick) {
+      map.on('click', (e) => {
+        put(e.latlng);
+        pick({ lon: e.latlng.lng, lat: e.latlng.lat });
+      });
+      box.clearPoint = () => {
+        marker?.remove();
+        marker = null;
+      };
+    }
+    box.leafletMap = map;
+    await followGrids(map);
+  });
+}
+
 async function drawMap(box, note, w, f, data) {
   const map = L.map(box, { preferCanvas: true, attributionControl: false, minZoom: 3 });
-  const grids = L.layerGroup().addTo(map);
   const cases = L.layerGroup().addTo(map);
   let index = null;
-  let gridAsk = 0;
 
   function load(points, truncated) {
     index = new Supercluster({ radius: 48, maxZoom: 17 }).load(points.map(([id, lon, lat, light]) => ({
@@ -83,31 +137,16 @@ async function drawMap(box, note, w, f, data) {
     }
   }
 
-  async function drawGrids() {
-    const ask = ++gridAsk;
-    const b = map.getBounds();
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(',');
-    const fc = await getJSON(`/api/v1/grids?bbox=${bbox}&tolerance=${tolerance(map.getZoom()).toFixed(7)}&limit=10000`);
-    if (ask !== gridAsk) return; // a newer view asked meanwhile
-    grids.clearLayers();
-    L.geoJSON(fc, { style: GRID_STYLE }).addTo(grids);
-  }
-
   load(data.points, data.truncated);
   if (data.points.length) {
     map.fitBounds(L.latLngBounds(data.points.map(([, lon, lat]) => [lat, lon])).pad(0.05), { maxZoom: 16 });
   } else {
     // No case to show: where the grids are.
-    const any = await getJSON('/api/v1/grids?bbox=-180,-90,180,90&limit=1&tolerance=0.01');
-    const g = any.features[0];
-    map.setView(g ? L.geoJSON(g).getBounds().getCenter() : [39.9, 116.4], 14);
+    await startView(map, 14);
   }
-  map.on('moveend', () => {
-    drawCases();
-    drawGrids().catch(() => {});
-  });
+  map.on('moveend', drawCases);
   drawCases();
-  await drawGrids();
+  await followGrids(map);
   // The browser tests find the points through it.
   box.leafletMap = map;
   // For live.js: the points again, the view kept.
