@@ -504,7 +504,31 @@ test('an admin adds a department; a security admin a user, who must change the p
   await admin.page.locator('.banner.ok', { hasText: '已停用 东城区古树管理站' }).waitFor();
   assert.equal((await api('admin').get('/api/v1/departments')).json.departments
     .find((d) => d.code === '110101-GS').disabled, true);
-  await closeClean(admin, { statuses: [409] });
+  // A standard edited into a new version; a bad limit refused beside its
+  // cell; a local category.
+  const before = (await api('admin').get('/api/v1/categories/06036/standard')).json;
+  await admin.page.getByRole('link', { name: '立案结案标准' }).click();
+  await admin.page.locator('#s-pick').fill('06036');
+  await admin.page.getByRole('button', { name: '打开' }).click();
+  const cell = admin.page.locator('input[name="limits.normal.handle"]');
+  await cell.waitFor();
+  await cell.fill('3wd');
+  await admin.page.getByRole('button', { name: '保存为新版本' }).click();
+  await admin.page.locator('.banner.ok', { hasText: `第 ${before.version + 1} 版` }).waitFor();
+  const after = (await api('admin').get('/api/v1/categories/06036/standard')).json;
+  assert.equal(after.version, before.version + 1);
+  assert.deepEqual(after.limits.normal.handle, { amount: 3, unit: 'wd' });
+  assert.deepEqual(after.limits.urgent, before.limits.urgent);
+  await admin.page.locator('input[name="limits.urgent.check"]').fill('5x');
+  await admin.page.getByRole('button', { name: '保存为新版本' }).click();
+  await admin.page.locator('input[name="limits.urgent.check"][aria-invalid="true"]').waitFor();
+  assert.equal((await api('admin').get('/api/v1/categories/06036/standard')).json.version, after.version);
+  await admin.page.locator('#c-code').fill('06901');
+  await admin.page.locator('#c-name').fill('共享单车堆放');
+  await admin.page.locator('#c-like').fill('06010');
+  await admin.page.getByRole('button', { name: '新增本地类别' }).click();
+  await admin.page.locator('.banner.ok', { hasText: '已新增类别 06901' }).waitFor();
+  await closeClean(admin, { statuses: [400, 409] });
 
   const sec = await desk('security_admin');
   await sec.page.getByRole('link', { name: '用户管理' }).click();

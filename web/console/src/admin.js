@@ -87,6 +87,104 @@ async function departments(main, w) {
         }, redraw)])));
 }
 
+const URGENCIES = ['urgent', 'pressing', 'normal'];
+const STAGES = ['accept', 'verify', 'file', 'dispatch', 'handle', 'check', 'close'];
+
+// The filing and closing standards (立案结案标准), one category at a time:
+// the version in force, edited into a new version (cases keep theirs);
+// and a local category added under a standard major class.
+async function standards(main) {
+  const cats = await loadCategories();
+  const chosen = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('category') ?? '';
+  const pick = h('input', { id: 's-pick', name: 'category', list: 's-categories', autocomplete: 'off', value: chosen, size: 24 });
+  const pickForm = h('form', { class: 'filters', role: 'search', 'aria-label': t('std.pick') },
+    h('div', { class: 'filter' }, h('label', { for: 's-pick' }, t('std.category')), pick),
+    h('datalist', { id: 's-categories' },
+      [...cats.keys()].map((code) => h('option', { value: code }, categoryName(code, { withCode: true })))),
+    h('button', { type: 'submit' }, t('std.open')));
+  pickForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const code = pick.value.trim().match(/^\d{5}/)?.[0] ?? '';
+    window.location.hash = `#/ws/standards${code ? `?category=${code}` : ''}`;
+  });
+  const [localForm, localSaid] = createForm('std.local', '/api/v1/categories', [
+    field('c-code', t('std.local.code'), h('input', { name: 'code', required: true, maxlength: 5, inputmode: 'numeric' }),
+      t('std.local.code.hint')),
+    field('c-name', t('std.local.name'), h('input', { name: 'name', required: true, maxlength: 30 })),
+    field('c-like', t('std.local.like'), h('input', { name: 'like', list: 's-categories', autocomplete: 'off' }),
+      t('std.local.like.hint')),
+  ], (c) => {
+    forget();
+    return t('std.local.added', { code: c.code, name: c.name });
+  }, (d) => {
+    const out = { code: d.code.trim(), name: d.name.trim() };
+    const like = (d.like ?? '').trim().match(/^\d{5}/)?.[0];
+    if (like) out.like = like;
+    return out;
+  });
+  const parts = [h('h1', {}, t('ws.standards')), pickForm];
+  if (cats.has(chosen)) parts.push(await standardForm(main, chosen));
+  parts.push(localSaid, localForm);
+  fill(main, ...parts);
+}
+
+async function standardForm(main, code) {
+  const s = await getJSON(`/api/v1/categories/${code}/standard`);
+  const cell = (u, st) => {
+    const l = s.limits[u][st];
+    return h('input', {
+      name: `limits.${u}.${st}`, value: `${l.amount}${l.unit}`, size: 5,
+      'aria-label': t('std.limit_of', { urgency: t(`urgency.${u}`), stage: t(`stage.${st}`) }),
+    });
+  };
+  const form = h('form', { class: 'card', novalidate: true, dataset: { category: code } },
+    h('h2', {}, t('std.title', { name: categoryName(code, { withCode: true }), version: s.version })),
+    h('p', { class: 'muted' }, t('std.made', { at: formatTime(s.created_at), by: s.created_by })),
+    h('p', { class: 'banner error', role: 'alert', hidden: true }),
+    field('s-filing', t('std.filing'), h('textarea', { name: 'filing_condition', rows: 2, value: s.filing_condition })),
+    field('s-closing', t('std.closing'), h('textarea', { name: 'closing_condition', rows: 2, value: s.closing_condition })),
+    field('s-type', t('std.department_type'), h('select', { name: 'department_type' },
+      TYPES.map((k) => h('option', { value: k, selected: k === s.department_type }, t(`dept.type.${k}`))))),
+    h('table', { class: 'queue limits' },
+      h('caption', {}, t('std.limits')),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('case.urgency')),
+        STAGES.map((st) => h('th', { scope: 'col' }, t(`stage.${st}`))))),
+      h('tbody', {}, URGENCIES.map((u) => h('tr', {}, h('th', { scope: 'row' }, t(`urgency.${u}`)),
+        STAGES.map((st) => h('td', { dataset: { field: `limits.${u}.${st}` } }, cell(u, st))))))),
+    h('p', { class: 'hint' }, t('std.units')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('std.save'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const d = new FormData(form);
+    const limits = {};
+    for (const u of URGENCIES) {
+      limits[u] = {};
+      for (const st of STAGES) limits[u][st] = String(d.get(`limits.${u}.${st}`)).trim();
+    }
+    try {
+      const saved = await send('PUT', `/api/v1/categories/${code}/standard`, {
+        filing_condition: d.get('filing_condition'), closing_condition: d.get('closing_condition'),
+        department_type: d.get('department_type'), limits,
+      });
+      await standards(main);
+      const box = main.querySelector('[data-category]');
+      box.prepend(h('p', { class: 'banner ok', role: 'status' }, t('std.saved', { version: saved.version })));
+      announce(t('std.saved', { version: saved.version }));
+    } catch (e) {
+      const where = e instanceof ApiError && e.field && form.querySelector(`[name="${CSS.escape(e.field)}"]`);
+      if (where) {
+        where.setAttribute('aria-invalid', 'true');
+        where.focus();
+      }
+      const b = form.querySelector('.banner.error');
+      b.textContent = t('common.error', { message: e.message });
+      b.hidden = false;
+    }
+  });
+  return form;
+}
+
 // Routing rules (派遣规则): which department a case of a category in an
 // area is suggested to; the most specific rule wins, then priority.
 async function routing(main) {
@@ -267,6 +365,7 @@ async function audit(main) {
 export async function renderAdmin(main, w) {
   const pages = {
     departments: () => departments(main, w), routing: () => routing(main),
+    standards: () => standards(main),
     users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };

@@ -51,6 +51,7 @@ export const WORKSPACES = {
   admin: [
     page('departments'),
     page('routing'),
+    page('standards'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [
