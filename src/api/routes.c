@@ -91,6 +91,12 @@ static const struct web_route routes[] = {
 	  ROLES_STAFF, RS_REFERENCE),
 	R("PUT", "/api/v1/calendar/settings", h_calendar_settings_put,
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R_RAW("POST", "/api/v1/calendar/import", h_calendar_import,
+	      ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("PUT", "/api/v1/calendar/days/{date}", h_calendar_day_put,
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("POST", "/api/v1/calendar/years/{year}/official",
+	  h_calendar_year_official, ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/locate", h_locate, ROLES_READERS, RS_REFERENCE),
 	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_READERS, RS_REFERENCE),
 	/* The public channel: reports without a login (public/h_public.c;

@@ -559,6 +559,39 @@ test('an admin adds a department; a security admin a user, who must change the p
   await closeClean(again);
 });
 
+test('the admin keeps the working calendar: a notice imported, a day by hand, the hours', async () => {
+  const rec = await desk('admin');
+  const { page } = rec;
+  await page.getByRole('link', { name: '工作日历' }).click();
+  await page.locator('h1', { hasText: '工作日历' }).waitFor();
+  // A notice for next year (the test file is 2027's; this machine's year
+  // may be another: its import says which years it makes official).
+  await page.locator('#cal-file').setInputFiles(join(ROOT, 'tests/fixtures/calendar/test-2027.ics'));
+  await page.getByRole('button', { name: '导入' }).click();
+  await page.locator('.banner.ok', { hasText: '正式年份：2027' }).waitFor();
+  const s = (await api('admin').get('/api/v1/calendar/settings?from=2027-02-20&to=2027-02-20')).json;
+  assert.equal(s.years['2027'], 'official');
+  assert.deepEqual(s.days.map((d) => d.kind), ['work']);
+  // One day by hand.
+  await page.locator('#cal-date').fill('2027-06-12');
+  await page.locator('#cal-kind').selectOption('work');
+  await page.locator('#cal-note').fill('端午调休');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await page.locator('.banner.ok', { hasText: '2027-06-12 已保存' }).waitFor();
+  const day = (await api('admin').get('/api/v1/calendar/settings?from=2027-06-12&to=2027-06-12')).json.days[0];
+  assert.deepEqual([day.kind, day.note, day.source], ['work', '端午调休', 'manual']);
+  // A bad hours value is refused beside its field; nothing written.
+  await page.locator('#cal-week\\.sat').fill('09:00-25:00');
+  await page.getByRole('button', { name: '保存工作时间' }).click();
+  await page.locator('#cal-week\\.sat-error').waitFor({ state: 'visible' });
+  assert.equal((await api('admin').get('/api/v1/calendar/settings')).json.settings['week.sat'], 'off');
+  await page.locator('#cal-week\\.sat').fill('09:00-12:00');
+  await page.getByRole('button', { name: '保存工作时间' }).click();
+  await page.locator('.banner.ok', { hasText: '工作时间已保存' }).waitFor();
+  assert.equal((await api('admin').get('/api/v1/calendar/settings')).json.settings['week.sat'], '09:00-12:00');
+  await closeClean(rec, { statuses: [400] });
+});
+
 test("the security admin disables, resets, makes and revokes tokens, sets the policy; the auditor reads it all", async () => {
   // An account to work on, through the API.
   const made = (await api('security_admin').post('/api/v1/users', {

@@ -89,6 +89,9 @@ const MATRIX = {
   'POST /api/v1/cases/{id}/attachments': { own: 'uoooooofoff', other: 'uhhhhhhfhff' },
   'GET /api/v1/attachments/{id}': { own: 'uooooooooff', other: 'uhhhhhhohff' },
   'GET /api/v1/calendar/due': { own: 'uooooooooof' },
+  'POST /api/v1/calendar/import': { own: 'uffffffofff' },
+  'PUT /api/v1/calendar/days/{date}': { own: 'uffffffofff' },
+  'POST /api/v1/calendar/years/{year}/official': { own: 'uffffffofff' },
   'GET /api/v1/calendar/settings': { own: 'uooooooofff' },
   'PUT /api/v1/calendar/settings': { own: 'uffffffofff' },
   'GET /api/v1/locate': { own: 'uooooooooof' },
@@ -282,6 +285,14 @@ const CALLS = {
     path: `/api/v1/calendar/due?from=${encodeURIComponent('2026-12-01T09:00:00+08:00')}&working_hours=1`,
   }),
   'GET /api/v1/calendar/settings': () => ({ path: '/api/v1/calendar/settings' }),
+  // Each with a body or a path the admin gets a 400 for: nothing changes.
+  'POST /api/v1/calendar/import': () => ({
+    method: 'POST', path: '/api/v1/calendar/import', body: '', contentType: 'text/calendar',
+  }),
+  'PUT /api/v1/calendar/days/{date}': () => ({ method: 'PUT', path: '/api/v1/calendar/days/2030-01-01', body: {} }),
+  'POST /api/v1/calendar/years/{year}/official': () => ({
+    method: 'POST', path: '/api/v1/calendar/years/20x0/official', body: {},
+  }),
   'PUT /api/v1/calendar/settings': () => ({ method: 'PUT', path: '/api/v1/calendar/settings', body: {} }),
   'GET /api/v1/locate': () => ({ path: `/api/v1/locate?lon=${LON}&lat=${LAT[STREET_A]}` }),
   'GET /api/v1/grids': () => ({ path: `/api/v1/grids?bbox=${LON},${LAT[STREET_A]},${LON + 0.001},${LAT[STREET_A] + 0.001}` }),

@@ -6,13 +6,13 @@
 // through the CLI (`calendar set`, `import calendar`) within about two
 // seconds, without a restart, as `GET /api/v1/calendar/due` shows.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
 import {
-  assertError, Client, createToken, serverSet, sql, ug, ugOk, until, workspace,
+  assertError, Client, createToken, ROOT, serverSet, sql, ug, ugOk, until, workspace,
 } from './lib/server.mjs';
 
 const STAFF = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader', 'admin'];
@@ -217,5 +217,54 @@ describe('a running server follows the CLI without a restart', () => {
     assert.match(out, /^days off and make-up workdays from 2026-11-20 to 2026-11-21:$/m);
     assert.match(out, /^ {2}2026-11-20 {2}off {3}import {2}城市清洁日\(休\)$/m);
     assert.match(out, /^ {2}2026 {2}official {5}\(import holidays\.ics, by demo, /m);
+  });
+});
+
+describe('the days through the API (the console\'s calendar page)', () => {
+  const importIcs = (text, who = 'admin', name = 'test-2027.ics') => as(who).request(
+    'POST', `/api/v1/calendar/import?name=${name}`, { body: text, headers: { 'Content-Type': 'text/calendar' } });
+
+  test('POST /api/v1/calendar/import: a notice makes its year official, in force at once', async () => {
+    const text = readFileSync(join(ROOT, 'tests/fixtures/calendar/test-2027.ics'), 'utf8');
+    assertError(await importIcs(text, 'dispatcher'), 403, 'forbidden');
+    const r = await importIcs(text);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.official, [2027]);
+    assert.ok(r.json.days_off > 20 && r.json.workdays >= 3, r.text);
+    const s = await as('admin').get(`${SETTINGS}?from=2027-02-19&to=2027-02-21`);
+    assert.equal(s.json.years['2027'], 'official');
+    assert.deepEqual(s.json.days.map((d) => [d.date, d.kind, d.source]),
+      [['2027-02-20', 'work', 'import']]);
+    // The audit names the file.
+    assert.match(sql(ws.db, "SELECT subject FROM audit_event WHERE action = 'calendar.import' ORDER BY id DESC LIMIT 1"),
+      /test-2027\.ics/);
+  });
+
+  test('a body that is not a calendar, or none, is 400 and nothing changes', async () => {
+    const before = (await as('admin').get(SETTINGS)).json.revision;
+    assertError(await importIcs(''), 400, 'invalid', 'body');
+    const bad = await importIcs('BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:2027133\r\nEND:VEVENT\r\n');
+    assert.equal(bad.status, 400, bad.text);
+    assertError(await importIcs('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', 'admin', '../x.ics'), 400, 'invalid', 'name');
+    assert.equal((await as('admin').get(SETTINGS)).json.revision, before);
+  });
+
+  test('PUT /api/v1/calendar/days/{date} and POST /api/v1/calendar/years/{year}/official', async () => {
+    const r = await as('admin').request('PUT', '/api/v1/calendar/days/2028-05-06', { body: { kind: 'work', note: '调休上班' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.days_changed, 1);
+    const s = await as('admin').get(`${SETTINGS}?from=2028-05-06&to=2028-05-06`);
+    assert.deepEqual(s.json.days.map((d) => [d.date, d.kind, d.note, d.source]),
+      [['2028-05-06', 'work', '调休上班', 'manual']]);
+    assertError(await as('admin').request('PUT', '/api/v1/calendar/days/2028-13-01', { body: { kind: 'off' } }),
+      400, 'invalid', 'date');
+    assertError(await as('admin').request('PUT', '/api/v1/calendar/days/2028-05-07', { body: { kind: 'holiday' } }),
+      400, 'invalid', 'kind');
+    const m = await as('admin').post('/api/v1/calendar/years/2028/official', {});
+    assert.equal(m.status, 200, m.text);
+    assert.deepEqual(m.json.official, [2028]);
+    assert.equal((await as('admin').get(`${SETTINGS}?from=2028-01-01&to=2028-01-02`)).json.years['2028'], 'official');
+    assertError(await as('admin').post('/api/v1/calendar/years/28/official', {}), 400, 'invalid', 'year');
+    assertError(await as('leader').post('/api/v1/calendar/years/2029/official', {}), 403, 'forbidden');
   });
 });

@@ -990,6 +990,25 @@ int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
 		       int64_t now, struct workcal_import_stats *stats,
 		       struct ug_error *err)
 {
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	memset(stats, 0, sizeof *stats);
+	if (!fp)
+		return ug_fail(err, UG_EIO, "file", "cannot open %s: %s", path,
+			       strerror(errno));
+	rc = workcal_import_ics_stream(db, follow, fp, path, by, now, stats,
+				       err);
+	fclose(fp);
+	return rc;
+}
+
+int workcal_import_ics_stream(struct db *db,
+			      const struct workcal_follower *follow, FILE *fp,
+			      const char *name, const struct actor *by,
+			      int64_t now, struct workcal_import_stats *stats,
+			      struct ug_error *err)
+{
 	const char *actor = by->user->username;
 	struct calendar_config before;
 	struct date_set off = {0}, touched = {0};
@@ -997,19 +1016,13 @@ int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
 	struct ics_reader r;
 	struct ics_event ev;
 	char source[160], why[200];
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	FILE *fp;
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 	int rc;
 
 	memset(stats, 0, sizeof *stats);
-	fp = fopen(path, "r");
-	if (!fp)
-		return ug_fail(err, UG_EIO, "file", "cannot open %s: %s", path,
-			       strerror(errno));
-	ics_init(&r, fp, path);
+	ics_init(&r, fp, name);
 	if ((rc = change_begin(db, now, &before, &stats->outcome, err))) {
 		ics_free(&r);
-		fclose(fp);
 		return rc;
 	}
 	while ((rc = ics_next(&r, &ev, err)) == 1) {
@@ -1073,7 +1086,6 @@ out:
 	free(off.d);
 	free(touched.d);
 	ics_free(&r);
-	fclose(fp);
 	return rc;
 }
 

@@ -44,6 +44,7 @@
 #define UG_WORKCAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "domain/calendar/calendar.h"
@@ -94,6 +95,14 @@ int workcal_import_ics(struct db *db, const struct workcal_follower *follow,
 		       const char *path, const struct actor *by,
 		       int64_t now, struct workcal_import_stats *stats,
 		       struct ug_error *err);
+
+/* The same from an open stream (an upload), called `name` in the audit
+ * trail and in the years' source; fp stays the caller's to close. */
+int workcal_import_ics_stream(struct db *db,
+			      const struct workcal_follower *follow, FILE *fp,
+			      const char *name, const struct actor *by,
+			      int64_t now, struct workcal_import_stats *stats,
+			      struct ug_error *err);
 
 /* Enter one date by hand: `kind` "off" (a day off), "work" (a make-up
  * workday) or "clear" (forget the stored day: the year's rule or the

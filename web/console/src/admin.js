@@ -185,6 +185,106 @@ async function standardForm(main, code) {
   return form;
 }
 
+const WEEK = ['week.mon', 'week.tue', 'week.wed', 'week.thu', 'week.fri', 'week.sat', 'week.sun', 'workday'];
+
+// A form whose submit runs `act(formData)` and says its result or its
+// error (beside the field the server names).
+function actForm(children, act) {
+  const form = h('form', { class: 'card', novalidate: true },
+    h('p', { class: 'banner error', role: 'alert', hidden: true }), children);
+  const said = h('div', { role: 'status' });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    try {
+      const text = await act(new FormData(form), form);
+      fill(said, h('p', { class: 'banner ok' }, text));
+      announce(text);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
+        const b = form.querySelector('.banner.error');
+        b.textContent = t('common.error', { message: e.message });
+        b.hidden = false;
+      }
+    }
+  });
+  return [form, said];
+}
+
+// The working calendar (工作日历): the weekly hours, the status of the
+// years around now, their days off and make-up workdays, a holiday notice
+// imported from its .ics file, one day entered by hand, a year declared
+// official.  Every change recomputes the open deadlines it moves.
+async function calendarPage(main) {
+  const year = new Date().getFullYear();
+  const s = await getJSON(`/api/v1/calendar/settings?from=${year}-01-01&to=${year + 1}-12-31`);
+  const redraw = (text) => calendarPage(main).then(() => {
+    fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
+  });
+  const [hours] = actForm([
+    h('h2', {}, t('cal.hours')),
+    WEEK.map((k) => field(`cal-${k}`, t(`cal.${k}`), h('input', { name: k, value: s.settings[k], size: 28 }))),
+    h('p', { class: 'hint' }, t('cal.hours.hint')),
+    h('button', { type: 'submit', class: 'primary' }, t('cal.hours.save')),
+  ], async (d) => {
+    const changes = {};
+    for (const k of WEEK) if (d.get(k) !== s.settings[k]) changes[k] = d.get(k);
+    if (!Object.keys(changes).length) return t('cal.nothing');
+    await send('PUT', '/api/v1/calendar/settings', changes);
+    await redraw(t('cal.hours.saved'));
+    return t('cal.hours.saved');
+  });
+  const [importForm] = actForm([
+    h('h2', {}, t('cal.import')),
+    field('cal-file', t('cal.import.file'), h('input', { name: 'file', type: 'file', accept: '.ics,text/calendar' }),
+      t('cal.import.hint')),
+    h('button', { type: 'submit', class: 'primary' }, t('cal.import.go')),
+  ], async (d) => {
+    const file = d.get('file');
+    if (!(file instanceof File) || !file.size) {
+      throw new ApiError(400, 'invalid', t('cal.import.none'), 'file');
+    }
+    const body = new Blob([await file.text()], { type: 'text/calendar' });
+    const r = await send('POST', `/api/v1/calendar/import?name=${encodeURIComponent(file.name)}`, body);
+    const text = t('cal.import.done', {
+      off: r.days_off, work: r.workdays, years: r.official.join(', ') || '—', moved: r.cases_moved,
+    });
+    await redraw(text);
+    return text;
+  });
+  const [dayForm] = actForm([
+    h('h2', {}, t('cal.day')),
+    field('cal-date', t('cal.day.date'), h('input', { name: 'date', type: 'date', required: true })),
+    field('cal-kind', t('cal.day.kind'), h('select', { name: 'kind' },
+      ['off', 'work', 'clear'].map((k) => h('option', { value: k }, t(`cal.kind.${k}`))))),
+    field('cal-note', t('cal.day.note'), h('input', { name: 'note', maxlength: 64 })),
+    h('button', { type: 'submit', class: 'primary' }, t('cal.day.save')),
+  ], async (d) => {
+    const body = { kind: d.get('kind') };
+    if (d.get('note')) body.note = d.get('note');
+    const r = await send('PUT', `/api/v1/calendar/days/${encodeURIComponent(d.get('date'))}`, body);
+    const text = t('cal.day.done', { date: d.get('date'), moved: r.cases_moved });
+    await redraw(text);
+    return text;
+  });
+  const years = Object.entries(s.years).map(([y, status]) => [y, t(`cal.year.${status}`),
+    status === 'provisional'
+      ? actButton(t('cal.year.mark', { year: y }), main, async () => {
+        const r = await post(`/api/v1/calendar/years/${y}/official`, {});
+        return t('cal.year.marked', { year: y, moved: r.cases_moved });
+      }, () => calendarPage(main))
+      : null]);
+  fill(main, h('h1', {}, t('ws.calendar')), h('div', { role: 'status' }),
+    s.notice ? h('p', { class: 'banner info' }, s.notice.message) : null,
+    table(['cal.year', 'cal.status', 'user.actions'], years),
+    h('p', { class: 'hint' }, t('cal.year.hint')),
+    importForm, dayForm, hours,
+    h('h2', {}, t('cal.days', { from: s.from, to: s.to })),
+    table(['cal.day.date', 'cal.day.kind', 'cal.day.note', 'cal.source'],
+      s.days.map((d) => [d.date, t(`cal.kind.${d.kind}`), d.note,
+        `${t(`cal.from.${d.source}`)}${d.provisional ? ` · ${t('cal.provisional')}` : ''}`])));
+}
+
 // Routing rules (派遣规则): which department a case of a category in an
 // area is suggested to; the most specific rule wins, then priority.
 async function routing(main) {
@@ -365,7 +465,7 @@ async function audit(main) {
 export async function renderAdmin(main, w) {
   const pages = {
     departments: () => departments(main, w), routing: () => routing(main),
-    standards: () => standards(main),
+    standards: () => standards(main), calendar: () => calendarPage(main),
     users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };

@@ -131,7 +131,8 @@ async function route() {
       const w = findWorkspace(me.user.role, arg);
       const views = {
         intake: renderIntake, overview: renderOverview,
-        departments: renderAdmin, routing: renderAdmin, standards: renderAdmin, users: renderAdmin,
+        departments: renderAdmin, routing: renderAdmin, standards: renderAdmin, calendar: renderAdmin,
+        users: renderAdmin,
         tokens: renderAdmin,
         policy: renderAdmin, audit: renderAdmin,
       };

@@ -52,6 +52,7 @@ export const WORKSPACES = {
     page('departments'),
     page('routing'),
     page('standards'),
+    page('calendar'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [
