@@ -106,3 +106,83 @@ void h_grids_bbox(struct web_ctx *c)
 {
 	reply_grids_geojson(c);
 }
+
+/* The report of an import, one line per problem (at most
+ * GRID_REPORT_MAX; the count says how many there were). */
+#define GRID_REPORT_MAX 1000
+
+struct grid_report {
+	json_t *list;
+	size_t n;
+};
+
+static void add_problem(void *ctx, const struct grid_problem *p)
+{
+	static const char *const kinds[] = { "feature", "overlap", "gap" };
+	struct grid_report *r = ctx;
+
+	if (r->n++ >= GRID_REPORT_MAX)
+		return;
+	json_array_append_new(
+		r->list,
+		json_pack("{s:s, s:I, s:s, s:s, s:f, s:f, s:f, s:s}", "kind",
+			  kinds[p->kind], "feature", (json_int_t)p->feature,
+			  "code", p->code, "other", p->other, "area_m2",
+			  p->area_m2, "lon", p->lon, "lat", p->lat, "message",
+			  p->message));
+}
+
+/* POST /api/v1/grids/import?check=1&strict=1&crs=: unit grids as a GeoJSON
+ * FeatureCollection in the body, checked as `urbangrid import grids`
+ * checks them; with check=1 nothing is written - the report says what
+ * the import would do, so the admin reads it before applying. */
+void h_grids_import(struct web_ctx *c)
+{
+	const char *crs_text = http_query(c->req, "crs");
+	struct grid_report report = { json_array(), 0 };
+	struct grid_import_opts opts;
+	struct grid_import_result res;
+	struct ug_error err;
+	int64_t check, strict;
+	int rc;
+
+	ug_error_clear(&err);
+	memset(&opts, 0, sizeof opts);
+	if (query_int(c, "check", 0, 1, 0, &check, &err) ||
+	    query_int(c, "strict", 0, 1, 0, &strict, &err) ||
+	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &opts.crs,
+		      &err))
+		goto fail;
+	if (!c->req->body_len) {
+		ug_fail(&err, UG_EINVAL, "body",
+			"the body is the grids' GeoJSON FeatureCollection");
+		goto fail;
+	}
+	opts.strict = (int)strict;
+	opts.check_only = (int)check;
+	opts.report = add_problem;
+	opts.report_ctx = &report;
+	opts.by = &c->actor;
+	rc = grids_import_text(c->db, c->req->body, c->req->body_len, &opts,
+			       ug_now_s(), &res, &err);
+	/* A strict import refused for its problems still shows them. */
+	if (rc && !(strict && rc == -UG_EINVAL && report.n))
+		goto fail;
+	/* In force for the next request: the index is read again now. */
+	if (rc == 0 && !check && c->app->spatial)
+		spatial_refresh(c->app->spatial, c->db, 1, NULL);
+	reply_json(c, rc ? 400 : 200,
+		   json_pack("{s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:o}",
+			     "applied", rc == 0 && !check, "result",
+			     "features", (json_int_t)res.features, "imported",
+			     (json_int_t)res.imported, "replaced",
+			     (json_int_t)res.replaced, "skipped",
+			     (json_int_t)res.skipped, "overlaps",
+			     (json_int_t)res.overlaps, "gaps",
+			     (json_int_t)res.gaps, "problems_found",
+			     (json_int_t)report.n, "problems", report.list));
+	return;
+fail:
+	json_decref(report.list);
+	reply_ug_error(c, &err);
+}

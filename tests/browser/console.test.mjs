@@ -19,7 +19,7 @@
 // - the language switch, and both catalogues complete;
 // - on every page: no console error, no request off loopback.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -590,6 +590,36 @@ test('the admin keeps the working calendar: a notice imported, a day by hand, th
   await page.locator('.banner.ok', { hasText: '工作时间已保存' }).waitFor();
   assert.equal((await api('admin').get('/api/v1/calendar/settings')).json.settings['week.sat'], '09:00-12:00');
   await closeClean(rec, { statuses: [400] });
+});
+
+test('the admin checks a grid file, reads the report, then imports it', async () => {
+  const community = (await api('admin').get('/api/v1/divisions/110101002')).json.children[0].code;
+  const code = `${community}950`;
+  const d = 0.001;
+  const fc = {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', properties: { code }, geometry: { type: 'Polygon', coordinates: [[[116.30, 39.79], [116.30 + d, 39.79], [116.30 + d, 39.79 + d], [116.30, 39.79 + d], [116.30, 39.79]]] } },
+      { type: 'Feature', properties: { code: 'x1' }, geometry: { type: 'Polygon', coordinates: [[[116.31, 39.79], [116.311, 39.79], [116.311, 39.791], [116.31, 39.79]]] } },
+    ],
+  };
+  const file = join(ws.dir, 'grids.geojson');
+  writeFileSync(file, JSON.stringify(fc));
+  const rec = await desk('admin');
+  const { page } = rec;
+  await page.getByRole('link', { name: '单元网格' }).click();
+  await page.locator('#g-file').setInputFiles(file);
+  await page.getByRole('button', { name: '检查' }).click();
+  await page.locator('#grid-report .banner', { hasText: '检查结果（尚未导入）' }).waitFor();
+  assert.match(await page.locator('#grid-report .banner').textContent(), /将新增 1/);
+  await page.locator('#grid-report td', { hasText: '要素无效' }).waitFor();
+  const count = () => api('admin').get(`/api/v1/grids?bbox=116.299,39.789,116.302,39.792`)
+    .then((r) => r.json.features.filter((g) => g.properties.code === code).length);
+  assert.equal(await count(), 0, 'the check wrote nothing');
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.locator('#grid-report .banner.ok', { hasText: '已导入：新增 1' }).waitFor();
+  assert.equal(await count(), 1);
+  await closeClean(rec);
 });
 
 test("the security admin disables, resets, makes and revokes tokens, sets the policy; the auditor reads it all", async () => {

@@ -572,18 +572,37 @@ out:
 
 /* Grids are imported and generated from the command line only (no route
  * does it): audited as its actor, with the counts. */
-static int grids_audit(struct db *db, const char *action,
-		       const char *subject, size_t written, size_t replaced,
-		       int64_t now, struct ug_error *err)
+static int grids_audit(struct db *db, const struct actor *by,
+		       const char *action, const char *subject, size_t written,
+		       size_t replaced, int64_t now, struct ug_error *err)
 {
 	struct actor cli;
 	char detail[96];
 
-	actor_cli(&cli);
+	if (!by) {
+		actor_cli(&cli);
+		by = &cli;
+	}
 	snprintf(detail, sizeof detail, "{\"written\":%zu,\"replaced\":%zu}",
 		 written, replaced);
-	return audit_write(db, &cli, now, action, subject, NULL, NULL, detail,
+	return audit_write(db, by, now, action, subject, NULL, NULL, detail,
 			   err);
+}
+
+/* check_only: what import_write() would write, counted, nothing written. */
+static int import_count(struct importer *im, struct ug_error *err)
+{
+	for (size_t i = 0; i < im->nfile; i++) {
+		int rc = store_grid_exists(im->db, im->c[i].code, err);
+
+		if (rc < 0)
+			return rc;
+		if (rc)
+			im->res->replaced++;
+		else
+			im->res->imported++;
+	}
+	return 0;
 }
 
 static int import_write(struct importer *im, int64_t now,
@@ -611,7 +630,8 @@ static int import_write(struct importer *im, int64_t now,
 		    (rc = store_grid_upsert(im->db, &g, err)))
 			goto fail;
 	}
-	if ((rc = grids_audit(im->db, "grids.import", "", im->res->imported,
+	if ((rc = grids_audit(im->db, im->opts->by, "grids.import", "",
+			      im->res->imported,
 			      im->res->replaced, now, err)) ||
 	    (rc = db_commit(im->db, err)))
 		goto fail;
@@ -680,7 +700,9 @@ int grids_import_text(struct db *db, const char *text, size_t len,
 			     im.problems, im.problems == 1 ? "" : "s");
 		goto out;
 	}
-	if (im.nfile)
+	if (opts->check_only)
+		rc = import_count(&im, err);
+	else if (im.nfile)
 		rc = import_write(&im, now, err);
 out:
 	candidates_free(&im);
@@ -1099,7 +1121,7 @@ int grids_generate_text(struct db *db, const char *text, size_t len,
 			if (rc)
 				goto rollback;
 		}
-		if ((rc = grids_audit(db, "grids.generate", community,
+		if ((rc = grids_audit(db, NULL, "grids.generate", community,
 				      npieces, res->replaced, now, err)) ||
 		    (rc = db_commit(db, err)))
 			goto rollback;

@@ -54,6 +54,10 @@ struct grid_import_opts {
 				  0 means the default, 1 m² */
 	grid_report_fn report; /* may be NULL */
 	void *report_ctx;
+	int check_only;        /* read, check and report; write nothing
+				  (imported/replaced say what would be) */
+	const struct actor *by; /* in the audit trail; NULL: the command
+				   line */
 };
 
 struct grid_import_result {

@@ -285,6 +285,65 @@ async function calendarPage(main) {
         `${t(`cal.from.${d.source}`)}${d.provisional ? ` · ${t('cal.provisional')}` : ''}`])));
 }
 
+// Unit grids (万米单元网格) from a GeoJSON file: checked first (check=1:
+// the report of bad features, overlaps and gaps, and what would be
+// imported or replaced), applied once the admin has read it.
+async function gridsPage(main) {
+  const file = h('input', { name: 'file', type: 'file', accept: '.geojson,.json,application/geo+json' });
+  const crs = h('select', { name: 'crs' }, ['wgs84', 'gcj02', 'bd09'].map((k) => h('option', { value: k }, t(`grid.crs.${k}`))));
+  const strict = h('input', { type: 'checkbox', name: 'strict' });
+  const check = h('button', { type: 'submit', class: 'primary' }, t('grid.check'));
+  const apply = h('button', { type: 'button', disabled: true }, t('grid.apply'));
+  const report = h('div', { id: 'grid-report', role: 'status' });
+  const form = h('form', { class: 'card', novalidate: true },
+    h('p', { class: 'banner error', role: 'alert', hidden: true }),
+    field('g-file', t('grid.file'), file, t('grid.file.hint')),
+    field('g-crs', t('grid.crs'), crs),
+    h('label', { class: 'choice' }, strict, t('grid.strict')),
+    h('div', { class: 'buttons' }, check, apply));
+  let text = null;
+  const run = async (checkOnly) => {
+    clearErrors(form);
+    // The check reports every problem (never strict); "import nothing if
+    // there is any problem" then keeps the import button off.
+    const q = new URLSearchParams({
+      check: checkOnly ? '1' : '0', strict: !checkOnly && strict.checked ? '1' : '0', crs: crs.value,
+    });
+    let r;
+    try {
+      r = await send('POST', `/api/v1/grids/import?${q}`, new Blob([text], { type: 'application/geo+json' }));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
+        const b = form.querySelector('.banner.error');
+        b.textContent = t('common.error', { message: e.message });
+        b.hidden = false;
+      }
+      return;
+    }
+    const res = r.result;
+    fill(report,
+      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` }, t(r.applied ? 'grid.applied' : 'grid.checked', res)),
+      r.problems.length ? table(['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
+        r.problems.map((p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message]))
+        : h('p', { class: 'muted' }, t('grid.no_problems')),
+      r.problems_found > r.problems.length ? h('p', { class: 'muted' }, t('grid.more', { n: r.problems_found })) : null);
+    apply.disabled = r.applied || !checkOnly || (strict.checked && r.problems_found > 0);
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = file.files[0];
+    if (!f) {
+      fieldError(form, 'file', t('grid.file.none'));
+      return;
+    }
+    text = await f.text();
+    await run(true);
+  });
+  apply.addEventListener('click', () => run(false));
+  file.addEventListener('change', () => { apply.disabled = true; fill(report); });
+  fill(main, h('h1', {}, t('ws.grids')), form, report);
+}
+
 // Routing rules (派遣规则): which department a case of a category in an
 // area is suggested to; the most specific rule wins, then priority.
 async function routing(main) {
@@ -465,7 +524,7 @@ async function audit(main) {
 export async function renderAdmin(main, w) {
   const pages = {
     departments: () => departments(main, w), routing: () => routing(main),
-    standards: () => standards(main), calendar: () => calendarPage(main),
+    standards: () => standards(main), calendar: () => calendarPage(main), grids: () => gridsPage(main),
     users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };

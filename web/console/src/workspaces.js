@@ -53,6 +53,7 @@ export const WORKSPACES = {
     page('routing'),
     page('standards'),
     page('calendar'),
+    page('grids'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [

@@ -1,0 +1,89 @@
+// grids-import.test.mjs - POST /api/v1/grids/import: unit grids uploaded
+// as GeoJSON and checked as `urbangrid import grids` checks them; with
+// check=1 the report says what would happen and nothing is written (the
+// admin reads it before applying); strict=1 refuses a file with any
+// problem, showing them; applied, the grids are in force for the next
+// request (placing reports) and audited as the admin's.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { emptyDemoDb } from './lib/cases.mjs';
+import {
+  Client, assertError, createToken, serverSet, sql, workspace,
+} from './lib/server.mjs';
+
+const ws = workspace();
+const servers = serverSet(ws);
+let server;
+let community;
+const admin = () => new Client(server, { bearer: createToken(ws.db, 'admin') });
+
+// A square of about 100 m with its south-west corner at (lon, lat).
+function square(code, lon, lat, props = {}) {
+  const d = 0.001;
+  return {
+    type: 'Feature',
+    properties: { code, ...props },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d * 0.78], [lon, lat + d * 0.78], [lon, lat]]],
+    },
+  };
+}
+
+const upload = (fc, query = '') => admin().request('POST', `/api/v1/grids/import?${query}`, {
+  body: JSON.stringify(fc), headers: { 'Content-Type': 'application/geo+json' },
+});
+
+before(async () => {
+  emptyDemoDb(ws);
+  server = await servers.start();
+  community = sql(ws.db, "SELECT code FROM division WHERE level = 'community' AND code LIKE '110101001%' ORDER BY code LIMIT 1");
+});
+
+after(() => servers.close());
+
+test('check=1: the report, nothing written', async () => {
+  const code = `${community}901`;
+  const fc = { type: 'FeatureCollection', features: [square(code, 116.30, 39.80), square('123', 116.31, 39.80)] };
+  const r = await upload(fc, 'check=1');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.applied, false);
+  assert.equal(r.json.result.features, 2);
+  assert.equal(r.json.result.imported, 1);
+  assert.equal(r.json.result.skipped, 1);
+  const bad = r.json.problems.find((p) => p.kind === 'feature');
+  assert.equal(bad.feature, 1);
+  assert.match(bad.message, /code/);
+  assert.equal(sql(ws.db, `SELECT COUNT(*) FROM grid WHERE code = '${code}'`), '0');
+});
+
+test('strict=1 refuses a file with problems, showing them; without, the good grids apply', async () => {
+  const code = `${community}902`;
+  const fc = { type: 'FeatureCollection', features: [square(code, 116.30, 39.81), square('123', 116.31, 39.81)] };
+  const refused = await upload(fc, 'strict=1');
+  assert.equal(refused.status, 400, refused.text);
+  assert.equal(refused.json.applied, false);
+  assert.ok(refused.json.problems.length >= 1);
+  assert.equal(sql(ws.db, `SELECT COUNT(*) FROM grid WHERE code = '${code}'`), '0');
+  const applied = await upload(fc);
+  assert.equal(applied.status, 200, applied.text);
+  assert.equal(applied.json.applied, true);
+  assert.equal(applied.json.result.imported, 1);
+  assert.equal(sql(ws.db, `SELECT COUNT(*) FROM grid WHERE code = '${code}'`), '1');
+  // In force at once: a point inside is placed on it.
+  const at = await admin().get('/api/v1/locate?lon=116.3005&lat=39.8103');
+  assert.equal(at.json.grid?.code, code, at.text);
+  assert.equal(sql(ws.db, "SELECT actor FROM audit_event WHERE action = 'grids.import' ORDER BY id DESC LIMIT 1"),
+    'admin');
+});
+
+test('bad requests are 400 naming the parameter; not the admin: 403', async () => {
+  assertError(await admin().request('POST', '/api/v1/grids/import', { body: '' }), 400, 'invalid', 'body');
+  assertError(await upload({ type: 'FeatureCollection', features: [] }, 'crs=mars'), 400, 'invalid', 'crs');
+  assertError(await upload({ type: 'FeatureCollection', features: [] }, 'check=2'), 400, 'invalid', 'check');
+  const notJson = await admin().request('POST', '/api/v1/grids/import', { body: 'not geojson' });
+  assert.equal(notJson.status, 400, notJson.text);
+  const leader = new Client(server, { bearer: createToken(ws.db, 'leader') });
+  assertError(await leader.request('POST', '/api/v1/grids/import', { body: '{}' }), 403, 'forbidden');
+});
