@@ -21,17 +21,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { emptyDemoDb } from '../http/lib/cases.mjs';
 import {
   Client, ROOT, createToken, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
-  DESKTOP, assertClean, launch, openPage, pngImage, screenshot,
+  DESKTOP, assertClean, demoSuite, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
-const ws = workspace();
+const suite = demoSuite();
+const { ws } = suite;
 let server;
 let browser;
 let pw;
@@ -43,22 +44,12 @@ const STREET = '110101001';
 const POINT = { lon: 116.417, lat: 39.9625 };
 
 before(async () => {
-  pw = emptyDemoDb(ws).passwords;
+  await suite.ready;
+  ({ server, browser } = suite);
+  pw = suite.demo.passwords;
   for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
     'admin', 'security_admin', 'auditor']) {
     token[who] = createToken(ws.db, who);
-  }
-  server = await startServer(ws.db);
-  browser = await launch();
-});
-
-after(async () => {
-  try {
-    await browser?.close();
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
   }
 });
 
@@ -737,9 +728,10 @@ test('login: keyboard only, a wrong password said, the lock-out as a wait', asyn
   const lockWs = workspace();
   const lockPw = emptyDemoDb(lockWs).passwords;
   const lockServer = await startServer(lockWs.db, ['--login-max-failures', '2']);
-  const rec = await openPage(browser, { viewport: DESKTOP });
-  const { page } = rec;
+  let rec;
   try {
+    rec = await openPage(browser, { viewport: DESKTOP });
+    const { page } = rec;
     await page.goto(lockServer.url('/console/'));
     // The username field has the focus; Tab, Enter: no mouse.
     await page.locator('#login-username').waitFor();
@@ -764,7 +756,7 @@ test('login: keyboard only, a wrong password said, the lock-out as a wait', asyn
     assert.match(await locked.textContent(), /请 \d+(分|小时)/);
     assertClean(rec, { statuses: [401, 429] });
   } finally {
-    await rec.context.close();
+    await rec?.context.close();
     await lockServer.stop();
     await lockServer.kill();
     lockWs.cleanup();

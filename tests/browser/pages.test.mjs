@@ -7,47 +7,27 @@
 // 400 - appear next to the field they concern without losing what was
 // typed.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { emptyDemoDb } from '../http/lib/cases.mjs';
-import { loggedIn, startServer, workspace } from '../http/lib/server.mjs';
+import { loggedIn } from '../http/lib/server.mjs';
 import {
-  DESKTOP, PHONE, assertClean, assertNoOverflow, launch, openPage, pngImage, screenshot,
+  DESKTOP, PHONE, assertClean, assertNoOverflow, demoSuite, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
-const ws = workspace();
-let server;
-let browser;
-let demo;
+const suite = demoSuite();
 
 // A point inside the demo's first street (110101001), where the demo
 // inspector works (see tests/http/cases.test.mjs).
 const STREET = { latitude: 39.9625, longitude: 116.417 };
-
-before(async () => {
-  demo = emptyDemoDb(ws);
-  server = await startServer(ws.db);
-  browser = await launch();
-});
-
-after(async () => {
-  try {
-    await browser?.close();
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
 
 // Open path in a fresh context and run fn(page, rec) (rec: the recorder
 // of browser.mjs); then the page must be clean - no request off loopback,
 // no error but the answers with the `statuses` the test provoked - and
 // the context is closed whatever happened.
 async function onPage(path, opts, fn, { statuses } = {}) {
-  const rec = await openPage(browser, opts);
+  const rec = await openPage(suite.browser, opts);
   try {
-    await rec.page.goto(server.url(path));
+    await rec.page.goto(suite.server.url(path));
     await fn(rec.page, rec);
     assertClean(rec, { statuses });
   } finally {
@@ -222,7 +202,7 @@ describe('the report page', () => {
 async function staff() {
   const clients = {};
   for (const who of ['inspector', 'shift_leader', 'dispatcher', 'handler']) {
-    clients[who] = await loggedIn(server, who, demo.passwords[who]);
+    clients[who] = await loggedIn(suite.server, who, suite.demo.passwords[who]);
   }
   return clients;
 }
@@ -261,7 +241,7 @@ describe('the follow page', () => {
       const token = await page.textContent('#done-token');
       await closeCase(number);
 
-      await page.goto(server.url(`/public/follow?token=${encodeURIComponent(token)}`));
+      await page.goto(suite.server.url(`/public/follow?token=${encodeURIComponent(token)}`));
       await page.locator('#report').waitFor();
       assert.equal(await page.textContent('#report-status'), '已办结');
       assert.ok(await page.locator('#timeline li').count() >= 3, 'the public history');
@@ -327,15 +307,15 @@ describe('languages', () => {
       // Remembered: a reload and the other page stay English.
       await page.reload();
       assert.equal(await page.locator('h1').textContent(), 'Report a problem');
-      await page.goto(server.url('/public/follow'));
+      await page.goto(suite.server.url('/public/follow'));
       assert.equal(await page.locator('h1').textContent(), 'Follow a report');
       await assertNoOverflow(page, 'follow page in English at 375 px');
       // ?lang= wins, and is remembered in turn.
-      await page.goto(server.url('/public/follow?lang=zh'));
+      await page.goto(suite.server.url('/public/follow?lang=zh'));
       assert.equal(await page.locator('h1').textContent(), '查询进度');
-      await page.goto(server.url('/public/'));
+      await page.goto(suite.server.url('/public/'));
       assert.equal(await page.locator('h1').textContent(), '我要举报');
-      await page.goto(server.url('/public/?lang=en'));
+      await page.goto(suite.server.url('/public/?lang=en'));
       assert.equal(await page.locator('h1').textContent(), 'Report a problem');
       assert.equal(await page.title(), 'Report a problem');
     });

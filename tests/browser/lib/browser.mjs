@@ -12,7 +12,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
+
+import { emptyDemoDb } from '../../http/lib/cases.mjs';
+import { startServer, workspace } from '../../http/lib/server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -122,4 +127,32 @@ export function pngImage(w = 16, h = 16, rgb = [29, 107, 87]) {
   const raw = Buffer.concat(Array(h).fill(row));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
     chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// What a browser suite runs against: a fresh demo city (no cases) served
+// by the real binary, and a browser; started before the file's tests,
+// stopped after them.  Returns an object whose fields are set by then:
+// { ws, demo (emptyDemoDb's answer), server, browser }; a file's own
+// before() hook awaits `ready` first (hooks of the root do not wait for
+// one another).
+export function demoSuite() {
+  const suite = { ws: workspace() };
+  let started;
+  suite.ready = new Promise((resolve) => { started = resolve; });
+  before(async () => {
+    suite.demo = emptyDemoDb(suite.ws);
+    suite.server = await startServer(suite.ws.db);
+    suite.browser = await launch();
+    started();
+  });
+  after(async () => {
+    try {
+      await suite.browser?.close();
+      if (suite.server) await suite.server.stop();
+    } finally {
+      await suite.server?.kill();
+      suite.ws.cleanup();
+    }
+  });
+  return suite;
 }

@@ -3,14 +3,12 @@
 // the server gives its role and, where the role may write, a form that
 // calls the same endpoint as curl would; errors land next to the field
 // the server names.
-import {
-  ApiError, getJSON, post, send,
-} from '../../public/assets/api.js';
+import { ApiError, getJSON, post, send } from '../../public/assets/api.js';
 import { t } from '../../public/assets/i18n-core.js';
 import {
-  announce, clearErrors, field, fieldError, fill, h,
+  announce, clearErrors, field, fieldError, fill, formError, h,
 } from './dom.js';
-import { formatTime } from './format.js';
+import { formatTime, sayError } from './format.js';
 import {
   categoryName, departmentName, forget, loadCategories, loadDepartments,
 } from './reference.js';
@@ -22,32 +20,35 @@ function table(cols, rows) {
     h('tbody', {}, rows.map((r) => h('tr', {}, r.map((v) => h('td', {}, v ?? ''))))));
 }
 
-// A form that POSTs its fields to url; ok(answer) says what happened.
-function createForm(title, url, fields, ok, shape = (d) => d) {
+// A form whose submit runs `act(formData, form)` and says its result or
+// its error (beside the field the server names).
+function actForm(children, act) {
   const form = h('form', { class: 'card', novalidate: true },
-    h('h2', {}, t(title)),
-    h('p', { class: 'banner error', role: 'alert', hidden: true }),
-    fields,
-    h('button', { type: 'submit', class: 'primary' }, t(title)));
+    h('p', { class: 'banner error', role: 'alert', hidden: true }), children);
   const said = h('div', { role: 'status' });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
-    const data = shape(Object.fromEntries(new FormData(form)));
     try {
-      const answer = await post(url, data);
-      form.reset();
-      fill(said, h('p', { class: 'banner ok' }, ok(answer)));
-      announce(said.textContent);
+      const text = await act(new FormData(form), form);
+      fill(said, h('p', { class: 'banner ok' }, text));
+      announce(text);
     } catch (e) {
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        const b = form.querySelector('.banner.error');
-        b.textContent = t('common.error', { message: e.message });
-        b.hidden = false;
-      }
+      formError(form, e, sayError);
     }
   });
   return [form, said];
+}
+
+// A form that POSTs its fields (shaped by `shape`) to url, titled and
+// sent by `title`; ok(answer) says what happened.
+function createForm(title, url, fields, ok, shape = (d) => d) {
+  return actForm([h('h2', {}, t(title)), fields,
+    h('button', { type: 'submit', class: 'primary' }, t(title))], async (d, form) => {
+    const answer = await post(url, shape(Object.fromEntries(d)));
+    form.reset();
+    return ok(answer);
+  });
 }
 
 const KINDS = ['professional', 'responsible_unit', 'street_team', 'centre'];
@@ -187,29 +188,6 @@ async function standardForm(main, code) {
 
 const WEEK = ['week.mon', 'week.tue', 'week.wed', 'week.thu', 'week.fri', 'week.sat', 'week.sun', 'workday'];
 
-// A form whose submit runs `act(formData)` and says its result or its
-// error (beside the field the server names).
-function actForm(children, act) {
-  const form = h('form', { class: 'card', novalidate: true },
-    h('p', { class: 'banner error', role: 'alert', hidden: true }), children);
-  const said = h('div', { role: 'status' });
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    try {
-      const text = await act(new FormData(form), form);
-      fill(said, h('p', { class: 'banner ok' }, text));
-      announce(text);
-    } catch (e) {
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        const b = form.querySelector('.banner.error');
-        b.textContent = t('common.error', { message: e.message });
-        b.hidden = false;
-      }
-    }
-  });
-  return [form, said];
-}
 
 // The working calendar (工作日历): the weekly hours, the status of the
 // years around now, their days off and make-up workdays, a holiday notice
@@ -313,11 +291,7 @@ async function gridsPage(main) {
     try {
       r = await send('POST', `/api/v1/grids/import?${q}`, new Blob([text], { type: 'application/geo+json' }));
     } catch (e) {
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        const b = form.querySelector('.banner.error');
-        b.textContent = t('common.error', { message: e.message });
-        b.hidden = false;
-      }
+      formError(form, e, sayError);
       return;
     }
     const res = r.result;
@@ -461,8 +435,7 @@ async function tokens(main) {
 
 async function policy(main) {
   const p = await getJSON('/api/v1/password-policy');
-  const form = h('form', { class: 'card', novalidate: true },
-    h('p', { class: 'banner error', role: 'alert', hidden: true }),
+  const [form, said] = actForm([
     field('p-min_length', t('policy.min_length'), h('input', { name: 'min_length', type: 'number', min: 8, max: 20, value: p.min_length })),
     field('p-min_classes', t('policy.min_classes'), h('input', { name: 'min_classes', type: 'number', min: 1, max: 4, value: p.min_classes }),
       t('policy.min_classes.hint')),
@@ -470,26 +443,13 @@ async function policy(main) {
       t('policy.max_age_days.hint')),
     h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'not_username', checked: p.not_username }),
       t('policy.not_username')),
-    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('policy.save'))));
-  const said = h('div', { role: 'status' });
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const d = new FormData(form);
-    try {
-      await send('PUT', '/api/v1/password-policy', {
-        min_length: Number(d.get('min_length')), min_classes: Number(d.get('min_classes')),
-        max_age_days: Number(d.get('max_age_days')), not_username: d.get('not_username') === 'on',
-      });
-      fill(said, h('p', { class: 'banner ok' }, t('policy.saved')));
-      announce(t('policy.saved'));
-    } catch (e) {
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        const b = form.querySelector('.banner.error');
-        b.textContent = t('common.error', { message: e.message });
-        b.hidden = false;
-      }
-    }
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('policy.save'))),
+  ], async (d) => {
+    await send('PUT', '/api/v1/password-policy', {
+      min_length: Number(d.get('min_length')), min_classes: Number(d.get('min_classes')),
+      max_age_days: Number(d.get('max_age_days')), not_username: d.get('not_username') === 'on',
+    });
+    return t('policy.saved');
   });
   fill(main, h('h1', {}, t('ws.policy')), said, form);
 }

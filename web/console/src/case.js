@@ -8,9 +8,9 @@
 import { ApiError, getJSON, post } from '../../public/assets/api.js';
 import { hasText, t } from '../../public/assets/i18n-core.js';
 import {
-  announce, clearErrors, field, fieldError, fill, h,
+  announce, clearErrors, field, fill, formError, h,
 } from './dom.js';
-import { formatTime, light, timeLeft } from './format.js';
+import { formatTime, light, sayError, timeLeft } from './format.js';
 import {
   categoryName, departmentName, loadCategories, loadDepartments,
 } from './reference.js';
@@ -186,11 +186,7 @@ async function actionForm(main, c, name, values) {
         await renderCase(main, c.id, { conflict: { action: name, values: typed, was: c } });
         return;
       }
-      const banner = form.querySelector('.banner.error');
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        banner.textContent = t('common.error', { message: e.message });
-        banner.hidden = false;
-      }
+      formError(form, e, sayError);
     }
   });
   return form;

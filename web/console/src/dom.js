@@ -70,6 +70,15 @@ export function fieldError(form, name, message) {
   return true;
 }
 
+// Say error e on form: beside the field the server names when the form
+// has it, else in the form's banner (.banner.error) as `text(e)`.
+export function formError(form, e, text) {
+  if (e?.field && fieldError(form, e.field, e.message)) return;
+  const b = form.querySelector('.banner.error');
+  b.textContent = text(e);
+  b.hidden = false;
+}
+
 export function clearErrors(form) {
   for (const e of form.querySelectorAll('.field-error')) e.hidden = true;
   for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');

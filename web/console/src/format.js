@@ -36,3 +36,6 @@ export function timeLeft(deadline, now = Date.now()) {
 export function light(name) {
   return h('span', { class: `light light-${name}` }, t(`light.${name}`));
 }
+
+// An error as the banner says it.
+export const sayError = (e) => t('common.error', { message: e.message });

@@ -5,15 +5,16 @@
 // the call back.  The answer lists the likely duplicates (same category,
 // close by, recent), each with a one-click merge of the new report into
 // it.  Sources offered are those the workflow table allows the role.
-import { ApiError, getJSON, post } from '../../public/assets/api.js';
+import { getJSON, post } from '../../public/assets/api.js';
 import { t } from '../../public/assets/i18n-core.js';
 import {
-  announce, clearErrors, field, fieldError, fill, h,
+  announce, clearErrors, field, fieldError, fill, formError, h,
 } from './dom.js';
 import {
   categoryName, loadCategories, loadDivision,
 } from './reference.js';
 import { pointMap } from './map.js';
+import { sayError } from './format.js';
 import * as session from './session.js';
 
 const URGENCIES = ['normal', 'pressing', 'urgent'];
@@ -144,11 +145,7 @@ export async function renderIntake(main) {
       fill(result, resultBox(main, created));
       result.querySelector('h2')?.focus?.();
     } catch (e) {
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        const b = form.querySelector('.banner.error');
-        b.textContent = t('common.error', { message: e.message });
-        b.hidden = false;
-      }
+      formError(form, e, sayError);
     }
   });
   fill(main, form, result);

@@ -5,9 +5,9 @@
 import { ApiError, getJSON, send } from '../../public/assets/api.js';
 import { t } from '../../public/assets/i18n-core.js';
 import {
-  announce, clearErrors, field, fieldError, fill, h,
+  announce, clearErrors, field, fieldError, fill, formError, h,
 } from './dom.js';
-import { span } from './format.js';
+import { sayError, span } from './format.js';
 import * as session from './session.js';
 
 function banner() {
@@ -98,9 +98,7 @@ export async function renderPassword(main, { forced, done }) {
       announce(t('password.done'));
       await done();
     } catch (e) {
-      if (!(e instanceof ApiError && e.field && fieldError(form, e.field, e.message))) {
-        showBanner(form, t('common.error', { message: e.message }));
-      }
+      formError(form, e, sayError);
     } finally {
       submit.disabled = false;
     }
