@@ -186,3 +186,19 @@ fail:
 	json_decref(report.list);
 	reply_ug_error(c, &err);
 }
+
+/* GET /api/v1/map: how the console's maps are drawn - the intranet tile
+ * server the operator named (serve --tiles) and its coordinate system,
+ * or null: no base map. */
+void h_map_settings(struct web_ctx *c)
+{
+	const struct app *app = c->app;
+
+	reply_json(c, 200,
+		   json_pack("{s:o}", "tiles",
+			     app->tiles.url
+				     ? json_pack("{s:s, s:s}", "url",
+						 app->tiles.url, "crs",
+						 app->tiles.crs)
+				     : json_null()));
+}

@@ -87,6 +87,12 @@
 	  "X-Forwarded-For names the client")                              \
 	X("events-max", events_max, INT, "200", 0, 100000,                    \
 	  "live streams (GET /api/v1/events) open at once; 0: none")        \
+	X("tiles", tiles, STR, NULL, 0, 0,                                    \
+	  "an intranet tile server for the console's maps, as a URL "       \
+	  "template: http(s)://host[:port]/.../{z}/{x}/{y}.png")             \
+	X("tiles-crs", tiles_crs, STR, "wgs84", 0, 0,                         \
+	  "the tiles' coordinate system: wgs84, or gcj02 (Chinese map "     \
+	  "tiles: points and grids are shifted to match)")                  \
 	X("notify-command", notify_command, STR, NULL, 0, 0,                  \
 	  "run this (with /bin/sh) for each case dispatched, returned, "     \
 	  "supervised or with an extension asked: the notice as JSON on "   \
@@ -207,6 +213,39 @@ static void housekeeping(struct app *app, int64_t *warned_day)
 		*warned_day = day;
 	}
 	livecal_release(app->calendar, v);
+}
+
+/* Check serve --tiles: an http(s) URL template with {z}, {x} and {y} and
+ * nothing that could break out of the console's CSP header; its origin
+ * (scheme://host[:port]) into origin.  0, or -1 with the reason printed. */
+static int tiles_check(const char *url, const char *crs, char *origin,
+		       size_t n)
+{
+	const char *host, *end;
+
+	if (strcmp(crs, "wgs84") != 0 && strcmp(crs, "gcj02") != 0) {
+		fprintf(stderr, "urbangrid serve: --tiles-crs is wgs84 or gcj02, "
+				"got %s\n", crs);
+		return -1;
+	}
+	host = strncmp(url, "https://", 8) == 0 ? url + 8
+	       : strncmp(url, "http://", 7) == 0 ? url + 7
+						   : NULL;
+	if (!host || !strstr(url, "{z}") || !strstr(url, "{x}") ||
+	    !strstr(url, "{y}") || strpbrk(url, " \t\r\n;,'\"\\") ||
+	    strlen(url) > 1000) {
+		fprintf(stderr, "urbangrid serve: --tiles must be an http(s) "
+				"URL template with {z}, {x} and {y}, e.g. "
+				"http://tiles.city.lan/{z}/{x}/{y}.png\n");
+		return -1;
+	}
+	end = strchr(host, '/');
+	if (!end || end == host || (size_t)(end - url) >= n) {
+		fprintf(stderr, "urbangrid serve: --tiles has no host\n");
+		return -1;
+	}
+	snprintf(origin, n, "%.*s", (int)(end - url), url);
+	return 0;
 }
 
 /*
@@ -361,6 +400,15 @@ int cmd_serve(struct cli_args *a)
 	}
 	app.pub.env.files_dir = app.files_dir;
 	app.site_dir = set.site;
+	if (set.tiles && *set.tiles) {
+		if (tiles_check(set.tiles, set.tiles_crs, app.tiles.origin,
+				sizeof app.tiles.origin)) {
+			rc = EXIT_USAGE;
+			goto stop;
+		}
+		app.tiles.url = set.tiles;
+		app.tiles.crs = set.tiles_crs;
+	}
 	app.events_max = (int)set.events_max;
 
 	memset(&hc, 0, sizeof hc);

@@ -85,19 +85,41 @@ int asset_etag_match(const char *h, const char *sha256)
 
 void asset_security_headers(struct http_response *resp)
 {
-	http_response_header(resp, "Content-Security-Policy", ASSET_CSP);
+	asset_security_headers_img(resp, NULL);
+}
+
+void asset_security_headers_img(struct http_response *resp,
+				const char *img_origin)
+{
+	struct buf csp = BUF_INIT;
+
+	if (img_origin && *img_origin) {
+		/* ASSET_CSP with the origin added to img-src only. */
+		buf_printf(&csp,
+			   "default-src 'self'; img-src 'self' blob: %s; "
+			   "object-src 'none'; base-uri 'none'; form-action "
+			   "'self'; frame-ancestors 'none'",
+			   img_origin);
+		http_response_header(resp, "Content-Security-Policy",
+				     buf_str(&csp));
+		buf_free(&csp);
+	} else {
+		http_response_header(resp, "Content-Security-Policy",
+				     ASSET_CSP);
+	}
 	http_response_header(resp, "Referrer-Policy", "no-referrer");
 }
 
 void asset_reply(struct http_response *resp, const struct embedded_file *f,
 		 const char *if_none_match)
 {
-	asset_reply_cached(resp, f, if_none_match, "no-cache");
+	asset_reply_cached(resp, f, if_none_match, "no-cache", NULL);
 }
 
 void asset_reply_cached(struct http_response *resp,
 			const struct embedded_file *f,
-			const char *if_none_match, const char *cache_control)
+			const char *if_none_match, const char *cache_control,
+			const char *img_origin)
 {
 	char etag[80];
 
@@ -105,7 +127,7 @@ void asset_reply_cached(struct http_response *resp,
 	resp->content_type = asset_content_type(f->name);
 	http_response_header(resp, "ETag", etag);
 	http_response_header(resp, "Cache-Control", cache_control);
-	asset_security_headers(resp);
+	asset_security_headers_img(resp, img_origin);
 	buf_reset(&resp->body);
 	if (asset_etag_match(if_none_match, f->sha256)) {
 		resp->status = 304;

@@ -42,6 +42,11 @@ int asset_etag_match(const char *if_none_match, const char *sha256);
  * report's token, which must not leave in a Referer). */
 void asset_security_headers(struct http_response *resp);
 
+/* The same with one more origin allowed for pictures ("https://tiles.
+ * city.lan:8443", from serve --tiles: the map's tiles), NULL for none. */
+void asset_security_headers_img(struct http_response *resp,
+				const char *img_origin);
+
 /* Answer resp with file f: 200 with its bytes (served from the table, no
  * copy), or 304 with no body when if_none_match matches.  Both carry
  * Content-Type, ETag, Cache-Control "no-cache" (names are not versioned,
@@ -50,12 +55,14 @@ void asset_security_headers(struct http_response *resp);
 void asset_reply(struct http_response *resp, const struct embedded_file *f,
 		 const char *if_none_match);
 
-/* The same with another Cache-Control: the console's fingerprinted
+/* The same with another Cache-Control - the console's fingerprinted
  * files (their names carry a hash of their content, so an address never
- * changes meaning) go out as ASSET_IMMUTABLE. */
+ * changes meaning) go out as ASSET_IMMUTABLE - and one more origin for
+ * pictures (asset_security_headers_img; NULL for none). */
 #define ASSET_IMMUTABLE "public, max-age=31536000, immutable"
 void asset_reply_cached(struct http_response *resp,
 			const struct embedded_file *f,
-			const char *if_none_match, const char *cache_control);
+			const char *if_none_match, const char *cache_control,
+			const char *img_origin);
 
 #endif

@@ -72,8 +72,8 @@ static void page_error(struct http_response *resp, int status)
 /* Answer with the embedded file `name` and that Cache-Control; one that
  * is missing is a 404 page (a typo in an asset address, or a page left
  * out of the build). */
-static void serve_file_cached(struct web_ctx *c, const char *name,
-			      const char *cache_control)
+static void serve_file_img(struct web_ctx *c, const char *name,
+			   const char *cache_control, const char *img_origin)
 {
 	const struct embedded_file *f = asset_find(name);
 
@@ -82,7 +82,13 @@ static void serve_file_cached(struct web_ctx *c, const char *name,
 		return;
 	}
 	asset_reply_cached(c->resp, f, http_header(c->req, "If-None-Match"),
-			   cache_control);
+			   cache_control, img_origin);
+}
+
+static void serve_file_cached(struct web_ctx *c, const char *name,
+			      const char *cache_control)
+{
+	serve_file_img(c, name, cache_control, NULL);
 }
 
 static void serve_file(struct web_ctx *c, const char *name)
@@ -155,7 +161,10 @@ static void h_redirect_console(struct web_ctx *c)
  * by its script (web/console/). */
 static void h_console(struct web_ctx *c)
 {
-	serve_file(c, "console/index.html");
+	/* Its maps may show the intranet tile server's pictures (serve
+	 * --tiles): that origin, and no other, is allowed. */
+	serve_file_img(c, "console/index.html", "no-cache",
+		       c->app->tiles.origin);
 }
 
 /* The console's script and style: fingerprinted by the build

@@ -52,6 +52,13 @@ struct app {
 	const char *site_dir;  /* the city's own files at /site/, or NULL */
 	size_t photo_limit;    /* bytes per photo */
 	struct spatial *spatial; /* grids and components (domain/spatial/spatial.h) */
+	/* The map's tiles (serve --tiles): an intranet tile server's URL
+	 * template, its coordinate system ("wgs84" or "gcj02") and origin
+	 * (allowed for pictures by the console's CSP); url NULL: none. */
+	struct {
+		const char *url, *crs;
+		char origin[256];
+	} tiles;
 	/* Live streams (GET /api/v1/events): at most events_max open. */
 	int events_max;
 	atomic_int events_open;

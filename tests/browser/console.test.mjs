@@ -20,8 +20,11 @@
 // - on every page: no console error, no request off loopback.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+
+import gcoord from 'gcoord';
 
 import { emptyDemoDb } from '../http/lib/cases.mjs';
 import {
@@ -61,9 +64,9 @@ const PROBE_401 = 'console: Failed to load resource: the server responded with a
 // The page first asks who is logged in (GET /api/v1/session): before
 // login that answer is 401, which chromium logs - that one line, and
 // only it, is expected.
-async function desk(who, password = pw[who]) {
+async function desk(who, password = pw[who], { srv = server } = {}) {
   const rec = await openPage(browser, { viewport: DESKTOP });
-  await rec.page.goto(server.url('/console/'));
+  await rec.page.goto(srv.url('/console/'));
   await rec.page.locator('#login-username').waitFor();
   const probe = rec.errors.indexOf(PROBE_401);
   assert.ok(probe >= 0, `no 401 probe: ${rec.errors}`);
@@ -430,6 +433,48 @@ test('the map draws the cases the dispatcher sees, grids under them; a click ope
   await page.locator('h1', { hasText: /案件 \d{13}/ }).waitFor();
   assert.equal(await page.evaluate(() => window.location.hash), `#/case/${id}`);
   await closeClean(rec);
+});
+
+// ---- an intranet base map ------------------------------------------------------
+
+test('serve --tiles: the maps draw the tile server\'s pictures; over GCJ-02 tiles the points are shifted to match', async () => {
+  // A tile server on loopback: every tile the same small PNG.
+  const png = pngImage(256, 256, [220, 225, 220]);
+  const asked = [];
+  const tileServer = http.createServer((req, res) => {
+    asked.push(req.url);
+    res.writeHead(200, { 'Content-Type': 'image/png' });
+    res.end(png);
+  });
+  await new Promise((resolve) => tileServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${tileServer.address().port}/t/{z}/{x}/{y}.png`;
+  const own = await startServer(ws.db, ['--tiles', url, '--tiles-crs', 'gcj02']);
+  const c = (await new Client(own, { bearer: token.inspector }).post('/api/v1/cases', {
+    category: '06010', description: '底图测试', source: 'inspector', urgency: 'normal', ...POINT,
+  })).json;
+  let rec;
+  try {
+    rec = await desk('dispatcher', pw.dispatcher, { srv: own });
+    const { page } = rec;
+    await page.goto(own.url(`/console/#/case/${c.id}`));
+    await page.waitForFunction(() => document.querySelector('.map.small')?.leafletMap);
+    for (let i = 0; i < 100 && !asked.length; i++) await page.waitForTimeout(50);
+    assert.ok(asked.some((u) => /^\/t\/17\/\d+\/\d+\.png$/.test(u)), `tiles asked: ${asked}`);
+    // The case's point is drawn where GCJ-02 tiles show its WGS84 place.
+    const drawn = await page.locator('.map.small').evaluate((box) => {
+      let ll = null;
+      box.leafletMap.eachLayer((l) => { if (l.getRadius?.() === 8) ll = l.getLatLng(); });
+      return ll;
+    });
+    const [lon, lat] = gcoord.transform([POINT.lon, POINT.lat], gcoord.WGS84, gcoord.GCJ02);
+    assert.ok(Math.abs(drawn.lng - lon) < 1e-7 && Math.abs(drawn.lat - lat) < 1e-7, JSON.stringify(drawn));
+    assert.ok(Math.abs(drawn.lng - POINT.lon) > 0.001, 'shifted from WGS84');
+    assertClean(rec);
+  } finally {
+    await rec?.context.close();
+    await own.stop();
+    tileServer.close();
+  }
 });
 
 // ---- someone else first -----------------------------------------------------

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  assertError, fixtureDb, rawRequest, ROOT, serverSet, workspace,
+  addUser, assertError, createToken, fixtureDb, rawRequest, ROOT, serverSet, ug, workspace,
 } from './lib/server.mjs';
 
 const ws = workspace();
@@ -280,5 +280,39 @@ describe('the staff console', () => {
     const missing = await server.request('GET', '/console/assets/console-XXXXXXXX.js');
     assert.equal(missing.status, 404);
     assert.match(missing.headers.get('content-type'), /^text\/html/);
+  });
+});
+
+describe('serve --tiles: an intranet base map for the console', () => {
+  test('GET /api/v1/map names it; the console page allows that origin for pictures and no other', async () => {
+    addUser(ws.db, { name: 'map_reader', role: 'leader', unit: '110101', password: 'map-reader-password' });
+    const token = createToken(ws.db, 'map_reader');
+    const own = await servers.start(['--tiles', 'http://127.0.0.1:9/tiles/{z}/{x}/{y}.png', '--tiles-crs', 'gcj02']);
+    const r = await own.request('GET', '/api/v1/map', { headers: { Authorization: `Bearer ${token}` } });
+    assert.deepEqual(r.json, { tiles: { url: 'http://127.0.0.1:9/tiles/{z}/{x}/{y}.png', crs: 'gcj02' } });
+    const page = await own.request('GET', '/console/');
+    const csp = page.headers.get('content-security-policy');
+    assert.match(csp, /(^|; )img-src 'self' blob: http:\/\/127\.0\.0\.1:9;/);
+    assert.match(csp, /(^|; )default-src 'self'(;|$)/);
+    // The public pages are not widened.
+    const pub = await own.request('GET', '/public/');
+    assert.doesNotMatch(pub.headers.get('content-security-policy'), /127\.0\.0\.1:9/);
+    // Without --tiles: null.
+    assert.deepEqual((await server.request('GET', '/api/v1/map', { headers: { Authorization: `Bearer ${token}` } })).json,
+      { tiles: null });
+    await own.stop();
+  });
+
+  test('a template without {z}/{x}/{y}, another scheme or a crs we do not draw: usage error', () => {
+    for (const [flags, re] of [
+      [['--tiles', 'http://tiles.lan/tile.png'], /--tiles must be/],
+      [['--tiles', 'ftp://tiles.lan/{z}/{x}/{y}.png'], /--tiles must be/],
+      [['--tiles', "http://tiles.lan/{z}/{x}/{y}.png; script-src *"], /--tiles must be/],
+      [['--tiles', 'http://tiles.lan/{z}/{x}/{y}.png', '--tiles-crs', 'bd09'], /--tiles-crs is wgs84 or gcj02/],
+    ]) {
+      const r = ug(['serve', '--db', ws.db, '--listen', '127.0.0.1:0', ...flags]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, re);
+    }
   });
 });

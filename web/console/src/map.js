@@ -6,6 +6,7 @@
 // console asks nothing of another host (an intranet tile server is a
 // later addition, docs/console.md).  The list views stay the way to reach
 // a case by keyboard; the map is the overview.
+import gcoord from 'gcoord';
 import L from 'leaflet';
 import Supercluster from 'supercluster';
 
@@ -16,6 +17,31 @@ import { addressFilters, filterForm, queueQuery } from './queue.js';
 
 const COLOURS = { red: '#c62828', yellow: '#d49b00', green: '#2e7d32', none: '#78858a' };
 const GRID_STYLE = { color: '#5f7c8a', weight: 0.6, fill: false, interactive: false };
+
+// The base map the operator named (serve --tiles), asked once: null, or
+// { url, crs }.  Our points and grids are WGS84; over GCJ-02 tiles (the
+// Chinese map datum) they are drawn shifted the same way, and a point
+// picked on such a map is shifted back (gcoord, npm).
+let tiles;
+async function baseMap(map) {
+  if (tiles === undefined) tiles = (await getJSON('/api/v1/map')).tiles;
+  if (tiles) L.tileLayer(tiles.url, { maxZoom: 19 }).addTo(map);
+  return tiles;
+}
+const gcj = () => tiles?.crs === 'gcj02';
+// WGS84 [lon, lat] -> as drawn.
+const shown = (lon, lat) => (gcj() ? gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) : [lon, lat]);
+// As drawn -> WGS84.
+const actual = (lon, lat) => (gcj() ? gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) : [lon, lat]);
+// A view's box in WGS84 (the shift is at most a few hundred metres: the
+// box grows by a little to cover it).
+function wgsBounds(map) {
+  const b = map.getBounds();
+  const [w, s] = actual(b.getWest(), b.getSouth());
+  const [e, n] = actual(b.getEast(), b.getNorth());
+  const pad = gcj() ? 0.01 : 0;
+  return [w - pad, s - pad, e + pad, n + pad];
+}
 
 // Half a screen pixel at zoom z, in degrees: outlines simplified by less
 // than that look the same.
@@ -55,12 +81,11 @@ function followGrids(map) {
   let ask = 0;
   const draw = async () => {
     const mine = ++ask;
-    const b = map.getBounds();
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(',');
+    const bbox = wgsBounds(map).map((v) => v.toFixed(6)).join(',');
     const fc = await getJSON(`/api/v1/grids?bbox=${bbox}&tolerance=${tolerance(map.getZoom()).toFixed(7)}&limit=10000`);
     if (mine !== ask) return; // a newer view asked meanwhile
     grids.clearLayers();
-    L.geoJSON(fc, { style: GRID_STYLE }).addTo(grids);
+    L.geoJSON(gcj() ? gcoord.transform(fc, gcoord.WGS84, gcoord.GCJ02) : fc, { style: GRID_STYLE }).addTo(grids);
   };
   map.on('moveend', () => { draw().catch(() => {}); });
   return draw();
@@ -70,7 +95,9 @@ function followGrids(map) {
 async function startView(map, zoom) {
   const any = await getJSON('/api/v1/grids?bbox=-180,-90,180,90&limit=1&tolerance=0.01');
   const g = any.features[0];
-  map.setView(g ? L.geoJSON(g).getBounds().getCenter() : [39.9, 116.4], zoom);
+  const c = g ? L.geoJSON(g).getBounds().getCenter() : { lng: 116.4, lat: 39.9 };
+  const [lon, lat] = shown(c.lng, c.lat);
+  map.setView([lat, lon], zoom);
 }
 
 // A small map of one place, over its grids: the case page's (at), or the
@@ -83,16 +110,19 @@ export function pointMap(box, { at, pick } = {}) {
       if (marker) marker.setLatLng(ll);
       else marker = L.circleMarker(ll, { radius: 8, color: '#fff', weight: 2, fillColor: '#c62828', fillOpacity: 1 }).addTo(map);
     };
+    await baseMap(map);
     if (at) {
-      map.setView([at.lat, at.lon], 17);
-      put([at.lat, at.lon]);
+      const [lon, lat] = shown(at.lon, at.lat);
+      map.setView([lat, lon], 17);
+      put([lat, lon]);
     } else {
       await startView(map, 15);
     }
     if (pick) {
       map.on('click', (e) => {
         put(e.latlng);
-        pick({ lon: e.latlng.lng, lat: e.latlng.lat });
+        const [lon, lat] = actual(e.latlng.lng, e.latlng.lat);
+        pick({ lon, lat });
       });
       box.clearPoint = () => {
         marker?.remove();
@@ -106,12 +136,13 @@ export function pointMap(box, { at, pick } = {}) {
 
 async function drawMap(box, note, w, f, data) {
   const map = L.map(box, { preferCanvas: true, attributionControl: false, minZoom: 3 });
+  await baseMap(map);
   const cases = L.layerGroup().addTo(map);
   let index = null;
 
   function load(points, truncated) {
     index = new Supercluster({ radius: 48, maxZoom: 17 }).load(points.map(([id, lon, lat, light]) => ({
-      type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { id, light },
+      type: 'Feature', geometry: { type: 'Point', coordinates: shown(lon, lat) }, properties: { id, light },
     })));
     note.textContent = t(truncated ? 'map.truncated' : 'map.count', { n: points.length });
   }
@@ -139,7 +170,8 @@ async function drawMap(box, note, w, f, data) {
 
   load(data.points, data.truncated);
   if (data.points.length) {
-    map.fitBounds(L.latLngBounds(data.points.map(([, lon, lat]) => [lat, lon])).pad(0.05), { maxZoom: 16 });
+    map.fitBounds(L.latLngBounds(data.points.map(([, lon, lat]) => shown(lon, lat).reverse())).pad(0.05),
+      { maxZoom: 16 });
   } else {
     // No case to show: where the grids are.
     await startView(map, 14);
