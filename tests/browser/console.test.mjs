@@ -673,6 +673,18 @@ test("the security admin disables, resets, makes and revokes tokens, sets the po
     { username: 'qian', password: made.password })).status, 401);
   await page.getByRole('button', { name: '启用 qian' }).click();
   await page.locator('.banner.ok', { hasText: '已启用 qian' }).waitFor();
+  // A new post: qian becomes a handler of the sanitation centre; a unit
+  // of the wrong kind is refused beside the field.
+  await page.locator('#ue-user').selectOption(String(made.user.id));
+  await page.locator('#ue-role').selectOption('handler');
+  await page.locator('#ue-unit').fill('110101');
+  await page.getByRole('button', { name: '修改账号' }).click();
+  await page.locator('#ue-unit-error').waitFor({ state: 'visible' });
+  await page.locator('#ue-unit').fill('110101-HW');
+  await page.getByRole('button', { name: '修改账号' }).click();
+  await page.locator('.banner.ok', { hasText: '已修改 qian' }).waitFor();
+  const changed = (await api('security_admin').get('/api/v1/users')).json.users.find((u) => u.username === 'qian');
+  assert.deepEqual([changed.role, changed.unit.code], ['handler', '110101-HW']);
   await page.getByRole('button', { name: '重置 qian 的密码' }).click();
   const reset = page.locator('.banner.ok', { hasText: 'qian 的新密码' });
   await reset.waitFor();

@@ -394,7 +394,28 @@ async function users(main) {
     return out;
   });
   const redraw = () => users(main);
-  fill(main, h('h1', {}, t('ws.users')), said, form,
+  // A change of role, unit or name: only what is filled in changes.
+  const others = list.filter((u) => u.id !== me.id);
+  const [editForm] = actForm([
+    h('h2', {}, t('user.edit')),
+    field('ue-user', t('user.username'), h('select', { name: 'id' },
+      others.map((u) => h('option', { value: String(u.id) }, `${u.username} · ${u.display_name}`)))),
+    field('ue-role', t('user.role'), h('select', { name: 'role' }, h('option', { value: '' }, t('user.keep')),
+      roles.map((r) => h('option', { value: r.role }, t(`role.${r.role}`))))),
+    field('ue-unit', t('user.unit'), h('input', { name: 'unit', maxlength: 32 }), t('user.edit.hint')),
+    field('ue-display', t('user.display_name'), h('input', { name: 'display_name', maxlength: 100 })),
+    h('button', { type: 'submit', class: 'primary' }, t('user.edit')),
+  ], async (d) => {
+    const body = {};
+    for (const k of ['role', 'unit', 'display_name']) if (d.get(k)) body[k] = d.get(k);
+    const u = others.find((x) => String(x.id) === d.get('id'));
+    await send('PATCH', `/api/v1/users/${d.get('id')}`, body);
+    const text = t('user.edited', { username: u.username });
+    await users(main);
+    fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
+    return text;
+  });
+  fill(main, h('h1', {}, t('ws.users')), said, form, editForm,
     table(['user.username', 'user.display_name', 'user.role', 'user.unit', 'user.state', 'user.actions'],
       list.map((u) => [u.username, u.display_name, t(`role.${u.role}`), `${u.unit.name} (${u.unit.code})`,
         u.disabled ? t('user.disabled') : t('user.enabled'),
