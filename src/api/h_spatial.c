@@ -10,6 +10,7 @@
 
 #include "api/handlers.h"
 #include "domain/org/org.h"
+#include "domain/spatial/census.h"
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
 #include "geo/crs.h"
@@ -201,4 +202,80 @@ void h_map_settings(struct web_ctx *c)
 						 app->tiles.url, "crs",
 						 app->tiles.crs)
 				     : json_null()));
+}
+
+struct census_report {
+	json_t *list;
+	size_t n;
+};
+
+static void add_census_problem(void *ctx, long where, const char *message)
+{
+	struct census_report *r = ctx;
+
+	if (r->n++ >= GRID_REPORT_MAX)
+		return;
+	json_array_append_new(r->list, json_pack("{s:I, s:s}", "where",
+						 (json_int_t)where, "message",
+						 message));
+}
+
+/* POST /api/v1/components/import?name=&check=1&strict=1&crs=: the
+ * components census (部件普查) in the body, a .csv or GeoJSON file as
+ * `name` says, checked as `urbangrid import components` checks it, each
+ * component placed on its grid; check=1 writes nothing. */
+void h_components_import(struct web_ctx *c)
+{
+	const char *crs_text = http_query(c->req, "crs");
+	const char *name = http_query(c->req, "name");
+	struct census_report report = { json_array(), 0 };
+	struct census_opts opts;
+	struct census_result res;
+	struct ug_error err;
+	int64_t check, strict;
+	int rc;
+
+	ug_error_clear(&err);
+	memset(&opts, 0, sizeof opts);
+	if (query_int(c, "check", 0, 1, 0, &check, &err) ||
+	    query_int(c, "strict", 0, 1, 0, &strict, &err) ||
+	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &opts.crs,
+		      &err))
+		goto fail;
+	if (!name || !*name || strlen(name) > 100 || strchr(name, '/')) {
+		ug_fail(&err, UG_EINVAL, "name",
+			"name is the file's name (.csv, .geojson or .json)");
+		goto fail;
+	}
+	if (!c->req->body_len) {
+		ug_fail(&err, UG_EINVAL, "body", "the body is the census file");
+		goto fail;
+	}
+	opts.strict = (int)strict;
+	opts.check_only = (int)check;
+	opts.report = add_census_problem;
+	opts.report_ctx = &report;
+	opts.by = &c->actor;
+	if (c->app->spatial)
+		spatial_refresh(c->app->spatial, c->db, 0, NULL);
+	rc = census_import_text(c->db, c->app->spatial, name, c->req->body,
+				c->req->body_len, &opts, ug_now_s(), &res,
+				&err);
+	if (rc && !(strict && rc == -UG_EINVAL && report.n))
+		goto fail;
+	if (rc == 0 && !check && c->app->spatial)
+		spatial_refresh(c->app->spatial, c->db, 1, NULL);
+	reply_json(c, rc ? 400 : 200,
+		   json_pack("{s:b, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o}",
+			     "applied", rc == 0 && !check, "result", "rows",
+			     (json_int_t)res.rows, "imported",
+			     (json_int_t)res.imported, "replaced",
+			     (json_int_t)res.replaced, "skipped",
+			     (json_int_t)res.skipped, "outside",
+			     (json_int_t)res.outside, "problems_found",
+			     (json_int_t)report.n, "problems", report.list));
+	return;
+fail:
+	json_decref(report.list);
+	reply_ug_error(c, &err);
 }

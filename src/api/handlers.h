@@ -51,6 +51,7 @@ void h_cases_duplicates(struct web_ctx *c);
 void h_calendar_import(struct web_ctx *c);
 void h_grids_import(struct web_ctx *c);
 void h_map_settings(struct web_ctx *c);
+void h_components_import(struct web_ctx *c);
 void h_calendar_day_put(struct web_ctx *c);
 void h_calendar_year_official(struct web_ctx *c);
 void h_events(struct web_ctx *c);

@@ -100,6 +100,8 @@ static const struct web_route routes[] = {
 	R("GET", "/api/v1/locate", h_locate, ROLES_READERS, RS_REFERENCE),
 	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_READERS, RS_REFERENCE),
 	R("GET", "/api/v1/map", h_map_settings, ROLES_READERS, RS_REFERENCE),
+	R_RAW("POST", "/api/v1/components/import", h_components_import,
+	      ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R_RAW("POST", "/api/v1/grids/import", h_grids_import, ROLE_ADMIN_ONLY,
 	      RS_REFERENCE),
 	/* The public channel: reports without a login (public/h_public.c;

@@ -646,15 +646,28 @@ test('the admin checks a grid file, reads the report, then imports it', async ()
   await page.getByRole('link', { name: '单元网格' }).click();
   await page.locator('#g-file').setInputFiles(file);
   await page.getByRole('button', { name: '检查' }).click();
-  await page.locator('#grid-report .banner', { hasText: '检查结果（尚未导入）' }).waitFor();
-  assert.match(await page.locator('#grid-report .banner').textContent(), /将新增 1/);
-  await page.locator('#grid-report td', { hasText: '要素无效' }).waitFor();
+  await page.locator('#import-report .banner', { hasText: '检查结果（尚未导入）' }).waitFor();
+  assert.match(await page.locator('#import-report .banner').textContent(), /将新增 1/);
+  await page.locator('#import-report td', { hasText: '要素无效' }).waitFor();
   const count = () => api('admin').get(`/api/v1/grids?bbox=116.299,39.789,116.302,39.792`)
     .then((r) => r.json.features.filter((g) => g.properties.code === code).length);
   assert.equal(await count(), 0, 'the check wrote nothing');
   await page.getByRole('button', { name: '导入', exact: true }).click();
-  await page.locator('#grid-report .banner.ok', { hasText: '已导入：新增 1' }).waitFor();
+  await page.locator('#import-report .banner.ok', { hasText: '已导入：新增 1' }).waitFor();
   assert.equal(await count(), 1);
+  // The components census the same way: a bad row reported by its line.
+  const census = join(ws.dir, 'census.csv');
+  writeFileSync(census, ['code,lon,lat,status', '11010101001999201,116.417,39.9625,完好',
+    '11010101999999202,116.417,39.9625,完好', ''].join('\n'));
+  await page.getByRole('link', { name: '部件普查' }).click();
+  await page.locator('#g-file').setInputFiles(census);
+  await page.getByRole('button', { name: '检查' }).click();
+  await page.locator('#import-report .banner', { hasText: '检查结果（尚未导入）：2 行' }).waitFor();
+  assert.equal(await page.locator('#import-report tbody td').first().textContent(), '3');
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.locator('#import-report .banner.ok', { hasText: '已导入：新增 1' }).waitFor();
+  const near = (await api('admin').get('/api/v1/locate?lon=116.417&lat=39.9625&class=01001')).json;
+  assert.ok(near.components.some((x) => x.code === '11010101001999201'));
   await closeClean(rec);
 });
 

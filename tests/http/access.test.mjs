@@ -92,6 +92,7 @@ const MATRIX = {
   'GET /api/v1/calendar/due': { own: 'uooooooooof' },
   'POST /api/v1/calendar/import': { own: 'uffffffofff' },
   'POST /api/v1/grids/import': { own: 'uffffffofff' },
+  'POST /api/v1/components/import': { own: 'uffffffofff' },
   'PUT /api/v1/calendar/days/{date}': { own: 'uffffffofff' },
   'POST /api/v1/calendar/years/{year}/official': { own: 'uffffffofff' },
   'GET /api/v1/calendar/settings': { own: 'uooooooofff' },
@@ -293,6 +294,9 @@ const CALLS = {
     method: 'POST', path: '/api/v1/calendar/import', body: '', contentType: 'text/calendar',
   }),
   'PUT /api/v1/calendar/days/{date}': () => ({ method: 'PUT', path: '/api/v1/calendar/days/2030-01-01', body: {} }),
+  'POST /api/v1/components/import': () => ({
+    method: 'POST', path: '/api/v1/components/import?name=c.csv&check=1', body: '', contentType: 'text/csv',
+  }),
   'POST /api/v1/grids/import': () => ({
     method: 'POST', path: '/api/v1/grids/import?check=1', body: '', contentType: 'application/geo+json',
   }),

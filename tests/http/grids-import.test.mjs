@@ -87,3 +87,32 @@ test('bad requests are 400 naming the parameter; not the admin: 403', async () =
   const leader = new Client(server, { bearer: createToken(ws.db, 'leader') });
   assertError(await leader.request('POST', '/api/v1/grids/import', { body: '{}' }), 403, 'forbidden');
 });
+
+test('POST /api/v1/components/import: the census checked (check=1 writes nothing), then applied and placed', async () => {
+  const csv = [
+    'code,lon,lat,status,owner',
+    '11010101001999101,116.417,39.9625,完好,区水务局',
+    '11010101999999102,116.417,39.9625,完好,',
+    '',
+  ].join('\n');
+  const send = (query) => admin().request('POST', `/api/v1/components/import?name=census.csv&${query}`, {
+    body: csv, headers: { 'Content-Type': 'text/csv' },
+  });
+  const checked = await send('check=1');
+  assert.equal(checked.status, 200, checked.text);
+  assert.equal(checked.json.applied, false);
+  assert.deepEqual(checked.json.result, { rows: 2, imported: 1, replaced: 0, skipped: 1, outside: 0 });
+  assert.equal(checked.json.problems[0].where, 3);
+  assert.match(checked.json.problems[0].message, /01999/);
+  assert.equal(sql(ws.db, "SELECT COUNT(*) FROM component WHERE code = '11010101001999101'"), '0');
+  const refused = await send('strict=1');
+  assert.equal(refused.status, 400, refused.text);
+  assert.equal(sql(ws.db, "SELECT COUNT(*) FROM component WHERE code = '11010101001999101'"), '0');
+  const applied = await send('');
+  assert.equal(applied.json.applied, true);
+  assert.notEqual(sql(ws.db, "SELECT grid FROM component WHERE code = '11010101001999101'"), '');
+  const near = await admin().get('/api/v1/locate?lon=116.417&lat=39.9625&class=01001');
+  assert.ok(near.json.components.some((c) => c.code === '11010101001999101'), near.text);
+  assertError(await admin().request('POST', '/api/v1/components/import?name=x.txt', { body: 'a' }), 400, 'invalid', 'file');
+  assertError(await admin().request('POST', '/api/v1/components/import', { body: 'a' }), 400, 'invalid', 'name');
+});

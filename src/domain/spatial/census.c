@@ -273,16 +273,13 @@ static int drop_repeats(struct census *c, const char *what)
 	return 0;
 }
 
-static int read_csv(struct census *c, const char *path)
+/* The rows of a CSV stream called `path` (fp stays the caller's). */
+static int read_csv_stream(struct census *c, FILE *fp, const char *path)
 {
 	struct csv_reader r;
 	struct component_row row;
 	int cols[F_COUNT], rc;
-	FILE *fp = fopen(path, "r");
 
-	if (!fp)
-		return ug_fail(c->err, UG_EIO, "file", "cannot open %s: %s",
-			       path, strerror(errno));
 	csv_init(&r, fp, path);
 	rc = csv_next(&r, c->err);
 	if (rc == 0)
@@ -321,8 +318,20 @@ static int read_csv(struct census *c, const char *path)
 	}
 out:
 	csv_free(&r);
-	fclose(fp);
 	return rc < 0 ? rc : 0;
+}
+
+static int read_csv(struct census *c, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	if (!fp)
+		return ug_fail(c->err, UG_EIO, "file", "cannot open %s: %s",
+			       path, strerror(errno));
+	rc = read_csv_stream(c, fp, path);
+	fclose(fp);
+	return rc;
 }
 
 /* A GeoJSON property as text: strings as they are, numbers printed. */
@@ -386,39 +395,41 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-int census_import_file(struct db *db, struct spatial *sp, const char *path,
-		       const struct census_opts *opts, int64_t now,
-		       struct census_result *res, struct ug_error *err)
+/* What is common to a file and an upload once the rows are read: drop
+ * repeated codes, refuse (strict) or write them (or, check_only, count
+ * what would be written), audited as opts->by. */
+static int census_apply(struct census *c, const char *what, int64_t now)
 {
-	struct census c = {.db = db, .sp = sp, .opts = opts, .res = res,
-			   .err = err};
-	const char *what = ends_with(path, ".csv") ? "line" : "feature";
+	const struct census_opts *opts = c->opts;
+	struct census_result *res = c->res;
+	struct db *db = c->db;
+	struct ug_error *err = c->err;
 	int rc;
 
-	memset(res, 0, sizeof *res);
-	if (opts->crs.kind != CRS_WGS84 &&
-	    (rc = crs_transform_new(&opts->crs, &c.from, err)))
+	if ((rc = drop_repeats(c, what)))
 		return rc;
-	if (ends_with(path, ".csv"))
-		rc = read_csv(&c, path);
-	else if (ends_with(path, ".geojson") || ends_with(path, ".json"))
-		rc = geojson_read_file(path, geojson_component, &c, err);
-	else
-		rc = ug_fail(err, UG_EINVAL, "file",
-			     "%s: the name must end in .csv, .geojson or "
-			     ".json", path);
-	if (rc || (rc = drop_repeats(&c, what)))
-		goto out;
-	if (opts->strict && res->skipped) {
-		rc = ug_fail(err, UG_EINVAL, NULL,
-			     "%zu bad row%s; --strict: nothing imported",
-			     res->skipped, res->skipped == 1 ? "" : "s");
-		goto out;
+	if (opts->strict && res->skipped)
+		return ug_fail(err, UG_EINVAL, NULL,
+			       "%zu bad row%s; --strict: nothing imported",
+			       res->skipped, res->skipped == 1 ? "" : "s");
+	if (opts->check_only) {
+		for (size_t i = 0; i < c->n; i++) {
+			if ((rc = store_component_exists(db, c->rows[i].code,
+							 err)) < 0)
+				return rc;
+			if (rc)
+				res->replaced++;
+			else
+				res->imported++;
+			if (!*c->rows[i].grid)
+				res->outside++;
+		}
+		return 0;
 	}
 	if ((rc = db_begin_write(db, err)))
-		goto out;
-	for (size_t i = 0; i < c.n; i++) {
-		struct component_row *row = &c.rows[i];
+		return rc;
+	for (size_t i = 0; i < c->n; i++) {
+		struct component_row *row = &c->rows[i];
 
 		rc = store_component_exists(db, row->code, err);
 		if (rc < 0)
@@ -435,26 +446,82 @@ int census_import_file(struct db *db, struct spatial *sp, const char *path,
 			break;
 	}
 	if (rc == 0) {
-		/* From the command line only: audited as its actor. */
 		struct actor cli;
+		const struct actor *by = opts->by;
 		char detail[128];
 
-		actor_cli(&cli);
+		if (!by) {
+			actor_cli(&cli);
+			by = &cli;
+		}
 		snprintf(detail, sizeof detail,
 			 "{\"imported\":%zu,\"replaced\":%zu,\"skipped\":%zu}",
 			 res->imported, res->replaced, res->skipped);
-		rc = audit_write(db, &cli, now, "components.import", "", NULL,
+		rc = audit_write(db, by, now, "components.import", "", NULL,
 				 NULL, detail, err);
 	}
 	if (rc == 0)
 		rc = db_commit(db, err);
-	if (rc)
+	if (rc) {
 		db_rollback(db);
-	if (rc)
 		res->imported = res->replaced = res->outside = 0;
-out:
+	}
+	return rc;
+}
+
+/* Read `text` (a file called `name`: .csv, else GeoJSON) or, text NULL,
+ * the file at `name`, then census_apply(). */
+static int census_import(struct db *db, struct spatial *sp, const char *name,
+			 const char *text, size_t len,
+			 const struct census_opts *opts, int64_t now,
+			 struct census_result *res, struct ug_error *err)
+{
+	struct census c = {.db = db, .sp = sp, .opts = opts, .res = res,
+			   .err = err};
+	int csv = ends_with(name, ".csv");
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (opts->crs.kind != CRS_WGS84 &&
+	    (rc = crs_transform_new(&opts->crs, &c.from, err)))
+		return rc;
+	if (!csv && !ends_with(name, ".geojson") && !ends_with(name, ".json")) {
+		rc = ug_fail(err, UG_EINVAL, "file",
+			     "%s: the name must end in .csv, .geojson or "
+			     ".json", name);
+	} else if (csv && text) {
+		FILE *fp = fmemopen((void *)text, len, "r");
+
+		rc = fp ? read_csv_stream(&c, fp, name)
+			: ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		if (fp)
+			fclose(fp);
+	} else if (csv) {
+		rc = read_csv(&c, name);
+	} else if (text) {
+		rc = geojson_read(text, len, geojson_component, &c, err);
+	} else {
+		rc = geojson_read_file(name, geojson_component, &c, err);
+	}
+	if (rc == 0)
+		rc = census_apply(&c, csv ? "line" : "feature", now);
 	free(c.rows);
 	free(c.where);
 	crs_transform_free(c.from);
 	return rc;
+}
+
+int census_import_file(struct db *db, struct spatial *sp, const char *path,
+		       const struct census_opts *opts, int64_t now,
+		       struct census_result *res, struct ug_error *err)
+{
+	return census_import(db, sp, path, NULL, 0, opts, now, res, err);
+}
+
+int census_import_text(struct db *db, struct spatial *sp, const char *name,
+		       const char *text, size_t len,
+		       const struct census_opts *opts, int64_t now,
+		       struct census_result *res, struct ug_error *err)
+{
+	return census_import(db, sp, name, text, len, opts, now, res, err);
 }

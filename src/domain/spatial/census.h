@@ -30,6 +30,11 @@ struct census_opts {
 	int strict;                /* any bad row: write nothing, UG_EINVAL */
 	census_report_fn report;   /* where = CSV line or feature index */
 	void *report_ctx;
+	int check_only;            /* read, check and report; write nothing
+				      (imported/replaced/outside say what
+				      would be) */
+	const struct actor *by;    /* in the audit trail; NULL: the command
+				      line */
 };
 
 struct census_result {
@@ -47,6 +52,12 @@ struct census_result {
  * GeoJSON, and with opts->strict for any bad row.
  */
 int census_import_file(struct db *db, struct spatial *sp, const char *path,
+		       const struct census_opts *opts, int64_t now,
+		       struct census_result *res, struct ug_error *err);
+/* The same from `text` (an upload), read as a file called `name` (its
+ * ending says .csv or GeoJSON). */
+int census_import_text(struct db *db, struct spatial *sp, const char *name,
+		       const char *text, size_t len,
 		       const struct census_opts *opts, int64_t now,
 		       struct census_result *res, struct ug_error *err);
 

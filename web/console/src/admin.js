@@ -263,22 +263,39 @@ async function calendarPage(main) {
         `${t(`cal.from.${d.source}`)}${d.provisional ? ` · ${t('cal.provisional')}` : ''}`])));
 }
 
-// Unit grids (万米单元网格) from a GeoJSON file: checked first (check=1:
-// the report of bad features, overlaps and gaps, and what would be
-// imported or replaced), applied once the admin has read it.
-async function gridsPage(main) {
-  const file = h('input', { name: 'file', type: 'file', accept: '.geojson,.json,application/geo+json' });
+// Geography from a file - the unit grids (万米单元网格, GeoJSON) or the
+// components census (部件普查, CSV or GeoJSON): checked first (check=1:
+// the report of what is wrong, and what would be added or replaced),
+// applied once the admin has read it.
+const IMPORTS = {
+  grids: {
+    url: () => '/api/v1/grids/import', accept: '.geojson,.json,application/geo+json', type: 'application/geo+json',
+    cols: ['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
+    row: (p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message],
+  },
+  components: {
+    url: (f) => `/api/v1/components/import?name=${encodeURIComponent(f.name)}`,
+    accept: '.csv,.geojson,.json', type: 'text/plain',
+    cols: ['comp.where', 'grid.message'],
+    row: (p) => [String(p.where), p.message],
+  },
+};
+
+async function importPage(main, kind) {
+  const how = IMPORTS[kind];
+  const file = h('input', { name: 'file', type: 'file', accept: how.accept });
   const crs = h('select', { name: 'crs' }, ['wgs84', 'gcj02', 'bd09'].map((k) => h('option', { value: k }, t(`grid.crs.${k}`))));
   const strict = h('input', { type: 'checkbox', name: 'strict' });
   const check = h('button', { type: 'submit', class: 'primary' }, t('grid.check'));
   const apply = h('button', { type: 'button', disabled: true }, t('grid.apply'));
-  const report = h('div', { id: 'grid-report', role: 'status' });
+  const report = h('div', { id: 'import-report', role: 'status' });
   const form = h('form', { class: 'card', novalidate: true },
     h('p', { class: 'banner error', role: 'alert', hidden: true }),
-    field('g-file', t('grid.file'), file, t('grid.file.hint')),
+    field('g-file', t(`${kind}.file`), file, t(`${kind}.file.hint`)),
     field('g-crs', t('grid.crs'), crs),
     h('label', { class: 'choice' }, strict, t('grid.strict')),
     h('div', { class: 'buttons' }, check, apply));
+  let chosen = null;
   let text = null;
   const run = async (checkOnly) => {
     clearErrors(form);
@@ -287,35 +304,33 @@ async function gridsPage(main) {
     const q = new URLSearchParams({
       check: checkOnly ? '1' : '0', strict: !checkOnly && strict.checked ? '1' : '0', crs: crs.value,
     });
+    const url = how.url(chosen);
     let r;
     try {
-      r = await send('POST', `/api/v1/grids/import?${q}`, new Blob([text], { type: 'application/geo+json' }));
+      r = await send('POST', `${url}${url.includes('?') ? '&' : '?'}${q}`, new Blob([text], { type: how.type }));
     } catch (e) {
       formError(form, e, sayError);
       return;
     }
-    const res = r.result;
     fill(report,
-      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` }, t(r.applied ? 'grid.applied' : 'grid.checked', res)),
-      r.problems.length ? table(['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
-        r.problems.map((p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message]))
-        : h('p', { class: 'muted' }, t('grid.no_problems')),
+      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` }, t(`${kind}.${r.applied ? 'applied' : 'checked'}`, r.result)),
+      r.problems.length ? table(how.cols, r.problems.map(how.row)) : h('p', { class: 'muted' }, t('grid.no_problems')),
       r.problems_found > r.problems.length ? h('p', { class: 'muted' }, t('grid.more', { n: r.problems_found })) : null);
     apply.disabled = r.applied || !checkOnly || (strict.checked && r.problems_found > 0);
   };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const f = file.files[0];
-    if (!f) {
+    [chosen] = file.files;
+    if (!chosen) {
       fieldError(form, 'file', t('grid.file.none'));
       return;
     }
-    text = await f.text();
+    text = await chosen.text();
     await run(true);
   });
   apply.addEventListener('click', () => run(false));
   file.addEventListener('change', () => { apply.disabled = true; fill(report); });
-  fill(main, h('h1', {}, t('ws.grids')), form, report);
+  fill(main, h('h1', {}, t(`ws.${kind}`)), form, report);
 }
 
 // Routing rules (派遣规则): which department a case of a category in an
@@ -505,7 +520,8 @@ async function audit(main) {
 export async function renderAdmin(main, w) {
   const pages = {
     departments: () => departments(main, w), routing: () => routing(main),
-    standards: () => standards(main), calendar: () => calendarPage(main), grids: () => gridsPage(main),
+    standards: () => standards(main), calendar: () => calendarPage(main),
+    grids: () => importPage(main, 'grids'), components: () => importPage(main, 'components'),
     users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };

@@ -132,7 +132,7 @@ async function route() {
       const views = {
         intake: renderIntake, overview: renderOverview,
         departments: renderAdmin, routing: renderAdmin, standards: renderAdmin, calendar: renderAdmin,
-        grids: renderAdmin,
+        grids: renderAdmin, components: renderAdmin,
         users: renderAdmin,
         tokens: renderAdmin,
         policy: renderAdmin, audit: renderAdmin,

@@ -54,6 +54,7 @@ export const WORKSPACES = {
     page('standards'),
     page('calendar'),
     page('grids'),
+    page('components'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [
