@@ -133,32 +133,50 @@ static void add_problem(void *ctx, const struct grid_problem *p)
 			  p->message));
 }
 
+/* The parameters both geography imports take: check, strict, crs, and a
+ * body that is there (`what` says what it should be). */
+struct import_params {
+	int64_t check, strict;
+	struct crs crs;
+};
+
+static int import_params(struct web_ctx *c, const char *what,
+			 struct import_params *p, struct ug_error *err)
+{
+	const char *crs_text = http_query(c->req, "crs");
+
+	if (query_int(c, "check", 0, 1, 0, &p->check, err) ||
+	    query_int(c, "strict", 0, 1, 0, &p->strict, err) ||
+	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &p->crs,
+		      err))
+		return -err->code;
+	if (!c->req->body_len)
+		return ug_fail(err, UG_EINVAL, "body", "the body is %s", what);
+	return 0;
+}
+
 /* POST /api/v1/grids/import?check=1&strict=1&crs=: unit grids as a GeoJSON
  * FeatureCollection in the body, checked as `urbangrid import grids`
  * checks them; with check=1 nothing is written - the report says what
  * the import would do, so the admin reads it before applying. */
 void h_grids_import(struct web_ctx *c)
 {
-	const char *crs_text = http_query(c->req, "crs");
 	struct grid_report report = { json_array(), 0 };
 	struct grid_import_opts opts;
 	struct grid_import_result res;
+	struct import_params ip;
 	struct ug_error err;
 	int64_t check, strict;
 	int rc;
 
 	ug_error_clear(&err);
 	memset(&opts, 0, sizeof opts);
-	if (query_int(c, "check", 0, 1, 0, &check, &err) ||
-	    query_int(c, "strict", 0, 1, 0, &strict, &err) ||
-	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &opts.crs,
-		      &err))
+	if (import_params(c, "the grids' GeoJSON FeatureCollection", &ip,
+			  &err))
 		goto fail;
-	if (!c->req->body_len) {
-		ug_fail(&err, UG_EINVAL, "body",
-			"the body is the grids' GeoJSON FeatureCollection");
-		goto fail;
-	}
+	check = ip.check;
+	strict = ip.strict;
+	opts.crs = ip.crs;
 	opts.strict = (int)strict;
 	opts.check_only = (int)check;
 	opts.report = add_problem;
@@ -226,31 +244,27 @@ static void add_census_problem(void *ctx, long where, const char *message)
  * component placed on its grid; check=1 writes nothing. */
 void h_components_import(struct web_ctx *c)
 {
-	const char *crs_text = http_query(c->req, "crs");
 	const char *name = http_query(c->req, "name");
 	struct census_report report = { json_array(), 0 };
 	struct census_opts opts;
 	struct census_result res;
+	struct import_params ip;
 	struct ug_error err;
 	int64_t check, strict;
 	int rc;
 
 	ug_error_clear(&err);
 	memset(&opts, 0, sizeof opts);
-	if (query_int(c, "check", 0, 1, 0, &check, &err) ||
-	    query_int(c, "strict", 0, 1, 0, &strict, &err) ||
-	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &opts.crs,
-		      &err))
-		goto fail;
 	if (!name || !*name || strlen(name) > 100 || strchr(name, '/')) {
 		ug_fail(&err, UG_EINVAL, "name",
 			"name is the file's name (.csv, .geojson or .json)");
 		goto fail;
 	}
-	if (!c->req->body_len) {
-		ug_fail(&err, UG_EINVAL, "body", "the body is the census file");
+	if (import_params(c, "the census file", &ip, &err))
 		goto fail;
-	}
+	check = ip.check;
+	strict = ip.strict;
+	opts.crs = ip.crs;
 	opts.strict = (int)strict;
 	opts.check_only = (int)check;
 	opts.report = add_census_problem;
