@@ -287,13 +287,38 @@ void h_cases_create(struct web_ctx *c)
 struct list_ctx {
 	struct web_ctx *c;
 	json_t *items;
+	int suggest;              /* ?suggest=1: the dispatch suggestion too */
+	struct ug_error *err;
 };
+
+static json_t *json_suggestion(const struct routing_suggestion *sug)
+{
+	return json_pack("{s:o, s:o, s:s}", "department",
+			 sug->department[0] ? json_string(sug->department)
+					    : json_null(),
+			 "name",
+			 sug->department[0] ? json_string(sug->name)
+					    : json_null(),
+			 "reason", sug->reason);
+}
 
 static int add_case(void *ctx, const struct case_row *r)
 {
 	struct list_ctx *l = ctx;
+	json_t *o = json_case(l->c, r);
+	struct routing_suggestion sug;
+	int rc;
 
-	json_array_append_new(l->items, json_case(l->c, r));
+	if (l->suggest &&
+	    (rc = case_suggestion(l->c->db, r, &sug, l->err)) != 0) {
+		if (rc < 0) {
+			json_decref(o);
+			return rc;
+		}
+		json_object_set_new(o, "dispatch_suggestion",
+				    json_suggestion(&sug));
+	}
+	json_array_append_new(l->items, o);
 	return 0;
 }
 
@@ -375,16 +400,18 @@ static int case_filter_parse(struct web_ctx *c, struct case_filter *f,
 void h_cases_list(struct web_ctx *c)
 {
 	struct case_filter f;
-	struct list_ctx l = { c, NULL };
 	struct ug_error err;
-	int64_t page, per_page, total = 0;
+	struct list_ctx l = { c, NULL, 0, &err };
+	int64_t page, per_page, total = 0, suggest;
 	const char *sort = http_query(c->req, "sort");
 
 	ug_error_clear(&err);
 	if (case_filter_parse(c, &f, &err) ||
 	    query_int(c, "page", 1, 1000000, 1, &page, &err) ||
-	    query_int(c, "per_page", 1, 200, 50, &per_page, &err))
+	    query_int(c, "per_page", 1, 200, 50, &per_page, &err) ||
+	    query_int(c, "suggest", 0, 1, 0, &suggest, &err))
 		goto fail;
+	l.suggest = (int)suggest;
 	if (sort && strcmp(sort, "deadline") != 0 &&
 	    strcmp(sort, "newest") != 0) {
 		ug_fail(&err, UG_EINVAL, "sort", "sort is deadline or newest");
@@ -567,20 +594,9 @@ void h_case_get(struct web_ctx *c)
 					  : json_null()));
 	}
 	/* The dispatcher sees where the case would go, and may override. */
-	if (v->has_suggestion) {
-		const struct routing_suggestion *sug = &v->suggestion;
-
-		json_object_set_new(
-			body, "dispatch_suggestion",
-			json_pack("{s:o, s:o, s:s}", "department",
-				  sug->department[0]
-					  ? json_string(sug->department)
-					  : json_null(),
-				  "name",
-				  sug->department[0] ? json_string(sug->name)
-						     : json_null(),
-				  "reason", sug->reason));
-	}
+	if (v->has_suggestion)
+		json_object_set_new(body, "dispatch_suggestion",
+				    json_suggestion(&v->suggestion));
 	reply_json(c, 200, body);
 out:
 	json_decref(h.list);

@@ -155,6 +155,21 @@ static int import_params(struct web_ctx *c, const char *what,
 	return 0;
 }
 
+/* The answer of an import that ran (rc 0), or that strict refused for
+ * its problems (400 with the same body): result and the report; applied
+ * imports are in force for the next request. */
+static void reply_import(struct web_ctx *c, int rc, int64_t check,
+			 json_t *result, json_t *problems, size_t found)
+{
+	if (rc == 0 && !check && c->app->spatial)
+		spatial_refresh(c->app->spatial, c->db, 1, NULL);
+	reply_json(c, rc ? 400 : 200,
+		   json_pack("{s:b, s:o, s:I, s:o}", "applied",
+			     rc == 0 && !check, "result", result,
+			     "problems_found", (json_int_t)found, "problems",
+			     problems));
+}
+
 /* POST /api/v1/grids/import?check=1&strict=1&crs=: unit grids as a GeoJSON
  * FeatureCollection in the body, checked as `urbangrid import grids`
  * checks them; with check=1 nothing is written - the report says what
@@ -187,19 +202,15 @@ void h_grids_import(struct web_ctx *c)
 	/* A strict import refused for its problems still shows them. */
 	if (rc && !(strict && rc == -UG_EINVAL && report.n))
 		goto fail;
-	/* In force for the next request: the index is read again now. */
-	if (rc == 0 && !check && c->app->spatial)
-		spatial_refresh(c->app->spatial, c->db, 1, NULL);
-	reply_json(c, rc ? 400 : 200,
-		   json_pack("{s:b, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:o}",
-			     "applied", rc == 0 && !check, "result",
-			     "features", (json_int_t)res.features, "imported",
-			     (json_int_t)res.imported, "replaced",
-			     (json_int_t)res.replaced, "skipped",
-			     (json_int_t)res.skipped, "overlaps",
-			     (json_int_t)res.overlaps, "gaps",
-			     (json_int_t)res.gaps, "problems_found",
-			     (json_int_t)report.n, "problems", report.list));
+	reply_import(c, rc, check,
+		     json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "features",
+			       (json_int_t)res.features, "imported",
+			       (json_int_t)res.imported, "replaced",
+			       (json_int_t)res.replaced, "skipped",
+			       (json_int_t)res.skipped, "overlaps",
+			       (json_int_t)res.overlaps, "gaps",
+			       (json_int_t)res.gaps),
+		     report.list, report.n);
 	return;
 fail:
 	json_decref(report.list);
@@ -277,17 +288,14 @@ void h_components_import(struct web_ctx *c)
 				&err);
 	if (rc && !(strict && rc == -UG_EINVAL && report.n))
 		goto fail;
-	if (rc == 0 && !check && c->app->spatial)
-		spatial_refresh(c->app->spatial, c->db, 1, NULL);
-	reply_json(c, rc ? 400 : 200,
-		   json_pack("{s:b, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o}",
-			     "applied", rc == 0 && !check, "result", "rows",
-			     (json_int_t)res.rows, "imported",
-			     (json_int_t)res.imported, "replaced",
-			     (json_int_t)res.replaced, "skipped",
-			     (json_int_t)res.skipped, "outside",
-			     (json_int_t)res.outside, "problems_found",
-			     (json_int_t)report.n, "problems", report.list));
+	reply_import(c, rc, check,
+		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows",
+			       (json_int_t)res.rows, "imported",
+			       (json_int_t)res.imported, "replaced",
+			       (json_int_t)res.replaced, "skipped",
+			       (json_int_t)res.skipped, "outside",
+			       (json_int_t)res.outside),
+		     report.list, report.n);
 	return;
 fail:
 	json_decref(report.list);

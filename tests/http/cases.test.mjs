@@ -597,6 +597,22 @@ describe('GET /api/v1/cases', () => {
     assertError(await admin.get('/api/v1/cases/points?limit=0'), 400, 'invalid', 'limit');
   });
 
+  test('suggest=1: each case waiting for dispatch comes with its suggestion', async () => {
+    const c = await intake(as('inspector'), { description: '建议测试' });
+    const filed = await actOk(as('shift_leader'), c, 'file');
+    const r = await as('dispatcher').get(`/api/v1/cases?q=${filed.number}&suggest=1`);
+    assert.equal(r.status, 200, r.text);
+    const one = await getCase(as('dispatcher'), filed.id);
+    assert.deepEqual(r.json.cases[0].dispatch_suggestion, one.dispatch_suggestion);
+    assert.ok(one.dispatch_suggestion.department);
+    // Cases not waiting for dispatch have none; without suggest=1, none.
+    const others = await as('dispatcher').get(`/api/v1/cases?q=${MARK}&suggest=1&state=dispatched`);
+    assert.ok(others.json.cases.length > 0 && others.json.cases.every((x) => !('dispatch_suggestion' in x)));
+    const plain = await as('dispatcher').get(`/api/v1/cases?q=${filed.number}`);
+    assert.equal('dispatch_suggestion' in plain.json.cases[0], false);
+    assertError(await as('dispatcher').get('/api/v1/cases?suggest=2'), 400, 'invalid', 'suggest');
+  });
+
   test('each case says which actions its caller may take now', async () => {
     const a = await as('handler').get(`/api/v1/cases/${set.A.id}`);
     assert.deepEqual(a.json.actions, ['return', 'handle', 'extend-request']);

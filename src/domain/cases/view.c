@@ -32,7 +32,7 @@ static int view_extras(struct db *db, struct case_view *v,
 		       struct ug_error *err)
 {
 	const struct case_row *c = &v->c;
-	int rc = 0;
+	int rc;
 
 	if (c->merged_into) {
 		struct case_row *t = malloc(sizeof *t);
@@ -50,17 +50,26 @@ static int view_extras(struct db *db, struct case_view *v,
 		}
 		free(t);
 	}
-	if (strcmp(c->state, "filed") == 0 || strcmp(c->state, "returned") == 0) {
-		struct case_standard std;
-
-		if ((rc = store_standard_by_id(db, c->standard_id, &std, err)) ||
-		    (rc = routing_suggest(db, c->category, c->area,
-					  std.department_type, &v->suggestion,
-					  err)))
-			return rc;
+	if ((rc = case_suggestion(db, c, &v->suggestion, err)) > 0) {
 		v->has_suggestion = 1;
+		rc = 0;
 	}
-	return 0;
+	return rc;
+}
+
+int case_suggestion(struct db *db, const struct case_row *c,
+		    struct routing_suggestion *out, struct ug_error *err)
+{
+	struct case_standard std;
+	int rc;
+
+	if (strcmp(c->state, "filed") != 0 && strcmp(c->state, "returned") != 0)
+		return 0;
+	if ((rc = store_standard_by_id(db, c->standard_id, &std, err)) ||
+	    (rc = routing_suggest(db, c->category, c->area, std.department_type,
+				  out, err)))
+		return rc;
+	return 1;
 }
 
 int case_view(struct db *db, const struct actor *a, int64_t id,

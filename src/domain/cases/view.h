@@ -49,6 +49,12 @@ int case_view(struct db *db, const struct actor *a, int64_t id,
 	      struct case_view *out, const struct case_view_cb *cb,
 	      struct ug_error *err);
 
+/* Where case c (one the caller was given by case_view or case_list)
+ * would be dispatched: 1 with *out while it waits for dispatch (filed or
+ * returned), 0 otherwise, or a negative error. */
+int case_suggestion(struct db *db, const struct case_row *c,
+		    struct routing_suggestion *out, struct ug_error *err);
+
 /* The cases the actor may see that match f (f's own scope fields are
  * ignored: the actor's scope is applied), a page of them to cb
  * (redacted), and how many match in all into *total. */

@@ -115,17 +115,17 @@ function pager(w, f, total) {
 }
 
 // The dispatcher's columns: a check box, and the department to send to
-// (the suggestion first, each department with its open cases now).
+// (the suggestion - in each case of the list, asked with suggest=1 -
+// first, each department with its open cases now).
 async function dispatchExtras(cases) {
-  const [deps, load, details] = await Promise.all([
+  const [deps, load] = await Promise.all([
     loadDepartments(),
     getJSON('/api/v1/cases/stats?by=department&state=dispatched,hung'),
-    Promise.all(cases.map((c) => getJSON(`/api/v1/cases/${c.id}`))),
   ]);
   const open = (code) => load.counts[code]?.total ?? 0;
   const usable = deps.filter((d) => !d.disabled && d.kind !== 'centre');
-  return cases.map((c, i) => {
-    const suggested = details[i].dispatch_suggestion?.department ?? '';
+  return cases.map((c) => {
+    const suggested = c.dispatch_suggestion?.department ?? '';
     const sel = h('select', {
       name: `department-${c.id}`, 'aria-label': t('dispatch.department_for', { number: c.number }),
     },
@@ -137,7 +137,7 @@ async function dispatchExtras(cases) {
       'aria-label': t('dispatch.pick', { number: c.number }),
     });
     return {
-      version: details[i].version,
+      version: c.version,
       check: h('td', {}, box),
       department: h('td', {}, sel),
       box,
@@ -150,7 +150,7 @@ export async function renderQueue(main, w) {
   const f = addressFilters();
   const [form, list] = await Promise.all([
     filterForm(w, f),
-    getJSON(`/api/v1/cases?${queueQuery(w, f)}`),
+    getJSON(`/api/v1/cases?${queueQuery(w, f)}${w.id === 'dispatch' ? '&suggest=1' : ''}`),
   ]);
   const dispatching = w.id === 'dispatch';
   const extras = dispatching ? await dispatchExtras(list.cases) : [];
