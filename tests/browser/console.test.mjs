@@ -644,6 +644,7 @@ test('the admin checks a grid file, reads the report, then imports it', async ()
   const rec = await desk('admin');
   const { page } = rec;
   await page.getByRole('link', { name: '单元网格' }).click();
+  await page.locator('h1', { hasText: '单元网格' }).waitFor();
   await page.locator('#g-file').setInputFiles(file);
   await page.getByRole('button', { name: '检查' }).click();
   await page.locator('#import-report .banner', { hasText: '检查结果（尚未导入）' }).waitFor();
@@ -660,6 +661,9 @@ test('the admin checks a grid file, reads the report, then imports it', async ()
   writeFileSync(census, ['code,lon,lat,status', '11010101001999201,116.417,39.9625,完好',
     '11010101999999202,116.417,39.9625,完好', ''].join('\n'));
   await page.getByRole('link', { name: '部件普查' }).click();
+  // Both pages have a #g-file: wait for the census page to replace the
+  // grids page before choosing its file.
+  await page.locator('h1', { hasText: '部件普查' }).waitFor();
   await page.locator('#g-file').setInputFiles(census);
   await page.getByRole('button', { name: '检查' }).click();
   await page.locator('#import-report .banner', { hasText: '检查结果（尚未导入）：2 行' }).waitFor();
