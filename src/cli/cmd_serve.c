@@ -25,6 +25,7 @@
 #include "domain/calendar/livecal.h"
 #include "domain/calendar/workcal.h"
 #include "cli/notify.h"
+#include "domain/cases/case.h"
 #include "domain/cases/view.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -194,25 +195,32 @@ static void housekeeping(struct app *app, int64_t *warned_day)
 {
 	const struct livecal_view *v;
 	struct workcal_notice notice;
+	struct case_env cases;
 	struct ug_error err;
 	struct db *db;
 	int64_t now = ug_now_s(), day;
+	long noted = 0;
 
 	ug_error_clear(&err);
-	if (db_pool_acquire(app->pool, &db, &err) == 0) {
-		if (livecal_refresh(app->calendar, db, now, 0, &err))
-			log_warn("working calendar not reloaded: %s",
-				 err.message);
-		db_pool_release(app->pool, db);
-	}
-	v = livecal_acquire(app->calendar);
+	if (db_pool_acquire(app->pool, &db, &err))
+		return;
+	/* Reloads the working calendar when it changed, and holds it while
+	 * the running stages past their deadline are noted overdue. */
+	v = app_calendar_hold(app, db, "chores", &cases);
+	if (v && case_overdue_sweep(db, &cases, now, &noted, &err))
+		log_warn("overdue cases not noted: %s", err.message);
+	else if (noted)
+		log_info("%ld case stage(s) went overdue", noted);
+	db_pool_release(app->pool, db);
+	if (!v)
+		return;
 	day = (now + v->utc_offset) / 86400;
 	if (day != *warned_day &&
 	    workcal_notice(v->calendar, v->utc_offset, now, &notice)) {
 		log_warn("calendar: %s", notice.message);
 		*warned_day = day;
 	}
-	livecal_release(app->calendar, v);
+	app_calendar_release(app, v);
 }
 
 /* Check serve --tiles: an http(s) URL template with {z}, {x} and {y} and

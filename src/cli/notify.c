@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "domain/cases/view.h"
+#include "domain/cases/workflow.h"
 #include "lib/buf.h"
 #include "lib/iso8601.h"
 #include "lib/log.h"
@@ -52,6 +53,7 @@ struct notifier {
 	struct notice queue[NOTIFY_QUEUE_MAX];
 	int head, count;     /* a ring */
 	long dropped;
+	long stale;          /* overdue lines too old to send */
 	pid_t running;       /* 0: none */
 	int64_t started_us;
 	int killed;
@@ -80,9 +82,13 @@ static void notice_free(struct notice *x)
 }
 
 /* The sentence of a notable change, or NULL for one nobody must hear of
- * at once.  department: the one the line concerns. */
-static char *notice_text(const struct case_change *ch, const char *department)
+ * at once.  department: the one the line concerns; data: the line's. */
+static char *notice_text(const struct case_change *ch, const char *department,
+			 json_t *data)
 {
+	const char *stage = json_string_value(json_object_get(data, "stage"));
+	const char *due = json_string_value(json_object_get(data, "deadline"));
+	int s = stage ? case_stage_parse(stage) : -1;
 	struct buf b = BUF_INIT;
 
 	if (strcmp(ch->action, "dispatch") == 0)
@@ -95,6 +101,13 @@ static char *notice_text(const struct case_change *ch, const char *department)
 		buf_printf(&b, "案件 %s 被督办（%s）", ch->number, ch->actor);
 	else if (strcmp(ch->action, "extend-request") == 0)
 		buf_printf(&b, "案件 %s 申请延期，请审批", ch->number);
+	else if (strcmp(ch->action, "unhang") == 0)
+		buf_printf(&b, "案件 %s 已解除挂账，请 %s 继续处置", ch->number,
+			   department);
+	else if (strcmp(ch->action, "overdue") == 0)
+		buf_printf(&b, "案件 %s %s超时（时限 %s），请尽快办理",
+			   ch->number, s >= 0 ? case_stages[s].name_zh : "",
+			   due ? due : "");
 	else
 		return NULL;
 	return buf_detach(&b);
@@ -107,6 +120,7 @@ static int take_change(void *ctx, const struct case_change *ch)
 	char at[40], department[40];
 	json_t *o, *data = json_loads(ch->data ? ch->data : "{}", 0, NULL);
 	const char *dep = json_string_value(json_object_get(data, "department"));
+	json_int_t late = json_integer_value(json_object_get(data, "late"));
 	char *text;
 
 	/* The department the line concerns - the one dispatched to or
@@ -114,8 +128,16 @@ static int take_change(void *ctx, const struct case_change *ch)
 	 * that holds it now. */
 	snprintf(department, sizeof department, "%s",
 		 dep ? dep : ch->department);
+	/* A stage noted overdue long after its deadline (a server that was
+	 * down over a holiday, a database upgraded from before overdue was
+	 * recorded) is history, not news: recorded, not sent. */
+	if (strcmp(ch->action, "overdue") == 0 && late > NOTIFY_OVERDUE_FRESH_S) {
+		json_decref(data);
+		n->stale++;
+		return 0;
+	}
+	text = notice_text(ch, department, data);
 	json_decref(data);
-	text = notice_text(ch, department);
 	if (!text)
 		return 0;
 	if (n->count == NOTIFY_QUEUE_MAX) {
@@ -257,6 +279,11 @@ void notifier_tick(struct notifier *n, struct db_pool *pool)
 			}
 		} while (n->after != before);
 		db_pool_release(pool, db);
+	}
+	if (n->stale) {
+		log_info("notify: %ld overdue line(s) noted over a day late "
+			 "were not sent", n->stale);
+		n->stale = 0;
 	}
 	if (n->dropped) {
 		log_warn("notify: %ld notice(s) dropped: the command is too "

@@ -1,7 +1,8 @@
 /*
  * notify.h - the operator's notification hook (serve --notify-command):
  * the changes people must hear of at once - a case dispatched to a
- * department, returned by one, supervised (督办), an extension asked -
+ * department or given back to it off hold (解除挂账), returned by one,
+ * supervised (督办), an extension asked, a stage gone overdue (the server's overdue sweep, case.h) -
  * handed to a command of the city's (its SMS or government-messaging
  * gateway), one at a time, the notice as JSON on its standard input.
  *
@@ -21,6 +22,8 @@
 #include "store/db.h"
 
 #define NOTIFY_QUEUE_MAX 1000
+/* An overdue line noted more than this after its deadline is not sent. */
+#define NOTIFY_OVERDUE_FRESH_S (24 * 3600)
 
 struct notifier;
 

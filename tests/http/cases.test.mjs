@@ -106,7 +106,7 @@ async function getCase(client, id) {
 const INPUTS = {
   verify: {}, file: {}, reject: { reason: '不属实' }, dispatch: { department: '110101-HW' },
   return: { reason: '非本单位职责' }, handle: { note: '已清理' }, check: { passed: true },
-  close: {}, hang: { reason: '需立项' }, void: { reason: '重复' }, remind: {},
+  close: {}, hang: { reason: '需立项' }, unhang: { reason: '资金已到位' }, void: { reason: '重复' }, remind: {},
   supervise: { note: '尽快' }, 'extend-request': { reason: '工程量大', hours: 8 },
 };
 
@@ -364,6 +364,30 @@ describe('the path reported -> filed -> dispatched -> handled -> checked -> clos
     assert.equal(c.light, 'none');
     c = await actOk(as('handler'), c, 'handle', { note: '完工' });
     assert.equal(c.state, 'handled');
+  });
+
+  test('unhang: back to its department with the handling limit afresh', async () => {
+    let c = await intake(as('inspector'));
+    c = await actOk(as('shift_leader'), c, 'file');
+    c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
+    assertError(await act(as('shift_leader'), c, 'unhang', INPUTS.unhang), 409, 'conflict', 'state');
+    c = await actOk(as('dispatcher'), c, 'hang', { reason: '需立项' });
+    assertError(await act(as('handler'), c, 'unhang', INPUTS.unhang), 403, 'forbidden');
+    assertError(await act(as('shift_leader'), c, 'unhang'), 400, 'invalid', 'reason');
+    c = await actOk(as('shift_leader'), c, 'unhang', INPUTS.unhang);
+    assert.equal(c.state, 'dispatched');
+    assert.equal(c.stage, 'handle');
+    assert.equal(c.department, '110101-HW');
+    assert.equal(c.light, 'green');
+    // 暴露垃圾, normal: 4 working hours from the moment the hold ends.
+    assert.equal(c.deadline, (await due(c.stage_started_at, 'working_hours=4')).json.due);
+    const full = await getCase(as('admin'), c.id);
+    const last = full.history.at(-1);
+    assert.deepEqual([last.action, last.from_state, last.to_state, last.note],
+      ['unhang', 'hung', 'dispatched', '资金已到位']);
+    // The department sees it in its worklist again, with its buttons.
+    const mine = await getCase(as('handler'), c.id);
+    assert.ok(mine.actions.includes('handle') && mine.actions.includes('return'), mine.actions);
   });
 
   test('an extension of a limit in natural time moves it by natural hours', async () => {
@@ -662,7 +686,7 @@ describe('GET /api/v1/cases', () => {
     const r = await as('handler').get('/api/v1/workflow');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.states.length, 12);
-    assert.equal(r.json.actions.length, 17);
+    assert.equal(r.json.actions.length, 18);
     assert.equal(r.json.stages.length, 7);
     const dispatch = r.json.actions.find((x) => x.action === 'dispatch');
     assert.deepEqual(dispatch, {
@@ -671,6 +695,10 @@ describe('GET /api/v1/cases', () => {
     });
     const check = r.json.actions.find((x) => x.action === 'check');
     assert.equal(check.to_failed, 'dispatched');
+    assert.deepEqual(r.json.actions.find((x) => x.action === 'unhang'), {
+      action: 'unhang', name: '解除挂账', from: ['hung'], to: 'dispatched',
+      to_failed: null, roles: ['shift_leader', 'dispatcher'], needs: ['reason'],
+    });
     assert.deepEqual(r.json.states.find((x) => x.state === 'closed'),
       { state: 'closed', name: '已结案', stage: null, terminal: true });
     assert.deepEqual(r.json.sources.find((x) => x.source === 'hotline').roles, ['receptionist']);

@@ -1,5 +1,6 @@
 // notify.test.mjs - serve --notify-command: a case dispatched, returned,
-// supervised or with an extension asked reaches the operator's command
+// supervised, with an extension asked, taken off hold or gone overdue
+// reaches the operator's command
 // (its SMS or messaging gateway) as one JSON line on its stdin, with the
 // fields in the environment too, one command at a time and in order;
 // other changes send nothing; a failing command is logged and the next
@@ -95,3 +96,57 @@ test('a failing command is logged and the next notice still goes; a slow one is 
   assert.match(server.stderr, /notify: the command ran past 1 s and was stopped/);
   await server.stop();
 });
+
+// Overdue is a change in time: each server notes, with its minute chores
+// (the first at start), the running stages past their deadline - a history
+// line by `system` - and the hook sends it, unless it was noted over a day
+// late (a server down long, an upgraded database): recorded, not sent.
+// A case taken off hold goes back to its department, which hears of it.
+test('a stage gone overdue, and a case taken off hold, reach the command; one noted a day late does not', async () => {
+  const at = (clock, args = []) => servers.start(args, { env: { URBANGRID_TEST_CLOCK: clock } });
+  const file = `${out}.3`;
+  // Tuesday 1 December: a case dispatched (its 4 working hours end that day).
+  let s = await at('2026-12-01T09:00:00+08:00');
+  let old = (await new Client(s, { bearer: token.inspector }).post('/api/v1/cases', REPORT)).json;
+  old = await act(s, 'shift_leader', old, 'file');
+  old = await act(s, 'dispatcher', old, 'dispatch', { department: '110101-HW' });
+  await s.stop();
+  // Thursday morning, with the hook: the old deadline passed two days ago.
+  s = await at('2026-12-03T09:00:00+08:00', ['--notify-command', `cat >> '${file}'; echo >> '${file}'`]);
+  const late = await until(() => /1 overdue line\(s\) noted over a day late were not sent/.test(s.stderr), 5000);
+  assert.ok(late, s.stderr);
+  const hist = (await new Client(s, { bearer: token.shift_leader }).get(`/api/v1/cases/${old.id}`)).json;
+  const line = hist.history.at(-1);
+  assert.deepEqual([line.action, line.actor, line.from_state, line.to_state], ['overdue', 'system', 'dispatched', 'dispatched']);
+  assert.equal(hist.version, old.version);
+  assert.equal(hist.light, 'red');
+  let c = (await new Client(s, { bearer: token.inspector }).post('/api/v1/cases', REPORT)).json;
+  c = await act(s, 'shift_leader', c, 'file');
+  c = await act(s, 'dispatcher', c, 'dispatch', { department: '110101-HW' });
+  let held = (await new Client(s, { bearer: token.inspector }).post('/api/v1/cases', REPORT)).json;
+  held = await act(s, 'shift_leader', held, 'file');
+  held = await act(s, 'dispatcher', held, 'dispatch', { department: '110101-HW' });
+  held = await act(s, 'dispatcher', held, 'hang', { reason: '需立项' });
+  const dispatched = await until(() => (lines3(file).length >= 2 ? lines3(file) : null));
+  assert.deepEqual(dispatched.map((x) => x.action), ['dispatch', 'dispatch'], 'nothing of the old case');
+  await s.stop();
+  // The same afternoon, after 17:30: c's 4 working hours have passed.
+  s = await at('2026-12-03T17:45:00+08:00', ['--notify-command', `cat >> '${file}'; echo >> '${file}'`]);
+  const overdue = await until(() => lines3(file).find((x) => x.action === 'overdue'));
+  assert.ok(overdue, `notices: ${readFileSync(file, 'utf8')}\n${s.stderr}`);
+  assert.equal(overdue.number, c.number);
+  assert.deepEqual(overdue.to, { department: '110101-HW', area: c.area });
+  assert.match(overdue.text, new RegExp(`案件 ${c.number} 处置超时（时限 2026-12-03T\\d\\d:\\d\\d:00\\+08:00），请尽快办理`));
+  assert.equal(overdue.actor, 'system');
+  // The hung case has no clock: nothing; taken off hold, its department hears.
+  held = await act(s, 'shift_leader', held, 'unhang', { reason: '资金到位' });
+  const back = await until(() => lines3(file).find((x) => x.action === 'unhang'));
+  assert.ok(back, readFileSync(file, 'utf8'));
+  assert.equal(back.department, '110101-HW');
+  assert.match(back.text, new RegExp(`案件 ${held.number} 已解除挂账`));
+  assert.equal(lines3(file).filter((x) => x.action === 'overdue').length, 1);
+  await s.stop();
+});
+
+const lines3 = (file) => (existsSync(file)
+  ? readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) : []);

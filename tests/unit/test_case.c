@@ -608,9 +608,9 @@ static void test_every_allowed_transition(void **state)
 	}
 	/* verify 1, file 2x2, reject 2x2, dispatch 2, return 1, handle 2,
 	 * check 1x2, close 1, extend x3 1 each, hang 2, void 8x2,
-	 * supervise 8, remind 6x4, merge 2x2, verify-assign 1x2 */
+	 * supervise 8, remind 6x4, merge 2x2, verify-assign 1x2, unhang 2 */
 	assert_int_equal(n, 1 + 4 + 4 + 2 + 1 + 2 + 2 + 1 + 3 + 2 + 16 + 8 +
-				    24 + 4 + 2);
+				    24 + 4 + 2 + 2);
 }
 
 /* The conditions a case can be in for case_actions_allowed(): every state
@@ -1407,6 +1407,107 @@ static void test_hang(void **state)
 	assert_string_equal(c->stage, "check");
 	assert_time(c->deadline, L(2026, 10, 9, 11, 0));
 	assert_last_event(f, c->id, HW, "handle", "hung", "handled");
+}
+
+/* 解除挂账: back to the same department with the handling limit afresh
+ * from the moment the hold is lifted, by the roles that may hang. */
+static void test_unhang(void **state)
+{
+	struct fx *f = *state;
+	struct ug_error err;
+	struct case_row *c = f->c;
+	struct case_action_input in;
+	/* A Friday afternoon: 1.5 working hours left that day. */
+	int64_t t = L(2026, 10, 16, 16, 0);
+
+	drive(f, CS_DISPATCHED, c);
+	act_ok(f, DISP, c, CA_HANG);
+	/* Not from dispatched, not by the handler, not without a reason. */
+	in = (struct case_action_input){ .version = c->version };
+	assert_int_equal(case_act(f->t->db, &f->env, &f->a[HW], c->id,
+				  CA_UNHANG, &in, t, f->e, &err),
+			 -UG_EFORBIDDEN);
+	assert_int_equal(case_act(f->t->db, &f->env, &f->a[SHIFT], c->id,
+				  CA_UNHANG, &in, t, f->e, &err),
+			 -UG_EINVAL);
+	assert_string_equal(err.field, "reason");
+	act_ok_at(f, SHIFT, c, CA_UNHANG, t);
+	assert_string_equal(c->state, "dispatched");
+	assert_string_equal(c->department, "110101-HW");
+	assert_string_equal(c->stage, "handle");
+	assert_int_equal(c->stage_started_at, t);
+	/* The handling limit of a normal 06 (sanitation) case is 4 working
+	 * hours: 16:00-17:30 on Friday, 08:30-11:00 on Monday. */
+	assert_time(c->deadline, L(2026, 10, 19, 11, 0));
+	assert_string_equal(case_light(&f->env, c, t), "green");
+	assert_last_event(f, c->id, SHIFT, "unhang", "hung", "dispatched");
+	/* Dispatched again: the handler can return it, or hang it again. */
+	act_ok(f, DISP, c, CA_HANG);
+	act_ok(f, DISP, c, CA_UNHANG);
+	act_ok(f, HW, c, CA_RETURN);
+	assert_string_equal(c->state, "returned");
+}
+
+/* Overdue is noted by the sweep once per deadline, by "system", without
+ * a new version; a new deadline is looked at again; stopped clocks and
+ * closed cases are not; a backlog goes in batches. */
+static void sweep(struct fx *f, int64_t now, long want)
+{
+	struct ug_error err;
+	long noted = -1;
+
+	ug_error_clear(&err);
+	tu_assert_ok(case_overdue_sweep(f->t->db, &f->env, now, &noted, &err),
+		     err);
+	assert_int_equal(noted, want);
+}
+
+static void test_overdue_sweep(void **state)
+{
+	struct fx *f = *state;
+	struct case_row *c = f->c, *d = f->d;
+	struct case_event_row *e;
+	int64_t due, version;
+
+	drive(f, CS_DISPATCHED, c);
+	due = c->deadline;
+	version = c->version;
+	sweep(f, due - 1, 0);
+	sweep(f, due, 1);
+	e = last_event(f, c->id);
+	assert_string_equal(e->action, "overdue");
+	assert_string_equal(e->actor, "system");
+	assert_string_equal(e->from_state, "dispatched");
+	assert_string_equal(e->to_state, "dispatched");
+	tu_assert_contains(e->note, "处置时限");
+	tu_assert_contains(e->data, "\"stage\":\"handle\"");
+	tu_assert_contains(e->data, "\"late\":0");
+	reload(f, c);
+	assert_int_equal(c->version, version);
+	assert_int_equal(c->overdue_at, due);
+	assert_string_equal(case_light(&f->env, c, due), "red");
+	/* Once per deadline. */
+	sweep(f, due + 86400, 0);
+	/* An approved extension is a new deadline: noted again when it
+	 * passes, with how late the sweep came. */
+	act_ok_at(f, HW, c, CA_EXTEND_REQUEST, due + 60);
+	act_ok_at(f, SHIFT, c, CA_EXTEND_APPROVE, due + 120);
+	assert_true(c->deadline > due);
+	assert_int_equal(c->overdue_at, 0);
+	sweep(f, c->deadline - 1, 0);
+	sweep(f, c->deadline + 30, 1);
+	tu_assert_contains(last_event(f, c->id)->data, "\"late\":30");
+	/* A stopped clock is not overdue; nor is a finished case. */
+	act_ok(f, DISP, c, CA_HANG);
+	drive(f, CS_CLOSED, d);
+	sweep(f, due + 30 * 86400, 0);
+	assert_string_equal(last_event(f, c->id)->action, "hang");
+	/* A backlog: two full batches and one more, all noted. */
+	for (int i = 0; i < 401; i++)
+		report(f, NOW, d);
+	sweep(f, NOW + 30 * 86400, 401);
+	assert_string_equal(last_event(f, d->id)->action, "overdue");
+	sweep(f, NOW + 31 * 86400, 0);
 }
 
 static void test_void_supervise_remind(void **state)
@@ -2575,6 +2676,8 @@ int main(void)
 		T(test_extension),
 		T(test_extension_natural),
 		T(test_hang),
+		T(test_unhang),
+		T(test_overdue_sweep),
 		T(test_void_supervise_remind),
 		T(test_merge),
 		T(test_light),

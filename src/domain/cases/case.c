@@ -151,6 +151,10 @@ static int64_t warn_time(const struct case_env *env, const struct case_row *c)
 static void set_deadline(const struct case_env *env, struct case_row *c,
 			 int64_t due)
 {
+	/* A new deadline has not been passed yet: the overdue sweep looks
+	 * at it again. */
+	if (due != c->deadline)
+		c->overdue_at = 0;
 	c->deadline = due;
 	c->warn_at = warn_time(env, c);
 }
@@ -365,6 +369,11 @@ static int event_insert(struct db *db, const struct case_row *c,
 	free(e);
 	return rc;
 }
+
+/* Who the history names for what the server does by itself (a case
+ * placed on its grid, a deadline recomputed, a stage gone overdue). */
+static const struct user system_actor = { .username = "system",
+					  .role = "system" };
 
 static int event_add(struct db *db, const struct case_row *c,
 		     const struct user *u, const char *action,
@@ -967,8 +976,6 @@ static int collect_id(void *ctx, int64_t id)
 int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 			struct case_locate_result *res, struct ug_error *err)
 {
-	static const struct user system_actor = {.username = "system",
-						 .role = "system"};
 	struct case_row *c = malloc(sizeof *c);
 	struct id_list l = {0};
 	int rc;
@@ -1109,8 +1116,6 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 			  int64_t now, struct case_follow_result *res,
 			  struct ug_error *err)
 {
-	static const struct user system_actor = {.username = "system",
-						 .role = "system"};
 	struct case_row *c;
 	struct id_list l = {0};
 	int64_t from, to;
@@ -1227,6 +1232,68 @@ int case_warn_refresh(struct db *db, const struct case_env *env,
 	else
 		db_rollback(db);
 out:
+	free(c);
+	free(l.ids);
+	return rc;
+}
+
+/* ---- overdue: a change in time ------------------------------------------ */
+
+/* Cases looked at per transaction: a backlog (a server down over a long
+ * weekend, a database upgraded) is worked through in short write
+ * transactions, not one that holds the writers back. */
+#define OVERDUE_BATCH 200
+
+int case_overdue_sweep(struct db *db, const struct case_env *env,
+		       int64_t now, long *noted, struct ug_error *err)
+{
+	struct case_row *c = malloc(sizeof *c);
+	struct id_list l = {0};
+	int rc = 0;
+
+	*noted = 0;
+	if (!c)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	do {
+		l.n = 0;
+		if ((rc = db_begin_write(db, err)))
+			break;
+		rc = store_cases_overdue_due(db, now, OVERDUE_BATCH, collect_id,
+					     &l, err);
+		if (rc == -UG_ENOMEM)
+			ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		for (size_t i = 0; rc == 0 && i < l.n; i++) {
+			char due[40], note[128];
+			json_t *data;
+			int stage;
+
+			if ((rc = store_case_get(db, l.ids[i], c, err)))
+				break;
+			stage = case_stage_parse(c->stage);
+			iso8601_format(c->deadline, env->utc_offset, due,
+				       sizeof due);
+			snprintf(note, sizeof note, "%s时限 %s 已过",
+				 stage >= 0 ? case_stages[stage].name_zh
+					    : c->stage,
+				 due);
+			data = json_pack("{s:s, s:s, s:I}", "stage", c->stage,
+					 "deadline", due, "late",
+					 (json_int_t)(now - c->deadline));
+			if (!data)
+				rc = ug_fail(err, UG_ENOMEM, NULL,
+					     "out of memory");
+			if (rc == 0 &&
+			    (rc = store_case_note_overdue(db, c->id, c->deadline,
+							  now, err)) == 0)
+				rc = event_add(db, c, &system_actor, "overdue",
+					       c->state, note, data, now, err);
+			json_decref(data);
+		}
+		if (rc == 0 && (rc = db_commit(db, err)) == 0)
+			*noted += (long)l.n;
+		else if (rc)
+			db_rollback(db);
+	} while (rc == 0 && l.n == OVERDUE_BATCH);
 	free(c);
 	free(l.ids);
 	return rc;

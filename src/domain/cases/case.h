@@ -196,6 +196,21 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 int case_warn_refresh(struct db *db, const struct case_env *env,
 		      long *updated, struct ug_error *err);
 
+/*
+ * Overdue is a change in time, not an action: every running stage whose
+ * deadline is at or before `now` and was not yet noted gets, once per
+ * deadline, an `overdue` line in its history by "system" (its note says
+ * the stage and the deadline; data: stage, deadline, late = seconds past
+ * it when noted) - what the live streams, the notification hook and the
+ * assessment read.  The case's version does not change (nobody acted on
+ * it; an action under way is not refused for it).  A new deadline - a new
+ * stage, an extension, moved holidays - is looked at again.  Its own
+ * write transactions, OVERDUE_BATCH cases each; *noted counts the lines
+ * written.  The server runs it with its minute chores.
+ */
+int case_overdue_sweep(struct db *db, const struct case_env *env,
+		       int64_t now, long *noted, struct ug_error *err);
+
 /* case_deadlines_follow() as the calendar's follower: pass it to the
  * changes of domain/calendar/workcal.h so open deadlines follow. */
 extern const struct workcal_follower case_calendar_follower;

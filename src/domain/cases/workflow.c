@@ -82,6 +82,14 @@ const struct case_transition case_transitions[CA_COUNT] = {
 	{ CA_VERIFY_ASSIGN, "verify-assign", "核实派遣", S(REPORTED), -1, -1,
 	  R(RECEPTIONIST) | R(SHIFT_LEADER), NEED_INSPECTOR,
 	  GUARD_IN_AREA | GUARD_NEEDS_VERIFY },
+	/* 解除挂账: the work that made the case wait is done (the money or
+	 * the project came) and the department is to finish it; it gets the
+	 * standard's handling limit afresh from now (stage_deadline()
+	 * reads a stage from its start, so a fresh start keeps the holiday
+	 * recompute true).  The handler may also report it handled straight
+	 * from hung. */
+	{ CA_UNHANG, "unhang", "解除挂账", S(HUNG), CS_DISPATCHED, -1,
+	  R(SHIFT_LEADER) | R(DISPATCHER), NEED_REASON, GUARD_IN_AREA },
 };
 
 int case_state_parse(const char *name)

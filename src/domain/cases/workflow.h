@@ -6,6 +6,7 @@
  *   reported ─verify→ verified ─file→ filed ─dispatch→ dispatched
  *      │  └──────────file─────────┘ │        ↑   │  │ └return→ returned ─dispatch┘
  *      └reject / merge / void       │        │   │  └hang→ hung ─handle┐
+ *                                   │        │   └───────unhang─┘      │
  *                                   │   check(failed: rework)  handle  │
  *                                   │        │   ↓                     ↓
  *                                   │      handled ←───────────────────┘
@@ -95,6 +96,7 @@ enum case_action {
 	CA_REMIND,
 	CA_MERGE,
 	CA_VERIFY_ASSIGN,
+	CA_UNHANG,
 	CA_COUNT
 };
 

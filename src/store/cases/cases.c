@@ -22,7 +22,7 @@
 	" district, area, component, reporter_name, reporter_phone,"        \
 	" department, stage, stage_started_at, deadline, rework_count,"     \
 	" extension_hours, merged_into, created_by, created_at, updated_at,"  \
-	" closed_at, clock, warn_at, assignee"
+	" closed_at, clock, warn_at, assignee, overdue_at"
 
 /* History columns, read by event_from_row(); the table is aliased e. */
 #define EVENT_COLUMNS \
@@ -70,6 +70,7 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 	COPY(c->clock, db_column_text(st, 32));
 	c->warn_at = db_column_int64(st, 33);
 	COPY(c->assignee, db_column_text(st, 34));
+	c->overdue_at = db_column_int64(st, 35);
 }
 
 DB_VISITOR(case, store_case_cb, struct case_row, case_from_row)
@@ -138,8 +139,9 @@ static const char SQL_CASE_INSERT[] =
 	" street, district, area, component, department, stage,"
 	" stage_started_at, deadline, rework_count, extension_hours,"
 	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"
-	" assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	" assignee, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" RETURNING id";
 
 /* The mutable columns, bound from index i on in the order of the UPDATE
  * statement's SET list. */
@@ -175,7 +177,8 @@ static int bind_mutable(struct db_stmt *st, int i, const struct case_row *c,
 	    (rc = db_bind_text(st, i++, c->urgency, err)) ||
 	    (rc = bind_opt_text(st, i++, c->clock, err)) ||
 	    (rc = bind_opt_int(st, i++, c->warn_at, err)) ||
-	    (rc = bind_opt_text(st, i++, c->assignee, err)))
+	    (rc = bind_opt_text(st, i++, c->assignee, err)) ||
+	    (rc = bind_opt_int(st, i++, c->overdue_at, err)))
 		return rc;
 	return 0;
 }
@@ -227,7 +230,7 @@ static const char SQL_CASE_UPDATE[] =
 	" department = ?, stage = ?, stage_started_at = ?, deadline = ?,"
 	" rework_count = ?, extension_hours = ?, merged_into = ?,"
 	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?, warn_at = ?,"
-	" assignee = ? WHERE id = ? AND version = ?";
+	" assignee = ?, overdue_at = ? WHERE id = ? AND version = ?";
 
 int store_case_update(struct db *db, const struct case_row *c,
 		      int64_t expected_version, struct ug_error *err)
@@ -237,8 +240,8 @@ int store_case_update(struct db *db, const struct case_row *c,
 
 	if ((rc = db_prepare(db, SQL_CASE_UPDATE, &st, err)) ||
 	    (rc = bind_mutable(st, 1, c, err)) ||
-	    (rc = db_bind_int64(st, 27, c->id, err)) ||
-	    (rc = db_bind_int64(st, 28, expected_version, err)))
+	    (rc = db_bind_int64(st, 28, c->id, err)) ||
+	    (rc = db_bind_int64(st, 29, expected_version, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
@@ -788,6 +791,45 @@ int store_case_set_warn(struct db *db, int64_t id, int64_t warn_at,
 	    (rc = db_bind_int64(st, 2, id, err)))
 		return rc;
 	return db_step_changed(st, db, "case", id, err);
+}
+
+static const char SQL_CASE_NOTE_OVERDUE[] =
+	"UPDATE case_file SET overdue_at = ? WHERE id = ? AND deadline = ?"
+	" AND overdue_at IS NULL";
+
+int store_case_note_overdue(struct db *db, int64_t id, int64_t deadline,
+			    int64_t at, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASE_NOTE_OVERDUE, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, at, err)) ||
+	    (rc = db_bind_int64(st, 2, id, err)) ||
+	    (rc = db_bind_int64(st, 3, deadline, err)))
+		return rc;
+	return db_step_changed(st, db, "case", id, err);
+}
+
+/* The terms of the partial index case_file_overdue_due (schema 0013),
+ * repeated so that the planner takes it. */
+static const char SQL_CASES_OVERDUE_DUE[] =
+	"SELECT id FROM case_file WHERE overdue_at IS NULL"
+	" AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id"
+	" LIMIT ?";
+
+int store_cases_overdue_due(struct db *db, int64_t now, int64_t limit,
+			    store_case_id_cb cb, void *ctx,
+			    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, SQL_CASES_OVERDUE_DUE, &st, err)) ||
+	    (rc = db_bind_int64(st, 1, now, err)) ||
+	    (rc = db_bind_int64(st, 2, limit, err)))
+		return rc;
+	return each_id(st, cb, ctx, err);
 }
 
 /* A clock runs exactly when deadline is set (terminal and hung cases

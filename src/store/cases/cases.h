@@ -123,6 +123,9 @@ struct case_row {
 				       stage's time used); 0 with deadline */
 	char assignee[USERNAME_MAX + 1]; /* the inspector sent to verify
 				       (verify-assign), "" if none */
+	int64_t overdue_at;         /* when the running stage's passing of
+				       its deadline was recorded; 0: not
+				       (yet), and with every new deadline */
 	int rework_count;
 	int64_t extension_hours;    /* pending request, 0 if none */
 	int64_t merged_into;        /* 0 if none */
@@ -240,6 +243,16 @@ int store_cases_unlocated(struct db *db, store_case_id_cb cb, void *ctx,
  * the deadline and the calendar: no version change). */
 int store_case_set_warn(struct db *db, int64_t id, int64_t warn_at,
 			struct ug_error *err);
+/* Record that case `id`'s stage with `deadline` went overdue at `at`
+ * (a derived value: no version change); -UG_ENOTFOUND when the case is
+ * gone, its deadline moved or it was noted already. */
+int store_case_note_overdue(struct db *db, int64_t id, int64_t deadline,
+			    int64_t at, struct ug_error *err);
+/* The running stages due by `now` and not yet noted overdue, earliest
+ * first, at most `limit`. */
+int store_cases_overdue_due(struct db *db, int64_t now, int64_t limit,
+			    store_case_id_cb cb, void *ctx,
+			    struct ug_error *err);
 int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
 			      store_case_id_cb cb, void *ctx,
 			      struct ug_error *err);

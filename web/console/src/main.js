@@ -29,12 +29,17 @@ let viewLive = null; // stops the current view's live updates
 // ---- notices ---------------------------------------------------------------
 
 // What a change says to this user, or null: a case sent to its
-// department, a case returned, an extension asked, a supervision.  Its
+// department (or given back to it off hold), a case returned, an
+// extension asked, a supervision, a stage gone overdue (to the
+// department that holds the case, the shift leader, the leader).  Its
 // own steps say nothing.
 function noticeFor(ch, me) {
   if (ch.actor === me.username) return null;
   const role = me.role;
-  if (ch.action === 'dispatch' && role === 'handler' && ch.department === me.unit.code) return 'notice.dispatched';
+  const mine = role === 'handler' && ch.department === me.unit.code;
+  if (ch.action === 'dispatch' && mine) return 'notice.dispatched';
+  if (ch.action === 'unhang' && mine) return 'notice.unhung';
+  if (ch.action === 'overdue' && (mine || ['shift_leader', 'leader'].includes(role))) return 'notice.overdue';
   if (ch.action === 'return' && ['dispatcher', 'shift_leader'].includes(role)) return 'notice.returned';
   if (ch.action === 'extend-request' && role === 'shift_leader') return 'notice.extension';
   if (ch.action === 'supervise') return 'notice.supervised';
