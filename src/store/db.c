@@ -246,36 +246,110 @@ int db_step(struct db_stmt *st, struct ug_error *err)
 	return rc;
 }
 
+int db_bind_args(struct db_stmt *st, const struct db_arg *args,
+		 struct ug_error *err)
+{
+	int rc = 0;
+
+	for (int i = 1; rc == 0 && args->kind != DB_ARG_END; i++, args++) {
+		switch (args->kind) {
+		case DB_ARG_INT:
+			rc = db_bind_int64(st, i, args->i, err);
+			break;
+		case DB_ARG_OPT_INT:
+			rc = args->i ? db_bind_int64(st, i, args->i, err)
+				     : db_bind_null(st, i, err);
+			break;
+		case DB_ARG_REAL:
+			rc = db_bind_double(st, i, args->d, err);
+			break;
+		case DB_ARG_TEXT:
+			rc = db_bind_text(st, i, args->p, err);
+			break;
+		case DB_ARG_OPT_TEXT:
+			rc = db_bind_text(st, i,
+					  args->p && *(const char *)args->p
+						  ? args->p
+						  : NULL,
+					  err);
+			break;
+		case DB_ARG_BLOB:
+			rc = db_bind_blob(st, i, args->p, args->n, err);
+			break;
+		case DB_ARG_NULL:
+		case DB_ARG_END:
+			rc = db_bind_null(st, i, err);
+			break;
+		}
+	}
+	return rc;
+}
+
+int db_prepare_args(struct db *db, const char *sql, const struct db_arg *args,
+		    struct db_stmt **st, struct ug_error *err)
+{
+	int rc = db_prepare(db, sql, st, err);
+
+	return rc ? rc : db_bind_args(*st, args, err);
+}
+
+int db_row(struct db *db, const char *sql, const struct db_arg *args,
+	   struct db_stmt **st, struct ug_error *err)
+{
+	int rc = db_prepare_args(db, sql, args, st, err);
+
+	return rc ? rc : db_step(*st, err);
+}
+
+int db_run(struct db *db, const char *sql, const struct db_arg *args,
+	   struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_row(db, sql, args, &st, err);
+
+	if (rc == DB_ROW) /* RETURNING rows nobody reads */
+		db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int db_run_changed(struct db *db, const char *sql, const struct db_arg *args,
+		   const char *what, int64_t id, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare_args(db, sql, args, &st, err);
+
+	return rc ? rc : db_step_changed(st, db, what, id, err);
+}
+
+int db_list(struct db *db, const char *sql, const struct db_arg *args,
+	    int (*visit)(void *v, struct db_stmt *st), void *v,
+	    struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare_args(db, sql, args, &st, err);
+
+	return rc ? rc : db_each(st, visit, v, err);
+}
+
 /* Prepare `sql` with its one parameter - the key when there is one, else
  * the id - and step it once: DB_ROW, DB_DONE or an error. */
 static int step_one(struct db *db, const char *sql, int64_t id,
 		    const char *key, struct db_stmt **st, struct ug_error *err)
 {
-	int rc;
-
-	if ((rc = db_prepare(db, sql, st, err)) ||
-	    (rc = key ? db_bind_text(*st, 1, key, err)
-		      : db_bind_int64(*st, 1, id, err)))
-		return rc;
-	return db_step(*st, err);
+	return key ? db_row(db, sql, DB_ARGS(DB_TEXT(key)), st, err)
+		   : db_row(db, sql, DB_ARGS(DB_INT(id)), st, err);
 }
 
 int db_run_id(struct db *db, const char *sql, int64_t id,
 	      struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc = step_one(db, sql, id, NULL, &st, err);
-
-	return rc < 0 ? rc : 0;
+	return db_run(db, sql, DB_ARGS(DB_INT(id)), err);
 }
 
 int db_run_key(struct db *db, const char *sql, const char *key,
 	       struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc = step_one(db, sql, 0, key, &st, err);
-
-	return rc < 0 ? rc : 0;
+	return db_run(db, sql, DB_ARGS(DB_TEXT(key)), err);
 }
 
 int db_row_by_id(struct db *db, const char *sql, int64_t id, const char *what,

@@ -72,6 +72,75 @@ int db_bind_null(struct db_stmt *st, int idx, struct ug_error *err);
 /* Advance: DB_ROW with a row, DB_DONE when finished, or a negative error. */
 int db_step(struct db_stmt *st, struct ug_error *err);
 
+/*
+ * A statement's parameters, in order from 1, written where it is run:
+ *
+ *     db_list(db, SQL_USER_LIST, DB_ARGS(DB_TEXT(unit), DB_INT(limit)),
+ *             user_visit, &v, err);
+ *
+ * An array literal of tagged values, not varargs: the compiler checks
+ * each value against its kind (an int64_t for DB_INT, a pointer for
+ * DB_TEXT), so a wrong type fails the build rather than the query.
+ * DB_NOARGS for a statement without parameters.
+ * DB_OPT_INT / DB_OPT_TEXT bind SQL NULL for the store's "absent" values
+ * (0; NULL or ""); DB_TEXT binds NULL for a NULL pointer only.
+ */
+enum db_arg_kind {
+	DB_ARG_END,
+	DB_ARG_INT,
+	DB_ARG_OPT_INT,
+	DB_ARG_REAL,
+	DB_ARG_TEXT,
+	DB_ARG_OPT_TEXT,
+	DB_ARG_BLOB,
+	DB_ARG_NULL
+};
+
+struct db_arg {
+	enum db_arg_kind kind;
+	int64_t i;
+	double d;
+	const void *p;
+	size_t n;
+};
+
+#define DB_INT(v) { .kind = DB_ARG_INT, .i = (v) }
+#define DB_OPT_INT(v) { .kind = DB_ARG_OPT_INT, .i = (v) }
+#define DB_REAL(v) { .kind = DB_ARG_REAL, .d = (v) }
+#define DB_TEXT(v) { .kind = DB_ARG_TEXT, .p = (const char *)(v) }
+#define DB_OPT_TEXT(v) { .kind = DB_ARG_OPT_TEXT, .p = (const char *)(v) }
+#define DB_BLOB(v, len) { .kind = DB_ARG_BLOB, .p = (v), .n = (len) }
+#define DB_NULL { .kind = DB_ARG_NULL }
+/* v when `present`, else NULL (a coordinate, where 0 is a value). */
+#define DB_REAL_OR_NULL(present, v) \
+	{ .kind = (present) ? DB_ARG_REAL : DB_ARG_NULL, .d = (v) }
+#define DB_ARGS(...) \
+	((const struct db_arg[]){ __VA_ARGS__, { .kind = DB_ARG_END } })
+#define DB_NOARGS ((const struct db_arg[]){ { .kind = DB_ARG_END } })
+
+/* Bind args from parameter 1 on. */
+int db_bind_args(struct db_stmt *st, const struct db_arg *args,
+		 struct ug_error *err);
+
+/* db_prepare() and db_bind_args() together: the statement ready to step. */
+int db_prepare_args(struct db *db, const char *sql, const struct db_arg *args,
+		    struct db_stmt **st, struct ug_error *err);
+
+/* Run `sql` (static) with args - a write, or anything whose rows are not
+ * read - one step: 0 or the error. */
+int db_run(struct db *db, const char *sql, const struct db_arg *args,
+	   struct ug_error *err);
+
+/* db_run() for a write meant to change row `id`: UG_ENOTFOUND naming "id"
+ * ("no <what> with id <id>") when it changed none. */
+int db_run_changed(struct db *db, const char *sql, const struct db_arg *args,
+		   const char *what, int64_t id, struct ug_error *err);
+
+/* Run `sql` with args for one row: DB_ROW with *st on it (read it, then
+ * db_reset()), DB_DONE when there is none, or the error. */
+int db_row(struct db *db, const char *sql, const struct db_arg *args,
+	   struct db_stmt **st, struct ug_error *err);
+
 /* Columns of the current row (0-based).  Text is valid until the next step
  * or reset; NULL text reads as NULL. */
 int db_column_is_null(struct db_stmt *st, int col);
@@ -100,6 +169,11 @@ int db_step_changed(struct db_stmt *st, struct db *db, const char *what,
  * step's negative error. */
 int db_each(struct db_stmt *st, int (*visit)(void *v, struct db_stmt *st),
 	    void *v, struct ug_error *err);
+
+/* db_prepare_args() then db_each(): a listing in one call. */
+int db_list(struct db *db, const char *sql, const struct db_arg *args,
+	    int (*visit)(void *v, struct db_stmt *st), void *v,
+	    struct ug_error *err);
 
 /* DB_VISITOR(name, cb_type, row_type, decode) defines the visitor of one
  * listing for db_each(): `struct name_visit { cb; ctx; row; }` and

@@ -334,6 +334,96 @@ static void test_bind_and_read_every_type(void **state)
 	assert_int_equal(db_step(st, &err), DB_DONE);
 }
 
+/* The typed parameter lists (DB_ARGS) bind what db_bind_* bind, the
+ * "absent" values of DB_OPT_* and DB_REAL_OR_NULL as NULL, and the
+ * one-call runners answer as their long forms. */
+static int count_row(void *v, struct db_stmt *st)
+{
+	int *n = v;
+
+	(void)st;
+	return ++*n == 2 ? 7 : 0; /* stop at the second row with 7 */
+}
+
+static void test_args(void **state)
+{
+	static const char ins[] =
+		"INSERT INTO a (i, oi, r, ro, s, os, b, n) VALUES"
+		" (?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char sel[] =
+		"SELECT i, oi, r, ro, s, os, b, n FROM a WHERE i = ?";
+	static const char upd[] = "UPDATE a SET s = ? WHERE i = ?";
+	static const char all[] = "SELECT i FROM a ORDER BY i";
+	static const unsigned char blob[] = { 0, 'u', 0xfe };
+	struct tu_env *env = *state;
+	struct ug_error err;
+	struct db_stmt *st;
+	const void *p;
+	size_t n;
+	int rows = 0;
+
+	exec_ok(env->db, "CREATE TABLE a (i INTEGER, oi INTEGER, r REAL,"
+			 " ro REAL, s TEXT, os TEXT, b BLOB, n TEXT)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_run(env->db, ins,
+			    DB_ARGS(DB_INT(INT64_MIN), DB_OPT_INT(5),
+				    DB_REAL(-0.25), DB_REAL_OR_NULL(1, 0.0),
+				    DB_TEXT("甲"), DB_OPT_TEXT("乙"),
+				    DB_BLOB(blob, sizeof blob), DB_NULL),
+			    &err),
+		     err);
+	tu_assert_ok(db_run(env->db, ins,
+			    DB_ARGS(DB_INT(2), DB_OPT_INT(0), DB_REAL(1),
+				    DB_REAL_OR_NULL(0, 9.5), DB_TEXT(""),
+				    DB_OPT_TEXT(""), DB_BLOB(blob, 0),
+				    DB_TEXT(NULL)),
+			    &err),
+		     err);
+	assert_int_equal(db_row(env->db, sel, DB_ARGS(DB_INT(INT64_MIN)), &st,
+				&err),
+			 DB_ROW);
+	assert_true(db_column_int64(st, 0) == INT64_MIN);
+	assert_int_equal(db_column_int64(st, 1), 5);
+	assert_true(db_column_double(st, 2) == -0.25);
+	assert_false(db_column_is_null(st, 3)); /* 0.0 present is a value */
+	assert_string_equal(db_column_text(st, 4), "甲");
+	assert_string_equal(db_column_text(st, 5), "乙");
+	p = db_column_blob(st, 6, &n);
+	assert_int_equal(n, sizeof blob);
+	assert_memory_equal(p, blob, sizeof blob);
+	assert_true(db_column_is_null(st, 7));
+	db_reset(st);
+	assert_int_equal(db_row(env->db, sel, DB_ARGS(DB_INT(2)), &st, &err),
+			 DB_ROW);
+	assert_true(db_column_is_null(st, 1)); /* DB_OPT_INT(0) */
+	assert_true(db_column_is_null(st, 3)); /* DB_REAL_OR_NULL(0, ...) */
+	assert_false(db_column_is_null(st, 4)); /* DB_TEXT("") is "" */
+	assert_true(db_column_is_null(st, 5)); /* DB_OPT_TEXT("") */
+	assert_true(db_column_is_null(st, 7)); /* DB_TEXT(NULL) */
+	db_reset(st);
+	assert_int_equal(db_row(env->db, sel, DB_ARGS(DB_INT(3)), &st, &err),
+			 DB_DONE);
+	/* A write meant to change one row, and one that changes none. */
+	tu_assert_ok(db_run_changed(env->db, upd,
+				    DB_ARGS(DB_TEXT("x"), DB_INT(2)), "thing",
+				    2, &err),
+		     err);
+	tu_assert_err(db_run_changed(env->db, upd,
+				     DB_ARGS(DB_TEXT("x"), DB_INT(3)), "thing",
+				     3, &err),
+		      err, UG_ENOTFOUND, "id");
+	tu_assert_contains(err.message, "no thing with id 3");
+	/* A listing stops where its visitor says, with what it said. */
+	assert_int_equal(db_list(env->db, all, DB_NOARGS, count_row,
+				 &rows, &err),
+			 7);
+	assert_int_equal(rows, 2);
+	/* A value for a parameter the statement lacks is an error. */
+	tu_assert_err(db_list(env->db, all, DB_ARGS(DB_NULL), count_row, &rows,
+			      &err),
+		      err, UG_EDB, NULL);
+}
+
 static void test_bind_errors(void **state)
 {
 	static const char sql[] = "SELECT ? + 1";
@@ -747,6 +837,7 @@ int main(void)
 		DB_TEST(test_prepare_error),
 		DB_TEST(test_prepare_resets_statement),
 		DB_TEST(test_bind_and_read_every_type),
+		DB_TEST(test_args),
 		DB_TEST(test_bind_errors),
 		DB_TEST(test_unique_violation_is_conflict),
 		DB_TEST(test_long_failing_sql_is_cut),

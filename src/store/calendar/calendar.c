@@ -15,17 +15,10 @@ static const char SQL_DAY_UPSERT[] =
 int store_calendar_day_upsert(struct db *db, const struct calendar_day_row *d,
 			      struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_DAY_UPSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, d->day, err)) ||
-	    (rc = db_bind_text(st, 2, d->kind, err)) ||
-	    (rc = db_bind_text(st, 3, d->note ? d->note : "", err)) ||
-	    (rc = db_bind_text(st, 4, d->source, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_DAY_UPSERT,
+		      DB_ARGS(DB_TEXT(d->day), DB_TEXT(d->kind),
+			      DB_TEXT(d->note ? d->note : ""),
+			      DB_TEXT(d->source)), err);
 }
 
 static const char SQL_DAY_DELETE[] =
@@ -37,10 +30,7 @@ int store_calendar_day_delete(struct db *db, const char *day,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DAY_DELETE, &st, err)) ||
-	    (rc = db_bind_text(st, 1, day, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_DAY_DELETE, DB_ARGS(DB_TEXT(day)), &st, err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
@@ -94,9 +84,9 @@ int store_calendar_days_between(struct db *db, const char *from,
 	int rc;
 
 	/* Dates as YYYY-MM-DD compare as text in date order. */
-	if ((rc = db_prepare(db, SQL_DAYS_BETWEEN, &st, err)) ||
-	    (rc = db_bind_text(st, 1, from, err)) ||
-	    (rc = db_bind_text(st, 2, to, err)))
+	if ((rc = db_prepare_args(db, SQL_DAYS_BETWEEN,
+				  DB_ARGS(DB_TEXT(from), DB_TEXT(to)), &st,
+				  err)))
 		return rc;
 	return each_day(st, cb, ctx, err);
 }
@@ -108,17 +98,10 @@ static const char SQL_YEAR_SET[] =
 int store_calendar_year_set(struct db *db, const struct calendar_year_row *y,
 			    struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_YEAR_SET, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, y->year, err)) ||
-	    (rc = db_bind_text(st, 2, y->source, err)) ||
-	    (rc = db_bind_text(st, 3, y->marked_by, err)) ||
-	    (rc = db_bind_int64(st, 4, y->marked_at, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_YEAR_SET,
+		      DB_ARGS(DB_INT(y->year), DB_TEXT(y->source),
+			      DB_TEXT(y->marked_by), DB_INT(y->marked_at)),
+		      err);
 }
 
 static const char SQL_YEARS[] =
@@ -140,12 +123,9 @@ int store_calendar_years(struct db *db, store_calendar_year_cb cb, void *ctx,
 			 struct ug_error *err)
 {
 	struct calendar_year_row y;
-	struct db_stmt *st;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_YEARS, &st, err)))
-		return rc;
-	return db_each(st, year_visit, &(struct year_visit){ cb, ctx, &y }, err);
+	return db_list(db, SQL_YEARS, DB_NOARGS, year_visit,
+		       &(struct year_visit){ cb, ctx, &y }, err);
 }
 
 static const char SQL_SETTING_GET[] =
@@ -157,10 +137,7 @@ int store_calendar_setting_get(struct db *db, const char *key, char *out,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_SETTING_GET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, key, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_SETTING_GET, DB_ARGS(DB_TEXT(key)), &st, err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
@@ -178,15 +155,8 @@ static const char SQL_SETTING_SET[] =
 int store_calendar_setting_set(struct db *db, const char *key,
 			       const char *value, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_SETTING_SET, &st, err)) ||
-	    (rc = db_bind_text(st, 1, key, err)) ||
-	    (rc = db_bind_text(st, 2, value, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_SETTING_SET,
+		      DB_ARGS(DB_TEXT(key), DB_TEXT(value)), err);
 }
 
 static const char SQL_REV_NEXT[] =

@@ -36,16 +36,11 @@ int store_attachment_insert(struct db *db, struct attachment_row *a,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_ATTACHMENT_INSERT, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, a->case_id, err)) ||
-	    (rc = db_bind_text(st, 2, a->sha256, err)) ||
-	    (rc = db_bind_text(st, 3, a->content_type, err)) ||
-	    (rc = db_bind_int64(st, 4, a->size, err)) ||
-	    (rc = db_bind_text(st, 5, a->kind, err)) ||
-	    (rc = db_bind_text(st, 6, a->created_by, err)) ||
-	    (rc = db_bind_int64(st, 7, a->created_at, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_ATTACHMENT_INSERT,
+		    DB_ARGS(DB_INT(a->case_id), DB_TEXT(a->sha256),
+			    DB_TEXT(a->content_type), DB_INT(a->size),
+			    DB_TEXT(a->kind), DB_TEXT(a->created_by),
+			    DB_INT(a->created_at)), &st, err);
 	if (rc < 0)
 		return rc;
 	a->id = db_column_int64(st, 0);
@@ -80,11 +75,8 @@ int store_attachments_of_case(struct db *db, int64_t case_id,
 			      struct ug_error *err)
 {
 	struct attachment_row a;
-	struct db_stmt *st;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_ATTACHMENTS_OF_CASE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, case_id, err)))
-		return rc;
-	return db_each(st, attachment_visit, &(struct attachment_visit){ cb, ctx, &a }, err);
+	return db_list(db, SQL_ATTACHMENTS_OF_CASE, DB_ARGS(DB_INT(case_id)),
+		       attachment_visit,
+		       &(struct attachment_visit){ cb, ctx, &a }, err);
 }

@@ -90,19 +90,6 @@ static int each_case(struct db_stmt *st, store_case_cb cb, void *ctx,
 	return rc;
 }
 
-/* Bind a text that is NULL in the database when empty. */
-static int bind_opt_text(struct db_stmt *st, int idx, const char *v,
-			 struct ug_error *err)
-{
-	return db_bind_text(st, idx, v && *v ? v : NULL, err);
-}
-
-static int bind_opt_int(struct db_stmt *st, int idx, int64_t v,
-			struct ug_error *err)
-{
-	return v ? db_bind_int64(st, idx, v, err) : db_bind_null(st, idx, err);
-}
-
 static const char SQL_COUNTER_NEXT[] =
 	"INSERT INTO case_number_counter (day, last) VALUES (?, 1)"
 	" ON CONFLICT (day) DO UPDATE SET last = case_number_counter.last + 1"
@@ -115,10 +102,7 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 	int64_t n;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_COUNTER_NEXT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, day, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_COUNTER_NEXT, DB_ARGS(DB_TEXT(day)), &st, err);
 	if (rc < 0)
 		return rc;
 	n = db_column_int64(st, 0);
@@ -131,7 +115,7 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 }
 
 /* The immutable columns first, then the mutable ones in the order of
- * bind_mutable(), so insert and update bind through the same code. */
+ * CASE_MUTABLE_ARGS(), so insert and update bind the same list. */
 static const char SQL_CASE_INSERT[] =
 	"INSERT INTO case_file (number, source, category, standard_id,"
 	" reporter_name, reporter_phone, created_by, created_at, version,"
@@ -143,63 +127,36 @@ static const char SQL_CASE_INSERT[] =
 	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" RETURNING id";
 
-/* The mutable columns, bound from index i on in the order of the UPDATE
- * statement's SET list. */
-static int bind_mutable(struct db_stmt *st, int i, const struct case_row *c,
-			struct ug_error *err)
-{
-	int rc;
-
-	if ((rc = db_bind_int64(st, i++, c->version, err)) ||
-	    (rc = db_bind_text(st, i++, c->state, err)) ||
-	    (rc = db_bind_int64(st, i++, c->priority, err)) ||
-	    (rc = db_bind_text(st, i++, c->description, err)) ||
-	    (rc = db_bind_text(st, i++, c->address, err)) ||
-	    (rc = c->has_location ? db_bind_double(st, i++, c->lon, err)
-				  : db_bind_null(st, i++, err)) ||
-	    (rc = c->has_location ? db_bind_double(st, i++, c->lat, err)
-				  : db_bind_null(st, i++, err)) ||
-	    (rc = bind_opt_text(st, i++, c->grid, err)) ||
-	    (rc = bind_opt_text(st, i++, c->community, err)) ||
-	    (rc = bind_opt_text(st, i++, c->street, err)) ||
-	    (rc = bind_opt_text(st, i++, c->district, err)) ||
-	    (rc = db_bind_text(st, i++, c->area, err)) ||
-	    (rc = bind_opt_text(st, i++, c->component, err)) ||
-	    (rc = bind_opt_text(st, i++, c->department, err)) ||
-	    (rc = bind_opt_text(st, i++, c->stage, err)) ||
-	    (rc = bind_opt_int(st, i++, c->stage_started_at, err)) ||
-	    (rc = bind_opt_int(st, i++, c->deadline, err)) ||
-	    (rc = db_bind_int64(st, i++, c->rework_count, err)) ||
-	    (rc = bind_opt_int(st, i++, c->extension_hours, err)) ||
-	    (rc = bind_opt_int(st, i++, c->merged_into, err)) ||
-	    (rc = db_bind_int64(st, i++, c->updated_at, err)) ||
-	    (rc = bind_opt_int(st, i++, c->closed_at, err)) ||
-	    (rc = db_bind_text(st, i++, c->urgency, err)) ||
-	    (rc = bind_opt_text(st, i++, c->clock, err)) ||
-	    (rc = bind_opt_int(st, i++, c->warn_at, err)) ||
-	    (rc = bind_opt_text(st, i++, c->assignee, err)) ||
-	    (rc = bind_opt_int(st, i++, c->overdue_at, err)))
-		return rc;
-	return 0;
-}
+/* The mutable columns' values, in the order of the UPDATE statement's
+ * SET list. */
+#define CASE_MUTABLE_ARGS(c)                                                \
+	DB_INT((c)->version), DB_TEXT((c)->state), DB_INT((c)->priority),   \
+	DB_TEXT((c)->description), DB_TEXT((c)->address),                   \
+	DB_REAL_OR_NULL((c)->has_location, (c)->lon),                       \
+	DB_REAL_OR_NULL((c)->has_location, (c)->lat),                       \
+	DB_OPT_TEXT((c)->grid), DB_OPT_TEXT((c)->community),                \
+	DB_OPT_TEXT((c)->street), DB_OPT_TEXT((c)->district),               \
+	DB_TEXT((c)->area), DB_OPT_TEXT((c)->component),                    \
+	DB_OPT_TEXT((c)->department), DB_OPT_TEXT((c)->stage),              \
+	DB_OPT_INT((c)->stage_started_at), DB_OPT_INT((c)->deadline),       \
+	DB_INT((c)->rework_count), DB_OPT_INT((c)->extension_hours),        \
+	DB_OPT_INT((c)->merged_into), DB_INT((c)->updated_at),              \
+	DB_OPT_INT((c)->closed_at), DB_TEXT((c)->urgency),                  \
+	DB_OPT_TEXT((c)->clock), DB_OPT_INT((c)->warn_at),                  \
+	DB_OPT_TEXT((c)->assignee), DB_OPT_INT((c)->overdue_at)
 
 int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
 {
 	struct db_stmt *st;
-	int rc, i = 1;
+	int rc = db_row(db, SQL_CASE_INSERT,
+			DB_ARGS(DB_TEXT(c->number), DB_TEXT(c->source),
+				DB_TEXT(c->category), DB_INT(c->standard_id),
+				DB_OPT_TEXT(c->reporter_name),
+				DB_OPT_TEXT(c->reporter_phone),
+				DB_TEXT(c->created_by), DB_INT(c->created_at),
+				CASE_MUTABLE_ARGS(c)),
+			&st, err);
 
-	if ((rc = db_prepare(db, SQL_CASE_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, i++, c->number, err)) ||
-	    (rc = db_bind_text(st, i++, c->source, err)) ||
-	    (rc = db_bind_text(st, i++, c->category, err)) ||
-	    (rc = db_bind_int64(st, i++, c->standard_id, err)) ||
-	    (rc = bind_opt_text(st, i++, c->reporter_name, err)) ||
-	    (rc = bind_opt_text(st, i++, c->reporter_phone, err)) ||
-	    (rc = db_bind_text(st, i++, c->created_by, err)) ||
-	    (rc = db_bind_int64(st, i++, c->created_at, err)) ||
-	    (rc = bind_mutable(st, i, c, err)))
-		return rc;
-	rc = db_step(st, err);
 	if (rc < 0)
 		return rc;
 	c->id = db_column_int64(st, 0);
@@ -235,15 +192,11 @@ static const char SQL_CASE_UPDATE[] =
 int store_case_update(struct db *db, const struct case_row *c,
 		      int64_t expected_version, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
+	int rc = db_run(db, SQL_CASE_UPDATE,
+			DB_ARGS(CASE_MUTABLE_ARGS(c), DB_INT(c->id),
+				DB_INT(expected_version)),
+			err);
 
-	if ((rc = db_prepare(db, SQL_CASE_UPDATE, &st, err)) ||
-	    (rc = bind_mutable(st, 1, c, err)) ||
-	    (rc = db_bind_int64(st, 28, c->id, err)) ||
-	    (rc = db_bind_int64(st, 29, expected_version, err)))
-		return rc;
-	rc = db_step(st, err);
 	if (rc < 0)
 		return rc;
 	if (db_changes(db) == 0)
@@ -536,9 +489,9 @@ int store_case_changes(struct db *db, int64_t after, int64_t limit,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_CHANGES, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, after, err)) ||
-	    (rc = db_bind_int64(st, 2, limit, err)))
+	if ((rc = db_prepare_args(db, SQL_CASE_CHANGES,
+				  DB_ARGS(DB_INT(after), DB_INT(limit)), &st,
+				  err)))
 		return rc;
 	return db_each(st, change_visit, &(struct change_visit){ cb, ctx },
 		       err);
@@ -587,15 +540,12 @@ int store_case_list_public(struct db *db, const char *categories,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_LIST_PUBLIC, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, from, err)) ||
-	    (rc = db_bind_int64(st, 2, to, err)) ||
-	    (rc = db_bind_text(st, 3, categories, err)) ||
-	    (rc = db_bind_text(st, 4, categories, err)) ||
-	    (rc = db_bind_text(st, 5, states, err)) ||
-	    (rc = db_bind_text(st, 6, states, err)) ||
-	    (rc = db_bind_int64(st, 7, limit, err)) ||
-	    (rc = db_bind_int64(st, 8, offset, err)))
+	if ((rc = db_prepare_args(db, SQL_CASE_LIST_PUBLIC,
+				  DB_ARGS(DB_INT(from), DB_INT(to),
+					  DB_TEXT(categories),
+					  DB_TEXT(categories), DB_TEXT(states),
+					  DB_TEXT(states), DB_INT(limit),
+					  DB_INT(offset)), &st, err)))
 		return rc;
 	return each_case(st, cb, ctx, err);
 }
@@ -633,10 +583,9 @@ int store_case_events_public(struct db *db, int64_t from, int64_t to,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_EVENTS_PUBLIC, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, from, err)) ||
-	    (rc = db_bind_int64(st, 2, to, err)) ||
-	    (rc = db_bind_int64(st, 3, limit, err)))
+	if ((rc = db_prepare_args(db, SQL_EVENTS_PUBLIC,
+				  DB_ARGS(DB_INT(from), DB_INT(to),
+					  DB_INT(limit)), &st, err)))
 		return rc;
 	e = malloc(sizeof *e);
 	if (!e)
@@ -658,16 +607,16 @@ int store_case_event_insert(struct db *db, struct case_event_row *e,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_EVENT_INSERT, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, e->case_id, err)) ||
-	    (rc = db_bind_int64(st, 2, e->at, err)) ||
-	    (rc = db_bind_text(st, 3, e->actor, err)) ||
-	    (rc = db_bind_text(st, 4, e->actor_role, err)) ||
-	    (rc = db_bind_text(st, 5, e->action, err)) ||
-	    (rc = bind_opt_text(st, 6, e->from_state, err)) ||
-	    (rc = db_bind_text(st, 7, e->to_state, err)) ||
-	    (rc = db_bind_text(st, 8, e->note, err)) ||
-	    (rc = db_bind_text(st, 9, e->data[0] ? e->data : "{}", err)))
+	if ((rc = db_prepare_args(db, SQL_EVENT_INSERT,
+				  DB_ARGS(DB_INT(e->case_id), DB_INT(e->at),
+					  DB_TEXT(e->actor),
+					  DB_TEXT(e->actor_role),
+					  DB_TEXT(e->action),
+					  DB_OPT_TEXT(e->from_state),
+					  DB_TEXT(e->to_state),
+					  DB_TEXT(e->note),
+					  DB_TEXT(e->data[0] ? e->data : "{}")),
+				  &st, err)))
 		return rc;
 	rc = db_step(st, err);
 	if (rc < 0)
@@ -705,8 +654,8 @@ int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_EVENTS, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, case_id, err)))
+	if ((rc = db_prepare_args(db, SQL_EVENTS, DB_ARGS(DB_INT(case_id)), &st,
+				  err)))
 		return rc;
 	e = malloc(sizeof *e);
 	if (!e)
@@ -732,13 +681,11 @@ int store_case_nearby(struct db *db, const char *category, int64_t since,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_NEARBY, &st, err)) ||
-	    (rc = db_bind_text(st, 1, category, err)) ||
-	    (rc = db_bind_int64(st, 2, since, err)) ||
-	    (rc = db_bind_double(st, 3, lon0, err)) ||
-	    (rc = db_bind_double(st, 4, lon1, err)) ||
-	    (rc = db_bind_double(st, 5, lat0, err)) ||
-	    (rc = db_bind_double(st, 6, lat1, err)))
+	if ((rc = db_prepare_args(db, SQL_CASE_NEARBY,
+				  DB_ARGS(DB_TEXT(category), DB_INT(since),
+					  DB_REAL(lon0), DB_REAL(lon1),
+					  DB_REAL(lat0), DB_REAL(lat1)), &st,
+				  err)))
 		return rc;
 	return each_case(st, cb, ctx, err);
 }
@@ -783,14 +730,9 @@ static const char SQL_CASE_SET_WARN[] =
 int store_case_set_warn(struct db *db, int64_t id, int64_t warn_at,
 			struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_CASE_SET_WARN, &st, err)) ||
-	    (rc = bind_opt_int(st, 1, warn_at, err)) ||
-	    (rc = db_bind_int64(st, 2, id, err)))
-		return rc;
-	return db_step_changed(st, db, "case", id, err);
+	return db_run_changed(db, SQL_CASE_SET_WARN,
+			      DB_ARGS(DB_OPT_INT(warn_at), DB_INT(id)), "case",
+			      id, err);
 }
 
 static const char SQL_CASE_NOTE_OVERDUE[] =
@@ -800,15 +742,9 @@ static const char SQL_CASE_NOTE_OVERDUE[] =
 int store_case_note_overdue(struct db *db, int64_t id, int64_t deadline,
 			    int64_t at, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_CASE_NOTE_OVERDUE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, at, err)) ||
-	    (rc = db_bind_int64(st, 2, id, err)) ||
-	    (rc = db_bind_int64(st, 3, deadline, err)))
-		return rc;
-	return db_step_changed(st, db, "case", id, err);
+	return db_run_changed(db, SQL_CASE_NOTE_OVERDUE,
+			      DB_ARGS(DB_INT(at), DB_INT(id), DB_INT(deadline)),
+			      "case", id, err);
 }
 
 /* The terms of the partial index case_file_overdue_due (schema 0013),
@@ -825,9 +761,9 @@ int store_cases_overdue_due(struct db *db, int64_t now, int64_t limit,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASES_OVERDUE_DUE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, now, err)) ||
-	    (rc = db_bind_int64(st, 2, limit, err)))
+	if ((rc = db_prepare_args(db, SQL_CASES_OVERDUE_DUE,
+				  DB_ARGS(DB_INT(now), DB_INT(limit)), &st,
+				  err)))
 		return rc;
 	return each_id(st, cb, ctx, err);
 }
@@ -846,9 +782,8 @@ int store_cases_working_clock(struct db *db, int64_t from, int64_t to,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASES_WORKING_CLOCK, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, from, err)) ||
-	    (rc = db_bind_int64(st, 2, to, err)))
+	if ((rc = db_prepare_args(db, SQL_CASES_WORKING_CLOCK,
+				  DB_ARGS(DB_INT(from), DB_INT(to)), &st, err)))
 		return rc;
 	return each_id(st, cb, ctx, err);
 }

@@ -18,16 +18,9 @@ int store_category_major_upsert(struct db *db, const char *code,
 				const char *kind, const char *name,
 				struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_MAJOR_UPSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)) ||
-	    (rc = db_bind_text(st, 2, kind, err)) ||
-	    (rc = db_bind_text(st, 3, name, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_MAJOR_UPSERT,
+		      DB_ARGS(DB_TEXT(code), DB_TEXT(kind), DB_TEXT(name)),
+		      err);
 }
 
 static const char SQL_MAJOR_GET[] =
@@ -61,15 +54,10 @@ int store_category_upsert(struct db *db, const struct category *c,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_CATEGORY_UPSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, c->code, err)) ||
-	    (rc = db_bind_text(st, 2, c->major, err)) ||
-	    (rc = db_bind_text(st, 3, c->name, err)) ||
-	    (rc = db_bind_int64(st, 4, c->standard, err)) ||
-	    (rc = db_bind_int64(st, 5, c->public_, err)) ||
-	    (rc = db_bind_int64(st, 6, now, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_CATEGORY_UPSERT,
+		    DB_ARGS(DB_TEXT(c->code), DB_TEXT(c->major),
+			    DB_TEXT(c->name), DB_INT(c->standard),
+			    DB_INT(c->public_), DB_INT(now)), &st, err);
 	if (rc == -UG_ECONFLICT)
 		return ug_fail(err, UG_EINVAL, "major", "no major class %s",
 			       c->major);
@@ -165,13 +153,10 @@ DB_VISITOR(category, store_category_cb, struct category, category_from_row)
 int store_category_list(struct db *db, store_category_cb cb, void *ctx,
 			struct ug_error *err)
 {
-	struct db_stmt *st;
 	struct category c;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_CATEGORY_LIST, &st, err)))
-		return rc;
-	return db_each(st, category_visit, &(struct category_visit){ cb, ctx, &c }, err);
+	return db_list(db, SQL_CATEGORY_LIST, DB_NOARGS, category_visit,
+		       &(struct category_visit){ cb, ctx, &c }, err);
 }
 
 #define STANDARD_SELECT                                                      \
@@ -244,16 +229,12 @@ int store_standard_insert(struct db *db, struct case_standard *s,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_STANDARD_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, s->category, err)) ||
-	    (rc = db_bind_text(st, 2, s->filing_condition, err)) ||
-	    (rc = db_bind_text(st, 3, s->closing_condition, err)) ||
-	    (rc = db_bind_text(st, 4, s->department_type, err)) ||
-	    (rc = db_bind_int64(st, 5, s->created_at, err)) ||
-	    (rc = db_bind_text(st, 6, s->created_by, err)) ||
-	    (rc = db_bind_text(st, 7, s->category, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_STANDARD_INSERT,
+		    DB_ARGS(DB_TEXT(s->category), DB_TEXT(s->filing_condition),
+			    DB_TEXT(s->closing_condition),
+			    DB_TEXT(s->department_type), DB_INT(s->created_at),
+			    DB_TEXT(s->created_by), DB_TEXT(s->category)), &st,
+		    err);
 	if (rc < 0)
 		return rc;
 	s->id = db_column_int64(st, 0);
@@ -270,18 +251,10 @@ int store_standard_limit_insert(struct db *db, int64_t standard_id,
 				const struct stage_limit_row *l,
 				struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_LIMIT_INSERT, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, standard_id, err)) ||
-	    (rc = db_bind_text(st, 2, l->urgency, err)) ||
-	    (rc = db_bind_text(st, 3, l->stage, err)) ||
-	    (rc = db_bind_int64(st, 4, l->amount, err)) ||
-	    (rc = db_bind_text(st, 5, l->unit, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_LIMIT_INSERT,
+		      DB_ARGS(DB_INT(standard_id), DB_TEXT(l->urgency),
+			      DB_TEXT(l->stage), DB_INT(l->amount),
+			      DB_TEXT(l->unit)), err);
 }
 
 static const char SQL_LIMITS[] =
@@ -303,11 +276,7 @@ int store_standard_limits(struct db *db, int64_t standard_id,
 			  store_limit_cb cb, void *ctx, struct ug_error *err)
 {
 	struct stage_limit_row l;
-	struct db_stmt *st;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_LIMITS, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, standard_id, err)))
-		return rc;
-	return db_each(st, limit_visit, &(struct limit_visit){ cb, ctx, &l }, err);
+	return db_list(db, SQL_LIMITS, DB_ARGS(DB_INT(standard_id)),
+		       limit_visit, &(struct limit_visit){ cb, ctx, &l }, err);
 }

@@ -30,15 +30,10 @@ int store_routing_insert(struct db *db, struct routing_rule *r, int64_t now,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_ROUTING_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, r->category[0] ? r->category : NULL,
-			       err)) ||
-	    (rc = db_bind_text(st, 2, r->area[0] ? r->area : NULL, err)) ||
-	    (rc = db_bind_text(st, 3, r->department, err)) ||
-	    (rc = db_bind_int64(st, 4, r->priority, err)) ||
-	    (rc = db_bind_int64(st, 5, now, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_ROUTING_INSERT,
+		    DB_ARGS(DB_OPT_TEXT(r->category), DB_OPT_TEXT(r->area),
+			    DB_TEXT(r->department), DB_INT(r->priority),
+			    DB_INT(now)), &st, err);
 	if (rc == -UG_ECONFLICT)
 		return ug_fail(err, UG_EINVAL, "department",
 			       "unknown category or department");
@@ -71,13 +66,8 @@ static const char SQL_ROUTING_DELETE[] = "DELETE FROM routing_rule WHERE id = ?"
 
 int store_routing_delete(struct db *db, int64_t id, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_ROUTING_DELETE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, id, err)))
-		return rc;
-	return db_step_changed(st, db, "routing rule", id, err);
+	return db_run_changed(db, SQL_ROUTING_DELETE, DB_ARGS(DB_INT(id)),
+			      "routing rule", id, err);
 }
 
 DB_VISITOR(routing, store_routing_cb, struct routing_rule, rule_from_row)
@@ -90,12 +80,9 @@ int store_routing_list(struct db *db, store_routing_cb cb, void *ctx,
 		       struct ug_error *err)
 {
 	struct routing_rule r;
-	struct db_stmt *st;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_ROUTING_LIST, &st, err)))
-		return rc;
-	return db_each(st, routing_visit, &(struct routing_visit){ cb, ctx, &r }, err);
+	return db_list(db, SQL_ROUTING_LIST, DB_NOARGS, routing_visit,
+		       &(struct routing_visit){ cb, ctx, &r }, err);
 }
 
 /* Area levels are ranked by their position in the list (0 = most
@@ -190,10 +177,8 @@ int store_routing_count_department(struct db *db, const char *department,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_ROUTING_COUNT_DEPARTMENT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, department, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_ROUTING_COUNT_DEPARTMENT,
+		    DB_ARGS(DB_TEXT(department)), &st, err);
 	if (rc < 0)
 		return rc;
 	*n = db_column_int64(st, 0);

@@ -122,10 +122,7 @@ int store_audit_prune(struct db *db, int64_t before, int64_t *removed,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_AUDIT_PRUNE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, before, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_AUDIT_PRUNE, DB_ARGS(DB_INT(before)), &st, err);
 	if (rc < 0)
 		return rc;
 	*removed = db_changes(db);
@@ -158,13 +155,6 @@ static const char SQL_SETTING_PUT[] =
 int store_setting_put(struct db *db, const char *key, const char *value,
 		      struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_SETTING_PUT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, key, err)) ||
-	    (rc = db_bind_text(st, 2, value, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_SETTING_PUT,
+		      DB_ARGS(DB_TEXT(key), DB_TEXT(value)), err);
 }

@@ -34,20 +34,16 @@ int store_division_upsert(struct db *db, const struct division *d,
 	struct db_stmt *st;
 	int rc, exists;
 
-	if ((rc = db_prepare(db, SQL_DIVISION_EXISTS, &st, err)) ||
-	    (rc = db_bind_text(st, 1, d->code, err)))
+	if ((rc = db_prepare_args(db, SQL_DIVISION_EXISTS,
+				  DB_ARGS(DB_TEXT(d->code)), &st, err)))
 		return rc;
 	if ((exists = db_step(st, err)) < 0)
 		return exists;
 	db_reset(st);
-	if ((rc = db_prepare(db, SQL_DIVISION_UPSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, d->code, err)) ||
-	    (rc = db_bind_text(st, 2, d->name, err)) ||
-	    (rc = db_bind_text(st, 3, d->level, err)) ||
-	    (rc = db_bind_text(st, 4, d->parent[0] ? d->parent : NULL, err)) ||
-	    (rc = db_bind_int64(st, 5, now, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_DIVISION_UPSERT,
+		    DB_ARGS(DB_TEXT(d->code), DB_TEXT(d->name),
+			    DB_TEXT(d->level), DB_OPT_TEXT(d->parent),
+			    DB_INT(now)), &st, err);
 	if (rc < 0)
 		return rc;
 	if (inserted)
@@ -82,14 +78,11 @@ int store_division_children(struct db *db, const char *code,
 			    store_division_cb cb, void *ctx,
 			    struct ug_error *err)
 {
-	struct db_stmt *st;
 	struct division d;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_DIVISION_CHILDREN, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)))
-		return rc;
-	return db_each(st, division_visit, &(struct division_visit){ cb, ctx, &d }, err);
+	return db_list(db, SQL_DIVISION_CHILDREN, DB_ARGS(DB_TEXT(code)),
+		       division_visit, &(struct division_visit){ cb, ctx, &d },
+		       err);
 }
 
 static const char SQL_DIVISION_COUNT[] =
@@ -101,10 +94,7 @@ int store_division_count(struct db *db, const char *level, int64_t *n,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DIVISION_COUNT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, level, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_DIVISION_COUNT, DB_ARGS(DB_TEXT(level)), &st, err);
 	if (rc < 0)
 		return rc;
 	*n = db_column_int64(st, 0);
@@ -126,15 +116,10 @@ int store_department_upsert(struct db *db, const struct department *d,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DEPARTMENT_UPSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, d->code, err)) ||
-	    (rc = db_bind_text(st, 2, d->name, err)) ||
-	    (rc = db_bind_text(st, 3, d->kind, err)) ||
-	    (rc = db_bind_text(st, 4, d->type, err)) ||
-	    (rc = db_bind_text(st, 5, d->parent[0] ? d->parent : NULL, err)) ||
-	    (rc = db_bind_int64(st, 6, now, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_DEPARTMENT_UPSERT,
+		    DB_ARGS(DB_TEXT(d->code), DB_TEXT(d->name),
+			    DB_TEXT(d->kind), DB_TEXT(d->type),
+			    DB_OPT_TEXT(d->parent), DB_INT(now)), &st, err);
 	if (rc == -UG_ECONFLICT)
 		return ug_fail(err, UG_ECONFLICT, "parent",
 			       "parent department %s does not exist", d->parent);
@@ -151,11 +136,8 @@ int store_department_add_area(struct db *db, const char *department,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DEPARTMENT_ADD_AREA, &st, err)) ||
-	    (rc = db_bind_text(st, 1, department, err)) ||
-	    (rc = db_bind_text(st, 2, division, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_DEPARTMENT_ADD_AREA,
+		    DB_ARGS(DB_TEXT(department), DB_TEXT(division)), &st, err);
 	if (rc == -UG_ECONFLICT)
 		return ug_fail(err, UG_ECONFLICT, "areas",
 			       "department %s or division %s does not exist",
@@ -201,11 +183,8 @@ int store_department_set_disabled(struct db *db, const char *code,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_DEPARTMENT_DISABLE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, disabled ? 1 : 0, err)) ||
-	    (rc = db_bind_text(st, 2, code, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_DEPARTMENT_DISABLE,
+		    DB_ARGS(DB_INT(disabled ? 1 : 0), DB_TEXT(code)), &st, err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
@@ -274,11 +253,8 @@ int store_unit_lookup(struct db *db, const char *code, char kind[16],
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_UNIT_LOOKUP, &st, err)) ||
-	    (rc = db_bind_text(st, 1, code, err)) ||
-	    (rc = db_bind_text(st, 2, code, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_UNIT_LOOKUP, DB_ARGS(DB_TEXT(code), DB_TEXT(code)),
+		    &st, err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)

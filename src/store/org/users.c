@@ -50,17 +50,12 @@ int store_user_insert(struct db *db, const struct user *u,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_USER_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, u->username, err)) ||
-	    (rc = db_bind_text(st, 2, u->display_name, err)) ||
-	    (rc = db_bind_text(st, 3, u->role, err)) ||
-	    (rc = db_bind_text(st, 4, u->unit_kind, err)) ||
-	    (rc = db_bind_text(st, 5, u->unit_code, err)) ||
-	    (rc = db_bind_text(st, 6, password_hash, err)) ||
-	    (rc = db_bind_int64(st, 7, now, err)) ||
-	    (rc = db_bind_int64(st, 8, u->must_change_password ? 1 : 0, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_USER_INSERT,
+		    DB_ARGS(DB_TEXT(u->username), DB_TEXT(u->display_name),
+			    DB_TEXT(u->role), DB_TEXT(u->unit_kind),
+			    DB_TEXT(u->unit_code), DB_TEXT(password_hash),
+			    DB_INT(now), DB_INT(u->must_change_password != 0)),
+		    &st, err);
 	if (rc == -UG_ECONFLICT)
 		return ug_fail(err, UG_ECONFLICT, "username",
 			       "a user named %s already exists", u->username);
@@ -118,16 +113,10 @@ static const char SQL_USER_SET_PASSWORD[] =
 int store_user_set_password(struct db *db, int64_t id, const char *hash,
 			    int must_change, int64_t now, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_USER_SET_PASSWORD, &st, err)) ||
-	    (rc = db_bind_text(st, 1, hash, err)) ||
-	    (rc = db_bind_int64(st, 2, must_change ? 1 : 0, err)) ||
-	    (rc = db_bind_int64(st, 3, now, err)) ||
-	    (rc = db_bind_int64(st, 4, id, err)))
-		return rc;
-	return db_step_changed(st, db, "user", id, err);
+	return db_run_changed(db, SQL_USER_SET_PASSWORD,
+			      DB_ARGS(DB_TEXT(hash),
+				      DB_INT(must_change ? 1 : 0), DB_INT(now),
+				      DB_INT(id)), "user", id, err);
 }
 
 static const char SQL_USER_SET_MUST_CHANGE[] =
@@ -163,18 +152,12 @@ static const char SQL_USER_UPDATE[] =
 int store_user_update(struct db *db, const struct user *u,
 		      struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_USER_UPDATE, &st, err)) ||
-	    (rc = db_bind_text(st, 1, u->display_name, err)) ||
-	    (rc = db_bind_text(st, 2, u->role, err)) ||
-	    (rc = db_bind_text(st, 3, u->unit_kind, err)) ||
-	    (rc = db_bind_text(st, 4, u->unit_code, err)) ||
-	    (rc = db_bind_int64(st, 5, u->disabled ? 1 : 0, err)) ||
-	    (rc = db_bind_int64(st, 6, u->id, err)))
-		return rc;
-	return db_step_changed(st, db, "user", u->id, err);
+	return db_run_changed(db, SQL_USER_UPDATE,
+			      DB_ARGS(DB_TEXT(u->display_name),
+				      DB_TEXT(u->role), DB_TEXT(u->unit_kind),
+				      DB_TEXT(u->unit_code),
+				      DB_INT(u->disabled ? 1 : 0),
+				      DB_INT(u->id)), "user", u->id, err);
 }
 
 /* `unit_code LIKE prefix%` would treat % and _ in the prefix as wildcards;
@@ -193,15 +176,11 @@ static const char SQL_USER_LIST[] =
 int store_user_list(struct db *db, const char *unit_prefix, store_user_cb cb,
 		    void *ctx, struct ug_error *err)
 {
-	struct db_stmt *st;
 	struct user u;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_USER_LIST, &st, err)) ||
-	    (rc = db_bind_text(st, 1, unit_prefix, err)) ||
-	    (rc = db_bind_text(st, 2, unit_prefix, err)))
-		return rc;
-	return db_each(st, user_visit, &(struct user_visit){ cb, ctx, &u }, err);
+	return db_list(db, SQL_USER_LIST,
+		       DB_ARGS(DB_TEXT(unit_prefix), DB_TEXT(unit_prefix)),
+		       user_visit, &(struct user_visit){ cb, ctx, &u }, err);
 }
 
 /* ---- sessions ------------------------------------------------------ */
@@ -215,19 +194,10 @@ int store_session_insert(struct db *db, const char *token_hash,
 			 int64_t expires_at, const char *client_addr,
 			 struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_SESSION_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, token_hash, err)) ||
-	    (rc = db_bind_int64(st, 2, user_id, err)) ||
-	    (rc = db_bind_text(st, 3, csrf, err)) ||
-	    (rc = db_bind_int64(st, 4, now, err)) ||
-	    (rc = db_bind_int64(st, 5, expires_at, err)) ||
-	    (rc = db_bind_text(st, 6, client_addr, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_SESSION_INSERT,
+		      DB_ARGS(DB_TEXT(token_hash), DB_INT(user_id),
+			      DB_TEXT(csrf), DB_INT(now), DB_INT(expires_at),
+			      DB_TEXT(client_addr)), err);
 }
 
 static const char SQL_SESSION_LOOKUP[] =
@@ -241,11 +211,8 @@ int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_SESSION_LOOKUP, &st, err)) ||
-	    (rc = db_bind_text(st, 1, token_hash, err)) ||
-	    (rc = db_bind_int64(st, 2, now, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_SESSION_LOOKUP,
+		    DB_ARGS(DB_TEXT(token_hash), DB_INT(now)), &st, err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
@@ -276,11 +243,9 @@ int store_session_delete_user(struct db *db, int64_t user_id,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_SESSION_DELETE_USER, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, user_id, err)) ||
-	    (rc = db_bind_text(st, 2, keep_hash ? keep_hash : "", err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_SESSION_DELETE_USER,
+		    DB_ARGS(DB_INT(user_id),
+			    DB_TEXT(keep_hash ? keep_hash : "")), &st, err);
 	if (rc < 0)
 		return rc;
 	if (ended)
@@ -326,14 +291,10 @@ int store_token_insert(struct db *db, const char *token_hash, int64_t user_id,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_TOKEN_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, token_hash, err)) ||
-	    (rc = db_bind_int64(st, 2, user_id, err)) ||
-	    (rc = db_bind_text(st, 3, label, err)) ||
-	    (rc = db_bind_int64(st, 4, now, err)) ||
-	    (rc = db_bind_text(st, 5, created_by, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_TOKEN_INSERT,
+		    DB_ARGS(DB_TEXT(token_hash), DB_INT(user_id),
+			    DB_TEXT(label), DB_INT(now), DB_TEXT(created_by)),
+		    &st, err);
 	if (rc < 0)
 		return rc;
 	*id = db_column_int64(st, 0);
@@ -352,10 +313,8 @@ int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_TOKEN_LOOKUP, &st, err)) ||
-	    (rc = db_bind_text(st, 1, token_hash, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_TOKEN_LOOKUP, DB_ARGS(DB_TEXT(token_hash)), &st,
+		    err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
@@ -372,15 +331,8 @@ static const char SQL_TOKEN_TOUCH[] =
 int store_token_touch(struct db *db, int64_t id, int64_t now,
 		      struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_TOKEN_TOUCH, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, now, err)) ||
-	    (rc = db_bind_int64(st, 2, id, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_TOKEN_TOUCH, DB_ARGS(DB_INT(now), DB_INT(id)),
+		      err);
 }
 
 static const char SQL_TOKEN_GET[] =
@@ -404,13 +356,8 @@ static const char SQL_TOKEN_DELETE[] = "DELETE FROM api_token WHERE id = ?";
 
 int store_token_delete(struct db *db, int64_t id, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_TOKEN_DELETE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, id, err)))
-		return rc;
-	return db_step_changed(st, db, "token", id, err);
+	return db_run_changed(db, SQL_TOKEN_DELETE, DB_ARGS(DB_INT(id)),
+			      "token", id, err);
 }
 
 static void token_row(struct db_stmt *st, struct api_token *t)
@@ -429,15 +376,11 @@ static const char SQL_TOKEN_LIST[] =
 int store_token_list(struct db *db, int64_t user_id, store_token_cb cb,
 		     void *ctx, struct ug_error *err)
 {
-	struct db_stmt *st;
 	struct api_token t;
-	int rc;
 
-	if ((rc = db_prepare(db, SQL_TOKEN_LIST, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, user_id, err)) ||
-	    (rc = db_bind_int64(st, 2, user_id, err)))
-		return rc;
-	return db_each(st, token_visit, &(struct token_visit){ cb, ctx, &t }, err);
+	return db_list(db, SQL_TOKEN_LIST,
+		       DB_ARGS(DB_INT(user_id), DB_INT(user_id)), token_visit,
+		       &(struct token_visit){ cb, ctx, &t }, err);
 }
 
 /* ---- login failures ------------------------------------------------ */
@@ -449,16 +392,9 @@ int store_login_failure_add(struct db *db, const char *username,
 			    const char *client_addr, int64_t at,
 			    struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_LOGIN_FAILURE_ADD, &st, err)) ||
-	    (rc = db_bind_text(st, 1, username, err)) ||
-	    (rc = db_bind_text(st, 2, client_addr, err)) ||
-	    (rc = db_bind_int64(st, 3, at, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_LOGIN_FAILURE_ADD,
+		      DB_ARGS(DB_TEXT(username), DB_TEXT(client_addr),
+			      DB_INT(at)), err);
 }
 
 static const char SQL_LOGIN_FAILURE_BY_USER[] =
@@ -475,11 +411,7 @@ static int login_failure_count_one(struct db *db, const char *sql,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, sql, &st, err)) ||
-	    (rc = db_bind_text(st, 1, key, err)) ||
-	    (rc = db_bind_int64(st, 2, since, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, sql, DB_ARGS(DB_TEXT(key), DB_INT(since)), &st, err);
 	if (rc < 0)
 		return rc;
 	*count = (int)db_column_int64(st, 0);
@@ -510,14 +442,7 @@ static const char SQL_LOGIN_FAILURE_CLEAR[] =
 int store_login_failure_clear(struct db *db, const char *username,
 			      int64_t before, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_LOGIN_FAILURE_CLEAR, &st, err)) ||
-	    (rc = db_bind_text(st, 1, username, err)) ||
-	    (rc = db_bind_int64(st, 2, before, err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_LOGIN_FAILURE_CLEAR,
+		      DB_ARGS(DB_TEXT(username), DB_INT(before)), err);
 }
 

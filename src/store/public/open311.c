@@ -18,23 +18,13 @@ static const char SQL_INSERT[] =
 int store_open311_insert(struct db *db, const struct open311_row *r,
 			 struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(db, SQL_INSERT, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, r->case_id, err)) ||
-	    (rc = db_bind_text(st, 2, r->token, err)) ||
-	    (rc = db_bind_text(st, 3, r->client, err)) ||
-	    (rc = db_bind_text(st, 4, r->client_addr, err)) ||
-	    (rc = db_bind_text(st, 5, r->email, err)) ||
-	    (rc = db_bind_text(st, 6, r->device_id, err)) ||
-	    (rc = db_bind_text(st, 7, r->account_id, err)) ||
-	    (rc = db_bind_text(st, 8, r->media_url, err)) ||
-	    (rc = db_bind_text(st, 9, r->attributes[0] ? r->attributes : "{}",
-			       err)))
-		return rc;
-	rc = db_step(st, err);
-	return rc < 0 ? rc : 0;
+	return db_run(db, SQL_INSERT,
+		      DB_ARGS(DB_INT(r->case_id), DB_TEXT(r->token),
+			      DB_TEXT(r->client), DB_TEXT(r->client_addr),
+			      DB_TEXT(r->email), DB_TEXT(r->device_id),
+			      DB_TEXT(r->account_id), DB_TEXT(r->media_url),
+			      DB_TEXT(r->attributes[0] ? r->attributes : "{}")),
+		      err);
 }
 
 #define COLUMNS \
@@ -79,8 +69,8 @@ int store_open311_get(struct db *db, int64_t case_id, struct open311_row *r,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_GET, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, case_id, err)))
+	if ((rc = db_prepare_args(db, SQL_GET, DB_ARGS(DB_INT(case_id)), &st,
+				  err)))
 		return rc;
 	return read_one(st, r, err);
 }
@@ -91,8 +81,8 @@ int store_open311_by_token(struct db *db, const char *token,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_BY_TOKEN, &st, err)) ||
-	    (rc = db_bind_text(st, 1, token, err)))
+	if ((rc = db_prepare_args(db, SQL_BY_TOKEN, DB_ARGS(DB_TEXT(token)),
+				  &st, err)))
 		return rc;
 	return read_one(st, r, err);
 }
@@ -107,11 +97,11 @@ int store_open311_rate(struct db *db, int64_t case_id, const char *rating,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_RATE, &st, err)) ||
-	    (rc = db_bind_text(st, 1, rating, err)) ||
-	    (rc = db_bind_text(st, 2, comment ? comment : "", err)) ||
-	    (rc = db_bind_int64(st, 3, at, err)) ||
-	    (rc = db_bind_int64(st, 4, case_id, err)))
+	if ((rc = db_prepare_args(db, SQL_RATE,
+				  DB_ARGS(DB_TEXT(rating),
+					  DB_TEXT(comment ? comment : ""),
+					  DB_INT(at), DB_INT(case_id)), &st,
+				  err)))
 		return rc;
 	if ((rc = db_step(st, err)) < 0)
 		return rc;
@@ -132,13 +122,9 @@ int store_open311_update_insert(struct db *db, const char *client,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_UPDATE_INSERT, &st, err)) ||
-	    (rc = db_bind_text(st, 1, client, err)) ||
-	    (rc = db_bind_text(st, 2, update_id, err)) ||
-	    (rc = db_bind_int64(st, 3, case_id, err)) ||
-	    (rc = db_bind_int64(st, 4, event_id, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_UPDATE_INSERT,
+		    DB_ARGS(DB_TEXT(client), DB_TEXT(update_id),
+			    DB_INT(case_id), DB_INT(event_id)), &st, err);
 	if (rc == -UG_ECONFLICT)
 		return ug_fail(err, UG_ECONFLICT, "update_id",
 			       "update %s was posted already", update_id);

@@ -112,12 +112,8 @@ int store_grid_delete(struct db *db, const char *code, int64_t rev,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_GRID_DELETE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, rev, err)) ||
-	    (rc = db_bind_int64(st, 2, now, err)) ||
-	    (rc = db_bind_text(st, 3, code, err)))
-		return rc;
-	rc = db_step(st, err);
+	rc = db_row(db, SQL_GRID_DELETE,
+		    DB_ARGS(DB_INT(rev), DB_INT(now), DB_TEXT(code)), &st, err);
 	if (rc < 0)
 		return rc;
 	if (db_changes(db) == 0)
@@ -142,8 +138,8 @@ int store_grids_since(struct db *db, int64_t since, store_grid_cb cb,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_GRIDS_SINCE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, since, err)))
+	if ((rc = db_prepare_args(db, SQL_GRIDS_SINCE, DB_ARGS(DB_INT(since)),
+				  &st, err)))
 		return rc;
 	return each_grid(st, cb, ctx, err);
 }
@@ -162,12 +158,10 @@ int store_grids_in_bbox(struct db *db, double min_lon, double min_lat,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_GRIDS_BBOX, &st, err)) ||
-	    (rc = db_bind_double(st, 1, max_lon, err)) ||
-	    (rc = db_bind_double(st, 2, min_lon, err)) ||
-	    (rc = db_bind_double(st, 3, max_lat, err)) ||
-	    (rc = db_bind_double(st, 4, min_lat, err)) ||
-	    (rc = db_bind_int64(st, 5, limit + 1, err)))
+	if ((rc = db_prepare_args(db, SQL_GRIDS_BBOX,
+				  DB_ARGS(DB_REAL(max_lon), DB_REAL(min_lon),
+					  DB_REAL(max_lat), DB_REAL(min_lat),
+					  DB_INT(limit + 1)), &st, err)))
 		return rc;
 	return each_grid(st, cb, ctx, err);
 }
@@ -183,8 +177,8 @@ int store_grids_of_community(struct db *db, const char *community,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_GRIDS_OF_COMMUNITY, &st, err)) ||
-	    (rc = db_bind_text(st, 1, community, err)))
+	if ((rc = db_prepare_args(db, SQL_GRIDS_OF_COMMUNITY,
+				  DB_ARGS(DB_TEXT(community)), &st, err)))
 		return rc;
 	return each_grid(st, cb, ctx, err);
 }
@@ -297,8 +291,8 @@ int store_components_since(struct db *db, int64_t since,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, SQL_COMPONENTS_SINCE, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, since, err)))
+	if ((rc = db_prepare_args(db, SQL_COMPONENTS_SINCE,
+				  DB_ARGS(DB_INT(since)), &st, err)))
 		return rc;
 	c = malloc(sizeof *c);
 	if (!c)
