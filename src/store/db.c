@@ -493,6 +493,14 @@ int db_commit(struct db *db, struct ug_error *err)
 	return rc;
 }
 
+int db_end(struct db *db, int rc, struct ug_error *err)
+{
+	if (rc == 0)
+		return db_commit(db, err);
+	db_rollback(db);
+	return rc;
+}
+
 void db_rollback(struct db *db)
 {
 	if (!db->in_transaction) {

@@ -227,6 +227,9 @@ int db_begin(struct db *db, struct ug_error *err);
 int db_begin_write(struct db *db, struct ug_error *err);
 int db_commit(struct db *db, struct ug_error *err);
 void db_rollback(struct db *db);
+/* The end of a transaction whose work answered rc: commit when rc is 0,
+ * else roll back.  Returns rc, or the commit's error. */
+int db_end(struct db *db, int rc, struct ug_error *err);
 
 /* 1 if `sql` (one text parameter) finds a row for key, 0 if not; <0 on
  * error. */

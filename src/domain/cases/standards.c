@@ -599,22 +599,22 @@ int standards_add_local_category(struct db *db, const char *code,
 		rc = ug_fail(err, UG_EINVAL, "code",
 			     "code %s does not start with a major class", code);
 	if (rc)
-		goto fail;
+		goto end;
 	rc = store_category_get(db, code, &existing, err);
 	if (rc == 0) {
 		rc = ug_fail(err, UG_ECONFLICT, "code",
 			     "category %s already exists (%s)", code,
 			     existing.name);
-		goto fail;
+		goto end;
 	}
 	if (rc != -UG_ENOTFOUND)
-		goto fail;
+		goto end;
 	memset(&first, 0, sizeof first);
 	first.major = major;
 	if (!like || !*like) {
 		rc = store_category_list(db, first_of_major, &first, err);
 		if (rc < 0)
-			goto fail;
+			goto end;
 		like = first.code;
 	}
 	rc = store_category_get(db, like, &tmpl, err);
@@ -625,7 +625,7 @@ int standards_add_local_category(struct db *db, const char *code,
 	if (rc == -UG_ENOTFOUND)
 		rc = ug_fail(err, UG_EINVAL, "like", "no category %s", like);
 	if (rc)
-		goto fail;
+		goto end;
 	memset(out, 0, sizeof *out);
 	snprintf(out->code, sizeof out->code, "%s", code);
 	snprintf(out->major, sizeof out->major, "%s", major);
@@ -635,7 +635,7 @@ int standards_add_local_category(struct db *db, const char *code,
 	if ((rc = store_category_upsert(db, out, now, err)) ||
 	    (rc = store_standard_current(db, tmpl.code, &s, err)) ||
 	    (rc = standards_limits(db, s.id, &lim, err)))
-		goto fail;
+		goto end;
 	snprintf(s.category, sizeof s.category, "%s", code);
 	/* The template's conditions name the template's class: write
 	 * generic ones for the new class, for the admin to refine. */
@@ -655,16 +655,12 @@ int standards_add_local_category(struct db *db, const char *code,
 		free(text);
 		json_decref(o);
 	}
-	if ((rc = standard_write(db, &s, &lim, err)) ||
+	if ((rc = standard_write(db, &s, &lim, err)) == 0 &&
 	    (rc = audit_write(db, by, now, "category.add", code, NULL, after,
-			      NULL, err)) ||
-	    (rc = store_category_get(db, code, out, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return rc;
+			      NULL, err)) == 0)
+		rc = store_category_get(db, code, out, err);
+end:
+	return db_end(db, rc, err);
 }
 
 int standards_set_public(struct db *db, const char *code, int public_,

@@ -121,7 +121,7 @@ static int login_throttle(struct db *db, const struct auth_config *cfg,
 	    (rc = store_login_failure_count(db, username, client_addr, since,
 					    &by_user, &oldest_u, &by_addr,
 					    &oldest_a, err)))
-		goto fail;
+		goto end;
 	if (by_user >= cfg->max_failures || by_addr >= cfg->max_failures) {
 		int64_t oldest = by_user >= cfg->max_failures ? oldest_u
 							      : oldest_a;
@@ -133,20 +133,16 @@ static int login_throttle(struct db *db, const struct auth_config *cfg,
 					 "login.failure", username,
 					 "{\"reason\":\"locked\"}", err)) ||
 		    (rc = db_commit(db, err)))
-			goto fail;
+			goto end;
 		rc = ug_fail(err, UG_ELIMIT, "username",
 			     "too many failed logins; try again in %lld s",
 			     (long long)(wait > 0 ? wait : 1));
 		err->retry_after = (int)(wait > 0 ? wait : 1);
 		return rc;
 	}
-	if ((rc = store_login_failure_add(db, username, client_addr, now, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return rc;
+	rc = store_login_failure_add(db, username, client_addr, now, err);
+end:
+	return db_end(db, rc, err);
 }
 
 int auth_login(struct db *db, const struct auth_config *cfg,

@@ -621,21 +621,17 @@ static int department_change(struct db *db, const struct actor *by, int add,
 	else if (add && rc == -UG_ENOTFOUND)
 		rc = 0;
 	if (rc)
-		goto fail;
+		goto end;
 	if (add)
 		snprintf(out->d.code, sizeof out->d.code, "%s", code);
 	else
 		out->d = before;
-	if ((rc = department_apply(db, in, &out->d, err)) ||
-	    (rc = department_write(db, by,
-				   add ? "department.add" : "department.edit",
-				   add ? NULL : &before, in, now, out, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return rc;
+	if ((rc = department_apply(db, in, &out->d, err)) == 0)
+		rc = department_write(db, by,
+				      add ? "department.add" : "department.edit",
+				      add ? NULL : &before, in, now, out, err);
+end:
+	return db_end(db, rc, err);
 }
 
 int org_department_add(struct db *db, const struct actor *by,
