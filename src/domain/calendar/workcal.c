@@ -309,31 +309,24 @@ int workcal_settings_set(struct db *db, const struct actor *by,
 	if ((rc = db_begin_write(db, err)))
 		return rc;
 	if ((rc = settings_load(db, &s, mask, err)) < 0)
-		goto fail;
+		goto end;
 	settings_json(&s, keys, n, &before);
 	if ((rc = changes_values(&s, changes, n, keys, err)) < 0)
-		goto fail;
+		goto end;
 	for (size_t i = 0; i < n; i++) {
 		stored_text(&s, keys[i], text);
 		if ((rc = store_calendar_setting_set(
 			     db, workcal_key_names[keys[i]], text, err)))
-			goto fail;
+			goto end;
 		s.stored[keys[i]] = 1;
 	}
 	settings_json(&s, keys, n, &after);
-	if ((rc = store_calendar_next_rev(db, &s.revision, err)) ||
-	    (rc = audit_write(db, by, now, "calendar.settings",
-			      "calendar", buf_str(&before), buf_str(&after),
-			      NULL, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	if (out)
+	if ((rc = store_calendar_next_rev(db, &s.revision, err)) == 0)
+		rc = audit_write(db, by, now, "calendar.settings", "calendar",
+				 buf_str(&before), buf_str(&after), NULL, err);
+end:
+	if ((rc = db_end(db, rc, err)) == 0 && out)
 		*out = s;
-	rc = 0;
-	goto out;
-fail:
-	db_rollback(db);
-out:
 	buf_free(&before);
 	buf_free(&after);
 	return rc;

@@ -112,12 +112,9 @@ int routing_rule_add(struct db *db, const struct actor *by,
 		rc = audit_write(db, by, now, "routing.add", r.department, NULL,
 				 detail, NULL, err);
 	}
-	if (rc || (rc = db_commit(db, err))) {
-		db_rollback(db);
-		return rc;
-	}
-	*out = r;
-	return 0;
+	if ((rc = db_end(db, rc, err)) == 0)
+		*out = r;
+	return rc;
 }
 
 int routing_rule_delete(struct db *db, const struct actor *by, int64_t id,
@@ -131,12 +128,8 @@ int routing_rule_delete(struct db *db, const struct actor *by, int64_t id,
 		return rc;
 	if ((rc = store_routing_get(db, id, &was, err)) == 0)
 		rule_json(&was, detail);
-	if (rc || (rc = store_routing_delete(db, id, err)) ||
-	    (rc = audit_write(db, by, now, "routing.delete", was.department,
-			      detail, NULL, NULL, err)) ||
-	    (rc = db_commit(db, err))) {
-		db_rollback(db);
-		return rc;
-	}
-	return 0;
+	if (rc == 0 && (rc = store_routing_delete(db, id, err)) == 0)
+		rc = audit_write(db, by, now, "routing.delete", was.department,
+				 detail, NULL, NULL, err);
+	return db_end(db, rc, err);
 }

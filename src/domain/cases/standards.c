@@ -341,12 +341,12 @@ int standards_load_defaults(struct db *db, int64_t now, int *created,
 	if ((rc = data_each_row("majors.csv", NULL, major_row, db, err)) ||
 	    (rc = data_each_row("categories.csv", NULL, minor_row, &l, err)) ||
 	    (rc = data_each_row("names_en.csv", NULL, name_en_row, db, err)))
-		goto fail;
+		goto end;
 	/* Version 1 of the default standard where none exists. */
 	if ((rc = store_category_list(db, collect_category, &l, err))) {
 		if (rc == -UG_ENOMEM)
 			ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		goto fail;
+		goto end;
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		struct case_standard existing;
@@ -359,19 +359,15 @@ int standards_load_defaults(struct db *db, int64_t now, int *created,
 			continue;
 		if (rc != -UG_ENOTFOUND) {
 			*err = e2;
-			goto fail;
+			goto end;
 		}
 		if ((rc = create_default_standard(db, &d, &l.list[i], now, err)))
-			goto fail;
+			goto end;
 		l.created++;
 	}
-	if ((rc = db_commit(db, err)))
-		goto fail;
-	if (created)
+end:
+	if ((rc = db_end(db, rc, err)) == 0 && created)
 		*created = l.created;
-	goto out;
-fail:
-	db_rollback(db);
 out:
 	free(d.rules);
 	free(l.list);
@@ -520,7 +516,7 @@ int standards_edit(struct db *db, const char *category,
 		return rc;
 	if ((rc = store_standard_current(db, category, out, err)) ||
 	    (rc = standards_limits(db, out->id, lim, err)))
-		goto fail;
+		goto end;
 	before = standard_text(out, lim);
 	if (e->filing_condition)
 		snprintf(out->filing_condition, sizeof out->filing_condition,
@@ -539,16 +535,12 @@ int standards_edit(struct db *db, const char *category,
 	snprintf(out->created_by, sizeof out->created_by, "%s",
 		 by->user->username);
 	if ((rc = standard_write(db, out, lim, err)))
-		goto fail;
+		goto end;
 	after = standard_text(out, lim);
-	if ((rc = audit_write(db, by, now, "standard.edit", category, before,
-			      after, NULL, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	goto out;
-fail:
-	db_rollback(db);
-out:
+	rc = audit_write(db, by, now, "standard.edit", category, before, after,
+			 NULL, err);
+end:
+	rc = db_end(db, rc, err);
 	free(before);
 	free(after);
 	return rc;
@@ -672,18 +664,16 @@ int standards_set_public(struct db *db, const char *code, int public_,
 
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = store_category_get(db, code, &was, err)) ||
-	    (rc = store_category_set_public(db, code, public_, err)) ||
-	    (rc = store_category_get(db, code, out, err)) ||
-	    (rc = audit_write(db, by, now, "category.public", code,
-			      was.public_ ? "{\"public\":true}"
-					  : "{\"public\":false}",
-			      public_ ? "{\"public\":true}"
-				      : "{\"public\":false}",
-			      NULL, err)) ||
-	    (rc = db_commit(db, err)))
-		db_rollback(db);
-	return rc;
+	if ((rc = store_category_get(db, code, &was, err)) == 0 &&
+	    (rc = store_category_set_public(db, code, public_, err)) == 0 &&
+	    (rc = store_category_get(db, code, out, err)) == 0)
+		rc = audit_write(db, by, now, "category.public", code,
+				 was.public_ ? "{\"public\":true}"
+					     : "{\"public\":false}",
+				 public_ ? "{\"public\":true}"
+					 : "{\"public\":false}",
+				 NULL, err);
+	return db_end(db, rc, err);
 }
 
 int standards_categories(struct db *db, store_category_cb cb, void *ctx,

@@ -198,22 +198,20 @@ int account_create(struct db *db, const struct actor *by,
 		goto out;
 	if ((rc = db_begin_write(db, err)))
 		goto out;
-	if ((rc = check_unit(db, role, &u, err)))
-		goto fail;
-	user_json(&u, &after);
-	buf_printf(&detail, "{\"role\":\"%s\",\"unit\":\"%s\"}", u.role,
-		   u.unit_code);
-	if ((rc = store_user_insert(db, &u, hash, now, &u.id, err)) ||
-	    (rc = audit_write(db, by, now, "user.create", u.username, NULL,
-			      buf_str(&after), buf_str(&detail), err)) ||
-	    (rc = store_user_by_id(db, u.id, created, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	if (!a->password && !a->password_hash && generated)
+	if ((rc = check_unit(db, role, &u, err)) == 0) {
+		user_json(&u, &after);
+		buf_printf(&detail, "{\"role\":\"%s\",\"unit\":\"%s\"}",
+			   u.role, u.unit_code);
+		if ((rc = store_user_insert(db, &u, hash, now, &u.id, err)) ==
+			    0 &&
+		    (rc = audit_write(db, by, now, "user.create", u.username,
+				      NULL, buf_str(&after), buf_str(&detail),
+				      err)) == 0)
+			rc = store_user_by_id(db, u.id, created, err);
+	}
+	if ((rc = db_end(db, rc, err)) == 0 && !a->password &&
+	    !a->password_hash && generated)
 		memcpy(generated, pw, sizeof pw);
-	goto out;
-fail:
-	db_rollback(db);
 out:
 	sodium_memzero(pw, sizeof pw);
 	sodium_memzero(hash, sizeof hash);
@@ -235,17 +233,17 @@ int account_edit(struct db *db, const struct actor *a, int64_t id,
 	if ((rc = db_begin_write(db, err)))
 		return rc;
 	if ((rc = account_get(db, a, id, NULL, &was, err)))
-		goto fail;
+		goto end;
 	/* One's own account (outside the security admin's work) shows, but
 	 * only its password is the owner's to change. */
 	if (!manages(a)) {
 		rc = ug_fail(err, UG_EFORBIDDEN, NULL,
 			     "only the security admin changes accounts");
-		goto fail;
+		goto end;
 	}
 	u = was;
 	if (c->display_name && (rc = check_display_name(c->display_name, err)))
-		goto fail;
+		goto end;
 	if (c->display_name)
 		snprintf(u.display_name, sizeof u.display_name, "%s",
 			 c->display_name);
@@ -253,36 +251,32 @@ int account_edit(struct db *db, const struct actor *a, int64_t id,
 		rc = ug_fail(err, UG_ECONFLICT, c->role ? "role" : "unit",
 			     "you cannot change your own %s: another "
 			     "security admin can", c->role ? "role" : "unit");
-		goto fail;
+		goto end;
 	}
 	if (c->has_disabled && c->disabled && is_self(a, &was)) {
 		rc = ug_fail(err, UG_ECONFLICT, "disabled",
 			     "you cannot disable your own account");
-		goto fail;
+		goto end;
 	}
 	if ((rc = check_role(c->role ? c->role : u.role, &role, err)))
-		goto fail;
+		goto end;
 	snprintf(u.role, sizeof u.role, "%s", role_table[role].name);
 	if (c->unit)
 		snprintf(u.unit_code, sizeof u.unit_code, "%s", c->unit);
 	if ((c->role || c->unit) && (rc = check_unit(db, role, &u, err)))
-		goto fail;
+		goto end;
 	if (c->has_disabled)
 		u.disabled = c->disabled ? 1 : 0;
 	user_json(&was, &before);
 	user_json(&u, &after);
-	if ((rc = store_user_update(db, &u, err)) ||
-	    (u.disabled &&
-	     (rc = store_session_delete_user(db, u.id, NULL, NULL, err))) ||
+	if ((rc = store_user_update(db, &u, err)) == 0 && u.disabled)
+		rc = store_session_delete_user(db, u.id, NULL, NULL, err);
+	if (rc == 0 &&
 	    (rc = audit_write(db, a, now, "user.edit", u.username,
-			      buf_str(&before), buf_str(&after), NULL, err)) ||
-	    (rc = store_user_by_id(db, u.id, out, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	goto out;
-fail:
-	db_rollback(db);
-out:
+			      buf_str(&before), buf_str(&after), NULL, err)) == 0)
+		rc = store_user_by_id(db, u.id, out, err);
+end:
+	rc = db_end(db, rc, err);
 	buf_free(&before);
 	buf_free(&after);
 	return rc;
@@ -349,21 +343,19 @@ int account_set_password(struct db *db, const struct actor *a, int64_t id,
 		auth_token_hash(keep_session, keep);
 	if ((rc = db_begin_write(db, err)))
 		goto out;
-	if ((rc = account_get(db, a, id, NULL, &u, err)) ||
-	    (rc = store_user_set_password(db, u.id, hash, !self, now, err)) ||
+	if ((rc = account_get(db, a, id, NULL, &u, err)) == 0 &&
+	    (rc = store_user_set_password(db, u.id, hash, !self, now,
+					  err)) == 0 &&
 	    (rc = store_session_delete_user(db, u.id,
 					    self && keep_session ? keep : NULL,
-					    NULL, err)) ||
+					    NULL, err)) == 0 &&
 	    (rc = audit_write(db, a, now,
 			      self ? "user.password.change"
 				   : "user.password.reset",
-			      u.username, NULL, NULL, NULL, err)) ||
-	    (out && (rc = store_user_by_id(db, u.id, out, err))) ||
-	    (rc = db_commit(db, err))) {
-		db_rollback(db);
-		goto out;
-	}
-	if (password == pw && generated)
+			      u.username, NULL, NULL, NULL, err)) == 0 &&
+	    out)
+		rc = store_user_by_id(db, u.id, out, err);
+	if ((rc = db_end(db, rc, err)) == 0 && password == pw && generated)
 		memcpy(generated, pw, sizeof pw);
 out:
 	sodium_memzero(pw, sizeof pw);

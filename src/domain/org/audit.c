@@ -72,18 +72,14 @@ int audit_prune(struct db *db, const struct actor *a, int64_t before,
 			       AUDIT_KEEP_DAYS, AUDIT_KEEP_DAYS);
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = store_audit_prune(db, before, removed, err)))
-		goto fail;
-	snprintf(detail, sizeof detail,
-		 "{\"before\":%lld,\"removed\":%lld}", (long long)before,
-		 (long long)*removed);
-	if ((rc = audit_write(db, a, now, "audit.prune", "audit_event", NULL,
-			      NULL, detail, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	*removed = 0;
+	if ((rc = store_audit_prune(db, before, removed, err)) == 0) {
+		snprintf(detail, sizeof detail,
+			 "{\"before\":%lld,\"removed\":%lld}",
+			 (long long)before, (long long)*removed);
+		rc = audit_write(db, a, now, "audit.prune", "audit_event",
+				 NULL, NULL, detail, err);
+	}
+	if ((rc = db_end(db, rc, err)))
+		*removed = 0;
 	return rc;
 }

@@ -182,14 +182,12 @@ int auth_login(struct db *db, const struct auth_config *cfg,
 					  : "{\"reason\":\"wrong password\"}";
 
 		memset(&out->user, 0, sizeof out->user);
-		if ((rc = db_begin_write(db, err)) ||
-		    (rc = audit_write_as(db, username, client_addr, now,
-					 "login.failure", username, why,
-					 err)) ||
-		    (rc = db_commit(db, err))) {
-			db_rollback(db);
+		if ((rc = db_begin_write(db, err)) == 0)
+			rc = audit_write_as(db, username, client_addr, now,
+					    "login.failure", username, why,
+					    err);
+		if ((rc = db_end(db, rc, err)))
 			return rc;
-		}
 		return ug_fail(err, UG_EAUTH, NULL,
 			       "wrong username or password");
 	}
@@ -199,33 +197,30 @@ int auth_login(struct db *db, const struct auth_config *cfg,
 	out->expires_at = now + cfg->session_ttl;
 	if ((rc = db_begin_write(db, err)) ||
 	    (rc = password_policy_get(db, &policy, err)))
-		goto fail;
+		goto end;
 	/* A password older than the policy allows must be replaced now. */
 	if (!out->user.must_change_password &&
 	    password_expired(&policy, out->user.password_changed_at, now)) {
 		if ((rc = store_user_require_password_change(db, out->user.id,
 							     err)))
-			goto fail;
+			goto end;
 		out->user.must_change_password = 1;
 	}
 	if ((rc = store_login_failure_clear(db, username,
-					    now - cfg->failure_window, err)) ||
+					    now - cfg->failure_window,
+					    err)) == 0 &&
 	    (rc = store_session_insert(db, token_hash, out->user.id,
 				       out->csrf_token, now, out->expires_at,
-				       client_addr, err)) ||
-	    (rc = store_session_purge(db, now, err)) ||
-	    (rc = audit_write_as(db, username, client_addr, now,
-				 "login.success", username,
-				 out->user.must_change_password
-					 ? "{\"password_change_required\":true}"
-					 : NULL,
-				 err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return rc;
+				       client_addr, err)) == 0 &&
+	    (rc = store_session_purge(db, now, err)) == 0)
+		rc = audit_write_as(db, username, client_addr, now,
+				    "login.success", username,
+				    out->user.must_change_password
+					    ? "{\"password_change_required\":true}"
+					    : NULL,
+				    err);
+end:
+	return db_end(db, rc, err);
 }
 
 int auth_logout(struct db *db, const char *token, struct ug_error *err)
@@ -275,14 +270,11 @@ int auth_bearer(struct db *db, const char *token, int64_t now,
 		return ug_fail(err, UG_EAUTH, NULL, "unknown API token");
 	if (rc || !now || now - t->last_used_at < TOKEN_TOUCH_SECONDS)
 		return rc;
-	if ((rc = db_begin_write(db, err)) ||
-	    (rc = store_token_touch(db, t->id, now, err)) ||
-	    (rc = db_commit(db, err))) {
-		db_rollback(db);
-		return rc;
-	}
-	t->last_used_at = now;
-	return 0;
+	if ((rc = db_begin_write(db, err)) == 0)
+		rc = store_token_touch(db, t->id, now, err);
+	if ((rc = db_end(db, rc, err)) == 0)
+		t->last_used_at = now;
+	return rc;
 }
 
 int auth_public_client(struct db *db, const char *api_key,

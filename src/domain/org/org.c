@@ -212,21 +212,17 @@ int org_import_divisions(struct db *db, const char *dir,
 	if ((rc = db_begin_write(db, err)))
 		return rc;
 	if ((rc = upsert(db, city_code, city_name, "city", NULL, now, stats,
-			 err)) ||
+			 err)) == 0 &&
 	    (rc = upsert(db, county_code, county_name, "district", city_code,
-			 now, stats, err)) ||
+			 now, stats, err)) == 0 &&
 	    (rc = import_level(db, dir, "streets.csv", "areaCode", county_code,
 			       "areaCode", "street", 9, now, stats,
-			       &stats->streets, err)) ||
+			       &stats->streets, err)) == 0 &&
 	    (rc = import_level(db, dir, "villages.csv", "areaCode", county_code,
 			       "streetCode", "community", 12, now, stats,
-			       &stats->communities, err)) ||
-	    (rc = divisions_audit(db, county_code, stats, now, err)) ||
-	    (rc = db_commit(db, err))) {
-		db_rollback(db);
-		return rc;
-	}
-	return 0;
+			       &stats->communities, err)) == 0)
+		rc = divisions_audit(db, county_code, stats, now, err);
+	return db_end(db, rc, err);
 }
 
 /* ---- departments --------------------------------------------------- */
@@ -325,7 +321,7 @@ int org_seed_departments(struct db *db, const char *district_code,
 	buf_printf(&name, "%s城市管理监督指挥中心", district.name);
 	if ((rc = seed_one(db, buf_str(&code), buf_str(&name), "centre",
 			   "centre", NULL, district_code, now, count, err)))
-		goto fail;
+		goto end;
 	for (size_t i = 0; i < department_type_count; i++) {
 		buf_reset(&code);
 		buf_reset(&name);
@@ -336,14 +332,14 @@ int org_seed_departments(struct db *db, const char *district_code,
 		if ((rc = seed_one(db, buf_str(&code), buf_str(&name),
 				   "professional", department_types[i].type,
 				   NULL, district_code, now, count, err)))
-			goto fail;
+			goto end;
 	}
 	rc = store_division_children(db, district_code, collect_street,
 				     &streets, err);
 	if (rc < 0) {
 		if (rc == -UG_ENOMEM)
 			ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		goto fail;
+		goto end;
 	}
 	for (size_t i = 0; i < streets.n; i++) {
 		buf_reset(&code);
@@ -357,14 +353,10 @@ int org_seed_departments(struct db *db, const char *district_code,
 		if ((rc = seed_one(db, buf_str(&code), buf_str(&name),
 				   "street_team", "enforcement", parent,
 				   streets.items[i].code, now, count, err)))
-			goto fail;
+			goto end;
 	}
-	if ((rc = db_commit(db, err)))
-		goto fail;
-	goto out;
-fail:
-	db_rollback(db);
-out:
+end:
+	rc = db_end(db, rc, err);
 	free(streets.items);
 	buf_free(&code);
 	buf_free(&name);

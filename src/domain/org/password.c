@@ -88,7 +88,7 @@ int password_policy_set(struct db *db, const struct actor *a,
 	if ((rc = db_begin_write(db, err)))
 		return rc;
 	if ((rc = password_policy_get(db, &before, err)))
-		goto fail;
+		goto end;
 	*out = before;
 	for (int k = 0; k < PASSWORD_KEY_COUNT; k++) {
 		if (!has[k])
@@ -97,18 +97,14 @@ int password_policy_set(struct db *db, const struct actor *a,
 		key_of(k, key);
 		snprintf(text, sizeof text, "%d", value[k]);
 		if ((rc = store_setting_put(db, key, text, err)))
-			goto fail;
+			goto end;
 	}
 	policy_json(&before, &b);
 	policy_json(out, &after);
-	if ((rc = audit_write(db, a, now, "password_policy.edit", "password",
-			      buf_str(&b), buf_str(&after), NULL, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
-	goto out;
-fail:
-	db_rollback(db);
-out:
+	rc = audit_write(db, a, now, "password_policy.edit", "password",
+			 buf_str(&b), buf_str(&after), NULL, err);
+end:
+	rc = db_end(db, rc, err);
 	buf_free(&b);
 	buf_free(&after);
 	return rc;

@@ -62,12 +62,12 @@ int token_create(struct db *db, const struct actor *by, const char *username,
 		rc = ug_fail(err, UG_ENOTFOUND, "username", "no user named %s",
 			     username);
 	if (rc)
-		goto fail;
+		goto end;
 	if (!by->root && strcmp(u.role, "api_client") != 0) {
 		rc = ug_fail(err, UG_EINVAL, "username",
 			     "%s is a %s: tokens are made for api_client "
 			     "accounts (people log in)", u.username, u.role);
-		goto fail;
+		goto end;
 	}
 	memcpy(out, API_TOKEN_PREFIX, 4);
 	ug_random_hex(out + 4, TOKEN_HEX_LEN / 2);
@@ -80,21 +80,17 @@ int token_create(struct db *db, const struct actor *by, const char *username,
 		 by->user->username);
 	made->created_at = now;
 	if ((rc = store_token_insert(db, token_hash, u.id, made->label,
-				     made->created_by, now, &made->id, err)))
-		goto fail;
-	{
+				     made->created_by, now, &made->id,
+				     err)) == 0) {
 		char *after = dump_take(json_pack_token(made));
 
 		rc = audit_write(db, by, now, "token.create", u.username, NULL,
 				 after ? after : "{}", NULL, err);
 		free(after);
 	}
-	if (rc || (rc = db_commit(db, err)))
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	sodium_memzero(out, API_TOKEN_LEN + 1);
+end:
+	if ((rc = db_end(db, rc, err)))
+		sodium_memzero(out, API_TOKEN_LEN + 1);
 	return rc;
 }
 
@@ -121,18 +117,13 @@ int token_revoke(struct db *db, const struct actor *a, int64_t id,
 		rc = ug_fail(err, UG_ENOTFOUND, "id", "no token with id %lld",
 			     (long long)id);
 	if (rc)
-		goto fail;
+		goto end;
 	snprintf(detail, sizeof detail, "{\"id\":%lld}", (long long)id);
 	before = dump_take(json_pack_token(revoked));
-	if ((rc = store_token_delete(db, id, err)) ||
-	    (rc = audit_write(db, a, now, "token.revoke", revoked->username,
-			      before, NULL, detail, err)) ||
-	    (rc = db_commit(db, err)))
-		goto fail;
+	if ((rc = store_token_delete(db, id, err)) == 0)
+		rc = audit_write(db, a, now, "token.revoke", revoked->username,
+				 before, NULL, detail, err);
+end:
 	free(before);
-	return 0;
-fail:
-	free(before);
-	db_rollback(db);
-	return rc;
+	return db_end(db, rc, err);
 }

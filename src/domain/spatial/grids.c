@@ -619,7 +619,7 @@ static int import_write(struct importer *im, int64_t now,
 
 		rc = store_grid_exists(im->db, c->code, err);
 		if (rc < 0)
-			goto fail;
+			goto end;
 		if (rc)
 			im->res->replaced++;
 		else
@@ -628,19 +628,14 @@ static int import_write(struct importer *im, int64_t now,
 					"import", &wkb, now, err)) ||
 		    (rc = store_spatial_next_rev(im->db, &g.rev, err)) ||
 		    (rc = store_grid_upsert(im->db, &g, err)))
-			goto fail;
+			goto end;
 	}
-	if ((rc = grids_audit(im->db, im->opts->by, "grids.import", "",
-			      im->res->imported,
-			      im->res->replaced, now, err)) ||
-	    (rc = db_commit(im->db, err)))
-		goto fail;
+	rc = grids_audit(im->db, im->opts->by, "grids.import", "",
+			 im->res->imported, im->res->replaced, now, err);
+end:
 	buf_free(&wkb);
-	return 0;
-fail:
-	db_rollback(im->db);
-	buf_free(&wkb);
-	im->res->imported = im->res->replaced = 0;
+	if ((rc = db_end(im->db, rc, err)))
+		im->res->imported = im->res->replaced = 0;
 	return rc;
 }
 
