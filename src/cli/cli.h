@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "domain/org/roles.h"
+#include "lib/error.h"
 #include "store/db.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -76,8 +78,31 @@ int cli_open_db(const struct cli_args *a, int create, struct db **db);
 /* cli_open_db() (no create) for a command that acts on the domain: *cli
  * becomes the command line's actor (domain/org/roles.h: user "cli", from
  * "local", root). */
-struct actor;
 int cli_open_as(const struct cli_args *a, struct db **db, struct actor *cli);
+
+/* What a command acting on the domain holds while it runs: the database,
+ * the command line's actor and the domain call's error.  The usual shape:
+ *
+ *     if ((rc = cli_run_open(a, &r)))
+ *             return rc;
+ *     rc = account_list(r.db, &r.as, print_row, NULL, &r.err);
+ *     if ((rc = cli_run_close(&r, rc)))
+ *             return rc;
+ *     ... print what was done ...
+ */
+struct cli_run {
+	struct db *db;
+	struct actor as;
+	struct ug_error err;
+};
+
+/* cli_open_as() into r, its error cleared: 0, or the exit code (the
+ * problem printed). */
+int cli_run_open(const struct cli_args *a, struct cli_run *r);
+
+/* Close r's database; 0 when the command's work answered rc 0, else the
+ * exit code of r->err, printed (cli_fail). */
+int cli_run_close(struct cli_run *r, int rc);
 
 /* Commands (cli/cmd_*.c). */
 int cmd_init(struct cli_args *a);

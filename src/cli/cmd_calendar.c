@@ -15,15 +15,6 @@
 #include "domain/cases/case.h"
 #include "lib/util.h"
 
-/* The CLI's actor in the audit trail and in case histories. */
-static const struct actor *cli_actor(void)
-{
-	static struct actor a;
-
-	actor_cli(&a);
-	return &a;
-}
-
 static int print_day(void *ctx, const struct workcal_day *d)
 {
 	int *n = ctx;
@@ -106,23 +97,20 @@ int cmd_calendar_set(struct cli_args *a)
 {
 	struct workcal_change ch = { a->positional[0], a->positional[1] };
 	struct workcal_settings before, after;
-	struct ug_error err;
 	char was[WORKCAL_TEXT_MAX], now[WORKCAL_TEXT_MAX];
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
 	/* The old value is for the message only: a stored value gone bad
 	 * must not stop the change that repairs it. */
-	if (workcal_settings_read(db, &before, NULL))
+	if (workcal_settings_read(r.db, &before, NULL))
 		before.revision = -1;
-	rc = workcal_settings_set(db, cli_actor(), &ch, 1, ug_now_s(), &after,
-				  &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = workcal_settings_set(r.db, &r.as, &ch, 1, ug_now_s(), &after,
+				  &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	for (int k = 0; k < WORKCAL_KEY_COUNT; k++) {
 		if (strcmp(workcal_key_names[k], ch.key) != 0)
 			continue;
@@ -163,18 +151,15 @@ static void print_outcome(const struct workcal_outcome *o)
 int cmd_import_calendar(struct cli_args *a)
 {
 	struct workcal_import_stats st;
-	struct ug_error err;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = workcal_import_ics(db, &case_calendar_follower, a->positional[0], cli_actor(), ug_now_s(),
-				&st, &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = workcal_import_ics(r.db, &case_calendar_follower, a->positional[0],
+				&r.as, ug_now_s(), &st, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	printf("%s: %ld day events (%ld other events skipped): %ld days off, "
 	       "%ld make-up workdays\n", a->positional[0], st.events,
 	       st.ignored, st.days_off, st.workdays);
@@ -185,19 +170,16 @@ int cmd_import_calendar(struct cli_args *a)
 int cmd_calendar_set_day(struct cli_args *a)
 {
 	struct workcal_outcome o;
-	struct ug_error err;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = workcal_set_day(db, &case_calendar_follower, a->positional[0], a->positional[1],
-			     cli_get(a, "note"), cli_actor(), ug_now_s(), &o,
-			     &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = workcal_set_day(r.db, &case_calendar_follower, a->positional[0],
+			     a->positional[1], cli_get(a, "note"), &r.as,
+			     ug_now_s(), &o, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	printf("%s: %s\n", a->positional[0], a->positional[1]);
 	print_outcome(&o);
 	return EXIT_OK;
@@ -206,26 +188,23 @@ int cmd_calendar_set_day(struct cli_args *a)
 int cmd_calendar_mark_official(struct cli_args *a)
 {
 	struct workcal_outcome o;
-	struct ug_error err;
-	struct db *db;
+	struct cli_run r;
 	char *end;
 	long year;
 	int rc;
 
-	ug_error_clear(&err);
 	year = strtol(a->positional[0], &end, 10);
 	if (*end || end == a->positional[0] || year < 0 || year > 9999) {
 		fprintf(stderr, "urbangrid: year must be a year such as 2027, "
 				"got %s\n", a->positional[0]);
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = workcal_mark_official(db, &case_calendar_follower, (int)year, cli_actor(), ug_now_s(), &o,
-				   &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = workcal_mark_official(r.db, &case_calendar_follower, (int)year,
+				   &r.as, ug_now_s(), &o, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	if (o.nofficial == 0) {
 		printf("%ld was official already: nothing changed\n", year);
 		return EXIT_OK;

@@ -51,14 +51,11 @@ static int change(struct cli_args *a, int add, int has_disabled,
 	const char *areas[DEPARTMENT_AREAS_MAX];
 	struct department_input in;
 	struct department_result out;
-	struct actor cli;
 	struct buf copy = BUF_INIT;
-	struct ug_error err;
-	struct db *db = NULL;
+	struct cli_run r = { 0 };
 	const char *list = cli_get(a, "areas");
 	int rc;
 
-	ug_error_clear(&err);
 	memset(&in, 0, sizeof in);
 	if (add) {
 		in.code = cli_get(a, "code");
@@ -82,27 +79,27 @@ static int change(struct cli_args *a, int add, int has_disabled,
 		if (list) {
 			in.has_areas = 1;
 			in.areas = areas;
-			if (split_areas(list, &copy, areas, &in.nareas, &err)) {
-				rc = cli_fail(&err);
+			if (split_areas(list, &copy, areas, &in.nareas,
+					&r.err)) {
+				rc = cli_fail(&r.err);
 				goto out;
 			}
 		}
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		goto out;
-	rc = add ? org_department_add(db, &cli, &in, ug_now_s(), &out, &err)
-		 : org_department_edit(db, &cli, a->positional[0], &in,
-				       ug_now_s(), &out, &err);
-	if (rc) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	print_result(add ? "added" : has_disabled && disabled ? "disabled"
-		     : has_disabled ? "enabled" : "changed", &out);
-	rc = EXIT_OK;
+	rc = add ? org_department_add(r.db, &r.as, &in, ug_now_s(), &out,
+				      &r.err)
+		 : org_department_edit(r.db, &r.as, a->positional[0], &in,
+				       ug_now_s(), &out, &r.err);
+	if ((rc = cli_run_close(&r, rc)) == 0)
+		print_result(add ? "added"
+			     : has_disabled && disabled ? "disabled"
+			     : has_disabled		? "enabled"
+							: "changed",
+			     &out);
 out:
 	buf_free(&copy);
-	db_close(db);
 	return rc;
 }
 

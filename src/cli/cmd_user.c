@@ -53,14 +53,11 @@ int cmd_user_add(struct cli_args *a)
 {
 	struct account_new acc;
 	struct buf pw = BUF_INIT;
-	struct ug_error err;
 	struct user created;
-	struct actor cli;
 	char generated[GENERATED_PASSWORD_LEN + 1] = "";
-	struct db *db = NULL;
+	struct cli_run r = { 0 };
 	int rc;
 
-	ug_error_clear(&err);
 	memset(&acc, 0, sizeof acc);
 	acc.username = cli_get(a, "name");
 	acc.display_name = cli_get(a, "display-name");
@@ -72,28 +69,25 @@ int cmd_user_add(struct cli_args *a)
 		return EXIT_USAGE;
 	}
 	if (cli_get(a, "password-stdin")) {
-		if ((rc = read_password_stdin(&pw, &err))) {
-			rc = cli_fail(&err);
+		if ((rc = read_password_stdin(&pw, &r.err))) {
+			rc = cli_fail(&r.err);
 			goto out;
 		}
 		acc.password = buf_str(&pw);
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		goto out;
-	if (account_create(db, &cli, &acc, ug_now_s(), &created, generated,
-			   &err)) {
-		rc = cli_fail(&err);
+	rc = account_create(r.db, &r.as, &acc, ug_now_s(), &created, generated,
+			    &r.err);
+	if ((rc = cli_run_close(&r, rc)))
 		goto out;
-	}
 	printf("created user %s (%s, %s %s)\n", created.username, created.role,
 	       created.unit_kind, created.unit_code);
 	if (generated[0])
 		printf("password: %s\n", generated);
-	rc = EXIT_OK;
 out:
 	wipe(&pw);
 	sodium_memzero(generated, sizeof generated);
-	db_close(db);
 	return rc;
 }
 
@@ -108,13 +102,10 @@ static void print_user(const char *verb, const struct user *u)
 static int user_change(struct cli_args *a, int has_disabled, int disabled)
 {
 	struct account_change ch;
-	struct ug_error err;
 	struct user u;
-	struct actor cli;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
 	memset(&ch, 0, sizeof ch);
 	if (has_disabled) {
 		ch.has_disabled = 1;
@@ -129,14 +120,14 @@ static int user_change(struct cli_args *a, int has_disabled, int disabled)
 			return EXIT_USAGE;
 		}
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = account_get(db, &cli, 0, a->positional[0], &u, &err);
+	rc = account_get(r.db, &r.as, 0, a->positional[0], &u, &r.err);
 	if (rc == 0)
-		rc = account_edit(db, &cli, u.id, &ch, ug_now_s(), &u, &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+		rc = account_edit(r.db, &r.as, u.id, &ch, ug_now_s(), &u,
+				  &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	print_user(!has_disabled ? "changed" : disabled ? "disabled" : "enabled",
 		   &u);
 	return EXIT_OK;
@@ -161,36 +152,31 @@ int cmd_user_reset_password(struct cli_args *a)
 {
 	char generated[GENERATED_PASSWORD_LEN + 1] = "";
 	struct buf pw = BUF_INIT;
-	struct ug_error err;
 	struct user u;
-	struct actor cli;
-	struct db *db = NULL;
+	struct cli_run r = { 0 };
 	int rc;
 
-	ug_error_clear(&err);
 	if (cli_get(a, "password-stdin") &&
-	    read_password_stdin(&pw, &err)) {
-		rc = cli_fail(&err);
+	    read_password_stdin(&pw, &r.err)) {
+		rc = cli_fail(&r.err);
 		goto out;
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		goto out;
-	if (account_get(db, &cli, 0, a->positional[0], &u, &err) ||
-	    account_set_password(db, &cli, u.id, NULL,
-				 pw.len ? buf_str(&pw) : NULL, NULL,
-				 ug_now_s(), generated, NULL, &err)) {
-		rc = cli_fail(&err);
+	if ((rc = account_get(r.db, &r.as, 0, a->positional[0], &u, &r.err)) ==
+	    0)
+		rc = account_set_password(r.db, &r.as, u.id, NULL,
+					  pw.len ? buf_str(&pw) : NULL, NULL,
+					  ug_now_s(), generated, NULL, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
 		goto out;
-	}
 	printf("password of %s reset: it must be changed at the next login; "
 	       "its sessions ended\n", u.username);
 	if (generated[0])
 		printf("password: %s\n", generated);
-	rc = EXIT_OK;
 out:
 	wipe(&pw);
 	sodium_memzero(generated, sizeof generated);
-	db_close(db);
 	return rc;
 }
 
@@ -208,19 +194,15 @@ static int print_user_row(void *ctx, const struct user *u)
 
 int cmd_user_list(struct cli_args *a)
 {
-	struct ug_error err;
-	struct actor cli;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
 	printf("%-6s %-24s %-15s %-16s %-8s %s\n", "ID", "USERNAME", "ROLE",
 	       "UNIT", "STATE", "NAME");
-	rc = account_list(db, &cli, print_user_row, NULL, &err);
-	db_close(db);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	rc = account_list(r.db, &r.as, print_user_row, NULL, &r.err);
+	return cli_run_close(&r, rc);
 }
 
 /* ---- tokens ---------------------------------------------------------- */
@@ -229,24 +211,20 @@ int cmd_token_create(struct cli_args *a)
 {
 	char token[API_TOKEN_LEN + 1];
 	struct api_token made;
-	struct ug_error err;
-	struct actor cli;
 	const char *user = cli_get(a, "user");
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
 	if (!user) {
 		fprintf(stderr, "urbangrid token create: --user is required\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = token_create(db, &cli, user, cli_get(a, "label"), ug_now_s(),
-			  token, &made, &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = token_create(r.db, &r.as, user, cli_get(a, "label"), ug_now_s(),
+			  token, &made, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	/* The token alone on stdout, so scripts can capture it; its id on
 	 * stderr, for `token revoke`. */
 	printf("%s\n", token);
@@ -280,43 +258,35 @@ static int print_token(void *ctx, const struct api_token *t)
 int cmd_token_list(struct cli_args *a)
 {
 	struct token_filter f = { cli_get(a, "user") };
-	struct ug_error err;
-	struct actor cli;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
 	printf("%-6s %-24s %-14s %-20s %-20s %-12s %s\n", "ID", "USER", "ROLE",
 	       "CREATED", "LAST USED", "BY", "LABEL");
-	rc = token_list(db, &cli, print_token, &f, &err);
-	db_close(db);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	rc = token_list(r.db, &r.as, print_token, &f, &r.err);
+	return cli_run_close(&r, rc);
 }
 
 int cmd_token_revoke(struct cli_args *a)
 {
 	const char *s = a->positional[0];
 	struct api_token t;
-	struct ug_error err;
-	struct actor cli;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
 	if (!ug_is_digits(s, 0) || strlen(s) > 15) {
 		fprintf(stderr, "urbangrid token revoke: ID must be a token's "
 				"number (see token list)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = token_revoke(db, &cli, strtoll(s, NULL, 10), ug_now_s(), &t,
-			  &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = token_revoke(r.db, &r.as, strtoll(s, NULL, 10), ug_now_s(), &t,
+			  &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	printf("revoked token %lld of %s (%s)\n", (long long)t.id, t.username,
 	       t.label);
 	return EXIT_OK;
@@ -332,12 +302,9 @@ int cmd_password_policy(struct cli_args *a)
 {
 	int has[PASSWORD_KEY_COUNT], value[PASSWORD_KEY_COUNT], any = 0;
 	struct password_policy p;
-	struct ug_error err;
-	struct actor cli;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
 	for (int k = 0; k < PASSWORD_KEY_COUNT; k++) {
 		const char *v = cli_get(a, policy_flags[k]);
 		char *end;
@@ -355,14 +322,13 @@ int cmd_password_policy(struct cli_args *a)
 			return EXIT_USAGE;
 		}
 	}
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = any ? password_policy_set(db, &cli, has, value, ug_now_s(), &p,
-				       &err)
-		 : password_policy_get(db, &p, &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = any ? password_policy_set(r.db, &r.as, has, value, ug_now_s(), &p,
+				       &r.err)
+		 : password_policy_get(r.db, &p, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	for (int k = 0; k < PASSWORD_KEY_COUNT; k++)
 		printf("%s %d\n", password_key_names[k], p.value[k]);
 	return EXIT_OK;
@@ -404,14 +370,11 @@ static int print_event(void *ctx, const struct audit_event *e)
 int cmd_audit_list(struct cli_args *a)
 {
 	struct audit_filter f;
-	struct ug_error err;
-	struct actor cli;
 	const char *from = cli_get(a, "from"), *to = cli_get(a, "to");
 	const char *limit = cli_get(a, "limit");
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
 	memset(&f, 0, sizeof f);
 	f.actor = cli_get(a, "actor");
 	f.action = cli_get(a, "action");
@@ -420,24 +383,20 @@ int cmd_audit_list(struct cli_args *a)
 	if ((from && parse_when("from", from, &f.from)) ||
 	    (to && parse_when("to", to, &f.to)))
 		return EXIT_USAGE;
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
 	printf("ID\tAT\tACTOR\tADDRESS\tACTION\tSUBJECT\tDETAIL\tBEFORE\tAFTER\n");
-	rc = audit_list(db, &cli, &f, print_event, NULL, &err);
-	db_close(db);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	rc = audit_list(r.db, &r.as, &f, print_event, NULL, &r.err);
+	return cli_run_close(&r, rc);
 }
 
 int cmd_audit_prune(struct cli_args *a)
 {
 	const char *before = cli_get(a, "before");
-	struct ug_error err;
-	struct actor cli;
 	int64_t when, removed;
-	struct db *db;
+	struct cli_run r;
 	int rc;
 
-	ug_error_clear(&err);
 	if (!before) {
 		fprintf(stderr, "urbangrid audit prune: --before is "
 				"required\n");
@@ -445,12 +404,11 @@ int cmd_audit_prune(struct cli_args *a)
 	}
 	if (parse_when("before", before, &when))
 		return EXIT_USAGE;
-	if ((rc = cli_open_as(a, &db, &cli)))
+	if ((rc = cli_run_open(a, &r)))
 		return rc;
-	rc = audit_prune(db, &cli, when, ug_now_s(), &removed, &err);
-	db_close(db);
-	if (rc)
-		return cli_fail(&err);
+	rc = audit_prune(r.db, &r.as, when, ug_now_s(), &removed, &r.err);
+	if ((rc = cli_run_close(&r, rc)))
+		return rc;
 	printf("removed %lld audit event(s) before %s\n", (long long)removed,
 	       before);
 	return EXIT_OK;

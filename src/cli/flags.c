@@ -189,3 +189,16 @@ int cli_open_as(const struct cli_args *a, struct db **db, struct actor *cli)
 		actor_cli(cli);
 	return rc;
 }
+
+int cli_run_open(const struct cli_args *a, struct cli_run *r)
+{
+	ug_error_clear(&r->err);
+	return cli_open_as(a, &r->db, &r->as);
+}
+
+int cli_run_close(struct cli_run *r, int rc)
+{
+	db_close(r->db);
+	r->db = NULL;
+	return rc ? cli_fail(&r->err) : 0;
+}
