@@ -109,20 +109,26 @@ void h_grids_bbox(struct web_ctx *c)
 }
 
 /* The report of an import, one line per problem (at most
- * GRID_REPORT_MAX; the count says how many there were). */
-#define GRID_REPORT_MAX 1000
+ * IMPORT_REPORT_MAX; the count says how many there were). */
+#define IMPORT_REPORT_MAX 1000
 
-struct grid_report {
+struct import_report {
 	json_t *list;
 	size_t n;
 };
 
+/* Room for one more line in r (counted either way)? */
+static int report_more(struct import_report *r)
+{
+	return r->n++ < IMPORT_REPORT_MAX;
+}
+
 static void add_problem(void *ctx, const struct grid_problem *p)
 {
 	static const char *const kinds[] = { "feature", "overlap", "gap" };
-	struct grid_report *r = ctx;
+	struct import_report *r = ctx;
 
-	if (r->n++ >= GRID_REPORT_MAX)
+	if (!report_more(r))
 		return;
 	json_array_append_new(
 		r->list,
@@ -133,8 +139,20 @@ static void add_problem(void *ctx, const struct grid_problem *p)
 			  p->message));
 }
 
+static void add_census_problem(void *ctx, long where, const char *message)
+{
+	struct import_report *r = ctx;
+
+	if (!report_more(r))
+		return;
+	json_array_append_new(r->list, json_pack("{s:I, s:s}", "where",
+						 (json_int_t)where, "message",
+						 message));
+}
+
 /* The parameters both geography imports take: check, strict, crs, and a
- * body that is there (`what` says what it should be). */
+ * body that is there (`what` says what it should be).  All zero when one
+ * is wrong. */
 struct import_params {
 	int64_t check, strict;
 	struct crs crs;
@@ -145,29 +163,42 @@ static int import_params(struct web_ctx *c, const char *what,
 {
 	const char *crs_text = http_query(c->req, "crs");
 
+	memset(p, 0, sizeof *p);
 	if (query_int(c, "check", 0, 1, 0, &p->check, err) ||
 	    query_int(c, "strict", 0, 1, 0, &p->strict, err) ||
 	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &p->crs,
-		      err))
+		      err)) {
+		memset(p, 0, sizeof *p);
 		return -err->code;
-	if (!c->req->body_len)
+	}
+	if (!c->req->body_len) {
+		memset(p, 0, sizeof *p);
 		return ug_fail(err, UG_EINVAL, "body", "the body is %s", what);
+	}
 	return 0;
 }
 
-/* The answer of an import that ran (rc 0), or that strict refused for
- * its problems (400 with the same body): result and the report; applied
- * imports are in force for the next request. */
-static void reply_import(struct web_ctx *c, int rc, int64_t check,
-			 json_t *result, json_t *problems, size_t found)
+/* The answer of an import: 200 when it ran (rc 0); 400 with the same body
+ * when strict refused it for the problems of its report; else the error
+ * of err (a bad parameter, a file that is not one).  Applied imports are
+ * in force for the next request.  Takes result and the report's list. */
+static void reply_import(struct web_ctx *c, int rc, const struct ug_error *err,
+			 const struct import_params *p, json_t *result,
+			 struct import_report *report)
 {
-	if (rc == 0 && !check && c->app->spatial)
+	if (rc && !(p->strict && rc == -UG_EINVAL && report->n)) {
+		json_decref(result);
+		json_decref(report->list);
+		reply_ug_error(c, err);
+		return;
+	}
+	if (rc == 0 && !p->check && c->app->spatial)
 		spatial_refresh(c->app->spatial, c->db, 1, NULL);
 	reply_json(c, rc ? 400 : 200,
 		   json_pack("{s:b, s:o, s:I, s:o}", "applied",
-			     rc == 0 && !check, "result", result,
-			     "problems_found", (json_int_t)found, "problems",
-			     problems));
+			     rc == 0 && !p->check, "result", result,
+			     "problems_found", (json_int_t)report->n,
+			     "problems", report->list));
 }
 
 /* POST /api/v1/grids/import?check=1&strict=1&crs=: unit grids as a GeoJSON
@@ -176,33 +207,29 @@ static void reply_import(struct web_ctx *c, int rc, int64_t check,
  * the import would do, so the admin reads it before applying. */
 void h_grids_import(struct web_ctx *c)
 {
-	struct grid_report report = { json_array(), 0 };
+	struct import_report report = { json_array(), 0 };
 	struct grid_import_opts opts;
 	struct grid_import_result res;
 	struct import_params ip;
 	struct ug_error err;
-	int64_t check, strict;
 	int rc;
 
 	ug_error_clear(&err);
 	memset(&opts, 0, sizeof opts);
-	if (import_params(c, "the grids' GeoJSON FeatureCollection", &ip,
-			  &err))
-		goto fail;
-	check = ip.check;
-	strict = ip.strict;
-	opts.crs = ip.crs;
-	opts.strict = (int)strict;
-	opts.check_only = (int)check;
-	opts.report = add_problem;
-	opts.report_ctx = &report;
-	opts.by = &c->actor;
-	rc = grids_import_text(c->db, c->req->body, c->req->body_len, &opts,
-			       ug_now_s(), &res, &err);
-	/* A strict import refused for its problems still shows them. */
-	if (rc && !(strict && rc == -UG_EINVAL && report.n))
-		goto fail;
-	reply_import(c, rc, check,
+	memset(&res, 0, sizeof res);
+	rc = import_params(c, "the grids' GeoJSON FeatureCollection", &ip,
+			   &err);
+	if (rc == 0) {
+		opts.crs = ip.crs;
+		opts.strict = (int)ip.strict;
+		opts.check_only = (int)ip.check;
+		opts.report = add_problem;
+		opts.report_ctx = &report;
+		opts.by = &c->actor;
+		rc = grids_import_text(c->db, c->req->body, c->req->body_len,
+				       &opts, ug_now_s(), &res, &err);
+	}
+	reply_import(c, rc, &err, &ip,
 		     json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "features",
 			       (json_int_t)res.features, "imported",
 			       (json_int_t)res.imported, "replaced",
@@ -210,11 +237,7 @@ void h_grids_import(struct web_ctx *c)
 			       (json_int_t)res.skipped, "overlaps",
 			       (json_int_t)res.overlaps, "gaps",
 			       (json_int_t)res.gaps),
-		     report.list, report.n);
-	return;
-fail:
-	json_decref(report.list);
-	reply_ug_error(c, &err);
+		     &report);
 }
 
 /* GET /api/v1/map: how the console's maps are drawn - the intranet tile
@@ -233,22 +256,6 @@ void h_map_settings(struct web_ctx *c)
 				     : json_null()));
 }
 
-struct census_report {
-	json_t *list;
-	size_t n;
-};
-
-static void add_census_problem(void *ctx, long where, const char *message)
-{
-	struct census_report *r = ctx;
-
-	if (r->n++ >= GRID_REPORT_MAX)
-		return;
-	json_array_append_new(r->list, json_pack("{s:I, s:s}", "where",
-						 (json_int_t)where, "message",
-						 message));
-}
-
 /* POST /api/v1/components/import?name=&check=1&strict=1&crs=: the
  * components census (部件普查) in the body, a .csv or GeoJSON file as
  * `name` says, checked as `urbangrid import components` checks it, each
@@ -256,48 +263,42 @@ static void add_census_problem(void *ctx, long where, const char *message)
 void h_components_import(struct web_ctx *c)
 {
 	const char *name = http_query(c->req, "name");
-	struct census_report report = { json_array(), 0 };
+	struct import_report report = { json_array(), 0 };
 	struct census_opts opts;
 	struct census_result res;
 	struct import_params ip;
 	struct ug_error err;
-	int64_t check, strict;
 	int rc;
 
 	ug_error_clear(&err);
 	memset(&opts, 0, sizeof opts);
-	if (!name || !*name || strlen(name) > 100 || strchr(name, '/')) {
-		ug_fail(&err, UG_EINVAL, "name",
-			"name is the file's name (.csv, .geojson or .json)");
-		goto fail;
+	memset(&res, 0, sizeof res);
+	memset(&ip, 0, sizeof ip);
+	if (!name || !*name || strlen(name) > 100 || strchr(name, '/'))
+		rc = ug_fail(&err, UG_EINVAL, "name",
+			     "name is the file's name (.csv, .geojson or "
+			     ".json)");
+	else
+		rc = import_params(c, "the census file", &ip, &err);
+	if (rc == 0) {
+		opts.crs = ip.crs;
+		opts.strict = (int)ip.strict;
+		opts.check_only = (int)ip.check;
+		opts.report = add_census_problem;
+		opts.report_ctx = &report;
+		opts.by = &c->actor;
+		if (c->app->spatial)
+			spatial_refresh(c->app->spatial, c->db, 0, NULL);
+		rc = census_import_text(c->db, c->app->spatial, name,
+					c->req->body, c->req->body_len, &opts,
+					ug_now_s(), &res, &err);
 	}
-	if (import_params(c, "the census file", &ip, &err))
-		goto fail;
-	check = ip.check;
-	strict = ip.strict;
-	opts.crs = ip.crs;
-	opts.strict = (int)strict;
-	opts.check_only = (int)check;
-	opts.report = add_census_problem;
-	opts.report_ctx = &report;
-	opts.by = &c->actor;
-	if (c->app->spatial)
-		spatial_refresh(c->app->spatial, c->db, 0, NULL);
-	rc = census_import_text(c->db, c->app->spatial, name, c->req->body,
-				c->req->body_len, &opts, ug_now_s(), &res,
-				&err);
-	if (rc && !(strict && rc == -UG_EINVAL && report.n))
-		goto fail;
-	reply_import(c, rc, check,
+	reply_import(c, rc, &err, &ip,
 		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows",
 			       (json_int_t)res.rows, "imported",
 			       (json_int_t)res.imported, "replaced",
 			       (json_int_t)res.replaced, "skipped",
 			       (json_int_t)res.skipped, "outside",
 			       (json_int_t)res.outside),
-		     report.list, report.n);
-	return;
-fail:
-	json_decref(report.list);
-	reply_ug_error(c, &err);
+		     &report);
 }
