@@ -6,6 +6,7 @@
 // `token create` printing a ugt_ token that authenticates.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -232,6 +233,32 @@ describe('what the commands print', () => {
     }
     // Only a hash is stored.
     assert.equal(sql(ws.db, `SELECT COUNT(*) FROM api_token WHERE token_hash LIKE '%${a.stdout.trim().slice(4)}%'`), '0');
+  });
+});
+
+describe('file modes', () => {
+  // The database holds password hashes, sessions, phone numbers and
+  // photos: created for its owner alone whatever the umask, and SQLite's
+  // -wal and -shm files follow it.
+  const mode = (f) => (statSync(f).mode & 0o777).toString(8);
+
+  test('a new database is 0600 under umask 022 and 0277; its -wal and -shm too', async () => {
+    for (const umask of ['022', '0277']) {
+      const db = join(ws.dir, `mode-${umask}.db`);
+      const r = spawnSync('sh', ['-c', 'umask "$1"; exec "$2" init --db "$3"', 'sh', umask, BIN, db],
+        { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(mode(db), '600', `umask ${umask}`);
+    }
+    const db = join(ws.dir, 'mode-022.db');
+    const s = await startServer(db);
+    try {
+      assert.equal((await new Client(s).get('/healthz')).status, 200);
+      assert.equal(mode(`${db}-wal`), '600');
+      assert.equal(mode(`${db}-shm`), '600');
+    } finally {
+      await s.stop();
+    }
   });
 });
 

@@ -6,10 +6,13 @@
  * server's worker threads (one connection each, from the pool) can read
  * while one of them writes.
  */
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/db_engine.h"
 
@@ -33,6 +36,30 @@ static int sqlite_error(sqlite3 *conn, int rc, struct ug_error *err)
 	return ug_fail(err, UG_EDB, NULL, "%s", msg);
 }
 
+/* A new database holds password hashes, sessions, citizens' phone
+ * numbers and photos: it is created readable by its owner alone (0600),
+ * whatever the umask says.  SQLite gives its -wal and -shm files the mode
+ * of the database file.  An existing file keeps its mode (the operator's
+ * choice); a name SQLite treats specially (":memory:", "file:" URIs, "")
+ * is left to it. */
+static void create_private(const char *location)
+{
+	int fd;
+
+	if (!*location || location[0] == ':' ||
+	    strncmp(location, "file:", 5) == 0)
+		return;
+	fd = open(location, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return; /* there already, or not creatable: SQLite says why */
+	if (fchmod(fd, 0600) != 0) { /* what the umask took away, back */
+		close(fd);
+		unlink(location);
+		return;
+	}
+	close(fd);
+}
+
 static int sqlite_open(const char *location, const struct db_open_options *opt,
 		       void **out, struct ug_error *err)
 {
@@ -43,8 +70,11 @@ static int sqlite_open(const char *location, const struct db_open_options *opt,
 
 	*out = NULL;
 	flags |= opt->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (opt->create)
+	if (opt->create) {
 		flags |= SQLITE_OPEN_CREATE;
+		if (!opt->read_only)
+			create_private(location);
+	}
 	rc = sqlite3_open_v2(location, &conn, flags, NULL);
 	if (rc != SQLITE_OK) {
 		ug_fail(err, UG_EDB, "db", "cannot open database %s: %s",
