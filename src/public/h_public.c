@@ -7,6 +7,7 @@
  * Also the city's own files (serve --site DIR) under /site/{name}.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,21 @@ static const char *site_type(const char *name)
 	return NULL;
 }
 
+/* Does path, with its links resolved, lie inside folder (resolved too)?
+ * A link within the folder is the operator's shorthand (latest.pdf ->
+ * 2026-12.pdf); one that leads out of it - to the database, to /etc - is
+ * not a file of the site. */
+static int inside_folder(const char *folder, const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	size_t n;
+
+	if (!realpath(folder, dir) || !realpath(path, real))
+		return 0;
+	n = strlen(dir);
+	return strncmp(real, dir, n) == 0 && real[n] == '/';
+}
+
 void h_site_file(struct web_ctx *c)
 {
 	const char *name = api_param(c, "name");
@@ -309,7 +325,8 @@ void h_site_file(struct web_ctx *c)
 	type = n && n < 128 && name[0] != '.' ? site_type(name) : NULL;
 	snprintf(path, sizeof path, "%s/%s", c->app->site_dir,
 		 name ? name : "");
-	if (!type || stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+	if (!type || stat(path, &sb) || !S_ISREG(sb.st_mode) ||
+	    !inside_folder(c->app->site_dir, path)) {
 		reply_error(c, 404, "not_found", "no such file", "name");
 		return;
 	}

@@ -7,7 +7,7 @@
 // public answer, rate limits, and the public pages' JSON API through a
 // case's whole life to the citizen's rating.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -636,6 +636,29 @@ describe('tokens, updates and ratings', () => {
 });
 
 describe('limits and the city\'s choices', () => {
+  test('serve --site: a link inside the folder is served, one leading out of it is not', async () => {
+    const site = join(ws.dir, 'site-links');
+    mkdirSync(site);
+    writeFileSync(join(site, '2026-12.html'), '<p>十二月通告</p>');
+    writeFileSync(join(ws.dir, 'outside.html'), '<p>not the site</p>');
+    symlinkSync('2026-12.html', join(site, 'latest.html'));
+    symlinkSync('../outside.html', join(site, 'escape.html'));
+    symlinkSync(ws.db, join(site, 'db.pdf'));
+    const s = await startServer(ws.db, ['--site', site]);
+    try {
+      const latest = await fetch(s.url('/site/latest.html'));
+      assert.equal(latest.status, 200);
+      assert.equal(await latest.text(), '<p>十二月通告</p>');
+      for (const out of ['escape.html', 'db.pdf']) {
+        const r = await fetch(s.url(`/site/${out}`));
+        assert.equal(r.status, 404, out);
+        assert.doesNotMatch(await r.text(), /not the site|SQLite/);
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
   test('anonymous reports refused when the city says so; rate limits answer 429', async () => {
     const site = join(ws.dir, 'site');
     mkdirSync(site);
