@@ -986,6 +986,17 @@ describe('GET /api/v1/calendar/due', () => {
     assertError(await due('2026-09-30T16:00:00+08:00', 'working_hours=-1'), 400, 'invalid', 'working_hours');
     assertError(await due('2026-09-30T16:00:00+08:00', 'working_hours=two'), 400, 'invalid', 'working_hours');
   });
+
+  test('400 naming calendar when the answer lies past the calendar, in natural units too', async () => {
+    // 100,000 days is in 2300: the calendar covers 1901-2099.
+    for (const q of ['days=100000', 'working_days=100000']) {
+      assertError(await due('2026-09-30T16:00:00+08:00', q), 400, 'invalid', 'calendar');
+    }
+    assertError(await due('2099-12-31T16:00:00+08:00', 'days=2'), 400, 'invalid', 'calendar');
+    assertError(await due('2099-12-31T16:00:00+08:00', 'hours=48'), 400, 'invalid', 'calendar');
+    // 100,000 hours is in 2038: inside.
+    assert.equal((await due('2026-09-30T16:00:00+08:00', 'hours=100000')).status, 200);
+  });
 });
 
 // ---- categories and standards -----------------------------------------------------

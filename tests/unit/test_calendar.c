@@ -800,10 +800,20 @@ static void test_due_units(void **state)
 	tu_assert_ok(calendar_due(cal, t, 1, CALENDAR_WORKING_DAYS, &due,
 				  &err), err);
 	assert_time(due, L(2026, 10, 8, 16, 0));
-	/* Natural time needs no table and no range. */
+	/* Natural time needs no table and no range... */
 	tu_assert_ok(calendar_add_natural(INT64_C(-5000000000000), 60, &due,
 					  &err), err);
 	assert_true(due == INT64_C(-4999999999940));
+	tu_assert_ok(calendar_due(NULL, t, 100000, CALENDAR_NATURAL_DAYS, &due,
+				  &err), err);
+	/* ...but a deadline answered with a calendar lies in its range,
+	 * whatever its unit (api.md: 400 naming "calendar"). */
+	tu_assert_err(calendar_due(cal, t, 100000, CALENDAR_NATURAL_DAYS, &due,
+				   &err), err, UG_EINVAL, "calendar");
+	tu_assert_contains(err.message, "the answer");
+	tu_assert_err(calendar_due(cal, t, INT64_C(100000) * 24 * HOUR,
+				   CALENDAR_NATURAL_SECONDS, &due, &err),
+		      err, UG_EINVAL, "calendar");
 
 	due = 0;
 	tu_assert_err(calendar_due(NULL, t, 1, CALENDAR_WORKING_SECONDS, &due,

@@ -845,18 +845,31 @@ int calendar_add_natural(int64_t start, int64_t seconds, int64_t *out,
 	return 0;
 }
 
+/* A natural-time answer, checked against cal's range when there is one:
+ * a deadline the working calendar cannot place (its light, its warn time,
+ * the holidays that may move it) is refused the same way whatever its
+ * unit. */
+static int natural_due(const struct calendar *cal, int64_t start,
+		       int64_t seconds, int64_t *out, struct ug_error *err)
+{
+	int rc = calendar_add_natural(start, seconds, out, err);
+
+	if (rc == 0 && cal)
+		rc = check_in_range(cal, *out, "the answer", err);
+	return rc;
+}
+
 int calendar_due(const struct calendar *cal, int64_t start, int64_t amount,
 		 enum calendar_unit unit, int64_t *out, struct ug_error *err)
 {
 	switch (unit) {
 	case CALENDAR_NATURAL_SECONDS:
-		return calendar_add_natural(start, amount, out, err);
+		return natural_due(cal, start, amount, out, err);
 	case CALENDAR_NATURAL_DAYS:
 		if (amount > INT64_MAX / SECS_PER_DAY)
 			return ug_fail(err, UG_ETOOBIG, "amount",
 				       "%" PRId64 " days is too long", amount);
-		return calendar_add_natural(start, amount * SECS_PER_DAY, out,
-					    err);
+		return natural_due(cal, start, amount * SECS_PER_DAY, out, err);
 	case CALENDAR_WORKING_SECONDS:
 	case CALENDAR_WORKING_DAYS:
 		if (!cal)

@@ -282,7 +282,9 @@ int calendar_add_natural(int64_t start, int64_t seconds, int64_t *out,
 			 struct ug_error *err);
 
 /* Due time of `amount` of `unit` from `start`: one entry point for the
- * workflow's (limit, unit) pairs.  cal may be NULL for natural units. */
+ * workflow's (limit, unit) pairs.  cal may be NULL for natural units;
+ * given, a natural answer outside its range is refused as a working one
+ * is (UG_EINVAL naming "calendar"). */
 int calendar_due(const struct calendar *cal, int64_t start, int64_t amount,
 		 enum calendar_unit unit, int64_t *out, struct ug_error *err);
 
