@@ -48,6 +48,20 @@ static const char *field_type_name(enum field_type t)
 	return "?";
 }
 
+/* A JSON string is text: no control characters but tab and line ends
+ * (jansson already refuses NUL). */
+static int check_control(const struct field_spec *f, const char *s,
+			 struct ug_error *err)
+{
+	int c = ug_text_control(s, strlen(s));
+
+	if (c < 0)
+		return 0;
+	return ug_fail(err, UG_EINVAL, f->name,
+		       "%s holds the control character U+%04X", f->name,
+		       (unsigned)c);
+}
+
 static int field_decode_one(const struct field_spec *f, json_t *v,
 			    struct field_value *out, struct ug_error *err)
 {
@@ -64,7 +78,7 @@ static int field_decode_one(const struct field_spec *f, json_t *v,
 				       "%s must be %lld to %lld characters long",
 				       f->name, (long long)f->min,
 				       (long long)f->max);
-		return 0;
+		return check_control(f, out->str, err);
 	}
 	case FIELD_INT:
 		if (!json_is_integer(v))
@@ -118,6 +132,8 @@ static int field_decode_one(const struct field_spec *f, json_t *v,
 					       "%lld characters", f->name,
 					       (long long)f->min,
 					       (long long)f->max);
+			if (check_control(f, json_string_value(item), err))
+				return -UG_EINVAL;
 		}
 		out->obj = v;
 		return 0;

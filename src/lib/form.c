@@ -18,11 +18,17 @@ void form_init(struct form *f, struct arena *arena)
 static int check_text(const char *s, size_t n, const char *field,
 		      struct ug_error *err)
 {
+	int c;
+
 	if (memchr(s, '\0', n))
 		return ug_fail(err, UG_EINVAL, field, "%s holds a NUL byte",
 			       field);
 	if (!ug_utf8_valid(s, n))
 		return ug_fail(err, UG_EINVAL, field, "%s is not UTF-8", field);
+	if ((c = ug_text_control(s, n)) >= 0)
+		return ug_fail(err, UG_EINVAL, field,
+			       "%s holds the control character U+%04X", field,
+			       (unsigned)c);
 	return 0;
 }
 

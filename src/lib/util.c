@@ -113,6 +113,19 @@ int ug_is_digits(const char *s, size_t len)
 	return len == 0 || i == len;
 }
 
+int ug_text_control(const char *s, size_t n)
+{
+	/* Bytes below 0x80 are whole characters in UTF-8. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7F)
+			return c;
+	}
+	return -1;
+}
+
 int ug_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -39,6 +39,13 @@ int ug_is_digits(const char *s, size_t len);
 /* 1 if s is valid UTF-8 without NUL bytes among its n bytes. */
 int ug_utf8_valid(const char *s, size_t n);
 
+/* The first control character of s's n bytes that text may not hold -
+ * C0 other than tab, line feed and carriage return, and DEL - or -1.
+ * Refused at input everywhere (fields.c, form.c): XML 1.0 cannot carry
+ * them, so JSON and XML answers would otherwise disagree on the same
+ * text. */
+int ug_text_control(const char *s, size_t n);
+
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t ug_utf8_len(const char *s);
 

@@ -116,6 +116,19 @@ const due = (from, query) => as('inspector').get(
 // ---- intake -------------------------------------------------------------
 
 describe('POST /api/v1/cases', () => {
+  test('text with a control character is 400 naming the field; tab and line ends are text', async () => {
+    const r = await as('inspector').post('/api/v1/cases', { ...REPORT, description: '垃圾\u0000' });
+    assertError(r, 400, 'invalid'); // NUL: not even JSON here
+    for (const [field, value] of [['description', '垃圾\u0007'], ['address', '\u001b[2J某路']]) {
+      const bad = await as('inspector').post('/api/v1/cases', { ...REPORT, [field]: value });
+      assertError(bad, 400, 'invalid', field);
+      assert.match(bad.json.error.message, /control character U\+00(07|1B)/);
+    }
+    const ok = await as('inspector').post('/api/v1/cases', { ...REPORT, description: '第一行\n\t第二行' });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.description, '第一行\n\t第二行');
+  });
+
   test('201 with number, version, state, deadline in +08:00', async () => {
     const r = await as('inspector').post('/api/v1/cases', REPORT);
     assert.equal(r.status, 201, r.text);

@@ -254,6 +254,10 @@ describe('posting requests', () => {
     await bad(noCode, 400, /service_code was not provided/);
     await bad({ ...base, service_code: '99999' }, 404, /service_code/);
     await bad({ ...base, api_key: 'ugt_wrong' }, 403, /api_key/);
+    // A control character (not tab or a line end) in any text: the same
+    // 400 in JSON and XML, where XML could not have carried it back.
+    await bad({ ...base, description: 'bell\u0007' }, 400, /description holds the control character U\+0007/);
+    await bad({ ...base, address_string: 'esc\u001b[31m' }, 400, /address_string/);
     const { lat: _a, long: _b, ...nowhere } = base;
     await bad(nowhere, 400, /location/);
     const { long: _l, ...noLong } = base;

@@ -233,6 +233,35 @@ static void test_decode_wrong_types(void **state)
 	assert_string_equal(err.message, "score must be a number");
 }
 
+/* Text holds no control characters but tab and line ends: refused at
+ * input, so JSON and XML answers agree on every stored text. */
+static void test_decode_control_characters(void **state)
+{
+	static const struct field_spec tags = { .name = "tags",
+						.type = FIELD_STRINGS,
+						.min = 0, .max = 20 };
+	struct field_value out[F_COUNT], one;
+	struct ug_error err;
+	json_t *body;
+
+	(void)state;
+	assert_refused("{\"name\":\"a\\u0007b\"}", "name");
+	assert_refused("{\"name\":\"x\",\"note\":\"\\u001b[31m\"}", "note");
+	assert_refused("{\"name\":\"x\",\"note\":\"del\\u007f\"}", "note");
+	tu_assert_err(decode("{\"name\":\"a\\u0001\"}", out, &err), err,
+		      UG_EINVAL, "name");
+	assert_string_equal(err.message,
+			    "name holds the control character U+0001");
+	tu_assert_ok(decode("{\"name\":\"x\",\"note\":\"a\\tb\\r\\nc\"}", out,
+			    &err), err);
+	assert_string_equal(out[F_NOTE].str, "a\tb\r\nc");
+	/* Each item of an array of strings too. */
+	body = json_loads("{\"tags\":[\"ok\",\"b\\u0002d\"]}", 0, NULL);
+	tu_assert_err(fields_decode(body, &tags, 1, &one, &err), err,
+		      UG_EINVAL, "tags");
+	json_decref(body);
+}
+
 static void test_decode_string_length_in_characters(void **state)
 {
 	struct field_value out[F_COUNT];
@@ -394,6 +423,7 @@ int main(void)
 		DECODE_TEST(test_decode_unknown_field),
 		DECODE_TEST(test_decode_missing_required),
 		DECODE_TEST(test_decode_wrong_types),
+		DECODE_TEST(test_decode_control_characters),
 		DECODE_TEST(test_decode_string_length_in_characters),
 		DECODE_TEST(test_decode_int_range),
 		DECODE_TEST(test_decode_int_full_range),

@@ -51,6 +51,9 @@ static void test_decoding(void **state)
 	assert_string_equal(form_get(&x->f, "email"), "ann@example.org");
 	assert_string_equal(form_get(&x->f, "name"), "张三");
 	assert_null(form_get(&x->f, "missing"));
+	/* Tab and line ends are text. */
+	tu_assert_ok(parse(x, "note=a%09b%0D%0Ac"), x->err);
+	assert_string_equal(form_get(&x->f, "note"), "a\tb\r\nc");
 }
 
 static void test_repeats_brackets_and_empty(void **state)
@@ -82,6 +85,12 @@ static void test_refusals(void **state)
 	tu_assert_err(parse(x, "%ff=1"), x->err, UG_EINVAL, "body");
 	tu_assert_err(parse(x, "b=%C3%28"), x->err, UG_EINVAL, "b");
 	tu_assert_err(parse(x, "c=x%00y"), x->err, UG_EINVAL, "c");
+	/* Control characters but tab and line ends (XML cannot hold them;
+	 * JSON and XML answers must agree). */
+	tu_assert_err(parse(x, "d=bell%07"), x->err, UG_EINVAL, "d");
+	tu_assert_contains(x->err.message, "U+0007");
+	tu_assert_err(parse(x, "e=%7F"), x->err, UG_EINVAL, "e");
+	tu_assert_err(parse(x, "f%1B=1"), x->err, UG_EINVAL, "body");
 	tu_assert_err(parse(x, "=1"), x->err, UG_EINVAL, "body");
 }
 
