@@ -279,6 +279,10 @@ int tile_canvas_png(struct tile_canvas *c, struct buf *png,
 		cairo_set_line_width(c->cr, c->pen.width);
 		/* Square ends close the corners where two lines meet. */
 		cairo_set_line_cap(c->cr, CAIRO_LINE_CAP_SQUARE);
+		/* Fewer coverage samples: at city zoom (23,000 lines in a
+		 * tile) 2.6 times as fast as the default, half the bytes,
+		 * and hairlines look the same (bench/README.md). */
+		cairo_set_antialias(c->cr, CAIRO_ANTIALIAS_FAST);
 		cairo_stroke(c->cr);
 		if ((st = cairo_status(c->cr)) != CAIRO_STATUS_SUCCESS)
 			return ug_fail(err, UG_ENOMEM, NULL,
