@@ -14,6 +14,7 @@
 
 #include "geo/crs.h"
 #include "lib/fault.h"
+#include "lib/shape.h"
 
 /* Pixels around the tile that a line may still paint from: half the
  * widest pen we use plus anti-aliasing, with room to spare. */
@@ -146,32 +147,15 @@ static void project(const struct tile_canvas *c, double lon, double lat,
 	*py = (0.5 - asinh(tan(phi)) / (2.0 * M_PI)) * c->world - c->oy;
 }
 
-/* Liang-Barsky: cut the line p0 + t (p1 - p0), t in [0, 1], to the tile
- * and its rim.  0 when nothing of it is left. */
+/* Cut the line to the tile and its rim.  0 when nothing of it is left. */
 static int clip(double *x0, double *y0, double *x1, double *y1)
 {
-	const double lo = -TILE_RIM, hi = TILE_SIZE + TILE_RIM;
-	double dx = *x1 - *x0, dy = *y1 - *y0, t0 = 0.0, t1 = 1.0;
-	double p[4] = { -dx, dx, -dy, dy };
-	double q[4] = { *x0 - lo, hi - *x0, *y0 - lo, hi - *y0 };
+	static const double box[4] = { -TILE_RIM, -TILE_RIM,
+					TILE_SIZE + TILE_RIM,
+					TILE_SIZE + TILE_RIM };
+	double dx = *x1 - *x0, dy = *y1 - *y0, t0, t1;
 
-	for (int k = 0; k < 4; k++) {
-		double r;
-
-		if (p[k] == 0.0) {
-			if (q[k] < 0.0)
-				return 0;
-			continue;
-		}
-		r = q[k] / p[k];
-		if (p[k] < 0.0) {
-			if (r > t0)
-				t0 = r;
-		} else if (r < t1) {
-			t1 = r;
-		}
-	}
-	if (t0 > t1)
+	if (!shape_segment_clip(box, *x0, *y0, *x1, *y1, &t0, &t1))
 		return 0;
 	*x1 = *x0 + t1 * dx;
 	*y1 = *y0 + t1 * dy;

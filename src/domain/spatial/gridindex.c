@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "lib/fault.h"
+#include "lib/shape.h"
 
 #if defined(__FAST_MATH__)
 #error "gridindex.c needs IEEE arithmetic: do not build it with -ffast-math"
@@ -1520,30 +1521,13 @@ static const struct gi_edge *leaf_edges(const struct gi_tile *t, uint32_t v,
 static int edge_anchor(const struct gi_edge *e, const double box[4],
 		       double *px, double *py)
 {
-	double dx = e->bx - e->ax, dy = e->by - e->ay, t0 = 0.0, t1 = 1.0, t;
-	double p[4] = { -dx, dx, -dy, dy };
-	double q[4] = { e->ax - box[0], box[2] - e->ax, e->ay - box[1],
-			box[3] - e->ay };
+	double t0, t1, t;
 
-	for (int k = 0; k < 4; k++) {
-		double r;
-
-		if (p[k] == 0.0) {
-			if (q[k] < 0.0)
-				return 0;
-			continue;
-		}
-		r = q[k] / p[k];
-		if (p[k] < 0.0)
-			t0 = dmax(t0, r);
-		else
-			t1 = dmin(t1, r);
-	}
-	if (t0 > t1)
+	if (!shape_segment_clip(box, e->ax, e->ay, e->bx, e->by, &t0, &t1))
 		return 0;
 	t = (t0 + t1) / 2;
-	*px = dmin(dmax(e->ax + t * dx, box[0]), box[2]);
-	*py = dmin(dmax(e->ay + t * dy, box[1]), box[3]);
+	*px = dmin(dmax(e->ax + t * (e->bx - e->ax), box[0]), box[2]);
+	*py = dmin(dmax(e->ay + t * (e->by - e->ay), box[1]), box[3]);
 	return 1;
 }
 
