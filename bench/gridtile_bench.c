@@ -33,6 +33,8 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 
+#include "bench.h"
+
 #define ORIGIN_LON 116.20
 #define ORIGIN_LAT 39.75
 #define CELL_LAT 0.0009          /* about 100 m */
@@ -156,19 +158,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ---- the two ways to draw a tile ----------------------------------------- */
