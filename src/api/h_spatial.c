@@ -15,6 +15,7 @@
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
 #include "geo/crs.h"
+#include "geo/tile.h"
 #include "lib/util.h"
 
 /* {"code","name"} of a division, name null when it is not loaded. */
@@ -146,8 +147,10 @@ void h_grid_tile(struct web_ctx *c)
 	ug_error_clear(&err);
 	if (tile_number(c, "z", "", &z, &err) ||
 	    tile_number(c, "x", "", &t.x, &err) ||
-	    tile_number(c, "y", ".png", &t.y, &err) ||
-	    (t.z = (int)(z > 99 ? 99 : z), tile_addr_check(&t, &err)) ||
+	    tile_number(c, "y", ".png", &t.y, &err))
+		goto fail;
+	t.z = z > TILE_ZOOM_MAX ? TILE_ZOOM_MAX + 1 : (int)z;
+	if (tile_addr_check(&t, &err) ||
 	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &crs, &err))
 		goto fail;
 	if (crs.kind != CRS_WGS84 && crs.kind != CRS_GCJ02) {
