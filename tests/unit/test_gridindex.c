@@ -1296,6 +1296,7 @@ static void test_edges_in_box(void **state)
 		gridindex_release(snap);
 		gridindex_destroy(idx);
 	}
+	tset_free(&s);
 }
 
 /* Overlapping random polygons: the smallest id wins, like brute force. */
