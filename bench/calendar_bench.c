@@ -32,6 +32,8 @@
 #include "lib/ics.h"
 #include "lib/util.h"
 
+#include "bench.h"
+
 #define FIRST_YEAR HOLIDAYS_FIRST_YEAR /* the table, as the server's */
 #define LAST_YEAR HOLIDAYS_LAST_YEAR
 #define SAMPLE_YEAR 2026       /* random starts fall in this year */
@@ -120,19 +122,6 @@ static uint64_t next_random(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Random inputs: starts anywhere in SAMPLE_YEAR (to the second, or to the

@@ -28,6 +28,8 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
+#include "bench.h"
+
 /* the peer's distance must round exactly like the index's */
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -169,19 +171,6 @@ static size_t peer_nearest(const struct component_point *p, size_t n,
 }
 
 /* ---- timing ------------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* One timed pass of the index over queries; queries/s.  *hits_total
  * counts hits (and keeps the compiler from dropping the work). */

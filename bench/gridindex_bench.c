@@ -7,8 +7,8 @@
  * Build and run from the repository root:
  *
  *   cc -std=c11 -O2 -D_GNU_SOURCE -Isrc -o build/gridindex_bench \
- *      bench/gridindex_bench.c src/domain/spatial/gridindex.c src/lib/error.c \
- *      src/lib/fault.c src/lib/util.c src/lib/iso8601.c \
+ *      bench/gridindex_bench.c src/domain/spatial/gridindex.c src/lib/shape.c \
+ *      src/lib/buf.c src/lib/error.c src/lib/fault.c src/lib/util.c src/lib/iso8601.c \
  *      $(pkg-config --cflags --libs geos) -lsodium -lpthread -lm
  *   build/gridindex_bench [--dump DIR] [grids [points [runs]]]
  *
@@ -35,6 +35,8 @@
 
 #include "domain/spatial/gridindex.h"
 #include "lib/error.h"
+
+#include "bench.h"
 
 /* ---- the test city ------------------------------------------------------ */
 
@@ -91,19 +93,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static void put(struct city *c, size_t *pi, double x, double y)

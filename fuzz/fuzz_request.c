@@ -10,7 +10,8 @@
  * (below; the seed corpus uses them), and put back from that template
  * whenever a request wrote to it, so every input meets the same state.
  * Every answer must be well formed: never a 500 or 503, headers that
- * cannot split a response, a JSON body, and an error body for 4xx -
+ * cannot split a response, a JSON body (a 256 x 256 PNG for the grid
+ * tiles), and an error body for 4xx -
  * except among the public pages, which answer embedded files, 304s,
  * redirects and HTML error pages (checked for those shapes).
  * FUZZ_REQUEST_VERBOSE=1 prints each answer (handy when writing seeds).
@@ -37,6 +38,7 @@
 #include "domain/calendar/livecal.h"
 #include "domain/cases/standards.h"
 #include "domain/calendar/workcal.h"
+#include "domain/spatial/spatial.h"
 #include "fake_http.h"
 #include "xml_check.h"
 #include "lib/log.h"
@@ -133,6 +135,9 @@ static void build_template(void)
 	/* As `serve` does: requests take the live calendar. */
 	if (livecal_open(db, now, &app.calendar, &err))
 		die("live calendar", &err);
+	/* ... and the spatial index (locating, the grid tiles). */
+	if (spatial_open(db, &app.spatial, &err))
+		die("spatial index", &err);
 	case_env_defaults(&app.cases, NULL);
 	db_close(db); /* the last close folds the WAL into the file */
 
@@ -222,6 +227,8 @@ static void cleanup(void)
 	app.pool = NULL;
 	livecal_free(app.calendar);
 	app.calendar = NULL;
+	spatial_free(app.spatial);
+	app.spatial = NULL;
 	calendar_free(calendar);
 	calendar = NULL;
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -382,11 +389,20 @@ static void check_body(const struct http_response *resp, const char *path)
 	}
 	if (resp->static_data || resp->file_path)
 		return; /* photos */
-	if (resp->status == 204) {
+	if (resp->status == 204 || resp->status == 304) {
 		CHECK(resp->body.len == 0);
 		return;
 	}
 	CHECK(resp->content_type);
+	if (strcmp(resp->content_type, "image/png") == 0) {
+		/* The grid tiles: a PNG file, 256 x 256. */
+		const unsigned char *p = (const unsigned char *)resp->body.data;
+
+		CHECK(resp->status == 200 && resp->body.len > 33);
+		CHECK(memcmp(p, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"
+			     "\0\0\x01\0\0\0\x01\0", 24) == 0);
+		return;
+	}
 	if (strcmp(resp->content_type, "text/xml") == 0) {
 		/* Open311 in XML: well formed; errors are <errors>. */
 		CHECK(xml_well_formed(resp->body.data, resp->body.len));

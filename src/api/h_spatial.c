@@ -1,6 +1,7 @@
 /*
- * h_spatial.c - where a point is (GET /api/v1/locate) and the unit grids
- * of a box as GeoJSON (GET /api/v1/grids).
+ * h_spatial.c - where a point is (GET /api/v1/locate), the unit grids of
+ * a box as GeoJSON (GET /api/v1/grids) and as outline tiles (GET
+ * /api/v1/grids/tiles/{z}/{x}/{y}.png), the geography imports.
  */
 #include <errno.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
 #include "geo/crs.h"
+#include "geo/tile.h"
 #include "lib/util.h"
 
 /* {"code","name"} of a division, name null when it is not loaded. */
@@ -106,6 +108,77 @@ void h_locate(struct web_ctx *c)
 void h_grids_bbox(struct web_ctx *c)
 {
 	reply_grids_geojson(c);
+}
+
+/* Tiles may be kept a minute, then asked again with If-None-Match: a
+ * re-import shows within that.  private: only logged-in users see them. */
+#define TILE_CACHE_CONTROL "private, max-age=60"
+
+/* Path parameter `name` of a tile's address: digits (at most 8), then
+ * `suffix` ("" or ".png"); UG_EINVAL naming it otherwise.  The ranges are
+ * tile_addr_check()'s. */
+static int tile_number(struct web_ctx *c, const char *name,
+		       const char *suffix, uint32_t *out,
+		       struct ug_error *err)
+{
+	const char *s = api_param(c, name);
+	size_t n = s ? strspn(s, "0123456789") : 0;
+
+	if (!s || n == 0 || n > 8 || strcmp(s + n, suffix) != 0)
+		return ug_fail(err, UG_EINVAL, name,
+			       "%s must be a whole number%s%s", name,
+			       *suffix ? " followed by " : "", suffix);
+	*out = (uint32_t)strtoul(s, NULL, 10);
+	return 0;
+}
+
+/* GET /api/v1/grids/tiles/{z}/{x}/{y}.png?crs=wgs84|gcj02: the unit
+ * grids' outlines on one Web-Mercator map tile, every grid however many,
+ * drawn from the index in memory; ETag from the grids' version. */
+void h_grid_tile(struct web_ctx *c)
+{
+	const char *crs_text = http_query(c->req, "crs");
+	char version[SPATIAL_VERSION_LEN], etag[SPATIAL_VERSION_LEN + 2];
+	struct tile_addr t;
+	struct ug_error err;
+	struct crs crs;
+	uint32_t z;
+
+	ug_error_clear(&err);
+	if (tile_number(c, "z", "", &z, &err) ||
+	    tile_number(c, "x", "", &t.x, &err) ||
+	    tile_number(c, "y", ".png", &t.y, &err))
+		goto fail;
+	t.z = z > TILE_ZOOM_MAX ? TILE_ZOOM_MAX + 1 : (int)z;
+	if (tile_addr_check(&t, &err) ||
+	    crs_parse(crs_text && *crs_text ? crs_text : "wgs84", &crs, &err))
+		goto fail;
+	if (crs.kind != CRS_WGS84 && crs.kind != CRS_GCJ02) {
+		ug_fail(&err, UG_EINVAL, "crs",
+			"crs must be wgs84 or gcj02 (the base map's datum)");
+		goto fail;
+	}
+	spatial_refresh(c->app->spatial, c->db, 0, NULL);
+	spatial_grids_version(c->app->spatial, version);
+	if (http_etag_match(http_header(c->req, "If-None-Match"), version)) {
+		c->resp->status = 304;
+		buf_reset(&c->resp->body);
+	} else if (spatial_grid_tile(c->app->spatial, &t,
+				     crs.kind == CRS_GCJ02 ? TILE_GCJ02
+							   : TILE_WGS84,
+				     &c->resp->body, version, &err)) {
+		buf_reset(&c->resp->body);
+		goto fail;
+	} else {
+		c->resp->status = 200;
+		c->resp->content_type = "image/png";
+	}
+	snprintf(etag, sizeof etag, "\"%s\"", version);
+	http_response_header(c->resp, "ETag", etag);
+	http_response_header(c->resp, "Cache-Control", TILE_CACHE_CONTROL);
+	return;
+fail:
+	reply_ug_error(c, &err);
 }
 
 /* The report of an import, one line per problem (at most

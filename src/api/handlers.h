@@ -63,6 +63,7 @@ void h_calendar_settings_put(struct web_ctx *c);
 /* api/h_spatial.c */
 void h_locate(struct web_ctx *c);
 void h_grids_bbox(struct web_ctx *c);
+void h_grid_tile(struct web_ctx *c);
 
 /* api/h_users.c */
 void h_users_list(struct web_ctx *c);

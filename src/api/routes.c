@@ -99,6 +99,9 @@ static const struct web_route routes[] = {
 	  h_calendar_year_official, ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/locate", h_locate, ROLES_READERS, RS_REFERENCE),
 	R("GET", "/api/v1/grids", h_grids_bbox, ROLES_READERS, RS_REFERENCE),
+	/* {y} is "<y>.png": the router's placeholders are whole segments. */
+	R("GET", "/api/v1/grids/tiles/{z}/{x}/{y}", h_grid_tile, ROLES_READERS,
+	  RS_REFERENCE),
 	R("GET", "/api/v1/map", h_map_settings, ROLES_READERS, RS_REFERENCE),
 	R_RAW("POST", "/api/v1/components/import", h_components_import,
 	      ROLE_ADMIN_ONLY, RS_REFERENCE),

@@ -89,6 +89,13 @@ struct form; /* lib/form.h */
 int http_form_multipart(struct http_request *req, struct form *f,
 			struct ug_error *err);
 
+/* 1 when an If-None-Match header value matches the entity tag whose
+ * text (between the quotes) is `tag`: "*", or a list of entity tags one
+ * of which, weak (W/) or not, is "<tag>" (RFC 9110 13.1.2 compares
+ * weakly).  0 for no match, a NULL header or a malformed one (a
+ * malformed header never earns 304).  http/etag.c. */
+int http_etag_match(const char *if_none_match, const char *tag);
+
 /* Add a response header (copied). */
 void http_response_header(struct http_response *resp, const char *name,
 			  const char *value);

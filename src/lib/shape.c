@@ -670,3 +670,31 @@ int shape_to_geojson(const struct shape *s, int decimals, struct buf *out,
 	}
 	return 0;
 }
+
+int shape_segment_clip(const double box[4], double x0, double y0, double x1,
+		       double y1, double *t0, double *t1)
+{
+	double dx = x1 - x0, dy = y1 - y0;
+	double p[4] = { -dx, dx, -dy, dy };
+	double q[4] = { x0 - box[0], box[2] - x0, y0 - box[1], box[3] - y0 };
+
+	*t0 = 0.0;
+	*t1 = 1.0;
+	for (int k = 0; k < 4; k++) {
+		double r;
+
+		if (p[k] == 0.0) {
+			if (q[k] < 0.0)
+				return 0;   /* parallel to this side, outside */
+			continue;
+		}
+		r = q[k] / p[k];
+		if (p[k] < 0.0) {
+			if (r > *t0)
+				*t0 = r;
+		} else if (r < *t1) {
+			*t1 = r;
+		}
+	}
+	return *t0 <= *t1;
+}

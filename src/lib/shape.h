@@ -122,4 +122,14 @@ int shape_from_wkb(const void *wkb, size_t n, struct shape *s,
 int shape_to_geojson(const struct shape *s, int decimals, struct buf *out,
 		     struct ug_error *err);
 
+/*
+ * The part of the segment (x0, y0) + t (x1 - x0, y1 - y0), t in [0, 1],
+ * inside the closed box {minx, miny, maxx, maxy} (Liang-Barsky): 1 with
+ * *t0 <= *t1, or 0 when the segment misses the box.  Division rounds: a
+ * segment that only touches the border may come out either way, the
+ * same way every time.
+ */
+int shape_segment_clip(const double box[4], double x0, double y0, double x1,
+		       double y1, double *t0, double *t1);
+
 #endif

@@ -51,38 +51,6 @@ const char *asset_content_type(const char *name)
 	return "application/octet-stream";
 }
 
-int asset_etag_match(const char *h, const char *sha256)
-{
-	size_t want = strlen(sha256);
-
-	if (!h)
-		return 0;
-	for (;;) {
-		const char *tag, *close;
-
-		while (*h == ' ' || *h == '\t' || *h == ',')
-			h++;
-		if (*h == '\0')
-			return 0;
-		if (*h == '*')
-			return 1;
-		if (strncmp(h, "W/", 2) == 0)
-			h += 2;
-		if (*h != '"')
-			return 0;
-		tag = h + 1;
-		close = strchr(tag, '"');
-		if (!close)
-			return 0;
-		if ((size_t)(close - tag) == want &&
-		    memcmp(tag, sha256, want) == 0)
-			return 1;
-		h = close + 1;
-		if (*h != '\0' && *h != ',' && *h != ' ' && *h != '\t')
-			return 0;
-	}
-}
-
 void asset_security_headers(struct http_response *resp)
 {
 	asset_security_headers_img(resp, NULL);
@@ -129,7 +97,7 @@ void asset_reply_cached(struct http_response *resp,
 	http_response_header(resp, "Cache-Control", cache_control);
 	asset_security_headers_img(resp, img_origin);
 	buf_reset(&resp->body);
-	if (asset_etag_match(if_none_match, f->sha256)) {
+	if (http_etag_match(if_none_match, f->sha256)) {
 		resp->status = 304;
 		return;
 	}

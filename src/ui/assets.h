@@ -31,12 +31,6 @@ const struct embedded_file *asset_find(const char *name);
  * known. */
 const char *asset_content_type(const char *name);
 
-/* 1 when an If-None-Match header value matches a file whose SHA-256 (hex)
- * is `sha256`: "*", or a list of entity tags one of which, weak (W/) or
- * not, is "<sha256>" (RFC 9110 13.1.2 compares weakly).  0 for no match,
- * a NULL header or a malformed one (a malformed header never earns 304). */
-int asset_etag_match(const char *if_none_match, const char *sha256);
-
 /* Headers every HTML answer carries: Content-Security-Policy (ASSET_CSP)
  * and Referrer-Policy no-referrer (the follow page's address can hold a
  * report's token, which must not leave in a Referer). */

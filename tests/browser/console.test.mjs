@@ -412,13 +412,18 @@ test('the map draws the cases the dispatcher sees, grids under them; a click ope
   const { page } = rec;
   await page.getByRole('link', { name: '案件地图' }).click();
   await page.locator('[role=status]', { hasText: `图上 ${points.length} 件` }).waitFor();
-  // The grids come from the server and are drawn (no base map).
+  // The grids are tiles the server draws (no base map): loaded, 256 px,
+  // in their pane above the base map's and below the points.
   await page.waitForFunction(() => document.querySelector('.map canvas'));
-  for (let i = 0; i < 100 && !rec.requests.some((u) => u.includes('/api/v1/grids?bbox=')); i++) {
-    await page.waitForTimeout(50);
-  }
-  assert.ok(rec.requests.some((u) => u.includes('/api/v1/grids?bbox=')), 'no grids asked for');
-  await page.waitForTimeout(300); // the grids drawn, for the picture
+  await page.waitForFunction(() => [...document.querySelectorAll('.map .leaflet-grids-pane img')]
+    .some((img) => img.src.includes('/api/v1/grids/tiles/') && img.complete && img.naturalWidth === 256));
+  const tiles = await page.locator('.map .leaflet-grids-pane img').evaluateAll(
+    (imgs) => imgs.filter((i) => i.complete).map((i) => [new URL(i.src).pathname, i.naturalWidth]));
+  assert.ok(tiles.length > 0 && tiles.every(([path, w]) => /^\/api\/v1\/grids\/tiles\/\d+\/\d+\/\d+\.png$/.test(path)
+    && w === 256), JSON.stringify(tiles));
+  // The cases were found on the map: no GeoJSON of the grids per view.
+  assert.ok(!rec.requests.some((u) => u.includes('/api/v1/grids?')), 'grids asked for as GeoJSON');
+  await page.waitForTimeout(300); // every tile in, for the picture
   await screenshot(page, 'console-map');
   // Zoom onto one case: its own point, not a cluster; click it.
   const [id, lon, lat] = points[points.length - 1];
@@ -460,6 +465,10 @@ test('serve --tiles: the maps draw the tile server\'s pictures; over GCJ-02 tile
     await page.waitForFunction(() => document.querySelector('.map.small')?.leafletMap);
     for (let i = 0; i < 100 && !asked.length; i++) await page.waitForTimeout(50);
     assert.ok(asked.some((u) => /^\/t\/17\/\d+\/\d+\.png$/.test(u)), `tiles asked: ${asked}`);
+    // The grids' tiles drawn for GCJ-02 too, in the pane above the base map's.
+    await page.waitForFunction(() => [...document.querySelectorAll('.map.small .leaflet-grids-pane img')]
+      .some((img) => img.src.includes('/api/v1/grids/tiles/17/') && img.src.endsWith('.png?crs=gcj02')
+        && img.complete && img.naturalWidth === 256));
     // The case's point is drawn where GCJ-02 tiles show its WGS84 place.
     const drawn = await page.locator('.map.small').evaluate((box) => {
       let ll = null;

@@ -99,6 +99,7 @@ const MATRIX = {
   'PUT /api/v1/calendar/settings': { own: 'uffffffofff' },
   'GET /api/v1/locate': { own: 'uooooooooof' },
   'GET /api/v1/grids': { own: 'uooooooooof' },
+  'GET /api/v1/grids/tiles/{z}/{x}/{y}': { own: 'uooooooooof' },
   'POST /public/api/reports': { own: 'ooooooooooo' },
   'GET /public/api/reports/{key}': { own: 'ooooooooooo' },
   'POST /public/api/reports/{token}/rating': { own: 'ooooooooooo' },
@@ -306,6 +307,13 @@ const CALLS = {
   'PUT /api/v1/calendar/settings': () => ({ method: 'PUT', path: '/api/v1/calendar/settings', body: {} }),
   'GET /api/v1/locate': () => ({ path: `/api/v1/locate?lon=${LON}&lat=${LAT[STREET_A]}` }),
   'GET /api/v1/grids': () => ({ path: `/api/v1/grids?bbox=${LON},${LAT[STREET_A]},${LON + 0.001},${LAT[STREET_A] + 0.001}` }),
+  // The zoom-16 tile of street A's point.
+  'GET /api/v1/grids/tiles/{z}/{x}/{y}': () => {
+    const n = 2 ** 16;
+    const x = Math.floor(((LON + 180) / 360) * n);
+    const y = Math.floor(((1 - Math.asinh(Math.tan((LAT[STREET_A] * Math.PI) / 180)) / Math.PI) / 2) * n);
+    return { path: `/api/v1/grids/tiles/16/${x}/${y}.png` };
+  },
   'POST /public/api/reports': () => ({ method: 'POST', path: '/public/api/reports', body: {} }),
   'GET /public/api/reports/{key}': () => ({ path: `/public/api/reports/${fx.publicToken}` }),
   'POST /public/api/reports/{token}/rating': () => ({

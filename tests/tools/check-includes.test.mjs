@@ -64,6 +64,7 @@ test('each broken rule is named with its file and line', () => {
     ['src/http/server.c', '#include "web/web.h"\n', /http may not include "web\/web\.h"/],
     ['src/domain/cases/case.c', '#include <sqlite3.h>\n', /src\/domain\/cases\/case\.c:1: <sqlite3\.h> belongs elsewhere/],
     ['src/api/app.c', '#include <microhttpd.h>\n', /<microhttpd\.h> belongs elsewhere/],
+    ['src/domain/spatial/spatial.c', '#include <cairo.h>\n', /spatial\.c:1: <cairo\.h> belongs elsewhere/],
     ['src/api/h_x.c', '#include "api/handlers.h"\nint f(void) { return store_case_get(0, 0, 0, 0); }\n',
       /src\/api\/h_x\.c:2: api calls the store \(store_case_get\): go through the domain/],
     ['src/public/open311.c', 'static void f(void)\n{\n\tstore_category_list (db);\n}\n', /public calls the store \(store_category_list\)/],

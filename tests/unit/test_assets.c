@@ -102,12 +102,12 @@ static void test_etag_match(void **state)
 	};
 
 	(void)state;
-	assert_false(asset_etag_match(NULL, sha));
+	assert_false(http_etag_match(NULL, sha));
 	for (size_t i = 0; i < sizeof match / sizeof match[0]; i++)
-		if (!asset_etag_match(match[i], sha))
+		if (!http_etag_match(match[i], sha))
 			fail_msg("[%s] did not match", match[i]);
 	for (size_t i = 0; i < sizeof no_match / sizeof no_match[0]; i++)
-		if (asset_etag_match(no_match[i], sha))
+		if (http_etag_match(no_match[i], sha))
 			fail_msg("[%s] matched", no_match[i]);
 }
 

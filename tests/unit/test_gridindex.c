@@ -1076,6 +1076,229 @@ static void test_random_city_crosscheck(void **state)
 	tset_free(&s);
 }
 
+/* ---- edges in a box --------------------------------------------------- */
+
+struct edge_list {
+	double (*e)[4];
+	size_t n, cap;
+};
+
+static void edge_push(struct edge_list *l, double ax, double ay, double bx,
+		      double by)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->e = realloc(l->e, l->cap * sizeof *l->e);
+		assert_non_null(l->e);
+	}
+	l->e[l->n][0] = ax;
+	l->e[l->n][1] = ay;
+	l->e[l->n][2] = bx;
+	l->e[l->n][3] = by;
+	l->n++;
+}
+
+static void collect_edge(void *ctx, double ax, double ay, double bx,
+			 double by)
+{
+	edge_push(ctx, ax, ay, bx, by);
+}
+
+static int edge_cmp(const void *a, const void *b)
+{
+	const double *p = a, *q = b;
+
+	for (int k = 0; k < 4; k++)
+		if (p[k] != q[k])
+			return p[k] < q[k] ? -1 : 1;
+	return 0;
+}
+
+/* Does the segment meet the closed box?  Independent of the module: the
+ * boxes overlap and the box's corners are not all strictly on one side of
+ * the segment's line. */
+static int seg_meets_box(double ax, double ay, double bx, double by,
+			 const double box[4])
+{
+	double cx[4] = { box[0], box[2], box[2], box[0] };
+	double cy[4] = { box[1], box[1], box[3], box[3] };
+	int pos = 0, neg = 0;
+
+	if (fmax(ax, bx) < box[0] || fmin(ax, bx) > box[2] ||
+	    fmax(ay, by) < box[1] || fmin(ay, by) > box[3])
+		return 0;
+	for (int k = 0; k < 4; k++) {
+		double o = (bx - ax) * (cy[k] - ay) - (by - ay) * (cx[k] - ax);
+
+		pos += o > 0;
+		neg += o < 0;
+	}
+	return !(pos == 4 || neg == 4);
+}
+
+/* Every distinct edge of the set (not removed) meeting the box, lower end
+ * first, sorted. */
+static void brute_edges(const struct tset *s, const int64_t *removed,
+			size_t nremoved, const double box[4],
+			struct edge_list *out)
+{
+	size_t w = 0;
+
+	out->n = 0;
+	for (size_t g = 0; g < s->n; g++) {
+		const struct tgrid *t = s->v[g];
+		int gone = 0;
+
+		for (size_t r = 0; r < nremoved; r++)
+			gone |= removed[r] == t->g.id;
+		for (size_t r = 0; !gone && r < t->nr; r++) {
+			const struct gridindex_ring *ring = &t->ring[r];
+
+			for (size_t k = 0; k + 1 < ring->n; k++) {
+				double x0 = ring->lon[k], y0 = ring->lat[k];
+				double x1 = ring->lon[k + 1];
+				double y1 = ring->lat[k + 1];
+
+				if ((x0 == x1 && y0 == y1) ||
+				    !seg_meets_box(x0, y0, x1, y1, box))
+					continue;
+				if (y0 < y1 || (y0 == y1 && x0 < x1))
+					edge_push(out, x0, y0, x1, y1);
+				else
+					edge_push(out, x1, y1, x0, y0);
+			}
+		}
+	}
+	if (out->n)  /* (qsort wants an array, even of nothing) */
+		qsort(out->e, out->n, sizeof *out->e, edge_cmp);
+	for (size_t k = 0; k < out->n; k++)
+		if (w == 0 || edge_cmp(out->e[k], out->e[w - 1]) != 0)
+			memcpy(out->e[w++], out->e[k], sizeof out->e[k]);
+	out->n = w;
+}
+
+/* The index's edges of the box are the brute force's, each once. */
+static void check_edges(const struct gridindex_snapshot *snap,
+			const struct tset *s, const int64_t *removed,
+			size_t nremoved, const double box[4])
+{
+	struct edge_list got = { 0 }, want = { 0 };
+	size_t n = gridindex_snapshot_edges(snap, box[0], box[1], box[2],
+					    box[3], collect_edge, &got);
+
+	assert_int_equal(n, got.n);
+	brute_edges(s, removed, nremoved, box, &want);
+	if (got.n)
+		qsort(got.e, got.n, sizeof *got.e, edge_cmp);
+	for (size_t k = 1; k < got.n; k++)
+		if (edge_cmp(got.e[k], got.e[k - 1]) == 0)
+			fail_msg("edge (%.17g %.17g, %.17g %.17g) came twice",
+				 got.e[k][0], got.e[k][1], got.e[k][2],
+				 got.e[k][3]);
+	for (size_t k = 0; k < got.n || k < want.n; k++) {
+		if (k < got.n && k < want.n &&
+		    edge_cmp(got.e[k], want.e[k]) == 0)
+			continue;
+		fail_msg("box %.17g %.17g %.17g %.17g: %zu edges, brute force "
+			 "%zu; first difference at %zu", box[0], box[1],
+			 box[2], box[3], got.n, want.n, k);
+	}
+	free(got.e);
+	free(want.e);
+}
+
+/* A random box over the area: from a point to a whole-area box, never on
+ * the 1/64 lattice of the mesh (so no edge merely touches its border,
+ * where rounding may decide). */
+static void random_box(double x0, double y0, double w, double h,
+		       double box[4])
+{
+	double bw = w * pow(rnd01(), 3), bh = h * pow(rnd01(), 3);
+
+	box[0] = x0 - 0.1 * w + rnd01() * 1.2 * w;
+	box[1] = y0 - 0.1 * h + rnd01() * 1.2 * h;
+	box[2] = box[0] + bw + 1e-9 * rnd01();
+	box[3] = box[1] + bh + 1e-9 * rnd01();
+}
+
+static void test_edges_in_box(void **state)
+{
+	static const struct gridindex_opts opts[] = {
+		{ 0, 0 }, { 64, 1 }, { 1e9, 40 }, { 300, 0.05 },
+	};
+	int64_t removed[] = { 1 + 5 * 24 + 7, 1 + 1000000 + 3, 1 + 8 };
+	struct tset s = { 0 };
+	struct mesh m;
+	double box[4];
+
+	(void)state;
+	mesh_make(&m, 24, 20, 0, 0, 1.0);
+	mesh_add(&s, &m, 1, 1);
+	for (size_t o = 0; o < sizeof opts / sizeof opts[0]; o++) {
+		struct gridindex *idx = build(&s, &opts[o]);
+		const struct gridindex_snapshot *snap = gridindex_acquire(idx);
+		struct ug_error err;
+		const double all[4] = { -1.01, -1.01, 25.01, 21.01 };
+		const double away[4] = { 30.01, 30.01, 31.01, 31.01 };
+		struct edge_list none = { 0 };
+
+		check_edges(snap, &s, NULL, 0, all);
+		check_edges(snap, &s, NULL, 0, away);
+		assert_int_equal(gridindex_snapshot_edges(snap, NAN, 0, 1, 1,
+							  collect_edge, &none),
+				 0);
+		assert_int_equal(gridindex_snapshot_edges(snap, 2, 2, 1, 1,
+							  collect_edge, &none),
+				 0);
+		for (int k = 0; k < 400; k++) {
+			random_box(-0.5, -0.5, 25, 21, box);
+			check_edges(snap, &s, NULL, 0, box);
+		}
+		gridindex_release(snap);
+		/* Tiles rebuilt one by one after updates answer alike. */
+		ug_error_clear(&err);
+		for (size_t r = 0; r < sizeof removed / sizeof removed[0]; r++)
+			assert_int_equal(gridindex_remove(idx, removed[r], &err),
+					 0);
+		snap = gridindex_acquire(idx);
+		for (int k = 0; k < 100; k++) {
+			random_box(-0.5, -0.5, 25, 21, box);
+			check_edges(snap, &s, removed,
+				    sizeof removed / sizeof removed[0], box);
+		}
+		gridindex_release(snap);
+		gridindex_destroy(idx);
+	}
+	mesh_free(&m);
+	tset_free(&s);
+	/* A city's coordinates (non-dyadic) and an empty index. */
+	mesh_make(&m, 30, 30, 116.3, 39.85, 0.001);
+	mesh_add(&s, &m, 110101001001000, 1);
+	{
+		struct gridindex *idx = build(&s, NULL);
+		const struct gridindex_snapshot *snap = gridindex_acquire(idx);
+
+		for (int k = 0; k < 300; k++) {
+			random_box(116.3, 39.85, 0.03, 0.03, box);
+			check_edges(snap, &s, NULL, 0, box);
+		}
+		gridindex_release(snap);
+		gridindex_destroy(idx);
+	}
+	mesh_free(&m);
+	tset_free(&s);
+	{
+		struct gridindex *idx = build(&s, NULL);
+		const struct gridindex_snapshot *snap = gridindex_acquire(idx);
+		const double all[4] = { -180, -90, 180, 90 };
+
+		check_edges(snap, &s, NULL, 0, all);
+		gridindex_release(snap);
+		gridindex_destroy(idx);
+	}
+	tset_free(&s);
+}
+
 /* Overlapping random polygons: the smallest id wins, like brute force. */
 static void test_overlaps(void **state)
 {
@@ -1708,6 +1931,7 @@ int main(void)
 		cmocka_unit_test(test_empty_index),
 		cmocka_unit_test(test_random_mesh_crosscheck),
 		cmocka_unit_test(test_random_city_crosscheck),
+		cmocka_unit_test(test_edges_in_box),
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_insertion_order),
 		cmocka_unit_test(test_exact_predicate),

@@ -637,6 +637,32 @@ static void test_out_of_memory(void **state)
 	buf_free(&wkb);
 }
 
+/* Liang-Barsky against the box 0..4 x 0..2. */
+static void test_segment_clip(void **state)
+{
+	static const double box[4] = { 0, 0, 4, 2 };
+	double t0, t1;
+
+	(void)state;
+	/* inside: whole */
+	assert_int_equal(shape_segment_clip(box, 1, 1, 3, 1, &t0, &t1), 1);
+	assert_true(t0 == 0 && t1 == 1);
+	/* across: cut at both sides */
+	assert_int_equal(shape_segment_clip(box, -4, 1, 8, 1, &t0, &t1), 1);
+	assert_true(fabs(t0 - 1.0 / 3) < 1e-15 && fabs(t1 - 2.0 / 3) < 1e-15);
+	/* diagonal in through the west side, out through the north */
+	assert_int_equal(shape_segment_clip(box, -1, 0, 3, 4, &t0, &t1), 1);
+	assert_true(fabs(t0 - 0.25) < 1e-15 && fabs(t1 - 0.5) < 1e-15);
+	/* parallel and outside; beside; past the corner */
+	assert_int_equal(shape_segment_clip(box, 1, 3, 3, 3, &t0, &t1), 0);
+	assert_int_equal(shape_segment_clip(box, 5, 0, 6, 2, &t0, &t1), 0);
+	assert_int_equal(shape_segment_clip(box, 3, 3, 5, 1.5, &t0, &t1), 0);
+	/* along the border (closed box), and a point */
+	assert_int_equal(shape_segment_clip(box, -1, 2, 5, 2, &t0, &t1), 1);
+	assert_int_equal(shape_segment_clip(box, 2, 1, 2, 1, &t0, &t1), 1);
+	assert_int_equal(shape_segment_clip(box, 5, 1, 5, 1, &t0, &t1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -652,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_wkb_types_refused),
 		cmocka_unit_test(test_geojson_text),
 		cmocka_unit_test(test_geojson_text_exact),
+		cmocka_unit_test(test_segment_clip),
 		cmocka_unit_test_teardown(test_out_of_memory, teardown_fault),
 	};
 

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "lib/fault.h"
+#include "lib/shape.h"
 
 #if defined(__FAST_MATH__)
 #error "gridindex.c needs IEEE arithmetic: do not build it with -ffast-math"
@@ -1486,6 +1487,109 @@ int gridindex_snapshot_lookup(const struct gridindex_snapshot *s,
 		return 1;
 	}
 	return leaf_lookup(t, v, i, j, lon, lat, id);
+}
+
+/* ---- edges in a box (for drawing outlines) ---------------------------- */
+
+/* The edges of the leaf with cell value v (either format); *ne of them. */
+static const struct gi_edge *leaf_edges(const struct gi_tile *t, uint32_t v,
+					size_t *ne)
+{
+	const uint64_t *w = t->blob + (v >> 2);
+	const uint32_t *w32 = (const uint32_t *)w;
+	size_t nc;
+
+	if ((v & 3) == 1) {      /* compact */
+		*ne = w32[0] & 255;
+		nc = (w32[0] >> 8) & 255;
+		return (const struct gi_edge *)(w + (4 + 4 * nc + 2 * *ne + 7) /
+						       8);
+	}
+	*ne = w32[0];
+	nc = w32[1];
+	return (const struct gi_edge *)(w + (8 + 4 * nc + 7) / 8 +
+					(nc + 63) / 64);
+}
+
+/* The point an edge is reported by: the middle of its part inside the box
+ * (Liang-Barsky), put back into the box if rounding took it out.  0 when
+ * the edge misses the box.  The same edge and box always give the same
+ * point, and it lies on the edge to within rounding - far less than the
+ * margins by which the builder puts an edge in every cell it comes near -
+ * so the cell holding the point (by part_of, as lookups find cells) holds
+ * the edge. */
+static int edge_anchor(const struct gi_edge *e, const double box[4],
+		       double *px, double *py)
+{
+	double t0, t1, t;
+
+	if (!shape_segment_clip(box, e->ax, e->ay, e->bx, e->by, &t0, &t1))
+		return 0;
+	t = (t0 + t1) / 2;
+	*px = dmin(dmax(e->ax + t * (e->bx - e->ax), box[0]), box[2]);
+	*py = dmin(dmax(e->ay + t * (e->by - e->ay), box[1]), box[3]);
+	return 1;
+}
+
+size_t gridindex_snapshot_edges(const struct gridindex_snapshot *s,
+				double minx, double miny, double maxx,
+				double maxy, gridindex_edge_fn fn, void *ctx)
+{
+	const double box[4] = { minx, miny, maxx, maxy };
+	size_t count = 0;
+	uint32_t r[4];
+
+	/* (NaN fails every comparison: such a box meets nothing.) */
+	if (!(minx <= maxx && miny <= maxy && maxx >= s->x0 &&
+	      minx <= s->x1 && maxy >= s->y0 && miny <= s->y1))
+		return 0;
+	tile_range(s, minx, miny, maxx, maxy, r);
+	for (uint32_t tj = r[1]; tj <= r[3]; tj++) {
+		for (uint32_t ti = r[0]; ti <= r[2]; ti++) {
+			const struct gi_tile *t = s->tiles[(size_t)tj * s->ntx +
+							   ti];
+			uint32_t i0, i1, j0, j1;
+
+			if (!t)
+				continue;
+			i0 = part_of(minx, t->x0, t->inv_cw, t->nx);
+			i1 = part_of(maxx, t->x0, t->inv_cw, t->nx);
+			j0 = part_of(miny, t->y0, t->inv_ch, t->ny);
+			j1 = part_of(maxy, t->y0, t->inv_ch, t->ny);
+			for (uint32_t j = j0; j <= j1; j++) {
+				for (uint32_t i = i0; i <= i1; i++) {
+					uint32_t v = t->cells[(size_t)j * t->nx + i];
+					const struct gi_edge *e;
+					size_t ne;
+
+					if (!(v & 3))
+						continue; /* no edge here */
+					e = leaf_edges(t, v, &ne);
+					for (size_t k = 0; k < ne; k++) {
+						double px, py;
+
+						/* once: from the tile and the
+						 * cell holding its anchor */
+						if (!edge_anchor(&e[k], box, &px,
+								 &py) ||
+						    part_of(px, s->x0, s->inv_tw,
+							    s->ntx) != ti ||
+						    part_of(py, s->y0, s->inv_th,
+							    s->nty) != tj ||
+						    part_of(px, t->x0, t->inv_cw,
+							    t->nx) != i ||
+						    part_of(py, t->y0, t->inv_ch,
+							    t->ny) != j)
+							continue;
+						fn(ctx, e[k].ax, e[k].ay,
+						   e[k].bx, e[k].by);
+						count++;
+					}
+				}
+			}
+		}
+	}
+	return count;
 }
 
 /* ---- the index --------------------------------------------------------- */

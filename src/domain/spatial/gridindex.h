@@ -227,6 +227,28 @@ void gridindex_release(const struct gridindex_snapshot *snap);
 int gridindex_snapshot_lookup(const struct gridindex_snapshot *snap,
 			      double lon, double lat, int64_t *id);
 
+/* Called with one edge: from (ax, ay) to (bx, by), degrees. */
+typedef void (*gridindex_edge_fn)(void *ctx, double ax, double ay,
+				  double bx, double by);
+
+/*
+ * Every distinct ring edge of the grids in snapshot `snap` that meets the
+ * box [minx, maxx] x [miny, maxy], each exactly once: an edge two grids
+ * share comes once, and so does an edge that crosses the index's tiles
+ * and cells (an edge that only touches the box's border may or may not
+ * come: rounding decides, the same way every time).  For drawing outlines (geo/tile.h): a shared
+ * edge is one line.  What the index does not keep does not come: edges
+ * of zero length, and an edge one grid traces twice (its two crossings
+ * cancel).  Edges come in no particular order, lower end first (a.y <
+ * b.y, or a.y == b.y and a.x < b.x).  Returns the number of calls.
+ * Lock-free and allocation-free like lookups; the cost is proportional
+ * to the (edge, cell) entries of the cells the box covers (gridindex_
+ * stats' leaf_edges: a few per edge).  A box with a NaN meets nothing.
+ */
+size_t gridindex_snapshot_edges(const struct gridindex_snapshot *snap,
+				double minx, double miny, double maxx,
+				double maxy, gridindex_edge_fn fn, void *ctx);
+
 /* acquire + snapshot_lookup + release, for a single point. */
 int gridindex_lookup(struct gridindex *idx, double lon, double lat,
 		     int64_t *id);

@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 #include "domain/spatial/component.h"
+#include "geo/tile.h"
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "store/db.h"
 
@@ -53,5 +55,34 @@ int spatial_locate(struct spatial *sp, double lon, double lat,
 size_t spatial_components_near(struct spatial *sp, double lon, double lat,
 			       double radius_m, int32_t klass,
 			       struct component_hit *hits, size_t max);
+
+/* Room for spatial_grids_version()'s text, NUL included. */
+#define SPATIAL_VERSION_LEN 48
+
+/*
+ * A short text ("<loaded>-<revision>") that changes whenever the grids
+ * change, for cache validators (the grid tiles' ETag): the revision of
+ * the last grid change applied - set once a refresh has applied all of
+ * its rows, so a picture drawn halfway through never carries the newer
+ * version - and when this index was loaded, so that another database
+ * behind a restarted server never matches.  Component changes leave it.
+ */
+void spatial_grids_version(struct spatial *sp,
+			   char out[SPATIAL_VERSION_LEN]);
+
+/*
+ * The outlines of every unit grid that touches map tile t (checked with
+ * tile_addr_check()), over a base map of datum d, as a PNG appended to
+ * png (geo/tile.h): thin lines in the console's grid colour, #5f7c8a;
+ * where grids are only a few pixels wide the mesh reads as a shade.  No
+ * limit on how many grids a tile draws.  The lines come from the index in
+ * memory (gridindex_snapshot_edges()): nothing is read from the store.
+ * version gets spatial_grids_version() as it was before the index was
+ * read, so the picture is never older than its version says.  0, or
+ * UG_ENOMEM (png as it was).
+ */
+int spatial_grid_tile(struct spatial *sp, const struct tile_addr *t,
+		      enum tile_datum d, struct buf *png,
+		      char version[SPATIAL_VERSION_LEN], struct ug_error *err);
 
 #endif

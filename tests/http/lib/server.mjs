@@ -336,7 +336,8 @@ export class Client {
   // Request with optional { body (object -> JSON, string as is), headers,
   // csrf: false to leave out X-CSRF-Token }.  Returns { status, headers,
   // text, json } (json: the parsed body when it is JSON, else null), and
-  // on the pages (isPagePath) also bytes, the body as a Buffer.
+  // on the pages (isPagePath) and for images also bytes, the body as a
+  // Buffer.
   async request(method, path, { body, headers = {}, csrf = true } = {}) {
     const h = { ...headers };
     if (this.cookies.size) {
@@ -409,6 +410,8 @@ function decode(status, headers, text, path, bytes) {
     `${status} response without a sane X-Request-Id`);
   let json = null;
   if (path !== undefined && isPagePath(path)) return { status, headers, text, json, bytes };
+  // Pictures the API draws (grid tiles): bytes, checked by the suite.
+  if (/^image\//.test(headers.get('content-type') ?? '')) return { status, headers, text, json, bytes };
   if (text) {
     // GeoJSON (application/geo+json) is JSON too.
     assert.match(headers.get('content-type') ?? '', /^application\/(geo\+)?json/, `${status}: ${text}`);

@@ -1,11 +1,11 @@
 // map.js - the map of the cases the user sees: Leaflet (npm) with the
-// unit grids drawn from the server (simplified to the zoom, so the whole
-// city draws at once) and the cases as points coloured by their light,
-// clustered by supercluster (npm) when they crowd; the queue's filters;
-// a click on a case opens it, on a cluster zooms in.  No base map: the
-// console asks nothing of another host (an intranet tile server is a
-// later addition, docs/console.md).  The list views stay the way to reach
-// a case by keyboard; the map is the overview.
+// unit grids' outlines as tiles the server draws (every grid at every
+// zoom, over the base map and under the points) and the cases as points
+// coloured by their light, clustered by supercluster (npm) when they
+// crowd; the queue's filters; a click on a case opens it, on a cluster
+// zooms in.  The base map is the operator's intranet tile server, if
+// any (docs/console.md).  The list views stay the way to reach a case by
+// keyboard; the map is the overview.
 import gcoord from 'gcoord';
 import L from 'leaflet';
 import Supercluster from 'supercluster';
@@ -16,7 +16,31 @@ import { fill, h } from './dom.js';
 import { addressFilters, filterForm, queueQuery } from './queue.js';
 
 const COLOURS = { red: '#c62828', yellow: '#d49b00', green: '#2e7d32', none: '#78858a' };
-const GRID_STYLE = { color: '#5f7c8a', weight: 0.6, fill: false, interactive: false };
+
+// Leaflet (1.9, pinned) cancels a tile it no longer wants by pointing it
+// at a data: GIF, which the console's CSP (img-src 'self') refuses with a
+// console error each time: these tile layers drop the src instead (the
+// element leaves the page all the same).
+const Tiles = L.TileLayer.extend({
+  _removeTile(key) {
+    if (!this._tiles[key]) return;
+    this._tiles[key].el.removeAttribute('src');
+    L.GridLayer.prototype._removeTile.call(this, key);
+  },
+  _abortLoading() {
+    for (const [key, { el, coords }] of Object.entries(this._tiles)) {
+      if (coords.z === this._tileZoom) continue;
+      el.onload = L.Util.falseFn;
+      el.onerror = L.Util.falseFn;
+      if (!el.complete) {
+        el.removeAttribute('src');
+        L.DomUtil.remove(el);
+        delete this._tiles[key];
+        this.fire('tileabort', { tile: el, coords });
+      }
+    }
+  },
+});
 
 // The base map the operator named (serve --tiles), asked once: null, or
 // { url, crs }.  Our points and grids are WGS84; over GCJ-02 tiles (the
@@ -25,7 +49,7 @@ const GRID_STYLE = { color: '#5f7c8a', weight: 0.6, fill: false, interactive: fa
 let tiles;
 async function baseMap(map) {
   if (tiles === undefined) tiles = (await getJSON('/api/v1/map')).tiles;
-  if (tiles) L.tileLayer(tiles.url, { maxZoom: 19 }).addTo(map);
+  if (tiles) new Tiles(tiles.url, { maxZoom: 19 }).addTo(map);
   return tiles;
 }
 const gcj = () => tiles?.crs === 'gcj02';
@@ -33,19 +57,6 @@ const gcj = () => tiles?.crs === 'gcj02';
 const shown = (lon, lat) => (gcj() ? gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) : [lon, lat]);
 // As drawn -> WGS84.
 const actual = (lon, lat) => (gcj() ? gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) : [lon, lat]);
-// A view's box in WGS84 (the shift is at most a few hundred metres: the
-// box grows by a little to cover it).
-function wgsBounds(map) {
-  const b = map.getBounds();
-  const [w, s] = actual(b.getWest(), b.getSouth());
-  const [e, n] = actual(b.getEast(), b.getNorth());
-  const pad = gcj() ? 0.01 : 0;
-  return [w - pad, s - pad, e + pad, n + pad];
-}
-
-// Half a screen pixel at zoom z, in degrees: outlines simplified by less
-// than that look the same.
-const tolerance = (z) => Math.min(0.01, 360 / (256 * 2 ** z) / 2);
 
 function pointsQuery(w, f) {
   const q = new URLSearchParams(queueQuery(w, f));
@@ -74,21 +85,20 @@ export async function renderMap(main, w) {
   attached(box).then(() => drawMap(box, note, w, f, data));
 }
 
-// The unit grids of map's view, drawn again whenever the view moves
-// (simplified to the zoom).  Returns the first drawing's promise.
+// The unit grids' outlines: tiles the server draws from its index, every
+// grid however many (GET /api/v1/grids/tiles/...), shifted like the base
+// map over GCJ-02 tiles.  In a pane of their own above the base map and
+// below the points, never in the way of a click.  Resolves once the
+// first view's tiles are in.
 function followGrids(map) {
-  const grids = L.layerGroup().addTo(map);
-  let ask = 0;
-  const draw = async () => {
-    const mine = ++ask;
-    const bbox = wgsBounds(map).map((v) => v.toFixed(6)).join(',');
-    const fc = await getJSON(`/api/v1/grids?bbox=${bbox}&tolerance=${tolerance(map.getZoom()).toFixed(7)}&limit=10000`);
-    if (mine !== ask) return; // a newer view asked meanwhile
-    grids.clearLayers();
-    L.geoJSON(gcj() ? gcoord.transform(fc, gcoord.WGS84, gcoord.GCJ02) : fc, { style: GRID_STYLE }).addTo(grids);
-  };
-  map.on('moveend', () => { draw().catch(() => {}); });
-  return draw();
+  const pane = map.createPane('grids');
+  pane.style.zIndex = 350;
+  pane.style.pointerEvents = 'none';
+  const layer = new Tiles(`/api/v1/grids/tiles/{z}/{x}/{y}.png${gcj() ? '?crs=gcj02' : ''}`,
+    { pane: 'grids', minZoom: 3, maxZoom: 20 });
+  const loaded = new Promise((resolve) => { layer.once('load', resolve); });
+  layer.addTo(map);
+  return loaded;
 }
 
 // Somewhere to start when there is no point to show: the first grid.
