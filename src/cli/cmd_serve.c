@@ -56,6 +56,9 @@
 	  "logos; flat, by extension)")                                     \
 	X("photo-limit", photo_limit, INT, "8388608", 1024, 1073741824,       \
 	  "largest photo in bytes")                                          \
+	X("city-margin", city_margin, INT, "2000", 0, 100000,                 \
+	  "metres around the unit grids where reports' points are taken; "  \
+	  "farther is 400")                                                 \
 	X("tls-cert", tls_cert, STR, NULL, 0, 0,                              \
 	  "serve HTTPS with this certificate chain (PEM file; needs "       \
 	  "--tls-key)")                                                     \
@@ -363,6 +366,7 @@ int cmd_serve(struct cli_args *a)
 	/* Each request takes its calendar and offset from app.calendar. */
 	case_env_defaults(&app.cases, NULL);
 	app.cases.spatial = app.spatial;
+	app.cases.city_margin_m = (double)set.city_margin;
 	if (db_pool_create(cli_db_location(a), &opt, &app.pool, &err)) {
 		livecal_free(app.calendar);
 		spatial_free(app.spatial);

@@ -130,7 +130,7 @@ static void crs_identity(double lon, double lat, double *olon, double *olat)
 	*olat = lat;
 }
 
-static int in_china(double lon, double lat)
+int crs_in_china(double lon, double lat)
 {
 	return lon >= CHINA_LON_MIN && lon <= CHINA_LON_MAX &&
 	       lat >= CHINA_LAT_MIN && lat <= CHINA_LAT_MAX;
@@ -174,7 +174,7 @@ void crs_wgs84_to_gcj02(double lon, double lat, double *olon, double *olat)
 {
 	double dlon, dlat, rlat, s, w;
 
-	if (!in_china(lon, lat)) {
+	if (!crs_in_china(lon, lat)) {
 		crs_identity(lon, lat, olon, olat);
 		return;
 	}
@@ -230,7 +230,7 @@ out:
 
 void crs_gcj02_to_wgs84(double lon, double lat, double *olon, double *olat)
 {
-	if (!in_china(lon, lat)) {
+	if (!crs_in_china(lon, lat)) {
 		crs_identity(lon, lat, olon, olat);
 		return;
 	}

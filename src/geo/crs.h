@@ -50,6 +50,11 @@ const char *crs_name(const struct crs *c, char buf[16]);
 /* The public forward conversions and their iterative inverses.  Pure
  * arithmetic, no allocation, thread-safe; no checks (a non-finite input
  * gives a non-finite output): crs_to_wgs84() and crs_from_wgs84() check. */
+/* 1 if the point lies in China's rough extent (lon 72.004..137.8347,
+ * lat 0.8293..55.8271: the box every public gcj02 implementation tests),
+ * else 0. */
+int crs_in_china(double lon, double lat);
+
 void crs_wgs84_to_gcj02(double lon, double lat, double *olon, double *olat);
 void crs_gcj02_to_wgs84(double lon, double lat, double *olon, double *olat);
 void crs_gcj02_to_bd09(double lon, double lat, double *olon, double *olat);

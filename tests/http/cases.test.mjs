@@ -116,6 +116,22 @@ const due = (from, query) => as('inspector').get(
 // ---- intake -------------------------------------------------------------
 
 describe('POST /api/v1/cases', () => {
+  test('a point off the city is 400 naming lon: 0,0, far away, beyond --city-margin of every grid', async () => {
+    // The grid farthest east, and points east of it at the latitude of its middle.
+    const [east, lat] = sql(ws.db, 'SELECT max_lon, (min_lat + max_lat) / 2 FROM grid'
+      + ' WHERE deleted = 0 ORDER BY max_lon DESC LIMIT 1').split('|').map(Number);
+    for (const [lon, la, why] of [[0, 0, 'a phone without a fix'], [121.47, 31.23, 'another city'],
+      [east + 0.05, lat, 'about 4 km out']]) {
+      const r = await as('inspector').post('/api/v1/cases', { ...REPORT, lon, lat: la });
+      assertError(r, 400, 'invalid', 'lon');
+      assert.match(r.json.error.message, /outside the city: more than 2000 m from every unit grid/, why);
+    }
+    // Within the margin (about 400 m out): taken, placed by the reporter's area.
+    const near = await as('inspector').post('/api/v1/cases', { ...REPORT, lon: east + 0.005, lat });
+    assert.equal(near.status, 201, near.text);
+    assert.equal(near.json.grid, null);
+  });
+
   test('text with a control character is 400 naming the field; tab and line ends are text', async () => {
     const r = await as('inspector').post('/api/v1/cases', { ...REPORT, description: '垃圾\u0000' });
     assertError(r, 400, 'invalid'); // NUL: not even JSON here

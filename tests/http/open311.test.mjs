@@ -258,6 +258,8 @@ describe('posting requests', () => {
     // 400 in JSON and XML, where XML could not have carried it back.
     await bad({ ...base, description: 'bell\u0007' }, 400, /description holds the control character U\+0007/);
     await bad({ ...base, address_string: 'esc\u001b[31m' }, 400, /address_string/);
+    // A point off the city (a phone without a fix sends 0,0).
+    await bad({ ...base, lat: '0', long: '0' }, 400, /long.*outside the city|outside the city/);
     const { lat: _a, long: _b, ...nowhere } = base;
     await bad(nowhere, 400, /location/);
     const { long: _l, ...noLong } = base;

@@ -512,6 +512,16 @@ static void test_intake_refusals(void **state)
 	tu_assert_err(case_intake(f->t->db, &f->env, &f->a[INSP1], &in, NOW, c,
 				  NULL, &err),
 		      err, UG_EINVAL, "lat");
+	/* With no grid to say where the city is (no spatial index here),
+	 * a point must at least lie in China: 0,0 is a phone without a
+	 * fix. */
+	in.lon = 0;
+	in.lat = 0;
+	tu_assert_err(case_intake(f->t->db, &f->env, &f->a[INSP1], &in, NOW, c,
+				  NULL, &err),
+		      err, UG_EINVAL, "lon");
+	tu_assert_contains(err.message, "not in China");
+	in.lon = 116.4;
 	in.lat = 39.9;
 	in.reporter_phone = "138-1234-x";
 	tu_assert_err(case_intake(f->t->db, &f->env, &f->a[INSP1], &in, NOW, c,

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "geo/crs.h"
 #include "lib/buf.h"
 #include "lib/iso8601.h"
 #include "lib/util.h"
@@ -48,6 +49,7 @@ void case_env_defaults(struct case_env *env, const struct calendar *cal)
 	env->calendar = cal;
 	env->utc_offset = CALENDAR_UTC_OFFSET_CHINA;
 	env->duplicate_radius_m = 30.0;
+	env->city_margin_m = 2000.0;
 	env->duplicate_window_s = 72 * 3600;
 }
 
@@ -239,6 +241,31 @@ static int check_text(const char *v, const char *field, size_t min_chars,
 			       "%s must be at most %zu characters", field,
 			       max_chars);
 	return 0;
+}
+
+/* A point off the city - a phone with no fix sends 0, 0; a swapped
+ * lon/lat lands in the sea - would be filed to the reporter's own area
+ * and sent to a department for nothing: refused.  The city is its unit
+ * grids and env->city_margin_m around them; before any grid is loaded,
+ * China's rough extent. */
+static int check_in_city(const struct case_env *env, double lon, double lat,
+			 struct ug_error *err)
+{
+	int near = env->spatial ? spatial_near_grids(env->spatial, lon, lat,
+						     env->city_margin_m)
+				: -1;
+
+	if (near == 1 || (near < 0 && crs_in_china(lon, lat)))
+		return 0;
+	if (near < 0)
+		return ug_fail(err, UG_EINVAL, "lon",
+			       "the point %.6f, %.6f is not in China: lon "
+			       "and lat are WGS84 degrees (east, north)",
+			       lon, lat);
+	return ug_fail(err, UG_EINVAL, "lon",
+		       "the point %.6f, %.6f is outside the city: more than "
+		       "%.0f m from every unit grid", lon, lat,
+		       env->city_margin_m);
 }
 
 static int check_phone(const char *p, struct ug_error *err)
@@ -476,6 +503,9 @@ int case_intake(struct db *db, const struct case_env *env,
 		located = spatial_locate(env->spatial, in->lon, in->lat, &place,
 					 NULL) == 0;
 	}
+	if (in->has_location && !located &&
+	    (rc = check_in_city(env, in->lon, in->lat, err)))
+		goto out;
 	area = in->area && *in->area ? in->area
 	       : strcmp(u->unit_kind, "division") == 0 ? u->unit_code
 	       : located ? place.community : NULL;

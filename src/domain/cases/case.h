@@ -45,6 +45,10 @@ struct case_env {
 	const struct calendar *calendar; /* working time; must not be NULL */
 	int32_t utc_offset;              /* of the city, for case numbers */
 	double duplicate_radius_m;       /* default 30 */
+	/* A report's point must lie in a unit grid or within this of one
+	 * (default 2,000 m; serve --city-margin); with no grid loaded yet,
+	 * in China's rough extent. */
+	double city_margin_m;
 	int64_t duplicate_window_s;      /* default 72 h */
 	/* Locates reports with a point to their unit grid (may be NULL:
 	 * then the place is the given area alone). */

@@ -3,6 +3,7 @@
  * the component index of a running program, loaded from the store and
  * caught up with it by revision.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -313,6 +314,35 @@ int spatial_locate(struct spatial *sp, double lon, double lat,
 	snprintf(out->street, sizeof out->street, "%.9s", out->grid);
 	snprintf(out->district, sizeof out->district, "%.6s", out->grid);
 	return 0;
+}
+
+static void count_edge(void *ctx, double ax, double ay, double bx,
+		       double by)
+{
+	(void)ax, (void)ay, (void)bx, (void)by;
+	++*(size_t *)ctx;
+}
+
+int spatial_near_grids(struct spatial *sp, double lon, double lat,
+		       double margin_m)
+{
+	const struct gridindex_snapshot *snap;
+	double dlat = margin_m / 111320.0;
+	double dlon = dlat / fmax(0.01, cos(lat * M_PI / 180.0));
+	int64_t id;
+	size_t n = 0;
+
+	if (atomic_load(&sp->ngrids) == 0)
+		return -1;
+	snap = gridindex_acquire(sp->grids);
+	if (!gridindex_snapshot_lookup(snap, lon, lat, &id))
+		gridindex_snapshot_edges(snap, lon - dlon, lat - dlat,
+					 lon + dlon, lat + dlat, count_edge,
+					 &n);
+	else
+		n = 1;
+	gridindex_release(snap);
+	return n > 0;
 }
 
 size_t spatial_components_near(struct spatial *sp, double lon, double lat,

@@ -50,6 +50,13 @@ struct spatial_place {
 int spatial_locate(struct spatial *sp, double lon, double lat,
 		   struct spatial_place *out, struct ug_error *err);
 
+/* Is the WGS84 point in the city the grids cover: inside a unit grid, or
+ * within about margin_m of a grid's outline (a box of that half-width
+ * around the point meets an edge: up to 1.41 x margin_m on a diagonal)?
+ * 1 or 0; -1 when no grid is loaded (the city's extent is not known). */
+int spatial_near_grids(struct spatial *sp, double lon, double lat,
+		       double margin_m);
+
 /* Components within radius_m of the point, nearest first (class 0 =
  * any); see compindex_nearest(). */
 size_t spatial_components_near(struct spatial *sp, double lon, double lat,
