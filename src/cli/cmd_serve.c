@@ -39,6 +39,13 @@
 	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
 	  "address and port; port 0 picks a free one")                        \
 	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("peer-connections", peer_connections, INT, "64", 0, 1000,           \
+	  "connections one client address may hold open (0: no limit; "    \
+	  "trusted proxies are not limited)")                               \
+	X("header-timeout", header_timeout, INT, "10", 1, 3600,              \
+	  "seconds a request's headers may take to arrive")                \
+	X("request-timeout", request_timeout, INT, "120", 1, 86400,          \
+	  "seconds the rest of a request (its body) may take after them")  \
 	X("body-limit", body_limit, INT, "10485760", 1024, 1073741824,        \
 	  "largest request body in bytes (413 past it)")                      \
 	X("session-ttl", session_ttl, INT, "43200", 60, 2592000,              \
@@ -431,6 +438,9 @@ int cmd_serve(struct cli_args *a)
 	hc.app = web_serve;
 	hc.app_ctx = &app;
 	hc.trusted_proxies = &proxies;
+	hc.per_peer_connections = (int)set.peer_connections;
+	hc.header_timeout_ms = set.header_timeout * 1000;
+	hc.request_timeout_ms = set.request_timeout * 1000;
 	/* HTTPS: both files or neither; the session cookie is then Secure
 	 * whatever --cookie-secure says. */
 	if (!set.tls_cert != !set.tls_key) {
@@ -496,6 +506,7 @@ int cmd_serve(struct cli_args *a)
 			chores_at = ug_monotonic_us() + 60 * 1000000LL;
 		}
 		events_tick(&app, server, &watch);
+		http_server_reap(server);
 		if (notifier)
 			notifier_tick(notifier, app.pool);
 		sig = sigtimedwait(&sigs, NULL, &tick);

@@ -123,6 +123,14 @@ struct http_server_config {
 	 * private key, PEM text; both NULL for plain HTTP. */
 	const char *tls_cert_pem;
 	const char *tls_key_pem;
+	/* One slow or hostile client must not starve the others (http/
+	 * guard.h): the connections one address may hold (0: no limit;
+	 * trusted proxies are not limited), and the time a request's headers
+	 * may take and the rest of it after them (0: 10 s and 120 s).
+	 * Enforced by http_server_reap(). */
+	int per_peer_connections;
+	int64_t header_timeout_ms;
+	int64_t request_timeout_ms;
 };
 
 struct http_server;
@@ -132,6 +140,11 @@ int http_server_start(const struct http_server_config *cfg,
 
 /* The port actually bound. */
 int http_server_port(const struct http_server *s);
+
+/* Shut down the connections past their deadlines (see
+ * http_server_config); call it every few hundred milliseconds.  Returns
+ * how many. */
+int http_server_reap(struct http_server *s);
 
 /* Wake every stream that waits (HTTP_STREAM_WAIT): its next() is called
  * again soon.  Safe from any thread. */

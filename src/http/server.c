@@ -25,11 +25,16 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "http/guard.h"
 #include "lib/form.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
 struct stream_state;
+
+/* A connection quiet this long is closed by the library (its own
+ * timeout, of inactivity; the guard adds deadlines, guard.h). */
+#define CONNECTION_IDLE_S 30
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -41,6 +46,7 @@ struct http_server {
 	pthread_mutex_t wait_lock;
 	struct stream_state *waiting;
 	int stopping;         /* under wait_lock: streams end */
+	struct guard *guard;  /* per-peer limits and request deadlines */
 };
 
 /* One streamed response (http_stream) on its connection. */
@@ -235,22 +241,78 @@ static enum MHD_Result gather_xff(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/* The numeric address of a socket's peer, "unknown" when there is none. */
+static void peer_text(const struct sockaddr *sa, char peer[64])
+{
+	snprintf(peer, 64, "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  peer, 64);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, peer,
+			  64);
+}
+
+/* The guard's record of a connection (guard_open() at its start). */
+static struct guard_conn *conn_guard(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static int64_t now_ms(void)
+{
+	return ug_monotonic_us() / 1000;
+}
+
+/* Accept policy: a peer past its connection limit is refused at once. */
+static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr,
+				 socklen_t addrlen)
+{
+	struct http_server *s = cls;
+	char peer[64];
+
+	(void)addrlen;
+	peer_text(addr, peer);
+	return guard_admit(s->guard, peer) ? MHD_YES : MHD_NO;
+}
+
+/* A connection starts (counted, given its header deadline) or ends. */
+static void connection_cb(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *a = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		char peer[64];
+
+		peer_text(a ? a->client_addr : NULL, peer);
+		*socket_context = fd ? guard_open(s->guard, peer, fd->connect_fd,
+						  now_ms())
+				     : NULL;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		guard_close(s->guard, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
 static void client_addr_init(struct http_server *s, struct exchange *x,
 			     struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	char peer[64] = "unknown";
+	char peer[64];
 	struct buf xff = BUF_INIT;
 
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  peer, sizeof peer);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr, peer,
-			  sizeof peer);
+	peer_text(ci ? ci->client_addr : NULL, peer);
 	if (s->cfg.trusted_proxies && s->cfg.trusted_proxies->n &&
 	    forwarded_trusted(s->cfg.trusted_proxies, peer))
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, gather_xff,
@@ -499,6 +561,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		x->req.path = url;
 		x->req.conn = conn;
 		x->req.body_limit = s->cfg.body_limit;
+		guard_headers_in(s->guard, conn_guard(conn), now_ms());
 		snprintf(x->req.user, sizeof x->req.user, "-");
 		request_id_init(x);
 		client_addr_init(s, x, conn);
@@ -533,6 +596,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 	}
 	if (x->status) /* already answered (413 up front) */
 		return MHD_YES;
+	guard_request_in(s->guard, conn_guard(conn));
 	if (x->too_large)
 		return send_too_large(s, x, conn);
 	x->req.body = buf_str(&x->body);
@@ -569,9 +633,9 @@ static void completed_cb(void *cls, struct MHD_Connection *conn,
 	struct exchange *x = *con_cls;
 	struct buf line = BUF_INIT;
 
-	(void)conn;
 	if (!x)
 		return;
+	guard_answered(s->guard, conn_guard(conn), now_ms());
 	log_field(&line, x->req.method);
 	buf_putc(&line, ' ');
 	log_field(&line, x->req.path);
@@ -653,19 +717,35 @@ int http_server_start(const struct http_server_config *cfg,
 		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
 						  (void *)cfg->tls_key_pem };
 	}
+	s->guard = guard_new(&(struct guard_config){
+		.per_peer = cfg->per_peer_connections,
+		.header_ms = cfg->header_timeout_ms > 0 ? cfg->header_timeout_ms
+							: 10000,
+		.request_ms = cfg->request_timeout_ms > 0
+				      ? cfg->request_timeout_ms
+				      : 120000,
+		.idle_ms = CONNECTION_IDLE_S * 1000,
+		.trusted = cfg->trusted_proxies,
+	});
+	if (!s->guard) {
+		free(s);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
 	pthread_mutex_init(&s->wait_lock, NULL);
 	s->daemon = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, access_cb, s,
+		flags, (uint16_t)cfg->port, accept_cb, s, access_cb, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_IDLE_S,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+		MHD_OPTION_NOTIFY_CONNECTION, connection_cb, s,
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		pthread_mutex_destroy(&s->wait_lock);
+		guard_free(s->guard);
 		free(s);
 		if (flags & MHD_USE_TLS)
 			return ug_fail(err, UG_EIO, "listen",
@@ -681,6 +761,11 @@ int http_server_start(const struct http_server_config *cfg,
 	s->port = di ? di->port : cfg->port;
 	*out = s;
 	return 0;
+}
+
+int http_server_reap(struct http_server *s)
+{
+	return guard_reap(s->guard, now_ms());
 }
 
 int http_server_port(const struct http_server *s)
@@ -714,6 +799,7 @@ int http_server_stop(struct http_server *s, int grace_ms)
 	}
 	MHD_stop_daemon(s->daemon);
 	pthread_mutex_destroy(&s->wait_lock);
+	guard_free(s->guard);
 	free(s);
 	return left;
 }
