@@ -351,6 +351,9 @@ int cmd_serve(struct cli_args *a)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (ulimit -f) must be a failed write - a full
+	 * disk, answered 503 - not the end of the server. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* glibc trims and regrows the worker threads' heaps around every
 	 * request (mmap/munmap churn measured at a fifth of intake time);
 	 * keep up to 64 MiB of free heap instead. */

@@ -72,6 +72,7 @@ const char *ug_errcode_name(int code)
 		[UG_ENOMEM] = "out_of_memory",
 		[UG_EINTERNAL] = "internal",
 		[UG_EVERSION] = "version",
+		[UG_EFULL] = "unavailable",
 	};
 
 	if (code < 0)

@@ -22,7 +22,8 @@ enum ug_errcode {
 	UG_EIO = 9,       /* file or system call failure */
 	UG_ENOMEM = 10,   /* allocation failure */
 	UG_EINTERNAL = 11,/* a bug: should not happen */
-	UG_EVERSION = 12  /* schema or format from a newer version */
+	UG_EVERSION = 12, /* schema or format from a newer version */
+	UG_EFULL = 13     /* storage full or failing to write: try later */
 };
 
 struct ug_error {

@@ -91,7 +91,7 @@ int web_status_of(const struct ug_error *err, const char **code)
 		{ UG_EINVAL, 400 },    { UG_EAUTH, 401 },
 		{ UG_EFORBIDDEN, 403 }, { UG_ENOTFOUND, 404 },
 		{ UG_ECONFLICT, 409 }, { UG_ETOOBIG, 413 },
-		{ UG_ELIMIT, 429 },
+		{ UG_ELIMIT, 429 },    { UG_EFULL, 503 },
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -108,6 +108,18 @@ void reply_ug_error(struct web_ctx *c, const struct ug_error *err)
 	const char *code;
 	int status = web_status_of(err, &code);
 
+	if (status == 503) {
+		/* The disk is full (or failing): said plainly, details to
+		 * the log; the client may try again later. */
+		log_msg(LOG_ERROR, c->req->request_id, "%s: %s",
+			ug_errcode_name(err->code), err->message);
+		http_response_header(c->resp, "Retry-After", "60");
+		reply_error(c, 503, code,
+			    "the server cannot store anything now (storage "
+			    "full); nothing was saved: try again later",
+			    NULL);
+		return;
+	}
 	if (status == 500) {
 		/* Storage and internal errors carry SQL and file names: they
 		 * go to the log, the client gets the request id to quote. */

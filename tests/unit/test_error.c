@@ -115,6 +115,7 @@ static void test_code_names(void **state)
 		{ UG_ENOMEM, "out_of_memory" },
 		{ UG_EINTERNAL, "internal" },
 		{ UG_EVERSION, "version" },
+		{ UG_EFULL, "unavailable" },
 	};
 
 	(void)state;
@@ -126,7 +127,7 @@ static void test_code_names(void **state)
 				    names[i].name);
 	}
 	/* Codes nobody defined are internal errors, never a crash. */
-	assert_string_equal(ug_errcode_name(13), "internal");
+	assert_string_equal(ug_errcode_name(UG_EFULL + 1), "internal");
 	assert_string_equal(ug_errcode_name(-99), "internal");
 	assert_string_equal(ug_errcode_name(1 << 30), "internal");
 }

@@ -35,6 +35,13 @@ void attachment_path(const char *files_dir, const char *sha256, char *out,
 	snprintf(out, size, "%s/%.2s/%s", files_dir, sha256, sha256);
 }
 
+/* The error of a failed write: a full disk (or quota, or file size
+ * limit) is UG_EFULL - try later, nothing kept - anything else UG_EIO. */
+static int write_error(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EFBIG ? UG_EFULL : UG_EIO;
+}
+
 /* Write the bytes to their content address unless they are there. */
 static int write_once(const char *files_dir, const char *sha256,
 		      const void *data, size_t len, struct ug_error *err)
@@ -70,8 +77,8 @@ static int write_once(const char *files_dir, const char *sha256,
 
 			close(fd);
 			unlink(tmp);
-			return ug_fail(err, UG_EIO, NULL, "cannot write %s: %s",
-				       tmp, strerror(e));
+			return ug_fail(err, write_error(e), NULL,
+				       "cannot write %s: %s", tmp, strerror(e));
 		}
 		p += n;
 		left -= (size_t)n;
@@ -80,8 +87,8 @@ static int write_once(const char *files_dir, const char *sha256,
 		int e = errno;
 
 		unlink(tmp);
-		return ug_fail(err, UG_EIO, NULL, "cannot store %s: %s", path,
-			       strerror(e));
+		return ug_fail(err, write_error(e), NULL, "cannot store %s: %s",
+			       path, strerror(e));
 	}
 	return 0;
 }

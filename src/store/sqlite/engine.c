@@ -33,6 +33,13 @@ static int sqlite_error(sqlite3 *conn, int rc, struct ug_error *err)
 		return ug_fail(err, UG_ECONFLICT, NULL, "%s", msg);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return ug_fail(err, UG_EDB, NULL, "database busy: %s", msg);
+	/* A full disk (or a file size limit, or a failing one): nothing was
+	 * written - the transaction rolls back - and the caller may try
+	 * again once there is room: not a bug of ours (web/reply.c: 503). */
+	if ((rc & 0xff) == SQLITE_FULL || ext == SQLITE_IOERR_WRITE ||
+	    ext == SQLITE_IOERR_FSYNC || ext == SQLITE_IOERR_TRUNCATE ||
+	    ext == SQLITE_IOERR_SHMSIZE || ext == SQLITE_IOERR_DIR_FSYNC)
+		return ug_fail(err, UG_EFULL, NULL, "cannot write: %s", msg);
 	return ug_fail(err, UG_EDB, NULL, "%s", msg);
 }
 

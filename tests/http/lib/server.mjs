@@ -176,10 +176,15 @@ export function downgradeTo(db, version) {
 
 // Start `urbangrid serve --db DB --listen 127.0.0.1:0 FLAGS...` and wait
 // for its "listening on" line.  env: more environment variables (e.g.
-// URBANGRID_TEST_CLOCK to start the clock at a given instant).
-export async function startServer(db, flags = [], { env } = {}) {
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...flags],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+// URBANGRID_TEST_CLOCK to start the clock at a given instant);
+// fileLimitKiB: the largest file the server may write (ulimit -f), to
+// make a full disk without filling one.
+export async function startServer(db, flags = [], { env, fileLimitKiB } = {}) {
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', ...flags];
+  const opts = { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } };
+  const child = fileLimitKiB
+    ? spawn('sh', ['-c', `ulimit -f ${fileLimitKiB * 2} && exec "$0" "$@"`, BIN, ...args], opts)
+    : spawn(BIN, args, opts);
   liveChildren.add(child);
   const server = new Server(child);
   try {
