@@ -151,8 +151,8 @@ static const struct cli_flag components_flags[] = {
 static const struct cli_flag assess_show_flags[] = {
 	DB_FLAG,
 	{ "kind", "KIND", "inspector, receptionist, shift_leader, dispatcher, "
-			  "department, grid, community, street, district or "
-			  "category", NULL },
+			  "department, place, grid, community, street, "
+			  "district or category", NULL },
 	{ "code", "CODE", "the username or code", NULL },
 	{ "under", NULL, "every code that starts with --code (a district's "
 			 "grids, summed)", NULL },

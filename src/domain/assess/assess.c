@@ -27,6 +27,7 @@ struct tally_row {
 struct tally {
 	struct db *db;
 	struct tally_row *rows;
+	int owned;         /* rows are the tally's to free */
 	size_t cap, n;
 	size_t flush_at;   /* rows held before they are written (0: grow) */
 	int32_t day;       /* of the line being counted */
@@ -56,6 +57,12 @@ static struct tally_row *tally_slot(struct tally_row *rows, size_t cap,
 	return &rows[i];
 }
 
+static void tally_free(struct tally *t)
+{
+	if (t->owned)
+		free(t->rows);
+}
+
 static int tally_grow(struct tally *t)
 {
 	size_t cap = t->cap * 2;
@@ -67,8 +74,9 @@ static int tally_grow(struct tally *t)
 		if (t->rows[i].used)
 			*tally_slot(rows, cap, t->rows[i].day, t->rows[i].kind,
 				    t->rows[i].code) = t->rows[i];
-	free(t->rows);
+	tally_free(t);
 	t->rows = rows;
+	t->owned = 1;
 	t->cap = cap;
 	return 0;
 }
@@ -121,15 +129,18 @@ static int tally_flush(struct tally *t)
 	return rc;
 }
 
-static int tally_init(struct tally *t, struct db *db, size_t cap,
-		      size_t flush_at, struct ug_error *err)
+/* A tally over `rows` (cap of them, zeroed, a power of two), or over a
+ * table of its own when rows is NULL (then tally_free() it). */
+static int tally_init(struct tally *t, struct db *db, struct tally_row *rows,
+		      size_t cap, size_t flush_at, struct ug_error *err)
 {
 	memset(t, 0, sizeof *t);
 	t->db = db;
 	t->cap = cap;
 	t->flush_at = flush_at;
 	t->err = err;
-	t->rows = calloc(cap, sizeof *t->rows);
+	t->rows = rows ? rows : calloc(cap, sizeof *t->rows);
+	t->owned = !rows;
 	return t->rows ? 0 : ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 }
 
@@ -192,15 +203,24 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 		e->from_state, e->data, c->source, c->category, c->created_by,
 		c->area,
 	};
+	/* A line touches at most two posts, its place, its category and its
+	 * department: 16 rows keep the table at most half full, on the
+	 * stack. */
+	struct tally_row rows[16];
 	struct tally t;
 	struct walk w;
 	int rc;
 
+#ifdef ASSESS_UPKEEP_OFF
+	/* Only for bench/intake-assess.sh: the same binary without the
+	 * upkeep, to measure what it costs intake.  Never in a build that
+	 * serves (the counters would drift from the history). */
+	return 0;
+#endif
 	if (!assess_action_counts(e->action))
 		return 0;
-	/* 32 rows: a line touches at most two posts, four levels of place,
-	 * its category and its department. */
-	if ((rc = tally_init(&t, db, 32, 0, err)))
+	memset(rows, 0, sizeof rows);
+	if ((rc = tally_init(&t, db, rows, 16, 0, err)))
 		return rc;
 	memset(&w, 0, sizeof w);
 	w.only = e->id;
@@ -212,7 +232,7 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 		     : store_assess_history(db, c->id, walk_line, &w, err);
 	if (rc == 0)
 		rc = tally_flush(&t);
-	free(t.rows);
+	tally_free(&t);
 	return rc;
 }
 
@@ -228,7 +248,7 @@ static int recount(struct db *db, int32_t utc_offset,
 	memset(res, 0, sizeof *res);
 	/* Rows are held until 65,536 of them, then written: a year of a
 	 * city is millions of (day, dimension) rows, and counts add. */
-	if ((rc = tally_init(&t, db, 1024, 65536, err)))
+	if ((rc = tally_init(&t, db, NULL, 1024, 65536, err)))
 		return rc;
 	memset(&w, 0, sizeof w);
 	w.utc_offset = utc_offset;
@@ -238,7 +258,7 @@ static int recount(struct db *db, int32_t utc_offset,
 	    (rc = store_assess_history(db, 0, walk_line, &w, err)) == 0)
 		rc = tally_flush(&t);
 	res->rows = t.written;
-	free(t.rows);
+	tally_free(&t);
 	return rc;
 }
 
@@ -275,11 +295,30 @@ int assess_sum(struct db *db, const char *kind, const char *code,
 	       int prefix, int32_t from, int32_t to, struct assess_counts *out,
 	       struct ug_error *err)
 {
-	if (!kind || assess_kind_parse(kind) < 0)
+	/* The levels of the place are ranges of the place codes: a grid
+	 * its own code (and, asked so, the codes under it), the others
+	 * every code under theirs. */
+	static const char *const levels[] = { "community", "street",
+					      "district" };
+	int k;
+
+	if (!kind)
+		kind = "";
+	if (strcmp(kind, "grid") == 0) {
+		kind = "place";
+	} else {
+		for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+			if (strcmp(kind, levels[i]) == 0) {
+				kind = "place";
+				prefix = 1;
+			}
+	}
+	k = assess_kind_parse(kind);
+	if (k < 0)
 		return ug_fail(err, UG_EINVAL, "kind",
 			       "kind must be inspector, receptionist, "
-			       "shift_leader, dispatcher, department, grid, "
-			       "community, street, district or category");
+			       "shift_leader, dispatcher, department, place, "
+			       "grid, community, street, district or category");
 	return store_assess_sum(db, kind, code ? code : "", prefix, from, to,
 				out, err);
 }

@@ -49,8 +49,10 @@ int assess_check(struct db *db, int32_t utc_offset,
 int32_t assess_day_of(int64_t t, int32_t utc_offset);
 
 /* The counters of dimension `kind` and `code` (every code under it when
- * `prefix` is set: a district's grids) summed over the local days [from,
- * to] (YYYYMMDD).  UG_EINVAL naming "kind" for an unknown kind. */
+ * `prefix` is set) summed over the local days [from, to] (YYYYMMDD).
+ * kind is one of assess_kind_names, or grid, community, street or
+ * district: the place rows of that code (a grid's own, every code under
+ * the others').  UG_EINVAL naming "kind" for an unknown kind. */
 int assess_sum(struct db *db, const char *kind, const char *code,
 	       int prefix, int32_t from, int32_t to, struct assess_counts *out,
 	       struct ug_error *err);

@@ -23,7 +23,7 @@ const char *const assess_counter_names_zh[AC_COUNT] = {
 /* The post kinds are the roles' own names (domain/org/roles.c). */
 const char *const assess_kind_names[AK_COUNT] = {
 	"inspector", "receptionist", "shift_leader", "dispatcher",
-	"department", "grid", "community", "street", "district", "category",
+	"department", "place", "category",
 };
 
 int assess_kind_parse(const char *name)
@@ -61,7 +61,8 @@ enum when {
 
 /* The dimensions a counter counts in besides the post. */
 enum dims {
-	D_PLACE = 1 << 0,      /* grid, community, street, district */
+	D_PLACE = 1 << 0,      /* the place: its grid, community, street and
+				  district read it as a range of codes */
 	D_CATEGORY = 1 << 1,
 	D_DEPARTMENT = 1 << 2, /* the case's department at the line */
 };
@@ -142,25 +143,6 @@ int assess_action_matters(const char *action)
 	return 0;
 }
 
-/* ---- the place --------------------------------------------------------- */
-
-/* The levels of a division code (codes nest: 110101 district, 110101001
- * street, 110101001001 community, 15 digits and more a grid), as the
- * case module splits them at intake. */
-static void place_split(char place[4][CODE_MAX + 1], const char *area)
-{
-	static const size_t len[4] = { 0, 12, 9, 6 };
-	size_t n = strlen(area);
-
-	memset(place, 0, 4 * (CODE_MAX + 1));
-	if (n >= 15)
-		snprintf(place[0], CODE_MAX + 1, "%s", area);
-	for (int i = 1; i < 4; i++)
-		if (n >= len[i])
-			snprintf(place[i], CODE_MAX + 1, "%.*s", (int)len[i],
-				 area);
-}
-
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 void assess_case_start(struct assess_case *k, const struct assess_line *l)
@@ -170,7 +152,7 @@ void assess_case_start(struct assess_case *k, const struct assess_line *l)
 	COPY(k->source, l->source);
 	COPY(k->category, l->category);
 	COPY(k->created_by, l->created_by);
-	place_split(k->place, l->area ? l->area : "");
+	COPY(k->place, l->area);
 }
 
 /* ---- one line ---------------------------------------------------------- */
@@ -293,10 +275,8 @@ static int count(const struct assess_case *k, const struct assess_event *e,
 		kind = person(r->who, k, e, &code);
 		if (kind >= 0 && *code)
 			rc = cb(ctx, kind, code, r->counter);
-		for (int lv = 0; rc == 0 && (r->dims & D_PLACE) && lv < 4; lv++)
-			if (k->place[lv][0])
-				rc = cb(ctx, AK_GRID + lv, k->place[lv],
-					r->counter);
+		if (rc == 0 && (r->dims & D_PLACE) && k->place[0])
+			rc = cb(ctx, AK_PLACE, k->place, r->counter);
 		if (rc == 0 && (r->dims & D_CATEGORY) && k->category[0])
 			rc = cb(ctx, AK_CATEGORY, k->category, r->counter);
 		if (rc == 0 && (r->dims & D_DEPARTMENT) && *dept)
@@ -314,9 +294,9 @@ int assess_replay_line(struct assess_case *k, const struct assess_event *e,
 
 	/* The place first: a report counts where it was reported. */
 	if (strcmp(a, "report") == 0 && *e->area)
-		place_split(k->place, e->area);
+		COPY(k->place, e->area);
 	else if (strcmp(a, "locate") == 0 && *e->grid)
-		place_split(k->place, e->grid);
+		COPY(k->place, e->grid);
 	if (counting && (rc = count(k, e, cb, ctx)))
 		return rc;
 	if (strcmp(a, "file") == 0) {

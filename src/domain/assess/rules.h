@@ -23,18 +23,20 @@
 extern const char *const assess_counter_names[AC_COUNT];
 extern const char *const assess_counter_names_zh[AC_COUNT];
 
-/* The dimensions (assess_day.kind): four posts (a username), then the
- * department, the four levels of the place and the category (a code). */
+/* The dimensions counted (assess_day.kind): four posts (a username),
+ * then the department, the place and the category (a code).  The place
+ * is the most precise division the case had: a grid, else a community
+ * or a street.  Codes nest (110101 ⊃ 110101001 ⊃ 110101001001 ⊃
+ * 110101001001003), so a grid, a community, a street or a district is
+ * read as the range of place codes under it (assess_sum()): a line adds
+ * to one place row, not four. */
 enum assess_kind {
 	AK_INSPECTOR,
 	AK_RECEPTIONIST,
 	AK_SHIFT_LEADER,
 	AK_DISPATCHER,
 	AK_DEPARTMENT,
-	AK_GRID,
-	AK_COMMUNITY,
-	AK_STREET,
-	AK_DISTRICT,
+	AK_PLACE,
 	AK_CATEGORY,
 	AK_COUNT
 };
@@ -65,8 +67,7 @@ struct assess_case {
 	char source[16];
 	char category[CODE_MAX + 1];
 	char created_by[ASSESS_PERSON_MAX];
-	char place[4][CODE_MAX + 1]; /* grid, community, street, district:
-					"" when not known */
+	char place[CODE_MAX + 1];    /* the most precise division known */
 	char department[CODE_MAX + 1];
 	char filer[ASSESS_PERSON_MAX], filer_role[24];
 	char dispatcher[ASSESS_PERSON_MAX], dispatcher_role[24];

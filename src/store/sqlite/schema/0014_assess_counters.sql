@@ -8,9 +8,12 @@
 -- an event touches one row per dimension and period whatever it counts,
 -- and a ranking of a month reads one row per code.  kind is the dimension:
 -- inspector, receptionist, shift_leader, dispatcher (a username),
--- department, grid, community, street, district (a code), category (a
--- 小类).  day is the local date as YYYYMMDD, month YYYYMM (the city's
--- utc_offset).  events: the history lines counted in the row.
+-- department (a code), place (the most precise division the case had:
+-- a grid's code, else its community's or street's; codes nest, so a
+-- community, a street or a district is the range of the codes under
+-- it), category (a 小类).  day is the local date as YYYYMMDD, month
+-- YYYYMM (the city's utc_offset).  events: the history lines counted in
+-- the row.
 -- `urbangrid assess rebuild` recomputes both tables from the history.
 CREATE TABLE assess_day (
 	day INTEGER NOT NULL,        -- local date, YYYYMMDD
