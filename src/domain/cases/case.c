@@ -351,10 +351,18 @@ static int event_insert(struct db *db, const struct case_env *env,
 			json_t *data, int64_t now, int64_t *id,
 			struct ug_error *err)
 {
-	struct case_event_row *e = calloc(1, sizeof *e);
-	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	struct case_event_row *e;
+	char *text;
 	int rc;
 
+	/* Refused before anything is written: a line must not be stored
+	 * uncounted (the caller may have no transaction open). */
+	if (!env && assess_action_counts(action))
+		return ug_fail(err, UG_EINTERNAL, NULL,
+			       "a %s line is counted at the city's offset, and "
+			       "none was given", action);
+	e = calloc(1, sizeof *e);
+	text = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	if (!e) {
 		free(text);
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
@@ -369,11 +377,8 @@ static int event_insert(struct db *db, const struct case_env *env,
 	snprintf(e->note, sizeof e->note, "%s", note ? note : "");
 	snprintf(e->data, sizeof e->data, "%s", text ? text : "{}");
 	rc = store_case_event_insert(db, e, err);
-	if (rc == 0 && assess_action_counts(action))
-		rc = env ? assess_upkeep(db, env->utc_offset, c, e, err)
-			 : ug_fail(err, UG_EINTERNAL, NULL,
-				   "a %s line is counted at the city's offset, "
-				   "and none was given", action);
+	if (rc == 0 && env)
+		rc = assess_upkeep(db, env->utc_offset, c, e, err);
 	if (rc == 0 && id)
 		*id = e->id;
 	free(text);
