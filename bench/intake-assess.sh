@@ -7,15 +7,16 @@
 # intake at most 15 %.
 set -eu
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 DURATION=${DURATION:-8}
 export DURATION
 OFF=build/bench-noassess
 make -s >/dev/null
 make -s BUILD=$OFF CFLAGS=-DASSESS_UPKEEP_OFF $OFF/urbangrid >/dev/null
 
-rate() { # BIN -> cases/s of one intake.sh run
-	BIN=$1 bench/intake.sh | sed -n 's/^intake: .* = \([0-9]*\) cases\/s.*/\1/p'
+rate() { # BIN -> cases/s of one intake.sh run (which must pass)
+	out=$(BIN=$1 bench/intake.sh 2>&1) || { echo "$out" >&2; exit 1; }
+	echo "$out" | sed -n 's/^intake: .* = \([0-9]*\) cases\/s.*/\1/p'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
