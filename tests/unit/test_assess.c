@@ -191,6 +191,15 @@ static void act_with(struct fx *f, enum who who, struct case_row *c,
 	tu_assert_ok(act_in(f, who, c, a, &in, at), f->err);
 }
 
+/* An inspector's report filed a minute after T0 and dispatched to HW
+ * a minute later. */
+static void dispatched(struct fx *f, struct case_row *c)
+{
+	report(f, T0, c);
+	act(f, SHIFT, c, CA_FILE, T0 + 60);
+	act(f, DISP, c, CA_DISPATCH, T0 + 120);
+}
+
 /* A counter of (kind, code) over all of 2026 (whole months: the month
  * rows) - or over one local day. */
 static int64_t total(struct fx *f, const char *kind, const char *code,
@@ -299,9 +308,7 @@ static void test_extension(void **state)
 	for (int late = 0; late < 2; late++) {
 		struct case_row *x = late ? d : c;
 
-		report(f, T0, x);
-		act(f, SHIFT, x, CA_FILE, T0 + 60);
-		act(f, DISP, x, CA_DISPATCH, T0 + 120);
+		dispatched(f, x);
 		old = x->deadline;
 		act(f, HW, x, CA_EXTEND_REQUEST, T0 + 180);
 		act(f, SHIFT, x, CA_EXTEND_APPROVE, T0 + 240);
@@ -321,9 +328,7 @@ static void test_rework(void **state)
 	struct fx *f = *state;
 	struct case_row *c = f->c;
 
-	report(f, T0, c);
-	act(f, SHIFT, c, CA_FILE, T0 + 60);
-	act(f, DISP, c, CA_DISPATCH, T0 + 120);
+	dispatched(f, c);
 	act(f, HW, c, CA_HANDLE, T0 + 180);
 	act_with(f, INSP1, c, CA_CHECK, NULL, 0, T0 + 240);
 	assert_string_equal(c->state, "dispatched");
@@ -351,9 +356,7 @@ static void test_return_and_redispatch(void **state)
 	struct fx *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 
-	report(f, T0, c);
-	act(f, SHIFT, c, CA_FILE, T0 + 60);
-	act(f, DISP, c, CA_DISPATCH, T0 + 120);
+	dispatched(f, c);
 	act(f, HW, c, CA_RETURN, T0 + 180);
 	assert_int_equal(DEPT("110101-HW", returned), 1);
 	assert_int_equal(POST("dispatcher", DISP, returned), 1);
@@ -362,9 +365,7 @@ static void test_return_and_redispatch(void **state)
 	act(f, INSP1, c, CA_CHECK, T0 + 360);
 	act(f, SHIFT, c, CA_CLOSE, T0 + 420);
 
-	report(f, T0, d);
-	act(f, SHIFT, d, CA_FILE, T0 + 60);
-	act(f, DISP, d, CA_DISPATCH, T0 + 120);
+	dispatched(f, d);
 	act(f, HW, d, CA_RETURN, T0 + 180);
 	act(f, DISP, d, CA_DISPATCH, T0 + 240);
 	act(f, HW, d, CA_HANDLE, T0 + 300);
@@ -406,9 +407,7 @@ static void test_merge_reject_void(void **state)
 
 	report(f, T0, c);
 	act(f, SHIFT, c, CA_VOID, T0 + 60);
-	report(f, T0, d);
-	act(f, SHIFT, d, CA_FILE, T0 + 60);
-	act(f, DISP, d, CA_DISPATCH, T0 + 120);
+	dispatched(f, d);
 	act(f, RECEP, d, CA_VOID, T0 + 180);
 	assert_int_equal(POST("shift_leader", SHIFT, voided), 1);
 	assert_int_equal(POST("receptionist", RECEP, voided), 1);
@@ -428,16 +427,12 @@ static void test_hang_unhang(void **state)
 	struct fx *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 
-	report(f, T0, c);
-	act(f, SHIFT, c, CA_FILE, T0 + 60);
-	act(f, DISP, c, CA_DISPATCH, T0 + 120);
+	dispatched(f, c);
 	act(f, DISP, c, CA_HANG, T0 + 180);
 	assert_int_equal(c->deadline, 0);
 	act(f, HW, c, CA_HANDLE, T0 + 30 * 86400);
 
-	report(f, T0, d);
-	act(f, SHIFT, d, CA_FILE, T0 + 60);
-	act(f, DISP, d, CA_DISPATCH, T0 + 120);
+	dispatched(f, d);
 	act(f, SHIFT, d, CA_HANG, T0 + 180);
 	act(f, DISP, d, CA_UNHANG, T0 + 10 * 86400);
 	act(f, HW, d, CA_HANDLE, d->deadline + 1);
@@ -458,9 +453,7 @@ static void test_overdue(void **state)
 	struct case_row *c = f->c, *d = f->d;
 	long noted;
 
-	report(f, T0, c);
-	act(f, SHIFT, c, CA_FILE, T0 + 60);
-	act(f, DISP, c, CA_DISPATCH, T0 + 120);
+	dispatched(f, c);
 	report(f, T0, d);
 	act(f, SHIFT, d, CA_FILE, T0 + 60);
 	tu_assert_ok(case_overdue_sweep(f->t->db, &f->env, c->deadline,
@@ -512,9 +505,7 @@ static void test_rating(void **state)
 	json_t *data = json_pack("{s:s}", "rating", "basically_satisfied");
 	int64_t lines;
 
-	report(f, T0, c);
-	act(f, SHIFT, c, CA_FILE, T0 + 60);
-	act(f, DISP, c, CA_DISPATCH, T0 + 120);
+	dispatched(f, c);
 	act(f, HW, c, CA_HANDLE, T0 + 180);
 	act(f, INSP1, c, CA_CHECK, T0 + 240);
 	act(f, SHIFT, c, CA_CLOSE, T0 + 300);
