@@ -27,10 +27,45 @@
 static const char SQL_ADD_DAY[] = UPSERT("assess_day", "day");
 static const char SQL_ADD_MONTH[] = UPSERT("assess_month", "month");
 
-static int add_row(struct db *db, const char *sql, int32_t period,
+/* Most rows a line adds to move one counter (a report: `reported`):
+ * for those, a statement that names that column alone, which rewrites
+ * a row measurably faster than adding 0 to the other 34. */
+#define UPSERT_ONE(table, key, name)                                      \
+	"INSERT INTO " table " (" key ", kind, code, events, " #name ")"  \
+	" VALUES (?, ?, ?, ?, ?) ON CONFLICT (" key ", kind, code)"       \
+	" DO UPDATE SET " #name " = " #name " + excluded." #name ","      \
+	" events = events + excluded.events"
+#define ONE_DAY(name, zh) UPSERT_ONE("assess_day", "day", name),
+#define ONE_MONTH(name, zh) UPSERT_ONE("assess_month", "month", name),
+static const char *const SQL_ADD_ONE_DAY[AC_COUNT] = {
+	ASSESS_COUNTERS(ONE_DAY)
+};
+static const char *const SQL_ADD_ONE_MONTH[AC_COUNT] = {
+	ASSESS_COUNTERS(ONE_MONTH)
+};
+
+/* The one counter `add` moves, or -1 when it moves several. */
+static int only_counter(const struct assess_counts *add)
+{
+	int only = -1;
+
+	for (int i = 0; i < AC_COUNT; i++)
+		if (add->n[i]) {
+			if (only >= 0)
+				return -1;
+			only = i;
+		}
+	return only;
+}
+
+static int add_row(struct db *db, int month, int32_t period,
 		   const char *kind, const char *code,
 		   const struct assess_counts *add, struct ug_error *err)
 {
+	int one = only_counter(add);
+	const char *sql = one < 0 ? (month ? SQL_ADD_MONTH : SQL_ADD_DAY)
+			  : month ? SQL_ADD_ONE_MONTH[one]
+				  : SQL_ADD_ONE_DAY[one];
 	struct db_stmt *st;
 	int rc;
 
@@ -40,10 +75,12 @@ static int add_row(struct db *db, const char *sql, int32_t period,
 	    (rc = db_bind_text(st, 3, code, err)) ||
 	    (rc = db_bind_int64(st, 4, add->events, err)))
 		return rc;
-	for (int i = 0; i < AC_COUNT; i++)
-		if ((rc = db_bind_int64(st, 5 + i, add->n[i], err)))
-			return rc;
-	rc = db_step(st, err);
+	if (one >= 0)
+		rc = db_bind_int64(st, 5, add->n[one], err);
+	for (int i = 0; one < 0 && rc == 0 && i < AC_COUNT; i++)
+		rc = db_bind_int64(st, 5 + i, add->n[i], err);
+	if (rc == 0)
+		rc = db_step(st, err);
 	return rc < 0 ? rc : 0;
 }
 
@@ -51,10 +88,9 @@ int store_assess_add(struct db *db, int32_t day, const char *kind,
 		     const char *code, const struct assess_counts *add,
 		     struct ug_error *err)
 {
-	int rc = add_row(db, SQL_ADD_DAY, day, kind, code, add, err);
+	int rc = add_row(db, 0, day, kind, code, add, err);
 
-	return rc ? rc : add_row(db, SQL_ADD_MONTH, day / 100, kind, code, add,
-				 err);
+	return rc ? rc : add_row(db, 1, day / 100, kind, code, add, err);
 }
 
 int store_assess_clear(struct db *db, struct ug_error *err)
