@@ -2,9 +2,13 @@
  * assess_bench.c - case intake in one process, one thread, no HTTP: what
  * the write of a report costs with the assessment upkeep, for comparing
  * builds with and without it (bench/intake-assess.sh builds this file
- * against both libraries) with less noise than the HTTP run.
+ * against both libraries) without HTTP in between, and how many pages
+ * of the write-ahead log each report writes.
  *
- *   build/bench/assess_bench DB N    (DB: `urbangrid demo --days 0`)
+ *   build/assess_bench DB N    (DB: `urbangrid demo --days 0`;
+ *                              ASSESS_BENCH_NO_CHECKPOINT=1: no WAL
+ *                              checkpoints, and the pages written
+ *                              per report are printed)
  *
  * Files N photo-less reports as the demo's api_client, at random points
  * of the demo's grids (as bench/intake.lua), and prints the reports per
