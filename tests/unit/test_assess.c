@@ -20,6 +20,8 @@
 #include "domain/cases/case.h"
 #include "domain/cases/standards.h"
 #include "domain/org/org.h"
+#include "domain/spatial/grids.h"
+#include "domain/spatial/spatial.h"
 
 #define CN CALENDAR_UTC_OFFSET_CHINA
 #define HOUR 3600
@@ -589,6 +591,61 @@ static void test_local_days_and_months(void **state)
 	assert_int_equal(assess_day_of(L(2026, 11, 17, 0, 0), 0), 20261116);
 }
 
+/* A case reported before grids covered its point counts under its
+ * community until it is located, under its grid from then on - in the
+ * kept counters and in the rebuilt ones alike. */
+static void test_located_later(void **state)
+{
+	static const char grids[] =
+		"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+		"\"Feature\",\"properties\":{\"code\":\"110101001001001\"},"
+		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.41,"
+		"39.91],[116.411,39.91],[116.411,39.911],[116.41,39.911],"
+		"[116.41,39.91]]]}}]}";
+	struct fx *f = *state;
+	struct case_row *c = f->c;
+	struct case_intake in = {
+		.category = "06010",
+		.description = "路边有暴露垃圾",
+		.source = "hotline",
+		.urgency = "normal",
+		.area = "110101001001",
+		.has_location = 1,
+		.lon = 116.4105,
+		.lat = 39.9105,
+	};
+	struct grid_import_opts opts;
+	struct grid_import_result res;
+	struct case_locate_result located;
+	struct spatial *sp = NULL;
+
+	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[RECEP], &in, T0, c,
+				 NULL, &f->err),
+		     f->err);
+	assert_string_equal(c->grid, "");
+	memset(&opts, 0, sizeof opts);
+	tu_assert_ok(grids_import_text(f->t->db, grids, strlen(grids), &opts,
+				       T0, &res, &f->err),
+		     f->err);
+	assert_int_equal(res.imported, 1);
+	tu_assert_ok(spatial_open(f->t->db, &sp, &f->err), f->err);
+	tu_assert_ok(case_locate_pending(f->t->db, sp, T0 + 60, &located,
+					 &f->err),
+		     f->err);
+	spatial_free(sp);
+	assert_int_equal(located.located, 1);
+	tu_assert_ok(store_case_get(f->t->db, c->id, c, &f->err), f->err);
+	assert_string_equal(c->grid, "110101001001001");
+	act(f, INSP1, c, CA_VERIFY, T0 + 120);
+
+	assert_int_equal(total(f, "place", "110101001001", AC_reported), 1);
+	assert_int_equal(total(f, "grid", "110101001001001", AC_reported), 0);
+	assert_int_equal(total(f, "grid", "110101001001001", AC_verified), 1);
+	assert_int_equal(total(f, "community", "110101001001", AC_reported), 1);
+	assert_int_equal(total(f, "community", "110101001001", AC_verified), 1);
+	assert_int_equal(drift(f), 0);
+}
+
 /* ---- the property: kept == rebuilt --------------------------------------- */
 
 /* xorshift64* (a fixed seed: the same histories every run). */
@@ -909,6 +966,7 @@ int main(void)
 		T(test_verification),
 		T(test_rating),
 		T(test_local_days_and_months),
+		T(test_located_later),
 		T(test_rebuild_equals_kept),
 		T(test_rebuild_equals_kept_seeds),
 		T(test_independent_recount),
