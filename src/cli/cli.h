@@ -136,6 +136,9 @@ int cmd_coord(struct cli_args *a);
 int cmd_import_grids(struct cli_args *a);
 int cmd_grid_generate(struct cli_args *a);
 int cmd_import_components(struct cli_args *a);
+int cmd_assess_rebuild(struct cli_args *a);
+int cmd_assess_check(struct cli_args *a);
+int cmd_assess_show(struct cli_args *a);
 
 extern const struct cli_flag serve_flags[];
 extern const int serve_nflags;

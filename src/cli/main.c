@@ -8,7 +8,7 @@
  *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
  *             import grids | grid generate | import components | demo |
- *             coord | version
+ *             coord | assess rebuild|check|show | version
  *
  * Everything the program does from the command line is listed here.
  */
@@ -148,6 +148,17 @@ static const struct cli_flag components_flags[] = {
 	DB_FLAG, CRS_FLAG,
 	{ "strict", NULL, "any bad row imports nothing", NULL },
 };
+static const struct cli_flag assess_show_flags[] = {
+	DB_FLAG,
+	{ "kind", "KIND", "inspector, receptionist, shift_leader, dispatcher, "
+			  "department, place, grid, community, street, "
+			  "district or category", NULL },
+	{ "code", "CODE", "the username or code", NULL },
+	{ "under", NULL, "every code that starts with --code (a district's "
+			 "grids, summed)", NULL },
+	{ "from", "DATE", "first local day, YYYY-MM-DD", NULL },
+	{ "to", "DATE", "last local day, YYYY-MM-DD (default: --from)", NULL },
+};
 static const struct cli_flag demo_flags[] = {
 	DB_FLAG,
 	{ "calendar", "FILE", "holiday calendar (iCalendar; default "
@@ -270,6 +281,16 @@ static const struct cli_command commands[] = {
 	{ "routes", NULL,
 	  "Print every route of the server: door, method, pattern, scope and "
 	  "the roles that may call it.", FLAGS(routes_flags), 0, cmd_routes },
+	{ "assess rebuild", NULL,
+	  "Recompute every assessment counter from the case history "
+	  "(docs/assessment.md).", FLAGS(init_flags), 0, cmd_assess_rebuild },
+	{ "assess check", NULL,
+	  "Recompute the assessment counters without keeping them and say "
+	  "whether the kept ones agree (exit 1 if not).", FLAGS(init_flags), 0,
+	  cmd_assess_check },
+	{ "assess show", NULL,
+	  "Print the assessment counters of one dimension over local days.",
+	  FLAGS(assess_show_flags), 0, cmd_assess_show },
 	{ "version", NULL, "Print the version.", NULL, 0, 0, cmd_version },
 };
 

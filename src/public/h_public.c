@@ -202,8 +202,9 @@ void h_public_report_rate(struct web_ctx *c)
 	if (limited(c, c->app->pub.writes))
 		return;
 	if (public_form(c->req, &f, &err) ||
-	    open311_rate(c->db, token ? token : "", form_get(&f, "rating"),
-			 form_get(&f, "comment"), ug_now_s(), &err)) {
+	    open311_rate(c->db, &c->cases, token ? token : "",
+			 form_get(&f, "rating"), form_get(&f, "comment"),
+			 ug_now_s(), &err)) {
 		reply_ug_error(c, &err);
 		return;
 	}

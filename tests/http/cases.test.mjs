@@ -290,8 +290,10 @@ describe('the path reported -> filed -> dispatched -> handled -> checked -> clos
 
   test('each step by the right role, every other role refused, wrong states refused', async () => {
     let c = await intake(as('inspector'), { description: '全流程案件' });
+    const deadlineIn = {}; // state -> the deadline the case had there
     for (const step of steps) {
       assert.equal(c.state, step.state);
+      deadlineIn[c.state] = c.deadline;
       for (const [action, who] of step.wrongState) {
         const body = action === 'merge' ? { target: c.id } : INPUTS[action];
         const r = await act(as(who), c, action, body);
@@ -324,7 +326,11 @@ describe('the path reported -> filed -> dispatched -> handled -> checked -> clos
       ['close', 'shift_leader', 'shift_leader', 'checked', 'closed'],
     ]);
     assert.equal(full.history[3].note, '已清理');
-    assert.deepEqual(full.history[2].data, { department: '110101-HW' });
+    // The dispatch line keeps the stage it ended and that stage's
+    // deadline (what assessment judges "on time" by).
+    assert.match(deadlineIn.filed, ISO);
+    assert.deepEqual(full.history[2].data,
+      { department: '110101-HW', stage: 'dispatch', deadline: deadlineIn.filed });
     for (const e of full.history) assert.match(e.at, ISO);
   });
 
@@ -790,6 +796,8 @@ describe('GET /api/v1/cases/{id}', () => {
     full = await getCase(as('dispatcher'), c.id);
     assert.equal(full.dispatch_suggestion, undefined);
     // Returned: no longer the department's; suggested again.
+    const handleDeadline = c.deadline;
+    assert.match(handleDeadline, ISO);
     c = await actOk(as('handler'), c, 'return', { reason: '不归我们' });
     assert.equal(c.department, null);
     full = await getCase(as('dispatcher'), c.id);
@@ -797,7 +805,8 @@ describe('GET /api/v1/cases/{id}', () => {
     assert.equal(full.dispatch_suggestion.department, '110101-HW');
     assert.equal(full.history.at(-1).note, '不归我们');
     assert.equal(full.history.at(-1).actor, 'handler');
-    assert.deepEqual(full.history.at(-1).data, { department: '110101-HW' });
+    assert.deepEqual(full.history.at(-1).data,
+      { department: '110101-HW', stage: 'handle', deadline: handleDeadline });
     assertError(await as('handler').get(`/api/v1/cases/${c.id}`), 404, 'not_found');
     const mine = await as('handler').get('/api/v1/cases?state=returned&per_page=200');
     assert.ok(!mine.json.cases.some((x) => x.id === c.id), mine.text);

@@ -468,7 +468,7 @@ static void test_rating(void **state)
 
 	tu_assert_ok(submit(f, &r, f->c), f->err);
 	memcpy(token, f->row.token, sizeof token);
-	tu_assert_err(open311_rate(f->t->db, token, "satisfied",
+	tu_assert_err(open311_rate(f->t->db, &f->cases, token, "satisfied",
 				   NULL, NOW, &f->err),
 		      f->err, UG_ECONFLICT, "rating");
 	act(f, INSP, f->c, CA_VERIFY, NULL);
@@ -477,18 +477,18 @@ static void test_rating(void **state)
 	act(f, HW, f->c, CA_HANDLE, NULL);
 	act(f, INSP, f->c, CA_CHECK, NULL);
 	act(f, SHIFT, f->c, CA_CLOSE, NULL);
-	tu_assert_err(open311_rate(f->t->db, token, "great",
+	tu_assert_err(open311_rate(f->t->db, &f->cases, token, "great",
 				   NULL, NOW, &f->err),
 		      f->err, UG_EINVAL, "rating");
-	tu_assert_err(open311_rate(f->t->db, "0123456789abcdef01234567",
+	tu_assert_err(open311_rate(f->t->db, &f->cases, "0123456789abcdef01234567",
 				   "satisfied",
 				   NULL, NOW, &f->err),
 		      f->err, UG_ENOTFOUND, "token");
-	tu_assert_ok(open311_rate(f->t->db, token,
+	tu_assert_ok(open311_rate(f->t->db, &f->cases, token,
 				  "basically_satisfied", "处理及时", NOW,
 				  &f->err),
 		     f->err);
-	tu_assert_err(open311_rate(f->t->db, token,
+	tu_assert_err(open311_rate(f->t->db, &f->cases, token,
 				   "dissatisfied", NULL, NOW, &f->err),
 		      f->err, UG_ECONFLICT, "rating");
 	tu_assert_ok(open311_view(f->t->db, f->c, LANG_ZH, &f->v, &f->err),

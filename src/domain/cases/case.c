@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "domain/assess/assess.h"
 #include "geo/crs.h"
 #include "lib/buf.h"
 #include "lib/iso8601.h"
@@ -367,15 +368,28 @@ static void local_day(const struct case_env *env, int64_t t, char out[16])
 	snprintf(out, 16, "%.4s%.2s%.2s", local, local + 5, local + 8);
 }
 
-static int event_insert(struct db *db, const struct case_row *c,
-			const struct user *u, const char *action,
-			const char *from, const char *note, json_t *data,
-			int64_t now, int64_t *id, struct ug_error *err)
+/* The one way a line enters a case's history: it is counted for the
+ * assessment in the same transaction (domain/assess/assess.h), at the
+ * city's offset from env - which the lines that count nothing (a comment,
+ * a case located) may go without. */
+static int event_insert(struct db *db, const struct case_env *env,
+			const struct case_row *c, const struct user *u,
+			const char *action, const char *from, const char *note,
+			json_t *data, int64_t now, int64_t *id,
+			struct ug_error *err)
 {
-	struct case_event_row *e = calloc(1, sizeof *e);
-	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	struct case_event_row *e;
+	char *text;
 	int rc;
 
+	/* Refused before anything is written: a line must not be stored
+	 * uncounted (the caller may have no transaction open). */
+	if (!env && assess_action_counts(action))
+		return ug_fail(err, UG_EINTERNAL, NULL,
+			       "a %s line is counted at the city's offset, and "
+			       "none was given", action);
+	e = calloc(1, sizeof *e);
+	text = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	if (!e) {
 		free(text);
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
@@ -390,6 +404,8 @@ static int event_insert(struct db *db, const struct case_row *c,
 	snprintf(e->note, sizeof e->note, "%s", note ? note : "");
 	snprintf(e->data, sizeof e->data, "%s", text ? text : "{}");
 	rc = store_case_event_insert(db, e, err);
+	if (rc == 0 && env)
+		rc = assess_upkeep(db, env->utc_offset, c, e, err);
 	if (rc == 0 && id)
 		*id = e->id;
 	free(text);
@@ -402,22 +418,22 @@ static int event_insert(struct db *db, const struct case_row *c,
 static const struct user system_actor = { .username = "system",
 					  .role = "system" };
 
-static int event_add(struct db *db, const struct case_row *c,
-		     const struct user *u, const char *action,
-		     const char *from, const char *note, json_t *data,
-		     int64_t now, struct ug_error *err)
+static int event_add(struct db *db, const struct case_env *env,
+		     const struct case_row *c, const struct user *u,
+		     const char *action, const char *from, const char *note,
+		     json_t *data, int64_t now, struct ug_error *err)
 {
-	return event_insert(db, c, u, action, from, note, data, now, NULL,
+	return event_insert(db, env, c, u, action, from, note, data, now, NULL,
 			    err);
 }
 
-int case_annotate(struct db *db, const struct actor *a,
-		  const struct case_row *c, const char *action,
-		  const char *note, int64_t now, int64_t *event_id,
-		  struct ug_error *err)
+int case_annotate(struct db *db, const struct case_env *env,
+		  const struct actor *a, const struct case_row *c,
+		  const char *action, const char *note, json_t *data,
+		  int64_t now, int64_t *event_id, struct ug_error *err)
 {
-	return event_insert(db, c, a->user, action, c->state, note, NULL, now,
-			    event_id, err);
+	return event_insert(db, env, c, a->user, action, c->state, note, data,
+			    now, event_id, err);
 }
 
 /* The stage whose clock runs in `state` for this case: an inspector's own
@@ -443,6 +459,7 @@ int case_intake(struct db *db, const struct case_env *env,
 	struct category cat;
 	struct scope scope;
 	struct spatial_place place;
+	json_t *reported = NULL;
 	const char *area;
 	char day[16];
 	int src, rc, located = 0;
@@ -576,6 +593,12 @@ int case_intake(struct db *db, const struct case_env *env,
 	c->version = 1;
 	c->created_at = c->updated_at = now;
 	local_day(env, now, day);
+	/* The report line says where it was reported: a case located later
+	 * is counted there until then (domain/assess). */
+	if (!(reported = json_pack("{s:s}", "area", c->area))) {
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
 	if ((rc = clock_start(env, &lim, c, stage_of(c, CS_REPORTED), now,
 			      err)) ||
 	    (rc = find_duplicates(db, env, a, c, now, dups, err)) ||
@@ -583,7 +606,8 @@ int case_intake(struct db *db, const struct case_env *env,
 		goto out;
 	if ((rc = store_case_next_number(db, day, c->number, err)) ||
 	    (rc = store_case_insert(db, c, err)) ||
-	    (rc = event_add(db, c, u, "report", NULL, NULL, NULL, now, err)) ||
+	    (rc = event_add(db, env, c, u, "report", NULL, NULL, reported, now,
+			    err)) ||
 	    (in->in_transaction &&
 	     (rc = in->in_transaction(db, c, in->in_transaction_ctx, err))) ||
 	    (rc = db_commit(db, err)))
@@ -593,6 +617,7 @@ int case_intake(struct db *db, const struct case_env *env,
 fail:
 	db_rollback(db);
 out:
+	json_decref(reported);
 	free(c);
 	return rc;
 }
@@ -896,7 +921,8 @@ int case_act(struct db *db, const struct case_env *env,
 	struct standard_limits lim;
 	json_t *data = json_object();
 	const char *note;
-	char from[16];
+	char from[16], ended[16];
+	int64_t ended_deadline;
 	int state, next, role, rc;
 
 	if (!c || !data) {
@@ -937,9 +963,21 @@ int case_act(struct db *db, const struct case_env *env,
 		goto fail;
 	next = case_next_state(action, state, in->passed);
 	snprintf(from, sizeof from, "%s", c->state);
+	snprintf(ended, sizeof ended, "%s", c->stage);
+	ended_deadline = c->deadline;
 	snprintf(c->state, sizeof c->state, "%s", case_states[next].name);
 	if ((rc = apply(db, env, &lim, c, a, action, in, next, now, data, err)))
 		goto fail;
+	/* An action that starts a clock ends the stage that ran: its line
+	 * keeps that stage and the deadline then in force (an approved
+	 * extension had moved it), which is what "on time" is judged by
+	 * (docs/assessment.md). */
+	if ((t->to >= 0 || action == CA_VERIFY_ASSIGN) && ended[0] &&
+	    ended_deadline) {
+		json_object_set_new(data, "stage", json_string(ended));
+		json_object_set_new(data, "deadline",
+				    json_local_time(env, ended_deadline));
+	}
 	c->version++;
 	c->updated_at = now;
 	/* The history keeps the text the action takes: the note of an
@@ -948,7 +986,8 @@ int case_act(struct db *db, const struct case_env *env,
 		       ? in->note
 		       : in->reason;
 	if ((rc = store_case_update(db, c, in->version, err)) ||
-	    (rc = event_add(db, c, u, t->name, from, note, data, now, err)))
+	    (rc = event_add(db, env, c, u, t->name, from, note, data, now,
+			    err)))
 		goto fail;
 	if (action == CA_MERGE) {
 		/* The target's history says which report joined it, so every
@@ -960,7 +999,7 @@ int case_act(struct db *db, const struct case_env *env,
 		rc = target ? store_case_get(db, c->merged_into, target, err)
 			    : ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		if (rc == 0)
-			rc = event_add(db, target, u, "merged-in",
+			rc = event_add(db, env, target, u, "merged-in",
 				       target->state, note, d2, now, err);
 		json_decref(d2);
 		free(target);
@@ -1045,8 +1084,8 @@ int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 		c->updated_at = now;
 		data = json_pack("{s:s}", "grid", place.grid);
 		if ((rc = store_case_update(db, c, version, err)) ||
-		    (rc = event_add(db, c, &system_actor, "locate", c->state,
-				    NULL, data, now, err))) {
+		    (rc = event_add(db, NULL, c, &system_actor, "locate",
+				    c->state, NULL, data, now, err))) {
 			json_decref(data);
 			goto fail;
 		}
@@ -1221,7 +1260,7 @@ int case_deadlines_follow(struct db *db, const struct case_env *env,
 		version = c->version++;
 		c->updated_at = now;
 		if ((rc = store_case_update(db, c, version, err)) == 0)
-			rc = event_add(db, c, &system_actor, "recompute",
+			rc = event_add(db, env, c, &system_actor, "recompute",
 				       c->state, note, data, now, err);
 		json_decref(data);
 	}
@@ -1315,7 +1354,7 @@ int case_overdue_sweep(struct db *db, const struct case_env *env,
 			if (rc == 0 &&
 			    (rc = store_case_note_overdue(db, c->id, c->deadline,
 							  now, err)) == 0)
-				rc = event_add(db, c, &system_actor, "overdue",
+				rc = event_add(db, env, c, &system_actor, "overdue",
 					       c->state, note, data, now, err);
 			json_decref(data);
 		}

@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "domain/calendar/calendar.h"
 #include "domain/calendar/workcal.h"
 #include "domain/org/roles.h"
@@ -134,13 +136,16 @@ int case_limit_due(const struct calendar *cal, int64_t start,
 		   struct ug_error *err);
 
 /* Add an event to a case's history that changes nothing else: a
- * citizen's comment, a rating (action "comment", "rate").  The event's id
- * is returned in *event_id (may be NULL).  Runs in the caller's
- * transaction if one is open. */
-int case_annotate(struct db *db, const struct actor *a,
-		  const struct case_row *c, const char *action,
-		  const char *note, int64_t now, int64_t *event_id,
-		  struct ug_error *err);
+ * citizen's comment, a rating (action "comment", "rate"), with `data`
+ * (may be NULL: {}; a rating's is {"rating": "satisfied"}, which the
+ * assessment counts).  env gives the city's offset the assessment counts
+ * in; it may be NULL for a line that counts nothing (a comment).  The
+ * event's id is returned in *event_id (may be NULL).  Runs in the
+ * caller's transaction if one is open. */
+int case_annotate(struct db *db, const struct case_env *env,
+		  const struct actor *a, const struct case_row *c,
+		  const char *action, const char *note, json_t *data,
+		  int64_t now, int64_t *event_id, struct ug_error *err);
 
 /* May the actor see this case? (a case reader - below - for whom
  * actor_sees() its area, its department, or everything) */

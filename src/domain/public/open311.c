@@ -757,8 +757,8 @@ int open311_comment(struct db *db, const struct actor *client,
 	}
 	if ((rc = db_begin_write(db, err)))
 		goto out;
-	if ((rc = case_annotate(db, client, c, "comment", description, now,
-				event_id, err)) ||
+	if ((rc = case_annotate(db, NULL, client, c, "comment", description,
+				NULL, now, event_id, err)) ||
 	    (rc = store_open311_update_insert(db, client->user->username,
 					      update_id,
 					      c->id, *event_id, err)) ||
@@ -773,14 +773,16 @@ static const char *const ratings[] = { "satisfied", "basically_satisfied",
 				       "dissatisfied" };
 static const char *const ratings_zh[] = { "满意", "基本满意", "不满意" };
 
-int open311_rate(struct db *db, const char *token, const char *rating,
-		 const char *comment, int64_t now, struct ug_error *err)
+int open311_rate(struct db *db, const struct case_env *cases,
+		 const char *token, const char *rating, const char *comment,
+		 int64_t now, struct ug_error *err)
 {
 	struct case_row *c;
 	struct open311_row *row;
 	struct user client;
 	struct actor who;
 	struct buf note = BUF_INIT;
+	json_t *data = NULL;
 	int rc, r = -1;
 
 	for (int i = 0; rating && i < 3; i++)
@@ -795,7 +797,8 @@ int open311_rate(struct db *db, const char *token, const char *rating,
 			       "comment must be at most 500 characters");
 	c = malloc(sizeof *c);
 	row = malloc(sizeof *row);
-	if (!c || !row) {
+	data = json_pack("{s:s}", "rating", ratings[r]);
+	if (!c || !row || !data) {
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
@@ -817,12 +820,13 @@ int open311_rate(struct db *db, const char *token, const char *rating,
 		goto out;
 	if ((rc = store_open311_rate(db, c->id, ratings[r], comment, now,
 				     err)) ||
-	    (rc = case_annotate(db, &who, c, "rate", buf_str(&note), now,
-				NULL, err)) ||
+	    (rc = case_annotate(db, cases, &who, c, "rate", buf_str(&note),
+				data, now, NULL, err)) ||
 	    (rc = db_commit(db, err)))
 		db_rollback(db);
 out:
 	buf_free(&note);
+	json_decref(data);
 	free(c);
 	free(row);
 	return rc;

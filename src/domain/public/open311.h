@@ -166,9 +166,12 @@ int open311_comment(struct db *db, const struct actor *client,
 /* The reporter's satisfaction (满意 / 基本满意 / 不满意), once, after the
  * case is closed; proved by the follow token.  UG_ECONFLICT when not
  * closed or rated already; UG_EINVAL naming rating/comment.  Recorded
- * in the history as the account the report came through. */
-int open311_rate(struct db *db, const char *token, const char *rating,
-		 const char *comment, int64_t now, struct ug_error *err);
+ * in the history as the account the report came through, with the
+ * rating in its data, and counted for the assessment at the city's
+ * offset (cases->utc_offset). */
+int open311_rate(struct db *db, const struct case_env *cases,
+		 const char *token, const char *rating, const char *comment,
+		 int64_t now, struct ug_error *err);
 
 /* ---- what the public may read (the public side of the access layer) */
 

@@ -1,0 +1,104 @@
+/*
+ * assess_bench.c - case intake in one process, one thread, no HTTP: what
+ * the write of a report costs with the assessment upkeep, for comparing
+ * builds with and without it (bench/intake-assess.sh builds this file
+ * against both libraries) without HTTP in between, and how many pages
+ * of the write-ahead log each report writes.
+ *
+ *   build/assess_bench DB N    (DB: `urbangrid demo --days 0`;
+ *                              ASSESS_BENCH_NO_CHECKPOINT=1: no WAL
+ *                              checkpoints, and the pages written
+ *                              per report are printed)
+ *
+ * Files N photo-less reports as the demo's api_client, at random points
+ * of the demo's grids (as bench/intake.lua), and prints the reports per
+ * second and the microseconds per report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/calendar/workcal.h"
+#include "domain/cases/case.h"
+#include "domain/spatial/spatial.h"
+#include "store/org/org.h"
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const categories[] = { "06010", "09006", "06036",
+						  "09009", "07001", "09005" };
+	struct db_open_options opt = { .busy_timeout_ms = 5000 };
+	struct case_row *c = malloc(sizeof *c);
+	struct spatial *sp = NULL;
+	struct calendar *cal = NULL;
+	struct case_env env;
+	struct ug_error err;
+	struct actor a;
+	struct user u;
+	struct db *db;
+	int32_t offset;
+	long n = argc > 2 ? atol(argv[2]) : 5000;
+	double t0, dt;
+	unsigned seed = 1;
+
+	ug_error_clear(&err);
+	if (argc < 2 || !c || n <= 0 ||
+	    db_open(argv[1], &opt, &db, &err) ||
+	    workcal_load(db, time(NULL), &cal, &offset, NULL, &err) ||
+	    spatial_open(db, &sp, &err) ||
+	    store_user_by_name(db, "api_client", &u, NULL, &err)) {
+		fprintf(stderr, "assess_bench DB N: %s\n", err.message);
+		return 1;
+	}
+	if (getenv("ASSESS_BENCH_NO_CHECKPOINT"))
+		db_exec(db, "PRAGMA wal_autocheckpoint = 0", &err);
+	case_env_defaults(&env, cal);
+	env.utc_offset = offset;
+	env.spatial = sp;
+	actor_of(&u, "", &a);
+	t0 = seconds();
+	for (long i = 0; i < n; i++) {
+		struct case_intake in = {
+			.category = categories[i % 6],
+			.description = "压测上报",
+			.source = "external",
+			.urgency = "normal",
+			.has_location = 1,
+			.lon = 116.390 + 0.05 * rand_r(&seed) / RAND_MAX,
+			.lat = 39.865 + 0.10 * rand_r(&seed) / RAND_MAX,
+		};
+
+		if (case_intake(db, &env, &a, &in, time(NULL), c, NULL, &err)) {
+			fprintf(stderr, "assess_bench: report %ld: %s\n", i,
+				err.message);
+			return 1;
+		}
+	}
+	dt = seconds() - t0;
+	printf("%ld reports in %.2f s: %.0f reports/s, %.1f us each\n", n, dt,
+	       (double)n / dt, dt * 1e6 / (double)n);
+	if (getenv("ASSESS_BENCH_NO_CHECKPOINT")) {
+		static const char sql[] = "PRAGMA wal_checkpoint";
+		struct db_stmt *st;
+
+		if (db_prepare(db, sql, &st, &err) == 0 &&
+		    db_step(st, &err) == DB_ROW)
+			printf("%.1f pages written per report\n",
+			       (double)db_column_int64(st, 1) / (double)n);
+		db_reset(st);
+	}
+	spatial_free(sp);
+	calendar_free(cal);
+	db_close(db);
+	free(c);
+	return 0;
+}

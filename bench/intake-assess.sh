@@ -1,0 +1,65 @@
+#!/bin/sh
+# intake-assess.sh - what keeping the assessment counters costs case
+# intake: bench/intake.sh run alternately against this build and against
+# the same sources built with -DASSESS_UPKEEP_OFF (assess_upkeep() returns
+# at once), RUNS times each in the same session; prints every rate, the
+# medians and their ratio.  Budget (issue #15): the upkeep may cost
+# intake at most 15 %.  Then the same comparison in one process without
+# HTTP (bench/assess_bench.c: microseconds and WAL pages per report).
+set -eu
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+DURATION=${DURATION:-8}
+export DURATION
+OFF=build/bench-noassess
+make -s >/dev/null
+make -s BUILD=$OFF CFLAGS=-DASSESS_UPKEEP_OFF $OFF/urbangrid >/dev/null
+mkdir -p build/bench
+for lib in build $OFF; do
+	cc -std=c11 -O2 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc \
+		-o "$lib/assess_bench" bench/assess_bench.c "$lib/libug.a" \
+		$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium geos proj) \
+		-lpthread -lm
+done
+
+rate() { # BIN -> cases/s of one intake.sh run (which must pass)
+	out=$(BIN=$1 bench/intake.sh 2>&1) || { echo "$out" >&2; exit 1; }
+	echo "$out" | sed -n 's/^intake: .* = \([0-9]*\) cases\/s.*/\1/p'
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+with="" without=""
+i=0
+while [ $i -lt "$RUNS" ]; do
+	without="$without $(rate $OFF/urbangrid)"
+	with="$with $(rate build/urbangrid)"
+	i=$((i + 1))
+done
+m_with=$(echo "$with" | median)
+m_without=$(echo "$without" | median)
+echo "intake without counter upkeep:$without cases/s, median $m_without"
+echo "intake with counter upkeep:   $with cases/s, median $m_with"
+awk -v a="$m_with" -v b="$m_without" 'BEGIN {
+	printf "ratio with/without: %.3f (upkeep costs %.1f %% of intake; budget 15 %%)\n", a / b, (1 - a / b) * 100 }'
+
+# In one process: 3,000 reports a run, WAL checkpoints off so that the
+# pages each report writes can be counted.
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+build/urbangrid demo --db "$dir/a.db" --days 0 >/dev/null
+us_with="" us_without=""
+i=0
+while [ $i -lt "$RUNS" ]; do
+	for lib in $OFF build; do
+		cp "$dir/a.db" "$dir/x.db"
+		out=$(ASSESS_BENCH_NO_CHECKPOINT=1 "$lib/assess_bench" "$dir/x.db" 3000)
+		us=$(echo "$out" | sed -n 's/.*, \([0-9.]*\) us each/\1/p')
+		pages=$(echo "$out" | sed -n 's/^\([0-9.]*\) pages.*/\1/p')
+		if [ "$lib" = build ]; then us_with="$us_with $us"; p_with=$pages
+		else us_without="$us_without $us"; p_without=$pages; fi
+		rm -f "$dir"/x.db*
+	done
+	i=$((i + 1))
+done
+echo "in one process, us per report without:$us_without, median $(echo "$us_without" | median); $p_without WAL pages per report"
+echo "in one process, us per report with:   $us_with, median $(echo "$us_with" | median); $p_with WAL pages per report"

@@ -1,0 +1,115 @@
+/*
+ * assess.h - storage of the assessment counters (综合评价): the rows of
+ * assess_day and assess_month (schema 0014), and the history as the
+ * counting reads it (store/assess/assess.c).
+ *
+ * The counters are columns, one list below (ASSESS_COUNTERS) that the
+ * SQL, the domain's rules (domain/assess/rules.c) and the tests all
+ * expand, so a counter cannot be in one and missing from another.  What
+ * each counts is the domain's business and docs/assessment.md's.
+ * Conventions in store/common.h.
+ */
+#ifndef UG_STORE_ASSESS_H
+#define UG_STORE_ASSESS_H
+
+#include "store/common.h"
+
+/* X(column, 中文) - in the order of the table's columns. */
+#define ASSESS_COUNTERS(X)                                               \
+	X(reported, "上报数")                                            \
+	X(valid_reported, "有效上报数")                                  \
+	X(valid_public, "公众举报立案数")                                \
+	X(missed, "漏报数")                                              \
+	X(filed, "立案数")                                               \
+	X(filed_on_time, "按时立案数")                                   \
+	X(rejected, "不予立案数")                                        \
+	X(merged, "合并数")                                              \
+	X(voided, "作废数")                                              \
+	X(filed_voided, "立案后作废数")                                  \
+	X(verify_sent, "发核实数")                                       \
+	X(verify_sent_on_time, "按时发核实数")                           \
+	X(verify_assigned, "应核实数")                                   \
+	X(verified, "核实数")                                            \
+	X(verified_on_time, "按时核实数")                                \
+	X(check_sent, "发核查数")                                        \
+	X(checked, "核查数")                                             \
+	X(checked_on_time, "按时核查数")                                 \
+	X(dispatched, "派遣数")                                          \
+	X(dispatched_on_time, "按时派遣数")                              \
+	X(dispatched_correctly, "准确派遣数")                            \
+	X(returned, "回退数")                                            \
+	X(to_handle, "应处置数")                                         \
+	X(handled, "处置数")                                             \
+	X(handled_on_time, "按时处置数")                                 \
+	X(overdue, "超时未处置数")                                       \
+	X(rework, "返工数")                                              \
+	X(extended, "延期数")                                            \
+	X(hung, "挂账数")                                                \
+	X(to_close, "应结案数")                                          \
+	X(closed, "结案数")                                              \
+	X(closed_on_time, "按时结案数")                                  \
+	X(satisfied, "满意数")                                           \
+	X(basically_satisfied, "基本满意数")                             \
+	X(dissatisfied, "不满意数")
+
+enum assess_counter {
+#define ASSESS_ENUM(name, zh) AC_##name,
+	ASSESS_COUNTERS(ASSESS_ENUM)
+#undef ASSESS_ENUM
+	AC_COUNT
+};
+
+/* What one row of counters adds up: a dimension's day (or month). */
+struct assess_counts {
+	int64_t events;       /* history lines counted in the row */
+	int64_t n[AC_COUNT];  /* by enum assess_counter */
+};
+
+#define ASSESS_KIND_MAX 16
+
+/* Add `add` to the row (day, kind, code) of assess_day and to the row
+ * (day / 100, kind, code) of assess_month, creating them at 0.  day is
+ * a local date YYYYMMDD.  In the caller's transaction. */
+int store_assess_add(struct db *db, int32_t day, const char *kind,
+		     const char *code, const struct assess_counts *add,
+		     struct ug_error *err);
+
+/* Empty both tables (the start of a rebuild, in its transaction). */
+int store_assess_clear(struct db *db, struct ug_error *err);
+
+/* The sum of the rows of `kind` whose code is `code` - or, when prefix
+ * is set, starts with it - over the local days [from, to] (YYYYMMDD,
+ * both included), into *out.  Whole months in between are read from
+ * assess_month. */
+int store_assess_sum(struct db *db, const char *kind, const char *code,
+		     int prefix, int32_t from, int32_t to,
+		     struct assess_counts *out, struct ug_error *err);
+
+/* The rows of the two tables that differ from the copy taken by
+ * store_assess_snapshot() (in either direction), counted into *rows.
+ * Both in the caller's transaction: the copy is a temporary table gone
+ * with the connection. */
+int store_assess_snapshot(struct db *db, struct ug_error *err);
+int store_assess_compare(struct db *db, int64_t *rows, struct ug_error *err);
+
+/* One history line with what the counting needs of its case.  The
+ * strings live until the callback returns. */
+struct assess_line {
+	int64_t id;          /* case_event.id */
+	int64_t case_id;
+	int64_t at;
+	const char *actor, *actor_role, *action, *from_state;
+	const char *data;    /* the line's JSON */
+	/* the case as it is now: what no line changes */
+	const char *source, *category, *created_by;
+	const char *area;    /* the most precise division known now */
+};
+typedef int (*store_assess_line_cb)(void *ctx, const struct assess_line *l);
+
+/* The history of case `case_id` in order - or, with case_id 0, of every
+ * case, case by case. */
+int store_assess_history(struct db *db, int64_t case_id,
+			 store_assess_line_cb cb, void *ctx,
+			 struct ug_error *err);
+
+#endif
