@@ -38,9 +38,7 @@ static int64_t L(int y, int mo, int d, int h, int mi)
 
 enum who { INSP1, INSP2, RECEP, SHIFT, DISP, HW, SZ, LEADER, NWHO };
 
-static const struct {
-	const char *name, *role, *unit;
-} people[NWHO] = {
+static const struct tu_person people[NWHO] = {
 	[INSP1] = { "insp1", "inspector", "110101001" },
 	[INSP2] = { "insp2", "inspector", "110101002" },
 	[RECEP] = { "recep", "receptionist", "110101" },
@@ -64,16 +62,8 @@ static struct calendar *calendar;
 
 static int group_setup(void **state)
 {
-	struct calendar_config cfg;
-	struct ug_error err;
-
 	(void)state;
-	ug_error_clear(&err);
-	calendar_config_init(&cfg, 2025, 2027);
-	if (calendar_build(&cfg, &calendar, &err))
-		return -1;
-	calendar_config_free(&cfg);
-	return 0;
+	return (calendar = tu_calendar_plain()) ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -86,26 +76,11 @@ static int group_teardown(void **state)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct division_import_stats st;
-	int n;
 
 	assert_non_null(f);
 	ug_error_clear(&f->err);
 	f->t = tu_env_new(1);
-	tu_assert_ok(standards_load_defaults(f->t->db, T0 - 30 * 86400, &n,
-					     &f->err),
-		     f->err);
-	tu_assert_ok(org_import_divisions(f->t->db, TU_DIVISIONS, "110101",
-					  T0 - 30 * 86400, &st, &f->err),
-		     f->err);
-	tu_assert_ok(org_seed_departments(f->t->db, "110101", T0 - 30 * 86400,
-					  &n, &f->err),
-		     f->err);
-	for (int i = 0; i < NWHO; i++) {
-		tu_account(f->t->db, people[i].name, people[i].role,
-			   people[i].unit, T0 - 30 * 86400, &f->u[i]);
-		actor_of(&f->u[i], "", &f->a[i]);
-	}
+	tu_city(f->t->db, T0 - 30 * 86400, people, NWHO, f->u, f->a);
 	case_env_defaults(&f->env, calendar);
 	f->c = calloc(1, sizeof *f->c);
 	f->d = calloc(1, sizeof *f->d);

@@ -22,9 +22,7 @@ static const unsigned char JPEG[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10,
 
 enum who { INSP1, INSP2, RECEP, DISP, HW, SZ, LEADER_HW, NWHO };
 
-static const struct {
-	const char *name, *role, *unit;
-} people[NWHO] = {
+static const struct tu_person people[NWHO] = {
 	[INSP1] = { "insp1", "inspector", "110101001" },
 	[INSP2] = { "insp2", "inspector", "110101002" },
 	[RECEP] = { "recep", "receptionist", "110101" },
@@ -46,26 +44,14 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct division_import_stats st;
 	struct case_standard std;
 	struct ug_error err;
-	int n;
 
 	assert_non_null(f);
 	ug_error_clear(&err);
 	f->t = tu_env_new(1);
 	tu_path(f->files, sizeof f->files, f->t->dir, "files");
-	tu_assert_ok(standards_load_defaults(f->t->db, NOW, &n, &err), err);
-	tu_assert_ok(org_import_divisions(f->t->db, TU_DIVISIONS, "110101",
-					  NOW, &st, &err),
-		     err);
-	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW, &n, &err),
-		     err);
-	for (int i = 0; i < NWHO; i++)
-		tu_account(f->t->db, people[i].name, people[i].role,
-			   people[i].unit, NOW, &f->u[i]);
-	for (int i = 0; i < NWHO; i++)
-		actor_of(&f->u[i], "", &f->a[i]);
+	tu_city(f->t->db, NOW, people, NWHO, f->u, f->a);
 	tu_assert_ok(store_standard_current(f->t->db, "06010", &std, &err),
 		     err);
 	f->standard_id = std.id;

@@ -68,9 +68,7 @@ enum who {
 	NWHO
 };
 
-static const struct {
-	const char *name, *role, *unit;
-} people[NWHO] = {
+static const struct tu_person people[NWHO] = {
 	[INSP1] = { "insp1", "inspector", "110101001" },
 	[INSP2] = { "insp2", "inspector", "110101002" },
 	[RECEP] = { "recep", "receptionist", "110101" },
@@ -137,27 +135,12 @@ static int group_teardown(void **state)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct division_import_stats st;
 	struct ug_error err;
-	int n;
 
 	assert_non_null(f);
 	ug_error_clear(&err);
 	f->t = tu_env_new(1);
-	tu_assert_ok(standards_load_defaults(f->t->db, NOW - 86400, &n, &err),
-		     err);
-	assert_int_equal(n, 250);
-	tu_assert_ok(org_import_divisions(f->t->db, TU_DIVISIONS, "110101",
-					  NOW - 86400, &st, &err),
-		     err);
-	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW - 86400, &n,
-					  &err),
-		     err);
-	for (int i = 0; i < NWHO; i++)
-		tu_account(f->t->db, people[i].name, people[i].role,
-			   people[i].unit, NOW - 86400, &f->u[i]);
-	for (int i = 0; i < NWHO; i++)
-		actor_of(&f->u[i], "", &f->a[i]);
+	tu_city(f->t->db, NOW - 86400, people, NWHO, f->u, f->a);
 	case_env_defaults(&f->env, calendar);
 	f->c = calloc(1, sizeof *f->c);
 	f->d = calloc(1, sizeof *f->d);

@@ -21,9 +21,7 @@
 
 enum who { CLIENT, INSP, RECEP, SHIFT, DISP, HW, STREET_CLIENT, NWHO };
 
-static const struct {
-	const char *name, *role, *unit;
-} people[NWHO] = {
+static const struct tu_person people[NWHO] = {
 	[CLIENT] = { "public", "api_client", "110101" },
 	[INSP] = { "insp", "inspector", "110101" },
 	[RECEP] = { "recep", "receptionist", "110101" },
@@ -50,15 +48,8 @@ static struct calendar *calendar;
 
 static int group_setup(void **state)
 {
-	struct calendar_config cfg;
-	struct ug_error err;
-
 	(void)state;
-	calendar_config_init(&cfg, 2025, 2027);
-	if (calendar_build(&cfg, &calendar, &err))
-		return -1;
-	calendar_config_free(&cfg);
-	return 0;
+	return (calendar = tu_calendar_plain()) ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -71,24 +62,10 @@ static int group_teardown(void **state)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct division_import_stats st;
-	int n;
 
 	ug_error_clear(&f->err);
 	f->t = tu_env_new(1);
-	tu_assert_ok(standards_load_defaults(f->t->db, NOW - 86400, &n, &f->err),
-		     f->err);
-	tu_assert_ok(org_import_divisions(f->t->db, TU_DIVISIONS, "110101",
-					  NOW - 86400, &st, &f->err),
-		     f->err);
-	tu_assert_ok(org_seed_departments(f->t->db, "110101", NOW - 86400, &n,
-					  &f->err),
-		     f->err);
-	for (int i = 0; i < NWHO; i++)
-		tu_account(f->t->db, people[i].name, people[i].role,
-			   people[i].unit, NOW - 86400, &f->u[i]);
-	for (int i = 0; i < NWHO; i++)
-		actor_of(&f->u[i], "", &f->a[i]);
+	tu_city(f->t->db, NOW - 86400, people, NWHO, f->u, f->a);
 	case_env_defaults(&f->cases, calendar);
 	tu_path(f->files, sizeof f->files, f->t->dir, "files");
 	f->env.cases = &f->cases;

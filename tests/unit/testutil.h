@@ -21,7 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "domain/calendar/calendar.h"
+#include "domain/cases/standards.h"
 #include "domain/org/accounts.h"
+#include "domain/org/org.h"
 #include "lib/error.h"
 #include "lib/fault.h"
 #include "store/db.h"
@@ -297,6 +300,54 @@ static inline void tu_account(struct db *db, const char *username,
 	tu_assert_ok(account_create(db, tu_actor("test"), &a, now, out, NULL,
 				    &err),
 		     err);
+}
+
+/* A working calendar of 2025-2027 with the default weekly hours and no
+ * holiday (a group's, built once): NULL if it cannot be built. */
+static inline struct calendar *tu_calendar_plain(void)
+{
+	struct calendar_config cfg;
+	struct calendar *cal = NULL;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	calendar_config_init(&cfg, 2025, 2027);
+	if (calendar_build(&cfg, &cal, &err))
+		cal = NULL;
+	calendar_config_free(&cfg);
+	return cal;
+}
+
+/* One person of a fixture: account name, role, unit. */
+struct tu_person {
+	const char *name, *role, *unit;
+};
+
+/* The city the case tests work in, as of `at`: the default filing
+ * standards (250 categories), the fixture divisions of 甲区 110101 with
+ * its seeded departments, and an account for each of the n people (u[i],
+ * with its actor a[i]). */
+static inline void tu_city(struct db *db, int64_t at,
+			   const struct tu_person *people, size_t n,
+			   struct user *u, struct actor *a)
+{
+	struct division_import_stats st;
+	struct ug_error err;
+	int count;
+
+	ug_error_clear(&err);
+	tu_assert_ok(standards_load_defaults(db, at, &count, &err), err);
+	assert_int_equal(count, 250);
+	tu_assert_ok(org_import_divisions(db, TU_DIVISIONS, "110101", at, &st,
+					  &err),
+		     err);
+	tu_assert_ok(org_seed_departments(db, "110101", at, &count, &err),
+		     err);
+	for (size_t i = 0; i < n; i++) {
+		tu_account(db, people[i].name, people[i].role, people[i].unit,
+			   at, &u[i]);
+		actor_of(&u[i], "", &a[i]);
+	}
 }
 
 /* Rows of sqlite_master that are tables or indexes (the schema's size). */
