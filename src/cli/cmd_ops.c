@@ -36,6 +36,7 @@ static void backup_progress(void *ctx, int64_t done, int64_t total)
 
 int cmd_backup(struct cli_args *a)
 {
+	struct db_open_options opt = { .busy_timeout_ms = 5000 };
 	const char *out = cli_get(a, "output");
 	struct db_backup_result res;
 	struct timespec t0;
@@ -48,12 +49,14 @@ int cmd_backup(struct cli_args *a)
 				"the copy goes)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_db(a, 0, &db)))
-		return rc;
+	/* Any schema version: the copy before an upgrade is taken by
+	 * whichever binary is installed. */
+	ug_error_clear(&err);
+	if ((rc = db_open(cli_db_location(a), &opt, &db, &err)))
+		return cli_fail(&err);
 	/* A file size limit (or a full quota) fails the copy's writes with
 	 * an error to report, instead of killing the process. */
 	signal(SIGXFSZ, SIG_IGN);
-	ug_error_clear(&err);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = db_backup(db, out, cli_get(a, "force") != NULL,
 		       isatty(STDERR_FILENO) ? backup_progress : NULL, NULL,

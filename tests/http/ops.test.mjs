@@ -171,10 +171,19 @@ describe('backup', () => {
     assert.equal(existsSync(`${out}.tmp`), false);
   });
 
-  test('-o is required', () => {
-    const r = ug(['backup', '--db', ws.db]);
+  test('usage: -o is required; an unknown letter is an unknown flag; no database', () => {
+    let r = ug(['backup', '--db', ws.db]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /-o FILE is required/);
+    r = ug(['backup', '--db', ws.db, '-x', 'y']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown flag -x /);
+    const out = join(ws.dir, 'of-nothing.db');
+    r = ug(['backup', '--db', join(ws.dir, 'absent.db'), '-o', out]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot open database/);
+    assert.equal(existsSync(out), false);
+    assert.equal(existsSync(join(ws.dir, 'absent.db')), false);
   });
 });
 
@@ -250,5 +259,10 @@ describe('check', () => {
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(checkLines(r.stdout).schema, /^problem: /);
     assert.equal(checkLines(r.stdout).assessment, undefined);
+    // backup copies it as it is: the copy before an upgrade.
+    const copy = join(ws.dir, 'old-copy.db');
+    ugOk(['backup', '--db', db, '-o', copy]);
+    assert.equal(sql(copy, 'SELECT MAX(version) FROM schema_version'),
+      sql(db, 'SELECT MAX(version) FROM schema_version'));
   });
 });
