@@ -551,11 +551,17 @@ int db_check(struct db *db, enum db_check what, db_problem_fn cb, void *ctx,
 	return db->engine->check(db->conn, what, cb, ctx, problems, err);
 }
 
-/* db_problem_fn keeping the first problem, for a message. */
-static int first_problem(void *ctx, const char *problem)
+/* The first problem a check finds, for a message. */
+struct first_problem {
+	char text[256];
+};
+
+static int keep_first_problem(void *ctx, const char *problem)
 {
-	snprintf(ctx, 256, "%s", problem);
-	return 1;
+	struct first_problem *p = ctx;
+
+	snprintf(p->text, sizeof p->text, "%s", problem);
+	return 1; /* the rest are only counted */
 }
 
 /* Sync the folder holding `path`, so that a rename into it survives a
@@ -563,8 +569,8 @@ static int first_problem(void *ctx, const char *problem)
 static int sync_folder_of(const char *path, struct ug_error *err)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
-			  : strdup(".");
+	size_t len = slash == path ? 1 : (size_t)(slash - path);
+	char *dir = slash ? strndup(path, len) : strdup(".");
 	int fd, rc = 0;
 
 	if (!dir)
@@ -601,14 +607,14 @@ static int backup_verify(const char *tmp, struct ug_error *err)
 	struct ug_error why;
 	struct db *copy = NULL;
 	int64_t problems = 0;
-	char first[256] = "";
+	struct first_problem first = { "" };
 	int rc;
 
 	ug_error_clear(&why);
 	rc = db_open(tmp, &ro, &copy, &why);
 	if (rc == 0)
-		rc = db_check(copy, DB_CHECK_INTEGRITY, first_problem, first,
-			      &problems, &why);
+		rc = db_check(copy, DB_CHECK_INTEGRITY, keep_first_problem,
+			      &first, &problems, &why);
 	db_close(copy);
 	if (rc)
 		return ug_fail(err, UG_EDB, NULL, "the copy fails its integrity "
@@ -616,7 +622,7 @@ static int backup_verify(const char *tmp, struct ug_error *err)
 	if (problems)
 		return ug_fail(err, UG_EDB, NULL, "the copy fails its integrity "
 			       "check (%lld problems, the first: %s)",
-			       (long long)problems, first);
+			       (long long)problems, first.text);
 	return 0;
 }
 
