@@ -139,6 +139,15 @@ int cmd_import_components(struct cli_args *a);
 int cmd_assess_rebuild(struct cli_args *a);
 int cmd_assess_check(struct cli_args *a);
 int cmd_assess_show(struct cli_args *a);
+int cmd_backup(struct cli_args *a);
+int cmd_check(struct cli_args *a);
+
+/* `assess check`'s work, shared with `check`: the counters recomputed
+ * from the history at the city's UTC offset and compared with those
+ * kept (domain/assess/assess.h: assess_check()). */
+struct assess_rebuild_result;
+int cli_assess_check(struct db *db, struct assess_rebuild_result *r,
+		     struct ug_error *err);
 
 extern const struct cli_flag serve_flags[];
 extern const int serve_nflags;

@@ -11,23 +11,24 @@
 #include "domain/assess/assess.h"
 #include "domain/calendar/workcal.h"
 
-/* Open the database and read the city's offset. */
-static int open_city(struct cli_args *a, struct db **db, int32_t *offset)
+/* The city's UTC offset, the days' boundary. */
+static int city_offset(struct db *db, int32_t *offset, struct ug_error *err)
 {
 	struct workcal_settings s;
-	struct ug_error err;
-	int rc;
+	int rc = workcal_settings_read(db, &s, err);
 
-	ug_error_clear(&err);
-	if ((rc = cli_open_db(a, 0, db)))
-		return rc;
-	if (workcal_settings_read(*db, &s, &err)) {
-		db_close(*db);
-		*db = NULL;
-		return cli_fail(&err);
-	}
-	*offset = s.utc_offset;
-	return 0;
+	if (rc == 0)
+		*offset = s.utc_offset;
+	return rc;
+}
+
+int cli_assess_check(struct db *db, struct assess_rebuild_result *r,
+		     struct ug_error *err)
+{
+	int32_t offset = 0;
+	int rc = city_offset(db, &offset, err);
+
+	return rc ? rc : assess_check(db, offset, r, err);
 }
 
 /* rebuild (check = 0) or check. */
@@ -39,11 +40,13 @@ static int recompute(struct cli_args *a, int check)
 	int32_t offset = 0;
 	int rc;
 
-	if ((rc = open_city(a, &db, &offset)))
+	if ((rc = cli_open_db(a, 0, &db)))
 		return rc;
 	ug_error_clear(&err);
-	rc = check ? assess_check(db, offset, &r, &err)
-		   : assess_rebuild(db, offset, &r, &err);
+	rc = check ? cli_assess_check(db, &r, &err)
+		   : city_offset(db, &offset, &err);
+	if (rc == 0 && !check)
+		rc = assess_rebuild(db, offset, &r, &err);
 	db_close(db);
 	if (rc)
 		return cli_fail(&err);

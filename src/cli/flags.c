@@ -31,6 +31,23 @@ static void cli_help(const struct cli_command *cmd)
 	}
 }
 
+/* The one-letter flags, the same for every command that has the flag
+ * they stand for (the usual Unix letters). */
+static const struct {
+	char letter;
+	const char *name;
+} flag_letters[] = {
+	{ 'o', "output" },
+};
+
+static const char *flag_of_letter(char letter)
+{
+	for (size_t i = 0; i < sizeof flag_letters / sizeof *flag_letters; i++)
+		if (flag_letters[i].letter == letter)
+			return flag_letters[i].name;
+	return NULL;
+}
+
 int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	      struct cli_args *a)
 {
@@ -55,7 +72,17 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 			cli_help(cmd);
 			return -1;
 		}
-		if (strncmp(arg, "--", 2) != 0) {
+		if (arg[0] == '-' && arg[1] && arg[1] != '-' && !arg[2]) {
+			/* -o: the flag the letter stands for */
+			const char *name = flag_of_letter(arg[1]);
+
+			for (k = 0; k < cmd->nflags; k++)
+				if (name && strcmp(cmd->flags[k].name, name) == 0)
+					break;
+			eq = NULL;
+			n = 1;
+			arg++;
+		} else if (strncmp(arg, "--", 2) != 0) {
 			if (a->npositional == CLI_ARGS_MAX ||
 			    a->npositional == cmd->npositional) {
 				fprintf(stderr,
@@ -65,17 +92,19 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 			}
 			a->positional[a->npositional++] = arg;
 			continue;
+		} else {
+			arg += 2;
+			eq = strchr(arg, '=');
+			n = eq ? (size_t)(eq - arg) : strlen(arg);
+			for (k = 0; k < cmd->nflags; k++)
+				if (strlen(cmd->flags[k].name) == n &&
+				    strncmp(cmd->flags[k].name, arg, n) == 0)
+					break;
 		}
-		arg += 2;
-		eq = strchr(arg, '=');
-		n = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (k = 0; k < cmd->nflags; k++)
-			if (strlen(cmd->flags[k].name) == n &&
-			    strncmp(cmd->flags[k].name, arg, n) == 0)
-				break;
 		if (k == cmd->nflags) {
-			fprintf(stderr, "urbangrid %s: unknown flag --%.*s (see "
-					"--help)\n", cmd->name, (int)n, arg);
+			fprintf(stderr, "urbangrid %s: unknown flag %s%.*s (see "
+					"--help)\n", cmd->name,
+				arg == argv[i] + 1 ? "-" : "--", (int)n, arg);
 			return EXIT_USAGE;
 		}
 		if (!cmd->flags[k].arg) {

@@ -8,7 +8,8 @@
  *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
  *             import grids | grid generate | import components | demo |
- *             coord | assess rebuild|check|show | version
+ *             coord | assess rebuild|check|show | backup | check |
+ *             version
  *
  * Everything the program does from the command line is listed here.
  */
@@ -170,6 +171,19 @@ static const struct cli_flag demo_flags[] = {
 			 "the npm data)", NULL },
 };
 
+static const struct cli_flag backup_flags[] = {
+	DB_FLAG,
+	{ "output", "FILE", "where the copy goes (a new file: FILE.tmp while "
+			    "it is written); also -o FILE", NULL },
+	{ "force", NULL, "replace FILE (and a FILE.tmp an interrupted backup "
+			 "left) if it exists", NULL },
+};
+static const struct cli_flag check_flags[] = {
+	DB_FLAG,
+	{ "quick", NULL, "a quicker integrity check that does not compare "
+			 "the indexes with their tables", NULL },
+};
+
 static int cmd_version(struct cli_args *a)
 {
 	(void)a;
@@ -291,6 +305,14 @@ static const struct cli_command commands[] = {
 	{ "assess show", NULL,
 	  "Print the assessment counters of one dimension over local days.",
 	  FLAGS(assess_show_flags), 0, cmd_assess_show },
+	{ "backup", NULL,
+	  "Copy the database, consistent while servers keep writing, to a new "
+	  "file, checked before it gets its name (docs/operations.md; not the "
+	  "photos).", FLAGS(backup_flags), 0, cmd_backup },
+	{ "check", NULL,
+	  "Check a database: integrity, foreign keys, schema version, the "
+	  "assessment counters against the history (exit 1 on a problem).",
+	  FLAGS(check_flags), 0, cmd_check },
 	{ "version", NULL, "Print the version.", NULL, 0, 0, cmd_version },
 };
 

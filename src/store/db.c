@@ -5,12 +5,14 @@
 #include "store/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/fault.h"
 #include "lib/log.h"
@@ -536,6 +538,132 @@ int db_row_exists(struct db *db, const char *sql, const char *key,
 int db_table_exists(struct db *db, const char *table, struct ug_error *err)
 {
 	return db_row_exists(db, db->engine->table_exists_sql, table, err);
+}
+
+/* ---- backup and checks -------------------------------------------- */
+
+int db_check(struct db *db, enum db_check what, db_problem_fn cb, void *ctx,
+	     int64_t *problems, struct ug_error *err)
+{
+	*problems = 0;
+	if (!db->engine->check)
+		return 0;
+	return db->engine->check(db->conn, what, cb, ctx, problems, err);
+}
+
+/* The first problem a check finds, for a message. */
+struct first_problem {
+	char text[256];
+};
+
+static int keep_first_problem(void *ctx, const char *problem)
+{
+	struct first_problem *p = ctx;
+
+	snprintf(p->text, sizeof p->text, "%s", problem);
+	return 1; /* the rest are only counted */
+}
+
+/* Sync the folder holding `path`, so that a rename into it survives a
+ * power cut. */
+static int sync_folder_of(const char *path, struct ug_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash == path ? 1 : (size_t)(slash - path);
+	char *dir = slash ? strndup(path, len) : strdup(".");
+	int fd, rc = 0;
+
+	if (!dir)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0)
+		rc = ug_fail(err, UG_EIO, "output", "cannot sync folder %s: %s",
+			     dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+/* The checked copy `tmp` under its final name: replacing what is there
+ * when asked, else never (link() fails on an existing name, where
+ * rename() would replace it - a file made since db_backup() looked). */
+static int backup_publish(const char *tmp, const char *path, int replace,
+			  struct ug_error *err)
+{
+	if (replace ? rename(tmp, path) != 0 : link(tmp, path) != 0)
+		return ug_fail(err, errno == EEXIST ? UG_EINVAL : UG_EIO,
+			       "output", "cannot put the copy at %s: %s", path,
+			       strerror(errno));
+	if (!replace)
+		unlink(tmp);
+	return sync_folder_of(path, err);
+}
+
+/* Open the copy read-only and check it whole. */
+static int backup_verify(const char *tmp, struct ug_error *err)
+{
+	struct db_open_options ro = { .busy_timeout_ms = 5000, .read_only = 1 };
+	struct ug_error why;
+	struct db *copy = NULL;
+	int64_t problems = 0;
+	struct first_problem first = { "" };
+	int rc;
+
+	ug_error_clear(&why);
+	rc = db_open(tmp, &ro, &copy, &why);
+	if (rc == 0)
+		rc = db_check(copy, DB_CHECK_INTEGRITY, keep_first_problem,
+			      &first, &problems, &why);
+	db_close(copy);
+	if (rc)
+		return ug_fail(err, UG_EDB, NULL, "the copy fails its integrity "
+			       "check: %s", why.message);
+	if (problems)
+		return ug_fail(err, UG_EDB, NULL, "the copy fails its integrity "
+			       "check (%lld problems, the first: %s)",
+			       (long long)problems, first.text);
+	return 0;
+}
+
+int db_backup(struct db *db, const char *path, int replace,
+	      db_backup_progress_fn progress, void *ctx,
+	      struct db_backup_result *res, struct ug_error *err)
+{
+	size_t n = strlen(path) + sizeof ".tmp";
+	char *tmp = malloc(n);
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (!tmp)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	snprintf(tmp, n, "%s.tmp", path);
+	if (!db->engine->backup) {
+		rc = ug_fail(err, UG_EDB, NULL,
+			     "the %s engine has no backup to a file",
+			     db->engine->name);
+		goto out;
+	}
+	if (!replace && (access(path, F_OK) == 0 || access(tmp, F_OK) == 0)) {
+		rc = ug_fail(err, UG_EINVAL, "output",
+			     "%s exists already and is not replaced",
+			     access(path, F_OK) == 0 ? path : tmp);
+		goto out;
+	}
+	if (replace && unlink(tmp) != 0 && errno != ENOENT) {
+		rc = ug_fail(err, UG_EIO, "output", "cannot remove %s: %s",
+			     tmp, strerror(errno));
+		goto out;
+	}
+	/* The engine removes what it wrote when it fails. */
+	if ((rc = db->engine->backup(db->conn, tmp, progress, ctx, res, err)))
+		goto out;
+	if ((rc = backup_verify(tmp, err)) ||
+	    (rc = backup_publish(tmp, path, replace, err)))
+		unlink(tmp);
+out:
+	free(tmp);
+	return rc;
 }
 
 /* ---- connection pool ---------------------------------------------- */

@@ -239,6 +239,53 @@ int db_row_exists(struct db *db, const char *sql, const char *key,
 /* 1 if a table of that name exists. */
 int db_table_exists(struct db *db, const char *table, struct ug_error *err);
 
+/* ---- operations: backup and checks (urbangrid backup, check) ------- */
+
+struct db_backup_result {
+	int64_t pages;     /* pages copied */
+	int64_t page_size; /* bytes a page */
+	int64_t bytes;     /* the copy's size */
+};
+
+/* Called as a backup goes on: `done` of `total` pages copied so far. */
+typedef void (*db_backup_progress_fn)(void *ctx, int64_t done, int64_t total);
+
+/* Copy the database behind `db` to the file `path`: a consistent
+ * snapshot, taken while other connections and processes keep writing
+ * (they are not held up: the copy reads one snapshot in chunks).  The
+ * copy is written to "<path>.tmp", created readable by its owner alone
+ * (0600), then opened read-only and checked whole (db_check
+ * DB_CHECK_INTEGRITY), synced and only then renamed to `path`: a crash
+ * or a failure never leaves a half copy under that name, and a failure
+ * removes the temporary.  An existing `path` - or "<path>.tmp", left by
+ * a backup running or interrupted - is UG_EINVAL naming "output" unless
+ * `replace` is set.  Other failures: UG_EIO (the file), UG_EDB (the
+ * engine; the copy's check failing too).  progress may be NULL. */
+int db_backup(struct db *db, const char *path, int replace,
+	      db_backup_progress_fn progress, void *ctx,
+	      struct db_backup_result *res, struct ug_error *err);
+
+/* What db_check() looks at. */
+enum db_check {
+	DB_CHECK_INTEGRITY,    /* every page, row and index (slow on a big
+				  database: it reads everything) */
+	DB_CHECK_QUICK,        /* the same without comparing the indexes
+				  with their tables (faster) */
+	DB_CHECK_FOREIGN_KEYS, /* rows whose reference names no row */
+};
+
+/* One problem db_check() found, as a line of text; non-zero stops. */
+typedef int (*db_problem_fn)(void *ctx, const char *problem);
+
+/* Run one check of the database's own structure, engine-neutral for
+ * the caller (SQLite: PRAGMA integrity_check, quick_check,
+ * foreign_key_check).  Each problem goes to cb (may be NULL); *problems
+ * is how many were found (0: the check passed) - for the integrity
+ * checks at most the first 100.  A database too damaged to be read by
+ * the check at all is the error (UG_EDB), not a problem. */
+int db_check(struct db *db, enum db_check what, db_problem_fn cb, void *ctx,
+	     int64_t *problems, struct ug_error *err);
+
 /* A pool of connections to one database, shared by the server's worker
  * threads.  db_pool_acquire() hands out an idle connection or opens a new
  * one; db_pool_release() returns it (rolling back any open transaction). */

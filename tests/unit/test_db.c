@@ -3,7 +3,8 @@
  * options, exec, the statement cache keyed by SQL address, binding and
  * reading every type, constraint errors mapped to UG_ECONFLICT, messages
  * naming the failing SQL, transactions, the write lock of
- * db_begin_write(), WAL and foreign keys, injected step faults, the pool.
+ * db_begin_write(), WAL and foreign keys, injected step faults, the pool,
+ * the backup (one snapshot, refusals, failures) and the checks.
  */
 #include "testutil.h"
 
@@ -818,6 +819,178 @@ static void test_pool_background_checkpoint(void **state)
 	db_pool_destroy(pool); /* stops and joins the thread (ASan: no leak) */
 }
 
+
+/* ---- backup and checks ----------------------------------------------- */
+
+struct backup_watch {
+	struct db *writer; /* another connection, writing during the copy */
+	int calls;
+	int64_t done, total;
+};
+
+/* After the first chunk, a row is written through another connection:
+ * the copy must not have it (one snapshot) and must not start over. */
+static void backup_progress(void *ctx, int64_t done, int64_t total)
+{
+	struct backup_watch *w = ctx;
+
+	if (w->calls++ == 0 && w->writer)
+		exec_ok(w->writer, "INSERT INTO b VALUES (-1, 'during')");
+	w->done = done;
+	w->total = total;
+}
+
+/* 2,500 rows of 2 kB: over 1,024 pages, so the copy takes several
+ * chunks. */
+static void fill_for_backup(struct db *db)
+{
+	exec_ok(db, "CREATE TABLE b (x INTEGER, pad TEXT);"
+		    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+		    " FROM n WHERE i < 2500)"
+		    " INSERT INTO b SELECT i, printf('%.2000c', 'x') FROM n");
+}
+
+static struct db *open_copy(const char *path)
+{
+	struct db_open_options ro = { .busy_timeout_ms = 1000, .read_only = 1 };
+	struct ug_error err;
+	struct db *db = NULL;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_open(path, &ro, &db, &err), err);
+	return db;
+}
+
+static void test_backup_is_one_snapshot(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_backup_result res;
+	struct backup_watch w = { 0 };
+	struct ug_error err;
+	struct db *copy;
+	char path[400], tmp[420];
+	struct stat sb;
+
+	fill_for_backup(env->db);
+	ug_error_clear(&err);
+	tu_assert_ok(db_open(env->db_path, NULL, &w.writer, &err), err);
+	tu_path(path, sizeof path, env->dir, "copy.db");
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	tu_assert_ok(db_backup(env->db, path, 0, backup_progress, &w, &res,
+			       &err), err);
+	assert_true(w.calls >= 2);
+	assert_int_equal(w.done, w.total);
+	assert_int_equal(res.pages, w.total);
+	assert_int_equal(res.bytes, res.pages * res.page_size);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, res.bytes);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* The row written meanwhile is in the database, not in the copy. */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM b"), 2501);
+	copy = open_copy(path);
+	assert_int_equal(tu_query_int(copy, "SELECT COUNT(*) FROM b"), 2500);
+	db_close(copy);
+	db_close(w.writer);
+}
+
+static void test_backup_refuses_what_is_there(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_backup_result res;
+	struct ug_error err;
+	struct db *copy;
+	char path[400], tmp[420];
+
+	exec_ok(env->db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+	tu_write_file(env->dir, "there.db", "mine", 4);
+	tu_path(path, sizeof path, env->dir, "there.db");
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	tu_assert_err(db_backup(env->db, path, 0, NULL, NULL, &res, &err), err,
+		      UG_EINVAL, "output");
+	tu_assert_contains(err.message, "there.db exists already");
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* A temporary left by an interrupted backup is refused too. */
+	unlink(path);
+	tu_write_file(env->dir, "there.db.tmp", "half", 4);
+	tu_assert_err(db_backup(env->db, path, 0, NULL, NULL, &res, &err), err,
+		      UG_EINVAL, "output");
+	tu_assert_contains(err.message, "there.db.tmp exists already");
+	assert_int_equal(access(path, F_OK), -1);
+	/* Replacing both. */
+	tu_write_file(env->dir, "there.db", "mine", 4);
+	ug_error_clear(&err);
+	tu_assert_ok(db_backup(env->db, path, 1, NULL, NULL, &res, &err), err);
+	assert_int_equal(access(tmp, F_OK), -1);
+	copy = open_copy(path);
+	assert_int_equal(tu_query_int(copy, "SELECT COUNT(*) FROM t"), 1);
+	db_close(copy);
+}
+
+static void test_backup_where_nothing_can_be_written(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_backup_result res;
+	struct ug_error err;
+	char path[400];
+
+	exec_ok(env->db, "CREATE TABLE t (x)");
+	tu_path(path, sizeof path, env->dir, "no/such/folder/copy.db");
+	tu_assert_err(db_backup(env->db, path, 0, NULL, NULL, &res, &err), err,
+		      UG_EIO, "output");
+	tu_assert_contains(err.message, "cannot create");
+	tu_assert_contains(err.message, "copy.db.tmp");
+}
+
+struct problems_seen {
+	int n;
+	char first[200];
+};
+
+static int see_one_problem(void *ctx, const char *problem)
+{
+	struct problems_seen *p = ctx;
+
+	if (p->n++ == 0)
+		snprintf(p->first, sizeof p->first, "%s", problem);
+	return 1; /* enough: the rest only counted */
+}
+
+static void test_check_foreign_keys_and_integrity(void **state)
+{
+	struct tu_env *env = *state;
+	struct problems_seen seen = { 0 };
+	struct ug_error err;
+	int64_t problems = -1;
+
+	exec_ok(env->db, "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+		    "CREATE TABLE child (id INTEGER PRIMARY KEY,"
+		    " parent_id INTEGER REFERENCES parent(id));"
+		    "INSERT INTO parent VALUES (1);"
+		    "INSERT INTO child VALUES (1, 1)");
+	ug_error_clear(&err);
+	for (int what = DB_CHECK_INTEGRITY; what <= DB_CHECK_FOREIGN_KEYS;
+	     what++) {
+		tu_assert_ok(db_check(env->db, what, see_one_problem, &seen,
+				      &problems, &err), err);
+		assert_int_equal(problems, 0);
+		assert_int_equal(seen.n, 0);
+	}
+	exec_ok(env->db, "PRAGMA foreign_keys=OFF;"
+		    "INSERT INTO child VALUES (2, 7), (3, 8), (4, 9);"
+		    "PRAGMA foreign_keys=ON");
+	tu_assert_ok(db_check(env->db, DB_CHECK_FOREIGN_KEYS, see_one_problem,
+			      &seen, &problems, &err), err);
+	assert_int_equal(problems, 3); /* all counted, */
+	assert_int_equal(seen.n, 1);   /* one told: the callback said stop */
+	tu_assert_contains(seen.first, "child row 2 refers to a parent row "
+				       "that does not exist");
+	/* Sound pages all the same. */
+	tu_assert_ok(db_check(env->db, DB_CHECK_QUICK, NULL, NULL, &problems,
+			      &err), err);
+	assert_int_equal(problems, 0);
+}
+
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, tu_setup_empty_db, \
 						   tu_teardown_db)
 
@@ -851,6 +1024,10 @@ int main(void)
 		DB_TEST(test_pool_release_rolls_back),
 		DB_TEST(test_pool_open_failure),
 		DB_TEST(test_pool_background_checkpoint),
+		DB_TEST(test_backup_is_one_snapshot),
+		DB_TEST(test_backup_refuses_what_is_there),
+		DB_TEST(test_backup_where_nothing_can_be_written),
+		DB_TEST(test_check_foreign_keys_and_integrity),
 	};
 
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);

@@ -6,6 +6,7 @@
  * server's worker threads (one connection each, from the pool) can read
  * while one of them writes.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,25 +47,35 @@ static int sqlite_error(sqlite3 *conn, int rc, struct ug_error *err)
 /* A new database holds password hashes, sessions, citizens' phone
  * numbers and photos: it is created readable by its owner alone (0600),
  * whatever the umask says.  SQLite gives its -wal and -shm files the mode
- * of the database file.  An existing file keeps its mode (the operator's
- * choice); a name SQLite treats specially (":memory:", "file:" URIs, "")
- * is left to it. */
+ * of the database file.  create_private_file() makes such a file, which
+ * must not exist yet: 0, or -1 with errno set. */
+static int create_private_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, 0600) != 0) { /* what the umask took away, back */
+		int e = errno;
+
+		close(fd);
+		unlink(path);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+/* A new database file (see above).  An existing file keeps its mode (the
+ * operator's choice); a name SQLite treats specially (":memory:",
+ * "file:" URIs, "") is left to it. */
 static void create_private(const char *location)
 {
-	int fd;
-
 	if (!*location || location[0] == ':' ||
 	    strncmp(location, "file:", 5) == 0)
 		return;
-	fd = open(location, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return; /* there already, or not creatable: SQLite says why */
-	if (fchmod(fd, 0600) != 0) { /* what the umask took away, back */
-		close(fd);
-		unlink(location);
-		return;
-	}
-	close(fd);
+	/* there already, or not creatable: SQLite says why */
+	(void)create_private_file(location);
 }
 
 static int sqlite_open(const char *location, const struct db_open_options *opt,
@@ -258,6 +269,176 @@ static int sqlite_checkpoint(void *conn, struct ug_error *err)
 	return 0;
 }
 
+/* ---- backup and checks -------------------------------------------- */
+
+/* Pages one backup step copies: 4 MiB at the usual 4 KiB page, so a
+ * progress line moves often enough on a database of gigabytes. */
+#define BACKUP_CHUNK_PAGES 1024
+/* A step that finds the source busy or locked (a WAL recovery, a
+ * checkpoint resetting the log) tries again this many times, this many
+ * milliseconds apart: 10 s in all, twice the busy timeout. */
+#define BACKUP_BUSY_TRIES 200
+#define BACKUP_BUSY_SLEEP_MS 50
+
+/* Copy src into dst, a new empty database, in chunks of pages. */
+static int backup_copy(sqlite3 *src, sqlite3 *dst,
+		       db_backup_progress_fn progress, void *ctx,
+		       struct db_backup_result *res, struct ug_error *err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	int rc, busy = 0;
+
+	if (!b)
+		return ug_fail(err, UG_EDB, NULL, "cannot start the backup: %s",
+			       sqlite3_errmsg(dst));
+	for (;;) {
+		rc = sqlite3_backup_step(b, BACKUP_CHUNK_PAGES);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			if (++busy > BACKUP_BUSY_TRIES)
+				break;
+			sqlite3_sleep(BACKUP_BUSY_SLEEP_MS);
+			continue;
+		}
+		if (rc != SQLITE_OK && rc != SQLITE_DONE)
+			break;
+		busy = 0;
+		res->pages = sqlite3_backup_pagecount(b);
+		if (progress)
+			progress(ctx, res->pages - sqlite3_backup_remaining(b),
+				 res->pages);
+		if (rc == SQLITE_DONE)
+			break;
+	}
+	busy = sqlite3_backup_finish(b); /* the step's error, or its own */
+	if (rc == SQLITE_DONE && busy == SQLITE_OK)
+		return 0;
+	return sqlite_error(NULL, rc == SQLITE_DONE ? busy : rc, err);
+}
+
+/*
+ * The whole copy reads one snapshot of the source: a read transaction is
+ * held on it from before the first page to after the last.  Without it
+ * each step would read the database as it is then, and a write by any
+ * other connection - the servers' intake - would restart the copy from
+ * its first page, so that under steady writing it would never end.  In
+ * WAL mode a reader holds up no writer: the servers go on writing while
+ * it runs (the log cannot be checkpointed past the snapshot meanwhile,
+ * so it grows for that time).  Hence no pause between the chunks: a
+ * pause would only keep the log growing longer.
+ */
+static int sqlite_backup(void *conn, const char *path,
+			 db_backup_progress_fn progress, void *ctx,
+			 struct db_backup_result *res, struct ug_error *err)
+{
+	sqlite3 *src = conn, *dst = NULL;
+	int rc, snapshot = 0;
+	struct stat sb;
+
+	memset(res, 0, sizeof *res);
+	if (create_private_file(path) != 0)
+		return ug_fail(err, UG_EIO, "output", "cannot create %s: %s",
+			       path, strerror(errno));
+	rc = sqlite3_open_v2(path, &dst,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = ug_fail(err, UG_EDB, "output", "cannot open %s: %s", path,
+			     dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+		goto out;
+	}
+	sqlite3_extended_result_codes(dst, 1);
+	if ((rc = sqlite_exec(src, "BEGIN; SELECT COUNT(*) FROM sqlite_master",
+			      err)))
+		goto out;
+	snapshot = 1;
+	if ((rc = backup_copy(src, dst, progress, ctx, res, err)))
+		goto out;
+	/* The copy came with the source's WAL mark in its header: back to
+	 * a rollback journal, so the file is whole by itself (a server
+	 * opening it turns WAL on again).  Synced (synchronous=FULL, the
+	 * default outside WAL) before it answers. */
+	if ((rc = sqlite_exec(dst, "PRAGMA journal_mode=DELETE", err)))
+		goto out;
+	rc = sqlite3_close(dst);
+	dst = NULL;
+	if (rc != SQLITE_OK) {
+		rc = ug_fail(err, UG_EIO, "output", "cannot close %s: %s",
+			     path, sqlite3_errstr(rc));
+		goto out;
+	}
+	if (stat(path, &sb) != 0) {
+		rc = ug_fail(err, UG_EIO, "output", "cannot read %s: %s", path,
+			     strerror(errno));
+		goto out;
+	}
+	res->bytes = sb.st_size;
+	res->page_size = res->pages ? sb.st_size / res->pages : 0;
+out:
+	if (snapshot)
+		sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+/* "ok" alone is what the integrity checks say of a sound database. */
+static int check_row(sqlite3_stmt *st, enum db_check what, char *line,
+		     size_t n)
+{
+	const char *text = (const char *)sqlite3_column_text(st, 0);
+
+	if (what != DB_CHECK_FOREIGN_KEYS) {
+		if (text && strcmp(text, "ok") == 0)
+			return 0;
+		snprintf(line, n, "%s", text ? text : "(no text)");
+		return 1;
+	}
+	/* table, rowid, parent, foreign key id */
+	snprintf(line, n, "%s row %lld refers to a %s row that does not "
+			  "exist (its foreign key %d)",
+		 text, (long long)sqlite3_column_int64(st, 1),
+		 (const char *)sqlite3_column_text(st, 2),
+		 sqlite3_column_int(st, 3));
+	return 1;
+}
+
+static int sqlite_check(void *conn, enum db_check what, db_problem_fn cb,
+			void *ctx, int64_t *problems, struct ug_error *err)
+{
+	static const char *const pragma[] = {
+		[DB_CHECK_INTEGRITY] = "PRAGMA integrity_check(100)",
+		[DB_CHECK_QUICK] = "PRAGMA quick_check(100)",
+		[DB_CHECK_FOREIGN_KEYS] = "PRAGMA foreign_key_check",
+	};
+	sqlite3_stmt *st = NULL;
+	char line[1024];
+	int rc, told = 1;
+
+	*problems = 0;
+	rc = sqlite3_prepare_v2(conn, pragma[what], -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = sqlite_error(conn, rc, err);
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!check_row(st, what, line, sizeof line))
+			continue;
+		++*problems;
+		if (cb && told && cb(ctx, line))
+			told = 0; /* counted on, no longer told */
+	}
+	rc = rc == SQLITE_DONE ? 0 : sqlite_error(conn, rc, err);
+out:
+	if (rc && err) {
+		size_t n = strlen(err->message);
+
+		snprintf(err->message + n, sizeof err->message - n, "; in: %s",
+			 pragma[what]);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 const struct db_engine db_engine_sqlite = {
 	.name = "sqlite",
 	.accepts = sqlite_accepts,
@@ -285,4 +466,6 @@ const struct db_engine db_engine_sqlite = {
 		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
 	.single_writer = 1,
 	.checkpoint = sqlite_checkpoint,
+	.backup = sqlite_backup,
+	.check = sqlite_check,
 };
