@@ -110,7 +110,9 @@
 	  "its stdin (docs/operations.md)")                                 \
 	X("notify-timeout", notify_timeout, INT, "30", 1, 3600,               \
 	  "seconds a notify command may run before it is stopped")          \
-	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")
+	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")   \
+	X("log-json", log_json, BOOL, NULL, 0, 0,                             \
+	  "log one JSON object a line (time, level, request_id, message)")
 
 #define FLAG_ARG_STR "VALUE"
 #define FLAG_ARG_INT "N"
@@ -340,6 +342,7 @@ int cmd_serve(struct cli_args *a)
 		fprintf(stderr, "urbangrid serve: %s\n", err.message);
 		return EXIT_USAGE;
 	}
+	log_set_json(set.log_json);
 	if (set.quiet)
 		log_set_level(LOG_WARN);
 	/* Block the stop signals before any thread starts (the pool's

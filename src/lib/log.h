@@ -2,8 +2,11 @@
  * log.h - one-line log records on standard error.
  *
  * Each record is one line: UTC time, level, request id ("-" outside a
- * request), then the message.  A line is written with one stdio call under
- * the stream lock, so lines from worker threads never interleave.
+ * request), then the message - or, once log_set_json(1) is called, the
+ * same as one JSON object a line, {"time","level","request_id","message"}
+ * (request_id null outside a request), for a log collector.  A line is
+ * written with one stdio call under the stream lock, so lines from worker
+ * threads never interleave.
  */
 #ifndef UG_LOG_H
 #define UG_LOG_H
@@ -12,6 +15,10 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* Records below `level` are dropped.  Set once at start-up. */
 void log_set_level(enum log_level level);
+
+/* 1: JSON lines from now on; 0: text lines (the default).  Set once at
+ * start-up. */
+void log_set_json(int on);
 
 void log_msg(enum log_level level, const char *request_id, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));

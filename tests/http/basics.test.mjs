@@ -122,6 +122,35 @@ describe('X-Request-Id', () => {
   });
 });
 
+describe('serve --log-json', () => {
+  test('every line is one JSON object: time, level, request_id, message; a bad byte of a path stays JSON', async () => {
+    const s = await servers.start(['--log-json']);
+    try {
+      await fetch(s.url('/healthz'), { headers: { 'X-Request-Id': 'json-1' } });
+      // %FF decodes to a byte that is not UTF-8; %E5%8C%BA is 区.
+      await fetch(s.url('/nope/%FF/%E5%8C%BA'), { headers: { 'X-Request-Id': 'json-2' } });
+      await s.waitForLog(/json-2/);
+      const lines = s.stderr.split('\n').filter(Boolean);
+      assert.ok(lines.length >= 4, s.stderr);
+      const records = lines.map((l) => JSON.parse(l));
+      for (const r of records) {
+        assert.deepEqual(Object.keys(r), ['time', 'level', 'request_id', 'message']);
+        assert.match(r.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+        assert.ok(['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(r.level));
+      }
+      assert.equal(records[0].request_id, null);
+      assert.match(records[0].message, /^urbangrid .* serving /);
+      const first = records.find((r) => r.request_id === 'json-1');
+      assert.match(first.message, /^access GET \/healthz 200 \d+ \d+us user=- addr=127\.0\.0\.1$/);
+      const bad = records.find((r) => r.request_id === 'json-2');
+      assert.match(bad.message, /^access GET \/nope\//);
+      assert.ok(bad.message.includes('区'), bad.message);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('access log', () => {
   // Send a request with a unique request id and return the one access-log
   // line that names it (asserting there is exactly one).
