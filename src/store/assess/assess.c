@@ -69,11 +69,11 @@ static int add_row(struct db *db, int month, int32_t period,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare(db, sql, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, period, err)) ||
-	    (rc = db_bind_text(st, 2, kind, err)) ||
-	    (rc = db_bind_text(st, 3, code, err)) ||
-	    (rc = db_bind_int64(st, 4, add->events, err)))
+	/* The key and the events, then the counters: one, or every one. */
+	if ((rc = db_prepare_args(db, sql,
+				  DB_ARGS(DB_INT(period), DB_TEXT(kind),
+					  DB_TEXT(code), DB_INT(add->events)),
+				  &st, err)))
 		return rc;
 	if (one >= 0)
 		rc = db_bind_int64(st, 5, add->n[one], err);
@@ -129,14 +129,15 @@ static int sum_rows(struct db *db, int month, const char *kind,
 	/* Codes are ASCII: every code that starts with the prefix sorts
 	 * below the prefix followed by DEL. */
 	snprintf(upper, sizeof upper, "%s\x7f", code);
-	if ((rc = db_prepare(db, sql, &st, err)) ||
-	    (rc = db_bind_int64(st, 1, from, err)) ||
-	    (rc = db_bind_int64(st, 2, to, err)) ||
-	    (rc = db_bind_text(st, 3, kind, err)) ||
-	    (rc = db_bind_text(st, 4, code, err)) ||
-	    (prefix && (rc = db_bind_text(st, 5, upper, err))))
-		return rc;
-	if ((rc = db_step(st, err)) < 0)
+	rc = prefix ? db_row(db, sql,
+			     DB_ARGS(DB_INT(from), DB_INT(to), DB_TEXT(kind),
+				     DB_TEXT(code), DB_TEXT(upper)),
+			     &st, err)
+		    : db_row(db, sql,
+			     DB_ARGS(DB_INT(from), DB_INT(to), DB_TEXT(kind),
+				     DB_TEXT(code)),
+			     &st, err);
+	if (rc < 0)
 		return rc;
 	out->events += db_column_int64(st, 0);
 	for (int i = 0; i < AC_COUNT; i++)
@@ -260,13 +261,10 @@ int store_assess_history(struct db *db, int64_t case_id,
 			 struct ug_error *err)
 {
 	struct assess_line l;
-	struct db_stmt *st;
-	int rc;
+	struct line_visit v = { cb, ctx, &l };
 
-	if ((rc = db_prepare(db, case_id ? SQL_HISTORY_CASE : SQL_HISTORY_ALL,
-			     &st, err)) ||
-	    (case_id && (rc = db_bind_int64(st, 1, case_id, err))))
-		return rc;
-	return db_each(st, line_visit, &(struct line_visit){ cb, ctx, &l },
-		       err);
+	return case_id ? db_list(db, SQL_HISTORY_CASE, DB_ARGS(DB_INT(case_id)),
+				 line_visit, &v, err)
+		       : db_list(db, SQL_HISTORY_ALL, DB_NOARGS, line_visit,
+				 &v, err);
 }
