@@ -59,7 +59,7 @@ struct guard_conn *guard_open(struct guard *g, const char *peer, int fd,
  * answer is being made); ...its answer was sent (kept alive).  NULL c is
  * accepted by all three. */
 void guard_headers_in(struct guard *g, struct guard_conn *c, int64_t now_ms);
-void guard_request_in(struct guard *g, struct guard_conn *c);
+void guard_request_in(struct guard_conn *c);
 void guard_answered(struct guard *g, struct guard_conn *c, int64_t now_ms);
 
 /* The connection closed: uncounted and forgotten (NULL accepted). */

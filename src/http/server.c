@@ -596,7 +596,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 	}
 	if (x->status) /* already answered (413 up front) */
 		return MHD_YES;
-	guard_request_in(s->guard, conn_guard(conn));
+	guard_request_in(conn_guard(conn));
 	if (x->too_large)
 		return send_too_large(s, x, conn);
 	x->req.body = buf_str(&x->body);

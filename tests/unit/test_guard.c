@@ -112,9 +112,9 @@ static void test_deadlines(void **state)
 	k = guard_open(g, "10.0.0.4", idle[0], 0);
 	guard_headers_in(g, b, 500);      /* body due at 5,500 */
 	guard_headers_in(g, a, 500);
-	guard_request_in(g, a);           /* answering: no deadline */
+	guard_request_in(a);              /* answering: no deadline */
 	guard_headers_in(g, k, 200);
-	guard_request_in(g, k);
+	guard_request_in(k);
 	guard_answered(g, k, 300);        /* next headers due at 31,300 */
 	assert_int_equal(guard_reap(g, 999), 0);
 	assert_false(was_shut(hdr[1]));
