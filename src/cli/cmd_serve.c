@@ -203,7 +203,9 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
  * provisional (from 1 November: domain/calendar/workcal.h) - the people who read
  * the log are the ones who can import the notice.
  */
-static void housekeeping(struct app *app, int64_t *warned_day)
+/* Returns 1 when there is more to do soon (a full batch of overdue
+ * stages was noted: the backlog is taken a batch a second). */
+static int housekeeping(struct app *app, int64_t *warned_day)
 {
 	const struct livecal_view *v;
 	struct workcal_notice notice;
@@ -215,7 +217,7 @@ static void housekeeping(struct app *app, int64_t *warned_day)
 
 	ug_error_clear(&err);
 	if (db_pool_acquire(app->pool, &db, &err))
-		return;
+		return 0;
 	/* Reloads the working calendar when it changed, and holds it while
 	 * the running stages past their deadline are noted overdue. */
 	v = app_calendar_hold(app, db, "chores", &cases);
@@ -225,7 +227,7 @@ static void housekeeping(struct app *app, int64_t *warned_day)
 		log_info("%ld case stage(s) went overdue", noted);
 	db_pool_release(app->pool, db);
 	if (!v)
-		return;
+		return 0;
 	day = (now + v->utc_offset) / 86400;
 	if (day != *warned_day &&
 	    workcal_notice(v->calendar, v->utc_offset, now, &notice)) {
@@ -233,6 +235,7 @@ static void housekeeping(struct app *app, int64_t *warned_day)
 		*warned_day = day;
 	}
 	app_calendar_release(app, v);
+	return noted == CASE_OVERDUE_BATCH;
 }
 
 /* Check serve --tiles: an http(s) URL template with {z}, {x} and {y} and
@@ -507,10 +510,10 @@ int cmd_serve(struct cli_args *a)
 	 * notify command and, once a minute, the chores no request may be
 	 * there to trigger. */
 	for (;;) {
-		if (ug_monotonic_us() >= chores_at) {
-			housekeeping(&app, &warned_day);
-			chores_at = ug_monotonic_us() + 60 * 1000000LL;
-		}
+		if (ug_monotonic_us() >= chores_at)
+			chores_at = ug_monotonic_us() +
+				    (housekeeping(&app, &warned_day) ? 1 : 60) *
+					    1000000LL;
 		events_tick(&app, server, &watch);
 		http_server_reap(server);
 		if (notifier)

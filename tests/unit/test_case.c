@@ -1449,10 +1449,18 @@ static void sweep(struct fx *f, int64_t now, long want)
 	struct ug_error err;
 	long noted = -1;
 
-	ug_error_clear(&err);
-	tu_assert_ok(case_overdue_sweep(f->t->db, &f->env, now, &noted, &err),
-		     err);
-	assert_int_equal(noted, want);
+	long total = 0;
+
+	/* A batch at a time, as the server takes a backlog. */
+	do {
+		ug_error_clear(&err);
+		tu_assert_ok(case_overdue_sweep(f->t->db, &f->env, now, &noted,
+						&err),
+			     err);
+		assert_true(noted <= CASE_OVERDUE_BATCH);
+		total += noted;
+	} while (noted == CASE_OVERDUE_BATCH);
+	assert_int_equal(total, want);
 }
 
 static void test_overdue_sweep(void **state)

@@ -968,7 +968,8 @@ int case_act(struct db *db, const struct case_env *env,
 	snprintf(c->state, sizeof c->state, "%s", case_states[next].name);
 	if ((rc = apply(db, env, &lim, c, a, action, in, next, now, data, err)))
 		goto fail;
-	/* An action that starts a clock ends the stage that ran: its line
+	/* An action that changes the state (or verify-assign, which starts
+	 * the verification clock again) ends the stage that ran: its line
 	 * keeps that stage and the deadline then in force (an approved
 	 * extension had moved it), which is what "on time" is judged by
 	 * (docs/assessment.md). */
@@ -1308,11 +1309,6 @@ out:
 
 /* ---- overdue: a change in time ------------------------------------------ */
 
-/* Cases looked at per transaction: a backlog (a server down over a long
- * weekend, a database upgraded) is worked through in short write
- * transactions, not one that holds the writers back. */
-#define OVERDUE_BATCH 200
-
 int case_overdue_sweep(struct db *db, const struct case_env *env,
 		       int64_t now, long *noted, struct ug_error *err)
 {
@@ -1323,12 +1319,9 @@ int case_overdue_sweep(struct db *db, const struct case_env *env,
 	*noted = 0;
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	do {
-		l.n = 0;
-		if ((rc = db_begin_write(db, err)))
-			break;
-		rc = store_cases_overdue_due(db, now, OVERDUE_BATCH, collect_id,
-					     &l, err);
+	if ((rc = db_begin_write(db, err)) == 0) {
+		rc = store_cases_overdue_due(db, now, CASE_OVERDUE_BATCH,
+					     collect_id, &l, err);
 		if (rc == -UG_ENOMEM)
 			ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		for (size_t i = 0; rc == 0 && i < l.n; i++) {
@@ -1362,7 +1355,7 @@ int case_overdue_sweep(struct db *db, const struct case_env *env,
 			*noted += (long)l.n;
 		else if (rc)
 			db_rollback(db);
-	} while (rc == 0 && l.n == OVERDUE_BATCH);
+	}
 	free(c);
 	free(l.ids);
 	return rc;

@@ -213,10 +213,15 @@ int case_warn_refresh(struct db *db, const struct case_env *env,
  * it when noted) - what the live streams, the notification hook and the
  * assessment read.  The case's version does not change (nobody acted on
  * it; an action under way is not refused for it).  A new deadline - a new
- * stage, an extension, moved holidays - is looked at again.  Its own
- * write transactions, OVERDUE_BATCH cases each; *noted counts the lines
- * written.  The server runs it with its minute chores.
+ * stage, an extension, moved holidays - is looked at again.  One write
+ * transaction of at most CASE_OVERDUE_BATCH cases, the earliest due;
+ * *noted counts the lines written: a full batch means there may be more,
+ * to take in another call (the server's chores come back within a second
+ * then, so a backlog - a server down over a long weekend - never holds
+ * its main loop or the writers for long).
  */
+#define CASE_OVERDUE_BATCH 200
+
 int case_overdue_sweep(struct db *db, const struct case_env *env,
 		       int64_t now, long *noted, struct ug_error *err);
 
