@@ -288,7 +288,8 @@ int spatial_refresh(struct spatial *sp, struct db *db, int force,
 		goto out;
 	rev = sp->rev;
 	rc = store_grids_since(db, rev, apply_grid, ctx, err);
-	sp->grids_rev = sp->grids_rev_seen;
+	if (rc == 0) /* all its rows applied: the version may say so */
+		sp->grids_rev = sp->grids_rev_seen;
 	if (rc == 0)
 		rc = store_components_since(db, rev, load_component, ctx,
 					    err);
