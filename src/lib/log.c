@@ -77,14 +77,17 @@ void log_msg(enum log_level level, const char *request_id, const char *fmt,
 		return;
 	ug_time_format_us(ug_now_us(), ts, sizeof ts);
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (atomic_load(&log_json))
+	if (atomic_load(&log_json)) {
+		buf_vprintf(&msg, fmt, ap);
 		json_line(&line, ts, names[level], request_id, &msg);
-	else
-		buf_printf(&line, "%s %s %s %s", ts, names[level],
-			   request_id ? request_id : "-", buf_str(&msg));
-	buf_free(&msg);
+		buf_free(&msg);
+	} else {
+		/* The usual case formats straight into the line. */
+		buf_printf(&line, "%s %s %s ", ts, names[level],
+			   request_id ? request_id : "-");
+		buf_vprintf(&line, fmt, ap);
+	}
+	va_end(ap);
 	buf_putc(&line, '\n');
 	flockfile(stderr);
 	fwrite(buf_str(&line), 1, line.len, stderr);
