@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/ics.h"
 #include "domain/assess/assess.h"
 #include "domain/calendar/workcal.h"
 
@@ -80,7 +81,7 @@ static int32_t day_parse(const char *s)
 	int y, m, d, n = 0;
 
 	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    s[n] || n != 10 || m < 1 || m > 12 || d < 1 || d > 31 || y < 1900)
+	    s[n] || n != 10 || y < 1900 || !ics_date_valid(y, m, d))
 		return -1;
 	return y * 10000 + m * 100 + d;
 }

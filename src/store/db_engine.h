@@ -51,13 +51,14 @@ struct db_engine {
 	 * readable by its owner alone; an existing `path` is an error.  The
 	 * copy is self-contained (no log beside it) and synced.  progress
 	 * (may be NULL) is called after each chunk of pages.  On failure
-	 * what was written may remain: db.c removes it. */
+	 * the engine removes what it wrote. */
 	int (*backup)(void *conn, const char *path,
 		      db_backup_progress_fn progress, void *ctx,
 		      struct db_backup_result *res, struct ug_error *err);
 	/* One check of the database's own structure (enum db_check): each
 	 * problem found, as one line of text, to cb (a non-zero answer
-	 * stops); *problems counts them all.  NULL when the engine has none
+	 * stops); *problems counts them (the integrity check stops at 100,
+	 * as db.h says).  NULL when the engine has none
 	 * (the check then reports nothing). */
 	int (*check)(void *conn, enum db_check what, db_problem_fn cb,
 		     void *ctx, int64_t *problems, struct ug_error *err);

@@ -336,8 +336,11 @@ static int sqlite_backup(void *conn, const char *path,
 
 	memset(res, 0, sizeof *res);
 	if (create_private_file(path) != 0)
-		return ug_fail(err, UG_EIO, "output", "cannot create %s: %s",
-			       path, strerror(errno));
+		/* Another backup's file appeared since db.c looked: the
+		 * same refusal as an existing one (db.h). */
+		return ug_fail(err, errno == EEXIST ? UG_EINVAL : UG_EIO,
+			       "output", "cannot create %s: %s", path,
+			       strerror(errno));
 	rc = sqlite3_open_v2(path, &dst,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

@@ -20,7 +20,8 @@ const COLOURS = { red: '#c62828', yellow: '#d49b00', green: '#2e7d32', none: '#7
 // Leaflet (1.9, pinned) cancels a tile it no longer wants by pointing it
 // at a data: GIF, which the console's CSP (img-src 'self') refuses with a
 // console error each time: these tile layers drop the src instead (the
-// element leaves the page all the same).
+// element leaves the page all the same).  The two methods follow
+// Leaflet 1.9's own: an upgrade of Leaflet must check them again.
 const Tiles = L.TileLayer.extend({
   _removeTile(key) {
     if (!this._tiles[key]) return;
@@ -45,10 +46,14 @@ const Tiles = L.TileLayer.extend({
 // The base map the operator named (serve --tiles), asked once: null, or
 // { url, crs }.  Our points and grids are WGS84; over GCJ-02 tiles (the
 // Chinese map datum) they are drawn shifted the same way, and a point
-// picked on such a map is shifted back (gcoord, npm).
+// picked on such a map is shifted back (gcoord, npm).  One request for
+// all the maps of the page, even those opened at once; if it fails, the
+// maps draw without a base map.
 let tiles;
+let tilesAsked;
 async function baseMap(map) {
-  if (tiles === undefined) tiles = (await getJSON('/api/v1/map')).tiles;
+  tilesAsked ??= getJSON('/api/v1/map').then((r) => r.tiles, () => null);
+  tiles = await tilesAsked;
   if (tiles) new Tiles(tiles.url, { maxZoom: 19 }).addTo(map);
   return tiles;
 }
