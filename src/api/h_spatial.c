@@ -159,6 +159,8 @@ void h_grid_tile(struct web_ctx *c)
 		goto fail;
 	}
 	spatial_refresh(c->app->spatial, c->db, 0, NULL);
+	/* The version before the picture: the picture is as new or newer
+	 * than the ETag says (spatial.h). */
 	spatial_grids_version(c->app->spatial, version);
 	if (http_etag_match(http_header(c->req, "If-None-Match"), version)) {
 		c->resp->status = 304;
@@ -166,7 +168,7 @@ void h_grid_tile(struct web_ctx *c)
 	} else if (spatial_grid_tile(c->app->spatial, &t,
 				     crs.kind == CRS_GCJ02 ? TILE_GCJ02
 							   : TILE_WGS84,
-				     &c->resp->body, version, &err)) {
+				     &c->resp->body, &err)) {
 		buf_reset(&c->resp->body);
 		goto fail;
 	} else {

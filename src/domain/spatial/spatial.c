@@ -377,17 +377,13 @@ static void draw_edge(void *canvas, double ax, double ay, double bx,
 }
 
 int spatial_grid_tile(struct spatial *sp, const struct tile_addr *t,
-		      enum tile_datum d, struct buf *png,
-		      char version[SPATIAL_VERSION_LEN], struct ug_error *err)
+		      enum tile_datum d, struct buf *png, struct ug_error *err)
 {
 	const struct gridindex_snapshot *snap;
 	struct tile_canvas *canvas;
 	struct tile_box reach;
 	int rc;
 
-	/* The version first: the snapshot taken after it is as new or
-	 * newer. */
-	spatial_grids_version(sp, version);
 	if ((rc = tile_canvas_new(t, d, &grid_pen, &canvas, err)))
 		return rc;
 	tile_canvas_reach(canvas, &reach);

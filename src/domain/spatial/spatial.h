@@ -84,12 +84,11 @@ void spatial_grids_version(struct spatial *sp,
  * where grids are only a few pixels wide the mesh reads as a shade.  No
  * limit on how many grids a tile draws.  The lines come from the index in
  * memory (gridindex_snapshot_edges()): nothing is read from the store.
- * version gets spatial_grids_version() as it was before the index was
- * read, so the picture is never older than its version says.  0, or
- * UG_ENOMEM (png as it was).
+ * A caller that labels the picture with spatial_grids_version() reads
+ * the version first: the picture is then never older than its label.
+ * 0, or UG_ENOMEM (png as it was).
  */
 int spatial_grid_tile(struct spatial *sp, const struct tile_addr *t,
-		      enum tile_datum d, struct buf *png,
-		      char version[SPATIAL_VERSION_LEN], struct ug_error *err);
+		      enum tile_datum d, struct buf *png, struct ug_error *err);
 
 #endif
