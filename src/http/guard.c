@@ -134,10 +134,22 @@ struct guard_conn *guard_open(struct guard *g, const char *peer, int fd,
 	c->fd = fd;
 	atomic_init(&c->deadline, now_ms + g->cfg.header_ms);
 	pthread_mutex_lock(&g->lock);
-	if (!trusted(g, peer) && peer_add(g, c)) {
-		pthread_mutex_unlock(&g->lock);
-		free(c);
-		return NULL;
+	if (!trusted(g, peer)) {
+		struct peer *p = peer_find(g, peer);
+
+		if (g->cfg.per_peer > 0 && p && p->count >= g->cfg.per_peer) {
+			/* Admitted beside others of the same peer accepted at
+			 * the same moment by other threads (guard_admit()
+			 * only looks): past the limit after all, so ended at
+			 * once, uncounted, like a reaped connection. */
+			shutdown(fd, SHUT_RDWR);
+			c->reaped = 1;
+			atomic_store(&c->deadline, 0);
+		} else if (peer_add(g, c)) {
+			pthread_mutex_unlock(&g->lock);
+			free(c);
+			return NULL;
+		}
 	}
 	c->next = g->conns;
 	if (g->conns)

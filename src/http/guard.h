@@ -46,12 +46,15 @@ struct guard_config {
 struct guard *guard_new(const struct guard_config *cfg);
 void guard_free(struct guard *g); /* NULL accepted */
 
-/* May `peer` (a numeric address) open one more connection? */
+/* May `peer` (a numeric address) open one more connection?  A first,
+ * cheap look at accept; guard_open() decides under its lock (connections
+ * accepted at the same moment by several threads all pass this look). */
 int guard_admit(struct guard *g, const char *peer);
 
 /* A connection from peer on socket fd opened at now_ms (monotonic): its
  * record, counted against the peer (NULL when out of memory: then it is
- * neither counted nor reaped). */
+ * neither counted nor reaped).  One past the peer's limit is shut down at
+ * once (the library then closes it) and not counted. */
 struct guard_conn *guard_open(struct guard *g, const char *peer, int fd,
 			      int64_t now_ms);
 

@@ -49,6 +49,42 @@ static void test_per_peer_limit(void **state)
 	guard_free(g);
 }
 
+/* Three connections of one peer admitted at the same moment (three
+ * worker threads each looked before any counted): the one opened past
+ * the limit is ended at once - its socket's other end sees the end of
+ * the stream - and not counted, so the limit holds exactly. */
+static void test_raced_admission(void **state)
+{
+	struct guard *g = guard_new(&cfg);
+	struct guard_conn *conn[3];
+	int sv[3][2];
+	char byte;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv[i]), 0);
+		assert_true(guard_admit(g, "10.0.0.1"));
+	}
+	for (int i = 0; i < 3; i++)
+		conn[i] = guard_open(g, "10.0.0.1", sv[i][0], 0);
+	assert_int_equal(guard_peer_count(g, "10.0.0.1"), 2);
+	assert_int_equal(read(sv[2][1], &byte, 1), 0);  /* ended */
+	assert_int_equal(write(sv[0][1], "x", 1), 1);
+	assert_int_equal(read(sv[0][0], &byte, 1), 1);  /* the first two live */
+	/* Not shut down twice by the reaper; closing it leaves the count. */
+	assert_int_equal(guard_reap(g, 1), 0);
+	guard_close(g, conn[2]);
+	assert_int_equal(guard_peer_count(g, "10.0.0.1"), 2);
+	guard_close(g, conn[0]);
+	guard_close(g, conn[1]);
+	assert_int_equal(guard_peer_count(g, "10.0.0.1"), 0);
+	for (int i = 0; i < 3; i++) {
+		close(sv[i][0]);
+		close(sv[i][1]);
+	}
+	guard_free(g);
+}
+
 static void test_trusted_and_unlimited(void **state)
 {
 	struct forwarded_proxies proxies;
@@ -150,6 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_per_peer_limit),
+		cmocka_unit_test(test_raced_admission),
 		cmocka_unit_test(test_trusted_and_unlimited),
 		cmocka_unit_test(test_deadlines),
 	};
