@@ -10,6 +10,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "web/metrics.h"
 
 static int method_is_safe(const char *m)
 {
@@ -182,6 +183,7 @@ void web_serve(void *ctx, struct http_request *req,
 	struct ug_error err;
 	const struct web_route *r;
 	const char *path;
+	int64_t started = ug_monotonic_us();
 	int found;
 
 	memset(&c, 0, sizeof c);
@@ -273,4 +275,7 @@ out:
 	if (c.db)
 		db_pool_release(app->pool, c.db);
 	buf_free(&allow);
+	if (app->metrics)
+		metrics_request(app->metrics, c.door, c.route, resp->status,
+				ug_monotonic_us() - started);
 }

@@ -56,6 +56,9 @@ const MATRIX = {
   'GET /console/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
   'GET /healthz': { own: 'ooooooooooo' },
+  // The operator's numbers: served on `serve --metrics-listen` alone
+  // (metrics.test.mjs); the public listener knows no such route.
+  'GET /metrics': { own: 'hhhhhhhhhhh' },
   'POST /api/v1/session': { own: 'ooooooooooo' },
   'GET /api/v1/session': { own: 'uoooooooooo' },
   'DELETE /api/v1/session': { own: 'uoooooooooo' },
@@ -214,6 +217,7 @@ const CALLS = {
   // The bundle's name carries its hash: whatever the page names.
   'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
   'GET /healthz': () => ({ path: '/healthz' }),
+  'GET /metrics': () => ({ path: '/metrics' }),
   'POST /api/v1/session': () => ({ method: 'POST', path: '/api/v1/session', body: {} }),
   'GET /api/v1/session': () => ({ path: '/api/v1/session' }),
   // A token of its own per role: the request may end it.
