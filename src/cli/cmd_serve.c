@@ -361,7 +361,7 @@ int cmd_serve(struct cli_args *a)
 	struct app app;
 	struct ug_error err;
 	struct db *db;
-	char host[256];
+	char host[256], spill_dir[4096];
 	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
 	struct buf tls_cert = BUF_INIT, tls_key = BUF_INIT;
 	struct forwarded_proxies proxies;
@@ -496,6 +496,21 @@ int cmd_serve(struct cli_args *a)
 	hc.per_peer_connections = (int)set.peer_connections;
 	hc.header_timeout_ms = set.header_timeout * 1000;
 	hc.request_timeout_ms = set.request_timeout * 1000;
+	/* Large bodies wait beside the database: a disk the operator sized
+	 * for the city's data (a tmpfs /tmp would hold them in memory). */
+	{
+		const char *loc = cli_db_location(a);
+		const char *slash = strrchr(loc, '/');
+
+		if (!slash)
+			snprintf(spill_dir, sizeof spill_dir, ".");
+		else if (slash == loc)
+			snprintf(spill_dir, sizeof spill_dir, "/");
+		else
+			snprintf(spill_dir, sizeof spill_dir, "%.*s",
+				 (int)(slash - loc), loc);
+		hc.spill_dir = spill_dir;
+	}
 	/* HTTPS: both files or neither; the session cookie is then Secure
 	 * whatever --cookie-secure says. */
 	if (!set.tls_cert != !set.tls_key) {

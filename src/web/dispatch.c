@@ -195,6 +195,13 @@ void web_serve(void *ctx, struct http_request *req,
 	ug_error_clear(&err);
 	if (c.door->init)
 		c.door->init(&c);
+	if (req->body_lost) {
+		http_response_header(resp, "Retry-After", "60");
+		reply_error(&c, 503, "unavailable",
+			    "no room to receive the request body; try again "
+			    "later", "body");
+		goto out;
+	}
 	if (req->too_large) {
 		char msg[96];
 
