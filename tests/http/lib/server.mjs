@@ -46,7 +46,10 @@ export function ug(args, { input, env } = {}) {
     input: input ?? '',
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 60000,
+    // A guard against a hung command, not a speed test: `demo` under
+    // ASan takes 11 s of CPU, and 38-60+ s of wall time on a 2-core
+    // machine busy with other builds.
+    timeout: 180000,
   });
   if (r.error) throw r.error;
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
