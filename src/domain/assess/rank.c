@@ -259,7 +259,11 @@ static int ranking_prefix(struct db *db, const struct actor *a,
 		return 0;
 	}
 	level = division_level_of_code(area);
-	if (!level || (!a->root && !scope_covers_area(&a->scope, area)) ||
+	if (!level)
+		return ug_fail(err, UG_EINVAL, "area",
+			       "area must be a division or grid code (6, 9, "
+			       "12 or 15 digits)");
+	if ((!a->root && !scope_covers_area(&a->scope, area)) ||
 	    (strcmp(level, "grid") != 0 &&
 	     store_division_get(db, area, &d, err) != 0))
 		return ug_fail(err, UG_ENOTFOUND, "area", "no area %.32s", area);
@@ -399,7 +403,7 @@ static json_t *score_json(const struct assess_result *r)
 static json_t *row_json(const struct assess_ranking *rk,
 			const struct assess_row *r)
 {
-	json_t *counters = json_object(), *rates = json_object();
+	json_t *counters = json_object(), *rates = json_object(), *row;
 	int shown[AR_COUNT], n = assess_kind_rates(rk->kind, shown);
 	char grade[2] = { r->r.grade, 0 };
 
@@ -419,18 +423,11 @@ static json_t *row_json(const struct assess_ranking *rk,
 					    r->r.disposal / 100));
 	}
 	if (assess_eval_kind_is_area(rk->kind) ||
-	    rk->kind == EK_RECEPTIONISTS || rk->kind == EK_DISPATCHERS) {
+	    rk->kind == EK_RECEPTIONISTS || rk->kind == EK_DISPATCHERS)
 		json_object_set_new(rates, "volume",
 				    r->r.has_volume ? json_real(r->r.volume_score)
 						    : json_null());
-		json_object_set_new(rates, "volume_per_30_days",
-				    r->r.has_volume
-					    ? json_real((double)(int64_t)(
-							r->r.volume_value * 100 +
-							0.5) / 100)
-					    : json_null());
-	}
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}}",
+	row = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}}",
 			 "code", r->code, "name", r->name, "counters", counters,
 			 "rates", rates, "score", score_json(&r->r), "grade",
 			 r->r.grade ? json_string(grade) : json_null(), "rank",
@@ -441,6 +438,14 @@ static json_t *row_json(const struct assess_ranking *rk,
 			 r->has_previous && r->prev_rank
 				 ? json_integer(r->prev_rank)
 				 : json_null());
+	/* The count the volume score is read from, per 30 days (an area's
+	 * per grid). */
+	if (row && r->r.has_volume)
+		json_object_set_new(row, "volume_per_30_days",
+				    json_real((double)(int64_t)(r->r.volume_value *
+								100 + 0.5) /
+					      100));
+	return row;
 }
 
 static json_t *period_json(const struct period *p)

@@ -70,10 +70,10 @@ struct assess_ranking {
 /* The ranking of `kind` (assess_eval_kind_names) for `period`
  * (period_parse()) in `area` (NULL or "": the caller's whole sight) as
  * the actor sees it, days local at utc_offset, into *out (free it with
- * assess_ranking_free()).  UG_EINVAL naming "kind" or "period";
- * UG_ENOTFOUND naming "area" for an area that is not a division or grid
- * code, does not exist, or lies outside the caller's sight (the same
- * answer). */
+ * assess_ranking_free()).  UG_EINVAL naming "kind", "period", or
+ * "area" for one not shaped as a division or grid code; UG_ENOTFOUND
+ * naming "area" for an area that does not exist or lies outside the
+ * caller's sight (the same answer). */
 int assess_ranking(struct db *db, const struct actor *a, int32_t utc_offset,
 		   const char *kind, const char *period, const char *area,
 		   struct assess_ranking *out, struct ug_error *err);
