@@ -218,8 +218,8 @@ static int by_code(const void *a, const void *b)
 		      ((const struct assess_row *)b)->code);
 }
 
-/* The counters of one period, into rows (sorted by code) - the current
- * period's into counts, the previous one's into prev.counts' stand-in. */
+/* The counters of one period added into rows (sorted by code): the
+ * current period's into their counts, the previous one's into prev[]. */
 struct fill {
 	struct rows *rs;
 	int previous;
@@ -235,10 +235,12 @@ static int fill_counts(void *ctx, const char *code,
 	snprintf(key.code, sizeof key.code, "%s", code);
 	r = bsearch(&key, f->rs->v, f->rs->n, sizeof key, by_code);
 	if (r) {
-		if (f->previous)
-			f->prev[r - f->rs->v] = *c;
-		else
-			r->counts = *c;
+		struct assess_counts *to =
+			f->previous ? &f->prev[r - f->rs->v] : &r->counts;
+
+		to->events += c->events;
+		for (int i = 0; i < AC_COUNT; i++)
+			to->n[i] += c->n[i];
 	}
 	return 0;
 }

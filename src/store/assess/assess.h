@@ -114,12 +114,13 @@ int store_assess_history(struct db *db, int64_t case_id,
 
 /* ---- rankings (domain/assess/rank.c) ------------------------------- */
 
-/* The sums of the rows of `kind` over the local days [from, to], one per
- * code under `prefix` ("" for all) - or, with level_len > 0, per first
- * level_len characters of the codes at least that long (the place rows
- * of a level: 12 for communities, 9 for streets, 6 for districts) - in
- * order of code, to cb.  Whole months are read from assess_month, the
- * days at either end from assess_day, in one statement. */
+/* The rows of `kind` over the local days [from, to] whose code starts
+ * with `prefix` ("" for all) - with level_len > 0, those at least that
+ * long, cut to their first level_len characters (the place rows of a
+ * level: 12 for communities, 9 for streets, 6 for districts) - summed
+ * per code and day or month (whole months from assess_month, the days
+ * at either end from assess_day), to cb: a code comes once per day or
+ * month it has rows in, and the caller adds them up. */
 typedef int (*store_assess_group_cb)(void *ctx, const char *code,
 				     const struct assess_counts *c);
 int store_assess_group(struct db *db, const char *kind, const char *prefix,
