@@ -168,6 +168,26 @@ static void print_ranking(const struct assess_ranking *r)
 	}
 }
 
+/* Print j (taken) indented, as the API would answer it. */
+static void print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+	putchar('\n');
+	json_decref(j);
+}
+
+/* cli_run_open() and the city's offset: 0 or the exit code. */
+static int open_city(struct cli_args *a, struct cli_run *run, int32_t *offset)
+{
+	int rc = cli_run_open(a, run);
+
+	if (rc)
+		return rc;
+	*offset = 0;
+	rc = city_offset(run->db, offset, &run->err);
+	return rc ? cli_run_close(run, rc) : 0;
+}
+
 int cmd_assess_rank(struct cli_args *a)
 {
 	struct assess_ranking r;
@@ -180,24 +200,17 @@ int cmd_assess_rank(struct cli_args *a)
 				"(see --help)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_run_open(a, &run)))
+	if ((rc = open_city(a, &run, &offset)))
 		return rc;
-	rc = city_offset(run.db, &offset, &run.err);
-	if (rc == 0)
-		rc = assess_ranking(run.db, &run.as, offset, a->positional[0],
-				    cli_get(a, "period"), cli_get(a, "area"), &r,
-				    &run.err);
+	rc = assess_ranking(run.db, &run.as, offset, a->positional[0],
+			    cli_get(a, "period"), cli_get(a, "area"), &r,
+			    &run.err);
 	if ((rc = cli_run_close(&run, rc)))
 		return rc;
-	if (cli_get(a, "json")) {
-		json_t *j = assess_ranking_json(&r, offset);
-
-		json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
-		putchar('\n');
-		json_decref(j);
-	} else {
+	if (cli_get(a, "json"))
+		print_json(assess_ranking_json(&r, offset));
+	else
 		print_ranking(&r);
-	}
 	assess_ranking_free(&r);
 	return EXIT_OK;
 }
@@ -219,7 +232,7 @@ int cmd_assess_scheme(struct cli_args *a)
 	struct assess_scheme s;
 	struct cli_run run;
 	int32_t offset = 0;
-	json_t *in = NULL, *out;
+	json_t *in = NULL;
 	int rc;
 
 	if (when && !file) {
@@ -227,10 +240,9 @@ int cmd_assess_scheme(struct cli_args *a)
 				"--set\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_run_open(a, &run)))
+	if ((rc = open_city(a, &run, &offset)))
 		return rc;
-	rc = city_offset(run.db, &offset, &run.err);
-	if (rc == 0 && file && !(in = read_json_file(file, &run.err)))
+	if (file && !(in = read_json_file(file, &run.err)))
 		rc = -UG_EINVAL;
 	if (rc == 0 && in && when)
 		json_object_set_new(in, "effective", json_string(when));
@@ -241,9 +253,6 @@ int cmd_assess_scheme(struct cli_args *a)
 	json_decref(in);
 	if ((rc = cli_run_close(&run, rc)))
 		return rc;
-	out = assess_scheme_json(&s, offset);
-	json_dumpf(out, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
-	putchar('\n');
-	json_decref(out);
+	print_json(assess_scheme_json(&s, offset));
 	return EXIT_OK;
 }

@@ -16,12 +16,18 @@ const char *const assess_eval_kind_names[EK_COUNT] = {
 	"departments", "grids", "communities", "streets", "districts",
 };
 
-int assess_eval_kind_parse(const char *name)
+/* The index of `name` among n names, or -1. */
+static int index_of(const char *const *names, int n, const char *name)
 {
-	for (int i = 0; name && i < EK_COUNT; i++)
-		if (strcmp(assess_eval_kind_names[i], name) == 0)
+	for (int i = 0; name && i < n; i++)
+		if (strcmp(names[i], name) == 0)
 			return i;
 	return -1;
+}
+
+int assess_eval_kind_parse(const char *name)
+{
+	return index_of(assess_eval_kind_names, EK_COUNT, name);
 }
 
 int assess_eval_kind_is_area(enum assess_eval_kind k)
@@ -242,14 +248,11 @@ static int weights_apply(struct assess_scheme *s, json_t *in,
 		return ug_fail(err, UG_EINVAL, "weights",
 			       "weights must be an object of groups");
 	json_object_foreach(in, key, v) {
-		int g = -1, n;
+		int g = index_of(assess_group_names, AG_COUNT, key), n;
 		const int *parts;
 		double total = 0, w[ASSESS_PARTS_MAX];
 		char field[64];
 
-		for (int i = 0; i < AG_COUNT; i++)
-			if (strcmp(assess_group_names[i], key) == 0)
-				g = i;
 		snprintf(field, sizeof field, "weights.%.40s", key);
 		if (g < 0)
 			return ug_fail(err, UG_EINVAL, field,
@@ -333,11 +336,8 @@ static int volume_apply(struct assess_scheme *s, json_t *in,
 	json_object_foreach(in, key, v) {
 		struct assess_volume vol;
 		char field[64];
-		int k = -1;
+		int k = index_of(assess_volume_names, AV_COUNT, key);
 
-		for (int i = 0; i < AV_COUNT; i++)
-			if (strcmp(assess_volume_names[i], key) == 0)
-				k = i;
 		snprintf(field, sizeof field, "volume.%.40s", key);
 		if (k < 0)
 			return ug_fail(err, UG_EINVAL, field,
