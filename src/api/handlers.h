@@ -77,4 +77,9 @@ void h_token_create(struct web_ctx *c);
 void h_token_revoke(struct web_ctx *c);
 void h_audit_list(struct web_ctx *c);
 
+/* api/h_assess.c */
+void h_assess_scheme_get(struct web_ctx *c);
+void h_assess_scheme_put(struct web_ctx *c);
+void h_assess_ranking(struct web_ctx *c);
+
 #endif

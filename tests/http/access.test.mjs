@@ -128,6 +128,12 @@ const MATRIX = {
   'DELETE /api/v1/tokens/{id}': { own: 'uoooooooooo', other: 'uhhhhhhhhoh' },
   // The audit trail: the auditor's alone (not the admin's).
   'GET /api/v1/audit': { own: 'ufffffffffo' },
+  // Assessment: the scheme is read by the staff, changed by the admin
+  // (a bad body: 400, let through); a ranking holds the caller's own
+  // street (the handler: its own department) and not another's.
+  'GET /api/v1/assessment/scheme': { own: 'uooooooofff' },
+  'PUT /api/v1/assessment/scheme': { own: 'uffffffofff' },
+  'GET /api/v1/assessment/{kind}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
 };
 
 const STREET_A = '110101001';
@@ -369,6 +375,20 @@ const CALLS = {
     return { method: 'DELETE', path: `/api/v1/tokens/${id}` };
   },
   'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
+  'GET /api/v1/assessment/scheme': () => ({ path: '/api/v1/assessment/scheme' }),
+  'PUT /api/v1/assessment/scheme': () => ({
+    method: 'PUT', path: '/api/v1/assessment/scheme', body: { bands: {} },
+  }),
+  // The streets' ranking (the handler: the departments') lists the
+  // caller's own (street A, 110101-HW) or the other (street B, 110101-SZ).
+  'GET /api/v1/assessment/{kind}': (role, rel) => {
+    const dept = role === 'handler';
+    const want = dept ? (rel === 'own' ? '110101-HW' : '110101-SZ') : (rel === 'own' ? STREET_A : STREET_B);
+    return {
+      request: { path: `/api/v1/assessment/${dept ? 'departments' : 'streets'}?period=2026-11` },
+      find: (j) => (j?.rows ?? []).some((r) => r.code === want),
+    };
+  },
 };
 
 before(async () => {
