@@ -780,7 +780,7 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 	return rc;
 }
 
-void db_pool_stats(struct db_pool *pool, size_t *idle, size_t *busy)
+void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy)
 {
 	pthread_mutex_lock(&pool->lock);
 	*idle = pool->nidle;
