@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/doors.h"
+#include "web/anscache.h"
 #include "web/web.h"
 #include "cli/cli.h"
 #include "domain/spatial/spatial.h"
@@ -39,6 +40,9 @@
 	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
 	  "address and port; port 0 picks a free one")                        \
 	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("public-cache-mb", public_cache_mb, INT, "64", 0, 4096,             \
+	  "megabytes of rendered public answers kept for the next asker "  \
+	  "(Open311 reads; 0: none)")                                      \
 	X("metrics-listen", metrics_listen, STR, NULL, 0, 0,                  \
 	  "also serve GET /metrics (Prometheus) on this HOST:PORT, for the " \
 	  "monitoring network only; none by default")                       \
@@ -461,7 +465,13 @@ int cmd_serve(struct cli_args *a)
 				       fmax(5, set.public_write_rate / 10.0));
 	app.pub.keys = ratelimit_new((double)set.api_key_rate,
 				     fmax(10, set.api_key_rate / 10.0));
-	if (!app.pub.reads || !app.pub.writes || !app.pub.keys) {
+	/* 1,024 answers of at most the megabytes given, each for 30 s at
+	 * most (the lists' 90-day window moves with the clock). */
+	if (set.public_cache_mb)
+		app.pub.answers = anscache_new(
+			1024, (size_t)set.public_cache_mb << 20, 30000);
+	if (!app.pub.reads || !app.pub.writes || !app.pub.keys ||
+	    (set.public_cache_mb && !app.pub.answers)) {
 		fprintf(stderr, "urbangrid serve: out of memory\n");
 		rc = EXIT_RUNTIME;
 		goto stop;
@@ -616,6 +626,7 @@ stop:
 	ratelimit_free(app.pub.reads);
 	ratelimit_free(app.pub.writes);
 	ratelimit_free(app.pub.keys);
+	anscache_free(app.pub.answers);
 	buf_free(&files_default);
 	buf_free(&public_url);
 	buf_free(&tls_cert);

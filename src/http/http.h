@@ -82,6 +82,11 @@ struct http_response {
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
+/* Append every query argument, decoded, in the order sent, as
+ * "name=value&" with '%', '&', '=' and control bytes written %XX - one
+ * text per list of arguments (what makes two requests ask the same
+ * thing, e.g. for a cache key). */
+void http_query_all(const struct http_request *req, struct buf *out);
 
 struct form; /* lib/form.h */
 

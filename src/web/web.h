@@ -78,11 +78,15 @@ struct app {
 		struct ratelimit *reads;  /* per client address */
 		struct ratelimit *writes; /* per client address */
 		struct ratelimit *keys;   /* writes per api_key */
+		/* Rendered public reads kept for the next asker
+		 * (web/anscache.h); NULL: none kept. */
+		struct anscache *answers;
 	} pub;
 };
 
 struct web_door;
 struct web_route;
+struct anscache;
 
 /* Everything a handler gets for one request. */
 struct web_ctx {
