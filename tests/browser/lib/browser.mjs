@@ -38,13 +38,18 @@ export function launch() {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 // A new context and page at `viewport`, recording what the page does.
-// Options: locale, geolocation ({latitude, longitude}: granted).
+// Options: locale, geolocation ({latitude, longitude}: granted),
+// serviceWorkers ('block', the default, or 'allow': the phone pages'
+// offline tests; a worker's own fetches are then not seen by the route
+// below - it fetches only from the page's origin).
 // Returns { context, page, requests: [url], outside: [url], errors: [text] }.
-export async function openPage(browser, { viewport = PHONE, locale = 'zh-CN', geolocation } = {}) {
+export async function openPage(browser, {
+  viewport = PHONE, locale = 'zh-CN', geolocation, serviceWorkers = 'block',
+} = {}) {
   const context = await browser.newContext({
     viewport,
     locale,
-    serviceWorkers: 'block',
+    serviceWorkers,
     ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
   });
   const rec = { context, requests: [], outside: [], errors: [] };

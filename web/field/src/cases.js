@@ -154,9 +154,10 @@ function actionForm(c, a, passed, done) {
 }
 
 function photosOf(c) {
-  if (!c.photos?.length) return null;
+  const all = Object.values(c.photos ?? {}).flat();
+  if (!all.length) return null;
   return h('section', {}, h('h2', {}, t('case.photos')),
-    h('div', { class: 'photos' }, c.photos.map((p) => h('img', {
+    h('div', { class: 'photos' }, all.map((p) => h('img', {
       src: p.url, alt: `${t('case.photos')} ${p.kind}`, loading: 'lazy',
     }))));
 }
@@ -167,8 +168,11 @@ export async function renderCase(main, id, said) {
   await Promise.all([loadCategories(), session.loadWorkflow()]);
   const c = await getJSON(`/api/v1/cases/${id}`);
   const box = h('div', { class: 'act-box' });
+  // After the action the case may be out of the user's sight (a handler's
+  // return gives it back to the centre): then only what it came to.
   const redraw = (line) => renderCase(main, id, line).catch(() => {
-    fill(main, h('p', { class: 'banner', role: 'status' }, line));
+    fill(main, h('p', { class: 'banner ok', role: 'status' }, line),
+      h('p', {}, h('a', { href: '#/', class: 'back' }, `‹ ${t('case.back')}`)));
   });
   box.append(actionButtons(c, box, (line) => {
     announce(line);

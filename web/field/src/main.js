@@ -31,6 +31,7 @@ const PAGES = {
 let rerender = null;
 let generation = 0;
 let viewLive = null;
+let said = null;     // what the last form came to, said by the next page
 
 const pagesOf = () => PAGES[session.user()?.role] ?? [];
 
@@ -110,14 +111,17 @@ async function route() {
     rerender = () => fill(main, h('p', {}, h('a', { href: '/console/' }, t('field.title'))));
   } else if (kind === 'case' && arg) {
     rerender = (said) => renderCase(main, Number(arg), said);
-    viewLive = onChange((ch) => { if (ch.case_id === Number(arg)) rerender(); });
+    // Changes made by others redraw the page; one's own was drawn already.
+    viewLive = onChange((ch) => {
+      if (ch.case_id === Number(arg) && ch.actor !== session.user()?.username) rerender();
+    });
   } else if (pagesOf().includes(kind)) {
     const views = {
       tasks: () => renderTasks(main, header('tasks')),
       work: () => renderWork(main, header('work')),
-      report: () => renderReport(main, header('report'), (said) => {
+      report: () => renderReport(main, header('report'), (line) => {
+        said = line;
         window.location.hash = '#/tasks';
-        setTimeout(() => $('main').prepend(h('p', { class: 'banner ok', role: 'status', id: 'said' }, said)), 0);
       }),
       patrol: () => renderPatrol(main, header('patrol')),
       outbox: () => renderOutbox(main),
@@ -142,6 +146,8 @@ async function route() {
       h('button', { type: 'button', onclick: () => route() }, t('common.retry')));
   }
   if (mine !== generation) return;
+  if (said) main.prepend(h('p', { class: 'banner ok', role: 'status', id: 'said' }, said));
+  said = null;
   fill($('main'), main);
 }
 
