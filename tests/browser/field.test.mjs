@@ -24,7 +24,7 @@ import { before, describe, test } from 'node:test';
 import { sql } from '../http/lib/server.mjs';
 import { Client, ROOT, createToken } from '../http/lib/server.mjs';
 import {
-  assertClean, demoSuite, openPage, pngImage, screenshot,
+  assertClean, assertNoOverflow, demoSuite, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
 const suite = demoSuite();
@@ -74,6 +74,7 @@ async function phone(who, { at = POINT, serviceWorkers = 'block' } = {}) {
 async function assertFits(page, what) {
   const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
   assert.ok(w <= 375, `${what}: ${w} px wide`);
+  await assertNoOverflow(page, what);
 }
 
 async function done(rec, what, opts) {
@@ -318,7 +319,7 @@ describe('patrol', () => {
   }, async () => {
     const rec = await phone('inspector');
     const { page, context } = rec;
-    await page.clock?.install?.();
+    await page.clock.install();
     await page.locator('#nav-patrol').click();
     await page.locator('#shift-start').click();
     await page.locator('#shift-end').waitFor();
@@ -332,6 +333,26 @@ describe('patrol', () => {
     assert.equal(me.status, 200, me.text);
     assert.ok(me.json.figures.distance_m > 100, me.text);
     await done(rec, 'patrol');
+  });
+});
+
+// ---- every page at 375 px --------------------------------------------------------
+
+describe('375 px', () => {
+  test('every page of the inspector and the handler fits the screen', async () => {
+    const c0 = await dispatched('宽度检查：一段很长的描述'.repeat(8), { handled: true });
+    for (const [who, pages] of [['inspector', ['tasks', 'report', 'patrol', 'outbox', `case/${c0.id}`]],
+      ['handler', ['work', 'outbox']]]) {
+      const rec = await phone(who);
+      for (const p of pages) {
+        await rec.page.goto(server.url(`/m/#/${p}`));
+        await rec.page.locator('main h1').first().waitFor();
+        await rec.page.waitForLoadState('networkidle');
+        await assertFits(rec.page, `${who} #/${p}`);
+      }
+      // Until branch patrol is merged, GET /api/v1/patrol/me is 404.
+      await done(rec, who, { statuses: PATROL_ON_BRANCH ? [] : [404] });
+    }
   });
 });
 
