@@ -87,6 +87,16 @@ export const zh = {
   'patrol.beat': '我的责任网格',
   'patrol.figures': '今日：里程 {km} 公里 · 在岗 {time} · 已巡 {visited}/{assigned} 个网格（覆盖率 {rate}）',
   'patrol.unavailable': '巡查服务暂不可用',
+  'patrol.visited': '✓ 已巡',
+  'patrol.not_visited': '未巡',
+  'counter.reported': '上报数',
+  'counter.valid_reported': '有效上报数',
+  'counter.missed': '漏报数',
+  'counter.verify_assigned': '应核实数',
+  'counter.verified': '核实数',
+  'counter.verified_on_time': '按时核实数',
+  'counter.checked': '核查数',
+  'counter.checked_on_time': '按时核查数',
 };
 
 export const en = {
@@ -166,6 +176,16 @@ export const en = {
   'patrol.beat': 'My beat',
   'patrol.figures': 'Today: {km} km · {time} on shift · {visited}/{assigned} grids visited (coverage {rate})',
   'patrol.unavailable': 'The patrol service is not available',
+  'patrol.visited': '✓ visited',
+  'patrol.not_visited': 'not visited',
+  'counter.reported': 'Reported',
+  'counter.valid_reported': 'Valid reports',
+  'counter.missed': 'Missed',
+  'counter.verify_assigned': 'To verify',
+  'counter.verified': 'Verified',
+  'counter.verified_on_time': 'Verified on time',
+  'counter.checked': 'Checked',
+  'counter.checked_on_time': 'Checked on time',
 };
 
 export function useFieldWords() {

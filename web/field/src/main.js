@@ -18,7 +18,7 @@ import { useFieldWords } from './lang.js';
 import {
   drop, flush, items, onOutbox, retry, sentToday, startSending, stopped,
 } from './outbox.js';
-import { followShift, renderPatrol } from './patrol.js';
+import { followShift, myDay, renderPatrol } from './patrol.js';
 import { renderReport } from './report.js';
 
 useFieldWords();
@@ -55,14 +55,26 @@ async function drawNav() {
 }
 
 // The line above a list: where the phone is (or why it does not know),
-// and, on the inspector's tasks, my numbers today.
+// and, on the inspector's tasks, my numbers today: the server's
+// (the assessment counters, GET /api/v1/patrol/me), else what this
+// phone sent today, said as such.
 function header(page) {
   const geo = h('p', { class: 'muted geo' }, isDenied() ? t('geo.denied') : '');
-  const n = sentToday();
-  const today = page === 'tasks'
-    ? h('p', { class: 'today', id: 'today' }, t('today.sent', {
+  let today = null;
+  if (page === 'tasks') {
+    const n = sentToday();
+    today = h('p', { class: 'today', id: 'today' }, t('today.sent', {
       report: n.report ?? 0, verify: n.verify ?? 0, check: n.check ?? 0,
-    })) : null;
+    }));
+    myDay().then((me) => {
+      const c = me?.counters;
+      if (c) {
+        today.textContent = t('today.server', {
+          report: c.reported ?? 0, verify: c.verified ?? 0, check: c.checked ?? 0,
+        });
+      }
+    }).catch(() => {});
+  }
   return h('div', {}, today, navigator.onLine ? null : h('p', { class: 'banner' }, t('tasks.stale')), geo);
 }
 

@@ -84,7 +84,8 @@ function knownIds() {
   }
 }
 
-function rememberId(name, id) {
+// Keep an id for the later items' addresses (`{name}`): the shift's.
+export function rememberId(name, id) {
   const ids = knownIds();
   ids[name] = id;
   localStorage.setItem(IDS, JSON.stringify(ids));

@@ -6,12 +6,12 @@
 // cannot post while the phone is locked or the page closed: the track
 // then has a gap (docs/field.md).
 import { ApiError, getJSON } from '../../public/assets/api.js';
-import { hasText, t } from '../../public/assets/i18n-core.js';
+import { t } from '../../public/assets/i18n-core.js';
 import { fill, h } from '../../console/src/dom.js';
 import { span } from '../../console/src/format.js';
 import { pointMap } from '../../console/src/map.js';
 import { here, onFix } from './geo.js';
-import { submit } from './outbox.js';
+import { rememberId, submit } from './outbox.js';
 
 const SHIFT = 'field.shift';     // { started } while on shift, localStorage
 const EVERY_MS = 30000;
@@ -70,6 +70,26 @@ async function end() {
 
 const today = () => new Date().toLocaleDateString('sv'); // YYYY-MM-DD, local
 
+// My day from the server (GET /api/v1/patrol/me, docs/api.md), or null
+// where the server has no patrol service or the network is gone; a 401
+// is passed on (the session ended).  An open shift there is this
+// phone's too (started on another phone, or before the page was
+// reloaded).
+export async function myDay() {
+  try {
+    const me = await getJSON(`/api/v1/patrol/me?date=${today()}`);
+    if (me.shift && !me.shift.ended_at) {
+      if (!onShift()) localStorage.setItem(SHIFT, JSON.stringify({ started: me.shift.started_at }));
+      rememberId('shift', me.shift.id);
+      followShift();
+    }
+    return me;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) throw e;
+    return null;
+  }
+}
+
 function figuresOf(me) {
   const f = me.figures ?? {};
   return t('patrol.figures', {
@@ -77,34 +97,34 @@ function figuresOf(me) {
     time: span((f.on_shift_s ?? 0) * 1000),
     visited: f.visited ?? 0,
     assigned: f.assigned ?? 0,
-    rate: `${Math.round((f.coverage ?? 0) * 100)}%`,
+    rate: f.coverage === null || f.coverage === undefined ? '—' : `${Math.round(f.coverage * 100)}%`,
   });
 }
 
-const gridOf = (b) => b.grid ?? b.code ?? b.grid_code ?? '';
+// The assessment counters of an inspector's day that the page names
+// (docs/assessment.md); the others are the desk's.
+const COUNTERS = ['reported', 'valid_reported', 'missed', 'verify_assigned', 'verified',
+  'verified_on_time', 'checked', 'checked_on_time'];
 
 export async function renderPatrol(main, header, said) {
-  let me = null;
-  try {
-    me = await getJSON(`/api/v1/patrol/me?date=${today()}`);
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status === 401) throw e;
-  }
+  const me = await myDay();
   const redraw = (line) => renderPatrol(main, header, line);
   const button = onShift()
     ? h('button', { type: 'button', class: 'big warn', id: 'shift-end', onclick: async () => redraw(await end()) }, t('patrol.end'))
     : h('button', { type: 'button', class: 'big primary', id: 'shift-start', onclick: async () => redraw(await start()) }, t('patrol.start'));
   const mapBox = h('div', { class: 'map small', id: 'patrol-map' });
-  const counters = Object.entries(me?.counters ?? {});
+  const counters = COUNTERS.filter((k) => k in (me?.counters ?? {}));
+  const visited = new Map((me?.figures?.grids ?? []).map((g) => [g.code, g.visited]));
   fill(main, h('h1', {}, t('patrol.title')), header,
     said ? h('p', { class: 'banner ok', role: 'status' }, said) : null,
     h('p', { id: 'shift-state' }, onShift() ? t('patrol.on') : t('patrol.off')),
     button,
     me ? h('p', { id: 'patrol-figures' }, figuresOf(me)) : h('p', { class: 'muted' }, t('patrol.unavailable')),
-    counters.length ? h('ul', { class: 'counters' }, counters.map(([k, v]) => h('li', {},
-      `${hasText(`counter.${k}`) ? t(`counter.${k}`) : k}: ${v}`))) : null,
+    counters.length ? h('ul', { class: 'counters', id: 'counters' }, counters.map((k) => h('li', {},
+      `${t(`counter.${k}`)}: ${me.counters[k]}`))) : null,
     me?.beats?.length ? h('section', {}, h('h2', {}, t('patrol.beat')),
-      h('ul', { class: 'beat' }, me.beats.map((b) => h('li', {}, gridOf(b))))) : null,
+      h('ul', { class: 'beat', id: 'beat' }, me.beats.map((b) => h('li', {},
+        b.grid, ' ', visited.get(b.grid) ? t('patrol.visited') : t('patrol.not_visited'))))) : null,
     mapBox);
   pointMap(mapBox, { at: here() });
 }
