@@ -315,19 +315,34 @@ describe('patrol', () => {
   }, async () => {
     const rec = await phone('inspector');
     const { page, context } = rec;
-    await page.clock.install();
+    // The page's clock runs 90 s behind and is moved on by hand: the
+    // 30 s posts without waiting, and no time the page sends is ahead
+    // of the server's.
+    await page.clock.install({ time: Date.now() - 90000 });
     await page.locator('#nav-patrol').click();
     await page.locator('#shift-start').click();
     await page.locator('#shift-end').waitFor();
+    const posts = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/patrol/track')) posts.push(r.postDataJSON());
+    });
     for (const dLat of [0.0005, 0.0010, 0.0015]) {
       await context.setGeolocation({ latitude: POINT.lat + dLat, longitude: POINT.lon });
+      await page.waitForTimeout(300);
       await page.clock.runFor(30000);
     }
     await page.locator('#shift-end').click();
     await page.locator('#shift-start').waitFor();
+    // One post per 30 s, each with the positions of its half minute.
+    assert.ok(posts.length >= 3, JSON.stringify(posts));
+    assert.ok(posts.every((b) => b.crs === 'wgs84' && b.points.every((p) => p.t && p.accuracy >= 0)));
+    const lats = posts.flatMap((b) => b.points.map((p) => p.lat));
+    for (const dLat of [0.0005, 0.0010, 0.0015]) assert.ok(lats.some((l) => Math.abs(l - POINT.lat - dLat) < 1e-9), lats.join());
     const me = await api('inspector').get(`/api/v1/patrol/me?date=${new Date().toLocaleDateString('sv')}`);
     assert.equal(me.status, 200, me.text);
-    assert.ok(me.json.figures.distance_m > 100, me.text);
+    assert.ok(me.json.figures.distance_m > 100 && me.json.figures.distance_m < 130, me.text);
+    assert.ok(me.json.figures.on_shift_s > 0, me.text);
+    assert.equal(me.json.shift.ended_at !== null, true, me.text);
     await done(rec, 'patrol');
   });
 });

@@ -18,6 +18,14 @@ import * as session from '../../console/src/session.js';
 import { here, metres, nearQuery } from './geo.js';
 import { submit } from './outbox.js';
 
+// What a submit() came to, on top of the page that follows it.
+export function saying(outcome) {
+  if (!outcome) return null;
+  return h('p', {
+    id: 'said', class: outcome.refused ? 'banner error' : 'banner ok', role: outcome.refused ? 'alert' : 'status',
+  }, outcome.text);
+}
+
 // What a distance reads: "120 米", "3.4 公里".
 export function distance(c) {
   const at = here();
@@ -162,25 +170,25 @@ function photosOf(c) {
     }))));
 }
 
-// One case, with what its user may do on it now.  `said`: a line to show
-// on top (what the last action came to).
+// One case, with what its user may do on it now.  `said`: what the last
+// action came to (submit()), shown on top.
 export async function renderCase(main, id, said) {
   await Promise.all([loadCategories(), session.loadWorkflow()]);
   const c = await getJSON(`/api/v1/cases/${id}`);
   const box = h('div', { class: 'act-box' });
   // After the action the case may be out of the user's sight (a handler's
   // return gives it back to the centre): then only what it came to.
-  const redraw = (line) => renderCase(main, id, line).catch(() => {
-    fill(main, h('p', { class: 'banner ok', role: 'status' }, line),
+  const redraw = (outcome) => renderCase(main, id, outcome).catch(() => {
+    fill(main, saying(outcome),
       h('p', {}, h('a', { href: '#/', class: 'back' }, `‹ ${t('case.back')}`)));
   });
-  box.append(actionButtons(c, box, (line) => {
-    announce(line);
-    redraw(line);
+  box.append(actionButtons(c, box, (outcome) => {
+    announce(outcome.text);
+    redraw(outcome);
   }));
   fill(main,
     h('p', {}, h('a', { href: '#/', class: 'back' }, `‹ ${t('case.back')}`)),
-    said ? h('p', { class: 'banner ok', role: 'status' }, said) : null,
+    saying(said),
     h('h1', {}, t('case.title', { number: c.number })),
     h('p', {}, light(c.light), ' ', t(`state.${c.state}`), ' · ', categoryName(c.category, { withCode: true })),
     h('dl', { class: 'facts' },

@@ -19,7 +19,9 @@ export function onFix(fn) {
     navigator.geolocation.watchPosition((p) => {
       last = {
         lon: p.coords.longitude, lat: p.coords.latitude,
-        accuracy: p.coords.accuracy, t: new Date(p.timestamp).toISOString(),
+        // When the page got it, by the page's clock - the same clock
+        // as the shift's start and end it falls between.
+        accuracy: p.coords.accuracy, t: new Date().toISOString(),
       };
       denied = false;
       for (const f of [...listeners]) f(last);

@@ -12,7 +12,9 @@ import { $, fill, h } from '../../console/src/dom.js';
 import { onChange, startLive, stopLive, throttle } from '../../console/src/live.js';
 import { renderLogin, renderPassword } from '../../console/src/login.js';
 import * as session from '../../console/src/session.js';
-import { renderCase, renderTasks, renderWork } from './cases.js';
+import {
+  renderCase, renderTasks, renderWork, saying,
+} from './cases.js';
 import { isDenied, onFix } from './geo.js';
 import { useFieldWords } from './lang.js';
 import {
@@ -31,7 +33,7 @@ const PAGES = {
 let rerender = null;
 let generation = 0;
 let viewLive = null;
-let said = null;     // what the last form came to, said by the next page
+let said = null;     // what the last report came to (submit()), said by the next page
 
 const pagesOf = () => PAGES[session.user()?.role] ?? [];
 
@@ -131,8 +133,8 @@ async function route() {
     const views = {
       tasks: () => renderTasks(main, header('tasks')),
       work: () => renderWork(main, header('work')),
-      report: () => renderReport(main, header('report'), (line) => {
-        said = line;
+      report: () => renderReport(main, header('report'), (outcome) => {
+        said = outcome;
         window.location.hash = '#/tasks';
       }),
       patrol: () => renderPatrol(main, header('patrol')),
@@ -158,7 +160,7 @@ async function route() {
       h('button', { type: 'button', onclick: () => route() }, t('common.retry')));
   }
   if (mine !== generation) return;
-  if (said) main.prepend(h('p', { class: 'banner ok', role: 'status', id: 'said' }, said));
+  if (said) main.prepend(saying(said));
   said = null;
   fill($('main'), main);
 }

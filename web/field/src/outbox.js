@@ -96,7 +96,8 @@ async function sendItem(item) {
     const step = item.steps[item.done];
     const ids = { ...knownIds(), ...item.ids };
     const url = step.url.replace(/\{(\w+)\}/g, (m, k) => (k in ids ? ids[k] : m));
-    if (/\{\w+\}/.test(url)) throw new ApiError(0, 'waiting', 'an earlier item is not sent yet');
+    // The id comes from an earlier item, which was set aside: so is this.
+    if (/\{\w+\}/.test(url)) throw new ApiError(409, 'earlier', t('outbox.earlier'));
     const answer = await send(step.method, url, step.body, { 'Idempotency-Key': step.key });
     if (step.saveAs) {
       item.ids[step.saveAs] = answer.id;
@@ -122,10 +123,13 @@ export function flush() {
   return sending;
 }
 
+// The first item not set aside, again after each one: an item kept
+// while this sending runs goes with it.
 async function run() {
   lastStop = null;
-  for (const item of await items()) {
-    if (item.failed) continue;
+  for (;;) {
+    const item = (await items()).find((i) => !i.failed);
+    if (!item) return;
     try {
       await sendItem(item);
       await drop(item.seq);
@@ -143,13 +147,15 @@ async function run() {
 }
 
 // Keep an item and send what waits at once: what it came to, as the
-// page says it (sent; kept for later; refused, with the server's words).
+// page says it - { text, refused }: sent; kept for later; refused, with
+// the server's words.
 export async function submit(spec) {
   const item = await enqueue(spec);
   await flush();
   const left = (await items()).find((i) => i.seq === item.seq);
-  if (!left) return t('case.sent');
-  return left.failed ? t('outbox.failed', { message: left.failed }) : t('case.queued');
+  if (!left) return { text: t('case.sent'), refused: false };
+  return left.failed ? { text: t('outbox.failed', { message: left.failed }), refused: true }
+    : { text: t('case.queued'), refused: false };
 }
 
 // Send a set-aside item again (the user's "retry now"), then the rest.

@@ -11,6 +11,7 @@ import { fill, h } from '../../console/src/dom.js';
 import { span } from '../../console/src/format.js';
 import { pointMap } from '../../console/src/map.js';
 import { here, onFix } from './geo.js';
+import { saying } from './cases.js';
 import { rememberId, submit } from './outbox.js';
 
 const SHIFT = 'field.shift';     // { started } while on shift, localStorage
@@ -116,7 +117,7 @@ export async function renderPatrol(main, header, said) {
   const counters = COUNTERS.filter((k) => k in (me?.counters ?? {}));
   const visited = new Map((me?.figures?.grids ?? []).map((g) => [g.code, g.visited]));
   fill(main, h('h1', {}, t('patrol.title')), header,
-    said ? h('p', { class: 'banner ok', role: 'status' }, said) : null,
+    saying(said),
     h('p', { id: 'shift-state' }, onShift() ? t('patrol.on') : t('patrol.off')),
     button,
     me ? h('p', { id: 'patrol-figures' }, figuresOf(me)) : h('p', { class: 'muted' }, t('patrol.unavailable')),
