@@ -10,7 +10,7 @@
 //   network is back: exactly one case and one check recorded;
 // - the first send's answer lost, then retried: exactly one case (needs
 //   the server's Idempotency-Key, branch `patrol`: skipped until merged);
-// - a handler handles with a photo;
+// - a handler handles with a photo, asks for an extension, returns;
 // - patrol: a shift started and ended, the track posted (needs the
 //   patrol endpoints, branch `patrol`: skipped until merged);
 // - the language switch and both catalogues complete;
@@ -288,6 +288,24 @@ describe('the handler on the phone', () => {
     assert.equal(c.history.at(-1).note, '已更换井盖');
     await screenshot(page, 'field-handle');
     await done(rec, 'handle');
+  });
+
+  test('requests an extension: reason and hours', async () => {
+    const c0 = await dispatched('需要延期的案件');
+    const rec = await phone('handler');
+    const { page } = rec;
+    await page.locator(`a[href="#/case/${c0.id}"]`).click();
+    await page.getByRole('button', { name: '延期申请' }).click();
+    await page.locator('#act-reason').fill('需等待配件');
+    await page.locator('#act-hours').fill('16');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.locator('.banner.ok', { hasText: '已发送' }).waitFor();
+    const c = await getCase(c0.id);
+    assert.equal(c.extension_requested_hours, 16);
+    assert.equal(c.history.at(-1).action, 'extend-request');
+    // A pending request: the server offers no second one, nor does the page.
+    assert.equal(await page.getByRole('button', { name: '延期申请' }).count(), 0);
+    await done(rec, 'extend');
   });
 
   test('returns with a reason (the reason is asked first)', async () => {
