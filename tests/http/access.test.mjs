@@ -54,6 +54,11 @@ const MATRIX = {
   'GET /console': { own: 'ooooooooooo' },
   'GET /console/': { own: 'ooooooooooo' },
   'GET /console/assets/{file...}': { own: 'ooooooooooo' },
+  // The phone pages (docs/field.md), the same way.
+  'GET /m': { own: 'ooooooooooo' },
+  'GET /m/': { own: 'ooooooooooo' },
+  'GET /m/sw.js': { own: 'ooooooooooo' },
+  'GET /m/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
   'GET /healthz': { own: 'ooooooooooo' },
   // The operator's numbers: served on `serve --metrics-listen` alone
@@ -222,6 +227,10 @@ const CALLS = {
   'GET /console/': () => ({ path: '/console/' }),
   // The bundle's name carries its hash: whatever the page names.
   'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
+  'GET /m': () => ({ path: '/m' }),
+  'GET /m/': () => ({ path: '/m/' }),
+  'GET /m/sw.js': () => ({ path: '/m/sw.js' }),
+  'GET /m/assets/{file...}': () => ({ path: fx.fieldScript }),
   'GET /healthz': () => ({ path: '/healthz' }),
   'GET /metrics': () => ({ path: '/metrics' }),
   'POST /api/v1/session': () => ({ method: 'POST', path: '/api/v1/session', body: {} }),
@@ -401,6 +410,8 @@ before(async () => {
   // The console's script: its name carries a hash, the page names it.
   const page = await send('anonymous', { path: '/console/' });
   fx.consoleScript = `/console/${page.text.match(/src="(assets\/console-[^"]+\.js)"/)[1]}`;
+  const field = await send('anonymous', { path: '/m/' });
+  fx.fieldScript = `/m/${field.text.match(/src="(assets\/field-[^"]+\.js)"/)[1]}`;
   const admin = createToken(ws.db, 'admin');
   token.admin = admin;
   // The demo's security admin makes the accounts; the demo's auditor.

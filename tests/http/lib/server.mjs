@@ -408,6 +408,7 @@ export async function loggedIn(server, username, password) {
 export function isPagePath(path) {
   const p = path.split('?')[0];
   return p === '/' || p === '/public' || p === '/console' || p.startsWith('/console/')
+    || p === '/m' || p.startsWith('/m/')
     || (p.startsWith('/public/') && !p.startsWith('/public/api/') && !p.startsWith('/public/media/'));
 }
 
