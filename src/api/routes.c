@@ -15,6 +15,9 @@
 	{ { method, pattern }, handler, roles, scope, 0 }
 #define R_RAW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_RAW_BODY }
+/* Honours an Idempotency-Key (web.h; docs/api.md). */
+#define R_IDEM(method, pattern, handler, roles, scope, flags) \
+	{ { method, pattern }, handler, roles, scope, ROUTE_IDEMPOTENT | (flags) }
 /* Open while a password change is due (web.h). */
 #define R_PW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_PASSWORD_CHANGE }
@@ -68,7 +71,8 @@ static const struct web_route routes[] = {
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/workflow", h_workflow, ROLES_READERS, RS_REFERENCE),
 	R("GET", "/api/v1/events", h_events, ROLES_STAFF, RS_AREA),
-	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
+	R_IDEM("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE,
+	       RS_AREA, 0),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/stats", h_cases_stats, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/duplicates", h_cases_duplicates,
@@ -79,10 +83,11 @@ static const struct web_route routes[] = {
 	 * who may give it, the workflow table's verify-assign roles. */
 	R("GET", "/api/v1/cases/{id}/inspectors", h_case_inspectors,
 	  ROLE_BIT(ROLE_RECEPTIONIST) | ROLE_BIT(ROLE_SHIFT_LEADER), RS_AREA),
-	R("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
-	  ROLES_CASE_ACTORS, RS_AREA),
-	R_RAW("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,
-	      ROLES_CASE_ACTORS | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
+	R_IDEM("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
+	       ROLES_CASE_ACTORS, RS_AREA, 0),
+	R_IDEM("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,
+	       ROLES_CASE_ACTORS | ROLE_BIT(ROLE_API_CLIENT), RS_AREA,
+	       ROUTE_RAW_BODY),
 	R("GET", "/api/v1/attachments/{id}", h_attachment_get,
 	  ROLES_STAFF | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
 	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_READERS,
