@@ -77,4 +77,15 @@ void h_token_create(struct web_ctx *c);
 void h_token_revoke(struct web_ctx *c);
 void h_audit_list(struct web_ctx *c);
 
+/* api/h_patrol.c */
+void h_patrol_beats(struct web_ctx *c);
+void h_patrol_beats_assign(struct web_ctx *c);
+void h_patrol_beat_end(struct web_ctx *c);
+void h_patrol_shift_start(struct web_ctx *c);
+void h_patrol_shift_end(struct web_ctx *c);
+void h_patrol_track(struct web_ctx *c);
+void h_patrol_me(struct web_ctx *c);
+void h_patrol_coverage(struct web_ctx *c);
+void h_patrol_tracks(struct web_ctx *c);
+
 #endif

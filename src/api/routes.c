@@ -37,6 +37,10 @@
 /* Who acts on cases; which action each may take is in the workflow table
  * (domain/cases/workflow.c). */
 #define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
+/* Patrol: who assigns beats, and who reads an area's patrols. */
+#define ROLES_BEAT_MANAGERS \
+	(ROLE_BIT(ROLE_SHIFT_LEADER) | ROLE_BIT(ROLE_ADMIN))
+#define ROLES_PATROL_READERS (ROLES_BEAT_MANAGERS | ROLE_BIT(ROLE_LEADER))
 
 static const struct web_route routes[] = {
 	R("GET", "/healthz", web_health, 0, RS_PUBLIC),
@@ -145,6 +149,27 @@ static const struct web_route routes[] = {
 	/* The audit trail: the auditor's alone. */
 	R("GET", "/api/v1/audit", h_audit_list, ROLE_BIT(ROLE_AUDITOR),
 	  RS_REFERENCE),
+	/* Patrol (定人定岗定责, docs/patrol.md): beats managed by shift
+	 * leaders and admins, read by leaders; an inspector's own shifts,
+	 * track, beats and day (domain/patrol decides on each object). */
+	R("GET", "/api/v1/patrol/beats", h_patrol_beats,
+	  ROLES_PATROL_READERS | ROLE_BIT(ROLE_INSPECTOR), RS_AREA),
+	R("POST", "/api/v1/patrol/beats", h_patrol_beats_assign,
+	  ROLES_BEAT_MANAGERS, RS_AREA),
+	R("DELETE", "/api/v1/patrol/beats/{grid}", h_patrol_beat_end,
+	  ROLES_BEAT_MANAGERS, RS_AREA),
+	R("POST", "/api/v1/patrol/shifts", h_patrol_shift_start,
+	  ROLE_BIT(ROLE_INSPECTOR), RS_AREA),
+	R("POST", "/api/v1/patrol/shifts/{id}/end", h_patrol_shift_end,
+	  ROLE_BIT(ROLE_INSPECTOR), RS_AREA),
+	R_IDEM("POST", "/api/v1/patrol/track", h_patrol_track,
+	       ROLE_BIT(ROLE_INSPECTOR), RS_AREA, 0),
+	R("GET", "/api/v1/patrol/me", h_patrol_me, ROLE_BIT(ROLE_INSPECTOR),
+	  RS_AREA),
+	R("GET", "/api/v1/patrol/coverage", h_patrol_coverage,
+	  ROLES_PATROL_READERS, RS_AREA),
+	R("GET", "/api/v1/patrol/tracks", h_patrol_tracks,
+	  ROLES_PATROL_READERS, RS_AREA),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,
