@@ -289,12 +289,19 @@ static int time_check(int64_t t, int64_t now, const char *field,
 	return 0;
 }
 
+static int count_shift(void *ctx, const struct shift_row *s)
+{
+	(void)s;
+	++*(int *)ctx;
+	return 0;
+}
+
 int patrol_shift_start(struct db *db, const struct actor *a, int64_t at,
 		       int64_t now, struct shift_row *out,
 		       struct ug_error *err)
 {
 	struct shift_row open;
-	int rc;
+	int rc, overlap = 0;
 
 	if ((rc = inspector_self(a, err)) ||
 	    (at && (rc = time_check(at, now, "at", err))))
@@ -309,7 +316,14 @@ int patrol_shift_start(struct db *db, const struct actor *a, int64_t at,
 		rc = ug_fail(err, UG_ECONFLICT, "shift",
 			     "shift %lld is open: end it first",
 			     (long long)open.id);
-	else if (rc == 0)
+	else if (rc == 0 &&
+		 (rc = store_shift_list(db, out->inspector_id, "",
+					out->started_at, INT64_MAX, count_shift,
+					&overlap, err)) == 0 && overlap)
+		/* Shifts never overlap: a point belongs to one shift. */
+		rc = ug_fail(err, UG_EINVAL, "at",
+			     "at is before the end of your last shift");
+	if (rc == 0)
 		rc = store_shift_insert(db, out, err);
 	return db_end(db, rc, err);
 }
