@@ -45,10 +45,13 @@ int patrol_day_parse(const struct case_env *env, const char *text,
 		day_of_days(days, env->utc_offset, out);
 		return 0;
 	}
-	if (strlen(text) != 10 ||
-	    sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    !ug_is_digits(text, 4) || m < 1 || m > 12 || d < 1 || d > 31 ||
-	    y < 1970)
+	for (int i = 0; i < 10 && text[i]; i++, n++)
+		if (i == 4 || i == 7 ? text[i] != '-'
+				     : text[i] < '0' || text[i] > '9')
+			n = -100;
+	if (n != 10 || text[10] ||
+	    sscanf(text, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 ||
+	    d < 1 || d > 31 || y < 1970)
 		return ug_fail(err, UG_EINVAL, field,
 			       "%s must be a date YYYY-MM-DD", field);
 	days = iso8601_days_from_civil(y, (unsigned)m, (unsigned)d);
