@@ -352,6 +352,46 @@ static void test_decode_number_range(void **state)
 	assert_refused("{\"name\":\"x\",\"score\":1e300}", "score");
 }
 
+/* FIELD_ARRAY: an array of min..max items of any kind (the handler
+ * checks them). */
+static void test_decode_array(void **state)
+{
+	static const struct field_spec points[] = {
+		{ .name = "points", .type = FIELD_ARRAY, .min = 1, .max = 2 },
+	};
+	static const struct {
+		const char *body, *message;
+	} bad[] = {
+		{ "{\"points\":{}}", "must be an array" },
+		{ "{\"points\":\"x\"}", "must be an array" },
+		{ "{\"points\":[]}", "1 to 2 items" },
+		{ "{\"points\":[1,2,3]}", "1 to 2 items" },
+	};
+	struct field_value out[1];
+	struct ug_error err;
+	json_t *root;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ug_error_clear(&err);
+		tu_assert_ok(fields_parse_object(bad[i].body, strlen(bad[i].body),
+						 &root, &err),
+			     err);
+		tu_assert_err(fields_decode(root, points, 1, out, &err), err,
+			      UG_EINVAL, "points");
+		tu_assert_contains(err.message, bad[i].message);
+		json_decref(root);
+	}
+	ug_error_clear(&err);
+	tu_assert_ok(fields_parse_object("{\"points\":[{},7]}", 17, &root,
+					 &err),
+		     err);
+	tu_assert_ok(fields_decode(root, points, 1, out, &err), err);
+	assert_true(out[0].present);
+	assert_int_equal(json_array_size(out[0].obj), 2);
+	json_decref(root);
+}
+
 /* FIELD_STRINGS: an array of strings, each of min..max characters. */
 static void test_decode_strings(void **state)
 {
@@ -418,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_parse_duplicate_keys),
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_decode_strings),
+		cmocka_unit_test(test_decode_array),
 		DECODE_TEST(test_decode_all_fields),
 		DECODE_TEST(test_decode_absent_and_null),
 		DECODE_TEST(test_decode_unknown_field),

@@ -306,29 +306,33 @@ int patrol_shift_start(struct db *db, const struct actor *a, int64_t at,
 	struct shift_row open;
 	int rc, overlap = 0;
 
+	struct shift_row s;
+
 	if ((rc = inspector_self(a, err)) ||
 	    (at && (rc = time_check(at, now, "at", err))))
 		return rc;
-	memset(out, 0, sizeof *out);
-	out->inspector_id = self_id(a);
-	out->started_at = at ? at : now;
+	memset(&s, 0, sizeof s);
+	s.inspector_id = self_id(a);
+	s.started_at = at ? at : now;
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	rc = store_shift_open(db, out->inspector_id, &open, err);
+	rc = store_shift_open(db, s.inspector_id, &open, err);
 	if (rc == 1)
 		rc = ug_fail(err, UG_ECONFLICT, "shift",
 			     "shift %lld is open: end it first",
 			     (long long)open.id);
 	else if (rc == 0 &&
-		 (rc = store_shift_list(db, out->inspector_id, "",
-					out->started_at, INT64_MAX, count_shift,
-					&overlap, err)) == 0 && overlap)
+		 (rc = store_shift_list(db, s.inspector_id, "", s.started_at,
+					INT64_MAX, count_shift, &overlap,
+					err)) == 0 && overlap)
 		/* Shifts never overlap: a point belongs to one shift. */
 		rc = ug_fail(err, UG_EINVAL, "at",
 			     "at is before the end of your last shift");
 	if (rc == 0)
-		rc = store_shift_insert(db, out, err);
-	return db_end(db, rc, err);
+		rc = store_shift_insert(db, &s, err);
+	if ((rc = db_end(db, rc, err)) == 0)
+		*out = s;
+	return rc;
 }
 
 int patrol_shift_end(struct db *db, const struct actor *a, int64_t id,
@@ -337,26 +341,30 @@ int patrol_shift_end(struct db *db, const struct actor *a, int64_t id,
 {
 	int rc;
 
+	struct shift_row s;
+
 	if ((rc = inspector_self(a, err)) ||
 	    (at && (rc = time_check(at, now, "at", err))) ||
 	    (rc = db_begin_write(db, err)))
 		return rc;
-	rc = store_shift_get(db, id, out, err);
-	if (rc == 0 && out->inspector_id != self_id(a))
+	rc = store_shift_get(db, id, &s, err);
+	if (rc == 0 && s.inspector_id != self_id(a))
 		rc = ug_fail(err, UG_ENOTFOUND, "id", "no shift with id %lld",
 			     (long long)id);
-	if (rc == 0 && out->ended_at)
+	if (rc == 0 && s.ended_at)
 		rc = ug_fail(err, UG_ECONFLICT, "shift",
 			     "shift %lld has ended already", (long long)id);
 	if (rc == 0) {
-		out->ended_at = at ? at : now;
-		if (out->ended_at < out->started_at)
+		s.ended_at = at ? at : now;
+		if (s.ended_at < s.started_at)
 			rc = ug_fail(err, UG_EINVAL, "at",
 				     "at is before the shift's start");
 	}
 	if (rc == 0)
-		rc = store_shift_end(db, id, out->ended_at, err);
-	return db_end(db, rc, err);
+		rc = store_shift_end(db, id, s.ended_at, err);
+	if ((rc = db_end(db, rc, err)) == 0)
+		*out = s;
+	return rc;
 }
 
 /* ---- track ------------------------------------------------------------ */
@@ -766,8 +774,9 @@ int patrol_me(struct db *db, const struct case_env *env,
 	snprintf(f->name, sizeof f->name, "%s", a->user->display_name);
 	if ((rc = db_begin(db, err)))
 		return rc;
-	if ((rc = store_beat_list(db, "", f->inspector_id, day->start,
-				  day->end, cb, ctx, err)) == 0 &&
+	if ((rc = cb ? store_beat_list(db, "", f->inspector_id, day->start,
+				       day->end, cb, ctx, err)
+		     : 0) == 0 &&
 	    (rc = day_walk(db, env, "", day, now, f, last_shift, out,
 			   err)) == 0 &&
 	    (rc = store_shift_open(db, f->inspector_id, &out->shift, err)) == 1)

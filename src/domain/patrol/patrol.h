@@ -71,8 +71,9 @@ int patrol_beat_end(struct db *db, const struct case_env *env,
 		    struct ug_error *err);
 
 /* Start the caller's shift at `at` (0: now; not in the future, not older
- * than PATROL_LATE_MAX_S: UG_EINVAL naming "at").  UG_ECONFLICT naming
- * "shift" when one is open. */
+ * than PATROL_LATE_MAX_S, not before the end of its last shift: UG_EINVAL
+ * naming "at").  UG_ECONFLICT naming "shift" when one is open.  *out is
+ * set on success only (the same for patrol_shift_end). */
 int patrol_shift_start(struct db *db, const struct actor *a, int64_t at,
 		       int64_t now, struct shift_row *out,
 		       struct ug_error *err);
@@ -146,9 +147,11 @@ int patrol_tracks(struct db *db, const struct case_env *env,
 		  const struct patrol_day *day, int64_t now,
 		  patrol_line_cb cb, void *ctx, struct ug_error *err);
 
-/* The caller's own day, for the phone: its beats (cb), its shift (the
- * open one, else the day's last: has_shift), its figures and its
- * assessment counters of the day.  Inspectors. */
+/* The caller's own day, for the phone: its beats (cb, may be NULL), its
+ * shift (the
+ * open one, else the day's last: has_shift), its figures (freed by
+ * patrol_figures_free()) and its assessment counters of the day.
+ * Inspectors. */
 struct patrol_me {
 	int has_shift;
 	struct shift_row shift;
