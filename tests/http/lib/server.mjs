@@ -137,6 +137,9 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  17: 'DROP TABLE patrol_point; DROP TABLE patrol_shift; DROP TABLE patrol_beat;',
+  16: 'DROP TABLE idempotency_key;',
+  15: '', // 0015_reserved.sql: nothing to undo (another branch's number)
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
   12: 'DROP INDEX case_file_assignee; ALTER TABLE case_file DROP COLUMN assignee;',
@@ -166,7 +169,7 @@ export function downgradeTo(db, version) {
   const latest = Number(sql(db, 'SELECT MAX(version) FROM schema_version'));
   const undo = [];
   for (let v = latest; v > version; v--) {
-    assert.ok(UNDO[v], `no undo for migration ${v}: add it to UNDO in tests/http/lib/server.mjs`);
+    assert.ok(UNDO[v] !== undefined, `no undo for migration ${v}: add it to UNDO in tests/http/lib/server.mjs`);
     undo.push(UNDO[v]);
   }
   sql(db, `${undo.join('\n')} DELETE FROM schema_version WHERE version > ${version};`);
