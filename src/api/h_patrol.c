@@ -12,16 +12,6 @@
 #include "lib/iso8601.h"
 #include "lib/util.h"
 
-static json_t *json_local(const struct web_ctx *c, int64_t t)
-{
-	char buf[40];
-
-	if (!t)
-		return json_null();
-	iso8601_format(t, c->cases.utc_offset, buf, sizeof buf);
-	return json_string(buf);
-}
-
 static json_t *json_person(int64_t id, const char *username,
 			   const char *name)
 {

@@ -14,7 +14,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "domain/org/idem.h"
 #include "lib/log.h"
@@ -24,21 +23,6 @@
 static const char *const kept_headers[] = { "Location" };
 /* The types the answers of these routes have, as static strings. */
 static const char *const known_types[] = { "application/json" };
-
-static const char *header_of(const struct http_response *resp,
-			     const char *name)
-{
-	const char *p = resp->headers.data, *end = p + resp->headers.len;
-
-	while (p && p < end) {
-		const char *value = p + strlen(p) + 1;
-
-		if (strcasecmp(p, name) == 0)
-			return value;
-		p = value + strlen(value) + 1;
-	}
-	return NULL;
-}
 
 /* The handler's answer as stored: status, type, kept headers, body. */
 static int answer_capture(const struct http_response *resp,
@@ -55,7 +39,7 @@ static int answer_capture(const struct http_response *resp,
 		json_object_set_new(h, "Content-Type",
 				    json_string(resp->content_type));
 	for (size_t i = 0; i < sizeof kept_headers / sizeof *kept_headers; i++) {
-		const char *v = header_of(resp, kept_headers[i]);
+		const char *v = http_response_header_value(resp, kept_headers[i]);
 
 		if (v)
 			json_object_set_new(h, kept_headers[i], json_string(v));

@@ -23,6 +23,7 @@
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
 #include "store/patrol/patrol.h"
+#include "tu_grids.h"
 
 #define CN CALENDAR_UTC_OFFSET_CHINA
 #define HOUR 3600
@@ -625,37 +626,17 @@ static void test_located_later(void **state)
 
 /* ---- beats: 漏报 ---------------------------------------------------------- */
 
-/* Two unit grids side by side in the community 110101001001 of street
- * 110101001 (100 m squares), the live index over them in f->env, and
+/* The two grids of tu_grids.h, the live index over them in f->env, and
  * beats: grid 1 is insp1's from T0 - 1 day until T0 + 7 days, then
  * insp2's; grid 2 has nobody's.  Written before any line they count. */
-#define GRID1 "110101001001001"
-#define GRID2 "110101001001002"
 #define BEAT_CHANGE (T0 + 7 * 86400)
 
 static void beats_setup(struct fx *f)
 {
-	static const char grids[] =
-		"{\"type\":\"FeatureCollection\",\"features\":["
-		"{\"type\":\"Feature\",\"properties\":{\"code\":\"" GRID1 "\"},"
-		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.41,"
-		"39.91],[116.411,39.91],[116.411,39.911],[116.41,39.911],"
-		"[116.41,39.91]]]}},"
-		"{\"type\":\"Feature\",\"properties\":{\"code\":\"" GRID2 "\"},"
-		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.411,"
-		"39.91],[116.412,39.91],[116.412,39.911],[116.411,39.911],"
-		"[116.411,39.91]]]}}]}";
-	struct grid_import_opts opts;
-	struct grid_import_result res;
 	struct beat_row b;
 	int64_t id, changed;
 
-	memset(&opts, 0, sizeof opts);
-	tu_assert_ok(grids_import_text(f->t->db, grids, strlen(grids), &opts,
-				       T0 - 86400, &res, &f->err),
-		     f->err);
-	assert_int_equal(res.imported, 2);
-	tu_assert_ok(spatial_open(f->t->db, &f->env.spatial, &f->err), f->err);
+	tu_grids_pair(f->t->db, T0 - 86400, &f->env.spatial);
 	memset(&b, 0, sizeof b);
 	snprintf(b.grid, sizeof b.grid, "%s", GRID1);
 	snprintf(b.from_day, sizeof b.from_day, "2026-11-15");

@@ -10,6 +10,7 @@
  * counters; prune.  And idempotency keys' rules (domain/org/idem.h).
  */
 #include "testutil.h"
+#include "tu_grids.h"
 
 #include <math.h>
 
@@ -17,16 +18,12 @@
 #include "geo/crs.h"
 #include "domain/org/idem.h"
 #include "domain/patrol/patrol.h"
-#include "domain/spatial/grids.h"
-#include "domain/spatial/spatial.h"
 
 #define CN CALENDAR_UTC_OFFSET_CHINA
 /* Monday 2026-11-16 00:00 +08:00. */
 #define DAY0 (calendar_utc_from_local(CN, 2026, 11, 16, 0, 0, 0))
 #define NOW (DAY0 + 10 * 3600) /* 10:00 local */
 
-#define GRID1 "110101001001001"
-#define GRID2 "110101001001002"
 
 enum who { INSP1, INSP2, INSPB, SHIFT, SHIFTB, LEADER, ADMIN, RECEP, NWHO };
 
@@ -66,19 +63,7 @@ static int group_teardown(void **state)
 
 static int setup(void **state)
 {
-	static const char grids[] =
-		"{\"type\":\"FeatureCollection\",\"features\":["
-		"{\"type\":\"Feature\",\"properties\":{\"code\":\"" GRID1 "\"},"
-		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.41,"
-		"39.91],[116.411,39.91],[116.411,39.911],[116.41,39.911],"
-		"[116.41,39.91]]]}},"
-		"{\"type\":\"Feature\",\"properties\":{\"code\":\"" GRID2 "\"},"
-		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.411,"
-		"39.91],[116.412,39.91],[116.412,39.911],[116.411,39.911],"
-		"[116.411,39.91]]]}}]}";
 	struct fx *f = calloc(1, sizeof *f);
-	struct grid_import_opts opts;
-	struct grid_import_result res;
 
 	assert_non_null(f);
 	ug_error_clear(&f->err);
@@ -86,11 +71,7 @@ static int setup(void **state)
 	tu_city(f->t->db, DAY0 - 30 * 86400, people, NWHO, f->u, f->a);
 	case_env_defaults(&f->env, calendar);
 	f->env.utc_offset = CN;
-	memset(&opts, 0, sizeof opts);
-	tu_assert_ok(grids_import_text(f->t->db, grids, strlen(grids), &opts,
-				       DAY0 - 86400, &res, &f->err),
-		     f->err);
-	tu_assert_ok(spatial_open(f->t->db, &f->env.spatial, &f->err), f->err);
+	tu_grids_pair(f->t->db, DAY0 - 86400, &f->env.spatial);
 	*state = f;
 	return 0;
 }

@@ -517,6 +517,23 @@ static int add_grid(void *ctx, const struct beat_row *b)
 	return 0;
 }
 
+/* v (n items of `size` bytes, room for *cap) with room for one more:
+ * v itself, a larger copy (the old one freed), or NULL when out of
+ * memory (v untouched). */
+static void *grow(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return v;
+	c = *cap ? *cap * 2 : first;
+	if (!(p = realloc(v, c * size)))
+		return NULL;
+	*cap = c;
+	return p;
+}
+
 struct points {
 	struct point_row *v;
 	size_t n, cap;
@@ -525,16 +542,11 @@ struct points {
 static int add_point(void *ctx, const struct point_row *p)
 {
 	struct points *l = ctx;
+	struct point_row *v = grow(l->v, l->n, &l->cap, sizeof *v, 256);
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct point_row *v = realloc(l->v, cap * sizeof *v);
-
-		if (!v)
-			return -UG_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -UG_ENOMEM;
+	l->v = v;
 	l->v[l->n++] = *p;
 	return 0;
 }
@@ -547,16 +559,11 @@ struct shifts {
 static int add_shift(void *ctx, const struct shift_row *s)
 {
 	struct shifts *l = ctx;
+	struct shift_row *v = grow(l->v, l->n, &l->cap, sizeof *v, 8);
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct shift_row *v = realloc(l->v, cap * sizeof *v);
-
-		if (!v)
-			return -UG_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -UG_ENOMEM;
+	l->v = v;
 	l->v[l->n++] = *s;
 	return 0;
 }

@@ -15,22 +15,29 @@ static const char SQL_BEAT_INSERT[] =
 	"INSERT INTO patrol_beat (grid, inspector_id, from_day, from_at,"
 	" created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 
-int store_beat_insert(struct db *db, const struct beat_row *b,
-		      const char *created_by, int64_t now, int64_t *id,
-		      struct ug_error *err)
+/* Run an INSERT ... RETURNING id: its id into *id. */
+static int insert_id(struct db *db, const char *sql, const struct db_arg *args,
+		     int64_t *id, struct ug_error *err)
 {
 	struct db_stmt *st;
-	int rc = db_row(db, SQL_BEAT_INSERT,
-			DB_ARGS(DB_TEXT(b->grid), DB_INT(b->inspector_id),
-				DB_TEXT(b->from_day), DB_INT(b->from_at),
-				DB_TEXT(created_by), DB_INT(now)),
-			&st, err);
+	int rc = db_row(db, sql, args, &st, err);
 
 	if (rc < 0)
 		return rc;
 	*id = rc == DB_ROW ? db_column_int64(st, 0) : 0;
 	db_reset(st);
 	return 0;
+}
+
+int store_beat_insert(struct db *db, const struct beat_row *b,
+		      const char *created_by, int64_t now, int64_t *id,
+		      struct ug_error *err)
+{
+	return insert_id(db, SQL_BEAT_INSERT,
+			 DB_ARGS(DB_TEXT(b->grid), DB_INT(b->inspector_id),
+				 DB_TEXT(b->from_day), DB_INT(b->from_at),
+				 DB_TEXT(created_by), DB_INT(now)),
+			 id, err);
 }
 
 static const char SQL_BEAT_DROP_UNBEGUN[] =
@@ -126,17 +133,10 @@ static const char SQL_SHIFT_INSERT[] =
 int store_shift_insert(struct db *db, struct shift_row *s,
 		       struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc = db_row(db, SQL_SHIFT_INSERT,
-			DB_ARGS(DB_INT(s->inspector_id), DB_INT(s->started_at)),
-			&st, err);
-
-	if (rc < 0)
-		return rc;
-	s->id = rc == DB_ROW ? db_column_int64(st, 0) : 0;
 	s->ended_at = 0;
-	db_reset(st);
-	return 0;
+	return insert_id(db, SQL_SHIFT_INSERT,
+			 DB_ARGS(DB_INT(s->inspector_id), DB_INT(s->started_at)),
+			 &s->id, err);
 }
 
 #define SHIFT_COLUMNS "id, inspector_id, started_at, ended_at"
