@@ -761,10 +761,12 @@ static void random_history(struct fx *f, uint64_t seed)
 		int pick = below(&s, 3);
 		const char *street = below(&s, 2) ? "110101001" : "110101002";
 
-		if (pick != 0 && f->env.spatial && i % 3 == 0) {
-			/* In a grid with beats (beats_setup): 漏报.  No
-			 * draw of its own, so that the rest of the history
-			 * draws what it drew before beats existed. */
+		if (pick != 0 && f->env.spatial &&
+		    strcmp(street, "110101001") == 0) {
+			/* In a grid of that street with beats (beats_setup):
+			 * 漏报.  No draw of its own, and the same street's
+			 * people see it, so the history acts as it did before
+			 * beats existed. */
 			report_at(f, RECEP, pick == 1 ? "hotline" : "public",
 				  i % 2 ? 116.4105 : 116.4115, 39.9105,
 				  t + below(&s, 86400 * 3), c);
