@@ -723,7 +723,8 @@ static int area_walk(struct db *db, const struct case_env *env,
 				  person_of_beat, &l, err)) == 0 &&
 	    (rc = store_shift_list(db, 0, prefix, day->start, day->end,
 				   person_of_shift, &sp, err)) == 0) {
-		qsort(l.v, l.n, sizeof *l.v, by_name);
+		if (l.n)
+			qsort(l.v, l.n, sizeof *l.v, by_name);
 		for (size_t i = 0; rc == 0 && i < l.n; i++) {
 			rc = day_walk(db, env, prefix, day, now, &l.v[i],
 				      line_cb, ctx, err);
