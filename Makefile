@@ -10,6 +10,7 @@
 #   make asan       the sanitizer build in build/asan/
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
 #   make bench      benchmarks (bench/)
+#   make soak       30 minutes at half the peak: memory and p99 steady
 #   make open311-check URL=https://host/open311/v2/ KEY=apikey
 #                   Open311 conformance check against a running server,
 #                   ours or any city's (docs/open311-check.md)
@@ -61,7 +62,7 @@ LIBUG := $(BUILD)/libug.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit http browser asan test-asan fuzz fuzz-short bench \
+.PHONY: all run test unit http browser asan test-asan fuzz fuzz-short bench soak \
 	clean deps demo-db open311-check open311-selftest check-includes
 
 all: $(BUILD)/urbangrid
@@ -228,6 +229,13 @@ run: deps all
 
 bench:
 	@scripts/bench
+
+# 30 minutes at half the measured peak: memory flat, p99 stable (bench/
+# soak.sh; SOAK_MINUTES=N for a shorter run).  Not part of make test.
+soak: $(BUILD)/urbangrid
+	@scripts/install-deps --bench
+	@mkdir -p bench/results
+	bench/soak.sh | tee bench/results/soak.txt
 
 clean:
 	rm -rf build

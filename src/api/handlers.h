@@ -92,4 +92,9 @@ void h_patrol_me(struct web_ctx *c);
 void h_patrol_coverage(struct web_ctx *c);
 void h_patrol_tracks(struct web_ctx *c);
 
+/* api/h_assess.c */
+void h_assess_scheme_get(struct web_ctx *c);
+void h_assess_scheme_put(struct web_ctx *c);
+void h_assess_ranking(struct web_ctx *c);
+
 #endif

@@ -170,6 +170,16 @@ static const struct web_route routes[] = {
 	  ROLES_PATROL_READERS, RS_AREA),
 	R("GET", "/api/v1/patrol/tracks", h_patrol_tracks,
 	  ROLES_PATROL_READERS, RS_AREA),
+	/* Assessment (综合评价): the scheme is read by the staff, changed by
+	 * the admin; a ranking shows each caller the rows of its area or
+	 * its department (domain/assess/rank.h).  The scheme's path first:
+	 * it is not a {kind}. */
+	R("GET", "/api/v1/assessment/scheme", h_assess_scheme_get,
+	  ROLES_STAFF, RS_REFERENCE),
+	R("PUT", "/api/v1/assessment/scheme", h_assess_scheme_put,
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("GET", "/api/v1/assessment/{kind}", h_assess_ranking, ROLES_STAFF,
+	  RS_AREA),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,

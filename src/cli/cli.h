@@ -140,6 +140,8 @@ int cmd_import_components(struct cli_args *a);
 int cmd_assess_rebuild(struct cli_args *a);
 int cmd_assess_check(struct cli_args *a);
 int cmd_assess_show(struct cli_args *a);
+int cmd_assess_rank(struct cli_args *a);
+int cmd_assess_scheme(struct cli_args *a);
 int cmd_backup(struct cli_args *a);
 int cmd_check(struct cli_args *a);
 

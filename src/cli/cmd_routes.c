@@ -1,7 +1,8 @@
 /*
  * cmd_routes.c - `urbangrid routes [--json]`: every route of every door
- * of `serve`, in the order they are asked (cli/doors.h): method, pattern,
- * the roles that may call it and its scope (web/web.h).  The access test
+ * of `serve`, in the order they are asked (cli/doors.h), then the metrics
+ * listener's: method, pattern, the roles that may call it and its scope
+ * (web/web.h).  The access test
  * reads the JSON and insists on a row of expected answers for each
  * (tests/http/access.test.mjs).
  */
@@ -29,14 +30,19 @@ int cmd_routes(struct cli_args *a)
 	int as_json = cli_get(a, "json") != NULL;
 	struct ug_error err;
 	json_t *all = json_array();
+	const struct web_door *const *const listeners[] = { serve_doors,
+							    metrics_doors };
 	char *text;
 
 	ug_error_clear(&err);
-	if (web_doors_check(serve_doors, &err)) {
-		json_decref(all);
-		return cli_fail(&err);
+	for (size_t l = 0; l < 2; l++) {
+		if (web_doors_check(listeners[l], &err)) {
+			json_decref(all);
+			return cli_fail(&err);
+		}
 	}
-	for (const struct web_door *const *d = serve_doors; *d; d++) {
+	for (size_t l = 0; l < 2; l++)
+	for (const struct web_door *const *d = listeners[l]; *d; d++) {
 		const char *pre = (*d)->path_prefix ? (*d)->path_prefix : "";
 		const char *suf = (*d)->path_suffix ? (*d)->path_suffix : "";
 

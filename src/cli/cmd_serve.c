@@ -41,6 +41,9 @@
 	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
 	  "address and port; port 0 picks a free one")                        \
 	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("metrics-listen", metrics_listen, STR, NULL, 0, 0,                  \
+	  "also serve GET /metrics (Prometheus) on this HOST:PORT, for the " \
+	  "monitoring network only; none by default")                       \
 	X("peer-connections", peer_connections, INT, "64", 0, 1000,           \
 	  "connections one client address may hold open (0: no limit; "    \
 	  "trusted proxies are not limited)")                               \
@@ -333,16 +336,59 @@ static void events_tick(struct app *app, struct http_server *server,
 	}
 }
 
+/* Start the metrics listener on `listen` (HOST:PORT), whose own app
+ * serves the metrics door alone and reads the numbers of `observed`;
+ * its address goes to stdout after the main one's ("metrics on ...").
+ * Non-zero, said on stderr, when it cannot. */
+static int metrics_start(const char *listen, const struct app *observed,
+			 struct app *mapp, struct http_server **out)
+{
+	struct http_server_config mc;
+	struct ug_error err;
+	char host[256];
+	int port;
+
+	ug_error_clear(&err);
+	if (split_listen(listen, host, sizeof host, &port)) {
+		fprintf(stderr, "urbangrid serve: --metrics-listen must be "
+				"HOST:PORT, got %s\n", listen);
+		return -1;
+	}
+	memset(mapp, 0, sizeof *mapp);
+	mapp->doors = metrics_doors;
+	mapp->pool = observed->pool;
+	mapp->observed = observed;
+	memset(&mc, 0, sizeof mc);
+	mc.host = host;
+	mc.port = port;
+	mc.body_limit = 1024; /* GET only */
+	mc.threads = 1;
+	mc.app = web_serve;
+	mc.app_ctx = mapp;
+	mc.per_peer_connections = 8;
+	if (http_server_start(&mc, out, &err)) {
+		fprintf(stderr, "urbangrid serve: --metrics-listen: %s\n",
+			err.message);
+		return -1;
+	}
+	printf("metrics on http://%s%s%s:%d/metrics\n",
+	       strchr(host, ':') ? "[" : "", host,
+	       strchr(host, ':') ? "]" : "", http_server_port(*out));
+	fflush(stdout);
+	return 0;
+}
+
 int cmd_serve(struct cli_args *a)
 {
 	struct serve_settings set;
 	struct http_server_config hc;
-	struct http_server *server = NULL;
+	struct http_server *server = NULL, *metrics_server = NULL;
+	struct app metrics_app;
 	struct db_open_options opt = { .busy_timeout_ms = 5000, .background_checkpoint = 1 };
 	struct app app;
 	struct ug_error err;
 	struct db *db;
-	char host[256];
+	char host[256], spill_dir[4096];
 	struct buf files_default = BUF_INIT, public_url = BUF_INIT;
 	struct buf tls_cert = BUF_INIT, tls_key = BUF_INIT;
 	struct forwarded_proxies proxies;
@@ -477,6 +523,21 @@ int cmd_serve(struct cli_args *a)
 	hc.per_peer_connections = (int)set.peer_connections;
 	hc.header_timeout_ms = set.header_timeout * 1000;
 	hc.request_timeout_ms = set.request_timeout * 1000;
+	/* Large bodies wait beside the database: a disk the operator sized
+	 * for the city's data (a tmpfs /tmp would hold them in memory). */
+	{
+		const char *loc = cli_db_location(a);
+		const char *slash = strrchr(loc, '/');
+
+		if (!slash)
+			snprintf(spill_dir, sizeof spill_dir, ".");
+		else if (slash == loc)
+			snprintf(spill_dir, sizeof spill_dir, "/");
+		else
+			snprintf(spill_dir, sizeof spill_dir, "%.*s",
+				 (int)(slash - loc), loc);
+		hc.spill_dir = spill_dir;
+	}
 	/* HTTPS: both files or neither; the session cookie is then Secure
 	 * whatever --cookie-secure says. */
 	if (!set.tls_cert != !set.tls_key) {
@@ -514,6 +575,14 @@ int cmd_serve(struct cli_args *a)
 			goto stop;
 		}
 	}
+	if (set.metrics_listen) {
+		app.metrics = metrics_new(serve_doors);
+		if (!app.metrics) {
+			fprintf(stderr, "urbangrid serve: out of memory\n");
+			rc = EXIT_RUNTIME;
+			goto stop;
+		}
+	}
 	if (http_server_start(&hc, &server, &err)) {
 		rc = cli_fail(&err);
 		goto stop;
@@ -528,6 +597,12 @@ int cmd_serve(struct cli_args *a)
 	       strchr(host, ':') ? "[" : "", host,
 	       strchr(host, ':') ? "]" : "", http_server_port(server));
 	fflush(stdout);
+	if (set.metrics_listen &&
+	    metrics_start(set.metrics_listen, &app, &metrics_app,
+			  &metrics_server)) {
+		rc = EXIT_USAGE;
+		goto stop;
+	}
 
 	if (ug_test_clock())
 		log_warn("URBANGRID_TEST_CLOCK is set: the clock reads %s",
@@ -553,12 +628,17 @@ int cmd_serve(struct cli_args *a)
 			break;
 	}
 	log_info("signal %d: stopping, letting requests in flight finish", sig);
+	if (metrics_server)
+		http_server_stop(metrics_server, 500);
 	left = http_server_stop(server, (int)set.shutdown_grace);
 	if (left)
 		log_warn("%d request(s) were cut off at shutdown", left);
 	log_info("stopped");
 	rc = EXIT_OK;
 stop:
+	if (server && rc != EXIT_OK)
+		http_server_stop(server, 0);
+	metrics_free(app.metrics);
 	notifier_free(notifier, 2000);
 	db_pool_destroy(app.pool);
 	livecal_free(app.calendar);

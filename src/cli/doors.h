@@ -10,9 +10,14 @@
 #include "api/routes.h"
 #include "public/open311.h"
 #include "ui/pages.h"
+#include "web/metrics.h"
 
 static const struct web_door *const serve_doors[] = {
 	&open311_door, &pages_door, &api_door, NULL
 };
+
+/* `serve --metrics-listen`: the operator's listener has this door alone
+ * (GET /metrics); the doors above never serve it. */
+static const struct web_door *const metrics_doors[] = { &metrics_door, NULL };
 
 #endif

@@ -24,7 +24,8 @@
 struct http_request {
 	const char *method;      /* "GET", "POST", ... ("HEAD" as is) */
 	const char *path;        /* decoded path, no query string */
-	const char *body;        /* NUL-terminated; may hold NUL bytes */
+	const char *body;        /* NUL-terminated; may hold NUL bytes;
+				    read-only (past 64 KiB, a mapped file) */
 	size_t body_len;
 	char client_addr[64];    /* "127.0.0.1" / "::1"; behind a trusted
 				    proxy, the client it forwards for */
@@ -33,6 +34,9 @@ struct http_request {
 	/* The body passed body_limit and was dropped unread: the app is
 	 * called anyway, to answer 413 in the shape its clients read. */
 	int too_large;
+	/* The body could not be kept (its temporary file failed: a full
+	 * disk): the app is called anyway, to answer 503. */
+	int body_lost;
 	size_t body_limit;
 	struct arena arena;      /* freed after the response is sent */
 	void *conn;              /* adapter's connection handle */
@@ -136,6 +140,10 @@ struct http_server_config {
 	int per_peer_connections;
 	int64_t header_timeout_ms;
 	int64_t request_timeout_ms;
+	/* Where bodies past 64 KiB are kept while they arrive (unlinked
+	 * files, never seen by name): a folder on a disk, not a tmpfs.  NULL:
+	 * /var/tmp. */
+	const char *spill_dir;
 };
 
 struct http_server;

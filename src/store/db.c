@@ -716,6 +716,7 @@ struct db_pool {
 	struct db_open_options opt;
 	struct db **idle;
 	size_t nidle, cap;
+	size_t nbusy; /* handed out and not yet given back */
 	/* The background checkpointer (opt.background_checkpoint): its own
 	 * connection, woken every CHECKPOINT_MS or to stop. */
 	struct db *ck_db;
@@ -804,6 +805,7 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 	pthread_mutex_lock(&pool->lock);
 	if (pool->nidle) {
 		*out = pool->idle[--pool->nidle];
+		pool->nbusy++;
 		pthread_mutex_unlock(&pool->lock);
 		return 0;
 	}
@@ -811,7 +813,20 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 	rc = db_open(pool->location, &pool->opt, out, err);
 	if (rc == 0 && (*out)->engine->single_writer)
 		(*out)->write_lock = &pool->write_lock;
+	if (rc == 0) {
+		pthread_mutex_lock(&pool->lock);
+		pool->nbusy++;
+		pthread_mutex_unlock(&pool->lock);
+	}
 	return rc;
+}
+
+void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy)
+{
+	pthread_mutex_lock(&pool->lock);
+	*idle = pool->nidle;
+	*busy = pool->nbusy;
+	pthread_mutex_unlock(&pool->lock);
 }
 
 void db_pool_release(struct db_pool *pool, struct db *db)
@@ -822,6 +837,7 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 		db_rollback(db);
 	db_write_unlock(db);
 	pthread_mutex_lock(&pool->lock);
+	pool->nbusy--;
 	if (pool->nidle == pool->cap) {
 		size_t cap = pool->cap ? pool->cap * 2 : 8;
 		struct db **p = realloc(pool->idle, cap * sizeof *p);

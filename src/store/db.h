@@ -303,6 +303,8 @@ int db_pool_create(const char *location, const struct db_open_options *opt,
 int db_pool_acquire(struct db_pool *pool, struct db **out,
 		    struct ug_error *err);
 void db_pool_release(struct db_pool *pool, struct db *db);
+/* Connections idle in the pool and handed out now (the metrics'). */
+void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy);
 void db_pool_destroy(struct db_pool *pool);
 
 #endif

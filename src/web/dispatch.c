@@ -10,6 +10,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "web/metrics.h"
 
 static int method_is_safe(const char *m)
 {
@@ -183,6 +184,7 @@ void web_serve(void *ctx, struct http_request *req,
 	struct ug_error err;
 	const struct web_route *r;
 	const char *path;
+	int64_t started = ug_monotonic_us();
 	int found;
 
 	memset(&c, 0, sizeof c);
@@ -194,6 +196,13 @@ void web_serve(void *ctx, struct http_request *req,
 	ug_error_clear(&err);
 	if (c.door->init)
 		c.door->init(&c);
+	if (req->body_lost) {
+		http_response_header(resp, "Retry-After", "60");
+		reply_error(&c, 503, "unavailable",
+			    "no room to receive the request body; try again "
+			    "later", "body");
+		goto out;
+	}
 	if (req->too_large) {
 		char msg[96];
 
@@ -277,4 +286,7 @@ out:
 	if (c.db)
 		db_pool_release(app->pool, c.db);
 	buf_free(&allow);
+	if (app->metrics)
+		metrics_request(app->metrics, c.door, c.route, resp->status,
+				ug_monotonic_us() - started);
 }

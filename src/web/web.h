@@ -59,6 +59,11 @@ struct app {
 		const char *url, *crs;
 		char origin[256];
 	} tiles;
+	/* The operator's numbers (web/metrics.h): the counters web_serve()
+	 * adds every request to (NULL: none kept); and, in the app of the
+	 * metrics listener, the app whose numbers it serves. */
+	struct metrics *metrics;
+	const struct app *observed;
 	/* Live streams (GET /api/v1/events): at most events_max open. */
 	int events_max;
 	atomic_int events_open;

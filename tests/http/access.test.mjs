@@ -56,6 +56,9 @@ const MATRIX = {
   'GET /console/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
   'GET /healthz': { own: 'ooooooooooo' },
+  // The operator's numbers: served on `serve --metrics-listen` alone
+  // (metrics.test.mjs); the public listener knows no such route.
+  'GET /metrics': { own: 'hhhhhhhhhhh' },
   'POST /api/v1/session': { own: 'ooooooooooo' },
   'GET /api/v1/session': { own: 'uoooooooooo' },
   'DELETE /api/v1/session': { own: 'uoooooooooo' },
@@ -136,6 +139,12 @@ const MATRIX = {
   'GET /api/v1/patrol/me': { own: 'uofffffffff', other: 'uofffffffff' },
   'GET /api/v1/patrol/coverage': { own: 'uffoffoofff', other: 'uffhffhofff' },
   'GET /api/v1/patrol/tracks': { own: 'uffoffoofff', other: 'uffhffhofff' },
+  // Assessment: the scheme is read by the staff, changed by the admin
+  // (a bad body: 400, let through); a ranking holds the caller's own
+  // street (the handler: its own department) and not another's.
+  'GET /api/v1/assessment/scheme': { own: 'uooooooofff' },
+  'PUT /api/v1/assessment/scheme': { own: 'uffffffofff' },
+  'GET /api/v1/assessment/{kind}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
 };
 
 const STREET_A = '110101001';
@@ -225,6 +234,7 @@ const CALLS = {
   // The bundle's name carries its hash: whatever the page names.
   'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
   'GET /healthz': () => ({ path: '/healthz' }),
+  'GET /metrics': () => ({ path: '/metrics' }),
   'POST /api/v1/session': () => ({ method: 'POST', path: '/api/v1/session', body: {} }),
   'GET /api/v1/session': () => ({ path: '/api/v1/session' }),
   // A token of its own per role: the request may end it.
@@ -413,6 +423,20 @@ const CALLS = {
   'GET /api/v1/patrol/tracks': (role, rel) => ({
     path: `/api/v1/patrol/tracks?area=${rel === 'own' ? STREET_A : STREET_B}`,
   }),
+  'GET /api/v1/assessment/scheme': () => ({ path: '/api/v1/assessment/scheme' }),
+  'PUT /api/v1/assessment/scheme': () => ({
+    method: 'PUT', path: '/api/v1/assessment/scheme', body: { bands: {} },
+  }),
+  // The streets' ranking (the handler: the departments') lists the
+  // caller's own (street A, 110101-HW) or the other (street B, 110101-SZ).
+  'GET /api/v1/assessment/{kind}': (role, rel) => {
+    const dept = role === 'handler';
+    const want = dept ? (rel === 'own' ? '110101-HW' : '110101-SZ') : (rel === 'own' ? STREET_A : STREET_B);
+    return {
+      request: { path: `/api/v1/assessment/${dept ? 'departments' : 'streets'}?period=2026-11` },
+      find: (j) => (j?.rows ?? []).some((r) => r.code === want),
+    };
+  },
 };
 
 before(async () => {

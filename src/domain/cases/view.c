@@ -186,6 +186,16 @@ int case_stats(struct db *db, const struct actor *a,
 	return store_case_stats(db, &scoped, by_department, cb, ctx, err);
 }
 
+int case_stats_city(struct db *db, int64_t now, store_case_stat_cb cb,
+		    void *ctx, struct ug_error *err)
+{
+	/* Open cases alone: the partial index of the open cases, so a scrape
+	 * costs what the city has open, not its years of closed cases. */
+	struct case_filter open = { .now = now, .open_only = 1 };
+
+	return store_case_stats(db, &open, 0, cb, ctx, err);
+}
+
 struct changes_ctx {
 	const struct actor *a;
 	store_case_change_cb cb;

@@ -69,6 +69,13 @@ int case_stats(struct db *db, const struct actor *a,
 	       const struct case_filter *f, int by_department,
 	       store_case_stat_cb cb, void *ctx, struct ug_error *err);
 
+/* The whole city's open cases counted by state and light at `now`, for the
+ * operator's metrics (GET /metrics, served only on `serve
+ * --metrics-listen`): counts without any case's data, for a listener that
+ * names no user, so no actor. */
+int case_stats_city(struct db *db, int64_t now, store_case_stat_cb cb,
+		    void *ctx, struct ug_error *err);
+
 /* The inspectors who may verify case `id` (verify-assign): enabled
  * inspectors whose place holds the case's, by name, to cb.  The case
  * must be in the actor's sight (else UG_ENOTFOUND as case_view()). */

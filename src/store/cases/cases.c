@@ -253,12 +253,16 @@ static const char *const SQL_CASE_COUNT[2] = {
 	"SELECT COUNT(*) FROM case_file" CASE_WHERE CASE_OPEN,
 };
 /* The numbers of an overview: matching cases by state (or department)
- * and light now. */
+ * and light now.  Grouped by light first: grouped by state first, the
+ * planner (without ANALYZE's statistics) walks the whole state index for
+ * its order instead of the open cases' partial index: over a million
+ * cases of which 14,000 are open, 170-240 ms instead of 40 ms (the
+ * sqlite3 shell's timer, medians of three). */
 #define CASE_STATS(col, open)                                               \
 	"SELECT " col ", CASE WHEN deadline IS NULL THEN 'none'"            \
 	" WHEN deadline <= ? THEN 'red' WHEN warn_at <= ? THEN 'yellow'"    \
 	" ELSE 'green' END AS light, COUNT(*) FROM case_file" CASE_WHERE    \
-	open " GROUP BY 1, light ORDER BY 1, light"
+	open " GROUP BY light, 1 ORDER BY 1, light"
 /* [open_only][by_department] */
 static const char *const SQL_CASE_STATS[2][2] = {
 	{ CASE_STATS("state", ""), CASE_STATS("coalesce(department, '')", "") },
