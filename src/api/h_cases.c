@@ -15,8 +15,7 @@
 #include "lib/iso8601.h"
 #include "lib/util.h"
 
-/* Local ISO 8601 with the city's offset: 2026-11-23T17:30:00+08:00. */
-static json_t *json_local(const struct web_ctx *c, int64_t t)
+json_t *json_local(const struct web_ctx *c, int64_t t)
 {
 	char buf[40];
 

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "cli/doors.h"
+#include "domain/org/idem.h"
+#include "domain/patrol/patrol.h"
 #include "web/anscache.h"
 #include "web/web.h"
 #include "cli/cli.h"
@@ -117,6 +119,8 @@
 	  "its stdin (docs/operations.md)")                                 \
 	X("notify-timeout", notify_timeout, INT, "30", 1, 3600,               \
 	  "seconds a notify command may run before it is stopped")          \
+	X("track-retention-days", track_retention_days, INT, "180", 1, 36500, \
+	  "keep inspectors' track points this many days (docs/patrol.md)")  \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")   \
 	X("log-json", log_json, BOOL, NULL, 0, 0,                             \
 	  "log one JSON object a line (time, level, request_id, message)")
@@ -212,7 +216,29 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
  */
 /* Returns 1 when there is more to do soon (a full batch of overdue
  * stages was noted: the backlog is taken a batch a second). */
-static int housekeeping(struct app *app, int64_t *warned_day)
+/* What is kept for a while only: the answers of idempotency keys
+ * (48 h) and the track points (--track-retention-days), in one write
+ * transaction so that it queues with the requests' writes. */
+static void prune(struct db *db, int track_days, int64_t now)
+{
+	struct ug_error err;
+	int64_t answers = 0, points = 0;
+	int rc;
+
+	ug_error_clear(&err);
+	if ((rc = db_begin_write(db, &err)) == 0 &&
+	    (rc = idem_prune(db, now, &answers, &err)) == 0)
+		rc = patrol_prune(db, track_days, now, &points, &err);
+	if (db_depth(db) && (rc = db_end(db, rc, &err)))
+		points = answers = 0;
+	if (rc)
+		log_warn("pruning: %s", err.message);
+	else if (points)
+		log_info("pruned %lld track point(s) older than %d days",
+			 (long long)points, track_days);
+}
+
+static int housekeeping(struct app *app, int64_t *warned_day, int track_days)
 {
 	const struct livecal_view *v;
 	struct workcal_notice notice;
@@ -232,6 +258,7 @@ static int housekeeping(struct app *app, int64_t *warned_day)
 		log_warn("overdue cases not noted: %s", err.message);
 	else if (noted)
 		log_info("%ld case stage(s) went overdue", noted);
+	prune(db, track_days, now);
 	db_pool_release(app->pool, db);
 	if (!v)
 		return 0;
@@ -597,7 +624,10 @@ int cmd_serve(struct cli_args *a)
 	for (;;) {
 		if (ug_monotonic_us() >= chores_at)
 			chores_at = ug_monotonic_us() +
-				    (housekeeping(&app, &warned_day) ? 1 : 60) *
+				    (housekeeping(&app, &warned_day,
+						  (int)set.track_retention_days)
+					     ? 1
+					     : 60) *
 					    1000000LL;
 		events_tick(&app, server, &watch);
 		http_server_reap(server);

@@ -113,6 +113,11 @@ void http_response_header(struct http_response *resp, const char *name,
 int http_response_has_header(const struct http_response *resp,
 			     const char *name);
 
+/* The value of the response's first header of that name (any case), or
+ * NULL. */
+const char *http_response_header_value(const struct http_response *resp,
+				       const char *name);
+
 /* The application: fill resp from req.  Called once per request on a
  * worker thread. */
 typedef void (*http_app_fn)(void *ctx, struct http_request *req,

@@ -238,8 +238,8 @@ void http_response_header(struct http_response *resp, const char *name,
 	buf_append(&resp->headers, value, strlen(value) + 1);
 }
 
-int http_response_has_header(const struct http_response *resp,
-			     const char *name)
+const char *http_response_header_value(const struct http_response *resp,
+				       const char *name)
 {
 	const char *p = resp->headers.data;
 	const char *end = p ? p + resp->headers.len : NULL;
@@ -248,10 +248,16 @@ int http_response_has_header(const struct http_response *resp,
 		const char *value = p + strlen(p) + 1;
 
 		if (strcasecmp(p, name) == 0)
-			return 1;
+			return value;
 		p = value + strlen(value) + 1;
 	}
-	return 0;
+	return NULL;
+}
+
+int http_response_has_header(const struct http_response *resp,
+			     const char *name)
+{
+	return http_response_header_value(resp, name) != NULL;
 }
 
 /* Take the client's request id when it is a sane token (a proxy in front

@@ -8,11 +8,10 @@
 // - offline: once visited, the page loads without network (its service
 //   worker), a report and a check made offline are kept and sent when the
 //   network is back: exactly one case and one check recorded;
-// - the first send's answer lost, then retried: exactly one case (needs
-//   the server's Idempotency-Key, branch `patrol`: skipped until merged);
+// - the first send's answer lost, then retried: exactly one case (the
+//   server's Idempotency-Key);
 // - a handler handles with a photo, asks for an extension, returns;
-// - patrol: a shift started and ended, the track posted (needs the
-//   patrol endpoints, branch `patrol`: skipped until merged);
+// - patrol: a shift started and ended, the track posted;
 // - the language switch and both catalogues complete;
 // - on every page: no sideways scroll at 375 px, no console error, no
 //   request off loopback.
@@ -38,7 +37,6 @@ const api = (who) => new Client(server, { bearer: token[who] });
 const PHONE = { width: 375, height: 740 };
 // Inside the demo's first street (110101001), the inspector's.
 const POINT = { lon: 116.417, lat: 39.9625 };
-const PATROL_ON_BRANCH = false; // set at the merge of branch `patrol`
 
 before(async () => {
   await suite.ready;
@@ -56,13 +54,6 @@ async function phone(who, { at = POINT, serviceWorkers = 'block' } = {}) {
   const rec = await openPage(browser, {
     viewport: PHONE, geolocation: { latitude: at.lat, longitude: at.lon }, serviceWorkers,
   });
-  // Until branch patrol is merged, GET /api/v1/patrol/me (my numbers
-  // today, the patrol page) is 404, which chromium logs: those answers,
-  // and only they, are counted here and their lines let through by done().
-  rec.patrol404 = 0;
-  rec.page.on('response', (r) => {
-    if (!PATROL_ON_BRANCH && r.status() === 404 && new URL(r.url()).pathname === '/api/v1/patrol/me') rec.patrol404 += 1;
-  });
   return logIn(rec, server.url('/m/'), who, pw[who], '#pages');
 }
 
@@ -73,13 +64,8 @@ async function assertFits(page, what) {
   await assertNoOverflow(page, what);
 }
 
-const LINE_404 = 'console: Failed to load resource: the server responded with a status of 404 (Not Found)';
 async function done(rec, what, opts) {
   try {
-    for (let i = 0; i < rec.patrol404; i++) {
-      const at = rec.errors.indexOf(LINE_404);
-      if (at >= 0) rec.errors.splice(at, 1);
-    }
     await assertFits(rec.page, what);
     assertClean(rec, opts);
   } finally {
@@ -236,9 +222,7 @@ describe('offline', () => {
     await done(rec, 'offline');
   });
 
-  test('the first send\'s answer lost, then retried: exactly one case', {
-    skip: 'needs the server side of Idempotency-Key (branch patrol): un-skip at its merge',
-  }, async () => {
+  test('the first send\'s answer lost, then retried: exactly one case', async () => {
     const rec = await phone('inspector');
     const { page, context } = rec;
     let lost = 0;
@@ -328,9 +312,7 @@ describe('the handler on the phone', () => {
 // ---- patrol ------------------------------------------------------------------------
 
 describe('patrol', () => {
-  test('a shift started, the track posted every 30 s, the shift ended', {
-    skip: PATROL_ON_BRANCH ? false : 'needs the patrol endpoints (branch patrol): un-skip at its merge',
-  }, async () => {
+  test('a shift started, the track posted every 30 s, the shift ended', async () => {
     const rec = await phone('inspector');
     const { page, context } = rec;
     // The page's clock runs 90 s behind and is moved on by hand: the
