@@ -721,7 +721,7 @@ describe('GET /api/v1/cases', () => {
     const r = await as('handler').get('/api/v1/workflow');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.states.length, 12);
-    assert.equal(r.json.actions.length, 18);
+    assert.equal(r.json.actions.length, 19);
     assert.equal(r.json.stages.length, 7);
     const dispatch = r.json.actions.find((x) => x.action === 'dispatch');
     assert.deepEqual(dispatch, {
@@ -733,6 +733,10 @@ describe('GET /api/v1/cases', () => {
     assert.deepEqual(r.json.actions.find((x) => x.action === 'unhang'), {
       action: 'unhang', name: '解除挂账', from: ['hung'], to: 'dispatched',
       to_failed: null, roles: ['shift_leader', 'dispatcher'], needs: ['reason'],
+    });
+    assert.deepEqual(r.json.actions.find((x) => x.action === 'callback'), {
+      action: 'callback', name: '回访', from: ['closed'], to: null,
+      to_failed: null, roles: ['receptionist', 'shift_leader'], needs: ['rating'],
     });
     assert.deepEqual(r.json.states.find((x) => x.state === 'closed'),
       { state: 'closed', name: '已结案', stage: null, terminal: true });

@@ -119,6 +119,11 @@ static const struct rule rules[] = {
 	R("rate", IF_SATISFIED, satisfied, NONE, D_ALL),
 	R("rate", IF_BASICALLY, basically_satisfied, NONE, D_ALL),
 	R("rate", IF_DISSATISFIED, dissatisfied, NONE, D_ALL),
+	/* 回访: the rating a receptionist took by phone counts as the
+	 * reporter's own (a case has one or the other, never both). */
+	R("callback", IF_SATISFIED, satisfied, NONE, D_ALL),
+	R("callback", IF_BASICALLY, basically_satisfied, NONE, D_ALL),
+	R("callback", IF_DISSATISFIED, dissatisfied, NONE, D_ALL),
 };
 #undef R
 

@@ -140,6 +140,7 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  15: 'ALTER TABLE case_file DROP COLUMN rating;',
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
   12: 'DROP INDEX case_file_assignee; ALTER TABLE case_file DROP COLUMN assignee;',
