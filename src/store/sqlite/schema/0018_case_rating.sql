@@ -1,4 +1,4 @@
--- 0015_case_rating.sql: the satisfaction recorded for a case (群众满意).
+-- 0018_case_rating.sql: the satisfaction recorded for a case (群众满意).
 --
 -- A closed case gets one rating: the reporter's own (the public pages,
 -- Open311's follow token) or, when the reporter does not rate, the one a
