@@ -568,7 +568,8 @@ static void test_every_allowed_transition(void **state)
 					 * inspector's own report: drive()
 					 * makes one; verify-assign one that
 					 * must be verified */
-					if (a == CA_VERIFY_ASSIGN)
+					if (a == CA_VERIFY_ASSIGN ||
+					    a == CA_UNFOUNDED)
 						drive_hotline(f, c);
 					if (a == CA_EXTEND_APPROVE ||
 					    a == CA_EXTEND_DENY)
@@ -618,9 +619,9 @@ static void test_every_allowed_transition(void **state)
 	/* verify 1, file 2x2, reject 2x2, dispatch 2, return 1, handle 2,
 	 * check 1x2, close 1, extend x3 1 each, hang 2, void 8x2,
 	 * supervise 8, remind 6x4, merge 2x2, verify-assign 1x2, unhang 2,
-	 * callback 1x2 */
+	 * callback 1x2, unfounded 1 */
 	assert_int_equal(n, 1 + 4 + 4 + 2 + 1 + 2 + 2 + 1 + 3 + 2 + 16 + 8 +
-				    24 + 4 + 2 + 2 + 2);
+				    24 + 4 + 2 + 2 + 2 + 1);
 }
 
 /* The conditions a case can be in for case_actions_allowed(): every state

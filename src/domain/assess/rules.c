@@ -101,6 +101,9 @@ static const struct rule rules[] = {
 	R("verify-assign", 0, verify_assigned, ASSIGNEE, 0),
 	R("verify", 0, verified, ACTOR, D_AREA),
 	R("verify", IF_ON_TIME, verified_on_time, ACTOR, D_AREA),
+	/* 核实不属实 answers the verification task as well. */
+	R("unfounded", 0, verified, ACTOR, D_AREA),
+	R("unfounded", IF_ON_TIME, verified_on_time, ACTOR, D_AREA),
 	R("dispatch", 0, dispatched, ACTOR, D_ALL),
 	R("dispatch", IF_ON_TIME, dispatched_on_time, ACTOR, D_ALL),
 	R("dispatch", 0, to_handle, NONE, D_ALL),

@@ -98,6 +98,12 @@ const struct case_transition case_transitions[CA_COUNT] = {
 	{ CA_CALLBACK, "callback", "回访", S(CLOSED), -1, -1,
 	  R(RECEPTIONIST) | R(SHIFT_LEADER), NEED_RATING,
 	  GUARD_IN_AREA | GUARD_UNRATED_REPORTER },
+	/* 核实不属实: the inspector sent to verify a report finds nothing
+	 * there (gone, never was, or not what was said): the report ends
+	 * as not filed, with the inspector's reason - the answer to the
+	 * verification task as `verify` is its other answer. */
+	{ CA_UNFOUNDED, "unfounded", "核实不属实", S(REPORTED), CS_REJECTED, -1,
+	  R(INSPECTOR), NEED_REASON, GUARD_IN_AREA | GUARD_NEEDS_VERIFY },
 };
 
 const char *const case_ratings[CASE_RATING_COUNT] = {

@@ -98,6 +98,7 @@ enum case_action {
 	CA_VERIFY_ASSIGN,
 	CA_UNHANG,
 	CA_CALLBACK,
+	CA_UNFOUNDED,
 	CA_COUNT
 };
 
