@@ -38,7 +38,8 @@
 					 "else var/urbangrid.db)")           \
 	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
 	  "address and port; port 0 picks a free one")                        \
-	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("threads", threads, INT, "32", 1, 256,                             \
+	  "HTTP worker threads (a request waiting for its commit holds one)") \
 	X("peer-connections", peer_connections, INT, "64", 0, 1000,           \
 	  "connections one client address may hold open (0: no limit; "    \
 	  "trusted proxies are not limited)")                               \

@@ -729,7 +729,25 @@ struct db_group {
 	int64_t wait_ns;
 	struct db_pool_stats stats;
 	int64_t turn_start; /* when the holder of the turn got it */
+	/* Why the engine ended the open transaction, noted when first seen
+	 * (code 0: not noted). */
+	struct ug_error lost;
 };
+
+/* Note why the engine ended the group's transaction, if it did, while
+ * the connection still holds the error (before the next statement). */
+static void group_note_lost(struct db_group *g)
+{
+	struct db *w = g->w;
+
+	if (g->open && !g->lost.code && !w->engine->in_transaction(w->conn)) {
+		ug_error_clear(&g->lost);
+		if (w->engine->last_error(w->conn, &g->lost) >= 0 ||
+		    !g->lost.code)
+			ug_fail(&g->lost, UG_EDB, NULL, "%s",
+				w->engine->errmsg(w->conn));
+	}
+}
 
 #define GROUP_MAX 64
 #define GROUP_WAIT_US 2000
@@ -786,6 +804,7 @@ static void group_close(struct db_group *g, int rc, struct ug_error *why)
 	g->list = NULL;
 	g->members = 0;
 	g->open = 0;
+	ug_error_clear(&g->lost);
 	pthread_cond_broadcast(&g->ended);
 }
 
@@ -801,16 +820,21 @@ static int group_end_turn(struct db_group *g, struct group_member *me,
 	g->stats.turn_us += (mono_ns() - g->turn_start) / 1000;
 	if (g->open && !w->engine->in_transaction(w->conn)) {
 		/* The engine ended the transaction on an error: whatever
-		 * the members wrote is gone. */
+		 * the members wrote is gone.  They are told why, with the
+		 * error's own code (a full disk is UG_EFULL: 503). */
 		struct ug_error lost;
+		int code;
 
-		ug_error_clear(&lost);
-		ug_fail(&lost, UG_EDB, NULL,
-			"the write was lost with its group commit: %s",
-			w->engine->errmsg(w->conn));
-		group_close(g, -UG_EDB, &lost);
+		group_note_lost(g);
+		lost = g->lost;
+		code = g->lost.code ? g->lost.code : UG_EDB;
+		snprintf(lost.message, sizeof lost.message,
+			 "the write was lost with its group commit: %.400s",
+			 g->lost.message);
+		lost.code = code;
+		group_close(g, -code, &lost);
 		if (me) {
-			me->rc = -UG_EDB;
+			me->rc = -code;
 			me->err = lost;
 			me->done = 1;
 		}
@@ -867,6 +891,7 @@ static int group_begin(struct db *db, struct ug_error *err)
 		g->opened_ns = mono_ns();
 	}
 	if ((rc = db_exec(w, SQL_MEMBER_BEGIN, err))) {
+		group_note_lost(g);
 		group_end_turn(g, NULL, NULL);
 		return rc;
 	}
@@ -882,6 +907,7 @@ static int group_commit(struct db *db, struct ug_error *err)
 
 	db->via = NULL;
 	if ((rc = db_exec(g->w, SQL_MEMBER_END, err))) {
+		group_note_lost(g);
 		reset_all(g->w);
 		if (g->w->engine->in_transaction(g->w->conn))
 			db_exec(g->w, SQL_MEMBER_UNDO, NULL);
@@ -896,6 +922,7 @@ static void group_rollback(struct db *db)
 	struct db_group *g = db->group;
 
 	db->via = NULL;
+	group_note_lost(g);
 	reset_all(g->w);
 	if (g->w->engine->in_transaction(g->w->conn))
 		db_exec(g->w, SQL_MEMBER_UNDO, NULL);

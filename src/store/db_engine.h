@@ -37,6 +37,9 @@ struct db_engine {
 	/* 1 while a transaction is open on the connection (an error may
 	 * have ended it: SQLite rolls back on a full disk). */
 	int (*in_transaction)(void *conn);
+	/* The connection's last error into err, as step would have filled
+	 * it: its negative code, or 0 when there is none. */
+	int (*last_error)(void *conn, struct ug_error *err);
 	/* Error text for a failed bind. */
 	const char *(*errmsg)(void *conn);
 	const char *begin_write_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */

@@ -2454,6 +2454,48 @@ static void test_fault_injection(void **state)
 	assert_int_equal(strtoll(c->number + 8, NULL, 10), n0 + 1);
 }
 
+/* The same intake faults through a pool's connection, as the server
+ * writes (group commit: the work runs on the pool's writer inside a
+ * savepoint): a failed step leaves no case, no event, no number used
+ * up, and the writer goes on. */
+static void test_fault_injection_pooled(void **state)
+{
+	struct fx *f = *state;
+	struct db_pool *pool = NULL;
+	struct db *db = NULL;
+	struct ug_error err;
+	struct case_intake in = {
+		.category = "06010",
+		.description = "路边有暴露垃圾",
+		.source = "inspector",
+		.urgency = "normal",
+	};
+	int64_t n0 = case_count(f);
+	int failures = 0, rc = -1;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(f->t->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+	for (int n = 1; n < 100; n++) {
+		ug_error_clear(&err);
+		fault_arm(FAULT_DB_STEP, n);
+		rc = case_intake(db, &f->env, &f->a[INSP1], &in, NOW, f->c,
+				 NULL, &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, -UG_EDB);
+		failures++;
+		assert_int_equal(case_count(f), n0);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(failures >= 4);
+	assert_int_equal(case_count(f), n0 + 1);
+	assert_int_equal(strtoll(f->c->number + 8, NULL, 10), n0 + 1);
+	db_pool_release(pool, db);
+	db_pool_destroy(pool);
+}
+
 /* ---- small things ----------------------------------------------------------- */
 
 /* The group's calendar, with `extra` days off more; the ones flagged
@@ -2689,6 +2731,7 @@ int main(void)
 		T(test_standard_versions),
 		T(test_local_category),
 		T(test_fault_injection),
+		T(test_fault_injection_pooled),
 		T(test_access_reads),
 		T(test_deadlines_follow),
 		T(test_deadline_provisional),

@@ -964,6 +964,92 @@ static void test_group_commit_alone(void **state)
 	db_pool_destroy(pool);
 }
 
+struct gc_second {
+	struct db_pool *pool;
+	struct db *db;
+	int began;
+};
+
+/* The second writer of a group: waits for its turn (the first holds
+ * it), then ends the engine's transaction under everyone - as SQLite
+ * does itself on a full disk or an I/O error. */
+static void *gc_breaker(void *arg)
+{
+	struct gc_second *b = arg;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (db_begin_write(b->db, &err) == 0) {
+		__atomic_store_n(&b->began, 1, __ATOMIC_RELEASE);
+		exec_ok(b->db, "INSERT INTO g VALUES (2, 2)");
+		exec_ok(b->db, "ROLLBACK");
+		db_rollback(b->db);
+	}
+	return NULL;
+}
+
+/* a begins, b waits for the turn for 100 ms, a commits, b breaks the
+ * engine's transaction.  With a group_wait_us longer than that, a and b
+ * share a group: a's commit answers the error, nothing is kept.  With
+ * the default 2 ms, a's group is too old to wait for b: a commits alone
+ * and b's group is lost without a. */
+static void group_lost(struct tu_env *env, int wait_us)
+{
+	const struct db_open_options opt = { .busy_timeout_ms = 5000,
+					     .group_wait_us = wait_us };
+	struct gc_second b = { 0 };
+	struct db_pool *pool = NULL;
+	struct db *a = NULL;
+	struct ug_error err;
+	pthread_t th;
+	int rc;
+
+	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, &opt, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &b.db, &err), err);
+	tu_assert_ok(db_begin_write(a, &err), err);
+	assert_int_equal(pthread_create(&th, NULL, gc_breaker, &b), 0);
+	usleep(100000); /* b waits for the turn */
+	assert_int_equal(__atomic_load_n(&b.began, __ATOMIC_ACQUIRE), 0);
+	exec_ok(a, "INSERT INTO g VALUES (1, 1)");
+	/* a's turn passes to b, which breaks the group; a hears of it */
+	rc = db_commit(a, &err);
+	pthread_join(th, NULL);
+	assert_int_equal(b.began, 1);
+	if (wait_us) {
+		tu_assert_err(rc, err, UG_EDB, NULL);
+		tu_assert_contains(err.message, "lost with its group commit");
+		exec_ok(env->db, "DELETE FROM g");
+	} else {
+		tu_assert_ok(rc, err);
+		exec_ok(env->db, "DELETE FROM g WHERE k = 1");
+	}
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 0);
+	/* and the writer works on */
+	tu_assert_ok(db_begin_write(a, &err), err);
+	exec_ok(a, "INSERT INTO g VALUES (3, 1)");
+	tu_assert_ok(db_commit(a, &err), err);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 1);
+	db_pool_release(pool, a);
+	db_pool_release(pool, b.db);
+	db_pool_destroy(pool);
+}
+
+/* A transaction whose group lost its engine transaction is not reported
+ * kept: its commit answers the error. */
+static void test_group_commit_lost_together(void **state)
+{
+	group_lost(*state, 10000000);
+}
+
+/* A group does not wait for company longer than group_wait_us. */
+static void test_group_commit_wait_is_bounded(void **state)
+{
+	group_lost(*state, 0);
+}
+
 /* ---- backup and checks ----------------------------------------------- */
 
 struct backup_watch {
@@ -1170,6 +1256,8 @@ int main(void)
 		DB_TEST(test_pool_background_checkpoint),
 		DB_TEST(test_group_commit),
 		DB_TEST(test_group_commit_alone),
+		DB_TEST(test_group_commit_lost_together),
+		DB_TEST(test_group_commit_wait_is_bounded),
 		DB_TEST(test_backup_is_one_snapshot),
 		DB_TEST(test_backup_refuses_what_is_there),
 		DB_TEST(test_backup_where_nothing_can_be_written),

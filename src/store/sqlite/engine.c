@@ -262,6 +262,15 @@ static int sqlite_in_transaction(void *conn)
 	return !sqlite3_get_autocommit(conn);
 }
 
+static int sqlite_last_error(void *conn, struct ug_error *err)
+{
+	int rc = sqlite3_extended_errcode(conn);
+
+	if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	return sqlite_error(conn, rc, err);
+}
+
 static const char *sqlite_errmsg(void *conn)
 {
 	return sqlite3_errmsg(conn);
@@ -475,6 +484,7 @@ const struct db_engine db_engine_sqlite = {
 	.column_blob = sqlite_column_blob,
 	.changes = sqlite_changes,
 	.in_transaction = sqlite_in_transaction,
+	.last_error = sqlite_last_error,
 	.errmsg = sqlite_errmsg,
 	.begin_write_sql = "BEGIN IMMEDIATE",
 	.table_exists_sql =
