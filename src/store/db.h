@@ -40,8 +40,10 @@ struct db_open_options {
 	int background_checkpoint;
 	/* synchronous=NORMAL instead of FULL (SQLite): commits are not
 	 * synced, so a power cut can lose the last acknowledged ones.  For
-	 * the power-cut test's control rounds and for benchmarks; nothing in
-	 * the program sets it. */
+	 * the power-cut test's control rounds and benchmarks, and for
+	 * `urbangrid demo` (a made-up city: thousands of transactions no
+	 * one waits for, synced when it closes the file).  Never the
+	 * server. */
 	int relaxed_sync;
 	/* A pool only: the bounds of a group commit (below); 0 takes the
 	 * default.  At most group_max transactions to a commit (64), and
