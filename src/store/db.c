@@ -814,10 +814,9 @@ static int group_end_turn(struct db_group *g, struct group_member *me,
 			  struct ug_error *err)
 {
 	struct db *w = g->w;
+	int64_t held = mono_ns() - g->turn_start;
 	int close;
 
-	g->stats.turns++;
-	g->stats.turn_us += (mono_ns() - g->turn_start) / 1000;
 	if (g->open && !w->engine->in_transaction(w->conn)) {
 		/* The engine ended the transaction on an error: whatever
 		 * the members wrote is gone.  They are told why, with the
@@ -853,6 +852,8 @@ static int group_end_turn(struct db_group *g, struct group_member *me,
 			group_close(g, 0, NULL);
 		}
 	}
+	g->stats.turns++;
+	g->stats.turn_us += held / 1000;
 	g->busy = 0;
 	pthread_cond_signal(&g->turn);
 	while (me && !me->done)
