@@ -1,11 +1,14 @@
 #!/bin/sh
 # intake.sh - cases/s through POST /api/v1/cases (photo-less bodies, an API
 # client's Bearer token, 2 wrk threads x 16 connections for DURATION s)
-# against the peer: SQLite's own rate of single-row transactions (INSERT of
-# a row of the same width, WAL, synchronous=NORMAL) in the same run.
+# against the peer: SQLite's own rate of single-row durable transactions
+# (bench/sqlite_peer.c: one INSERT of a row of the same width per
+# transaction, WAL, synchronous=FULL, a file in the same folder) in the
+# same run; the peer with synchronous=NORMAL is printed too.
 # Checks nothing is lost: every 2xx answer has its row (a few more rows may
 # exist: requests in flight when wrk stopped counting, at most one per
 # connection, completed on the server).
+# BIN=... runs another build (e.g. an older one, for before/after).
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/urbangrid}
@@ -30,27 +33,22 @@ bad=$(echo "$summary" | awk '{print $4}')
 ok=$((requests - bad))
 rate=$(awk -v n="$ok" -v d="$DURATION" 'BEGIN { printf "%.0f", n / d }')
 
-# The peer: N single-row transactions straight into SQLite.
-n=20000
-{
-	echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-	echo "CREATE TABLE t (id INTEGER PRIMARY KEY, number TEXT, state TEXT, category TEXT, description TEXT, lon REAL, lat REAL, area TEXT, created_at INTEGER);"
-	i=0
-	while [ $i -lt $n ]; do
-		echo "BEGIN; INSERT INTO t (number, state, category, description, lon, lat, area, created_at) VALUES ('20261123$i', 'reported', '06010', '压测上报 $i', 116.4, 39.9, '110101001', 1795400000); COMMIT;"
-		i=$((i + 1))
-	done
-} >"$dir/peer.sql"
-start=$(date +%s.%N)
-sqlite3 "$dir/peer.db" <"$dir/peer.sql" >/dev/null
-end=$(date +%s.%N)
-peer=$(awk -v n=$n -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }')
+# The peer: single-row transactions straight into SQLite, on the same
+# disk (the run's folder).
+PEER=build/sqlite_peer
+if [ ! -x $PEER ] || [ bench/sqlite_peer.c -nt $PEER ]; then
+	mkdir -p build
+	cc -std=c11 -O2 -D_DEFAULT_SOURCE -o $PEER bench/sqlite_peer.c -lsqlite3
+fi
+peer_full=$($PEER "$dir/peer-full.db" 3000 full | awk '{ print $(NF-2) }')
+peer_normal=$($PEER "$dir/peer-normal.db" 20000 normal | awk '{ print $(NF-2) }')
+peer=$peer_full
 
 echo "intake: $ok cases in ${DURATION}s = $rate cases/s (non-2xx: $bad; $summary)"
 rows=$((after - before))
 lost=no
 if [ "$rows" -lt "$ok" ] || [ "$rows" -gt $((ok + 16)) ]; then lost=yes; fi
 echo "rows written: $rows (2xx answers counted by wrk: $ok; in flight at the end: $((rows - ok))) -> $( [ $lost = no ] && echo 'nothing lost' || echo 'MISMATCH')"
-echo "peer: sqlite3 single-row transactions: $peer rows/s"
-awk -v a="$rate" -v b="$peer" 'BEGIN { printf "ratio intake/sqlite: %.2f\n", a / b }'
+echo "peer: SQLite single-row transactions, synchronous=FULL: $peer_full rows/s (NORMAL: $peer_normal rows/s)"
+awk -v a="$rate" -v b="$peer" 'BEGIN { printf "ratio intake/sqlite FULL: %.2f\n", a / b }'
 [ $lost = no ]

@@ -41,7 +41,8 @@
 					 "else var/urbangrid.db)")           \
 	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
 	  "address and port; port 0 picks a free one")                        \
-	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("threads", threads, INT, "32", 1, 256,                             \
+	  "HTTP worker threads (a request waiting for its commit holds one)") \
 	X("public-cache-mb", public_cache_mb, INT, "64", 0, 4096,             \
 	  "megabytes of rendered public answers kept for the next asker "  \
 	  "(Open311 reads; 0: none)")                                      \
@@ -107,6 +108,10 @@
 	  "X-Forwarded-For names the client")                              \
 	X("events-max", events_max, INT, "200", 0, 100000,                    \
 	  "live streams (GET /api/v1/events) open at once; 0: none")        \
+	X("group-max", group_max, INT, "64", 1, 10000,                        \
+	  "write transactions gathered into one durable commit at most")    \
+	X("group-wait-us", group_wait_us, INT, "2000", 1, 1000000,            \
+	  "microseconds a commit's first write may wait for more to join")  \
 	X("tiles", tiles, STR, NULL, 0, 0,                                    \
 	  "an intranet tile server for the console's maps, as a URL "       \
 	  "template: http(s)://host[:port]/.../{z}/{x}/{y}.png")             \
@@ -422,6 +427,8 @@ int cmd_serve(struct cli_args *a)
 		fprintf(stderr, "urbangrid serve: %s\n", err.message);
 		return EXIT_USAGE;
 	}
+	opt.group_max = (int)set.group_max;
+	opt.group_wait_us = (int)set.group_wait_us;
 	log_set_json(set.log_json);
 	if (set.quiet)
 		log_set_level(LOG_WARN);

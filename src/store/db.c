@@ -34,20 +34,21 @@ struct db {
 	struct db_stmt **stmts;
 	size_t nstmts, cap;
 	int in_transaction; /* depth: 1 a transaction, more its savepoints */
-	/* Writers of one pool queue on this mutex before BEGIN IMMEDIATE:
-	 * waking the next writer when the lock is free beats SQLite's busy
-	 * handler, which sleeps and polls (p99 latency of seconds under
-	 * load).  NULL for a connection outside a pool. */
-	pthread_mutex_t *write_lock;
-	int holds_write_lock;
+	/* A pooled connection of a single-writer engine: its write
+	 * transactions run on the pool's writer connection, gathered with
+	 * others into one engine transaction (see "group commit" below).
+	 * `via` is that writer while this connection's write transaction is
+	 * open: every statement then goes there, its nested transactions'
+	 * savepoints too. */
+	struct db_group *group;
+	struct db *via;
 };
 
-static void db_write_unlock(struct db *db)
+/* The connection statements run on: the group's writer during a write
+ * transaction of a pooled connection, else the connection itself. */
+static struct db *live(struct db *db)
 {
-	if (db->holds_write_lock) {
-		db->holds_write_lock = 0;
-		pthread_mutex_unlock(db->write_lock);
-	}
+	return db->via ? db->via : db;
 }
 
 static const struct db_engine *const db_engines[] = {
@@ -111,6 +112,7 @@ const char *db_engine_name(const struct db *db)
 
 int db_exec(struct db *db, const char *sql, struct ug_error *err)
 {
+	db = live(db);
 	return db->engine->exec(db->conn, sql, err);
 }
 
@@ -154,6 +156,7 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
 	int rc;
 
 	*out = NULL;
+	db = live(db);
 	if ((db->nstmts + 1) * 2 > db->cap && (rc = db_cache_grow(db, err)))
 		return rc;
 	for (j = db_slot(sql, db->cap); db->stmts[j];
@@ -434,6 +437,7 @@ void db_reset(struct db_stmt *st)
 
 int64_t db_changes(struct db *db)
 {
+	db = live(db);
 	return db->engine->changes(db->conn);
 }
 
@@ -486,21 +490,22 @@ int db_begin(struct db *db, struct ug_error *err)
 	return rc;
 }
 
+static int group_begin(struct db *db, struct ug_error *err);
+static int group_commit(struct db *db, struct ug_error *err);
+static void group_rollback(struct db *db);
+
 int db_begin_write(struct db *db, struct ug_error *err)
 {
 	int rc;
 
+	/* Inside a transaction: a savepoint of it (see db_begin). */
 	if (db->in_transaction)
 		return db_begin(db, err);
-	if (db->write_lock && !db->holds_write_lock) {
-		pthread_mutex_lock(db->write_lock);
-		db->holds_write_lock = 1;
-	}
+	if (db->group)
+		return group_begin(db, err);
 	rc = db_exec(db, db->engine->begin_write_sql, err);
 	if (rc == 0)
 		db->in_transaction = 1;
-	else
-		db_write_unlock(db);
 	return rc;
 }
 
@@ -515,13 +520,13 @@ int db_commit(struct db *db, struct ug_error *err)
 			db->in_transaction--;
 		return rc;
 	}
+	if (db->via)
+		return group_commit(db, err);
 	rc = db_exec(db, "COMMIT", err);
-	if (rc == 0) {
+	if (rc == 0)
 		db->in_transaction = 0;
-		db_write_unlock(db);
-	} else {
+	else
 		db_rollback(db);
-	}
 	return rc;
 }
 
@@ -538,26 +543,33 @@ int db_depth(const struct db *db)
 	return db->in_transaction;
 }
 
-void db_rollback(struct db *db)
+/* Reset every cached statement: an open read cursor would otherwise keep
+ * the transaction's snapshot alive (or make a rollback fail). */
+static void reset_all(struct db *db)
 {
-	if (!db->in_transaction) {
-		db_write_unlock(db);
-		return;
-	}
-	/* Reset every cached statement first: an open read cursor would
-	 * otherwise keep the transaction's snapshot alive. */
 	for (size_t i = 0; i < db->cap; i++)
 		if (db->stmts[i])
 			db->engine->reset(db->stmts[i]->impl);
+}
+
+void db_rollback(struct db *db)
+{
 	if (db->in_transaction > 1) {
+		reset_all(live(db));
 		db_savepoint(db, "ROLLBACK TO", NULL);
 		db_savepoint(db, "RELEASE", NULL);
 		db->in_transaction--;
 		return;
 	}
+	if (db->via) {
+		group_rollback(db);
+		return;
+	}
+	if (!db->in_transaction)
+		return;
+	reset_all(db);
 	db_exec(db, "ROLLBACK", NULL);
 	db->in_transaction = 0;
-	db_write_unlock(db);
 }
 
 int db_row_exists(struct db *db, const char *sql, const char *key,
@@ -707,11 +719,313 @@ out:
 	return rc;
 }
 
+/* ---- group commit --------------------------------------------------- */
+
+/*
+ * A single-writer engine (SQLite) commits one transaction at a time, and
+ * a durable commit waits for the disk (a sync of the log).  The pool
+ * therefore runs the write transactions of all its connections on one
+ * writer connection of its own, `w`, several to an engine transaction:
+ *
+ * - db_begin_write() waits for its turn on w (one thread at a time uses
+ *   it: `busy`), opens the engine transaction if none is open (the first
+ *   of a batch: BEGIN IMMEDIATE) and a savepoint for itself.  Until the
+ *   transaction ends, the connection's statements run on w: they see the
+ *   batch's earlier writes, as a later transaction would.
+ * - db_commit() releases the savepoint and ends the turn; db_rollback()
+ *   rolls back to it (the others' work stays) and ends the turn.
+ * - Ending a turn, a thread hands w to the next waiting writer while the
+ *   batch is young and small; otherwise - nobody waiting, `max`
+ *   transactions in it, or its first one `wait_ns` old - it commits the
+ *   batch (or rolls back an empty one) and wakes the members.  Nobody
+ *   waits for company: a batch is what arrived while the previous one
+ *   synced, so a lone writer commits at once.
+ * - db_commit() returns when the batch's commit has: 0 once the work is
+ *   durable, or the commit's error - each member gets it.
+ *
+ * An error that ends the engine transaction itself (SQLite rolls back on
+ * a full disk, an I/O error or out of memory) loses the members' work in
+ * it: they are answered with that error, none is told it was kept.
+ */
+
+struct group_member {
+	struct group_member *next;
+	int done, rc;
+	struct ug_error err;
+};
+
+struct db_group {
+	pthread_mutex_t lock;
+	pthread_cond_t turn;  /* w is free */
+	pthread_cond_t ended; /* a batch ended */
+	struct db *w;
+	int busy;     /* a thread holds the turn */
+	int waiting;  /* threads waiting for it */
+	int open;     /* an engine transaction is open on w */
+	int members;  /* savepoints released into it */
+	struct group_member *list;
+	int64_t opened_ns;
+	int max;
+	int64_t wait_ns;
+	struct db_pool_stats stats;
+	int64_t turn_start; /* when the holder of the turn got it */
+	/* Why the engine ended the open transaction, noted when first seen
+	 * (code 0: not noted). */
+	struct ug_error lost;
+};
+
+/* Note why the engine ended the group's transaction, if it did, while
+ * the connection still holds the error (before the next statement). */
+static void group_note_lost(struct db_group *g)
+{
+	struct db *w = g->w;
+
+	if (g->open && !g->lost.code && !w->engine->in_transaction(w->conn)) {
+		ug_error_clear(&g->lost);
+		if (w->engine->last_error(w->conn, &g->lost) >= 0 ||
+		    !g->lost.code)
+			ug_fail(&g->lost, UG_EDB, NULL, "%s",
+				w->engine->errmsg(w->conn));
+	}
+}
+
+#define GROUP_MAX 64
+#define GROUP_WAIT_US 2000
+
+static const char SQL_MEMBER_BEGIN[] = "SAVEPOINT ug_member";
+static const char SQL_MEMBER_END[] = "RELEASE ug_member";
+static const char SQL_MEMBER_UNDO[] =
+	"ROLLBACK TO ug_member; RELEASE ug_member";
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* End the batch (the caller holds the turn, not the lock): commit it,
+ * or roll it back when rc is already an error (err says why) or nobody
+ * is in it, and answer every member.  Returns with the lock held. */
+static void group_close(struct db_group *g, int rc, struct ug_error *why)
+{
+	struct db *w = g->w;
+	struct ug_error cerr;
+	int n = g->members;
+	int64_t t0 = mono_ns();
+
+	ug_error_clear(&cerr);
+
+	if (rc == 0 && n)
+		rc = db_exec(w, "COMMIT", &cerr);
+	else if (rc && why)
+		cerr = *why;
+	t0 = mono_ns() - t0;
+	if (rc || !n) {
+		reset_all(w);
+		if (w->engine->in_transaction(w->conn))
+			db_exec(w, "ROLLBACK", NULL);
+	}
+	w->in_transaction = 0;
+	pthread_mutex_lock(&g->lock);
+	for (struct group_member *m = g->list; m; m = m->next) {
+		m->rc = rc;
+		m->err = cerr;
+		m->done = 1;
+	}
+	g->stats.commit_us += t0 / 1000;
+	if (n) {
+		g->stats.commits++;
+		g->stats.transactions += n;
+		if (n > g->stats.max_batch)
+			g->stats.max_batch = n;
+	}
+	g->list = NULL;
+	g->members = 0;
+	g->open = 0;
+	ug_error_clear(&g->lost);
+	pthread_cond_broadcast(&g->ended);
+}
+
+/* The end of a turn on w (held, the lock not): `me`, when the thread's
+ * work joined the batch, waits for the batch's end and gets its answer. */
+static int group_end_turn(struct db_group *g, struct group_member *me,
+			  struct ug_error *err)
+{
+	struct db *w = g->w;
+	int64_t held = mono_ns() - g->turn_start;
+	int close;
+
+	if (g->open && !w->engine->in_transaction(w->conn)) {
+		/* The engine ended the transaction on an error: whatever
+		 * the members wrote is gone.  They are told why, with the
+		 * error's own code (a full disk is UG_EFULL: 503). */
+		struct ug_error lost;
+		int code;
+
+		group_note_lost(g);
+		lost = g->lost;
+		code = g->lost.code ? g->lost.code : UG_EDB;
+		snprintf(lost.message, sizeof lost.message,
+			 "the write was lost with its group commit: %.400s",
+			 g->lost.message);
+		lost.code = code;
+		group_close(g, -code, &lost);
+		if (me) {
+			me->rc = -code;
+			me->err = lost;
+			me->done = 1;
+		}
+	} else {
+		pthread_mutex_lock(&g->lock);
+		if (me) {
+			me->next = g->list;
+			g->list = me;
+			g->members++;
+		}
+		close = g->open &&
+			(g->waiting == 0 || g->members >= g->max ||
+			 mono_ns() - g->opened_ns >= g->wait_ns);
+		if (close) {
+			pthread_mutex_unlock(&g->lock);
+			group_close(g, 0, NULL);
+		}
+	}
+	g->stats.turns++;
+	g->stats.turn_us += held / 1000;
+	g->busy = 0;
+	pthread_cond_signal(&g->turn);
+	while (me && !me->done)
+		pthread_cond_wait(&g->ended, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+	if (me && me->rc) {
+		if (err)
+			*err = me->err;
+		return me->rc;
+	}
+	return 0;
+}
+
+static int group_begin(struct db *db, struct ug_error *err)
+{
+	struct db_group *g = db->group;
+	struct db *w = g->w;
+	int rc;
+
+	pthread_mutex_lock(&g->lock);
+	g->waiting++;
+	while (g->busy)
+		pthread_cond_wait(&g->turn, &g->lock);
+	g->waiting--;
+	g->busy = 1;
+	pthread_mutex_unlock(&g->lock);
+	g->turn_start = mono_ns();
+	if (!g->open) {
+		rc = db_exec(w, w->engine->begin_write_sql, err);
+		if (rc) {
+			group_end_turn(g, NULL, NULL);
+			return rc;
+		}
+		g->open = 1;
+		w->in_transaction = 1;
+		g->opened_ns = mono_ns();
+	}
+	if ((rc = db_exec(w, SQL_MEMBER_BEGIN, err))) {
+		group_note_lost(g);
+		group_end_turn(g, NULL, NULL);
+		return rc;
+	}
+	db->via = w;
+	db->in_transaction = 1;
+	return 0;
+}
+
+static int group_commit(struct db *db, struct ug_error *err)
+{
+	struct db_group *g = db->group;
+	struct group_member me = { 0 };
+	int rc;
+
+	db->via = NULL;
+	db->in_transaction = 0;
+	if ((rc = db_exec(g->w, SQL_MEMBER_END, err))) {
+		group_note_lost(g);
+		reset_all(g->w);
+		if (g->w->engine->in_transaction(g->w->conn))
+			db_exec(g->w, SQL_MEMBER_UNDO, NULL);
+		group_end_turn(g, NULL, NULL);
+		return rc;
+	}
+	return group_end_turn(g, &me, err);
+}
+
+static void group_rollback(struct db *db)
+{
+	struct db_group *g = db->group;
+
+	db->via = NULL;
+	db->in_transaction = 0;
+	group_note_lost(g);
+	reset_all(g->w);
+	if (g->w->engine->in_transaction(g->w->conn))
+		db_exec(g->w, SQL_MEMBER_UNDO, NULL);
+	group_end_turn(g, NULL, NULL);
+}
+
+static void group_free(struct db_group *g)
+{
+	if (!g)
+		return;
+	if (g->stats.commits)
+		log_info("group commit: %lld write transactions in %lld "
+			 "commits (%.1f a commit, at most %lld); %.0f us a "
+			 "turn on the writer, %.0f us a commit",
+			 (long long)g->stats.transactions,
+			 (long long)g->stats.commits,
+			 (double)g->stats.transactions /
+				 (double)g->stats.commits,
+			 (long long)g->stats.max_batch,
+			 (double)g->stats.turn_us / (double)g->stats.turns,
+			 (double)g->stats.commit_us /
+				 (double)g->stats.commits);
+	db_close(g->w);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->turn);
+	pthread_cond_destroy(&g->ended);
+	free(g);
+}
+
+static int group_new(const char *location, const struct db_open_options *opt,
+		     struct db_group **out, struct ug_error *err)
+{
+	struct db_group *g = calloc(1, sizeof *g);
+	int rc;
+
+	*out = NULL;
+	if (!g)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->turn, NULL);
+	pthread_cond_init(&g->ended, NULL);
+	g->max = opt->group_max > 0 ? opt->group_max : GROUP_MAX;
+	g->wait_ns = (int64_t)(opt->group_wait_us > 0 ? opt->group_wait_us
+						      : GROUP_WAIT_US) * 1000;
+	if ((rc = db_open(location, opt, &g->w, err))) {
+		group_free(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
 /* ---- connection pool ---------------------------------------------- */
 
 struct db_pool {
 	pthread_mutex_t lock;
-	pthread_mutex_t write_lock; /* see struct db */
+	/* The writer of a single-writer engine (group commit, above);
+	 * NULL otherwise. */
+	struct db_group *group;
 	char *location;
 	struct db_open_options opt;
 	struct db **idle;
@@ -772,7 +1086,6 @@ int db_pool_create(const char *location, const struct db_open_options *opt,
 	else
 		p->opt.busy_timeout_ms = 5000;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_mutex_init(&p->write_lock, NULL);
 	pthread_cond_init(&p->ck_cond, NULL);
 	if (p->opt.background_checkpoint) {
 		int rc = db_open(location, &p->opt, &p->ck_db, err);
@@ -811,8 +1124,21 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 	}
 	pthread_mutex_unlock(&pool->lock);
 	rc = db_open(pool->location, &pool->opt, out, err);
-	if (rc == 0 && (*out)->engine->single_writer)
-		(*out)->write_lock = &pool->write_lock;
+	if (rc == 0 && (*out)->engine->single_writer && !pool->opt.read_only) {
+		/* The first connection tells the engine: the writer is
+		 * opened once, beside it. */
+		pthread_mutex_lock(&pool->lock);
+		if (!pool->group)
+			rc = group_new(pool->location, &pool->opt, &pool->group,
+				       err);
+		pthread_mutex_unlock(&pool->lock);
+		if (rc) {
+			db_close(*out);
+			*out = NULL;
+			return rc;
+		}
+		(*out)->group = pool->group;
+	}
 	if (rc == 0) {
 		pthread_mutex_lock(&pool->lock);
 		pool->nbusy++;
@@ -833,9 +1159,8 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 {
 	if (!db)
 		return;
-	while (db->in_transaction)
+	while (db->in_transaction || db->via)
 		db_rollback(db);
-	db_write_unlock(db);
 	pthread_mutex_lock(&pool->lock);
 	pool->nbusy--;
 	if (pool->nidle == pool->cap) {
@@ -854,6 +1179,18 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 	pthread_mutex_unlock(&pool->lock);
 }
 
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&pool->lock);
+	if (pool->group) {
+		pthread_mutex_lock(&pool->group->lock);
+		*out = pool->group->stats;
+		pthread_mutex_unlock(&pool->group->lock);
+	}
+	pthread_mutex_unlock(&pool->lock);
+}
+
 void db_pool_destroy(struct db_pool *pool)
 {
 	if (!pool)
@@ -866,12 +1203,12 @@ void db_pool_destroy(struct db_pool *pool)
 		pthread_join(pool->ck_thread, NULL);
 	}
 	db_close(pool->ck_db);
+	group_free(pool->group);
 	for (size_t i = 0; i < pool->nidle; i++)
 		db_close(pool->idle[i]);
 	free(pool->idle);
 	free(pool->location);
 	pthread_mutex_destroy(&pool->lock);
-	pthread_mutex_destroy(&pool->write_lock);
 	pthread_cond_destroy(&pool->ck_cond);
 	free(pool);
 }

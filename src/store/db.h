@@ -38,6 +38,19 @@ struct db_open_options {
 	 * a thread of the pool checkpoints in the background instead.  No
 	 * effect on engines without a log to checkpoint. */
 	int background_checkpoint;
+	/* synchronous=NORMAL instead of FULL (SQLite): commits are not
+	 * synced, so a power cut can lose the last acknowledged ones.  For
+	 * the power-cut test's control rounds and benchmarks, and for
+	 * `urbangrid demo` (a made-up city: thousands of transactions no
+	 * one waits for, synced when it closes the file).  Never the
+	 * server. */
+	int relaxed_sync;
+	/* A pool only: the bounds of a group commit (below); 0 takes the
+	 * default.  At most group_max transactions to a commit (64), and
+	 * the batch commits once its first transaction is group_wait_us
+	 * old (2000) even while more writers wait. */
+	int group_max;
+	int group_wait_us;
 };
 
 /* Open a connection.  `location` is a file path for SQLite (the default
@@ -222,7 +235,33 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out,
 
 /* Transactions.  db_begin_write() takes the write lock at once (SQLite
  * BEGIN IMMEDIATE), so a read-then-write sequence cannot deadlock.
- * db_rollback() is safe to call when no transaction is open. */
+ * db_rollback() is safe to call when no transaction is open.
+ *
+ * Durability, and group commit - the contract every engine keeps:
+ * - db_commit() returns 0 only once the transaction is durable: it
+ *   survives a crash of the process and a power cut (SQLite:
+ *   synchronous=FULL, the log synced; PostgreSQL: synchronous_commit on).
+ * - On a pool's connections the engine may gather the write transactions
+ *   of concurrent callers into one engine transaction and one sync
+ *   (SQLite: the pool's writer connection runs them in turn, each inside
+ *   a savepoint).  Each caller still sees only its own transaction:
+ *   - between db_begin_write() and its end, reads see what was written
+ *     before, by commits and by the earlier transactions of its group
+ *     (never one rolled back: see the next point);
+ *   - db_rollback() (or a failed db_commit()) undoes this transaction
+ *     alone; the others of its group commit;
+ *   - db_commit() waits for the group's commit and answers with its
+ *     outcome: 0 when it is durable, else the error.  An error that
+ *     ends the engine's whole transaction (a full disk, an I/O error)
+ *     fails every transaction of the group, none is reported kept.
+ *   The wait is bounded: a group commits when no other writer waits,
+ *   when it holds group_max transactions or when its first is
+ *   group_wait_us old (struct db_open_options).
+ * - Transactions nest (below): db_begin() or db_begin_write() inside
+ *   a write transaction is a savepoint of it, on the writer too; only
+ *   the outermost commit joins the group.  Only write transactions are
+ *   gathered: a write outside db_begin_write() commits on its own
+ *   connection. */
 int db_begin(struct db *db, struct ug_error *err);
 int db_begin_write(struct db *db, struct ug_error *err);
 int db_commit(struct db *db, struct ug_error *err);
@@ -306,5 +345,17 @@ void db_pool_release(struct db_pool *pool, struct db *db);
 /* Connections idle in the pool and handed out now (the metrics'). */
 void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy);
 void db_pool_destroy(struct db_pool *pool);
+
+/* What the pool's group commits did so far (all zero for an engine that
+ * commits each connection on its own). */
+struct db_pool_stats {
+	int64_t transactions; /* write transactions committed */
+	int64_t commits;      /* engine commits that carried them */
+	int64_t max_batch;    /* the most transactions in one commit */
+	int64_t turns;        /* times a writer held the writer connection */
+	int64_t turn_us;      /* ... and for how long in all */
+	int64_t commit_us;    /* time spent in the engine's commits */
+};
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
 
 #endif

@@ -34,13 +34,23 @@ struct db_engine {
 	const char *(*column_text)(void *stmt, int col);
 	const void *(*column_blob)(void *stmt, int col, size_t *n);
 	int64_t (*changes)(void *conn);
+	/* 1 while a transaction is open on the connection (an error may
+	 * have ended it: SQLite rolls back on a full disk). */
+	int (*in_transaction)(void *conn);
+	/* The connection's last error into err, as step would have filled
+	 * it: its negative code, or 0 when there is none. */
+	int (*last_error)(void *conn, struct ug_error *err);
 	/* Error text for a failed bind. */
 	const char *(*errmsg)(void *conn);
 	const char *begin_write_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */
 	const char *table_exists_sql; /* one ? parameter: the table name */
 	/* One writer at a time for the whole database (SQLite): the pool
-	 * then queues its writers on a mutex instead of the busy handler.
-	 * Engines with row locks (PostgreSQL) leave it 0. */
+	 * then runs its connections' write transactions on one writer
+	 * connection of its own, several to a commit (group commit, db.h).
+	 * An engine whose server gathers commits itself and locks rows
+	 * (PostgreSQL: commit_delay, its own group commit) leaves it 0 and
+	 * each connection writes on its own; the contract of db.h is the
+	 * same either way. */
 	int single_writer;
 	/* Copy what the log holds into the database without blocking
 	 * readers or writers (SQLite PASSIVE checkpoint); NULL when the

@@ -2512,14 +2512,46 @@ static void run_faults(struct fx *f, enum who who, struct case_row *c,
 		assert_int_equal(event_count(f, other->id), oev0 + 1);
 }
 
+/* Intake on db with its nth step failing, n = 1, 2, ... until it
+ * succeeds: each failure is a clean UG_EDB that leaves no case, no
+ * event, no number used up. */
+static void intake_faults(struct fx *f, struct db *db, struct case_row *c)
+{
+	struct case_intake in = {
+		.category = "06010",
+		.description = "路边有暴露垃圾",
+		.source = "inspector",
+		.urgency = "normal",
+		.address = "一号街道10号",
+	};
+	struct ug_error err;
+	int64_t n0 = case_count(f);
+	int failures = 0, rc = -1;
+
+	for (int n = 1; n < 100; n++) {
+		ug_error_clear(&err);
+		fault_arm(FAULT_DB_STEP, n);
+		rc = case_intake(db, &f->env, &f->a[INSP1], &in, NOW, c, NULL,
+				 &err);
+		fault_arm(FAULT_DB_STEP, 0);
+		if (rc == 0)
+			break;
+		assert_int_equal(rc, -UG_EDB);
+		failures++;
+		assert_int_equal(case_count(f), n0);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(failures >= 4);
+	assert_int_equal(case_count(f), n0 + 1);
+	/* numbers of the day run on without a gap */
+	assert_int_equal(strtoll(c->number + 8, NULL, 10), n0 + 1);
+}
+
 static void test_fault_injection(void **state)
 {
 	struct fx *f = *state;
 	struct case_row *c = f->c;
 	struct case_action_input in;
-	struct ug_error err;
-	int64_t n0;
-	int failures = 0, rc = -1;
 
 	drive(f, CS_FILED, c);
 	in = full_input(c);
@@ -2548,23 +2580,26 @@ static void test_fault_injection(void **state)
 	assert_string_equal(c->state, "merged");
 
 	/* Intake: no case, no event, no number used up. */
-	n0 = case_count(f);
-	for (int n = 1; n < 100; n++) {
-		fault_arm(FAULT_DB_STEP, n);
-		rc = intake(f, INSP1, "inspector", "06010", "normal", NULL, NOW,
-			    c, &err);
-		fault_arm(FAULT_DB_STEP, 0);
-		if (rc == 0)
-			break;
-		assert_int_equal(rc, -UG_EDB);
-		failures++;
-		assert_int_equal(case_count(f), n0);
-	}
-	assert_int_equal(rc, 0);
-	assert_true(failures >= 4);
-	assert_int_equal(case_count(f), n0 + 1);
-	/* numbers of the day run on without a gap */
-	assert_int_equal(strtoll(c->number + 8, NULL, 10), n0 + 1);
+	intake_faults(f, f->t->db, c);
+}
+
+/* The same intake faults through a pool's connection, as the server
+ * writes (group commit: the work runs on the pool's writer inside a
+ * savepoint): a failed step leaves no case, no event, no number used
+ * up, and the writer goes on. */
+static void test_fault_injection_pooled(void **state)
+{
+	struct fx *f = *state;
+	struct db_pool *pool = NULL;
+	struct db *db = NULL;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(f->t->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+	intake_faults(f, db, f->c);
+	db_pool_release(pool, db);
+	db_pool_destroy(pool);
 }
 
 /* ---- small things ----------------------------------------------------------- */
@@ -2803,6 +2838,7 @@ int main(void)
 		T(test_standard_versions),
 		T(test_local_category),
 		T(test_fault_injection),
+		T(test_fault_injection_pooled),
 		T(test_access_reads),
 		T(test_deadlines_follow),
 		T(test_deadline_provisional),

@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <pthread.h>
 
 static const struct db_open_options create_opt = {
 	.busy_timeout_ms = 5000,
@@ -839,6 +840,253 @@ static void test_pool_background_checkpoint(void **state)
 }
 
 
+/* ---- group commit (db.h) ------------------------------------------- */
+
+#define GC_THREADS 16
+#define GC_EACH 40
+
+struct gc_run {
+	struct db_pool *pool;
+	int id;
+	int committed, refused, bad; /* bad: an answer that breaks db.h */
+};
+
+static const char SQL_GC_INSERT[] = "INSERT INTO g (k, who) VALUES (?, ?)";
+static const char SQL_GC_MINE[] = "SELECT COUNT(*) FROM g WHERE who = ?";
+
+/* Transactions of one thread, every fifth meant to fail: it writes a row
+ * and then breaks the unique key (a row of key 0 is there from the
+ * start).  Its row must go, the others' (of its group) must stay. */
+static void *gc_writer(void *arg)
+{
+	struct gc_run *r = arg;
+	struct ug_error err;
+	struct db *db = NULL;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(r->pool, &db, &err)) {
+		r->bad++;
+		return NULL;
+	}
+	for (int i = 0; i < GC_EACH; i++) {
+		int64_t key = r->id * 1000 + i + 1;
+		int64_t mine = 0;
+		struct db_stmt *st;
+		int rc, fail = i % 5 == 4;
+
+		ug_error_clear(&err);
+		if ((rc = db_begin_write(db, &err)) ||
+		    (rc = db_run(db, SQL_GC_INSERT,
+				 DB_ARGS(DB_INT(key), DB_INT(r->id)), &err))) {
+			r->bad++;
+			db_rollback(db);
+			continue;
+		}
+		/* Its own writes are seen inside its transaction. */
+		if (db_row(db, SQL_GC_MINE, DB_ARGS(DB_INT(r->id)), &st,
+			   &err) == DB_ROW) {
+			mine = db_column_int64(st, 0);
+			db_reset(st);
+		}
+		if (mine != r->committed + 1)
+			r->bad++;
+		if (fail) {
+			rc = db_run(db, SQL_GC_INSERT,
+				    DB_ARGS(DB_INT(0), DB_INT(r->id)), &err);
+			if (rc != -UG_ECONFLICT)
+				r->bad++;
+			db_rollback(db);
+			r->refused++;
+			continue;
+		}
+		if (db_commit(db, &err))
+			r->bad++;
+		else
+			r->committed++;
+	}
+	db_pool_release(r->pool, db);
+	return NULL;
+}
+
+/* Sixteen threads writing at once share commits; a transaction that
+ * fails takes only itself back; every commit that answered 0 is there. */
+static void test_group_commit(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct gc_run runs[GC_THREADS];
+	pthread_t th[GC_THREADS];
+	struct db_pool_stats stats;
+	struct ug_error err;
+	char who[16];
+	int committed = 0;
+
+	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
+			 "INSERT INTO g VALUES (0, -1)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	for (int i = 0; i < GC_THREADS; i++) {
+		runs[i] = (struct gc_run){ .pool = pool, .id = i };
+		assert_int_equal(pthread_create(&th[i], NULL, gc_writer,
+						&runs[i]), 0);
+	}
+	for (int i = 0; i < GC_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(runs[i].bad, 0);
+		assert_int_equal(runs[i].refused, GC_EACH / 5);
+		snprintf(who, sizeof who, "%d", i);
+		assert_int_equal(tu_query_int_s(env->db, "SELECT COUNT(*) FROM"
+						" g WHERE who = CAST(? AS"
+						" INTEGER)", who),
+				 runs[i].committed);
+		committed += runs[i].committed;
+	}
+	assert_int_equal(committed, GC_THREADS * (GC_EACH - GC_EACH / 5));
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"),
+			 committed + 1);
+	db_pool_stats(pool, &stats);
+	assert_int_equal(stats.transactions, committed);
+	/* Shared commits: fewer engine commits than transactions. */
+	assert_true(stats.commits < stats.transactions);
+	assert_true(stats.max_batch > 1);
+	assert_true(stats.max_batch <= 64);
+	db_pool_destroy(pool);
+}
+
+/* Inside a group's transaction a transaction nests as a savepoint on the
+ * writer (the request path's idempotency keys hold one around the
+ * handler's): its rollback undoes its own work only, its commit keeps it
+ * for the outer one, and the outer commit is one transaction of the
+ * group.  A lone writer commits at once. */
+static void test_group_commit_alone(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db_pool_stats stats;
+	struct db *a = NULL;
+	struct ug_error err;
+
+	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_begin_write(a, &err), err);
+	exec_ok(a, "INSERT INTO g VALUES (1, 1)");
+	tu_assert_ok(db_begin_write(a, &err), err);
+	assert_int_equal(db_depth(a), 2);
+	exec_ok(a, "INSERT INTO g VALUES (10, 1)");
+	db_rollback(a);
+	assert_int_equal(db_depth(a), 1);
+	tu_assert_ok(db_begin(a, &err), err);
+	exec_ok(a, "INSERT INTO g VALUES (11, 1)");
+	tu_assert_ok(db_commit(a, &err), err);
+	assert_int_equal(db_depth(a), 1);
+	/* Not committed yet: another connection sees nothing. */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 0);
+	tu_assert_ok(db_commit(a, &err), err);
+	assert_int_equal(db_depth(a), 0);
+	/* committed: another connection sees the outer and the kept inner
+	 * work, not the inner work rolled back */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 2);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"
+					       " WHERE k = 10"), 0);
+	tu_assert_ok(db_begin_write(a, &err), err);
+	exec_ok(a, "INSERT INTO g VALUES (2, 1)");
+	db_rollback(a);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 2);
+	db_pool_stats(pool, &stats);
+	assert_int_equal(stats.transactions, 1);
+	assert_int_equal(stats.commits, 1);
+	db_pool_release(pool, a);
+	db_pool_destroy(pool);
+}
+
+struct gc_second {
+	struct db_pool *pool;
+	struct db *db;
+	int began;
+};
+
+/* The second writer of a group: waits for its turn (the first holds
+ * it), then ends the engine's transaction under everyone - as SQLite
+ * does itself on a full disk or an I/O error. */
+static void *gc_breaker(void *arg)
+{
+	struct gc_second *b = arg;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (db_begin_write(b->db, &err) == 0) {
+		__atomic_store_n(&b->began, 1, __ATOMIC_RELEASE);
+		exec_ok(b->db, "INSERT INTO g VALUES (2, 2)");
+		exec_ok(b->db, "ROLLBACK");
+		db_rollback(b->db);
+	}
+	return NULL;
+}
+
+/* a begins, b waits for the turn for 100 ms, a commits, b breaks the
+ * engine's transaction.  With a group_wait_us longer than that, a and b
+ * share a group: a's commit answers the error, nothing is kept.  With
+ * the default 2 ms, a's group is too old to wait for b: a commits alone
+ * and b's group is lost without a. */
+static void group_lost(struct tu_env *env, int wait_us)
+{
+	const struct db_open_options opt = { .busy_timeout_ms = 5000,
+					     .group_wait_us = wait_us };
+	struct gc_second b = { 0 };
+	struct db_pool *pool = NULL;
+	struct db *a = NULL;
+	struct ug_error err;
+	pthread_t th;
+	int rc;
+
+	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, &opt, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &b.db, &err), err);
+	tu_assert_ok(db_begin_write(a, &err), err);
+	assert_int_equal(pthread_create(&th, NULL, gc_breaker, &b), 0);
+	usleep(100000); /* b waits for the turn */
+	assert_int_equal(__atomic_load_n(&b.began, __ATOMIC_ACQUIRE), 0);
+	exec_ok(a, "INSERT INTO g VALUES (1, 1)");
+	/* a's turn passes to b, which breaks the group; a hears of it */
+	rc = db_commit(a, &err);
+	pthread_join(th, NULL);
+	assert_int_equal(b.began, 1);
+	if (wait_us) {
+		tu_assert_err(rc, err, UG_EDB, NULL);
+		tu_assert_contains(err.message, "lost with its group commit");
+		exec_ok(env->db, "DELETE FROM g");
+	} else {
+		tu_assert_ok(rc, err);
+		exec_ok(env->db, "DELETE FROM g WHERE k = 1");
+	}
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 0);
+	/* and the writer works on */
+	tu_assert_ok(db_begin_write(a, &err), err);
+	exec_ok(a, "INSERT INTO g VALUES (3, 1)");
+	tu_assert_ok(db_commit(a, &err), err);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 1);
+	db_pool_release(pool, a);
+	db_pool_release(pool, b.db);
+	db_pool_destroy(pool);
+}
+
+/* A transaction whose group lost its engine transaction is not reported
+ * kept: its commit answers the error. */
+static void test_group_commit_lost_together(void **state)
+{
+	group_lost(*state, 10000000);
+}
+
+/* A group does not wait for company longer than group_wait_us. */
+static void test_group_commit_wait_is_bounded(void **state)
+{
+	group_lost(*state, 0);
+}
+
 /* ---- backup and checks ----------------------------------------------- */
 
 struct backup_watch {
@@ -1043,6 +1291,10 @@ int main(void)
 		DB_TEST(test_pool_release_rolls_back),
 		DB_TEST(test_pool_open_failure),
 		DB_TEST(test_pool_background_checkpoint),
+		DB_TEST(test_group_commit),
+		DB_TEST(test_group_commit_alone),
+		DB_TEST(test_group_commit_lost_together),
+		DB_TEST(test_group_commit_wait_is_bounded),
 		DB_TEST(test_backup_is_one_snapshot),
 		DB_TEST(test_backup_refuses_what_is_there),
 		DB_TEST(test_backup_where_nothing_can_be_written),

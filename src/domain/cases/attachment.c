@@ -214,5 +214,10 @@ int attachment_add(struct db *db, const char *files_dir,
 	snprintf(out->created_by, sizeof out->created_by, "%s",
 		 a->user->username);
 	out->created_at = now;
-	return store_attachment_insert(db, out, err);
+	/* A write transaction, even of one row: the server's writes commit
+	 * together (store/db.h, group commit). */
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	rc = store_attachment_insert(db, out, err);
+	return db_end(db, rc, err);
 }

@@ -226,9 +226,15 @@ end:
 int auth_logout(struct db *db, const char *token, struct ug_error *err)
 {
 	char token_hash[TOKEN_HEX_LEN + 1];
+	int rc;
 
 	auth_token_hash(token, token_hash);
-	return store_session_delete(db, token_hash, err);
+	/* A write transaction, even of one statement: the server's writes
+	 * commit together (store/db.h, group commit). */
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	rc = store_session_delete(db, token_hash, err);
+	return db_end(db, rc, err);
 }
 
 int auth_session_user(struct db *db, const char *token, int64_t now,
