@@ -116,15 +116,22 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 
 /* The immutable columns first, then the mutable ones in the order of
  * CASE_MUTABLE_ARGS(), so insert and update bind the same list. */
+#define CASE_INSERT_COLUMNS                                                 \
+	"INSERT INTO case_file (number, source, category, standard_id,"     \
+	" reporter_name, reporter_phone, created_by, created_at, version,"  \
+	" state, priority, description, address, lon, lat, grid, community," \
+	" street, district, area, component, department, stage,"            \
+	" stage_started_at, deadline, rework_count, extension_hours,"       \
+	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"     \
+	" assignee, overdue_at"
+#define CASE_INSERT_VALUES                                                  \
+	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 static const char SQL_CASE_INSERT[] =
-	"INSERT INTO case_file (number, source, category, standard_id,"
-	" reporter_name, reporter_phone, created_by, created_at, version,"
-	" state, priority, description, address, lon, lat, grid, community,"
-	" street, district, area, component, department, stage,"
-	" stage_started_at, deadline, rework_count, extension_hours,"
-	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"
-	" assignee, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	CASE_INSERT_COLUMNS ") VALUES (" CASE_INSERT_VALUES ") RETURNING id";
+/* An imported case keeps the id it had in its source (0020). */
+static const char SQL_CASE_INSERT_IMPORTED[] =
+	CASE_INSERT_COLUMNS ", source_ref) VALUES (" CASE_INSERT_VALUES ", ?)"
 	" RETURNING id";
 
 /* The mutable columns' values, in the order of the UPDATE statement's
@@ -144,24 +151,49 @@ static const char SQL_CASE_INSERT[] =
 	DB_OPT_INT((c)->closed_at), DB_TEXT((c)->urgency),                  \
 	DB_OPT_TEXT((c)->clock), DB_OPT_INT((c)->warn_at),                  \
 	DB_OPT_TEXT((c)->assignee), DB_OPT_INT((c)->overdue_at)
+#define CASE_INSERT_ARGS(c)                                                 \
+	DB_TEXT((c)->number), DB_TEXT((c)->source), DB_TEXT((c)->category), \
+	DB_INT((c)->standard_id), DB_OPT_TEXT((c)->reporter_name),          \
+	DB_OPT_TEXT((c)->reporter_phone), DB_TEXT((c)->created_by),         \
+	DB_INT((c)->created_at), CASE_MUTABLE_ARGS(c)
 
-int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
+/* The insert's one row back: c->id. */
+static int case_inserted(int rc, struct db_stmt *st, struct case_row *c)
 {
-	struct db_stmt *st;
-	int rc = db_row(db, SQL_CASE_INSERT,
-			DB_ARGS(DB_TEXT(c->number), DB_TEXT(c->source),
-				DB_TEXT(c->category), DB_INT(c->standard_id),
-				DB_OPT_TEXT(c->reporter_name),
-				DB_OPT_TEXT(c->reporter_phone),
-				DB_TEXT(c->created_by), DB_INT(c->created_at),
-				CASE_MUTABLE_ARGS(c)),
-			&st, err);
-
 	if (rc < 0)
 		return rc;
 	c->id = db_column_int64(st, 0);
 	db_reset(st);
 	return 0;
+}
+
+int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_row(db, SQL_CASE_INSERT, DB_ARGS(CASE_INSERT_ARGS(c)), &st,
+			err);
+
+	return case_inserted(rc, st, c);
+}
+
+int store_case_insert_imported(struct db *db, struct case_row *c,
+			       const char *source_ref, struct ug_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_row(db, SQL_CASE_INSERT_IMPORTED,
+			DB_ARGS(CASE_INSERT_ARGS(c), DB_TEXT(source_ref)), &st,
+			err);
+
+	return case_inserted(rc, st, c);
+}
+
+static const char SQL_CASE_REF_EXISTS[] =
+	"SELECT 1 FROM case_file WHERE source_ref = ?";
+
+int store_case_ref_exists(struct db *db, const char *source_ref,
+			  struct ug_error *err)
+{
+	return db_row_exists(db, SQL_CASE_REF_EXISTS, source_ref, err);
 }
 
 static const char SQL_CASE_GET[] =
