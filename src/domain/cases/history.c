@@ -300,9 +300,12 @@ int case_history_begin(struct db *db, const struct case_env *env,
 		if (rc)
 			return rc;
 	}
-	if ((rc = db_begin_write(db, err)))
+	if ((rc = store_case_bulk(db, 1, err)) ||
+	    (rc = db_begin_write(db, err)))
 		return rc;
 	h->open = 1;
+	if ((rc = store_case_bulk_indexes_off(db, err)))
+		return rc;
 	if (opts->map_path && (rc = map_load(h, opts->map_path, err)) < 0)
 		return rc;
 	return 0;
@@ -623,6 +626,8 @@ int case_history_finish(struct case_history *h,
 			     h->res.skipped, h->res.skipped == 1 ? "" : "s");
 	/* The counters from the whole history, the new lines with it -
 	 * once, rather than a replay per line. */
+	if (rc == 0)
+		rc = store_case_bulk_indexes_on(h->db, err);
 	if (rc == 0 && h->res.imported) {
 		rc = assess_recount(h->db, h->env->utc_offset, &counted, err);
 		h->res.counter_rows = counted.rows;
@@ -647,6 +652,7 @@ void case_history_free(struct case_history *h)
 		return;
 	if (h->open)
 		db_rollback(h->db);
+	store_case_bulk(h->db, 0, NULL);
 	table_free(&h->map);
 	table_free(&h->categories);
 	table_free(&h->departments);
