@@ -137,6 +137,14 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  20: 'DROP INDEX case_file_source_ref; ALTER TABLE case_file DROP COLUMN source_ref;',
+  // 15-19: the import branch's placeholders (schema/00NN_reserved.sql);
+  // the branches that own these numbers bring their own undo.
+  19: 'SELECT 1;',
+  18: 'SELECT 1;',
+  17: 'SELECT 1;',
+  16: 'SELECT 1;',
+  15: 'SELECT 1;',
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
   12: 'DROP INDEX case_file_assignee; ALTER TABLE case_file DROP COLUMN assignee;',
