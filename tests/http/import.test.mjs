@@ -6,7 +6,7 @@
 // (`assess check`), and an imported case read back through the staff API
 // with the history lines the import gave it.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -69,10 +69,11 @@ test('Open311 JSON: good rows imported, bad ones reported by line', () => {
   assert.match(r.stdout, /4 rows: 2 imported, 0 imported before, 2 bad; 7 history lines/);
   const bad = r.stderr.trim().split('\n');
   assert.equal(bad.length, 2, r.stderr);
-  // JSON.stringify(..., 1) opens the third object on line 24, the
-  // fourth on line 31: a row is named by the line of its '{'.
-  assert.match(bad[0], /requests\.json:24: service_code NOPE/);
-  assert.match(bad[1], /requests\.json:31: the point 0\.000000, 0\.000000 is outside the city/);
+  // A row is named by the line of its '{': the one before its id's.
+  const text = readFileSync(join(ws.dir, 'requests.json'), 'utf8').split('\n');
+  const lineOf = (id) => text.findIndex((l) => l.includes(id));
+  assert.match(bad[0], new RegExp(`requests\\.json:${lineOf('"638346"')}: service_code NOPE`));
+  assert.match(bad[1], new RegExp(`requests\\.json:${lineOf('"638347"')}: the point 0\\.000000, 0\\.000000 is outside the city`));
   assert.equal(count(), 2);
   assert.equal(sql(ws.db, "SELECT state || ' ' || category || ' ' || department || ' ' || grid FROM case_file WHERE source_ref = '638344'"),
     'closed 01001 110101-SZ 110101001001001');
