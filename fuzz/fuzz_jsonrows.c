@@ -27,16 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct jsonrows_reader r;
 	struct ug_error err;
 	long last_line = 0;
-	char *copy = malloc(size ? size : 1);
-	FILE *fp;
+	char *copy;
+	FILE *fp = fuzz_stream(data, size, &copy);
 	int rc;
 
-	if (!copy)
-		abort();
-	memcpy(copy, data, size);
-	fp = size ? fmemopen(copy, size, "r") : fopen("/dev/null", "r");
-	if (!fp)
-		abort();
 	jsonrows_init(&r, fp, "fuzz.json");
 	for (;;) {
 		ug_error_clear(&err);
@@ -74,7 +68,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(jsonrows_count(&r) == 0);
 	}
 	jsonrows_free(&r);
-	fclose(fp);
-	free(copy);
+	fuzz_stream_close(fp, copy);
 	return 0;
 }

@@ -319,16 +319,9 @@ static int read_value(struct jsonrows_reader *r, int c, int depth,
 static int add_member(struct jsonrows_reader *r, size_t at,
 		      struct ug_error *err)
 {
-	if (r->nmembers == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		size_t *p = realloc(r->offsets, cap * sizeof *p);
-
-		if (!p)
-			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		r->offsets = p;
-		r->cap = cap;
-	}
-	r->offsets[r->nmembers++] = at;
+	if (buf_append(&r->starts, &at, sizeof at))
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	r->nmembers++;
 	return 0;
 }
 
@@ -380,6 +373,7 @@ int jsonrows_next(struct jsonrows_reader *r, struct ug_error *err)
 	int c;
 
 	buf_reset(&r->text);
+	buf_reset(&r->starts);
 	r->nmembers = 0;
 	if (r->state == AFTER_ARRAY)
 		return 0;
@@ -420,7 +414,12 @@ size_t jsonrows_count(const struct jsonrows_reader *r)
 
 const char *jsonrows_name(const struct jsonrows_reader *r, size_t i)
 {
-	return i < r->nmembers ? r->text.data + r->offsets[i] : NULL;
+	size_t at;
+
+	if (i >= r->nmembers)
+		return NULL;
+	memcpy(&at, r->starts.data + i * sizeof at, sizeof at);
+	return r->text.data + at;
 }
 
 const char *jsonrows_value(const struct jsonrows_reader *r, size_t i)
@@ -433,7 +432,6 @@ const char *jsonrows_value(const struct jsonrows_reader *r, size_t i)
 void jsonrows_free(struct jsonrows_reader *r)
 {
 	buf_free(&r->text);
-	free(r->offsets);
-	r->offsets = NULL;
-	r->cap = r->nmembers = 0;
+	buf_free(&r->starts);
+	r->nmembers = 0;
 }

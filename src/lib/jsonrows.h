@@ -31,9 +31,9 @@ struct jsonrows_reader {
 	int state;         /* internal: before '[', inside, after ']' */
 	int back;          /* internal: a character read ahead, or -2 */
 	struct buf text;   /* name\0value\0 of each member */
-	size_t *offsets;   /* start of each member's name in text */
+	struct buf starts; /* size_t: where each member's name starts in
+			      text */
 	size_t nmembers;
-	size_t cap;
 };
 
 /* Start reading `fp` (not owned); `name` is used in error messages. */
