@@ -1,7 +1,9 @@
 /*
- * cmd_assess.c - assess rebuild, check, show: the assessment counters
- * (domain/assess/assess.h) recomputed from the case history, compared
- * with the ones kept as the history was written, and read.  Days are
+ * cmd_assess.c - assess rebuild, check, show, rank, scheme: the
+ * assessment counters (domain/assess/assess.h) recomputed from the case
+ * history, compared with the ones kept as the history was written, and
+ * read; the rankings of a period and the scheme that scores them
+ * (domain/assess/rank.h), as the API gives them.  Days are
  * local at the calendar's utc_offset setting, as the server counts them.
  */
 #include <stdio.h>
@@ -10,7 +12,9 @@
 #include "cli/cli.h"
 #include "lib/ics.h"
 #include "domain/assess/assess.h"
+#include "domain/assess/rank.h"
 #include "domain/calendar/workcal.h"
+#include "lib/util.h"
 
 /* The city's UTC offset, the days' boundary. */
 static int city_offset(struct db *db, int32_t *offset, struct ug_error *err)
@@ -115,5 +119,140 @@ int cmd_assess_show(struct cli_args *a)
 	for (int i = 0; i < AC_COUNT; i++)
 		printf("%-22s %lld  %s\n", assess_counter_names[i],
 		       (long long)sum.n[i], assess_counter_names_zh[i]);
+	return EXIT_OK;
+}
+
+/* ---- rankings and the scheme ------------------------------------------- */
+
+/* A share 0..1 as a percentage, or "-" when not scored. */
+static void print_share(int has, double share)
+{
+	if (has)
+		printf(" %7.2f", share * 100);
+	else
+		printf(" %7s", "-");
+}
+
+static void print_ranking(const struct assess_ranking *r)
+{
+	int shown[AR_COUNT], n = assess_kind_rates(r->kind, shown);
+
+	printf("%s %s (%d..%d) scheme version %lld; %zu of %zu rows; "
+	       "previous %s\n",
+	       assess_eval_kind_names[r->kind], r->period.text, r->period.from,
+	       r->period.to, (long long)r->scheme.version, r->n, r->ranked,
+	       r->previous.text);
+	printf("%4s  %-16s %7s %5s %4s %7s", "rank", "code", "score", "grade",
+	       "prev", "prev");
+	for (int i = 0; i < n; i++)
+		printf(" %7.7s", assess_rate_name(shown[i]));
+	printf("  name\n");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct assess_row *w = &r->rows[i];
+
+		if (w->rank)
+			printf("%4d", w->rank);
+		else
+			printf("%4s", "-");
+		printf("  %-16s", w->code);
+		print_share(w->r.scored, w->r.score / 100);
+		printf(" %5c", w->r.grade ? w->r.grade : '-');
+		if (w->prev_rank)
+			printf(" %4d", w->prev_rank);
+		else
+			printf(" %4s", "-");
+		print_share(w->prev.scored, w->prev.score / 100);
+		for (int j = 0; j < n; j++)
+			print_share(w->r.has_rate[shown[j]], w->r.rate[shown[j]]);
+		printf("  %s\n", w->name);
+	}
+}
+
+/* Print j (taken) indented, as the API would answer it. */
+static void print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+	putchar('\n');
+	json_decref(j);
+}
+
+/* cli_run_open() and the city's offset: 0 or the exit code. */
+static int open_city(struct cli_args *a, struct cli_run *run, int32_t *offset)
+{
+	int rc = cli_run_open(a, run);
+
+	if (rc)
+		return rc;
+	*offset = 0;
+	rc = city_offset(run->db, offset, &run->err);
+	return rc ? cli_run_close(run, rc) : 0;
+}
+
+int cmd_assess_rank(struct cli_args *a)
+{
+	struct assess_ranking r;
+	struct cli_run run;
+	int32_t offset = 0;
+	int rc;
+
+	if (!cli_get(a, "period")) {
+		fprintf(stderr, "urbangrid assess rank: --period is required "
+				"(see --help)\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = open_city(a, &run, &offset)))
+		return rc;
+	rc = assess_ranking(run.db, &run.as, offset, a->positional[0],
+			    cli_get(a, "period"), cli_get(a, "area"), &r,
+			    &run.err);
+	if ((rc = cli_run_close(&run, rc)))
+		return rc;
+	if (cli_get(a, "json"))
+		print_json(assess_ranking_json(&r, offset));
+	else
+		print_ranking(&r);
+	assess_ranking_free(&r);
+	return EXIT_OK;
+}
+
+static json_t *read_json_file(const char *path, struct ug_error *err)
+{
+	json_error_t je;
+	json_t *j = json_load_file(path, 0, &je);
+
+	if (!j)
+		ug_fail(err, UG_EINVAL, "set", "%s:%d: %s", path, je.line,
+			je.text);
+	return j;
+}
+
+int cmd_assess_scheme(struct cli_args *a)
+{
+	const char *file = cli_get(a, "set"), *when = cli_get(a, "effective");
+	struct assess_scheme s;
+	struct cli_run run;
+	int32_t offset = 0;
+	json_t *in = NULL;
+	int rc;
+
+	if (when && !file) {
+		fprintf(stderr, "urbangrid assess scheme: --effective goes with "
+				"--set\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = open_city(a, &run, &offset)))
+		return rc;
+	if (file && !(in = read_json_file(file, &run.err)))
+		rc = -UG_EINVAL;
+	if (rc == 0 && in && when)
+		json_object_set_new(in, "effective", json_string(when));
+	if (rc == 0)
+		rc = in ? assess_scheme_edit(run.db, &run.as, in, ug_now_s(), &s,
+					     &run.err)
+			: assess_scheme_at(run.db, ug_now_s(), &s, &run.err);
+	json_decref(in);
+	if ((rc = cli_run_close(&run, rc)))
+		return rc;
+	print_json(assess_scheme_json(&s, offset));
 	return EXIT_OK;
 }

@@ -4,12 +4,12 @@
  *   urbangrid init | serve |
  *             user add|edit|disable|enable|reset-password|list |
  *             token create|list|revoke | password-policy |
- *             audit list|prune |
+ *             audit list|prune | patrol prune |
  *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
  *             import grids | grid generate | import components |
  *             import cases | demo |
- *             coord | assess rebuild|check|show | backup | check |
+ *             coord | assess rebuild|check|show|rank|scheme | backup | check |
  *             version
  *
  * Everything the program does from the command line is listed here.
@@ -77,6 +77,11 @@ static const struct cli_flag audit_prune_flags[] = {
 	DB_FLAG,
 	{ "before", "DATE", "remove the events before this date: at least "
 			    "180 days ago", NULL },
+};
+static const struct cli_flag patrol_prune_flags[] = {
+	DB_FLAG,
+	{ "keep-days", "N", "keep the track points of the last N days "
+			    "(1-36500)", "180" },
 };
 static const struct cli_flag token_flags[] = {
 	DB_FLAG,
@@ -171,6 +176,20 @@ static const struct cli_flag assess_show_flags[] = {
 	{ "from", "DATE", "first local day, YYYY-MM-DD", NULL },
 	{ "to", "DATE", "last local day, YYYY-MM-DD (default: --from)", NULL },
 };
+static const struct cli_flag assess_rank_flags[] = {
+	DB_FLAG,
+	{ "period", "P", "2026-11-23, 2026-W48, 2026-11, 2026-Q4, 2026 or "
+			 "2026-11-01..2026-11-15", NULL },
+	{ "area", "CODE", "only the rows inside this division or grid", NULL },
+	{ "json", NULL, "print the API's JSON", NULL },
+};
+static const struct cli_flag assess_scheme_flags[] = {
+	DB_FLAG,
+	{ "set", "FILE", "JSON of the changes (weights, bands, volume): a new "
+			 "version", NULL },
+	{ "effective", "TIME", "when the new version takes effect (ISO 8601; "
+			       "default now)", NULL },
+};
 static const struct cli_flag demo_flags[] = {
 	DB_FLAG,
 	{ "calendar", "FILE", "holiday calendar (iCalendar; default "
@@ -243,6 +262,10 @@ static const struct cli_command commands[] = {
 	{ "audit prune", NULL,
 	  "Remove audit events older than a date at least 180 days ago.",
 	  FLAGS(audit_prune_flags), 0, cmd_audit_prune },
+	{ "patrol prune", NULL,
+	  "Remove inspectors' track points older than --keep-days days "
+	  "(serve does it too: --track-retention-days).",
+	  FLAGS(patrol_prune_flags), 0, cmd_patrol_prune },
 	{ "department add", NULL,
 	  "Add a department cases can be dispatched to.",
 	  FLAGS(department_add_flags), 0, cmd_department_add },
@@ -320,6 +343,14 @@ static const struct cli_command commands[] = {
 	{ "assess show", NULL,
 	  "Print the assessment counters of one dimension over local days.",
 	  FLAGS(assess_show_flags), 0, cmd_assess_show },
+	{ "assess rank", "KIND",
+	  "Print the ranking of inspectors, receptionists, shift_leaders, "
+	  "dispatchers, departments, grids, communities, streets or "
+	  "districts for a period, as the API gives it.",
+	  FLAGS(assess_rank_flags), 1, cmd_assess_rank },
+	{ "assess scheme", NULL,
+	  "Print the assessment scheme in force, or with --set add a new "
+	  "version of it.", FLAGS(assess_scheme_flags), 0, cmd_assess_scheme },
 	{ "backup", NULL,
 	  "Copy the database, consistent while servers keep writing, to a new "
 	  "file, checked before it gets its name (docs/operations.md; not the "

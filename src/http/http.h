@@ -24,7 +24,8 @@
 struct http_request {
 	const char *method;      /* "GET", "POST", ... ("HEAD" as is) */
 	const char *path;        /* decoded path, no query string */
-	const char *body;        /* NUL-terminated; may hold NUL bytes */
+	const char *body;        /* NUL-terminated; may hold NUL bytes;
+				    read-only (past 64 KiB, a mapped file) */
 	size_t body_len;
 	char client_addr[64];    /* "127.0.0.1" / "::1"; behind a trusted
 				    proxy, the client it forwards for */
@@ -33,6 +34,9 @@ struct http_request {
 	/* The body passed body_limit and was dropped unread: the app is
 	 * called anyway, to answer 413 in the shape its clients read. */
 	int too_large;
+	/* The body could not be kept (its temporary file failed: a full
+	 * disk): the app is called anyway, to answer 503. */
+	int body_lost;
 	size_t body_limit;
 	struct arena arena;      /* freed after the response is sent */
 	void *conn;              /* adapter's connection handle */
@@ -78,6 +82,11 @@ struct http_response {
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
+/* Append every query argument, decoded, in the order sent, as
+ * "name=value&" with '%', '&', '=' and control bytes written %XX - one
+ * text per list of arguments (what makes two requests ask the same
+ * thing, e.g. for a cache key). */
+void http_query_all(const struct http_request *req, struct buf *out);
 
 struct form; /* lib/form.h */
 
@@ -103,6 +112,11 @@ void http_response_header(struct http_response *resp, const char *name,
 /* 1 if the response already has a header of that name (any case). */
 int http_response_has_header(const struct http_response *resp,
 			     const char *name);
+
+/* The value of the response's first header of that name (any case), or
+ * NULL. */
+const char *http_response_header_value(const struct http_response *resp,
+				       const char *name);
 
 /* The application: fill resp from req.  Called once per request on a
  * worker thread. */
@@ -131,6 +145,10 @@ struct http_server_config {
 	int per_peer_connections;
 	int64_t header_timeout_ms;
 	int64_t request_timeout_ms;
+	/* Where bodies past 64 KiB are kept while they arrive (unlinked
+	 * files, never seen by name): a folder on a disk, not a tmpfs.  NULL:
+	 * /var/tmp. */
+	const char *spill_dir;
 };
 
 struct http_server;

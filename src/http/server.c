@@ -22,7 +22,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "http/guard.h"
@@ -60,12 +62,24 @@ struct stream_state {
 	struct stream_state *next_waiting;
 };
 
+/* A body larger than this goes to an unlinked temporary file as it
+ * arrives instead of the heap: a hundred clients each holding a 9 MiB
+ * body open would otherwise hold 900 MiB of the server's memory before
+ * anyone knew who they were.  Small bodies - nearly all JSON - stay in
+ * memory. */
+#define SPILL_BYTES (64 * 1024)
+
 /* Per-request state across the callbacks of one request. */
 struct exchange {
 	struct http_server *server;
 	struct http_request req;
-	struct buf body;
+	struct buf body;      /* the body, while it is small */
+	int spill_fd;         /* past SPILL_BYTES: the file it goes to, or -1 */
+	size_t received;      /* body bytes taken, in memory or the file */
+	void *map;            /* the file mapped for the app at the end */
+	size_t map_len;
 	int too_large;
+	int body_lost;        /* the file could not take it (a full disk) */
 	int status;
 	size_t bytes;
 	int64_t start_us;
@@ -80,6 +94,39 @@ const char *http_query(const struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 					   name);
+}
+
+/* s with '%', '&', '=' and control bytes written %XX: two different
+ * argument lists never read the same. */
+static void append_escaped(struct buf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || c == '%' || c == '&' || c == '=')
+			buf_printf(out, "%%%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
+static enum MHD_Result append_arg(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	struct buf *out = cls;
+
+	(void)kind;
+	append_escaped(out, key);
+	buf_putc(out, '=');
+	append_escaped(out, value);
+	buf_putc(out, '&');
+	return MHD_YES;
+}
+
+void http_query_all(const struct http_request *req, struct buf *out)
+{
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, append_arg,
+				  out);
 }
 
 const char *http_cookie(const struct http_request *req, const char *name)
@@ -191,8 +238,8 @@ void http_response_header(struct http_response *resp, const char *name,
 	buf_append(&resp->headers, value, strlen(value) + 1);
 }
 
-int http_response_has_header(const struct http_response *resp,
-			     const char *name)
+const char *http_response_header_value(const struct http_response *resp,
+				       const char *name)
 {
 	const char *p = resp->headers.data;
 	const char *end = p ? p + resp->headers.len : NULL;
@@ -201,10 +248,16 @@ int http_response_has_header(const struct http_response *resp,
 		const char *value = p + strlen(p) + 1;
 
 		if (strcasecmp(p, name) == 0)
-			return 1;
+			return value;
 		p = value + strlen(value) + 1;
 	}
-	return 0;
+	return NULL;
+}
+
+int http_response_has_header(const struct http_response *resp,
+			     const char *name)
+{
+	return http_response_header_value(resp, name) != NULL;
 }
 
 /* Take the client's request id when it is a sane token (a proxy in front
@@ -509,31 +562,130 @@ static enum MHD_Result send_response(struct exchange *x,
 	return ret;
 }
 
-static enum MHD_Result send_too_large(struct http_server *s,
-				      struct exchange *x,
-				      struct MHD_Connection *conn)
+/* Answer a request whose body was not kept: too large (413) or lost for
+ * want of room (503); the app is called with the flag set, because it
+ * knows the error shape of the path (JSON API, Open311). */
+static enum MHD_Result send_refused(struct http_server *s,
+				    struct exchange *x,
+				    struct MHD_Connection *conn)
 {
 	struct http_response resp;
 	enum MHD_Result ret;
+	int status = x->body_lost ? 503 : 413;
 
 	memset(&resp, 0, sizeof resp);
-	resp.status = 413;
-	/* The app knows the error shape of the path (JSON API, Open311). */
-	x->req.too_large = 1;
+	resp.status = status;
+	x->req.too_large = !x->body_lost;
+	x->req.body_lost = x->body_lost;
 	x->req.body = "";
 	x->req.body_len = 0;
 	s->cfg.app(s->cfg.app_ctx, &x->req, &resp);
-	if (resp.status != 413) { /* an app that ignored the flag */
+	if (resp.status != status) { /* an app that ignored the flag */
 		buf_reset(&resp.body);
-		resp.status = 413;
+		resp.status = status;
 		resp.content_type = "text/plain";
-		buf_puts(&resp.body, "request body too large\n");
+		buf_puts(&resp.body, status == 413 ? "request body too large\n"
+						   : "no room for the request "
+						     "body\n");
 	}
 	http_response_header(&resp, "Connection", "close");
 	ret = send_response(x, conn, &resp);
 	buf_free(&resp.body);
 	buf_free(&resp.headers);
 	return ret;
+}
+
+/* An unlinked temporary file in dir: O_TMPFILE where the file system
+ * has it, else a name removed at once.  -1 on failure. */
+static int spill_open(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	if (snprintf(path, sizeof path, "%s/.ug-body-XXXXXX", dir) >=
+	    (int)sizeof path)
+		return -1;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Take n more bytes of x's body: into memory while it is small, then
+ * into its file.  -1 when the file cannot take them (x->body_lost). */
+static int body_take(struct http_server *s, struct exchange *x,
+		     const char *data, size_t n)
+{
+	if (x->spill_fd < 0 && x->received + n <= SPILL_BYTES) {
+		if (buf_append(&x->body, data, n))
+			return -1;
+		x->received += n;
+		return 0;
+	}
+	if (x->spill_fd < 0) {
+		x->spill_fd = spill_open(s->cfg.spill_dir ? s->cfg.spill_dir
+							 : "/var/tmp");
+		if (x->spill_fd < 0 ||
+		    write_all(x->spill_fd, x->body.data ? x->body.data : "",
+			      x->body.len)) {
+			log_msg(LOG_ERROR, x->req.request_id,
+				"request body: no temporary file in %s: %s",
+				s->cfg.spill_dir ? s->cfg.spill_dir : "/var/tmp",
+				strerror(errno));
+			return -1;
+		}
+		buf_free(&x->body);
+	}
+	if (write_all(x->spill_fd, data, n)) {
+		log_msg(LOG_ERROR, x->req.request_id,
+			"request body: writing its temporary file: %s",
+			strerror(errno));
+		return -1;
+	}
+	x->received += n;
+	return 0;
+}
+
+/* The whole body for the app: the memory buffer, or the file mapped
+ * (with a NUL after it, as the app is promised).  -1 on failure. */
+static int body_finish(struct exchange *x)
+{
+	if (x->spill_fd < 0) {
+		x->req.body = buf_str(&x->body);
+		x->req.body_len = x->body.len;
+		return 0;
+	}
+	if (write_all(x->spill_fd, "", 1))
+		return -1;
+	x->map_len = x->received + 1;
+	x->map = mmap(NULL, x->map_len, PROT_READ, MAP_PRIVATE, x->spill_fd, 0);
+	if (x->map == MAP_FAILED) {
+		x->map = NULL;
+		return -1;
+	}
+	x->req.body = x->map;
+	x->req.body_len = x->received;
+	return 0;
 }
 
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
@@ -555,6 +707,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		*con_cls = x;
 		x->server = s;
+		x->spill_fd = -1;
 		atomic_fetch_add(&s->in_flight, 1);
 		x->start_us = ug_monotonic_us();
 		x->req.method = method;
@@ -579,17 +732,18 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 
 			x->too_large = 1;
 			if (expect && strcasecmp(expect, "100-continue") == 0)
-				return send_too_large(s, x, conn);
+				return send_refused(s, x, conn);
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!x->too_large &&
-		    x->body.len + *upload_data_size <= s->cfg.body_limit) {
-			if (buf_append(&x->body, upload_data, *upload_data_size))
-				return MHD_NO;
-		} else {
+		/* Past the limit or past a failure, the rest is read and
+		 * dropped, to answer at the end (see above). */
+		if (x->too_large || x->body_lost) {
+		} else if (x->received + *upload_data_size > s->cfg.body_limit) {
 			x->too_large = 1;
+		} else if (body_take(s, x, upload_data, *upload_data_size)) {
+			x->body_lost = 1;
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -597,10 +751,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 	if (x->status) /* already answered (413 up front) */
 		return MHD_YES;
 	guard_request_in(conn_guard(conn));
-	if (x->too_large)
-		return send_too_large(s, x, conn);
-	x->req.body = buf_str(&x->body);
-	x->req.body_len = x->body.len;
+	if (!x->too_large && !x->body_lost && body_finish(x))
+		x->body_lost = 1;
+	if (x->too_large || x->body_lost)
+		return send_refused(s, x, conn);
 	memset(&resp, 0, sizeof resp);
 	resp.status = 500;
 	s->cfg.app(s->cfg.app_ctx, &x->req, &resp);
@@ -648,6 +802,10 @@ static void completed_cb(void *cls, struct MHD_Connection *conn,
 	buf_free(&line);
 	arena_free(&x->req.arena);
 	buf_free(&x->body);
+	if (x->map)
+		munmap(x->map, x->map_len);
+	if (x->spill_fd >= 0)
+		close(x->spill_fd);
 	free(x);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);

@@ -132,7 +132,8 @@ int web_doors_check(const struct web_door *const *doors,
 		    struct ug_error *err)
 {
 	const unsigned known = ROUTE_RAW_BODY | ROUTE_FORM_BODY | ROUTE_PAGE |
-			       ROUTE_READ_TXN | ROUTE_PASSWORD_CHANGE;
+			       ROUTE_READ_TXN | ROUTE_PASSWORD_CHANGE |
+			       ROUTE_IDEMPOTENT;
 
 	for (; *doors; doors++) {
 		const struct web_door *d = *doors;
@@ -195,6 +196,13 @@ void web_serve(void *ctx, struct http_request *req,
 	ug_error_clear(&err);
 	if (c.door->init)
 		c.door->init(&c);
+	if (req->body_lost) {
+		http_response_header(resp, "Retry-After", "60");
+		reply_error(&c, 503, "unavailable",
+			    "no room to receive the request body; try again "
+			    "later", "body");
+		goto out;
+	}
 	if (req->too_large) {
 		char msg[96];
 
@@ -260,7 +268,10 @@ void web_serve(void *ctx, struct http_request *req,
 			goto out;
 		}
 	}
-	if ((r->flags & ROUTE_READ_TXN) && db_begin(c.db, &err) == 0) {
+	if ((r->flags & ROUTE_IDEMPOTENT) && c.user &&
+	    http_header(req, "Idempotency-Key")) {
+		web_run_idempotent(&c, http_header(req, "Idempotency-Key"));
+	} else if ((r->flags & ROUTE_READ_TXN) && db_begin(c.db, &err) == 0) {
 		r->handler(&c);
 		db_rollback(c.db);
 	} else {

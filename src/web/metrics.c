@@ -130,76 +130,92 @@ static int series(struct buf *out, const char *name, const struct web_door *d,
 #define REQUESTS "urbangrid_http_requests_total"
 #define DURATION "urbangrid_http_request_duration_seconds"
 
+/* The series of one route row: its count by status... */
+static int row_statuses(struct buf *out, const struct web_door *d,
+			const struct web_route *r, const struct route_counts *row)
+{
+	int bad = 0;
+
+	for (int s = 0; s < NSTATUS; s++) {
+		uint64_t n = atomic_load_explicit(&row->status[s],
+						  memory_order_relaxed);
+
+		if (!n)
+			continue;
+		bad |= series(out, REQUESTS, d, r);
+		bad |= buf_printf(out, ",status=\"%d\"} %llu\n", s + STATUS_MIN,
+				  (unsigned long long)n);
+	}
+	return bad;
+}
+
+/* ...and its histogram (none for a row without requests). */
+static int row_histogram(struct buf *out, const struct web_door *d,
+			 const struct web_route *r, const struct route_counts *row)
+{
+	uint64_t count = atomic_load_explicit(&row->count, memory_order_relaxed);
+	uint64_t cum = 0;
+	int bad = 0;
+
+	if (!count)
+		return 0;
+	for (size_t b = 0; b < NBUCKETS; b++) {
+		cum += atomic_load_explicit(&row->bucket[b],
+					    memory_order_relaxed);
+		bad |= series(out, DURATION "_bucket", d, r);
+		bad |= buf_printf(out, ",le=\"%g\"} %llu\n",
+				  (double)bucket_us[b] / 1e6,
+				  (unsigned long long)cum);
+	}
+	/* Counted apart from the buckets, so a scrape between a request's
+	 * increments may see a bucket ahead of the count: +Inf (the count)
+	 * is never below one. */
+	if (count < cum)
+		count = cum;
+	bad |= series(out, DURATION "_bucket", d, r);
+	bad |= buf_printf(out, ",le=\"+Inf\"} %llu\n",
+			  (unsigned long long)count);
+	bad |= series(out, DURATION "_sum", d, r);
+	bad |= buf_printf(out, "} %.6f\n",
+			  (double)atomic_load_explicit(&row->sum_us,
+						       memory_order_relaxed) /
+				  1e6);
+	bad |= series(out, DURATION "_count", d, r);
+	bad |= buf_printf(out, "} %llu\n", (unsigned long long)count);
+	return bad;
+}
+
+typedef int (*row_fn)(struct buf *out, const struct web_door *d,
+		      const struct web_route *r, const struct route_counts *row);
+
+/* fn over every row: each route of each door, then the door's row of
+ * requests no route matched. */
+static int each_row(const struct metrics *m, struct buf *out, row_fn fn)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < m->ndoors; i++) {
+		const struct web_door *d = m->doors[i];
+
+		for (size_t k = 0; k <= d->nroutes; k++)
+			bad |= fn(out, d, k < d->nroutes ? &d->routes[k] : NULL,
+				  &m->rows[m->first[i] + k]);
+	}
+	return bad;
+}
+
 int metrics_render_requests(const struct metrics *m, struct buf *out)
 {
 	int bad = buf_puts(out, "# HELP " REQUESTS " Requests answered, by "
 				"door, route (empty: no route matched) and "
 				"status.\n# TYPE " REQUESTS " counter\n");
 
-	for (size_t i = 0; i < m->ndoors; i++) {
-		const struct web_door *d = m->doors[i];
-
-		for (size_t k = 0; k <= d->nroutes; k++) {
-			const struct route_counts *row = &m->rows[m->first[i] + k];
-			const struct web_route *r =
-				k < d->nroutes ? &d->routes[k] : NULL;
-
-			for (int s = 0; s < NSTATUS; s++) {
-				uint64_t n = atomic_load_explicit(
-					&row->status[s], memory_order_relaxed);
-
-				if (!n)
-					continue;
-				bad |= series(out, REQUESTS, d, r);
-				bad |= buf_printf(out, ",status=\"%d\"} %llu\n",
-						  s + STATUS_MIN,
-						  (unsigned long long)n);
-			}
-		}
-	}
+	bad |= each_row(m, out, row_statuses);
 	bad |= buf_puts(out, "# HELP " DURATION " Time from the request's "
 			     "arrival in the dispatcher to its answer (a "
 			     "stream: to its start).\n# TYPE " DURATION
 			     " histogram\n");
-	for (size_t i = 0; i < m->ndoors; i++) {
-		const struct web_door *d = m->doors[i];
-
-		for (size_t k = 0; k <= d->nroutes; k++) {
-			const struct route_counts *row = &m->rows[m->first[i] + k];
-			const struct web_route *r =
-				k < d->nroutes ? &d->routes[k] : NULL;
-			uint64_t count = atomic_load_explicit(
-				&row->count, memory_order_relaxed);
-			uint64_t cum = 0;
-
-			if (!count)
-				continue;
-			for (size_t b = 0; b < NBUCKETS; b++) {
-				cum += atomic_load_explicit(
-					&row->bucket[b], memory_order_relaxed);
-				bad |= series(out, DURATION "_bucket", d, r);
-				bad |= buf_printf(out, ",le=\"%g\"} %llu\n",
-						  (double)bucket_us[b] / 1e6,
-						  (unsigned long long)cum);
-			}
-			/* Counted apart from the buckets, so a scrape between
-			 * a request's increments may see a bucket ahead of
-			 * the count: +Inf (the count) is never below one. */
-			if (count < cum)
-				count = cum;
-			bad |= series(out, DURATION "_bucket", d, r);
-			bad |= buf_printf(out, ",le=\"+Inf\"} %llu\n",
-					  (unsigned long long)count);
-			bad |= series(out, DURATION "_sum", d, r);
-			bad |= buf_printf(out, "} %.6f\n",
-					  (double)atomic_load_explicit(
-						  &row->sum_us,
-						  memory_order_relaxed) / 1e6);
-			bad |= series(out, DURATION "_count", d, r);
-			bad |= buf_printf(out, "} %llu\n",
-					  (unsigned long long)count);
-		}
-	}
+	bad |= each_row(m, out, row_histogram);
 	return bad ? UG_ENOMEM : 0;
 }
 
@@ -325,7 +341,7 @@ static void h_metrics(struct web_ctx *c)
 		   UG_VERSION);
 	if (app->metrics)
 		bad |= metrics_render_requests(app->metrics, out);
-	db_pool_stats(app->pool, &idle, &busy);
+	db_pool_connections(app->pool, &idle, &busy);
 	/* This request's own connection is one of the busy. */
 	bad |= buf_printf(out,
 		   "# HELP urbangrid_db_connections Database connections "

@@ -81,3 +81,22 @@ test('a full disk: writes 503 with Retry-After and nothing half-written; reads g
     await again.stop();
   }
 });
+
+test('a full disk: a large body that cannot be kept while it arrives is 503, not 500', async () => {
+  // Bodies past 64 KiB wait in an unlinked file beside the database; with
+  // files limited to 256 KiB a 600 KiB body cannot.
+  const s = await startServer(ws.db, [], { fileLimitKiB: 128 });
+  try {
+    const inspector = new Client(s, { bearer: token });
+    const r = await inspector.post('/api/v1/cases', { ...REPORT, description: 'x'.repeat(600 * 1024) });
+    assertError(r, 503, 'unavailable');
+    assert.equal(r.headers.get('retry-after'), '60');
+    assert.equal(r.json.error.field, 'body');
+    assert.match(s.stderr, /request body: writing its temporary file/);
+    // A small one still fits in memory and is answered on its merits.
+    const small = await inspector.post('/api/v1/cases', { ...REPORT, lon: 'x' });
+    assertError(small, 400, 'invalid');
+  } finally {
+    await s.stop();
+  }
+});

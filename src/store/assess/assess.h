@@ -112,4 +112,62 @@ int store_assess_history(struct db *db, int64_t case_id,
 			 store_assess_line_cb cb, void *ctx,
 			 struct ug_error *err);
 
+/* ---- rankings (domain/assess/rank.c) ------------------------------- */
+
+/* The rows of `kind` over the local days [from, to] whose code starts
+ * with `prefix` ("" for all) - with level_len > 0, those at least that
+ * long, cut to their first level_len characters (the place rows of a
+ * level: 12 for communities, 9 for streets, 6 for districts) - summed
+ * per code and day or month (whole months from assess_month, the days
+ * at either end from assess_day), to cb: a code comes once per day or
+ * month it has rows in, and the caller adds them up. */
+typedef int (*store_assess_group_cb)(void *ctx, const char *code,
+				     const struct assess_counts *c);
+int store_assess_group(struct db *db, const char *kind, const char *prefix,
+		       int level_len, int32_t from, int32_t to,
+		       store_assess_group_cb cb, void *ctx,
+		       struct ug_error *err);
+
+/* What is ranked, as it exists now: accounts of a post ("inspector"...),
+ * "department", "grid" or a division level ("community", "street",
+ * "district"), whose code - for an account, whose unit - starts with
+ * `prefix`; for "department", those serving a division that starts with
+ * prefix or that prefix starts with (every one for ""). */
+struct assess_unit {
+	const char *code, *name;
+	const char *unit;   /* an account's unit; "" otherwise */
+	int64_t grids;      /* grids in an area (a grid: 1) */
+};
+typedef int (*store_assess_unit_cb)(void *ctx, const struct assess_unit *u);
+int store_assess_units(struct db *db, const char *what, const char *prefix,
+		       store_assess_unit_cb cb, void *ctx,
+		       struct ug_error *err);
+
+/* ---- the scheme's versions (schema 0015) ----------------------------- */
+
+struct assess_scheme_row {
+	int64_t version, effective_at, created_at;
+	const char *created_by;
+	const char *body;   /* the scheme as JSON */
+};
+typedef int (*store_assess_scheme_cb)(void *ctx,
+				      const struct assess_scheme_row *r);
+
+/* The version in force at `at` (the highest numbered whose effective_at
+ * is at or before it) to cb; nothing (0, cb not called) when none is. */
+int store_assess_scheme_at(struct db *db, int64_t at,
+			   store_assess_scheme_cb cb, void *ctx,
+			   struct ug_error *err);
+/* Every version, newest first, to cb. */
+int store_assess_scheme_list(struct db *db, store_assess_scheme_cb cb,
+			     void *ctx, struct ug_error *err);
+/* The last version's number and effective instant (0 and 0: none). */
+int store_assess_scheme_last(struct db *db, int64_t *version,
+			     int64_t *effective_at, struct ug_error *err);
+/* Add version *version (the last + 1, set here). */
+int store_assess_scheme_add(struct db *db, int64_t effective_at,
+			    const char *body, const char *created_by,
+			    int64_t created_at, int64_t *version,
+			    struct ug_error *err);
+
 #endif

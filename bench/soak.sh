@@ -1,0 +1,72 @@
+#!/bin/sh
+# soak.sh - `make soak`: the server under a steady day's mix (bench/
+# soak.lua) at half its measured peak for SOAK_MINUTES (30), one wrk run
+# per minute; after each minute the server's resident memory (VmRSS) and
+# the minute's p50/p99.  Passes when, after the warm-up (the first sixth
+# of the run, at least a minute), memory grew less than 5 % and no
+# minute's p99 is above 3x the median minute's p99.  Not part of make
+# test; results in bench/results/soak.txt.
+#   SOAK_MINUTES=5 bench/soak.sh   a shorter run
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/urbangrid}
+MINUTES=${SOAK_MINUTES:-30}
+CONNS=16
+dir=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+$BIN demo --db "$dir/s.db" --days 30 >/dev/null
+UG_TOKEN=$($BIN token create --db "$dir/s.db" --user api_client)
+UG_STAFF=$($BIN token create --db "$dir/s.db" --user leader)
+. bench/serve.sh
+serve_start "$dir/s.db" --public-read-rate 0 --public-write-rate 0 --api-key-rate 0
+# The cases Open311 shows (its list), which citizens' apps poll.
+SOAK_IDS=$(curl -sf "$base/open311/v2/requests.json" |
+	node -e 'let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
+		console.log(JSON.parse(s).map((r) => r.service_request_id).slice(0, 200).join(",")); });')
+[ -n "$SOAK_IDS" ] || { echo "soak: Open311 lists no case" >&2; exit 1; }
+export UG_TOKEN UG_STAFF SOAK_IDS
+
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
+minute() { # seconds delay -> "requests errors p50 p99"
+	SOAK_DELAY_MS=$2 wrk -t2 -c$CONNS -d"$1s" --timeout 10s -s bench/soak.lua "$base/" 2>&1 |
+		awk '/^requests/ { print $2, $4, $6, $8 }'
+}
+
+# The peak of this mix on this machine, then half of it: each connection
+# waits so that CONNS connections make half the peak's requests.
+set -- $(minute 20 0)
+peak=$(($1 / 20))
+[ "$peak" -gt 0 ] || { echo "soak: no answers at peak" >&2; exit 1; }
+delay=$(awk -v c=$CONNS -v p="$peak" -v lat="$3" 'BEGIN { d = c * 1000 / (p / 2) - lat; printf "%d", d < 1 ? 1 : d }')
+echo "peak ${peak} req/s (p99 $4 ms); soak at about $((peak / 2)) req/s: $CONNS connections, ${delay} ms between requests, $MINUTES minutes"
+warm=$((MINUTES / 6))
+[ "$warm" -ge 1 ] || warm=1
+out=$dir/minutes
+: >"$out"
+i=1
+while [ "$i" -le "$MINUTES" ]; do
+	set -- $(minute 60 "$delay")
+	r=$(rss)
+	printf 'minute %2d  %7.0f req/s  non-2xx %s  p50 %6s ms  p99 %7s ms  rss %s KiB\n' \
+		"$i" "$(($1 / 60))" "$2" "$3" "$4" "$r" | tee -a "$out"
+	i=$((i + 1))
+done
+kill -TERM "$pid"
+wait "$pid" || true
+# After the warm-up: memory growth, the median and worst minute's p99.
+base=$(awk -v w="$warm" 'NR == w { print $14 }' "$out")
+last=$(awk 'END { print $14 }' "$out")
+errors=$(awk '{ e += $6 } END { print e }' "$out")
+awk -v w="$warm" 'NR > w { print $11 }' "$out" | sort -n >"$dir/p99"
+m=$(wc -l <"$dir/p99")
+med=$(awk -v m="$m" '{ v[NR] = $1 } END { print (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2 }' "$dir/p99")
+worst=$(tail -1 "$dir/p99")
+awk -v w="$warm" -v b="$base" -v l="$last" -v med="$med" -v worst="$worst" -v e="$errors" 'BEGIN {
+	g = 100 * (l - b) / b
+	printf "after the %d-minute warm-up: rss %d -> %d KiB (%+.1f %%), p99 median %.2f ms, worst %.2f ms (%.1fx), non-2xx %d\n",
+		w, b, l, g, med, worst, worst / med, e
+	ok = g < 5 && worst <= 3 * med && e == 0
+	print ok ? "soak: PASS" : "soak: FAIL"
+	exit ok ? 0 : 1
+}'
