@@ -138,6 +138,7 @@ int cmd_import_grids(struct cli_args *a);
 int cmd_grid_generate(struct cli_args *a);
 int cmd_import_components(struct cli_args *a);
 int cmd_assess_rebuild(struct cli_args *a);
+int cmd_import_cases(struct cli_args *a);
 int cmd_assess_check(struct cli_args *a);
 int cmd_assess_show(struct cli_args *a);
 int cmd_assess_rank(struct cli_args *a);

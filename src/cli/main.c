@@ -7,7 +7,8 @@
  *             audit list|prune | patrol prune |
  *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
- *             import grids | grid generate | import components | demo |
+ *             import grids | grid generate | import components |
+ *             import cases | demo |
  *             coord | assess rebuild|check|show|rank|scheme | backup | check |
  *             version
  *
@@ -152,6 +153,16 @@ static const struct cli_flag generate_flags[] = {
 };
 static const struct cli_flag components_flags[] = {
 	DB_FLAG, CRS_FLAG,
+	{ "strict", NULL, "any bad row imports nothing", NULL },
+};
+static const struct cli_flag cases_flags[] = {
+	DB_FLAG,
+	{ "map", "FILE", "CSV kind,source,code: the source's service codes "
+			 "(kind category) and agencies (kind department) "
+			 "as category and department codes", NULL },
+	{ "area", "CODE", "the division (district, street or community) of "
+			  "rows whose point lies in no grid or that have "
+			  "none", NULL },
 	{ "strict", NULL, "any bad row imports nothing", NULL },
 };
 static const struct cli_flag assess_show_flags[] = {
@@ -308,6 +319,10 @@ static const struct cli_command commands[] = {
 	  "Load the components census (部件普查), located to grids; bad rows "
 	  "are reported by line.", FLAGS(components_flags), 1,
 	  cmd_import_components },
+	{ "import cases", "FILE.json|FILE.csv",
+	  "Load earlier cases with their history (an Open311 requests.json "
+	  "array or a CSV); bad rows are reported by line, a second run "
+	  "imports nothing twice.", FLAGS(cases_flags), 1, cmd_import_cases },
 	{ "demo", NULL,
 	  "Create the demo city (北京市东城区) with one account per role.",
 	  FLAGS(demo_flags), 0, cmd_demo },

@@ -246,9 +246,7 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 	return rc;
 }
 
-/* Replay the whole history into the emptied tables, in the caller's
- * write transaction. */
-static int recount(struct db *db, int32_t utc_offset,
+int assess_recount(struct db *db, int32_t utc_offset,
 		   struct assess_rebuild_result *res, struct ug_error *err)
 {
 	struct tally t;
@@ -279,7 +277,7 @@ int assess_rebuild(struct db *db, int32_t utc_offset,
 
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = recount(db, utc_offset, res, err)) ||
+	if ((rc = assess_recount(db, utc_offset, res, err)) ||
 	    (rc = db_commit(db, err)))
 		db_rollback(db);
 	return rc;
@@ -294,7 +292,7 @@ int assess_check(struct db *db, int32_t utc_offset,
 	if ((rc = db_begin_write(db, err)))
 		return rc;
 	if ((rc = store_assess_snapshot(db, err)) == 0 &&
-	    (rc = recount(db, utc_offset, res, err)) == 0)
+	    (rc = assess_recount(db, utc_offset, res, err)) == 0)
 		rc = store_assess_compare(db, &differ, err);
 	db_rollback(db);
 	res->differ = differ;

@@ -39,6 +39,13 @@ struct assess_rebuild_result {
 int assess_rebuild(struct db *db, int32_t utc_offset,
 		   struct assess_rebuild_result *res, struct ug_error *err);
 
+/* assess_rebuild() in the caller's write transaction: for a writer of
+ * many lines at once (an import of case history, domain/cases/history.h)
+ * that counts them all in one pass at its end rather than line by
+ * line. */
+int assess_recount(struct db *db, int32_t utc_offset,
+		   struct assess_rebuild_result *res, struct ug_error *err);
+
 /* Recompute as assess_rebuild() does, compare with the counters kept,
  * and roll back: res->differ counts the day and month rows that are not
  * what the history says (0: none drifted). */

@@ -215,7 +215,7 @@ int case_deadline_provisional(const struct case_env *env,
 /* ---- intake --------------------------------------------------------- */
 
 /* Fill district/street/community from an area code (codes nest). */
-static void area_split(struct case_row *c, const char *area)
+void case_set_place(struct case_row *c, const char *area)
 {
 	size_t n = strlen(area);
 
@@ -582,7 +582,7 @@ int case_intake(struct db *db, const struct case_env *env,
 	c->has_location = in->has_location;
 	c->lon = in->lon;
 	c->lat = in->lat;
-	area_split(c, located ? place.grid : area);
+	case_set_place(c, located ? place.grid : area);
 	snprintf(c->component, sizeof c->component, "%s",
 		 in->component ? in->component : "");
 	snprintf(c->reporter_name, sizeof c->reporter_name, "%s",
@@ -1096,7 +1096,7 @@ int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 			continue;
 		}
 		version = c->version;
-		area_split(c, place.grid);
+		case_set_place(c, place.grid);
 		c->version++;
 		c->updated_at = now;
 		data = json_pack("{s:s}", "grid", place.grid);

@@ -149,6 +149,10 @@ int case_annotate(struct db *db, const struct case_env *env,
 		  const char *action, const char *note, json_t *data,
 		  int64_t now, int64_t *event_id, struct ug_error *err);
 
+/* Set c's area and its grid, community, street and district from a
+ * division or grid code (codes nest: 110101 > 110101001 > ...). */
+void case_set_place(struct case_row *c, const char *area);
+
 /* May the actor see this case? (a case reader - below - for whom
  * actor_sees() its area, its department, or everything) */
 int case_visible(const struct actor *a, const struct case_row *c);

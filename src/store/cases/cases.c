@@ -117,16 +117,22 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 
 /* The immutable columns first, then the mutable ones in the order of
  * CASE_MUTABLE_ARGS(), so insert and update bind the same list. */
+#define CASE_INSERT_COLUMNS                                                 \
+	"INSERT INTO case_file (number, source, category, standard_id,"     \
+	" reporter_name, reporter_phone, created_by, created_at, version,"  \
+	" state, priority, description, address, lon, lat, grid, community," \
+	" street, district, area, component, department, stage,"            \
+	" stage_started_at, deadline, rework_count, extension_hours,"       \
+	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"     \
+	" assignee, overdue_at, rating"
+#define CASE_INSERT_VALUES                                                  \
+	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 static const char SQL_CASE_INSERT[] =
-	"INSERT INTO case_file (number, source, category, standard_id,"
-	" reporter_name, reporter_phone, created_by, created_at, version,"
-	" state, priority, description, address, lon, lat, grid, community,"
-	" street, district, area, component, department, stage,"
-	" stage_started_at, deadline, rework_count, extension_hours,"
-	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"
-	" assignee, overdue_at, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?)"
+	CASE_INSERT_COLUMNS ") VALUES (" CASE_INSERT_VALUES ") RETURNING id";
+/* An imported case keeps the id it had in its source (schema 0019). */
+static const char SQL_CASE_INSERT_IMPORTED[] =
+	CASE_INSERT_COLUMNS ", source_ref) VALUES (" CASE_INSERT_VALUES ", ?)"
 	" RETURNING id";
 
 /* The mutable columns' values, in the order of the UPDATE statement's
@@ -147,24 +153,116 @@ static const char SQL_CASE_INSERT[] =
 	DB_OPT_TEXT((c)->clock), DB_OPT_INT((c)->warn_at),                  \
 	DB_OPT_TEXT((c)->assignee), DB_OPT_INT((c)->overdue_at),              \
 	DB_OPT_TEXT((c)->rating)
+#define CASE_INSERT_ARGS(c)                                                 \
+	DB_TEXT((c)->number), DB_TEXT((c)->source), DB_TEXT((c)->category), \
+	DB_INT((c)->standard_id), DB_OPT_TEXT((c)->reporter_name),          \
+	DB_OPT_TEXT((c)->reporter_phone), DB_TEXT((c)->created_by),         \
+	DB_INT((c)->created_at), CASE_MUTABLE_ARGS(c)
 
-int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
+/* The insert's one row back: c->id. */
+static int case_inserted(int rc, struct db_stmt *st, struct case_row *c)
 {
-	struct db_stmt *st;
-	int rc = db_row(db, SQL_CASE_INSERT,
-			DB_ARGS(DB_TEXT(c->number), DB_TEXT(c->source),
-				DB_TEXT(c->category), DB_INT(c->standard_id),
-				DB_OPT_TEXT(c->reporter_name),
-				DB_OPT_TEXT(c->reporter_phone),
-				DB_TEXT(c->created_by), DB_INT(c->created_at),
-				CASE_MUTABLE_ARGS(c)),
-			&st, err);
-
 	if (rc < 0)
 		return rc;
 	c->id = db_column_int64(st, 0);
 	db_reset(st);
 	return 0;
+}
+
+int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_row(db, SQL_CASE_INSERT, DB_ARGS(CASE_INSERT_ARGS(c)), &st,
+			err);
+
+	return case_inserted(rc, st, c);
+}
+
+int store_case_insert_imported(struct db *db, struct case_row *c,
+			       const char *source_ref, struct ug_error *err)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_row(db, SQL_CASE_INSERT_IMPORTED,
+			DB_ARGS(CASE_INSERT_ARGS(c), DB_TEXT(source_ref)), &st,
+			err);
+
+	return case_inserted(rc, st, c);
+}
+
+static const char SQL_CASE_REF_EXISTS[] =
+	"SELECT 1 FROM case_file WHERE source_ref = ?";
+
+int store_case_ref_exists(struct db *db, const char *source_ref,
+			  struct ug_error *err)
+{
+	return db_row_exists(db, SQL_CASE_REF_EXISTS, source_ref, err);
+}
+
+/* A bulk write touches every index of case_file and case_event at random
+ * places (cases of any day, any place): with SQLite's default 2 MB page
+ * cache the pages go back and forth between the cache and the WAL.  The
+ * size is the connection's, until set back. */
+static const char SQL_BULK_CACHE[] = "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY";
+static const char SQL_NORMAL_CACHE[] =
+	"PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT";
+
+int store_case_bulk(struct db *db, int on, struct ug_error *err)
+{
+	return db_exec(db, on ? SQL_BULK_CACHE : SQL_NORMAL_CACHE, err);
+}
+
+/* The indexes a bulk write sets aside: every one of case_file and
+ * case_event but the unique ones (checked as rows go in) and the
+ * history's by case (written in its order anyway).  Their definitions
+ * wait in a temporary table of the connection. */
+static const char SQL_BULK_SAVE[] =
+	"CREATE TEMP TABLE bulk_index AS SELECT name, sql FROM sqlite_schema"
+	" WHERE type = 'index' AND tbl_name IN ('case_file', 'case_event')"
+	" AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+	" AND name <> 'case_event_case'";
+static const char SQL_BULK_SAVED[] = "SELECT name, sql FROM temp.bulk_index";
+static const char SQL_BULK_FORGET[] = "DROP TABLE temp.bulk_index";
+
+/* Append "DROP INDEX name;" (drop) or "sql;" of a saved index to a buf. */
+static int bulk_drop_visit(void *v, struct db_stmt *st)
+{
+	return buf_printf(v, "DROP INDEX \"%s\";", db_column_text(st, 0))
+		       ? -UG_ENOMEM
+		       : 0;
+}
+
+static int bulk_create_visit(void *v, struct db_stmt *st)
+{
+	return buf_printf(v, "%s;", db_column_text(st, 1)) ? -UG_ENOMEM : 0;
+}
+
+static int bulk_indexes(struct db *db, int restore, struct ug_error *err)
+{
+	struct buf sql = BUF_INIT;
+	int rc = restore ? 0 : db_exec(db, SQL_BULK_SAVE, err);
+
+	if (rc == 0)
+		rc = db_list(db, SQL_BULK_SAVED, DB_NOARGS,
+			     restore ? bulk_create_visit : bulk_drop_visit, &sql,
+			     err);
+	if (rc == -UG_ENOMEM)
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if (rc == 0 && sql.len)
+		rc = db_exec(db, buf_str(&sql), err);
+	if (rc == 0 && restore)
+		rc = db_exec(db, SQL_BULK_FORGET, err);
+	buf_free(&sql);
+	return rc;
+}
+
+int store_case_bulk_indexes_off(struct db *db, struct ug_error *err)
+{
+	return bulk_indexes(db, 0, err);
+}
+
+int store_case_bulk_indexes_on(struct db *db, struct ug_error *err)
+{
+	return bulk_indexes(db, 1, err);
 }
 
 static const char SQL_CASE_GET[] =

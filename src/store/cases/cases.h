@@ -189,6 +189,24 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 			   struct ug_error *err);
 int store_case_insert(struct db *db, struct case_row *c,
 		      struct ug_error *err); /* sets c->id */
+/* store_case_insert() for a case imported from another system, which
+ * keeps the id it had there (`source_ref`, unique: a second insert of
+ * the same one fails with UG_EDB - ask store_case_ref_exists() first). */
+int store_case_insert_imported(struct db *db, struct case_row *c,
+			       const char *source_ref, struct ug_error *err);
+/* 1 if a case imported with that source_ref exists, 0 if not, <0. */
+int store_case_ref_exists(struct db *db, const char *source_ref,
+			  struct ug_error *err);
+/* Give the connection the page cache of a bulk write of cases (on: up to
+ * 512 MiB, used only as pages are touched) or its usual one (off). */
+int store_case_bulk(struct db *db, int on, struct ug_error *err);
+/* In a write transaction, before and after a bulk write of cases and
+ * history lines: the indexes that are not unique are dropped (off), then
+ * built again from their definitions by sorting (on) - far quicker than
+ * inserting each row at random places in ten of them.  A rollback
+ * brings them back as they were. */
+int store_case_bulk_indexes_off(struct db *db, struct ug_error *err);
+int store_case_bulk_indexes_on(struct db *db, struct ug_error *err);
 int store_case_get(struct db *db, int64_t id, struct case_row *c,
 		   struct ug_error *err);
 /* Write every mutable column of c where id = c->id and version =
