@@ -134,6 +134,9 @@ const MATRIX = {
   'GET /api/v1/assessment/scheme': { own: 'uooooooofff' },
   'PUT /api/v1/assessment/scheme': { own: 'uffffffofff' },
   'GET /api/v1/assessment/{kind}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  // The day's counters by hour in an area: the caller's own street (the
+  // handler: its department's, no area), not another street.
+  'GET /api/v1/assessment/hours': { own: 'uooooooofff', other: 'uhhhhhhofff' },
 };
 
 const STREET_A = '110101001';
@@ -388,6 +391,10 @@ const CALLS = {
       request: { path: `/api/v1/assessment/${dept ? 'departments' : 'streets'}?period=2026-11` },
       find: (j) => (j?.rows ?? []).some((r) => r.code === want),
     };
+  },
+  'GET /api/v1/assessment/hours': (role, rel) => {
+    if (rel === 'own') return { path: `/api/v1/assessment/hours${role === 'handler' ? '' : `?area=${STREET_A}`}` };
+    return { path: `/api/v1/assessment/hours?area=${STREET_B}` };
   },
 };
 
