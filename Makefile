@@ -86,13 +86,14 @@ $(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
 $(BUILD)/gen/web_public.c: $(WEB_STAGED) $(CONSOLE_OUT) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) \
-		$(CONSOLE_OUT) $$(find $(BUILD)/web/console/assets -type f | sort) > $@.tmp
+		$(CONSOLE_OUT) $(BUILD)/web/console/screen.html \
+		$$(find $(BUILD)/web/console/assets -type f | sort) > $@.tmp
 	mv $@.tmp $@
 
 # The public pages' shared modules (i18n-core.js, api.js) are bundled in
 # too: the console imports them from web/public/assets/.
 $(CONSOLE_OUT): $(CONSOLE_SRC) $(WEB_OWN) tools/build-console.mjs \
-		node_modules/esbuild/package.json
+		node_modules/esbuild/package.json node_modules/echarts/package.json
 	node tools/build-console.mjs web/console $(BUILD)/web/console
 
 $(BUILD)/web/assets/leaflet/LICENSE: $(LEAFLET)/LICENSE

@@ -53,6 +53,7 @@ const MATRIX = {
   // login; everything it shows comes from the API's routes below).
   'GET /console': { own: 'ooooooooooo' },
   'GET /console/': { own: 'ooooooooooo' },
+  'GET /console/screen': { own: 'ooooooooooo' },
   'GET /console/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
   'GET /healthz': { own: 'ooooooooooo' },
@@ -223,6 +224,7 @@ const CALLS = {
   'GET /public/assets/{file...}': () => ({ path: '/public/assets/app.css' }),
   'GET /console': () => ({ path: '/console' }),
   'GET /console/': () => ({ path: '/console/' }),
+  'GET /console/screen': () => ({ path: '/console/screen' }),
   // The bundle's name carries its hash: whatever the page names.
   'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
   'GET /healthz': () => ({ path: '/healthz' }),
