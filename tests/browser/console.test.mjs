@@ -31,7 +31,7 @@ import {
   Client, ROOT, createToken, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
-  DESKTOP, assertClean, demoSuite, openPage, pngImage, screenshot,
+  DESKTOP, assertClean, catalogueKeys, demoSuite, loginThroughForm, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
 const suite = demoSuite();
@@ -58,22 +58,9 @@ before(async () => {
 
 // ---- helpers ---------------------------------------------------------------
 
-const PROBE_401 = 'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)';
-
 // A fresh context at desk size, logged in as `who` through the form.
-// The page first asks who is logged in (GET /api/v1/session): before
-// login that answer is 401, which chromium logs - that one line, and
-// only it, is expected.
 async function desk(who, password = pw[who], { srv = server } = {}) {
-  const rec = await openPage(browser, { viewport: DESKTOP });
-  await rec.page.goto(srv.url('/console/'));
-  await rec.page.locator('#login-username').waitFor();
-  const probe = rec.errors.indexOf(PROBE_401);
-  assert.ok(probe >= 0, `no 401 probe: ${rec.errors}`);
-  rec.errors.splice(probe, 1);
-  await rec.page.locator('#login-username').fill(who);
-  await rec.page.locator('#login-password').fill(password);
-  await rec.page.locator('#login-password').press('Enter');
+  const rec = await loginThroughForm(browser, srv.url('/console/'), who, password, DESKTOP);
   await rec.page.locator('#me').waitFor({ state: 'visible' });
   return rec;
 }
@@ -775,10 +762,8 @@ test("the leader's overview counts by state and light; the language switch", asy
 test('both catalogues hold every word the console uses, and the same keys', async () => {
   const src = join(ROOT, 'web/console');
   const lang = readFileSync(join(src, 'src/lang.js'), 'utf8');
-  const block = (name) => new Set([...lang.split(`export const ${name} = {`)[1].split('\n};')[0]
-    .matchAll(/^ {2}'([^']+)':/gm)].map((m) => m[1]));
-  const zh = block('zh');
-  const en = block('en');
+  const zh = catalogueKeys(lang, 'zh');
+  const en = catalogueKeys(lang, 'en');
   assert.deepEqual([...zh].filter((k) => !en.has(k)), [], 'in zh, not in en');
   assert.deepEqual([...en].filter((k) => !zh.has(k)), [], 'in en, not in zh');
   // Keys written out in the code and the page.

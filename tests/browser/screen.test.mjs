@@ -25,7 +25,7 @@ import {
   Client, ROOT, createToken, demoDb, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
-  assertClean, launch, openPage, screenshot,
+  assertClean, catalogueKeys, launch, loginThroughForm, screenshot,
 } from './lib/browser.mjs';
 
 const SCREEN = { width: 1920, height: 1080 };
@@ -35,7 +35,6 @@ let server;
 let browser;
 const token = {};
 const api = (who) => new Client(server, { bearer: token[who] });
-const PROBE_401 = 'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)';
 // A point inside the demo's first street (110101001).
 const POINT = { lon: 116.417, lat: 39.9625 };
 const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
@@ -81,20 +80,10 @@ async function report(description) {
   return r.json;
 }
 
-// A fresh context at 1920×1080 on the screen, logged in as `who` through
-// the console's form (the first "who am I" is a 401, logged by chromium:
-// that line alone is expected).
-async function screenAs(who) {
-  const rec = await openPage(browser, { viewport: SCREEN });
-  await rec.page.goto(server.url('/console/screen'));
-  await rec.page.locator('#login-username').waitFor();
-  const probe = rec.errors.indexOf(PROBE_401);
-  assert.ok(probe >= 0, `no 401 probe: ${rec.errors}`);
-  rec.errors.splice(probe, 1);
-  await rec.page.locator('#login-username').fill(who);
-  await rec.page.locator('#login-password').fill(demo.passwords[who]);
-  await rec.page.locator('#login-password').press('Enter');
-  return rec;
+// A fresh context at 1920×1080 on the screen, logged in as `who`
+// through the console's form.
+function screenAs(who) {
+  return loginThroughForm(browser, server.url('/console/screen'), who, demo.passwords[who], SCREEN);
 }
 
 const kpi = (page, counter) => page.locator(`.kpi[data-counter="${counter}"] .kpi-value`).textContent();
@@ -200,10 +189,8 @@ test('a handler is told the screen is not for its role', async () => {
 test("both catalogues hold the screen's words", () => {
   const src = join(ROOT, 'web/console');
   const lang = readFileSync(join(src, 'src/lang.js'), 'utf8');
-  const block = (name) => new Set([...lang.split(`export const ${name} = {`)[1].split('\n};')[0]
-    .matchAll(/^ {2}'([^']+)':/gm)].map((m) => m[1]));
-  const zh = block('zh');
-  const en = block('en');
+  const zh = catalogueKeys(lang, 'zh');
+  const en = catalogueKeys(lang, 'en');
   const used = new Set();
   const code = readFileSync(join(src, 'src/screen.js'), 'utf8');
   for (const m of code.matchAll(/\bt\('([a-z_.-]+)'/g)) used.add(m[1]);

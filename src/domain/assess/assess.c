@@ -170,26 +170,17 @@ struct walk {
 static int walk_line(void *ctx, const struct assess_line *l)
 {
 	struct walk *w = ctx;
-	struct assess_event e;
-	json_t *json;
-	int rc;
+	int rc, new_case;
 
-	if (!w->started || l->case_id != w->k.id) {
-		assess_case_start(&w->k, l);
-		w->started = 1;
-		if (w->res)
-			w->res->cases++;
-	}
-	if (w->res)
-		w->res->lines++;
-	if (!assess_action_matters(l->action))
-		return 0;
-	assess_event_read(l, &e, &json);
 	w->t->day = assess_day_of(l->at, w->utc_offset);
 	w->t->line = l->id;
-	rc = assess_replay_line(&w->k, &e, !w->only || l->id == w->only,
+	rc = assess_replay_next(&w->k, &w->started, l,
+				!w->only || l->id == w->only, &new_case,
 				tally_count, w->t);
-	json_decref(json);
+	if (w->res) {
+		w->res->cases += new_case;
+		w->res->lines++;
+	}
 	if (rc == 0 && w->t->flush_at && w->t->n >= w->t->flush_at)
 		rc = tally_flush(w->t);
 	return rc;

@@ -87,24 +87,12 @@ static int hours_count(void *ctx, enum assess_kind kind, const char *code,
 static int hours_line(void *ctx, const struct assess_line *l)
 {
 	struct hours_walk *w = ctx;
-	struct assess_event e;
-	json_t *json;
-	int rc;
+	int new_case;
 
-	if (!w->started || l->case_id != w->k.id) {
-		assess_case_start(&w->k, l);
-		w->started = 1;
-	}
-	if (!assess_action_matters(l->action))
-		return 0;
 	w->count = l->at >= w->out->from && l->at < w->out->to;
-	w->hour = (int)((l->at - w->out->from) / 3600);
-	if (w->hour < 0 || w->hour > 23)
-		w->hour = 0; /* not counted: a line of another day */
-	assess_event_read(l, &e, &json);
-	rc = assess_replay_line(&w->k, &e, w->count, hours_count, w);
-	json_decref(json);
-	return rc;
+	w->hour = w->count ? (int)((l->at - w->out->from) / 3600) : 0;
+	return assess_replay_next(&w->k, &w->started, l, w->count, &new_case,
+				  hours_count, w);
 }
 
 static int by_reports(const void *x, const void *y)

@@ -312,3 +312,24 @@ int assess_replay_line(struct assess_case *k, const struct assess_event *e,
 	}
 	return 0;
 }
+
+int assess_replay_next(struct assess_case *k, int *started,
+		       const struct assess_line *l, int count, int *new_case,
+		       assess_count_cb cb, void *ctx)
+{
+	struct assess_event e;
+	json_t *json;
+	int rc;
+
+	*new_case = !*started || l->case_id != k->id;
+	if (*new_case) {
+		assess_case_start(k, l);
+		*started = 1;
+	}
+	if (!assess_action_matters(l->action))
+		return 0;
+	assess_event_read(l, &e, &json);
+	rc = assess_replay_line(k, &e, count, cb, ctx);
+	json_decref(json);
+	return rc;
+}

@@ -101,6 +101,16 @@ void assess_event_read(const struct assess_line *l, struct assess_event *e,
 int assess_replay_line(struct assess_case *k, const struct assess_event *e,
 		       int count, assess_count_cb cb, void *ctx);
 
+/* Replaying a history read case by case (lines in case order): take
+ * line l - a new case's first line starts k again (*started set), then
+ * the line, when its action matters, is read and counted against k (cb
+ * for each counter when `count` is set) and taken into it.  Returns 1
+ * in *new_case when l began a case; cb's first non-zero answer, else 0.
+ * assess.c's upkeep and rebuild, and hours.c, read lines so. */
+int assess_replay_next(struct assess_case *k, int *started,
+		       const struct assess_line *l, int count, int *new_case,
+		       assess_count_cb cb, void *ctx);
+
 /* 1 if the line ended its stage in time: at or before the deadline in
  * force, or with no clock running (the case was hung). */
 int assess_on_time(const struct assess_event *e);

@@ -72,6 +72,33 @@ export async function openPage(browser, { viewport = PHONE, locale = 'zh-CN', ge
   return rec;
 }
 
+// A fresh context at `viewport` on the page at `url` (the console or
+// the screen), logged in as `who` through the console's form.  The page
+// first asks who is logged in (GET /api/v1/session): before login that
+// answer is 401, which chromium logs - that one line, and only it, is
+// expected, and taken off rec.errors.  Returns the record of openPage().
+export async function loginThroughForm(browser, url, who, password, viewport) {
+  const rec = await openPage(browser, { viewport });
+  await rec.page.goto(url);
+  await rec.page.locator('#login-username').waitFor();
+  const probe = rec.errors.indexOf(PROBE_401);
+  assert.ok(probe >= 0, `no 401 probe: ${rec.errors}`);
+  rec.errors.splice(probe, 1);
+  await rec.page.locator('#login-username').fill(who);
+  await rec.page.locator('#login-password').fill(password);
+  await rec.page.locator('#login-password').press('Enter');
+  return rec;
+}
+
+export const PROBE_401 = 'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)';
+
+// The keys of the console's catalogue `name` ('zh' or 'en') in the text
+// of web/console/src/lang.js.
+export function catalogueKeys(lang, name) {
+  return new Set([...lang.split(`export const ${name} = {`)[1].split('\n};')[0]
+    .matchAll(/^ {2}'([^']+)':/gm)].map((m) => m[1]));
+}
+
 // No request left loopback and the page logged no error.  Chromium logs
 // every 4xx answer a script fetched as "Failed to load resource"; a test
 // that provoked such answers on purpose lists their statuses in
