@@ -31,7 +31,7 @@ import {
   Client, ROOT, createToken, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
-  DESKTOP, assertClean, catalogueKeys, demoSuite, loginThroughForm, openPage, pngImage, screenshot,
+  DESKTOP, actAs, assertClean, caseAs, catalogueKeys, demoSuite, logIn, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
 const suite = demoSuite();
@@ -60,9 +60,8 @@ before(async () => {
 
 // A fresh context at desk size, logged in as `who` through the form.
 async function desk(who, password = pw[who], { srv = server } = {}) {
-  const rec = await loginThroughForm(browser, srv.url('/console/'), who, password, DESKTOP);
-  await rec.page.locator('#me').waitFor({ state: 'visible' });
-  return rec;
+  const rec = await openPage(browser, { viewport: DESKTOP });
+  return logIn(rec, srv.url('/console/'), who, password, '#me');
 }
 
 async function closeClean(rec, opts) {
@@ -73,17 +72,8 @@ async function closeClean(rec, opts) {
   }
 }
 
-async function actApi(who, c, action, body = {}) {
-  const r = await api(who).post(`/api/v1/cases/${c.id}/actions/${action}`, { version: c.version, ...body });
-  assert.equal(r.status, 200, `${who} ${action}: ${r.text}`);
-  return r.json;
-}
-
-async function getCase(id) {
-  const r = await api('admin').get(`/api/v1/cases/${id}`);
-  assert.equal(r.status, 200, r.text);
-  return r.json;
-}
+const actApi = (who, c, action, body) => actAs(api(who), c, action, body);
+const getCase = (id) => caseAs(api('admin'), id);
 
 // Open a case page and wait for it to be drawn.
 async function openCase(page, id) {

@@ -15,6 +15,7 @@
 #include "lib/period.h"
 
 struct hours_walk {
+	struct db *db;
 	const struct actor *a;
 	const char *prefix; /* of the place codes in sight */
 	struct assess_hours *out;
@@ -91,8 +92,8 @@ static int hours_line(void *ctx, const struct assess_line *l)
 
 	w->count = l->at >= w->out->from && l->at < w->out->to;
 	w->hour = w->count ? (int)((l->at - w->out->from) / 3600) : 0;
-	return assess_replay_next(&w->k, &w->started, l, w->count, &new_case,
-				  hours_count, w);
+	return assess_replay_next(w->db, &w->k, &w->started, l, w->count,
+				  &new_case, hours_count, w, w->err);
 }
 
 static int by_reports(const void *x, const void *y)
@@ -132,6 +133,7 @@ int assess_hours(struct db *db, const struct actor *a, int32_t utc_offset,
 	out->from = period_day_number(out->day) * 86400 - utc_offset;
 	out->to = out->from + 86400;
 	memset(&w, 0, sizeof w);
+	w.db = db;
 	w.a = a;
 	w.prefix = prefix;
 	w.out = out;

@@ -57,6 +57,10 @@ struct assess_event {
 	int has_deadline;       /* the ended stage's deadline is recorded */
 	int64_t deadline;
 	int has_passed, passed; /* check */
+	/* file: the inspector whose beat held the case's place (a grid)
+	 * at the line, read by the caller (domain/patrol's beats, through
+	 * store/patrol) - NULL or "" when nobody's did. */
+	const char *beat_inspector;
 };
 
 #define ASSESS_PERSON_MAX (USERNAME_MAX + 1)
@@ -100,16 +104,6 @@ void assess_event_read(const struct assess_line *l, struct assess_event *e,
  * answer, else 0. */
 int assess_replay_line(struct assess_case *k, const struct assess_event *e,
 		       int count, assess_count_cb cb, void *ctx);
-
-/* Replaying a history read case by case (lines in case order): take
- * line l - a new case's first line starts k again (*started set), then
- * the line, when its action matters, is read and counted against k (cb
- * for each counter when `count` is set) and taken into it.  Returns 1
- * in *new_case when l began a case; cb's first non-zero answer, else 0.
- * assess.c's upkeep and rebuild, and hours.c, read lines so. */
-int assess_replay_next(struct assess_case *k, int *started,
-		       const struct assess_line *l, int count, int *new_case,
-		       assess_count_cb cb, void *ctx);
 
 /* 1 if the line ended its stage in time: at or before the deadline in
  * force, or with no clock running (the case was hung). */

@@ -140,6 +140,8 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  17: 'DROP TABLE patrol_point; DROP TABLE patrol_shift; DROP TABLE patrol_beat;',
+  16: 'DROP TABLE idempotency_key;',
   15: 'DROP TABLE assess_scheme;',
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
@@ -408,6 +410,7 @@ export async function loggedIn(server, username, password) {
 export function isPagePath(path) {
   const p = path.split('?')[0];
   return p === '/' || p === '/public' || p === '/console' || p.startsWith('/console/')
+    || p === '/m' || p.startsWith('/m/')
     || (p.startsWith('/public/') && !p.startsWith('/public/api/') && !p.startsWith('/public/media/'));
 }
 
