@@ -90,7 +90,8 @@ $(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
 $(BUILD)/gen/web_public.c: $(WEB_STAGED) $(CONSOLE_OUT) $(FIELD_OUT) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) \
-		$(CONSOLE_OUT) $$(find $(BUILD)/web/console/assets -type f | sort) \
+		$(CONSOLE_OUT) $(BUILD)/web/console/screen.html \
+		$$(find $(BUILD)/web/console/assets -type f | sort) \
 		$(FIELD_OUT) $(BUILD)/web/field/sw.js \
 		$$(find $(BUILD)/web/field/assets -type f | sort) > $@.tmp
 	mv $@.tmp $@
@@ -98,7 +99,8 @@ $(BUILD)/gen/web_public.c: $(WEB_STAGED) $(CONSOLE_OUT) $(FIELD_OUT) $(BUILD)/to
 # The public pages' shared modules (i18n-core.js, api.js) are bundled in
 # too: the console imports them from web/public/assets/.
 $(CONSOLE_OUT): $(CONSOLE_SRC) $(WEB_OWN) tools/build-console.mjs \
-		tools/bundle.mjs node_modules/esbuild/package.json
+		tools/bundle.mjs node_modules/esbuild/package.json \
+		node_modules/echarts/package.json
 	node tools/build-console.mjs web/console $(BUILD)/web/console
 
 $(FIELD_OUT): $(FIELD_SRC) $(CONSOLE_SRC) $(WEB_OWN) tools/build-field.mjs \

@@ -4,20 +4,31 @@
 // (index.html) is written with those names, so a browser may cache them
 // for good (the server answers them `immutable`) and a new build is never
 // mixed with an old one.  Fails when the script is over its budget
-// (gzipped bytes).
+// (gzipped bytes).  `extra` scripts are bundled beside it, each on a page
+// of its own with its own budget (the console's command-centre screen:
+// ECharts stays out of the console's script).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import * as esbuild from 'esbuild';
 
-// { name, src, out, script, style, budget, marks: {js, css} } ->
+// { name, src, out, script, style, budget, marks: {js, css},
+//   extra: [{ name, script, budget, page, mark }] } ->
 // { js, css, bytes, gz } (file names under assets/, sizes of the script).
-export async function bundle({ name, src, out, script, style, budget, marks }) {
+// An extra page is written with its script's name for `mark` and the
+// style's for marks.css.
+export async function bundle({
+  name, src, out, script, style, budget, marks, extra = [],
+}) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'assets'), { recursive: true });
+  const scripts = [{ name, script, budget }, ...extra];
   const result = await esbuild.build({
-    entryPoints: { [name]: join(src, script), [`${name}-style`]: join(src, style) },
+    entryPoints: {
+      ...Object.fromEntries(scripts.map((s) => [s.name, join(src, s.script)])),
+      [`${name}-style`]: join(src, style),
+    },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -31,18 +42,31 @@ export async function bundle({ name, src, out, script, style, budget, marks }) {
   const names = {};
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
-    names[file.endsWith('.css') ? 'css' : 'js'] = basename(file);
+    const base = basename(file);
+    const s = scripts.find((x) => new RegExp(`^${x.name}-[A-Z0-9]+\\.js$`).test(base));
+    if (base.endsWith('.css')) names.css = base;
+    else if (s) names[s.name] = base;
   }
-  const js = readFileSync(join(out, 'assets', names.js));
-  const gz = gzipSync(js, { level: 9 }).length;
-  if (gz > budget) {
-    console.error(`${name} script is ${gz} bytes gzipped, over its budget of ${budget}`);
-    process.exit(1);
+  const said = [];
+  let main;
+  for (const s of scripts) {
+    const js = readFileSync(join(out, 'assets', names[s.name]));
+    const gz = gzipSync(js, { level: 9 }).length;
+    if (gz > s.budget) {
+      console.error(`${s.name} script is ${gz} bytes gzipped, over its budget of ${s.budget}`);
+      process.exit(1);
+    }
+    main ??= { js: names[s.name], css: names.css, bytes: js.length, gz };
+    said.push(`${names[s.name]} ${js.length} bytes (${gz} gzipped)`);
   }
-  const html = readFileSync(join(src, 'index.html'), 'utf8')
-    .replaceAll(marks.js, `assets/${names.js}`)
-    .replaceAll(marks.css, `assets/${names.css}`);
-  writeFileSync(join(out, 'index.html'), html);
-  console.log(`${name}: ${names.js} ${js.length} bytes (${gz} gzipped), ${names.css}`);
-  return { ...names, bytes: js.length, gz };
+  const write = (page, mark, js) => {
+    const html = readFileSync(join(src, page), 'utf8')
+      .replaceAll(mark, `assets/${js}`)
+      .replaceAll(marks.css, `assets/${names.css}`);
+    writeFileSync(join(out, page), html);
+  };
+  write('index.html', marks.js, names[name]);
+  for (const s of extra) write(s.page, s.mark, names[s.name]);
+  console.log(`${name}: ${said.join(', ')}, ${names.css}`);
+  return main;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/assess/hours.h"
 #include "domain/assess/rank.h"
 #include "lib/util.h"
 
@@ -104,4 +105,22 @@ void h_assess_ranking(struct web_ctx *c)
 	}
 	reply_json(c, 200, assess_ranking_json(&r, c->cases.utc_offset));
 	assess_ranking_free(&r);
+}
+
+/* GET /api/v1/assessment/hours?day=YYYY-MM-DD[&area=CODE]: the day's counters hour
+ * by hour (the command-centre screen's). */
+void h_assess_hours(struct web_ctx *c)
+{
+	struct assess_hours h;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (assess_hours(c->db, &c->actor, c->cases.utc_offset,
+			 http_query(c->req, "day"), http_query(c->req, "area"),
+			 ug_now_s(), &h, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, assess_hours_json(&h, c->cases.utc_offset));
+	assess_hours_free(&h);
 }

@@ -96,5 +96,6 @@ void h_patrol_tracks(struct web_ctx *c);
 void h_assess_scheme_get(struct web_ctx *c);
 void h_assess_scheme_put(struct web_ctx *c);
 void h_assess_ranking(struct web_ctx *c);
+void h_assess_hours(struct web_ctx *c);
 
 #endif

@@ -178,6 +178,10 @@ static const struct web_route routes[] = {
 	  ROLES_STAFF, RS_REFERENCE),
 	R("PUT", "/api/v1/assessment/scheme", h_assess_scheme_put,
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	/* The day's counters hour by hour (the command-centre screen):
+	 * scoped as the rankings.  Not a {kind} either. */
+	R("GET", "/api/v1/assessment/hours", h_assess_hours, ROLES_STAFF,
+	  RS_AREA),
 	R("GET", "/api/v1/assessment/{kind}", h_assess_ranking, ROLES_STAFF,
 	  RS_AREA),
 };

@@ -170,6 +170,15 @@ static void h_console(struct web_ctx *c)
 		       c->app->tiles.origin);
 }
 
+/* The command-centre screen (指挥大屏): a page of its own with its own
+ * script (web/console/src/screen.js), the console's login and words;
+ * its figures come from the API in the viewer's sight. */
+static void h_console_screen(struct web_ctx *c)
+{
+	serve_file_img(c, "console/screen.html", "no-cache",
+		       c->app->tiles.origin);
+}
+
 /* The console's script and style: fingerprinted by the build
  * (tools/build-console.mjs), so cached for good. */
 static void h_console_asset(struct web_ctx *c)
@@ -222,6 +231,7 @@ static const struct web_route routes[] = {
 	R_PAGE("GET", "/public", h_redirect_public),
 	R_PAGE("GET", "/console", h_redirect_console),
 	R_PAGE("GET", "/console/", h_console),
+	R_PAGE("GET", "/console/screen", h_console_screen),
 	R_PAGE("GET", "/console/assets/{file...}", h_console_asset),
 	R_PAGE("GET", "/m", h_redirect_field),
 	R_PAGE("GET", "/m/", h_field),

@@ -31,7 +31,7 @@ import {
   Client, ROOT, createToken, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
-  DESKTOP, actAs, assertClean, caseAs, demoSuite, logIn, openPage, pngImage, screenshot,
+  DESKTOP, actAs, assertClean, caseAs, catalogueKeys, demoSuite, logIn, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
 const suite = demoSuite();
@@ -752,10 +752,8 @@ test("the leader's overview counts by state and light; the language switch", asy
 test('both catalogues hold every word the console uses, and the same keys', async () => {
   const src = join(ROOT, 'web/console');
   const lang = readFileSync(join(src, 'src/lang.js'), 'utf8');
-  const block = (name) => new Set([...lang.split(`export const ${name} = {`)[1].split('\n};')[0]
-    .matchAll(/^ {2}'([^']+)':/gm)].map((m) => m[1]));
-  const zh = block('zh');
-  const en = block('en');
+  const zh = catalogueKeys(lang, 'zh');
+  const en = catalogueKeys(lang, 'en');
   assert.deepEqual([...zh].filter((k) => !en.has(k)), [], 'in zh, not in en');
   assert.deepEqual([...en].filter((k) => !zh.has(k)), [], 'in en, not in zh');
   // Keys written out in the code and the page.

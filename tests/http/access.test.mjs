@@ -53,6 +53,7 @@ const MATRIX = {
   // login; everything it shows comes from the API's routes below).
   'GET /console': { own: 'ooooooooooo' },
   'GET /console/': { own: 'ooooooooooo' },
+  'GET /console/screen': { own: 'ooooooooooo' },
   'GET /console/assets/{file...}': { own: 'ooooooooooo' },
   // The phone pages (docs/field.md), the same way.
   'GET /m': { own: 'ooooooooooo' },
@@ -150,6 +151,9 @@ const MATRIX = {
   'GET /api/v1/assessment/scheme': { own: 'uooooooofff' },
   'PUT /api/v1/assessment/scheme': { own: 'uffffffofff' },
   'GET /api/v1/assessment/{kind}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  // The day's counters by hour in an area: the caller's own street (the
+  // handler: its department's, no area), not another street.
+  'GET /api/v1/assessment/hours': { own: 'uooooooofff', other: 'uhhhhhhofff' },
 };
 
 const STREET_A = '110101001';
@@ -236,6 +240,7 @@ const CALLS = {
   'GET /public/assets/{file...}': () => ({ path: '/public/assets/app.css' }),
   'GET /console': () => ({ path: '/console' }),
   'GET /console/': () => ({ path: '/console/' }),
+  'GET /console/screen': () => ({ path: '/console/screen' }),
   // The bundle's name carries its hash: whatever the page names.
   'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
   'GET /m': () => ({ path: '/m' }),
@@ -445,6 +450,10 @@ const CALLS = {
       request: { path: `/api/v1/assessment/${dept ? 'departments' : 'streets'}?period=2026-11` },
       find: (j) => (j?.rows ?? []).some((r) => r.code === want),
     };
+  },
+  'GET /api/v1/assessment/hours': (role, rel) => {
+    if (rel === 'own') return { path: `/api/v1/assessment/hours${role === 'handler' ? '' : `?area=${STREET_A}`}` };
+    return { path: `/api/v1/assessment/hours?area=${STREET_B}` };
   },
 };
 

@@ -167,39 +167,50 @@ struct walk {
 	struct assess_rebuild_result *res;
 };
 
-/* store_assess_line_cb: one line of the history, in case order. */
-static int walk_line(void *ctx, const struct assess_line *l)
+int assess_replay_next(struct db *db, struct assess_case *k, int *started,
+		       const struct assess_line *l, int count, int *new_case,
+		       assess_count_cb cb, void *ctx, struct ug_error *err)
 {
-	struct walk *w = ctx;
 	struct assess_event e;
 	char beat[USERNAME_MAX + 1] = "";
 	json_t *json;
 	int rc;
 
-	if (!w->started || l->case_id != w->k.id) {
-		assess_case_start(&w->k, l);
-		w->started = 1;
-		if (w->res)
-			w->res->cases++;
+	*new_case = !*started || l->case_id != k->id;
+	if (*new_case) {
+		assess_case_start(k, l);
+		*started = 1;
 	}
-	if (w->res)
-		w->res->lines++;
 	if (!assess_action_matters(l->action))
 		return 0;
 	assess_event_read(l, &e, &json);
 	/* 漏报: whose beat held the place when the case was filed. */
 	if (strcmp(l->action, "file") == 0 &&
-	    (rc = store_beat_holder(w->t->db, w->k.place, l->at, beat,
-				    w->t->err)) < 0) {
+	    (rc = store_beat_holder(db, k->place, l->at, beat, err)) < 0) {
 		json_decref(json);
 		return rc;
 	}
 	e.beat_inspector = beat;
+	rc = assess_replay_line(k, &e, count, cb, ctx);
+	json_decref(json);
+	return rc;
+}
+
+/* store_assess_line_cb: one line of the history, in case order. */
+static int walk_line(void *ctx, const struct assess_line *l)
+{
+	struct walk *w = ctx;
+	int rc, new_case;
+
 	w->t->day = assess_day_of(l->at, w->utc_offset);
 	w->t->line = l->id;
-	rc = assess_replay_line(&w->k, &e, !w->only || l->id == w->only,
-				tally_count, w->t);
-	json_decref(json);
+	rc = assess_replay_next(w->t->db, &w->k, &w->started, l,
+				!w->only || l->id == w->only, &new_case,
+				tally_count, w->t, w->t->err);
+	if (w->res) {
+		w->res->cases += new_case;
+		w->res->lines++;
+	}
 	if (rc == 0 && w->t->flush_at && w->t->n >= w->t->flush_at)
 		rc = tally_flush(w->t);
 	return rc;

@@ -52,6 +52,17 @@ int assess_recount(struct db *db, int32_t utc_offset,
 int assess_check(struct db *db, int32_t utc_offset,
 		 struct assess_rebuild_result *res, struct ug_error *err);
 
+/* Replaying a history read case by case (lines in case order): take
+ * line l - a new case's first line starts k again (*started set, 1 in
+ * *new_case) - then, when its action matters, read it (a filing with the
+ * inspector whose beat held the place then: 漏报), count it against k
+ * (cb for each counter when `count` is set) and take it into k.  The
+ * upkeep, the rebuild and assess_hours() (hours.c) all read lines so.
+ * Returns cb's first non-zero answer, UG_EDB, else 0. */
+int assess_replay_next(struct db *db, struct assess_case *k, int *started,
+		       const struct assess_line *l, int count, int *new_case,
+		       assess_count_cb cb, void *ctx, struct ug_error *err);
+
 /* The local day (YYYYMMDD) of instant t at utc_offset. */
 int32_t assess_day_of(int64_t t, int32_t utc_offset);
 

@@ -79,6 +79,13 @@ int assess_ranking(struct db *db, const struct actor *a, int32_t utc_offset,
 		   struct assess_ranking *out, struct ug_error *err);
 void assess_ranking_free(struct assess_ranking *r);
 
+/* Where a ranking (and assess_hours()) reads: the place-code prefix of
+ * the actor's sight ("" for all), narrowed to `area` (NULL or "": not).
+ * UG_EINVAL and UG_ENOTFOUND naming "area" as assess_ranking(). */
+int assess_sight_prefix(struct db *db, const struct actor *a,
+			const char *area, char prefix[CODE_MAX + 1],
+			struct ug_error *err);
+
 /* The ranking as the API answers it: {"kind","period":{"from","to",
  * "name"},"scheme":{...},"rows":[{"code","name","counters","rates",
  * "score","grade","rank","previous":{"score","rank"}}]}.  New

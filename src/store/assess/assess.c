@@ -472,6 +472,10 @@ int store_assess_compare(struct db *db, int64_t *rows, struct ug_error *err)
 static const char SQL_HISTORY_CASE[] =
 	HISTORY " WHERE e.case_id = ? ORDER BY e.id";
 static const char SQL_HISTORY_ALL[] = HISTORY " ORDER BY e.case_id, e.id";
+/* The cases come from the index on case_event.at. */
+static const char SQL_HISTORY_TOUCHED[] =
+	HISTORY " WHERE e.case_id IN (SELECT case_id FROM case_event"
+	" WHERE at >= ? AND at < ?) ORDER BY e.case_id, e.id";
 
 static void line_decode(struct db_stmt *st, struct assess_line *l)
 {
@@ -504,4 +508,15 @@ int store_assess_history(struct db *db, int64_t case_id,
 				 line_visit, &v, err)
 		       : db_list(db, SQL_HISTORY_ALL, DB_NOARGS, line_visit,
 				 &v, err);
+}
+
+int store_assess_history_touched(struct db *db, int64_t from, int64_t to,
+				 store_assess_line_cb cb, void *ctx,
+				 struct ug_error *err)
+{
+	struct assess_line l;
+	struct line_visit v = { cb, ctx, &l };
+
+	return db_list(db, SQL_HISTORY_TOUCHED,
+		       DB_ARGS(DB_INT(from), DB_INT(to)), line_visit, &v, err);
 }

@@ -111,6 +111,11 @@ typedef int (*store_assess_line_cb)(void *ctx, const struct assess_line *l);
 int store_assess_history(struct db *db, int64_t case_id,
 			 store_assess_line_cb cb, void *ctx,
 			 struct ug_error *err);
+/* The whole history, in order case by case, of the cases that have a
+ * line at an instant in [from, to) (domain/assess/hours.c). */
+int store_assess_history_touched(struct db *db, int64_t from, int64_t to,
+				 store_assess_line_cb cb, void *ctx,
+				 struct ug_error *err);
 
 /* ---- rankings (domain/assess/rank.c) ------------------------------- */
 

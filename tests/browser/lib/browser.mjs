@@ -77,6 +77,13 @@ export async function openPage(browser, {
   return rec;
 }
 
+// The keys of the console's catalogue `name` ('zh' or 'en') in the text
+// of web/console/src/lang.js.
+export function catalogueKeys(lang, name) {
+  return new Set([...lang.split(`export const ${name} = {`)[1].split('\n};')[0]
+    .matchAll(/^ {2}'([^']+)':/gm)].map((m) => m[1]));
+}
+
 // No request left loopback and the page logged no error.  Chromium logs
 // every 4xx answer a script fetched as "Failed to load resource"; a test
 // that provoked such answers on purpose lists their statuses in

@@ -6,9 +6,11 @@
 let source = null;
 const listeners = new Set();
 
-export function startLive() {
+// after: start after that history line (the stream replays the lines in
+// sight since then); else with the next change.
+export function startLive(after = 0) {
   if (source) return;
-  source = new EventSource('/api/v1/events');
+  source = new EventSource(after ? `/api/v1/events?after=${after}` : '/api/v1/events');
   source.addEventListener('case', (ev) => {
     let change;
     try {

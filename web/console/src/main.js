@@ -18,7 +18,9 @@ import { renderMap } from './map.js';
 import { renderOverview } from './overview.js';
 import { refreshQueue, renderQueue } from './queue.js';
 import * as session from './session.js';
-import { findWorkspace, followsCases, workspacesOf } from './workspaces.js';
+import {
+  SCREEN_ROLES, findWorkspace, followsCases, workspacesOf,
+} from './workspaces.js';
 
 useConsoleWords();
 
@@ -97,7 +99,8 @@ function drawShell() {
     const href = `#/ws/${w.id}`;
     return h('a', { href, 'aria-current': here.startsWith(href) ? 'page' : false },
       t(`ws.${w.id}`));
-  }));
+  }), SCREEN_ROLES.includes(me.user.role)
+    ? h('a', { href: '/console/screen', class: 'screen-link' }, t('ws.screen')) : null);
   nav.hidden = false;
   $('me-name').textContent = me.user.display_name || me.user.username;
   $('me-role').textContent = `${t(`role.${me.user.role}`)} · ${me.user.unit.name || me.user.unit.code}`;

@@ -87,7 +87,16 @@ export async function renderMap(main, w) {
   const box = h('div', { class: 'map', role: 'region', 'aria-label': t('map.label') });
   const note = h('p', { class: 'muted', role: 'status' });
   fill(main, h('h1', {}, t('ws.map')), form, note, box);
-  attached(box).then(() => drawMap(box, note, w, f, data));
+  attached(box).then(() => drawMap(box, note, pointsQuery(w, f), data));
+}
+
+// The map of the open cases matching `query` (GET /api/v1/cases/points)
+// drawn into box, its count said in note: the command-centre screen's.
+// box.refresh() reads the points again, keeping the view.
+export async function casesMap(box, note, query) {
+  const data = await getJSON(`/api/v1/cases/points?${query}`);
+  await attached(box);
+  await drawMap(box, note, query, data);
 }
 
 // The unit grids' outlines: tiles the server draws from its index, every
@@ -149,7 +158,7 @@ export function pointMap(box, { at, pick } = {}) {
   });
 }
 
-async function drawMap(box, note, w, f, data) {
+async function drawMap(box, note, query, data) {
   const map = L.map(box, { preferCanvas: true, attributionControl: false, minZoom: 3 });
   await baseMap(map);
   const cases = L.layerGroup().addTo(map);
@@ -177,7 +186,7 @@ async function drawMap(box, note, w, f, data) {
       } else {
         const colour = COLOURS[c.properties.light] ?? COLOURS.none;
         L.circleMarker([lat, lon], { radius: 6, color: '#fff', weight: 1, fillColor: colour, fillOpacity: 0.95 })
-          .on('click', () => { window.location.hash = `#/case/${c.properties.id}`; })
+          .on('click', () => { window.location.href = `/console/#/case/${c.properties.id}`; })
           .addTo(cases);
       }
     }
@@ -198,7 +207,7 @@ async function drawMap(box, note, w, f, data) {
   box.leafletMap = map;
   // For live.js: the points again, the view kept.
   box.refresh = async () => {
-    const again = await getJSON(`/api/v1/cases/points?${pointsQuery(w, f)}`);
+    const again = await getJSON(`/api/v1/cases/points?${query}`);
     load(again.points, again.truncated);
     drawCases();
   };

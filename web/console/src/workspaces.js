@@ -67,6 +67,10 @@ export const WORKSPACES = {
   ],
 };
 
+// Who the command-centre screen (/console/screen) is for; the header
+// links to it for them.
+export const SCREEN_ROLES = ['leader', 'shift_leader', 'admin'];
+
 export function workspacesOf(role) {
   return WORKSPACES[role] ?? [];
 }
