@@ -240,7 +240,7 @@ static int label_rows(struct db *db, struct hotspot_list *l,
 
 		memset(&g, 0, sizeof g);
 		rc = store_hotspot_grid(db, r->grid, &g, err);
-		if (rc && rc != UG_ENOTFOUND)
+		if (rc && rc != -UG_ENOTFOUND)
 			return rc;
 		memcpy(r->box, g.box, sizeof r->box);
 		snprintf(r->community_name, sizeof r->community_name, "%s",
@@ -253,7 +253,7 @@ static int label_rows(struct db *db, struct hotspot_list *l,
 							 : 0));
 		rc = store_hotspot_category(db, r->category, r->category_name,
 					    err);
-		if (rc && rc != UG_ENOTFOUND)
+		if (rc && rc != -UG_ENOTFOUND)
 			return rc;
 	}
 	return 0;
@@ -290,7 +290,7 @@ static int hotspot_read(struct db *db, const struct actor *a,
 		goto end;
 	if (*l->category &&
 	    (rc = store_hotspot_category(db, l->category, name, err))) {
-		if (rc == UG_ENOTFOUND)
+		if (rc == -UG_ENOTFOUND)
 			rc = ug_fail(err, UG_EINVAL, "category",
 				     "no category %.32s", l->category);
 		goto end;

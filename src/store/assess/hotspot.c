@@ -68,7 +68,7 @@ int store_hotspot_grid(struct db *db, const char *grid,
 	int rc = db_row(db, SQL_GRID, DB_ARGS(DB_TEXT(grid)), &st, err);
 
 	if (rc == DB_DONE)
-		return UG_ENOTFOUND;
+		return ug_fail(err, UG_ENOTFOUND, "grid", "no grid %.32s", grid);
 	if (rc != DB_ROW)
 		return rc;
 	snprintf(out->community_name, sizeof out->community_name, "%s",

@@ -32,8 +32,8 @@ int store_hotspot_counts(struct db *db, const char *prefix,
 			 struct ug_error *err);
 
 /* What the answer says of a grid: its community's name and its bounding
- * box (WGS 84: min lon, min lat, max lon, max lat).  UG_ENOTFOUND when no grid has the code
- * (then the others stay as they were). */
+ * box (WGS 84: min lon, min lat, max lon, max lat).  UG_ENOTFOUND
+ * naming "grid" when no grid has the code (then *out stays as it was). */
 struct hotspot_grid {
 	char community_name[NAME_MAX_BYTES + 1];
 	double box[4];
