@@ -1,7 +1,7 @@
 /*
  * hotspot.c - hot spots and rebounds (see hotspot.h): the Poisson test of
  * a week against the weeks before, the classification of a series around
- * a campaign, and the walk over the weekly counts of the caller's grids
+ * a campaign, and the read of the weekly counts of the caller's grids
  * (store/assess/hotspot.h) that applies them pair by pair.
  */
 #include "domain/assess/hotspot.h"
@@ -121,84 +121,188 @@ void rebound_classify(const int64_t *before, int nb, const int64_t *after,
 	}
 }
 
-/* ---- the walk over the counts ------------------------------------------ */
+/* ---- the pairs read ------------------------------------------------------
+ *
+ * The store hands counts in no order (one per case: SQL's GROUP BY would
+ * sort them all - bench/README.md); they are added up here in a hash of
+ * grid × category pairs, in two passes: the first over the weeks that
+ * decide whether a pair is worth a look (the tested week; the weeks
+ * before `since`), the second over every week, for those pairs alone. */
 
-struct walk {
-	struct hotspot_list *l;
-	size_t cap;
-	int tested_week;            /* hot spots: the week tested */
-	/* the pair being read */
+struct pair {
 	char grid[16], category[CODE_MAX + 1];
-	int64_t weeks[HOTSPOT_WEEKS_MAX];
-	int any;
+	int64_t selected;   /* cases in the first pass's weeks */
+	int64_t *weeks;     /* the second pass's (candidates only) */
+};
+
+struct pairs {
+	struct pair *v;     /* open addressing, a power of two, half full */
+	size_t cap, n;
+	int second;         /* in the second pass */
+	int nweeks;
 	struct ug_error *err;
 };
 
-/* Judge the pair read so far; keep it when flagged. */
-static int walk_judge(struct walk *w)
+static uint64_t pair_hash(const char *grid, const char *category)
 {
-	struct hotspot_list *l = w->l;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)grid; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ '/') * 1099511628211ULL;
+	for (const unsigned char *p = (const unsigned char *)category; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+static struct pair *pair_slot(struct pair *v, size_t cap, const char *grid,
+			      const char *category)
+{
+	size_t i = pair_hash(grid, category) & (cap - 1);
+
+	while (v[i].grid[0] && !(strcmp(v[i].grid, grid) == 0 &&
+				 strcmp(v[i].category, category) == 0))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+static int pairs_grow(struct pairs *ps)
+{
+	size_t cap = ps->cap ? ps->cap * 2 : 1024;
+	struct pair *v = calloc(cap, sizeof *v);
+
+	if (!v)
+		return ug_fail(ps->err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < ps->cap; i++)
+		if (ps->v[i].grid[0])
+			*pair_slot(v, cap, ps->v[i].grid, ps->v[i].category) =
+				ps->v[i];
+	free(ps->v);
+	ps->v = v;
+	ps->cap = cap;
+	return 0;
+}
+
+static void pairs_free(struct pairs *ps)
+{
+	for (size_t i = 0; i < ps->cap; i++)
+		free(ps->v[i].weeks);
+	free(ps->v);
+}
+
+/* store_hotspot_count_cb: the first pass adds every pair; the second
+ * fills the weeks of the candidates and passes the others by. */
+static int pairs_count(void *ctx, const struct hotspot_count *c)
+{
+	struct pairs *ps = ctx;
+	struct pair *p;
+	int rc;
+
+	if (ps->second) {
+		if (!ps->cap)
+			return 0;
+		p = pair_slot(ps->v, ps->cap, c->grid, c->category);
+		if (p->weeks && c->week >= 0 && c->week < ps->nweeks)
+			p->weeks[c->week] += c->n;
+		return 0;
+	}
+	if ((ps->n + 1) * 2 > ps->cap && (rc = pairs_grow(ps)))
+		return rc;
+	p = pair_slot(ps->v, ps->cap, c->grid, c->category);
+	if (!p->grid[0]) {
+		snprintf(p->grid, sizeof p->grid, "%s", c->grid);
+		snprintf(p->category, sizeof p->category, "%s", c->category);
+		ps->n++;
+	}
+	p->selected += c->n;
+	return 0;
+}
+
+/* Is pair p worth the second pass? */
+static int pair_candidate(const struct hotspot_list *l, const struct pair *p)
+{
+	if (l->rebounds)
+		return (double)p->selected / l->rp.before_weeks >=
+		       l->rp.min_level;
+	return p->selected >= l->hp.min_count;
+}
+
+/* Judge pair p (its weeks read); keep it in l when flagged. */
+static int pair_judge(struct hotspot_list *l, size_t *cap,
+		      const struct pair *p, struct ug_error *err)
+{
 	struct hotspot_row r;
 
-	if (!w->any)
-		return 0;
-	w->any = 0;
 	memset(&r, 0, sizeof r);
 	if (l->rebounds) {
 		int nb = l->rp.before_weeks;
 
-		rebound_classify(w->weeks, nb, w->weeks + nb, l->rp.weeks,
+		rebound_classify(p->weeks, nb, p->weeks + nb, l->rp.weeks,
 				 &l->rp, &r.rebound);
-		if (r.rebound.status == REBOUND_TOO_FEW)
-			return 0;
-		l->tested++;
 		if (r.rebound.status != REBOUND_CAME_BACK)
 			return 0;
 	} else {
-		r.count = w->weeks[w->tested_week];
-		if (r.count == 0)
-			return 0;
-		l->tested++;
-		hotspot_test(r.count, w->weeks, l->hp.baseline_weeks, &l->hp,
+		r.count = p->weeks[l->hp.baseline_weeks];
+		hotspot_test(r.count, p->weeks, l->hp.baseline_weeks, &l->hp,
 			     &r.stat);
 		if (!r.stat.hot)
 			return 0;
 	}
-	snprintf(r.grid, sizeof r.grid, "%s", w->grid);
-	snprintf(r.category, sizeof r.category, "%s", w->category);
-	memcpy(r.weeks, w->weeks, sizeof r.weeks);
-	if (l->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct hotspot_row *v = realloc(l->rows, cap * sizeof *v);
+	snprintf(r.grid, sizeof r.grid, "%s", p->grid);
+	snprintf(r.category, sizeof r.category, "%s", p->category);
+	memcpy(r.weeks, p->weeks, (size_t)l->nweeks * sizeof *r.weeks);
+	if (l->n == *cap) {
+		size_t more = *cap ? *cap * 2 : 16;
+		struct hotspot_row *v = realloc(l->rows, more * sizeof *v);
 
 		if (!v)
-			return ug_fail(w->err, UG_ENOMEM, NULL, "out of memory");
+			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		l->rows = v;
-		w->cap = cap;
+		*cap = more;
 	}
 	l->rows[l->n++] = r;
 	return 0;
 }
 
-/* store_hotspot_count_cb: counts come by grid, category, week. */
-static int walk_count(void *ctx, const struct hotspot_count *c)
+/* Read and judge the pairs of the nweeks weeks from `from` whose grid
+ * starts with prefix, the first pass over `select_weeks` weeks from
+ * week `select_from`. */
+static int pairs_read(struct db *db, struct hotspot_list *l,
+		      const char *prefix, int64_t from, int select_from,
+		      int select_weeks, struct ug_error *err)
 {
-	struct walk *w = ctx;
+	struct pairs ps = { NULL, 0, 0, 0, l->nweeks, err };
+	size_t cap = 0;
 	int rc;
 
-	if (w->any && (strcmp(w->grid, c->grid) != 0 ||
-		       strcmp(w->category, c->category) != 0) &&
-	    (rc = walk_judge(w)))
-		return rc;
-	if (!w->any) {
-		snprintf(w->grid, sizeof w->grid, "%s", c->grid);
-		snprintf(w->category, sizeof w->category, "%s", c->category);
-		memset(w->weeks, 0, sizeof w->weeks);
-		w->any = 1;
+	if ((rc = store_hotspot_counts(db, prefix, l->category,
+				       from + (int64_t)select_from * 604800,
+				       select_weeks, pairs_count, &ps, err)))
+		goto out;
+	for (size_t i = 0; i < ps.cap; i++) {
+		struct pair *p = &ps.v[i];
+
+		if (!p->grid[0] || !pair_candidate(l, p))
+			continue;
+		l->tested += l->rebounds;
+		if (!(p->weeks = calloc((size_t)l->nweeks, sizeof *p->weeks))) {
+			rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
 	}
-	if (c->week >= 0 && c->week < w->l->nweeks)
-		w->weeks[c->week] = c->n;
-	return 0;
+	/* Hot spots: every pair with a case in the week was tested. */
+	if (!l->rebounds)
+		l->tested = (int64_t)ps.n;
+	ps.second = 1;
+	if ((rc = store_hotspot_counts(db, prefix, l->category, from,
+				       l->nweeks, pairs_count, &ps, err)))
+		goto out;
+	for (size_t i = 0; i < ps.cap && rc == 0; i++)
+		if (ps.v[i].weeks)
+			rc = pair_judge(l, &cap, &ps.v[i], err);
+out:
+	pairs_free(&ps);
+	return rc;
 }
 
 static int by_significance(const void *x, const void *y)
@@ -265,9 +369,9 @@ static int label_rows(struct db *db, struct hotspot_list *l,
 static int hotspot_read(struct db *db, const struct actor *a,
 			int32_t utc_offset, const char *category,
 			const char *area, struct hotspot_list *l,
-			int tested_week, struct ug_error *err)
+			int select_from, int select_weeks,
+			struct ug_error *err)
 {
-	struct walk w;
 	char prefix[CODE_MAX + 1], name[NAME_MAX_BYTES + 1];
 	int64_t from;
 	int rc;
@@ -279,10 +383,6 @@ static int hotspot_read(struct db *db, const struct actor *a,
 	snprintf(l->category, sizeof l->category, "%s",
 		 category ? category : "");
 	snprintf(l->area, sizeof l->area, "%s", area ? area : "");
-	memset(&w, 0, sizeof w);
-	w.l = l;
-	w.tested_week = tested_week;
-	w.err = err;
 	from = period_day_number(l->first_day) * 86400 - utc_offset;
 	if ((rc = db_begin(db, err)))
 		return rc;
@@ -298,9 +398,8 @@ static int hotspot_read(struct db *db, const struct actor *a,
 	/* A department's staff see cases, not places: no grid. */
 	if (!a->root && a->scope.kind == SCOPE_DEPARTMENT)
 		goto end;
-	if ((rc = store_hotspot_counts(db, prefix, l->category, from,
-				       l->nweeks, walk_count, &w, err)) ||
-	    (rc = walk_judge(&w)))
+	if ((rc = pairs_read(db, l, prefix, from, select_from, select_weeks,
+			     err)))
 		goto end;
 	qsort(l->rows, l->n, sizeof *l->rows,
 	      l->rebounds ? by_comeback : by_significance);
@@ -340,7 +439,7 @@ int assess_hotspots(struct db *db, const struct actor *a, int32_t utc_offset,
 		period_day_number(out->period.from) -
 		7 * (int64_t)out->hp.baseline_weeks);
 	return hotspot_read(db, a, utc_offset, category, area, out,
-			    out->hp.baseline_weeks, err);
+			    out->hp.baseline_weeks, 1, err);
 }
 
 int assess_rebounds(struct db *db, const struct actor *a, int32_t utc_offset,
@@ -374,7 +473,8 @@ int assess_rebounds(struct db *db, const struct actor *a, int32_t utc_offset,
 	out->nweeks = out->rp.before_weeks + out->rp.weeks;
 	out->first_day = period_day_of_number(
 		period_day_number(day.from) - 7 * (int64_t)out->rp.before_weeks);
-	return hotspot_read(db, a, utc_offset, category, area, out, -1, err);
+	return hotspot_read(db, a, utc_offset, category, area, out, 0,
+			    out->rp.before_weeks, err);
 }
 
 void hotspot_list_free(struct hotspot_list *l)

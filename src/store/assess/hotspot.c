@@ -12,13 +12,13 @@
 /* Weeks counted from ?1; a grid's code within [?3, ?4) (a prefix's
  * range: codes are digits and '\x7f' sorts after them).  The states are
  * case.h's: duplicates, rejected and voided reports are no problem of
- * the place. */
+ * the place.  A row per case, in the index's order: no GROUP BY, which
+ * would sort them all (bench/README.md). */
 #define COUNTS(category)                                                  \
-	"SELECT grid, category, (created_at - ?1) / 604800, COUNT(*) FROM case_file" \
+	"SELECT grid, category, (created_at - ?1) / 604800 FROM case_file" \
 	" WHERE created_at >= ?1 AND created_at < ?2 AND grid IS NOT NULL" \
 	" AND grid >= ?3 AND grid < ?4" category                          \
-	" AND state NOT IN ('merged', 'rejected', 'void')"                \
-	" GROUP BY grid, category, 3 ORDER BY grid, category, 3"
+	" AND state NOT IN ('merged', 'rejected', 'void')"
 static const char SQL_COUNTS[] = COUNTS("");
 static const char SQL_COUNTS_CATEGORY[] = COUNTS(" AND category = ?5");
 
@@ -27,7 +27,7 @@ static void count_decode(struct db_stmt *st, struct hotspot_count *c)
 	c->grid = db_column_text(st, 0);
 	c->category = db_column_text(st, 1);
 	c->week = (int32_t)db_column_int64(st, 2);
-	c->n = db_column_int64(st, 3);
+	c->n = 1;
 }
 
 DB_VISITOR(count, store_hotspot_count_cb, struct hotspot_count, count_decode)

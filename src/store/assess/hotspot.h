@@ -1,7 +1,7 @@
 /*
  * hotspot.h - what hot spots and rebounds (反弹) read: the cases reported
- * per grid × category × week, counted from case_file through its index
- * (grid, category, created_at) (schema 0023), and the labels of a grid
+ * per grid × category × week, read from case_file through its covering
+ * index (created_at, category, grid, state) (schema 0023), and the labels of a grid
  * and a category for the answer.  Why a query and not a counter table:
  * docs/assessment.md, "Hot spots".  Conventions in store/common.h.
  */
@@ -10,22 +10,22 @@
 
 #include "store/common.h"
 
-/* One grid × category × week with cases. */
+/* Cases of a grid × category × week. */
 struct hotspot_count {
 	const char *grid, *category;
 	int32_t week;   /* 0 for [from, from + 7 days), 1 the next... */
-	int64_t n;      /* cases reported in it */
+	int64_t n;      /* cases (store_hotspot_counts(): 1) */
 };
 typedef int (*store_hotspot_count_cb)(void *ctx,
 				      const struct hotspot_count *c);
 
 /* The cases reported (created_at) in [from, from + weeks × 7 days)
  * (seconds, UTC) in a grid whose code starts with `prefix` ("" for
- * every grid), of `category` (NULL or "" for every one), counted per
- * grid, category and week, to cb in the order of grid, then category,
- * then week; weeks without a case do not come.  Cases merged into
- * another (duplicates), rejected (不予立案) and voided (作废) are not
- * problems of the place and are not counted. */
+ * every grid), of `category` (NULL or "" for every one), to cb one by
+ * one (n = 1) with their grid, category and week, in no order: the
+ * caller adds them up - grouping in SQL would sort them all first.
+ * Cases merged into another (duplicates), rejected (不予立案) and voided
+ * (作废) are not problems of the place and are not counted. */
 int store_hotspot_counts(struct db *db, const char *prefix,
 			 const char *category, int64_t from, int weeks,
 			 store_hotspot_count_cb cb, void *ctx,
