@@ -401,8 +401,9 @@ static int hotspot_read(struct db *db, const struct actor *a,
 	if ((rc = pairs_read(db, l, prefix, from, select_from, select_weeks,
 			     err)))
 		goto end;
-	qsort(l->rows, l->n, sizeof *l->rows,
-	      l->rebounds ? by_comeback : by_significance);
+	if (l->n) /* rows is NULL when none was kept */
+		qsort(l->rows, l->n, sizeof *l->rows,
+		      l->rebounds ? by_comeback : by_significance);
 	rc = label_rows(db, l, err);
 end:
 	db_rollback(db);
