@@ -141,8 +141,10 @@ export function demoDb(ws) {
 // adds its undo here (newest first).
 const UNDO = {
   23: 'DROP INDEX case_file_hotspot;',
-  // 16-22: the empty reserved steps of this branch (0016_reserved.sql...).
-  22: 'SELECT 1;', 21: 'SELECT 1;', 20: 'SELECT 1;', 19: 'SELECT 1;', 18: 'SELECT 1;', 17: 'SELECT 1;', 16: 'SELECT 1;',
+  // 18-22: the empty reserved steps of this branch (0018_reserved.sql...).
+  22: 'SELECT 1;', 21: 'SELECT 1;', 20: 'SELECT 1;', 19: 'SELECT 1;', 18: 'SELECT 1;',
+  17: 'DROP TABLE patrol_point; DROP TABLE patrol_shift; DROP TABLE patrol_beat;',
+  16: 'DROP TABLE idempotency_key;',
   15: 'DROP TABLE assess_scheme;',
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
@@ -411,6 +413,7 @@ export async function loggedIn(server, username, password) {
 export function isPagePath(path) {
   const p = path.split('?')[0];
   return p === '/' || p === '/public' || p === '/console' || p.startsWith('/console/')
+    || p === '/m' || p.startsWith('/m/')
     || (p.startsWith('/public/') && !p.startsWith('/public/api/') && !p.startsWith('/public/media/'));
 }
 
