@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "domain/assess/rank.h"
 #include "store/migrate.h"
 
@@ -47,19 +48,6 @@ static double seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
 }
 
 static void die(const char *what, const struct ug_error *err)
@@ -114,19 +102,7 @@ static void generate(struct db *db, long cases)
 	if (db_exec(db,
 		    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 		    " BEGIN;"
-		    " INSERT INTO division VALUES ('110000', '北京市', 'province', NULL, 0);"
-		    " INSERT INTO division VALUES ('110100', '市辖区', 'city', '110000', 0);"
-		    " INSERT INTO division VALUES ('110101', '东城区', 'district', '110100', 0);"
-		    " WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 17)"
-		    " INSERT INTO division SELECT printf('110101%03d', i),"
-		    "  printf('街道%d', i), 'street', '110101', 0 FROM s;"
-		    " WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i < 5999)"
-		    " INSERT INTO grid (code, community, street, district, wkb, min_lon,"
-		    "  min_lat, max_lon, max_lat, area_m2, points, source, rev, updated_at)"
-		    " SELECT printf('110101%03d%03d%03d', i % 17 + 1, (i / 17) % 10 + 1,"
-		    "  i / 170 + 1), printf('110101%03d%03d', i % 17 + 1, (i / 17) % 10 + 1),"
-		    "  printf('110101%03d', i % 17 + 1), '110101', x'00', 0, 0, 0, 0,"
-		    "  10000, 4, 'generate', 1, 0 FROM g;"
+		    BENCH_DISTRICT_SQL
 		    " WITH RECURSIVE d(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM d WHERE i < 30)"
 		    " INSERT INTO department (code, name, kind, type, parent, created_at)"
 		    " SELECT printf('110101-D%02d', i), printf('部门%d', i), 'professional',"

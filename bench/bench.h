@@ -22,4 +22,26 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* SQL (in a transaction the caller opens) for the district both
+ * assessment benches generate: 东城区 110101 under its province and
+ * city, 17 streets, 170 communities (10 a street) and 6,000 grids (a
+ * box of about 100 m each at 116.4, 39.9). */
+#define BENCH_DISTRICT_SQL                                                      \
+	" INSERT INTO division VALUES ('110000', '北京市', 'province', NULL, 0);"  \
+	" INSERT INTO division VALUES ('110100', '市辖区', 'city', '110000', 0);"  \
+	" INSERT INTO division VALUES ('110101', '东城区', 'district', '110100', 0);" \
+	" WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 17)" \
+	" INSERT INTO division SELECT printf('110101%03d', i),"                  \
+	"  printf('街道%d', i), 'street', '110101', 0 FROM s;"                     \
+	" WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 169)" \
+	" INSERT INTO division SELECT printf('110101%03d%03d', i % 17 + 1, i / 17 + 1)," \
+	"  printf('社区%d', i), 'community', printf('110101%03d', i % 17 + 1), 0 FROM s;" \
+	" WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i < 5999)" \
+	" INSERT INTO grid (code, community, street, district, wkb, min_lon,"      \
+	"  min_lat, max_lon, max_lat, area_m2, points, source, rev, updated_at)"  \
+	" SELECT printf('110101%03d%03d%03d', i % 17 + 1, (i / 17) % 10 + 1,"     \
+	"  i / 170 + 1), printf('110101%03d%03d', i % 17 + 1, (i / 17) % 10 + 1)," \
+	"  printf('110101%03d', i % 17 + 1), '110101', x'00', 116.4, 39.9,"       \
+	"  116.401, 39.901, 10000, 4, 'generate', 1, 0 FROM g;"
+
 #endif

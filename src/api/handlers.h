@@ -97,5 +97,8 @@ void h_assess_scheme_get(struct web_ctx *c);
 void h_assess_scheme_put(struct web_ctx *c);
 void h_assess_ranking(struct web_ctx *c);
 void h_assess_hours(struct web_ctx *c);
+/* h_hotspot.c */
+void h_hotspots(struct web_ctx *c);
+void h_rebounds(struct web_ctx *c);
 
 #endif

@@ -184,6 +184,10 @@ static const struct web_route routes[] = {
 	  RS_AREA),
 	R("GET", "/api/v1/assessment/{kind}", h_assess_ranking, ROLES_STAFF,
 	  RS_AREA),
+	/* Hot spots and rebounds (热点, 反弹): the grids of the caller's
+	 * area (domain/assess/hotspot.h). */
+	R("GET", "/api/v1/hotspots", h_hotspots, ROLES_STAFF, RS_AREA),
+	R("GET", "/api/v1/rebounds", h_rebounds, ROLES_STAFF, RS_AREA),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { JPEG, emptyDemoDb } from './lib/cases.mjs';
+import { JPEG, emptyDemoDb, localMidnight, plantCases, plantWeeks } from './lib/cases.mjs';
 import { createToken, serverSet, sql, ugOk, workspace } from './lib/server.mjs';
 
 const ROLES = ['anonymous', 'inspector', 'receptionist', 'shift_leader', 'dispatcher',
@@ -154,6 +154,10 @@ const MATRIX = {
   // The day's counters by hour in an area: the caller's own street (the
   // handler: its department's, no area), not another street.
   'GET /api/v1/assessment/hours': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  // Hot spots and rebounds: the grids of the caller's street; a
+  // department's staff see no grid.
+  'GET /api/v1/hotspots': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/rebounds': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
 };
 
 const STREET_A = '110101001';
@@ -455,7 +459,24 @@ const CALLS = {
     if (rel === 'own') return { path: `/api/v1/assessment/hours${role === 'handler' ? '' : `?area=${STREET_A}`}` };
     return { path: `/api/v1/assessment/hours?area=${STREET_B}` };
   },
+  'GET /api/v1/hotspots': (role, rel) => gridList(rel, '/api/v1/hotspots?period=2026-W40'),
+  'GET /api/v1/rebounds': (role, rel) => gridList(rel, '/api/v1/rebounds?since=2026-06-01'),
 };
+
+// A hot spot (2026-W40) and a rebound (after 2026-06-01) planted once in a
+// grid of each street; the list holds the caller's street's grid or the
+// other's.
+const GRIDS = { own: `${STREET_A}001002`, other: `${STREET_B}001002` };
+function gridList(rel, path) {
+  if (!fx.plantedGrids) {
+    for (const [i, grid] of Object.values(GRIDS).entries()) {
+      plantCases(ws.db, { grid, category: '06010', at: localMidnight('2026-09-29'), n: 6, tag: `AH${i}` });
+      plantWeeks(ws.db, grid, '06010', '2026-04-06', [5, 5, 5, 5, 5, 5, 5, 5, 1, 5], `AR${i}`);
+    }
+    fx.plantedGrids = true;
+  }
+  return { request: { path }, find: (j) => (j?.rows ?? []).some((r) => r.code === GRIDS[rel]) };
+}
 
 before(async () => {
   emptyDemoDb(ws);

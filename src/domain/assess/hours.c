@@ -125,8 +125,8 @@ int assess_hours(struct db *db, const struct actor *a, int32_t utc_offset,
 		out->day = assess_day_of(now, utc_offset);
 	}
 	/* A department's staff read their department's rows: no area
-	 * holds them (assess_sight_prefix() says so for one asked). */
-	if ((rc = assess_sight_prefix(db, a, area, prefix, err)))
+	 * holds them (assess_area_prefix() says so for one asked). */
+	if ((rc = assess_area_prefix(db, a, area, prefix, err)))
 		return rc;
 	if (area)
 		snprintf(out->area, sizeof out->area, "%s", area);

@@ -245,9 +245,9 @@ static int fill_counts(void *ctx, const char *code,
 	return 0;
 }
 
-int assess_sight_prefix(struct db *db, const struct actor *a,
-			const char *area, char prefix[CODE_MAX + 1],
-			struct ug_error *err)
+int assess_area_prefix(struct db *db, const struct actor *a,
+		       const char *area, char prefix[CODE_MAX + 1],
+		       struct ug_error *err)
 {
 	const char *level;
 	struct division d;
@@ -313,7 +313,7 @@ int assess_ranking(struct db *db, const struct actor *a, int32_t utc_offset,
 	 * as of one moment. */
 	if ((rc = db_begin(db, err)))
 		return rc;
-	if ((rc = assess_sight_prefix(db, a, area, prefix, err)) ||
+	if ((rc = assess_area_prefix(db, a, area, prefix, err)) ||
 	    (rc = assess_scheme_at(db, assess_period_end(&out->period,
 							 utc_offset),
 				   &out->scheme, err)) ||

@@ -52,6 +52,16 @@ int assess_scheme_edit(struct db *db, const struct actor *a, json_t *in,
 		       int64_t now, struct assess_scheme *out,
 		       struct ug_error *err);
 
+/* Where a read of areas looks - a ranking, assess_hours(), the hot
+ * spots: the code prefix of the caller's sight ("" for everything: the admin, the command line, a city-wide scope -
+ * and a department's, whose rows the caller filters), narrowed to
+ * `area` (NULL or "": not narrowed).  UG_EINVAL naming "area" for one
+ * not shaped as a division or grid code; UG_ENOTFOUND naming "area" for
+ * one that does not exist or lies outside the caller's sight. */
+int assess_area_prefix(struct db *db, const struct actor *a,
+		       const char *area, char prefix[CODE_MAX + 1],
+		       struct ug_error *err);
+
 /* The end of period p as an instant: the last second of its last local
  * day at utc_offset. */
 int64_t assess_period_end(const struct period *p, int32_t utc_offset);
@@ -78,13 +88,6 @@ int assess_ranking(struct db *db, const struct actor *a, int32_t utc_offset,
 		   const char *kind, const char *period, const char *area,
 		   struct assess_ranking *out, struct ug_error *err);
 void assess_ranking_free(struct assess_ranking *r);
-
-/* Where a ranking (and assess_hours()) reads: the place-code prefix of
- * the actor's sight ("" for all), narrowed to `area` (NULL or "": not).
- * UG_EINVAL and UG_ENOTFOUND naming "area" as assess_ranking(). */
-int assess_sight_prefix(struct db *db, const struct actor *a,
-			const char *area, char prefix[CODE_MAX + 1],
-			struct ug_error *err);
 
 /* The ranking as the API answers it: {"kind","period":{"from","to",
  * "name"},"scheme":{...},"rows":[{"code","name","counters","rates",

@@ -3,7 +3,7 @@
 // answers are bytes (photos), which server.mjs's JSON client does not do.
 import assert from 'node:assert/strict';
 
-import { REAL_DIVISIONS, ugOk } from './server.mjs';
+import { REAL_DIVISIONS, sql, ugOk } from './server.mjs';
 
 // `urbangrid demo --days 0`: the demo city and its accounts, no cases.
 // Returns { passwords: { username: password }, output }.
@@ -46,3 +46,31 @@ export const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), Buffer.alloc(48, 0x22)]);
 export const WEBP = Buffer.concat([
   Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(32, 0x33)]);
+
+// Cases written straight into the database, for the counts of hot spots
+// and rebounds (hotspots.test.mjs, access.test.mjs): `n` cases of
+// `category` in `grid` from instant `at` (seconds), an hour apart, in
+// `state`, numbered `${tag}-0`...  (tag unique per call).
+export function plantCases(db, { grid, category, at, n, state = 'reported', tag }) {
+  if (n === 0) return;
+  sql(db, `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ${n})
+    INSERT INTO case_file (number, version, state, source, category, standard_id, urgency, description,
+      address, lon, lat, grid, community, street, district, area, created_by, created_at, updated_at)
+    SELECT '${tag}-' || i, 1, '${state}', 'inspector', '${category}',
+      (SELECT id FROM case_standard WHERE category = '${category}' ORDER BY version DESC LIMIT 1),
+      'normal', 'planted', 'planted', NULL, NULL, '${grid}', substr('${grid}', 1, 12),
+      substr('${grid}', 1, 9), substr('${grid}', 1, 6), '${grid}', 'inspector',
+      ${at} + i * 3600, ${at} + i * 3600 FROM k;`);
+}
+
+// Local midnight (+08:00, the demo city's) of day 'YYYY-MM-DD' plus
+// `days`, in seconds.
+export const localMidnight = (day, days = 0) => Date.parse(`${day}T00:00:00Z`) / 1000 - 8 * 3600 + days * 86400;
+
+// plantCases week by week: counts[w] cases in the week from `first`
+// (a local day) + 7w days, from 01:00.
+export function plantWeeks(db, grid, category, first, counts, tag) {
+  counts.forEach((n, w) => plantCases(db, {
+    grid, category, at: localMidnight(first, 7 * w) + 3600, n, tag: `${tag}w${w}`,
+  }));
+}
