@@ -1,7 +1,7 @@
 /*
  * hotspot.h - what hot spots and rebounds (反弹) read: the cases reported
  * per grid × category × week, read from case_file through its covering
- * index (created_at, category, grid, state) (schema 0023), and the labels of a grid
+ * index (created_at, category, grid, state) (schema 0020), and the labels of a grid
  * and a category for the answer.  Why a query and not a counter table:
  * docs/assessment.md, "Hot spots".  Conventions in store/common.h.
  */
