@@ -323,6 +323,37 @@ static int case_stat_line(void *ctx, const char *state, const char *light,
 		   state, light, (long long)n) ? UG_ENOMEM : 0;
 }
 
+/* The group commit's work (store/db.h): write transactions, the engine
+ * commits that carried them (their ratio is the mean batch), the largest
+ * batch, and the time spent committing.  All 0 for an engine that
+ * commits each connection on its own. */
+static int render_group_commit(struct db_pool *pool, struct buf *out)
+{
+	struct db_pool_stats st;
+
+	db_pool_stats(pool, &st);
+	return buf_printf(
+		out,
+		"# HELP urbangrid_db_transactions_total Write transactions "
+		"committed through the group commit.\n"
+		"# TYPE urbangrid_db_transactions_total counter\n"
+		"urbangrid_db_transactions_total %lld\n"
+		"# HELP urbangrid_db_commits_total Engine commits (syncs) that "
+		"carried them: transactions / commits is the mean batch.\n"
+		"# TYPE urbangrid_db_commits_total counter\n"
+		"urbangrid_db_commits_total %lld\n"
+		"# HELP urbangrid_db_batch_max The most transactions one "
+		"commit carried.\n"
+		"# TYPE urbangrid_db_batch_max gauge\n"
+		"urbangrid_db_batch_max %lld\n"
+		"# HELP urbangrid_db_commit_seconds_total Time spent in the "
+		"engine's commits.\n"
+		"# TYPE urbangrid_db_commit_seconds_total counter\n"
+		"urbangrid_db_commit_seconds_total %.6f\n",
+		(long long)st.transactions, (long long)st.commits,
+		(long long)st.max_batch, (double)st.commit_us / 1e6);
+}
+
 /* The numbers of the app this listener observes (c->app->observed): its
  * requests, its pool and streams, the cases, the process. */
 static void h_metrics(struct web_ctx *c)
@@ -342,6 +373,7 @@ static void h_metrics(struct web_ctx *c)
 	if (app->metrics)
 		bad |= metrics_render_requests(app->metrics, out);
 	db_pool_connections(app->pool, &idle, &busy);
+	bad |= render_group_commit(app->pool, out);
 	/* This request's own connection is one of the busy. */
 	bad |= buf_printf(out,
 		   "# HELP urbangrid_db_connections Database connections "

@@ -82,6 +82,14 @@ test('requests are counted by route and exact status; histograms are cumulative 
   assert.equal(value.get(requests('POST /api/v1/cases', 400)), 1);
   assert.equal(value.get(requests('POST /api/v1/cases', 201)), 2);
   assert.equal(value.get(requests('GET /healthz', 500)), undefined);
+  // The two reports went through the group commit: at least two
+  // transactions, carried by at most as many commits.
+  const tx = value.get('urbangrid_db_transactions_total');
+  const commits = value.get('urbangrid_db_commits_total');
+  assert.equal(type.get('urbangrid_db_transactions_total'), 'counter');
+  assert.ok(tx >= 2, `transactions ${tx}`);
+  assert.ok(commits >= 1 && commits <= tx, `commits ${commits} of ${tx}`);
+  assert.ok(value.get('urbangrid_db_batch_max') >= 1);
 
   const lbl = 'door="api",route="POST /api/v1/cases"';
   const buckets = [...value].filter(([k]) => k.startsWith(`urbangrid_http_request_duration_seconds_bucket{${lbl},`));
