@@ -82,4 +82,9 @@ void h_assess_scheme_get(struct web_ctx *c);
 void h_assess_scheme_put(struct web_ctx *c);
 void h_assess_ranking(struct web_ctx *c);
 
+/* api/h_honours.c */
+void h_honours_draft(struct web_ctx *c);
+void h_honours_publish(struct web_ctx *c);
+void h_honours_list(struct web_ctx *c);
+
 #endif

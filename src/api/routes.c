@@ -34,6 +34,8 @@
 /* Who acts on cases; which action each may take is in the workflow table
  * (domain/cases/workflow.c). */
 #define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
+/* Who drafts and publishes the red and black lists. */
+#define ROLES_HONOURS (ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_ADMIN))
 
 static const struct web_route routes[] = {
 	R("GET", "/healthz", web_health, 0, RS_PUBLIC),
@@ -150,6 +152,16 @@ static const struct web_route routes[] = {
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/assessment/{kind}", h_assess_ranking, ROLES_STAFF,
 	  RS_AREA),
+	/* The red and black lists (红黑榜): drafted and published by the
+	 * leaders of an area and the admin, read by the staff (lists of
+	 * posts within their area) and, for lists of units, by the public
+	 * (domain/assess/honours.h). */
+	R("GET", "/api/v1/honours/draft", h_honours_draft, ROLES_HONOURS,
+	  RS_AREA),
+	R("POST", "/api/v1/honours", h_honours_publish, ROLES_HONOURS,
+	  RS_AREA),
+	R("GET", "/api/v1/honours", h_honours_list, ROLES_STAFF, RS_AREA),
+	R("GET", "/public/api/honours", h_public_honours, 0, RS_PUBLIC),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,
