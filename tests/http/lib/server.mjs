@@ -140,6 +140,15 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  22: 'DROP TABLE honours_list;',
+  // 16-21: placeholders on the honours branch (their owners' undo
+  // replaces these when merged).
+  21: 'SELECT 1;',
+  20: 'SELECT 1;',
+  19: 'SELECT 1;',
+  18: 'SELECT 1;',
+  17: 'SELECT 1;',
+  16: 'SELECT 1;',
   15: 'DROP TABLE assess_scheme;',
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
