@@ -134,6 +134,15 @@ const MATRIX = {
   'GET /api/v1/assessment/scheme': { own: 'uooooooofff' },
   'PUT /api/v1/assessment/scheme': { own: 'uffffffofff' },
   'GET /api/v1/assessment/{kind}': { own: 'uooooooofff', other: 'uhhhhhhofff' },
+  // The red and black lists: drafted and published by a leader of the
+  // area (street A's here) and the admin; the lists of people (here
+  // inspectors') read by the staff whose area holds the list's area -
+  // not a department's; the public read and its page by anyone.
+  'GET /api/v1/honours/draft': { own: 'ufffffoofff', other: 'ufffffhofff' },
+  'POST /api/v1/honours': { own: 'ufffffoofff', other: 'ufffffhofff' },
+  'GET /api/v1/honours': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'GET /public/api/honours': { own: 'ooooooooooo' },
+  'GET /public/honours': { own: 'ooooooooooo' },
 };
 
 const STREET_A = '110101001';
@@ -389,6 +398,21 @@ const CALLS = {
       find: (j) => (j?.rows ?? []).some((r) => r.code === want),
     };
   },
+  'GET /api/v1/honours/draft': (role, rel) => ({
+    path: `/api/v1/honours/draft?kind=grids&period=2026-11&area=${rel === 'own' ? STREET_A : STREET_B}`,
+  }),
+  'POST /api/v1/honours': (role, rel) => ({
+    method: 'POST', path: '/api/v1/honours',
+    body: { kind: 'grids', period: '2026-11', area: rel === 'own' ? STREET_A : STREET_B },
+  }),
+  // The inspectors' list of street A or of street B (published in
+  // before()).
+  'GET /api/v1/honours': (role, rel) => ({
+    request: { path: '/api/v1/honours?kind=inspectors' },
+    find: (j) => (j?.lists ?? []).some((l) => l.area?.code === (rel === 'own' ? STREET_A : STREET_B)),
+  }),
+  'GET /public/api/honours': () => ({ path: '/public/api/honours' }),
+  'GET /public/honours': () => ({ path: '/public/honours' }),
 };
 
 before(async () => {
@@ -480,6 +504,9 @@ before(async () => {
   fx.publicPhoto = reportPhoto.json.id;
   const rule = await as('admin', 'POST', '/api/v1/routing-rules', { department: '110101-HW', area: STREET_A });
   fx.ruleId = rule.id;
+  for (const area of [STREET_A, STREET_B]) {
+    await as('admin', 'POST', '/api/v1/honours', { kind: 'inspectors', period: '2026-11', area });
+  }
 });
 
 after(async () => {
