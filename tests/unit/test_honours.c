@@ -11,6 +11,10 @@
 #include <string.h>
 
 #include "domain/assess/honours.h"
+#include "domain/assess/rank.h"
+#include "domain/org/roles.h"
+
+#define OFFSET (8 * 3600)
 
 /* A row scored `score` (negative: not scored), graded by the default
  * bands, with `overdue` overdue. */
@@ -335,6 +339,104 @@ static void test_public_json(void **state)
 	honours_list_free(&l);
 }
 
+/* Two departments of a district: HW handled everything in time, SZ
+ * half; their November 2026. */
+static void city(struct db *db)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(
+		db_exec(db,
+			"INSERT INTO division VALUES ('110101', '东城区', 'district', NULL, 0);"
+			"INSERT INTO department (code, name, kind, type, parent, created_at) VALUES"
+			" ('110101-HW', '环卫', 'professional', 'sanitation', NULL, 0),"
+			" ('110101-SZ', '市政', 'professional', 'municipal', NULL, 0);"
+			"INSERT INTO assess_month (month, kind, code, events, handled,"
+			" handled_on_time, to_close, closed, overdue) VALUES"
+			" (202611, 'department', '110101-HW', 1, 10, 10, 10, 10, 0),"
+			" (202611, 'department', '110101-SZ', 1, 10, 1, 10, 2, 7);",
+			&err),
+		err);
+}
+
+/* honours_current(), the bulletins' door: the draft until a version is
+ * published, then the last version; publication numbered per (kind,
+ * period, area), the comment kept; a list of another area is not this
+ * one's. */
+static void test_current_and_publish(void **state)
+{
+	struct tu_env *env = tu_env_new(1);
+	struct honours_list l, d, p;
+	struct period nov;
+	struct ug_error err;
+	struct actor root;
+	struct user u;
+	int published;
+
+	(void)state;
+	city(env->db);
+	actor_root(&u, "test", &root);
+	ug_error_clear(&err);
+	tu_assert_ok(period_parse("2026-11", &nov, &err), err);
+	tu_assert_ok(honours_current(env->db, &root, OFFSET, EK_DEPARTMENTS, &nov,
+				     "", &l, &published, &err), err);
+	assert_false(published);
+	assert_int_equal(l.version, 0);
+	assert_int_equal(l.ranked, 2);
+	tu_assert_ok(honours_draft(env->db, &root, OFFSET, "departments",
+				   "2026-11", NULL, &d, &err), err);
+	{
+		char red[256], black[256];
+
+		/* codes() answers in one buffer: keep the draft's first. */
+		snprintf(red, sizeof red, "%s", codes(d.red, d.n_red));
+		snprintf(black, sizeof black, "%s", codes(d.black, d.n_black));
+		assert_string_equal(codes(l.red, l.n_red), red);
+		assert_string_equal(codes(l.black, l.n_black), black);
+	}
+	assert_string_equal(codes(d.red, d.n_red), "110101-HW");
+	assert_string_equal(codes(d.black, d.n_black), "110101-SZ");
+	honours_list_free(&l);
+	honours_list_free(&d);
+	/* Published twice: versions 1 and 2; the current is 2. */
+	tu_assert_ok(honours_publish(env->db, &root, OFFSET, "departments",
+				     "2026-11", NULL, "第一版", 1796000000, &p,
+				     &err), err);
+	assert_int_equal(p.version, 1);
+	assert_string_equal(p.published_by, "test");
+	honours_list_free(&p);
+	tu_assert_ok(honours_publish(env->db, &root, OFFSET, "departments",
+				     "2026-11", NULL, "第二版", 1796000100, &p,
+				     &err), err);
+	assert_int_equal(p.version, 2);
+	honours_list_free(&p);
+	tu_assert_ok(honours_current(env->db, &root, OFFSET, EK_DEPARTMENTS, &nov,
+				     NULL, &l, &published, &err), err);
+	assert_true(published);
+	assert_int_equal(l.version, 2);
+	assert_string_equal(l.comment, "第二版");
+	assert_string_equal(codes(l.red, l.n_red), "110101-HW");
+	assert_string_equal(l.red[0].name, "环卫");
+	assert_int_equal(l.red[0].grade, 'A');
+	assert_int_equal(l.black[0].overdue, 7);
+	assert_int_equal(l.published_at, 1796000100);
+	honours_list_free(&l);
+	/* The district's list is another area's: still a draft. */
+	tu_assert_ok(honours_current(env->db, &root, OFFSET, EK_DEPARTMENTS, &nov,
+				     "110101", &l, &published, &err), err);
+	assert_false(published);
+	assert_string_equal(l.area, "110101");
+	assert_string_equal(l.area_name, "东城区");
+	honours_list_free(&l);
+	/* A bad period is the ranking's error, naming it. */
+	assert_int_equal(honours_draft(env->db, &root, OFFSET, "departments",
+				       "2026-13", NULL, &d, &err),
+			 -UG_EINVAL);
+	assert_string_equal(err.field, "period");
+	tu_env_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_overdue_and_both),
 		cmocka_unit_test(test_rules_json),
 		cmocka_unit_test(test_public_json),
+		cmocka_unit_test(test_current_and_publish),
 	};
 
 	return cmocka_run_group_tests_name("honours", tests, NULL, NULL);
