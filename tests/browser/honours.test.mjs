@@ -6,43 +6,27 @@
 // published too, and must not appear), loads nothing from another host,
 // logs no error, fits a 375 px phone, and switches to English.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
+import { Client, createToken, demoDb, sql } from '../http/lib/server.mjs';
 import {
-  Client, createToken, demoDb, sql, startServer, workspace,
-} from '../http/lib/server.mjs';
-import {
-  DESKTOP, PHONE, assertClean, assertNoOverflow, launch, openPage, screenshot,
+  DESKTOP, PHONE, assertClean, assertNoOverflow, demoSuite, openPage, screenshot,
 } from './lib/browser.mjs';
 
-const ws = workspace();
-let server;
-let browser;
+const suite = demoSuite({ makeDb: demoDb });
 let leader;
 let admin;
 
 before(async () => {
-  demoDb(ws);
-  server = await startServer(ws.db);
-  browser = await launch();
-  leader = new Client(server, { bearer: createToken(ws.db, 'leader') });
-  admin = new Client(server, { bearer: createToken(ws.db, 'admin') });
-});
-
-after(async () => {
-  try {
-    await browser?.close();
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
+  await suite.ready;
+  leader = new Client(suite.server, { bearer: createToken(suite.ws.db, 'leader') });
+  admin = new Client(suite.server, { bearer: createToken(suite.ws.db, 'admin') });
 });
 
 async function onPage(viewport, fn) {
-  const rec = await openPage(browser, { viewport });
+  const rec = await openPage(suite.browser, { viewport });
   try {
-    await rec.page.goto(server.url('/public/honours'));
+    await rec.page.goto(suite.server.url('/public/honours'));
     await fn(rec.page, rec);
     assertClean(rec);
   } finally {
@@ -76,7 +60,7 @@ describe('the red and black lists page', () => {
     });
     assert.equal(put.status, 200, put.text);
     await new Promise((r) => setTimeout(r, 1600));
-    const year = sql(ws.db, 'SELECT MAX(month) FROM assess_month').slice(0, 4);
+    const year = sql(suite.ws.db, 'SELECT MAX(month) FROM assess_month').slice(0, 4);
     const comment = '本年度街道综合评价红黑榜，请各街道对照整改。'.repeat(3);
     const streets = await leader.post('/api/v1/honours', { kind: 'streets', period: year, comment });
     assert.equal(streets.status, 201, streets.text);
