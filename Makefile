@@ -57,6 +57,10 @@ WEB_STAGED := $(WEB_OWN:web/public/%=$(BUILD)/web/%) \
 # their names are known only once built, so the embed step lists them.
 CONSOLE_SRC := $(sort $(shell find web/console -type f))
 CONSOLE_OUT := $(BUILD)/web/console/index.html
+# The phone pages (web/field/, served at /m/) likewise, with their
+# service worker (tools/build-field.mjs); they share the console's modules.
+FIELD_SRC := $(sort $(shell find web/field -type f))
+FIELD_OUT := $(BUILD)/web/field/index.html
 LIBUG := $(BUILD)/libug.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -83,17 +87,23 @@ $(BUILD)/gen/data_standard.c: $(STD_DATA) $(BUILD)/tools/embed
 	$(BUILD)/tools/embed data_standard data/standard/ $(STD_DATA) > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/gen/web_public.c: $(WEB_STAGED) $(CONSOLE_OUT) $(BUILD)/tools/embed
+$(BUILD)/gen/web_public.c: $(WEB_STAGED) $(CONSOLE_OUT) $(FIELD_OUT) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed web_public $(BUILD)/web/ $(WEB_STAGED) \
-		$(CONSOLE_OUT) $$(find $(BUILD)/web/console/assets -type f | sort) > $@.tmp
+		$(CONSOLE_OUT) $$(find $(BUILD)/web/console/assets -type f | sort) \
+		$(FIELD_OUT) $(BUILD)/web/field/sw.js \
+		$$(find $(BUILD)/web/field/assets -type f | sort) > $@.tmp
 	mv $@.tmp $@
 
 # The public pages' shared modules (i18n-core.js, api.js) are bundled in
 # too: the console imports them from web/public/assets/.
 $(CONSOLE_OUT): $(CONSOLE_SRC) $(WEB_OWN) tools/build-console.mjs \
-		node_modules/esbuild/package.json
+		tools/bundle.mjs node_modules/esbuild/package.json
 	node tools/build-console.mjs web/console $(BUILD)/web/console
+
+$(FIELD_OUT): $(FIELD_SRC) $(CONSOLE_SRC) $(WEB_OWN) tools/build-field.mjs \
+		tools/bundle.mjs node_modules/esbuild/package.json
+	node tools/build-field.mjs web/field $(BUILD)/web/field
 
 $(BUILD)/web/assets/leaflet/LICENSE: $(LEAFLET)/LICENSE
 	@mkdir -p $(dir $@)

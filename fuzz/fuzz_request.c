@@ -287,21 +287,6 @@ static int is_token_char(unsigned char c)
 }
 
 /* The value of response header `name`, or NULL. */
-static const char *response_header(const struct http_response *resp,
-				   const char *name)
-{
-	const char *p = resp->headers.data;
-	const char *end = p ? p + resp->headers.len : NULL;
-
-	while (p && p < end) {
-		const char *value = p + strlen(p) + 1;
-
-		if (strcasecmp(p, name) == 0)
-			return value;
-		p = value + strlen(value) + 1;
-	}
-	return NULL;
-}
 
 /* "Name\0value\0" pairs that fill the buffer exactly; no name or value can
  * end the header early or start a new one. */
@@ -346,11 +331,11 @@ static void check_page(const struct http_response *resp)
 	CHECK(resp->content_type);
 	if (resp->static_data) {
 		CHECK(resp->status == 200 && resp->static_len > 0);
-		CHECK(response_header(resp, "ETag"));
+		CHECK(http_response_header_value(resp, "ETag"));
 		return;
 	}
 	if (resp->status == 304) {
-		CHECK(resp->body.len == 0 && response_header(resp, "ETag"));
+		CHECK(resp->body.len == 0 && http_response_header_value(resp, "ETag"));
 		return;
 	}
 	CHECK(resp->status == 302 || resp->status == 404 ||
@@ -358,9 +343,9 @@ static void check_page(const struct http_response *resp)
 	CHECK(strcmp(resp->content_type, "text/html; charset=utf-8") == 0);
 	CHECK(resp->body.len > 0 &&
 	      strncmp(resp->body.data, "<!doctype html>", 15) == 0);
-	CHECK(response_header(resp, "Content-Security-Policy"));
+	CHECK(http_response_header_value(resp, "Content-Security-Policy"));
 	if (resp->status == 302)
-		CHECK(response_header(resp, "Location"));
+		CHECK(http_response_header_value(resp, "Location"));
 }
 
 static void check_body(const struct http_response *resp, const char *path)
@@ -455,13 +440,13 @@ static void check_response(const struct http_response *resp,
 	check_headers(resp);
 	check_body(resp, path);
 	if (resp->status == 405) {
-		allow = response_header(resp, "Allow");
+		allow = http_response_header_value(resp, "Allow");
 		CHECK(allow && *allow);
 	}
 	if (resp->status == 401)
-		CHECK(response_header(resp, "WWW-Authenticate"));
+		CHECK(http_response_header_value(resp, "WWW-Authenticate"));
 	if (resp->status == 429)
-		CHECK(response_header(resp, "Retry-After"));
+		CHECK(http_response_header_value(resp, "Retry-After"));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

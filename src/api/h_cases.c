@@ -2,6 +2,7 @@
  * h_cases.c - case intake, lists, one case with its history, actions, and
  * the "when is this due?" calculator.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,7 @@
 #include "lib/iso8601.h"
 #include "lib/util.h"
 
-/* Local ISO 8601 with the city's offset: 2026-11-23T17:30:00+08:00. */
-static json_t *json_local(const struct web_ctx *c, int64_t t)
+json_t *json_local(const struct web_ctx *c, int64_t t)
 {
 	char buf[40];
 
@@ -397,6 +397,30 @@ static int case_filter_parse(struct web_ctx *c, struct case_filter *f,
 	return 0;
 }
 
+/* near=lon,lat (WGS84): the list nearest first to that point (the
+ * domain checks the range).  0, or UG_EINVAL naming "near". */
+static int near_parse(struct web_ctx *c, struct case_filter *f,
+		      struct ug_error *err)
+{
+	const char *near = http_query(c->req, "near");
+	char *end = NULL;
+
+	if (!near)
+		return 0;
+	errno = 0;
+	f->near_lon = strtod(near, &end);
+	if (end == near || *end != ',' || errno)
+		goto bad;
+	near = end + 1;
+	f->near_lat = strtod(near, &end);
+	if (end == near || *end || errno)
+		goto bad;
+	f->near = 1;
+	return 0;
+bad:
+	return ug_fail(err, UG_EINVAL, "near", "near is lon,lat (WGS84)");
+}
+
 void h_cases_list(struct web_ctx *c)
 {
 	struct case_filter f;
@@ -418,6 +442,8 @@ void h_cases_list(struct web_ctx *c)
 		goto fail;
 	}
 	f.by_deadline = sort && strcmp(sort, "deadline") == 0;
+	if (near_parse(c, &f, &err))
+		goto fail;
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
 	l.items = json_array();

@@ -77,6 +77,21 @@ void h_token_create(struct web_ctx *c);
 void h_token_revoke(struct web_ctx *c);
 void h_audit_list(struct web_ctx *c);
 
+/* An instant as local ISO 8601 with the city's offset
+ * (2026-11-23T17:30:00+08:00), null for 0 (api/h_cases.c). */
+json_t *json_local(const struct web_ctx *c, int64_t t);
+
+/* api/h_patrol.c */
+void h_patrol_beats(struct web_ctx *c);
+void h_patrol_beats_assign(struct web_ctx *c);
+void h_patrol_beat_end(struct web_ctx *c);
+void h_patrol_shift_start(struct web_ctx *c);
+void h_patrol_shift_end(struct web_ctx *c);
+void h_patrol_track(struct web_ctx *c);
+void h_patrol_me(struct web_ctx *c);
+void h_patrol_coverage(struct web_ctx *c);
+void h_patrol_tracks(struct web_ctx *c);
+
 /* api/h_assess.c */
 void h_assess_scheme_get(struct web_ctx *c);
 void h_assess_scheme_put(struct web_ctx *c);

@@ -15,6 +15,9 @@
 	{ { method, pattern }, handler, roles, scope, 0 }
 #define R_RAW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_RAW_BODY }
+/* Honours an Idempotency-Key (web.h; docs/api.md). */
+#define R_IDEM(method, pattern, handler, roles, scope, flags) \
+	{ { method, pattern }, handler, roles, scope, ROUTE_IDEMPOTENT | (flags) }
 /* Open while a password change is due (web.h). */
 #define R_PW(method, pattern, handler, roles, scope) \
 	{ { method, pattern }, handler, roles, scope, ROUTE_PASSWORD_CHANGE }
@@ -34,6 +37,10 @@
 /* Who acts on cases; which action each may take is in the workflow table
  * (domain/cases/workflow.c). */
 #define ROLES_CASE_ACTORS (ROLES_STAFF & ~ROLE_BIT(ROLE_ADMIN))
+/* Patrol: who assigns beats, and who reads an area's patrols. */
+#define ROLES_BEAT_MANAGERS \
+	(ROLE_BIT(ROLE_SHIFT_LEADER) | ROLE_BIT(ROLE_ADMIN))
+#define ROLES_PATROL_READERS (ROLES_BEAT_MANAGERS | ROLE_BIT(ROLE_LEADER))
 /* Who drafts and publishes the red and black lists. */
 #define ROLES_HONOURS (ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_ADMIN))
 
@@ -70,7 +77,8 @@ static const struct web_route routes[] = {
 	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/workflow", h_workflow, ROLES_READERS, RS_REFERENCE),
 	R("GET", "/api/v1/events", h_events, ROLES_STAFF, RS_AREA),
-	R("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE, RS_AREA),
+	R_IDEM("POST", "/api/v1/cases", h_cases_create, ROLES_CASE_INTAKE,
+	       RS_AREA, 0),
 	R("GET", "/api/v1/cases", h_cases_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/stats", h_cases_stats, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/cases/duplicates", h_cases_duplicates,
@@ -81,10 +89,11 @@ static const struct web_route routes[] = {
 	 * who may give it, the workflow table's verify-assign roles. */
 	R("GET", "/api/v1/cases/{id}/inspectors", h_case_inspectors,
 	  ROLE_BIT(ROLE_RECEPTIONIST) | ROLE_BIT(ROLE_SHIFT_LEADER), RS_AREA),
-	R("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
-	  ROLES_CASE_ACTORS, RS_AREA),
-	R_RAW("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,
-	      ROLES_CASE_ACTORS | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
+	R_IDEM("POST", "/api/v1/cases/{id}/actions/{action}", h_case_action,
+	       ROLES_CASE_ACTORS, RS_AREA, 0),
+	R_IDEM("POST", "/api/v1/cases/{id}/attachments", h_attachment_add,
+	       ROLES_CASE_ACTORS | ROLE_BIT(ROLE_API_CLIENT), RS_AREA,
+	       ROUTE_RAW_BODY),
 	R("GET", "/api/v1/attachments/{id}", h_attachment_get,
 	  ROLES_STAFF | ROLE_BIT(ROLE_API_CLIENT), RS_AREA),
 	R("GET", "/api/v1/calendar/due", h_calendar_due, ROLES_READERS,
@@ -142,6 +151,27 @@ static const struct web_route routes[] = {
 	/* The audit trail: the auditor's alone. */
 	R("GET", "/api/v1/audit", h_audit_list, ROLE_BIT(ROLE_AUDITOR),
 	  RS_REFERENCE),
+	/* Patrol (定人定岗定责, docs/patrol.md): beats managed by shift
+	 * leaders and admins, read by leaders; an inspector's own shifts,
+	 * track, beats and day (domain/patrol decides on each object). */
+	R("GET", "/api/v1/patrol/beats", h_patrol_beats,
+	  ROLES_PATROL_READERS | ROLE_BIT(ROLE_INSPECTOR), RS_AREA),
+	R("POST", "/api/v1/patrol/beats", h_patrol_beats_assign,
+	  ROLES_BEAT_MANAGERS, RS_AREA),
+	R("DELETE", "/api/v1/patrol/beats/{grid}", h_patrol_beat_end,
+	  ROLES_BEAT_MANAGERS, RS_AREA),
+	R("POST", "/api/v1/patrol/shifts", h_patrol_shift_start,
+	  ROLE_BIT(ROLE_INSPECTOR), RS_AREA),
+	R("POST", "/api/v1/patrol/shifts/{id}/end", h_patrol_shift_end,
+	  ROLE_BIT(ROLE_INSPECTOR), RS_AREA),
+	R_IDEM("POST", "/api/v1/patrol/track", h_patrol_track,
+	       ROLE_BIT(ROLE_INSPECTOR), RS_AREA, 0),
+	R("GET", "/api/v1/patrol/me", h_patrol_me, ROLE_BIT(ROLE_INSPECTOR),
+	  RS_AREA),
+	R("GET", "/api/v1/patrol/coverage", h_patrol_coverage,
+	  ROLES_PATROL_READERS, RS_AREA),
+	R("GET", "/api/v1/patrol/tracks", h_patrol_tracks,
+	  ROLES_PATROL_READERS, RS_AREA),
 	/* Assessment (综合评价): the scheme is read by the staff, changed by
 	 * the admin; a ranking shows each caller the rows of its area or
 	 * its department (domain/assess/rank.h).  The scheme's path first:

@@ -119,6 +119,7 @@ int cmd_user_list(struct cli_args *a);
 int cmd_password_policy(struct cli_args *a);
 int cmd_audit_list(struct cli_args *a);
 int cmd_audit_prune(struct cli_args *a);
+int cmd_patrol_prune(struct cli_args *a);
 int cmd_department_add(struct cli_args *a);
 int cmd_department_edit(struct cli_args *a);
 int cmd_department_disable(struct cli_args *a);

@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include "cli/doors.h"
+#include "domain/org/idem.h"
+#include "domain/patrol/patrol.h"
+#include "web/anscache.h"
 #include "web/web.h"
 #include "cli/cli.h"
 #include "domain/spatial/spatial.h"
@@ -39,6 +42,9 @@
 	X("listen", listen, STR, "127.0.0.1:8080", 0, 0,                      \
 	  "address and port; port 0 picks a free one")                        \
 	X("threads", threads, INT, "4", 1, 256, "HTTP worker threads")        \
+	X("public-cache-mb", public_cache_mb, INT, "64", 0, 4096,             \
+	  "megabytes of rendered public answers kept for the next asker "  \
+	  "(Open311 reads; 0: none)")                                      \
 	X("metrics-listen", metrics_listen, STR, NULL, 0, 0,                  \
 	  "also serve GET /metrics (Prometheus) on this HOST:PORT, for the " \
 	  "monitoring network only; none by default")                       \
@@ -113,6 +119,8 @@
 	  "its stdin (docs/operations.md)")                                 \
 	X("notify-timeout", notify_timeout, INT, "30", 1, 3600,               \
 	  "seconds a notify command may run before it is stopped")          \
+	X("track-retention-days", track_retention_days, INT, "180", 1, 36500, \
+	  "keep inspectors' track points this many days (docs/patrol.md)")  \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")   \
 	X("log-json", log_json, BOOL, NULL, 0, 0,                             \
 	  "log one JSON object a line (time, level, request_id, message)")
@@ -208,7 +216,29 @@ static int split_listen(const char *listen, char *host, size_t hostsz,
  */
 /* Returns 1 when there is more to do soon (a full batch of overdue
  * stages was noted: the backlog is taken a batch a second). */
-static int housekeeping(struct app *app, int64_t *warned_day)
+/* What is kept for a while only: the answers of idempotency keys
+ * (48 h) and the track points (--track-retention-days), in one write
+ * transaction so that it queues with the requests' writes. */
+static void prune(struct db *db, int track_days, int64_t now)
+{
+	struct ug_error err;
+	int64_t answers = 0, points = 0;
+	int rc;
+
+	ug_error_clear(&err);
+	if ((rc = db_begin_write(db, &err)) == 0 &&
+	    (rc = idem_prune(db, now, &answers, &err)) == 0)
+		rc = patrol_prune(db, track_days, now, &points, &err);
+	if (db_depth(db) && (rc = db_end(db, rc, &err)))
+		points = answers = 0;
+	if (rc)
+		log_warn("pruning: %s", err.message);
+	else if (points)
+		log_info("pruned %lld track point(s) older than %d days",
+			 (long long)points, track_days);
+}
+
+static int housekeeping(struct app *app, int64_t *warned_day, int track_days)
 {
 	const struct livecal_view *v;
 	struct workcal_notice notice;
@@ -228,6 +258,7 @@ static int housekeeping(struct app *app, int64_t *warned_day)
 		log_warn("overdue cases not noted: %s", err.message);
 	else if (noted)
 		log_info("%ld case stage(s) went overdue", noted);
+	prune(db, track_days, now);
 	db_pool_release(app->pool, db);
 	if (!v)
 		return 0;
@@ -461,7 +492,13 @@ int cmd_serve(struct cli_args *a)
 				       fmax(5, set.public_write_rate / 10.0));
 	app.pub.keys = ratelimit_new((double)set.api_key_rate,
 				     fmax(10, set.api_key_rate / 10.0));
-	if (!app.pub.reads || !app.pub.writes || !app.pub.keys) {
+	/* 1,024 answers of at most the megabytes given, each for 30 s at
+	 * most (the lists' 90-day window moves with the clock). */
+	if (set.public_cache_mb)
+		app.pub.answers = anscache_new(
+			1024, (size_t)set.public_cache_mb << 20, 30000);
+	if (!app.pub.reads || !app.pub.writes || !app.pub.keys ||
+	    (set.public_cache_mb && !app.pub.answers)) {
 		fprintf(stderr, "urbangrid serve: out of memory\n");
 		rc = EXIT_RUNTIME;
 		goto stop;
@@ -587,7 +624,10 @@ int cmd_serve(struct cli_args *a)
 	for (;;) {
 		if (ug_monotonic_us() >= chores_at)
 			chores_at = ug_monotonic_us() +
-				    (housekeeping(&app, &warned_day) ? 1 : 60) *
+				    (housekeeping(&app, &warned_day,
+						  (int)set.track_retention_days)
+					     ? 1
+					     : 60) *
 					    1000000LL;
 		events_tick(&app, server, &watch);
 		http_server_reap(server);
@@ -616,6 +656,7 @@ stop:
 	ratelimit_free(app.pub.reads);
 	ratelimit_free(app.pub.writes);
 	ratelimit_free(app.pub.keys);
+	anscache_free(app.pub.answers);
 	buf_free(&files_default);
 	buf_free(&public_url);
 	buf_free(&tls_cert);

@@ -4,7 +4,7 @@
  *   urbangrid init | serve |
  *             user add|edit|disable|enable|reset-password|list |
  *             token create|list|revoke | password-policy |
- *             audit list|prune |
+ *             audit list|prune | patrol prune |
  *             department add|edit|disable|enable|list | import divisions |
  *             import calendar | calendar show | calendar set |
  *             import grids | grid generate | import components | demo |
@@ -76,6 +76,11 @@ static const struct cli_flag audit_prune_flags[] = {
 	DB_FLAG,
 	{ "before", "DATE", "remove the events before this date: at least "
 			    "180 days ago", NULL },
+};
+static const struct cli_flag patrol_prune_flags[] = {
+	DB_FLAG,
+	{ "keep-days", "N", "keep the track points of the last N days "
+			    "(1-36500)", "180" },
 };
 static const struct cli_flag token_flags[] = {
 	DB_FLAG,
@@ -246,6 +251,10 @@ static const struct cli_command commands[] = {
 	{ "audit prune", NULL,
 	  "Remove audit events older than a date at least 180 days ago.",
 	  FLAGS(audit_prune_flags), 0, cmd_audit_prune },
+	{ "patrol prune", NULL,
+	  "Remove inspectors' track points older than --keep-days days "
+	  "(serve does it too: --track-retention-days).",
+	  FLAGS(patrol_prune_flags), 0, cmd_patrol_prune },
 	{ "department add", NULL,
 	  "Add a department cases can be dispatched to.",
 	  FLAGS(department_add_flags), 0, cmd_department_add },

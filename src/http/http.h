@@ -82,6 +82,11 @@ struct http_response {
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
+/* Append every query argument, decoded, in the order sent, as
+ * "name=value&" with '%', '&', '=' and control bytes written %XX - one
+ * text per list of arguments (what makes two requests ask the same
+ * thing, e.g. for a cache key). */
+void http_query_all(const struct http_request *req, struct buf *out);
 
 struct form; /* lib/form.h */
 
@@ -107,6 +112,11 @@ void http_response_header(struct http_response *resp, const char *name,
 /* 1 if the response already has a header of that name (any case). */
 int http_response_has_header(const struct http_response *resp,
 			     const char *name);
+
+/* The value of the response's first header of that name (any case), or
+ * NULL. */
+const char *http_response_header_value(const struct http_response *resp,
+				       const char *name);
 
 /* The application: fill resp from req.  Called once per request on a
  * worker thread. */

@@ -96,6 +96,39 @@ const char *http_query(const struct http_request *req, const char *name)
 					   name);
 }
 
+/* s with '%', '&', '=' and control bytes written %XX: two different
+ * argument lists never read the same. */
+static void append_escaped(struct buf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || c == '%' || c == '&' || c == '=')
+			buf_printf(out, "%%%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
+static enum MHD_Result append_arg(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	struct buf *out = cls;
+
+	(void)kind;
+	append_escaped(out, key);
+	buf_putc(out, '=');
+	append_escaped(out, value);
+	buf_putc(out, '&');
+	return MHD_YES;
+}
+
+void http_query_all(const struct http_request *req, struct buf *out)
+{
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, append_arg,
+				  out);
+}
+
 const char *http_cookie(const struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
@@ -205,8 +238,8 @@ void http_response_header(struct http_response *resp, const char *name,
 	buf_append(&resp->headers, value, strlen(value) + 1);
 }
 
-int http_response_has_header(const struct http_response *resp,
-			     const char *name)
+const char *http_response_header_value(const struct http_response *resp,
+				       const char *name)
 {
 	const char *p = resp->headers.data;
 	const char *end = p ? p + resp->headers.len : NULL;
@@ -215,10 +248,16 @@ int http_response_has_header(const struct http_response *resp,
 		const char *value = p + strlen(p) + 1;
 
 		if (strcasecmp(p, name) == 0)
-			return 1;
+			return value;
 		p = value + strlen(value) + 1;
 	}
-	return 0;
+	return NULL;
+}
+
+int http_response_has_header(const struct http_response *resp,
+			     const char *name)
+{
+	return http_response_header_value(resp, name) != NULL;
 }
 
 /* Take the client's request id when it is a sane token (a proxy in front

@@ -44,6 +44,7 @@ static const char *field_type_name(enum field_type t)
 	case FIELD_NUMBER: return "a number";
 	case FIELD_OBJECT: return "an object";
 	case FIELD_STRINGS: return "an array of strings";
+	case FIELD_ARRAY: return "an array";
 	}
 	return "?";
 }
@@ -138,6 +139,17 @@ static int field_decode_one(const struct field_spec *f, json_t *v,
 		out->obj = v;
 		return 0;
 	}
+	case FIELD_ARRAY:
+		if (!json_is_array(v))
+			break;
+		if ((int64_t)json_array_size(v) < f->min ||
+		    (int64_t)json_array_size(v) > f->max)
+			return ug_fail(err, UG_EINVAL, f->name,
+				       "%s must hold %lld to %lld items",
+				       f->name, (long long)f->min,
+				       (long long)f->max);
+		out->obj = v;
+		return 0;
 	}
 	return ug_fail(err, UG_EINVAL, f->name, "%s must be %s", f->name,
 		       field_type_name(f->type));

@@ -22,8 +22,10 @@ enum field_type {
 	FIELD_BOOL,
 	FIELD_NUMBER, /* any JSON number; min/max: value */
 	FIELD_OBJECT, /* a JSON object, checked by the handler */
-	FIELD_STRINGS /* a JSON array of strings, each of min..max
-			 characters; out->obj is the array */
+	FIELD_STRINGS, /* a JSON array of strings, each of min..max
+			  characters; out->obj is the array */
+	FIELD_ARRAY   /* a JSON array of min..max items, checked by the
+			 handler; out->obj is the array */
 };
 
 struct field_spec {

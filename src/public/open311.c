@@ -28,6 +28,7 @@
 #include "lib/jsonxml.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "web/anscache.h"
 
 #define PREFIX "/open311/v2"
 /* When the service list or this interface last changed (discovery). */
@@ -113,6 +114,79 @@ static void reply_o311_error(struct o311 *o, int status,
 	reply(o, status, e, "errors", "error");
 }
 
+
+/* ---- answers kept for the next asker ------------------------------------ */
+
+/* A read every asker gets alike (GET requests and their lists) is served
+ * from the answer cache (web/anscache.h) while nothing it was made from
+ * changed: the key is what was asked (path, every argument) and the base
+ * URL its links are made of; the version, the latest history line,
+ * audited change and photo.  Clients that poll revalidate with
+ * If-None-Match and get 304.  `key` is empty when the request is not to
+ * be cached. */
+struct kept {
+	struct buf key;
+	struct anscache_version v;
+};
+
+/* The ETag of an answer, and 304 instead of it for a client that has it
+ * already. */
+static void answer_tag(struct o311 *o, const char *tag)
+{
+	struct http_response *resp = o->c->resp;
+	char quoted[ANSCACHE_TAG_MAX + 2];
+
+	snprintf(quoted, sizeof quoted, "\"%s\"", tag);
+	http_response_header(resp, "ETag", quoted);
+	http_response_header(resp, "Cache-Control", "no-cache");
+	if (http_etag_match(http_header(o->c->req, "If-None-Match"), tag)) {
+		resp->status = 304;
+		buf_reset(&resp->body);
+	}
+}
+
+/* 1 when the answer went out from the cache; else k is ready for
+ * answer_keep() (or empty: not to be kept). */
+static int answer_kept(struct o311 *o, struct kept *k)
+{
+	struct anscache *cache = o->c->app->pub.answers;
+	int64_t ver[3];
+	char tag[ANSCACHE_TAG_MAX];
+	struct ug_error err;
+
+	memset(k, 0, sizeof *k);
+	if (!cache || strcmp(o->c->req->method, "POST") == 0)
+		return 0;
+	ug_error_clear(&err);
+	if (open311_answers_version(o->c->db, ver, &err)) {
+		log_msg(LOG_WARN, o->c->req->request_id, "open311: %s",
+			err.message);
+		return 0;
+	}
+	k->v = (struct anscache_version){ ver[0], ver[1], ver[2] };
+	if (buf_printf(&k->key, "open311\n%s\n%s\n", o->c->req->path,
+		       public_base(o->c->app, o->c->req)) == 0)
+		http_query_all(o->c->req, &k->key);
+	if (!anscache_get(cache, buf_str(&k->key), &k->v, ug_monotonic_us() / 1000,
+			  o->c->resp, tag))
+		return 0;
+	buf_free(&k->key);
+	answer_tag(o, tag);
+	return 1;
+}
+
+/* Keep the answer just made (a 200) for the next asker, and tag it. */
+static void answer_keep(struct o311 *o, struct kept *k)
+{
+	char tag[ANSCACHE_TAG_MAX];
+
+	if (k->key.len && o->c->resp->status == 200) {
+		anscache_put(o->c->app->pub.answers, buf_str(&k->key), &k->v,
+			     ug_monotonic_us() / 1000, o->c->resp, tag);
+		answer_tag(o, tag);
+	}
+	buf_free(&k->key);
+}
 
 /* ---- parameters ------------------------------------------------------ */
 
@@ -436,11 +510,16 @@ static void o_request_get(struct web_ctx *ctx)
 {
 	struct o311 *o = ctx->door_state;
 	const char *id = api_param(o->c, "id");
-	struct case_row *c = malloc(sizeof *c);
+	struct case_row *c;
 	struct ug_error err;
-	json_t *list = json_array();
+	json_t *list;
 	const char *ext = param(o, "extensions");
+	struct kept k;
 
+	if (answer_kept(o, &k))
+		return;
+	c = malloc(sizeof *c);
+	list = json_array();
 	ug_error_clear(&err);
 	if (!c)
 		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
@@ -454,10 +533,12 @@ static void o_request_get(struct web_ctx *ctx)
 	free(c);
 	if (err.code) {
 		json_decref(list);
+		buf_free(&k.key);
 		reply_ug_error(o->c, &err);
 		return;
 	}
 	reply(o, 200, list, "service_requests", "request");
+	answer_keep(o, &k);
 }
 
 struct list_ctx {
@@ -486,7 +567,13 @@ static void o_requests(struct web_ctx *ctx)
 	struct case_row *c = malloc(sizeof *c);
 	struct ug_error err;
 	int64_t from = 0, to = 0, page = 1, size = LIST_MAX;
+	struct kept k;
 
+	if (answer_kept(o, &k)) {
+		json_decref(l.list);
+		free(c);
+		return;
+	}
 	ug_error_clear(&err);
 	l.err = &err;
 	l.extensions = ext && strcmp(ext, "true") == 0;
@@ -578,10 +665,12 @@ out:
 	buf_free(&st);
 	if (err.code) {
 		json_decref(l.list);
+		buf_free(&k.key);
 		reply_ug_error(o->c, &err);
 		return;
 	}
 	reply(o, 200, l.list, "service_requests", "request");
+	answer_keep(o, &k);
 }
 
 static void o_token(struct web_ctx *ctx)

@@ -33,7 +33,7 @@ struct db {
 	void *conn;
 	struct db_stmt **stmts;
 	size_t nstmts, cap;
-	int in_transaction;
+	int in_transaction; /* depth: 1 a transaction, more its savepoints */
 	/* Writers of one pool queue on this mutex before BEGIN IMMEDIATE:
 	 * waking the next writer when the lock is free beats SQLite's busy
 	 * handler, which sleeps and polls (p99 latency of seconds under
@@ -457,10 +457,30 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out,
 	return 0;
 }
 
+/* A transaction begun inside another (the request path's, holding an
+ * idempotency key's answer: web/idempotency.c) is a savepoint: its commit
+ * releases it into the outer one, its rollback undoes its own work only.
+ * Savepoints are SQL both engines run. */
+static int db_savepoint(struct db *db, const char *verb,
+			struct ug_error *err)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof sql, "%s ug_%d", verb, db->in_transaction);
+	return db_exec(db, sql, err);
+}
+
 int db_begin(struct db *db, struct ug_error *err)
 {
-	int rc = db_exec(db, "BEGIN", err);
+	int rc;
 
+	if (db->in_transaction) {
+		db->in_transaction++;
+		if ((rc = db_savepoint(db, "SAVEPOINT", err)))
+			db->in_transaction--;
+		return rc;
+	}
+	rc = db_exec(db, "BEGIN", err);
 	if (rc == 0)
 		db->in_transaction = 1;
 	return rc;
@@ -470,6 +490,8 @@ int db_begin_write(struct db *db, struct ug_error *err)
 {
 	int rc;
 
+	if (db->in_transaction)
+		return db_begin(db, err);
 	if (db->write_lock && !db->holds_write_lock) {
 		pthread_mutex_lock(db->write_lock);
 		db->holds_write_lock = 1;
@@ -484,8 +506,16 @@ int db_begin_write(struct db *db, struct ug_error *err)
 
 int db_commit(struct db *db, struct ug_error *err)
 {
-	int rc = db_exec(db, "COMMIT", err);
+	int rc;
 
+	if (db->in_transaction > 1) {
+		if ((rc = db_savepoint(db, "RELEASE", err)))
+			db_rollback(db);
+		else
+			db->in_transaction--;
+		return rc;
+	}
+	rc = db_exec(db, "COMMIT", err);
 	if (rc == 0) {
 		db->in_transaction = 0;
 		db_write_unlock(db);
@@ -503,6 +533,11 @@ int db_end(struct db *db, int rc, struct ug_error *err)
 	return rc;
 }
 
+int db_depth(const struct db *db)
+{
+	return db->in_transaction;
+}
+
 void db_rollback(struct db *db)
 {
 	if (!db->in_transaction) {
@@ -514,6 +549,12 @@ void db_rollback(struct db *db)
 	for (size_t i = 0; i < db->cap; i++)
 		if (db->stmts[i])
 			db->engine->reset(db->stmts[i]->impl);
+	if (db->in_transaction > 1) {
+		db_savepoint(db, "ROLLBACK TO", NULL);
+		db_savepoint(db, "RELEASE", NULL);
+		db->in_transaction--;
+		return;
+	}
 	db_exec(db, "ROLLBACK", NULL);
 	db->in_transaction = 0;
 	db_write_unlock(db);
@@ -780,7 +821,7 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 	return rc;
 }
 
-void db_pool_stats(struct db_pool *pool, size_t *idle, size_t *busy)
+void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy)
 {
 	pthread_mutex_lock(&pool->lock);
 	*idle = pool->nidle;
@@ -792,7 +833,9 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 {
 	if (!db)
 		return;
-	db_rollback(db);
+	while (db->in_transaction)
+		db_rollback(db);
+	db_write_unlock(db);
 	pthread_mutex_lock(&pool->lock);
 	pool->nbusy--;
 	if (pool->nidle == pool->cap) {

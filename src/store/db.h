@@ -231,6 +231,14 @@ void db_rollback(struct db *db);
  * else roll back.  Returns rc, or the commit's error. */
 int db_end(struct db *db, int rc, struct ug_error *err);
 
+/* Transactions nest: begun while one is open, a transaction is a
+ * savepoint of it (its commit keeps its work for the outer one to commit
+ * or roll back; its rollback undoes its own work only) - so that the
+ * request path can hold an idempotency key's answer in the same
+ * transaction as the writes it answers.  db_depth() is how deep (0: no
+ * transaction). */
+int db_depth(const struct db *db);
+
 /* 1 if `sql` (one text parameter) finds a row for key, 0 if not; <0 on
  * error. */
 int db_row_exists(struct db *db, const char *sql, const char *key,
@@ -296,7 +304,7 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		    struct ug_error *err);
 void db_pool_release(struct db_pool *pool, struct db *db);
 /* Connections idle in the pool and handed out now (the metrics'). */
-void db_pool_stats(struct db_pool *pool, size_t *idle, size_t *busy);
+void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy);
 void db_pool_destroy(struct db_pool *pool);
 
 #endif

@@ -11,6 +11,7 @@
 
 #define PAGES_HOME "/public/"
 #define CONSOLE_HOME "/console/"
+#define FIELD_HOME "/m/"
 
 int page_path(const char *path)
 {
@@ -19,7 +20,9 @@ int page_path(const char *path)
 
 	if (strcmp(path, "/") == 0 || strcmp(path, "/public") == 0 ||
 	    strcmp(path, "/console") == 0 ||
-	    strncmp(path, CONSOLE_HOME, strlen(CONSOLE_HOME)) == 0)
+	    strncmp(path, CONSOLE_HOME, strlen(CONSOLE_HOME)) == 0 ||
+	    strcmp(path, "/m") == 0 ||
+	    strncmp(path, FIELD_HOME, strlen(FIELD_HOME)) == 0)
 		return 1;
 	if (strncmp(path, PAGES_HOME, strlen(PAGES_HOME)) != 0)
 		return 0;
@@ -179,6 +182,35 @@ static void h_console_asset(struct web_ctx *c)
 	serve_asset(c, "console/assets/", ASSET_IMMUTABLE);
 }
 
+static void h_redirect_field(struct web_ctx *c)
+{
+	redirect(c, FIELD_HOME);
+}
+
+/* The phone pages (web/field/, docs/field.md): one page like the
+ * console's, its views after the #; the same tile server allowed. */
+static void h_field(struct web_ctx *c)
+{
+	serve_file_img(c, "field/index.html", "no-cache", c->app->tiles.origin);
+}
+
+static void h_field_asset(struct web_ctx *c)
+{
+	serve_asset(c, "field/assets/", ASSET_IMMUTABLE);
+}
+
+/* Their service worker: at a fixed address (a browser keeps checking it
+ * for a new version, so no-cache: a new binary's worker is seen at the
+ * next load), controlling /m/ and nothing else - Service-Worker-Allowed
+ * says so, for a browser that asks the scope explicitly. */
+static void h_field_worker(struct web_ctx *c)
+{
+	serve_file(c, "field/sw.js");
+	if (c->resp->status == 200 || c->resp->status == 304)
+		http_response_header(c->resp, "Service-Worker-Allowed",
+				     FIELD_HOME);
+}
+
 static void pages_error(struct web_ctx *c, int status, const char *code,
 			const char *message, const char *field)
 {
@@ -196,6 +228,10 @@ static const struct web_route routes[] = {
 	R_PAGE("GET", "/console", h_redirect_console),
 	R_PAGE("GET", "/console/", h_console),
 	R_PAGE("GET", "/console/assets/{file...}", h_console_asset),
+	R_PAGE("GET", "/m", h_redirect_field),
+	R_PAGE("GET", "/m/", h_field),
+	R_PAGE("GET", "/m/sw.js", h_field_worker),
+	R_PAGE("GET", "/m/assets/{file...}", h_field_asset),
 	R_PAGE("GET", "/public/", h_page_report),
 	R_PAGE("GET", "/public/follow", h_page_follow),
 	R_PAGE("GET", "/public/honours", h_page_honours),

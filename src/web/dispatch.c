@@ -132,7 +132,8 @@ int web_doors_check(const struct web_door *const *doors,
 		    struct ug_error *err)
 {
 	const unsigned known = ROUTE_RAW_BODY | ROUTE_FORM_BODY | ROUTE_PAGE |
-			       ROUTE_READ_TXN | ROUTE_PASSWORD_CHANGE;
+			       ROUTE_READ_TXN | ROUTE_PASSWORD_CHANGE |
+			       ROUTE_IDEMPOTENT;
 
 	for (; *doors; doors++) {
 		const struct web_door *d = *doors;
@@ -267,7 +268,10 @@ void web_serve(void *ctx, struct http_request *req,
 			goto out;
 		}
 	}
-	if ((r->flags & ROUTE_READ_TXN) && db_begin(c.db, &err) == 0) {
+	if ((r->flags & ROUTE_IDEMPOTENT) && c.user &&
+	    http_header(req, "Idempotency-Key")) {
+		web_run_idempotent(&c, http_header(req, "Idempotency-Key"));
+	} else if ((r->flags & ROUTE_READ_TXN) && db_begin(c.db, &err) == 0) {
 		r->handler(&c);
 		db_rollback(c.db);
 	} else {

@@ -341,7 +341,7 @@ static void h_metrics(struct web_ctx *c)
 		   UG_VERSION);
 	if (app->metrics)
 		bad |= metrics_render_requests(app->metrics, out);
-	db_pool_stats(app->pool, &idle, &busy);
+	db_pool_connections(app->pool, &idle, &busy);
 	/* This request's own connection is one of the busy. */
 	bad |= buf_printf(out,
 		   "# HELP urbangrid_db_connections Database connections "

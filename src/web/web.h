@@ -78,11 +78,15 @@ struct app {
 		struct ratelimit *reads;  /* per client address */
 		struct ratelimit *writes; /* per client address */
 		struct ratelimit *keys;   /* writes per api_key */
+		/* Rendered public reads kept for the next asker
+		 * (web/anscache.h); NULL: none kept. */
+		struct anscache *answers;
 	} pub;
 };
 
 struct web_door;
 struct web_route;
+struct anscache;
 
 /* Everything a handler gets for one request. */
 struct web_ctx {
@@ -149,7 +153,11 @@ enum {
 	/* Open to a session whose password must be changed first (after a
 	 * reset, or too old for the policy): everything else answers 403
 	 * password_change_required until it is. */
-	ROUTE_PASSWORD_CHANGE = 16
+	ROUTE_PASSWORD_CHANGE = 16,
+	/* A write that honours an Idempotency-Key header (docs/api.md):
+	 * the request path runs it in one write transaction with its
+	 * stored answer (web/idempotency.c). */
+	ROUTE_IDEMPOTENT = 32
 };
 
 struct web_route {
@@ -189,6 +197,13 @@ struct web_door {
 	void (*error)(struct web_ctx *c, int status, const char *code,
 		      const char *message, const char *field);
 };
+
+/* Run the route's handler for a request with an Idempotency-Key (web/
+ * idempotency.c): 400 for a malformed key, the stored answer again for
+ * a retry of the same request (Idempotent-Replayed: true), 409 for the
+ * key used by another request, else the handler, its answer stored with
+ * its writes in one transaction when it succeeds. */
+void web_run_idempotent(struct web_ctx *c, const char *key);
 
 /* GET /healthz (web/health.c): status, version, schema, and `detail`
  * with what needs a person (the calendar's provisional next year). */

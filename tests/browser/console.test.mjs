@@ -31,7 +31,7 @@ import {
   Client, ROOT, createToken, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
-  DESKTOP, assertClean, demoSuite, openPage, pngImage, screenshot,
+  DESKTOP, actAs, assertClean, caseAs, demoSuite, logIn, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
 const suite = demoSuite();
@@ -58,24 +58,10 @@ before(async () => {
 
 // ---- helpers ---------------------------------------------------------------
 
-const PROBE_401 = 'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)';
-
 // A fresh context at desk size, logged in as `who` through the form.
-// The page first asks who is logged in (GET /api/v1/session): before
-// login that answer is 401, which chromium logs - that one line, and
-// only it, is expected.
 async function desk(who, password = pw[who], { srv = server } = {}) {
   const rec = await openPage(browser, { viewport: DESKTOP });
-  await rec.page.goto(srv.url('/console/'));
-  await rec.page.locator('#login-username').waitFor();
-  const probe = rec.errors.indexOf(PROBE_401);
-  assert.ok(probe >= 0, `no 401 probe: ${rec.errors}`);
-  rec.errors.splice(probe, 1);
-  await rec.page.locator('#login-username').fill(who);
-  await rec.page.locator('#login-password').fill(password);
-  await rec.page.locator('#login-password').press('Enter');
-  await rec.page.locator('#me').waitFor({ state: 'visible' });
-  return rec;
+  return logIn(rec, srv.url('/console/'), who, password, '#me');
 }
 
 async function closeClean(rec, opts) {
@@ -86,17 +72,8 @@ async function closeClean(rec, opts) {
   }
 }
 
-async function actApi(who, c, action, body = {}) {
-  const r = await api(who).post(`/api/v1/cases/${c.id}/actions/${action}`, { version: c.version, ...body });
-  assert.equal(r.status, 200, `${who} ${action}: ${r.text}`);
-  return r.json;
-}
-
-async function getCase(id) {
-  const r = await api('admin').get(`/api/v1/cases/${id}`);
-  assert.equal(r.status, 200, r.text);
-  return r.json;
-}
+const actApi = (who, c, action, body) => actAs(api(who), c, action, body);
+const getCase = (id) => caseAs(api('admin'), id);
 
 // Open a case page and wait for it to be drawn.
 async function openCase(page, id) {

@@ -54,6 +54,11 @@ const MATRIX = {
   'GET /console': { own: 'ooooooooooo' },
   'GET /console/': { own: 'ooooooooooo' },
   'GET /console/assets/{file...}': { own: 'ooooooooooo' },
+  // The phone pages (docs/field.md), the same way.
+  'GET /m': { own: 'ooooooooooo' },
+  'GET /m/': { own: 'ooooooooooo' },
+  'GET /m/sw.js': { own: 'ooooooooooo' },
+  'GET /m/assets/{file...}': { own: 'ooooooooooo' },
   // The API.
   'GET /healthz': { own: 'ooooooooooo' },
   // The operator's numbers: served on `serve --metrics-listen` alone
@@ -128,6 +133,17 @@ const MATRIX = {
   'DELETE /api/v1/tokens/{id}': { own: 'uoooooooooo', other: 'uhhhhhhhhoh' },
   // The audit trail: the auditor's alone (not the admin's).
   'GET /api/v1/audit': { own: 'ufffffffffo' },
+  // Patrol: beats are the area's shift leader's and the admin's, read by
+  // its leader; shifts, track and my day an inspector's own.
+  'GET /api/v1/patrol/beats': { own: 'uofoffoofff', other: 'uhfhffhofff' },
+  'POST /api/v1/patrol/beats': { own: 'uffofffofff', other: 'uffhfffofff' },
+  'DELETE /api/v1/patrol/beats/{grid}': { own: 'uffofffofff', other: 'uffhfffofff' },
+  'POST /api/v1/patrol/shifts': { own: 'uofffffffff', other: 'uofffffffff' },
+  'POST /api/v1/patrol/shifts/{id}/end': { own: 'uofffffffff', other: 'uhfffffffff' },
+  'POST /api/v1/patrol/track': { own: 'uofffffffff', other: 'uofffffffff' },
+  'GET /api/v1/patrol/me': { own: 'uofffffffff', other: 'uofffffffff' },
+  'GET /api/v1/patrol/coverage': { own: 'uffoffoofff', other: 'uffhffhofff' },
+  'GET /api/v1/patrol/tracks': { own: 'uffoffoofff', other: 'uffhffhofff' },
   // Assessment: the scheme is read by the staff, changed by the admin
   // (a bad body: 400, let through); a ranking holds the caller's own
   // street (the handler: its own department) and not another's.
@@ -231,6 +247,10 @@ const CALLS = {
   'GET /console/': () => ({ path: '/console/' }),
   // The bundle's name carries its hash: whatever the page names.
   'GET /console/assets/{file...}': () => ({ path: fx.consoleScript }),
+  'GET /m': () => ({ path: '/m' }),
+  'GET /m/': () => ({ path: '/m/' }),
+  'GET /m/sw.js': () => ({ path: '/m/sw.js' }),
+  'GET /m/assets/{file...}': () => ({ path: fx.fieldScript }),
   'GET /healthz': () => ({ path: '/healthz' }),
   'GET /metrics': () => ({ path: '/metrics' }),
   'POST /api/v1/session': () => ({ method: 'POST', path: '/api/v1/session', body: {} }),
@@ -384,6 +404,43 @@ const CALLS = {
     return { method: 'DELETE', path: `/api/v1/tokens/${id}` };
   },
   'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
+  // Patrol: the own street's grid or the other's; the other street's
+  // inspector's shift.
+  'GET /api/v1/patrol/beats': (role, rel) => ({
+    path: `/api/v1/patrol/beats?area=${rel === 'own' ? STREET_A : STREET_B}`,
+  }),
+  'POST /api/v1/patrol/beats': (role, rel) => ({
+    method: 'POST', path: '/api/v1/patrol/beats',
+    body: { inspector: fx.userId[rel === 'own' ? 'insp_a' : 'insp_b'], grids: [fx.grid[rel]], from: '2030-01-01' },
+  }),
+  // A beat that starts in 2031, ended before it begins.
+  'DELETE /api/v1/patrol/beats/{grid}': (role, rel) => {
+    const who = fx.userId[rel === 'own' ? 'insp_a' : 'insp_b'];
+    sql(ws.db, `DELETE FROM patrol_beat WHERE grid = '${fx.grid[rel]}';
+      INSERT INTO patrol_beat (grid, inspector_id, from_day, from_at, created_by, created_at)
+      VALUES ('${fx.grid[rel]}', ${who}, '2031-01-01', ${Date.parse('2031-01-01T00:00:00+08:00') / 1000}, 't', 0)`);
+    return { method: 'DELETE', path: `/api/v1/patrol/beats/${fx.grid[rel]}?from=2031-01-01` };
+  },
+  'POST /api/v1/patrol/shifts': () => ({ method: 'POST', path: '/api/v1/patrol/shifts', body: {} }),
+  'POST /api/v1/patrol/shifts/{id}/end': (role, rel) => ({
+    method: 'POST', path: `/api/v1/patrol/shifts/${fx.shift[rel]}/end`, body: {},
+  }),
+  'POST /api/v1/patrol/track': (role, rel) => ({
+    method: 'POST', path: '/api/v1/patrol/track',
+    body: {
+      points: [{
+        lon: LON, lat: LAT[rel === 'own' ? STREET_A : STREET_B],
+        t: new Date(Date.now() - (rel === 'own' ? 3600e3 : 60e3)).toISOString(),
+      }],
+    },
+  }),
+  'GET /api/v1/patrol/me': () => ({ path: '/api/v1/patrol/me' }),
+  'GET /api/v1/patrol/coverage': (role, rel) => ({
+    path: `/api/v1/patrol/coverage?area=${rel === 'own' ? STREET_A : STREET_B}`,
+  }),
+  'GET /api/v1/patrol/tracks': (role, rel) => ({
+    path: `/api/v1/patrol/tracks?area=${rel === 'own' ? STREET_A : STREET_B}`,
+  }),
   'GET /api/v1/assessment/scheme': () => ({ path: '/api/v1/assessment/scheme' }),
   'PUT /api/v1/assessment/scheme': () => ({
     method: 'PUT', path: '/api/v1/assessment/scheme', body: { bands: {} },
@@ -425,6 +482,8 @@ before(async () => {
   // The console's script: its name carries a hash, the page names it.
   const page = await send('anonymous', { path: '/console/' });
   fx.consoleScript = `/console/${page.text.match(/src="(assets\/console-[^"]+\.js)"/)[1]}`;
+  const field = await send('anonymous', { path: '/m/' });
+  fx.fieldScript = `/m/${field.text.match(/src="(assets\/field-[^"]+\.js)"/)[1]}`;
   const admin = createToken(ws.db, 'admin');
   token.admin = admin;
   // The demo's security admin makes the accounts; the demo's auditor.
@@ -504,6 +563,18 @@ before(async () => {
   fx.publicPhoto = reportPhoto.json.id;
   const rule = await as('admin', 'POST', '/api/v1/routing-rules', { department: '110101-HW', area: STREET_A });
   fx.ruleId = rule.id;
+  // Patrol: a grid of each street; a shift of each street's inspector,
+  // ended (ending it again is 409: let through).
+  fx.grid = {};
+  for (const rel of ['own', 'other']) {
+    const at = await as('admin', 'GET', `/api/v1/locate?lon=${LON}&lat=${LAT[rel === 'own' ? STREET_A : STREET_B]}`);
+    fx.grid[rel] = at.grid.code;
+  }
+  fx.shift = {};
+  for (const [rel, who] of [['own', 'insp_a'], ['other', 'insp_b']]) {
+    fx.shift[rel] = Number(sql(ws.db, `INSERT INTO patrol_shift (inspector_id, started_at, ended_at)
+      VALUES (${fx.userId[who]}, 1, 2) RETURNING id`));
+  }
   for (const area of [STREET_A, STREET_B]) {
     await as('admin', 'POST', '/api/v1/honours', { kind: 'inspectors', period: '2026-11', area });
   }

@@ -583,6 +583,23 @@ describe('GET /api/v1/cases', () => {
     assert.ok(all.json.cases.every((c) => c.light === 'red'));
   });
 
+  test('near=lon,lat: nearest first (the phone worklists), ties by id; bad points named', async () => {
+    const admin = as('admin');
+    // D lies in street 003 (south), C in 002, A B E together in 001.
+    const south = await list(admin, `near=116.4170,${STREET_LAT['110101003']}&sort=deadline`);
+    assert.equal(south.status, 200, south.text);
+    assert.deepEqual(ids(south), [set.D.id, set.C.id, ...sorted('A', 'B', 'E').reverse()]);
+    assert.equal(south.json.total, 5);
+    const north = await list(admin, `near=116.4170,39.99&per_page=2&page=1`);
+    assert.deepEqual(ids(north), sorted('A', 'B').reverse());
+    // The handler's worklist: its department's cases alone, nearest first.
+    const hw = await list(as('handler'), `near=116.4170,${STREET_LAT['110101003']}`);
+    assert.deepEqual(ids(hw), sorted('A', 'E').reverse());
+    for (const bad of ['116.4', '116.4,', 'x,39.9', '116.4,39.9,1', '181,39.9', '116.4,-91', 'nan,39.9']) {
+      assertError(await list(admin, `near=${encodeURIComponent(bad)}`), 400, 'invalid', 'near');
+    }
+  });
+
   test('queues: earliest deadline first; light, source and community filters', async () => {
     const admin = as('admin');
     // A turns yellow: its yellow point set back (the deadline stays).

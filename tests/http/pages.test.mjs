@@ -283,6 +283,53 @@ describe('the staff console', () => {
   });
 });
 
+describe('the phone pages (/m/)', () => {
+  test('/m -> /m/; one page naming its fingerprinted script and style, cached for good', async () => {
+    const m = await server.request('GET', '/m');
+    assert.equal(m.status, 302);
+    assert.equal(m.headers.get('location'), '/m/');
+    const page = await server.request('GET', '/m/');
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), TYPES.html);
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    assertPageHeaders(page);
+    assert.doesNotMatch(page.text, /<script>|<style>|style="/, 'no inline script or style');
+    const names = [...page.text.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m2) => m2[1]);
+    assert.equal(names.length, 2, page.text);
+    for (const name of names) {
+      assert.match(name, /^assets\/field(-style)?-[A-Z0-9]{8}\.(js|css)$/);
+      const r = await server.request('GET', `/m/${name}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), typeOf(name));
+      assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      assert.doesNotMatch(r.text, /https?:\/\/(?!www\.w3\.org\/2000\/svg|leafletjs\.com)[a-z]/i,
+        `${name} refers to another host`);
+    }
+    assert.equal((await server.request('GET', '/m/assets/field-XXXXXXXX.js')).status, 404);
+  });
+
+  test('the service worker: script type, no-cache, scope /m/, keeps exactly the page\'s files', async () => {
+    const sw = await server.request('GET', '/m/sw.js');
+    assert.equal(sw.status, 200);
+    assert.equal(sw.headers.get('content-type'), TYPES.js);
+    assert.equal(sw.headers.get('cache-control'), 'no-cache');
+    assert.equal(sw.headers.get('service-worker-allowed'), '/m/');
+    assertPageHeaders(sw);
+    // The build put in its version and the files it keeps: the page, its
+    // two fingerprinted files and Leaflet's style - each of them served.
+    assert.doesNotMatch(sw.text, /%VERSION%|%FILES%/);
+    const files = JSON.parse(sw.text.match(/const FILES = (\[[^\]]*\]);/)[1]);
+    const page = await server.request('GET', '/m/');
+    const named = [...page.text.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m2) => `/m/${m2[1]}`);
+    assert.deepEqual(files.sort(), ['/m/', '/public/assets/leaflet/leaflet.css', ...named].sort());
+    for (const f of files) assert.equal((await server.request('GET', f)).status, 200, f);
+    // Revalidated like a page (ETag).
+    const again = await server.request('GET', '/m/sw.js', { headers: { 'If-None-Match': sw.headers.get('etag') } });
+    assert.equal(again.status, 304);
+    assert.equal(again.headers.get('service-worker-allowed'), '/m/');
+  });
+});
+
 describe('serve --tiles: an intranet base map for the console', () => {
   test('GET /api/v1/map names it; the console page allows that origin for pictures and no other', async () => {
     addUser(ws.db, { name: 'map_reader', role: 'leader', unit: '110101', password: 'map-reader-password' });

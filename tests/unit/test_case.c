@@ -2059,6 +2059,101 @@ static int64_t rule(struct fx *f, const char *category, const char *area,
 	return r.id;
 }
 
+/* ---- nearest first (the phone's worklists) ------------------------------ */
+
+struct ids {
+	int64_t id[8];
+	int n;
+};
+
+static int take_id(void *ctx, const struct case_row *c)
+{
+	struct ids *l = ctx;
+
+	if (l->n < 8)
+		l->id[l->n++] = c->id;
+	return 0;
+}
+
+static void test_list_near(void **state)
+{
+	struct fx *f = *state;
+	const double lon = 116.4170, lat = 39.9280;
+	struct case_duplicates dups;
+	struct case_filter filter;
+	struct case_row *c = f->c;
+	int64_t east, north, far, bare, total;
+	struct case_intake in = {
+		.category = "06010", .description = "无坐标",
+		.source = "inspector", .urgency = "normal",
+	};
+	struct ug_error err;
+	struct ids got = { { 0 }, 0 };
+
+	/* 0.010 deg east is 0.010 * cos(39.928) = 0.00767 deg of latitude
+	 * away: nearer than 0.008 deg north, though farther in raw
+	 * degrees - the order must weigh longitude by the latitude. */
+	located(f, "06010", lon + 0.010, lat, NOW, c, &dups);
+	east = c->id;
+	located(f, "06010", lon, lat + 0.008, NOW, c, &dups);
+	north = c->id;
+	located(f, "06010", lon - 0.030, lat, NOW, c, &dups);
+	far = c->id;
+	ug_error_clear(&err);
+	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[INSP1], &in, NOW, c,
+				 &dups, &err),
+		     err);
+	bare = c->id;
+
+	memset(&filter, 0, sizeof filter);
+	filter.limit = 10;
+	filter.near = 1;
+	filter.near_lon = lon;
+	filter.near_lat = lat;
+	filter.near_lon_scale = 99; /* the caller's is ignored */
+	tu_assert_ok(case_list(f->t->db, &f->a[INSP1], &filter, take_id, &got,
+			       &total, &err),
+		     err);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(total, 4);
+	assert_int_equal(got.id[0], east);
+	assert_int_equal(got.id[1], north);
+	assert_int_equal(got.id[2], far);
+	assert_int_equal(got.id[3], bare); /* no point: last */
+
+	/* Paged the same way; the by_deadline flag does not override. */
+	got.n = 0;
+	filter.by_deadline = 1;
+	filter.limit = 2;
+	filter.offset = 1;
+	filter.near_lon = lon - 0.031;
+	tu_assert_ok(case_list(f->t->db, &f->a[INSP1], &filter, take_id, &got,
+			       &total, &err),
+		     err);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.id[0], north);
+	assert_int_equal(got.id[1], east);
+
+	/* Still the actor's sight. */
+	got.n = 0;
+	tu_assert_ok(case_list(f->t->db, &f->a[INSP2], &filter, take_id, &got,
+			       &total, &err),
+		     err);
+	assert_int_equal(got.n, 0);
+
+	/* A point off the globe names "near"; nothing is read. */
+	filter.near_lat = 91;
+	tu_assert_err(case_list(f->t->db, &f->a[INSP1], &filter, take_id, &got,
+				&total, &err),
+		      err, UG_EINVAL, "near");
+	filter.near_lat = lat;
+	filter.near_lon = NAN;
+	tu_assert_err(case_list(f->t->db, &f->a[INSP1], &filter, take_id, &got,
+				&total, &err),
+		      err, UG_EINVAL, "near");
+	assert_int_equal(got.n, 0);
+}
+
 static void test_routing(void **state)
 {
 	struct fx *f = *state;
@@ -2684,6 +2779,7 @@ int main(void)
 		T(test_light),
 		T(test_light_warn_at),
 		T(test_duplicates),
+		T(test_list_near),
 		T(test_routing),
 		T(test_disabled_department),
 		T(test_standard_versions),

@@ -582,13 +582,32 @@ static void test_transactions(void **state)
 	tu_assert_err(db_commit(env->db, &err), err, UG_EDB, NULL);
 	tu_assert_contains(err.message, "no transaction is active");
 
-	/* Transactions do not nest. */
-	tu_assert_ok(db_begin(env->db, &err), err);
-	tu_assert_err(db_begin(env->db, &err), err, UG_EDB, NULL);
-	tu_assert_contains(err.message, "within a transaction");
+	/* Transactions nest as savepoints (the request path holds an
+	 * idempotency key's answer around a domain write): an inner
+	 * rollback undoes the inner work only, an inner commit leaves the
+	 * outer to decide, and only the outermost commit writes. */
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	exec_ok(env->db, "INSERT INTO t VALUES (3)");
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	assert_int_equal(db_depth(env->db), 2);
+	exec_ok(env->db, "INSERT INTO t VALUES (4)");
 	db_rollback(env->db);
-	tu_assert_ok(db_begin(env->db, &err), err); /* closed again */
+	assert_int_equal(db_depth(env->db), 1);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 2);
+	tu_assert_ok(db_begin(env->db, &err), err);
+	exec_ok(env->db, "INSERT INTO t VALUES (5)");
 	tu_assert_ok(db_commit(env->db, &err), err);
+	assert_int_equal(db_depth(env->db), 1);
+	db_rollback(env->db); /* the outer: 3 and 5 go */
+	assert_int_equal(db_depth(env->db), 0);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 1);
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	exec_ok(env->db, "INSERT INTO t VALUES (6)");
+	tu_assert_ok(db_commit(env->db, &err), err);
+	tu_assert_ok(db_commit(env->db, &err), err);
+	assert_int_equal(db_depth(env->db), 0);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 2);
 }
 
 static void test_begin_write_takes_lock_at_once(void **state)

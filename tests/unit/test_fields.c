@@ -352,6 +352,59 @@ static void test_decode_number_range(void **state)
 	assert_refused("{\"name\":\"x\",\"score\":1e300}", "score");
 }
 
+/* A body refused for the spec's one field, with a message saying why. */
+struct bad_body {
+	const char *body, *message;
+};
+
+static void refuse_each(const struct field_spec *one,
+			const struct bad_body *bad, size_t n)
+{
+	struct field_value out[1];
+	struct ug_error err;
+	json_t *root;
+
+	for (size_t i = 0; i < n; i++) {
+		ug_error_clear(&err);
+		tu_assert_ok(fields_parse_object(bad[i].body, strlen(bad[i].body),
+						 &root, &err),
+			     err);
+		tu_assert_err(fields_decode(root, one, 1, out, &err), err,
+			      UG_EINVAL, one->name);
+		tu_assert_contains(err.message, bad[i].message);
+		json_decref(root);
+	}
+}
+
+/* FIELD_ARRAY: an array of min..max items of any kind (the handler
+ * checks them). */
+static void test_decode_array(void **state)
+{
+	static const struct field_spec points[] = {
+		{ .name = "points", .type = FIELD_ARRAY, .min = 1, .max = 2 },
+	};
+	static const struct bad_body bad[] = {
+		{ "{\"points\":{}}", "must be an array" },
+		{ "{\"points\":\"x\"}", "must be an array" },
+		{ "{\"points\":[]}", "1 to 2 items" },
+		{ "{\"points\":[1,2,3]}", "1 to 2 items" },
+	};
+	struct field_value out[1];
+	struct ug_error err;
+	json_t *root;
+
+	(void)state;
+	refuse_each(points, bad, sizeof bad / sizeof bad[0]);
+	ug_error_clear(&err);
+	tu_assert_ok(fields_parse_object("{\"points\":[{},7]}", 17, &root,
+					 &err),
+		     err);
+	tu_assert_ok(fields_decode(root, points, 1, out, &err), err);
+	assert_true(out[0].present);
+	assert_int_equal(json_array_size(out[0].obj), 2);
+	json_decref(root);
+}
+
 /* FIELD_STRINGS: an array of strings, each of min..max characters. */
 static void test_decode_strings(void **state)
 {
@@ -361,9 +414,7 @@ static void test_decode_strings(void **state)
 	struct field_value out[1];
 	struct ug_error err;
 	json_t *root;
-	static const struct {
-		const char *body, *message;
-	} bad[] = {
+	static const struct bad_body bad[] = {
 		{ "{\"areas\":\"ab\"}", "must be an array of strings" },
 		{ "{\"areas\":{}}", "must be an array of strings" },
 		{ "{\"areas\":[\"ab\",1]}", "must be an array of strings" },
@@ -375,16 +426,7 @@ static void test_decode_strings(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ug_error_clear(&err);
-		tu_assert_ok(fields_parse_object(bad[i].body, strlen(bad[i].body),
-						 &root, &err),
-			     err);
-		tu_assert_err(fields_decode(root, areas, 1, out, &err), err,
-			      UG_EINVAL, "areas");
-		tu_assert_contains(err.message, bad[i].message);
-		json_decref(root);
-	}
+	refuse_each(areas, bad, sizeof bad / sizeof bad[0]);
 	/* Characters, not bytes: 东城区 is 3 (9 bytes). */
 	ug_error_clear(&err);
 	tu_assert_ok(fields_parse_object("{\"areas\":[\"东城区\",\"ab\"]}",
@@ -418,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_parse_duplicate_keys),
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_decode_strings),
+		cmocka_unit_test(test_decode_array),
 		DECODE_TEST(test_decode_all_fields),
 		DECODE_TEST(test_decode_absent_and_null),
 		DECODE_TEST(test_decode_unknown_field),

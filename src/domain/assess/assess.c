@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/iso8601.h"
+#include "store/patrol/patrol.h"
 
 /* ---- the tally ---------------------------------------------------------- */
 
@@ -171,6 +172,7 @@ static int walk_line(void *ctx, const struct assess_line *l)
 {
 	struct walk *w = ctx;
 	struct assess_event e;
+	char beat[USERNAME_MAX + 1] = "";
 	json_t *json;
 	int rc;
 
@@ -185,6 +187,14 @@ static int walk_line(void *ctx, const struct assess_line *l)
 	if (!assess_action_matters(l->action))
 		return 0;
 	assess_event_read(l, &e, &json);
+	/* 漏报: whose beat held the place when the case was filed. */
+	if (strcmp(l->action, "file") == 0 &&
+	    (rc = store_beat_holder(w->t->db, w->k.place, l->at, beat,
+				    w->t->err)) < 0) {
+		json_decref(json);
+		return rc;
+	}
+	e.beat_inspector = beat;
 	w->t->day = assess_day_of(l->at, w->utc_offset);
 	w->t->line = l->id;
 	rc = assess_replay_line(&w->k, &e, !w->only || l->id == w->only,

@@ -42,6 +42,7 @@ enum who {
 	WHO_ASSIGNEE,   /* the inspector a verification was sent to */
 	WHO_FILER,      /* who filed the case (立案) */
 	WHO_DISPATCHER, /* who made the case's last dispatch */
+	WHO_BEAT,       /* the inspector whose beat held the place then */
 };
 
 /* Conditions on the line and the case, all of which must hold. */
@@ -57,6 +58,8 @@ enum when {
 	IF_SATISFIED = 1 << 8,       /* rated 满意 */
 	IF_BASICALLY = 1 << 9,       /* rated 基本满意 */
 	IF_DISSATISFIED = 1 << 10,   /* rated 不满意 */
+	IF_SOURCE_PUBLIC = 1 << 11,  /* a citizen's (public channel, Open311)
+					or the hotline's report */
 };
 
 /* The dimensions a counter counts in besides the post. */
@@ -81,14 +84,14 @@ struct rule {
 	{ action, when, AC_##counter, WHO_##who, dims }
 
 /* The definitions.  Every counter counts in the local day of its line;
- * docs/assessment.md is this table in words.  `missed` (漏报) needs the
- * inspectors' beats (issue #14) and has no row yet: it reads 0. */
+ * docs/assessment.md is this table in words. */
 static const struct rule rules[] = {
 	R("report", 0, reported, ACTOR, D_AREA),
 	R("file", 0, filed, ACTOR, D_AREA),
 	R("file", IF_ON_TIME, filed_on_time, ACTOR, D_AREA),
 	R("file", IF_SOURCE_INSPECTOR, valid_reported, REPORTER, D_AREA),
 	R("file", IF_SOURCE_OTHER, valid_public, NONE, D_AREA),
+	R("file", IF_SOURCE_PUBLIC, missed, BEAT, 0),
 	R("reject", 0, rejected, ACTOR, D_AREA),
 	R("merge", 0, merged, ACTOR, D_AREA),
 	R("void", 0, voided, ACTOR, D_ALL),
@@ -208,6 +211,8 @@ static int holds(unsigned when, const struct assess_case *k,
 	return !((when & IF_ON_TIME) && !assess_on_time(e)) &&
 	       !((when & IF_SOURCE_INSPECTOR) && !inspector) &&
 	       !((when & IF_SOURCE_OTHER) && inspector) &&
+	       !((when & IF_SOURCE_PUBLIC) && strcmp(k->source, "public") &&
+		 strcmp(k->source, "hotline")) &&
 	       !((when & IF_PASSED) && !(e->has_passed && e->passed)) &&
 	       !((when & IF_FAILED) && !(e->has_passed && !e->passed)) &&
 	       !((when & IF_STAGE_HANDLE) && strcmp(e->stage, "handle")) &&
@@ -248,6 +253,9 @@ static int person(enum who who, const struct assess_case *k,
 	case WHO_DISPATCHER:
 		*code = k->dispatcher;
 		return post_kind(k->dispatcher_role);
+	case WHO_BEAT:
+		*code = e->beat_inspector ? e->beat_inspector : "";
+		return **code ? AK_INSPECTOR : -1;
 	case WHO_NONE:
 		break;
 	}

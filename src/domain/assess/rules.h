@@ -57,6 +57,10 @@ struct assess_event {
 	int has_deadline;       /* the ended stage's deadline is recorded */
 	int64_t deadline;
 	int has_passed, passed; /* check */
+	/* file: the inspector whose beat held the case's place (a grid)
+	 * at the line, read by the caller (domain/patrol's beats, through
+	 * store/patrol) - NULL or "" when nobody's did. */
+	const char *beat_inspector;
 };
 
 #define ASSESS_PERSON_MAX (USERNAME_MAX + 1)

@@ -249,8 +249,8 @@ static int check_text(const char *v, const char *field, size_t min_chars,
  * and sent to a department for nothing: refused.  The city is its unit
  * grids and env->city_margin_m around them; before any grid is loaded,
  * China's rough extent. */
-static int check_in_city(const struct case_env *env, double lon, double lat,
-			 struct ug_error *err)
+int case_point_in_city(const struct case_env *env, double lon, double lat,
+		       const char *field, struct ug_error *err)
 {
 	int near = env->spatial ? spatial_near_grids(env->spatial, lon, lat,
 						     env->city_margin_m)
@@ -259,11 +259,11 @@ static int check_in_city(const struct case_env *env, double lon, double lat,
 	if (near == 1 || (near < 0 && crs_in_china(lon, lat)))
 		return 0;
 	if (near < 0)
-		return ug_fail(err, UG_EINVAL, "lon",
+		return ug_fail(err, UG_EINVAL, field,
 			       "the point %.6f, %.6f is not in China: lon "
 			       "and lat are WGS84 degrees (east, north)",
 			       lon, lat);
-	return ug_fail(err, UG_EINVAL, "lon",
+	return ug_fail(err, UG_EINVAL, field,
 		       "the point %.6f, %.6f is outside the city: more than "
 		       "%.0f m from every unit grid", lon, lat,
 		       env->city_margin_m);
@@ -521,7 +521,7 @@ int case_intake(struct db *db, const struct case_env *env,
 					 NULL) == 0;
 	}
 	if (in->has_location && !located &&
-	    (rc = check_in_city(env, in->lon, in->lat, err)))
+	    (rc = case_point_in_city(env, in->lon, in->lat, "lon", err)))
 		goto out;
 	area = in->area && *in->area ? in->area
 	       : strcmp(u->unit_kind, "division") == 0 ? u->unit_code

@@ -257,6 +257,13 @@ void case_mask_phone(const char *phone, char out[32]);
 /* Roles that see whole phone numbers (to call the reporter back). */
 int case_role_sees_phone(const struct actor *a);
 
+/* Is the WGS84 point in the city: in a unit grid or within
+ * env->city_margin_m of one (before any grid is loaded: in China's rough
+ * extent)?  0, or UG_EINVAL naming `field`.  Reports and track points
+ * (domain/patrol) both ask it. */
+int case_point_in_city(const struct case_env *env, double lon, double lat,
+		       const char *field, struct ug_error *err);
+
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double geo_distance_m(double lon1, double lat1, double lon2, double lat2);
 

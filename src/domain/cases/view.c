@@ -3,6 +3,7 @@
  */
 #include "domain/cases/view.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,12 +245,22 @@ int case_list(struct db *db, const struct actor *a,
 	      int64_t *total, struct ug_error *err)
 {
 	struct case_filter scoped = scoped_filter(a, f);
-	struct list_ctx l = { a, cb, ctx, malloc(sizeof *l.row) };
+	struct list_ctx l;
 	int rc;
 
+	*total = 0;
+	if (f->near) {
+		if (!(f->near_lon >= -180 && f->near_lon <= 180 &&
+		      f->near_lat >= -90 && f->near_lat <= 90))
+			return ug_fail(err, UG_EINVAL, "near",
+				       "near is lon,lat (WGS84): -180..180, "
+				       "-90..90");
+		/* A degree of longitude is cos(lat) of one of latitude. */
+		scoped.near_lon_scale = cos(f->near_lat * M_PI / 180.0);
+	}
+	l = (struct list_ctx){ a, cb, ctx, malloc(sizeof *l.row) };
 	if (!case_reader(a)) {
 		free(l.row);
-		*total = 0;
 		return 0;
 	}
 	if (!l.row)

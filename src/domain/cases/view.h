@@ -57,7 +57,11 @@ int case_suggestion(struct db *db, const struct case_row *c,
 
 /* The cases the actor may see that match f (f's own scope fields are
  * ignored: the actor's scope is applied), a page of them to cb
- * (redacted), and how many match in all into *total. */
+ * (redacted), and how many match in all into *total.  With f->near the
+ * page is nearest first to (near_lon, near_lat), WGS84 (the phone's
+ * worklists), cases without a point last; a point off the globe is
+ * UG_EINVAL naming "near" (near_lon_scale is set here, not by the
+ * caller). */
 int case_list(struct db *db, const struct actor *a,
 	      const struct case_filter *f, store_case_cb cb, void *ctx,
 	      int64_t *total, struct ug_error *err);

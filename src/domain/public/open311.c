@@ -466,6 +466,12 @@ out:
 
 /* ---- reading ---------------------------------------------------------- */
 
+int open311_answers_version(struct db *db, int64_t out[3],
+			    struct ug_error *err)
+{
+	return store_open311_version(db, out, err);
+}
+
 int open311_find(struct db *db, const char *id, struct case_row *c,
 		 struct ug_error *err)
 {

@@ -105,6 +105,13 @@ int open311_submit(struct db *db, const struct open311_env *env,
 		   int64_t now, struct case_row *c, struct open311_row *row,
 		   struct ug_error *err);
 
+/* What every public answer is made from, as three counters (the latest
+ * history line, audited change - categories, grids, standards - and
+ * photo): an answer made when they read the same is the same answer
+ * (web/anscache.h).  0, or an error. */
+int open311_answers_version(struct db *db, int64_t out[3],
+			    struct ug_error *err);
+
 /* A public case by service_request_id (its number): UG_ENOTFOUND for an
  * unknown number or a case of a category not open to the public. */
 int open311_find(struct db *db, const char *id, struct case_row *c,

@@ -239,14 +239,25 @@ int store_case_update(struct db *db, const struct case_row *c,
  * no clock running last. */
 #define CASE_URGENT " ORDER BY deadline IS NULL, deadline, id LIMIT ? OFFSET ?"
 
-/* [open_only][by_deadline] */
-static const char *const SQL_CASE_LIST[2][2] = {
+/* The phone's worklists: nearest first to a point (lon, scale, lon,
+ * scale, lat, lat), an equirectangular plane distance - exact enough to
+ * order the cases of a city - and cases without a point last. */
+#define CASE_NEAREST                                                        \
+	" ORDER BY lon IS NULL, ((lon - ?) * ?) * ((lon - ?) * ?)"          \
+	" + (lat - ?) * (lat - ?), id LIMIT ? OFFSET ?"
+
+enum { ORDER_NEWEST, ORDER_URGENT, ORDER_NEAREST };
+/* [open_only][order] */
+static const char *const SQL_CASE_LIST[2][3] = {
 	{ "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_NEWEST,
-	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_URGENT },
+	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_URGENT,
+	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_NEAREST },
 	{ "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
 	  CASE_NEWEST,
 	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
-	  CASE_URGENT },
+	  CASE_URGENT,
+	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
+	  CASE_NEAREST },
 };
 static const char *const SQL_CASE_COUNT[2] = {
 	"SELECT COUNT(*) FROM case_file" CASE_WHERE,
@@ -368,6 +379,8 @@ int store_case_list(struct db *db, const struct case_filter *f,
 {
 	struct buf states = BUF_INIT, like = BUF_INIT;
 	struct db_stmt *st;
+	int order = f->near ? ORDER_NEAREST
+		    : f->by_deadline ? ORDER_URGENT : ORDER_NEWEST;
 	int rc, i;
 
 	if ((rc = db_prepare(db, SQL_CASE_COUNT[!!f->open_only], &st, err)) ||
@@ -377,10 +390,19 @@ int store_case_list(struct db *db, const struct case_filter *f,
 		goto out;
 	*total = db_column_int64(st, 0);
 	db_reset(st);
-	if ((rc = db_prepare(db, SQL_CASE_LIST[!!f->open_only][!!f->by_deadline],
-			     &st, err)) ||
-	    (i = rc = bind_filter(st, f, &states, &like, err)) < 0 ||
-	    (rc = db_bind_int64(st, i, f->limit, err)) ||
+	if ((rc = db_prepare(db, SQL_CASE_LIST[!!f->open_only][order], &st,
+			     err)) ||
+	    (i = rc = bind_filter(st, f, &states, &like, err)) < 0)
+		goto out;
+	if (order == ORDER_NEAREST &&
+	    ((rc = db_bind_double(st, i++, f->near_lon, err)) ||
+	     (rc = db_bind_double(st, i++, f->near_lon_scale, err)) ||
+	     (rc = db_bind_double(st, i++, f->near_lon, err)) ||
+	     (rc = db_bind_double(st, i++, f->near_lon_scale, err)) ||
+	     (rc = db_bind_double(st, i++, f->near_lat, err)) ||
+	     (rc = db_bind_double(st, i++, f->near_lat, err))))
+		goto out;
+	if ((rc = db_bind_int64(st, i, f->limit, err)) ||
 	    (rc = db_bind_int64(st, i + 1, f->offset, err)))
 		goto out;
 	rc = each_case(st, cb, ctx, err);

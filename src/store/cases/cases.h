@@ -165,6 +165,12 @@ struct case_filter {
 	int extension_pending;    /* an extension request waits */
 	int supervised;           /* supervised (督办): priority > 0 */
 	int by_deadline;          /* earliest deadline first (else newest) */
+	/* nearest first to (near_lon, near_lat), WGS84, when `near` is set
+	 * (wins over by_deadline); cases without a point last.  The domain
+	 * sets near_lon_scale = cos(near_lat), so that the store orders by
+	 * the plane distance of a city's size without trigonometry in SQL. */
+	int near;
+	double near_lon, near_lat, near_lon_scale;
 	int open_only;            /* every state in states[] is open (not
 				     closed, rejected, void, merged): read
 				     the open cases' index alone */

@@ -91,6 +91,26 @@ static const char SQL_RATE[] =
 	"UPDATE open311_request SET rating = ?, rating_comment = ?,"
 	" rated_at = ? WHERE case_id = ? AND rating IS NULL";
 
+static const char SQL_VERSION[] =
+	"SELECT (SELECT coalesce(MAX(id), 0) FROM case_event),"
+	" (SELECT coalesce(MAX(id), 0) FROM audit_event),"
+	" (SELECT coalesce(MAX(id), 0) FROM attachment)";
+
+int store_open311_version(struct db *db, int64_t out[3],
+			  struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_row(db, SQL_VERSION, DB_NOARGS, &st, err);
+
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < 3; i++)
+		out[i] = rc ? db_column_int64(st, i) : 0;
+	if (rc)
+		db_reset(st);
+	return 0;
+}
+
 int store_open311_rate(struct db *db, int64_t case_id, const char *rating,
 		       const char *comment, int64_t at, struct ug_error *err)
 {

@@ -34,6 +34,10 @@ struct open311_row {
 int store_open311_insert(struct db *db, const struct open311_row *r,
 			 struct ug_error *err);
 /* UG_ENOTFOUND when the case did not come through the public channel. */
+/* The latest history line, audited change and photo (ids; 0 for none):
+ * what every public answer is made from, for the answer cache. */
+int store_open311_version(struct db *db, int64_t out[3],
+			  struct ug_error *err);
 int store_open311_get(struct db *db, int64_t case_id, struct open311_row *r,
 		      struct ug_error *err);
 int store_open311_by_token(struct db *db, const char *token,

@@ -38,13 +38,18 @@ export function launch() {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 // A new context and page at `viewport`, recording what the page does.
-// Options: locale, geolocation ({latitude, longitude}: granted).
+// Options: locale, geolocation ({latitude, longitude}: granted),
+// serviceWorkers ('block', the default, or 'allow': the phone pages'
+// offline tests; a worker's own fetches are then not seen by the route
+// below - it fetches only from the page's origin).
 // Returns { context, page, requests: [url], outside: [url], errors: [text] }.
-export async function openPage(browser, { viewport = PHONE, locale = 'zh-CN', geolocation } = {}) {
+export async function openPage(browser, {
+  viewport = PHONE, locale = 'zh-CN', geolocation, serviceWorkers = 'block',
+} = {}) {
   const context = await browser.newContext({
     viewport,
     locale,
-    serviceWorkers: 'block',
+    serviceWorkers,
     ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
   });
   const rec = { context, requests: [], outside: [], errors: [] };
@@ -155,4 +160,40 @@ export function demoSuite({ makeDb = emptyDemoDb } = {}) {
     }
   });
   return suite;
+}
+
+// Through the API as `client` (a Client of tests/http/lib/server.mjs):
+// take `action` on case c (at its version), insisting on 200; the case
+// after it.
+export async function actAs(client, c, action, body = {}) {
+  const r = await client.post(`/api/v1/cases/${c.id}/actions/${action}`, { version: c.version, ...body });
+  assert.equal(r.status, 200, `${action}: ${r.text}`);
+  return r.json;
+}
+
+// Case `id` as `client` sees it, insisting on 200.
+export async function caseAs(client, id) {
+  const r = await client.get(`/api/v1/cases/${id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+// Log in through the staff pages' form (the console's, the phone
+// pages'): open `url`, fill it as `who`, wait for `shown`.  The page
+// first asks who is logged in (GET /api/v1/session): before login that
+// answer is 401, which chromium logs - that one line, and only it, is
+// expected, and taken off rec.errors.
+const PROBE_401 = 'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)';
+export async function logIn(rec, url, who, password, shown) {
+  const { page } = rec;
+  await page.goto(url);
+  await page.locator('#login-username').waitFor();
+  const probe = rec.errors.indexOf(PROBE_401);
+  assert.ok(probe >= 0, `no 401 probe: ${rec.errors}`);
+  rec.errors.splice(probe, 1);
+  await page.locator('#login-username').fill(who);
+  await page.locator('#login-password').fill(password);
+  await page.locator('#login-password').press('Enter');
+  await page.locator(shown).waitFor({ state: 'visible' });
+  return rec;
 }

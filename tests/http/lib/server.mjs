@@ -141,14 +141,14 @@ export function demoDb(ws) {
 // adds its undo here (newest first).
 const UNDO = {
   22: 'DROP TABLE honours_list;',
-  // 16-21: placeholders on the honours branch (their owners' undo
+  // 18-21: placeholders on the honours branch (their owners' undo
   // replaces these when merged).
   21: 'SELECT 1;',
   20: 'SELECT 1;',
   19: 'SELECT 1;',
   18: 'SELECT 1;',
-  17: 'SELECT 1;',
-  16: 'SELECT 1;',
+  17: 'DROP TABLE patrol_point; DROP TABLE patrol_shift; DROP TABLE patrol_beat;',
+  16: 'DROP TABLE idempotency_key;',
   15: 'DROP TABLE assess_scheme;',
   14: 'DROP TABLE assess_month; DROP TABLE assess_day;',
   13: 'DROP INDEX case_file_overdue_due; ALTER TABLE case_file DROP COLUMN overdue_at;',
@@ -417,6 +417,7 @@ export async function loggedIn(server, username, password) {
 export function isPagePath(path) {
   const p = path.split('?')[0];
   return p === '/' || p === '/public' || p === '/console' || p.startsWith('/console/')
+    || p === '/m' || p.startsWith('/m/')
     || (p.startsWith('/public/') && !p.startsWith('/public/api/') && !p.startsWith('/public/media/'));
 }
 

@@ -46,9 +46,10 @@ export function setCsrf(token) { csrfToken = token; }
 
 // `method` body to url: a FormData goes as multipart/form-data (the
 // browser writes the boundary), a Blob (a photo) as itself with its type,
-// undefined as no body, anything else as JSON.
-export function send(method, url, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+// undefined as no body, anything else as JSON.  `headers` adds to the
+// request's (the phone pages' Idempotency-Key).
+export function send(method, url, body, headers = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
   if (csrfToken) init.headers['X-CSRF-Token'] = csrfToken;
   if (body instanceof FormData) {
     init.body = body;

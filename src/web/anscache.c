@@ -1,0 +1,152 @@
+/*
+ * anscache.c - rendered public answers kept for the next asker (see
+ * anscache.h).
+ */
+#include "web/anscache.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+	char *key;        /* NULL: empty slot */
+	uint64_t hash;
+	struct anscache_version v;
+	int64_t made_ms;
+	int status;
+	const char *content_type; /* static string (http.h) */
+	char *body;
+	size_t len;
+};
+
+struct anscache {
+	pthread_mutex_t lock;
+	struct entry *slots;
+	size_t nslots;
+	size_t bytes, max_bytes;
+	int64_t max_age_ms;
+};
+
+/* FNV-1a, 64 bits: keys are short, the distribution is what matters. */
+static uint64_t hash_of(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void tag_of(uint64_t hash, const struct anscache_version *v,
+		   char tag[ANSCACHE_TAG_MAX])
+{
+	snprintf(tag, ANSCACHE_TAG_MAX, "a%llx.%llx.%llx.%llx", (unsigned long long)hash,
+		 (unsigned long long)v->a, (unsigned long long)v->b,
+		 (unsigned long long)v->c);
+}
+
+struct anscache *anscache_new(size_t slots, size_t max_bytes,
+			      int64_t max_age_ms)
+{
+	struct anscache *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->slots = calloc(slots ? slots : 1, sizeof *c->slots);
+	if (!c->slots) {
+		free(c);
+		return NULL;
+	}
+	c->nslots = slots ? slots : 1;
+	c->max_bytes = max_bytes;
+	c->max_age_ms = max_age_ms;
+	pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+static void entry_clear(struct anscache *c, struct entry *e)
+{
+	c->bytes -= e->len;
+	free(e->key);
+	free(e->body);
+	memset(e, 0, sizeof *e);
+}
+
+void anscache_free(struct anscache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nslots; i++)
+		entry_clear(c, &c->slots[i]);
+	pthread_mutex_destroy(&c->lock);
+	free(c->slots);
+	free(c);
+}
+
+int anscache_get(struct anscache *c, const char *key,
+		 const struct anscache_version *v, int64_t now_ms,
+		 struct http_response *resp, char tag[ANSCACHE_TAG_MAX])
+{
+	uint64_t h = hash_of(key);
+	struct entry *e = &c->slots[h % c->nslots];
+	int hit;
+
+	pthread_mutex_lock(&c->lock);
+	hit = e->key && e->hash == h && strcmp(e->key, key) == 0 &&
+	      e->v.a == v->a && e->v.b == v->b && e->v.c == v->c &&
+	      now_ms - e->made_ms <= c->max_age_ms && now_ms >= e->made_ms;
+	if (hit) {
+		buf_reset(&resp->body);
+		if (buf_append(&resp->body, e->body, e->len)) {
+			hit = 0;
+		} else {
+			resp->status = e->status;
+			resp->content_type = e->content_type;
+			tag_of(h, v, tag);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+void anscache_put(struct anscache *c, const char *key,
+		  const struct anscache_version *v, int64_t now_ms,
+		  const struct http_response *resp, char tag[ANSCACHE_TAG_MAX])
+{
+	uint64_t h = hash_of(key);
+	struct entry *e = &c->slots[h % c->nslots];
+	char *k, *body;
+
+	tag_of(h, v, tag);
+	if (resp->status != 200 || resp->body.len > c->max_bytes)
+		return;
+	k = strdup(key);
+	body = malloc(resp->body.len ? resp->body.len : 1);
+	if (!k || !body) {
+		free(k);
+		free(body);
+		return;
+	}
+	memcpy(body, resp->body.data ? resp->body.data : "", resp->body.len);
+	pthread_mutex_lock(&c->lock);
+	entry_clear(c, e);
+	if (c->bytes + resp->body.len > c->max_bytes) {
+		pthread_mutex_unlock(&c->lock);
+		free(k);
+		free(body);
+		return;
+	}
+	e->key = k;
+	e->hash = h;
+	e->v = *v;
+	e->made_ms = now_ms;
+	e->status = resp->status;
+	e->content_type = resp->content_type;
+	e->body = body;
+	e->len = resp->body.len;
+	c->bytes += e->len;
+	pthread_mutex_unlock(&c->lock);
+}
