@@ -697,8 +697,9 @@ void h_case_action(struct web_ctx *c)
 		{ "target", FIELD_INT, 0, 1, INT64_MAX },
 		{ "hours", FIELD_INT, 0, 1, 2000 },
 		{ "inspector", FIELD_STRING, 0, 1, USERNAME_MAX },
+		{ "rating", FIELD_STRING, 0, 1, 24 },
 	};
-	struct field_value v[8];
+	struct field_value v[9];
 	struct case_action_input in;
 	struct ug_error err;
 	struct case_row *r;
@@ -716,7 +717,7 @@ void h_case_action(struct web_ctx *c)
 			    "no such action; see docs/api.md", "action");
 		return;
 	}
-	if (api_decode(c, spec, 8, v, &root))
+	if (api_decode(c, spec, 9, v, &root))
 		return;
 	memset(&in, 0, sizeof in);
 	in.version = v[0].i;
@@ -728,6 +729,7 @@ void h_case_action(struct web_ctx *c)
 	in.target = v[5].present ? v[5].i : 0;
 	in.hours = v[6].present ? v[6].i : 0;
 	in.inspector = v[7].present ? v[7].str : NULL;
+	in.rating = v[8].present ? v[8].str : NULL;
 	r = malloc(sizeof *r);
 	if (!r || case_act(c->db, &c->cases, &c->actor, id,
 			   (enum case_action)action, &in, ug_now_s(), r, &err)) {

@@ -734,11 +734,31 @@ describe('GET /api/v1/cases', () => {
     assert.equal((await act(as('receptionist'), own, 'verify-assign', { inspector: 'inspector' })).status, 409);
   });
 
+  test('unfounded (核实不属实): the inspector finds nothing; the report ends not filed', async () => {
+    let c = await intake(as('receptionist'), {
+      description: '核实不属实测试', source: 'hotline', area: '110101001',
+    });
+    c = await actOk(as('receptionist'), c, 'verify-assign', { inspector: 'inspector' });
+    const seen = await as('inspector').get(`/api/v1/cases/${c.id}`);
+    assert.ok(seen.json.actions.includes('unfounded'), JSON.stringify(seen.json.actions));
+    assertError(await act(as('inspector'), c, 'unfounded', {}), 400, 'invalid', 'reason');
+    assert.equal((await act(northInspector, c, 'unfounded', { reason: '现场无此问题' })).status, 404);
+    c = await actOk(as('inspector'), c, 'unfounded', { reason: '现场无此问题' });
+    assert.equal(c.state, 'rejected');
+    const line = (await as('inspector').get(`/api/v1/cases/${c.id}`)).json.history.at(-1);
+    assert.equal(line.action, 'unfounded');
+    assert.equal(line.note, '现场无此问题');
+    // An inspector's own report needs no verification, so it cannot be
+    // found unfounded either.
+    const own = await intake(as('inspector'), { description: '核实不属实测试 自报' });
+    assert.equal((await act(as('inspector'), own, 'unfounded', { reason: '无' })).status, 409);
+  });
+
   test('GET /api/v1/workflow: the table itself', async () => {
     const r = await as('handler').get('/api/v1/workflow');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.states.length, 12);
-    assert.equal(r.json.actions.length, 18);
+    assert.equal(r.json.actions.length, 20);
     assert.equal(r.json.stages.length, 7);
     const dispatch = r.json.actions.find((x) => x.action === 'dispatch');
     assert.deepEqual(dispatch, {
@@ -750,6 +770,14 @@ describe('GET /api/v1/cases', () => {
     assert.deepEqual(r.json.actions.find((x) => x.action === 'unhang'), {
       action: 'unhang', name: '解除挂账', from: ['hung'], to: 'dispatched',
       to_failed: null, roles: ['shift_leader', 'dispatcher'], needs: ['reason'],
+    });
+    assert.deepEqual(r.json.actions.find((x) => x.action === 'callback'), {
+      action: 'callback', name: '回访', from: ['closed'], to: null,
+      to_failed: null, roles: ['receptionist', 'shift_leader'], needs: ['rating'],
+    });
+    assert.deepEqual(r.json.actions.find((x) => x.action === 'unfounded'), {
+      action: 'unfounded', name: '核实不属实', from: ['reported'], to: 'rejected',
+      to_failed: null, roles: ['inspector'], needs: ['reason'],
     });
     assert.deepEqual(r.json.states.find((x) => x.state === 'closed'),
       { state: 'closed', name: '已结案', stage: null, terminal: true });

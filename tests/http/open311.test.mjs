@@ -592,6 +592,60 @@ describe('tokens, updates and ratings', () => {
     assert.ok(history.json.history.some((e) => e.action === 'comment' && e.note === 'Still there'));
   });
 
+  test('回访: a callback records the reporter\'s satisfaction once; then the reporter cannot rate', async () => {
+    const pub = new Client(server);
+    const report = async () => {
+      const f = new FormData();
+      for (const [k, v] of Object.entries({ service_code: '06001', ...AT, description: '回访测试',
+        name: '李四', phone: '13900002222' })) f.append(k, v);
+      const res = await fetch(server.url('/public/api/reports'), { method: 'POST', body: f });
+      assert.equal(res.status, 201);
+      return res.json();
+    };
+    const callback = async (c, body) => as('receptionist').post(`/api/v1/cases/${c.id}/actions/callback`,
+      { version: c.version, ...body });
+    const offered = (c) => c.actions.some((a) => (a.action ?? a) === 'callback');
+    // Called back first.
+    const one = await report();
+    let c = await caseOf(one.number);
+    let r = await callback(c, { rating: 'satisfied' });
+    assert.equal(r.status, 409, 'not before it is closed');
+    await close(one.number);
+    c = (await as('receptionist').get(`/api/v1/cases/${c.id}`)).json;
+    assert.ok(offered(c), JSON.stringify(c.actions));
+    r = await callback(c, { rating: 'happy' });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.field, 'rating');
+    r = await callback(c, { rating: 'dissatisfied', note: '电话回访：处理不彻底' });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!offered(r.json));
+    const line = (await as('receptionist').get(`/api/v1/cases/${c.id}`)).json.history.at(-1);
+    assert.equal(line.action, 'callback');
+    assert.equal(line.note, '电话回访：处理不彻底');
+    r = await callback(r.json, { rating: 'satisfied' });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error.field, 'rating');
+    const seen = await pub.get(`/public/api/reports/${one.token}`);
+    assert.equal(seen.json.rating, 'dissatisfied');
+    assert.equal(seen.json.can_rate, false);
+    r = await pub.post(`/public/api/reports/${one.token}/rating`, { rating: 'satisfied' });
+    assert.equal(r.status, 409, r.text);
+    // Rated by the reporter first: no callback offered or taken.
+    const two = await report();
+    await close(two.number);
+    assert.equal((await pub.post(`/public/api/reports/${two.token}/rating`,
+      { rating: 'basically_satisfied' })).status, 200);
+    c = await caseOf(two.number);
+    c = (await as('receptionist').get(`/api/v1/cases/${c.id}`)).json;
+    assert.ok(!offered(c));
+    r = await callback(c, { rating: 'satisfied' });
+    assert.equal(r.status, 409, r.text);
+    // A dispatcher may not call back.
+    r = await as('dispatcher').post(`/api/v1/cases/${c.id}/actions/callback`,
+      { version: c.version, rating: 'satisfied' });
+    assert.equal(r.status, 403, r.text);
+  });
+
   test('the public pages\' API: report with a photo, follow, rate once closed', async () => {
     const pub = new Client(server);
     const f = new FormData();

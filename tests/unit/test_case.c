@@ -206,6 +206,7 @@ static struct case_action_input full_input(const struct case_row *c)
 		.target = 0,
 		.hours = 4,
 		.inspector = "insp1",
+		.rating = "satisfied",
 	};
 
 	return in;
@@ -242,6 +243,19 @@ static void reload(struct fx *f, struct case_row *c)
 
 	ug_error_clear(&err);
 	tu_assert_ok(store_case_get(f->t->db, c->id, c, &err), err);
+}
+
+/* A reporter to call back: the phone a hotline caller leaves. */
+static void give_phone(struct fx *f, struct case_row *c)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_run(f->t->db, "UPDATE case_file SET reporter_phone ="
+			    " '13800138000' WHERE id = ?",
+			    DB_ARGS(DB_INT(c->id)), &err),
+		     err);
+	reload(f, c);
 }
 
 static int64_t event_count(struct fx *f, int64_t case_id)
@@ -554,7 +568,8 @@ static void test_every_allowed_transition(void **state)
 					 * inspector's own report: drive()
 					 * makes one; verify-assign one that
 					 * must be verified */
-					if (a == CA_VERIFY_ASSIGN)
+					if (a == CA_VERIFY_ASSIGN ||
+					    a == CA_UNFOUNDED)
 						drive_hotline(f, c);
 					if (a == CA_EXTEND_APPROVE ||
 					    a == CA_EXTEND_DENY)
@@ -562,6 +577,8 @@ static void test_every_allowed_transition(void **state)
 						       CA_EXTEND_REQUEST);
 					if (a == CA_MERGE)
 						report(f, NOW, f->d);
+					if (a == CA_CALLBACK)
+						give_phone(f, c);
 					in = full_input(c);
 					in.passed = p == 0;
 					in.target = a == CA_MERGE ? f->d->id : 0;
@@ -601,9 +618,10 @@ static void test_every_allowed_transition(void **state)
 	}
 	/* verify 1, file 2x2, reject 2x2, dispatch 2, return 1, handle 2,
 	 * check 1x2, close 1, extend x3 1 each, hang 2, void 8x2,
-	 * supervise 8, remind 6x4, merge 2x2, verify-assign 1x2, unhang 2 */
+	 * supervise 8, remind 6x4, merge 2x2, verify-assign 1x2, unhang 2,
+	 * callback 1x2, unfounded 1 */
 	assert_int_equal(n, 1 + 4 + 4 + 2 + 1 + 2 + 2 + 1 + 3 + 2 + 16 + 8 +
-				    24 + 4 + 2 + 2);
+				    24 + 4 + 2 + 2 + 2 + 1);
 }
 
 /* The conditions a case can be in for case_actions_allowed(): every state

@@ -101,6 +101,9 @@ static const struct rule rules[] = {
 	R("verify-assign", 0, verify_assigned, ASSIGNEE, 0),
 	R("verify", 0, verified, ACTOR, D_AREA),
 	R("verify", IF_ON_TIME, verified_on_time, ACTOR, D_AREA),
+	/* 核实不属实 answers the verification task as well. */
+	R("unfounded", 0, verified, ACTOR, D_AREA),
+	R("unfounded", IF_ON_TIME, verified_on_time, ACTOR, D_AREA),
 	R("dispatch", 0, dispatched, ACTOR, D_ALL),
 	R("dispatch", IF_ON_TIME, dispatched_on_time, ACTOR, D_ALL),
 	R("dispatch", 0, to_handle, NONE, D_ALL),
@@ -122,6 +125,11 @@ static const struct rule rules[] = {
 	R("rate", IF_SATISFIED, satisfied, NONE, D_ALL),
 	R("rate", IF_BASICALLY, basically_satisfied, NONE, D_ALL),
 	R("rate", IF_DISSATISFIED, dissatisfied, NONE, D_ALL),
+	/* 回访: the rating a receptionist took by phone counts as the
+	 * reporter's own (a case has one or the other, never both). */
+	R("callback", IF_SATISFIED, satisfied, NONE, D_ALL),
+	R("callback", IF_BASICALLY, basically_satisfied, NONE, D_ALL),
+	R("callback", IF_DISSATISFIED, dissatisfied, NONE, D_ALL),
 };
 #undef R
 

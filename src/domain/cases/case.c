@@ -672,6 +672,10 @@ static int check_needs(const struct case_transition *t,
 	if ((t->needs & NEED_INSPECTOR) && (!in->inspector || !*in->inspector))
 		return ug_fail(err, UG_EINVAL, "inspector",
 			       "%s needs the inspector's username", t->name);
+	if ((t->needs & NEED_RATING) && case_rating_parse(in->rating) < 0)
+		return ug_fail(err, UG_EINVAL, "rating",
+			       "%s needs rating: satisfied, "
+			       "basically_satisfied or dissatisfied", t->name);
 	return 0;
 }
 
@@ -704,6 +708,14 @@ static int check_guards(const struct case_transition *t,
 		return ug_fail(err, UG_ECONFLICT, NULL,
 			       "case %s is an inspector's own report: it needs "
 			       "no verification on site", c->number);
+	if ((t->guards & GUARD_UNRATED_REPORTER) && !c->reporter_phone[0])
+		return ug_fail(err, UG_ECONFLICT, NULL,
+			       "case %s has no reporter's phone to call back",
+			       c->number);
+	if ((t->guards & GUARD_UNRATED_REPORTER) && c->rating[0])
+		return ug_fail(err, UG_ECONFLICT, "rating",
+			       "case %s has been rated already (%s)", c->number,
+			       c->rating);
 	if ((t->guards & GUARD_SELF_VERIFIED) &&
 	    strcmp(c->state, "reported") == 0 &&
 	    strcmp(c->source, "inspector") != 0)
@@ -862,6 +874,10 @@ static int apply(struct db *db, const struct case_env *env,
 		json_object_set_new(data, "priority", json_integer(c->priority));
 		return 0;
 	case CA_REMIND:
+		return 0;
+	case CA_CALLBACK:
+		snprintf(c->rating, sizeof c->rating, "%s", in->rating);
+		json_object_set_new(data, "rating", json_string(c->rating));
 		return 0;
 	case CA_VERIFY_ASSIGN:
 		return assign_verification(db, env, lim, c, in->inspector, now,

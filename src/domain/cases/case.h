@@ -118,6 +118,8 @@ struct case_action_input {
 	int64_t hours;          /* extend-request: hours asked for, working
 				   or natural as the stage's limit counts */
 	const char *inspector;  /* verify-assign: the inspector's username */
+	const char *rating;     /* callback: satisfied, basically_satisfied
+				   or dissatisfied */
 };
 
 /* Apply an action.  UG_ECONFLICT when the version moved on or the state

@@ -32,7 +32,7 @@ const struct case_stage_info case_stages[STAGE_COUNT] = {
 
 const char *const case_need_names[NEED_COUNT] = {
 	"reason", "department", "passed", "target", "hours", "note",
-	"inspector",
+	"inspector", "rating",
 };
 
 #define R(x) ROLE_BIT(ROLE_##x)
@@ -90,7 +90,36 @@ const struct case_transition case_transitions[CA_COUNT] = {
 	 * from hung. */
 	{ CA_UNHANG, "unhang", "解除挂账", S(HUNG), CS_DISPATCHED, -1,
 	  R(SHIFT_LEADER) | R(DISPATCHER), NEED_REASON, GUARD_IN_AREA },
+	/* 回访: the centre calls the reporter of a closed case back and
+	 * records the satisfaction (群众满意) the reporter did not give
+	 * through the public pages; counted as a rating is
+	 * (docs/assessment.md).  One rating per case, whichever comes
+	 * first. */
+	{ CA_CALLBACK, "callback", "回访", S(CLOSED), -1, -1,
+	  R(RECEPTIONIST) | R(SHIFT_LEADER), NEED_RATING,
+	  GUARD_IN_AREA | GUARD_UNRATED_REPORTER },
+	/* 核实不属实: the inspector sent to verify a report finds nothing
+	 * there (gone, never was, or not what was said): the report ends
+	 * as not filed, with the inspector's reason - the answer to the
+	 * verification task as `verify` is its other answer. */
+	{ CA_UNFOUNDED, "unfounded", "核实不属实", S(REPORTED), CS_REJECTED, -1,
+	  R(INSPECTOR), NEED_REASON, GUARD_IN_AREA | GUARD_NEEDS_VERIFY },
 };
+
+const char *const case_ratings[CASE_RATING_COUNT] = {
+	"satisfied", "basically_satisfied", "dissatisfied",
+};
+const char *const case_ratings_zh[CASE_RATING_COUNT] = {
+	"满意", "基本满意", "不满意",
+};
+
+int case_rating_parse(const char *name)
+{
+	for (int i = 0; name && i < CASE_RATING_COUNT; i++)
+		if (strcmp(case_ratings[i], name) == 0)
+			return i;
+	return -1;
+}
 
 int case_state_parse(const char *name)
 {

@@ -97,6 +97,8 @@ enum case_action {
 	CA_MERGE,
 	CA_VERIFY_ASSIGN,
 	CA_UNHANG,
+	CA_CALLBACK,
+	CA_UNFOUNDED,
 	CA_COUNT
 };
 
@@ -109,10 +111,12 @@ enum action_need {
 	NEED_HOURS = 1 << 4,      /* "hours": extension length, in the
 				     unit of the stage's limit */
 	NEED_NOTE = 1 << 5,       /* "note": non-empty text */
-	NEED_INSPECTOR = 1 << 6   /* "inspector": the username of an
+	NEED_INSPECTOR = 1 << 6,  /* "inspector": the username of an
 				     inspector of the case's place */
+	NEED_RATING = 1 << 7      /* "rating": satisfied,
+				     basically_satisfied or dissatisfied */
 };
-#define NEED_COUNT 7
+#define NEED_COUNT 8
 /* The input field each need bit names ("reason", ...), by bit position. */
 extern const char *const case_need_names[NEED_COUNT];
 
@@ -130,9 +134,12 @@ enum action_guard {
 	GUARD_SELF_VERIFIED = 1 << 4,  /* from CS_REPORTED only when the
 					  report needs no verification
 					  (an inspector's own report) */
-	GUARD_NEEDS_VERIFY = 1 << 5    /* only a report that must be
+	GUARD_NEEDS_VERIFY = 1 << 5,   /* only a report that must be
 					  verified on site (not an
 					  inspector's own) */
+	GUARD_UNRATED_REPORTER = 1 << 6 /* a reporter to call (a phone)
+					  who has not rated the case, and
+					  no callback yet */
 };
 
 struct case_transition {
@@ -148,6 +155,13 @@ struct case_transition {
 };
 
 extern const struct case_transition case_transitions[CA_COUNT];
+
+/* The satisfaction a closed case may be given (群众满意): the API's
+ * words and the Chinese ones, and the index of a word (-1 if none). */
+#define CASE_RATING_COUNT 3
+extern const char *const case_ratings[CASE_RATING_COUNT];
+extern const char *const case_ratings_zh[CASE_RATING_COUNT];
+int case_rating_parse(const char *name);
 
 #define CA_BIT(a) (1u << (a))
 

@@ -678,11 +678,18 @@ int open311_view(struct db *db, const struct case_row *c,
 	}
 	if ((rc = store_attachments_of_case(db, c->id, add_photo, v, err)))
 		goto out;
+	/* The case's rating, a callback's or the reporter's (one per
+	 * case; the reporter's is also on the Open311 row, read below,
+	 * which a row read before the rating lacks). */
+	v->has_rating = c->rating[0] != '\0';
+	snprintf(v->rating, sizeof v->rating, "%s", c->rating);
 	rc = store_open311_get(db, c->id, row, err);
 	if (rc == 0) {
 		snprintf(v->media_url, sizeof v->media_url, "%s", row->media_url);
-		v->has_rating = row->rating[0] != '\0';
-		snprintf(v->rating, sizeof v->rating, "%s", row->rating);
+		if (!v->has_rating && row->rating[0]) {
+			v->has_rating = 1;
+			snprintf(v->rating, sizeof v->rating, "%s", row->rating);
+		}
 	} else if (rc == -UG_ENOTFOUND) {
 		rc = 0;
 		ug_error_clear(err);
@@ -775,10 +782,6 @@ out:
 	return rc;
 }
 
-static const char *const ratings[] = { "satisfied", "basically_satisfied",
-				       "dissatisfied" };
-static const char *const ratings_zh[] = { "满意", "基本满意", "不满意" };
-
 int open311_rate(struct db *db, const struct case_env *cases,
 		 const char *token, const char *rating, const char *comment,
 		 int64_t now, struct ug_error *err)
@@ -789,11 +792,8 @@ int open311_rate(struct db *db, const struct case_env *cases,
 	struct actor who;
 	struct buf note = BUF_INIT;
 	json_t *data = NULL;
-	int rc, r = -1;
+	int rc, r = case_rating_parse(rating);
 
-	for (int i = 0; rating && i < 3; i++)
-		if (strcmp(ratings[i], rating) == 0)
-			r = i;
 	if (r < 0)
 		return ug_fail(err, UG_EINVAL, "rating",
 			       "rating must be satisfied, basically_satisfied "
@@ -803,7 +803,7 @@ int open311_rate(struct db *db, const struct case_env *cases,
 			       "comment must be at most 500 characters");
 	c = malloc(sizeof *c);
 	row = malloc(sizeof *row);
-	data = json_pack("{s:s}", "rating", ratings[r]);
+	data = json_pack("{s:s}", "rating", case_ratings[r]);
 	if (!c || !row || !data) {
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
@@ -820,12 +820,19 @@ int open311_rate(struct db *db, const struct case_env *cases,
 			     "%s)", state_words(c->state, LANG_ZH));
 		goto out;
 	}
-	buf_printf(&note, "%s%s%s", ratings_zh[r], comment && *comment ? "：" : "",
-		   comment ? comment : "");
+	/* One rating per case: a receptionist may have called back. */
+	if (c->rating[0]) {
+		rc = ug_fail(err, UG_ECONFLICT, "rating",
+			     "this report has been rated already");
+		goto out;
+	}
+	buf_printf(&note, "%s%s%s", case_ratings_zh[r],
+		   comment && *comment ? "：" : "", comment ? comment : "");
 	if ((rc = db_begin_write(db, err)))
 		goto out;
-	if ((rc = store_open311_rate(db, c->id, ratings[r], comment, now,
+	if ((rc = store_open311_rate(db, c->id, case_ratings[r], comment, now,
 				     err)) ||
+	    (rc = store_case_set_rating(db, c->id, case_ratings[r], err)) ||
 	    (rc = case_annotate(db, cases, &who, c, "rate", buf_str(&note),
 				data, now, NULL, err)) ||
 	    (rc = db_commit(db, err)))

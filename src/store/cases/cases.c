@@ -22,7 +22,7 @@
 	" district, area, component, reporter_name, reporter_phone,"        \
 	" department, stage, stage_started_at, deadline, rework_count,"     \
 	" extension_hours, merged_into, created_by, created_at, updated_at,"  \
-	" closed_at, clock, warn_at, assignee, overdue_at"
+	" closed_at, clock, warn_at, assignee, overdue_at, rating"
 
 /* History columns, read by event_from_row(); the table is aliased e. */
 #define EVENT_COLUMNS \
@@ -71,6 +71,7 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 	c->warn_at = db_column_int64(st, 33);
 	COPY(c->assignee, db_column_text(st, 34));
 	c->overdue_at = db_column_int64(st, 35);
+	COPY(c->rating, db_column_text(st, 36));
 }
 
 DB_VISITOR(case, store_case_cb, struct case_row, case_from_row)
@@ -123,8 +124,9 @@ static const char SQL_CASE_INSERT[] =
 	" street, district, area, component, department, stage,"
 	" stage_started_at, deadline, rework_count, extension_hours,"
 	" merged_into, updated_at, closed_at, urgency, clock, warn_at,"
-	" assignee, overdue_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" assignee, overdue_at, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?)"
 	" RETURNING id";
 
 /* The mutable columns' values, in the order of the UPDATE statement's
@@ -143,7 +145,8 @@ static const char SQL_CASE_INSERT[] =
 	DB_OPT_INT((c)->merged_into), DB_INT((c)->updated_at),              \
 	DB_OPT_INT((c)->closed_at), DB_TEXT((c)->urgency),                  \
 	DB_OPT_TEXT((c)->clock), DB_OPT_INT((c)->warn_at),                  \
-	DB_OPT_TEXT((c)->assignee), DB_OPT_INT((c)->overdue_at)
+	DB_OPT_TEXT((c)->assignee), DB_OPT_INT((c)->overdue_at),              \
+	DB_OPT_TEXT((c)->rating)
 
 int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
 {
@@ -180,6 +183,24 @@ int store_case_get(struct db *db, int64_t id, struct case_row *c,
 	return 0;
 }
 
+static const char SQL_CASE_RATE[] =
+	"UPDATE case_file SET rating = ? WHERE id = ? AND rating IS NULL";
+
+int store_case_set_rating(struct db *db, int64_t id, const char *rating,
+			  struct ug_error *err)
+{
+	int rc = db_run(db, SQL_CASE_RATE, DB_ARGS(DB_TEXT(rating), DB_INT(id)),
+			err);
+
+	if (rc < 0)
+		return rc;
+	if (db_changes(db) == 0)
+		return ug_fail(err, UG_ECONFLICT, "rating",
+			       "case %lld has been rated already",
+			       (long long)id);
+	return 0;
+}
+
 static const char SQL_CASE_UPDATE[] =
 	"UPDATE case_file SET version = ?, state = ?, priority = ?,"
 	" description = ?, address = ?, lon = ?, lat = ?, grid = ?,"
@@ -187,7 +208,7 @@ static const char SQL_CASE_UPDATE[] =
 	" department = ?, stage = ?, stage_started_at = ?, deadline = ?,"
 	" rework_count = ?, extension_hours = ?, merged_into = ?,"
 	" updated_at = ?, closed_at = ?, urgency = ?, clock = ?, warn_at = ?,"
-	" assignee = ?, overdue_at = ? WHERE id = ? AND version = ?";
+	" assignee = ?, overdue_at = ?, rating = ? WHERE id = ? AND version = ?";
 
 int store_case_update(struct db *db, const struct case_row *c,
 		      int64_t expected_version, struct ug_error *err)

@@ -126,6 +126,9 @@ struct case_row {
 	int64_t overdue_at;         /* when the running stage's passing of
 				       its deadline was recorded; 0: not
 				       (yet), and with every new deadline */
+	char rating[24];            /* the satisfaction recorded once
+				       closed (the reporter's or a
+				       callback's), "" if none */
 	int rework_count;
 	int64_t extension_hours;    /* pending request, 0 if none */
 	int64_t merged_into;        /* 0 if none */
@@ -231,6 +234,11 @@ typedef int (*store_case_stat_cb)(void *ctx, const char *key,
 int store_case_stats(struct db *db, const struct case_filter *f,
 		     int by_department, store_case_stat_cb cb, void *ctx,
 		     struct ug_error *err);
+/* Record the satisfaction of case id once (a reporter's rating; a
+ * callback's goes through the case's own update): UG_ECONFLICT naming
+ * "rating" when the case has one already. */
+int store_case_set_rating(struct db *db, int64_t id, const char *rating,
+			  struct ug_error *err);
 int store_case_event_insert(struct db *db, struct case_event_row *e,
 			    struct ug_error *err); /* sets e->id */
 int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,

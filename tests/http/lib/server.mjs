@@ -141,12 +141,12 @@ export function demoDb(ws) {
 // adds its undo here (newest first).
 const UNDO = {
   22: 'DROP TABLE honours_list;',
-  // 18-21: placeholders on the honours branch (their owners' undo
+  // 19-21: placeholders on the honours branch (their owners' undo
   // replaces these when merged).
   21: 'SELECT 1;',
   20: 'SELECT 1;',
   19: 'SELECT 1;',
-  18: 'SELECT 1;',
+  18: 'ALTER TABLE case_file DROP COLUMN rating;',
   17: 'DROP TABLE patrol_point; DROP TABLE patrol_shift; DROP TABLE patrol_beat;',
   16: 'DROP TABLE idempotency_key;',
   15: 'DROP TABLE assess_scheme;',

@@ -96,6 +96,14 @@ async function needControl(need, c, values) {
         h('input', { type: 'radio', name: 'passed', value: p, checked: (v || 'true') === p }),
         t(`need.passed.${p}`))),
       h('p', { class: 'field-error', hidden: true }));
+  case 'rating':
+    // 回访: what the reporter said on the phone.
+    return h('fieldset', { class: 'field', dataset: { field: 'rating' } },
+      h('legend', {}, t('need.rating')),
+      ['satisfied', 'basically_satisfied', 'dissatisfied'].map((r) => h('label', { class: 'choice' },
+        h('input', { type: 'radio', name: 'rating', value: r, required: true, checked: v === r }),
+        t(`need.rating.${r}`))),
+      h('p', { class: 'field-error', hidden: true }));
   case 'target':
     return field('act-target', t('need.target'),
       h('input', { name: 'target', inputmode: 'numeric', required: true, value: v }), t('need.target.hint'));

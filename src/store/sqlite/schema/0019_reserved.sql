@@ -1,5 +1,5 @@
 -- 0019_reserved.sql: number 19 is a parallel branch's; this empty step
 -- keeps the numbers contiguous on the honours branch alone (after main's
--- 0017), up to its 0022.  Drop this file when merging the branch that
+-- 0018), up to its 0022.  Drop this file when merging the branch that
 -- owns 0019.
 SELECT 1;

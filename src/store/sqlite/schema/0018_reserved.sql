@@ -1,5 +1,0 @@
--- 0018_reserved.sql: number 18 is a parallel branch's; this empty step
--- keeps the numbers contiguous on the honours branch alone (after main's
--- 0017), up to its 0022.  Drop this file when merging the branch that
--- owns 0018.
-SELECT 1;
