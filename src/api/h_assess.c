@@ -60,7 +60,8 @@ void h_assess_scheme_get(struct web_ctx *c)
 	reply_json(c, 200, body);
 }
 
-/* PUT /api/v1/assessment/scheme {weights?, bands?, volume?, effective?}:
+/* PUT /api/v1/assessment/scheme {weights?, bands?, volume?, honours?,
+ * effective?}:
  * a new version (the domain checks every value). */
 void h_assess_scheme_put(struct web_ctx *c)
 {
@@ -68,6 +69,7 @@ void h_assess_scheme_put(struct web_ctx *c)
 		{ "weights", FIELD_OBJECT, 0, 0, 0 },
 		{ "bands", FIELD_OBJECT, 0, 0, 0 },
 		{ "volume", FIELD_OBJECT, 0, 0, 0 },
+		{ "honours", FIELD_OBJECT, 0, 0, 0 },
 		{ "effective", FIELD_STRING, 0, 0, 64 },
 		/* What GET says of a version, ignored when sent back. */
 		{ "version", FIELD_INT, 0, 0, INT64_MAX },

@@ -101,4 +101,9 @@ void h_assess_hours(struct web_ctx *c);
 void h_hotspots(struct web_ctx *c);
 void h_rebounds(struct web_ctx *c);
 
+/* api/h_honours.c */
+void h_honours_draft(struct web_ctx *c);
+void h_honours_publish(struct web_ctx *c);
+void h_honours_list(struct web_ctx *c);
+
 #endif

@@ -41,6 +41,8 @@
 #define ROLES_BEAT_MANAGERS \
 	(ROLE_BIT(ROLE_SHIFT_LEADER) | ROLE_BIT(ROLE_ADMIN))
 #define ROLES_PATROL_READERS (ROLES_BEAT_MANAGERS | ROLE_BIT(ROLE_LEADER))
+/* Who drafts and publishes the red and black lists. */
+#define ROLES_HONOURS (ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_ADMIN))
 
 static const struct web_route routes[] = {
 	R("GET", "/healthz", web_health, 0, RS_PUBLIC),
@@ -188,6 +190,16 @@ static const struct web_route routes[] = {
 	 * area (domain/assess/hotspot.h). */
 	R("GET", "/api/v1/hotspots", h_hotspots, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/rebounds", h_rebounds, ROLES_STAFF, RS_AREA),
+	/* The red and black lists (红黑榜): drafted and published by the
+	 * leaders of an area and the admin, read by the staff (lists of
+	 * posts within their area) and, for lists of units, by the public
+	 * (domain/assess/honours.h). */
+	R("GET", "/api/v1/honours/draft", h_honours_draft, ROLES_HONOURS,
+	  RS_AREA),
+	R("POST", "/api/v1/honours", h_honours_publish, ROLES_HONOURS,
+	  RS_AREA),
+	R("GET", "/api/v1/honours", h_honours_list, ROLES_STAFF, RS_AREA),
+	R("GET", "/public/api/honours", h_public_honours, 0, RS_PUBLIC),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,

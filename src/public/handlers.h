@@ -14,5 +14,7 @@ void h_public_map(struct web_ctx *c);
 void h_public_grids(struct web_ctx *c);
 void h_public_media(struct web_ctx *c);
 void h_site_file(struct web_ctx *c);
+/* public/h_honours.c */
+void h_public_honours(struct web_ctx *c);
 
 #endif

@@ -109,6 +109,11 @@ static void h_page_follow(struct web_ctx *c)
 	serve_file(c, "follow.html");
 }
 
+static void h_page_honours(struct web_ctx *c)
+{
+	serve_file(c, "honours.html");
+}
+
 /* The file under `dir` that the route's {file...} names, with that
  * Cache-Control.  Pages live beside assets/ in the table; only assets/
  * is served under these routes, so each page has exactly one address. */
@@ -239,6 +244,7 @@ static const struct web_route routes[] = {
 	R_PAGE("GET", "/m/assets/{file...}", h_field_asset),
 	R_PAGE("GET", "/public/", h_page_report),
 	R_PAGE("GET", "/public/follow", h_page_follow),
+	R_PAGE("GET", "/public/honours", h_page_honours),
 	R_PAGE("GET", "/public/assets/{file...}", h_page_asset),
 #undef R_PAGE
 };

@@ -158,6 +158,15 @@ const MATRIX = {
   // department's staff see no grid.
   'GET /api/v1/hotspots': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
   'GET /api/v1/rebounds': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  // The red and black lists: drafted and published by a leader of the
+  // area (street A's here) and the admin; the lists of people (here
+  // inspectors') read by the staff whose area holds the list's area -
+  // not a department's; the public read and its page by anyone.
+  'GET /api/v1/honours/draft': { own: 'ufffffoofff', other: 'ufffffhofff' },
+  'POST /api/v1/honours': { own: 'ufffffoofff', other: 'ufffffhofff' },
+  'GET /api/v1/honours': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'GET /public/api/honours': { own: 'ooooooooooo' },
+  'GET /public/honours': { own: 'ooooooooooo' },
 };
 
 const STREET_A = '110101001';
@@ -461,6 +470,21 @@ const CALLS = {
   },
   'GET /api/v1/hotspots': (role, rel) => gridList(rel, '/api/v1/hotspots?period=2026-W40'),
   'GET /api/v1/rebounds': (role, rel) => gridList(rel, '/api/v1/rebounds?since=2026-06-01'),
+  'GET /api/v1/honours/draft': (role, rel) => ({
+    path: `/api/v1/honours/draft?kind=grids&period=2026-11&area=${rel === 'own' ? STREET_A : STREET_B}`,
+  }),
+  'POST /api/v1/honours': (role, rel) => ({
+    method: 'POST', path: '/api/v1/honours',
+    body: { kind: 'grids', period: '2026-11', area: rel === 'own' ? STREET_A : STREET_B },
+  }),
+  // The inspectors' list of street A or of street B (published in
+  // before()).
+  'GET /api/v1/honours': (role, rel) => ({
+    request: { path: '/api/v1/honours?kind=inspectors' },
+    find: (j) => (j?.lists ?? []).some((l) => l.area?.code === (rel === 'own' ? STREET_A : STREET_B)),
+  }),
+  'GET /public/api/honours': () => ({ path: '/public/api/honours' }),
+  'GET /public/honours': () => ({ path: '/public/honours' }),
 };
 
 // A hot spot (2026-W40) and a rebound (after 2026-06-01) planted once in a
@@ -580,6 +604,9 @@ before(async () => {
   for (const [rel, who] of [['own', 'insp_a'], ['other', 'insp_b']]) {
     fx.shift[rel] = Number(sql(ws.db, `INSERT INTO patrol_shift (inspector_id, started_at, ended_at)
       VALUES (${fx.userId[who]}, 1, 2) RETURNING id`));
+  }
+  for (const area of [STREET_A, STREET_B]) {
+    await as('admin', 'POST', '/api/v1/honours', { kind: 'inspectors', period: '2026-11', area });
   }
 });
 

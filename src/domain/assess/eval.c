@@ -4,6 +4,7 @@
  * default scheme, its JSON, scores, grades and ranks.
  */
 #include "domain/assess/eval.h"
+#include "domain/assess/honours.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -235,6 +236,7 @@ void assess_scheme_defaults(struct assess_scheme *s)
 	s->bands[2] = 60;
 	s->bands[3] = 40;
 	memcpy(s->volume, default_volume, sizeof s->volume);
+	assess_honours_defaults(&s->honours);
 	snprintf(s->created_by, sizeof s->created_by, "%s", "default");
 }
 
@@ -393,6 +395,8 @@ int assess_scheme_apply(struct assess_scheme *s, json_t *in,
 			rc = bands_apply(&t, v, err);
 		else if (strcmp(key, "volume") == 0)
 			rc = volume_apply(&t, v, err);
+		else if (strcmp(key, "honours") == 0)
+			rc = assess_honours_apply(&t.honours, v, err);
 		/* What the JSON of a scheme also says, read-only, so that
 		 * what GET answers can be PUT back edited. */
 		else if (strcmp(key, "effective") != 0 &&
@@ -400,7 +404,7 @@ int assess_scheme_apply(struct assess_scheme *s, json_t *in,
 			 strcmp(key, "created_by") != 0)
 			rc = ug_fail(err, UG_EINVAL, key,
 				     "%.40s: the scheme has weights, bands, "
-				     "volume and effective", key);
+				     "volume, honours and effective", key);
 		if (rc)
 			return rc;
 	}
@@ -449,6 +453,7 @@ json_t *assess_scheme_json(const struct assess_scheme *s, int32_t utc_offset)
 	json_object_set_new(o, "weights", w);
 	json_object_set_new(o, "bands", b);
 	json_object_set_new(o, "volume", vol);
+	json_object_set_new(o, "honours", assess_honours_json(&s->honours));
 	return o;
 }
 

@@ -118,6 +118,19 @@ struct assess_volume {
 #define ASSESS_GRADES 5
 extern const char assess_grade_letters[ASSESS_GRADES + 1]; /* "ABCDE" */
 
+/* The rules of the red and black lists (红黑榜, domain/assess/honours.h),
+ * part of the scheme so that they are versioned with it. */
+struct assess_honours_rule {
+	char grades[ASSESS_GRADES + 1]; /* the grades that qualify, "ABCDE"
+					   order; "" no grade criterion */
+	int count;   /* red: the top N, black: the bottom N; 0 none */
+	int all;     /* 1: every criterion given must hold; 0: any one */
+};
+struct assess_honours_rules {
+	struct assess_honours_rule red, black;
+	int64_t overdue_above; /* black as well: overdue above this; -1 off */
+};
+
 struct assess_scheme {
 	int64_t version;      /* 0: the built-in defaults */
 	int64_t effective_at; /* in force from (seconds, UTC); 0 always */
@@ -127,6 +140,7 @@ struct assess_scheme {
 	double weights[AG_COUNT][ASSESS_PARTS_MAX];
 	double bands[ASSESS_GRADES - 1]; /* A, B, C, D: the lowest score */
 	struct assess_volume volume[AV_COUNT];
+	struct assess_honours_rules honours;
 };
 
 /* The parts of group g (rates and ASSESS_PART_*) into parts[], their

@@ -233,7 +233,8 @@ static int fill_counts(void *ctx, const char *code,
 	struct assess_row key, *r;
 
 	snprintf(key.code, sizeof key.code, "%s", code);
-	r = bsearch(&key, f->rs->v, f->rs->n, sizeof key, by_code);
+	r = f->rs->n ? bsearch(&key, f->rs->v, f->rs->n, sizeof key, by_code)
+		     : NULL;
 	if (r) {
 		struct assess_counts *to =
 			f->previous ? &f->prev[r - f->rs->v] : &r->counts;
@@ -323,7 +324,8 @@ int assess_ranking(struct db *db, const struct actor *a, int32_t utc_offset,
 	    (rc = store_assess_units(db, kinds[k].units, prefix, add_unit, &rs,
 				     err)))
 		goto end;
-	qsort(rs.v, rs.n, sizeof *rs.v, by_code);
+	if (rs.n) /* no rows: rs.v is NULL, which qsort() may not take */
+		qsort(rs.v, rs.n, sizeof *rs.v, by_code);
 	if (rs.n && !(prev = calloc(rs.n, sizeof *prev))) {
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto end;
@@ -359,7 +361,8 @@ int assess_ranking(struct db *db, const struct actor *a, int32_t utc_offset,
 				&copy[i].r);
 	}
 	assess_rank_rows(copy, rs.n);
-	qsort(copy, rs.n, sizeof *copy, by_code);
+	if (rs.n)
+		qsort(copy, rs.n, sizeof *copy, by_code);
 	for (size_t i = 0; i < rs.n; i++) {
 		rs.v[i].has_previous = 1;
 		rs.v[i].prev = copy[i].r;

@@ -520,3 +520,87 @@ int store_assess_history_touched(struct db *db, int64_t from, int64_t to,
 	return db_list(db, SQL_HISTORY_TOUCHED,
 		       DB_ARGS(DB_INT(from), DB_INT(to)), line_visit, &v, err);
 }
+
+/* ---- the published red and black lists ------------------------------- */
+
+static const char SQL_HONOURS_NEXT[] =
+	"SELECT COALESCE(MAX(version), 0) + 1 FROM honours_list"
+	" WHERE kind = ? AND period_from = ? AND period_to = ? AND area = ?";
+static const char SQL_HONOURS_ADD[] =
+	"INSERT INTO honours_list (kind, period_from, period_to, period_name,"
+	" area, version, scheme_version, body, comment, published_by,"
+	" published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+/* ?1 kind or NULL, ?2 ?3 the period or 0, ?4 1 for the last versions. */
+static const char SQL_HONOURS_LIST[] =
+	"SELECT id, version, scheme_version, published_at, period_from,"
+	" period_to, kind, period_name, area, body, comment, published_by"
+	" FROM honours_list h"
+	" WHERE (?1 IS NULL OR kind = ?1)"
+	" AND (?2 = 0 OR (period_from = ?2 AND period_to = ?3))"
+	" AND (?4 = 0 OR NOT EXISTS (SELECT 1 FROM honours_list n"
+	" WHERE n.kind = h.kind AND n.period_from = h.period_from"
+	" AND n.period_to = h.period_to AND n.area = h.area"
+	" AND n.version > h.version))"
+	" ORDER BY published_at DESC, id DESC";
+
+int store_honours_add(struct db *db, struct honours_row *r,
+		      struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_row(db, SQL_HONOURS_NEXT,
+			DB_ARGS(DB_TEXT(r->kind), DB_INT(r->period_from),
+				DB_INT(r->period_to), DB_TEXT(r->area)),
+			&st, err);
+
+	if (rc < 0)
+		return rc;
+	r->version = db_column_int64(st, 0);
+	db_reset(st);
+	if ((rc = db_row(db, SQL_HONOURS_ADD,
+			 DB_ARGS(DB_TEXT(r->kind), DB_INT(r->period_from),
+				 DB_INT(r->period_to), DB_TEXT(r->period_name),
+				 DB_TEXT(r->area), DB_INT(r->version),
+				 DB_INT(r->scheme_version), DB_TEXT(r->body),
+				 DB_OPT_TEXT(r->comment),
+				 DB_TEXT(r->published_by),
+				 DB_INT(r->published_at)),
+			 &st, err)) < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return ug_fail(err, UG_EINTERNAL, NULL,
+			       "no id back from the insert of a list");
+	r->id = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+static void honours_decode(struct db_stmt *st, struct honours_row *r)
+{
+	r->id = db_column_int64(st, 0);
+	r->version = db_column_int64(st, 1);
+	r->scheme_version = db_column_int64(st, 2);
+	r->published_at = db_column_int64(st, 3);
+	r->period_from = (int32_t)db_column_int64(st, 4);
+	r->period_to = (int32_t)db_column_int64(st, 5);
+	r->kind = db_column_text(st, 6);
+	r->period_name = db_column_text(st, 7);
+	r->area = db_column_text(st, 8);
+	r->body = db_column_text(st, 9);
+	r->comment = db_column_text(st, 10);
+	r->published_by = db_column_text(st, 11);
+}
+
+DB_VISITOR(honours, store_honours_cb, struct honours_row, honours_decode)
+
+int store_honours_list(struct db *db, const char *kind, int32_t from,
+		       int32_t to, int latest, store_honours_cb cb, void *ctx,
+		       struct ug_error *err)
+{
+	struct honours_row r;
+	struct honours_visit v = { cb, ctx, &r };
+
+	return db_list(db, SQL_HONOURS_LIST,
+		       DB_ARGS(DB_OPT_TEXT(kind), DB_INT(from), DB_INT(to),
+			       DB_INT(latest ? 1 : 0)),
+		       honours_visit, &v, err);
+}

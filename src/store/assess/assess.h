@@ -175,4 +175,29 @@ int store_assess_scheme_add(struct db *db, int64_t effective_at,
 			    int64_t created_at, int64_t *version,
 			    struct ug_error *err);
 
+/* ---- the published red and black lists (schema 0021) ---------------- */
+
+struct honours_row {
+	int64_t id, version, scheme_version, published_at;
+	int32_t period_from, period_to;
+	const char *kind, *period_name, *area;
+	const char *body;          /* the list as drafted, JSON */
+	const char *comment;       /* NULL: none */
+	const char *published_by;
+};
+typedef int (*store_honours_cb)(void *ctx, const struct honours_row *r);
+
+/* Add r as the next version of (kind, period_from, period_to, area): the
+ * version (the last + 1, from 1) and the id into r.  In the caller's
+ * write transaction. */
+int store_honours_add(struct db *db, struct honours_row *r,
+		      struct ug_error *err);
+
+/* The published lists, newest first, whose kind is `kind` (NULL: any)
+ * and whose period is [from, to] (from 0: any) - every version, or with
+ * latest set the last of each (kind, period, area) - to cb. */
+int store_honours_list(struct db *db, const char *kind, int32_t from,
+		       int32_t to, int latest, store_honours_cb cb, void *ctx,
+		       struct ug_error *err);
+
 #endif

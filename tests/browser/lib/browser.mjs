@@ -146,13 +146,13 @@ export function pngImage(w = 16, h = 16, rgb = [29, 107, 87]) {
 // stopped after them.  Returns an object whose fields are set by then:
 // { ws, demo (emptyDemoDb's answer), server, browser }; a file's own
 // before() hook awaits `ready` first (hooks of the root do not wait for
-// one another).
-export function demoSuite() {
+// one another).  makeDb(ws): another database (e.g. demoDb, with cases).
+export function demoSuite({ makeDb = emptyDemoDb } = {}) {
   const suite = { ws: workspace() };
   let started;
   suite.ready = new Promise((resolve) => { started = resolve; });
   before(async () => {
-    suite.demo = emptyDemoDb(suite.ws);
+    suite.demo = makeDb(suite.ws);
     suite.server = await startServer(suite.ws.db);
     suite.browser = await launch();
     started();
