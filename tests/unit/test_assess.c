@@ -60,21 +60,6 @@ struct fx {
 	struct ug_error err;
 };
 
-static struct calendar *calendar;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return (calendar = tu_calendar_plain()) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	calendar_free(calendar);
-	return 0;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -83,7 +68,7 @@ static int setup(void **state)
 	ug_error_clear(&f->err);
 	f->t = tu_env_new(1);
 	tu_city(f->t->db, T0 - 30 * 86400, people, NWHO, f->u, f->a);
-	case_env_defaults(&f->env, calendar);
+	case_env_defaults(&f->env, TU_CALENDAR);
 	f->c = calloc(1, sizeof *f->c);
 	f->d = calloc(1, sizeof *f->d);
 	assert_true(f->c && f->d);
@@ -1179,5 +1164,6 @@ int main(void)
 		T(test_step_failures),
 	};
 #undef T
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tu_group_calendar,
+				      tu_group_calendar_free);
 }

@@ -47,21 +47,6 @@ struct fx {
 	struct ug_error err;
 };
 
-static struct calendar *calendar;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return (calendar = tu_calendar_plain()) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	calendar_free(calendar);
-	return 0;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -70,7 +55,7 @@ static int setup(void **state)
 	ug_error_clear(&f->err);
 	f->t = tu_env_new(1);
 	tu_city(f->t->db, L(2026, 10, 1, 9, 0), people, NWHO, f->u, f->a);
-	case_env_defaults(&f->env, calendar);
+	case_env_defaults(&f->env, TU_CALENDAR);
 	*state = f;
 	return 0;
 }
@@ -308,5 +293,6 @@ int main(void)
 		T(test_today_and_errors),
 	};
 #undef T
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tu_group_calendar,
+				      tu_group_calendar_free);
 }

@@ -44,21 +44,6 @@ struct fx {
 	struct ug_error err;
 };
 
-static struct calendar *calendar;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return (calendar = tu_calendar_plain()) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	calendar_free(calendar);
-	return 0;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -66,7 +51,7 @@ static int setup(void **state)
 	ug_error_clear(&f->err);
 	f->t = tu_env_new(1);
 	tu_city(f->t->db, NOW - 86400, people, NWHO, f->u, f->a);
-	case_env_defaults(&f->cases, calendar);
+	case_env_defaults(&f->cases, TU_CALENDAR);
 	tu_path(f->files, sizeof f->files, f->t->dir, "files");
 	f->env.cases = &f->cases;
 	f->env.files_dir = f->files;
@@ -518,5 +503,6 @@ int main(void)
 		cmocka_unit_test(test_status_maps),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tu_group_calendar,
+				      tu_group_calendar_free);
 }

@@ -46,21 +46,6 @@ struct fx {
 	struct ug_error err;
 };
 
-static struct calendar *calendar;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return (calendar = tu_calendar_plain()) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	calendar_free(calendar);
-	return 0;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -69,7 +54,7 @@ static int setup(void **state)
 	ug_error_clear(&f->err);
 	f->t = tu_env_new(1);
 	tu_city(f->t->db, DAY0 - 30 * 86400, people, NWHO, f->u, f->a);
-	case_env_defaults(&f->env, calendar);
+	case_env_defaults(&f->env, TU_CALENDAR);
 	f->env.utc_offset = CN;
 	tu_grids_pair(f->t->db, DAY0 - 86400, &f->env.spatial);
 	*state = f;
@@ -588,5 +573,6 @@ int main(void)
 		T(test_idem),
 	};
 #undef T
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tu_group_calendar,
+				      tu_group_calendar_free);
 }

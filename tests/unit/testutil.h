@@ -318,6 +318,31 @@ static inline struct calendar *tu_calendar_plain(void)
 	return cal;
 }
 
+/* The plain calendar a group of tests shares: made by
+ * tu_group_calendar() and freed by tu_group_calendar_free(), the
+ * group setup and teardown of the case suites; TU_CALENDAR between. */
+static inline struct calendar **tu_group_calendar_slot(void)
+{
+	static struct calendar *cal;
+
+	return &cal;
+}
+#define TU_CALENDAR (*tu_group_calendar_slot())
+
+static inline int tu_group_calendar(void **state)
+{
+	(void)state;
+	return (TU_CALENDAR = tu_calendar_plain()) ? 0 : -1;
+}
+
+static inline int tu_group_calendar_free(void **state)
+{
+	(void)state;
+	calendar_free(TU_CALENDAR);
+	TU_CALENDAR = NULL;
+	return 0;
+}
+
 /* One person of a fixture: account name, role, unit. */
 struct tu_person {
 	const char *name, *role, *unit;
