@@ -2,7 +2,7 @@
  * hotspot_bench.c - hot spots and rebounds (domain/assess/hotspot.c) for
  * a district of 6,000 grids over a year of cases: the week's hot spots
  * of every category, of one category, and the rebounds after a date,
- * through the covering index of schema 0023 (ours), against the same
+ * through the covering index of schema 0020 (ours), against the same
  * calls with that index dropped (the indexes case_file had before: the
  * peer), in the same process on the same data.  Also the read alone
  * (the weekly counts of the 9 weeks a hot-spot test reads) from the
