@@ -102,6 +102,7 @@ json_t *json_case(const struct web_ctx *c, const struct case_row *r)
 	OPT("department", r->department);
 	OPT("stage", r->stage);
 	OPT("assignee", r->assignee);
+	OPT("rating", r->rating);
 #undef OPT
 	json_object_set_new(o, "reporter",
 			    json_pack("{s:s, s:s}", "name", r->reporter_name,

@@ -255,8 +255,8 @@ describe('the buttons of a case page', () => {
 
   // What the table gives `role` on a case in `state`, less what a guard
   // rules out for these cases: extend-approve/deny need a pending request
-  // (there is none); verify-assign, a report to verify (an inspector's own
-  // needs none); the handler sees only cases dispatched to its
+  // (there is none); verify-assign and unfounded, a report to verify (an
+  // inspector's own needs none); callback, a reporter to call; the handler sees only cases dispatched to its
   // department (none in the states before dispatch, nor once returned).
   function expected(table, role, c) {
     const handlerSees = c.department === '110101-HW';
@@ -264,8 +264,11 @@ describe('the buttons of a case page', () => {
     return table.actions
       .filter((a) => a.roles.includes(role) && a.from.includes(c.state))
       .filter((a) => !['extend-approve', 'extend-deny'].includes(a.action))
-      // an inspector's own report needs no verification on site
-      .filter((a) => !(a.action === 'verify-assign' && c.source === 'inspector'))
+      // an inspector's own report needs no verification on site (nor can
+      // it be found 不属实 there)
+      .filter((a) => !(['verify-assign', 'unfounded'].includes(a.action) && c.source === 'inspector'))
+      // a callback needs a reporter's phone to ring and no rating yet
+      .filter((a) => !(a.action === 'callback' && (!c.reporter.phone || c.rating)))
       .map((a) => a.action);
   }
 

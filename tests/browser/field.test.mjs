@@ -160,7 +160,7 @@ describe('the inspector on the phone', () => {
     const rec = await phone('inspector');
     const { page } = rec;
     await page.locator('section', { hasText: '待核实' }).locator(`a[href="#/case/${r.json.id}"]`).click();
-    await page.getByRole('button', { name: '属实' }).click();
+    await page.getByRole('button', { name: '属实', exact: true }).click();
     await page.locator('#act-photos').setInputFiles(photoFile('seen.png', [90, 90, 200]));
     await page.getByRole('button', { name: '提交' }).click();
     await page.locator('.banner.ok', { hasText: '已发送' }).waitFor();
@@ -168,6 +168,29 @@ describe('the inspector on the phone', () => {
     assert.equal(c.state, 'verified');
     assert.equal(c.photos.other.length, 1);
     await done(rec, 'verify');
+  });
+
+  test('finds a public report not true on site (核实不属实): a reason and a photo, in two taps', async () => {
+    const r = await api('receptionist').post('/api/v1/cases', {
+      category: '06010', description: '市民来电：路灯不亮', source: 'public', urgency: 'normal',
+      lon: POINT.lon, lat: POINT.lat,
+    });
+    assert.equal(r.status, 201, r.text);
+    await actApi('receptionist', r.json, 'verify-assign', { inspector: 'inspector' });
+    const rec = await phone('inspector');
+    const { page } = rec;
+    await page.locator('section', { hasText: '待核实' }).locator(`a[href="#/case/${r.json.id}"]`).click();
+    await page.getByRole('button', { name: '核实不属实', exact: true }).click();
+    await page.locator('#act-reason').fill('现场路灯正常');
+    await page.locator('#act-photos').setInputFiles(photoFile('lamp.png', [200, 200, 90]));
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.locator('.banner.ok', { hasText: '已发送' }).waitFor();
+    const c = await getCase(r.json.id);
+    assert.equal(c.state, 'rejected');
+    assert.equal(c.history.at(-1).action, 'unfounded');
+    assert.equal(c.history.at(-1).note, '现场路灯正常');
+    assert.equal(c.photos.other.length, 1);
+    await done(rec, 'unfounded');
   });
 });
 
