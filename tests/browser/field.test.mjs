@@ -280,7 +280,9 @@ describe('the handler on the phone', () => {
     const { page } = rec;
     await page.locator('h1', { hasText: '本部门待办' }).waitFor();
     await page.locator(`a[href="#/case/${c0.id}"]`).click();
-    // The actions are the server's: handle, return, extend-request.
+    // The actions are the server's: handle, return, extend-request (read
+    // once the case page has drawn them).
+    await page.locator('.actions button').first().waitFor();
     const shown = await page.locator('.actions button').evaluateAll((bs) => bs.map((b) => b.dataset.action));
     const mine = (await api('handler').get(`/api/v1/cases/${c0.id}`)).json.actions;
     assert.deepEqual([...shown].sort(), [...mine].sort());
