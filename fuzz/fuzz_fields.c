@@ -94,6 +94,10 @@ static const struct field_spec department_spec[] = { /* h_org.c */
 	{ "areas", FIELD_STRINGS, 0, 6, 12 },
 	{ "disabled", FIELD_BOOL, 0, 0, 0 },
 };
+static const struct field_spec track_spec[] = { /* h_patrol.c */
+	{ "crs", FIELD_STRING, 0, 1, 16 },
+	{ "points", FIELD_ARRAY, 1, 1, 1000 }, /* PATROL_POINTS_MAX */
+};
 
 #define SPEC(s) { s, sizeof s / sizeof s[0] }
 
@@ -103,7 +107,7 @@ static const struct {
 } specs[] = {
 	SPEC(login_spec), SPEC(user_create_spec), SPEC(case_intake_spec),
 	SPEC(case_action_spec), SPEC(standard_edit_spec),
-	SPEC(calendar_settings_spec), SPEC(department_spec),
+	SPEC(calendar_settings_spec), SPEC(department_spec), SPEC(track_spec),
 };
 
 /* The message and the field go into the JSON error body, so they must be
@@ -206,6 +210,12 @@ static void check_decoded(json_t *obj, const struct field_spec *spec, size_t n,
 		case FIELD_OBJECT:
 			CHECK(json_is_object(v));
 			CHECK(out[i].obj == v);
+			break;
+		case FIELD_ARRAY:
+			CHECK(json_is_array(v));
+			CHECK(out[i].obj == v);
+			CHECK((int64_t)json_array_size(v) >= f->min &&
+			      (int64_t)json_array_size(v) <= f->max);
 			break;
 		case FIELD_STRINGS: {
 			struct field_value item_out;

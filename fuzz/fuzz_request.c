@@ -314,14 +314,11 @@ static void check_headers(const struct http_response *resp)
  * page_path(), so that a mistake there shows as a failed check): "/",
  * "/public" and "/public/..." but not "/public/api/..." or
  * "/public/media/...", and the console, "/console" and "/console/...". */
+/* The pages' door says which paths are its own (the console, the phone
+ * pages, the public pages, not their JSON): one statement of it. */
 static int is_page_path(const char *path)
 {
-	return strcmp(path, "/") == 0 || strcmp(path, "/public") == 0 ||
-	       strcmp(path, "/console") == 0 ||
-	       strncmp(path, "/console/", 9) == 0 ||
-	       (strncmp(path, "/public/", 8) == 0 &&
-		strncmp(path, "/public/api/", 12) != 0 &&
-		strncmp(path, "/public/media/", 14) != 0);
+	return page_path(path);
 }
 
 /* A page answer: an embedded file (200), a 304 with no body, or a
