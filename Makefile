@@ -33,7 +33,7 @@ LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 SRC := $(filter-out $(EXCLUDE),$(wildcard src/lib/*.c src/store/*.c \
-	src/store/*/*.c src/geo/*.c src/domain/*/*.c src/tools/*/*.c \
+	src/store/*/*.c src/geo/*.c src/doc/*.c src/domain/*/*.c src/tools/*/*.c \
 	src/http/*.c src/api/*.c src/web/*.c src/public/*.c src/ui/*.c src/cli/*.c))
 SCHEMA := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 STD_DATA := $(sort $(wildcard data/standard/*.csv))
