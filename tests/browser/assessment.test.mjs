@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { localMidnight, plantWeeks } from '../http/lib/cases.mjs';
+import { localMidnight, plantCases, plantWeeks } from '../http/lib/cases.mjs';
 import { Client, createToken, demoDb, sql } from '../http/lib/server.mjs';
 import {
   DESKTOP, assertClean, demoSuite, logIn, openPage, screenshot,
@@ -104,18 +104,23 @@ describe('综合评价 in the console', () => {
 
 describe('hot spots on the map', () => {
   test('a shift leader turns on this week\'s hot spots: one shape per spot', async () => {
-    // A spot planted in one grid: two a week for eight weeks, then twelve
-    // this week (from this week's Monday, local time).
+    // A spot planted in one grid: two a week for the eight weeks before
+    // this one (the city's week, from its Monday), then twelve this week,
+    // a minute apart and all in the past: from the week's first minute,
+    // or from 15 minutes ago when the week is older than that.
     const grid = sql(suite.ws.db, 'SELECT code FROM grid ORDER BY code LIMIT 1');
-    const now = new Date(Date.now() + 8 * 3600e3);
-    const monday = new Date(now);
-    monday.setUTCDate(now.getUTCDate() - ((now.getUTCDay() + 6) % 7));
+    const nowS = Math.floor(Date.now() / 1000);
+    const city = new Date((nowS + 8 * 3600) * 1000);
+    const monday = new Date(city);
+    monday.setUTCDate(city.getUTCDate() - ((city.getUTCDay() + 6) % 7));
+    const mondayDay = monday.toISOString().slice(0, 10);
     const first = new Date(monday);
     first.setUTCDate(monday.getUTCDate() - 56);
-    const day = (d) => d.toISOString().slice(0, 10);
-    // This week's cases in its first hours, so they are in the past.
-    assert.ok(localMidnight(day(monday)) + 12 * 3600 < Date.now() / 1000);
-    plantWeeks(suite.ws.db, grid, '06010', day(first), [2, 2, 2, 2, 2, 2, 2, 2, 12], 'BHS');
+    plantWeeks(suite.ws.db, grid, '06010', first.toISOString().slice(0, 10), [2, 2, 2, 2, 2, 2, 2, 2], 'BHS');
+    const weekStart = localMidnight(mondayDay);
+    plantCases(suite.ws.db, {
+      grid, category: '06010', n: 12, step: 60, tag: 'BHSnow', at: Math.max(weekStart + 1, nowS - 15 * 60),
+    });
     await desk('shift_leader', async (page) => {
       await page.locator('nav a', { hasText: '案件地图' }).click();
       await page.locator('.map.leaflet-container').waitFor();

@@ -88,11 +88,12 @@ export async function renderMap(main, w) {
   const note = h('p', { class: 'muted', role: 'status' });
   const hotNote = h('span', { class: 'muted', role: 'status' });
   const hot = h('input', { type: 'checkbox', id: 'map-hotspots' });
-  hot.addEventListener('change', () => box.showHotspots?.(hot.checked, hotNote));
   fill(main, h('h1', {}, t('ws.map')), form,
     h('p', { class: 'hotspot-toggle' }, hot, ' ', h('label', { for: 'map-hotspots' }, t('map.hotspots')), ' ', hotNote),
     note, box);
-  attached(box).then(() => drawMap(box, note, pointsQuery(w, f), data));
+  const drawn = attached(box).then(() => drawMap(box, note, pointsQuery(w, f), data));
+  // Switched before the map is drawn: drawn once it is.
+  hot.addEventListener('change', () => drawn.then(() => box.showHotspots(hot.checked, hotNote)));
 }
 
 // The ISO 8601 week of a local date, "2026-W49": the hot spots' period.
