@@ -1,0 +1,185 @@
+/*
+ * report.c - the report kinds, their periods and the settings of the
+ * official documents (see report.h); the building of the four kinds is
+ * build.c's.
+ */
+#include "domain/report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "domain/org/audit.h"
+#include "lib/buf.h"
+#include "lib/util.h"
+#include "store/org/org.h"
+
+const char *const report_kind_names[REPORT_KIND_COUNT] = {
+	"inspection", "bulletin", "weekly", "monthly",
+};
+
+const char *const report_kind_names_zh[REPORT_KIND_COUNT] = {
+	"每天一督查", "每日一通报", "每周一简评", "每月一汇总",
+};
+
+/* The form of period each kind takes, and its name in messages. */
+static const struct {
+	enum period_form form;
+	const char *says;
+} kind_period[REPORT_KIND_COUNT] = {
+	[REPORT_INSPECTION] = { PERIOD_DAY, "a day (2026-11-23)" },
+	[REPORT_BULLETIN] = { PERIOD_DAY, "a day (2026-11-23)" },
+	[REPORT_WEEKLY] = { PERIOD_WEEK, "an ISO week (2026-W48)" },
+	[REPORT_MONTHLY] = { PERIOD_MONTH, "a month (2026-11)" },
+};
+
+int report_kind_parse(const char *name, enum report_kind *out,
+		      struct ug_error *err)
+{
+	for (int k = 0; k < REPORT_KIND_COUNT; k++)
+		if (name && strcmp(name, report_kind_names[k]) == 0) {
+			*out = (enum report_kind)k;
+			return 0;
+		}
+	return ug_fail(err, UG_EINVAL, "kind",
+		       "kind must be inspection, bulletin, weekly or monthly");
+}
+
+int report_period_parse(enum report_kind k, const char *text,
+			struct period *out, struct ug_error *err)
+{
+	int rc = period_parse(text ? text : "", out, err);
+
+	if (rc)
+		return rc;
+	if (out->form != kind_period[k].form)
+		return ug_fail(err, UG_EINVAL, "period",
+			       "the period of a %s report is %s",
+			       report_kind_names[k], kind_period[k].says);
+	return 0;
+}
+
+int report_kind_has_commentary(enum report_kind k)
+{
+	return k == REPORT_WEEKLY || k == REPORT_MONTHLY;
+}
+
+/* ---- settings ----------------------------------------------------------- */
+
+const char *const report_setting_names[RS_COUNT] = {
+	"office", "prefix", "addressees", "signer", "copy_to",
+};
+
+static const char *const setting_defaults[RS_COUNT] = {
+	"城市管理监督指挥中心", "城管督", "各街道办事处、各有关部门：",
+	"城市管理监督指挥中心", "",
+};
+
+/* The settings key of k: "report.office" ... */
+static void key_of(int k, char out[32])
+{
+	snprintf(out, 32, "report.%s", report_setting_names[k]);
+}
+
+int report_settings_get(struct db *db, struct report_settings *out,
+			struct ug_error *err)
+{
+	char key[32];
+
+	for (int k = 0; k < RS_COUNT; k++) {
+		key_of(k, key);
+		int rc = store_setting_get(db, key, out->value[k],
+					   sizeof out->value[k], err);
+		if (rc == -UG_ENOTFOUND) {
+			ug_error_clear(err);
+			snprintf(out->value[k], sizeof out->value[k], "%s",
+				 setting_defaults[k]);
+		} else if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int setting_check(int k, const char *text, struct ug_error *err)
+{
+	const char *name = report_setting_names[k];
+	size_t n = text ? strlen(text) : 0;
+
+	if (n > REPORT_SETTING_MAX)
+		return ug_fail(err, UG_EINVAL, name,
+			       "%s must be at most %d bytes", name,
+			       REPORT_SETTING_MAX);
+	if (n == 0 && k != RS_COPY_TO)
+		return ug_fail(err, UG_EINVAL, name, "%s must not be empty",
+			       name);
+	if (!ug_utf8_valid(text ? text : "", n))
+		return ug_fail(err, UG_EINVAL, name, "%s is not UTF-8", name);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			return ug_fail(err, UG_EINVAL, name,
+				       "%s must be one line of text", name);
+	return 0;
+}
+
+static void settings_json(const struct report_settings *s, struct buf *b)
+{
+	json_t *j = json_object();
+	char *text;
+
+	for (int k = 0; j && k < RS_COUNT; k++)
+		json_object_set_new(j, report_setting_names[k],
+				    json_string(s->value[k]));
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	buf_puts(b, text ? text : "{}");
+	free(text);
+	json_decref(j);
+}
+
+int report_settings_set(struct db *db, const struct actor *a,
+			const int has[RS_COUNT],
+			const char *const text[RS_COUNT], int64_t now,
+			struct report_settings *out, struct ug_error *err)
+{
+	struct report_settings before;
+	struct buf was = BUF_INIT, after = BUF_INIT;
+	char key[32];
+	int rc;
+
+	if (!actor_is(a, ROLE_ADMIN))
+		return ug_fail(err, UG_EFORBIDDEN, NULL,
+			       "only the admin sets the reports' settings");
+	for (int k = 0; k < RS_COUNT; k++)
+		if (has[k] && (rc = setting_check(k, text[k], err)))
+			return rc;
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	if ((rc = report_settings_get(db, &before, err)))
+		goto end;
+	*out = before;
+	for (int k = 0; k < RS_COUNT; k++) {
+		if (!has[k])
+			continue;
+		snprintf(out->value[k], sizeof out->value[k], "%s", text[k]);
+		key_of(k, key);
+		if ((rc = store_setting_put(db, key, text[k], err)))
+			goto end;
+	}
+	settings_json(&before, &was);
+	settings_json(out, &after);
+	rc = audit_write(db, a, now, "report_settings.edit", "report",
+			 buf_str(&was), buf_str(&after), NULL, err);
+end:
+	rc = db_end(db, rc, err);
+	buf_free(&was);
+	buf_free(&after);
+	return rc;
+}
+
+void report_number_text(const char *prefix, int year, int64_t number,
+			char *out, size_t size)
+{
+	snprintf(out, size, "%s〔%d〕%lld号", prefix, year, (long long)number);
+}

@@ -1,0 +1,126 @@
+/*
+ * report.h - the 四个一 reports (每天一督查 daily inspection, 每日一通报
+ * daily bulletin, 每周一简评 weekly review, 每月一汇总 monthly summary) as
+ * document trees (doc/doc.h), built from the domain's own reads - the
+ * rankings (assess/rank.h) with their previous period, the red and black
+ * lists (assess/honours.h), hot spots and rebounds (assess/hotspot.h),
+ * the day's counters by hour and category (assess/hours.h), the patrol's
+ * coverage (patrol/patrol.h), the cases and their photos (cases/view.h)
+ * and the grids' outlines (spatial/grids.h) - each as the caller sees it:
+ * what a report holds is decided by those reads' access layers, never
+ * here.  docs/reports.md lists every section and where its numbers come
+ * from; the renderers (doc/render.h) turn the tree into HTML, XLSX, PDF.
+ *
+ * The office's name, the document-number prefix, the addressees, the
+ * signer and the copy line are settings (the settings store, keys
+ * "report.*"), edited by the admin or the command line.
+ */
+#ifndef UG_REPORT_H
+#define UG_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc/doc.h"
+#include "domain/cases/case.h"
+#include "domain/org/roles.h"
+#include "lib/period.h"
+
+enum report_kind {
+	REPORT_INSPECTION, /* 每天一督查: a day */
+	REPORT_BULLETIN,   /* 每日一通报: a day */
+	REPORT_WEEKLY,     /* 每周一简评: an ISO week */
+	REPORT_MONTHLY,    /* 每月一汇总: a month */
+	REPORT_KIND_COUNT
+};
+
+/* "inspection", "bulletin", "weekly", "monthly"; and their 中文 names. */
+extern const char *const report_kind_names[REPORT_KIND_COUNT];
+extern const char *const report_kind_names_zh[REPORT_KIND_COUNT];
+
+/* The kind of `name` into *out; UG_EINVAL naming "kind" otherwise. */
+int report_kind_parse(const char *name, enum report_kind *out,
+		      struct ug_error *err);
+
+/* The period of a report of kind k: a day "2026-11-23" for the daily
+ * kinds, an ISO week "2026-W48" for the weekly review, a month
+ * "2026-11" for the monthly summary.  UG_EINVAL naming "period" for text
+ * that is no period (period_parse()'s message) or a period of another
+ * form (the message names the form the kind takes). */
+int report_period_parse(enum report_kind k, const char *text,
+			struct period *out, struct ug_error *err);
+
+/* 1 for the kinds a leader comments before publishing (weekly,
+ * monthly). */
+int report_kind_has_commentary(enum report_kind k);
+
+/* ---- settings ----------------------------------------------------------- */
+
+enum report_setting {
+	RS_OFFICE,      /* 发文机关: "城市管理监督指挥中心" */
+	RS_PREFIX,      /* 发文字号的机关代字: "城管督" */
+	RS_ADDRESSEES,  /* 主送: "各街道办事处、各有关部门：" */
+	RS_SIGNER,      /* 署名: the office by default */
+	RS_COPY_TO,     /* 抄送: "" none */
+	RS_COUNT
+};
+/* "office", "prefix", "addressees", "signer", "copy_to". */
+extern const char *const report_setting_names[RS_COUNT];
+
+#define REPORT_SETTING_MAX 200 /* bytes of a setting's text */
+
+struct report_settings {
+	char value[RS_COUNT][REPORT_SETTING_MAX + 1];
+};
+
+/* The settings in force (stored texts over the defaults). */
+int report_settings_get(struct db *db, struct report_settings *out,
+			struct ug_error *err);
+
+/* Set the settings given (has[k]) to text[k]: the admin's or the command
+ * line's (UG_EFORBIDDEN for others); UG_EINVAL naming the setting for a
+ * text longer than REPORT_SETTING_MAX bytes, not UTF-8, with a control
+ * character, or empty (copy_to alone may be empty).  One transaction
+ * with its audit event ("report_settings.edit"); *out the settings
+ * after. */
+int report_settings_set(struct db *db, const struct actor *a,
+			const int has[RS_COUNT],
+			const char *const text[RS_COUNT], int64_t now,
+			struct report_settings *out, struct ug_error *err);
+
+/* "城管督〔2026〕15号" into out: prefix, year, number. */
+void report_number_text(const char *prefix, int year, int64_t number,
+			char *out, size_t size);
+
+/* ---- building ----------------------------------------------------------- */
+
+/* What a build reads besides the database. */
+struct report_env {
+	const struct case_env *cases; /* the city's offset (its days) */
+	const char *files_dir;        /* the photos' folder; NULL: no photos */
+	int64_t now;                  /* the document's date */
+};
+
+/* What one report is: its kind and period, the area it is narrowed to
+ * (NULL or "": the caller's whole sight), its number in the year's
+ * series of its kind (0: not numbered - an on-demand copy), the leader's
+ * commentary (NULL: not yet written). */
+struct report_request {
+	enum report_kind kind;
+	struct period period;
+	const char *area;
+	int64_t number;
+	const char *commentary;
+};
+
+/* Build the report into document d (doc_new()ed by the caller, whose
+ * arena holds everything), as actor a sees it.  Errors of the reads:
+ * UG_EINVAL / UG_ENOTFOUND naming "area" for an area not shaped as a
+ * division or outside the caller's sight; UG_EFORBIDDEN for a caller
+ * who reads no ranking (ROLES_STAFF do); UG_ENOMEM, UG_EDB, UG_EIO (a
+ * photo's file that cannot be read is left out, not an error). */
+int report_build(struct db *db, const struct report_env *env,
+		 const struct actor *a, const struct report_request *rq,
+		 struct doc *d, struct ug_error *err);
+
+#endif
