@@ -15,24 +15,6 @@
 #include "domain/report/report.h"
 #include "lib/util.h"
 
-/* Render d in format f into out.  The XLSX and PDF renderers are written
- * on another branch: until they are merged this build answers them with
- * UG_EINVAL naming "format". */
-int cli_report_render(const struct doc *d, enum doc_format f,
-		      struct buf *out, struct ug_error *err)
-{
-	switch (f) {
-	case DOC_HTML:
-		return doc_render_html(d, out, err);
-	case DOC_XLSX:
-	case DOC_PDF:
-	default:
-		return ug_fail(err, UG_EINVAL, "format",
-			       "format %s is not built in this branch "
-			       "(html only)", doc_format_name(f));
-	}
-}
-
 /* Write the whole of b to path through path.tmp and a rename. */
 static int write_file(const char *path, const struct buf *b,
 		      struct ug_error *err)
@@ -99,7 +81,7 @@ int cmd_report(struct cli_args *a)
 	if (rc == 0)
 		rc = report_build(run.db, &renv, &run.as, &rq, d, &run.err);
 	if (rc == 0)
-		rc = cli_report_render(d, f, &out, &run.err);
+		rc = report_render(d, f, &out, &run.err);
 	if (rc == 0)
 		rc = write_file(out_path, &out, &run.err);
 	rc = cli_run_close(&run, rc);
@@ -115,13 +97,13 @@ int cmd_report(struct cli_args *a)
 
 int cmd_report_settings(struct cli_args *a)
 {
-	const char *text[RS_COUNT];
-	int has[RS_COUNT], any = 0;
+	const char *text[RSET_COUNT];
+	int has[RSET_COUNT], any = 0;
 	struct report_settings s;
 	struct cli_run run;
 	int rc;
 
-	for (int k = 0; k < RS_COUNT; k++) {
+	for (int k = 0; k < RSET_COUNT; k++) {
 		char flag[32];
 
 		snprintf(flag, sizeof flag, "%s", report_setting_names[k]);
@@ -139,7 +121,7 @@ int cmd_report_settings(struct cli_args *a)
 		 : report_settings_get(run.db, &s, &run.err);
 	if ((rc = cli_run_close(&run, rc)))
 		return rc;
-	for (int k = 0; k < RS_COUNT; k++)
+	for (int k = 0; k < RSET_COUNT; k++)
 		printf("%-11s %s\n", report_setting_names[k], s.value[k]);
 	return EXIT_OK;
 }

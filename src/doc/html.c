@@ -215,25 +215,6 @@ static int chart(struct buf *b, const struct doc_chart *c)
 	return rc | buf_puts(b, "</figure>\n");
 }
 
-static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int base64(struct buf *b, const unsigned char *p, size_t n)
-{
-	int rc = buf_reserve(b, (n + 2) / 3 * 4 + 1);
-
-	for (size_t i = 0; rc == 0 && i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		if (i + 1 < n) v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n) v |= p[i + 2];
-		char q[4] = { b64[v >> 18 & 63], b64[v >> 12 & 63],
-			      i + 1 < n ? b64[v >> 6 & 63] : '=',
-			      i + 2 < n ? b64[v & 63] : '=' };
-		rc = buf_append(b, q, 4);
-	}
-	return rc;
-}
-
 /* The image's type from its first bytes; NULL for none we show. */
 static const char *image_type(const unsigned char *p, size_t n)
 {
@@ -257,7 +238,7 @@ static int image(struct buf *b, const struct doc_image *im)
 		rc |= buf_printf(b, "<img alt=\"");
 		rc |= esc(b, im->caption ? im->caption : "");
 		rc |= buf_printf(b, "\" src=\"data:%s;base64,", type);
-		rc |= base64(b, im->data, im->len);
+		rc |= buf_base64(b, im->data, im->len);
 		rc |= buf_puts(b, "\">");
 	}
 	rc |= element(b, "figcaption", NULL, im->caption);

@@ -373,31 +373,31 @@ static void test_settings(void **state)
 {
 	struct fx *f = *state;
 	struct report_settings s;
-	int has[RS_COUNT] = { 0 };
-	const char *text[RS_COUNT] = { 0 };
+	int has[RSET_COUNT] = { 0 };
+	const char *text[RSET_COUNT] = { 0 };
 	char number[64];
 
-	has[RS_PREFIX] = 1;
-	text[RS_PREFIX] = "京城管";
+	has[RSET_PREFIX] = 1;
+	text[RSET_PREFIX] = "京城管";
 	tu_assert_err(report_settings_set(f->t->db, &f->a[LEADER], has, text, 0,
 					  &s, &f->err),
 		      f->err, UG_EFORBIDDEN, "");
-	text[RS_PREFIX] = "";
+	text[RSET_PREFIX] = "";
 	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
 					  &s, &f->err),
 		      f->err, UG_EINVAL, "prefix");
-	text[RS_PREFIX] = "京\n城管";
+	text[RSET_PREFIX] = "京\n城管";
 	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
 					  &s, &f->err),
 		      f->err, UG_EINVAL, "prefix");
-	text[RS_PREFIX] = "京城管";
-	has[RS_COPY_TO] = 1;
-	text[RS_COPY_TO] = "市城市管理委员会";
+	text[RSET_PREFIX] = "京城管";
+	has[RSET_COPY_TO] = 1;
+	text[RSET_COPY_TO] = "市城市管理委员会";
 	tu_assert_ok(report_settings_set(f->t->db, &f->a[ADMIN], has, text,
 					 L(2026, 11, 20, 9, 0), &s, &f->err),
 		     f->err);
-	assert_string_equal(s.value[RS_PREFIX], "京城管");
-	assert_string_equal(s.value[RS_OFFICE], "城市管理监督指挥中心");
+	assert_string_equal(s.value[RSET_PREFIX], "京城管");
+	assert_string_equal(s.value[RSET_OFFICE], "城市管理监督指挥中心");
 	assert_int_equal(tu_query_int(f->t->db,
 		"SELECT COUNT(*) FROM audit_event"
 		" WHERE action = 'report_settings.edit'"), 1);

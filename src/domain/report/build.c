@@ -1271,7 +1271,7 @@ static int set_meta(struct build *b)
 		break;
 	}
 	if (b->rq->number)
-		report_number_text(s.value[RS_PREFIX], today / 10000,
+		report_number_text(s.value[RSET_PREFIX], today / 10000,
 				   b->rq->number, number, sizeof number);
 	day_zh(today, date, sizeof date);
 	int official = b->rq->kind != REPORT_INSPECTION;
@@ -1279,13 +1279,13 @@ static int set_meta(struct build *b)
 		.style = official ? DOC_OFFICIAL : DOC_PLAIN,
 		.title = title,
 		.subtitle = report_kind_names_zh[b->rq->kind],
-		.office = s.value[RS_OFFICE],
+		.office = s.value[RSET_OFFICE],
 		.number = b->rq->number ? number : NULL,
-		.addressees = official ? s.value[RS_ADDRESSEES] : NULL,
-		.signer = s.value[RS_SIGNER],
+		.addressees = official ? s.value[RSET_ADDRESSEES] : NULL,
+		.signer = s.value[RSET_SIGNER],
 		.date = date,
-		.copy_to = official && s.value[RS_COPY_TO][0]
-			   ? s.value[RS_COPY_TO] : NULL,
+		.copy_to = official && s.value[RSET_COPY_TO][0]
+			   ? s.value[RSET_COPY_TO] : NULL,
 		.lang = "zh-CN",
 	};
 	return built(b, doc_set_meta(b->d, &m));

@@ -68,11 +68,11 @@ int report_kind_has_commentary(enum report_kind k)
 
 /* ---- settings ----------------------------------------------------------- */
 
-const char *const report_setting_names[RS_COUNT] = {
+const char *const report_setting_names[RSET_COUNT] = {
 	"office", "prefix", "addressees", "signer", "copy_to",
 };
 
-static const char *const setting_defaults[RS_COUNT] = {
+static const char *const setting_defaults[RSET_COUNT] = {
 	"城市管理监督指挥中心", "城管督", "各街道办事处、各有关部门：",
 	"城市管理监督指挥中心", "",
 };
@@ -88,7 +88,7 @@ int report_settings_get(struct db *db, struct report_settings *out,
 {
 	char key[32];
 
-	for (int k = 0; k < RS_COUNT; k++) {
+	for (int k = 0; k < RSET_COUNT; k++) {
 		key_of(k, key);
 		int rc = store_setting_get(db, key, out->value[k],
 					   sizeof out->value[k], err);
@@ -112,7 +112,7 @@ static int setting_check(int k, const char *text, struct ug_error *err)
 		return ug_fail(err, UG_EINVAL, name,
 			       "%s must be at most %d bytes", name,
 			       REPORT_SETTING_MAX);
-	if (n == 0 && k != RS_COPY_TO)
+	if (n == 0 && k != RSET_COPY_TO)
 		return ug_fail(err, UG_EINVAL, name, "%s must not be empty",
 			       name);
 	if (!ug_utf8_valid(text ? text : "", n))
@@ -129,7 +129,7 @@ static void settings_json(const struct report_settings *s, struct buf *b)
 	json_t *j = json_object();
 	char *text;
 
-	for (int k = 0; j && k < RS_COUNT; k++)
+	for (int k = 0; j && k < RSET_COUNT; k++)
 		json_object_set_new(j, report_setting_names[k],
 				    json_string(s->value[k]));
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -139,8 +139,8 @@ static void settings_json(const struct report_settings *s, struct buf *b)
 }
 
 int report_settings_set(struct db *db, const struct actor *a,
-			const int has[RS_COUNT],
-			const char *const text[RS_COUNT], int64_t now,
+			const int has[RSET_COUNT],
+			const char *const text[RSET_COUNT], int64_t now,
 			struct report_settings *out, struct ug_error *err)
 {
 	struct report_settings before;
@@ -151,7 +151,7 @@ int report_settings_set(struct db *db, const struct actor *a,
 	if (!actor_is(a, ROLE_ADMIN))
 		return ug_fail(err, UG_EFORBIDDEN, NULL,
 			       "only the admin sets the reports' settings");
-	for (int k = 0; k < RS_COUNT; k++)
+	for (int k = 0; k < RSET_COUNT; k++)
 		if (has[k] && (rc = setting_check(k, text[k], err)))
 			return rc;
 	if ((rc = db_begin_write(db, err)))
@@ -159,7 +159,7 @@ int report_settings_set(struct db *db, const struct actor *a,
 	if ((rc = report_settings_get(db, &before, err)))
 		goto end;
 	*out = before;
-	for (int k = 0; k < RS_COUNT; k++) {
+	for (int k = 0; k < RSET_COUNT; k++) {
 		if (!has[k])
 			continue;
 		snprintf(out->value[k], sizeof out->value[k], "%s", text[k]);

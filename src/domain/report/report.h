@@ -21,10 +21,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "doc/doc.h"
+#include "doc/render.h"
 #include "domain/cases/case.h"
 #include "domain/org/roles.h"
 #include "lib/period.h"
+#include "store/report/report.h"
 
 enum report_kind {
 	REPORT_INSPECTION, /* 每天一督查: a day */
@@ -57,20 +61,20 @@ int report_kind_has_commentary(enum report_kind k);
 /* ---- settings ----------------------------------------------------------- */
 
 enum report_setting {
-	RS_OFFICE,      /* 发文机关: "城市管理监督指挥中心" */
-	RS_PREFIX,      /* 发文字号的机关代字: "城管督" */
-	RS_ADDRESSEES,  /* 主送: "各街道办事处、各有关部门：" */
-	RS_SIGNER,      /* 署名: the office by default */
-	RS_COPY_TO,     /* 抄送: "" none */
-	RS_COUNT
+	RSET_OFFICE,      /* 发文机关: "城市管理监督指挥中心" */
+	RSET_PREFIX,      /* 发文字号的机关代字: "城管督" */
+	RSET_ADDRESSEES,  /* 主送: "各街道办事处、各有关部门：" */
+	RSET_SIGNER,      /* 署名: the office by default */
+	RSET_COPY_TO,     /* 抄送: "" none */
+	RSET_COUNT
 };
 /* "office", "prefix", "addressees", "signer", "copy_to". */
-extern const char *const report_setting_names[RS_COUNT];
+extern const char *const report_setting_names[RSET_COUNT];
 
 #define REPORT_SETTING_MAX 200 /* bytes of a setting's text */
 
 struct report_settings {
-	char value[RS_COUNT][REPORT_SETTING_MAX + 1];
+	char value[RSET_COUNT][REPORT_SETTING_MAX + 1];
 };
 
 /* The settings in force (stored texts over the defaults). */
@@ -84,8 +88,8 @@ int report_settings_get(struct db *db, struct report_settings *out,
  * with its audit event ("report_settings.edit"); *out the settings
  * after. */
 int report_settings_set(struct db *db, const struct actor *a,
-			const int has[RS_COUNT],
-			const char *const text[RS_COUNT], int64_t now,
+			const int has[RSET_COUNT],
+			const char *const text[RSET_COUNT], int64_t now,
 			struct report_settings *out, struct ug_error *err);
 
 /* "城管督〔2026〕15号" into out: prefix, year, number. */
@@ -122,5 +126,77 @@ struct report_request {
 int report_build(struct db *db, const struct report_env *env,
 		 const struct actor *a, const struct report_request *rq,
 		 struct doc *d, struct ug_error *err);
+
+/* Write d in format f to out: the one place that picks the renderer.
+ * The XLSX and PDF renderers are built on another branch: until they are
+ * merged, html alone, and xlsx or pdf answer UG_EINVAL naming "format"
+ * ("not built in this branch"). */
+int report_render(const struct doc *d, enum doc_format f, struct buf *out,
+		  struct ug_error *err);
+
+/* ---- stored reports (schema 0022) ----------------------------------------
+ *
+ * A stored report covers an area: the one asked, else the creator's own
+ * division ("" for a creator who sees the whole city).  It is seen by
+ * whoever sees that area (actor_sees(): a street's staff see their
+ * street's reports, not the district's), and answers as not there to
+ * anyone else.  Regenerating (kind, period, area) makes a new version and
+ * keeps the old; every version keeps the document number of the first.
+ * The daily kinds are published when made; the weekly and monthly are
+ * drafts until a leader (or the admin) writes the commentary and
+ * publishes them. */
+
+/* Free what a report row read here holds. */
+void report_row_free(struct report_row *r);
+
+/* Build and store a report of `kind` for `period` in `area` (NULL or "":
+ * the creator's area) as actor a sees it, made at env->now (`scheduled`:
+ * by the server's schedule), into *out (free with
+ * report_row_free()).  Leaders, shift leaders and the admin (and
+ * root): UG_EFORBIDDEN for others and for a department's staff.
+ * UG_EINVAL naming "kind", "period" or "area"; UG_ENOTFOUND naming "area"
+ * outside the caller's sight; the build's errors.  One write
+ * transaction. */
+int report_create(struct db *db, const struct report_env *env,
+		  const struct actor *a, const char *kind, const char *period,
+		  const char *area, int scheduled, struct report_row *out,
+		  struct ug_error *err);
+
+/* The stored reports the actor sees, filtered by kind and period (each
+ * NULL or "": any), newest first, to cb.  UG_EINVAL naming "kind" or
+ * "period" for one that does not parse (a period of any form). */
+int report_list(struct db *db, const struct actor *a, const char *kind,
+		const char *period, store_report_cb cb, void *ctx,
+		struct ug_error *err);
+
+/* Report id's metadata into *out; UG_ENOTFOUND naming "id" when there is
+ * none or the actor does not see it. */
+int report_get(struct db *db, const struct actor *a, int64_t id,
+	       struct report_row *out, struct ug_error *err);
+
+/* Report id rendered in `format` ("html", "xlsx", "pdf"; NULL: html),
+ * with its commentary, appended to out; *f the format.  UG_EINVAL
+ * naming "format"; UG_ENOTFOUND as report_get(). */
+int report_file(struct db *db, const struct actor *a, int64_t id,
+		const char *format, struct buf *out, enum doc_format *f,
+		struct ug_error *err);
+
+/* Write the commentary of draft id (NULL: unchanged) and/or publish it,
+ * at now, by a leader or the admin (UG_EFORBIDDEN otherwise); *out the
+ * report after.  UG_EINVAL naming "commentary" for a kind without one
+ * (the daily kinds) or a text longer than REPORT_COMMENTARY_MAX bytes or
+ * not UTF-8; UG_ECONFLICT naming "status" for a published report;
+ * UG_ENOTFOUND as report_get().  Audited ("report.edit",
+ * "report.publish"). */
+#define REPORT_COMMENTARY_MAX 4000
+int report_edit(struct db *db, const struct actor *a, int64_t id,
+		const char *commentary, int publish, int64_t now,
+		struct report_row *out, struct ug_error *err);
+
+/* The metadata as the API answers it: {"id","kind","kind_name","period",
+ * "area","version","number","status","commentary","created_by",
+ * "created_at","published_by","published_at" (ISO 8601 at utc_offset),
+ * "scheduled","formats"}. */
+json_t *report_json(const struct report_row *r, int32_t utc_offset);
 
 #endif
