@@ -234,6 +234,9 @@ static const struct cli_flag report_settings_flags[] = {
 	{ "addressees", "TEXT", "主送: the addressees line", NULL },
 	{ "signer", "TEXT", "署名: the signing office or person", NULL },
 	{ "copy-to", "TEXT", "抄送: the copy line (\"\" for none)", NULL },
+	{ "at", "HH:MM", "the schedule's local time of day (08:30)", NULL },
+	{ "kinds", "LIST", "the kinds the schedule makes, comma-separated "
+			   "(\"\" for none)", NULL },
 };
 
 static int cmd_version(struct cli_args *a)

@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, addUser, assertError, createToken, demoDb, serverSet, sql, ug, ugOk, workspace,
+  Client, addUser, assertError, createToken, demoDb, serverSet, sleep, sql, ug, ugOk, workspace,
 } from './lib/server.mjs';
-import { bytesRequest } from './lib/cases.mjs';
+import { bytesRequest, emptyDemoDb } from './lib/cases.mjs';
 
 const ws = workspace();
 const servers = serverSet(ws);
@@ -221,4 +221,29 @@ test('the CLI writes the page; xlsx and pdf are refused with the same message', 
   const bad = ug(['report', 'weekly', '--period', day, '--db', ws.db, '-o', out]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /ISO week/);
+});
+
+// Two servers on one database, each firing the schedule at start as if at
+// 08:31 on Monday 2 November 2026 (serve --report-schedule-at) - a
+// working day, the first of its week and of its month: each of the four
+// reports due is made exactly once.
+describe('the schedule', () => {
+  const ws2 = workspace();
+  const pair = serverSet(ws2);
+  after(() => pair.close());
+
+  test('two servers, one tick each: every due report made once', async () => {
+    emptyDemoDb(ws2);
+    ugOk(['report', 'settings', '--db', ws2.db, '--at', '08:30']);
+    const flags = ['--report-schedule-at', '2026-11-02T08:31:00+08:00'];
+    await Promise.all([pair.start(flags), pair.start(flags)]);
+    const count = () => Number(sql(ws2.db, 'SELECT COUNT(*) FROM report WHERE scheduled = 1'));
+    for (let i = 0; i < 100 && count() < 4; i++) await sleep(100);
+    await sleep(1500); // the slower server's tick, long done
+    const rows = sql(ws2.db, "SELECT kind || ' ' || period || ' ' || version FROM report ORDER BY kind")
+      .split('\n');
+    assert.deepEqual(rows, ['bulletin 2026-11-01 1', 'inspection 2026-11-01 1', 'monthly 2026-10 1',
+      'weekly 2026-W44 1']);
+    assert.equal(Number(sql(ws2.db, 'SELECT COUNT(*) FROM report_lease WHERE done = 1')), 4);
+  });
 });

@@ -408,6 +408,105 @@ static void test_settings(void **state)
 	assert_string_equal(number, "城管督〔2026〕15号");
 }
 
+/* ---- the schedule --------------------------------------------------------- */
+
+static int due_at(struct fx *f, const char *kinds, int64_t at,
+		  struct report_due *due)
+{
+	struct report_settings s;
+
+	tu_assert_ok(report_settings_get(f->t->db, &s, &f->err), f->err);
+	if (kinds)
+		snprintf(s.value[RSET_KINDS], sizeof s.value[RSET_KINDS], "%s",
+			 kinds);
+	return report_schedule_due(TU_CALENDAR, CN, &s, at, due);
+}
+
+/* The plain calendar: Monday to Friday.  Monday 2 November 2026 is the
+ * first working day of its week and of November. */
+static void test_schedule_due(void **state)
+{
+	struct fx *f = *state;
+	struct report_due due[REPORT_KIND_COUNT];
+
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 29), due), 0);
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 30), due), 4);
+	assert_string_equal(due[0].period.text, "2026-11-01");
+	assert_int_equal(due[0].kind, REPORT_INSPECTION);
+	assert_string_equal(due[1].period.text, "2026-11-01");
+	assert_string_equal(due[2].period.text, "2026-W44");
+	assert_string_equal(due[3].period.text, "2026-10");
+	/* Tuesday: the daily kinds alone; Saturday: none. */
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 3, 9, 0), due), 2);
+	assert_string_equal(due[1].period.text, "2026-11-02");
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 7, 9, 0), due), 0);
+	/* Only the kinds listed; none listed, none made. */
+	assert_int_equal(due_at(f, "weekly", L(2026, 11, 2, 9, 0), due), 1);
+	assert_int_equal(due[0].kind, REPORT_WEEKLY);
+	assert_int_equal(due_at(f, "", L(2026, 11, 2, 9, 0), due), 0);
+	/* December 1 is a Tuesday: the month's first working day. */
+	assert_int_equal(due_at(f, "monthly", L(2026, 12, 1, 9, 0), due), 1);
+	assert_string_equal(due[0].period.text, "2026-11");
+	assert_int_equal(due_at(f, "monthly", L(2026, 12, 2, 9, 0), due), 0);
+}
+
+/* Run twice (two servers' ticks): each due report made once. */
+static void test_schedule_once(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 11, 2, 8, 31) };
+	int made = -1;
+
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "one", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 4);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "two", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 0);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE scheduled = 1 AND area = ''"
+				      " AND created_by = 'schedule'"),
+			 4);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1"
+				      " AND holder = 'one'"),
+			 4);
+}
+
+static void test_schedule_settings(void **state)
+{
+	struct fx *f = *state;
+	struct report_settings s;
+	int has[RSET_COUNT] = { 0 };
+	const char *text[RSET_COUNT] = { 0 };
+
+	has[RSET_AT] = 1;
+	text[RSET_AT] = "8:30";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "at");
+	text[RSET_AT] = "24:00";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "at");
+	text[RSET_AT] = "07:45";
+	has[RSET_KINDS] = 1;
+	text[RSET_KINDS] = "weekly,daily";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "kinds");
+	text[RSET_KINDS] = "bulletin,monthly";
+	tu_assert_ok(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					 &s, &f->err),
+		     f->err);
+	assert_int_equal(report_at_minutes(s.value[RSET_AT]), 7 * 60 + 45);
+	assert_int_equal(report_kinds_parse(s.value[RSET_KINDS]),
+			 1 << REPORT_BULLETIN | 1 << REPORT_MONTHLY);
+	assert_int_equal(report_kinds_parse("weekly,"), -1);
+}
+
 /* ---- the HTML renderer -------------------------------------------------- */
 
 #define EVIL "<script>alert('x')</script>&\"amp"
@@ -519,6 +618,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monthly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_due, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_settings, setup,
+						teardown),
 		cmocka_unit_test(test_periods_and_kinds),
 		cmocka_unit_test(test_html_every_block_escaped),
 		cmocka_unit_test(test_html_plain),

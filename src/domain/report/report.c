@@ -69,12 +69,12 @@ int report_kind_has_commentary(enum report_kind k)
 /* ---- settings ----------------------------------------------------------- */
 
 const char *const report_setting_names[RSET_COUNT] = {
-	"office", "prefix", "addressees", "signer", "copy_to",
+	"office", "prefix", "addressees", "signer", "copy_to", "at", "kinds",
 };
 
 static const char *const setting_defaults[RSET_COUNT] = {
 	"城市管理监督指挥中心", "城管督", "各街道办事处、各有关部门：",
-	"城市管理监督指挥中心", "",
+	"城市管理监督指挥中心", "", "08:30", "inspection,bulletin,weekly,monthly",
 };
 
 /* The settings key of k: "report.office" ... */
@@ -103,6 +103,38 @@ int report_settings_get(struct db *db, struct report_settings *out,
 	return 0;
 }
 
+int report_at_minutes(const char *text)
+{
+	int h, m, n = 0;
+
+	if (!text || sscanf(text, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5 ||
+	    text[n] || h < 0 || h > 23 || m < 0 || m > 59)
+		return -1;
+	return h * 60 + m;
+}
+
+int report_kinds_parse(const char *text)
+{
+	int bits = 0;
+
+	while (text && *text) {
+		size_t n = strcspn(text, ",");
+		int k = 0;
+
+		while (k < REPORT_KIND_COUNT &&
+		       (strlen(report_kind_names[k]) != n ||
+			strncmp(text, report_kind_names[k], n) != 0))
+			k++;
+		if (k == REPORT_KIND_COUNT)
+			return -1;
+		bits |= 1 << k;
+		text += n;
+		if (*text == ',' && !*++text)
+			return -1;
+	}
+	return bits;
+}
+
 static int setting_check(int k, const char *text, struct ug_error *err)
 {
 	const char *name = report_setting_names[k];
@@ -112,7 +144,14 @@ static int setting_check(int k, const char *text, struct ug_error *err)
 		return ug_fail(err, UG_EINVAL, name,
 			       "%s must be at most %d bytes", name,
 			       REPORT_SETTING_MAX);
-	if (n == 0 && k != RSET_COPY_TO)
+	if (k == RSET_AT && report_at_minutes(text) < 0)
+		return ug_fail(err, UG_EINVAL, name,
+			       "at is a time of day HH:MM (08:30)");
+	if (k == RSET_KINDS && report_kinds_parse(text) < 0)
+		return ug_fail(err, UG_EINVAL, name,
+			       "kinds is a comma-separated list of inspection, "
+			       "bulletin, weekly and monthly (or empty)");
+	if (n == 0 && k != RSET_COPY_TO && k != RSET_KINDS)
 		return ug_fail(err, UG_EINVAL, name, "%s must not be empty",
 			       name);
 	if (!ug_utf8_valid(text ? text : "", n))

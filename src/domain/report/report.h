@@ -66,9 +66,13 @@ enum report_setting {
 	RSET_ADDRESSEES,  /* 主送: "各街道办事处、各有关部门：" */
 	RSET_SIGNER,      /* 署名: the office by default */
 	RSET_COPY_TO,     /* 抄送: "" none */
+	RSET_AT,          /* the schedule's time of day: "08:30" */
+	RSET_KINDS,       /* the kinds it makes: "inspection,bulletin,
+			     weekly,monthly"; "" none */
 	RSET_COUNT
 };
-/* "office", "prefix", "addressees", "signer", "copy_to". */
+/* "office", "prefix", "addressees", "signer", "copy_to", "at",
+ * "kinds". */
 extern const char *const report_setting_names[RSET_COUNT];
 
 #define REPORT_SETTING_MAX 200 /* bytes of a setting's text */
@@ -84,13 +88,20 @@ int report_settings_get(struct db *db, struct report_settings *out,
 /* Set the settings given (has[k]) to text[k]: the admin's or the command
  * line's (UG_EFORBIDDEN for others); UG_EINVAL naming the setting for a
  * text longer than REPORT_SETTING_MAX bytes, not UTF-8, with a control
- * character, or empty (copy_to alone may be empty).  One transaction
+ * character, or empty (copy_to and kinds may be empty); "at" must be
+ * HH:MM and "kinds" a comma-separated list of kinds.  One transaction
  * with its audit event ("report_settings.edit"); *out the settings
  * after. */
 int report_settings_set(struct db *db, const struct actor *a,
 			const int has[RSET_COUNT],
 			const char *const text[RSET_COUNT], int64_t now,
 			struct report_settings *out, struct ug_error *err);
+
+/* The minutes after midnight of "HH:MM", or -1. */
+int report_at_minutes(const char *text);
+/* The kinds of "inspection,weekly" as bits (1 << kind), 0 for "", or -1
+ * for another text. */
+int report_kinds_parse(const char *text);
 
 /* "城管督〔2026〕15号" into out: prefix, year, number. */
 void report_number_text(const char *prefix, int year, int64_t number,
@@ -198,5 +209,35 @@ int report_edit(struct db *db, const struct actor *a, int64_t id,
  * "created_at","published_by","published_at" (ISO 8601 at utc_offset),
  * "scheduled","formats"}. */
 json_t *report_json(const struct report_row *r, int32_t utc_offset);
+
+/* ---- the schedule --------------------------------------------------------
+ *
+ * On a working day of the working calendar, from the settings' time of
+ * day ("at", local), the server makes: the daily kinds of the day before;
+ * on the first working day of an ISO week, the weekly review of the week
+ * before; on the first working day of a month, the monthly summary of the
+ * month before - each kind only when listed in the settings' "kinds".
+ * Each is made once across every server on the database: the job's row
+ * in report_lease is taken, the report made and the job marked done in
+ * one write transaction, so a second server finds the job done, and a
+ * failure leaves it for the next tick. */
+
+struct report_due {
+	enum report_kind kind;
+	struct period period;
+};
+
+/* The reports due at `now` under settings s and calendar cal (local days
+ * at utc_offset) into out; how many.  Pure. */
+int report_schedule_due(const struct calendar *cal, int32_t utc_offset,
+			const struct report_settings *s, int64_t now,
+			struct report_due out[REPORT_KIND_COUNT]);
+
+/* Make the reports due at env->now not made yet (env->cases->calendar the
+ * working calendar), as the schedule (a root actor, the whole city);
+ * *made how many this call made.  `holder` names the process in the
+ * lease.  The first error is returned; the jobs before it are kept. */
+int report_schedule_run(struct db *db, const struct report_env *env,
+			const char *holder, int *made, struct ug_error *err);
 
 #endif
