@@ -172,11 +172,21 @@ static int unbase64(struct arena *a, const char *s, unsigned char **out,
 	return 0;
 }
 
+/* Room in d's arena for as many items of `size` as array `key` of j
+ * holds (*n of them; at least one item's room), or NULL. */
+static void *items_of(struct doc *d, json_t *j, const char *key, size_t size,
+		      size_t *n)
+{
+	*n = json_array_size(json_object_get(j, key));
+	return arena_alloc(d->arena, (*n ? *n : 1) * size);
+}
+
 static int table_from(struct doc *d, json_t *j)
 {
-	json_t *cols = json_object_get(j, "cols"), *rows = json_object_get(j, "rows");
-	size_t n = json_array_size(cols), i;
-	struct doc_column *dc = arena_alloc(d->arena, (n ? n : 1) * sizeof *dc);
+	json_t *cols = json_object_get(j, "cols");
+	json_t *rows = json_object_get(j, "rows");
+	size_t n, i;
+	struct doc_column *dc = items_of(d, j, "cols", sizeof *dc, &n);
 	json_t *c, *row;
 
 	if (!dc)
@@ -212,10 +222,11 @@ static int table_from(struct doc *d, json_t *j)
 
 static int chart_from(struct doc *d, json_t *j)
 {
-	json_t *cats = json_object_get(j, "cats"), *series = json_object_get(j, "series");
-	size_t n = json_array_size(cats), i;
-	const char **cv = arena_alloc(d->arena, (n ? n : 1) * sizeof *cv);
-	double *vals = arena_alloc(d->arena, (n ? n : 1) * sizeof *vals);
+	json_t *cats = json_object_get(j, "cats");
+	json_t *series = json_object_get(j, "series");
+	size_t n, i;
+	const char **cv = items_of(d, j, "cats", sizeof *cv, &n);
+	double *vals = items_of(d, j, "cats", sizeof *vals, &n);
 	json_t *s;
 
 	if (!cv || !vals)
@@ -241,9 +252,10 @@ static int chart_from(struct doc *d, json_t *j)
 
 static int map_from(struct doc *d, json_t *j)
 {
-	json_t *classes = json_object_get(j, "classes"), *areas = json_object_get(j, "areas");
-	size_t n = json_array_size(classes), i;
-	struct doc_map_class *mc = arena_alloc(d->arena, (n ? n : 1) * sizeof *mc);
+	json_t *classes = json_object_get(j, "classes");
+	json_t *areas = json_object_get(j, "areas");
+	size_t n, i;
+	struct doc_map_class *mc = items_of(d, j, "classes", sizeof *mc, &n);
 	json_t *c, *a;
 
 	if (!mc)
@@ -276,7 +288,8 @@ static int map_from(struct doc *d, json_t *j)
 int doc_from_json(struct arena *a, json_t *j, struct doc **out,
 		  struct ug_error *err)
 {
-	json_t *m = json_object_get(j, "meta"), *blocks = json_object_get(j, "blocks"), *b;
+	json_t *m = json_object_get(j, "meta");
+	json_t *blocks = json_object_get(j, "blocks"), *b;
 	struct doc *d = doc_new(a);
 	size_t i;
 	int rc = 0;

@@ -12,6 +12,7 @@
  * texts: everything escaped, no script, thead rows, data: photos.
  */
 #include "testutil.h"
+#include "tu_cases.h"
 
 #include <jansson.h>
 
@@ -54,36 +55,18 @@ struct fx {
 	int64_t case_b;
 };
 
+/* An inspector's report in its own street, category `category`. */
 static void report(struct fx *f, enum who who, const char *category,
 		   int64_t at, struct case_row *out)
 {
-	struct case_intake in = {
-		.category = category,
-		.description = "路边有暴露垃圾",
-		.address = "东华门大街1号",
-		.source = "inspector",
-		.urgency = "normal",
-	};
-
-	ug_error_clear(&f->err);
-	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[who], &in, at, out,
-				 NULL, &f->err),
-		     f->err);
+	tu_case_report(f->t->db, &f->env, &f->a[who], category, "东华门大街1号",
+		       at, out);
 }
 
 static void act(struct fx *f, enum who who, struct case_row *c,
 		enum case_action a, int64_t at)
 {
-	struct case_action_input in = {
-		.version = c->version,
-		.note = "已处理",
-		.department = "110101-HW",
-	};
-
-	ug_error_clear(&f->err);
-	tu_assert_ok(case_act(f->t->db, &f->env, &f->a[who], c->id, a, &in, at,
-			      c, &f->err),
-		     f->err);
+	tu_case_act(f->t->db, &f->env, &f->a[who], c, a, at);
 }
 
 /* The history of Tuesday 2026-11-17 (local):
@@ -555,6 +538,27 @@ static void test_html_every_block_escaped(void **state)
 
 	ug_error_clear(&err);
 	tu_assert_ok(doc_render_html(d, &out, &err), err);
+
+	/* Kept as JSON and read back, the tree renders the same page. */
+	struct buf again = BUF_INIT;
+	struct doc *back = NULL;
+	json_t *j = doc_to_json(d);
+	assert_non_null(j);
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	j = json_loads(text, 0, NULL);
+	free(text);
+	tu_assert_ok(doc_from_json(&a, j, &back, &err), err);
+	json_decref(j);
+	assert_int_equal(back->nblocks, d->nblocks);
+	tu_assert_ok(doc_render_html(back, &again, &err), err);
+	assert_int_equal(again.len, out.len);
+	assert_memory_equal(again.data, out.data, out.len);
+	buf_free(&again);
+	j = json_pack("{s:{},s:[{s:s}]}", "meta", "blocks", "kind", "poem");
+	tu_assert_err(doc_from_json(&a, j, &back, &err), err, UG_EINVAL,
+		      "document");
+	json_decref(j);
 	const char *h = buf_str(&out);
 	assert_true(strncmp(h, "<!DOCTYPE html>", 15) == 0);
 	assert_null(strstr(h, "<script"));

@@ -670,18 +670,18 @@ static const struct counter_col inspection_cols[] = {
 	{ AC_filed, "立案数" }, { AC_checked, "核查数" },
 };
 
-static int build_inspection(struct build *b)
+/* 一、总体情况 of a daily kind: the day's counters of the caller's sight
+ * in the kind's sentence; the day's instants into *from, *to. */
+static int day_overview(struct build *b, int64_t *from, int64_t *to)
 {
-	const struct period *p = &b->rq->period;
 	struct assess_hours h;
-	struct assess_ranking r;
-	int rc;
+	int rc = hours_of(b, b->rq->period.from, &h);
 
-	if ((rc = hours_of(b, p->from, &h)))
+	if (rc)
 		return rc;
 	const int64_t *n = h.total.n;
 	rc = built(b, doc_heading(b->d, 1, "一、总体情况"));
-	if (rc == 0)
+	if (rc == 0 && b->rq->kind == REPORT_INSPECTION)
 		rc = built(b, doc_paragraph(b->d,
 			"%s，共上报城市管理问题%lld件，其中有效上报%lld件；"
 			"核实%lld件（按时%lld件），立案%lld件，核查%lld件。",
@@ -690,26 +690,64 @@ static int build_inspection(struct build *b)
 			(long long)n[AC_verified],
 			(long long)n[AC_verified_on_time],
 			(long long)n[AC_filed], (long long)n[AC_checked]));
-	int64_t from = h.from, to = h.to;
+	else if (rc == 0)
+		rc = built(b, doc_paragraph(b->d,
+			"%s，全域新上报问题%lld件，立案%lld件，派遣%lld件，"
+			"结案%lld件，超时未处置%lld件。现将有关情况通报如下。",
+			b->period_zh, (long long)n[AC_reported],
+			(long long)n[AC_filed], (long long)n[AC_dispatched],
+			(long long)n[AC_closed], (long long)n[AC_overdue]));
+	*from = h.from;
+	*to = h.to;
 	assess_hours_free(&h);
-	if (rc)
-		return rc;
+	return rc;
+}
 
-	if ((rc = built(b, doc_heading(b->d, 1, "二、分街道督查情况"))) ||
-	    (rc = rank(b, EK_STREETS, p->text, &r)))
+/* A heading and the table of counters of ranking `k` for the period
+ * (counters_table()). */
+struct counters_section {
+	const char *heading;
+	enum assess_eval_kind k;
+	const char *name, *caption, *first;
+	const struct counter_col *cols;
+	size_t ncols;
+	int only_active;
+	size_t max_rows;
+};
+
+static int counters_section(struct build *b, const struct counters_section *s)
+{
+	struct assess_ranking r;
+	int rc;
+
+	if ((rc = built(b, doc_heading(b->d, 1, s->heading))) ||
+	    (rc = rank(b, s->k, b->rq->period.text, &r)))
 		return rc;
-	rc = counters_table(b, "分街道", "各街道问题上报与核实情况", "街道", &r,
-			    inspection_cols, NCOLS(inspection_cols), 0,
-			    (size_t)-1);
+	rc = counters_table(b, s->name, s->caption, s->first, &r, s->cols,
+			    s->ncols, s->only_active, s->max_rows);
 	assess_ranking_free(&r);
-	if (rc || (rc = built(b, doc_heading(b->d, 1, "三、分网格督查情况"))) ||
-	    (rc = rank(b, EK_GRIDS, p->text, &r)))
-		return rc;
-	rc = counters_table(b, "分网格", "问题较多的网格", "网格", &r,
-			    inspection_cols, NCOLS(inspection_cols), 1,
-			    GRID_ROWS_MAX);
-	assess_ranking_free(&r);
-	if (rc || (rc = built(b, doc_heading(b->d, 1, "四、问题类别"))) ||
+	return rc;
+}
+
+static int build_inspection(struct build *b)
+{
+	const struct counters_section streets = {
+		"二、分街道督查情况", EK_STREETS, "分街道",
+		"各街道问题上报与核实情况", "街道", inspection_cols,
+		NCOLS(inspection_cols), 0, (size_t)-1
+	}, grids = {
+		"三、分网格督查情况", EK_GRIDS, "分网格", "问题较多的网格",
+		"网格", inspection_cols, NCOLS(inspection_cols), 1,
+		GRID_ROWS_MAX
+	};
+	const struct period *p = &b->rq->period;
+	int64_t from, to;
+	int rc;
+
+	if ((rc = day_overview(b, &from, &to)) ||
+	    (rc = counters_section(b, &streets)) ||
+	    (rc = counters_section(b, &grids)) ||
+	    (rc = built(b, doc_heading(b->d, 1, "四、问题类别"))) ||
 	    (rc = categories_section(b, p->from, p->to)) ||
 	    (rc = built(b, doc_heading(b->d, 1, "五、监督员巡查覆盖"))) ||
 	    (rc = coverage_section(b)) ||
@@ -905,38 +943,21 @@ static int supervised_section(struct build *b, int64_t from, int64_t to)
 
 static int build_bulletin(struct build *b)
 {
-	const struct period *p = &b->rq->period;
-	struct assess_hours h;
-	struct assess_ranking r;
+	const struct counters_section departments = {
+		"二、各部门办理情况", EK_DEPARTMENTS, "分部门",
+		"各专业部门案件办理情况", "部门", department_cols,
+		NCOLS(department_cols), 0, (size_t)-1
+	}, streets = {
+		"三、各街道案件情况", EK_STREETS, "分街道", "各街道案件情况",
+		"街道", street_cols, NCOLS(street_cols), 0, (size_t)-1
+	};
+	int64_t from, to;
 	int rc;
 
-	if ((rc = hours_of(b, p->from, &h)))
-		return rc;
-	const int64_t *n = h.total.n;
-	rc = built(b, doc_heading(b->d, 1, "一、总体情况"));
-	if (rc == 0)
-		rc = built(b, doc_paragraph(b->d,
-			"%s，全域新上报问题%lld件，立案%lld件，派遣%lld件，"
-			"结案%lld件，超时未处置%lld件。现将有关情况通报如下。",
-			b->period_zh, (long long)n[AC_reported],
-			(long long)n[AC_filed], (long long)n[AC_dispatched],
-			(long long)n[AC_closed], (long long)n[AC_overdue]));
-	int64_t from = h.from, to = h.to;
-	assess_hours_free(&h);
-	if (rc || (rc = built(b, doc_heading(b->d, 1, "二、各部门办理情况"))) ||
-	    (rc = rank(b, EK_DEPARTMENTS, p->text, &r)))
-		return rc;
-	rc = counters_table(b, "分部门", "各专业部门案件办理情况", "部门", &r,
-			    department_cols, NCOLS(department_cols), 0,
-			    (size_t)-1);
-	assess_ranking_free(&r);
-	if (rc || (rc = built(b, doc_heading(b->d, 1, "三、各街道案件情况"))) ||
-	    (rc = rank(b, EK_STREETS, p->text, &r)))
-		return rc;
-	rc = counters_table(b, "分街道", "各街道案件情况", "街道", &r,
-			    street_cols, NCOLS(street_cols), 0, (size_t)-1);
-	assess_ranking_free(&r);
-	if (rc || (rc = built(b, doc_heading(b->d, 1, "四、红黑榜"))) ||
+	if ((rc = day_overview(b, &from, &to)) ||
+	    (rc = counters_section(b, &departments)) ||
+	    (rc = counters_section(b, &streets)) ||
+	    (rc = built(b, doc_heading(b->d, 1, "四、红黑榜"))) ||
 	    (rc = honours_section(b)) ||
 	    (rc = built(b, doc_heading(b->d, 1, "五、督办案件"))))
 		return rc;
