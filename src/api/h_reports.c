@@ -153,3 +153,56 @@ void h_report_edit(struct web_ctx *c)
 	}
 	reply_report(c, 200, &r);
 }
+
+/* GET /api/v1/reports/settings: the official documents' settings and the
+ * schedule's. */
+void h_report_settings_get(struct web_ctx *c)
+{
+	struct report_settings s;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (report_settings_get(c->db, &s, &err)) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, report_settings_json(&s));
+}
+
+/* PUT /api/v1/reports/settings {office?, prefix?, addressees?, signer?,
+ * copy_to?, at?, kinds?}: the admin changes those given. */
+void h_report_settings_put(struct web_ctx *c)
+{
+	static const struct field_spec spec[RSET_COUNT] = {
+		{ "office", FIELD_STRING, 0, 0, REPORT_SETTING_MAX },
+		{ "prefix", FIELD_STRING, 0, 0, REPORT_SETTING_MAX },
+		{ "addressees", FIELD_STRING, 0, 0, REPORT_SETTING_MAX },
+		{ "signer", FIELD_STRING, 0, 0, REPORT_SETTING_MAX },
+		{ "copy_to", FIELD_STRING, 0, 0, REPORT_SETTING_MAX },
+		{ "at", FIELD_STRING, 0, 0, 5 },
+		{ "kinds", FIELD_STRING, 0, 0, REPORT_SETTING_MAX },
+	};
+	struct field_value v[RSET_COUNT];
+	const char *text[RSET_COUNT];
+	int has[RSET_COUNT];
+	struct report_settings s;
+	struct ug_error err;
+	json_t *root;
+	int rc;
+
+	if (api_decode(c, spec, RSET_COUNT, v, &root))
+		return;
+	for (int k = 0; k < RSET_COUNT; k++) {
+		has[k] = v[k].present;
+		text[k] = v[k].str;
+	}
+	ug_error_clear(&err);
+	rc = report_settings_set(c->db, &c->actor, has, text, ug_now_s(), &s,
+				 &err);
+	json_decref(root);
+	if (rc) {
+		reply_ug_error(c, &err);
+		return;
+	}
+	reply_json(c, 200, report_settings_json(&s));
+}

@@ -112,5 +112,7 @@ void h_report_list(struct web_ctx *c);
 void h_report_get(struct web_ctx *c);
 void h_report_file(struct web_ctx *c);
 void h_report_edit(struct web_ctx *c);
+void h_report_settings_get(struct web_ctx *c);
+void h_report_settings_put(struct web_ctx *c);
 
 #endif

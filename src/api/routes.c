@@ -207,6 +207,12 @@ static const struct web_route routes[] = {
 	 * published by a leader (domain/report/report.h). */
 	R("POST", "/api/v1/reports", h_report_create, ROLES_REPORT_MAKERS,
 	  RS_AREA),
+	/* Their settings (office, number prefix, schedule): read by the
+	 * staff, changed by the admin.  Before {id}: not an id. */
+	R("GET", "/api/v1/reports/settings", h_report_settings_get,
+	  ROLES_STAFF, RS_REFERENCE),
+	R("PUT", "/api/v1/reports/settings", h_report_settings_put,
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R("GET", "/api/v1/reports", h_report_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/reports/{id}", h_report_get, ROLES_STAFF, RS_AREA),
 	R("GET", "/api/v1/reports/{id}/file", h_report_file, ROLES_STAFF,

@@ -171,6 +171,8 @@ const MATRIX = {
   // read by who sees their area, commented by a leader or the admin.
   'POST /api/v1/reports': { own: 'uffoffoofff', other: 'uffhffhofff' },
   'GET /api/v1/reports': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/reports/settings': { own: 'uooooooofff' },
+  'PUT /api/v1/reports/settings': { own: 'uffffffofff' },
   'GET /api/v1/reports/{id}': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
   'GET /api/v1/reports/{id}/file': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
   'PATCH /api/v1/reports/{id}': { own: 'ufffffoofff', other: 'ufffffhofff' },
@@ -502,6 +504,10 @@ const CALLS = {
     find: (j) => (j?.reports ?? []).some((r) => r.id === fx.report[rel]),
   }),
   'GET /api/v1/reports/{id}': (role, rel) => ({ path: `/api/v1/reports/${fx.report[rel]}` }),
+  'GET /api/v1/reports/settings': () => ({ path: '/api/v1/reports/settings' }),
+  'PUT /api/v1/reports/settings': () => ({
+    method: 'PUT', path: '/api/v1/reports/settings', body: { signer: '城市管理监督指挥中心' },
+  }),
   'GET /api/v1/reports/{id}/file': (role, rel) => ({ path: `/api/v1/reports/${fx.report[rel]}/file?format=html` }),
   'PATCH /api/v1/reports/{id}': (role, rel) => ({
     method: 'PATCH', path: `/api/v1/reports/${fx.report[rel]}`, body: { commentary: '本周处置及时。' },

@@ -208,6 +208,24 @@ describe('versions, commentary and publication', () => {
   });
 });
 
+test('the settings: read by the staff, changed by the admin, used by the next report', async () => {
+  const put = (who, body) => api(who).request('PUT', '/api/v1/reports/settings', { body });
+  assertError(await put('leader', { prefix: '京城管' }), 403, 'forbidden');
+  assertError(await put('admin', { at: '8:30' }), 400, 'invalid', 'at');
+  assertError(await put('admin', { kinds: 'daily' }), 400, 'invalid', 'kinds');
+  assertError(await put('admin', { office: '' }), 400, 'invalid', 'office');
+  const r = await put('admin', { prefix: '京城管', copy_to: '市城市管理委员会' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.prefix, '京城管');
+  assert.equal(r.json.at, '08:30');
+  const got = await api('inspector').get('/api/v1/reports/settings');
+  assert.deepEqual(got.json, r.json);
+  const made = await make('admin', { kind: 'monthly', period: month, area: STREET_A });
+  const f = await file('admin', made.id);
+  assert.ok(f.text.includes(`京城管〔${new Date().getUTCFullYear()}〕${made.number}号`));
+  assert.ok(f.text.includes('抄送：市城市管理委员会'));
+});
+
 test('the CLI writes the page; xlsx and pdf are refused with the same message', () => {
   const out = join(ws.dir, 'bulletin.html');
   ugOk(['report', 'bulletin', '--period', day, '--db', ws.db, '-o', out]);

@@ -163,14 +163,21 @@ static int setting_check(int k, const char *text, struct ug_error *err)
 	return 0;
 }
 
-static void settings_json(const struct report_settings *s, struct buf *b)
+json_t *report_settings_json(const struct report_settings *s)
 {
 	json_t *j = json_object();
-	char *text;
 
 	for (int k = 0; j && k < RSET_COUNT; k++)
 		json_object_set_new(j, report_setting_names[k],
 				    json_string(s->value[k]));
+	return j;
+}
+
+static void settings_json(const struct report_settings *s, struct buf *b)
+{
+	json_t *j = report_settings_json(s);
+	char *text;
+
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	buf_puts(b, text ? text : "{}");
 	free(text);

@@ -97,6 +97,10 @@ int report_settings_set(struct db *db, const struct actor *a,
 			const char *const text[RSET_COUNT], int64_t now,
 			struct report_settings *out, struct ug_error *err);
 
+/* The settings as JSON {"office","prefix","addressees","signer",
+ * "copy_to","at","kinds"}.  New reference. */
+json_t *report_settings_json(const struct report_settings *s);
+
 /* The minutes after midnight of "HH:MM", or -1. */
 int report_at_minutes(const char *text);
 /* The kinds of "inspection,weekly" as bits (1 << kind), 0 for "", or -1
