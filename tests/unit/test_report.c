@@ -458,6 +458,33 @@ static void test_schedule_once(void **state)
 			 4);
 }
 
+/* A job taken and never finished (its holder lived on but failed
+ * outside the transaction) is free once its lease ran out; one running
+ * is not. */
+static void test_schedule_lease(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 11, 3, 9, 0) };
+	int made = -1;
+
+	assert_int_equal(tu_query_int(f->t->db,
+		"INSERT INTO report_lease (job, holder, until) VALUES"
+		" ('report:inspection:2026-11-02', 'gone', 1),"
+		" ('report:bulletin:2026-11-02', 'busy', 9999999999)"
+		" RETURNING 0"), 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "next", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 1);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'inspection'"), 1);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'bulletin'"), 0);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE holder = 'next'"
+				      " AND done = 1"), 1);
+}
+
 static void test_schedule_settings(void **state)
 {
 	struct fx *f = *state;
@@ -625,6 +652,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schedule_due, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_lease, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_settings, setup,
 						teardown),
