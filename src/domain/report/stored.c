@@ -121,12 +121,11 @@ int report_create(struct db *db, const struct report_env *env,
 					      year, &number, err);
 	}
 	rq.number = number;
-	rq.commentary = carried;
+	/* Built without the commentary (rq.commentary NULL): it is written
+	 * in when rendered, so that the leader's later words need no new
+	 * build; a new version carries the last one's. */
 	if (rc == 0 && !(d = doc_new(&arena)))
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	/* Built without the commentary: it is written in when rendered, so
-	 * that the leader's later words need no new build. */
-	rq.commentary = NULL;
 	if (rc == 0)
 		rc = report_build(db, env, a, &rq, d, err);
 	if (rc == 0 && !(j = doc_to_json(d)))
