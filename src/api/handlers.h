@@ -121,4 +121,13 @@ void h_honours_draft(struct web_ctx *c);
 void h_honours_publish(struct web_ctx *c);
 void h_honours_list(struct web_ctx *c);
 
+/* api/h_reports.c */
+void h_report_create(struct web_ctx *c);
+void h_report_list(struct web_ctx *c);
+void h_report_get(struct web_ctx *c);
+void h_report_file(struct web_ctx *c);
+void h_report_edit(struct web_ctx *c);
+void h_report_settings_get(struct web_ctx *c);
+void h_report_settings_put(struct web_ctx *c);
+
 #endif
