@@ -152,7 +152,7 @@ int cmd_demo(struct cli_args *a)
 	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1,
 				       .relaxed_sync = 1 };
 	struct workcal_import_stats cal;
-	struct demo_case_stats cs = { 0, 0, 0, 0 };
+	struct demo_case_stats cs = { 0, 0, 0, 0, 0 };
 	struct calendar *calendar = NULL;
 	struct case_env env;
 	char dir[PATH_MAX], ics[PATH_MAX];
@@ -160,6 +160,7 @@ int cmd_demo(struct cli_args *a)
 	struct demo_result demo;
 	struct demo_geo_stats geo;
 	struct spatial *sp = NULL;
+	struct buf files = BUF_INIT;
 	const char *days_text = cli_get(a, "days");
 	char *end;
 	long days = strtol(days_text, &end, 10);
@@ -202,11 +203,14 @@ int cmd_demo(struct cli_args *a)
 		case_env_defaults(&env, calendar);
 		env.utc_offset = offset;
 		env.spatial = sp;
-		rc = demo_cases(db, &env, ug_now_s(), (int)days, 0, &cs, &err);
+		buf_printf(&files, "%s.files", cli_db_location(a));
+		rc = demo_cases(db, &env, buf_str(&files), ug_now_s(),
+				(int)days, 0, &cs, &err);
 	}
 	spatial_free(sp);
 	calendar_free(calendar);
 	db_close(db);
+	buf_free(&files);
 	if (rc)
 		return cli_fail(&err);
 	printf("Demo city 北京市东城区 (%s) in %s: %lld streets, %lld "
@@ -227,8 +231,9 @@ int cmd_demo(struct cli_args *a)
 	       "cut into %zu unit grids over %.1f km², %zu components.\n\n",
 	       geo.communities, geo.grids, geo.area_m2 / 1e6, geo.components);
 	printf("Cases of the last %ld days: %lld (%lld finished, %lld open), "
-	       "%lld workflow events.\n\n", days, (long long)cs.cases,
-	       (long long)cs.closed, (long long)cs.open, (long long)cs.events);
+	       "%lld workflow events, %lld photos.\n\n", days,
+	       (long long)cs.cases, (long long)cs.closed, (long long)cs.open,
+	       (long long)cs.events, (long long)cs.photos);
 	printf("Accounts (passwords are shown only now):\n");
 	printf("  %-14s %-22s %-14s %s\n", "role", "username", "unit",
 	       "password");
