@@ -11,6 +11,7 @@
 #include "tools/demo/demo.h"
 #include "tools/demo/demo_cases.h"
 #include "tools/demo/demo_geo.h"
+#include "tools/demo/demo_patrol.h"
 #include "domain/spatial/spatial.h"
 #include "domain/org/org.h"
 #include "domain/cases/case.h"
@@ -159,12 +160,13 @@ int cmd_demo(struct cli_args *a)
 	const char *calendar_file = cli_get(a, "calendar");
 	struct demo_result demo;
 	struct demo_geo_stats geo;
+	struct demo_patrol_stats patrol;
 	struct spatial *sp = NULL;
 	struct buf files = BUF_INIT;
 	const char *days_text = cli_get(a, "days");
 	char *end;
 	long days = strtol(days_text, &end, 10);
-	int32_t offset;
+	int32_t offset = 0;
 	struct ug_error err;
 	struct db *db;
 	int rc;
@@ -194,19 +196,24 @@ int cmd_demo(struct cli_args *a)
 					calendar_file,
 					demo_actor(),
 					ug_now_s(), &cal, &err);
-	if (rc == 0 && days > 0)
+	if (rc == 0)
 		rc = workcal_load(db, ug_now_s(), &calendar, &offset, NULL,
 				  &err);
-	if (rc == 0 && days > 0)
+	if (rc == 0)
 		rc = spatial_open(db, &sp, &err);
-	if (rc == 0 && days > 0) {
-		case_env_defaults(&env, calendar);
-		env.utc_offset = offset;
-		env.spatial = sp;
-		buf_printf(&files, "%s.files", cli_db_location(a));
+	case_env_defaults(&env, calendar);
+	env.utc_offset = offset;
+	env.spatial = sp;
+	buf_printf(&files, "%s.files", cli_db_location(a));
+	if (rc == 0 && days > 0)
 		rc = demo_cases(db, &env, buf_str(&files), ug_now_s(),
 				(int)days, 0, &cs, &err);
-	}
+	if (rc == 0)
+		rc = demo_patrol(db, &env, ug_now_s(), 0, &patrol, &err);
+	/* Last: a database is a demo one (serve --demo-live runs on it
+	 * alone) only once the demo is whole. */
+	if (rc == 0)
+		rc = demo_mark(db, ug_now_s(), &err);
 	spatial_free(sp);
 	calendar_free(calendar);
 	db_close(db);
@@ -234,6 +241,9 @@ int cmd_demo(struct cli_args *a)
 	       "%lld workflow events, %lld photos.\n\n", days,
 	       (long long)cs.cases, (long long)cs.closed, (long long)cs.open,
 	       (long long)cs.events, (long long)cs.photos);
+	printf("Patrol (定人定岗): %zu grids given to %zu inspectors; their "
+	       "walks of %s: %zu track points.\n\n", patrol.beats,
+	       patrol.inspectors, patrol.day, patrol.points);
 	printf("Accounts (passwords are shown only now):\n");
 	printf("  %-14s %-22s %-14s %s\n", "role", "username", "unit",
 	       "password");
