@@ -104,6 +104,8 @@ int demo_check(struct db *db, struct ug_error *err)
 		return ug_fail(err, UG_EFORBIDDEN, "db",
 			       "this database is not a demo database (made by "
 			       "`urbangrid demo`): --demo-live files made-up "
-			       "reports and runs on a demo database only");
+			       "reports and runs on a demo database only (a "
+			       "demo made before demo databases were marked: "
+			       "remove it and run `make run` again)");
 	return rc;
 }
