@@ -89,8 +89,14 @@ size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 				pos[1] = way[leg][1];
 			}
 		}
-		if (leg + 1 >= n && t > pause_until) /* the beat is walked */
+		if (leg + 1 >= n && t >= pause_until) { /* the beat is walked */
+			if (t <= end && k < max) {
+				out[k].lon = pos[0];
+				out[k].lat = pos[1];
+				out[k++].t = t;
+			}
 			break;
+		}
 	}
 	return k;
 }
