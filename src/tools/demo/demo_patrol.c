@@ -37,6 +37,17 @@ static double metres(const double a[2], const double b[2])
 	return sqrt(dx * dx + dy * dy);
 }
 
+/* Waypoint j of the walk: along the beat, back, along again... */
+static const double *waypoint(const double (*way)[2], size_t n, size_t j)
+{
+	size_t round = 2 * (n - 1), r;
+
+	if (n < 2)
+		return way[0];
+	r = j % round;
+	return way[r < n ? r : round - r];
+}
+
 size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 		 int64_t end, double speed, uint64_t *seed,
 		 struct demo_track_point *out, size_t max)
@@ -56,12 +67,15 @@ size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 		       &out[k].lat);
 		out[k++].t = t;
 		t += DEMO_TRACK_STEP_S;
-		if (t < pause_until)
+		if (t < pause_until || n < 2)
 			continue;
-		for (double budget = speed * DEMO_TRACK_STEP_S;
-		     budget > 0 && leg + 1 < n;) {
-			double len = metres(way[leg], way[leg + 1]);
-			double f;
+		/* (hops: waypoints in one place must not hold the walk) */
+		double budget = speed * DEMO_TRACK_STEP_S;
+
+		for (int hops = 0; budget > 0 && hops < 1000; hops++) {
+			const double *from = waypoint(way, n, leg);
+			const double *to = waypoint(way, n, leg + 1);
+			double len = metres(from, to), f;
 
 			if (along + budget < len) {
 				along += budget;
@@ -70,6 +84,9 @@ size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 				budget -= len - along;
 				along = 0;
 				leg++;
+				from = to;
+				to = waypoint(way, n, leg + 1);
+				len = metres(from, to);
 				/* One waypoint in eight: a stop to look, photo
 				 * and report (2-6 minutes). */
 				if (demo_rnd_below(seed, 8) == 0) {
@@ -79,23 +96,8 @@ size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 				}
 			}
 			f = len > 0 ? along / len : 0;
-			if (leg + 1 < n) {
-				pos[0] = way[leg][0] +
-					 f * (way[leg + 1][0] - way[leg][0]);
-				pos[1] = way[leg][1] +
-					 f * (way[leg + 1][1] - way[leg][1]);
-			} else {
-				pos[0] = way[leg][0];
-				pos[1] = way[leg][1];
-			}
-		}
-		if (leg + 1 >= n && t >= pause_until) { /* the beat is walked */
-			if (t <= end && k < max) {
-				out[k].lon = pos[0];
-				out[k].lat = pos[1];
-				out[k++].t = t;
-			}
-			break;
+			pos[0] = from[0] + f * (to[0] - from[0]);
+			pos[1] = from[1] + f * (to[1] - from[1]);
 		}
 	}
 	return k;

@@ -25,11 +25,12 @@ struct demo_track_point {
 	int64_t t;
 };
 
-/* Walk from waypoint to waypoint (WGS84 lon/lat pairs, in order) at
- * `speed` m/s from `start`, a point every DEMO_TRACK_STEP_S seconds, now
- * and then stopping a few minutes at a waypoint (a report being written),
- * until `end` or the last waypoint; points wander a few metres as a
- * phone's fix does.  Writes at most `max` points; returns how many. */
+/* Walk from waypoint to waypoint (WGS84 lon/lat pairs, in order; at the
+ * last, back again, and so on) at `speed` m/s from `start`, a point every
+ * DEMO_TRACK_STEP_S seconds until `end`, now and then stopping a few
+ * minutes at a waypoint (a report being written); points wander a few
+ * metres as a phone's fix does.  Writes at most `max` points; returns
+ * how many. */
 size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 		 int64_t end, double speed, uint64_t *seed,
 		 struct demo_track_point *out, size_t max);
