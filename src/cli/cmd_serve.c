@@ -377,8 +377,10 @@ static int demo_live_start(struct app *app, const struct serve_settings *set,
 	return rc;
 }
 
-/* The moves of the demo due now, with the working calendar of now. */
-static void demo_live_run(struct app *app, struct demo_live *live)
+/* The moves of the demo due now, with the working calendar of now; or
+ * (stopping) the end of its inspectors' shifts. */
+static void demo_live_run(struct app *app, struct demo_live *live,
+			  int stopping)
 {
 	const struct livecal_view *v;
 	struct case_env cases;
@@ -389,8 +391,10 @@ static void demo_live_run(struct app *app, struct demo_live *live)
 	if (db_pool_acquire(app->pool, &db, &err))
 		return;
 	v = app_calendar_hold(app, db, "demo-live", &cases);
-	if (demo_live_tick(live, db, &cases, ug_now_s(), ug_monotonic_us(),
-			   &err))
+	if (stopping)
+		demo_live_stop(live, db, &cases, ug_now_s());
+	else if (demo_live_tick(live, db, &cases, ug_now_s(),
+				ug_monotonic_us(), &err))
 		log_warn("demo-live: %s", err.message);
 	if (v)
 		app_calendar_release(app, v);
@@ -699,7 +703,7 @@ int cmd_serve(struct cli_args *a)
 		if (notifier)
 			notifier_tick(notifier, app.pool);
 		if (live)
-			demo_live_run(&app, live);
+			demo_live_run(&app, live, 0);
 		sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig > 0)
 			break;
@@ -711,11 +715,13 @@ int cmd_serve(struct cli_args *a)
 	if (left)
 		log_warn("%d request(s) were cut off at shutdown", left);
 	if (live) {
+		demo_live_run(&app, live, 1);
 		demo_live_get_stats(live, &lived);
 		log_info("demo-live: %lld report(s), %lld action(s), %lld "
-			 "photo(s), %lld move(s) failed",
+			 "photo(s), %lld track point(s), %lld move(s) failed",
 			 (long long)lived.reports, (long long)lived.actions,
-			 (long long)lived.photos, (long long)lived.failures);
+			 (long long)lived.photos, (long long)lived.points,
+			 (long long)lived.failures);
 	}
 	log_info("stopped");
 	rc = EXIT_OK;

@@ -112,6 +112,7 @@ test('without --demo-live nothing moves', async () => {
 });
 
 test('--demo-live files reports and moves cases along, seen live, and stops with the server', async () => {
+  const points = count('SELECT COUNT(*) FROM patrol_point');
   const lastCase = count('SELECT MAX(id) FROM case_file');
   const lastEvent = count('SELECT MAX(id) FROM case_event');
   const server = await servers.start(['--demo-live', '--demo-live-rate', '600',
@@ -119,7 +120,12 @@ test('--demo-live files reports and moves cases along, seen live, and stops with
   const events = await listen(server, 8000);
   const { ms } = await server.stop();
   assert.ok(ms < 5000, `stopping took ${ms} ms`);
-  assert.match(server.stderr, /demo-live: \d+ report\(s\), \d+ action\(s\), \d+ photo\(s\), 0 move\(s\) failed/);
+  assert.match(server.stderr,
+    /demo-live: \d+ report\(s\), \d+ action\(s\), \d+ photo\(s\), \d+ track point\(s\), 0 move\(s\) failed/);
+  // The inspectors walked on (a point each every 30 s, from a random
+  // second: some of the 18 in 8 s), and went off shift with the server.
+  assert.ok(count('SELECT COUNT(*) FROM patrol_point') > points, 'no track point');
+  assert.equal(count('SELECT COUNT(*) FROM patrol_shift WHERE ended_at IS NULL'), 0);
   // New cases, from inspectors and the public, with their photos.
   const added = count(`SELECT COUNT(*) FROM case_file WHERE id > ${lastCase}`);
   assert.ok(added > 0, 'no new case');

@@ -491,7 +491,8 @@ static void test_demo_live(void **state)
 	struct demo_live_stats st;
 	struct demo_live *dl = NULL;
 	struct ug_error err;
-	int64_t cases, events, mono = 1000000;
+	int64_t cases, events, points, mono = 1000000;
+	struct demo_patrol_stats ps;
 	char since[24];
 	/* Sunday 2026-11-15 11:00: no work by the plain calendar. */
 	int64_t sunday = calendar_utc_from_local(CALENDAR_UTC_OFFSET_CHINA,
@@ -510,6 +511,10 @@ static void test_demo_live(void **state)
 		      UG_EINVAL, "demo-live-rate");
 	cfg.rate = 150; /* a move every 400 ms, a tick's time */
 	tu_assert_ok(demo_live_new(db, &cfg, f->now, mono, &dl, &err), err);
+	/* The inspectors walk their beats (from an hour ago) live. */
+	tu_assert_ok(demo_patrol(db, &f->cases, f->now - 3600, 1, &ps, &err),
+		     err);
+	points = tu_query_int(db, "SELECT COUNT(*) FROM patrol_point");
 	cases = tu_query_int(db, "SELECT COUNT(*) FROM case_file");
 	events = count_events(db);
 	/* Nothing before its time, nothing on a Sunday. */
@@ -545,6 +550,19 @@ static void test_demo_live(void **state)
 	assert_true(tu_query_int_s(db,
 		"SELECT COUNT(DISTINCT action) FROM case_event WHERE id > ?",
 		since) >= 6);
+	/* Each inspector on shift posted a point every 30 s of the 150 s. */
+	assert_true(st.points >= 3 * 4);
+	assert_true(st.points <= 3 * 6);
+	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM patrol_point"),
+			 points + st.points);
+	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM patrol_shift "
+					  "WHERE ended_at IS NULL"),
+			 3);
+	/* Stopping ends their shifts. */
+	demo_live_stop(dl, db, &f->cases, f->now + 151);
+	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM patrol_shift "
+					  "WHERE ended_at IS NULL"),
+			 0);
 	/* With anytime, Sundays too. */
 	demo_live_free(dl);
 	cfg.anytime = 1;

@@ -14,7 +14,9 @@
 #include "domain/cases/view.h"
 #include "lib/log.h"
 #include "tools/demo/demo.h"
+#include "domain/patrol/patrol.h"
 #include "tools/demo/demo_cases.h"
+#include "tools/demo/demo_patrol.h"
 #include "tools/demo/demo_rand.h"
 
 /* Of the moves, per mille: new reports (the rest move cases along; a
@@ -26,9 +28,21 @@
 #define SLOW_ONE_IN 10
 #define MOVES_PER_TICK_MAX 4
 
+/* An inspector walking its beat while the server runs. */
+struct patroller {
+	const struct user *who; /* in beats[] */
+	struct demo_walker walk;
+	int64_t shift_id;       /* 0: off shift */
+	int64_t next_t;         /* when the next point is due */
+};
+
 struct demo_live {
 	struct demo_live_config cfg;
 	struct demo_staff staff;
+	struct demo_beat_walk *beats; /* loaded at the first working turn */
+	size_t nbeats;
+	int beats_loaded;
+	struct patroller *walkers;
 	uint64_t seed;
 	int64_t next_us;     /* when the next move is due */
 	int64_t interval_us; /* on average between moves */
@@ -71,7 +85,111 @@ void demo_live_get_stats(const struct demo_live *dl,
 
 void demo_live_free(struct demo_live *dl)
 {
+	if (!dl)
+		return;
+	demo_beat_walks_free(dl->beats, dl->nbeats);
+	free(dl->walkers);
 	free(dl);
+}
+
+/* ---- the inspectors on patrol ------------------------------------------ */
+
+static int load_walkers(struct demo_live *dl, struct db *db,
+			const struct case_env *env, int64_t now,
+			struct ug_error *err)
+{
+	int rc;
+
+	dl->beats_loaded = 1;
+	if ((rc = demo_beat_walks(db, env, now, &dl->seed, &dl->beats,
+				  &dl->nbeats, err)))
+		return rc;
+	if (!(dl->walkers = calloc(dl->nbeats + 1, sizeof *dl->walkers)))
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < dl->nbeats; i++) {
+		struct patroller *p = &dl->walkers[i];
+
+		p->who = &dl->beats[i].inspector;
+		demo_walker_init(&p->walk, (const double (*)[2])dl->beats[i].way,
+				 dl->beats[i].n,
+				 DEMO_WALK_MIN_MS +
+					 (DEMO_WALK_MAX_MS - DEMO_WALK_MIN_MS) *
+						 demo_rnd_unit(&dl->seed));
+		/* Not all in the same second. */
+		p->next_t = now + demo_rnd_below(&dl->seed, DEMO_TRACK_STEP_S);
+	}
+	return 0;
+}
+
+/* Start the shift, or take up the one left open (a server stopped while
+ * its inspectors were out). */
+static int shift_on(struct db *db, const struct case_env *env,
+		    struct patroller *p, const struct actor *a, int64_t now,
+		    struct ug_error *err)
+{
+	struct shift_row shift;
+	struct patrol_day day;
+	struct patrol_me me;
+	int rc = patrol_shift_start(db, a, now, now, &shift, err);
+
+	if (rc == 0) {
+		p->shift_id = shift.id;
+		return 0;
+	}
+	if (rc != -UG_ECONFLICT)
+		return rc;
+	ug_error_clear(err);
+	if ((rc = patrol_day_parse(env, NULL, now, "date", &day, err)) ||
+	    (rc = patrol_me(db, env, a, &day, now, NULL, NULL, &me, err)))
+		return rc;
+	if (me.has_shift && !me.shift.ended_at)
+		p->shift_id = me.shift.id;
+	patrol_figures_free(&me.figures);
+	return p->shift_id ? 0 : ug_fail(err, UG_ECONFLICT, "shift",
+					 "an open shift that is not today's");
+}
+
+/* Each inspector on shift posts its position every 30 s, as the field
+ * page does; off hours, the shifts end.  A point refused (the first
+ * after a pause, farther from the last one stored than a person could
+ * go) is let be: the next goes 30 s later. */
+static void patrol(struct demo_live *dl, struct db *db,
+		   const struct case_env *env, int64_t now, int working)
+{
+	for (size_t i = 0; i < dl->nbeats; i++) {
+		struct patroller *p = &dl->walkers[i];
+		struct patrol_point_in pt;
+		struct shift_row shift;
+		struct ug_error err;
+		struct actor a;
+		size_t accepted;
+
+		ug_error_clear(&err);
+		actor_of(p->who, "", &a);
+		if (!working) {
+			if (p->shift_id &&
+			    patrol_shift_end(db, &a, p->shift_id, now, now,
+					     &shift, &err) &&
+			    err.code != UG_ECONFLICT)
+				log_warn("demo-live: %s", err.message);
+			p->shift_id = 0;
+			continue;
+		}
+		if (now < p->next_t)
+			continue;
+		p->next_t = now + DEMO_TRACK_STEP_S;
+		if (!p->shift_id && shift_on(db, env, p, &a, now, &err)) {
+			log_warn("demo-live: %s", err.message);
+			continue;
+		}
+		demo_walker_fix(&p->walk, &dl->seed, &pt.lon, &pt.lat);
+		pt.t = now;
+		pt.accuracy = 5 + 10 * demo_rnd_unit(&dl->seed);
+		if (patrol_track_add(db, env, &a, 0, &pt, 1, now, &accepted,
+				     &err) == 0)
+			dl->stats.points++;
+		demo_walker_step(&p->walk, now + DEMO_TRACK_STEP_S, &dl->seed);
+	}
 }
 
 /* A new report: mostly an inspector's from the street, some from the
@@ -287,14 +405,26 @@ static int move(struct demo_live *dl, struct db *db,
 	return rc < 0 ? rc : 0;
 }
 
+void demo_live_stop(struct demo_live *dl, struct db *db,
+		    const struct case_env *env, int64_t now)
+{
+	patrol(dl, db, env, now, 0);
+}
+
 int demo_live_tick(struct demo_live *dl, struct db *db,
 		   const struct case_env *env, int64_t now, int64_t mono_us,
 		   struct ug_error *err)
 {
-	(void)err;
+	int working = dl->cfg.anytime || in_working_hours(env, now);
+	int rc;
+
+	if (working && !dl->beats_loaded &&
+	    (rc = load_walkers(dl, db, env, now, err)))
+		return rc;
+	patrol(dl, db, env, now, working);
 	if (mono_us < dl->next_us)
 		return 0;
-	if (!dl->cfg.anytime && !in_working_hours(env, now)) {
+	if (!working) {
 		dl->next_us = mono_us + dl->interval_us;
 		return 0;
 	}

@@ -48,57 +48,78 @@ static const double *waypoint(const double (*way)[2], size_t n, size_t j)
 	return way[r < n ? r : round - r];
 }
 
+void demo_walker_init(struct demo_walker *w, const double (*way)[2],
+		      size_t n, double speed)
+{
+	memset(w, 0, sizeof *w);
+	w->way = way;
+	w->n = n;
+	w->speed = speed;
+	if (n) {
+		w->pos[0] = way[0][0];
+		w->pos[1] = way[0][1];
+	}
+}
+
+void demo_walker_fix(const struct demo_walker *w, uint64_t *seed,
+		     double *lon, double *lat)
+{
+	/* A phone's fix wanders by a few metres. */
+	toward(w->pos[0], w->pos[1], 6 * (demo_rnd_unit(seed) - 0.5),
+	       6 * (demo_rnd_unit(seed) - 0.5), lon, lat);
+}
+
+void demo_walker_step(struct demo_walker *w, int64_t t, uint64_t *seed)
+{
+	/* (hops: waypoints in one place must not hold the walk) */
+	double budget = w->speed * DEMO_TRACK_STEP_S;
+
+	if (t < w->pause_until || w->n < 2)
+		return;
+	for (int hops = 0; budget > 0 && hops < 1000; hops++) {
+		const double *from = waypoint(w->way, w->n, w->leg);
+		const double *to = waypoint(w->way, w->n, w->leg + 1);
+		double len = metres(from, to), f;
+
+		if (w->along + budget < len) {
+			w->along += budget;
+			budget = 0;
+		} else {
+			budget -= len - w->along;
+			w->along = 0;
+			w->leg++;
+			from = to;
+			to = waypoint(w->way, w->n, w->leg + 1);
+			len = metres(from, to);
+			/* One waypoint in eight: a stop to look, photo and
+			 * report (2-6 minutes). */
+			if (demo_rnd_below(seed, 8) == 0) {
+				w->pause_until =
+					t + 120 + demo_rnd_below(seed, 240);
+				budget = 0;
+			}
+		}
+		f = len > 0 ? w->along / len : 0;
+		w->pos[0] = from[0] + f * (to[0] - from[0]);
+		w->pos[1] = from[1] + f * (to[1] - from[1]);
+	}
+}
+
 size_t demo_walk(const double (*way)[2], size_t n, int64_t start,
 		 int64_t end, double speed, uint64_t *seed,
 		 struct demo_track_point *out, size_t max)
 {
-	size_t k = 0, leg = 0;
-	double pos[2], along = 0; /* metres walked on the current leg */
-	int64_t t = start, pause_until = 0;
+	struct demo_walker w;
+	size_t k = 0;
 
-	if (!n || !max)
+	if (!n)
 		return 0;
-	pos[0] = way[0][0];
-	pos[1] = way[0][1];
-	while (t <= end && k < max) {
-		/* A phone's fix wanders by a few metres. */
-		toward(pos[0], pos[1], 6 * (demo_rnd_unit(seed) - 0.5),
-		       6 * (demo_rnd_unit(seed) - 0.5), &out[k].lon,
-		       &out[k].lat);
+	demo_walker_init(&w, way, n, speed);
+	for (int64_t t = start; t <= end && k < max;
+	     t += DEMO_TRACK_STEP_S) {
+		demo_walker_fix(&w, seed, &out[k].lon, &out[k].lat);
 		out[k++].t = t;
-		t += DEMO_TRACK_STEP_S;
-		if (t < pause_until || n < 2)
-			continue;
-		/* (hops: waypoints in one place must not hold the walk) */
-		double budget = speed * DEMO_TRACK_STEP_S;
-
-		for (int hops = 0; budget > 0 && hops < 1000; hops++) {
-			const double *from = waypoint(way, n, leg);
-			const double *to = waypoint(way, n, leg + 1);
-			double len = metres(from, to), f;
-
-			if (along + budget < len) {
-				along += budget;
-				budget = 0;
-			} else {
-				budget -= len - along;
-				along = 0;
-				leg++;
-				from = to;
-				to = waypoint(way, n, leg + 1);
-				len = metres(from, to);
-				/* One waypoint in eight: a stop to look, photo
-				 * and report (2-6 minutes). */
-				if (demo_rnd_below(seed, 8) == 0) {
-					pause_until = t + 120 +
-						      demo_rnd_below(seed, 240);
-					budget = 0;
-				}
-			}
-			f = len > 0 ? along / len : 0;
-			pos[0] = from[0] + f * (to[0] - from[0]);
-			pos[1] = from[1] + f * (to[1] - from[1]);
-		}
+		demo_walker_step(&w, t + DEMO_TRACK_STEP_S, seed);
 	}
 	return k;
 }
@@ -327,6 +348,105 @@ int demo_patrol(struct db *db, const struct case_env *env, int64_t now,
 	}
 out:
 	free(grids.g);
+	free(staff);
+	return rc;
+}
+
+/* ---- today's beats as walks, for the live demo ------------------------ */
+
+static int by_code(const void *a, const void *b)
+{
+	return strcmp(((const struct grid_point *)a)->code,
+		      ((const struct grid_point *)b)->code);
+}
+
+struct beat_codes {
+	const struct grid_list *grids;
+	struct grid_point *beat;
+	size_t n;
+};
+
+static int take_beat(void *ctx, const struct beat_row *b)
+{
+	struct beat_codes *bc = ctx;
+	struct grid_point key, *g;
+
+	if (strlen(b->grid) >= sizeof key.code)
+		return 0; /* not a grid code */
+	memcpy(key.code, b->grid, strlen(b->grid) + 1);
+	g = bsearch(&key, bc->grids->g, bc->grids->n, sizeof key, by_code);
+	if (g && bc->n < PATROL_BEAT_GRIDS_MAX)
+		bc->beat[bc->n++] = *g;
+	return 0;
+}
+
+void demo_beat_walks_free(struct demo_beat_walk *w, size_t n)
+{
+	for (size_t i = 0; w && i < n; i++)
+		free(w[i].way);
+	free(w);
+}
+
+int demo_beat_walks(struct db *db, const struct case_env *env, int64_t now,
+		    uint64_t *seed, struct demo_beat_walk **out, size_t *nout,
+		    struct ug_error *err)
+{
+	struct demo_staff *staff = calloc(1, sizeof *staff);
+	struct grid_point *beat = malloc(PATROL_BEAT_GRIDS_MAX * sizeof *beat);
+	struct grid_list grids = { NULL, 0, 0 };
+	struct demo_beat_walk *w = NULL;
+	struct patrol_day today;
+	struct actor leader;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (!staff || !beat ||
+	    !(w = calloc(DEMO_STREETS_MAX + 1, sizeof *w))) {
+		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = demo_staff_load(db, now, staff, err)) ||
+	    (rc = store_user_by_name(db, "inspector", &w[0].inspector, NULL,
+				     err)) ||
+	    (rc = store_grids_in_bbox(db, DEMO_MIN_LON - 0.05,
+				      DEMO_MIN_LAT - 0.05, DEMO_MAX_LON + 0.05,
+				      DEMO_MAX_LAT + 0.05, 1000000, take_grid,
+				      &grids, err)) ||
+	    (rc = patrol_day_parse(env, NULL, now, "date", &today, err)))
+		goto out;
+	qsort(grids.g, grids.n, sizeof *grids.g, by_code);
+	actor_of(&staff->shift_leader, "", &leader);
+	for (int i = -1; i < staff->ninspectors; i++) {
+		struct beat_codes bc = { &grids, beat, 0 };
+		struct demo_beat_walk *bw = &w[n];
+
+		if (i >= 0)
+			bw->inspector = staff->inspector[i];
+		if ((rc = patrol_beats_list(db, env, &leader, NULL,
+					    bw->inspector.id, &today, take_beat,
+					    &bc, err)))
+			goto out;
+		if (!bc.n)
+			continue;
+		tour(beat, bc.n, (size_t)demo_rnd_below(seed, (int)bc.n));
+		if (!(bw->way = malloc(bc.n * sizeof *bw->way))) {
+			rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		for (size_t j = 0; j < bc.n; j++)
+			bw->way[j][0] = beat[j].at[0], bw->way[j][1] = beat[j].at[1];
+		bw->n = bc.n;
+		n++;
+	}
+	*out = w;
+	*nout = n;
+	w = NULL;
+out:
+	demo_beat_walks_free(w, n);
+	free(grids.g);
+	free(beat);
 	free(staff);
 	return rc;
 }

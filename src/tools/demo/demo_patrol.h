@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "domain/cases/case.h"
+#include "store/org/org.h"
 
 #define DEMO_TRACK_STEP_S 30       /* the field page posts every 30 s */
 #define DEMO_WALK_MIN_MS 0.9       /* walking speeds, m/s */
@@ -24,6 +25,22 @@ struct demo_track_point {
 	double lon, lat;
 	int64_t t;
 };
+
+/* Someone walking a beat (demo_walk's, and the live demo's inspectors). */
+struct demo_walker {
+	const double (*way)[2]; /* borrowed */
+	size_t n, leg;
+	double along, speed, pos[2];
+	int64_t pause_until;
+};
+void demo_walker_init(struct demo_walker *w, const double (*way)[2],
+		      size_t n, double speed);
+/* Where the phone says it is: the position with a few metres' wander. */
+void demo_walker_fix(const struct demo_walker *w, uint64_t *seed,
+		     double *lon, double *lat);
+/* Walk on DEMO_TRACK_STEP_S seconds, up to instant t (a stop at a
+ * waypoint holds it until its end). */
+void demo_walker_step(struct demo_walker *w, int64_t t, uint64_t *seed);
 
 /* Walk from waypoint to waypoint (WGS84 lon/lat pairs, in order; at the
  * last, back again, and so on) at `speed` m/s from `start`, a point every
@@ -49,5 +66,19 @@ struct demo_patrol_stats {
 int demo_patrol(struct db *db, const struct case_env *env, int64_t now,
 		uint64_t seed, struct demo_patrol_stats *st,
 		struct ug_error *err);
+
+/* The beats in force at `now`, each as a walk: its inspector and its
+ * grids' middles in a nearest-neighbour tour (malloc'ed; free with
+ * demo_beat_walks_free).  The `inspector` login first, then the streets'
+ * inspectors that have a beat. */
+struct demo_beat_walk {
+	struct user inspector;
+	double (*way)[2];
+	size_t n;
+};
+int demo_beat_walks(struct db *db, const struct case_env *env, int64_t now,
+		    uint64_t *seed, struct demo_beat_walk **out, size_t *n,
+		    struct ug_error *err);
+void demo_beat_walks_free(struct demo_beat_walk *w, size_t n);
 
 #endif
