@@ -256,6 +256,25 @@ out:
 	return rc;
 }
 
+/* What both the day's walks and the live ones start from: the staff,
+ * the `inspector` login, every grid of the city, today. */
+static int load_city(struct db *db, const struct case_env *env, int64_t now,
+		     struct demo_staff *staff, struct user *own,
+		     struct grid_list *grids, struct patrol_day *today,
+		     struct ug_error *err)
+{
+	int rc;
+
+	if ((rc = demo_staff_load(db, now, staff, err)) ||
+	    (rc = store_user_by_name(db, "inspector", own, NULL, err)) ||
+	    (rc = store_grids_in_bbox(db, DEMO_MIN_LON - 0.05,
+				      DEMO_MIN_LAT - 0.05, DEMO_MAX_LON + 0.05,
+				      DEMO_MAX_LAT + 0.05, 1000000, take_grid,
+				      grids, err)))
+		return rc;
+	return patrol_day_parse(env, NULL, now, "date", today, err);
+}
+
 int demo_patrol(struct db *db, const struct case_env *env, int64_t now,
 		uint64_t seed, struct demo_patrol_stats *st,
 		struct ug_error *err)
@@ -274,13 +293,7 @@ int demo_patrol(struct db *db, const struct case_env *env, int64_t now,
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = demo_staff_load(db, now, staff, err)) ||
-	    (rc = store_user_by_name(db, "inspector", &own, NULL, err)) ||
-	    (rc = store_grids_in_bbox(db, DEMO_MIN_LON - 0.05,
-				      DEMO_MIN_LAT - 0.05, DEMO_MAX_LON + 0.05,
-				      DEMO_MAX_LAT + 0.05, 1000000, take_grid,
-				      &grids, err)) ||
-	    (rc = patrol_day_parse(env, NULL, now, "date", &today, err)))
+	if ((rc = load_city(db, env, now, staff, &own, &grids, &today, err)))
 		goto out;
 	/* Today's walk from 08:30, or yesterday's when it has not begun. */
 	morning = now - local % 86400 + 8 * 3600 + 1800;
@@ -407,14 +420,8 @@ int demo_beat_walks(struct db *db, const struct case_env *env, int64_t now,
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = demo_staff_load(db, now, staff, err)) ||
-	    (rc = store_user_by_name(db, "inspector", &w[0].inspector, NULL,
-				     err)) ||
-	    (rc = store_grids_in_bbox(db, DEMO_MIN_LON - 0.05,
-				      DEMO_MIN_LAT - 0.05, DEMO_MAX_LON + 0.05,
-				      DEMO_MAX_LAT + 0.05, 1000000, take_grid,
-				      &grids, err)) ||
-	    (rc = patrol_day_parse(env, NULL, now, "date", &today, err)))
+	if ((rc = load_city(db, env, now, staff, &w[0].inspector, &grids,
+			    &today, err)))
 		goto out;
 	qsort(grids.g, grids.n, sizeof *grids.g, by_code);
 	actor_of(&staff->shift_leader, "", &leader);

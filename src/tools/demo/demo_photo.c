@@ -40,6 +40,16 @@ static void disc(cairo_t *cr, double x, double y, double r)
 	cairo_fill(cr);
 }
 
+/* A filled shape through n corners (x, y pairs). */
+static void shape(cairo_t *cr, const double *xy, int n)
+{
+	cairo_move_to(cr, xy[0], xy[1]);
+	for (int i = 1; i < n; i++)
+		cairo_line_to(cr, xy[2 * i], xy[2 * i + 1]);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
 static void street(cairo_t *cr, uint64_t *s)
 {
 	double x = 0;
@@ -82,12 +92,7 @@ static void litter(cairo_t *cr, uint64_t *s)
 static void stall(cairo_t *cr, uint64_t *s)
 {
 	any_colour(cr, s, 1); /* the awning */
-	cairo_move_to(cr, 110, 150);
-	cairo_line_to(cr, 290, 150);
-	cairo_line_to(cr, 310, 185);
-	cairo_line_to(cr, 90, 185);
-	cairo_close_path(cr);
-	cairo_fill(cr);
+	shape(cr, (const double[]){ 110, 150, 290, 150, 310, 185, 90, 185 }, 4);
 	rgb(cr, 0.4, 0.25, 0.1);
 	box(cr, 100, 185, 6, 75);
 	box(cr, 294, 185, 6, 75);
@@ -117,12 +122,7 @@ static void car(cairo_t *cr, uint64_t *s)
 {
 	any_colour(cr, s, 1);
 	box(cr, 90, 215, 220, 45);
-	cairo_move_to(cr, 140, 215);
-	cairo_line_to(cr, 165, 180);
-	cairo_line_to(cr, 250, 180);
-	cairo_line_to(cr, 275, 215);
-	cairo_close_path(cr);
-	cairo_fill(cr);
+	shape(cr, (const double[]){ 140, 215, 165, 180, 250, 180, 275, 215 }, 4);
 	rgb(cr, 0.75, 0.85, 0.95);
 	box(cr, 168, 186, 35, 26);
 	box(cr, 210, 186, 35, 26);
@@ -229,10 +229,7 @@ static void works(cairo_t *cr, uint64_t *s)
 		double x = 70 + i * 65;
 
 		rgb(cr, 1, 0.45, 0.05);
-		cairo_move_to(cr, x, 285);
-		cairo_line_to(cr, x + 12, 245);
-		cairo_line_to(cr, x + 24, 285);
-		cairo_fill(cr);
+		shape(cr, (const double[]){ x, 285, x + 12, 245, x + 24, 285 }, 3);
 		rgb(cr, 1, 1, 1);
 		box(cr, x + 7, 262, 10, 5);
 	}
@@ -298,10 +295,7 @@ static void manhole(cairo_t *cr, uint64_t *s)
 	cairo_stroke(cr);
 	cairo_restore(cr);
 	rgb(cr, 1, 0.45, 0.05); /* a cone warns */
-	cairo_move_to(cr, 300, 270);
-	cairo_line_to(cr, 318, 205);
-	cairo_line_to(cr, 336, 270);
-	cairo_fill(cr);
+	shape(cr, (const double[]){ 300, 270, 318, 205, 336, 270 }, 3);
 }
 
 static void shed(cairo_t *cr, uint64_t *s)
@@ -316,11 +310,7 @@ static void shed(cairo_t *cr, uint64_t *s)
 	}
 	cairo_stroke(cr);
 	any_colour(cr, s, 0.7);
-	cairo_move_to(cr, 90, 150);
-	cairo_line_to(cr, 200, 110);
-	cairo_line_to(cr, 310, 150);
-	cairo_close_path(cr);
-	cairo_fill(cr);
+	shape(cr, (const double[]){ 90, 150, 200, 110, 310, 150 }, 3);
 	rgb(cr, 0.3, 0.2, 0.1);
 	box(cr, 180, 210, 40, 60);
 }
