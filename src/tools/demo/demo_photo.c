@@ -343,19 +343,58 @@ static cairo_status_t to_buf(void *closure, const unsigned char *data,
 					      : CAIRO_STATUS_SUCCESS;
 }
 
+/* A 5 x 7 pixel font of the characters a stamp needs: drawn by hand,
+ * not by a font library (cairo's text would load fontconfig, whose
+ * caches live until the process ends, and depend on the fonts installed). */
+static const struct {
+	char c;
+	unsigned char rows[7];
+} glyphs[] = {
+	{ '0', { 0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E } },
+	{ '1', { 0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E } },
+	{ '2', { 0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F } },
+	{ '3', { 0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E } },
+	{ '4', { 0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02 } },
+	{ '5', { 0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E } },
+	{ '6', { 0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E } },
+	{ '7', { 0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08 } },
+	{ '8', { 0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E } },
+	{ '9', { 0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C } },
+	{ 'A', { 0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11 } },
+	{ 'E', { 0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F } },
+	{ 'F', { 0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10 } },
+	{ 'O', { 0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E } },
+	{ 'P', { 0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10 } },
+	{ 'R', { 0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11 } },
+	{ 'T', { 0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04 } },
+};
+
+/* Text at (x, y), its top left, in pixels of `px`; other characters are
+ * spaces. */
+static void text(cairo_t *cr, double x, double y, double px, const char *t)
+{
+	for (; t && *t; t++, x += 6 * px)
+		for (size_t g = 0; g < sizeof glyphs / sizeof *glyphs; g++) {
+			if (glyphs[g].c != *t)
+				continue;
+			for (int r = 0; r < 7; r++)
+				for (int c = 0; c < 5; c++)
+					if (glyphs[g].rows[r] & (0x10 >> c))
+						cairo_rectangle(cr, x + c * px,
+								y + r * px, px,
+								px);
+			cairo_fill(cr);
+		}
+}
+
 /* The case number on a dark band, as a camera app stamps its photos. */
 static void stamp(cairo_t *cr, const char *label, int after)
 {
 	cairo_set_source_rgba(cr, 0, 0, 0, 0.6);
 	box(cr, 0, 0, W, 30);
 	rgb(cr, 1, 1, 1);
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-			       CAIRO_FONT_WEIGHT_BOLD);
-	cairo_set_font_size(cr, 18);
-	cairo_move_to(cr, 10, 21);
-	cairo_show_text(cr, label ? label : "");
-	cairo_move_to(cr, W - 110, 21);
-	cairo_show_text(cr, after ? "AFTER" : "REPORT");
+	text(cr, 10, 8, 2, label);
+	text(cr, W - 80, 8, 2, after ? "AFTER" : "REPORT");
 }
 
 int demo_photo_png(const char *scene, const char *label, int after,
