@@ -208,7 +208,9 @@ int cmd_demo(struct cli_args *a)
 	if (rc == 0 && days > 0)
 		rc = demo_cases(db, &env, buf_str(&files), ug_now_s(),
 				(int)days, 0, &cs, &err);
-	if (rc == 0)
+	/* --days 0 is a bare city: no cases, nor beats and walks. */
+	memset(&patrol, 0, sizeof patrol);
+	if (rc == 0 && days > 0)
 		rc = demo_patrol(db, &env, ug_now_s(), 0, &patrol, &err);
 	/* Last: a database is a demo one (serve --demo-live runs on it
 	 * alone) only once the demo is whole. */
@@ -241,9 +243,11 @@ int cmd_demo(struct cli_args *a)
 	       "%lld workflow events, %lld photos.\n\n", days,
 	       (long long)cs.cases, (long long)cs.closed, (long long)cs.open,
 	       (long long)cs.events, (long long)cs.photos);
-	printf("Patrol (定人定岗): %zu grids given to %zu inspectors; their "
-	       "walks of %s: %zu track points.\n\n", patrol.beats,
-	       patrol.inspectors, patrol.day, patrol.points);
+	if (days > 0)
+		printf("Patrol (定人定岗): %zu grids given to %zu inspectors; "
+		       "their walks of %s: %zu track points.\n\n",
+		       patrol.beats, patrol.inspectors, patrol.day,
+		       patrol.points);
 	printf("Accounts (passwords are shown only now):\n");
 	printf("  %-14s %-22s %-14s %s\n", "role", "username", "unit",
 	       "password");
