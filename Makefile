@@ -225,6 +225,8 @@ test: deps
 
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
+# Moves a minute of the demo that keeps moving (docs/demo.md).
+DEMO_LIVE_RATE ?= 6
 # The demo's passwords go to a file only its owner can read (umask 077).
 run: deps all
 	@mkdir -p var
@@ -237,7 +239,8 @@ run: deps all
 		$(BUILD)/urbangrid init --db $(DEMO_DB) >/dev/null; \
 	fi
 	@echo "Staff console: http://127.0.0.1:$(PORT)/console/  Public pages: http://127.0.0.1:$(PORT)/public/"
-	$(BUILD)/urbangrid serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
+	$(BUILD)/urbangrid serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT) \
+		--demo-live --demo-live-rate $(DEMO_LIVE_RATE)
 
 bench:
 	@scripts/bench

@@ -24,7 +24,7 @@ struct cli_flag {
 	const char *deflt;  /* default value shown in help, may be NULL */
 };
 
-#define CLI_FLAGS_MAX 40
+#define CLI_FLAGS_MAX 48
 #define CLI_ARGS_MAX 8
 
 struct cli_args {

@@ -11,6 +11,7 @@
 #include "tools/demo/demo.h"
 #include "tools/demo/demo_cases.h"
 #include "tools/demo/demo_geo.h"
+#include "tools/demo/demo_patrol.h"
 #include "domain/spatial/spatial.h"
 #include "domain/org/org.h"
 #include "domain/cases/case.h"
@@ -152,18 +153,20 @@ int cmd_demo(struct cli_args *a)
 	struct db_open_options opt = { .busy_timeout_ms = 5000, .create = 1,
 				       .relaxed_sync = 1 };
 	struct workcal_import_stats cal;
-	struct demo_case_stats cs = { 0, 0, 0, 0 };
+	struct demo_case_stats cs = { 0, 0, 0, 0, 0 };
 	struct calendar *calendar = NULL;
 	struct case_env env;
 	char dir[PATH_MAX], ics[PATH_MAX];
 	const char *calendar_file = cli_get(a, "calendar");
 	struct demo_result demo;
 	struct demo_geo_stats geo;
+	struct demo_patrol_stats patrol;
 	struct spatial *sp = NULL;
+	struct buf files = BUF_INIT;
 	const char *days_text = cli_get(a, "days");
 	char *end;
 	long days = strtol(days_text, &end, 10);
-	int32_t offset;
+	int32_t offset = 0;
 	struct ug_error err;
 	struct db *db;
 	int rc;
@@ -193,20 +196,30 @@ int cmd_demo(struct cli_args *a)
 					calendar_file,
 					demo_actor(),
 					ug_now_s(), &cal, &err);
-	if (rc == 0 && days > 0)
+	if (rc == 0)
 		rc = workcal_load(db, ug_now_s(), &calendar, &offset, NULL,
 				  &err);
-	if (rc == 0 && days > 0)
+	if (rc == 0)
 		rc = spatial_open(db, &sp, &err);
-	if (rc == 0 && days > 0) {
-		case_env_defaults(&env, calendar);
-		env.utc_offset = offset;
-		env.spatial = sp;
-		rc = demo_cases(db, &env, ug_now_s(), (int)days, 0, &cs, &err);
-	}
+	case_env_defaults(&env, calendar);
+	env.utc_offset = offset;
+	env.spatial = sp;
+	buf_printf(&files, "%s.files", cli_db_location(a));
+	if (rc == 0 && days > 0)
+		rc = demo_cases(db, &env, buf_str(&files), ug_now_s(),
+				(int)days, 0, &cs, &err);
+	/* --days 0 is a bare city: no cases, nor beats and walks. */
+	memset(&patrol, 0, sizeof patrol);
+	if (rc == 0 && days > 0)
+		rc = demo_patrol(db, &env, ug_now_s(), 0, &patrol, &err);
+	/* Last: a database is a demo one (serve --demo-live runs on it
+	 * alone) only once the demo is whole. */
+	if (rc == 0)
+		rc = demo_mark(db, ug_now_s(), &err);
 	spatial_free(sp);
 	calendar_free(calendar);
 	db_close(db);
+	buf_free(&files);
 	if (rc)
 		return cli_fail(&err);
 	printf("Demo city 北京市东城区 (%s) in %s: %lld streets, %lld "
@@ -227,8 +240,14 @@ int cmd_demo(struct cli_args *a)
 	       "cut into %zu unit grids over %.1f km², %zu components.\n\n",
 	       geo.communities, geo.grids, geo.area_m2 / 1e6, geo.components);
 	printf("Cases of the last %ld days: %lld (%lld finished, %lld open), "
-	       "%lld workflow events.\n\n", days, (long long)cs.cases,
-	       (long long)cs.closed, (long long)cs.open, (long long)cs.events);
+	       "%lld workflow events, %lld photos.\n\n", days,
+	       (long long)cs.cases, (long long)cs.closed, (long long)cs.open,
+	       (long long)cs.events, (long long)cs.photos);
+	if (days > 0)
+		printf("Patrol (定人定岗): %zu grids given to %zu inspectors; "
+		       "their walks of %s: %zu track points.\n\n",
+		       patrol.beats, patrol.inspectors, patrol.day,
+		       patrol.points);
 	printf("Accounts (passwords are shown only now):\n");
 	printf("  %-14s %-22s %-14s %s\n", "role", "username", "unit",
 	       "password");

@@ -30,6 +30,7 @@
 #include "cli/notify.h"
 #include "lib/iso8601.h"
 #include "domain/report/report.h"
+#include "tools/demo/demo_live.h"
 #include "domain/cases/case.h"
 #include "domain/cases/view.h"
 #include "lib/log.h"
@@ -131,6 +132,13 @@
 	X("report-schedule-at", report_schedule_at, STR, NULL, 0, 0,           \
 	  "run the reports' schedule once at start as if the clock read "   \
 	  "this ISO 8601 instant (tests; docs/reports.md)")                 \
+	X("demo-live", demo_live, BOOL, NULL, 0, 0,                           \
+	  "keep the demo city moving: file reports and move cases along as "\
+	  "the demo's users (a database made by `urbangrid demo` only)")   \
+	X("demo-live-rate", demo_live_rate, INT, "6", 1, 6000,                \
+	  "--demo-live's moves a minute (a report or a case's step)")       \
+	X("demo-live-anytime", demo_live_anytime, BOOL, NULL, 0, 0,           \
+	  "--demo-live also outside the working calendar's hours")          \
 	X("quiet", quiet, BOOL, NULL, 0, 0, "log warnings and errors only")   \
 	X("log-json", log_json, BOOL, NULL, 0, 0,                             \
 	  "log one JSON object a line (time, level, request_id, message)")
@@ -378,6 +386,54 @@ static void events_tick(struct app *app, struct http_server *server,
 	}
 }
 
+/* serve --demo-live: refuse a database that is not a demo one (said on
+ * stderr, non-zero), else the moving demo in *out. */
+static int demo_live_start(struct app *app, const struct serve_settings *set,
+			   struct demo_live **out)
+{
+	struct demo_live_config cfg = { (double)set->demo_live_rate,
+					set->demo_live_anytime,
+					app->files_dir, 0 };
+	struct ug_error err;
+	struct db *db;
+	int rc;
+
+	ug_error_clear(&err);
+	if ((rc = db_pool_acquire(app->pool, &db, &err)) == 0) {
+		rc = demo_live_new(db, &cfg, ug_now_s(), ug_monotonic_us(), out,
+				   &err);
+		db_pool_release(app->pool, db);
+	}
+	if (rc)
+		fprintf(stderr, "urbangrid serve: --demo-live: %s\n",
+			err.message);
+	return rc;
+}
+
+/* The moves of the demo due now, with the working calendar of now; or
+ * (stopping) the end of its inspectors' shifts. */
+static void demo_live_run(struct app *app, struct demo_live *live,
+			  int stopping)
+{
+	const struct livecal_view *v;
+	struct case_env cases;
+	struct ug_error err;
+	struct db *db;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(app->pool, &db, &err))
+		return;
+	v = app_calendar_hold(app, db, "demo-live", &cases);
+	if (stopping)
+		demo_live_stop(live, db, &cases, ug_now_s());
+	else if (demo_live_tick(live, db, &cases, ug_now_s(),
+				ug_monotonic_us(), &err))
+		log_warn("demo-live: %s", err.message);
+	if (v)
+		app_calendar_release(app, v);
+	db_pool_release(app->pool, db);
+}
+
 /* Start the metrics listener on `listen` (HOST:PORT), whose own app
  * serves the metrics door alone and reads the numbers of `observed`;
  * its address goes to stdout after the main one's ("metrics on ...").
@@ -438,6 +494,8 @@ int cmd_serve(struct cli_args *a)
 	struct timespec tick = { 0, EVENTS_TICK_MS * 1000000L };
 	struct events_watch watch = { -1, 0 };
 	struct notifier *notifier = NULL;
+	struct demo_live *live = NULL;
+	struct demo_live_stats lived;
 	int64_t chores_at = 0, schedule_at = 0;
 	int64_t schedule_from_us = ug_monotonic_us() + 120 * 1000000LL;
 	char when[32];
@@ -641,6 +699,10 @@ int cmd_serve(struct cli_args *a)
 			goto stop;
 		}
 	}
+	if (set.demo_live && demo_live_start(&app, &set, &live)) {
+		rc = EXIT_USAGE;
+		goto stop;
+	}
 	if (http_server_start(&hc, &server, &err)) {
 		rc = cli_fail(&err);
 		goto stop;
@@ -683,6 +745,8 @@ int cmd_serve(struct cli_args *a)
 		http_server_reap(server);
 		if (notifier)
 			notifier_tick(notifier, app.pool);
+		if (live)
+			demo_live_run(&app, live, 0);
 		sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig > 0)
 			break;
@@ -693,6 +757,15 @@ int cmd_serve(struct cli_args *a)
 	left = http_server_stop(server, (int)set.shutdown_grace);
 	if (left)
 		log_warn("%d request(s) were cut off at shutdown", left);
+	if (live) {
+		demo_live_run(&app, live, 1);
+		demo_live_get_stats(live, &lived);
+		log_info("demo-live: %lld report(s), %lld action(s), %lld "
+			 "photo(s), %lld track point(s), %lld move(s) failed",
+			 (long long)lived.reports, (long long)lived.actions,
+			 (long long)lived.photos, (long long)lived.points,
+			 (long long)lived.failures);
+	}
 	log_info("stopped");
 	rc = EXIT_OK;
 stop:
@@ -700,6 +773,7 @@ stop:
 		http_server_stop(server, 0);
 	metrics_free(app.metrics);
 	notifier_free(notifier, 2000);
+	demo_live_free(live);
 	db_pool_destroy(app.pool);
 	livecal_free(app.calendar);
 	spatial_free(app.spatial);

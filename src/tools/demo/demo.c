@@ -86,3 +86,26 @@ int demo_build(struct db *db, const char *divisions_dir, int64_t now,
 	}
 	return 0;
 }
+
+int demo_mark(struct db *db, int64_t now, struct ug_error *err)
+{
+	char when[24];
+
+	snprintf(when, sizeof when, "%lld", (long long)now);
+	return store_setting_put(db, DEMO_MARK_KEY, when, err);
+}
+
+int demo_check(struct db *db, struct ug_error *err)
+{
+	char when[24];
+	int rc = store_setting_get(db, DEMO_MARK_KEY, when, sizeof when, err);
+
+	if (rc == -UG_ENOTFOUND)
+		return ug_fail(err, UG_EFORBIDDEN, "db",
+			       "this database is not a demo database (made by "
+			       "`urbangrid demo`): --demo-live files made-up "
+			       "reports and runs on a demo database only (a "
+			       "demo made before demo databases were marked: "
+			       "remove it and run `make run` again)");
+	return rc;
+}

@@ -34,4 +34,13 @@ const struct actor *demo_actor(void);
 int demo_build(struct db *db, const char *divisions_dir, int64_t now,
 	       struct demo_result *out, struct ug_error *err);
 
+/* A demo database says so: the setting DEMO_MARK_KEY holds when the demo
+ * was created.  Only such a database lets `serve --demo-live` file made-up
+ * reports (a real city's database must never receive them). */
+#define DEMO_MARK_KEY "demo.created_at"
+int demo_mark(struct db *db, int64_t now, struct ug_error *err);
+/* 0 when the database is a demo one; UG_EFORBIDDEN (the message says why
+ * and what to do) when not; another error when it cannot be read. */
+int demo_check(struct db *db, struct ug_error *err);
+
 #endif

@@ -12,35 +12,10 @@
 #include "domain/org/accounts.h"
 #include "tools/demo/demo.h"
 #include "domain/org/org.h"
+#include "domain/cases/attachment.h"
 #include "domain/cases/routing.h"
-
-/* The mix of a real city: weights per 小类 (per mille). */
-static const struct {
-	const char *category;
-	int weight;
-	const char *what; /* description stem */
-} mix[] = {
-	{ "06010", 190, "路边有暴露垃圾，无人清理" },
-	{ "09006", 120, "商贩占用人行道经营" },
-	{ "06036", 100, "人行道上乱堆杂物" },
-	{ "09009", 80, "机动车占用人行道停放" },
-	{ "07001", 80, "墙面、电线杆张贴非法小广告" },
-	{ "09005", 60, "商户在店外摆放商品经营" },
-	{ "06012", 50, "道路路面不洁，有油污和杂物" },
-	{ "06042", 50, "垃圾箱满溢未及时清运" },
-	{ "09010", 40, "非机动车乱停放堵塞通道" },
-	{ "06007", 30, "沿街晾晒衣物" },
-	{ "08002", 30, "施工占用道路未设围挡" },
-	{ "03005", 30, "垃圾箱破损" },
-	{ "01037", 30, "路灯不亮" },
-	{ "06013", 20, "道路路面破损坑洼" },
-	{ "04002", 20, "行道树倒伏、枝叶遮挡" },
-	{ "01002", 20, "污水井盖破损" },
-	{ "06001", 20, "私搭乱建棚子" },
-	{ "08004", 10, "工地扬尘未覆盖" },
-	{ "01001", 10, "供水井盖丢失" },
-	{ "09011", 10, "共享单车堆放占道" },
-};
+#include "tools/demo/demo_photo.h"
+#include "tools/demo/demo_rand.h"
 
 /* Sources (per mille): mostly inspectors' own patrol reports. */
 static const struct {
@@ -51,41 +26,17 @@ static const struct {
 	{ SRC_LEADER, 30 },     { SRC_MEDIA, 20 },
 };
 
-/* xorshift64*: a small deterministic generator for reproducible demos. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static int rnd_below(uint64_t *s, int n)
-{
-	return (int)(rnd(s) % (uint64_t)n);
-}
-
-static double rnd_unit(uint64_t *s)
-{
-	return (double)(rnd(s) >> 11) / 9007199254740992.0;
-}
-
-struct actors {
-	struct user inspector[32]; /* one per street */
-	int ninspectors;
-	struct user receptionist, shift_leader, dispatcher, leader;
-	struct user handler[64];   /* one per department */
-	int nhandlers;
-};
+#define rnd_below demo_rnd_below
+#define rnd_unit demo_rnd_unit
 
 static int take_street(void *ctx, const struct division *d)
 {
 	struct division *list = ctx;
 	int i;
 
-	for (i = 0; i < 32 && list[i].code[0]; i++)
+	for (i = 0; i < DEMO_STREETS_MAX && list[i].code[0]; i++)
 		;
-	if (i < 32)
+	if (i < DEMO_STREETS_MAX)
 		list[i] = *d;
 	return 0;
 }
@@ -106,16 +57,23 @@ static int take_department(void *ctx, const struct department *d,
 	return 0;
 }
 
-/* Find or create an actor account (random password, not shown). */
+/* Find or create an actor account (random password, not shown; hashed
+ * once, when the first account is missing: the hash is slow on purpose). */
 static int actor(struct db *db, const char *username, const char *name,
-		 const char *role, const char *unit, const char *hash,
+		 const char *role, const char *unit, char *hash,
 		 int64_t now, struct user *out, struct ug_error *err)
 {
+	char pw[GENERATED_PASSWORD_LEN + 1];
 	struct account_new a;
 	int rc = store_user_by_name(db, username, out, NULL, err);
 
 	if (rc != -UG_ENOTFOUND)
 		return rc;
+	if (!hash[0]) {
+		auth_password_generate(pw);
+		if ((rc = auth_password_hash(pw, hash, err)))
+			return rc;
+	}
 	memset(&a, 0, sizeof a);
 	a.username = username;
 	a.display_name = name;
@@ -125,17 +83,24 @@ static int actor(struct db *db, const char *username, const char *name,
 	return account_create(db, demo_actor(), &a, now, out, NULL, err);
 }
 
-static int load_actors(struct db *db, struct division *streets, int nstreets,
-		       struct actors *ac, int64_t now, struct ug_error *err)
+int demo_staff_load(struct db *db, int64_t now, struct demo_staff *ac,
+		    struct ug_error *err)
 {
-	char pw[GENERATED_PASSWORD_LEN + 1], hash[PASSWORD_HASH_MAX + 1];
 	char username[USERNAME_MAX + 1];
+	char hash[PASSWORD_HASH_MAX + 1] = "";
+	struct division *streets = ac->streets;
 	struct dept_list depts;
-	int rc;
+	int nstreets = 0, rc;
 
-	auth_password_generate(pw);
-	if ((rc = auth_password_hash(pw, hash, err)))
+	memset(ac, 0, sizeof *ac);
+	if ((rc = store_division_children(db, DEMO_DISTRICT, take_street,
+					  streets, err)))
 		return rc;
+	while (nstreets < DEMO_STREETS_MAX && streets[nstreets].code[0])
+		nstreets++;
+	if (!nstreets)
+		return ug_fail(err, UG_ENOTFOUND, NULL, "the demo has no streets");
+	ac->nstreets = nstreets;
 	memset(&depts, 0, sizeof depts);
 	if ((rc = store_user_by_name(db, "receptionist", &ac->receptionist,
 				     NULL, err)) ||
@@ -144,9 +109,10 @@ static int load_actors(struct db *db, struct division *streets, int nstreets,
 	    (rc = store_user_by_name(db, "dispatcher", &ac->dispatcher, NULL,
 				     err)) ||
 	    (rc = store_user_by_name(db, "leader", &ac->leader, NULL, err)) ||
+	    (rc = store_user_by_name(db, "public", &ac->public_, NULL, err)) ||
 	    (rc = store_department_list(db, take_department, &depts, err)))
 		return rc;
-	for (int i = 0; i < nstreets && i < 32; i++) {
+	for (int i = 0; i < nstreets; i++) {
 		snprintf(username, sizeof username, "inspector.%s",
 			 streets[i].code + 6);
 		if ((rc = actor(db, username, streets[i].name, "inspector",
@@ -177,7 +143,7 @@ static int load_actors(struct db *db, struct division *streets, int nstreets,
 	return 0;
 }
 
-static const struct user *handler_of(const struct actors *ac,
+const struct user *demo_handler_of(const struct demo_staff *ac,
 				     const char *department)
 {
 	for (int i = 0; i < ac->nhandlers; i++)
@@ -186,7 +152,7 @@ static const struct user *handler_of(const struct actors *ac,
 	return NULL;
 }
 
-static const struct user *inspector_of(const struct actors *ac,
+const struct user *demo_inspector_of(const struct demo_staff *ac,
 				       const char *street)
 {
 	for (int i = 0; i < ac->ninspectors; i++)
@@ -207,12 +173,13 @@ static int64_t later(const struct case_row *c, int64_t t, double fraction)
 struct walk {
 	struct db *db;
 	const struct case_env *env;
-	const struct actors *ac;
+	const struct demo_staff *ac;
 	struct case_row *c;
 	int64_t now;   /* the real now: nothing happens after it */
 	int64_t t;     /* simulated time */
 	uint64_t *seed;
 	struct demo_case_stats *stats;
+	const char *files_dir; /* after-photos go here; NULL: none */
 	struct ug_error *err;
 };
 
@@ -249,8 +216,8 @@ static double pace(uint64_t *s)
 
 static int walk_case(struct walk *w)
 {
-	const struct actors *ac = w->ac;
-	const struct user *insp = inspector_of(ac, w->c->street);
+	const struct demo_staff *ac = w->ac;
+	const struct user *insp = demo_inspector_of(ac, w->c->street);
 	const struct user *h;
 	struct case_action_input in;
 	struct routing_suggestion sug;
@@ -292,7 +259,7 @@ static int walk_case(struct walk *w)
 	memset(&in, 0, sizeof in);
 	in.department = sug.department;
 	STEP(&ac->dispatcher, CA_DISPATCH, pace(s));
-	h = handler_of(ac, w->c->department);
+	h = demo_handler_of(ac, w->c->department);
 	if (!h)
 		return 0;
 	if (roll >= 45 && roll < 60) { /* not ours: back to the centre */
@@ -308,7 +275,7 @@ static int walk_case(struct walk *w)
 		in.department = street.department[0] ? street.department
 						     : sug.department;
 		STEP(&ac->dispatcher, CA_DISPATCH, pace(s));
-		h = handler_of(ac, w->c->department);
+		h = demo_handler_of(ac, w->c->department);
 		if (!h)
 			return 0;
 	}
@@ -334,6 +301,12 @@ static int walk_case(struct walk *w)
 	memset(&in, 0, sizeof in);
 	in.note = "已处置完毕，现场已恢复";
 	STEP(h, CA_HANDLE, pace(s));
+	if (w->files_dir) {
+		if ((rc = demo_photo_attach(w->db, w->files_dir, h, w->c,
+					    "handle", w->t, w->err)))
+			return rc;
+		w->stats->photos++;
+	}
 	memset(&in, 0, sizeof in);
 	in.has_passed = 1;
 	in.passed = !(roll >= 130 && roll < 190); /* some rework */
@@ -361,36 +334,124 @@ static int64_t working_moment(const struct case_env *env, int64_t day_start,
 	       rnd_below(s, 9 * 3600);
 }
 
-int demo_cases(struct db *db, const struct case_env *env, int64_t now,
-	       int days, uint64_t seed, struct demo_case_stats *stats,
-	       struct ug_error *err)
+static const struct demo_category *category_of(const char *code)
 {
-	struct division streets[32];
-	struct actors *ac = calloc(1, sizeof *ac);
+	for (size_t i = 0; i < demo_category_count(); i++)
+		if (strcmp(demo_category_at(i)->code, code) == 0)
+			return demo_category_at(i);
+	return NULL;
+}
+
+int demo_photo_attach(struct db *db, const char *files_dir,
+		      const struct user *who, const struct case_row *c,
+		      const char *kind, int64_t now, struct ug_error *err)
+{
+	const struct demo_category *cat = category_of(c->category);
+	struct buf png = BUF_INIT;
+	struct attachment_row row;
+	struct actor a;
+	int rc;
+
+	rc = demo_photo_png(cat ? cat->scene : NULL, c->number,
+			    strcmp(kind, "handle") == 0,
+			    (uint64_t)c->id * 0x9E3779B97F4A7C15ULL, &png, err);
+	if (rc == 0) {
+		actor_of(who, "", &a);
+		rc = attachment_add(db, files_dir, &a, c->id, kind, png.data,
+				    png.len, png.len, now, &row, err);
+	}
+	buf_free(&png);
+	return rc;
+}
+
+void demo_report_free(struct demo_report *r)
+{
+	buf_free(&r->description);
+	buf_free(&r->address);
+}
+
+int demo_report_draw(const struct case_env *env,
+		     const struct demo_staff *staff, enum case_source source,
+		     int64_t t, uint64_t *s, struct demo_report *r,
+		     struct ug_error *err)
+{
+	const char *road = demo_road(s);
+	struct case_intake *in = &r->in;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->category = demo_category_pick(s);
+	r->street = &staff->streets[rnd_below(s, staff->nstreets)];
+	if ((rc = demo_address(road, s, &r->address)) ||
+	    (rc = demo_describe(r->category, road, r->street->name, t,
+				env->utc_offset, s, &r->description)))
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	in->category = r->category->code;
+	in->description = buf_str(&r->description);
+	in->source = case_source_names[source];
+	in->urgency = rnd_below(s, 100) < 5	 ? "urgent"
+		      : rnd_below(s, 100) < 15 ? "pressing"
+					       : "normal";
+	in->area = r->street->code;
+	in->address = buf_str(&r->address);
+	/* A point of the street: drawn in the demo's box until it falls in
+	 * one of the street's grids (the point, not the area, places a
+	 * located case). */
+	in->has_location = 1;
+	for (int tries = 0; tries < 1000; tries++) {
+		struct spatial_place place;
+
+		in->lon = DEMO_MIN_LON + (DEMO_MAX_LON - DEMO_MIN_LON) *
+						 rnd_unit(s);
+		in->lat = DEMO_MIN_LAT + (DEMO_MAX_LAT - DEMO_MIN_LAT) *
+						 rnd_unit(s);
+		if (!env->spatial ||
+		    (spatial_locate(env->spatial, in->lon, in->lat, &place,
+				    NULL) == 0 &&
+		     strcmp(place.street, r->street->code) == 0))
+			break;
+	}
+	if (source != SRC_INSPECTOR && source != SRC_LEADER) {
+		snprintf(r->phone, sizeof r->phone, "13%09d",
+			 rnd_below(s, 1000000000));
+		in->reporter_phone = r->phone;
+		in->reporter_name = "市民";
+	}
+	return 0;
+}
+
+/* Who files a report of `source`. */
+static const struct user *reporter_of(const struct demo_staff *ac,
+				      enum case_source source,
+				      const char *street)
+{
+	switch (source) {
+	case SRC_INSPECTOR:
+		return demo_inspector_of(ac, street);
+	case SRC_LEADER:
+		return &ac->leader;
+	default:
+		return &ac->receptionist;
+	}
+}
+
+int demo_cases(struct db *db, const struct case_env *env,
+	       const char *files_dir, int64_t now, int days, uint64_t seed,
+	       struct demo_case_stats *stats, struct ug_error *err)
+{
+	struct demo_staff *ac = calloc(1, sizeof *ac);
 	struct case_row *c = malloc(sizeof *c);
-	int nstreets = 0, rc = 0, total_weight = 0, source_weight = 0;
+	int rc = 0, source_weight = 0;
 	uint64_t s = seed ? seed : 0x9E3779B97F4A7C15ULL;
 	int64_t today = (now + env->utc_offset) / 86400 * 86400;
 
 	memset(stats, 0, sizeof *stats);
-	memset(streets, 0, sizeof streets);
 	if (!ac || !c) {
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = store_division_children(db, DEMO_DISTRICT, take_street,
-					  streets, err)))
+	if ((rc = demo_staff_load(db, now, ac, err)))
 		goto out;
-	while (nstreets < 32 && streets[nstreets].code[0])
-		nstreets++;
-	if (!nstreets) {
-		rc = ug_fail(err, UG_ENOTFOUND, NULL, "the demo has no streets");
-		goto out;
-	}
-	if ((rc = load_actors(db, streets, nstreets, ac, now, err)))
-		goto out;
-	for (size_t i = 0; i < sizeof mix / sizeof *mix; i++)
-		total_weight += mix[i].weight;
 	for (size_t i = 0; i < sizeof sources / sizeof *sources; i++)
 		source_weight += sources[i].weight;
 	for (int d = days; d >= 0; d--) {
@@ -401,71 +462,37 @@ int demo_cases(struct db *db, const struct case_env *env, int64_t now,
 				     : 45 + rnd_below(&s, 20);
 
 		for (int k = 0; k < n; k++) {
-			int pick = rnd_below(&s, total_weight), i = 0;
 			int spick = rnd_below(&s, source_weight), j = 0;
-			const struct division *st = &streets[rnd_below(&s, nstreets)];
-			struct case_intake in;
+			struct demo_report r;
 			const struct user *who;
 			struct actor caller;
-			char phone[16];
 			struct walk w;
 			int64_t t = working_moment(env, day_start, &s);
 
 			if (t >= now)
 				continue;
-			while (pick >= mix[i].weight)
-				pick -= mix[i++].weight;
 			while (spick >= sources[j].weight)
 				spick -= sources[j++].weight;
-			memset(&in, 0, sizeof in);
-			in.category = mix[i].category;
-			in.description = mix[i].what;
-			in.source = case_source_names[sources[j].source];
-			in.urgency = rnd_below(&s, 100) < 5 ? "urgent"
-				     : rnd_below(&s, 100) < 15 ? "pressing"
-							       : "normal";
-			in.area = st->code;
-			in.address = st->name;
-			/* A point of the street: drawn in the demo's box until
-			 * it falls in one of the street's grids (the point,
-			 * not the area, places a located case). */
-			in.has_location = 1;
-			for (int tries = 0; tries < 1000; tries++) {
-				struct spatial_place place;
-
-				in.lon = DEMO_MIN_LON +
-					 (DEMO_MAX_LON - DEMO_MIN_LON) *
-						 rnd_unit(&s);
-				in.lat = DEMO_MIN_LAT +
-					 (DEMO_MAX_LAT - DEMO_MIN_LAT) *
-						 rnd_unit(&s);
-				if (!env->spatial ||
-				    (spatial_locate(env->spatial, in.lon, in.lat,
-						    &place, NULL) == 0 &&
-				     strcmp(place.street, st->code) == 0))
-					break;
-			}
-			switch (sources[j].source) {
-			case SRC_INSPECTOR:
-				who = inspector_of(ac, st->code);
-				break;
-			case SRC_LEADER:
-				who = &ac->leader;
-				break;
-			default:
-				who = &ac->receptionist;
-				snprintf(phone, sizeof phone, "13%09d",
-					 rnd_below(&s, 1000000000));
-				in.reporter_phone = phone;
-				in.reporter_name = "市民";
-			}
+			rc = demo_report_draw(env, ac, sources[j].source, t, &s,
+					      &r, err);
+			who = reporter_of(ac, sources[j].source, r.street->code);
 			actor_of(who, "", &caller);
-			if ((rc = case_intake(db, env, &caller, &in, t, c,
-					      NULL, err)))
+			if (rc == 0)
+				rc = case_intake(db, env, &caller, &r.in, t, c,
+						 NULL, err);
+			demo_report_free(&r);
+			if (rc)
 				goto out;
 			stats->cases++;
 			stats->events++;
 			memset(&w, 0, sizeof w);
+			if (files_dir && d < DEMO_PHOTO_DAYS) {
+				if ((rc = demo_photo_attach(db, files_dir, who, c,
+							    "report", t, err)))
+					goto out;
+				stats->photos++;
+				w.files_dir = files_dir;
+			}
 			w.db = db;
 			w.env = env;
 			w.ac = ac;
