@@ -8,6 +8,7 @@
 
 #include "lib/embed.h"
 #include "lib/util.h"
+#include "store/assess/assess.h"
 
 /* Generated from store/sqlite/schema/ by tools/embed.c. */
 extern const struct embedded_file schema_sqlite[];
@@ -66,6 +67,15 @@ static int newer_error(struct ug_error *err, int have)
 		       have, store_schema_latest());
 }
 
+/* Data an older binary left incomplete at the current version (no
+ * migration number was free for it): the assessment's level rows. */
+static int levels_upgrade(struct db *db, struct ug_error *err)
+{
+	int filled;
+
+	return store_assess_levels_upgrade(db, &filled, err);
+}
+
 int store_migrate(struct db *db, int *applied, struct ug_error *err)
 {
 	int latest = store_schema_latest();
@@ -77,6 +87,10 @@ int store_migrate(struct db *db, int *applied, struct ug_error *err)
 		return rc;
 	if (version > latest)
 		return newer_error(err, version);
+	/* Before the migrations: a database older than the counters has
+	 * nothing to complete, and a failure leaves every version whole. */
+	if ((rc = levels_upgrade(db, err)))
+		return rc;
 	for (int next = version + 1; next <= latest; next++) {
 		const struct embedded_file *m = NULL;
 		struct db_stmt *st;
@@ -134,5 +148,5 @@ int store_schema_check(struct db *db, struct ug_error *err)
 			       "urbangrid (%d): run `urbangrid init --db FILE` "
 			       "to upgrade it",
 			       version, store_schema_latest());
-	return 0;
+	return levels_upgrade(db, err);
 }

@@ -6,7 +6,9 @@
  * order, each in its own transaction together with the row that records it
  * in schema_version, so a failure leaves the database at the last complete
  * version.  A database whose version is newer than the binary knows is
- * refused (UG_EVERSION) and left untouched.
+ * refused (UG_EVERSION) and left untouched.  Both store_migrate() and
+ * store_schema_check() then complete data an older binary of the same
+ * schema version left incomplete (store_assess_levels_upgrade()).
  */
 #ifndef UG_MIGRATE_H
 #define UG_MIGRATE_H

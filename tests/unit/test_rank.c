@@ -60,6 +60,16 @@ static void city(struct db *db)
 	     /* A department each: HW all in time, SZ half. */
 	     " (202611, 'department', '110101-HW', 1, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 0, 0),"
 	     " (202611, 'department', '110101-SZ', 1, 0, 0, 0, 0, 0, 0, 10, 5, 10, 10, 0, 0);");
+	/* The place rows were written by hand: their levels' rows (what
+	 * the upkeep keeps beside them) are their sums. */
+	{
+		struct ug_error err;
+		int filled;
+
+		ug_error_clear(&err);
+		tu_assert_ok(store_assess_levels_upgrade(db, &filled, &err), err);
+		assert_int_equal(filled, 1);
+	}
 }
 
 static void user_of(struct user *u, const char *name, const char *role,

@@ -84,19 +84,72 @@ static int add_row(struct db *db, int month, int32_t period,
 	return rc < 0 ? rc : 0;
 }
 
-int store_assess_add(struct db *db, int32_t day, const char *kind,
-		     const char *code, const struct assess_counts *add,
-		     struct ug_error *err)
+int store_assess_add(struct db *db, int month, int32_t period,
+		     const char *kind, const char *code,
+		     const struct assess_counts *add, struct ug_error *err)
 {
-	int rc = add_row(db, 0, day, kind, code, add, err);
+	return add_row(db, month, period, kind, code, add, err);
+}
 
-	return rc ? rc : add_row(db, 1, day / 100, kind, code, add, err);
+const char *store_assess_level_kind(int len)
+{
+#define LEVEL_KIND(kind, n)                                               \
+	if (len == (n))                                                   \
+		return #kind;
+	ASSESS_LEVELS(LEVEL_KIND)
+#undef LEVEL_KIND
+	return NULL;
 }
 
 int store_assess_clear(struct db *db, struct ug_error *err)
 {
 	return db_exec(db, "DELETE FROM assess_day; DELETE FROM assess_month",
 		       err);
+}
+
+/* ---- the levels of a database counted before them ------------------ */
+
+/* A database whose place rows were counted by a binary that kept no
+ * level rows: place rows and not one district row (every place code is
+ * at least a district's).  Both stop at the first row found. */
+static const char SQL_LEVELS_MISSING[] =
+	"SELECT EXISTS (SELECT 1 FROM assess_month WHERE kind = 'place')"
+	" AND NOT EXISTS (SELECT 1 FROM assess_month WHERE kind = 'district')";
+#define LEVEL_VALUES(kind, len) "('" #kind "', " #len "),"
+/* The level rows as the sums of the place rows of every month. */
+static const char SQL_LEVELS_FILL[] =
+	"WITH lv(kind, len) AS (VALUES " ASSESS_LEVELS(LEVEL_VALUES)
+	" (NULL, 0))"
+	" INSERT INTO assess_month (month, kind, code, events"
+	ASSESS_COUNTERS(COLUMN) ")"
+	" SELECT m.month, lv.kind, substr(m.code, 1, lv.len), SUM(events)"
+	ASSESS_COUNTERS(SUM)
+	" FROM assess_month m JOIN lv ON lv.len > 0 AND length(m.code) >= lv.len"
+	" WHERE m.kind = 'place' GROUP BY m.month, lv.kind, substr(m.code, 1, lv.len)";
+
+int store_assess_levels_upgrade(struct db *db, int *filled,
+				struct ug_error *err)
+{
+	int64_t missing = 0;
+	int rc;
+
+	*filled = 0;
+	if ((rc = db_table_exists(db, "assess_month", err)) <= 0)
+		return rc;
+	if ((rc = db_query_int64(db, SQL_LEVELS_MISSING, &missing, err)) ||
+	    !missing)
+		return rc;
+	if ((rc = db_begin_write(db, err)))
+		return rc;
+	/* Again inside the write lock: another process may have done it. */
+	if ((rc = db_query_int64(db, SQL_LEVELS_MISSING, &missing, err)) == 0 &&
+	    missing && (rc = db_exec(db, SQL_LEVELS_FILL, err)) == 0)
+		*filled = 1;
+	if (rc == 0)
+		rc = db_commit(db, err);
+	if (rc)
+		db_rollback(db);
+	return rc;
 }
 
 /* ---- sums ------------------------------------------------------------ */
@@ -256,6 +309,10 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 	char upper[CODE_MAX + 2];
 	int64_t len = level_len > 0 ? level_len : 1000;
 	int64_t min = level_len > 0 ? level_len : 0;
+	const char *place_kind = kind;
+	const char *level = strcmp(kind, "place") == 0
+				    ? store_assess_level_kind(level_len)
+				    : NULL;
 	struct day_split p;
 	int rc = 0;
 
@@ -270,9 +327,20 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 		group_row, &v, err)
 	for (int32_t d = p.day_lo; rc == 0 && d <= p.day_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
+	/* Whole months of a level: its own rows, when they hold every code
+	 * under the prefix (a prefix longer than the level's codes asks
+	 * for part of a level's row). */
+	if (level && strlen(prefix) <= (size_t)level_len) {
+		kind = level;
+		len = 1000;
+		min = 0;
+	}
 	for (int32_t m = p.month_lo; rc == 0 && m <= p.month_hi;
 	     m = month_next(m))
 		rc = ROWS(SQL_ROWS_MONTH, m);
+	kind = place_kind;
+	len = level_len > 0 ? level_len : 1000;
+	min = level_len > 0 ? level_len : 0;
 	for (int32_t d = p.tail_lo; rc == 0 && d <= p.tail_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
 #undef ROWS
