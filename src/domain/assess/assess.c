@@ -319,14 +319,23 @@ static int walk_line(void *ctx, const struct assess_line *l)
 	return rc;
 }
 
-int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
-		  const struct case_event_row *e, struct ug_error *err)
+/* Line e of case c as the counting reads it. */
+static struct assess_line line_of(const struct case_row *c,
+				  const struct case_event_row *e)
 {
 	struct assess_line l = {
 		e->id, c->id, e->at, e->actor, e->actor_role, e->action,
 		e->from_state, e->data, c->source, c->category, c->created_by,
 		c->area,
 	};
+
+	return l;
+}
+
+int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
+		  const struct case_event_row *e, struct ug_error *err)
+{
+	struct assess_line l = line_of(c, e);
 	struct tally t;
 	struct walk w;
 	int rc;
@@ -355,6 +364,58 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 		rc = tally_flush(&t);
 	tally_free(&t);
 	return rc;
+}
+
+struct assess_batch {
+	struct tally t;
+	struct walk w;
+};
+
+int assess_batch_new(struct db *db, int32_t utc_offset,
+		     struct assess_batch **out, struct ug_error *err)
+{
+	struct assess_batch *b = calloc(1, sizeof *b);
+	int rc;
+
+	*out = NULL;
+	if (!b)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if ((rc = tally_init(&b->t, db, 1024, 1 << 20, err))) {
+		free(b);
+		return rc;
+	}
+	b->w.utc_offset = utc_offset;
+	b->w.t = &b->t;
+	*out = b;
+	return 0;
+}
+
+int assess_batch_line(struct assess_batch *b, const struct case_row *c,
+		      const struct case_event_row *e, struct ug_error *err)
+{
+	struct assess_line l = line_of(c, e);
+
+	b->t.err = err;
+	return walk_line(&b->w, &l);
+}
+
+int assess_batch_finish(struct assess_batch *b, int64_t *rows,
+			struct ug_error *err)
+{
+	int rc;
+
+	b->t.err = err;
+	rc = tally_flush(&b->t);
+	*rows = b->t.written;
+	return rc;
+}
+
+void assess_batch_free(struct assess_batch *b)
+{
+	if (!b)
+		return;
+	tally_free(&b->t);
+	free(b);
 }
 
 int assess_recount(struct db *db, int32_t utc_offset,
