@@ -50,13 +50,15 @@ struct tally_row {
 };
 
 /* The rows in the order they came, found through an open-addressing
- * table of their indexes (+1; 0 is empty), a power of two kept at most
- * half full: a year of a city is millions of rows. */
+ * table of slots - the row's index + 1 (0: empty) and the top half of
+ * its hash, so that a probe rarely reads a row it does not want - a
+ * power of two kept at most half full: a year of a city is millions of
+ * rows. */
 struct tally {
 	struct db *db;
 	struct tally_row *rows;
 	size_t n, rows_cap;
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t cap;
 	size_t flush_at;   /* rows held before they are written (0: grow) */
 	int32_t day;       /* of the line being counted */
@@ -68,27 +70,32 @@ struct tally {
 static uint64_t row_hash(int32_t period, int month, int kind,
 			 const char *code)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uint32_t)period;
+	uint64_t h = 1469598103934665603ULL;
 
-	h = (h ^ (uint64_t)(kind * 2 + month)) * 1099511628211ULL;
 	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	h ^= (uint64_t)(uint32_t)period << 8 ^ (uint64_t)(kind * 2 + month);
+	/* Mixed so that the low bits (the slot) depend on every input. */
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
 }
 
-/* The slot of row (period, month, kind, code): its index + 1, or 0
- * where it would go. */
-static uint32_t *tally_slot(const struct tally *t, int32_t period, int month,
-			    int kind, const char *code)
+/* The slot of row (period, month, kind, code): the row's index + 1 in
+ * its low half, or 0 where it would go. */
+static uint64_t *tally_slot(const struct tally *t, uint64_t h, int32_t period,
+			    int month, int kind, const char *code)
 {
-	size_t i = row_hash(period, month, kind, code) & (t->cap - 1);
+	uint64_t tag = h >> 32 << 32;
 
-	for (;; i = (i + 1) & (t->cap - 1)) {
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
 		const struct tally_row *r;
 
 		if (!t->slots[i])
 			return &t->slots[i];
-		r = &t->rows[t->slots[i] - 1];
+		if ((t->slots[i] & ~0xffffffffULL) != tag)
+			continue;
+		r = &t->rows[(t->slots[i] & 0xffffffffULL) - 1];
 		if (r->period == period && r->month == month &&
 		    r->kind == kind && strcmp(r->code, code) == 0)
 			return &t->slots[i];
@@ -117,7 +124,7 @@ static int tally_room(struct tally *t)
 	}
 	if ((t->n + 1) * 2 > t->cap) {
 		size_t cap = t->cap * 2;
-		uint32_t *slots = calloc(cap, sizeof *slots);
+		uint64_t *slots = calloc(cap, sizeof *slots);
 
 		if (!slots)
 			return ug_fail(t->err, UG_ENOMEM, NULL, "out of memory");
@@ -126,9 +133,11 @@ static int tally_room(struct tally *t)
 		t->cap = cap;
 		for (size_t i = 0; i < t->n; i++) {
 			const struct tally_row *r = &t->rows[i];
+			uint64_t h = row_hash(r->period, r->month, r->kind,
+					      r->code);
 
-			*tally_slot(t, r->period, r->month, r->kind, r->code) =
-				(uint32_t)(i + 1);
+			*tally_slot(t, h, r->period, r->month, r->kind,
+				    r->code) = (h >> 32 << 32) | (i + 1);
 		}
 	}
 	return 0;
@@ -139,13 +148,13 @@ static int tally_room(struct tally *t)
 static int tally_add(struct tally *t, int32_t period, int month, int kind,
 		     const char *code, enum assess_counter counter)
 {
-	uint32_t *slot;
+	uint64_t *slot, h = row_hash(period, month, kind, code);
 	struct tally_row *r;
 	int rc;
 
 	if ((rc = tally_room(t)))
 		return rc;
-	slot = tally_slot(t, period, month, kind, code);
+	slot = tally_slot(t, h, period, month, kind, code);
 	if (!*slot) {
 		r = &t->rows[t->n];
 		r->period = period;
@@ -154,9 +163,9 @@ static int tally_add(struct tally *t, int32_t period, int month, int kind,
 		snprintf(r->code, sizeof r->code, "%s", code);
 		r->line = 0;
 		memset(&r->counts, 0, sizeof r->counts);
-		*slot = (uint32_t)++t->n;
+		*slot = (h >> 32 << 32) | ++t->n;
 	}
-	r = &t->rows[*slot - 1];
+	r = &t->rows[(*slot & 0xffffffffULL) - 1];
 	if (r->line != t->line || r->counts.events == 0) {
 		r->line = t->line;
 		r->counts.events++;
@@ -197,7 +206,8 @@ static int tally_count(void *ctx, enum assess_kind kind, const char *code,
  * the trees in order. */
 static int row_order(const void *a, const void *b)
 {
-	const struct tally_row *x = a, *y = b;
+	const struct tally_row *x = *(const struct tally_row *const *)a;
+	const struct tally_row *y = *(const struct tally_row *const *)b;
 	int c;
 
 	if (x->month != y->month)
@@ -213,17 +223,22 @@ static int row_order(const void *a, const void *b)
  * tally. */
 static int tally_flush(struct tally *t)
 {
+	const struct tally_row **order;
 	int rc = 0;
 
-	if (t->n > 1)
-		qsort(t->rows, t->n, sizeof *t->rows, row_order);
-	for (size_t i = 0; rc == 0 && i < t->n; i++) {
-		const struct tally_row *r = &t->rows[i];
-
-		rc = store_assess_add(t->db, r->month, r->period,
-				      tally_kind_name(r->kind), r->code,
-				      &r->counts, t->err);
-	}
+	if (!t->n)
+		return 0;
+	if (!(order = malloc(t->n * sizeof *order)))
+		return ug_fail(t->err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < t->n; i++)
+		order[i] = &t->rows[i];
+	qsort(order, t->n, sizeof *order, row_order);
+	for (size_t i = 0; rc == 0 && i < t->n; i++)
+		rc = store_assess_add(t->db, order[i]->month, order[i]->period,
+				      tally_kind_name(order[i]->kind),
+				      order[i]->code, &order[i]->counts,
+				      t->err);
+	free(order);
 	t->written += (int64_t)t->n;
 	t->n = 0;
 	memset(t->slots, 0, t->cap * sizeof *t->slots);
@@ -369,6 +384,7 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 struct assess_batch {
 	struct tally t;
 	struct walk w;
+	int64_t lines; /* the lines' own numbers: their ids are not read */
 };
 
 int assess_batch_new(struct db *db, int32_t utc_offset,
@@ -395,6 +411,9 @@ int assess_batch_line(struct assess_batch *b, const struct case_row *c,
 {
 	struct assess_line l = line_of(c, e);
 
+	/* A number of the line's own: the writer need not read back ids
+	 * (the counting tells lines apart by it, nothing more). */
+	l.id = ++b->lines;
 	b->t.err = err;
 	return walk_line(&b->w, &l);
 }

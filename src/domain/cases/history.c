@@ -399,7 +399,7 @@ static int line_add(struct case_history *h, const char *action,
 	snprintf(e->to_state, sizeof e->to_state, "%s", to);
 	snprintf(e->note, sizeof e->note, "%s", note);
 	snprintf(e->data, sizeof e->data, "%s", data);
-	if ((rc = store_case_event_insert(h->db, e, err)) ||
+	if ((rc = store_case_event_insert_bulk(h->db, e, err)) ||
 	    (rc = assess_batch_line(h->counts, h->c, e, err)))
 		return rc;
 	h->res.lines++;
