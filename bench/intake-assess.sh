@@ -21,7 +21,7 @@ mkdir -p build/bench
 for lib in build $OFF; do
 	cc -std=c11 -O2 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Isrc \
 		-o "$lib/assess_bench" bench/assess_bench.c "$lib/libug.a" \
-		$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium geos proj) \
+		$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium geos proj cairo) \
 		-lpthread -lm
 done
 
@@ -36,7 +36,7 @@ if [ -n "$BEFORE" ]; then
 	cc -std=c11 -O2 -D_DEFAULT_SOURCE -D_GNU_SOURCE -I"$BEFORE/src" \
 		-o build/bench/assess_bench_before "$BEFORE/bench/assess_bench.c" \
 		"$BEFORE/build/libug.a" \
-		$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium geos proj) \
+		$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium geos proj cairo) \
 		-lpthread -lm
 fi
 
