@@ -67,9 +67,7 @@ static int newer_error(struct ug_error *err, int have)
 		       have, store_schema_latest());
 }
 
-/* Data an older binary left incomplete at the current version (no
- * migration number was free for it): the assessment's level rows. */
-static int levels_upgrade(struct db *db, struct ug_error *err)
+int store_data_upgrade(struct db *db, struct ug_error *err)
 {
 	int filled;
 
@@ -89,7 +87,7 @@ int store_migrate(struct db *db, int *applied, struct ug_error *err)
 		return newer_error(err, version);
 	/* Before the migrations: a database older than the counters has
 	 * nothing to complete, and a failure leaves every version whole. */
-	if ((rc = levels_upgrade(db, err)))
+	if ((rc = store_data_upgrade(db, err)))
 		return rc;
 	for (int next = version + 1; next <= latest; next++) {
 		const struct embedded_file *m = NULL;
@@ -148,5 +146,5 @@ int store_schema_check(struct db *db, struct ug_error *err)
 			       "urbangrid (%d): run `urbangrid init --db FILE` "
 			       "to upgrade it",
 			       version, store_schema_latest());
-	return levels_upgrade(db, err);
+	return 0;
 }

@@ -6,9 +6,7 @@
  * order, each in its own transaction together with the row that records it
  * in schema_version, so a failure leaves the database at the last complete
  * version.  A database whose version is newer than the binary knows is
- * refused (UG_EVERSION) and left untouched.  Both store_migrate() and
- * store_schema_check() then complete data an older binary of the same
- * schema version left incomplete (store_assess_levels_upgrade()).
+ * refused (UG_EVERSION) and left untouched.
  */
 #ifndef UG_MIGRATE_H
 #define UG_MIGRATE_H
@@ -24,6 +22,14 @@ int store_schema_version(struct db *db, int *version, struct ug_error *err);
 /* Bring the database to the latest version.  *applied (may be NULL)
  * receives the number of migrations run (0 when already current). */
 int store_migrate(struct db *db, int *applied, struct ug_error *err);
+
+/* Complete data that an older binary of the same schema version left
+ * incomplete, in write transactions of its own (no migration number was
+ * free for it): the assessment's level rows
+ * (store_assess_levels_upgrade()).  store_migrate() does it first; who
+ * opens a database for use without migrating it (cli_open_db()) calls
+ * it after store_schema_check().  Nothing to do: no write. */
+int store_data_upgrade(struct db *db, struct ug_error *err);
 
 /* Check that the database is exactly at the latest version (for `serve`):
  * UG_EVERSION with a message telling what to do otherwise. */

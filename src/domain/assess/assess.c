@@ -65,6 +65,9 @@ struct tally {
 	int64_t line;
 	int64_t written;
 	struct ug_error *err;
+	/* The row each kind's day (0) and month (1) took last, index + 1:
+	 * a line's counters come one after the other for the same rows. */
+	size_t last[TK_COUNT][2];
 };
 
 static uint64_t row_hash(int32_t period, int month, int kind,
@@ -148,24 +151,29 @@ static int tally_room(struct tally *t)
 static int tally_add(struct tally *t, int32_t period, int month, int kind,
 		     const char *code, enum assess_counter counter)
 {
-	uint64_t *slot, h = row_hash(period, month, kind, code);
-	struct tally_row *r;
-	int rc;
+	size_t *last = &t->last[kind][month];
+	struct tally_row *r = *last ? &t->rows[*last - 1] : NULL;
 
-	if ((rc = tally_room(t)))
-		return rc;
-	slot = tally_slot(t, h, period, month, kind, code);
-	if (!*slot) {
-		r = &t->rows[t->n];
-		r->period = period;
-		r->month = (int8_t)month;
-		r->kind = (int8_t)kind;
-		snprintf(r->code, sizeof r->code, "%s", code);
-		r->line = 0;
-		memset(&r->counts, 0, sizeof r->counts);
-		*slot = (h >> 32 << 32) | ++t->n;
+	if (!r || r->period != period || strcmp(r->code, code) != 0) {
+		uint64_t *slot, h = row_hash(period, month, kind, code);
+		int rc;
+
+		if ((rc = tally_room(t)))
+			return rc;
+		slot = tally_slot(t, h, period, month, kind, code);
+		if (!*slot) {
+			r = &t->rows[t->n];
+			r->period = period;
+			r->month = (int8_t)month;
+			r->kind = (int8_t)kind;
+			snprintf(r->code, sizeof r->code, "%s", code);
+			r->line = 0;
+			memset(&r->counts, 0, sizeof r->counts);
+			*slot = (h >> 32 << 32) | ++t->n;
+		}
+		*last = (size_t)(*slot & 0xffffffffULL);
+		r = &t->rows[*last - 1];
 	}
-	r = &t->rows[(*slot & 0xffffffffULL) - 1];
 	if (r->line != t->line || r->counts.events == 0) {
 		r->line = t->line;
 		r->counts.events++;
@@ -242,6 +250,7 @@ static int tally_flush(struct tally *t)
 	t->written += (int64_t)t->n;
 	t->n = 0;
 	memset(t->slots, 0, t->cap * sizeof *t->slots);
+	memset(t->last, 0, sizeof t->last);
 	return rc;
 }
 

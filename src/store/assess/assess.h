@@ -82,9 +82,9 @@ const char *store_assess_level_kind(int len);
 /* Add the level rows to a database whose place rows were counted by an
  * older binary, which kept none (then *filled is 1; 0 when there was
  * nothing to do): sums of its place rows, in a write transaction of its
- * own.  Called where a database is opened for use (store/migrate.c), so
- * an older database's rankings stay true; once a migration number is
- * free for it, this is migration SQL. */
+ * own.  Called where a database is opened for use (store_data_upgrade(),
+ * store/migrate.h), so an older database's rankings stay true; once a
+ * migration number is free for it, this is migration SQL. */
 int store_assess_levels_upgrade(struct db *db, int *filled,
 				struct ug_error *err);
 
