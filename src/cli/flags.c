@@ -200,8 +200,8 @@ int cli_open_db(const struct cli_args *a, int create, struct db **db)
 		return cli_fail(&err);
 	if (create)
 		rc = store_migrate(*db, NULL, &err);
-	else if ((rc = store_schema_check(*db, &err)) == 0)
-		rc = store_data_upgrade(*db, &err);
+	else
+		rc = store_schema_check(*db, &err);
 	if (rc) {
 		db_close(*db);
 		*db = NULL;

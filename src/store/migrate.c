@@ -8,7 +8,6 @@
 
 #include "lib/embed.h"
 #include "lib/util.h"
-#include "store/assess/assess.h"
 
 /* Generated from store/sqlite/schema/ by tools/embed.c. */
 extern const struct embedded_file schema_sqlite[];
@@ -67,13 +66,6 @@ static int newer_error(struct ug_error *err, int have)
 		       have, store_schema_latest());
 }
 
-int store_data_upgrade(struct db *db, struct ug_error *err)
-{
-	int filled;
-
-	return store_assess_levels_upgrade(db, &filled, err);
-}
-
 int store_migrate(struct db *db, int *applied, struct ug_error *err)
 {
 	int latest = store_schema_latest();
@@ -85,10 +77,6 @@ int store_migrate(struct db *db, int *applied, struct ug_error *err)
 		return rc;
 	if (version > latest)
 		return newer_error(err, version);
-	/* Before the migrations: a database older than the counters has
-	 * nothing to complete, and a failure leaves every version whole. */
-	if ((rc = store_data_upgrade(db, err)))
-		return rc;
 	for (int next = version + 1; next <= latest; next++) {
 		const struct embedded_file *m = NULL;
 		struct db_stmt *st;

@@ -23,14 +23,6 @@ int store_schema_version(struct db *db, int *version, struct ug_error *err);
  * receives the number of migrations run (0 when already current). */
 int store_migrate(struct db *db, int *applied, struct ug_error *err);
 
-/* Complete data that an older binary of the same schema version left
- * incomplete, in write transactions of its own (no migration number was
- * free for it): the assessment's level rows
- * (store_assess_levels_upgrade()).  store_migrate() does it first; who
- * opens a database for use without migrating it (cli_open_db()) calls
- * it after store_schema_check().  Nothing to do: no write. */
-int store_data_upgrade(struct db *db, struct ug_error *err);
-
 /* Check that the database is exactly at the latest version (for `serve`):
  * UG_EVERSION with a message telling what to do otherwise. */
 int store_schema_check(struct db *db, struct ug_error *err);

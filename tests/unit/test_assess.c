@@ -22,6 +22,7 @@
 #include "domain/org/org.h"
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
+#include "lib/embed.h"
 #include "store/patrol/patrol.h"
 #include "tu_grids.h"
 
@@ -1157,14 +1158,20 @@ static void test_independent_recount(void **state)
 					   " WHERE action = 'overdue'") > 0);
 }
 
-/* A database counted by a binary that kept no level rows gets them, as
- * the history says, where it is opened for use; once there, nothing is
- * done again. */
-static void test_levels_upgrade(void **state)
+/* Migration 0023 gives a database counted before the level rows were
+ * kept the rows the history says (those the upkeep keeps now). */
+extern const struct embedded_file schema_sqlite[];
+extern const size_t schema_sqlite_count;
+
+static void test_levels_migration(void **state)
 {
 	struct fx *f = *state;
-	int filled;
+	const char *sql = NULL;
 
+	for (size_t i = 0; i < schema_sqlite_count; i++)
+		if (strcmp(schema_sqlite[i].name, "0023_assess_levels.sql") == 0)
+			sql = (const char *)schema_sqlite[i].data;
+	assert_non_null(sql);
 	random_history(f, 5);
 	tu_assert_ok(db_exec(f->t->db,
 			     "DELETE FROM assess_month WHERE kind IN"
@@ -1172,13 +1179,7 @@ static void test_levels_upgrade(void **state)
 			     &f->err),
 		     f->err);
 	assert_true(drift(f) > 0);
-	tu_assert_ok(store_assess_levels_upgrade(f->t->db, &filled, &f->err),
-		     f->err);
-	assert_int_equal(filled, 1);
-	assert_int_equal(drift(f), 0);
-	tu_assert_ok(store_assess_levels_upgrade(f->t->db, &filled, &f->err),
-		     f->err);
-	assert_int_equal(filled, 0);
+	tu_assert_ok(db_exec(f->t->db, sql, &f->err), f->err);
 	assert_int_equal(drift(f), 0);
 }
 
@@ -1240,7 +1241,7 @@ int main(void)
 		T(test_rebuild_equals_kept),
 		T(test_rebuild_equals_kept_seeds),
 		T(test_independent_recount),
-		T(test_levels_upgrade),
+		T(test_levels_migration),
 		T(test_step_failures),
 	};
 #undef T

@@ -107,51 +107,6 @@ int store_assess_clear(struct db *db, struct ug_error *err)
 		       err);
 }
 
-/* ---- the levels of a database counted before them ------------------ */
-
-/* A database whose place rows were counted by a binary that kept no
- * level rows: place rows and not one district row (every place code is
- * at least a district's).  Both stop at the first row found. */
-static const char SQL_LEVELS_MISSING[] =
-	"SELECT EXISTS (SELECT 1 FROM assess_month WHERE kind = 'place')"
-	" AND NOT EXISTS (SELECT 1 FROM assess_month WHERE kind = 'district')";
-#define LEVEL_VALUES(kind, len) "('" #kind "', " #len "),"
-/* The level rows as the sums of the place rows of every month. */
-static const char SQL_LEVELS_FILL[] =
-	"WITH lv(kind, len) AS (VALUES " ASSESS_LEVELS(LEVEL_VALUES)
-	" (NULL, 0))"
-	" INSERT INTO assess_month (month, kind, code, events"
-	ASSESS_COUNTERS(COLUMN) ")"
-	" SELECT m.month, lv.kind, substr(m.code, 1, lv.len), SUM(events)"
-	ASSESS_COUNTERS(SUM)
-	" FROM assess_month m JOIN lv ON lv.len > 0 AND length(m.code) >= lv.len"
-	" WHERE m.kind = 'place' GROUP BY m.month, lv.kind, substr(m.code, 1, lv.len)";
-
-int store_assess_levels_upgrade(struct db *db, int *filled,
-				struct ug_error *err)
-{
-	int64_t missing = 0;
-	int rc;
-
-	*filled = 0;
-	if ((rc = db_table_exists(db, "assess_month", err)) <= 0)
-		return rc;
-	if ((rc = db_query_int64(db, SQL_LEVELS_MISSING, &missing, err)) ||
-	    !missing)
-		return rc;
-	if ((rc = db_begin_write(db, err)))
-		return rc;
-	/* Again inside the write lock: another process may have done it. */
-	if ((rc = db_query_int64(db, SQL_LEVELS_MISSING, &missing, err)) == 0 &&
-	    missing && (rc = db_exec(db, SQL_LEVELS_FILL, err)) == 0)
-		*filled = 1;
-	if (rc == 0)
-		rc = db_commit(db, err);
-	if (rc)
-		db_rollback(db);
-	return rc;
-}
-
 /* ---- sums ------------------------------------------------------------ */
 
 #define SUM_OF(table, key, codes)                                          \

@@ -79,15 +79,6 @@ struct assess_counts {
  * ("street" for 9), or NULL when no level is kept at that length. */
 const char *store_assess_level_kind(int len);
 
-/* Add the level rows to a database whose place rows were counted by an
- * older binary, which kept none (then *filled is 1; 0 when there was
- * nothing to do): sums of its place rows, in a write transaction of its
- * own.  Called where a database is opened for use (store_data_upgrade(),
- * store/migrate.h), so an older database's rankings stay true; once a
- * migration number is free for it, this is migration SQL. */
-int store_assess_levels_upgrade(struct db *db, int *filled,
-				struct ug_error *err);
-
 /* Add `add` to the row (period, kind, code) of assess_month (month set:
  * period is YYYYMM) or of assess_day (period is a local date YYYYMMDD),
  * creating it at 0.  One row of one table: the caller adds to the day,
