@@ -1,9 +1,11 @@
 /*
  * assess.c - the counters kept as lines are written, and rebuilt from the
  * whole history (see assess.h).  Both replay a case's lines through the
- * rules (rules.c) into a tally - counts by local day, dimension and code
- * - that is then added to the tables: one upsert per row touched, the
- * day's and the month's.
+ * rules (rules.c) into a tally - counts by local day and by month,
+ * dimension and code, and for a place the month rows of its levels -
+ * that is then added to the tables in key order: one upsert per row
+ * touched.  An import counts its new lines through the same tally as it
+ * writes them (assess_batch_*).
  */
 #include "domain/assess/assess.h"
 
