@@ -21,7 +21,8 @@
  * dispatched, handled, handled on time, passed or failed its check,
  * closed, closed on time, rated...).  The counters are the cases summed
  * per month and department, and per month and grid, written straight
- * into assess_month as the upkeep would have left them (a monthly
+ * into assess_month as the upkeep would have left them, with the month
+ * rows of the grids' communities, streets and district (a monthly
  * ranking reads no assess_day row).  The peer has the covering index
  * (month, department, flags) and (month, grid, flags).
  *
@@ -174,6 +175,35 @@ static void generate(struct db *db, long cases)
 	fprintf(stderr, "covering indexes in %.1f s\n", seconds() - t0);
 }
 
+/* The month rows of the grids' streets, communities and district, as
+ * the upkeep leaves them beside the grids': the sums of the cases by
+ * the grid's code cut to the level. */
+static void levels(struct db *db)
+{
+	static const struct { const char *kind; int len; } lv[] = {
+		{ "community", 12 }, { "street", 9 }, { "district", 6 },
+	};
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	for (size_t l = 0; l < sizeof lv / sizeof *lv; l++) {
+		char cols[1024] = "", head[1400], sums[2400];
+		size_t len = 0;
+
+		for (int i = 0; i < F_COUNT; i++)
+			len += (size_t)snprintf(cols + len, sizeof cols - len, ", %s",
+						assess_counter_names[flag_counter[i]]);
+		snprintf(head, sizeof head,
+			 "INSERT INTO assess_month (month, kind, code, events%s)"
+			 " SELECT month, '%s', substr(grid, 1, %d) AS g, COUNT(*)",
+			 cols, lv[l].kind, lv[l].len);
+		sums_sql(sums, sizeof sums, head,
+			 " FROM bench_case GROUP BY month, g");
+		if (db_exec(db, sums, &err))
+			die("levels", &err);
+	}
+}
+
 /* ---- the peer: GROUP BY over the cases ---------------------------------- */
 
 struct peer_row {
@@ -286,6 +316,20 @@ int main(int argc, char **argv)
 		die("open", &err);
 	if (fresh)
 		generate(db, cases);
+	/* The levels' month rows (street, community, district) the upkeep
+	 * keeps beside the grids' - also for a file an older bench made. */
+	{
+		double t0 = seconds();
+		int64_t streets = 0;
+
+		if (db_query_int64(db, "SELECT COUNT(*) FROM assess_month"
+				       " WHERE kind = 'street'", &streets, &err))
+			die("levels", &err);
+		if (!streets) {
+			levels(db);
+			fprintf(stderr, "level rows in %.1f s\n", seconds() - t0);
+		}
+	}
 	actor_root(&u, "bench", &root);
 	for (int k = 0; k < 2; k++) {
 		double ours[RUNS], peer[RUNS];

@@ -8,11 +8,14 @@
 # both (median of RUNS), their ratio, and the rows our import writes per
 # source row (cases + history lines; the counter rows of the recount
 # apart).  FORMAT=json runs the same with an Open311 requests.json array.
+# BEFORE=/path/to/other/urbangrid also runs that build, alternated with
+# this one on the same file (before/after a change, in one session).
 set -eu
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-3}
 FORMAT=${FORMAT:-csv}
+BEFORE=${BEFORE:-}
 make -s >/dev/null
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -24,7 +27,7 @@ python3 bench/import_gen.py "$dir/city.db" "$FORMAT" "$ROWS" "$dir/rows.$FORMAT"
 now() { date +%s.%N; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-ours="" peer="" summary=""
+ours="" peer="" before="" summary=""
 i=0
 while [ $i -lt "$RUNS" ]; do
 	rm -f "$dir"/peer.db*
@@ -35,6 +38,15 @@ while [ $i -lt "$RUNS" ]; do
 	n=$(sqlite3 "$dir/peer.db" "SELECT COUNT(*) FROM plain")
 	[ "$n" -eq "$ROWS" ] || { echo "sqlite3 imported $n rows of $ROWS" >&2; exit 1; }
 	peer="$peer $(echo "$ROWS $t0 $t1" | awk '{ printf "%.0f", $1 / ($3 - $2) }')"
+
+	if [ -n "$BEFORE" ]; then
+		rm -f "$dir"/x.db*
+		cp "$dir/city.db" "$dir/x.db"
+		t0=$(now)
+		"$BEFORE" import cases --db "$dir/x.db" --map "$dir/rows.$FORMAT.map" "$dir/rows.$FORMAT" >/dev/null 2>&1
+		t1=$(now)
+		before="$before $(echo "$ROWS $t0 $t1" | awk '{ printf "%.0f", $1 / ($3 - $2) }')"
+	fi
 
 	rm -f "$dir"/x.db*
 	cp "$dir/city.db" "$dir/x.db"
@@ -53,5 +65,6 @@ m_ours=$(echo "$ours" | median)
 m_peer=$(echo "$peer" | median)
 echo "sqlite3 .import (plain table):$peer rows/s, median $m_peer"
 echo "urbangrid import cases ($FORMAT):$ours rows/s, median $m_ours"
+[ -z "$BEFORE" ] || echo "$BEFORE import cases ($FORMAT):$before rows/s, median $(echo "$before" | median)"
 awk -v a="$m_ours" -v b="$m_peer" -v c="$cases" -v l="$lines" -v r="$ROWS" 'BEGIN {
 	printf "ratio ours/sqlite3: %.3f; rows written per source row: %.2f (%d cases + %d history lines)\n", a / b, (c + l) / r, c, l }'

@@ -22,6 +22,7 @@
 #include "domain/org/org.h"
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
+#include "lib/embed.h"
 #include "store/patrol/patrol.h"
 #include "tu_grids.h"
 
@@ -998,6 +999,18 @@ static void test_rebuild_equals_kept(void **state)
 			     &f->err),
 		     f->err);
 	assert_int_equal(drift(f), 2);
+	/* So is a level's month row (a street's) that is not the sum of
+	 * its grids'. */
+	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
+					   " WHERE kind = 'street'") > 0);
+	tu_assert_ok(db_exec(f->t->db,
+			     "UPDATE assess_month SET handled = handled + 1"
+			     " WHERE (month, kind, code) = (SELECT month, kind,"
+			     " code FROM assess_month WHERE kind = 'street'"
+			     " LIMIT 1)",
+			     &f->err),
+		     f->err);
+	assert_int_equal(drift(f), 4);
 	/* The rebuild writes what the history says; the check agrees. */
 	before = tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_day");
 	tu_assert_ok(assess_rebuild(f->t->db, CN, &r, &f->err), f->err);
@@ -1094,6 +1107,48 @@ static void test_independent_recount(void **state)
 			"SELECT month, SUM(overdue) FROM assess_month"
 			" WHERE kind = 'place' GROUP BY 1 HAVING SUM(overdue) > 0")),
 		0);
+	/* Reports by street and month, and by community: where the report
+	 * line says, cut to the level - against the levels' own rows. */
+	assert_int_equal(
+		tu_query_int(f->t->db, MISMATCH(
+			"SELECT " DAY " / 100, substr(json_extract(e.data,"
+			" '$.area'), 1, 9), COUNT(*) FROM case_event e"
+			" WHERE e.action = 'report'"
+			" AND length(json_extract(e.data, '$.area')) >= 9"
+			" GROUP BY 1, 2",
+			"SELECT month, code, reported FROM assess_month"
+			" WHERE kind = 'street' AND reported > 0")),
+		0);
+	assert_int_equal(
+		tu_query_int(f->t->db, MISMATCH(
+			"SELECT " DAY " / 100, substr(json_extract(e.data,"
+			" '$.area'), 1, 12), COUNT(*) FROM case_event e"
+			" WHERE e.action = 'report'"
+			" AND length(json_extract(e.data, '$.area')) >= 12"
+			" GROUP BY 1, 2",
+			"SELECT month, code, reported FROM assess_month"
+			" WHERE kind = 'community' AND reported > 0")),
+		0);
+	/* Every counter of every level's month row is the sum of its
+	 * place rows (SQL here, not the upkeep's). */
+	assert_int_equal(
+		tu_query_int(f->t->db, MISMATCH(
+			"SELECT m.month, l.kind, substr(m.code, 1, l.len),"
+			" SUM(events), SUM(reported), SUM(filed),"
+			" SUM(dispatched), SUM(handled), SUM(handled_on_time),"
+			" SUM(overdue), SUM(rework), SUM(closed),"
+			" SUM(closed_on_time), SUM(satisfied)"
+			" FROM assess_month m JOIN (SELECT 'community' AS kind,"
+			" 12 AS len UNION ALL SELECT 'street', 9 UNION ALL"
+			" SELECT 'district', 6) l ON length(m.code) >= l.len"
+			" WHERE m.kind = 'place' GROUP BY 1, 2, 3",
+			"SELECT month, kind, code, events, reported, filed,"
+			" dispatched, handled, handled_on_time, overdue, rework,"
+			" closed, closed_on_time, satisfied FROM assess_month"
+			" WHERE kind IN ('community', 'street', 'district')")),
+		0);
+	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
+					   " WHERE kind = 'street'") > 1);
 	/* The recounts are not empty. */
 	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM case_event"
 					   " WHERE action = 'check'"
@@ -1101,6 +1156,31 @@ static void test_independent_recount(void **state)
 		    > 0);
 	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM case_event"
 					   " WHERE action = 'overdue'") > 0);
+}
+
+/* Migration 0023 gives a database counted before the level rows were
+ * kept the rows the history says (those the upkeep keeps now). */
+extern const struct embedded_file schema_sqlite[];
+extern const size_t schema_sqlite_count;
+
+static void test_levels_migration(void **state)
+{
+	struct fx *f = *state;
+	const char *sql = NULL;
+
+	for (size_t i = 0; i < schema_sqlite_count; i++)
+		if (strcmp(schema_sqlite[i].name, "0023_assess_levels.sql") == 0)
+			sql = (const char *)schema_sqlite[i].data;
+	assert_non_null(sql);
+	random_history(f, 5);
+	tu_assert_ok(db_exec(f->t->db,
+			     "DELETE FROM assess_month WHERE kind IN"
+			     " ('community', 'street', 'district')",
+			     &f->err),
+		     f->err);
+	assert_true(drift(f) > 0);
+	tu_assert_ok(db_exec(f->t->db, sql, &f->err), f->err);
+	assert_int_equal(drift(f), 0);
 }
 
 /* ---- failures -------------------------------------------------------------- */
@@ -1161,6 +1241,7 @@ int main(void)
 		T(test_rebuild_equals_kept),
 		T(test_rebuild_equals_kept_seeds),
 		T(test_independent_recount),
+		T(test_levels_migration),
 		T(test_step_failures),
 	};
 #undef T

@@ -1,9 +1,11 @@
 /*
  * assess.c - the counters kept as lines are written, and rebuilt from the
  * whole history (see assess.h).  Both replay a case's lines through the
- * rules (rules.c) into a tally - counts by local day, dimension and code
- * - that is then added to the tables: one upsert per row touched, the
- * day's and the month's.
+ * rules (rules.c) into a tally - counts by local day and by month,
+ * dimension and code, and for a place the month rows of its levels -
+ * that is then added to the tables in key order: one upsert per row
+ * touched.  An import counts its new lines through the same tally as it
+ * writes them (assess_batch_*).
  */
 #include "domain/assess/assess.h"
 
@@ -15,91 +17,164 @@
 
 /* ---- the tally ---------------------------------------------------------- */
 
+/* The kinds of the tally: the dimensions (enum assess_kind), then the
+ * levels of a place, whose rows are month rows only. */
+enum {
+#define LEVEL_ENUM(kind, len) TK_##kind,
+	TK_LEVEL0 = AK_COUNT - 1,
+	ASSESS_LEVELS(LEVEL_ENUM)
+#undef LEVEL_ENUM
+	TK_COUNT
+};
+static const struct {
+	const char *kind;
+	size_t len;
+} tally_levels[TK_COUNT - AK_COUNT] = {
+#define LEVEL_ROW(kind, len) { #kind, len },
+	ASSESS_LEVELS(LEVEL_ROW)
+#undef LEVEL_ROW
+};
+
+static const char *tally_kind_name(int kind)
+{
+	return kind < AK_COUNT ? assess_kind_names[kind]
+			       : tally_levels[kind - AK_COUNT].kind;
+}
+
+/* A row of one table: a day's (month 0) or a month's. */
 struct tally_row {
-	int used;
-	int32_t day;
-	int kind;                     /* enum assess_kind */
+	int32_t period;               /* YYYYMMDD, or YYYYMM */
+	int8_t month;
+	int8_t kind;                  /* TK_* */
 	char code[ASSESS_PERSON_MAX]; /* a username or a code */
 	int64_t line;                 /* the last line counted in it */
 	struct assess_counts counts;
 };
 
-/* Open addressing over a power-of-two table kept at most half full. */
+/* The rows in the order they came, found through an open-addressing
+ * table of slots - the row's index + 1 (0: empty) and the top half of
+ * its hash, so that a probe rarely reads a row it does not want - a
+ * power of two kept at most half full: a year of a city is millions of
+ * rows. */
 struct tally {
 	struct db *db;
 	struct tally_row *rows;
-	int owned;         /* rows are the tally's to free */
-	size_t cap, n;
+	size_t n, rows_cap;
+	uint64_t *slots;
+	size_t cap;
 	size_t flush_at;   /* rows held before they are written (0: grow) */
 	int32_t day;       /* of the line being counted */
 	int64_t line;
 	int64_t written;
 	struct ug_error *err;
+	/* The row each kind's day (0) and month (1) took last, index + 1:
+	 * a line's counters come one after the other for the same rows. */
+	size_t last[TK_COUNT][2];
 };
 
-static uint64_t row_hash(int32_t day, int kind, const char *code)
+static uint64_t row_hash(int32_t period, int month, int kind,
+			 const char *code)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uint32_t)day;
+	uint64_t h = 1469598103934665603ULL;
 
-	h = (h ^ (uint64_t)kind) * 1099511628211ULL;
 	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	h ^= (uint64_t)(uint32_t)period << 8 ^ (uint64_t)(kind * 2 + month);
+	/* Mixed so that the low bits (the slot) depend on every input. */
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
 }
 
-static struct tally_row *tally_slot(struct tally_row *rows, size_t cap,
-				    int32_t day, int kind, const char *code)
+/* The slot of row (period, month, kind, code): the row's index + 1 in
+ * its low half, or 0 where it would go. */
+static uint64_t *tally_slot(const struct tally *t, uint64_t h, int32_t period,
+			    int month, int kind, const char *code)
 {
-	size_t i = row_hash(day, kind, code) & (cap - 1);
+	uint64_t tag = h >> 32 << 32;
 
-	while (rows[i].used && !(rows[i].day == day && rows[i].kind == kind &&
-				 strcmp(rows[i].code, code) == 0))
-		i = (i + 1) & (cap - 1);
-	return &rows[i];
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		const struct tally_row *r;
+
+		if (!t->slots[i])
+			return &t->slots[i];
+		if ((t->slots[i] & ~0xffffffffULL) != tag)
+			continue;
+		r = &t->rows[(t->slots[i] & 0xffffffffULL) - 1];
+		if (r->period == period && r->month == month &&
+		    r->kind == kind && strcmp(r->code, code) == 0)
+			return &t->slots[i];
+	}
 }
 
 static void tally_free(struct tally *t)
 {
-	if (t->owned)
-		free(t->rows);
+	free(t->rows);
+	free(t->slots);
+	t->rows = NULL;
+	t->slots = NULL;
 }
 
-static int tally_grow(struct tally *t)
+/* Room for one more row. */
+static int tally_room(struct tally *t)
 {
-	size_t cap = t->cap * 2;
-	struct tally_row *rows = calloc(cap, sizeof *rows);
+	if (t->n == t->rows_cap) {
+		size_t cap = t->rows_cap * 2;
+		struct tally_row *rows = realloc(t->rows, cap * sizeof *rows);
 
-	if (!rows)
-		return ug_fail(t->err, UG_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->rows[i].used)
-			*tally_slot(rows, cap, t->rows[i].day, t->rows[i].kind,
-				    t->rows[i].code) = t->rows[i];
-	tally_free(t);
-	t->rows = rows;
-	t->owned = 1;
-	t->cap = cap;
+		if (!rows)
+			return ug_fail(t->err, UG_ENOMEM, NULL, "out of memory");
+		t->rows = rows;
+		t->rows_cap = cap;
+	}
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap * 2;
+		uint64_t *slots = calloc(cap, sizeof *slots);
+
+		if (!slots)
+			return ug_fail(t->err, UG_ENOMEM, NULL, "out of memory");
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
+		for (size_t i = 0; i < t->n; i++) {
+			const struct tally_row *r = &t->rows[i];
+			uint64_t h = row_hash(r->period, r->month, r->kind,
+					      r->code);
+
+			*tally_slot(t, h, r->period, r->month, r->kind,
+				    r->code) = (h >> 32 << 32) | (i + 1);
+		}
+	}
 	return 0;
 }
 
-/* assess_count_cb: one more of `counter` for (the line's day, kind,
- * code); the row's `events` counts each line once. */
-static int tally_count(void *ctx, enum assess_kind kind, const char *code,
-		       enum assess_counter counter)
+/* One more of `counter` in row (period, month, kind, code); the row's
+ * `events` counts each line once. */
+static int tally_add(struct tally *t, int32_t period, int month, int kind,
+		     const char *code, enum assess_counter counter)
 {
-	struct tally *t = ctx;
-	struct tally_row *r;
-	int rc;
+	size_t *last = &t->last[kind][month];
+	struct tally_row *r = *last ? &t->rows[*last - 1] : NULL;
 
-	if ((t->n + 1) * 2 > t->cap && (rc = tally_grow(t)))
-		return rc;
-	r = tally_slot(t->rows, t->cap, t->day, kind, code);
-	if (!r->used) {
-		r->used = 1;
-		r->day = t->day;
-		r->kind = kind;
-		snprintf(r->code, sizeof r->code, "%s", code);
-		t->n++;
+	if (!r || r->period != period || strcmp(r->code, code) != 0) {
+		uint64_t *slot, h = row_hash(period, month, kind, code);
+		int rc;
+
+		if ((rc = tally_room(t)))
+			return rc;
+		slot = tally_slot(t, h, period, month, kind, code);
+		if (!*slot) {
+			r = &t->rows[t->n];
+			r->period = period;
+			r->month = (int8_t)month;
+			r->kind = (int8_t)kind;
+			snprintf(r->code, sizeof r->code, "%s", code);
+			r->line = 0;
+			memset(&r->counts, 0, sizeof r->counts);
+			*slot = (h >> 32 << 32) | ++t->n;
+		}
+		*last = (size_t)(*slot & 0xffffffffULL);
+		r = &t->rows[*last - 1];
 	}
 	if (r->line != t->line || r->counts.events == 0) {
 		r->line = t->line;
@@ -109,40 +184,94 @@ static int tally_count(void *ctx, enum assess_kind kind, const char *code,
 	return 0;
 }
 
-/* Add every row held to the tables and empty the tally. */
+/* assess_count_cb: the line's day and month rows of (kind, code), and
+ * for a place the month rows of its levels. */
+static int tally_count(void *ctx, enum assess_kind kind, const char *code,
+		       enum assess_counter counter)
+{
+	struct tally *t = ctx;
+	int rc;
+
+	if ((rc = tally_add(t, t->day, 0, (int)kind, code, counter)) ||
+	    (rc = tally_add(t, t->day / 100, 1, (int)kind, code, counter)))
+		return rc;
+	if (kind != AK_PLACE)
+		return 0;
+	for (int i = 0; i < TK_COUNT - AK_COUNT; i++) {
+		char cut[ASSESS_PERSON_MAX];
+
+		if (strlen(code) < tally_levels[i].len)
+			continue;
+		snprintf(cut, sizeof cut, "%.*s", (int)tally_levels[i].len,
+			 code);
+		if ((rc = tally_add(t, t->day / 100, 1, AK_COUNT + i, cut,
+				    counter)))
+			return rc;
+	}
+	return 0;
+}
+
+/* The order of the tables' keys: day rows, then month rows, each by
+ * (period, kind, code) - written so, each row once, the inserts walk
+ * the trees in order. */
+static int row_order(const void *a, const void *b)
+{
+	const struct tally_row *x = *(const struct tally_row *const *)a;
+	const struct tally_row *y = *(const struct tally_row *const *)b;
+	int c;
+
+	if (x->month != y->month)
+		return x->month - y->month;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if ((c = strcmp(tally_kind_name(x->kind), tally_kind_name(y->kind))))
+		return c;
+	return strcmp(x->code, y->code);
+}
+
+/* Add every row held to the tables, in key order, and empty the
+ * tally. */
 static int tally_flush(struct tally *t)
 {
+	const struct tally_row **order;
 	int rc = 0;
 
-	for (size_t i = 0; i < t->cap && t->n; i++) {
-		struct tally_row *r = &t->rows[i];
-
-		if (!r->used)
-			continue;
-		if (rc == 0)
-			rc = store_assess_add(t->db, r->day,
-					      assess_kind_names[r->kind], r->code,
-					      &r->counts, t->err);
-		t->written++;
-		memset(r, 0, sizeof *r);
-		t->n--;
-	}
+	if (!t->n)
+		return 0;
+	if (!(order = malloc(t->n * sizeof *order)))
+		return ug_fail(t->err, UG_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < t->n; i++)
+		order[i] = &t->rows[i];
+	qsort(order, t->n, sizeof *order, row_order);
+	for (size_t i = 0; rc == 0 && i < t->n; i++)
+		rc = store_assess_add(t->db, order[i]->month, order[i]->period,
+				      tally_kind_name(order[i]->kind),
+				      order[i]->code, &order[i]->counts,
+				      t->err);
+	free(order);
+	t->written += (int64_t)t->n;
+	t->n = 0;
+	memset(t->slots, 0, t->cap * sizeof *t->slots);
+	memset(t->last, 0, sizeof t->last);
 	return rc;
 }
 
-/* A tally over `rows` (cap of them, zeroed, a power of two), or over a
- * table of its own when rows is NULL (then tally_free() it). */
-static int tally_init(struct tally *t, struct db *db, struct tally_row *rows,
-		      size_t cap, size_t flush_at, struct ug_error *err)
+/* A tally room for `cap` rows before it grows (a power of two). */
+static int tally_init(struct tally *t, struct db *db, size_t cap,
+		      size_t flush_at, struct ug_error *err)
 {
 	memset(t, 0, sizeof *t);
 	t->db = db;
-	t->cap = cap;
+	t->rows_cap = cap;
+	t->cap = cap * 2;
 	t->flush_at = flush_at;
 	t->err = err;
-	t->rows = rows ? rows : calloc(cap, sizeof *t->rows);
-	t->owned = !rows;
-	return t->rows ? 0 : ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	t->rows = malloc(cap * sizeof *t->rows);
+	t->slots = calloc(t->cap, sizeof *t->slots);
+	if (t->rows && t->slots)
+		return 0;
+	tally_free(t);
+	return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 }
 
 /* ---- replaying lines ----------------------------------------------------- */
@@ -216,18 +345,23 @@ static int walk_line(void *ctx, const struct assess_line *l)
 	return rc;
 }
 
-int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
-		  const struct case_event_row *e, struct ug_error *err)
+/* Line e of case c as the counting reads it. */
+static struct assess_line line_of(const struct case_row *c,
+				  const struct case_event_row *e)
 {
 	struct assess_line l = {
 		e->id, c->id, e->at, e->actor, e->actor_role, e->action,
 		e->from_state, e->data, c->source, c->category, c->created_by,
 		c->area,
 	};
-	/* A line touches at most two posts, its place, its category and its
-	 * department: 16 rows keep the table at most half full, on the
-	 * stack. */
-	struct tally_row rows[16];
+
+	return l;
+}
+
+int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
+		  const struct case_event_row *e, struct ug_error *err)
+{
+	struct assess_line l = line_of(c, e);
 	struct tally t;
 	struct walk w;
 	int rc;
@@ -240,8 +374,9 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 #endif
 	if (!assess_action_counts(e->action))
 		return 0;
-	memset(rows, 0, sizeof rows);
-	if ((rc = tally_init(&t, db, rows, 16, 0, err)))
+	/* A line touches at most two posts, its place and its levels, its
+	 * category and its department: 16 rows without growing. */
+	if ((rc = tally_init(&t, db, 16, 0, err)))
 		return rc;
 	memset(&w, 0, sizeof w);
 	w.only = e->id;
@@ -257,6 +392,62 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 	return rc;
 }
 
+struct assess_batch {
+	struct tally t;
+	struct walk w;
+	int64_t lines; /* the lines' own numbers: their ids are not read */
+};
+
+int assess_batch_new(struct db *db, int32_t utc_offset,
+		     struct assess_batch **out, struct ug_error *err)
+{
+	struct assess_batch *b = calloc(1, sizeof *b);
+	int rc;
+
+	*out = NULL;
+	if (!b)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if ((rc = tally_init(&b->t, db, 1024, 1 << 20, err))) {
+		free(b);
+		return rc;
+	}
+	b->w.utc_offset = utc_offset;
+	b->w.t = &b->t;
+	*out = b;
+	return 0;
+}
+
+int assess_batch_line(struct assess_batch *b, const struct case_row *c,
+		      const struct case_event_row *e, struct ug_error *err)
+{
+	struct assess_line l = line_of(c, e);
+
+	/* A number of the line's own: the writer need not read back ids
+	 * (the counting tells lines apart by it, nothing more). */
+	l.id = ++b->lines;
+	b->t.err = err;
+	return walk_line(&b->w, &l);
+}
+
+int assess_batch_finish(struct assess_batch *b, int64_t *rows,
+			struct ug_error *err)
+{
+	int rc;
+
+	b->t.err = err;
+	rc = tally_flush(&b->t);
+	*rows = b->t.written;
+	return rc;
+}
+
+void assess_batch_free(struct assess_batch *b)
+{
+	if (!b)
+		return;
+	tally_free(&b->t);
+	free(b);
+}
+
 int assess_recount(struct db *db, int32_t utc_offset,
 		   struct assess_rebuild_result *res, struct ug_error *err)
 {
@@ -265,9 +456,10 @@ int assess_recount(struct db *db, int32_t utc_offset,
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	/* Rows are held until 65,536 of them, then written: a year of a
-	 * city is millions of (day, dimension) rows, and counts add. */
-	if ((rc = tally_init(&t, db, NULL, 1024, 65536, err)))
+	/* Rows are held until 1,048,576 of them (about 400 MB), then
+	 * written in order: a year of a city is millions of (day,
+	 * dimension) rows, and counts add. */
+	if ((rc = tally_init(&t, db, 1024, 1 << 20, err)))
 		return rc;
 	memset(&w, 0, sizeof w);
 	w.utc_offset = utc_offset;

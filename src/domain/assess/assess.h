@@ -46,6 +46,26 @@ int assess_rebuild(struct db *db, int32_t utc_offset,
 int assess_recount(struct db *db, int32_t utc_offset,
 		   struct assess_rebuild_result *res, struct ug_error *err);
 
+/* Counting lines as a writer of many writes them (an import of case
+ * history, domain/cases/history.h): each line just inserted is counted
+ * in memory - the lines of a case in order, case after case, none of
+ * them counted by the upkeep - and every counter row is added to the
+ * tables once, in key order, by assess_batch_finish() (or, past about a
+ * million rows held, by a flush on the way).  The history written
+ * before is not read again: its counters are already kept. */
+struct assess_batch;
+
+int assess_batch_new(struct db *db, int32_t utc_offset,
+		     struct assess_batch **out, struct ug_error *err);
+/* Count line e of case c (as in assess_upkeep()). */
+int assess_batch_line(struct assess_batch *b, const struct case_row *c,
+		      const struct case_event_row *e, struct ug_error *err);
+/* Add the rows held to the tables; *rows: how many were written in
+ * all.  In the caller's write transaction. */
+int assess_batch_finish(struct assess_batch *b, int64_t *rows,
+			struct ug_error *err);
+void assess_batch_free(struct assess_batch *b);
+
 /* Recompute as assess_rebuild() does, compare with the counters kept,
  * and roll back: res->differ counts the day and month rows that are not
  * what the history says (0: none drifted). */

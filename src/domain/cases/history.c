@@ -125,6 +125,7 @@ struct case_history {
 	char offset[8];      /* the city's zone, "+08:00", for bare times */
 	struct case_row *c;  /* reused for every row */
 	struct case_event_row *e;
+	struct assess_batch *counts; /* the new lines, counted as written */
 	struct case_history_result res;
 	char why[512];       /* the reason a row is bad */
 };
@@ -300,7 +301,8 @@ int case_history_begin(struct db *db, const struct case_env *env,
 		if (rc)
 			return rc;
 	}
-	if ((rc = store_case_bulk(db, 1, err)) ||
+	if ((rc = assess_batch_new(db, env->utc_offset, &h->counts, err)) ||
+	    (rc = store_case_bulk(db, 1, err)) ||
 	    (rc = db_begin_write(db, err)))
 		return rc;
 	h->open = 1;
@@ -397,9 +399,11 @@ static int line_add(struct case_history *h, const char *action,
 	snprintf(e->to_state, sizeof e->to_state, "%s", to);
 	snprintf(e->note, sizeof e->note, "%s", note);
 	snprintf(e->data, sizeof e->data, "%s", data);
-	if ((rc = store_case_event_insert(h->db, e, err)) == 0)
-		h->res.lines++;
-	return rc;
+	if ((rc = store_case_event_insert_bulk(h->db, e, err)) ||
+	    (rc = assess_batch_line(h->counts, h->c, e, err)))
+		return rc;
+	h->res.lines++;
+	return 0;
 }
 
 /* What a row says, checked: 1 when it is good, 0 when it was reported
@@ -617,21 +621,18 @@ int case_history_add(struct case_history *h, const struct history_row *row,
 int case_history_finish(struct case_history *h,
 			struct case_history_result *res, struct ug_error *err)
 {
-	struct assess_rebuild_result counted;
 	int rc = 0;
 
 	if (h->opts->strict && h->res.skipped)
 		rc = ug_fail(err, UG_EINVAL, NULL,
 			     "%zu bad row%s; strict: nothing imported",
 			     h->res.skipped, h->res.skipped == 1 ? "" : "s");
-	/* The counters from the whole history, the new lines with it -
-	 * once, rather than a replay per line. */
+	/* The new lines' counters, counted as they were written: each row
+	 * added once, in order. */
 	if (rc == 0)
 		rc = store_case_bulk_indexes_on(h->db, err);
-	if (rc == 0 && h->res.imported) {
-		rc = assess_recount(h->db, h->env->utc_offset, &counted, err);
-		h->res.counter_rows = counted.rows;
-	}
+	if (rc == 0 && h->res.imported)
+		rc = assess_batch_finish(h->counts, &h->res.counter_rows, err);
 	if (rc == 0)
 		rc = db_commit(h->db, err);
 	else
@@ -653,6 +654,7 @@ void case_history_free(struct case_history *h)
 	if (h->open)
 		db_rollback(h->db);
 	store_case_bulk(h->db, 0, NULL);
+	assess_batch_free(h->counts);
 	table_free(&h->map);
 	table_free(&h->categories);
 	table_free(&h->departments);

@@ -10,8 +10,10 @@
  * case that keeps the source's id (case_file.source_ref, unique: a second
  * run of the same file imports nothing twice) with the history lines the
  * assessment reads, by the documented actor `import`.  Lines are written
- * uncounted, and the counters recomputed once at the end from the whole
- * history (assess_recount), all in one write transaction: the import is
+ * uncounted by the upkeep: they are counted in memory as they are
+ * written, and each counter row is added once at the end, in order
+ * (assess_batch_*, domain/assess/assess.h) - all in one write
+ * transaction: the import is
  * whole or not at all, and the counters never drift from the history.
  * A bad row is reported by its line with the reason and skipped; with
  * `strict`, any bad row writes nothing.

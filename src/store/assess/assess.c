@@ -84,13 +84,21 @@ static int add_row(struct db *db, int month, int32_t period,
 	return rc < 0 ? rc : 0;
 }
 
-int store_assess_add(struct db *db, int32_t day, const char *kind,
-		     const char *code, const struct assess_counts *add,
-		     struct ug_error *err)
+int store_assess_add(struct db *db, int month, int32_t period,
+		     const char *kind, const char *code,
+		     const struct assess_counts *add, struct ug_error *err)
 {
-	int rc = add_row(db, 0, day, kind, code, add, err);
+	return add_row(db, month, period, kind, code, add, err);
+}
 
-	return rc ? rc : add_row(db, 1, day / 100, kind, code, add, err);
+const char *store_assess_level_kind(int len)
+{
+#define LEVEL_KIND(kind, n)                                               \
+	if (len == (n))                                                   \
+		return #kind;
+	ASSESS_LEVELS(LEVEL_KIND)
+#undef LEVEL_KIND
+	return NULL;
 }
 
 int store_assess_clear(struct db *db, struct ug_error *err)
@@ -256,6 +264,10 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 	char upper[CODE_MAX + 2];
 	int64_t len = level_len > 0 ? level_len : 1000;
 	int64_t min = level_len > 0 ? level_len : 0;
+	const char *place_kind = kind;
+	const char *level = strcmp(kind, "place") == 0
+				    ? store_assess_level_kind(level_len)
+				    : NULL;
 	struct day_split p;
 	int rc = 0;
 
@@ -270,9 +282,20 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 		group_row, &v, err)
 	for (int32_t d = p.day_lo; rc == 0 && d <= p.day_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
+	/* Whole months of a level: its own rows, when they hold every code
+	 * under the prefix (a prefix longer than the level's codes asks
+	 * for part of a level's row). */
+	if (level && strlen(prefix) <= (size_t)level_len) {
+		kind = level;
+		len = 1000;
+		min = 0;
+	}
 	for (int32_t m = p.month_lo; rc == 0 && m <= p.month_hi;
 	     m = month_next(m))
 		rc = ROWS(SQL_ROWS_MONTH, m);
+	kind = place_kind;
+	len = level_len > 0 ? level_len : 1000;
+	min = level_len > 0 ? level_len : 0;
 	for (int32_t d = p.tail_lo; rc == 0 && d <= p.tail_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
 #undef ROWS

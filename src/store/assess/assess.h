@@ -67,12 +67,26 @@ struct assess_counts {
 
 #define ASSESS_KIND_MAX 16
 
-/* Add `add` to the row (day, kind, code) of assess_day and to the row
- * (day / 100, kind, code) of assess_month, creating them at 0.  day is
- * a local date YYYYMMDD.  In the caller's transaction. */
-int store_assess_add(struct db *db, int32_t day, const char *kind,
-		     const char *code, const struct assess_counts *add,
-		     struct ug_error *err);
+/* The levels of a place above its grid (schema 0023): the month rows of
+ * kind `community`, `street` and `district` hold the sums of the place
+ * rows whose code is at least that long, by the code's first `len`
+ * characters - kept with the place rows, so that a month's ranking of
+ * the 17 streets of a district reads 17 rows, not its 6,000 grids'.
+ * X(kind, len). */
+#define ASSESS_LEVELS(X) X(community, 12) X(street, 9) X(district, 6)
+
+/* The kind of the level rows of place codes cut to `len` characters
+ * ("street" for 9), or NULL when no level is kept at that length. */
+const char *store_assess_level_kind(int len);
+
+/* Add `add` to the row (period, kind, code) of assess_month (month set:
+ * period is YYYYMM) or of assess_day (period is a local date YYYYMMDD),
+ * creating it at 0.  One row of one table: the caller adds to the day,
+ * the month and the levels (domain/assess/assess.c).  In the caller's
+ * transaction. */
+int store_assess_add(struct db *db, int month, int32_t period,
+		     const char *kind, const char *code,
+		     const struct assess_counts *add, struct ug_error *err);
 
 /* Empty both tables (the start of a rebuild, in its transaction). */
 int store_assess_clear(struct db *db, struct ug_error *err);
@@ -125,7 +139,9 @@ int store_assess_history_touched(struct db *db, int64_t from, int64_t to,
  * level: 12 for communities, 9 for streets, 6 for districts) - summed
  * per code and day or month (whole months from assess_month, the days
  * at either end from assess_day), to cb: a code comes once per day or
- * month it has rows in, and the caller adds them up. */
+ * month it has rows in, and the caller adds them up.  A whole month of
+ * a level with a kept level kind (ASSESS_LEVELS) is read from the level
+ * rows, when the prefix is no longer than the level's codes. */
 typedef int (*store_assess_group_cb)(void *ctx, const char *code,
 				     const struct assess_counts *c);
 int store_assess_group(struct db *db, const char *kind, const char *prefix,

@@ -741,10 +741,24 @@ int store_case_events_public(struct db *db, int64_t from, int64_t to,
 	return rc;
 }
 
-static const char SQL_EVENT_INSERT[] =
-	"INSERT INTO case_event (case_id, at, actor, actor_role, action,"
+#define EVENT_INSERT                                                      \
+	"INSERT INTO case_event (case_id, at, actor, actor_role, action,"  \
 	" from_state, to_state, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" RETURNING id";
+static const char SQL_EVENT_INSERT[] = EVENT_INSERT " RETURNING id";
+static const char SQL_EVENT_INSERT_BULK[] = EVENT_INSERT;
+
+#define EVENT_INSERT_ARGS(e)                                              \
+	DB_ARGS(DB_INT((e)->case_id), DB_INT((e)->at), DB_TEXT((e)->actor), \
+		DB_TEXT((e)->actor_role), DB_TEXT((e)->action),           \
+		DB_OPT_TEXT((e)->from_state), DB_TEXT((e)->to_state),     \
+		DB_TEXT((e)->note),                                       \
+		DB_TEXT((e)->data[0] ? (e)->data : "{}"))
+
+int store_case_event_insert_bulk(struct db *db, const struct case_event_row *e,
+				 struct ug_error *err)
+{
+	return db_run(db, SQL_EVENT_INSERT_BULK, EVENT_INSERT_ARGS(e), err);
+}
 
 int store_case_event_insert(struct db *db, struct case_event_row *e,
 			    struct ug_error *err)
@@ -752,15 +766,7 @@ int store_case_event_insert(struct db *db, struct case_event_row *e,
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prepare_args(db, SQL_EVENT_INSERT,
-				  DB_ARGS(DB_INT(e->case_id), DB_INT(e->at),
-					  DB_TEXT(e->actor),
-					  DB_TEXT(e->actor_role),
-					  DB_TEXT(e->action),
-					  DB_OPT_TEXT(e->from_state),
-					  DB_TEXT(e->to_state),
-					  DB_TEXT(e->note),
-					  DB_TEXT(e->data[0] ? e->data : "{}")),
+	if ((rc = db_prepare_args(db, SQL_EVENT_INSERT, EVENT_INSERT_ARGS(e),
 				  &st, err)))
 		return rc;
 	rc = db_step(st, err);

@@ -259,6 +259,10 @@ int store_case_set_rating(struct db *db, int64_t id, const char *rating,
 			  struct ug_error *err);
 int store_case_event_insert(struct db *db, struct case_event_row *e,
 			    struct ug_error *err); /* sets e->id */
+/* The same for a bulk writer that needs no id back (e->id untouched):
+ * no RETURNING to run. */
+int store_case_event_insert_bulk(struct db *db, const struct case_event_row *e,
+				 struct ug_error *err);
 int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 		      void *ctx, struct ug_error *err);
 /* Open cases of `category` created since `since` whose location lies in

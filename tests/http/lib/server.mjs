@@ -140,6 +140,7 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  23: "DELETE FROM assess_month WHERE kind IN ('community', 'street', 'district');",
   22: 'DROP TABLE report_lease; DROP TABLE report;',
   21: 'DROP TABLE honours_list;',
   20: 'DROP INDEX case_file_hotspot;',
