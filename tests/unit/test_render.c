@@ -1,0 +1,222 @@
+/*
+ * test_render.c - the XLSX and PDF renderers (doc/xlsx.c, doc/pdf.c) and
+ * their pictures (doc/draw.c) on the sample report of tests/doc/sample.h
+ * (every kind of block, a table over several pages, photos made here):
+ * the files start as their formats do, are appended after what the buffer
+ * held, grow with the document; an official and a plain document both
+ * render; a photo that is no picture leaves a placeholder and no error;
+ * an empty document renders; photos decode (PNG, JPEG), scaled down,
+ * junk does not.  tests/http/render.test.mjs reads the files back with
+ * exceljs, pdftotext and pdfimages.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "../doc/sample.h"
+#include "doc/draw.h"
+#include "doc/render.h"
+
+static const struct sample_size SMALL = {
+	.style = DOC_OFFICIAL, .streets = 5, .departments = 4, .grids = 90,
+	.months = 6, .photos = 2, .bad_photos = 1,
+};
+
+static size_t count(const struct buf *b, const char *what)
+{
+	size_t n = 0, len = strlen(what);
+	for (size_t i = 0; i + len <= b->len; i++)
+		if (memcmp(b->data + i, what, len) == 0)
+			n++;
+	return n;
+}
+
+/* Pages of a cairo PDF: its page objects are written uncompressed. */
+static size_t pdf_pages(const struct buf *b)
+{
+	return count(b, "/Type /Page %");
+}
+
+static void test_pdf_official_and_plain(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = sample_doc(&a, &SMALL);
+	assert_non_null(d);
+	struct ug_error err = { 0 };
+	struct buf out = BUF_INIT;
+	buf_puts(&out, "prefix");
+	tu_assert_ok(doc_render_pdf(d, &out, &err), err);
+	assert_memory_equal(out.data, "prefix%PDF-", 11);
+	assert_true(out.len > 20000);
+	assert_non_null(strstr(out.data + out.len - 8, "%%EOF"));
+	size_t official_pages = pdf_pages(&out);
+	/* the 90 grid rows alone take more than two pages */
+	assert_true(official_pages >= 5);
+
+	d->meta.style = DOC_PLAIN;
+	struct buf plain = BUF_INIT;
+	tu_assert_ok(doc_render_pdf(d, &plain, &err), err);
+	assert_memory_equal(plain.data, "%PDF-", 5);
+	/* smaller type, larger pages: fewer of them */
+	assert_true(pdf_pages(&plain) < official_pages);
+	assert_true(pdf_pages(&plain) >= 3);
+	buf_free(&out);
+	buf_free(&plain);
+	arena_free(&a);
+}
+
+static void test_pdf_grows_with_the_table(void **state)
+{
+	(void)state;
+	struct sample_size big = SMALL;
+	big.grids = 600;
+	struct arena a = ARENA_INIT, b = ARENA_INIT;
+	struct doc *small = sample_doc(&a, &SMALL), *large = sample_doc(&b, &big);
+	struct ug_error err = { 0 };
+	struct buf s = BUF_INIT, l = BUF_INIT;
+	tu_assert_ok(doc_render_pdf(small, &s, &err), err);
+	tu_assert_ok(doc_render_pdf(large, &l, &err), err);
+	assert_true(pdf_pages(&l) >= pdf_pages(&s) + 10);
+	buf_free(&s);
+	buf_free(&l);
+	arena_free(&a);
+	arena_free(&b);
+}
+
+static void test_xlsx(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = sample_doc(&a, &SMALL);
+	struct ug_error err = { 0 };
+	struct buf out = BUF_INIT;
+	buf_puts(&out, "x");
+	tu_assert_ok(doc_render_xlsx(d, &out, &err), err);
+	assert_memory_equal(out.data, "xPK\x03\x04", 5);
+	assert_true(out.len > 10000);
+	/* the parts' names are stored as they are in a zip */
+	assert_true(count(&out, "xl/charts/chart1.xml") >= 1);
+	assert_true(count(&out, "xl/charts/chart2.xml") >= 1);
+	assert_true(count(&out, "xl/worksheets/sheet12.xml") >= 1);
+	assert_int_equal(count(&out, "xl/worksheets/sheet13.xml"), 0);
+	assert_true(count(&out, "xl/media/image1.png") >= 1);
+	assert_true(count(&out, "xl/media/image3.jpeg") >= 1);
+	assert_int_equal(count(&out, "xl/media/image4"), 0);
+	buf_free(&out);
+	arena_free(&a);
+}
+
+/* Sheet names: cut to 31 characters, []:*?/\ replaced, unique even when a
+ * table is called like a fixed sheet or like another table. */
+static void test_xlsx_sheet_names(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	const struct doc_column col = { "值", DOC_COL_INT };
+	const char *names[] = { "概要", "a/b:c", "A/B:C",
+				"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三",
+				NULL, "'quoted'" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct doc_table *t = doc_table(d, names[i], NULL, 1, &col);
+		assert_non_null(t);
+		assert_true(doc_row(t) == 0);
+		doc_cell_number(t, 0, 0, (double)i);
+	}
+	struct ug_error err = { 0 };
+	struct buf out = BUF_INIT;
+	tu_assert_ok(doc_render_xlsx(d, &out, &err), err);
+	assert_memory_equal(out.data, "PK", 2);
+	assert_true(count(&out, "xl/worksheets/sheet7.xml") >= 1);
+	buf_free(&out);
+	arena_free(&a);
+}
+
+static void test_empty_document(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	struct ug_error err = { 0 };
+	struct buf pdf = BUF_INIT, xlsx = BUF_INIT;
+	tu_assert_ok(doc_render_pdf(d, &pdf, &err), err);
+	tu_assert_ok(doc_render_xlsx(d, &xlsx, &err), err);
+	assert_int_equal(pdf_pages(&pdf), 1);
+	assert_memory_equal(xlsx.data, "PK", 2);
+	buf_free(&pdf);
+	buf_free(&xlsx);
+	arena_free(&a);
+}
+
+static void test_bad_photos_leave_placeholders(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	struct doc_meta m = { .style = DOC_PLAIN, .title = "照片" };
+	assert_int_equal(doc_set_meta(d, &m), 0);
+	static const unsigned char junk[][16] = {
+		"\xff\xd8\xff\xe0 cut short", "\x89PNG\r\n\x1a\n broken",
+		"RIFF\0\0\0\0WEBPVP8 ", "GIF89a no",
+	};
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(doc_image(d, "坏", junk[i], sizeof junk[i]), 0);
+	assert_int_equal(doc_image(d, "空", NULL, 0), 0);
+	struct ug_error err = { 0 };
+	struct buf pdf = BUF_INIT, xlsx = BUF_INIT;
+	tu_assert_ok(doc_render_pdf(d, &pdf, &err), err);
+	tu_assert_ok(doc_render_xlsx(d, &xlsx, &err), err);
+	/* no image in either: cairo names none, the zip has no media */
+	assert_int_equal(count(&pdf, "/Subtype /Image"), 0);
+	assert_int_equal(count(&xlsx, "xl/media/"), 0);
+	buf_free(&pdf);
+	buf_free(&xlsx);
+	arena_free(&a);
+}
+
+static void test_photo_decodes_and_scales(void **state)
+{
+	(void)state;
+	struct ug_error err = { 0 };
+	for (int jpeg = 0; jpeg <= 1; jpeg++) {
+		struct buf bytes = BUF_INIT;
+		assert_int_equal(sample_photo(800, 400, jpeg, &bytes), 0);
+		struct doc_image im = { .data = (unsigned char *)bytes.data,
+					.len = bytes.len };
+		struct draw_raster r;
+		tu_assert_ok(draw_photo(&im, 200, &r, &err), err);
+		assert_int_equal(r.width, 200);
+		assert_int_equal(r.height, 100);
+		assert_non_null(r.jpeg);
+		assert_memory_equal(r.jpeg, "\xff\xd8\xff", 3);
+		struct buf png = BUF_INIT;
+		tu_assert_ok(draw_png(&r, &png, &err), err);
+		assert_memory_equal(png.data, "\x89PNG", 4);
+		buf_free(&png);
+		draw_raster_free(&r);
+		/* small enough: kept at its size */
+		tu_assert_ok(draw_photo(&im, 2000, &r, &err), err);
+		assert_int_equal(r.width, 800);
+		draw_raster_free(&r);
+		buf_free(&bytes);
+	}
+	struct doc_image bad = { .data = (const unsigned char *)"hello", .len = 5 };
+	struct draw_raster r;
+	assert_int_equal(draw_photo(&bad, 100, &r, &err), -UG_EINVAL);
+	assert_null(r.surface);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pdf_official_and_plain),
+		cmocka_unit_test(test_pdf_grows_with_the_table),
+		cmocka_unit_test(test_xlsx),
+		cmocka_unit_test(test_xlsx_sheet_names),
+		cmocka_unit_test(test_empty_document),
+		cmocka_unit_test(test_bad_photos_leave_placeholders),
+		cmocka_unit_test(test_photo_decodes_and_scales),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
