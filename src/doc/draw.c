@@ -160,7 +160,13 @@ int draw_chart(const struct doc_chart *c, int w, int h, double scale,
 	}
 	double line_h = fs * 1.5;
 	double left = lw + 8, right = W - 6, top = line_h * 2 + 4;
-	double bottom = H - line_h - 6;
+	/* Category labels slant when they do not fit under their group. */
+	double cw = 0;
+	for (size_t i = 0; i < c->ncats; i++)
+		cw = fmax(cw, text_width(l, c->cats[i]));
+	cw = fmin(cw, H / 3);
+	int slant = c->ncats && cw + 4 > (right - left) / (double)c->ncats;
+	double bottom = H - 6 - (slant ? cw * M_SQRT1_2 + line_h : line_h);
 	if (right - left < 20 || bottom - top < 20) {
 		g_object_unref(l);
 		return finish(cr, out, err);
@@ -212,9 +218,10 @@ int draw_chart(const struct doc_chart *c, int w, int h, double scale,
 	cairo_stroke(cr);
 
 	double gw = c->ncats ? (right - left) / (double)c->ncats : 0;
-	pango_layout_set_width(l, (int)(gw * PANGO_SCALE));
+	pango_layout_set_width(l, (int)((slant ? cw : gw) * PANGO_SCALE));
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-	pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+	pango_layout_set_alignment(l, slant ? PANGO_ALIGN_RIGHT
+					    : PANGO_ALIGN_CENTER);
 	cairo_set_line_width(cr, 0.4);
 	for (size_t i = 0; i < c->ncats; i++) {
 		double cx = left + gw * (i + 0.5);
@@ -223,8 +230,17 @@ int draw_chart(const struct doc_chart *c, int w, int h, double scale,
 		cairo_line_to(cr, cx, bottom + 3);
 		cairo_stroke(cr);
 		pango_layout_set_text(l, c->cats[i], -1);
-		cairo_move_to(cr, left + gw * i, bottom + 4);
-		pango_cairo_show_layout(cr, l);
+		if (slant) {	/* ending under its tick, rising to the left */
+			cairo_save(cr);
+			cairo_translate(cr, cx, bottom + 4);
+			cairo_rotate(cr, -M_PI / 4);
+			cairo_move_to(cr, -cw, -fs * 0.7);
+			pango_cairo_show_layout(cr, l);
+			cairo_restore(cr);
+		} else {
+			cairo_move_to(cr, left + gw * i, bottom + 4);
+			pango_cairo_show_layout(cr, l);
+		}
 	}
 	g_object_unref(l);
 

@@ -188,15 +188,31 @@ static void official_head(struct pdf *p)
 	p->y += 2 * lp;	/* 空二行 before the title */
 }
 
+/* The title at 2号, centred; over several lines, lines of about equal
+ * length (GB/T 9704 wants them 梯形或菱形, not a long line and a stub). */
+static void title(struct pdf *p, const char *text)
+{
+	double size = 22;
+	PangoLayout *l = layout(p, DRAW_SERIF, size, PANGO_WEIGHT_BOLD, -1,
+				PANGO_ALIGN_CENTER);
+	pango_layout_set_text(l, text, -1);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	double tw = (double)w / PANGO_SCALE;
+	double lines = ceil(tw / width(p));
+	double lw = lines > 1 ? fmin(width(p), tw / lines + size) : width(p);
+	pango_layout_set_width(l, (int)(lw * PANGO_SCALE));
+	flow(p, l, p->left + (width(p) - lw) / 2, size * 1.4);
+	g_object_unref(l);
+}
+
 static void head(struct pdf *p)
 {
 	const struct doc_meta *m = &p->d->meta;
 	if (p->official) {
 		official_head(p);
 		if (m->title)
-			text_block(p, m->title, DRAW_SERIF, 22,
-				   PANGO_WEIGHT_BOLD, PANGO_ALIGN_CENTER, 0,
-				   22 * 1.4);
+			title(p, m->title);
 		if (m->subtitle)
 			text_block(p, m->subtitle, DRAW_SERIF, p->body_size,
 				   PANGO_WEIGHT_NORMAL, PANGO_ALIGN_CENTER, 0,
@@ -229,13 +245,21 @@ static void head(struct pdf *p)
 /* Headings: official 一、 黑体 (sans), （一） 楷体-like (serif semibold),
  * 1. 仿宋加粗-like (serif bold), all at 3号 and indented two characters;
  * plain ones in sans bold, smaller as they go down. */
-static void heading(struct pdf *p, int level, const char *text)
+static void heading(struct pdf *p, const struct doc_block *b)
 {
+	int level = b->level;
+	const char *text = b->text;
+	/* not alone at a page's foot: with a line of what follows, or the
+	 * head of a table, chart, map or photo */
+	enum doc_block_kind k = b->next ? b->next->kind : DOC_PARAGRAPH;
+	double next = k == DOC_HEADING || k == DOC_PARAGRAPH ? p->leading
+		      : k == DOC_TABLE ? 6 * p->table_size
+		      : (p->bottom - p->top) / 3;
 	if (p->official) {
 		static const int weight[] = { PANGO_WEIGHT_NORMAL,
 					      PANGO_WEIGHT_SEMIBOLD,
 					      PANGO_WEIGHT_BOLD };
-		need(p, 2 * p->leading);	/* not alone at a page's foot */
+		need(p, p->leading + next);
 		text_block(p, text, level == 1 ? DRAW_SANS : DRAW_SERIF,
 			   p->body_size, weight[level - 1], PANGO_ALIGN_LEFT,
 			   2 * p->body_size, p->leading);
@@ -244,7 +268,7 @@ static void heading(struct pdf *p, int level, const char *text)
 	static const double size[] = { 14, 12, 11 };
 	double s = size[level - 1];
 	p->y += s * 0.5;
-	need(p, 3 * s);
+	need(p, s * 1.6 + next);
 	text_block(p, text, DRAW_SANS, s, PANGO_WEIGHT_BOLD, PANGO_ALIGN_LEFT,
 		   0, s * 1.6);
 }
@@ -396,17 +420,20 @@ static void table(struct pdf *p, const struct doc_table *t)
 
 /* ---- pictures -------------------------------------------------------- */
 
-/* Paint raster r as one image w points wide at p->y (a new page first
- * when it does not fit). */
-static void paint(struct pdf *p, const struct draw_raster *r, double w)
+/* Paint raster r as one image w points wide at p->y, its caption above
+ * it, both on a new page when they do not fit on this one. */
+static void paint(struct pdf *p, const struct draw_raster *r, double w,
+		  const char *above)
 {
+	double cap = above && *above ? (p->table_size + 1) * 1.6 : 0;
 	double h = w * r->height / r->width;
-	double maxh = p->bottom - p->top;
+	double maxh = p->bottom - p->top - cap;
 	if (h > maxh) {
 		w *= maxh / h;
 		h = maxh;
 	}
-	need(p, h);
+	need(p, cap + h);
+	caption(p, above);
 	double x = p->left + (width(p) - w) / 2;
 	cairo_save(p->cr);
 	cairo_translate(p->cr, x, p->y);
@@ -427,14 +454,12 @@ static int fail(struct pdf *p, int rc)
 static void chart(struct pdf *p, const struct doc_chart *c)
 {
 	double w = width(p), h = w * 0.5;
-	need(p, p->table_size * 2 + h);
-	caption(p, c->title);
 	struct draw_raster r;
 	if (fail(p, draw_chart(c, (int)(w * RASTER_SCALE),
 			       (int)(h * RASTER_SCALE), RASTER_SCALE, &r,
 			       p->err)))
 		return;
-	paint(p, &r, w);
+	paint(p, &r, w, c->title);
 	draw_raster_free(&r);
 	p->y += p->table_size;
 }
@@ -442,14 +467,12 @@ static void chart(struct pdf *p, const struct doc_chart *c)
 static void map(struct pdf *p, const struct doc_map *m)
 {
 	double w = width(p);
-	need(p, p->table_size * 2 + w * 0.6);
-	caption(p, m->title);
 	struct draw_raster r;
 	if (fail(p, draw_map(m, (int)(w * RASTER_SCALE),
 			     (int)((p->bottom - p->top - 40) * RASTER_SCALE),
 			     RASTER_SCALE, &r, p->err)))
 		return;
-	paint(p, &r, w);
+	paint(p, &r, w, m->title);
 	draw_raster_free(&r);
 	p->y += p->table_size;
 }
@@ -482,7 +505,7 @@ static void photo(struct pdf *p, const struct doc_image *im)
 	double maxh = (p->bottom - p->top) * 0.6;
 	if (h > maxh)
 		w *= maxh / h;
-	paint(p, &r, w);
+	paint(p, &r, w, NULL);
 	draw_raster_free(&r);
 	caption(p, im->caption);
 }
@@ -613,7 +636,7 @@ int doc_render_pdf(const struct doc *d, struct buf *out, struct ug_error *err)
 	head(&p);
 	for (const struct doc_block *b = d->first; b && !p.rc; b = b->next) {
 		switch (b->kind) {
-		case DOC_HEADING: heading(&p, b->level, b->text); break;
+		case DOC_HEADING: heading(&p, b); break;
 		case DOC_PARAGRAPH: paragraph(&p, b->text); break;
 		case DOC_TABLE: table(&p, b->u.table); break;
 		case DOC_CHART: chart(&p, b->u.chart); break;
