@@ -18,7 +18,7 @@
 CC ?= cc
 BUILD ?= build
 PKGS := libmicrohttpd jansson sqlite3 libsodium geos proj cairo \
-	pangocairo gdk-pixbuf-2.0 xlsxwriter
+	pangocairo fontconfig gdk-pixbuf-2.0 xlsxwriter
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -148,6 +148,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBUG)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBUG) $(LDFLAGS_ALL) \
 		$(LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/test_render: tests/doc/sample.h
 
 # The sample report in every format, for tests/http/render.test.mjs.
 $(BUILD)/tests/doc_sample: tests/doc/doc_sample.c tests/doc/sample.h $(LIBUG)

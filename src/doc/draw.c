@@ -7,8 +7,10 @@
  * becomes a 200 MB bitmap.
  */
 #include "doc/draw.h"
+#include "doc/render.h"
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -529,4 +531,14 @@ void draw_raster_free(struct draw_raster *r)
 		cairo_surface_destroy(r->surface);
 	g_free(r->jpeg);
 	memset(r, 0, sizeof *r);
+}
+
+void doc_render_cleanup(void)
+{
+	/* the fonts pango keeps for this thread, cairo's caches, then
+	 * fontconfig's configuration: in that order, each held by the one
+	 * before */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

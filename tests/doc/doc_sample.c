@@ -55,5 +55,6 @@ int main(int argc, char **argv)
 	buf_free(&xlsx);
 	buf_free(&plain);
 	arena_free(&a);
+	doc_render_cleanup();
 	return rc ? 1 : 0;
 }
