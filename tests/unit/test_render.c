@@ -133,6 +133,33 @@ static void test_xlsx_sheet_names(void **state)
 	arena_free(&a);
 }
 
+/* No private temporary file to write the workbook to: UG_EIO naming the
+ * folder, and the buffer as it was. */
+static void test_xlsx_without_a_temporary_folder(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = sample_doc(&a, &SMALL);
+	struct ug_error err = { 0 };
+	struct buf out = BUF_INIT;
+	buf_puts(&out, "kept");
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TMPDIR", "/nonexistent/ug-render", 1);
+	tu_assert_err(doc_render_xlsx(d, &out, &err), err, UG_EIO, NULL);
+	tu_assert_contains(err.message, "/nonexistent/ug-render");
+	assert_int_equal(out.len, 4);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	/* and with it back, the same document renders */
+	tu_assert_ok(doc_render_xlsx(d, &out, &err), err);
+	buf_free(&out);
+	arena_free(&a);
+}
+
 static void test_empty_document(void **state)
 {
 	(void)state;
@@ -214,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_grows_with_the_table),
 		cmocka_unit_test(test_xlsx),
 		cmocka_unit_test(test_xlsx_sheet_names),
+		cmocka_unit_test(test_xlsx_without_a_temporary_folder),
 		cmocka_unit_test(test_empty_document),
 		cmocka_unit_test(test_bad_photos_leave_placeholders),
 		cmocka_unit_test(test_photo_decodes_and_scales),
