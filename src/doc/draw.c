@@ -507,6 +507,25 @@ out:
 	return rc;
 }
 
+int draw_photo_or_placeholder(const struct doc *d, const struct doc_image *im,
+			      int max_side, struct draw_raster *out,
+			      char *placeholder, size_t size,
+			      struct ug_error *err)
+{
+	struct ug_error why = { 0 };
+	int rc = draw_photo(im, max_side, out, &why);
+	if (rc == -UG_EINVAL) {
+		snprintf(placeholder, size, "［%s%s%s］",
+			 draw_word(d, "照片无法显示", "photo not shown"),
+			 im->caption ? draw_word(d, "：", ": ") : "",
+			 im->caption ? im->caption : "");
+		return 1;
+	}
+	if (rc && err)
+		*err = why;
+	return rc;
+}
+
 static cairo_status_t png_write(void *closure, const unsigned char *data,
 				unsigned int len)
 {

@@ -49,6 +49,15 @@ int draw_map(const struct doc_map *m, int w, int max_h, double scale,
 int draw_photo(const struct doc_image *im, int max_side,
 	       struct draw_raster *out, struct ug_error *err);
 
+/* draw_photo(), and for a photo whose bytes are not a picture 1 with
+ * the words to put in its place in `placeholder` ("［照片无法显示：图3
+ * 损坏的照片］"): a broken photo never stops a report.  0 when decoded,
+ * 1, or a negative UG_E* code in err. */
+int draw_photo_or_placeholder(const struct doc *d, const struct doc_image *im,
+			      int max_side, struct draw_raster *out,
+			      char *placeholder, size_t size,
+			      struct ug_error *err);
+
 /* The raster as a PNG file, appended to png. */
 int draw_png(const struct draw_raster *r, struct buf *png,
 	     struct ug_error *err);

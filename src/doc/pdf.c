@@ -501,21 +501,15 @@ static void map(struct pdf *p, const struct doc_map *m)
 static void photo(struct pdf *p, const struct doc_image *im)
 {
 	struct draw_raster r;
-	struct ug_error perr = { 0 };
-	int rc = draw_photo(im, 1600, &r, &perr);
-	if (rc == -UG_EINVAL) {	/* not a picture: say so, go on */
-		char line[512];
-		snprintf(line, sizeof line, "［%s%s%s］",
-			 draw_word(p->d, "照片无法显示", "photo not shown"),
-			 im->caption ? "：" : "", im->caption ? im->caption : "");
-		caption(p, line);
+	char placeholder[1024];
+	int rc = draw_photo_or_placeholder(p->d, im, 1600, &r, placeholder,
+					   sizeof placeholder, p->err);
+	if (rc == 1) {
+		caption(p, placeholder);
 		return;
 	}
-	if (fail(p, rc)) {
-		if (p->err)
-			*p->err = perr;
+	if (fail(p, rc))
 		return;
-	}
 	/* cairo embeds the JPEG as it is (DCTDecode) and frees it */
 	if (cairo_surface_set_mime_data(r.surface, CAIRO_MIME_TYPE_JPEG,
 					r.jpeg, r.jpeg_len, g_free, r.jpeg) ==

@@ -335,22 +335,16 @@ static int photo(struct book *b, const struct doc_image *im)
 {
 	lxw_worksheet *ws = b->photos.ws;
 	struct draw_raster r;
-	struct ug_error perr = { 0 };
-	int rc = draw_photo(im, 1024, &r, &perr);
-	if (rc == -UG_EINVAL) {	/* not a picture: say so, go on */
-		char line[1024];
-		snprintf(line, sizeof line, "［%s］%s",
-			 draw_word(b->d, "照片无法显示", "photo not shown"),
-			 im->caption ? im->caption : "");
-		worksheet_write_string(ws, b->photo_row, 0, line, NULL);
+	char placeholder[1024];
+	int rc = draw_photo_or_placeholder(b->d, im, 1024, &r, placeholder,
+					   sizeof placeholder, b->err);
+	if (rc == 1) {
+		worksheet_write_string(ws, b->photo_row, 0, placeholder, NULL);
 		b->photo_row += 2;
 		return 0;
 	}
-	if (rc) {
-		if (b->err)
-			*b->err = perr;
+	if (rc)
 		return rc;
-	}
 	if (im->caption)
 		worksheet_write_string(ws, b->photo_row++, 0, im->caption,
 				       b->bold);
