@@ -150,7 +150,9 @@ static void official_head(struct pdf *p)
 	const struct doc_meta *m = &p->d->meta;
 	double lp = p->leading;
 	if (m->office && *m->office) {
-		/* 小标宋-like in red, as large as fits on one line */
+		/* 小标宋-like in red, as large as fits on one line, its top
+		 * 35 mm below the 版心's (7.2.3) */
+		p->y = p->top + 35 * MM;
 		double size = 36;
 		PangoLayout *l;
 		for (;;) {
