@@ -25,6 +25,36 @@ static const unsigned palette[] = {
 };
 #define NPALETTE (sizeof palette / sizeof palette[0])
 
+static int is_control(unsigned char c)
+{
+	return c < 0x20 && c != '\n' && c != '\t';
+}
+
+const char *draw_clean(const char *s, struct buf *scratch)
+{
+	if (!s)
+		return "";
+	int clean = g_utf8_validate(s, -1, NULL);
+	for (const char *p = s; clean && *p; p++)
+		clean = !is_control((unsigned char)*p);
+	if (clean)
+		return s;
+	gchar *valid = g_utf8_make_valid(s, -1);
+	buf_reset(scratch);
+	int rc = 0;
+	for (const char *p = valid; *p && !rc; p++)
+		rc = buf_putc(scratch, is_control((unsigned char)*p) ? ' ' : *p);
+	g_free(valid);
+	return !rc && scratch->data ? scratch->data : "";
+}
+
+void draw_layout_text(PangoLayout *l, const char *s)
+{
+	struct buf scratch = BUF_INIT;
+	pango_layout_set_text(l, draw_clean(s, &scratch), -1);
+	buf_free(&scratch);
+}
+
 const char *draw_word(const struct doc *d, const char *zh, const char *en)
 {
 	return d->meta.lang && strcmp(d->meta.lang, "en") == 0 ? en : zh;
@@ -58,7 +88,7 @@ static void text_at(cairo_t *cr, PangoLayout *l, const char *s, double x,
 		    double y, double ax)
 {
 	int w, h;
-	pango_layout_set_text(l, s, -1);
+	draw_layout_text(l, s);
 	pango_layout_get_size(l, &w, &h);
 	cairo_move_to(cr, x - ax * w / PANGO_SCALE, y);
 	pango_cairo_show_layout(cr, l);
@@ -67,7 +97,7 @@ static void text_at(cairo_t *cr, PangoLayout *l, const char *s, double x,
 static double text_width(PangoLayout *l, const char *s)
 {
 	int w, h;
-	pango_layout_set_text(l, s, -1);
+	draw_layout_text(l, s);
 	pango_layout_get_size(l, &w, &h);
 	return (double)w / PANGO_SCALE;
 }
@@ -231,7 +261,7 @@ int draw_chart(const struct doc_chart *c, int w, int h, double scale,
 		cairo_move_to(cr, cx, bottom);
 		cairo_line_to(cr, cx, bottom + 3);
 		cairo_stroke(cr);
-		pango_layout_set_text(l, c->cats[i], -1);
+		draw_layout_text(l, c->cats[i]);
 		if (slant) {	/* ending under its tick, rising to the left */
 			cairo_save(cr);
 			cairo_translate(cr, cx, bottom + 4);

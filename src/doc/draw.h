@@ -64,6 +64,17 @@ int draw_png(const struct draw_raster *r, struct buf *png,
 
 void draw_raster_free(struct draw_raster *r);
 
+/* s as text every library takes: bytes that are not UTF-8 become U+FFFD
+ * and control characters (but tab and newline) spaces — pango warns of
+ * the first, cairo's PDF metadata and Excel refuse both.  s itself when
+ * it is clean, else a copy in scratch (valid until its next use); ""
+ * for NULL. */
+const char *draw_clean(const char *s, struct buf *scratch);
+
+/* pango_layout_set_text() with draw_clean()'s text. */
+struct _PangoLayout;
+void draw_layout_text(struct _PangoLayout *l, const char *s);
+
 /* Words the renderers write themselves, in the document's language. */
 const char *draw_word(const struct doc *d, const char *zh, const char *en);
 

@@ -85,7 +85,7 @@ static void page_foot(struct pdf *p)
 			    : p->page % 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
 	PangoLayout *l = layout(p, DRAW_SERIF, size, PANGO_WEIGHT_NORMAL,
 				width(p) - 2 * size, al);
-	pango_layout_set_text(l, num, -1);
+	draw_layout_text(l, num);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 	cairo_move_to(p->cr, p->left + size, p->bottom + 7 * MM);
 	pango_cairo_show_layout(p->cr, l);
@@ -139,7 +139,7 @@ static void text_block(struct pdf *p, const char *text, const char *family,
 {
 	PangoLayout *l = layout(p, family, size, weight, width(p), align);
 	pango_layout_set_indent(l, (int)(indent * PANGO_SCALE));
-	pango_layout_set_text(l, text, -1);
+	draw_layout_text(l, text);
 	flow(p, l, p->left, pitch);
 	g_object_unref(l);
 }
@@ -158,7 +158,7 @@ static void official_head(struct pdf *p)
 		for (;;) {
 			l = layout(p, DRAW_SERIF, size, PANGO_WEIGHT_BOLD, -1,
 				   PANGO_ALIGN_LEFT);
-			pango_layout_set_text(l, m->office, -1);
+			draw_layout_text(l, m->office);
 			int w, h;
 			pango_layout_get_size(l, &w, &h);
 			if ((double)w / PANGO_SCALE <= width(p) || size <= 16)
@@ -197,7 +197,7 @@ static void title(struct pdf *p, const char *text)
 	double size = 22;
 	PangoLayout *l = layout(p, DRAW_SERIF, size, PANGO_WEIGHT_BOLD, -1,
 				PANGO_ALIGN_CENTER);
-	pango_layout_set_text(l, text, -1);
+	draw_layout_text(l, text);
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
 	double tw = (double)w / PANGO_SCALE;
@@ -316,7 +316,7 @@ static void table_widths(struct pdf *p, struct table_run *r)
 	char text[512];
 	for (size_t c = 0; c < t->ncols; c++) {
 		int w, h;
-		pango_layout_set_text(lb, t->cols[c].title, -1);
+		draw_layout_text(lb, t->cols[c].title);
 		pango_layout_get_size(lb, &w, &h);
 		/* a long header may wrap onto two lines */
 		double hw = (double)w / PANGO_SCALE;
@@ -327,7 +327,7 @@ static void table_widths(struct pdf *p, struct table_run *r)
 		for (size_t row = 0; row < n; row++) {
 			doc_format_cell(doc_cell(t, row, c), t->cols[c].type,
 					text, sizeof text);
-			pango_layout_set_text(l, text, -1);
+			draw_layout_text(l, text);
 			pango_layout_get_size(l, &w, &h);
 			mw = fmax(mw, (double)w / PANGO_SCALE);
 		}
@@ -384,7 +384,7 @@ static void table(struct pdf *p, const struct doc_table *t)
 		double iw = w[c] - 2 * CELL_PAD;
 		hdr[c] = layout(p, DRAW_SANS, p->table_size, PANGO_WEIGHT_BOLD,
 				iw, PANGO_ALIGN_CENTER);
-		pango_layout_set_text(hdr[c], t->cols[c].title, -1);
+		draw_layout_text(hdr[c], t->cols[c].title);
 		r.hdr_h = fmax(r.hdr_h, layout_height(hdr[c]) + 2 * CELL_PAD);
 		cell[c] = layout(p, DRAW_SANS, p->table_size,
 				 PANGO_WEIGHT_NORMAL, iw, PANGO_ALIGN_LEFT);
@@ -409,7 +409,7 @@ static void table(struct pdf *p, const struct doc_table *t)
 				dc->kind == DOC_CELL_NUMBER ? PANGO_ALIGN_RIGHT
 				: dc->kind == DOC_CELL_EMPTY ? PANGO_ALIGN_CENTER
 				: PANGO_ALIGN_LEFT);
-			pango_layout_set_text(cell[c], text, -1);
+			draw_layout_text(cell[c], text);
 			rh = fmax(rh, layout_height(cell[c]) + 2 * CELL_PAD);
 		}
 		if (p->y + rh > p->bottom) {
@@ -544,7 +544,7 @@ static void signature(struct pdf *p)
 	int w, h;
 	double sx = p->right - 2 * s;
 	if (m->signer) {
-		pango_layout_set_text(l, m->signer, -1);
+		draw_layout_text(l, m->signer);
 		pango_layout_get_size(l, &w, &h);
 		sx = p->right - 2 * s - (double)w / PANGO_SCALE;
 		cairo_move_to(p->cr, sx, p->y);
@@ -552,7 +552,7 @@ static void signature(struct pdf *p)
 		p->y += p->leading;
 	}
 	if (m->date) {
-		pango_layout_set_text(l, m->date, -1);
+		draw_layout_text(l, m->date);
 		pango_layout_get_size(l, &w, &h);
 		double dx = fmin(sx + 2 * s, p->right - (double)w / PANGO_SCALE);
 		cairo_move_to(p->cr, dx, p->y);
@@ -584,7 +584,7 @@ static void colophon(struct pdf *p)
 	if (m->copy_to) {
 		snprintf(line, sizeof line, "%s%s。",
 			 draw_word(p->d, "抄送：", "Copy to: "), m->copy_to);
-		pango_layout_set_text(l, line, -1);
+		draw_layout_text(l, line);
 		cairo_move_to(p->cr, p->left + s, y + (lh - s * 1.4) / 2);
 		pango_cairo_show_layout(p->cr, l);
 		y += lh;
@@ -593,13 +593,13 @@ static void colophon(struct pdf *p)
 		cairo_line_to(p->cr, p->right, y);
 		cairo_stroke(p->cr);
 	}
-	pango_layout_set_text(l, m->office ? m->office : "", -1);
+	draw_layout_text(l, m->office ? m->office : "");
 	cairo_move_to(p->cr, p->left + s, y + (lh - s * 1.4) / 2);
 	pango_cairo_show_layout(p->cr, l);
 	snprintf(line, sizeof line, "%s%s", m->date ? m->date : "",
 		 draw_word(p->d, "印发", " issued"));
 	pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
-	pango_layout_set_text(l, line, -1);
+	draw_layout_text(l, line);
 	cairo_move_to(p->cr, p->left + s, y + (lh - s * 1.4) / 2);
 	pango_cairo_show_layout(p->cr, l);
 	y += lh;
@@ -644,9 +644,12 @@ int doc_render_pdf(const struct doc *d, struct buf *out, struct ug_error *err)
 	p.surface = cairo_pdf_surface_create_for_stream(pdf_write, out, A4_W,
 							 A4_H);
 	p.cr = cairo_create(p.surface);
-	if (d->meta.title)
+	if (d->meta.title) {
+		struct buf scratch = BUF_INIT;
 		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE,
-					       d->meta.title);
+					       draw_clean(d->meta.title, &scratch));
+		buf_free(&scratch);
+	}
 	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR,
 				       "UrbanGrid");
 	new_page(&p);

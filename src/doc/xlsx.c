@@ -26,6 +26,8 @@
 #define SHEET_NAME_MAX 31
 /* Rows measured to size the columns (the rest are like them). */
 #define MEASURE_ROWS 1000
+/* Excel's limit on a cell's text, in characters. */
+#define CELL_CHARS_MAX 32767
 /* Default row height in pixels, for stacking pictures. */
 #define ROW_PX 20
 
@@ -45,8 +47,29 @@ struct book {
 	struct sheet *sheets;  /* per table, in order */
 	struct sheet charts, maps, photos;
 	lxw_row_t chart_row, map_row, photo_row;
+	struct buf scratch;  /* draw_clean()'s */
 	struct ug_error *err;
 };
+
+/* A string cell, its text made clean for XML first and cut to Excel's
+ * 32,767 characters (libxlsxwriter writes nothing for a longer one). */
+static void put(struct book *b, lxw_worksheet *ws, lxw_row_t row,
+		lxw_col_t col, const char *text, lxw_format *f)
+{
+	const char *s = draw_clean(text, &b->scratch);
+	size_t n = 0, cut = 0;
+	for (size_t i = 0; s[i] && n <= CELL_CHARS_MAX; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == CELL_CHARS_MAX - 1)
+			cut = i;	/* where the last character that fits starts */
+	if (n <= CELL_CHARS_MAX) {
+		worksheet_write_string(ws, row, col, s, f);
+		return;
+	}
+	struct buf cell = BUF_INIT;
+	if (buf_append(&cell, s, cut) == 0 && buf_puts(&cell, "…") == 0)
+		worksheet_write_string(ws, row, col, cell.data, f);
+	buf_free(&cell);
+}
 
 /* Compare names the way Excel does (ASCII case folded). */
 static bool name_taken(const struct book *b, const char *name)
@@ -90,6 +113,7 @@ static const char *sheet_name(struct book *b, const char *want,
 {
 	char *name = b->names[b->nnames];
 	size_t size = sizeof b->names[0];
+	want = want ? draw_clean(want, &b->scratch) : NULL;
 	clip_name(want && *want ? want : fallback, SHEET_NAME_MAX, name, size);
 	if (!*name)
 		clip_name(fallback, SHEET_NAME_MAX, name, size);
@@ -139,7 +163,7 @@ static void summary_line(struct book *b, lxw_worksheet *ws, lxw_row_t *row,
 		snprintf(line, sizeof line, "%s%s", label, text);
 		text = line;
 	}
-	worksheet_write_string(ws, (*row)++, 0, text, f ? f : b->wrap);
+	put(b, ws, (*row)++, 0, text, f ? f : b->wrap);
 }
 
 static int summary(struct book *b)
@@ -221,7 +245,7 @@ static void table(struct book *b, struct sheet *s, const struct doc_table *t)
 		}
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
 				     fmin(fmax(w, 8), 60), NULL);
-		worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].title,
+		put(b, ws, 0, (lxw_col_t)c, t->cols[c].title,
 				       b->head);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
@@ -230,7 +254,7 @@ static void table(struct book *b, struct sheet *s, const struct doc_table *t)
 			const struct doc_cell *dc = doc_cell(t, r, c);
 			lxw_row_t row = (lxw_row_t)(r + 1);
 			if (dc->kind == DOC_CELL_TEXT)
-				worksheet_write_string(ws, row, (lxw_col_t)c,
+				put(b, ws, row, (lxw_col_t)c,
 						       dc->text, NULL);
 			else if (dc->kind == DOC_CELL_NUMBER)
 				worksheet_write_number(
@@ -251,23 +275,29 @@ static int chart(struct book *b, struct sheet *s, const struct doc_chart *c)
 	lxw_worksheet *ws = s->ws;
 	lxw_row_t r0 = s->side_row;
 	lxw_col_t c0 = s->side;
-	worksheet_write_string(ws, r0, c0, c->unit ? c->unit : "", b->head);
+	put(b, ws, r0, c0, c->unit ? c->unit : "", b->head);
 	for (size_t i = 0; i < c->ncats; i++)
-		worksheet_write_string(ws, r0 + 1 + (lxw_row_t)i, c0,
+		put(b, ws, r0 + 1 + (lxw_row_t)i, c0,
 				       c->cats[i], NULL);
 	for (size_t k = 0; k < c->nseries; k++) {
 		lxw_col_t col = c0 + 1 + (lxw_col_t)k;
-		worksheet_write_string(ws, r0, col, c->series[k].name, b->head);
+		put(b, ws, r0, col, c->series[k].name, b->head);
 		for (size_t i = 0; i < c->ncats; i++)
 			worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, col,
 					       c->series[k].values[i], NULL);
+	}
+	if (!c->nseries || !c->ncats) {	/* nothing to plot: its title */
+		if (c->title)
+			put(b, ws, r0 + 1, c0 + 1, c->title, b->bold);
+		s->side_row = r0 + 3;
+		return 0;
 	}
 	lxw_chart *ch = workbook_add_chart(
 		b->wb, c->kind == DOC_CHART_BAR ? LXW_CHART_COLUMN
 						: LXW_CHART_LINE);
 	if (!ch)
 		return lxw_fail(b, LXW_ERROR_MEMORY_MALLOC_FAILED, "chart");
-	for (size_t k = 0; k < c->nseries && c->ncats; k++) {
+	for (size_t k = 0; k < c->nseries; k++) {
 		lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
 		if (!se)
 			return lxw_fail(b, LXW_ERROR_MEMORY_MALLOC_FAILED,
@@ -279,9 +309,9 @@ static int chart(struct book *b, struct sheet *s, const struct doc_chart *c)
 		chart_series_set_name_range(se, s->name, r0, col);
 	}
 	if (c->title)
-		chart_title_set_name(ch, c->title);
+		chart_title_set_name(ch, draw_clean(c->title, &b->scratch));
 	if (c->unit && *c->unit)
-		chart_axis_set_name(ch->y_axis, c->unit);
+		chart_axis_set_name(ch->y_axis, draw_clean(c->unit, &b->scratch));
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
 	lxw_chart_options o = { .x_scale = 1.2, .y_scale = 1.2 };
 	lxw_error e = worksheet_insert_chart_opt(
@@ -315,7 +345,7 @@ static int map(struct book *b, const struct doc_map *m)
 {
 	lxw_worksheet *ws = b->maps.ws;
 	if (m->title)
-		worksheet_write_string(ws, b->map_row++, 0, m->title, b->bold);
+		put(b, ws, b->map_row++, 0, m->title, b->bold);
 	struct draw_raster r;
 	int rc = draw_map(m, 1400, 1400, 2.0, &r, b->err);
 	if (rc)
@@ -339,14 +369,14 @@ static int photo(struct book *b, const struct doc_image *im)
 	int rc = draw_photo_or_placeholder(b->d, im, 1024, &r, placeholder,
 					   sizeof placeholder, b->err);
 	if (rc == 1) {
-		worksheet_write_string(ws, b->photo_row, 0, placeholder, NULL);
+		put(b, ws, b->photo_row, 0, placeholder, NULL);
 		b->photo_row += 2;
 		return 0;
 	}
 	if (rc)
 		return rc;
 	if (im->caption)
-		worksheet_write_string(ws, b->photo_row++, 0, im->caption,
+		put(b, ws, b->photo_row++, 0, im->caption,
 				       b->bold);
 	rc = picture(b, ws, &b->photo_row, r.jpeg, r.jpeg_len, r.width,
 		     r.height, 480);
@@ -495,5 +525,6 @@ out:
 	unlink(path);
 	free(b.names);
 	free(b.sheets);
+	buf_free(&b.scratch);
 	return rc;
 }

@@ -3,7 +3,8 @@
  * renderers make, for tests/http/render.test.mjs to read back with exceljs,
  * pdftotext and pdfimages:
  *   doc_sample DIR   → DIR/sample.pdf (official), DIR/sample.xlsx,
- *                      DIR/plain.pdf (the same, plain)
+ *                      DIR/plain.pdf (the same, plain),
+ *                    DIR/odd.pdf, DIR/odd.xlsx (sample_odd_doc())
  * Prints the counts the test checks against (photos drawn, charts, maps).
  */
 #include <stdio.h>
@@ -39,6 +40,14 @@ int main(int argc, char **argv)
 	struct buf pdf = BUF_INIT, xlsx = BUF_INIT, plain = BUF_INIT;
 	int rc = !d || doc_render_pdf(d, &pdf, &err) ||
 		 doc_render_xlsx(d, &xlsx, &err);
+	struct doc *odd = rc ? NULL : sample_odd_doc(&a);
+	struct buf odd_pdf = BUF_INIT, odd_xlsx = BUF_INIT;
+	rc = rc || !odd || doc_render_pdf(odd, &odd_pdf, &err) ||
+	     doc_render_xlsx(odd, &odd_xlsx, &err) ||
+	     write_file(argv[1], "odd.pdf", &odd_pdf) ||
+	     write_file(argv[1], "odd.xlsx", &odd_xlsx);
+	buf_free(&odd_pdf);
+	buf_free(&odd_xlsx);
 	if (!rc) {
 		d->meta.style = DOC_PLAIN;
 		rc = doc_render_pdf(d, &plain, &err) ||

@@ -256,4 +256,46 @@ static struct doc *sample_doc(struct arena *a, const struct sample_size *z)
 	return d;
 }
 
+/* What a careless caller may hand over: control characters and bytes
+ * that are not UTF-8 in the title and a header, a paragraph and a cell of
+ * 60,000 bytes, a table name of nothing but characters Excel refuses, an
+ * empty row, a chart without categories, one below zero, a map without
+ * areas and one as flat as a line, English words. */
+static struct doc *sample_odd_doc(struct arena *a)
+{
+	struct doc *d = doc_new(a);
+	struct doc_meta m = {
+		.style = DOC_OFFICIAL, .lang = "en",
+		.title = "Tab\there, bell\a, bad \xff\xfe UTF-8",
+		.office = "An office whose name is far too long to fit on one "
+			  "line at any size the layout allows",
+		.copy_to = "x",
+	};
+	if (!d || doc_set_meta(d, &m))
+		return NULL;
+	struct buf big = BUF_INIT;
+	for (int i = 0; i < 3000; i++)
+		buf_puts(&big, "长文本 long text ");
+	const struct doc_column cols[] = { { "\x01" "ctl \xc3", DOC_COL_TEXT },
+					   { "", DOC_COL_PERCENT } };
+	static const struct doc_map_class cls = { "only", 0x123456 };
+	const double flat_ring[] = { 116.0, 39.0, 116.1, 39.0, 116.2, 39.0 };
+	const char *cats[] = { "a" };
+	const double below[] = { -3 };
+	struct doc_table *t = NULL;
+	struct doc_chart *c = NULL;
+	struct doc_map *flat = NULL;
+	int bad = doc_heading(d, 3, "") || doc_paragraph(d, "%s", big.data) ||
+		  !(t = doc_table(d, "[]:*?/\\", NULL, 2, cols)) ||
+		  doc_row(t) != 0 || doc_cell_text(t, 0, 0, big.data) ||
+		  doc_cell_number(t, 0, 1, -12.5) || doc_row(t) != 1 ||
+		  !doc_chart(d, DOC_CHART_LINE, NULL, NULL, 0, NULL) ||
+		  !(c = doc_chart(d, DOC_CHART_BAR, "below", "%", 1, cats)) ||
+		  doc_series(c, "s", below) || !doc_map(d, "empty", 1, &cls) ||
+		  !(flat = doc_map(d, "flat", 1, &cls)) ||
+		  doc_map_area(flat, "x", 0, 3, flat_ring);
+	buf_free(&big);
+	return bad ? NULL : d;
+}
+
 #endif

@@ -148,3 +148,25 @@ for (const [file, official] of [['sample.pdf', true], ['plain.pdf', false]]) {
     assert.equal(images.filter((l) => /\bjpeg\b/.test(l)).length, counts.photos, 'photos as JPEG');
   });
 }
+
+test('an odd document (control characters, bytes not UTF-8, 60 KB cells, empty charts and maps) reads back', async () => {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(join(dir, 'odd.xlsx'));
+  // English words; a table name of refused characters only becomes "_"s
+  assert.deepEqual(wb.worksheets.map((w) => w.name), ['Summary', '_______', 'Map']);
+  const title = String(wb.getWorksheet('Summary').getCell('A1').value);
+  assert.equal(title, 'Tab\there, bell , bad \uFFFD\uFFFD UTF-8');
+  const sheet = wb.getWorksheet('_______');
+  assert.equal(sheet.getCell('A1').value, ' ctl \uFFFD');
+  // cut to Excel's 32,767 characters, the last one an ellipsis
+  const long = String(sheet.getCell('A2').value);
+  assert.equal(long.length, 32767);
+  assert.ok(long.startsWith('长文本 long text 长文本') && long.endsWith('…'), long.slice(-20));
+  assert.equal(sheet.getCell('B2').value, -12.5);
+  const text = run('pdftotext', [join(dir, 'odd.pdf'), '-']);
+  assert.match(text.replace(/\s+/g, ' '), /Tab here, bell , bad \uFFFD\uFFFD UTF-8/);
+  assert.match(text, /Copy to: x/);
+  // the two maps and the chart below zero are pictures; the empty chart is none
+  const images = run('pdfimages', ['-list', join(dir, 'odd.pdf')]).split('\n').slice(2).filter((l) => /\bimage\b/.test(l));
+  assert.equal(images.length, 4);
+});

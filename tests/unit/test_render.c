@@ -176,6 +176,26 @@ static void test_empty_document(void **state)
 	arena_free(&a);
 }
 
+/* sample_odd_doc(): what a careless caller may hand over renders. */
+static void test_odd_documents(void **state)
+{
+	(void)state;
+	struct arena a = ARENA_INIT;
+	struct doc *d = sample_odd_doc(&a);
+	assert_non_null(d);
+	struct ug_error err = { 0 };
+	struct buf pdf = BUF_INIT, xlsx = BUF_INIT;
+	tu_assert_ok(doc_render_pdf(d, &pdf, &err), err);
+	tu_assert_ok(doc_render_xlsx(d, &xlsx, &err), err);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	assert_memory_equal(xlsx.data, "PK", 2);
+	/* two maps drawn, no photo: two PNGs in the workbook */
+	assert_true(count(&xlsx, "xl/media/image2.png") >= 1);
+	buf_free(&pdf);
+	buf_free(&xlsx);
+	arena_free(&a);
+}
+
 static void test_bad_photos_leave_placeholders(void **state)
 {
 	(void)state;
@@ -243,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_sheet_names),
 		cmocka_unit_test(test_xlsx_without_a_temporary_folder),
 		cmocka_unit_test(test_empty_document),
+		cmocka_unit_test(test_odd_documents),
 		cmocka_unit_test(test_bad_photos_leave_placeholders),
 		cmocka_unit_test(test_photo_decodes_and_scales),
 	};
