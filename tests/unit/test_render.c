@@ -11,6 +11,7 @@
  */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "../doc/sample.h"
@@ -196,6 +197,52 @@ static void test_odd_documents(void **state)
 	arena_free(&a);
 }
 
+/* The server renders in its worker threads: several at once, each with
+ * its own document, give the files one alone gives (same sizes: nothing
+ * in them depends on time). */
+struct render_job {
+	struct buf pdf, xlsx;
+	int rc;
+};
+
+static void *render_thread(void *arg)
+{
+	struct render_job *job = arg;
+	struct arena a = ARENA_INIT;
+	struct doc *d = sample_doc(&a, &SMALL);
+	struct ug_error err = { 0 };
+	job->rc = !d || doc_render_pdf(d, &job->pdf, &err) ||
+		  doc_render_xlsx(d, &job->xlsx, &err);
+	arena_free(&a);
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	struct render_job alone = { BUF_INIT, BUF_INIT, 0 }, jobs[3];
+	render_thread(&alone);
+	assert_int_equal(alone.rc, 0);
+	pthread_t th[3];
+	for (int i = 0; i < 3; i++) {
+		jobs[i] = alone;
+		jobs[i].pdf = (struct buf)BUF_INIT;
+		jobs[i].xlsx = (struct buf)BUF_INIT;
+		assert_int_equal(pthread_create(&th[i], NULL, render_thread,
+						&jobs[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(jobs[i].rc, 0);
+		assert_int_equal(pdf_pages(&jobs[i].pdf), pdf_pages(&alone.pdf));
+		assert_int_equal(jobs[i].xlsx.len, alone.xlsx.len);
+		buf_free(&jobs[i].pdf);
+		buf_free(&jobs[i].xlsx);
+	}
+	buf_free(&alone.pdf);
+	buf_free(&alone.xlsx);
+}
+
 static void test_bad_photos_leave_placeholders(void **state)
 {
 	(void)state;
@@ -264,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_without_a_temporary_folder),
 		cmocka_unit_test(test_empty_document),
 		cmocka_unit_test(test_odd_documents),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_bad_photos_leave_placeholders),
 		cmocka_unit_test(test_photo_decodes_and_scales),
 	};
