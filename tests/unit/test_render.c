@@ -235,7 +235,11 @@ static void test_threads(void **state)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
 		assert_int_equal(jobs[i].rc, 0);
 		assert_int_equal(pdf_pages(&jobs[i].pdf), pdf_pages(&alone.pdf));
-		assert_int_equal(jobs[i].xlsx.len, alone.xlsx.len);
+		/* (the workbook's length varies with the deflated time) */
+		assert_int_equal(count(&jobs[i].xlsx, "xl/media/image3.jpeg"),
+				 count(&alone.xlsx, "xl/media/image3.jpeg"));
+		assert_int_equal(count(&jobs[i].xlsx, "xl/charts/chart2.xml"),
+				 count(&alone.xlsx, "xl/charts/chart2.xml"));
 		buf_free(&jobs[i].pdf);
 		buf_free(&jobs[i].xlsx);
 	}
