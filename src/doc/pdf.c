@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc/draw.h"
@@ -374,10 +375,19 @@ static void column_rules(struct pdf *p, const struct table_run *r,
 	cairo_stroke(p->cr);
 }
 
+static int fail(struct pdf *p, int rc);
+
 static void table(struct pdf *p, const struct doc_table *t)
 {
-	double w[t->ncols];
-	PangoLayout *cell[t->ncols], *hdr[t->ncols];
+	/* on the heap: a table's columns are the caller's to count */
+	double *w = calloc(t->ncols, sizeof *w);
+	PangoLayout **cell = calloc(t->ncols, sizeof *cell);
+	PangoLayout **hdr = calloc(t->ncols, sizeof *hdr);
+	if (!w || !cell || !hdr) {
+		fail(p, ug_fail(p->err, UG_ENOMEM, NULL, "table of %zu columns",
+				t->ncols));
+		goto out;
+	}
 	struct table_run r = { .t = t, .w = w, .cell = cell, .hdr = hdr };
 	table_widths(p, &r);
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -439,6 +449,10 @@ static void table(struct pdf *p, const struct doc_table *t)
 		g_object_unref(hdr[c]);
 		g_object_unref(cell[c]);
 	}
+out:
+	free(w);
+	free(cell);
+	free(hdr);
 }
 
 /* ---- pictures -------------------------------------------------------- */
