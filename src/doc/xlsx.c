@@ -229,6 +229,20 @@ static int summary(struct book *b)
 
 /* ---- tables ---------------------------------------------------------- */
 
+/* The page header Excel prints: the caption centred, its & doubled (a
+ * control character in Excel's header codes); left out when longer than
+ * Excel's 255 characters allow. */
+static void print_header(struct book *b, lxw_worksheet *ws, const char *text)
+{
+	struct buf h = BUF_INIT;
+	int rc = buf_puts(&h, "&C");
+	for (const char *p = draw_clean(text, &b->scratch); *p && !rc; p++)
+		rc = *p == '&' ? buf_puts(&h, "&&") : buf_putc(&h, *p);
+	if (!rc && h.len <= 255)
+		worksheet_set_header(ws, h.data);
+	buf_free(&h);
+}
+
 static void table(struct book *b, struct sheet *s, const struct doc_table *t)
 {
 	lxw_worksheet *ws = s->ws;
@@ -249,6 +263,13 @@ static void table(struct book *b, struct sheet *s, const struct doc_table *t)
 				       b->head);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
+	/* printed: A4, as wide as a page, the header on every page, the
+	 * caption at the top of each */
+	worksheet_set_paper(ws, 9);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 0);
+	if (t->caption)
+		print_header(b, ws, t->caption);
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct doc_cell *dc = doc_cell(t, r, c);

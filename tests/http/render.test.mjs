@@ -70,6 +70,11 @@ test('XLSX: a summary, then one sheet per table with typed, formatted cells and 
   assert.equal(r2.getCell(5).value, 98);
   // row index 3 of each table has no rate: the cell is empty, not "—" or 0
   assert.equal(grids.getRow(5).getCell(4).value, null);
+  // printed on A4, a page wide, the header row on every page, the caption on top
+  assert.equal(grids.pageSetup.paperSize, 9);
+  assert.equal(grids.pageSetup.fitToWidth, 1);
+  assert.equal(grids.pageSetup.printTitlesRow, '1:1');
+  assert.equal(grids.headerFooter.oddHeader, '&C表6 网格综合评价排名');
   // CJK headers get room: wider than their character count
   assert.ok(grids.getColumn(4).width >= 10, `width ${grids.getColumn(4).width}`);
 
