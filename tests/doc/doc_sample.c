@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	}
 	struct sample_size z = { .style = DOC_OFFICIAL, .streets = 17,
 				 .departments = 30, .grids = 120, .months = 6,
-				 .photos = 2, .bad_photos = 1 };
+				 .photos = 3, .bad_photos = 1 };
 	struct arena a = ARENA_INIT;
 	struct doc *d = sample_doc(&a, &z);
 	struct ug_error err = { 0 };

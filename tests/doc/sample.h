@@ -38,7 +38,7 @@ const char *__lsan_default_suppressions(void)
 struct sample_size {
 	enum doc_style style;
 	int streets, departments, grids, months;
-	int photos;      /* good photos (PNG, JPEG alternately) */
+	int photos;      /* good photos (PNG, JPEG, WebP in turn) */
 	int bad_photos;  /* photos whose bytes are not a picture */
 };
 
@@ -53,8 +53,13 @@ static cairo_status_t sample_png_write(void *closure, const unsigned char *d,
 					 : CAIRO_STATUS_SUCCESS;
 }
 
-/* A w × h picture (a sky, a street, a red spot) as PNG, or JPEG. */
-static int sample_photo(int w, int h, int jpeg, struct buf *out)
+enum sample_format { SAMPLE_PNG, SAMPLE_JPEG, SAMPLE_WEBP };
+static const char *const sample_format_name[] = { "PNG", "JPEG", "WebP" };
+
+/* A w × h picture (a sky, a street, a red spot) as PNG, JPEG or WebP
+ * (gdk-pixbuf's WebP loader writes it too). */
+static int sample_photo(int w, int h, enum sample_format format,
+			struct buf *out)
 {
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	cairo_t *cr = cairo_create(s);
@@ -71,7 +76,7 @@ static int sample_photo(int w, int h, int jpeg, struct buf *out)
 	int rc = cairo_surface_write_to_png_stream(s, sample_png_write, &png)
 		 ? -1 : 0;
 	cairo_surface_destroy(s);
-	if (rc || !jpeg) {
+	if (rc || format == SAMPLE_PNG) {
 		if (!rc)
 			rc = buf_append(out, png.data, png.len);
 		buf_free(&png);
@@ -83,8 +88,9 @@ static int sample_photo(int w, int h, int jpeg, struct buf *out)
 	GdkPixbuf *pb = gdk_pixbuf_loader_get_pixbuf(ld);
 	gchar *j = NULL;
 	gsize jl = 0;
-	rc = pb && gdk_pixbuf_save_to_buffer(pb, &j, &jl, "jpeg", NULL,
-					     "quality", "80", NULL) ? 0 : -1;
+	rc = pb && gdk_pixbuf_save_to_buffer(
+			   pb, &j, &jl, format == SAMPLE_JPEG ? "jpeg" : "webp",
+			   NULL, "quality", "80", NULL) ? 0 : -1;
 	if (!rc)
 		rc = buf_append(out, j, jl);
 	g_free(j);
@@ -238,8 +244,9 @@ static struct doc *sample_doc(struct arena *a, const struct sample_size *z)
 		struct buf ph = BUF_INIT;
 		if (i < z->photos) {
 			snprintf(cap, sizeof cap, "图%d 暴露垃圾（%s）", i + 1,
-				 i % 2 ? "JPEG" : "PNG");
-			if (sample_photo(320 + 40 * i, 240, i % 2, &ph))
+				 sample_format_name[i % 3]);
+			if (sample_photo(320 + 40 * i, 240,
+					 (enum sample_format)(i % 3), &ph))
 				return NULL;
 		} else {
 			snprintf(cap, sizeof cap, "图%d 损坏的照片", i + 1);

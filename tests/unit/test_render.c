@@ -5,7 +5,7 @@
  * the files start as their formats do, are appended after what the buffer
  * held, grow with the document; an official and a plain document both
  * render; a photo that is no picture leaves a placeholder and no error;
- * an empty document renders; photos decode (PNG, JPEG), scaled down,
+ * an empty document renders; photos decode (PNG, JPEG, WebP), scaled down,
  * junk does not.  tests/http/render.test.mjs reads the files back with
  * exceljs, pdftotext and pdfimages.
  */
@@ -20,7 +20,7 @@
 
 static const struct sample_size SMALL = {
 	.style = DOC_OFFICIAL, .streets = 5, .departments = 4, .grids = 90,
-	.months = 6, .photos = 2, .bad_photos = 1,
+	.months = 6, .photos = 3, .bad_photos = 1,
 };
 
 static size_t count(const struct buf *b, const char *what)
@@ -102,8 +102,8 @@ static void test_xlsx(void **state)
 	assert_true(count(&out, "xl/worksheets/sheet12.xml") >= 1);
 	assert_int_equal(count(&out, "xl/worksheets/sheet13.xml"), 0);
 	assert_true(count(&out, "xl/media/image1.png") >= 1);
-	assert_true(count(&out, "xl/media/image3.jpeg") >= 1);
-	assert_int_equal(count(&out, "xl/media/image4"), 0);
+	assert_true(count(&out, "xl/media/image4.jpeg") >= 1);
+	assert_int_equal(count(&out, "xl/media/image5"), 0);
 	buf_free(&out);
 	arena_free(&a);
 }
@@ -236,8 +236,8 @@ static void test_threads(void **state)
 		assert_int_equal(jobs[i].rc, 0);
 		assert_int_equal(pdf_pages(&jobs[i].pdf), pdf_pages(&alone.pdf));
 		/* (the workbook's length varies with the deflated time) */
-		assert_int_equal(count(&jobs[i].xlsx, "xl/media/image3.jpeg"),
-				 count(&alone.xlsx, "xl/media/image3.jpeg"));
+		assert_int_equal(count(&jobs[i].xlsx, "xl/media/image4.jpeg"),
+				 count(&alone.xlsx, "xl/media/image4.jpeg"));
 		assert_int_equal(count(&jobs[i].xlsx, "xl/charts/chart2.xml"),
 				 count(&alone.xlsx, "xl/charts/chart2.xml"));
 		buf_free(&jobs[i].pdf);
@@ -277,9 +277,10 @@ static void test_photo_decodes_and_scales(void **state)
 {
 	(void)state;
 	struct ug_error err = { 0 };
-	for (int jpeg = 0; jpeg <= 1; jpeg++) {
+	for (int f = SAMPLE_PNG; f <= SAMPLE_WEBP; f++) {
 		struct buf bytes = BUF_INIT;
-		assert_int_equal(sample_photo(800, 400, jpeg, &bytes), 0);
+		assert_int_equal(sample_photo(800, 400, (enum sample_format)f,
+					      &bytes), 0);
 		struct doc_image im = { .data = (unsigned char *)bytes.data,
 					.len = bytes.len };
 		struct draw_raster r;
