@@ -167,11 +167,13 @@ static void official_head(struct pdf *p)
 			g_object_unref(l);
 			size -= 2;
 		}
+		/* centred in the 版心; at 16 pt and still too long, wrapped */
+		pango_layout_set_width(l, (int)(width(p) * PANGO_SCALE));
+		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
 		int w, h;
 		pango_layout_get_size(l, &w, &h);
-		double tw = fmin((double)w / PANGO_SCALE, width(p));
 		cairo_set_source_rgb(p->cr, 0.9, 0, 0);
-		cairo_move_to(p->cr, p->left + (width(p) - tw) / 2, p->y);
+		cairo_move_to(p->cr, p->left, p->y);
 		pango_cairo_show_layout(p->cr, l);
 		p->y += (double)h / PANGO_SCALE + 2 * lp;	/* 空二行 */
 		g_object_unref(l);
