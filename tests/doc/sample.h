@@ -58,7 +58,7 @@ static const char *const sample_format_name[] = { "PNG", "JPEG", "WebP" };
 
 /* A w × h picture (a sky, a street, a red spot) as PNG, JPEG or WebP
  * (gdk-pixbuf's WebP loader writes it too). */
-static int sample_photo(int w, int h, enum sample_format format,
+static inline int sample_photo(int w, int h, enum sample_format format,
 			struct buf *out)
 {
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
@@ -107,7 +107,7 @@ static const char *const sample_kinds[9][2] = {
 };
 
 /* A table of n ranked units of a kind: name, cases, rates, score, grade. */
-static int sample_ranking(struct doc *d, const char *name,
+static inline int sample_ranking(struct doc *d, const char *name,
 			  const char *caption, const char *unit_title, int n,
 			  unsigned seed)
 {
@@ -139,7 +139,7 @@ static int sample_ranking(struct doc *d, const char *name,
 	return 0;
 }
 
-static struct doc *sample_doc(struct arena *a, const struct sample_size *z)
+static inline struct doc *sample_doc(struct arena *a, const struct sample_size *z)
 {
 	struct doc *d = doc_new(a);
 	struct doc_meta m = {
@@ -268,7 +268,7 @@ static struct doc *sample_doc(struct arena *a, const struct sample_size *z)
  * 60,000 bytes, a table name of nothing but characters Excel refuses, an
  * empty row, a chart without categories, one below zero, a map without
  * areas and one as flat as a line, English words. */
-static struct doc *sample_odd_doc(struct arena *a)
+static inline struct doc *sample_odd_doc(struct arena *a)
 {
 	struct doc *d = doc_new(a);
 	struct doc_meta m = {
