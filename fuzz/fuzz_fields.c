@@ -1,9 +1,9 @@
 /*
  * fuzz_fields.c - libFuzzer target for the request-body decoding layer:
- * fields_parse_object() then fields_decode() against field specs of the
- * handlers (login, user creation, case intake and actions, standards,
- * departments),
- * the way api_decode() runs them.
+ * fields_parse_object() then fields_decode() against the handlers' own
+ * field specs (api/handlers.h: login, user creation, case intake and
+ * actions, standards, calendar settings, departments, tracks), the way
+ * api_decode() runs them.
  *
  * Input: the raw request body.  On success every required field must be
  * present and every value must be within its spec; on failure the error
@@ -15,89 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/org/auth.h"
+#include "api/handlers.h"
 #include "lib/error.h"
 #include "lib/fields.h"
 #include "lib/util.h"
-#include "store/org/org.h"
-#include "store/cases/cases.h"
 
 #include "check.h"
 
 #define SPEC_FIELDS_MAX 16
-
-/* Copies of handler specs (static in api/h_*.c; keep them in step):
- * between them every field type, required and optional members, string
- * limits with and without a minimum, and the widest integer range. */
-static const struct field_spec login_spec[] = { /* h_session.c */
-	{ "username", FIELD_STRING, 1, 1, USERNAME_MAX },
-	{ "password", FIELD_STRING, 1, 1, PASSWORD_MAX },
-};
-
-static const struct field_spec user_create_spec[] = { /* h_users.c */
-	{ "username", FIELD_STRING, 1, 3, USERNAME_MAX },
-	{ "display_name", FIELD_STRING, 0, 1, 100 },
-	{ "role", FIELD_STRING, 1, 1, 32 },
-	{ "unit", FIELD_STRING, 1, 1, CODE_MAX },
-	{ "password", FIELD_STRING, 0, PASSWORD_MIN, PASSWORD_MAX },
-};
-
-static const struct field_spec case_intake_spec[] = { /* h_cases.c */
-	{ "category", FIELD_STRING, 1, 1, CODE_MAX },
-	{ "description", FIELD_STRING, 1, 1, 4000 },
-	{ "source", FIELD_STRING, 1, 1, 16 },
-	{ "urgency", FIELD_STRING, 1, 1, 16 },
-	{ "lon", FIELD_NUMBER, 0, -180, 180 },
-	{ "lat", FIELD_NUMBER, 0, -90, 90 },
-	{ "address", FIELD_STRING, 0, 0, 256 },
-	{ "area", FIELD_STRING, 0, 1, CODE_MAX },
-	{ "component", FIELD_STRING, 0, 0, CODE_MAX },
-	{ "reporter_name", FIELD_STRING, 0, 0, 100 },
-	{ "reporter_phone", FIELD_STRING, 0, 0, 20 },
-};
-
-static const struct field_spec case_action_spec[] = { /* h_cases.c */
-	{ "version", FIELD_INT, 1, 1, INT64_MAX },
-	{ "reason", FIELD_STRING, 0, 0, 2000 },
-	{ "note", FIELD_STRING, 0, 0, 2000 },
-	{ "department", FIELD_STRING, 0, 1, CODE_MAX },
-	{ "passed", FIELD_BOOL, 0, 0, 0 },
-	{ "target", FIELD_INT, 0, 1, INT64_MAX },
-	{ "hours", FIELD_INT, 0, 1, 2000 },
-};
-
-static const struct field_spec standard_edit_spec[] = { /* h_categories.c */
-	{ "filing_condition", FIELD_STRING, 0, 1, 1000 },
-	{ "closing_condition", FIELD_STRING, 0, 1, 1000 },
-	{ "department_type", FIELD_STRING, 0, 1, CODE_MAX },
-	{ "limits", FIELD_OBJECT, 0, 0, 0 },
-};
-
-static const struct field_spec calendar_settings_spec[] = { /* h_calendar.c */
-	{ "utc_offset", FIELD_STRING, 0, 0, 200 },
-	{ "week.mon", FIELD_STRING, 0, 0, 200 },
-	{ "week.tue", FIELD_STRING, 0, 0, 200 },
-	{ "week.wed", FIELD_STRING, 0, 0, 200 },
-	{ "week.thu", FIELD_STRING, 0, 0, 200 },
-	{ "week.fri", FIELD_STRING, 0, 0, 200 },
-	{ "week.sat", FIELD_STRING, 0, 0, 200 },
-	{ "week.sun", FIELD_STRING, 0, 0, 200 },
-	{ "workday", FIELD_STRING, 0, 0, 200 },
-};
-
-static const struct field_spec department_spec[] = { /* h_org.c */
-	{ "code", FIELD_STRING, 1, 1, 32 },
-	{ "name", FIELD_STRING, 0, 1, 100 },
-	{ "kind", FIELD_STRING, 0, 1, 24 },
-	{ "type", FIELD_STRING, 0, 1, CODE_MAX },
-	{ "parent", FIELD_STRING, 0, 0, 32 },
-	{ "areas", FIELD_STRINGS, 0, 6, 12 },
-	{ "disabled", FIELD_BOOL, 0, 0, 0 },
-};
-static const struct field_spec track_spec[] = { /* h_patrol.c */
-	{ "crs", FIELD_STRING, 0, 1, 16 },
-	{ "points", FIELD_ARRAY, 1, 1, 1000 }, /* PATROL_POINTS_MAX */
-};
 
 #define SPEC(s) { s, sizeof s / sizeof s[0] }
 
@@ -105,9 +30,11 @@ static const struct {
 	const struct field_spec *spec;
 	size_t n;
 } specs[] = {
-	SPEC(login_spec), SPEC(user_create_spec), SPEC(case_intake_spec),
-	SPEC(case_action_spec), SPEC(standard_edit_spec),
-	SPEC(calendar_settings_spec), SPEC(department_spec), SPEC(track_spec),
+	/* The handlers' own specs (api/handlers.h). */
+	SPEC(session_create_body), SPEC(user_create_body),
+	SPEC(case_create_body), SPEC(case_action_body),
+	SPEC(standard_edit_body), SPEC(calendar_settings_body),
+	SPEC(department_body), SPEC(patrol_track_body),
 };
 
 /* The message and the field go into the JSON error body, so they must be

@@ -100,21 +100,23 @@ void h_calendar_settings_get(struct web_ctx *c)
 	reply_json(c, 200, body);
 }
 
+/* One optional text per key, in workcal_key_names order; the domain
+ * says what is wrong with a value. */
+const struct field_spec calendar_settings_body[WORKCAL_KEY_COUNT] = {
+	{ "utc_offset", FIELD_STRING, 0, 0, 200 },
+	{ "week.mon", FIELD_STRING, 0, 0, 200 },
+	{ "week.tue", FIELD_STRING, 0, 0, 200 },
+	{ "week.wed", FIELD_STRING, 0, 0, 200 },
+	{ "week.thu", FIELD_STRING, 0, 0, 200 },
+	{ "week.fri", FIELD_STRING, 0, 0, 200 },
+	{ "week.sat", FIELD_STRING, 0, 0, 200 },
+	{ "week.sun", FIELD_STRING, 0, 0, 200 },
+	{ "workday", FIELD_STRING, 0, 0, 200 },
+};
+
 void h_calendar_settings_put(struct web_ctx *c)
 {
-	/* One optional text per key, in workcal_key_names order; the domain
-	 * says what is wrong with a value. */
-	static const struct field_spec spec[WORKCAL_KEY_COUNT] = {
-		{ "utc_offset", FIELD_STRING, 0, 0, 200 },
-		{ "week.mon", FIELD_STRING, 0, 0, 200 },
-		{ "week.tue", FIELD_STRING, 0, 0, 200 },
-		{ "week.wed", FIELD_STRING, 0, 0, 200 },
-		{ "week.thu", FIELD_STRING, 0, 0, 200 },
-		{ "week.fri", FIELD_STRING, 0, 0, 200 },
-		{ "week.sat", FIELD_STRING, 0, 0, 200 },
-		{ "week.sun", FIELD_STRING, 0, 0, 200 },
-		{ "workday", FIELD_STRING, 0, 0, 200 },
-	};
+	const struct field_spec *spec = calendar_settings_body;
 	struct field_value v[WORKCAL_KEY_COUNT];
 	struct workcal_change changes[WORKCAL_KEY_COUNT];
 	struct workcal_settings s;

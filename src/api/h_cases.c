@@ -221,21 +221,23 @@ static json_t *json_duplicates(const struct case_duplicates *d)
 	return list;
 }
 
+const struct field_spec case_create_body[11] = {
+	{ "category", FIELD_STRING, 1, 1, CODE_MAX },
+	{ "description", FIELD_STRING, 1, 1, 4000 },
+	{ "source", FIELD_STRING, 1, 1, 16 },
+	{ "urgency", FIELD_STRING, 1, 1, 16 },
+	{ "lon", FIELD_NUMBER, 0, -180, 180 },
+	{ "lat", FIELD_NUMBER, 0, -90, 90 },
+	{ "address", FIELD_STRING, 0, 0, 256 },
+	{ "area", FIELD_STRING, 0, 1, CODE_MAX },
+	{ "component", FIELD_STRING, 0, 0, CODE_MAX },
+	{ "reporter_name", FIELD_STRING, 0, 0, 100 },
+	{ "reporter_phone", FIELD_STRING, 0, 0, 20 },
+};
+
 void h_cases_create(struct web_ctx *c)
 {
-	static const struct field_spec spec[] = {
-		{ "category", FIELD_STRING, 1, 1, CODE_MAX },
-		{ "description", FIELD_STRING, 1, 1, 4000 },
-		{ "source", FIELD_STRING, 1, 1, 16 },
-		{ "urgency", FIELD_STRING, 1, 1, 16 },
-		{ "lon", FIELD_NUMBER, 0, -180, 180 },
-		{ "lat", FIELD_NUMBER, 0, -90, 90 },
-		{ "address", FIELD_STRING, 0, 0, 256 },
-		{ "area", FIELD_STRING, 0, 1, CODE_MAX },
-		{ "component", FIELD_STRING, 0, 0, CODE_MAX },
-		{ "reporter_name", FIELD_STRING, 0, 0, 100 },
-		{ "reporter_phone", FIELD_STRING, 0, 0, 20 },
-	};
+	const struct field_spec *spec = case_create_body;
 	enum { CAT, DESC, SRC, URG, LON, LAT, ADDR, AREA, COMP, RNAME, RPHONE };
 	struct field_value v[11];
 	struct case_intake in;
@@ -687,19 +689,21 @@ void h_case_inspectors(struct web_ctx *c)
 	reply_json(c, 200, json_pack("{s:o}", "inspectors", list));
 }
 
+const struct field_spec case_action_body[9] = {
+	{ "version", FIELD_INT, 1, 1, INT64_MAX },
+	{ "reason", FIELD_STRING, 0, 0, 2000 },
+	{ "note", FIELD_STRING, 0, 0, 2000 },
+	{ "department", FIELD_STRING, 0, 1, CODE_MAX },
+	{ "passed", FIELD_BOOL, 0, 0, 0 },
+	{ "target", FIELD_INT, 0, 1, INT64_MAX },
+	{ "hours", FIELD_INT, 0, 1, 2000 },
+	{ "inspector", FIELD_STRING, 0, 1, USERNAME_MAX },
+	{ "rating", FIELD_STRING, 0, 1, 24 },
+};
+
 void h_case_action(struct web_ctx *c)
 {
-	static const struct field_spec spec[] = {
-		{ "version", FIELD_INT, 1, 1, INT64_MAX },
-		{ "reason", FIELD_STRING, 0, 0, 2000 },
-		{ "note", FIELD_STRING, 0, 0, 2000 },
-		{ "department", FIELD_STRING, 0, 1, CODE_MAX },
-		{ "passed", FIELD_BOOL, 0, 0, 0 },
-		{ "target", FIELD_INT, 0, 1, INT64_MAX },
-		{ "hours", FIELD_INT, 0, 1, 2000 },
-		{ "inspector", FIELD_STRING, 0, 1, USERNAME_MAX },
-		{ "rating", FIELD_STRING, 0, 1, 24 },
-	};
+	const struct field_spec *spec = case_action_body;
 	struct field_value v[9];
 	struct case_action_input in;
 	struct ug_error err;

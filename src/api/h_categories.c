@@ -95,14 +95,16 @@ void h_standard_get(struct web_ctx *c)
 	reply_json(c, 200, json_standard(&s, &lim));
 }
 
+const struct field_spec standard_edit_body[4] = {
+	{ "filing_condition", FIELD_STRING, 0, 1, 1000 },
+	{ "closing_condition", FIELD_STRING, 0, 1, 1000 },
+	{ "department_type", FIELD_STRING, 0, 1, CODE_MAX },
+	{ "limits", FIELD_OBJECT, 0, 0, 0 },
+};
+
 void h_standard_edit(struct web_ctx *c)
 {
-	static const struct field_spec spec[] = {
-		{ "filing_condition", FIELD_STRING, 0, 1, 1000 },
-		{ "closing_condition", FIELD_STRING, 0, 1, 1000 },
-		{ "department_type", FIELD_STRING, 0, 1, CODE_MAX },
-		{ "limits", FIELD_OBJECT, 0, 0, 0 },
-	};
+	const struct field_spec *spec = standard_edit_body;
 	const char *code = api_param(c, "code");
 	struct field_value v[4];
 	struct standard_edit e;

@@ -109,7 +109,7 @@ void h_departments_list(struct web_ctx *c)
 /* The body of POST and PATCH /api/v1/departments; `code` only in POST. */
 enum { DF_CODE, DF_NAME, DF_KIND, DF_TYPE, DF_PARENT, DF_AREAS, DF_DISABLED,
        DF_COUNT };
-static const struct field_spec department_fields[DF_COUNT] = {
+const struct field_spec department_body[DF_COUNT] = {
 	{ "code", FIELD_STRING, 1, 1, 32 },
 	{ "name", FIELD_STRING, 0, 1, 100 },
 	{ "kind", FIELD_STRING, 0, 1, 24 },
@@ -131,7 +131,7 @@ static void department_change(struct web_ctx *c, int add)
 	int rc;
 
 	/* PATCH has no code member: the path names the department. */
-	if (api_decode(c, add ? department_fields : department_fields + 1,
+	if (api_decode(c, add ? department_body : department_body + 1,
 		       add ? DF_COUNT : DF_COUNT - 1, add ? v : v + 1, &root))
 		return;
 	ug_error_clear(&err);

@@ -253,12 +253,14 @@ static int track_point(json_t *o, size_t i, struct patrol_point_in *p,
 	return 0;
 }
 
+const struct field_spec patrol_track_body[2] = {
+	{ "crs", FIELD_STRING, 0, 1, 16 },
+	{ "points", FIELD_ARRAY, 1, 1, PATROL_POINTS_MAX },
+};
+
 void h_patrol_track(struct web_ctx *c)
 {
-	static const struct field_spec spec[] = {
-		{ "crs", FIELD_STRING, 0, 1, 16 },
-		{ "points", FIELD_ARRAY, 1, 1, PATROL_POINTS_MAX },
-	};
+	const struct field_spec *spec = patrol_track_body;
 	struct field_value v[2];
 	struct patrol_point_in *pts = NULL;
 	struct ug_error err;

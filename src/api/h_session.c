@@ -20,12 +20,14 @@ static void set_session_cookie(struct web_ctx *c, const char *value,
 	buf_free(&cookie);
 }
 
+const struct field_spec session_create_body[2] = {
+	{ "username", FIELD_STRING, 1, 1, USERNAME_MAX },
+	{ "password", FIELD_STRING, 1, 1, PASSWORD_MAX },
+};
+
 void h_session_create(struct web_ctx *c)
 {
-	static const struct field_spec spec[] = {
-		{ "username", FIELD_STRING, 1, 1, USERNAME_MAX },
-		{ "password", FIELD_STRING, 1, 1, PASSWORD_MAX },
-	};
+	const struct field_spec *spec = session_create_body;
 	struct field_value v[2];
 	struct login_result login;
 	struct ug_error err;

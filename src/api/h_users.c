@@ -42,16 +42,18 @@ static json_t *user_answer(const struct user *u, const char *generated)
 	return body;
 }
 
+const struct field_spec user_create_body[6] = {
+	{ "username", FIELD_STRING, 1, 3, USERNAME_MAX },
+	{ "display_name", FIELD_STRING, 0, 1, 100 },
+	{ "role", FIELD_STRING, 1, 1, 32 },
+	{ "unit", FIELD_STRING, 1, 1, CODE_MAX },
+	{ "password", FIELD_STRING, 0, PASSWORD_MIN, PASSWORD_MAX },
+	{ "must_change_password", FIELD_BOOL, 0, 0, 0 },
+};
+
 void h_users_create(struct web_ctx *c)
 {
-	static const struct field_spec spec[] = {
-		{ "username", FIELD_STRING, 1, 3, USERNAME_MAX },
-		{ "display_name", FIELD_STRING, 0, 1, 100 },
-		{ "role", FIELD_STRING, 1, 1, 32 },
-		{ "unit", FIELD_STRING, 1, 1, CODE_MAX },
-		{ "password", FIELD_STRING, 0, PASSWORD_MIN, PASSWORD_MAX },
-		{ "must_change_password", FIELD_BOOL, 0, 0, 0 },
-	};
+	const struct field_spec *spec = user_create_body;
 	struct field_value v[6];
 	struct account_new a;
 	struct user created;

@@ -4,7 +4,22 @@
 #ifndef UG_HANDLERS_H
 #define UG_HANDLERS_H
 
+#include "lib/fields.h"
 #include "web/web.h"
+
+/* The bodies of some requests as the field specs their handlers decode
+ * with (lib/fields.h), named here so that fuzz/fuzz_fields.c decodes
+ * garbage with the specs themselves, never copies that drift.  Between
+ * them: every field type, required and optional members, strings with
+ * and without a minimum, the widest integer range, an array. */
+extern const struct field_spec session_create_body[2];   /* h_session.c */
+extern const struct field_spec user_create_body[6];      /* h_users.c */
+extern const struct field_spec case_create_body[11];     /* h_cases.c */
+extern const struct field_spec case_action_body[9];      /* h_cases.c */
+extern const struct field_spec standard_edit_body[4];    /* h_categories.c */
+extern const struct field_spec calendar_settings_body[9]; /* h_calendar.c */
+extern const struct field_spec department_body[7];       /* h_org.c */
+extern const struct field_spec patrol_track_body[2];     /* h_patrol.c */
 
 /* api/h_session.c */
 void h_session_create(struct web_ctx *c);
@@ -105,5 +120,14 @@ void h_rebounds(struct web_ctx *c);
 void h_honours_draft(struct web_ctx *c);
 void h_honours_publish(struct web_ctx *c);
 void h_honours_list(struct web_ctx *c);
+
+/* api/h_reports.c */
+void h_report_create(struct web_ctx *c);
+void h_report_list(struct web_ctx *c);
+void h_report_get(struct web_ctx *c);
+void h_report_file(struct web_ctx *c);
+void h_report_edit(struct web_ctx *c);
+void h_report_settings_get(struct web_ctx *c);
+void h_report_settings_put(struct web_ctx *c);
 
 #endif

@@ -43,6 +43,8 @@
 #define ROLES_PATROL_READERS (ROLES_BEAT_MANAGERS | ROLE_BIT(ROLE_LEADER))
 /* Who drafts and publishes the red and black lists. */
 #define ROLES_HONOURS (ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_ADMIN))
+#define ROLES_REPORT_MAKERS \
+	(ROLES_HONOURS | ROLE_BIT(ROLE_SHIFT_LEADER))
 
 static const struct web_route routes[] = {
 	R("GET", "/healthz", web_health, 0, RS_PUBLIC),
@@ -200,6 +202,23 @@ static const struct web_route routes[] = {
 	  RS_AREA),
 	R("GET", "/api/v1/honours", h_honours_list, ROLES_STAFF, RS_AREA),
 	R("GET", "/public/api/honours", h_public_honours, 0, RS_PUBLIC),
+	/* The 四个一 reports: made by the leaders, shift leaders and the
+	 * admin, read by the staff who see the report's area, commented and
+	 * published by a leader (domain/report/report.h). */
+	R("POST", "/api/v1/reports", h_report_create, ROLES_REPORT_MAKERS,
+	  RS_AREA),
+	/* Their settings (office, number prefix, schedule): read by the
+	 * staff, changed by the admin.  Before {id}: not an id. */
+	R("GET", "/api/v1/reports/settings", h_report_settings_get,
+	  ROLES_STAFF, RS_REFERENCE),
+	R("PUT", "/api/v1/reports/settings", h_report_settings_put,
+	  ROLE_ADMIN_ONLY, RS_REFERENCE),
+	R("GET", "/api/v1/reports", h_report_list, ROLES_STAFF, RS_AREA),
+	R("GET", "/api/v1/reports/{id}", h_report_get, ROLES_STAFF, RS_AREA),
+	R("GET", "/api/v1/reports/{id}/file", h_report_file, ROLES_STAFF,
+	  RS_AREA),
+	R("PATCH", "/api/v1/reports/{id}", h_report_edit, ROLES_HONOURS,
+	  RS_AREA),
 };
 
 static void api_error(struct web_ctx *c, int status, const char *code,

@@ -143,6 +143,8 @@ int cmd_assess_check(struct cli_args *a);
 int cmd_assess_show(struct cli_args *a);
 int cmd_assess_rank(struct cli_args *a);
 int cmd_assess_scheme(struct cli_args *a);
+int cmd_report(struct cli_args *a);
+int cmd_report_settings(struct cli_args *a);
 int cmd_backup(struct cli_args *a);
 int cmd_check(struct cli_args *a);
 

@@ -214,6 +214,31 @@ static const struct cli_flag check_flags[] = {
 			 "the indexes with their tables", NULL },
 };
 
+static const struct cli_flag report_flags[] = {
+	DB_FLAG,
+	{ "period", "P", "a day 2026-11-23 (inspection, bulletin), an ISO week "
+			 "2026-W48 (weekly) or a month 2026-11 (monthly)",
+	  NULL },
+	{ "format", "F", "html, xlsx or pdf", "html" },
+	{ "output", "FILE", "the file written (FILE.tmp while it is written); "
+			    "also -o FILE", NULL },
+	{ "area", "CODE", "only this division (default: everything)", NULL },
+	{ "files", "DIR", "the photos' folder (default: the database path + "
+			  ".files)", NULL },
+};
+static const struct cli_flag report_settings_flags[] = {
+	DB_FLAG,
+	{ "office", "TEXT", "发文机关: the issuing office's name", NULL },
+	{ "prefix", "TEXT", "the document number's prefix (城管督 → "
+			    "城管督〔2026〕15号)", NULL },
+	{ "addressees", "TEXT", "主送: the addressees line", NULL },
+	{ "signer", "TEXT", "署名: the signing office or person", NULL },
+	{ "copy-to", "TEXT", "抄送: the copy line (\"\" for none)", NULL },
+	{ "at", "HH:MM", "the schedule's local time of day (08:30)", NULL },
+	{ "kinds", "LIST", "the kinds the schedule makes, comma-separated "
+			   "(\"\" for none)", NULL },
+};
+
 static int cmd_version(struct cli_args *a)
 {
 	(void)a;
@@ -351,6 +376,14 @@ static const struct cli_command commands[] = {
 	{ "assess scheme", NULL,
 	  "Print the assessment scheme in force, or with --set add a new "
 	  "version of it.", FLAGS(assess_scheme_flags), 0, cmd_assess_scheme },
+	{ "report settings", NULL,
+	  "Print the settings of the official reports (office, number "
+	  "prefix, addressees, signer, copy line), or change those given.",
+	  FLAGS(report_settings_flags), 0, cmd_report_settings },
+	{ "report", "KIND",
+	  "Write a 四个一 report: inspection (每天一督查), bulletin "
+	  "(每日一通报), weekly (每周一简评) or monthly (每月一汇总) "
+	  "(docs/reports.md).", FLAGS(report_flags), 1, cmd_report },
 	{ "backup", NULL,
 	  "Copy the database, consistent while servers keep writing, to a new "
 	  "file, checked before it gets its name (docs/operations.md; not the "

@@ -205,4 +205,16 @@ int doc_map_area(struct doc_map *m, const char *label, int cls,
 const char *doc_format_cell(const struct doc_cell *c, enum doc_col_type t,
 			    char *out, size_t size);
 
+/* The tree as JSON, to be kept and rendered again later (a stored
+ * report's frozen content): {"meta":{...},"blocks":[{"kind":"heading",
+ * ...}]}, photos' bytes in base64.  New reference; NULL without memory.
+ * (json.c; an addition of the report branch.) */
+struct json_t;
+struct json_t *doc_to_json(const struct doc *d);
+
+/* The tree doc_to_json() wrote, into a new document in arena a.
+ * UG_EINVAL (field "document") for JSON of another shape; UG_ENOMEM. */
+int doc_from_json(struct arena *a, struct json_t *j, struct doc **out,
+		  struct ug_error *err);
+
 #endif

@@ -157,3 +157,24 @@ out:
 	}
 	return rc;
 }
+
+int buf_base64(struct buf *b, const void *data, size_t n)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+	int rc = buf_reserve(b, (n + 2) / 3 * 4 + 1);
+
+	for (size_t i = 0; rc == 0 && i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		char q[4] = { abc[v >> 18 & 63], abc[v >> 12 & 63],
+			      i + 1 < n ? abc[v >> 6 & 63] : '=',
+			      i + 2 < n ? abc[v & 63] : '=' };
+		rc = buf_append(b, q, 4);
+	}
+	return rc;
+}

@@ -65,6 +65,11 @@ static void json_line(struct buf *line, const char *ts, const char *level,
 	json_decref(o);
 }
 
+int log_enabled(enum log_level level)
+{
+	return (int)level >= atomic_load(&log_level_min);
+}
+
 void log_msg(enum log_level level, const char *request_id, const char *fmt,
 	     ...)
 {

@@ -20,6 +20,10 @@ void log_set_level(enum log_level level);
  * start-up. */
 void log_set_json(int on);
 
+/* 1 when records of `level` are written: for a caller that would build
+ * a costly line for nothing (the access log of a busy server). */
+int log_enabled(enum log_level level);
+
 void log_msg(enum log_level level, const char *request_id, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
 

@@ -439,3 +439,61 @@ const char *public_address_key(const struct http_request *req, char out[64])
 	ratelimit_address_key(req->client_addr, out);
 	return out;
 }
+
+/* ---- answers kept for the next asker ------------------------------------ */
+
+/* The ETag of an answer, and 304 instead of it for a client that has it
+ * already. */
+static void answer_tag(struct web_ctx *c, const char *tag)
+{
+	char quoted[ANSCACHE_TAG_MAX + 2];
+
+	snprintf(quoted, sizeof quoted, "\"%s\"", tag);
+	http_response_header(c->resp, "ETag", quoted);
+	http_response_header(c->resp, "Cache-Control", "no-cache");
+	if (http_etag_match(http_header(c->req, "If-None-Match"), tag)) {
+		c->resp->status = 304;
+		buf_reset(&c->resp->body);
+	}
+}
+
+int public_answer_kept(struct web_ctx *c, const char *door,
+		       struct public_kept *k)
+{
+	struct anscache *cache = c->app->pub.answers;
+	int64_t ver[3];
+	char tag[ANSCACHE_TAG_MAX];
+	struct ug_error err;
+
+	memset(k, 0, sizeof *k);
+	if (!cache || strcmp(c->req->method, "POST") == 0)
+		return 0;
+	ug_error_clear(&err);
+	if (open311_answers_version(c->db, ver, &err)) {
+		log_msg(LOG_WARN, c->req->request_id, "%s: %s", door,
+			err.message);
+		return 0;
+	}
+	k->v = (struct anscache_version){ ver[0], ver[1], ver[2] };
+	if (buf_printf(&k->key, "%s\n%s\n%s\n", door, c->req->path,
+		       public_base(c->app, c->req)) == 0)
+		http_query_all(c->req, &k->key);
+	if (!anscache_get(cache, buf_str(&k->key), &k->v,
+			  ug_monotonic_us() / 1000, c->resp, tag))
+		return 0;
+	buf_free(&k->key);
+	answer_tag(c, tag);
+	return 1;
+}
+
+void public_answer_keep(struct web_ctx *c, struct public_kept *k)
+{
+	char tag[ANSCACHE_TAG_MAX];
+
+	if (k->key.len && c->resp->status == 200) {
+		anscache_put(c->app->pub.answers, buf_str(&k->key), &k->v,
+			     ug_monotonic_us() / 1000, c->resp, tag);
+		answer_tag(c, tag);
+	}
+	buf_free(&k->key);
+}

@@ -12,6 +12,7 @@
 #include "web/web.h"
 #include "domain/public/open311.h"
 #include "lib/form.h"
+#include "web/anscache.h"
 
 /* The request body as form fields, whatever it came as:
  * application/x-www-form-urlencoded, multipart/form-data (files kept), or
@@ -67,5 +68,34 @@ json_t *public_notes(struct db *db, const struct case_env *cases,
  * calendar), into out. */
 const char *public_time(const struct case_env *cases, int64_t t,
 			char out[40]);
+
+/* ---- answers kept for the next asker ------------------------------------
+ * A public read every asker gets alike (an Open311 request and its lists,
+ * the public page's report) is served from the answer cache
+ * (web/anscache.h) while nothing it was made from has changed: the key is
+ * the door, the path, every argument and the base URL its links are made
+ * of; the version, open311_answers_version() (the latest history line,
+ * audited change and photo).  Clients that poll revalidate with
+ * If-None-Match and get 304.  Both doors use it alike:
+ *
+ *     struct public_kept k;
+ *     if (public_answer_kept(c, "open311", &k)) return;  (answered)
+ *     ... make the answer into c->resp ...
+ *     public_answer_keep(c, &k);                        (kept if a 200)
+ *
+ * and on an error before the answer, buf_free(&k.key). */
+struct public_kept {
+	struct buf key;  /* empty: not to be kept (no cache, a POST) */
+	struct anscache_version v;
+};
+
+/* 1 when the answer went out from the cache (with its ETag, or 304);
+ * else 0 and k is ready for public_answer_keep(). */
+int public_answer_kept(struct web_ctx *c, const char *door,
+		       struct public_kept *k);
+
+/* Keep the answer just made (a 200) for the next asker and tag it; frees
+ * k's key. */
+void public_answer_keep(struct web_ctx *c, struct public_kept *k);
 
 #endif

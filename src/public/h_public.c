@@ -108,13 +108,18 @@ void h_public_report_get(struct web_ctx *c)
 	json_t *o = NULL, *urls, *notes;
 	char when[40], url[600];
 	int by_token, released;
+	struct public_kept k = { BUF_INIT, { 0, 0, 0 } };
 
 	ug_error_clear(&err);
 	if (!cr || !row || !v) {
 		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	if (limited(c, c->app->pub.reads))
+	/* Polled by the reporter's page: the same bytes while nothing they
+	 * are made from changed (the key is the number or the token, the
+	 * language and the base URL). */
+	if (limited(c, c->app->pub.reads) ||
+	    public_answer_kept(c, "public", &k))
 		goto out;
 	by_token = key && strlen(key) == OPEN311_TOKEN_LEN;
 	if (by_token ? open311_find_token(c->db, key, cr, row, &err)
@@ -182,11 +187,13 @@ void h_public_report_get(struct web_ctx *c)
 					 strcmp(cr->state, "closed") == 0));
 	reply_json(c, 200, o);
 	o = NULL;
+	public_answer_keep(c, &k);
 	goto out;
 fail:
 	json_decref(o);
 	reply_ug_error(c, &err);
 out:
+	buf_free(&k.key);
 	free(cr);
 	free(row);
 	free(v);

@@ -28,7 +28,6 @@
 #include "lib/jsonxml.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "web/anscache.h"
 
 #define PREFIX "/open311/v2"
 /* When the service list or this interface last changed (discovery). */
@@ -114,79 +113,6 @@ static void reply_o311_error(struct o311 *o, int status,
 	reply(o, status, e, "errors", "error");
 }
 
-
-/* ---- answers kept for the next asker ------------------------------------ */
-
-/* A read every asker gets alike (GET requests and their lists) is served
- * from the answer cache (web/anscache.h) while nothing it was made from
- * changed: the key is what was asked (path, every argument) and the base
- * URL its links are made of; the version, the latest history line,
- * audited change and photo.  Clients that poll revalidate with
- * If-None-Match and get 304.  `key` is empty when the request is not to
- * be cached. */
-struct kept {
-	struct buf key;
-	struct anscache_version v;
-};
-
-/* The ETag of an answer, and 304 instead of it for a client that has it
- * already. */
-static void answer_tag(struct o311 *o, const char *tag)
-{
-	struct http_response *resp = o->c->resp;
-	char quoted[ANSCACHE_TAG_MAX + 2];
-
-	snprintf(quoted, sizeof quoted, "\"%s\"", tag);
-	http_response_header(resp, "ETag", quoted);
-	http_response_header(resp, "Cache-Control", "no-cache");
-	if (http_etag_match(http_header(o->c->req, "If-None-Match"), tag)) {
-		resp->status = 304;
-		buf_reset(&resp->body);
-	}
-}
-
-/* 1 when the answer went out from the cache; else k is ready for
- * answer_keep() (or empty: not to be kept). */
-static int answer_kept(struct o311 *o, struct kept *k)
-{
-	struct anscache *cache = o->c->app->pub.answers;
-	int64_t ver[3];
-	char tag[ANSCACHE_TAG_MAX];
-	struct ug_error err;
-
-	memset(k, 0, sizeof *k);
-	if (!cache || strcmp(o->c->req->method, "POST") == 0)
-		return 0;
-	ug_error_clear(&err);
-	if (open311_answers_version(o->c->db, ver, &err)) {
-		log_msg(LOG_WARN, o->c->req->request_id, "open311: %s",
-			err.message);
-		return 0;
-	}
-	k->v = (struct anscache_version){ ver[0], ver[1], ver[2] };
-	if (buf_printf(&k->key, "open311\n%s\n%s\n", o->c->req->path,
-		       public_base(o->c->app, o->c->req)) == 0)
-		http_query_all(o->c->req, &k->key);
-	if (!anscache_get(cache, buf_str(&k->key), &k->v, ug_monotonic_us() / 1000,
-			  o->c->resp, tag))
-		return 0;
-	buf_free(&k->key);
-	answer_tag(o, tag);
-	return 1;
-}
-
-/* Keep the answer just made (a 200) for the next asker, and tag it. */
-static void answer_keep(struct o311 *o, struct kept *k)
-{
-	char tag[ANSCACHE_TAG_MAX];
-
-	if (k->key.len && o->c->resp->status == 200) {
-		anscache_put(o->c->app->pub.answers, buf_str(&k->key), &k->v,
-			     ug_monotonic_us() / 1000, o->c->resp, tag);
-		answer_tag(o, tag);
-	}
-	buf_free(&k->key);
-}
 
 /* ---- parameters ------------------------------------------------------ */
 
@@ -514,9 +440,9 @@ static void o_request_get(struct web_ctx *ctx)
 	struct ug_error err;
 	json_t *list;
 	const char *ext = param(o, "extensions");
-	struct kept k;
+	struct public_kept k;
 
-	if (answer_kept(o, &k))
+	if (public_answer_kept(o->c, "open311", &k))
 		return;
 	c = malloc(sizeof *c);
 	list = json_array();
@@ -538,7 +464,7 @@ static void o_request_get(struct web_ctx *ctx)
 		return;
 	}
 	reply(o, 200, list, "service_requests", "request");
-	answer_keep(o, &k);
+	public_answer_keep(o->c, &k);
 }
 
 struct list_ctx {
@@ -567,9 +493,9 @@ static void o_requests(struct web_ctx *ctx)
 	struct case_row *c = malloc(sizeof *c);
 	struct ug_error err;
 	int64_t from = 0, to = 0, page = 1, size = LIST_MAX;
-	struct kept k;
+	struct public_kept k;
 
-	if (answer_kept(o, &k)) {
+	if (public_answer_kept(o->c, "open311", &k)) {
 		json_decref(l.list);
 		free(c);
 		return;
@@ -670,7 +596,7 @@ out:
 		return;
 	}
 	reply(o, 200, l.list, "service_requests", "request");
-	answer_keep(o, &k);
+	public_answer_keep(o->c, &k);
 }
 
 static void o_token(struct web_ctx *ctx)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,10 +111,61 @@ const char *db_engine_name(const struct db *db)
 	return db->engine->name;
 }
 
-int db_exec(struct db *db, const char *sql, struct ug_error *err)
+/* db_writes(): relaxed atomics are enough — a reader that sees the
+ * count unchanged re-reads what it caches within its own bound anyway,
+ * and one that sees it changed reads the database afresh. */
+static _Atomic uint64_t writes_made;
+
+uint64_t db_writes(void)
+{
+	return atomic_load_explicit(&writes_made, memory_order_relaxed);
+}
+
+static void count_write(void)
+{
+	atomic_fetch_add_explicit(&writes_made, 1, memory_order_relaxed);
+}
+
+/* Whether this thread's open transaction has written: counted once it
+ * ends (a transaction is begun, run and ended by one thread, also when
+ * its statements run on the group's writer connection). */
+static _Thread_local int wrote_in_transaction;
+
+/* SQL run as it is: the transactions' own statements (BEGIN, COMMIT,
+ * savepoints), which write nothing of their own. */
+static int exec_raw(struct db *db, const char *sql, struct ug_error *err)
 {
 	db = live(db);
 	return db->engine->exec(db->conn, sql, err);
+}
+
+/* The same for a transaction statement whose text is a constant (its
+ * address names it, as for db_prepare): prepared once and kept, since
+ * every request begins and ends a transaction and parsing "BEGIN" again
+ * each time was a few per cent of a cached read. */
+static int run_control(struct db *db, const char *sql, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st, err);
+
+	if (rc)
+		return rc;
+	rc = st->db->engine->step(st->db->conn, st->impl, err);
+	st->db->engine->reset(st->impl);
+	return rc < 0 ? rc : 0;
+}
+
+/* The callers' scripts (bulk loads, rebuilds, migrations): counted as
+ * writes, db_writes(), whatever they do. */
+int db_exec(struct db *db, const char *sql, struct ug_error *err)
+{
+	int rc = exec_raw(db, sql, err);
+
+	if (live(db)->in_transaction)
+		wrote_in_transaction = 1;
+	else
+		count_write();
+	return rc;
 }
 
 static size_t db_slot(const char *sql, size_t cap)
@@ -237,6 +289,14 @@ int db_step(struct db_stmt *st, struct ug_error *err)
 			       "injected fault; in: %s", st->sql);
 	}
 	rc = st->db->engine->step(st->db->conn, st->impl, err);
+	/* A write on its own (autocommit) is committed by this step; one
+	 * inside a transaction counts at its commit. */
+	if (rc >= 0 && !st->db->engine->readonly(st->impl)) {
+		if (live(st->db)->in_transaction)
+			wrote_in_transaction = 1;
+		else
+			count_write();
+	}
 	if (rc < 0) {
 		/* Append the statement to the engine's message so the log
 		 * says which SQL failed. */
@@ -471,7 +531,7 @@ static int db_savepoint(struct db *db, const char *verb,
 	char sql[48];
 
 	snprintf(sql, sizeof sql, "%s ug_%d", verb, db->in_transaction);
-	return db_exec(db, sql, err);
+	return exec_raw(db, sql, err);
 }
 
 int db_begin(struct db *db, struct ug_error *err)
@@ -484,7 +544,7 @@ int db_begin(struct db *db, struct ug_error *err)
 			db->in_transaction--;
 		return rc;
 	}
-	rc = db_exec(db, "BEGIN", err);
+	rc = run_control(db, "BEGIN", err);
 	if (rc == 0)
 		db->in_transaction = 1;
 	return rc;
@@ -503,7 +563,7 @@ int db_begin_write(struct db *db, struct ug_error *err)
 		return db_begin(db, err);
 	if (db->group)
 		return group_begin(db, err);
-	rc = db_exec(db, db->engine->begin_write_sql, err);
+	rc = run_control(db, db->engine->begin_write_sql, err);
 	if (rc == 0)
 		db->in_transaction = 1;
 	return rc;
@@ -520,13 +580,19 @@ int db_commit(struct db *db, struct ug_error *err)
 			db->in_transaction--;
 		return rc;
 	}
-	if (db->via)
-		return group_commit(db, err);
-	rc = db_exec(db, "COMMIT", err);
-	if (rc == 0)
-		db->in_transaction = 0;
-	else
-		db_rollback(db);
+	if (db->via) {
+		rc = group_commit(db, err);
+	} else {
+		rc = run_control(db, "COMMIT", err);
+		if (rc == 0)
+			db->in_transaction = 0;
+		else
+			db_rollback(db);
+	}
+	if (wrote_in_transaction) {
+		wrote_in_transaction = 0;
+		count_write();
+	}
 	return rc;
 }
 
@@ -561,6 +627,7 @@ void db_rollback(struct db *db)
 		db->in_transaction--;
 		return;
 	}
+	wrote_in_transaction = 0;	/* undone: nothing to count */
 	if (db->via) {
 		group_rollback(db);
 		return;
@@ -568,7 +635,7 @@ void db_rollback(struct db *db)
 	if (!db->in_transaction)
 		return;
 	reset_all(db);
-	db_exec(db, "ROLLBACK", NULL);
+	run_control(db, "ROLLBACK", NULL);
 	db->in_transaction = 0;
 }
 
@@ -818,14 +885,14 @@ static void group_close(struct db_group *g, int rc, struct ug_error *why)
 	ug_error_clear(&cerr);
 
 	if (rc == 0 && n)
-		rc = db_exec(w, "COMMIT", &cerr);
+		rc = run_control(w, "COMMIT", &cerr);
 	else if (rc && why)
 		cerr = *why;
 	t0 = mono_ns() - t0;
 	if (rc || !n) {
 		reset_all(w);
 		if (w->engine->in_transaction(w->conn))
-			db_exec(w, "ROLLBACK", NULL);
+			run_control(w, "ROLLBACK", NULL);
 	}
 	w->in_transaction = 0;
 	pthread_mutex_lock(&g->lock);
@@ -922,7 +989,7 @@ static int group_begin(struct db *db, struct ug_error *err)
 	pthread_mutex_unlock(&g->lock);
 	g->turn_start = mono_ns();
 	if (!g->open) {
-		rc = db_exec(w, w->engine->begin_write_sql, err);
+		rc = run_control(w, w->engine->begin_write_sql, err);
 		if (rc) {
 			group_end_turn(g, NULL, NULL);
 			return rc;
@@ -931,7 +998,7 @@ static int group_begin(struct db *db, struct ug_error *err)
 		w->in_transaction = 1;
 		g->opened_ns = mono_ns();
 	}
-	if ((rc = db_exec(w, SQL_MEMBER_BEGIN, err))) {
+	if ((rc = run_control(w, SQL_MEMBER_BEGIN, err))) {
 		group_note_lost(g);
 		group_end_turn(g, NULL, NULL);
 		return rc;
@@ -949,11 +1016,11 @@ static int group_commit(struct db *db, struct ug_error *err)
 
 	db->via = NULL;
 	db->in_transaction = 0;
-	if ((rc = db_exec(g->w, SQL_MEMBER_END, err))) {
+	if ((rc = run_control(g->w, SQL_MEMBER_END, err))) {
 		group_note_lost(g);
 		reset_all(g->w);
 		if (g->w->engine->in_transaction(g->w->conn))
-			db_exec(g->w, SQL_MEMBER_UNDO, NULL);
+			run_control(g->w, SQL_MEMBER_UNDO, NULL);
 		group_end_turn(g, NULL, NULL);
 		return rc;
 	}
@@ -969,7 +1036,7 @@ static void group_rollback(struct db *db)
 	group_note_lost(g);
 	reset_all(g->w);
 	if (g->w->engine->in_transaction(g->w->conn))
-		db_exec(g->w, SQL_MEMBER_UNDO, NULL);
+		run_control(g->w, SQL_MEMBER_UNDO, NULL);
 	group_end_turn(g, NULL, NULL);
 }
 

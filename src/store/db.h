@@ -264,6 +264,14 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out,
  *   connection. */
 int db_begin(struct db *db, struct ug_error *err);
 int db_begin_write(struct db *db, struct ug_error *err);
+
+/* How many writes this process has made so far: grows at every commit
+ * of a write transaction and every write made outside one (a statement
+ * that can change the database, stepped on its own).  What answers
+ * caches read to know, without asking the database, that nothing was
+ * written here since they last looked (web/anscache.h); writes by other
+ * processes on the same database are not counted. */
+uint64_t db_writes(void);
 int db_commit(struct db *db, struct ug_error *err);
 void db_rollback(struct db *db);
 /* The end of a transaction whose work answered rc: commit when rc is 0,

@@ -28,6 +28,8 @@ struct db_engine {
 	int (*bind_null)(void *stmt, int idx);
 	/* DB_ROW, DB_DONE or negative with err filled (SQL added by db.c). */
 	int (*step)(void *conn, void *stmt, struct ug_error *err);
+	/* 1 when the statement cannot change the database (a SELECT). */
+	int (*readonly)(void *stmt);
 	int (*column_is_null)(void *stmt, int col);
 	int64_t (*column_int64)(void *stmt, int col);
 	double (*column_double)(void *stmt, int col);

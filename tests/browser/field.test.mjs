@@ -342,8 +342,13 @@ describe('patrol', () => {
     const { page, context } = rec;
     // The page's clock runs 90 s behind and is moved on by hand: the
     // 30 s posts without waiting, and no time the page sends is ahead
-    // of the server's.
-    await page.clock.install({ time: Date.now() - 90000 });
+    // of the server's.  The shift must lie in one day of the city
+    // (UTC+8), the day asked for below: a start just before the city's
+    // midnight is moved 5 minutes back.
+    const cityDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
+    let t0 = Date.now() - 90000;
+    if (cityDay(t0) !== cityDay(t0 + 180000)) t0 -= 300000;
+    await page.clock.install({ time: t0 });
     await page.locator('#nav-patrol').click();
     await page.locator('#shift-start').click();
     await page.locator('#shift-end').waitFor();
@@ -363,7 +368,9 @@ describe('patrol', () => {
     assert.ok(posts.every((b) => b.crs === 'wgs84' && b.points.every((p) => p.t && p.accuracy >= 0)));
     const lats = posts.flatMap((b) => b.points.map((p) => p.lat));
     for (const dLat of [0.0005, 0.0010, 0.0015]) assert.ok(lats.some((l) => Math.abs(l - POINT.lat - dLat) < 1e-9), lats.join());
-    const me = await api('inspector').get(`/api/v1/patrol/me?date=${new Date().toLocaleDateString('sv')}`);
+    // The city's day, not this machine's (it may run in UTC: from 16:00
+    // UTC the city is a day ahead).
+    const me = await api('inspector').get(`/api/v1/patrol/me?date=${cityDay(t0)}`);
     assert.equal(me.status, 200, me.text);
     assert.ok(me.json.figures.distance_m > 100 && me.json.figures.distance_m < 130, me.text);
     assert.ok(me.json.figures.on_shift_s > 0, me.text);

@@ -167,6 +167,15 @@ const MATRIX = {
   'GET /api/v1/honours': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
   'GET /public/api/honours': { own: 'ooooooooooo' },
   'GET /public/honours': { own: 'ooooooooooo' },
+  // The 四个一 reports: made by shift leaders, leaders and the admin,
+  // read by who sees their area, commented by a leader or the admin.
+  'POST /api/v1/reports': { own: 'uffoffoofff', other: 'uffhffhofff' },
+  'GET /api/v1/reports': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/reports/settings': { own: 'uooooooofff' },
+  'PUT /api/v1/reports/settings': { own: 'uffffffofff' },
+  'GET /api/v1/reports/{id}': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'GET /api/v1/reports/{id}/file': { own: 'uoooohoofff', other: 'uhhhhhhofff' },
+  'PATCH /api/v1/reports/{id}': { own: 'ufffffoofff', other: 'ufffffhofff' },
 };
 
 const STREET_A = '110101001';
@@ -485,6 +494,24 @@ const CALLS = {
   }),
   'GET /public/api/honours': () => ({ path: '/public/api/honours' }),
   'GET /public/honours': () => ({ path: '/public/honours' }),
+  'POST /api/v1/reports': (role, rel) => ({
+    method: 'POST', path: '/api/v1/reports',
+    body: { kind: 'inspection', period: '2026-11-20', area: rel === 'own' ? STREET_A : STREET_B },
+  }),
+  // Street A's weekly report or street B's (made in before()).
+  'GET /api/v1/reports': (role, rel) => ({
+    request: { path: '/api/v1/reports?kind=weekly' },
+    find: (j) => (j?.reports ?? []).some((r) => r.id === fx.report[rel]),
+  }),
+  'GET /api/v1/reports/{id}': (role, rel) => ({ path: `/api/v1/reports/${fx.report[rel]}` }),
+  'GET /api/v1/reports/settings': () => ({ path: '/api/v1/reports/settings' }),
+  'PUT /api/v1/reports/settings': () => ({
+    method: 'PUT', path: '/api/v1/reports/settings', body: { signer: '城市管理监督指挥中心' },
+  }),
+  'GET /api/v1/reports/{id}/file': (role, rel) => ({ path: `/api/v1/reports/${fx.report[rel]}/file?format=html` }),
+  'PATCH /api/v1/reports/{id}': (role, rel) => ({
+    method: 'PATCH', path: `/api/v1/reports/${fx.report[rel]}`, body: { commentary: '本周处置及时。' },
+  }),
 };
 
 // A hot spot (2026-W40) and a rebound (after 2026-06-01) planted once in a
@@ -607,6 +634,10 @@ before(async () => {
   }
   for (const area of [STREET_A, STREET_B]) {
     await as('admin', 'POST', '/api/v1/honours', { kind: 'inspectors', period: '2026-11', area });
+  }
+  fx.report = {};
+  for (const [rel, area] of [['own', STREET_A], ['other', STREET_B]]) {
+    fx.report[rel] = (await as('admin', 'POST', '/api/v1/reports', { kind: 'weekly', period: '2026-W47', area })).id;
   }
 });
 

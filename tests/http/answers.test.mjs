@@ -2,7 +2,9 @@
 // (web/anscache.h, serve --public-cache-mb): the same bytes and ETag while
 // nothing changed, 304 to a client that has them; a new answer as soon as
 // the case moves, a report is added, or an audited change (a class closed
-// to the public) alters what may be shown; no ETag with the cache off.
+// to the public) alters what may be shown; the public page's report read
+// (/public/api/reports/{number or token}) kept the same way, a change
+// seen at once, each language its own answer; no ETag with the cache off.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -95,6 +97,35 @@ test('the list: the same while nothing is added; the new report at once', async 
   const d = await get('/open311/v2/requests.json?status=open&extensions=true');
   const e = await get('/open311/v2/requests.json?extensions=true&status=open');
   assert.equal(d.text, e.text);
+});
+
+test('the public page\'s report: kept by number and by token, new at once when it moves', async () => {
+  const made = await report('公众页面缓存测试');
+  const byNumber = `/public/api/reports/${made.number}`;
+  const byToken = `/public/api/reports/${made.token}`;
+  const a = await get(byToken);
+  assert.equal(a.status, 200, a.text);
+  assert.match(a.etag, /^"a[0-9a-f.]+"$/);
+  const b = await get(byToken, a.etag);
+  assert.equal(b.status, 304);
+  assert.equal(JSON.parse(a.text).can_rate, false);
+  const en = await get(`${byToken}?lang=en`);
+  assert.notEqual(en.etag, a.etag);
+  assert.notEqual(JSON.parse(en.text).status_notes, JSON.parse(a.text).status_notes);
+  // Verified through the staff API: the answer follows at once.
+  const found = await as('admin').get(`/api/v1/cases?q=${made.number}`);
+  const kase = found.json.cases[0];
+  const v = await as('inspector').post(`/api/v1/cases/${kase.id}/actions/verify`, { version: kase.version });
+  assert.equal(v.status, 200, v.text);
+  const c = await get(byToken, a.etag);
+  assert.equal(c.status, 200);
+  assert.notEqual(JSON.parse(c.text).status_notes, JSON.parse(a.text).status_notes);
+  // The number answers the same case, under a key of its own.
+  const n1 = await get(byNumber);
+  const n2 = await get(byNumber, n1.etag);
+  assert.equal(n1.status, 200);
+  assert.equal(n2.status, 304);
+  assert.equal(JSON.parse(n1.text).number, made.number);
 });
 
 test('with --public-cache-mb 0 nothing is kept and no tag is given', async () => {

@@ -30,7 +30,16 @@ const P3 = [116.4200, 39.9625];
 const DAY = 86400e3;
 // The city's local day (UTC+8) of a JS time, as YYYY-MM-DD.
 const localDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
-const today = () => localDay(Date.now());
+// The server's clock, and so the test's, is set to noon of the city's
+// day (URBANGRID_TEST_CLOCK): the shift, the walk and the day's coverage
+// then lie in one local day whenever the suite runs - at 00:10 local time
+// a walk begun 20 minutes before was yesterday's.
+const SHIFT = (() => {
+  const local = Date.now() + 8 * 3600e3;
+  return Math.floor(local / DAY) * DAY + 12 * 3600e3 - local;
+})();
+const now = () => Date.now() + SHIFT;
+const today = () => localDay(now());
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const count = (table, where = '1') => Number(sql(ws.db, `SELECT COUNT(*) FROM ${table} WHERE ${where}`));
 
@@ -46,7 +55,7 @@ before(async () => {
   for (const who of ['inspector', 'shift_leader', 'leader', 'admin', 'receptionist', 'security_admin']) {
     token[who] = createToken(ws.db, who);
   }
-  server = await servers.start();
+  server = await servers.start([], { env: { URBANGRID_TEST_CLOCK: iso(now()) } });
   for (const [username, role, unit] of [
     ['insp_a2', 'inspector', '110101001'], ['insp_b', 'inspector', '110101002'],
     ['shift_b', 'shift_leader', '110101002'],
@@ -88,12 +97,12 @@ describe('beats', () => {
   });
 
   test('assigning a grid from tomorrow ends its beat then; the history stays', async () => {
-    const tomorrow = localDay(Date.now() + DAY);
+    const tomorrow = localDay(now() + DAY);
     const r = await as('shift_leader').post('/api/v1/patrol/beats',
       { inspector: id.insp_a2, grids: [grid.g3], from: tomorrow });
     assert.equal(r.status, 201, r.text);
-    const now = await as('leader').get(`/api/v1/patrol/beats?area=${grid.g3}`);
-    assert.deepEqual(now.json.beats.map((b) => [b.inspector.username, b.from, b.to]),
+    const current = await as('leader').get(`/api/v1/patrol/beats?area=${grid.g3}`);
+    assert.deepEqual(current.json.beats.map((b) => [b.inspector.username, b.from, b.to]),
       [['inspector', today(), tomorrow]]);
     const then = await as('leader').get(`/api/v1/patrol/beats?area=${grid.g3}&date=${tomorrow}`);
     assert.deepEqual(then.json.beats.map((b) => [b.inspector.username, b.from, b.to]),
@@ -113,7 +122,7 @@ describe('beats', () => {
   test('bad assignments are refused naming the field, and write nothing', async () => {
     const beats = count('patrol_beat');
     const post = (who, body) => as(who).post('/api/v1/patrol/beats', body);
-    assertError(await post('shift_leader', { inspector: id.inspector, grids: [grid.g1], from: localDay(Date.now() - DAY) }),
+    assertError(await post('shift_leader', { inspector: id.inspector, grids: [grid.g1], from: localDay(now() - DAY) }),
       400, 'invalid', 'from');
     assertError(await post('shift_leader', { inspector: id.inspector, grids: [grid.g1], from: '2030-02-30' }),
       400, 'invalid', 'from');
@@ -136,7 +145,7 @@ describe('beats', () => {
 
 describe('shifts and the track', () => {
   let shift;
-  const start = Date.now() - 20 * 60e3;
+  const start = now() - 20 * 60e3;
   // A walk every 30 s: P1 ... P2 ... P3, all within the shift.
   const walk = [
     { lon: P1[0], lat: P1[1], t: iso(start + 60e3), accuracy: 8 },
@@ -147,9 +156,9 @@ describe('shifts and the track', () => {
   ];
 
   test('an inspector starts a shift (late, from the offline queue); one at a time', async () => {
-    assertError(await as('inspector').post('/api/v1/patrol/shifts', { at: iso(Date.now() + 3600e3) }),
+    assertError(await as('inspector').post('/api/v1/patrol/shifts', { at: iso(now() + 3600e3) }),
       400, 'invalid', 'at');
-    assertError(await as('inspector').post('/api/v1/patrol/shifts', { at: iso(Date.now() - 8 * DAY) }),
+    assertError(await as('inspector').post('/api/v1/patrol/shifts', { at: iso(now() - 8 * DAY) }),
       400, 'invalid', 'at');
     assertError(await as('inspector').post('/api/v1/patrol/shifts', { at: 'yesterday' }), 400, 'invalid', 'at');
     const r = await as('inspector').post('/api/v1/patrol/shifts', { at: iso(start) });
@@ -182,8 +191,8 @@ describe('shifts and the track', () => {
       assertError(r, 400, 'invalid', field);
     };
     const ok = { lon: P1[0], lat: P1[1], t: later(0) };
-    await bad([ok, { lon: P1[0], lat: P1[1], t: iso(Date.now() + 600e3) }], 'points[1].t');
-    await bad([ok, { lon: P1[0], lat: P1[1], t: iso(Date.now() - 8 * DAY) }], 'points[1].t');
+    await bad([ok, { lon: P1[0], lat: P1[1], t: iso(now() + 600e3) }], 'points[1].t');
+    await bad([ok, { lon: P1[0], lat: P1[1], t: iso(now() - 8 * DAY) }], 'points[1].t');
     await bad([ok, { lon: P1[0], lat: P1[1], t: '2026-12-06 10:00' }], 'points[1].t');
     await bad([{ lon: 0, lat: 0, t: later(0) }], 'points[0].lon');
     await bad([ok, { lon: 121.47, lat: 31.23, t: later(30) }], 'points[1].lon'); // Shanghai
@@ -256,7 +265,7 @@ describe('shifts and the track', () => {
     assert.equal(line.properties.shift, shift);
     assert.equal(line.properties.points, 5);
     // Another day: nothing.
-    const other = await as('leader').get(`/api/v1/patrol/coverage?area=110101001&date=${localDay(Date.now() - 3 * DAY)}`);
+    const other = await as('leader').get(`/api/v1/patrol/coverage?area=110101001&date=${localDay(now() - 3 * DAY)}`);
     assert.deepEqual(other.json.rows, []);
     assertError(await as('leader').get('/api/v1/patrol/coverage?date=2026-13-01'), 400, 'invalid', 'date');
   });
@@ -274,8 +283,8 @@ describe('shifts and the track', () => {
   });
 
   test('a track post with an Idempotency-Key writes once', async () => {
-    const key = `track-${Date.now()}`;
-    const body = { points: [{ lon: P2[0], lat: P2[1], t: iso(Date.now() - 5e3) }] };
+    const key = `track-${now()}`;
+    const body = { points: [{ lon: P2[0], lat: P2[1], t: iso(now() - 5e3) }] };
     const n = count('patrol_point');
     const a = await as('insp_b').post('/api/v1/patrol/track', body, { headers: { 'Idempotency-Key': key } });
     assert.equal(a.status, 200, a.text);
@@ -306,7 +315,7 @@ describe('漏报 and retention', () => {
   });
 
   test('patrol prune removes the points older than the days kept', () => {
-    const old = Math.floor(Date.now() / 1000) - 200 * 86400;
+    const old = Math.floor(now() / 1000) - 200 * 86400;
     sql(ws.db, `INSERT INTO patrol_point (inspector_id, t, lon, lat) VALUES (${id.inspector}, ${old}, ${P1[0]}, ${P1[1]})`);
     const n = count('patrol_point');
     assert.match(ugOk(['patrol', 'prune', '--db', ws.db]), /^removed 1 track point\(s\) older than 180 days/);

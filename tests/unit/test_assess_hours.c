@@ -8,6 +8,7 @@
  * (assess_sum()), the categories, and the errors.
  */
 #include "testutil.h"
+#include "tu_cases.h"
 
 #include <jansson.h>
 
@@ -73,32 +74,13 @@ static int teardown(void **state)
 static void report(struct fx *f, enum who who, const char *category,
 		   int64_t at, struct case_row *out)
 {
-	struct case_intake in = {
-		.category = category,
-		.description = "路边有暴露垃圾",
-		.source = "inspector",
-		.urgency = "normal",
-	};
-
-	ug_error_clear(&f->err);
-	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[who], &in, at, out,
-				 NULL, &f->err),
-		     f->err);
+	tu_case_report(f->t->db, &f->env, &f->a[who], category, NULL, at, out);
 }
 
 static void act(struct fx *f, enum who who, struct case_row *c,
 		enum case_action a, int64_t at)
 {
-	struct case_action_input in = {
-		.version = c->version,
-		.note = "已处理",
-		.department = "110101-HW",
-	};
-
-	ug_error_clear(&f->err);
-	tu_assert_ok(case_act(f->t->db, &f->env, &f->a[who], c->id, a, &in, at,
-			      c, &f->err),
-		     f->err);
+	tu_case_act(f->t->db, &f->env, &f->a[who], c, a, at);
 }
 
 /* The day's history, hour by hour (local):

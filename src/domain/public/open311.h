@@ -108,7 +108,9 @@ int open311_submit(struct db *db, const struct open311_env *env,
 /* What every public answer is made from, as three counters (the latest
  * history line, audited change - categories, grids, standards - and
  * photo): an answer made when they read the same is the same answer
- * (web/anscache.h).  0, or an error. */
+ * (web/anscache.h).  Read from the database again once this process
+ * has written anything, else at most every 0.1 s (writes by another
+ * process show within that).  0, or an error. */
 int open311_answers_version(struct db *db, int64_t out[3],
 			    struct ug_error *err);
 

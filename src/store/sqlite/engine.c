@@ -185,6 +185,11 @@ static void sqlite_reset(void *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
+static int sqlite_readonly(void *stmt)
+{
+	return sqlite3_stmt_readonly(stmt) != 0;
+}
+
 static int sqlite_bind_int64(void *stmt, int idx, int64_t v)
 {
 	return sqlite3_bind_int64(stmt, idx, v) != SQLITE_OK;
@@ -477,6 +482,7 @@ const struct db_engine db_engine_sqlite = {
 	.bind_blob = sqlite_bind_blob,
 	.bind_null = sqlite_bind_null,
 	.step = sqlite_step,
+	.readonly = sqlite_readonly,
 	.column_is_null = sqlite_column_is_null,
 	.column_int64 = sqlite_column_int64,
 	.column_double = sqlite_column_double,

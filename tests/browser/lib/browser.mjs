@@ -41,14 +41,17 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 // Options: locale, geolocation ({latitude, longitude}: granted),
 // serviceWorkers ('block', the default, or 'allow': the phone pages'
 // offline tests; a worker's own fetches are then not seen by the route
-// below - it fetches only from the page's origin).
+// below - it fetches only from the page's origin), timezoneId (default
+// the demo city's, Asia/Shanghai: the pages' "today" and "this week" are
+// the city's, as on its people's browsers, whatever this machine's zone).
 // Returns { context, page, requests: [url], outside: [url], errors: [text] }.
 export async function openPage(browser, {
-  viewport = PHONE, locale = 'zh-CN', geolocation, serviceWorkers = 'block',
+  viewport = PHONE, locale = 'zh-CN', geolocation, serviceWorkers = 'block', timezoneId = 'Asia/Shanghai',
 } = {}) {
   const context = await browser.newContext({
     viewport,
     locale,
+    timezoneId,
     serviceWorkers,
     ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
   });

@@ -49,9 +49,10 @@ export const WEBP = Buffer.concat([
 
 // Cases written straight into the database, for the counts of hot spots
 // and rebounds (hotspots.test.mjs, access.test.mjs): `n` cases of
-// `category` in `grid` from instant `at` (seconds), an hour apart, in
-// `state`, numbered `${tag}-0`...  (tag unique per call).
-export function plantCases(db, { grid, category, at, n, state = 'reported', tag }) {
+// `category` in `grid` from instant `at` (seconds), `step` seconds apart
+// (default an hour), in `state`, numbered `${tag}-0`...  (tag unique per
+// call).
+export function plantCases(db, { grid, category, at, n, state = 'reported', tag, step = 3600 }) {
   if (n === 0) return;
   sql(db, `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ${n})
     INSERT INTO case_file (number, version, state, source, category, standard_id, urgency, description,
@@ -60,7 +61,7 @@ export function plantCases(db, { grid, category, at, n, state = 'reported', tag 
       (SELECT id FROM case_standard WHERE category = '${category}' ORDER BY version DESC LIMIT 1),
       'normal', 'planted', 'planted', NULL, NULL, '${grid}', substr('${grid}', 1, 12),
       substr('${grid}', 1, 9), substr('${grid}', 1, 6), '${grid}', 'inspector',
-      ${at} + i * 3600, ${at} + i * 3600 FROM k;`);
+      ${at} + i * ${step}, ${at} + i * ${step} FROM k;`);
 }
 
 // Local midnight (+08:00, the demo city's) of day 'YYYY-MM-DD' plus

@@ -140,6 +140,7 @@ export function demoDb(ws) {
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  22: 'DROP TABLE report_lease; DROP TABLE report;',
   21: 'DROP TABLE honours_list;',
   20: 'DROP INDEX case_file_hotspot;',
   19: 'DROP INDEX case_file_source_ref; ALTER TABLE case_file DROP COLUMN source_ref;',

@@ -6,6 +6,7 @@
 import { ApiError } from '../../public/assets/api.js';
 import { onLangChange, startI18n, t, translate } from '../../public/assets/i18n-core.js';
 import { renderAdmin } from './admin.js';
+import { renderAssessment } from './assessment.js';
 import { caseChanged, renderCase } from './case.js';
 import { $, fill, h } from './dom.js';
 import { renderIntake } from './intake.js';
@@ -138,7 +139,7 @@ async function route() {
     } else if (kind === 'ws' && findWorkspace(me.user.role, arg)) {
       const w = findWorkspace(me.user.role, arg);
       const views = {
-        intake: renderIntake, overview: renderOverview,
+        intake: renderIntake, overview: renderOverview, assessment: renderAssessment,
         departments: renderAdmin, routing: renderAdmin, standards: renderAdmin, calendar: renderAdmin,
         grids: renderAdmin, components: renderAdmin,
         users: renderAdmin,

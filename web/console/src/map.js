@@ -86,8 +86,51 @@ export async function renderMap(main, w) {
   ]);
   const box = h('div', { class: 'map', role: 'region', 'aria-label': t('map.label') });
   const note = h('p', { class: 'muted', role: 'status' });
-  fill(main, h('h1', {}, t('ws.map')), form, note, box);
-  attached(box).then(() => drawMap(box, note, pointsQuery(w, f), data));
+  const hotNote = h('span', { class: 'muted', role: 'status' });
+  const hot = h('input', { type: 'checkbox', id: 'map-hotspots' });
+  fill(main, h('h1', {}, t('ws.map')), form,
+    h('p', { class: 'hotspot-toggle' }, hot, ' ', h('label', { for: 'map-hotspots' }, t('map.hotspots')), ' ', hotNote),
+    note, box);
+  const drawn = attached(box).then(() => drawMap(box, note, pointsQuery(w, f), data));
+  // Switched before the map is drawn: drawn once it is.
+  hot.addEventListener('change', () => drawn.then(() => box.showHotspots(hot.checked, hotNote)));
+}
+
+// The ISO 8601 week of a local date, "2026-W49": the hot spots' period.
+export function isoWeek(now = new Date()) {
+  const d = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);  // the week's Thursday names its year
+  const year = d.getUTCFullYear();
+  const week = Math.ceil(((d - Date.UTC(year, 0, 1)) / 86400e3 + 1) / 7);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+// The hot spots of this week (GET /api/v1/hotspots): each grid drawn in
+// its own outline (GET /api/v1/grids over its box, the feature of its
+// code), with its category and counts as tooltip.  At most 50 drawn: the
+// list comes smallest p first.
+async function hotspotLayer(map, note) {
+  const week = isoWeek();
+  const r = await getJSON(`/api/v1/hotspots?period=${week}`);
+  const layer = L.layerGroup();
+  // In SVG, not on the map's canvas: each spot an element of its own
+  // (class `hotspot`), above the cases' canvas.
+  const style = {
+    color: '#e65100', weight: 3, fillColor: '#ff9800', fillOpacity: 0.35, className: 'hotspot', renderer: L.svg(),
+  };
+  const rows = r.rows.slice(0, 50);
+  const shapes = await Promise.all(rows.map((row) => getJSON(row.geometry).then(
+    (fc) => fc.features.find((g) => g.properties.code === row.code) ?? null, () => null)));
+  rows.forEach((row, i) => {
+    const tip = t('map.hotspot', { category: row.category_name, count: row.count, expected: Number(row.expected).toFixed(1) });
+    const shape = shapes[i]
+      ? L.geoJSON(shapes[i], { ...style, style, coordsToLatLng: ([lon, lat]) => L.latLng(shown(lon, lat).reverse()) })
+      : L.rectangle([shown(row.bbox[0], row.bbox[1]).reverse(), shown(row.bbox[2], row.bbox[3]).reverse()], style);
+    shape.bindTooltip(tip).addTo(layer);
+  });
+  note.textContent = t('map.hotspots_count', { week, n: r.rows.length });
+  return layer;
 }
 
 // The map of the open cases matching `query` (GET /api/v1/cases/points)
@@ -205,6 +248,18 @@ async function drawMap(box, note, query, data) {
   await followGrids(map);
   // The browser tests find the points through it.
   box.leafletMap = map;
+  let hotspots = null;
+  box.showHotspots = async (on, hotNote) => {
+    hotspots?.remove();
+    hotspots = null;
+    hotNote.textContent = '';
+    if (!on) return;
+    try {
+      hotspots = (await hotspotLayer(map, hotNote)).addTo(map);
+    } catch (e) {
+      hotNote.textContent = t('common.error', { message: e.message });
+    }
+  };
   // For live.js: the points again, the view kept.
   box.refresh = async () => {
     const again = await getJSON(`/api/v1/cases/points?${query}`);

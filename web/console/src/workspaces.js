@@ -30,6 +30,7 @@ export const WORKSPACES = {
     q('supervised', { state: OPEN, supervised: 1 }),
     q('hung', { state: 'hung' }),
     map(),
+    page('assessment'),
   ],
   dispatcher: [
     q('dispatch', { state: 'filed,returned' }),
@@ -41,6 +42,7 @@ export const WORKSPACES = {
   ],
   leader: [
     page('overview'),
+    page('assessment'),
     q('overdue', { state: OPEN, light: 'red' }),
     q('cases', { state: OPEN }),
     map(),
@@ -55,6 +57,7 @@ export const WORKSPACES = {
     page('calendar'),
     page('grids'),
     page('components'),
+    page('assessment'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [

@@ -1,0 +1,667 @@
+/*
+ * test_report.c - the 四个一 reports (domain/report/report.h) on a fresh
+ * database with the synthetic 甲区 (110101) and a scripted day of
+ * history whose figures are worked out by hand below: the daily
+ * inspection's overview, its street table and categories for the
+ * district's leader and for a street's inspector (who sees its street
+ * alone), the photo of the worst item as its stored bytes, the
+ * bulletin's department row, the weekly and monthly reports' sections,
+ * charts and commentary, the numbering and settings of the official
+ * documents, the kinds' periods and their errors; and the HTML renderer
+ * (doc/html.c) on a document holding every block kind with hostile
+ * texts: everything escaped, no script, thead rows, data: photos.
+ */
+#include "testutil.h"
+#include "tu_cases.h"
+
+#include <jansson.h>
+
+#include "doc/render.h"
+#include "domain/calendar/calendar.h"
+#include "domain/cases/attachment.h"
+#include "domain/cases/case.h"
+#include "domain/report/report.h"
+
+#define CN CALENDAR_UTC_OFFSET_CHINA
+
+static int64_t L(int y, int mo, int d, int h, int mi)
+{
+	return calendar_utc_from_local(CN, y, mo, d, h, mi, 0);
+}
+
+enum who { INSP1, INSP2, SHIFT, DISP, LEADER, ADMIN, NWHO };
+
+static const struct tu_person people[NWHO] = {
+	[INSP1] = { "insp1", "inspector", "110101001" },
+	[INSP2] = { "insp2", "inspector", "110101002" },
+	[SHIFT] = { "shift", "shift_leader", "110101" },
+	[DISP] = { "disp", "dispatcher", "110101" },
+	[LEADER] = { "leader", "leader", "110101" },
+	[ADMIN] = { "admin1", "admin", "110101" },
+};
+
+/* A PNG's first bytes: what attachment_sniff() reads. */
+static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
+				     '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
+
+struct fx {
+	struct tu_env *t;
+	struct case_env env;
+	char files[400];
+	struct user u[NWHO];
+	struct actor a[NWHO];
+	struct ug_error err;
+	struct arena arena;
+	int64_t case_b;
+};
+
+/* An inspector's report in its own street, category `category`. */
+static void report(struct fx *f, enum who who, const char *category,
+		   int64_t at, struct case_row *out)
+{
+	tu_case_report(f->t->db, &f->env, &f->a[who], category, "东华门大街1号",
+		       at, out);
+}
+
+static void act(struct fx *f, enum who who, struct case_row *c,
+		enum case_action a, int64_t at)
+{
+	tu_case_act(f->t->db, &f->env, &f->a[who], c, a, at);
+}
+
+/* The history of Tuesday 2026-11-17 (local):
+ *   day before 23:30  case A reported (street 1, 06010)  - not counted
+ *   00:10             case A filed                       - filed
+ *   09:00             case B reported (street 1, 06010)  - reported
+ *   09:05             a photo of case B
+ *   09:20             case B filed                       - filed
+ *   09:40             case B dispatched to 环卫 (HW)      - dispatched
+ *   14:05             case C reported (street 2, 06010)  - reported
+ *   23:59             case D reported (street 2, 06021)  - reported
+ *   day after 00:00   case C filed                       - not counted
+ * So on the day, for the district: reported 3, filed 2, dispatched 1;
+ * street 1: reported 1, filed 2; street 2: reported 2, filed 0;
+ * categories 06010 twice (B, C), 06021 once (D). */
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	struct case_row *c = calloc(1, sizeof *c);
+	struct attachment_row ar;
+
+	assert_non_null(f);
+	assert_non_null(c);
+	ug_error_clear(&f->err);
+	f->t = tu_env_new(1);
+	tu_city(f->t->db, L(2026, 10, 1, 9, 0), people, NWHO, f->u, f->a);
+	case_env_defaults(&f->env, TU_CALENDAR);
+	tu_path(f->files, sizeof f->files, f->t->dir, "files");
+	report(f, INSP1, "06010", L(2026, 11, 16, 23, 30), c);
+	act(f, SHIFT, c, CA_FILE, L(2026, 11, 17, 0, 10));
+	report(f, INSP1, "06010", L(2026, 11, 17, 9, 0), c);
+	f->case_b = c->id;
+	tu_assert_ok(attachment_add(f->t->db, f->files, &f->a[INSP1], c->id,
+				    "report", png, sizeof png, 1 << 20,
+				    L(2026, 11, 17, 9, 5), &ar, &f->err),
+		     f->err);
+	act(f, SHIFT, c, CA_FILE, L(2026, 11, 17, 9, 20));
+	act(f, DISP, c, CA_DISPATCH, L(2026, 11, 17, 9, 40));
+	report(f, INSP2, "06010", L(2026, 11, 17, 14, 5), c);
+	act(f, SHIFT, c, CA_FILE, L(2026, 11, 18, 0, 0));
+	report(f, INSP2, "06021", L(2026, 11, 17, 23, 59), c);
+	free(c);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	arena_free(&f->arena);
+	tu_env_free(f->t);
+	free(f);
+	return 0;
+}
+
+/* Build kind for period as who sees it (number 0, no commentary unless
+ * given). */
+static struct doc *build(struct fx *f, enum who who, const char *kind,
+			 const char *period, const char *commentary,
+			 int64_t number)
+{
+	struct report_env env = { &f->env, f->files, L(2026, 12, 1, 8, 30) };
+	struct report_request rq = { .commentary = commentary,
+				     .number = number };
+	struct doc *d = doc_new(&f->arena);
+
+	assert_non_null(d);
+	ug_error_clear(&f->err);
+	tu_assert_ok(report_kind_parse(kind, &rq.kind, &f->err), f->err);
+	tu_assert_ok(report_period_parse(rq.kind, period, &rq.period, &f->err),
+		     f->err);
+	tu_assert_ok(report_build(f->t->db, &env, &f->a[who], &rq, d, &f->err),
+		     f->err);
+	return d;
+}
+
+/* The first block of kind k after a heading whose text starts with
+ * `heading` (NULL: from the start). */
+static const struct doc_block *after(const struct doc *d, const char *heading,
+				     enum doc_block_kind k)
+{
+	const struct doc_block *b = d->first;
+
+	if (heading) {
+		while (b && !(b->kind == DOC_HEADING &&
+			      strncmp(b->text, heading, strlen(heading)) == 0))
+			b = b->next;
+		assert_non_null(b);
+	}
+	for (; b; b = b->next)
+		if (b->kind == k && b != d->first)
+			return b;
+	return NULL;
+}
+
+/* The row of table t whose first cell is `name`, or -1. */
+static long row_of(const struct doc_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct doc_cell *c = doc_cell(t, i, 0);
+		if (c->kind == DOC_CELL_TEXT && strcmp(c->text, name) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* The number in row `row`, column titled `col`. */
+static double num(const struct doc_table *t, long row, const char *col)
+{
+	assert_true(row >= 0);
+	for (size_t j = 0; j < t->ncols; j++)
+		if (strcmp(t->cols[j].title, col) == 0) {
+			const struct doc_cell *c = doc_cell(t, (size_t)row, j);
+			assert_int_equal(c->kind, DOC_CELL_NUMBER);
+			return c->number;
+		}
+	fail_msg("no column %s", col);
+	return 0;
+}
+
+static int count_blocks(const struct doc *d, enum doc_block_kind k)
+{
+	int n = 0;
+
+	for (const struct doc_block *b = d->first; b; b = b->next)
+		n += b->kind == k;
+	return n;
+}
+
+static void test_inspection_district(void **state)
+{
+	struct fx *f = *state;
+	struct doc *d = build(f, LEADER, "inspection", "2026-11-17", NULL, 0);
+	const struct doc_block *b;
+
+	assert_int_equal(d->meta.style, DOC_PLAIN);
+	tu_assert_contains(d->meta.title, "2026年11月17日");
+	assert_string_equal(d->meta.date, "2026年12月1日");
+	assert_null(d->meta.number);
+	b = after(d, "一、", DOC_PARAGRAPH);
+	tu_assert_contains(b->text, "共上报城市管理问题3件");
+	tu_assert_contains(b->text, "立案2件");
+
+	const struct doc_table *t = after(d, "二、", DOC_TABLE)->u.table;
+	long s1 = row_of(t, "一号街道"), s2 = row_of(t, "二号街道");
+	assert_true(s1 >= 0 && s2 >= 0);
+	assert_int_equal(num(t, s1, "上报数"), 1);
+	assert_int_equal(num(t, s1, "立案数"), 2);
+	assert_int_equal(num(t, s2, "上报数"), 2);
+	assert_int_equal(num(t, s2, "立案数"), 0);
+
+	t = after(d, "四、", DOC_TABLE)->u.table;
+	assert_int_equal(t->nrows, 2);
+	assert_string_equal(doc_cell(t, 0, 1)->text, "06010");
+	assert_int_equal(doc_cell(t, 0, 2)->number, 2);
+	assert_string_equal(doc_cell(t, 1, 1)->text, "06021");
+	assert_int_equal(doc_cell(t, 1, 2)->number, 1);
+	const struct doc_chart *c = after(d, "四、", DOC_CHART)->u.chart;
+	assert_int_equal(c->kind, DOC_CHART_BAR);
+	assert_int_equal(c->ncats, 2);
+	assert_int_equal(c->series[0].values[0], 2);
+
+	/* No track that day: the coverage says so, no empty table. */
+	b = after(d, "五、", DOC_PARAGRAPH);
+	tu_assert_contains(b->text, "无监督员巡查轨迹");
+
+	/* Case B's photo, its stored bytes. */
+	assert_int_equal(count_blocks(d, DOC_IMAGE), 1);
+	const struct doc_image *im = after(d, "六、", DOC_IMAGE)->u.image;
+	assert_int_equal(im->len, sizeof png);
+	assert_memory_equal(im->data, png, sizeof png);
+	tu_assert_contains(im->caption, "东华门大街1号");
+}
+
+/* A street's inspector sees its street: the overview counts street 2's
+ * two reports, the table holds street 2 alone, and case B's photo (in
+ * street 1) is not there. */
+static void test_inspection_street_scope(void **state)
+{
+	struct fx *f = *state;
+	struct doc *d = build(f, INSP2, "inspection", "2026-11-17", NULL, 0);
+
+	tu_assert_contains(after(d, "一、", DOC_PARAGRAPH)->text,
+			   "共上报城市管理问题2件");
+	const struct doc_table *t = after(d, "二、", DOC_TABLE)->u.table;
+	assert_int_equal(t->nrows, 1);
+	assert_int_equal(num(t, row_of(t, "二号街道"), "上报数"), 2);
+	assert_int_equal(count_blocks(d, DOC_IMAGE), 0);
+}
+
+static void test_bulletin(void **state)
+{
+	struct fx *f = *state;
+	struct doc *d = build(f, LEADER, "bulletin", "2026-11-17", NULL, 15);
+
+	assert_int_equal(d->meta.style, DOC_OFFICIAL);
+	assert_string_equal(d->meta.number, "城管督〔2026〕15号");
+	assert_string_equal(d->meta.office, "城市管理监督指挥中心");
+	assert_non_null(d->meta.addressees);
+	tu_assert_contains(after(d, "一、", DOC_PARAGRAPH)->text,
+			   "新上报问题3件，立案2件，派遣1件");
+	const struct doc_table *t = after(d, "二、", DOC_TABLE)->u.table;
+	long hw = -1;
+	for (size_t i = 0; i < t->nrows; i++)
+		if (strstr(doc_cell(t, i, 0)->text, "环卫"))
+			hw = (long)i;
+	assert_int_equal(num(t, hw, "派遣数"), 1);
+	/* Nothing published, nothing supervised: said, not invented. */
+	tu_assert_contains(after(d, "四、", DOC_PARAGRAPH)->text,
+			   "尚无已发布的榜单");
+	tu_assert_contains(after(d, "五、", DOC_PARAGRAPH)->text,
+			   "无督办案件");
+}
+
+static void test_weekly_and_commentary(void **state)
+{
+	struct fx *f = *state;
+	struct doc *d = build(f, LEADER, "weekly", "2026-W47", NULL, 0);
+	const struct doc_block *b;
+
+	tu_assert_contains(d->meta.title, "2026年第47周");
+	/* Week 47 (16-22 Nov) reported 4: 06010 three times, 06021 once. */
+	const struct doc_chart *c = after(d, "二、", DOC_CHART)->u.chart;
+	assert_int_equal(c->series[0].values[0], 3);
+	assert_int_equal(c->series[0].values[1], 1);
+	b = after(d, "四、", DOC_PARAGRAPH);
+	tu_assert_contains(b->text, "待领导填写");
+	d = build(f, LEADER, "weekly", "2026-W47", "本周<处置>及时。", 0);
+	b = after(d, "四、", DOC_PARAGRAPH);
+	assert_string_equal(b->text, "本周<处置>及时。");
+	/* The departments' ranking table carries the change columns. */
+	const struct doc_table *t = after(d, "（一）", DOC_TABLE)->u.table;
+	assert_string_equal(t->cols[6].title, "名次变化");
+	assert_string_equal(t->cols[7].title, "得分变化");
+}
+
+static void test_monthly(void **state)
+{
+	struct fx *f = *state;
+	struct doc *d = build(f, LEADER, "monthly", "2026-11", NULL, 0);
+
+	/* Nine kinds ranked, a trend over six months, the map's place. */
+	int level2 = 0;
+	for (const struct doc_block *b = d->first; b; b = b->next)
+		level2 += b->kind == DOC_HEADING && b->level == 2;
+	assert_int_equal(level2, 9);
+	const struct doc_chart *c = after(d, "二、", DOC_CHART)->u.chart;
+	assert_int_equal(c->kind, DOC_CHART_LINE);
+	assert_int_equal(c->ncats, 6);
+	assert_string_equal(c->cats[5], "11月");
+	assert_string_equal(c->cats[0], "6月");
+	/* November: filed 3 in the streets (A, B on the 17th; C on the
+	 * 18th). */
+	assert_int_equal(c->series[0].values[5], 3);
+	assert_int_equal(c->series[0].values[4], 0);
+	assert_non_null(after(d, "五、", DOC_PARAGRAPH));
+}
+
+static void test_periods_and_kinds(void **state)
+{
+	struct ug_error err;
+	struct period p;
+	enum report_kind k;
+
+	(void)state;
+	tu_assert_err(report_kind_parse("daily", &k, &err), err, UG_EINVAL,
+		      "kind");
+	tu_assert_err(report_kind_parse(NULL, &k, &err), err, UG_EINVAL,
+		      "kind");
+	tu_assert_err(report_period_parse(REPORT_WEEKLY, "2026-11", &p, &err),
+		      err, UG_EINVAL, "period");
+	tu_assert_err(report_period_parse(REPORT_MONTHLY, "2026-W48", &p, &err),
+		      err, UG_EINVAL, "period");
+	tu_assert_err(report_period_parse(REPORT_BULLETIN, "2026-02-30", &p,
+					  &err),
+		      err, UG_EINVAL, "period");
+	tu_assert_ok(report_period_parse(REPORT_INSPECTION, "2026-11-17", &p,
+					 &err),
+		     err);
+	assert_int_equal(p.from, 20261117);
+	assert_true(report_kind_has_commentary(REPORT_MONTHLY));
+	assert_false(report_kind_has_commentary(REPORT_BULLETIN));
+}
+
+static void test_settings(void **state)
+{
+	struct fx *f = *state;
+	struct report_settings s;
+	int has[RSET_COUNT] = { 0 };
+	const char *text[RSET_COUNT] = { 0 };
+	char number[64];
+
+	has[RSET_PREFIX] = 1;
+	text[RSET_PREFIX] = "京城管";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[LEADER], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EFORBIDDEN, "");
+	text[RSET_PREFIX] = "";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "prefix");
+	text[RSET_PREFIX] = "京\n城管";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "prefix");
+	text[RSET_PREFIX] = "京城管";
+	has[RSET_COPY_TO] = 1;
+	text[RSET_COPY_TO] = "市城市管理委员会";
+	tu_assert_ok(report_settings_set(f->t->db, &f->a[ADMIN], has, text,
+					 L(2026, 11, 20, 9, 0), &s, &f->err),
+		     f->err);
+	assert_string_equal(s.value[RSET_PREFIX], "京城管");
+	assert_string_equal(s.value[RSET_OFFICE], "城市管理监督指挥中心");
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(*) FROM audit_event"
+		" WHERE action = 'report_settings.edit'"), 1);
+	struct doc *d = build(f, LEADER, "monthly", "2026-11", NULL, 3);
+	assert_string_equal(d->meta.number, "京城管〔2026〕3号");
+	assert_string_equal(d->meta.copy_to, "市城市管理委员会");
+	report_number_text("城管督", 2026, 15, number, sizeof number);
+	assert_string_equal(number, "城管督〔2026〕15号");
+}
+
+/* ---- the schedule --------------------------------------------------------- */
+
+static int due_at(struct fx *f, const char *kinds, int64_t at,
+		  struct report_due *due)
+{
+	struct report_settings s;
+
+	tu_assert_ok(report_settings_get(f->t->db, &s, &f->err), f->err);
+	if (kinds)
+		snprintf(s.value[RSET_KINDS], sizeof s.value[RSET_KINDS], "%s",
+			 kinds);
+	return report_schedule_due(TU_CALENDAR, CN, &s, at, due);
+}
+
+/* The plain calendar: Monday to Friday.  Monday 2 November 2026 is the
+ * first working day of its week and of November. */
+static void test_schedule_due(void **state)
+{
+	struct fx *f = *state;
+	struct report_due due[REPORT_KIND_COUNT];
+
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 29), due), 0);
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 30), due), 4);
+	assert_string_equal(due[0].period.text, "2026-11-01");
+	assert_int_equal(due[0].kind, REPORT_INSPECTION);
+	assert_string_equal(due[1].period.text, "2026-11-01");
+	assert_string_equal(due[2].period.text, "2026-W44");
+	assert_string_equal(due[3].period.text, "2026-10");
+	/* Tuesday: the daily kinds alone; Saturday: none. */
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 3, 9, 0), due), 2);
+	assert_string_equal(due[1].period.text, "2026-11-02");
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 7, 9, 0), due), 0);
+	/* Only the kinds listed; none listed, none made. */
+	assert_int_equal(due_at(f, "weekly", L(2026, 11, 2, 9, 0), due), 1);
+	assert_int_equal(due[0].kind, REPORT_WEEKLY);
+	assert_int_equal(due_at(f, "", L(2026, 11, 2, 9, 0), due), 0);
+	/* December 1 is a Tuesday: the month's first working day. */
+	assert_int_equal(due_at(f, "monthly", L(2026, 12, 1, 9, 0), due), 1);
+	assert_string_equal(due[0].period.text, "2026-11");
+	assert_int_equal(due_at(f, "monthly", L(2026, 12, 2, 9, 0), due), 0);
+}
+
+/* Run twice (two servers' ticks): each due report made once. */
+static void test_schedule_once(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 11, 2, 8, 31) };
+	int made = -1;
+
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "one", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 4);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "two", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 0);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE scheduled = 1 AND area = ''"
+				      " AND created_by = 'schedule'"),
+			 4);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1"
+				      " AND holder = 'one'"),
+			 4);
+}
+
+/* A job taken and never finished (its holder lived on but failed
+ * outside the transaction) is free once its lease ran out; one running
+ * is not. */
+static void test_schedule_lease(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 11, 3, 9, 0) };
+	int made = -1;
+
+	assert_int_equal(tu_query_int(f->t->db,
+		"INSERT INTO report_lease (job, holder, until) VALUES"
+		" ('report:inspection:2026-11-02', 'gone', 1),"
+		" ('report:bulletin:2026-11-02', 'busy', 9999999999)"
+		" RETURNING 0"), 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "next", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 1);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'inspection'"), 1);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'bulletin'"), 0);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE holder = 'next'"
+				      " AND done = 1"), 1);
+}
+
+static void test_schedule_settings(void **state)
+{
+	struct fx *f = *state;
+	struct report_settings s;
+	int has[RSET_COUNT] = { 0 };
+	const char *text[RSET_COUNT] = { 0 };
+
+	has[RSET_AT] = 1;
+	text[RSET_AT] = "8:30";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "at");
+	text[RSET_AT] = "24:00";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "at");
+	text[RSET_AT] = "07:45";
+	has[RSET_KINDS] = 1;
+	text[RSET_KINDS] = "weekly,daily";
+	tu_assert_err(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					  &s, &f->err),
+		      f->err, UG_EINVAL, "kinds");
+	text[RSET_KINDS] = "bulletin,monthly";
+	tu_assert_ok(report_settings_set(f->t->db, &f->a[ADMIN], has, text, 0,
+					 &s, &f->err),
+		     f->err);
+	assert_int_equal(report_at_minutes(s.value[RSET_AT]), 7 * 60 + 45);
+	assert_int_equal(report_kinds_parse(s.value[RSET_KINDS]),
+			 1 << REPORT_BULLETIN | 1 << REPORT_MONTHLY);
+	assert_int_equal(report_kinds_parse("weekly,"), -1);
+}
+
+/* ---- the HTML renderer -------------------------------------------------- */
+
+#define EVIL "<script>alert('x')</script>&\"amp"
+
+static void test_html_every_block_escaped(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	struct buf out = BUF_INIT;
+	struct ug_error err;
+	struct doc_meta m = { .style = DOC_OFFICIAL, .title = EVIL,
+			      .office = "办<公>室", .number = "城管督〔2026〕1号",
+			      .addressees = "各单位：", .signer = EVIL,
+			      .date = "2026年12月1日", .copy_to = EVIL };
+	static const struct doc_column cols[] = {
+		{ EVIL, DOC_COL_TEXT }, { "件数", DOC_COL_INT },
+		{ "率", DOC_COL_PERCENT },
+	};
+	static const struct doc_map_class classes[] = {
+		{ "A 优秀", 0x2e9d4a }, { EVIL, 0x123456 },
+	};
+	const char *cats[] = { EVIL, "二" };
+	double vals[] = { 3, 12345 };
+	double ring[] = { 116.40, 39.90, 116.41, 39.90, 116.41, 39.91 };
+	static const unsigned char notimage[] = "<svg onload=alert(1)>";
+
+	(void)state;
+	assert_int_equal(doc_set_meta(d, &m), 0);
+	assert_int_equal(doc_heading(d, 1, EVIL), 0);
+	assert_int_equal(doc_paragraph(d, "%s", EVIL), 0);
+	struct doc_table *t = doc_table(d, "表", EVIL, 3, cols);
+	assert_non_null(t);
+	assert_int_equal(doc_row(t), 0);
+	assert_int_equal(doc_cell_text(t, 0, 0, EVIL), 0);
+	assert_int_equal(doc_cell_number(t, 0, 1, 12345), 0);
+	assert_int_equal(doc_cell_number(t, 0, 2, 0.934), 0);
+	struct doc_chart *c = doc_chart(d, DOC_CHART_BAR, EVIL, "件", 2, cats);
+	assert_int_equal(doc_series(c, EVIL, vals), 0);
+	c = doc_chart(d, DOC_CHART_LINE, "趋势", NULL, 2, cats);
+	assert_int_equal(doc_series(c, "甲", vals), 0);
+	assert_int_equal(doc_image(d, EVIL, png, sizeof png), 0);
+	assert_int_equal(doc_image(d, "not an image", notimage,
+				   sizeof notimage - 1), 0);
+	struct doc_map *mp = doc_map(d, EVIL, 2, classes);
+	assert_int_equal(doc_map_area(mp, EVIL, 1, 3, ring), 0);
+
+	ug_error_clear(&err);
+	tu_assert_ok(doc_render_html(d, &out, &err), err);
+
+	/* Kept as JSON and read back, the tree renders the same page. */
+	struct buf again = BUF_INIT;
+	struct doc *back = NULL;
+	json_t *j = doc_to_json(d);
+	assert_non_null(j);
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	j = json_loads(text, 0, NULL);
+	free(text);
+	tu_assert_ok(doc_from_json(&a, j, &back, &err), err);
+	json_decref(j);
+	assert_int_equal(back->nblocks, d->nblocks);
+	tu_assert_ok(doc_render_html(back, &again, &err), err);
+	assert_int_equal(again.len, out.len);
+	assert_memory_equal(again.data, out.data, out.len);
+	buf_free(&again);
+	j = json_pack("{s:{},s:[{s:s}]}", "meta", "blocks", "kind", "poem");
+	tu_assert_err(doc_from_json(&a, j, &back, &err), err, UG_EINVAL,
+		      "document");
+	json_decref(j);
+	const char *h = buf_str(&out);
+	assert_true(strncmp(h, "<!DOCTYPE html>", 15) == 0);
+	assert_null(strstr(h, "<script"));
+	assert_null(strstr(h, "onload"));
+	assert_null(strstr(h, "alert('x')"));
+	/* No outside address: the SVG namespace is the only URL. */
+	for (const char *u = strstr(h, "http"); u; u = strstr(u + 1, "http"))
+		assert_true(strncmp(u, "http://www.w3.org/2000/svg\"", 27) == 0);
+	tu_assert_contains(h, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+			      "&amp;&quot;amp");
+	tu_assert_contains(h, "办&lt;公&gt;室");
+	tu_assert_contains(h, "<thead><tr><th>&lt;script");
+	tu_assert_contains(h, "<td class=\"n\">12,345</td>");
+	tu_assert_contains(h, "<td class=\"n\">93.4%</td>");
+	tu_assert_contains(h, "<rect");       /* the bars */
+	tu_assert_contains(h, "<polyline");   /* the line */
+	tu_assert_contains(h, "<polygon fill=\"#123456\"");
+	tu_assert_contains(h, "src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==\"");
+	/* The bytes that are no image give no data: URL, only a caption. */
+	assert_null(strstr(h, "data:image/svg"));
+	tu_assert_contains(h, "<figcaption>not an image</figcaption>");
+	tu_assert_contains(h, "@page{size:A4");
+	tu_assert_contains(h, "thead{display:table-header-group}");
+	tu_assert_contains(h, "城管督〔2026〕1号");
+	tu_assert_contains(h, "抄送：&lt;script");
+	buf_free(&out);
+	arena_free(&a);
+}
+
+/* Every heading level and an empty document render; the page ends. */
+static void test_html_plain(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	struct buf out = BUF_INIT;
+	struct ug_error err;
+	struct doc_meta m = { .style = DOC_PLAIN, .title = "督查",
+			      .date = "2026年12月1日" };
+
+	(void)state;
+	assert_int_equal(doc_set_meta(d, &m), 0);
+	assert_int_equal(doc_heading(d, 3, "1. 小节"), 0);
+	tu_assert_ok(doc_render_html(d, &out, &err), err);
+	tu_assert_contains(buf_str(&out), "<h4>1. 小节</h4>");
+	assert_null(strstr(buf_str(&out), "class=\"office\""));
+	tu_assert_contains(buf_str(&out), "</html>\n");
+	buf_free(&out);
+	arena_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_inspection_district,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inspection_street_scope,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulletin, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_weekly_and_commentary,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monthly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_due, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_lease, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_settings, setup,
+						teardown),
+		cmocka_unit_test(test_periods_and_kinds),
+		cmocka_unit_test(test_html_every_block_escaped),
+		cmocka_unit_test(test_html_plain),
+	};
+
+	return cmocka_run_group_tests(tests, tu_group_calendar,
+				      tu_group_calendar_free);
+}
