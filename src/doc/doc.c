@@ -410,3 +410,25 @@ const char *doc_format_mime(enum doc_format f)
 	}
 	return "application/octet-stream";
 }
+
+double doc_axis_step(double range)
+{
+	double raw = range / 5;
+	if (!(raw > 0) || !isfinite(raw))
+		return 1;
+	double mag = pow(10, floor(log10(raw)));
+	double n = raw / mag;
+	return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+}
+
+const char *doc_image_mime(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return "image/jpeg";
+	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 &&
+	    memcmp(p + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	return NULL;
+}

@@ -139,17 +139,6 @@ static int finish(cairo_t *cr, struct draw_raster *out, struct ug_error *err)
 	return 0;
 }
 
-/* Ticks for [lo, hi]: a step of 1, 2 or 5 × 10^k giving about 5 ticks. */
-static double nice_step(double lo, double hi)
-{
-	double raw = (hi - lo) / 5;
-	if (!(raw > 0))
-		return 1;
-	double mag = pow(10, floor(log10(raw)));
-	double n = raw / mag;
-	return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
-}
-
 static void tick_label(double v, double step, char *out, size_t size)
 {
 	int decimals = step >= 1 ? 0 : (int)ceil(-log10(step));
@@ -178,7 +167,7 @@ int draw_chart(const struct doc_chart *c, int w, int h, double scale,
 		}
 	if (hi == lo)
 		hi = lo + 1;
-	double step = nice_step(lo, hi);
+	double step = doc_axis_step(hi - lo);
 	lo = floor(lo / step) * step;
 	hi = ceil(hi / step) * step;
 
@@ -419,18 +408,6 @@ int draw_map(const struct doc_map *m, int w, int max_h, double scale,
 	return finish(cr, out, err);
 }
 
-/* The loader for bytes that start like a JPEG, PNG or WebP; else NULL. */
-static const char *photo_type(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "jpeg";
-	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
-		return "webp";
-	return NULL;
-}
-
 /* Scale down while decoding: the longer side to at most *max. */
 static void on_size(GdkPixbufLoader *loader, int w, int h, gpointer data)
 {
@@ -478,7 +455,10 @@ int draw_photo(const struct doc_image *im, int max_side,
 	       struct draw_raster *out, struct ug_error *err)
 {
 	memset(out, 0, sizeof *out);
-	const char *type = photo_type(im->data, im->len);
+	/* only the loaders of these three ever see an upload: the loader's
+	 * name is the MIME type's subtype */
+	const char *mime = doc_image_mime(im->data, im->len);
+	const char *type = mime ? mime + strlen("image/") : NULL;
 	if (!type)
 		return ug_fail(err, UG_EINVAL, "photo",
 			       "photo is not a JPEG, PNG or WebP");

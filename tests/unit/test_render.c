@@ -11,6 +11,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -306,6 +307,29 @@ static void test_photo_decodes_and_scales(void **state)
 	assert_null(r.surface);
 }
 
+/* What the three renderers share from doc.h: the axis step and the
+ * photo formats they show. */
+static void test_shared_helpers(void **state)
+{
+	(void)state;
+	assert_true(doc_axis_step(10) == 2);
+	assert_true(doc_axis_step(5) == 1);
+	assert_true(doc_axis_step(23) == 5);
+	assert_true(doc_axis_step(480) == 100);
+	assert_true(fabs(doc_axis_step(0.3) - 0.1) < 1e-12);
+	assert_true(doc_axis_step(0) == 1);
+	assert_true(doc_axis_step(-4) == 1);
+	assert_string_equal(doc_image_mime((const unsigned char *)"\xff\xd8\xff\xe0", 4),
+			    "image/jpeg");
+	assert_string_equal(doc_image_mime((const unsigned char *)"\x89PNG\r\n\x1a\n", 8),
+			    "image/png");
+	assert_string_equal(doc_image_mime((const unsigned char *)"RIFF\0\0\0\0WEBP", 12),
+			    "image/webp");
+	assert_null(doc_image_mime((const unsigned char *)"GIF89a", 6));
+	assert_null(doc_image_mime((const unsigned char *)"\xff\xd8", 2));
+	assert_null(doc_image_mime(NULL, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_bad_photos_leave_placeholders),
 		cmocka_unit_test(test_photo_decodes_and_scales),
+		cmocka_unit_test(test_shared_helpers),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	doc_render_cleanup();	/* the libraries' caches: LSan sees ours only */
