@@ -204,12 +204,15 @@ asan:
 		build/asan/urbangrid build/asan/tests/doc_sample \
 		$(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 
+# tests/lsan.supp: the PDF renderer's libraries' own leaks (read it).
+LSAN_SUPP := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 test-asan: asan $(ORACLE_FILES)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		UG_ORACLE=$(ORACLE) \
+		$(LSAN_SUPP) UG_ORACLE=$(ORACLE) \
 		scripts/run-unit $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		UG_BIN=build/asan/urbangrid node --test --test-concurrency=1 tests/http/
+		$(LSAN_SUPP) UG_BIN=build/asan/urbangrid \
+		node --test --test-concurrency=1 tests/http/
 
 fuzz-short:
 	@scripts/fuzz short
