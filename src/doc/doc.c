@@ -420,15 +420,3 @@ double doc_axis_step(double range)
 	double n = raw / mag;
 	return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
 }
-
-const char *doc_image_mime(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "image/jpeg";
-	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 &&
-	    memcmp(p + 8, "WEBP", 4) == 0)
-		return "image/webp";
-	return NULL;
-}

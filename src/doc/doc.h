@@ -217,12 +217,10 @@ struct json_t *doc_to_json(const struct doc *d);
 int doc_from_json(struct arena *a, struct json_t *j, struct doc **out,
 		  struct ug_error *err);
 
-/* What the renderers share (additions of the render branch): a round
- * step for a chart's value axis over `range` — 1, 2 or 5 × 10^k, about
- * 5 ticks (1 for an empty range); and a photo's MIME type from its first
- * bytes, "image/jpeg", "image/png" or "image/webp", NULL for anything
- * else (the only formats the renderers show). */
+/* A round step for a chart's value axis over `range`: 1, 2 or 5 × 10^k,
+ * about 5 ticks (1 for an empty range); the renderers' one rule (an
+ * addition of the render branch).  The photos they show are those of
+ * ug_image_mime() (lib/util.h). */
 double doc_axis_step(double range);
-const char *doc_image_mime(const unsigned char *p, size_t n);
 
 #endif

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 /* Series colours: distinct in print and for the colour-blind (Okabe–Ito). */
 static const unsigned palette[] = {
 	0x0072b2, 0xe69f00, 0x009e73, 0xd55e00, 0xcc79a7, 0x56b4e9,
@@ -457,7 +459,7 @@ int draw_photo(const struct doc_image *im, int max_side,
 	memset(out, 0, sizeof *out);
 	/* only the loaders of these three ever see an upload: the loader's
 	 * name is the MIME type's subtype */
-	const char *mime = doc_image_mime(im->data, im->len);
+	const char *mime = ug_image_mime(im->data, im->len);
 	const char *type = mime ? mime + strlen("image/") : NULL;
 	if (!type)
 		return ug_fail(err, UG_EINVAL, "photo",

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 static const char css[] =
 	"@page{size:A4;margin:25mm 20mm}"
 	"body{font-family:\"Noto Serif CJK SC\",\"Songti SC\",SimSun,serif;"
@@ -203,7 +205,7 @@ static int chart(struct buf *b, const struct doc_chart *c)
 
 static int image(struct buf *b, const struct doc_image *im)
 {
-	const char *type = doc_image_mime(im->data, im->len);
+	const char *type = ug_image_mime(im->data, im->len);
 	int rc = buf_puts(b, "<figure>");
 
 	/* Bytes of another kind would be a data: URL of anything. */

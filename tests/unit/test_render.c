@@ -18,6 +18,7 @@
 #include "../doc/sample.h"
 #include "doc/draw.h"
 #include "doc/render.h"
+#include "lib/util.h"
 
 static const struct sample_size SMALL = {
 	.style = DOC_OFFICIAL, .streets = 5, .departments = 4, .grids = 90,
@@ -319,15 +320,15 @@ static void test_shared_helpers(void **state)
 	assert_true(fabs(doc_axis_step(0.3) - 0.1) < 1e-12);
 	assert_true(doc_axis_step(0) == 1);
 	assert_true(doc_axis_step(-4) == 1);
-	assert_string_equal(doc_image_mime((const unsigned char *)"\xff\xd8\xff\xe0", 4),
+	assert_string_equal(ug_image_mime((const unsigned char *)"\xff\xd8\xff\xe0", 4),
 			    "image/jpeg");
-	assert_string_equal(doc_image_mime((const unsigned char *)"\x89PNG\r\n\x1a\n", 8),
+	assert_string_equal(ug_image_mime((const unsigned char *)"\x89PNG\r\n\x1a\n", 8),
 			    "image/png");
-	assert_string_equal(doc_image_mime((const unsigned char *)"RIFF\0\0\0\0WEBP", 12),
+	assert_string_equal(ug_image_mime((const unsigned char *)"RIFF\0\0\0\0WEBP", 12),
 			    "image/webp");
-	assert_null(doc_image_mime((const unsigned char *)"GIF89a", 6));
-	assert_null(doc_image_mime((const unsigned char *)"\xff\xd8", 2));
-	assert_null(doc_image_mime(NULL, 0));
+	assert_null(ug_image_mime((const unsigned char *)"GIF89a", 6));
+	assert_null(ug_image_mime((const unsigned char *)"\xff\xd8", 2));
+	assert_null(ug_image_mime(NULL, 0));
 }
 
 int main(void)
