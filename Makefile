@@ -17,7 +17,8 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := libmicrohttpd jansson sqlite3 libsodium geos proj cairo
+PKGS := libmicrohttpd jansson sqlite3 libsodium geos proj cairo \
+	pangocairo fontconfig gdk-pixbuf-2.0 xlsxwriter
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -148,6 +149,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBUG)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBUG) $(LDFLAGS_ALL) \
 		$(LIBS) $(shell pkg-config --libs cmocka)
 
+$(BUILD)/tests/test_render: tests/doc/sample.h
+
+# The sample report in every format, for tests/http/render.test.mjs.
+$(BUILD)/tests/doc_sample: tests/doc/doc_sample.c tests/doc/sample.h $(LIBUG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/doc -o $@ $< $(LIBUG) $(LDFLAGS_ALL) $(LIBS)
+
 -include $(OBJ:.o=.d)
 
 deps:
@@ -166,7 +174,7 @@ $(ORACLE_FILES) &: tests/oracle/calendar-oracle.mjs node_modules/lunar-javascrip
 unit: $(UNIT_BIN) $(ORACLE_FILES)
 	@UG_ORACLE=$(ORACLE) scripts/run-unit $(UNIT_BIN)
 
-http: $(BUILD)/urbangrid
+http: $(BUILD)/urbangrid $(BUILD)/tests/doc_sample
 	UG_BIN=$(BUILD)/urbangrid node --test --test-concurrency=1 tests/http/
 
 # The conformance checker's own tests, against an in-memory fixture server
@@ -193,14 +201,18 @@ browser: $(BUILD)/urbangrid
 asan:
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-		build/asan/urbangrid $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
+		build/asan/urbangrid build/asan/tests/doc_sample \
+		$(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 
+# tests/lsan.supp: the PDF renderer's libraries' own leaks (read it).
+LSAN_SUPP := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 test-asan: asan $(ORACLE_FILES)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		UG_ORACLE=$(ORACLE) \
+		$(LSAN_SUPP) UG_ORACLE=$(ORACLE) \
 		scripts/run-unit $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		UG_BIN=build/asan/urbangrid node --test --test-concurrency=1 tests/http/
+		$(LSAN_SUPP) UG_BIN=build/asan/urbangrid \
+		node --test --test-concurrency=1 tests/http/
 
 fuzz-short:
 	@scripts/fuzz short

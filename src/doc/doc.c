@@ -410,3 +410,13 @@ const char *doc_format_mime(enum doc_format f)
 	}
 	return "application/octet-stream";
 }
+
+double doc_axis_step(double range)
+{
+	double raw = range / 5;
+	if (!(raw > 0) || !isfinite(raw))
+		return 1;
+	double mag = pow(10, floor(log10(raw)));
+	double n = raw / mag;
+	return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+}

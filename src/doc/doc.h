@@ -217,4 +217,10 @@ struct json_t *doc_to_json(const struct doc *d);
 int doc_from_json(struct arena *a, struct json_t *j, struct doc **out,
 		  struct ug_error *err);
 
+/* A round step for a chart's value axis over `range`: 1, 2 or 5 × 10^k,
+ * about 5 ticks (1 for an empty range); the renderers' one rule (an
+ * addition of the render branch).  The photos they show are those of
+ * ug_image_mime() (lib/util.h). */
+double doc_axis_step(double range);
+
 #endif

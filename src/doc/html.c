@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
+
 static const char css[] =
 	"@page{size:A4;margin:25mm 20mm}"
 	"body{font-family:\"Noto Serif CJK SC\",\"Songti SC\",SimSun,serif;"
@@ -109,20 +111,6 @@ static const unsigned palette[] = {
 };
 #define NPALETTE (sizeof palette / sizeof palette[0])
 
-/* A round step for an axis up to max: 1, 2 or 5 × 10^k, about 5 ticks. */
-static double axis_step(double max)
-{
-	double raw = max / 5, p = pow(10, floor(log10(raw)));
-
-	if (raw / p <= 1)
-		return p;
-	if (raw / p <= 2)
-		return 2 * p;
-	if (raw / p <= 5)
-		return 5 * p;
-	return 10 * p;
-}
-
 static int chart(struct buf *b, const struct doc_chart *c)
 {
 	const double W = 640, H = 320, L = 56, R = 16, T = 36, B = 64;
@@ -137,7 +125,7 @@ static int chart(struct buf *b, const struct doc_chart *c)
 		}
 	if (max <= min)
 		max = min + 1;
-	double step = axis_step(max - min);
+	double step = doc_axis_step(max - min);
 	max = ceil(max / step) * step;
 	min = floor(min / step) * step;
 	double pw = W - L - R, ph = H - T - B;
@@ -215,22 +203,9 @@ static int chart(struct buf *b, const struct doc_chart *c)
 	return rc | buf_puts(b, "</figure>\n");
 }
 
-/* The image's type from its first bytes; NULL for none we show. */
-static const char *image_type(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "image/jpeg";
-	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 &&
-	    memcmp(p + 8, "WEBP", 4) == 0)
-		return "image/webp";
-	return NULL;
-}
-
 static int image(struct buf *b, const struct doc_image *im)
 {
-	const char *type = image_type(im->data, im->len);
+	const char *type = ug_image_mime(im->data, im->len);
 	int rc = buf_puts(b, "<figure>");
 
 	/* Bytes of another kind would be a data: URL of anything. */

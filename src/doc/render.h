@@ -38,6 +38,13 @@ int doc_render_xlsx(const struct doc *d, struct buf *out,
 int doc_render_pdf(const struct doc *d, struct buf *out,
 		   struct ug_error *err);
 
+/* Release what the PDF and XLSX renderers' libraries keep for the whole
+ * process — pango's fonts of the calling thread, cairo's caches,
+ * fontconfig's configuration — so that a leak checker sees none of it.
+ * Only at exit, after every render, from the thread that rendered last;
+ * rendering again afterwards loads them anew.  (draw.c) */
+void doc_render_cleanup(void);
+
 /* "html", "xlsx", "pdf" → *out; UG_EINVAL naming field "format". */
 int doc_format_parse(const char *text, enum doc_format *out,
 		     struct ug_error *err);

@@ -179,3 +179,17 @@ size_t ug_utf8_len(const char *s)
 			n++;
 	return n;
 }
+
+const char *ug_image_mime(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return "image/jpeg";
+	if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (len >= 12 && memcmp(p, "RIFF", 4) == 0 &&
+	    memcmp(p + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	return NULL;
+}

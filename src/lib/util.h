@@ -49,4 +49,9 @@ int ug_text_control(const char *s, size_t n);
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t ug_utf8_len(const char *s);
 
+/* The type of a photo from its first bytes: "image/jpeg", "image/png" or
+ * "image/webp", the only ones UrbanGrid keeps and shows; NULL for
+ * anything else (the attachments' check, the reports' renderers). */
+const char *ug_image_mime(const void *data, size_t len);
+
 #endif

@@ -17,16 +17,7 @@
 
 const char *attachment_sniff(const void *data, size_t len)
 {
-	const unsigned char *p = data;
-
-	if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-		return "image/jpeg";
-	if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	if (len >= 12 && memcmp(p, "RIFF", 4) == 0 &&
-	    memcmp(p + 8, "WEBP", 4) == 0)
-		return "image/webp";
-	return NULL;
+	return ug_image_mime(data, len);
 }
 
 void attachment_path(const char *files_dir, const char *sha256, char *out,

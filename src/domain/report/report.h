@@ -142,10 +142,8 @@ int report_build(struct db *db, const struct report_env *env,
 		 const struct actor *a, const struct report_request *rq,
 		 struct doc *d, struct ug_error *err);
 
-/* Write d in format f to out: the one place that picks the renderer.
- * The XLSX and PDF renderers are built on another branch: until they are
- * merged, html alone, and xlsx or pdf answer UG_EINVAL naming "format"
- * ("not built in this branch"). */
+/* Write d in format f to out: the one place that picks the renderer
+ * (doc/render.h: HTML, XLSX, PDF); their errors as they give them. */
 int report_render(const struct doc *d, enum doc_format f, struct buf *out,
 		  struct ug_error *err);
 

@@ -21,12 +21,12 @@ int report_render(const struct doc *d, enum doc_format f, struct buf *out,
 	case DOC_HTML:
 		return doc_render_html(d, out, err);
 	case DOC_XLSX:
+		return doc_render_xlsx(d, out, err);
 	case DOC_PDF:
-	default:
-		return ug_fail(err, UG_EINVAL, "format",
-			       "format %s is not built in this branch "
-			       "(html only)", doc_format_name(f));
+		return doc_render_pdf(d, out, err);
 	}
+	return ug_fail(err, UG_EINVAL, "format", "format must be html, xlsx "
+		       "or pdf");
 }
 
 void report_row_free(struct report_row *r)
