@@ -11,6 +11,8 @@
 // - the leader's workspaces offer the page, a dispatcher's do not;
 // - a shift leader turns on this week's hot spots on the map: one shape
 //   per hot spot the API gives (a spot planted in a grid this week);
+// - a leader makes the monthly summary on 四个一报告, downloads it in
+//   each format from the page's links, comments on and publishes it;
 // - no console error, no request off loopback.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -136,5 +138,41 @@ describe('hot spots on the map', () => {
       await page.locator('#map-hotspots').uncheck();
       await page.waitForFunction(() => document.querySelectorAll('path.hotspot').length === 0);
     });
+  });
+});
+
+describe('四个一报告 in the console', () => {
+  test('a leader makes the monthly summary, downloads it in every format, comments and publishes', async () => {
+    const month = sql(suite.ws.db, 'SELECT MAX(month) FROM assess_month');
+    const period = `${month.slice(0, 4)}-${month.slice(4, 6)}`;
+    await desk('leader', async (page) => {
+      await page.locator('nav a', { hasText: '四个一报告' }).click();
+      await page.locator('#report-kind').selectOption('monthly');
+      await page.locator('#report-period').fill(period);
+      await page.locator('form.report-make button[type=submit]').click();
+      const row = page.locator('table.reports tbody tr').first();
+      await row.locator('td', { hasText: period }).waitFor();
+      const id = await row.getAttribute('data-id');
+      const made = (await api('leader').get(`/api/v1/reports/${id}`)).json;
+      assert.equal(made.kind, 'monthly');
+      assert.equal(made.period, period);
+      assert.equal(made.status, 'draft');
+      // The page's links, fetched with the page's own session.
+      const want = { html: /^text\/html/, xlsx: /spreadsheetml/, pdf: /^application\/pdf/ };
+      for (const [format, type] of Object.entries(want)) {
+        const href = await row.locator(`a.download-${format}`).getAttribute('href');
+        const res = await page.request.get(suite.server.url(href));
+        assert.equal(res.status(), 200, `${format}: ${await res.text()}`);
+        assert.match(res.headers()['content-type'], type);
+      }
+      await row.locator('textarea[name=commentary]').fill('本月各街道总体平稳，请落后街道限期整改。');
+      await row.locator('button[name=publish]').click();
+      await row.locator('td.status-published').waitFor();
+      assert.equal(await row.locator('form.report-draft').count(), 0);
+    });
+    const reports = (await api('leader').get(`/api/v1/reports?kind=monthly&period=${period}`)).json.reports;
+    assert.equal(reports[0].status, 'published');
+    assert.equal(reports[0].commentary, '本月各街道总体平稳，请落后街道限期整改。');
+    assert.equal(reports[0].published_by, 'leader');
   });
 });

@@ -762,7 +762,7 @@ test('both catalogues hold every word the console uses, and the same keys', asyn
   // Keys written out in the code and the page.
   const used = new Set();
   for (const f of ['admin.js', 'assessment.js', 'case.js', 'format.js', 'intake.js', 'login.js', 'main.js',
-    'map.js', 'overview.js', 'queue.js']) {
+    'map.js', 'overview.js', 'queue.js', 'reports.js']) {
     const text = readFileSync(join(src, 'src', f), 'utf8');
     for (const m of text.matchAll(/\bt\('([a-z_.-]+)'/g)) used.add(m[1]);
     for (const m of text.matchAll(/\['(case|sheet|col|dept|user|audit)\.([a-z_.-]+)'/g)) used.add(`${m[1]}.${m[2]}`);

@@ -18,6 +18,7 @@ import { renderLogin, renderPassword } from './login.js';
 import { renderMap } from './map.js';
 import { renderOverview } from './overview.js';
 import { refreshQueue, renderQueue } from './queue.js';
+import { renderReports } from './reports.js';
 import * as session from './session.js';
 import {
   SCREEN_ROLES, findWorkspace, followsCases, workspacesOf,
@@ -139,7 +140,7 @@ async function route() {
     } else if (kind === 'ws' && findWorkspace(me.user.role, arg)) {
       const w = findWorkspace(me.user.role, arg);
       const views = {
-        intake: renderIntake, overview: renderOverview, assessment: renderAssessment,
+        intake: renderIntake, overview: renderOverview, assessment: renderAssessment, reports: renderReports,
         departments: renderAdmin, routing: renderAdmin, standards: renderAdmin, calendar: renderAdmin,
         grids: renderAdmin, components: renderAdmin,
         users: renderAdmin,

@@ -31,6 +31,7 @@ export const WORKSPACES = {
     q('hung', { state: 'hung' }),
     map(),
     page('assessment'),
+    page('reports'),
   ],
   dispatcher: [
     q('dispatch', { state: 'filed,returned' }),
@@ -43,6 +44,7 @@ export const WORKSPACES = {
   leader: [
     page('overview'),
     page('assessment'),
+    page('reports'),
     q('overdue', { state: OPEN, light: 'red' }),
     q('cases', { state: OPEN }),
     map(),
@@ -58,6 +60,7 @@ export const WORKSPACES = {
     page('grids'),
     page('components'),
     page('assessment'),
+    page('reports'),
     q('cases', { state: OPEN }),
   ],
   security_admin: [
