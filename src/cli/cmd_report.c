@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/spatial/spatial.h"
 #include "doc/render.h"
 #include "domain/calendar/calendar.h"
 #include "domain/calendar/workcal.h"
@@ -46,6 +47,7 @@ int cmd_report(struct cli_args *a)
 	struct report_request rq = { .area = cli_get(a, "area") };
 	struct buf out = BUF_INIT, files_default = BUF_INIT;
 	struct calendar *cal = NULL;
+	struct spatial *sp = NULL;
 	struct case_env env;
 	struct report_env renv;
 	enum doc_format f = DOC_HTML;
@@ -71,6 +73,11 @@ int cmd_report(struct cli_args *a)
 	rc = workcal_load(run.db, ug_now_s(), &cal, &env.utc_offset, NULL,
 			  &run.err);
 	env.calendar = cal;
+	/* The grid index: the inspection's coverage counts the grids a
+	 * track visited, as the server's does. */
+	if (rc == 0)
+		rc = spatial_open(run.db, &sp, &run.err);
+	env.spatial = sp;
 	if (!files) {
 		buf_printf(&files_default, "%s.files", cli_db_location(a));
 		files = buf_str(&files_default);
@@ -89,6 +96,7 @@ int cmd_report(struct cli_args *a)
 		printf("%s %s %s: %zu bytes to %s\n", report_kind_names[rq.kind],
 		       rq.period.text, doc_format_name(f), out.len, out_path);
 	calendar_free(cal);
+	spatial_free(sp);
 	buf_free(&out);
 	buf_free(&files_default);
 	arena_free(&arena);

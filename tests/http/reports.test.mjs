@@ -7,11 +7,16 @@
 // cannot make one for another street; a regenerated report is a new
 // version with the same document number, the old one kept; a leader's
 // commentary goes into the weekly document and publishing freezes it;
-// the CLI writes the same page.
+// the CLI writes the same page; each kind in each format read back by
+// independent readers (exceljs, poppler's pdftotext and pdfimages): the
+// same sections, tables, charts, map and photos as its HTML.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+
+import ExcelJS from 'exceljs';
 
 import {
   Client, addUser, assertError, createToken, demoDb, serverSet, sleep, sql, ug, ugOk, workspace,
@@ -114,6 +119,132 @@ describe('each kind', () => {
     const f = await file('admin', r.id);
     assert.ok(f.text.includes(`新上报问题${t.reported}件，立案${t.filed}件，派遣${t.dispatched}件，`
       + `结案${t.closed}件，超时未处置${t.overdue}件`), f.text.slice(0, 3000));
+  });
+});
+
+// What the HTML of a report holds, counted from its markup: charts and
+// maps are inline SVG (a map draws polygons), photos <img>, tables
+// <table>; and its title.
+function htmlParts(html) {
+  const svgs = html.split('<svg').slice(1).map((x) => x.slice(0, x.indexOf('</svg>')));
+  return {
+    title: /<h1 class="title">([^<]*)/.exec(html)[1],
+    maps: svgs.filter((x) => x.includes('<polygon')).length,
+    charts: svgs.filter((x) => !x.includes('<polygon')).length,
+    photos: (html.match(/<img /g) ?? []).length,
+    tables: (html.match(/<table/g) ?? []).length,
+  };
+}
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+
+describe('each kind in each format', () => {
+  // The day the demo's photos were taken (its last days have them), so
+  // the inspection shows photos; its week and month.
+  let photoDay;
+  before(() => {
+    photoDay = sql(ws.db, `SELECT date(c.created_at + 8 * 3600, 'unixepoch') d FROM attachment a
+      JOIN case_file c ON c.id = a.case_id GROUP BY d ORDER BY COUNT(*) DESC, d LIMIT 1`);
+  });
+  const periodOf = (kind) => {
+    if (kind === 'monthly') return photoDay.slice(0, 7);
+    if (kind !== 'weekly') return photoDay;
+    const t = new Date(`${photoDay}T00:00:00Z`);
+    t.setUTCDate(t.getUTCDate() + 3 - ((t.getUTCDay() + 6) % 7)); // its Thursday
+    const y = t.getUTCFullYear();
+    return `${y}-W${String(1 + Math.floor((t - Date.UTC(y, 0, 1)) / (7 * 86400e3))).padStart(2, '0')}`;
+  };
+
+  for (const kind of Object.keys(SECTIONS)) {
+    test(`${kind}: the XLSX and the PDF hold what the HTML holds`, async () => {
+      const r = await make('admin', { kind, period: periodOf(kind) });
+      const html = await file('admin', r.id, 'html');
+      assert.equal(html.status, 200);
+      const want = htmlParts(html.text);
+      if (kind === 'inspection') assert.ok(want.photos > 0, 'the inspection of the photos\' day shows photos');
+      if (kind === 'weekly') assert.ok(want.charts > 0, 'the categories\' chart');
+      if (kind === 'monthly') assert.ok(want.charts > 0 && want.maps === 1, 'the trend and the map');
+
+      // The workbook: a summary with the title, a sheet per table with a
+      // frozen bold header row, typed numbers in their formats, a native
+      // chart per chart, the map as a PNG, the photos as JPEG.
+      const xlsx = await file('admin', r.id, 'xlsx');
+      assert.equal(xlsx.status, 200);
+      const path = join(ws.dir, `report-${r.id}.xlsx`);
+      writeFileSync(path, xlsx.bytes);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path);
+      const sheets = wb.worksheets;
+      assert.equal(sheets[0].name, '概要');
+      assert.equal(sheets[0].getCell('A1').value, want.title);
+      const tables = sheets.filter((w) => !['概要', '图表', '地图', '照片'].includes(w.name));
+      assert.equal(tables.length, want.tables, sheets.map((w) => w.name).join());
+      const formats = new Set();
+      for (const w of tables) {
+        assert.equal(w.views[0]?.state, 'frozen', w.name);
+        assert.equal(w.views[0].ySplit, 1, w.name);
+        assert.equal(w.getCell('A1').font?.bold, true, w.name);
+        w.eachRow((row, n) => {
+          if (n > 1) row.eachCell((c) => { if (typeof c.value === 'number') formats.add(c.numFmt); });
+        });
+      }
+      assert.ok(formats.has('#,##0'), [...formats].join());
+      // The reviews' assessment tables: scores (0.0) and rates (0.0%).
+      if (kind === 'weekly' || kind === 'monthly') {
+        assert.ok(formats.has('0.0%') && formats.has('0.0'), [...formats].join());
+      }
+      const parts = run('unzip', ['-l', path]);
+      assert.equal((parts.match(/xl\/charts\/chart\d+\.xml/g) ?? []).length, want.charts, parts);
+      assert.equal((parts.match(/xl\/media\/image\d+\.png/g) ?? []).length, want.maps, parts);
+      assert.equal((parts.match(/xl\/media\/image\d+\.jpeg/g) ?? []).length, want.photos, parts);
+      assert.equal(sheets.some((w) => w.name === '照片'), want.photos > 0);
+
+      // The PDF: A4, the CJK title and every section heading in its text,
+      // one embedded image per chart, map and photo (photos as JPEG).
+      const pdf = await file('admin', r.id, 'pdf');
+      assert.equal(pdf.status, 200);
+      const pdfPath = join(ws.dir, `report-${r.id}.pdf`);
+      writeFileSync(pdfPath, pdf.bytes);
+      assert.match(run('pdfinfo', [pdfPath]), /A4/);
+      const text = run('pdftotext', [pdfPath, '-']).replace(/\s+/g, '');
+      assert.ok(text.includes(want.title.replace(/\s+/g, '')), `title ${want.title}`);
+      for (const h of SECTIONS[kind]) assert.ok(text.includes(h), `${kind}: ${h}`);
+      if (kind !== 'inspection') assert.ok(text.includes(`〔${r.year}〕${r.number}号`), 'the document number');
+      const images = run('pdfimages', ['-list', pdfPath]).split('\n').slice(2).filter((l) => /\bimage\b/.test(l));
+      assert.equal(images.length, want.charts + want.maps + want.photos);
+      assert.equal(images.filter((l) => /\bjpeg\b/.test(l)).length, want.photos);
+    });
+  }
+
+  test('the CLI\'s inspection of a day with tracks counts the same coverage as the server\'s', async () => {
+    const section = (html) => {
+      const from = html.indexOf('<h2>五、监督员巡查覆盖</h2>');
+      assert.ok(from >= 0, 'the coverage section');
+      return html.slice(from, html.indexOf('<h2>', from + 4));
+    };
+    // The day the demo's inspectors walked most.
+    const walked = sql(ws.db, `SELECT date(t + 8 * 3600, 'unixepoch') d FROM patrol_point
+      GROUP BY d ORDER BY COUNT(*) DESC, d LIMIT 1`);
+    assert.match(walked, /^\d{4}-\d\d-\d\d$/, 'the demo walked');
+    const r = await make('admin', { kind: 'inspection', period: walked });
+    const served = section((await file('admin', r.id, 'html')).text);
+    // Distances walked (the grids visited depend on the hour the demo
+    // was made: its beats start on the day it is made, its walk may be
+    // the day before's).
+    assert.match(served, /<td class="n">[1-9][\d.]*<\/td>/, 'kilometres walked');
+    const out = join(ws.dir, 'inspection.html');
+    ugOk(['report', 'inspection', '--period', walked, '--db', ws.db, '-o', out]);
+    assert.equal(section(readFileSync(out, 'utf8')), served);
+    // and the PDF and the workbook of it
+    for (const [f, magic] of [['pdf', '%PDF-'], ['xlsx', 'PK\x03\x04']]) {
+      ugOk(['report', 'inspection', '--period', walked, '--format', f, '--db', ws.db, '-o', `${out}.${f}`]);
+      assert.equal(readFileSync(`${out}.${f}`).subarray(0, magic.length).toString('latin1'), magic);
+    }
+    assert.equal(readFileSync(`${out}.pdf`).subarray(0, 5).toString('latin1'), '%PDF-');
   });
 });
 

@@ -2805,9 +2805,25 @@ static void test_phone_mask(void **state)
 		    0.5);
 }
 
+/* Every field set, the grid index none: a caller's stack held garbage
+ * there once, and the report command's coverage followed it. */
+static void test_env_defaults(void **state)
+{
+	struct case_env env;
+
+	(void)state;
+	memset(&env, 0xab, sizeof env);
+	case_env_defaults(&env, NULL);
+	assert_null(env.spatial);
+	assert_null(env.calendar);
+	assert_true(env.duplicate_radius_m == 30.0);
+	assert_int_equal(env.duplicate_window_s, 72 * 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_env_defaults),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_intake),
 		T(test_intake_refusals),

@@ -47,11 +47,16 @@ int case_source_parse(const char *name)
 
 void case_env_defaults(struct case_env *env, const struct calendar *cal)
 {
-	env->calendar = cal;
-	env->utc_offset = CALENDAR_UTC_OFFSET_CHINA;
-	env->duplicate_radius_m = 30.0;
-	env->city_margin_m = 2000.0;
-	env->duplicate_window_s = 72 * 3600;
+	/* Every field: a caller that sets no grid index has none (NULL),
+	 * not whatever its stack held. */
+	*env = (struct case_env){
+		.calendar = cal,
+		.utc_offset = CALENDAR_UTC_OFFSET_CHINA,
+		.duplicate_radius_m = 30.0,
+		.city_margin_m = 2000.0,
+		.duplicate_window_s = 72 * 3600,
+		.spatial = NULL,
+	};
 }
 
 double geo_distance_m(double lon1, double lat1, double lon2, double lat2)

@@ -57,6 +57,8 @@ struct case_env {
 	struct spatial *spatial;
 };
 
+/* Every field of *env set: the defaults above, the calendar given, no
+ * grid index (spatial NULL). */
 void case_env_defaults(struct case_env *env, const struct calendar *cal);
 
 struct case_intake {
