@@ -26,32 +26,14 @@
 #include "tools/demo/demo_patrol.h"
 #include "tools/demo/demo_photo.h"
 #include "tools/demo/demo_text.h"
+#include "tu_png.h"
 
 /* ---- photos ------------------------------------------------------------ */
-
-struct png_reader {
-	const struct buf *b;
-	size_t at;
-};
-
-static cairo_status_t read_png(void *closure, unsigned char *data,
-			       unsigned int len)
-{
-	struct png_reader *r = closure;
-
-	if (r->at + len > r->b->len)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(data, r->b->data + r->at, len);
-	r->at += len;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* Decode; the pixels (RGB24, W x H) into px. */
 static void decode(const struct buf *png, uint32_t *px)
 {
-	struct png_reader r = { png, 0 };
-	cairo_surface_t *sf = cairo_image_surface_create_from_png_stream(
-		read_png, &r);
+	cairo_surface_t *sf = tu_png_decode(png);
 	int stride;
 	unsigned char *data;
 

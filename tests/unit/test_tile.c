@@ -24,6 +24,7 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/fault.h"
+#include "tu_png.h"
 
 static const struct tile_pen pen = { 0x5f7c8a, 1.0, 1.0, 0.6 };
 
@@ -87,22 +88,6 @@ struct picture {
 	int stride;
 };
 
-struct png_source {
-	const struct buf *b;
-	size_t at;
-};
-
-static cairo_status_t png_read(void *closure, unsigned char *data,
-			       unsigned int len)
-{
-	struct png_source *src = closure;
-
-	if (src->at + len > src->b->len)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(data, src->b->data + src->at, len);
-	src->at += len;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* Check the file's signature and IHDR (256 x 256, 8-bit RGBA), then
  * decode it. */
@@ -111,7 +96,6 @@ static struct picture decode(const struct buf *png)
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
 					      0x1a, '\n' };
 	const unsigned char *p = (const unsigned char *)png->data;
-	struct png_source src = { png, 0 };
 	struct picture pic;
 
 	assert_true(png->len > 33);
@@ -121,7 +105,7 @@ static struct picture decode(const struct buf *png)
 	assert_int_equal(p[20] << 24 | p[21] << 16 | p[22] << 8 | p[23], 256);
 	assert_int_equal(p[24], 8); /* bit depth */
 	assert_int_equal(p[25], 6); /* colour type: RGBA */
-	pic.s = cairo_image_surface_create_from_png_stream(png_read, &src);
+	pic.s = tu_png_decode(png);
 	assert_int_equal(cairo_surface_status(pic.s), CAIRO_STATUS_SUCCESS);
 	assert_int_equal(cairo_image_surface_get_format(pic.s),
 			 CAIRO_FORMAT_ARGB32);
