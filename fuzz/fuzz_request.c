@@ -130,7 +130,8 @@ static void build_template(void)
 		die("working calendar", &err);
 	case_env_defaults(&app.cases, calendar);
 	app.cases.utc_offset = utc_offset;
-	if (demo_cases(db, &app.cases, now, DEMO_DAYS, 0, &cases, &err))
+	/* No photos: the template is built for every run. */
+	if (demo_cases(db, &app.cases, NULL, now, DEMO_DAYS, 0, &cases, &err))
 		die("demo cases", &err);
 	/* As `serve` does: requests take the live calendar. */
 	if (livecal_open(db, now, &app.calendar, &err))
