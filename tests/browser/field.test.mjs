@@ -11,7 +11,8 @@
 // - the first send's answer lost, then retried: exactly one case (the
 //   server's Idempotency-Key);
 // - a handler handles with a photo, asks for an extension, returns;
-// - patrol: a shift started and ended, the track posted;
+// - patrol: a shift started and ended, the track posted, and the
+//   coverage of the beat it walked what the positions give;
 // - the language switch and both catalogues complete;
 // - on every page: no sideways scroll at 375 px, no console error, no
 //   request off loopback.
@@ -343,11 +344,26 @@ describe('patrol', () => {
     // The page's clock runs 90 s behind and is moved on by hand: the
     // 30 s posts without waiting, and no time the page sends is ahead
     // of the server's.  The shift must lie in one day of the city
-    // (UTC+8), the day asked for below: a start just before the city's
-    // midnight is moved 5 minutes back.
+    // (UTC+8), the day asked for below and the beat's: within 90 s of
+    // the city's midnight the test waits until it has passed.
     const cityDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
     let t0 = Date.now() - 90000;
-    if (cityDay(t0) !== cityDay(t0 + 180000)) t0 -= 300000;
+    if (cityDay(t0) !== cityDay(t0 + 180000)) {
+      await new Promise((r) => { setTimeout(r, Date.parse(`${cityDay(t0 + 180000)}T00:00:00+08:00`) + 91000 - Date.now()); });
+      t0 = Date.now() - 90000;
+    }
+    // The inspector's beat (assigned by the shift leader): the grids of
+    // the three positions walked below and one far from them, so the
+    // coverage expected is the walked grids over all four.
+    const gridAt = async (lon, lat) => (await api('inspector').get(`/api/v1/locate?lon=${lon}&lat=${lat}`)).json.grid.code;
+    const walked = new Set();
+    for (const dLat of [0.0005, 0.0010, 0.0015]) walked.add(await gridAt(POINT.lon, POINT.lat + dLat));
+    const far = await gridAt(POINT.lon - 0.004, POINT.lat - 0.003);
+    assert.ok(!walked.has(far), far);
+    const me0 = (await api('inspector').get('/api/v1/session')).json.user;
+    const beat = await api('shift_leader').post('/api/v1/patrol/beats',
+      { inspector: me0.id, grids: [...walked, far], from: cityDay(t0) });
+    assert.equal(beat.status, 201, beat.text);
     await page.clock.install({ time: t0 });
     await page.locator('#nav-patrol').click();
     await page.locator('#shift-start').click();
@@ -374,6 +390,9 @@ describe('patrol', () => {
     assert.equal(me.status, 200, me.text);
     assert.ok(me.json.figures.distance_m > 100 && me.json.figures.distance_m < 130, me.text);
     assert.ok(me.json.figures.on_shift_s > 0, me.text);
+    assert.equal(me.json.figures.assigned, walked.size + 1, me.text);
+    assert.equal(me.json.figures.visited, walked.size, me.text);
+    assert.ok(Math.abs(me.json.figures.coverage - walked.size / (walked.size + 1)) < 1e-9, me.text);
     assert.equal(me.json.shift.ended_at !== null, true, me.text);
     await done(rec, 'patrol');
   });
