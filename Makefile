@@ -212,7 +212,7 @@ test-asan: asan $(ORACLE_FILES)
 		scripts/run-unit $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(LSAN_SUPP) UG_BIN=build/asan/urbangrid \
-		node --test --test-concurrency=1 tests/http/
+		node --test --test-concurrency=2 tests/http/
 
 fuzz-short:
 	@scripts/fuzz short

@@ -3,12 +3,12 @@
 // answers are bytes (photos), which server.mjs's JSON client does not do.
 import assert from 'node:assert/strict';
 
-import { REAL_DIVISIONS, sql, ugOk } from './server.mjs';
+import { REAL_DIVISIONS, cachedDemo, sql } from './server.mjs';
 
 // `urbangrid demo --days 0`: the demo city and its accounts, no cases.
 // Returns { passwords: { username: password }, output }.
 export function emptyDemoDb(ws) {
-  const out = ugOk(['demo', '--db', ws.db, '--from', REAL_DIVISIONS, '--days', '0']);
+  const out = cachedDemo(ws, ['--from', REAL_DIVISIONS, '--days', '0']);
   assert.match(out, /Cases of the last 0 days: 0 /, out);
   const passwords = {};
   for (const m of out.matchAll(/^ {2}(\w+)\s+(\S+)\s+(\S+)\s+(\S{20})$/gm)) {

@@ -6,7 +6,10 @@
 // hooks, and by an exit hook here if a suite dies before those run.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
+  renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,12 +117,54 @@ export function fixtureDb(ws, users = []) {
   return ws.db;
 }
 
+// `urbangrid demo ARGS` into ws.db (and its .files folder); returns what
+// it printed.  The same demo is made by many suites, and making it costs
+// 3-6 s (7-11 s under ASan) each time, so the first suite to ask makes it
+// once into a cache beside the binary and every later one copies the
+// database.  The cache is keyed by the binary (path, size, mtime), the
+// arguments, the test clock and the city's date (UTC+8), and is remade
+// after 20 minutes: a demo is "now"-relative (30 days back from today, a
+// day of walks up to now), so a copy never lags the clock by more than a
+// slow suite would.  Two suites racing both make it; one rename wins.
+const DEMO_CACHE_MAX_AGE_MS = 20 * 60 * 1000;
+
+export function cachedDemo(ws, args) {
+  const bin = statSync(BIN);
+  const cityDay = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const key = [bin.size, Math.floor(bin.mtimeMs), cityDay,
+    process.env.URBANGRID_TEST_CLOCK ?? '', ...args].join(' ');
+  const root = join(dirname(BIN), 'test-cache');
+  const name = Buffer.from(key).toString('base64url').slice(0, 200);
+  const entry = join(root, name);
+  const fresh = existsSync(join(entry, 'out.txt'))
+    && Date.now() - statSync(join(entry, 'out.txt')).mtimeMs < DEMO_CACHE_MAX_AGE_MS;
+  if (!fresh) {
+    mkdirSync(root, { recursive: true });
+    const tmp = mkdtempSync(join(root, 'tmp-'));
+    try {
+      const out = ugOk(['demo', '--db', join(tmp, 'demo.db'), ...args]);
+      writeFileSync(join(tmp, 'out.txt'), out);
+      rmSync(entry, { recursive: true, force: true });
+      renameSync(tmp, entry);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      // Another suite's rename won the race: use its entry.
+      if (!existsSync(join(entry, 'out.txt'))) throw e;
+    }
+  }
+  copyFileSync(join(entry, 'demo.db'), ws.db);
+  if (existsSync(join(entry, 'demo.db.files'))) {
+    cpSync(join(entry, 'demo.db.files'), `${ws.db}.files`, { recursive: true });
+  }
+  return readFileSync(join(entry, 'out.txt'), 'utf8');
+}
+
 // `urbangrid demo` (real 东城区 110101, departments, one account per
 // role); returns, parsed from its output, { accounts: [{ role, username,
 // unit, password }], passwords: { username: password }, departments: the
 // count it reports }.
 export function demoDb(ws) {
-  const out = ugOk(['demo', '--db', ws.db, '--from', REAL_DIVISIONS]);
+  const out = cachedDemo(ws, ['--from', REAL_DIVISIONS]);
   const departments = /(\d+) departments/.exec(out);
   assert.ok(departments, `demo did not say how many departments:\n${out}`);
   const accounts = [];
