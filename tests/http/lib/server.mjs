@@ -5,6 +5,7 @@
 // Temp dirs and child processes are cleaned up by the suites' after()
 // hooks, and by an exit hook here if a suite dies before those run.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
@@ -274,6 +275,33 @@ export function serverSet(ws) {
       }
     },
   };
+}
+
+// The set-up most suites share, as before()/after() hooks: a workspace
+// whose database makeDb(ws) makes, a Bearer token for each account named
+// in `roles`, prepare(suite) for more on the database (accounts,
+// figures read back), then one `serve` with `flags` and `opts` (as
+// startServer takes them); after() stops it and removes the workspace.
+// Returns suite: { ws, servers, made (what makeDb returned), token
+// (name -> token), server (once before() has run), as(name) a Client
+// with that token }.  A suite's own before() hooks run after this one.
+export function staffSuite({ makeDb, roles = [], flags = [], opts = {}, prepare } = {}) {
+  const ws = workspace();
+  const servers = serverSet(ws);
+  const suite = {
+    ws,
+    servers,
+    token: {},
+    as: (who) => new Client(suite.server, { bearer: suite.token[who] }),
+  };
+  before(async () => {
+    suite.made = makeDb(ws);
+    for (const who of roles) suite.token[who] = createToken(ws.db, who);
+    if (prepare) await prepare(suite);
+    suite.server = await servers.start(flags, typeof opts === 'function' ? opts() : opts);
+  });
+  after(() => servers.close());
+  return suite;
 }
 
 // Ask `ask` (async) until its answer differs from `was` (compared as
