@@ -279,7 +279,8 @@ export function serverSet(ws) {
 
 // The set-up most suites share, as before()/after() hooks: a workspace
 // whose database makeDb(ws) makes, a Bearer token for each account named
-// in `roles`, prepare(suite) for more on the database (accounts,
+// in `roles` (a name, or [key, username] to keep it under another key),
+// prepare(suite) for more on the database (accounts,
 // figures read back), then one `serve` with `flags` and `opts` (as
 // startServer takes them); after() stops it and removes the workspace.
 // Returns suite: { ws, servers, made (what makeDb returned), token
@@ -296,7 +297,10 @@ export function staffSuite({ makeDb, roles = [], flags = [], opts = {}, prepare 
   };
   before(async () => {
     suite.made = makeDb(ws);
-    for (const who of roles) suite.token[who] = createToken(ws.db, who);
+    for (const r of roles) {
+      const [key, username] = Array.isArray(r) ? r : [r, r];
+      suite.token[key] = createToken(ws.db, username);
+    }
     if (prepare) await prepare(suite);
     suite.server = await servers.start(flags, typeof opts === 'function' ? opts() : opts);
   });
