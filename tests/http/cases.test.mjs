@@ -8,24 +8,26 @@
 // README's worked examples, categories and standards, routing rules, and
 // phone masking by role.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { bytesRequest, emptyDemoDb, JPEG, PNG, WEBP } from './lib/cases.mjs';
-import {
-  assertError, Client, createToken, loggedIn, serverSet, sql, workspace,
-} from './lib/server.mjs';
+import { assertError, Client, createToken, loggedIn, sql, staffSuite } from './lib/server.mjs';
 
 const PHOTO_LIMIT = 4096;
 const DEMO = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler',
   'leader', 'admin', 'api_client'];
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let demoPw;
-const token = {};
-const as = (username) => new Client(server, { bearer: token[username] });
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  // Accounts are the security admin's (三员分立), not the admin's.
+  roles: [...DEMO, 'security_admin'],
+  flags: ['--photo-limit', String(PHOTO_LIMIT)],
+  prepare: (s) => { demoPw = s.made.passwords; },
+  started: addAccounts,
+});
+const { ws, servers, token, as } = suite;
 // Users made through POST /api/v1/users (by the security admin), logged
 // in by session.
 let szHandler; // handler of 110101-SZ
@@ -33,12 +35,7 @@ let dispatcher2; // a second dispatcher
 let northInspector; // inspector of street 110101002
 let hwLeader; // leader whose unit is the department 110101-HW
 
-before(async () => {
-  demoPw = emptyDemoDb(ws).passwords;
-  for (const who of DEMO) token[who] = createToken(ws.db, who);
-  // Accounts are the security admin's (三员分立), not the admin's.
-  token.security_admin = createToken(ws.db, 'security_admin');
-  server = await servers.start(['--photo-limit', String(PHOTO_LIMIT)]);
+async function addAccounts() {
   const made = {};
   for (const [username, role, unit] of [
     ['sz_handler', 'handler', '110101-SZ'],
@@ -51,7 +48,7 @@ before(async () => {
     const r = await as('security_admin').post('/api/v1/users',
       { username, role, unit, must_change_password: false });
     assert.equal(r.status, 201, r.text);
-    made[username] = await loggedIn(server, username, r.json.password);
+    made[username] = await loggedIn(suite.server, username, r.json.password);
   }
   // The other department's handler also gets a token, for photo uploads.
   token.sz_handler = createToken(ws.db, 'sz_handler');
@@ -59,9 +56,7 @@ before(async () => {
   dispatcher2 = made.dispatcher2;
   northInspector = made.north_inspector;
   hwLeader = made.hw_leader;
-});
-
-after(() => servers.close());
+}
 
 // ---- helpers ----------------------------------------------------------
 
@@ -936,7 +931,7 @@ describe('two dispatchers at once', () => {
 
 describe('attachments', () => {
   let c;
-  const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(server, 'POST',
+  const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(suite.server, 'POST',
     `/api/v1/cases/${id}/attachments?kind=${kind}`, { bearer: token[who], body: bytes, contentType: type });
 
   // Filed: report photos still come; dispatched by the first test.
@@ -954,7 +949,7 @@ describe('attachments', () => {
     assert.match(r.json.sha256, /^[0-9a-f]{64}$/);
     assert.equal(r.json.url, `/api/v1/attachments/${r.json.id}`);
     c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
-    const g = await bytesRequest(server, 'GET', r.json.url, { bearer: token.handler });
+    const g = await bytesRequest(suite.server, 'GET', r.json.url, { bearer: token.handler });
     assert.equal(g.status, 200);
     assert.equal(g.headers.get('content-type'), 'image/jpeg');
     assert.deepEqual(g.bytes, JPEG);
@@ -971,7 +966,7 @@ describe('attachments', () => {
     const w = await upload('handler', WEBP, 'application/octet-stream', 'handle');
     assert.equal(w.status, 201, w.bytes.toString());
     assert.equal(w.json.content_type, 'image/webp');
-    const g = await bytesRequest(server, 'GET', w.json.url, { bearer: token.inspector });
+    const g = await bytesRequest(suite.server, 'GET', w.json.url, { bearer: token.inspector });
     assert.equal(g.headers.get('content-type'), 'image/webp');
     assert.deepEqual(g.bytes, WEBP);
     const full = await getCase(as('inspector'), c.id);
@@ -993,7 +988,7 @@ describe('attachments', () => {
     assert.equal(k.status, 400);
     assert.equal(k.json.error.field, 'kind');
     // Nor onto a case out of sight.
-    const n = await bytesRequest(server, 'POST', `/api/v1/cases/${c.id}/attachments`,
+    const n = await bytesRequest(suite.server, 'POST', `/api/v1/cases/${c.id}/attachments`,
       { bearer: undefined, body: JPEG, contentType: 'image/jpeg' });
     assert.equal(n.status, 401);
     const s = await upload('sz_handler', JPEG, 'image/jpeg');

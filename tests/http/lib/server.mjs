@@ -282,11 +282,15 @@ export function serverSet(ws) {
 // in `roles` (a name, or [key, username] to keep it under another key),
 // prepare(suite) for more on the database (accounts,
 // figures read back), then one `serve` with `flags` and `opts` (as
-// startServer takes them); after() stops it and removes the workspace.
-// Returns suite: { ws, servers, made (what makeDb returned), token
-// (name -> token), server (once before() has run), as(name) a Client
-// with that token }.  A suite's own before() hooks run after this one.
-export function staffSuite({ makeDb, roles = [], flags = [], opts = {}, prepare } = {}) {
+// startServer takes them; opts may be a function returning them), then
+// started(suite) for what needs the server; after() stops it and removes
+// the workspace.  Returns suite: { ws, servers, made (what makeDb
+// returned), token (name -> token), server (once before() has run),
+// as(name) a Client with that token }.  (Top-level before() hooks all
+// start at once, so what must follow this set-up goes in started.)
+export function staffSuite({
+  makeDb, roles = [], flags = [], opts = {}, prepare, started,
+} = {}) {
   const ws = workspace();
   const servers = serverSet(ws);
   const suite = {
@@ -296,6 +300,10 @@ export function staffSuite({ makeDb, roles = [], flags = [], opts = {}, prepare 
     as: (who) => new Client(suite.server, { bearer: suite.token[who] }),
   };
   before(async () => {
+    // A top-level hook starts as it is registered, during the suite
+    // file's evaluation: wait for its end, so that makeDb, prepare and
+    // started may use what the file declares below this call.
+    await Promise.resolve();
     suite.made = makeDb(ws);
     for (const r of roles) {
       const [key, username] = Array.isArray(r) ? r : [r, r];
@@ -303,6 +311,7 @@ export function staffSuite({ makeDb, roles = [], flags = [], opts = {}, prepare 
     }
     if (prepare) await prepare(suite);
     suite.server = await servers.start(flags, typeof opts === 'function' ? opts() : opts);
+    if (started) await started(suite);
   });
   after(() => servers.close());
   return suite;
