@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-  addUser, assertError, Client, createToken, demoDb, sql, staffSuite,
+  addUser, assertError, assertInvalidQueries, Client, createToken, demoDb, sql, staffSuite,
 } from './lib/server.mjs';
 
 const STREET_A = '110101001';
@@ -135,11 +135,13 @@ describe('drafts', () => {
   });
 
   test('400 naming kind, period and area', async () => {
-    assertError(await api('leader').get(`/api/v1/honours/draft?kind=people&period=${month}`), 400, 'invalid', 'kind');
-    assertError(await api('leader').get('/api/v1/honours/draft?period=2026-11'), 400, 'invalid', 'kind');
-    assertError(await api('leader').get('/api/v1/honours/draft?kind=streets&period=2026-13'), 400, 'invalid', 'period');
-    assertError(await api('leader').get('/api/v1/honours/draft?kind=streets'), 400, 'invalid', 'period');
-    assertError(await api('leader').get('/api/v1/honours/draft?kind=streets&period=2026-11&area=12x'), 400, 'invalid', 'area');
+    await assertInvalidQueries(api('leader'), '/api/v1/honours/draft', [
+      [`kind=people&period=${month}`, 'kind'],
+      ['period=2026-11', 'kind'],
+      ['kind=streets&period=2026-13', 'period'],
+      ['kind=streets', 'period'],
+      ['kind=streets&period=2026-11&area=12x', 'area'],
+    ]);
   });
 });
 

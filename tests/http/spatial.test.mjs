@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import {
-  addUser, assertError, Client, fixtureDb, sleep, sql, staffSuite, ug, ugOk,
+  addUser, assertError, assertInvalidQueries, Client, fixtureDb, sleep, sql, staffSuite, ug, ugOk,
 } from './lib/server.mjs';
 
 let client;
@@ -133,14 +133,16 @@ describe('GET /api/v1/locate', () => {
 
   test('outside every grid: 404; bad parameters: 400 naming them', async () => {
     assertError(await client.get('/api/v1/locate?lon=100&lat=30'), 404, 'not_found');
-    assertError(await client.get('/api/v1/locate?lon=181&lat=30'), 400, 'invalid', 'lon');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=-91'), 400, 'invalid', 'lat');
-    assertError(await client.get('/api/v1/locate?lon=116'), 400, 'invalid', 'lat');
-    assertError(await client.get('/api/v1/locate?lon=abc&lat=39'), 400, 'invalid', 'lon');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&crs=mars'), 400, 'invalid', 'crs');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&crs=EPSG:4547'), 400, 'invalid', 'crs');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&radius=900'), 400, 'invalid', 'radius');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&class=1'), 400, 'invalid', 'class');
+    await assertInvalidQueries(client, '/api/v1/locate', [
+      ['lon=181&lat=30', 'lon'],
+      ['lon=116&lat=-91', 'lat'],
+      ['lon=116', 'lat'],
+      ['lon=abc&lat=39', 'lon'],
+      ['lon=116&lat=39&crs=mars', 'crs'],
+      ['lon=116&lat=39&crs=EPSG:4547', 'crs'],
+      ['lon=116&lat=39&radius=900', 'radius'],
+      ['lon=116&lat=39&class=1', 'class'],
+    ]);
     assertError(await new Client(suite.server).get('/api/v1/locate?lon=116&lat=39'), 401, 'unauthenticated');
   });
 });
@@ -183,11 +185,13 @@ describe('GET /api/v1/grids', () => {
 
   test('bad boxes: 400 naming bbox or tolerance', async () => {
     assertError(await client.get('/api/v1/grids'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=1,2,3'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=1,2,3,4x'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=117,39,116,40'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=116,39,181,40'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=116,39,117,40&tolerance=1'), 400, 'invalid', 'tolerance');
+    await assertInvalidQueries(client, '/api/v1/grids', [
+      ['bbox=1,2,3', 'bbox'],
+      ['bbox=1,2,3,4x', 'bbox'],
+      ['bbox=117,39,116,40', 'bbox'],
+      ['bbox=116,39,181,40', 'bbox'],
+      ['bbox=116,39,117,40&tolerance=1', 'tolerance'],
+    ]);
   });
 });
 

@@ -613,3 +613,11 @@ export function assertError(res, status, code, field) {
   if (field === null) assert.equal(res.json.error.field, undefined, res.text);
   else if (field !== undefined) assert.equal(res.json.error.field, field, res.text);
 }
+
+// GET `path` with each of `queries` ([query string, field] pairs) as
+// `client`: each must answer 400 invalid naming that field.
+export async function assertInvalidQueries(client, path, queries) {
+  for (const [query, field] of queries) {
+    assertError(await client.get(`${path}?${query}`), 400, 'invalid', field);
+  }
+}
