@@ -459,9 +459,7 @@ static void test_rating(void **state)
 				    "rate", "基本满意", data, T0 + 400, NULL,
 				    &f->err),
 		      f->err, UG_EINTERNAL, NULL);
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM case_event"),
-			 lines);
+	tu_assert_rows(f->t->db, "case_event", lines);
 	tu_assert_ok(case_annotate(f->t->db, &f->env, tu_actor("citizen"), c,
 				   "rate", "基本满意", data, T0 + 400, NULL,
 				   &f->err),
@@ -993,9 +991,7 @@ static void test_rebuild_equals_kept(void **state)
 	assert_int_equal(r.cases, NCASES * histories);
 	assert_int_equal(r.lines,
 			 tu_query_int(f->t->db, "SELECT COUNT(*) FROM case_event"));
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM assess_day"),
-			 before);
+	tu_assert_rows(f->t->db, "assess_day", before);
 	assert_int_equal(drift(f), 0);
 }
 

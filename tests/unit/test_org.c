@@ -241,8 +241,7 @@ static void test_malformed_csv_all_or_nothing(void **state)
 	assert_division(env->db, "110101001", "一号街道", "street", "110101");
 	assert_division(env->db, "110101001001", "东一社区居委会", "community",
 			"110101001");
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM audit_event"),
-			 1);
+	tu_assert_rows(env->db, "audit_event", 1);
 }
 
 static void test_malformed_csv_in_fresh_database(void **state)
@@ -257,8 +256,7 @@ static void test_malformed_csv_in_fresh_database(void **state)
 				  "110101002,\"二号街道,110101\n");
 	assert_refused(env->db, dir, UG_EINVAL, NULL, "streets.csv:3:",
 		       "unterminated");
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM audit_event"),
-			 0);
+	tu_assert_rows(env->db, "audit_event", 0);
 }
 
 static void test_code_not_under_parent(void **state)
@@ -382,11 +380,8 @@ static void test_seed_departments(void **state)
 		     err);
 	/* The centre, one per standard type, a team per street. */
 	assert_int_equal(count, 1 + (int)department_type_count + 3);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 count);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM department_area"),
-			 count);
+	tu_assert_rows(env->db, "department", count);
+	tu_assert_rows(env->db, "department_area", count);
 
 	tu_assert_ok(store_department_get(env->db, "110101-ZX", &d, &err), err);
 	assert_string_equal(d.name, "甲区城市管理监督指挥中心");
@@ -415,11 +410,8 @@ static void test_seed_departments(void **state)
 					  &err),
 		     err);
 	assert_int_equal(count, 1 + (int)department_type_count + 3);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 count);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM department_area"),
-			 count);
+	tu_assert_rows(env->db, "department", count);
+	tu_assert_rows(env->db, "department_area", count);
 }
 
 static void test_seed_departments_refusals(void **state)
@@ -440,16 +432,14 @@ static void test_seed_departments_refusals(void **state)
 	tu_assert_err(org_seed_departments(env->db, "110101001", NOW, &count,
 					   &err),
 		      err, UG_EINVAL, "area");
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 0);
+	tu_assert_rows(env->db, "department", 0);
 
 	/* A storage failure midway leaves no department behind. */
 	fault_arm(FAULT_DB_STEP, 20);
 	tu_assert_err(org_seed_departments(env->db, "110101", NOW, &count, &err),
 		      err, UG_EDB, NULL);
 	fault_arm(FAULT_DB_STEP, 0);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 0);
+	tu_assert_rows(env->db, "department", 0);
 }
 
 static void test_department_code_valid(void **state)

@@ -146,16 +146,12 @@ static void test_beats(void **state)
 		     f->err);
 	assert_string_equal(holder(f, GRID1, tomorrow - 1), "insp1");
 	assert_string_equal(holder(f, GRID1, tomorrow), "insp2");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM patrol_beat"),
-			 2);
+	tu_assert_rows(f->t->db, "patrol_beat", 2);
 	/* Replaced again from tomorrow before it began: insp2's goes. */
 	tu_assert_ok(assign(f, SHIFT, INSP1, GRID1, "2026-11-17", NOW + 120),
 		     f->err);
 	assert_string_equal(holder(f, GRID1, tomorrow), "insp1");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM patrol_beat"),
-			 2);
+	tu_assert_rows(f->t->db, "patrol_beat", 2);
 	/* Refused, writing nothing. */
 	tu_assert_err(assign(f, SHIFT, INSP1, GRID2, "2026-11-15", NOW),
 		      f->err, UG_EINVAL, "from");
@@ -171,9 +167,7 @@ static void test_beats(void **state)
 		      f->err, UG_EINVAL, "grids[0]");
 	tu_assert_err(assign(f, SHIFT, INSP1, "110101001", NULL, NOW), f->err,
 		      UG_EINVAL, "grids[0]");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM patrol_beat"),
-			 2);
+	tu_assert_rows(f->t->db, "patrol_beat", 2);
 	/* Ended from tomorrow: nobody's then. */
 	{
 		struct patrol_day d = day_of(f, "2026-11-17");
