@@ -21,6 +21,7 @@
 #include "domain/spatial/component.h"
 #include "lib/error.h"
 #include "lib/fault.h"
+#include "tu_rand.h"
 
 /* the reference distance must round exactly like the index's */
 #if defined(__clang__)
@@ -201,10 +202,7 @@ static uint64_t rng_state = 88172645463325252u;
 
 static uint64_t rnd64(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return tu_xorshift(&rng_state);
 }
 
 static double rnd01(void)
@@ -219,20 +217,6 @@ static int rndint(int n)
 
 /* ---- the brute-force reference ------------------------------------------ */
 
-#define RAD (3.14159265358979323846 / 180.0)
-
-/* The distance exactly as component.h defines it. */
-static double ref_distance(double lon1, double lat1, double lon2,
-			   double lat2)
-{
-	double s1 = sin((lat2 - lat1) * RAD / 2);
-	double s2 = sin((lon2 - lon1) * RAD / 2);
-	double a = s1 * s1 + cos(lat1 * RAD) * cos(lat2 * RAD) * s2 * s2;
-
-	if (a > 1)
-		a = 1;
-	return 2 * 6371008.8 * asin(sqrt(a));
-}
 
 /* What the index should hold: points by slot; removed ones have live 0. */
 struct model {
@@ -279,7 +263,7 @@ static size_t brute(const struct model *m, double lon, double lat,
 
 		if (!m->live[k] || (klass && m->p[k].klass != klass))
 			continue;
-		d = ref_distance(lon, lat, m->p[k].lon, m->p[k].lat);
+		d = tu_ref_distance(lon, lat, m->p[k].lon, m->p[k].lat);
 		if (d <= radius) {
 			out[n].id = m->p[k].id;
 			out[n].klass = m->p[k].klass;
@@ -350,7 +334,7 @@ static void test_index_basics(void **state)
 	assert_int_equal(h[1].id, 11010103005000001);
 	assert_int_equal(h[1].klass, 3005);
 	assert_int_equal(h[2].id, 11010101001000002);
-	assert_true(fabs(h[2].distance_m - 6371008.8 * RAD / 1000) < 1e-6);
+	assert_true(fabs(h[2].distance_m - 6371008.8 * TU_RAD / 1000) < 1e-6);
 	assert_true(fabs(h[2].distance_m - 111.19508) < 1e-5);
 	/* class filter; max; the radius is inclusive */
 	assert_int_equal(compindex_nearest(ix, 116.4, 39.9, 200, 1001, h, 8),
@@ -368,7 +352,7 @@ static void test_index_basics(void **state)
 	assert_int_equal(compindex_nearest(ix, 116.4, 39.901, 0, 0, h, 8), 1);
 	assert_int_equal(h[0].id, 11010101001000002);
 	{
-		double d = ref_distance(116.4, 39.9, 116.4, 39.901);
+		double d = tu_ref_distance(116.4, 39.9, 116.4, 39.901);
 
 		assert_int_equal(compindex_nearest(ix, 116.4, 39.9, d, 1001,
 						   h, 8), 2);
@@ -756,12 +740,12 @@ static void test_pole_on_the_rim(void **state)
 	}
 	for (int k = 1; k <= 200; k++) {
 		double lat = 90 - k * 0.0002;
-		double r = ref_distance(0, lat, 150, 90);
+		double r = tu_ref_distance(0, lat, 150, 90);
 
 		check_query(ix, &m, 0, lat, r, 0, 4, got, want);
 		assert_int_equal(compindex_nearest(ix, 0, lat, r, 0, got, 4),
 				 2);
-		r = ref_distance(0, -lat, -90, -90);
+		r = tu_ref_distance(0, -lat, -90, -90);
 		check_query(ix, &m, 0, -lat, r, 0, 4, got, want);
 		assert_int_equal(compindex_nearest(ix, 0, -lat, r, 0, got, 4),
 				 1);

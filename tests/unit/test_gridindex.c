@@ -20,6 +20,7 @@
 #include "domain/spatial/gridindex.h"
 #include "lib/error.h"
 #include "lib/fault.h"
+#include "tu_rand.h"
 
 /* ---- building test shapes --------------------------------------------- */
 
@@ -185,10 +186,7 @@ static uint64_t rng_state = 88172645463325252u;
 
 static uint64_t rnd64(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return tu_xorshift(&rng_state);
 }
 
 static double rnd01(void)
