@@ -1,12 +1,35 @@
 /*
- * bench.h - what the bench programs share: the median of timed runs.
+ * bench.h - what the bench programs share: the median of timed runs, the
+ * clock, the way out on an error, the generated district's SQL.
  * Each bench is one C file built on its own (scripts/bench); this header
  * is included by them, never by the program.
  */
 #ifndef UG_BENCH_H
 #define UG_BENCH_H
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+#include "lib/error.h"
+
+/* Seconds on the monotonic clock. */
+static inline double bench_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Say what failed ("<bench>: what: message") and exit 2. */
+static inline void bench_die(const char *what, const struct ug_error *err)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		err->message);
+	exit(2);
+}
 
 static int cmp_double(const void *a, const void *b)
 {
