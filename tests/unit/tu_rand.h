@@ -20,6 +20,26 @@ static inline uint64_t tu_xorshift(uint64_t *s)
 	return *s;
 }
 
+/* The file's own sequence, from a fixed seed: the same numbers every run. */
+static inline uint64_t tu_rnd64(void)
+{
+	static uint64_t state = 88172645463325252u;
+
+	return tu_xorshift(&state);
+}
+
+/* Uniform in [0, 1). */
+static inline double tu_rnd01(void)
+{
+	return (double)(tu_rnd64() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Uniform in 0..n-1. */
+static inline int tu_rndint(int n)
+{
+	return (int)(tu_rnd64() % (uint64_t)n);
+}
+
 #define TU_RAD (3.14159265358979323846 / 180.0)
 
 /* Metres between two points on the sphere of radius 6,371,008.8 m. */
