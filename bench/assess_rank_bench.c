@@ -35,9 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_DB
 #include "bench.h"
 #include "domain/assess/rank.h"
-#include "store/migrate.h"
 
 #define RUNS 7
 #define MONTH "2026-06"
@@ -79,16 +79,13 @@ static void generate(struct db *db, long cases)
 	struct ug_error err;
 	char sql[4096];
 	double t0 = bench_seconds();
-	int applied;
 
 	ug_error_clear(&err);
-	if (store_migrate(db, &applied, &err))
-		bench_die("migrate", &err);
+	bench_schema(db);
 	/* The district, its streets, 6,000 grids (10 communities a street),
 	 * 30 departments. */
 	if (db_exec(db,
-		    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-		    " BEGIN;"
+		    BENCH_BEGIN_SQL
 		    BENCH_DISTRICT_SQL
 		    " WITH RECURSIVE d(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM d WHERE i < 30)"
 		    " INSERT INTO department (code, name, kind, type, parent, created_at)"

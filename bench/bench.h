@@ -45,6 +45,27 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+#ifdef BENCH_DB
+#include "store/db.h"
+#include "store/migrate.h"
+
+/* For the benches on a database (they define BENCH_DB): the schema. */
+static inline void bench_schema(struct db *db)
+{
+	struct ug_error err;
+	int applied;
+
+	ug_error_clear(&err);
+	if (store_migrate(db, &applied, &err))
+		bench_die("migrate", &err);
+}
+#endif
+
+/* Generating fast: no journal, no sync, one transaction (the caller
+ * commits it). */
+#define BENCH_BEGIN_SQL                                                         \
+	"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;"
+
 /* SQL (in a transaction the caller opens) for the district both
  * assessment benches generate: 东城区 110101 under its province and
  * city, 17 streets, 170 communities (10 a street) and 6,000 grids (a

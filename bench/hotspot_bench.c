@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_DB
 #include "bench.h"
 #include "domain/assess/hotspot.h"
 #include "store/assess/hotspot.h"
-#include "store/migrate.h"
 
 #define RUNS 7
 #define WEEK "2026-W26"
@@ -48,14 +48,11 @@ static void generate(struct db *db, long cases)
 	struct ug_error err;
 	char sql[4096];
 	double t0 = bench_seconds();
-	int applied;
 
 	ug_error_clear(&err);
-	if (store_migrate(db, &applied, &err))
-		bench_die("migrate", &err);
+	bench_schema(db);
 	if (db_exec(db,
-		    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-		    " BEGIN;"
+		    BENCH_BEGIN_SQL
 		    BENCH_DISTRICT_SQL
 		    " INSERT INTO category_major (code, kind, name) VALUES ('99', 'event', '测试');"
 		    " WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100)"
