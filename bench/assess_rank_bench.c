@@ -35,27 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_DB
 #include "bench.h"
 #include "domain/assess/rank.h"
-#include "store/migrate.h"
 
 #define RUNS 7
 #define MONTH "2026-06"
 #define MONTH_PREV "2026-05"
-
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const struct ug_error *err)
-{
-	fprintf(stderr, "assess_rank_bench: %s: %s\n", what, err->message);
-	exit(2);
-}
 
 /* The counters a case may move, one bit each of bench_case.f. */
 #define FLAGS(X)                                                        \
@@ -92,17 +78,14 @@ static void generate(struct db *db, long cases)
 {
 	struct ug_error err;
 	char sql[4096];
-	double t0 = seconds();
-	int applied;
+	double t0 = bench_seconds();
 
 	ug_error_clear(&err);
-	if (store_migrate(db, &applied, &err))
-		die("migrate", &err);
+	bench_schema(db);
 	/* The district, its streets, 6,000 grids (10 communities a street),
 	 * 30 departments. */
 	if (db_exec(db,
-		    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-		    " BEGIN;"
+		    BENCH_BEGIN_SQL
 		    BENCH_DISTRICT_SQL
 		    " WITH RECURSIVE d(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM d WHERE i < 30)"
 		    " INSERT INTO department (code, name, kind, type, parent, created_at)"
@@ -112,7 +95,7 @@ static void generate(struct db *db, long cases)
 		    "  department TEXT NOT NULL, grid TEXT NOT NULL, f INTEGER NOT NULL);"
 		    " COMMIT;",
 		    &err))
-		die("divisions", &err);
+		bench_die("divisions", &err);
 	/* The cases: a random grid and department, each counter's bit set
 	 * with its own odds (a case reported is mostly filed, dispatched,
 	 * handled...; the on-time bits imply theirs). */
@@ -138,10 +121,10 @@ static void generate(struct db *db, long cases)
 		 " COMMIT;",
 		 cases);
 	if (db_exec(db, sql, &err))
-		die("cases", &err);
-	fprintf(stderr, "generated %ld cases in %.1f s\n", cases, seconds() - t0);
+		bench_die("cases", &err);
+	fprintf(stderr, "generated %ld cases in %.1f s\n", cases, bench_seconds() - t0);
 	/* The counters as the upkeep would have kept them. */
-	t0 = seconds();
+	t0 = bench_seconds();
 	{
 		char cols[1024] = "", sums[2048];
 		size_t len = 0;
@@ -161,18 +144,18 @@ static void generate(struct db *db, long cases)
 				 pass ? " FROM bench_case GROUP BY month, grid"
 				      : " FROM bench_case GROUP BY month, department");
 			if (db_exec(db, sums, &err))
-				die("counters", &err);
+				bench_die("counters", &err);
 		}
 	}
-	fprintf(stderr, "counters in %.1f s\n", seconds() - t0);
-	t0 = seconds();
+	fprintf(stderr, "counters in %.1f s\n", bench_seconds() - t0);
+	t0 = bench_seconds();
 	if (db_exec(db,
 		    "CREATE INDEX bench_case_department ON bench_case (month, department, f);"
 		    " CREATE INDEX bench_case_grid ON bench_case (month, grid, f);"
 		    " ANALYZE;",
 		    &err))
-		die("indexes", &err);
-	fprintf(stderr, "covering indexes in %.1f s\n", seconds() - t0);
+		bench_die("indexes", &err);
+	fprintf(stderr, "covering indexes in %.1f s\n", bench_seconds() - t0);
 }
 
 /* The month rows of the grids' streets, communities and district, as
@@ -200,7 +183,7 @@ static void levels(struct db *db)
 		sums_sql(sums, sizeof sums, head,
 			 " FROM bench_case GROUP BY month, g");
 		if (db_exec(db, sums, &err))
-			die("levels", &err);
+			bench_die("levels", &err);
 	}
 }
 
@@ -313,21 +296,21 @@ int main(int argc, char **argv)
 
 	ug_error_clear(&err);
 	if (db_open(path, &opt, &db, &err))
-		die("open", &err);
+		bench_die("open", &err);
 	if (fresh)
 		generate(db, cases);
 	/* The levels' month rows (street, community, district) the upkeep
 	 * keeps beside the grids' - also for a file an older bench made. */
 	{
-		double t0 = seconds();
+		double t0 = bench_seconds();
 		int64_t streets = 0;
 
 		if (db_query_int64(db, "SELECT COUNT(*) FROM assess_month"
 				       " WHERE kind = 'street'", &streets, &err))
-			die("levels", &err);
+			bench_die("levels", &err);
 		if (!streets) {
 			levels(db);
-			fprintf(stderr, "level rows in %.1f s\n", seconds() - t0);
+			fprintf(stderr, "level rows in %.1f s\n", bench_seconds() - t0);
 		}
 	}
 	actor_root(&u, "bench", &root);
@@ -338,21 +321,21 @@ int main(int argc, char **argv)
 		int n = 0;
 
 		for (int i = 0; i < RUNS; i++) {
-			double t0 = seconds();
+			double t0 = bench_seconds();
 
 			if (assess_ranking(db, &root, 8 * 3600, kinds[k], MONTH,
 					   k ? "110101" : NULL, &r, &err))
-				die("ranking", &err);
-			ours[i] = seconds() - t0;
+				bench_die("ranking", &err);
+			ours[i] = bench_seconds() - t0;
 			if (i < RUNS - 1)
 				assess_ranking_free(&r);
 		}
 		for (int i = 0; i < RUNS; i++) {
-			double t0 = seconds();
+			double t0 = bench_seconds();
 
 			if (peer_ranking(db, k, rows, &n, &err))
-				die("peer", &err);
-			peer[i] = seconds() - t0;
+				bench_die("peer", &err);
+			peer[i] = bench_seconds() - t0;
 		}
 		if ((size_t)n != r.n)
 			bad = 1;

@@ -1,12 +1,35 @@
 /*
- * bench.h - what the bench programs share: the median of timed runs.
+ * bench.h - what the bench programs share: the median of timed runs, the
+ * clock, the way out on an error, the generated district's SQL.
  * Each bench is one C file built on its own (scripts/bench); this header
  * is included by them, never by the program.
  */
 #ifndef UG_BENCH_H
 #define UG_BENCH_H
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+#include "lib/error.h"
+
+/* Seconds on the monotonic clock. */
+static inline double bench_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Say what failed ("<bench>: what: message") and exit 2. */
+static inline void bench_die(const char *what, const struct ug_error *err)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		err->message);
+	exit(2);
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -21,6 +44,27 @@ static double median(double *v, int n)
 	qsort(v, (size_t)n, sizeof *v, cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
+
+#ifdef BENCH_DB
+#include "store/db.h"
+#include "store/migrate.h"
+
+/* For the benches on a database (they define BENCH_DB): the schema. */
+static inline void bench_schema(struct db *db)
+{
+	struct ug_error err;
+	int applied;
+
+	ug_error_clear(&err);
+	if (store_migrate(db, &applied, &err))
+		bench_die("migrate", &err);
+}
+#endif
+
+/* Generating fast: no journal, no sync, one transaction (the caller
+ * commits it). */
+#define BENCH_BEGIN_SQL                                                         \
+	"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;"
 
 /* SQL (in a transaction the caller opens) for the district both
  * assessment benches generate: 东城区 110101 under its province and

@@ -33,6 +33,8 @@
 #include "lib/util.h"
 
 #include "bench.h"
+#include "../tests/unit/tu_minutes.h"
+#include "../tests/unit/tu_rand.h"
 
 #define FIRST_YEAR HOLIDAYS_FIRST_YEAR /* the table, as the server's */
 #define LAST_YEAR HOLIDAYS_LAST_YEAR
@@ -81,48 +83,20 @@ static const struct calendar_day *naive_day(const struct calendar_config *cfg,
 	return &cfg->week[wd];
 }
 
-static int naive_working_minute(const struct calendar_config *cfg,
-				int64_t t)
-{
-	int64_t local = t + cfg->utc_offset;
-	int64_t date = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-	int64_t sod = local - date * 86400;
-	const struct calendar_day *day = naive_day(cfg, (int32_t)date);
-
-	for (int i = 0; i < day->count; i++)
-		if (sod >= day->period[i].start && sod < day->period[i].end)
-			return 1;
-	return 0;
-}
-
 static int64_t naive_add(const struct calendar_config *cfg, int64_t t,
 			 int64_t seconds)
 {
-	for (; seconds > 0; t += 60)
-		if (naive_working_minute(cfg, t))
-			seconds -= 60;
-	return t;
+	return tu_minutes_add(cfg, naive_day, t, seconds);
 }
 
 static int64_t naive_elapsed(const struct calendar_config *cfg, int64_t a,
 			     int64_t b)
 {
-	int64_t n = 0;
-
-	for (; a < b; a += 60)
-		n += naive_working_minute(cfg, a) ? 60 : 0;
-	return n;
+	return tu_minutes_elapsed(cfg, naive_day, a, b);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static uint64_t next_random(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /* Random inputs: starts anywhere in SAMPLE_YEAR (to the second, or to the
  * minute when `minutes` is set, which the naive peer needs to be exact),
@@ -138,16 +112,16 @@ static void make_inputs(struct input *add, struct input *span, int n,
 						     0, 0) - from;
 
 	for (int i = 0; i < n; i++) {
-		int64_t t = from + (int64_t)(next_random(&seed) %
+		int64_t t = from + (int64_t)(tu_xorshift(&seed) %
 					     (uint64_t)year);
 
 		if (minutes)
 			t -= (t - from) % 60;
 		add[i].start = t;
-		add[i].amount = (int64_t)(1 + next_random(&seed) % MAX_HOURS) *
+		add[i].amount = (int64_t)(1 + tu_xorshift(&seed) % MAX_HOURS) *
 				3600;
 		span[i].start = t;
-		span[i].amount = t + (int64_t)(next_random(&seed) % MAX_SPAN);
+		span[i].amount = t + (int64_t)(tu_xorshift(&seed) % MAX_SPAN);
 		if (minutes)
 			span[i].amount -= (span[i].amount - t) % 60;
 	}

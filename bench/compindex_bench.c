@@ -29,6 +29,7 @@
 #include "lib/util.h"
 
 #include "bench.h"
+#include "../tests/unit/tu_rand.h"
 
 /* the peer's distance must round exactly like the index's */
 #if defined(__clang__)
@@ -118,21 +119,8 @@ static void make_queries(struct query *q, size_t n, int filtered,
 
 /* ---- the brute-force peer ----------------------------------------------- */
 /* What one would write first: the distance to every component, keep those
- * in range, sort.  The distance is the one component.h defines. */
-
-#define RAD (3.14159265358979323846 / 180.0)
-
-static double peer_distance(double lon1, double lat1, double lon2,
-			    double lat2)
-{
-	double s1 = sin((lat2 - lat1) * RAD / 2);
-	double s2 = sin((lon2 - lon1) * RAD / 2);
-	double a = s1 * s1 + cos(lat1 * RAD) * cos(lat2 * RAD) * s2 * s2;
-
-	if (a > 1)
-		a = 1;
-	return 2 * 6371008.8 * asin(sqrt(a));
-}
+ * in range, sort.  The distance is the one component.h defines
+ * (tu_ref_distance(), which the unit test checks the index against). */
 
 static int hit_cmp(const void *a, const void *b)
 {
@@ -155,7 +143,7 @@ static size_t peer_nearest(const struct component_point *p, size_t n,
 
 		if (q->klass && p[k].klass != q->klass)
 			continue;
-		d = peer_distance(q->lon, q->lat, p[k].lon, p[k].lat);
+		d = tu_ref_distance(q->lon, q->lat, p[k].lon, p[k].lat);
 		if (d <= RADIUS) {
 			scratch[found].id = p[k].id;
 			scratch[found].klass = p[k].klass;

@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_DB
 #include "bench.h"
 #include "domain/assess/hotspot.h"
 #include "store/assess/hotspot.h"
-#include "store/migrate.h"
 
 #define RUNS 7
 #define WEEK "2026-W26"
@@ -43,33 +43,16 @@
 #define HOT_CATEGORY "00050"
 #define OFFSET (8 * 3600)
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const struct ug_error *err)
-{
-	fprintf(stderr, "hotspot_bench: %s: %s\n", what, err->message);
-	exit(2);
-}
-
 static void generate(struct db *db, long cases)
 {
 	struct ug_error err;
 	char sql[4096];
-	double t0 = seconds();
-	int applied;
+	double t0 = bench_seconds();
 
 	ug_error_clear(&err);
-	if (store_migrate(db, &applied, &err))
-		die("migrate", &err);
+	bench_schema(db);
 	if (db_exec(db,
-		    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-		    " BEGIN;"
+		    BENCH_BEGIN_SQL
 		    BENCH_DISTRICT_SQL
 		    " INSERT INTO category_major (code, kind, name) VALUES ('99', 'event', '测试');"
 		    " WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100)"
@@ -80,7 +63,7 @@ static void generate(struct db *db, long cases)
 		    " SELECT rowid, code, 1, '', '', '', 0, 'bench' FROM category;"
 		    " COMMIT;",
 		    &err))
-		die("divisions", &err);
+		bench_die("divisions", &err);
 	/* created_at: uniform over 2026 from 2026-01-01 00:00 +08:00
 	 * (1767196800); the category skewed: its
 	 * number is the square of a uniform one, so category 1 is common
@@ -113,8 +96,8 @@ static void generate(struct db *db, long cases)
 		 " COMMIT; ANALYZE;",
 		 cases);
 	if (db_exec(db, sql, &err))
-		die("cases", &err);
-	fprintf(stderr, "generated %ld cases in %.1f s\n", cases, seconds() - t0);
+		bench_die("cases", &err);
+	fprintf(stderr, "generated %ld cases in %.1f s\n", cases, bench_seconds() - t0);
 }
 
 static int count_rows(void *ctx, const struct hotspot_count *c)
@@ -159,34 +142,34 @@ static void run(struct db *db, const struct actor *root, struct timing *t)
 	ug_error_clear(&err);
 	for (int i = 0; i < RUNS; i++) {
 		int64_t n = 0;
-		double t0 = seconds();
+		double t0 = bench_seconds();
 
 		if (assess_hotspots(db, root, OFFSET, WEEK, NULL, NULL, NULL, &l,
 				    &err))
-			die("hotspots", &err);
-		a[i] = seconds() - t0;
+			bench_die("hotspots", &err);
+		a[i] = bench_seconds() - t0;
 		t->hot_n = l.n;
 		t->top_ok = l.n > 0 && strcmp(l.rows[0].grid, HOT_GRID) == 0 &&
 			    strcmp(l.rows[0].category, HOT_CATEGORY) == 0;
 		hotspot_list_free(&l);
-		t0 = seconds();
+		t0 = bench_seconds();
 		if (assess_hotspots(db, root, OFFSET, WEEK, HOT_CATEGORY, NULL,
 				    NULL, &l, &err))
-			die("hotspots of a category", &err);
-		b[i] = seconds() - t0;
+			bench_die("hotspots of a category", &err);
+		b[i] = bench_seconds() - t0;
 		hotspot_list_free(&l);
-		t0 = seconds();
+		t0 = bench_seconds();
 		if (assess_rebounds(db, root, OFFSET, SINCE, NULL, NULL, NULL,
 				    &l, &err))
-			die("rebounds", &err);
-		c[i] = seconds() - t0;
+			bench_die("rebounds", &err);
+		c[i] = bench_seconds() - t0;
 		t->rebound_n = l.n;
 		hotspot_list_free(&l);
-		t0 = seconds();
+		t0 = bench_seconds();
 		if (store_hotspot_counts(db, "", NULL, from, 9, count_rows, &n,
 					 &err))
-			die("counts", &err);
-		d[i] = seconds() - t0;
+			bench_die("counts", &err);
+		d[i] = bench_seconds() - t0;
 	}
 	t->hot_all = median(a, RUNS);
 	t->hot_one = median(b, RUNS);
@@ -211,7 +194,7 @@ int main(int argc, char **argv)
 	if (argc <= 2)
 		unlink(path);
 	if (db_open(path, &opt, &db, &err))
-		die("open", &err);
+		bench_die("open", &err);
 	if (fresh)
 		generate(db, cases);
 	/* A DB kept from a run before lost the index and gained the table. */
@@ -221,23 +204,23 @@ int main(int argc, char **argv)
 			 " WHERE grid IS NOT NULL;"
 			 " DROP TABLE IF EXISTS hs_week; ANALYZE;",
 			 &err))
-		die("index", &err);
+		bench_die("index", &err);
 	actor_root(&u, "bench", &root);
 	run(db, &root, &ours);
 	/* The counter table of the other design, read as the query reads. */
 	if (db_exec(db, SQL_TABLE, &err))
-		die("counter table", &err);
+		bench_die("counter table", &err);
 	for (int i = 0; i < RUNS; i++) {
 		int64_t n = 0;
-		double t0 = seconds();
+		double t0 = bench_seconds();
 
 		if (db_list(db, SQL_TABLE_READ, DB_ARGS(DB_INT(17), DB_INT(26)),
 			    count_table_row, &n, &err))
-			die("counter table read", &err);
-		table[i] = seconds() - t0;
+			bench_die("counter table read", &err);
+		table[i] = bench_seconds() - t0;
 	}
 	if (db_exec(db, "DROP INDEX case_file_hotspot; ANALYZE;", &err))
-		die("drop index", &err);
+		bench_die("drop index", &err);
 	run(db, &root, &peer);
 	printf("district of 6,000 grids, 100 categories, %ld cases over 2026;"
 	       " medians of %d runs\n",

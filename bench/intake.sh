@@ -11,15 +11,12 @@
 # BIN=... runs another build (e.g. an older one, for before/after).
 set -eu
 cd "$(dirname "$0")/.."
-BIN=${BIN:-build/urbangrid}
-DURATION=${DURATION:-10}
-dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+. bench/lib.sh
+bench_init
 
-$BIN demo --db "$dir/b.db" --days 0 >/dev/null
-UG_TOKEN=$($BIN token create --db "$dir/b.db" --user api_client)
+bench_demo "$dir/b.db" 0
+UG_TOKEN=$(bench_token "$dir/b.db" api_client)
 export UG_TOKEN
-. bench/serve.sh
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
 serve_start "$dir/b.db" ${SERVE_ARGS:-}
 before=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM case_file")

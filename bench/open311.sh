@@ -9,16 +9,13 @@
 # Rate limits are off for the run (the bench is one address and one key).
 set -eu
 cd "$(dirname "$0")/.."
-BIN=${BIN:-build/urbangrid}
-DURATION=${DURATION:-10}
-dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+. bench/lib.sh
+bench_init
 
-$BIN demo --db "$dir/b.db" --days 30 >/dev/null
-UG_TOKEN=$($BIN token create --db "$dir/b.db" --user api_client)
+bench_demo "$dir/b.db" 30
+UG_TOKEN=$(bench_token "$dir/b.db" api_client)
 export UG_TOKEN
 mkdir "$dir/site"
-. bench/serve.sh
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
 serve_start "$dir/b.db" --site "$dir/site" --public-read-rate 0 --api-key-rate 0 ${SERVE_ARGS:-}
 
@@ -34,9 +31,7 @@ head -c "$(wc -c <"$dir/get.json")" /dev/zero | tr '\0' 'x' >"$dir/site/get.json
 head -c "$(wc -c <"$dir/post.json")" /dev/zero | tr '\0' 'x' >"$dir/site/post.json"
 
 run() { # name lua path
-	WRK_PATH=$3 wrk -t2 -c16 -d"${DURATION}s" --timeout 10s -s "$2" "$base/" 2>&1 |
-		grep '^requests' | awk -v name="$1" -v d="$DURATION" \
-		'{ printf "%-28s %8.0f req/s  p50 %6s ms  p99 %6s ms  non-2xx %s\n", name, $2 / d, $6, $8, $4 }'
+	wrk_line 28 "$@"
 }
 
 before=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM open311_request")
@@ -51,10 +46,8 @@ after=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM open311_request")
 echo "answer sizes: GET $(wc -c <"$dir/get.json") bytes, POST $(wc -c <"$dir/post.json") bytes"
 echo "$get"
 echo "$sget"
-echo "$get" "$sget" | awk '{ for (i = 1; i <= NF; i++) if ($i == "req/s") r[++n] = $(i - 1) }
-	END { printf "ratio GET/static: %.2f\n", r[1] / r[2] }'
+ratio GET/static 2 "$get" "$sget"
 echo "$post"
 echo "$spost"
-echo "$post" "$spost" | awk '{ for (i = 1; i <= NF; i++) if ($i == "req/s") r[++n] = $(i - 1) }
-	END { printf "ratio POST/static: %.2f\n", r[1] / r[2] }'
+ratio POST/static 2 "$post" "$spost"
 echo "reports stored during the POST run: $((after - before))"

@@ -10,19 +10,18 @@
 # Rate limits are off (one address).  Needs wrk, sqlite3, curl.
 set -eu
 cd "$(dirname "$0")/.."
-BIN=${BIN:-build/urbangrid}
+. bench/lib.sh
 DURATION=${DURATION:-5}
+bench_init
 RUNS=${RUNS:-3}
 THREADS=${THREADS:-32}
-dir=$(mktemp -d)
 peer=""
 trap 'kill "$pid" 2>/dev/null || true; [ -z "$peer" ] || kill "$peer" 2>/dev/null || true; rm -rf "$dir"' EXIT
 mkdir -p build/bench
 cc -std=c11 -O2 -D_DEFAULT_SOURCE -o build/bench/bare_mhd bench/bare_mhd.c \
 	$(pkg-config --cflags --libs libmicrohttpd)
 
-$BIN demo --db "$dir/b.db" --days 30 >/dev/null
-. bench/serve.sh
+bench_demo "$dir/b.db" 30
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
 mkdir "$dir/site"
 serve_start "$dir/b.db" --threads "$THREADS" --public-read-rate 0 --site "$dir/site" ${SERVE_ARGS:-}

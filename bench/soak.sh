@@ -9,16 +9,14 @@
 #   SOAK_MINUTES=5 bench/soak.sh   a shorter run
 set -eu
 cd "$(dirname "$0")/.."
-BIN=${BIN:-build/urbangrid}
+. bench/lib.sh
+bench_init
 MINUTES=${SOAK_MINUTES:-30}
 CONNS=16
-dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 
-$BIN demo --db "$dir/s.db" --days 30 >/dev/null
-UG_TOKEN=$($BIN token create --db "$dir/s.db" --user api_client)
-UG_STAFF=$($BIN token create --db "$dir/s.db" --user leader)
-. bench/serve.sh
+bench_demo "$dir/s.db" 30
+UG_TOKEN=$(bench_token "$dir/s.db" api_client)
+UG_STAFF=$(bench_token "$dir/s.db" leader)
 serve_start "$dir/s.db" --public-read-rate 0 --public-write-rate 0 --api-key-rate 0
 # The cases Open311 shows (its list), which citizens' apps poll.
 SOAK_IDS=$(curl -sf "$base/open311/v2/requests.json" |

@@ -28,39 +28,27 @@ import gcoord from 'gcoord';
 
 import { emptyDemoDb } from '../http/lib/cases.mjs';
 import {
-  Client, ROOT, createToken, startServer, workspace,
+  Client, ROOT, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
   DESKTOP, actAs, assertClean, caseAs, catalogueKeys, demoSuite, logIn, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
-const suite = demoSuite();
-const { ws } = suite;
-let server;
-let browser;
-let pw;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
+const suite = demoSuite({
+  roles: ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
+    'admin', 'security_admin', 'auditor'],
+});
+const { ws, token, as: api } = suite;
 
 // A point inside the demo's first street (110101001).
 const STREET = '110101001';
 const POINT = { lon: 116.417, lat: 39.9625 };
 
-before(async () => {
-  await suite.ready;
-  ({ server, browser } = suite);
-  pw = suite.demo.passwords;
-  for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
-    'admin', 'security_admin', 'auditor']) {
-    token[who] = createToken(ws.db, who);
-  }
-});
-
 // ---- helpers ---------------------------------------------------------------
 
 // A fresh context at desk size, logged in as `who` through the form.
-async function desk(who, password = pw[who], { srv = server } = {}) {
-  const rec = await openPage(browser, { viewport: DESKTOP });
+async function desk(who, password = suite.demo.passwords[who], { srv = suite.server } = {}) {
+  const rec = await openPage(suite.browser, { viewport: DESKTOP });
   return logIn(rec, srv.url('/console/'), who, password, '#me');
 }
 
@@ -77,7 +65,7 @@ const getCase = (id) => caseAs(api('admin'), id);
 
 // Open a case page and wait for it to be drawn.
 async function openCase(page, id) {
-  await page.goto(server.url(`/console/#/case/${id}`));
+  await page.goto(suite.server.url(`/console/#/case/${id}`));
   await page.locator('h1', { hasText: /案件 \d{13}|Case \d{13}/ }).waitFor();
 }
 
@@ -284,7 +272,7 @@ describe('the buttons of a case page', () => {
       const rec = await desk(role);
       for (const s of states) {
         const want = expected(table, role, cases[s]);
-        await rec.page.goto(server.url(`/console/#/case/${cases[s].id}`));
+        await rec.page.goto(suite.server.url(`/console/#/case/${cases[s].id}`));
         if (want === null) {
           await rec.page.locator('.banner.error').waitFor();
           continue;
@@ -439,7 +427,7 @@ test('serve --tiles: the maps draw the tile server\'s pictures; over GCJ-02 tile
   })).json;
   let rec;
   try {
-    rec = await desk('dispatcher', pw.dispatcher, { srv: own });
+    rec = await desk('dispatcher', suite.demo.passwords.dispatcher, { srv: own });
     const { page } = rec;
     await page.goto(own.url(`/console/#/case/${c.id}`));
     await page.waitForFunction(() => document.querySelector('.map.small')?.leafletMap);
@@ -675,7 +663,7 @@ test("the security admin disables, resets, makes and revokes tokens, sets the po
   await screenshot(page, 'console-users');
   await page.getByRole('button', { name: '停用 qian' }).click();
   await page.locator('.banner.ok', { hasText: '已停用 qian' }).waitFor();
-  assert.equal((await new Client(server).post('/api/v1/session',
+  assert.equal((await new Client(suite.server).post('/api/v1/session',
     { username: 'qian', password: made.password })).status, 401);
   await page.getByRole('button', { name: '启用 qian' }).click();
   await page.locator('.banner.ok', { hasText: '已启用 qian' }).waitFor();
@@ -695,7 +683,7 @@ test("the security admin disables, resets, makes and revokes tokens, sets the po
   const reset = page.locator('.banner.ok', { hasText: 'qian 的新密码' });
   await reset.waitFor();
   const fresh = (await reset.textContent()).match(/新密码：(\S{20})/)[1];
-  const held = await new Client(server).post('/api/v1/session', { username: 'qian', password: fresh });
+  const held = await new Client(suite.server).post('/api/v1/session', { username: 'qian', password: fresh });
   assert.equal(held.status, 200);
   assert.equal(held.json.password_change_required, true);
   // A token for the API client, shown once; it works; revoked, it does not.
@@ -706,11 +694,11 @@ test("the security admin disables, resets, makes and revokes tokens, sets the po
   const shown = page.locator('.banner.ok', { hasText: '新令牌' });
   await shown.waitFor();
   const tokenText = (await shown.textContent()).match(/(ugt_[0-9a-f]+)/)[1];
-  assert.equal((await new Client(server, { bearer: tokenText }).get('/api/v1/categories')).status, 200);
+  assert.equal((await new Client(suite.server, { bearer: tokenText }).get('/api/v1/categories')).status, 200);
   const id = (await api('security_admin').get('/api/v1/tokens')).json.tokens.find((k) => k.label === '12345 热线').id;
   await page.getByRole('button', { name: `吊销令牌 ${id}` }).click();
   await page.locator('.banner.ok', { hasText: `令牌 ${id} 已吊销` }).waitFor();
-  assert.equal((await new Client(server, { bearer: tokenText }).get('/api/v1/categories')).status, 401);
+  assert.equal((await new Client(suite.server, { bearer: tokenText }).get('/api/v1/categories')).status, 401);
   // The policy.
   await page.getByRole('link', { name: '密码策略' }).click();
   await page.locator('#p-min_length').fill('12');
@@ -791,7 +779,7 @@ test('login: keyboard only, a wrong password said, the lock-out as a wait', asyn
   const lockServer = await startServer(lockWs.db, ['--login-max-failures', '2']);
   let rec;
   try {
-    rec = await openPage(browser, { viewport: DESKTOP });
+    rec = await openPage(suite.browser, { viewport: DESKTOP });
     const { page } = rec;
     await page.goto(lockServer.url('/console/'));
     // The username field has the focus; Tab, Enter: no mouse.

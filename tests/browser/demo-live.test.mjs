@@ -4,41 +4,27 @@
 // a keyboard made - new reports and steps taken by the demo's users -
 // within seconds; no console error, no request off loopback.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
+import { REAL_DIVISIONS, ugOk } from '../http/lib/server.mjs';
 import {
-  REAL_DIVISIONS, startServer, ugOk, workspace,
-} from '../http/lib/server.mjs';
-import { assertClean, launch, logIn, openPage } from './lib/browser.mjs';
+  assertClean, demoSuite, logIn, openPage,
+} from './lib/browser.mjs';
 
-const ws = workspace();
-let server;
-let browser;
 let password;
-
-before(async () => {
-  const out = ugOk(['demo', '--db', ws.db, '--from', REAL_DIVISIONS, '--days', '1']);
-  password = /^ {2}leader\s+leader\s+\S+\s+(\S{20})$/m.exec(out)?.[1];
-  assert.ok(password, out);
+const suite = demoSuite({
+  makeDb: (ws) => {
+    const out = ugOk(['demo', '--db', ws.db, '--from', REAL_DIVISIONS, '--days', '1']);
+    password = /^ {2}leader\s+leader\s+\S+\s+(\S{20})$/m.exec(out)?.[1];
+    assert.ok(password, out);
+  },
   // Fast, and at any hour: the suite runs at night too.
-  server = await startServer(ws.db, ['--demo-live', '--demo-live-rate', '300',
-    '--demo-live-anytime']);
-  browser = await launch();
-});
-
-after(async () => {
-  try {
-    await browser?.close();
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
+  flags: ['--demo-live', '--demo-live-rate', '300', '--demo-live-anytime'],
 });
 
 test('the screen shows the demo moving: new events arrive by themselves', async () => {
-  const rec = await openPage(browser, { viewport: { width: 1920, height: 1080 } });
-  await logIn(rec, server.url('/console/screen'), 'leader', password, '.kpi[data-counter="reported"]');
+  const rec = await openPage(suite.browser, { viewport: { width: 1920, height: 1080 } });
+  await logIn(rec, suite.server.url('/console/screen'), 'leader', password, '.kpi[data-counter="reported"]');
   const { page } = rec;
   const events = () => page.locator('#screen-events li[data-number]')
     .evaluateAll((lis) => lis.map((li) => li.textContent));

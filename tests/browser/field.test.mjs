@@ -19,43 +19,31 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { sql } from '../http/lib/server.mjs';
-import { Client, ROOT, createToken } from '../http/lib/server.mjs';
+import { ROOT } from '../http/lib/server.mjs';
 import {
   actAs, assertClean, assertNoOverflow, caseAs, demoSuite, logIn, openPage, pngImage, screenshot,
 } from './lib/browser.mjs';
 
-const suite = demoSuite();
-const { ws } = suite;
-let server;
-let browser;
-let pw;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
+const suite = demoSuite({
+  roles: ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'admin'],
+});
+const { ws, as: api } = suite;
 
 const PHONE = { width: 375, height: 740 };
 // Inside the demo's first street (110101001), the inspector's.
 const POINT = { lon: 116.417, lat: 39.9625 };
 
-before(async () => {
-  await suite.ready;
-  ({ server, browser } = suite);
-  pw = suite.demo.passwords;
-  for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'admin']) {
-    token[who] = createToken(ws.db, who);
-  }
-});
-
 // ---- helpers ---------------------------------------------------------------
 
 // A phone logged in as `who` through the form, standing at `at`.
 async function phone(who, { at = POINT, serviceWorkers = 'block' } = {}) {
-  const rec = await openPage(browser, {
+  const rec = await openPage(suite.browser, {
     viewport: PHONE, geolocation: { latitude: at.lat, longitude: at.lon }, serviceWorkers,
   });
-  return logIn(rec, server.url('/m/'), who, pw[who], '#pages');
+  return logIn(rec, suite.server.url('/m/'), who, suite.demo.passwords[who], '#pages');
 }
 
 // Nothing wider than the 375 px screen.
@@ -151,9 +139,11 @@ describe('the inspector on the phone', () => {
     await done(rec, 'check');
   });
 
-  test('verifies a public report given to it (核实派遣), 属实 in two taps', async () => {
+  // A citizen's report by phone (receptionist), given to the inspector to
+  // verify; the inspector's phone open on it.  Returns { r, rec, page }.
+  async function toVerify(description) {
     const r = await api('receptionist').post('/api/v1/cases', {
-      category: '06010', description: '市民来电：垃圾堆积', source: 'public', urgency: 'normal',
+      category: '06010', description, source: 'public', urgency: 'normal',
       lon: POINT.lon, lat: POINT.lat,
     });
     assert.equal(r.status, 201, r.text);
@@ -161,6 +151,11 @@ describe('the inspector on the phone', () => {
     const rec = await phone('inspector');
     const { page } = rec;
     await page.locator('section', { hasText: '待核实' }).locator(`a[href="#/case/${r.json.id}"]`).click();
+    return { r, rec, page };
+  }
+
+  test('verifies a public report given to it (核实派遣), 属实 in two taps', async () => {
+    const { r, rec, page } = await toVerify('市民来电：垃圾堆积');
     await page.getByRole('button', { name: '属实', exact: true }).click();
     await page.locator('#act-photos').setInputFiles(photoFile('seen.png', [90, 90, 200]));
     await page.getByRole('button', { name: '提交' }).click();
@@ -172,15 +167,7 @@ describe('the inspector on the phone', () => {
   });
 
   test('finds a public report not true on site (核实不属实): a reason and a photo, in two taps', async () => {
-    const r = await api('receptionist').post('/api/v1/cases', {
-      category: '06010', description: '市民来电：路灯不亮', source: 'public', urgency: 'normal',
-      lon: POINT.lon, lat: POINT.lat,
-    });
-    assert.equal(r.status, 201, r.text);
-    await actApi('receptionist', r.json, 'verify-assign', { inspector: 'inspector' });
-    const rec = await phone('inspector');
-    const { page } = rec;
-    await page.locator('section', { hasText: '待核实' }).locator(`a[href="#/case/${r.json.id}"]`).click();
+    const { r, rec, page } = await toVerify('市民来电：路灯不亮');
     await page.getByRole('button', { name: '核实不属实', exact: true }).click();
     await page.locator('#act-reason').fill('现场路灯正常');
     await page.locator('#act-photos').setInputFiles(photoFile('lamp.png', [200, 200, 90]));
@@ -208,7 +195,7 @@ describe('offline', () => {
     await page.getByRole('button', { name: '通过', exact: true }).waitFor();
     await page.locator('#nav-report').click();
     await page.locator('#rp-category-search').waitFor();
-    await page.goto(server.url('/m/#/tasks'));
+    await page.goto(suite.server.url('/m/#/tasks'));
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller?.state));
     await page.locator(`a[href="#/case/${handled.id}"]`).waitFor();
 
@@ -407,7 +394,7 @@ describe('375 px', () => {
       ['handler', ['work', 'outbox']]]) {
       const rec = await phone(who);
       for (const p of pages) {
-        await rec.page.goto(server.url(`/m/#/${p}`));
+        await rec.page.goto(suite.server.url(`/m/#/${p}`));
         await rec.page.locator('main h1').first().waitFor();
         await rec.page.waitForLoadState('networkidle');
         await assertFits(rec.page, `${who} #/${p}`);

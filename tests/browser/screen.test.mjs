@@ -19,33 +19,25 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 
+import { ROOT, demoDb } from '../http/lib/server.mjs';
 import {
-  Client, ROOT, createToken, demoDb, startServer, workspace,
-} from '../http/lib/server.mjs';
-import {
-  assertClean, catalogueKeys, launch, logIn, openPage, screenshot,
+  assertClean, catalogueKeys, demoSuite, logIn, openPage, screenshot,
 } from './lib/browser.mjs';
 
 const SCREEN = { width: 1920, height: 1080 };
-const ws = workspace();
-let demo;
-let server;
-let browser;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
+const suite = demoSuite({
+  makeDb: demoDb,
+  roles: ['inspector', 'shift_leader', 'dispatcher', 'handler', 'leader'],
+});
+const { as: api } = suite;
 // A point inside the demo's first street (110101001).
 const POINT = { lon: 116.417, lat: 39.9625 };
 const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
 
 before(async () => {
-  demo = demoDb(ws);
-  server = await startServer(ws.db);
-  browser = await launch();
-  for (const who of ['inspector', 'shift_leader', 'dispatcher', 'handler', 'leader']) {
-    token[who] = createToken(ws.db, who);
-  }
+  await suite.ready;
   // Today: three reports, two filed, one of them dispatched.
   const filed = [];
   for (let i = 0; i < 3; i++) filed.push(await report(`大屏测试：暴露垃圾 ${i}`));
@@ -62,16 +54,6 @@ before(async () => {
   assert.equal(d.status, 200, d.text);
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-    if (server) await server.stop();
-  } finally {
-    await server?.kill();
-    ws.cleanup();
-  }
-});
-
 async function report(description) {
   const r = await api('inspector').post('/api/v1/cases', {
     category: '06010', description, source: 'inspector', urgency: 'normal', ...POINT,
@@ -83,8 +65,8 @@ async function report(description) {
 // A fresh context at 1920×1080 on the screen, logged in as `who`
 // through the console's form; `shown`: what the screen then shows.
 async function screenAs(who, shown) {
-  const rec = await openPage(browser, { viewport: SCREEN });
-  return logIn(rec, server.url('/console/screen'), who, demo.passwords[who], shown);
+  const rec = await openPage(suite.browser, { viewport: SCREEN });
+  return logIn(rec, suite.server.url('/console/screen'), who, suite.demo.passwords[who], shown);
 }
 
 const kpi = (page, counter) => page.locator(`.kpi[data-counter="${counter}"] .kpi-value`).textContent();
@@ -172,7 +154,7 @@ test("the leader's screen: today's numbers, lights, rankings and map as the API 
   assert.ok(size.w <= SCREEN.width && size.h <= SCREEN.height, JSON.stringify(size));
 
   // The console's header links the leader to the screen.
-  await page.goto(server.url('/console/'));
+  await page.goto(suite.server.url('/console/'));
   await page.locator('#workspaces a[href="/console/screen"]').waitFor();
   assertClean(rec);
   await rec.context.close();

@@ -10,30 +10,21 @@
 // command line (user edit|disable|enable|reset-password|list, token
 // list|revoke, password-policy, audit list|prune).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
 import {
-  Client, assertError, createToken, loggedIn, serverSet, sql, ug, ugOk, workspace,
+  assertError, Client, createToken, loggedIn, sql, staffSuite, ug, ugOk,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let demoPw;
-const token = {};
-const as = (who) => new Client(server, { bearer: token[who] });
-const idOf = (username) => Number(sql(ws.db, `SELECT id FROM app_user WHERE username = '${username}'`));
-
-before(async () => {
-  demoPw = emptyDemoDb(ws).passwords;
-  for (const who of ['security_admin', 'auditor', 'admin', 'inspector', 'leader']) {
-    token[who] = createToken(ws.db, who);
-  }
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['security_admin', 'auditor', 'admin', 'inspector', 'leader'],
+  prepare: (s) => { demoPw = s.made.passwords; },
 });
-
-after(() => servers.close());
+const { ws, token, as } = suite;
+const idOf = (username) => Number(sql(ws.db, `SELECT id FROM app_user WHERE username = '${username}'`));
 
 // A new inspector made by the security admin with a chosen password.
 async function newInspector(username, password = 'first-pass-123') {
@@ -95,15 +86,15 @@ describe('PATCH /api/v1/users/{id}', () => {
   test('a disabled account: its sessions and tokens get 401 at once; enabled, the token works again', async () => {
     await newInspector('zheng', 'zheng-pass-123');
     const id = idOf('zheng');
-    const session = await loggedIn(server, 'zheng', 'zheng-pass-123');
-    const bearer = new Client(server, { bearer: createToken(ws.db, 'zheng') });
+    const session = await loggedIn(suite.server, 'zheng', 'zheng-pass-123');
+    const bearer = new Client(suite.server, { bearer: createToken(ws.db, 'zheng') });
     assert.equal((await session.get('/api/v1/session')).status, 200);
     let r = await as('security_admin').request('PATCH', `/api/v1/users/${id}`, { body: { disabled: true } });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.user.disabled, true);
     assertError(await session.get('/api/v1/session'), 401, 'unauthenticated');
     assertError(await bearer.get('/api/v1/session'), 401, 'unauthenticated');
-    assertError(await server.request('POST', '/api/v1/session',
+    assertError(await suite.server.request('POST', '/api/v1/session',
       { body: { username: 'zheng', password: 'zheng-pass-123' } }), 401, 'unauthenticated');
     r = await as('security_admin').request('PATCH', `/api/v1/users/${id}`, { body: { disabled: false } });
     assert.equal(r.status, 200, r.text);
@@ -117,8 +108,8 @@ describe('POST /api/v1/users/{id}/password', () => {
   test('one\'s own: the old password first; the other sessions end, this one stays', async () => {
     await newInspector('feng', 'feng-pass-123');
     const id = idOf('feng');
-    const a = await loggedIn(server, 'feng', 'feng-pass-123');
-    const b = await loggedIn(server, 'feng', 'feng-pass-123');
+    const a = await loggedIn(suite.server, 'feng', 'feng-pass-123');
+    const b = await loggedIn(suite.server, 'feng', 'feng-pass-123');
     assertError(await a.post(`/api/v1/users/${id}/password`, { password: 'feng-pass-456' }),
       400, 'invalid', 'old_password');
     assertError(await a.post(`/api/v1/users/${id}/password`,
@@ -131,7 +122,7 @@ describe('POST /api/v1/users/{id}/password', () => {
     assert.equal(r.json.password, undefined);
     assert.equal((await a.get('/api/v1/session')).status, 200);
     assertError(await b.get('/api/v1/session'), 401, 'unauthenticated');
-    await loggedIn(server, 'feng', 'feng-pass-456');
+    await loggedIn(suite.server, 'feng', 'feng-pass-456');
     // Another's password is nobody's but the security admin's: hidden.
     assertError(await a.post(`/api/v1/users/${idOf('inspector')}/password`,
       { old_password: 'x', password: 'y-123456789' }), 404, 'not_found', 'id');
@@ -140,13 +131,13 @@ describe('POST /api/v1/users/{id}/password', () => {
   test('the security admin\'s reset: shown once; before anything else, a new password', async () => {
     await newInspector('chen.li', 'chen-pass-123');
     const id = idOf('chen.li');
-    const old = await loggedIn(server, 'chen.li', 'chen-pass-123');
+    const old = await loggedIn(suite.server, 'chen.li', 'chen-pass-123');
     const r = await as('security_admin').post(`/api/v1/users/${id}/password`, {});
     assert.equal(r.status, 200, r.text);
     assert.match(r.json.password, /^[A-Za-z2-9]{20}$/);
     assertError(await old.get('/api/v1/session'), 401, 'unauthenticated');
     // Logging in works and says so; everything but the change is refused.
-    const c = new Client(server);
+    const c = new Client(suite.server);
     const login = await c.login('chen.li', r.json.password);
     assert.equal(login.json.password_change_required, true);
     const me = await c.get('/api/v1/session');
@@ -203,7 +194,7 @@ describe('API tokens', () => {
     assert.equal(r.json.label, '12345 热线');
     assert.equal(r.json.created_by, 'security_admin');
     assert.equal(r.json.last_used_at, null);
-    const client = new Client(server, { bearer: r.json.token });
+    const client = new Client(suite.server, { bearer: r.json.token });
     assert.equal((await client.get('/api/v1/session')).json.user.username, 'api_client');
     const list = await as('security_admin').get('/api/v1/tokens');
     const row = list.json.tokens.find((t) => t.id === r.json.id);
@@ -231,8 +222,8 @@ describe('API tokens', () => {
 
 describe('GET /api/v1/audit', () => {
   test('the auditor reads who, from where, what, before and after; nobody else', async () => {
-    await server.request('POST', '/api/v1/session', { body: { username: 'leader', password: 'wrong-one-1' } });
-    await loggedIn(server, 'leader', demoPw.leader);
+    await suite.server.request('POST', '/api/v1/session', { body: { username: 'leader', password: 'wrong-one-1' } });
+    await loggedIn(suite.server, 'leader', demoPw.leader);
     for (const who of ['admin', 'security_admin', 'inspector', 'leader']) {
       assertError(await as(who).get('/api/v1/audit'), 403, 'forbidden');
     }

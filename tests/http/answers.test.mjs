@@ -6,35 +6,29 @@
 // (/public/api/reports/{number or token}) kept the same way, a change
 // seen at once, each language its own answer; no ETag with the cache off.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import { Client, createToken, serverSet, workspace } from './lib/server.mjs';
+import { staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const staff = {};
-const as = (who) => new Client(server, { bearer: staff[who] });
-const AT = { lat: '39.9625', long: '116.417' };
-
-before(async () => {
-  emptyDemoDb(ws);
-  for (const who of ['inspector', 'admin']) staff[who] = createToken(ws.db, who);
-  server = await servers.start(['--public-write-rate', '600', '--public-read-rate', '6000']);
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['inspector', 'admin'],
+  flags: ['--public-write-rate', '600', '--public-read-rate', '6000'],
 });
-after(() => servers.close());
+const { servers, as } = suite;
+const AT = { lat: '39.9625', long: '116.417' };
 
 async function report(description) {
   const f = new FormData();
   for (const [k, v] of Object.entries({ service_code: '06001', ...AT, description })) f.append(k, v);
-  const res = await fetch(server.url('/public/api/reports'), { method: 'POST', body: f });
+  const res = await fetch(suite.server.url('/public/api/reports'), { method: 'POST', body: f });
   assert.equal(res.status, 201);
   return res.json();
 }
 
 async function get(path, etag) {
-  const res = await fetch(server.url(path), { headers: etag ? { 'If-None-Match': etag } : {} });
+  const res = await fetch(suite.server.url(path), { headers: etag ? { 'If-None-Match': etag } : {} });
   return { status: res.status, etag: res.headers.get('etag'), cache: res.headers.get('cache-control'),
     text: await res.text() };
 }

@@ -7,34 +7,24 @@
 // recount in SQL over case_event written here; a report filed now shows
 // in today's current hour; 400 naming `day`; who may ask.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  Client, assertError, createToken, demoDb, serverSet, sql, workspace,
-} from './lib/server.mjs';
+import { assertError, Client, demoDb, sql, staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
 const OFFSET = 8 * 3600; // the demo's calendar: +08:00
 let day;       // the demo's busiest day, "YYYY-MM-DD"
 let dayStart;  // its first instant, seconds
-
-before(async () => {
-  demoDb(ws);
-  for (const who of ['inspector', 'leader', 'admin', 'handler', 'auditor', 'security_admin']) {
-    token[who] = createToken(ws.db, who);
-  }
-  token.insp_b = createToken(ws.db, 'inspector.002');
-  const d = sql(ws.db, 'SELECT day FROM assess_day GROUP BY day ORDER BY SUM(events) DESC, day LIMIT 1');
-  day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-  dayStart = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8))) / 1000 - OFFSET;
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: demoDb,
+  roles: ['inspector', 'leader', 'admin', 'handler', 'auditor', 'security_admin',
+    ['insp_b', 'inspector.002']],
+  prepare: ({ ws }) => {
+    const d = sql(ws.db, 'SELECT day FROM assess_day GROUP BY day ORDER BY SUM(events) DESC, day LIMIT 1');
+    day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+    dayStart = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8))) / 1000 - OFFSET;
+  },
 });
-
-after(() => servers.close());
+const { ws, as: api } = suite;
 
 async function hours(who, query = `day=${day}`) {
   const r = await api(who).get(`/api/v1/assessment/hours?${query}`);
@@ -131,7 +121,7 @@ describe('GET /api/v1/assessment/hours', () => {
     // Outside the caller's sight, as one that does not exist; a department has no area.
     assertError(await api('insp_b').get(`/api/v1/assessment/hours?area=110101001`), 404, 'not_found', 'area');
     assertError(await api('handler').get(`/api/v1/assessment/hours?area=110101`), 404, 'not_found', 'area');
-    assertError(await new Client(server).get(`/api/v1/assessment/hours?day=${day}`), 401, 'unauthenticated');
+    assertError(await new Client(suite.server).get(`/api/v1/assessment/hours?day=${day}`), 401, 'unauthenticated');
     assertError(await api('auditor').get(`/api/v1/assessment/hours?day=${day}`), 403, 'forbidden');
     assertError(await api('security_admin').get(`/api/v1/assessment/hours?day=${day}`), 403, 'forbidden');
   });

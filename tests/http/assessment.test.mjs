@@ -9,17 +9,25 @@
 // at its end); `urbangrid assess rank` prints the same ranking.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  Client, assertError, createToken, demoDb, serverSet, sql, ug, ugOk, workspace,
-} from './lib/server.mjs';
+import { assertError, Client, demoDb, sql, staffSuite, ug, ugOk } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
+let month;     // the month most of the demo's cases are in, "YYYY-MM"
+let prevMonth;
+const suite = staffSuite({
+  makeDb: demoDb,
+  roles: ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
+    'admin', 'auditor', ['insp_b', 'inspector.002'], ['handler_sz', 'handler.sz']],
+  prepare: ({ ws }) => {
+    // The month with most history lines.
+    const ym = sql(ws.db, 'SELECT month FROM assess_month GROUP BY month ORDER BY SUM(events) DESC LIMIT 1');
+    month = `${ym.slice(0, 4)}-${ym.slice(4, 6)}`;
+    const d = new Date(Date.UTC(Number(ym.slice(0, 4)), Number(ym.slice(4, 6)) - 2, 1));
+    prevMonth = d.toISOString().slice(0, 7);
+  },
+});
+const { ws, token, as: api } = suite;
 
 const KINDS = ['inspectors', 'receptionists', 'shift_leaders', 'dispatchers', 'departments',
   'grids', 'communities', 'streets', 'districts'];
@@ -29,26 +37,6 @@ const STREET_B = '110101002';
 
 // The city's days are at +08:00 (the demo's calendar).
 const localDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
-let month;     // the month most of the demo's cases are in, "YYYY-MM"
-let prevMonth;
-
-before(async () => {
-  demoDb(ws);
-  for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
-    'admin', 'auditor']) {
-    token[who] = createToken(ws.db, who);
-  }
-  token.insp_b = createToken(ws.db, 'inspector.002');
-  token.handler_sz = createToken(ws.db, 'handler.sz');
-  // The month with most history lines.
-  const ym = sql(ws.db, 'SELECT month FROM assess_month GROUP BY month ORDER BY SUM(events) DESC LIMIT 1');
-  month = `${ym.slice(0, 4)}-${ym.slice(4, 6)}`;
-  const d = new Date(Date.UTC(Number(ym.slice(0, 4)), Number(ym.slice(4, 6)) - 2, 1));
-  prevMonth = d.toISOString().slice(0, 7);
-  server = await servers.start();
-});
-
-after(() => servers.close());
 
 async function ranking(who, kind, query) {
   const r = await api(who).get(`/api/v1/assessment/${kind}?${query}`);
@@ -236,7 +224,7 @@ describe('who sees which rows', () => {
     const streets = await ranking('inspector', 'streets', `period=${month}`);
     assert.deepEqual(streets.rows.map((r) => r.code), [STREET_A]);
     // Another street's inspector sees none of street A's.
-    const b = await new Client(server, { bearer: token.insp_b }).get(`/api/v1/assessment/grids?period=${month}`);
+    const b = await new Client(suite.server, { bearer: token.insp_b }).get(`/api/v1/assessment/grids?period=${month}`);
     assert.equal(b.status, 200);
     assert.ok(b.json.rows.length > 0);
     assert.ok(b.json.rows.every((r) => r.code.startsWith(STREET_B)));

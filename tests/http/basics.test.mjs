@@ -4,28 +4,22 @@
 // method, path, status, bytes, microseconds, user), including requests
 // that try to forge log lines.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-  assertError, Client, createToken, fixtureDb, serverSet, sql, ugOk, workspace,
+  assertError, Client, createToken, fixtureDb, sql, staffSuite, ugOk,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-
-before(async () => {
-  fixtureDb(ws, [{ name: 'admin', role: 'admin', unit: '110101', password: 'admin-pass-1' }]);
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: (ws) => fixtureDb(ws, [{ name: 'admin', role: 'admin', unit: '110101', password: 'admin-pass-1' }]),
 });
-
-after(() => servers.close());
+const { ws, servers } = suite;
 
 describe('GET /healthz', () => {
   test('200 with JSON status, the binary version and the schema version', async () => {
     const version = ugOk(['version']).trim().replace(/^urbangrid /, '');
     assert.match(version, /^\d+\.\d+\.\d+/);
-    const r = await server.request('GET', '/healthz');
+    const r = await suite.server.request('GET', '/healthz');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'application/json');
     assert.equal(r.headers.get('cache-control'), 'no-store');
@@ -40,13 +34,13 @@ describe('GET /healthz', () => {
   });
 
   test('HEAD answers like GET without a body', async () => {
-    const r = await server.request('HEAD', '/healthz');
+    const r = await suite.server.request('HEAD', '/healthz');
     assert.equal(r.status, 200);
     assert.equal(r.text, '');
   });
 
   test('a query string does not change the route', async () => {
-    const r = await server.request('GET', '/healthz?verbose=1');
+    const r = await suite.server.request('GET', '/healthz?verbose=1');
     assert.equal(r.status, 200);
     assert.equal(r.json.status, 'ok');
   });
@@ -57,7 +51,7 @@ describe('unknown paths and methods', () => {
   for (const path of ['/nope', '/api/v1', '/api/v1/session/', '/api/v1/divisions/',
     '/api/v1/divisions/110101/extra', '/healthz/', '/API/V1/SESSION']) {
     test(`GET ${path} -> 404 JSON error`, async () => {
-      const r = await server.request('GET', path);
+      const r = await suite.server.request('GET', path);
       assertError(r, 404, 'not_found', null);
     });
   }
@@ -73,7 +67,7 @@ describe('unknown paths and methods', () => {
   for (const [path, methods] of Object.entries(allowed)) {
     const wrong = methods.includes('POST') ? 'PUT' : 'POST';
     test(`${wrong} ${path} -> 405 with Allow: ${methods.join(', ')}`, async () => {
-      const r = await server.request(wrong, path, { body: {} });
+      const r = await suite.server.request(wrong, path, { body: {} });
       assertError(r, 405, 'method_not_allowed', null);
       const allow = r.headers.get('allow');
       assert.ok(allow, 'no Allow header');
@@ -82,19 +76,19 @@ describe('unknown paths and methods', () => {
   }
 
   test('PATCH and DELETE are refused the same way, before authentication', async () => {
-    assertError(await server.request('PATCH', '/api/v1/users'), 405, 'method_not_allowed');
-    assertError(await server.request('DELETE', '/api/v1/roles'), 405, 'method_not_allowed');
+    assertError(await suite.server.request('PATCH', '/api/v1/users'), 405, 'method_not_allowed');
+    assertError(await suite.server.request('DELETE', '/api/v1/roles'), 405, 'method_not_allowed');
   });
 });
 
 describe('X-Request-Id', () => {
   test('every response carries a fresh one', async () => {
     const answers = await Promise.all([
-      server.request('GET', '/healthz'),
-      server.request('GET', '/nope'),
-      server.request('PUT', '/healthz'),
-      server.request('GET', '/api/v1/session'),
-      server.request('POST', '/api/v1/session', { body: '{' }),
+      suite.server.request('GET', '/healthz'),
+      suite.server.request('GET', '/nope'),
+      suite.server.request('PUT', '/healthz'),
+      suite.server.request('GET', '/api/v1/session'),
+      suite.server.request('POST', '/api/v1/session', { body: '{' }),
     ]);
     assert.deepEqual(answers.map((r) => r.status), [200, 404, 405, 401, 400]);
     const ids = answers.map((r) => r.headers.get('x-request-id'));
@@ -104,10 +98,10 @@ describe('X-Request-Id', () => {
 
   test('a sane client-supplied id is echoed', async () => {
     for (const id of ['abc-123_X.y', 'a', 'x'.repeat(64)]) {
-      const r = await server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
+      const r = await suite.server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
       assert.equal(r.headers.get('x-request-id'), id);
     }
-    const r = await server.request('GET', '/nope', { headers: { 'X-Request-Id': 'nf-1' } });
+    const r = await suite.server.request('GET', '/nope', { headers: { 'X-Request-Id': 'nf-1' } });
     assert.equal(r.status, 404);
     assert.equal(r.headers.get('x-request-id'), 'nf-1');
   });
@@ -115,7 +109,7 @@ describe('X-Request-Id', () => {
   test('an unsafe or over-long id is replaced by a generated one', async () => {
     for (const id of ['x'.repeat(65), 'has space', 'semi;colon', 'slash/es', 'quo"te',
       'log\ttab', '%0a']) {
-      const r = await server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
+      const r = await suite.server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
       assert.equal(r.status, 200);
       assert.match(r.headers.get('x-request-id'), /^[0-9a-f]{16}$/, `for ${id}`);
     }
@@ -158,10 +152,10 @@ describe('access log', () => {
     const id = `log-${Math.random().toString(36).slice(2)}`;
     const r = await client.request(method, path,
       { ...opts, headers: { ...opts.headers, 'X-Request-Id': id } });
-    await server.waitForLog(new RegExp(` ${id} access `));
-    const lines = server.stderr.split('\n').filter((l) => l.includes(id));
+    await suite.server.waitForLog(new RegExp(` ${id} access `));
+    const lines = suite.server.stderr.split('\n').filter((l) => l.includes(id));
     assert.equal(lines.length, 1, `lines naming ${id}:\n${lines.join('\n')}`);
-    const entry = server.accessLog().find((e) => e.requestId === id);
+    const entry = suite.server.accessLog().find((e) => e.requestId === id);
     assert.ok(entry, `access line not in the expected format: ${lines[0]}`);
     assert.equal(entry.method, method);
     assert.equal(entry.status, r.status);
@@ -173,7 +167,7 @@ describe('access log', () => {
   }
 
   test('one line per request with method, path, status, bytes, µs and user', async () => {
-    const anon = new Client(server);
+    const anon = new Client(suite.server);
     let { entry } = await logged(anon, 'GET', '/healthz');
     assert.equal(entry.path, '/healthz');
     assert.equal(entry.user, '-');
@@ -185,7 +179,7 @@ describe('access log', () => {
       { body: { username: 'admin', password: 'wrong-password' } }));
     assert.deepEqual([entry.status, entry.user], [401, 'admin?']);
 
-    const admin = new Client(server);
+    const admin = new Client(suite.server);
     let r;
     ({ r, entry } = await logged(admin, 'POST', '/api/v1/session',
       { body: { username: 'admin', password: 'admin-pass-1' } }));
@@ -203,35 +197,35 @@ describe('access log', () => {
   });
 
   test('the request counts match: n requests, n lines', async () => {
-    const before = server.accessLog().length;
+    const before = suite.server.accessLog().length;
     const n = 7;
-    await Promise.all(Array.from({ length: n }, () => server.request('GET', '/healthz')));
+    await Promise.all(Array.from({ length: n }, () => suite.server.request('GET', '/healthz')));
     const end = Date.now() + 5000;
-    while (server.accessLog().length < before + n && Date.now() < end) {
+    while (suite.server.accessLog().length < before + n && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    assert.equal(server.accessLog().length, before + n);
+    assert.equal(suite.server.accessLog().length, before + n);
   });
 
   test('a path with an encoded line break or space cannot forge or split a line', async () => {
-    const { entry } = await logged(new Client(server), 'GET',
+    const { entry } = await logged(new Client(suite.server), 'GET',
       '/x%0A2026-01-01T00:00:00Z%20INFO%20forged%20access%20GET%20/%20200%200%201us%20user=admin%20addr=1.2.3.4');
     assert.equal(entry.status, 404);
     assert.ok(!entry.path.includes('\n'));
-    assert.doesNotMatch(server.stderr, /^\S+ INFO forged/m);
+    assert.doesNotMatch(suite.server.stderr, /^\S+ INFO forged/m);
   });
 
   test('a login name with a line break cannot forge a line', async () => {
-    const { entry } = await logged(new Client(server), 'POST', '/api/v1/session', {
+    const { entry } = await logged(new Client(suite.server), 'POST', '/api/v1/session', {
       body: { username: 'e\n2026 INFO forged access GET / 200 0 1us user=a addr=b', password: 'x' },
     });
     assert.equal(entry.status, 401);
-    assert.doesNotMatch(server.stderr, /^\S+ INFO forged/m);
+    assert.doesNotMatch(suite.server.stderr, /^\S+ INFO forged/m);
     assert.doesNotMatch(entry.user, /\s/);
   });
 
   test('the user of a Bearer token is named too', async () => {
-    const c = new Client(server, { bearer: createToken(ws.db, 'admin') });
+    const c = new Client(suite.server, { bearer: createToken(ws.db, 'admin') });
     const { entry } = await logged(c, 'GET', '/api/v1/roles');
     assert.deepEqual([entry.status, entry.user], [200, 'admin']);
   });

@@ -7,22 +7,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { bytesRequest, emptyDemoDb, JPEG } from './lib/cases.mjs';
-import { createToken, serverSet, sleep, workspace } from './lib/server.mjs';
+import { sleep, staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let token;
-
-before(async () => {
-  emptyDemoDb(ws);
-  token = createToken(ws.db, 'inspector');
-  server = await servers.start(['--photo-limit', String(8 << 20)]);
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['inspector'],
+  flags: ['--photo-limit', String(8 << 20)],
+  prepare: (s) => { token = s.token.inspector; },
 });
-after(() => servers.close());
 
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
@@ -54,10 +50,10 @@ function heldBody(port, total, sent) {
 }
 
 test('forty held 8.5 MiB bodies do not grow the server by their size', async (t) => {
-  const pid = server.child.pid;
+  const pid = suite.server.child.pid;
   const before = rssKiB(pid);
   const held = [];
-  for (let i = 0; i < 40; i++) held.push(heldBody(server.port, 9 << 20, (17 << 20) / 2));
+  for (let i = 0; i < 40; i++) held.push(heldBody(suite.server.port, 9 << 20, (17 << 20) / 2));
   const socks = await Promise.all(held);
   await sleep(300); // the last chunks read and written
   const grown = rssKiB(pid) - before;
@@ -65,7 +61,7 @@ test('forty held 8.5 MiB bodies do not grow the server by their size', async (t)
   try {
     assert.ok(grown < 64 * 1024, `the server grew by ${Math.round(grown / 1024)} MiB`);
     // Still answering others meanwhile.
-    const r = await fetch(server.url('/healthz'));
+    const r = await fetch(suite.server.url('/healthz'));
     assert.equal(r.status, 200);
   } finally {
     for (const s of socks) s.destroy();
@@ -74,11 +70,11 @@ test('forty held 8.5 MiB bodies do not grow the server by their size', async (t)
 
 test('a spilled body, finished, is answered as any other (401 for nobody, 400 for bad JSON)', async () => {
   const big = `{"description": "${'x'.repeat(200 * 1024)}"`; // no closing brace
-  let r = await fetch(server.url('/api/v1/cases'), {
+  let r = await fetch(suite.server.url('/api/v1/cases'), {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big,
   });
   assert.equal(r.status, 401);
-  r = await fetch(server.url('/api/v1/cases'), {
+  r = await fetch(suite.server.url('/api/v1/cases'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: big,
@@ -88,7 +84,7 @@ test('a spilled body, finished, is answered as any other (401 for nobody, 400 fo
 });
 
 test('a 6 MiB photo arrives byte for byte', async () => {
-  const c = await bytesRequest(server, 'POST', '/api/v1/cases', {
+  const c = await bytesRequest(suite.server, 'POST', '/api/v1/cases', {
     bearer: token, contentType: 'application/json',
     body: JSON.stringify({
       category: '06010', description: '大照片', source: 'inspector', urgency: 'normal',
@@ -99,11 +95,11 @@ test('a 6 MiB photo arrives byte for byte', async () => {
   const payload = Buffer.alloc(6 << 20);
   for (let i = 0; i < payload.length; i++) payload[i] = (i * 131) & 0xff;
   const photo = Buffer.concat([JPEG.subarray(0, 11), payload, Buffer.from([0xFF, 0xD9])]);
-  const up = await bytesRequest(server, 'POST', `/api/v1/cases/${c.json.id}/attachments?kind=report`, {
+  const up = await bytesRequest(suite.server, 'POST', `/api/v1/cases/${c.json.id}/attachments?kind=report`, {
     bearer: token, contentType: 'image/jpeg', body: photo,
   });
   assert.equal(up.status, 201, up.bytes.toString());
-  const back = await bytesRequest(server, 'GET', up.json.url, { bearer: token });
+  const back = await bytesRequest(suite.server, 'GET', up.json.url, { bearer: token });
   assert.equal(back.status, 200);
   assert.ok(back.bytes.equals(photo), 'the stored photo differs from the one sent');
 });

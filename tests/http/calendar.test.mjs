@@ -8,30 +8,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import {
-  assertError, Client, createToken, ROOT, serverSet, sql, ug, ugOk, until, workspace,
-} from './lib/server.mjs';
+import { assertError, ROOT, sql, staffSuite, ug, ugOk, until } from './lib/server.mjs';
 
 const STAFF = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader', 'admin'];
 const WEEKDAY = '08:30-12:00,13:30-17:30';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const as = (username) => new Client(server, { bearer: token[username] });
+const suite = staffSuite({ makeDb: emptyDemoDb, roles: [...STAFF, 'api_client'] });
+const { ws, as } = suite;
 const SETTINGS = '/api/v1/calendar/settings';
-
-before(async () => {
-  emptyDemoDb(ws);
-  for (const who of [...STAFF, 'api_client']) token[who] = createToken(ws.db, who);
-  server = await servers.start();
-});
-
-after(() => servers.close());
 
 const due = async (from, query) => {
   const r = await as('inspector').get(
@@ -67,7 +54,7 @@ describe('GET /api/v1/calendar/settings', () => {
       assert.equal(typeof d.note, 'string');
     }
     assertError(await as('api_client').get(SETTINGS), 403, 'forbidden');
-    assertError(await server.request('GET', SETTINGS), 401, 'unauthenticated');
+    assertError(await suite.server.request('GET', SETTINGS), 401, 'unauthenticated');
   });
 
   test('the days of a range: National Day 2026 and its make-up Saturday', async () => {

@@ -8,11 +8,11 @@
 // README's worked examples, categories and standards, routing rules, and
 // phone masking by role.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { bytesRequest, emptyDemoDb, JPEG, PNG, WEBP } from './lib/cases.mjs';
 import {
-  assertError, Client, createToken, loggedIn, serverSet, sql, workspace,
+  assertError, assertInvalidQueries, Client, createToken, loggedIn, sql, staffSuite,
 } from './lib/server.mjs';
 
 const PHOTO_LIMIT = 4096;
@@ -20,12 +20,16 @@ const DEMO = ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handle
   'leader', 'admin', 'api_client'];
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let demoPw;
-const token = {};
-const as = (username) => new Client(server, { bearer: token[username] });
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  // Accounts are the security admin's (三员分立), not the admin's.
+  roles: [...DEMO, 'security_admin'],
+  flags: ['--photo-limit', String(PHOTO_LIMIT)],
+  prepare: (s) => { demoPw = s.made.passwords; },
+  started: addAccounts,
+});
+const { ws, servers, token, as } = suite;
 // Users made through POST /api/v1/users (by the security admin), logged
 // in by session.
 let szHandler; // handler of 110101-SZ
@@ -33,12 +37,7 @@ let dispatcher2; // a second dispatcher
 let northInspector; // inspector of street 110101002
 let hwLeader; // leader whose unit is the department 110101-HW
 
-before(async () => {
-  demoPw = emptyDemoDb(ws).passwords;
-  for (const who of DEMO) token[who] = createToken(ws.db, who);
-  // Accounts are the security admin's (三员分立), not the admin's.
-  token.security_admin = createToken(ws.db, 'security_admin');
-  server = await servers.start(['--photo-limit', String(PHOTO_LIMIT)]);
+async function addAccounts() {
   const made = {};
   for (const [username, role, unit] of [
     ['sz_handler', 'handler', '110101-SZ'],
@@ -51,7 +50,7 @@ before(async () => {
     const r = await as('security_admin').post('/api/v1/users',
       { username, role, unit, must_change_password: false });
     assert.equal(r.status, 201, r.text);
-    made[username] = await loggedIn(server, username, r.json.password);
+    made[username] = await loggedIn(suite.server, username, r.json.password);
   }
   // The other department's handler also gets a token, for photo uploads.
   token.sz_handler = createToken(ws.db, 'sz_handler');
@@ -59,9 +58,7 @@ before(async () => {
   dispatcher2 = made.dispatcher2;
   northInspector = made.north_inspector;
   hwLeader = made.hw_leader;
-});
-
-after(() => servers.close());
+}
 
 // ---- helpers ----------------------------------------------------------
 
@@ -786,15 +783,17 @@ describe('GET /api/v1/cases', () => {
 
   test('bad filters are 400 naming the parameter', async () => {
     const admin = as('admin');
-    assertError(await admin.get('/api/v1/cases?light=blue'), 400, 'invalid', 'light');
-    assertError(await admin.get('/api/v1/cases?source=fax'), 400, 'invalid', 'source');
-    assertError(await admin.get('/api/v1/cases?sort=oldest'), 400, 'invalid', 'sort');
-    assertError(await admin.get('/api/v1/cases?state=lost'), 400, 'invalid', 'state');
-    assertError(await admin.get('/api/v1/cases?per_page=0'), 400, 'invalid', 'per_page');
-    assertError(await admin.get('/api/v1/cases?per_page=201'), 400, 'invalid', 'per_page');
-    assertError(await admin.get('/api/v1/cases?page=0'), 400, 'invalid', 'page');
-    assertError(await admin.get('/api/v1/cases?overdue=2'), 400, 'invalid', 'overdue');
-    assertError(await admin.get('/api/v1/cases?from=yesterday'), 400, 'invalid', 'from');
+    await assertInvalidQueries(admin, '/api/v1/cases', [
+      ['light=blue', 'light'],
+      ['source=fax', 'source'],
+      ['sort=oldest', 'sort'],
+      ['state=lost', 'state'],
+      ['per_page=0', 'per_page'],
+      ['per_page=201', 'per_page'],
+      ['page=0', 'page'],
+      ['overdue=2', 'overdue'],
+      ['from=yesterday', 'from'],
+    ]);
   });
 
   test('scoping: a handler sees its department, an inspector its street', async () => {
@@ -936,7 +935,7 @@ describe('two dispatchers at once', () => {
 
 describe('attachments', () => {
   let c;
-  const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(server, 'POST',
+  const upload = (who, bytes, type, kind = 'report', id = c.id) => bytesRequest(suite.server, 'POST',
     `/api/v1/cases/${id}/attachments?kind=${kind}`, { bearer: token[who], body: bytes, contentType: type });
 
   // Filed: report photos still come; dispatched by the first test.
@@ -954,7 +953,7 @@ describe('attachments', () => {
     assert.match(r.json.sha256, /^[0-9a-f]{64}$/);
     assert.equal(r.json.url, `/api/v1/attachments/${r.json.id}`);
     c = await actOk(as('dispatcher'), c, 'dispatch', { department: '110101-HW' });
-    const g = await bytesRequest(server, 'GET', r.json.url, { bearer: token.handler });
+    const g = await bytesRequest(suite.server, 'GET', r.json.url, { bearer: token.handler });
     assert.equal(g.status, 200);
     assert.equal(g.headers.get('content-type'), 'image/jpeg');
     assert.deepEqual(g.bytes, JPEG);
@@ -971,7 +970,7 @@ describe('attachments', () => {
     const w = await upload('handler', WEBP, 'application/octet-stream', 'handle');
     assert.equal(w.status, 201, w.bytes.toString());
     assert.equal(w.json.content_type, 'image/webp');
-    const g = await bytesRequest(server, 'GET', w.json.url, { bearer: token.inspector });
+    const g = await bytesRequest(suite.server, 'GET', w.json.url, { bearer: token.inspector });
     assert.equal(g.headers.get('content-type'), 'image/webp');
     assert.deepEqual(g.bytes, WEBP);
     const full = await getCase(as('inspector'), c.id);
@@ -993,7 +992,7 @@ describe('attachments', () => {
     assert.equal(k.status, 400);
     assert.equal(k.json.error.field, 'kind');
     // Nor onto a case out of sight.
-    const n = await bytesRequest(server, 'POST', `/api/v1/cases/${c.id}/attachments`,
+    const n = await bytesRequest(suite.server, 'POST', `/api/v1/cases/${c.id}/attachments`,
       { bearer: undefined, body: JPEG, contentType: 'image/jpeg' });
     assert.equal(n.status, 401);
     const s = await upload('sz_handler', JPEG, 'image/jpeg');

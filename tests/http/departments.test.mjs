@@ -6,28 +6,16 @@
 // it holds; and the same through `urbangrid department add|edit|disable|
 // enable|list`.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import {
-  Client, assertError, createToken, serverSet, sql, ug, ugOk, workspace,
-} from './lib/server.mjs';
+import { assertError, sql, staffSuite, ug, ugOk } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const as = (who) => new Client(server, { bearer: token[who] });
-
-before(async () => {
-  emptyDemoDb(ws);
-  for (const who of ['admin', 'inspector', 'shift_leader', 'dispatcher', 'handler']) {
-    token[who] = createToken(ws.db, who);
-  }
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['admin', 'inspector', 'shift_leader', 'dispatcher', 'handler'],
 });
-
-after(() => servers.close());
+const { ws, as } = suite;
 
 const auditCount = (action, subject) => Number(sql(ws.db,
   `SELECT COUNT(*) FROM audit_event WHERE action = '${action}' AND subject = '${subject}'`));

@@ -5,32 +5,20 @@
 // bound on open streams (503 with Retry-After); bad input; a stopping
 // server ends its streams.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import {
-  Client, assertError, createToken, serverSet, sleep, workspace,
-} from './lib/server.mjs';
+import { assertError, sleep, staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
-
-before(async () => {
-  emptyDemoDb(ws);
-  for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader', 'admin']) {
-    token[who] = createToken(ws.db, who);
-  }
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader', 'admin'],
 });
-
-after(() => servers.close());
+const { servers, token, as: api } = suite;
 
 // Open a stream as `who`; returns { events, comments, status, headers,
 // waitFor(pred, ms), close() }.  Events are { id, event, data (parsed) }.
-async function stream(who, { lastEventId, srv = server, bearer = token[who] } = {}) {
+async function stream(who, { lastEventId, srv = suite.server, bearer = token[who] } = {}) {
   const abort = new AbortController();
   const headers = { Authorization: `Bearer ${bearer}` };
   if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId);
@@ -148,7 +136,7 @@ describe('GET /api/v1/events', () => {
     const bad = await stream('leader', { lastEventId: 'x1' });
     assert.equal(bad.status, 400);
     assert.equal(JSON.parse(bad.body).error.field, 'Last-Event-ID');
-    const anon = await fetch(server.url('/api/v1/events'));
+    const anon = await fetch(suite.server.url('/api/v1/events'));
     assert.equal(anon.status, 401);
     await anon.body?.cancel();
     assertError(await api('admin').get('/api/v1/events?after=-1'), 400, 'invalid', 'Last-Event-ID');

@@ -10,15 +10,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
-  Client, FIXTURE_DIVISIONS, ROOT, assertError, serverSet, sql, ugOk, workspace,
+  assertError, Client, FIXTURE_DIVISIONS, ROOT, sql, staffSuite, ugOk,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
+const suite = staffSuite({ makeDb: firstDay });
+const { ws } = suite;
 const db = () => ['--db', ws.db];
 
 // A 300 m square boundary for 东一社区 (110101001001) near (116.4, 39.9),
@@ -49,7 +48,8 @@ function addAdmin(name, role) {
 
 const pw = {};
 
-before(async () => {
+// The day before serving, by the CLI alone; then the server starts.
+function firstDay() {
   // 1. The database, the divisions, the calendar.
   assert.match(ugOk(['init', ...db()]), /schema version \d+/);
   ugOk(['import', 'divisions', ...db(), '--area', '110101', '--from', FIXTURE_DIVISIONS]);
@@ -79,15 +79,11 @@ before(async () => {
   assert.equal(sql(ws.db, 'SELECT COUNT(*) FROM app_user'), '3');
   assert.equal(sql(ws.db, "SELECT COUNT(*) FROM app_user WHERE username IN ('inspector', 'admin', 'public')"),
     '0', 'no demo accounts');
-  // 5. Serve.
-  server = await servers.start();
-});
-
-after(() => servers.close());
+}
 
 test('the first day, from an empty database to a closed case', async () => {
   // The security admin makes the staff.
-  const sec = new Client(server);
+  const sec = new Client(suite.server);
   await sec.login('sec', pw.sec);
   const staff = {};
   for (const [username, role, unit] of [
@@ -107,7 +103,7 @@ test('the first day, from an empty database to a closed case', async () => {
   // Each logs in, is held until it chooses a password the policy takes.
   const as = {};
   for (const [role, s] of Object.entries(staff)) {
-    const c = new Client(server);
+    const c = new Client(suite.server);
     const login = await c.login(s.username, s.password);
     assert.equal(login.json.password_change_required, true);
     assertError(await c.get('/api/v1/cases'), 403, 'password_change_required');
@@ -147,7 +143,7 @@ test('the first day, from an empty database to a closed case', async () => {
   assert.deepEqual(history.slice(-5), ['file', 'dispatch', 'handle', 'check', 'close']);
 
   // The auditor reads the day; the admin cannot.
-  const audit = new Client(server);
+  const audit = new Client(suite.server);
   await audit.login('audit', pw.audit);
   const made = await audit.get('/api/v1/audit?action=user.create&limit=500');
   assert.equal(made.status, 200, made.text);
@@ -160,7 +156,7 @@ test('the first day, from an empty database to a closed case', async () => {
   assert.ok(logins.json.events.length >= 6);
   const grids = await audit.get('/api/v1/audit?action=grids.generate');
   assert.equal(grids.json.events[0].subject, '110101001001');
-  const admin = new Client(server);
+  const admin = new Client(suite.server);
   await admin.login('sysadmin', pw.admin);
   assertError(await admin.get('/api/v1/audit'), 403, 'forbidden');
   assertError(await admin.post('/api/v1/users', { username: 'x.y.z', role: 'inspector', unit: '110101001' }),

@@ -7,16 +7,17 @@
 // anonymous 401, the auditor 403.
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import {
-  Client, assertError, createToken, serverSet, sql, workspace,
-} from './lib/server.mjs';
+import { assertError, Client, createToken, sql, staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['dispatcher'],
+  started: (s) => { reader = s.as('dispatcher'); },
+});
+const { ws, servers } = suite;
 let reader;
 
 // The tile of zoom z holding (lon, lat), as a path.
@@ -95,14 +96,6 @@ async function tile(path, headers = {}, client = reader) {
   assert.equal(r.headers.get('content-type'), 'image/png');
   return { ...r, png: decodePng(r.bytes) };
 }
-
-before(async () => {
-  emptyDemoDb(ws);
-  server = await servers.start();
-  reader = new Client(server, { bearer: createToken(ws.db, 'dispatcher') });
-});
-
-after(() => servers.close());
 
 test('a 256 x 256 PNG with the outlines over the city; far away, fully transparent', async () => {
   const city = await tile(tilePath(14, ...CITY));
@@ -185,7 +178,7 @@ test('ETag: 304 while the grids stay; a new version once an import changed them'
   const community = sql(ws.db, "SELECT code FROM division WHERE level = 'community' AND code LIKE '110101001%' ORDER BY code LIMIT 1");
   const d = 0.001;
   const [lon, lat] = [116.30, 39.80];
-  const admin = new Client(server, { bearer: createToken(ws.db, 'admin') });
+  const admin = new Client(suite.server, { bearer: createToken(ws.db, 'admin') });
   const imported = await admin.request('POST', '/api/v1/grids/import', {
     headers: { 'Content-Type': 'application/geo+json' },
     body: JSON.stringify({
@@ -211,6 +204,6 @@ test('ETag: 304 while the grids stay; a new version once an import changed them'
 
 test('anonymous 401, the auditor 403, like GET /api/v1/grids', async () => {
   const path = tilePath(14, ...CITY);
-  assertError(await new Client(server).get(path), 401, 'unauthenticated');
-  assertError(await new Client(server, { bearer: createToken(ws.db, 'auditor') }).get(path), 403, 'forbidden');
+  assertError(await new Client(suite.server).get(path), 401, 'unauthenticated');
+  assertError(await new Client(suite.server, { bearer: createToken(ws.db, 'auditor') }).get(path), 403, 'forbidden');
 });

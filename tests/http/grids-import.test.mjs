@@ -5,18 +5,20 @@
 // problem, showing them; applied, the grids are in force for the next
 // request (placing reports) and audited as the admin's.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import {
-  Client, assertError, createToken, serverSet, sql, workspace,
-} from './lib/server.mjs';
+import { assertError, Client, createToken, sql, staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let community;
-const admin = () => new Client(server, { bearer: createToken(ws.db, 'admin') });
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  prepare: ({ ws }) => {
+    community = sql(ws.db, "SELECT code FROM division WHERE level = 'community' AND code LIKE '110101001%' ORDER BY code LIMIT 1");
+  },
+});
+const { ws } = suite;
+const admin = () => new Client(suite.server, { bearer: createToken(ws.db, 'admin') });
 
 // A square of about 100 m with its south-west corner at (lon, lat).
 function square(code, lon, lat, props = {}) {
@@ -34,14 +36,6 @@ function square(code, lon, lat, props = {}) {
 const upload = (fc, query = '') => admin().request('POST', `/api/v1/grids/import?${query}`, {
   body: JSON.stringify(fc), headers: { 'Content-Type': 'application/geo+json' },
 });
-
-before(async () => {
-  emptyDemoDb(ws);
-  server = await servers.start();
-  community = sql(ws.db, "SELECT code FROM division WHERE level = 'community' AND code LIKE '110101001%' ORDER BY code LIMIT 1");
-});
-
-after(() => servers.close());
 
 test('check=1: the report, nothing written', async () => {
   const code = `${community}901`;
@@ -84,7 +78,7 @@ test('bad requests are 400 naming the parameter; not the admin: 403', async () =
   assertError(await upload({ type: 'FeatureCollection', features: [] }, 'check=2'), 400, 'invalid', 'check');
   const notJson = await admin().request('POST', '/api/v1/grids/import', { body: 'not geojson' });
   assert.equal(notJson.status, 400, notJson.text);
-  const leader = new Client(server, { bearer: createToken(ws.db, 'leader') });
+  const leader = new Client(suite.server, { bearer: createToken(ws.db, 'leader') });
   assertError(await leader.request('POST', '/api/v1/grids/import', { body: '{}' }), 403, 'forbidden');
 });
 

@@ -8,40 +8,32 @@
 // of posts are the staff's alone and the public read names no one of the
 // staff; the rules are part of the scheme's versions.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-  Client, addUser, assertError, createToken, demoDb, serverSet, sql, workspace,
+  addUser, assertError, assertInvalidQueries, Client, createToken, demoDb, sql, staffSuite,
 } from './lib/server.mjs';
-
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-let demo;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
-const anonymous = () => new Client(server);
 
 const STREET_A = '110101001';
 const STREET_B = '110101002';
+let demo;
 let month;
-
-before(async () => {
-  demo = demoDb(ws);
-  for (const who of ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
-    'admin', 'auditor']) {
-    token[who] = createToken(ws.db, who);
-  }
-  addUser(ws.db, { name: 'leader_a', role: 'leader', unit: STREET_A, password: 'Leader-a-pass-2026', displayName: '孙街道' });
-  addUser(ws.db, { name: 'leader_hw', role: 'leader', unit: '110101-HW', password: 'Leader-hw-pass-2026', displayName: '周部门' });
-  token.leader_a = createToken(ws.db, 'leader_a');
-  token.leader_hw = createToken(ws.db, 'leader_hw');
-  const ym = sql(ws.db, 'SELECT month FROM assess_month GROUP BY month ORDER BY SUM(events) DESC LIMIT 1');
-  month = `${ym.slice(0, 4)}-${ym.slice(4, 6)}`;
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: demoDb,
+  roles: ['inspector', 'receptionist', 'shift_leader', 'dispatcher', 'handler', 'leader',
+    'admin', 'auditor'],
+  prepare: ({ ws, made, token }) => {
+    demo = made;
+    addUser(ws.db, { name: 'leader_a', role: 'leader', unit: STREET_A, password: 'Leader-a-pass-2026', displayName: '孙街道' });
+    addUser(ws.db, { name: 'leader_hw', role: 'leader', unit: '110101-HW', password: 'Leader-hw-pass-2026', displayName: '周部门' });
+    token.leader_a = createToken(ws.db, 'leader_a');
+    token.leader_hw = createToken(ws.db, 'leader_hw');
+    const ym = sql(ws.db, 'SELECT month FROM assess_month GROUP BY month ORDER BY SUM(events) DESC LIMIT 1');
+    month = `${ym.slice(0, 4)}-${ym.slice(4, 6)}`;
+  },
 });
-
-after(() => servers.close());
+const { ws, servers, token, as: api } = suite;
+const anonymous = () => new Client(suite.server);
 
 // The rules read independently: which rows of a ranking (in rank order)
 // each list holds, red in rank order, black from the worst up.
@@ -143,11 +135,13 @@ describe('drafts', () => {
   });
 
   test('400 naming kind, period and area', async () => {
-    assertError(await api('leader').get(`/api/v1/honours/draft?kind=people&period=${month}`), 400, 'invalid', 'kind');
-    assertError(await api('leader').get('/api/v1/honours/draft?period=2026-11'), 400, 'invalid', 'kind');
-    assertError(await api('leader').get('/api/v1/honours/draft?kind=streets&period=2026-13'), 400, 'invalid', 'period');
-    assertError(await api('leader').get('/api/v1/honours/draft?kind=streets'), 400, 'invalid', 'period');
-    assertError(await api('leader').get('/api/v1/honours/draft?kind=streets&period=2026-11&area=12x'), 400, 'invalid', 'area');
+    await assertInvalidQueries(api('leader'), '/api/v1/honours/draft', [
+      [`kind=people&period=${month}`, 'kind'],
+      ['period=2026-11', 'kind'],
+      ['kind=streets&period=2026-13', 'period'],
+      ['kind=streets', 'period'],
+      ['kind=streets&period=2026-11&area=12x', 'area'],
+    ]);
   });
 });
 

@@ -9,18 +9,10 @@
 // department's staff none; 400 naming period, category, area, since,
 // weeks, threshold; 404 for an area out of sight.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { localMidnight, plantCases, plantWeeks as plantWeeksOf } from './lib/cases.mjs';
-import {
-  Client, assertError, createToken, demoDb, serverSet, sql, workspace,
-} from './lib/server.mjs';
-
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
+import { assertError, Client, demoDb, sql, staffSuite } from './lib/server.mjs';
 
 const OFFSET = 8 * 3600; // the demo city's +08:00
 const GRID_A = '110101001001002'; // street A (110101001): the inspector's
@@ -48,34 +40,33 @@ const plantWeeks = (grid, category, first, counts) =>
 
 let demoWeek; // a week full of the demo's own cases
 
-before(async () => {
-  demoDb(ws);
-  for (const who of ['inspector', 'handler', 'leader', 'admin', 'auditor']) token[who] = createToken(ws.db, who);
-  token.insp_b = createToken(ws.db, 'inspector.002');
-  // Ten days before the demo's last case: inside its month of cases.
-  const last = Number(sql(ws.db, 'SELECT max(created_at) FROM case_file'));
-  demoWeek = isoWeek((last - 10 * 86400 + OFFSET) * 1000);
-  const monday = sql(ws.db, `SELECT date(${last - 10 * 86400 + OFFSET}, 'unixepoch', 'weekday 0', '-6 days')`);
-  // The demo's hot spot: 15 of one category in one grid, midweek.
-  plant(GRID_B, CAT2, localMidnight(monday, 2), 15);
-  // A quiet week (2026-W40, from Monday 2026-09-28): 2 a week for the
-  // eight weeks before, then 12 in street A; 5 with no history in
-  // street B; duplicates and voided ones do not count.
-  plantWeeks(GRID_A, CAT, '2026-08-03', [2, 2, 2, 2, 2, 2, 2, 2, 12]);
-  plant(GRID_B, CAT, localMidnight('2026-09-28', 1), 5);
-  plant(GRID_A2, CAT, localMidnight('2026-09-28', 1), 9, 'merged');
-  plant(GRID_A2, CAT, localMidnight('2026-09-28', 2), 9, 'void');
-  // A clean-up from 2026-06-01: ten a week for eight weeks before, then
-  // 2, 1, 9: fell and came back in the third week (GRID_A); 2 a week:
-  // held (GRID_A2); 9 and 10: never fell (GRID_A3).
-  const before8 = [10, 10, 10, 10, 10, 10, 10, 10];
-  plantWeeks(GRID_A, CAT, '2026-04-06', [...before8, 2, 1, 9, 10, 10, 10, 10, 10]);
-  plantWeeks(GRID_A2, CAT, '2026-04-06', [...before8, 2, 2, 2, 2, 2, 2, 2, 2]);
-  plantWeeks(GRID_A3, CAT, '2026-04-06', [...before8, 9, 10, 10, 10, 9, 10, 10, 10]);
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: demoDb,
+  roles: ['inspector', 'handler', 'leader', 'admin', 'auditor', ['insp_b', 'inspector.002']],
+  prepare: () => {
+    // Ten days before the demo's last case: inside its month of cases.
+    const last = Number(sql(ws.db, 'SELECT max(created_at) FROM case_file'));
+    demoWeek = isoWeek((last - 10 * 86400 + OFFSET) * 1000);
+    const monday = sql(ws.db, `SELECT date(${last - 10 * 86400 + OFFSET}, 'unixepoch', 'weekday 0', '-6 days')`);
+    // The demo's hot spot: 15 of one category in one grid, midweek.
+    plant(GRID_B, CAT2, localMidnight(monday, 2), 15);
+    // A quiet week (2026-W40, from Monday 2026-09-28): 2 a week for the
+    // eight weeks before, then 12 in street A; 5 with no history in
+    // street B; duplicates and voided ones do not count.
+    plantWeeks(GRID_A, CAT, '2026-08-03', [2, 2, 2, 2, 2, 2, 2, 2, 12]);
+    plant(GRID_B, CAT, localMidnight('2026-09-28', 1), 5);
+    plant(GRID_A2, CAT, localMidnight('2026-09-28', 1), 9, 'merged');
+    plant(GRID_A2, CAT, localMidnight('2026-09-28', 2), 9, 'void');
+    // A clean-up from 2026-06-01: ten a week for eight weeks before, then
+    // 2, 1, 9: fell and came back in the third week (GRID_A); 2 a week:
+    // held (GRID_A2); 9 and 10: never fell (GRID_A3).
+    const before8 = [10, 10, 10, 10, 10, 10, 10, 10];
+    plantWeeks(GRID_A, CAT, '2026-04-06', [...before8, 2, 1, 9, 10, 10, 10, 10, 10]);
+    plantWeeks(GRID_A2, CAT, '2026-04-06', [...before8, 2, 2, 2, 2, 2, 2, 2, 2]);
+    plantWeeks(GRID_A3, CAT, '2026-04-06', [...before8, 9, 10, 10, 10, 9, 10, 10, 10]);
+  },
 });
-
-after(() => servers.close());
+const { ws, token, as: api } = suite;
 
 async function get(who, path) {
   const r = await api(who).get(path);
@@ -143,7 +134,7 @@ describe('hot spots', () => {
   test('scoped: a street\'s staff see their street, a department none', async () => {
     const a = await get('inspector', '/api/v1/hotspots?period=2026-W40');
     assert.deepEqual(a.rows.map(key), [`${GRID_A} ${CAT}`]);
-    const b = await new Client(server, { bearer: token.insp_b }).get('/api/v1/hotspots?period=2026-W40');
+    const b = await new Client(suite.server, { bearer: token.insp_b }).get('/api/v1/hotspots?period=2026-W40');
     assert.equal(b.status, 200);
     assert.deepEqual(b.json.rows.map(key), [`${GRID_B} ${CAT}`]);
     assert.equal((await get('leader', '/api/v1/hotspots?period=2026-W40')).rows.length, 2);
@@ -153,7 +144,7 @@ describe('hot spots', () => {
     assertError(await api('handler').get('/api/v1/hotspots?period=2026-W40&area=110101001'),
       404, 'not_found', 'area');
     assertError(await api('auditor').get('/api/v1/hotspots?period=2026-W40'), 403, 'forbidden');
-    assert.equal((await new Client(server).get('/api/v1/hotspots?period=2026-W40')).status, 401);
+    assert.equal((await new Client(suite.server).get('/api/v1/hotspots?period=2026-W40')).status, 401);
   });
 
   test('400 naming period, category or area', async () => {
@@ -196,7 +187,7 @@ describe('rebounds', () => {
 
   test('scoped, and 400 naming since, weeks or threshold', async () => {
     assert.equal((await get('inspector', '/api/v1/rebounds?since=2026-06-01')).rows.length, 1);
-    const b = await new Client(server, { bearer: token.insp_b }).get('/api/v1/rebounds?since=2026-06-01');
+    const b = await new Client(suite.server, { bearer: token.insp_b }).get('/api/v1/rebounds?since=2026-06-01');
     assert.deepEqual(b.json.rows, []);
     assert.deepEqual((await get('handler', '/api/v1/rebounds?since=2026-06-01')).rows, []);
     const a = api('admin');

@@ -6,18 +6,13 @@
 // sends at once: one write.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { bytesRequest, emptyDemoDb, JPEG } from './lib/cases.mjs';
-import {
-  assertError, Client, createToken, serverSet, sleep, sql, workspace,
-} from './lib/server.mjs';
+import { assertError, sleep, sql, staffSuite } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const as = (username) => new Client(server, { bearer: token[username] });
+const suite = staffSuite({ makeDb: emptyDemoDb, roles: ['inspector', 'shift_leader', 'receptionist'] });
+const { ws, token, as } = suite;
 
 const REPORT = {
   category: '06010', description: '路口有暴露垃圾', source: 'inspector', urgency: 'normal',
@@ -27,14 +22,6 @@ const REPORT = {
 const count = (table, where = '1') => Number(sql(ws.db, `SELECT COUNT(*) FROM ${table} WHERE ${where}`));
 let serial = 0;
 const newKey = () => `k-${process.pid}-${Date.now()}-${serial++}`;
-
-before(async () => {
-  emptyDemoDb(ws);
-  for (const who of ['inspector', 'shift_leader', 'receptionist']) token[who] = createToken(ws.db, who);
-  server = await servers.start();
-});
-
-after(() => servers.close());
 
 describe('POST /api/v1/cases with Idempotency-Key', () => {
   test('the same key and body answer the first answer again, with no second case', async () => {
@@ -114,7 +101,7 @@ describe('POST /api/v1/cases with Idempotency-Key', () => {
     const body = JSON.stringify({ ...REPORT, description });
     // Send the whole request and hang up without reading the answer.
     await new Promise((res, rej) => {
-      const s = net.connect(server.port, '127.0.0.1', () => {
+      const s = net.connect(suite.server.port, '127.0.0.1', () => {
         s.write(`POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token.inspector}\r\n`
           + `Content-Type: application/json\r\nIdempotency-Key: ${key}\r\n`
           + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => { s.destroy(); res(); });
@@ -164,7 +151,7 @@ describe('actions and photos with Idempotency-Key', () => {
   test('a photo sent twice is stored once', async () => {
     const c = await as('inspector').post('/api/v1/cases', REPORT);
     const key = newKey();
-    const send = () => fetch(server.url(`/api/v1/cases/${c.json.id}/attachments`), {
+    const send = () => fetch(suite.server.url(`/api/v1/cases/${c.json.id}/attachments`), {
       method: 'POST',
       headers: { Authorization: `Bearer ${token.inspector}`, 'Content-Type': 'image/jpeg', 'Idempotency-Key': key },
       body: JPEG,
@@ -176,7 +163,7 @@ describe('actions and photos with Idempotency-Key', () => {
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.equal(count('attachment', `case_id = ${c.json.id}`), 1);
     // The same key with another photo is another request.
-    const other = await bytesRequest(server, 'POST', `/api/v1/cases/${c.json.id}/attachments`,
+    const other = await bytesRequest(suite.server, 'POST', `/api/v1/cases/${c.json.id}/attachments`,
       { bearer: token.inspector, body: Buffer.concat([JPEG, Buffer.from([0])]), contentType: 'image/jpeg' });
     assert.equal(other.status, 201); // no key: runs
   });

@@ -5,28 +5,23 @@
 // it sends anything), --cookie-secure and --session-ttl on the session cookie.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-  assertError, Client, createToken, fixtureDb, loggedIn, parseRaw, rawRequest, serverSet, sql, workspace,
+  assertError, fixtureDb, loggedIn, parseRaw, rawRequest, sql, staffSuite,
 } from './lib/server.mjs';
 
 const LIMIT = 1024;
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let admin;
-
-before(async () => {
+const suite = staffSuite({
   // The account that creates users (the bodies measured) is the security
   // admin's role: accounts are its work.
-  fixtureDb(ws, [{ name: 'admin', role: 'security_admin', unit: '110101', password: 'admin-pass-1' }]);
-  server = await servers.start(
-    ['--body-limit', String(LIMIT), '--cookie-secure', '--session-ttl', '60']);
-  admin = new Client(server, { bearer: createToken(ws.db, 'admin') });
+  makeDb: (ws) => fixtureDb(ws, [{ name: 'admin', role: 'security_admin', unit: '110101', password: 'admin-pass-1' }]),
+  roles: ['admin'],
+  started: (s) => { admin = s.as('admin'); },
+  flags: ['--body-limit', String(LIMIT), '--cookie-secure', '--session-ttl', '60'],
 });
-
-after(() => servers.close());
+const { ws } = suite;
 
 // A valid new-user body padded with JSON white space to `size` bytes.
 function userBody(username, size) {
@@ -64,7 +59,7 @@ describe('--body-limit', () => {
 
   test('1 GB announced with Expect: 100-continue: 413 at once, no body needed', { timeout: 5000 }, async () => {
     const text = await new Promise((res, rej) => {
-      const sock = net.connect(server.port, '127.0.0.1');
+      const sock = net.connect(suite.server.port, '127.0.0.1');
       let data = '';
       sock.setEncoding('utf8');
       sock.on('data', (d) => { data += d; });
@@ -80,7 +75,7 @@ describe('--body-limit', () => {
 
   test('over the limit in chunks without Content-Length: 413, nothing written', async () => {
     const body = userBody('chunked-over', 4 * LIMIT);
-    const r = await rawRequest(server, {
+    const r = await rawRequest(suite.server, {
       method: 'POST', path: '/api/v1/users', body,
       headers: {
         'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked',
@@ -92,7 +87,7 @@ describe('--body-limit', () => {
   });
 
   test('under the limit in chunks: served', async () => {
-    const r = await rawRequest(server, {
+    const r = await rawRequest(suite.server, {
       method: 'POST', path: '/api/v1/users', body: userBody('chunked-ok', 300),
       headers: {
         'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked',
@@ -104,10 +99,10 @@ describe('--body-limit', () => {
   });
 
   test('the limit holds before authentication, and the access log has the 413', async () => {
-    const r = await server.request('POST', '/api/v1/session',
+    const r = await suite.server.request('POST', '/api/v1/session',
       { body: userBody('x', LIMIT + 100), headers: { 'X-Request-Id': 'too-big-1' } });
     assertError(r, 413, 'too_large', 'body');
-    const line = await server.waitForLog(/ too-big-1 access /);
+    const line = await suite.server.waitForLog(/ too-big-1 access /);
     assert.match(line, / access POST \/api\/v1\/session 413 \d+ \d+us user=- /);
   });
 
@@ -128,7 +123,7 @@ describe('--body-limit', () => {
     ];
     for (const framing of framings) {
       const text = await new Promise((res, rej) => {
-        const sock = net.connect(server.port, '127.0.0.1');
+        const sock = net.connect(suite.server.port, '127.0.0.1');
         let data = '';
         sock.setEncoding('utf8');
         sock.setTimeout(3000, () => sock.destroy(new Error(`no answer to ${framing}`)));
@@ -151,7 +146,7 @@ describe('--body-limit', () => {
   });
 
   test('the server still answers afterwards', async () => {
-    const r = await server.request('GET', '/healthz');
+    const r = await suite.server.request('GET', '/healthz');
     assert.equal(r.status, 200);
   });
 });
@@ -159,9 +154,9 @@ describe('--body-limit', () => {
 describe('session cookie flags', () => {
   test('--cookie-secure adds Secure; --session-ttl sets Max-Age and expires_at', async () => {
     const t0 = Date.now();
-    const c = await loggedIn(server, 'admin', 'admin-pass-1');
+    const c = await loggedIn(suite.server, 'admin', 'admin-pass-1');
     assert.equal(c.cookies.size, 1);
-    const r = await server.request('POST', '/api/v1/session',
+    const r = await suite.server.request('POST', '/api/v1/session',
       { body: { username: 'admin', password: 'admin-pass-1' } });
     const attrs = r.headers.getSetCookie()[0].split(';').slice(1).map((s) => s.trim());
     assert.deepEqual(attrs.sort(), ['HttpOnly', 'Max-Age=60', 'Path=/', 'SameSite=Strict', 'Secure']);

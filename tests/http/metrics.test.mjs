@@ -5,37 +5,34 @@
 // database holds them, the open live streams and the process's numbers;
 // the public listener does not serve it, and a bad address is refused.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import { Client, createToken, sleep, sql, startServer, ug, workspace } from './lib/server.mjs';
+import { Client, sleep, sql, staffSuite, ug } from './lib/server.mjs';
 
-const ws = workspace();
-let server;
 let metricsUrl;
 let token;
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['inspector'],
+  prepare: (s) => { token = s.token.inspector; },
+  flags: ['--metrics-listen', '127.0.0.1:0'],
+  started: async ({ server }) => {
+    const end = Date.now() + 5000;
+    for (;;) {
+      const m = /^metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)$/m.exec(suite.server.stdout);
+      if (m) { metricsUrl = m[1]; break; }
+      assert.ok(Date.now() < end, `no "metrics on" line: ${suite.server.stdout}`);
+      await sleep(20);
+    }
+  },
+});
+const { ws } = suite;
 
 const REPORT = {
   category: '06010', description: '指标测试的上报', source: 'inspector', urgency: 'normal',
   lon: 116.417, lat: 39.9625,
 };
-
-before(async () => {
-  emptyDemoDb(ws);
-  token = createToken(ws.db, 'inspector');
-  server = await startServer(ws.db, ['--metrics-listen', '127.0.0.1:0']);
-  const end = Date.now() + 5000;
-  for (;;) {
-    const m = /^metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)$/m.exec(server.stdout);
-    if (m) { metricsUrl = m[1]; break; }
-    assert.ok(Date.now() < end, `no "metrics on" line: ${server.stdout}`);
-    await sleep(20);
-  }
-});
-after(async () => {
-  if (server) await server.stop();
-  ws.cleanup();
-});
 
 // The scrape as { type: name -> type, value: series -> number, lines }.
 async function scrape() {
@@ -64,7 +61,7 @@ const requests = (route, status) =>
   `urbangrid_http_requests_total{door="api",route="${route}",status="${status}"}`;
 
 test('requests are counted by route and exact status; histograms are cumulative and end at the count', async () => {
-  const client = new Client(server, { bearer: token });
+  const client = new Client(suite.server, { bearer: token });
   for (let i = 0; i < 3; i++) assert.equal((await client.request('GET', '/healthz')).status, 200);
   for (let i = 0; i < 2; i++) assert.equal((await client.request('GET', '/no/such/thing')).status, 404);
   assert.equal((await client.request('POST', '/api/v1/cases', { body: { ...REPORT, lon: 'x' } })).status, 400);
@@ -131,7 +128,7 @@ test('open cases by state are what the database holds; the pool, the streams and
 
 test('an open live stream is counted while it is open', async () => {
   const abort = new AbortController();
-  const res = await fetch(server.url('/api/v1/events'), {
+  const res = await fetch(suite.server.url('/api/v1/events'), {
     headers: { Authorization: `Bearer ${token}` }, signal: abort.signal,
   });
   assert.equal(res.status, 200);
@@ -151,7 +148,7 @@ test('an open live stream is counted while it is open', async () => {
 });
 
 test('the public listener does not serve /metrics; the metrics listener serves nothing else', async () => {
-  const r = await server.request('GET', '/metrics');
+  const r = await suite.server.request('GET', '/metrics');
   assert.equal(r.status, 404);
   const other = await fetch(metricsUrl.replace(/\/metrics$/, '/api/v1/cases'));
   assert.equal(other.status, 404);

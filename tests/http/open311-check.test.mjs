@@ -5,10 +5,10 @@
 // the server bugs listed below, which must still fail (so this test tells
 // whoever fixes one to take it off the list).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { runChecks } from '../open311/check.mjs';
-import { createToken, demoDb, startServer, workspace } from './lib/server.mjs';
+import { demoDb, staffSuite } from './lib/server.mjs';
 
 // A point in street 110101001 of the demo city (WGS84).
 const AT = { lat: '39.9625', long: '116.417' };
@@ -19,25 +19,18 @@ const KNOWN_BUGS = {
   // shape by the HTTP layer, was fixed: the app answers 413 itself.)
 };
 
-const ws = workspace();
-let server;
 let key;
-
-before(async () => {
-  demoDb(ws);
-  key = createToken(ws.db, 'api_client');
+const suite = staffSuite({
+  makeDb: demoDb,
+  roles: ['api_client'],
+  prepare: ({ token }) => { key = token.api_client; },
   // Reports without a key refused (the checklist's 403), reads not
   // rate-limited (the check reads a few hundred times).
-  server = await startServer(ws.db, ['--anonymous-reports', '', '--public-read-rate', '0']);
-});
-
-after(async () => {
-  if (server) await server.stop();
-  ws.cleanup();
+  flags: ['--anonymous-reports', '', '--public-read-rate', '0'],
 });
 
 test('every conformance check passes (or is a known bug), in XML and JSON', async () => {
-  const results = await runChecks({ url: server.url('/open311/v2/'), key, ...AT });
+  const results = await runChecks({ url: suite.server.url('/open311/v2/'), key, ...AT });
   const failed = results.filter((r) => r.status === 'fail');
   const unexpected = failed.filter((r) => !KNOWN_BUGS[r.name]);
   assert.deepEqual(unexpected.map((r) => `${r.name}: ${r.detail}`), [], 'checks that fail');

@@ -9,11 +9,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { emptyDemoDb, JPEG, PNG } from './lib/cases.mjs';
 import { assertO311Error, o311 } from './lib/open311.mjs';
-import { Client, createToken, sql, startServer, workspace } from './lib/server.mjs';
+import { Client, sql, staffSuite, startServer } from './lib/server.mjs';
 
 const PHOTO_LIMIT = 4096;
 const FMTS = ['json', 'xml'];
@@ -23,31 +23,18 @@ const AT = { lat: '39.9625', long: '116.417' };
 const PERSONAL = { first_name: 'Ann', last_name: 'Leeperson', email: 'ann.secret@example.org',
   phone: '13812345678', device_id: 'device-secret-1', account_id: 'acct-secret-1' };
 
-const ws = workspace();
-let server;
 let key;
-const staff = {};
-const as = (who) => new Client(server, { bearer: staff[who] });
-
-before(async () => {
-  emptyDemoDb(ws);
-  key = createToken(ws.db, 'api_client');
-  for (const who of ['inspector', 'shift_leader', 'dispatcher', 'handler', 'receptionist',
-    'admin']) {
-    staff[who] = createToken(ws.db, who);
-  }
-  server = await startServer(ws.db, ['--photo-limit', String(PHOTO_LIMIT),
-    '--public-write-rate', '600', '--public-read-rate', '6000']);
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['api_client', 'inspector', 'shift_leader', 'dispatcher', 'handler', 'receptionist', 'admin'],
+  prepare: ({ token }) => { key = token.api_client; },
+  flags: ['--photo-limit', String(PHOTO_LIMIT), '--public-write-rate', '600', '--public-read-rate', '6000'],
 });
-
-after(async () => {
-  if (server) await server.stop();
-  ws.cleanup();
-});
+const { ws, token, as } = suite;
 
 // A report through POST requests.{fmt}; returns its service_request_id.
 async function report(fmt = 'json', extra = {}) {
-  const r = await o311(server, 'POST', `requests.${fmt}`, {
+  const r = await o311(suite.server, 'POST', `requests.${fmt}`, {
     form: { api_key: key, service_code: '06001', description: '人行道私搭棚子', ...AT, ...extra },
   });
   assert.equal(r.status, 200, r.text);
@@ -85,7 +72,7 @@ async function close(number) {
 describe('discovery and services', () => {
   test('discovery in both formats with the exact Content-Types', async () => {
     for (const fmt of FMTS) {
-      const r = await o311(server, 'GET', `discovery.${fmt}`);
+      const r = await o311(suite.server, 'GET', `discovery.${fmt}`);
       assert.equal(r.status, 200);
       assert.equal(r.headers.get('content-type'), fmt === 'xml' ? 'text/xml' : 'application/json');
       if (fmt === 'xml') assert.equal(r.root, 'discovery');
@@ -96,15 +83,15 @@ describe('discovery and services', () => {
       assert.equal(d.endpoints.length, 1);
       const e = d.endpoints[0];
       assert.equal(e.specification, 'http://wiki.open311.org/GeoReport_v2');
-      assert.equal(e.url, `${server.base}/open311/v2/`);
+      assert.equal(e.url, `${suite.server.base}/open311/v2/`);
       assert.equal(e.type, 'production');
       assert.deepEqual(e.formats, ['text/xml', 'application/json']);
     }
   });
 
   test('services: every public class, both formats alike, English names', async () => {
-    const j = await o311(server, 'GET', 'services.json');
-    const x = await o311(server, 'GET', 'services.xml');
+    const j = await o311(suite.server, 'GET', 'services.json');
+    const x = await o311(suite.server, 'GET', 'services.xml');
     assert.equal(x.root, 'services');
     assert.equal(j.value.length, 250);
     assert.equal(x.value.length, 250);
@@ -113,7 +100,7 @@ describe('discovery and services', () => {
       metadata: true, type: 'realtime', keywords: '事件', group: '市容环境类' });
     const sx = x.value.find((v) => v.service_code === '06001');
     assert.deepEqual(sx, { ...s, metadata: 'true' });
-    const en = await o311(server, 'GET', 'services.json?locale=en');
+    const en = await o311(suite.server, 'GET', 'services.json?locale=en');
     const cover = en.value.find((v) => v.service_code === '01001');
     assert.equal(cover.service_name, 'Water supply manhole cover');
     assert.equal(cover.keywords, 'component');
@@ -127,23 +114,23 @@ describe('discovery and services', () => {
     const closed = await patch('admin', { public: false });
     assert.equal(closed.status, 200, closed.text);
     assert.equal(closed.json.public, false);
-    const less = await o311(server, 'GET', 'services.json');
+    const less = await o311(suite.server, 'GET', 'services.json');
     assert.equal(less.value.length, 249);
-    assertO311Error(await o311(server, 'GET', 'services/06002.json'), 404);
-    assertO311Error(await o311(server, 'POST', 'requests.json', {
+    assertO311Error(await o311(suite.server, 'GET', 'services/06002.json'), 404);
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json', {
       form: { api_key: key, service_code: '06002', ...AT } }), 404, /service_code/);
     assert.equal((await patch('admin', { public: true })).json.public, true);
-    assert.equal((await o311(server, 'GET', 'services.json')).value.length, 250);
+    assert.equal((await o311(suite.server, 'GET', 'services.json')).value.length, 250);
   });
 
   test('service definitions: attributes in order, components get their identifier', async () => {
     for (const fmt of FMTS) {
-      const ev = await o311(server, 'GET', `services/06001.${fmt}`);
+      const ev = await o311(suite.server, 'GET', `services/06001.${fmt}`);
       assert.equal(ev.status, 200);
       if (fmt === 'xml') assert.equal(ev.root, 'service_definition');
       assert.equal(ev.value.service_code, '06001');
       assert.deepEqual(ev.value.attributes.map((a) => a.code), ['urgency', 'impact']);
-      const comp = await o311(server, 'GET', `services/01001.${fmt}`);
+      const comp = await o311(suite.server, 'GET', `services/01001.${fmt}`);
       const attrs = comp.value.attributes;
       assert.deepEqual(attrs.map((a) => a.code), ['urgency', 'impact', 'component']);
       assert.deepEqual(attrs.map((a) => String(a.order)), ['1', '2', '3']);
@@ -155,34 +142,34 @@ describe('discovery and services', () => {
       assert.equal(String(attrs[0].variable), 'true');
       assert.equal(String(attrs[0].required), 'false');
     }
-    const en = await o311(server, 'GET', 'services/01001.json?locale=en');
+    const en = await o311(suite.server, 'GET', 'services/01001.json?locale=en');
     assert.equal(en.value.attributes[0].description, 'How urgent is it?');
   });
 
   test('unknown things are 404 in the standard error shape', async () => {
-    assertO311Error(await o311(server, 'GET', 'services/99999.xml'), 404, /service_code/);
-    assertO311Error(await o311(server, 'GET', 'services/99999.json'), 404, /service_code/);
-    assertO311Error(await o311(server, 'GET', 'services.csv'), 404);
-    assertO311Error(await o311(server, 'GET', 'services'), 404);
-    assertO311Error(await o311(server, 'GET', 'nothing.json'), 404);
+    assertO311Error(await o311(suite.server, 'GET', 'services/99999.xml'), 404, /service_code/);
+    assertO311Error(await o311(suite.server, 'GET', 'services/99999.json'), 404, /service_code/);
+    assertO311Error(await o311(suite.server, 'GET', 'services.csv'), 404);
+    assertO311Error(await o311(suite.server, 'GET', 'services'), 404);
+    assertO311Error(await o311(suite.server, 'GET', 'nothing.json'), 404);
     for (const path of ['/open311/p', '/open311/', '/open311/v1/services.xml']) {
-      const r = await fetch(server.url(path));
+      const r = await fetch(suite.server.url(path));
       assert.equal(r.status, 404, path);
       assert.match(await r.text(), /<errors><error><code>404<\/code>/);
     }
-    assertO311Error(await o311(server, 'GET', 'requests/123.json'), 404);
-    assertO311Error(await o311(server, 'GET', 'tokens/abc.xml'), 404);
-    const r = await o311(server, 'DELETE', 'services.json');
+    assertO311Error(await o311(suite.server, 'GET', 'requests/123.json'), 404);
+    assertO311Error(await o311(suite.server, 'GET', 'tokens/abc.xml'), 404);
+    const r = await o311(suite.server, 'DELETE', 'services.json');
     assertO311Error(r, 405);
     assert.match(r.headers.get('allow'), /^GET/);
-    assertO311Error(await o311(server, 'GET', 'services.json?jurisdiction_id=elsewhere.gov'), 404,
+    assertO311Error(await o311(suite.server, 'GET', 'services.json?jurisdiction_id=elsewhere.gov'), 404,
       /jurisdiction_id/);
   });
 });
 
 describe('posting requests', () => {
   test('form-encoded with a key, in both formats; JSON bodies too', async () => {
-    const x = await o311(server, 'POST', 'requests.xml', {
+    const x = await o311(suite.server, 'POST', 'requests.xml', {
       form: { api_key: key, service_code: '06001', ...AT, description: 'Deep hole' },
     });
     assert.equal(x.status, 200, x.text);
@@ -191,7 +178,7 @@ describe('posting requests', () => {
     assert.ok(x.value[0].service_notice.length > 0);
     const id = await report('json');
     assert.match(id, /^\d{13}$/);
-    const j = await o311(server, 'POST', 'requests.json', {
+    const j = await o311(suite.server, 'POST', 'requests.json', {
       json: { api_key: key, service_code: '06001', lat: 39.9625, long: 116.417,
         description: 'JSON body', attribute: { urgency: 'urgent', impact: ['traffic', 'safety'] } },
     });
@@ -203,12 +190,12 @@ describe('posting requests', () => {
   });
 
   test('address alone, and anonymous reports filed as the public account', async () => {
-    const r = await o311(server, 'POST', 'requests.json', {
+    const r = await o311(suite.server, 'POST', 'requests.json', {
       form: { api_key: key, service_code: '06001', address_string: '东城区东华门大街 1 号',
         email: 'foo@bar.com', description: 'I know' },
     });
     assert.equal(r.status, 200, r.text);
-    const anon = await o311(server, 'POST', 'requests.json', {
+    const anon = await o311(suite.server, 'POST', 'requests.json', {
       form: { service_code: '06001', ...AT, description: 'anonymous' },
     });
     assert.equal(anon.status, 200, anon.text);
@@ -223,21 +210,21 @@ describe('posting requests', () => {
     form.append('attribute[impact]', 'traffic');
     form.append('attribute[impact]', 'safety');
     form.append('attribute[impact][]', 'traffic');
-    const r = await o311(server, 'POST', 'requests.json', { form });
+    const r = await o311(suite.server, 'POST', 'requests.json', { form });
     assert.equal(r.status, 200, r.text);
     const stored = (n) => sql(ws.db, `SELECT attributes FROM open311_request o JOIN case_file c
       ON c.id = o.case_id WHERE c.number = '${n}'`);
     assert.equal(stored(a), '{"impact":["traffic"]}');
     assert.equal(stored(r.value[0].service_request_id), '{"impact":["traffic","safety"]}');
     // Brackets sent percent-encoded are decoded before matching.
-    const enc = await o311(server, 'POST', 'requests.json', {
+    const enc = await o311(suite.server, 'POST', 'requests.json', {
       form: `api_key=${key}&service_code=06001&lat=39.9625&long=116.417&description=e` +
         '&attribute%5Burgency%5D=pressing',
     });
     assert.equal(enc.status, 200, enc.text);
     assert.equal((await caseOf(enc.value[0].service_request_id)).urgency, 'pressing');
     for (const fmt of FMTS) {
-      assertO311Error(await o311(server, 'POST', `requests.${fmt}`, {
+      assertO311Error(await o311(suite.server, 'POST', `requests.${fmt}`, {
         form: { api_key: key, service_code: '06001', ...AT, 'attribute[urgency]': 'whenever' },
       }), 400, /attribute\[urgency\]/);
     }
@@ -247,7 +234,7 @@ describe('posting requests', () => {
     const base = { api_key: key, service_code: '06001', ...AT, description: 'x' };
     const bad = async (form, status, re) => {
       for (const fmt of FMTS) {
-        assertO311Error(await o311(server, 'POST', `requests.${fmt}`, { form }), status, re);
+        assertO311Error(await o311(suite.server, 'POST', `requests.${fmt}`, { form }), status, re);
       }
     };
     const { service_code: _, ...noCode } = base;
@@ -273,7 +260,7 @@ describe('posting requests', () => {
     await bad({ ...base, media_url: 'ftp://x/y.jpg' }, 400, /media_url/);
     await bad({ ...base, description: '字'.repeat(4001) }, 400, /description/);
     // A staff account's key is not a client's.
-    await bad({ ...base, api_key: staff.inspector }, 403, /api_key/);
+    await bad({ ...base, api_key: token.inspector }, 403, /api_key/);
   });
 
   test('4000 characters of description are kept exactly; unknown parameters ignored', async () => {
@@ -281,7 +268,7 @@ describe('posting requests', () => {
     assert.equal([...text].length, 4000);
     const id = await report('json', { description: text, deviceid: 'x', title: 't', foo: 'bar' });
     for (const fmt of FMTS) {
-      const r = await o311(server, 'GET', `requests/${id}.${fmt}`);
+      const r = await o311(suite.server, 'GET', `requests/${id}.${fmt}`);
       assert.equal(r.value[0].description, text);
     }
   });
@@ -295,14 +282,14 @@ describe('posting requests', () => {
       f.append('photo1', new Blob([photo], { type }), '1.full.png');
       return f;
     };
-    assertO311Error(await o311(server, 'POST', 'requests.xml',
+    assertO311Error(await o311(suite.server, 'POST', 'requests.xml',
       { multipart: fd(Buffer.from('hello, not an image'), 'image/png') }), 400, /photo1/);
-    assertO311Error(await o311(server, 'POST', 'requests.json',
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json',
       { multipart: fd(Buffer.concat([PNG, Buffer.alloc(PHOTO_LIMIT)])) }), 413, /photo/);
     assert.equal(sql(ws.db, 'SELECT count(*) FROM case_file'), before);
-    const r = await o311(server, 'POST', 'requests.json', { multipart: fd(PNG) });
+    const r = await o311(suite.server, 'POST', 'requests.json', { multipart: fd(PNG) });
     assert.equal(r.status, 200, r.text);
-    const got = await o311(server, 'GET', `requests/${r.value[0].service_request_id}.json`);
+    const got = await o311(suite.server, 'GET', `requests/${r.value[0].service_request_id}.json`);
     const url = got.value[0].media_url;
     assert.match(url, /\/public\/media\/\d+$/);
     const img = await fetch(url);
@@ -310,8 +297,8 @@ describe('posting requests', () => {
     assert.equal(img.headers.get('content-type'), 'image/png');
     assert.deepEqual(Buffer.from(await img.arrayBuffer()), PNG);
     // A photo of a case closed to the public is not public either.
-    const jpg = await o311(server, 'POST', 'requests.json', { multipart: fd(JPEG, 'image/jpeg') });
-    const jurl = (await o311(server, 'GET',
+    const jpg = await o311(suite.server, 'POST', 'requests.json', { multipart: fd(JPEG, 'image/jpeg') });
+    const jurl = (await o311(suite.server, 'GET',
       `requests/${jpg.value[0].service_request_id}.json`)).value[0].media_url;
     sql(ws.db, "UPDATE category SET public = 0 WHERE code = '06001'");
     assert.equal((await fetch(jurl)).status, 404);
@@ -338,22 +325,22 @@ describe('what is refused rather than dropped', () => {
         `--${b}\r\nContent-Disposition: form-data; name="address_string"\r\n\r\nx\r\n` +
         `--${b}\r\nContent-Disposition: form-data; name="description"\r\n\r\nbad`),
       Buffer.from([0xff, 0xfe]), Buffer.from(`\r\n--${b}--\r\n`)]);
-    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: raw,
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json', { multipart: raw,
       headers: { 'Content-Type': `multipart/form-data; boundary=${b}` } }), 400, /description/);
     // A text field sent as a file is not a photo either.
-    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: fd((f) =>
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json', { multipart: fd((f) =>
       f.append('description', new Blob(['text']), 'd.txt')) }), 400, /description/);
-    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: fd((f) =>
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json', { multipart: fd((f) =>
       f.append('first_name', 'abc\0secret')) }), 400, /first_name/);
-    assertO311Error(await o311(server, 'POST', 'requests.json', { multipart: fd((f) =>
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json', { multipart: fd((f) =>
       f.append('file_plan', new Blob([PNG], { type: 'image/png' }), 'plan.png')) }), 400,
     /file_plan/);
-    assertO311Error(await o311(server, 'POST', 'requests.xml', {
+    assertO311Error(await o311(suite.server, 'POST', 'requests.xml', {
       form: `api_key=${key}&service_code=06001&service_code=01001&lat=39.9625&long=116.417`,
     }), 400, /service_code was given more than once/);
     const many = new URLSearchParams({ api_key: key, service_code: '06001', ...AT });
     for (let i = 0; i < 300; i++) many.append(`x${i}`, '1');
-    assertO311Error(await o311(server, 'POST', 'requests.json', { form: many }), 400,
+    assertO311Error(await o311(suite.server, 'POST', 'requests.json', { form: many }), 400,
       /form fields/);
   });
 
@@ -362,12 +349,12 @@ describe('what is refused rather than dropped', () => {
       description: 'links' });
     form.append('media_url', 'https://example.org/a.jpg');
     form.append('media_url', 'https://example.org/b.jpg');
-    const r = await o311(server, 'POST', 'requests.json', { form });
+    const r = await o311(suite.server, 'POST', 'requests.json', { form });
     assert.equal(r.status, 200, r.text);
     const id = r.value[0].service_request_id;
-    const got = await o311(server, 'GET', `requests/${id}.json`);
+    const got = await o311(suite.server, 'GET', `requests/${id}.json`);
     assert.equal(got.value[0].media_url, 'https://example.org/a.jpg');
-    const pub = await new Client(server).get(`/public/api/reports/${id}`);
+    const pub = await new Client(suite.server).get(`/public/api/reports/${id}`);
     assert.deepEqual(pub.json.media_url, ['https://example.org/a.jpg', 'https://example.org/b.jpg']);
   });
 
@@ -376,13 +363,13 @@ describe('what is refused rather than dropped', () => {
     const dup = await report();
     const d = await caseOf(dup);
     await act('receptionist', d, 'merge', { target: (await caseOf(target)).id });
-    const open = await o311(server, 'GET', `requests.json?status=open&service_request_id=`);
+    const open = await o311(suite.server, 'GET', `requests.json?status=open&service_request_id=`);
     assert.ok(open.value.some((q) => q.service_request_id === dup));
     const one = open.value.find((q) => q.service_request_id === dup);
     assert.equal(one.status, 'open');
-    const closed = await o311(server, 'GET', 'requests.json?status=closed');
+    const closed = await o311(suite.server, 'GET', 'requests.json?status=closed');
     assert.ok(!closed.value.some((q) => q.service_request_id === dup));
-    const ext = await o311(server, 'GET', `requests/${dup}.json?extensions=true`);
+    const ext = await o311(suite.server, 'GET', `requests/${dup}.json?extensions=true`);
     assert.equal(ext.value[0].extended_attributes.parent_service_request_id, target);
     assert.equal(ext.value[0].extended_attributes.duplicate, true);
   });
@@ -397,7 +384,7 @@ describe('reading requests', () => {
   test('requests/{id} and request/{id}: a list of one in both formats', async () => {
     for (const fmt of FMTS) {
       for (const path of [`requests/${ids[0]}.${fmt}`, `request/${ids[0]}.${fmt}`]) {
-        const r = await o311(server, 'GET', path);
+        const r = await o311(suite.server, 'GET', path);
         assert.equal(r.status, 200, r.text);
         if (fmt === 'xml') assert.equal(r.root, 'service_requests');
         assert.equal(r.value.length, 1);
@@ -419,23 +406,23 @@ describe('reading requests', () => {
   });
 
   test('the list: defaults, ids override everything, filters, empty parameters', async () => {
-    const all = await o311(server, 'GET', 'requests.json');
+    const all = await o311(suite.server, 'GET', 'requests.json');
     assert.ok(all.value.length >= 3 && all.value.length <= 1000);
     const ninety = Date.now() - 90 * 86400e3;
     for (const q of all.value) assert.ok(Date.parse(q.requested_datetime) >= ninety - 1000);
-    const some = await o311(server, 'GET',
+    const some = await o311(suite.server, 'GET',
       `requests.xml?service_request_id=${ids[0]},${ids[2]},999&status=closed&start_date=2000-01-01T00:00:00Z`);
     assert.deepEqual(some.value.map((q) => q.service_request_id).sort(), [ids[0], ids[2]].sort());
-    const open = await o311(server, 'GET', 'requests.json?status=open&service_code=06001,01001');
+    const open = await o311(suite.server, 'GET', 'requests.json?status=open&service_code=06001,01001');
     assert.ok(open.value.every((q) => q.status === 'open' && q.service_code === '06001'));
-    const closed = await o311(server, 'GET', 'requests.json?status=closed');
+    const closed = await o311(suite.server, 'GET', 'requests.json?status=closed');
     assert.ok(closed.value.every((q) => q.status === 'closed'));
-    const both = await o311(server, 'GET', 'requests.json?status=open,closed');
+    const both = await o311(suite.server, 'GET', 'requests.json?status=open,closed');
     assert.equal(both.value.length, all.value.length);
-    const empty = await o311(server, 'GET', 'requests.json?status=&service_code=&start_date=');
+    const empty = await o311(suite.server, 'GET', 'requests.json?status=&service_code=&start_date=');
     assert.equal(empty.value.length, all.value.length);
-    assertO311Error(await o311(server, 'GET', 'requests.json?status=pending'), 400, /status/);
-    const page = await o311(server, 'GET', 'requests.json?page_size=2&page=1');
+    assertO311Error(await o311(suite.server, 'GET', 'requests.json?status=pending'), 400, /status/);
+    const page = await o311(suite.server, 'GET', 'requests.json?page_size=2&page=1');
     assert.equal(page.value.length, 2);
   });
 
@@ -444,44 +431,44 @@ describe('reading requests', () => {
     const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
     const start = iso(new Date(now - 3600e3));
     const end = iso(new Date(+now + 3600e3));
-    const r = await o311(server, 'GET', `requests.json?start_date=${start}&end_date=${end}`);
+    const r = await o311(suite.server, 'GET', `requests.json?start_date=${start}&end_date=${end}`);
     assert.ok(r.value.some((q) => q.service_request_id === ids[0]));
     // The same window written in +08:00, once escaped and once with a bare
     // '+' (a space on arrival): the same answer, never local time.
     const cn = (d) => new Date(+d + 8 * 3600e3).toISOString().replace(/\.\d{3}Z$/, '+08:00');
     const s8 = cn(new Date(now - 3600e3));
     const e8 = cn(new Date(+now + 3600e3));
-    const esc = await o311(server, 'GET',
+    const esc = await o311(suite.server, 'GET',
       `requests.json?start_date=${encodeURIComponent(s8)}&end_date=${encodeURIComponent(e8)}`);
-    const bare = await o311(server, 'GET', `requests.json?start_date=${s8}&end_date=${e8}`);
+    const bare = await o311(suite.server, 'GET', `requests.json?start_date=${s8}&end_date=${e8}`);
     assert.deepEqual(esc.value.map((q) => q.service_request_id),
       r.value.map((q) => q.service_request_id));
     assert.deepEqual(bare.value.map((q) => q.service_request_id),
       r.value.map((q) => q.service_request_id));
     for (const fmt of FMTS) {
-      assertO311Error(await o311(server, 'GET', `requests.${fmt}?start_date=yesterday`), 400,
+      assertO311Error(await o311(suite.server, 'GET', `requests.${fmt}?start_date=yesterday`), 400,
         /start_date/);
-      assertO311Error(await o311(server, 'GET', `requests.${fmt}?start_date=2026-11-01T10:00:00`),
+      assertO311Error(await o311(suite.server, 'GET', `requests.${fmt}?start_date=2026-11-01T10:00:00`),
         400, /start_date/);
-      assertO311Error(await o311(server, 'GET',
+      assertO311Error(await o311(suite.server, 'GET',
         `requests.${fmt}?start_date=2026-11-02T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400,
       /end_date/);
-      assertO311Error(await o311(server, 'GET',
+      assertO311Error(await o311(suite.server, 'GET',
         `requests.${fmt}?start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z`), 400,
       /90 days/);
     }
   });
 
   test('extensions=true adds the public history and the channel', async () => {
-    const r = await o311(server, 'GET', `requests/${ids[1]}.json?extensions=true`);
+    const r = await o311(suite.server, 'GET', `requests/${ids[1]}.json?extensions=true`);
     const q = r.value[0];
     assert.equal(q.extended_attributes.channel, 'public');
     assert.equal(q.notes.length, 1);
     assert.equal(q.notes[0].type, 'report');
     assert.match(q.notes[0].datetime, W3C);
-    const x = await o311(server, 'GET', `requests/${ids[1]}.xml?extensions=true`);
+    const x = await o311(suite.server, 'GET', `requests/${ids[1]}.xml?extensions=true`);
     assert.equal(x.value[0].notes[0].description, q.notes[0].description);
-    const plain = await o311(server, 'GET', `requests/${ids[1]}.json`);
+    const plain = await o311(suite.server, 'GET', `requests/${ids[1]}.json`);
     assert.equal(plain.value[0].notes, undefined);
   });
 
@@ -490,11 +477,11 @@ describe('reading requests', () => {
     const c = await caseOf(id);
     const bodies = [];
     for (const fmt of FMTS) {
-      bodies.push((await o311(server, 'GET', `requests/${id}.${fmt}?extensions=true`)).text);
-      bodies.push((await o311(server, 'GET', `requests.${fmt}?extensions=true`)).text);
-      bodies.push((await o311(server, 'GET', `servicerequestupdates.${fmt}`)).text);
+      bodies.push((await o311(suite.server, 'GET', `requests/${id}.${fmt}?extensions=true`)).text);
+      bodies.push((await o311(suite.server, 'GET', `requests.${fmt}?extensions=true`)).text);
+      bodies.push((await o311(suite.server, 'GET', `servicerequestupdates.${fmt}`)).text);
     }
-    bodies.push((await new Client(server).get(`/public/api/reports/${id}`)).text);
+    bodies.push((await new Client(suite.server).get(`/public/api/reports/${id}`)).text);
     for (const b of bodies) {
       for (const v of Object.values(PERSONAL)) assert.ok(!b.includes(v), `${v} in ${b.slice(0, 200)}`);
       assert.ok(!b.includes('5678'), 'phone digits in a public answer');
@@ -510,11 +497,11 @@ describe('tokens, updates and ratings', () => {
     const token = sql(ws.db, `SELECT token FROM open311_request o JOIN case_file c ON
       c.id = o.case_id WHERE c.number = '${id}'`);
     for (const fmt of FMTS) {
-      const r = await o311(server, 'GET', `tokens/${token}.${fmt}`);
+      const r = await o311(suite.server, 'GET', `tokens/${token}.${fmt}`);
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.value, [{ service_request_id: id, token }]);
     }
-    assertO311Error(await o311(server, 'GET', 'tokens/0123456789abcdef01234567.json'), 404);
+    assertO311Error(await o311(suite.server, 'GET', 'tokens/0123456789abcdef01234567.json'), 404);
     // A second server on the same database, answering tokens first.
     const batch = await startServer(ws.db, ['--ids-after-verify']);
     try {
@@ -559,7 +546,7 @@ describe('tokens, updates and ratings', () => {
     await close(id);
     const t1 = new Date(Date.now() + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     for (const fmt of FMTS) {
-      const r = await o311(server, 'GET',
+      const r = await o311(suite.server, 'GET',
         `servicerequestupdates.${fmt}?start_date=${t0}&end_date=${t1}&api_key=`);
       assert.equal(r.status, 200, r.text);
       if (fmt === 'xml') assert.equal(r.root, 'service_request_updates');
@@ -576,7 +563,7 @@ describe('tokens, updates and ratings', () => {
       }
       assert.match(mine[2].description, /^已派遣至/);
     }
-    const post = (form) => o311(server, 'POST', 'servicerequestupdates.xml', { form });
+    const post = (form) => o311(suite.server, 'POST', 'servicerequestupdates.xml', { form });
     const fms = { api_key: key, service_request_id: id, update_id: 'fms-77', status: 'OPEN',
       updated_datetime: t1, description: 'Still there', first_name: 'Ann', last_name: '-' };
     const ok = await post(fms);
@@ -593,12 +580,12 @@ describe('tokens, updates and ratings', () => {
   });
 
   test('回访: a callback records the reporter\'s satisfaction once; then the reporter cannot rate', async () => {
-    const pub = new Client(server);
+    const pub = new Client(suite.server);
     const report = async () => {
       const f = new FormData();
       for (const [k, v] of Object.entries({ service_code: '06001', ...AT, description: '回访测试',
         name: '李四', phone: '13900002222' })) f.append(k, v);
-      const res = await fetch(server.url('/public/api/reports'), { method: 'POST', body: f });
+      const res = await fetch(suite.server.url('/public/api/reports'), { method: 'POST', body: f });
       assert.equal(res.status, 201);
       return res.json();
     };
@@ -647,12 +634,12 @@ describe('tokens, updates and ratings', () => {
   });
 
   test('the public pages\' API: report with a photo, follow, rate once closed', async () => {
-    const pub = new Client(server);
+    const pub = new Client(suite.server);
     const f = new FormData();
     for (const [k, v] of Object.entries({ service_code: '06001', ...AT, description: '门口堆物',
       name: '张三', phone: '13900001111' })) f.append(k, v);
     f.append('photo', new Blob([JPEG], { type: 'image/jpeg' }), 'a.jpg');
-    const res = await fetch(server.url('/public/api/reports'), { method: 'POST', body: f });
+    const res = await fetch(suite.server.url('/public/api/reports'), { method: 'POST', body: f });
     const made = await res.json();
     assert.equal(res.status, 201, JSON.stringify(made));
     assert.match(made.token, /^[0-9a-f]{24}$/);
@@ -739,7 +726,7 @@ describe('limits and the city\'s choices', () => {
       assert.equal(bare.status, 413);
       assert.match(await bare.text(), /<errors><error><code>413<\/code>/);
       // The follow token is what rates a report, not the anonymous account.
-      const pubReport = await fetch(server.url('/public/api/reports'), { method: 'POST',
+      const pubReport = await fetch(suite.server.url('/public/api/reports'), { method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ service_code: '06001', ...AT, description: 'r' }).toString() });
       const { token: rateToken, number: rateNumber } = await pubReport.json();
@@ -759,7 +746,7 @@ describe('limits and the city\'s choices', () => {
       for (const bad of ['.secret.txt', 'run.sh', '..%2Fdb.sqlite', 'nope.html']) {
         assert.equal((await fetch(strict.url(`/site/${bad}`))).status, 404, bad);
       }
-      assert.equal((await fetch(server.url('/site/notice.html'))).status, 404);
+      assert.equal((await fetch(suite.server.url('/site/notice.html'))).status, 404);
       const anon = { service_code: '06001', ...AT, description: 'x' };
       assertO311Error(await o311(strict, 'POST', 'requests.xml', { form: anon }), 403, /api_key/);
       const pub = await fetch(strict.url('/public/api/reports'), { method: 'POST',

@@ -4,82 +4,46 @@
 // GET /api/v1/roles, and GET /api/v1/departments on the demo city (and
 // empty on a database without departments).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  Client, assertError, createToken, demoDb, fixtureDb, startServer, workspace,
-} from './lib/server.mjs';
+import { assertError, demoDb, fixtureDb, staffSuite } from './lib/server.mjs';
 
-const fixture = workspace();
-const demo = workspace();
-let fx;      // server on the fixture divisions
-let dm;      // server on the demo city
-let fxUser;  // a street inspector on fx (Bearer)
+let fxUser;  // a street inspector on the fixture divisions' server (Bearer)
 let dmHandler; // the demo's department handler (Bearer)
-let demoDepartments; // how many the demo says it made
-
-before(async () => {
-  fixtureDb(fixture, [
+// A server on the fixture divisions, and one on the demo city.
+const fixture = staffSuite({
+  makeDb: (ws) => fixtureDb(ws, [
     { name: 'inspector', role: 'inspector', unit: '110101001', password: 'inspector-pass-1' },
-  ]);
-  demoDepartments = demoDb(demo).departments;
-  [fx, dm] = await Promise.all([startServer(fixture.db), startServer(demo.db)]);
-  fxUser = new Client(fx, { bearer: createToken(fixture.db, 'inspector') });
-  dmHandler = new Client(dm, { bearer: createToken(demo.db, 'handler') });
+  ]),
+  roles: ['inspector'],
+  started: (s) => { fxUser = s.as('inspector'); },
 });
-
-after(async () => {
-  try {
-    if (fx) await fx.stop();
-    if (dm) await dm.stop();
-  } finally {
-    await fx?.kill();
-    await dm?.kill();
-    fixture.cleanup();
-    demo.cleanup();
-  }
+const demo = staffSuite({
+  makeDb: demoDb,
+  roles: ['handler'],
+  started: (s) => { dmHandler = s.as('handler'); },
 });
 
 describe('GET /api/v1/divisions/{code}', () => {
-  test('a district with its streets', async () => {
-    const r = await fxUser.get('/api/v1/divisions/110101');
-    assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json, {
-      code: '110101',
-      name: '甲区',
-      level: 'district',
-      parent: '110100',
-      children: [
-        { code: '110101001', name: '一号街道', level: 'street' },
-        { code: '110101002', name: '二号街道', level: 'street' },
-        { code: '110101003', name: '三号街道', level: 'street' },
-      ],
+  // Each of a district, a 9-digit street and a 12-digit community (its
+  // name holding quotes): the division and its children.
+  for (const [title, code, name, level, parent, children] of [
+    ['a district with its streets', '110101', '甲区', 'district', '110100',
+      [['110101001', '一号街道'], ['110101002', '二号街道'], ['110101003', '三号街道']]],
+    ['a 9-digit street with its communities', '110101001', '一号街道', 'street', '110101',
+      [['110101001001', '东一社区居委会'], ['110101001002', '东二社区居委会'], ['110101001003', '东三社区居委会']]],
+    ['a 12-digit community, its name holding quotes', '110101003001', '"引号"社区', 'community', '110101003', []],
+  ]) {
+    test(title, async () => {
+      const r = await fxUser.get(`/api/v1/divisions/${code}`);
+      assert.equal(r.status, 200, r.text);
+      const childLevel = { district: 'street', street: 'community' }[level];
+      assert.deepEqual(r.json, {
+        code, name, level, parent,
+        children: children.map(([c, n]) => ({ code: c, name: n, level: childLevel })),
+      });
     });
-  });
-
-  test('a 9-digit street with its communities', async () => {
-    const r = await fxUser.get('/api/v1/divisions/110101001');
-    assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json, {
-      code: '110101001',
-      name: '一号街道',
-      level: 'street',
-      parent: '110101',
-      children: [
-        { code: '110101001001', name: '东一社区居委会', level: 'community' },
-        { code: '110101001002', name: '东二社区居委会', level: 'community' },
-        { code: '110101001003', name: '东三社区居委会', level: 'community' },
-      ],
-    });
-  });
-
-  test('a 12-digit community, its name holding quotes', async () => {
-    const r = await fxUser.get('/api/v1/divisions/110101003001');
-    assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json, {
-      code: '110101003001', name: '"引号"社区', level: 'community', parent: '110101003', children: [],
-    });
-  });
+  }
 
   test('the city, which has no parent', async () => {
     const r = await fxUser.get('/api/v1/divisions/110100');
@@ -103,7 +67,7 @@ describe('GET /api/v1/divisions/{code}', () => {
   });
 
   test('without authentication: 401', async () => {
-    assertError(await fx.request('GET', '/api/v1/divisions/110101'), 401, 'unauthenticated');
+    assertError(await fixture.server.request('GET', '/api/v1/divisions/110101'), 401, 'unauthenticated');
   });
 });
 
@@ -134,7 +98,7 @@ describe('GET /api/v1/roles', () => {
   });
 
   test('without authentication: 401', async () => {
-    assertError(await fx.request('GET', '/api/v1/roles'), 401, 'unauthenticated');
+    assertError(await fixture.server.request('GET', '/api/v1/roles'), 401, 'unauthenticated');
   });
 });
 
@@ -143,8 +107,9 @@ describe('GET /api/v1/departments', () => {
     const r = await dmHandler.get('/api/v1/departments');
     assert.equal(r.status, 200, r.text);
     const deps = r.json.departments;
-    assert.ok(demoDepartments >= 28, `demo made only ${demoDepartments} departments`);
-    assert.equal(deps.length, demoDepartments);
+    const { departments } = demo.made; // how many the demo says it made
+    assert.ok(departments >= 28, `demo made only ${departments} departments`);
+    assert.equal(deps.length, departments);
     const byCode = Object.fromEntries(deps.map((d) => [d.code, d]));
     assert.equal(Object.keys(byCode).length, deps.length, 'codes repeat');
     assert.deepEqual(byCode['110101-HW'], {
@@ -176,6 +141,6 @@ describe('GET /api/v1/departments', () => {
   });
 
   test('without authentication: 401', async () => {
-    assertError(await dm.request('GET', '/api/v1/departments'), 401, 'unauthenticated');
+    assertError(await demo.server.request('GET', '/api/v1/departments'), 401, 'unauthenticated');
   });
 });

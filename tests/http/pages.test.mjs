@@ -10,22 +10,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import {
-  addUser, assertError, createToken, fixtureDb, rawRequest, ROOT, serverSet, ug, workspace,
+  addUser, assertError, createToken, fixtureDb, rawRequest, ROOT, staffSuite, ug,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-
-before(async () => {
-  fixtureDb(ws);
-  server = await servers.start();
-});
-
-after(() => servers.close());
+const suite = staffSuite({ makeDb: fixtureDb });
+const { ws, servers, token } = suite;
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
@@ -85,7 +77,7 @@ describe('every embedded file', () => {
   for (const [path, file] of expected) {
     test(`GET ${path} serves ${relative(ROOT, file)}`, async () => {
       const want = readFileSync(file);
-      const r = await server.request('GET', path);
+      const r = await suite.server.request('GET', path);
       assert.equal(r.status, 200, r.text);
       assert.ok(r.bytes.equals(want), `${path}: served bytes differ from ${file} (rebuild?)`);
       assert.equal(r.headers.get('content-type'), typeOf(file));
@@ -100,7 +92,7 @@ describe('every embedded file', () => {
 describe('conditional requests', () => {
   const path = '/public/assets/app.css';
   let etag;
-  before(async () => { etag = (await server.request('GET', path)).headers.get('etag'); });
+  before(async () => { etag = (await suite.server.request('GET', path)).headers.get('etag'); });
 
   for (const [label, value] of [
     ['the ETag', () => etag],
@@ -109,7 +101,7 @@ describe('conditional requests', () => {
     ['*', () => '*'],
   ]) {
     test(`If-None-Match with ${label} -> 304, no body, same ETag`, async () => {
-      const r = await server.request('GET', path, { headers: { 'If-None-Match': value() } });
+      const r = await suite.server.request('GET', path, { headers: { 'If-None-Match': value() } });
       assert.equal(r.status, 304);
       assert.equal(r.bytes.length, 0);
       assert.equal(r.headers.get('etag'), etag);
@@ -119,7 +111,7 @@ describe('conditional requests', () => {
 
   for (const [label, value] of [
     ['another tag', () => '"0000"'],
-    ['the ETag of another file', async () => (await server.request('GET', '/public/')).headers.get('etag')],
+    ['the ETag of another file', async () => (await suite.server.request('GET', '/public/')).headers.get('etag')],
     ['the tag unquoted', () => etag.slice(1, -1)],
     ['the tag cut short', () => etag.slice(0, -2) + '"'],
     ['an unterminated tag', () => etag.slice(0, -1)],
@@ -127,7 +119,7 @@ describe('conditional requests', () => {
     ['an empty value', () => ''],
   ]) {
     test(`If-None-Match with ${label} -> 200 with the file`, async () => {
-      const r = await server.request('GET', path, { headers: { 'If-None-Match': await value() } });
+      const r = await suite.server.request('GET', path, { headers: { 'If-None-Match': await value() } });
       assert.equal(r.status, 200);
       assert.ok(r.bytes.length > 0);
       assert.equal(r.headers.get('etag'), etag);
@@ -135,8 +127,8 @@ describe('conditional requests', () => {
   }
 
   test('HEAD answers like GET without a body', async () => {
-    const get = await server.request('GET', '/public/follow');
-    const head = await server.request('HEAD', '/public/follow');
+    const get = await suite.server.request('GET', '/public/follow');
+    const head = await suite.server.request('HEAD', '/public/follow');
     assert.equal(head.status, 200);
     assert.equal(head.bytes.length, 0);
     assert.equal(head.headers.get('etag'), get.headers.get('etag'));
@@ -148,7 +140,7 @@ describe('conditional requests', () => {
 describe('redirects', () => {
   for (const path of ['/', '/public', '/?x=1']) {
     test(`GET ${path} -> 302 to /public/`, async () => {
-      const r = await server.request('GET', path);
+      const r = await suite.server.request('GET', path);
       assert.equal(r.status, 302);
       assert.equal(r.headers.get('location'), '/public/');
       assert.equal(r.headers.get('cache-control'), 'no-store');
@@ -157,18 +149,18 @@ describe('redirects', () => {
   }
 
   test('GET / with a session cookie -> 302 to the console; /console -> /console/', async () => {
-    const r = await server.request('GET', '/', { headers: { Cookie: 'ug_session=whatever' } });
+    const r = await suite.server.request('GET', '/', { headers: { Cookie: 'ug_session=whatever' } });
     assert.equal(r.status, 302);
     assert.equal(r.headers.get('location'), '/console/');
-    const c = await server.request('GET', '/console');
+    const c = await suite.server.request('GET', '/console');
     assert.equal(c.status, 302);
     assert.equal(c.headers.get('location'), '/console/');
     assertPageHeaders(c);
   });
 
   test('a query string does not change the page (?lang=en is read by the script)', async () => {
-    const plain = await server.request('GET', '/public/');
-    const en = await server.request('GET', '/public/?lang=en');
+    const plain = await suite.server.request('GET', '/public/');
+    const en = await suite.server.request('GET', '/public/?lang=en');
     assert.equal(en.status, 200);
     assert.ok(en.bytes.equals(plain.bytes));
   });
@@ -181,7 +173,7 @@ describe('errors among the pages are HTML', () => {
     '/public/assets/leaflet/dist/leaflet.js'];
   for (const path of notFound) {
     test(`GET ${path} -> 404 page`, async () => {
-      const r = await server.request('GET', path);
+      const r = await suite.server.request('GET', path);
       assert.equal(r.status, 404);
       assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
       assert.match(r.text, /^<!doctype html>/);
@@ -196,7 +188,7 @@ describe('errors among the pages are HTML', () => {
   test('dot segments sent as they are find nothing (names are looked up, never opened)', async () => {
     for (const path of ['/public/assets/../report.html', '/public/assets/./app.css',
       '/public/assets/%2e%2e/report.html', '/public/assets/..%2freport.html']) {
-      const r = await rawRequest(server, { path });
+      const r = await rawRequest(suite.server, { path });
       assert.equal(r.status, 404, path);
       assert.match(r.headers.get('content-type'), /^text\/html/, path);
     }
@@ -205,7 +197,7 @@ describe('errors among the pages are HTML', () => {
   for (const [method, path] of [['POST', '/public/'], ['DELETE', '/public/follow'],
     ['PUT', '/public/assets/app.css'], ['POST', '/']]) {
     test(`${method} ${path} -> 405 page with Allow: GET, HEAD`, async () => {
-      const r = await server.request(method, path, { body: '{}' });
+      const r = await suite.server.request(method, path, { body: '{}' });
       assert.equal(r.status, 405);
       assert.equal(r.headers.get('allow'), 'GET, HEAD');
       assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
@@ -216,18 +208,18 @@ describe('errors among the pages are HTML', () => {
 
   test('a GET of a page with a body of any type is served (no 415: pages read no body)', async () => {
     // fetch() refuses a GET with a body; node:http sends it.
-    const r = await rawRequest(server, {
+    const r = await rawRequest(suite.server, {
       path: '/public/assets/app.css', headers: { 'Content-Type': 'text/plain' }, body: 'not json',
     });
     assert.equal(r.status, 200);
   });
 
   test('the JSON API keeps JSON errors, under /public/api/ too', async () => {
-    assertError(await server.request('GET', '/public/api/nope'), 404, 'not_found', null);
-    assertError(await server.request('GET', '/public/media/nope/x'), 404, 'not_found', null);
-    assertError(await server.request('GET', '/api/v1/nope'), 404, 'not_found', null);
-    assertError(await server.request('GET', '/publicx'), 404, 'not_found', null);
-    const r = await server.request('POST', '/api/v1/session', {
+    assertError(await suite.server.request('GET', '/public/api/nope'), 404, 'not_found', null);
+    assertError(await suite.server.request('GET', '/public/media/nope/x'), 404, 'not_found', null);
+    assertError(await suite.server.request('GET', '/api/v1/nope'), 404, 'not_found', null);
+    assertError(await suite.server.request('GET', '/publicx'), 404, 'not_found', null);
+    const r = await suite.server.request('POST', '/api/v1/session', {
       body: 'x=1', headers: { 'Content-Type': 'text/plain' },
     });
     assertError(r, 415, 'unsupported_media_type', 'Content-Type');
@@ -238,7 +230,7 @@ describe('what the pages refer to', () => {
   // the HTML is an address under /public/ that answers 200.
   for (const page of ['/public/', '/public/follow']) {
     test(`${page}: every script, stylesheet and link is served here`, async () => {
-      const html = (await server.request('GET', page)).text;
+      const html = (await suite.server.request('GET', page)).text;
       const refs = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
       assert.ok(refs.length >= 4, `too few references in ${page}: ${refs}`);
       assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/, 'inline script');
@@ -246,7 +238,7 @@ describe('what the pages refer to', () => {
       assert.doesNotMatch(html, /\son[a-z]+=/, 'inline event handler');
       for (const ref of refs) {
         assert.match(ref, /^\/public\//, `${page} refers outside /public/: ${ref}`);
-        const r = await server.request('GET', ref);
+        const r = await suite.server.request('GET', ref);
         assert.equal(r.status, 200, `${page} refers to ${ref}, which answers ${r.status}`);
       }
     });
@@ -255,7 +247,7 @@ describe('what the pages refer to', () => {
 
 describe('the staff console', () => {
   test('one page naming its fingerprinted script and style; those cached for good', async () => {
-    const page = await server.request('GET', '/console/');
+    const page = await suite.server.request('GET', '/console/');
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('content-type'), TYPES.html);
     assert.equal(page.headers.get('cache-control'), 'no-cache');
@@ -265,7 +257,7 @@ describe('the staff console', () => {
     assert.doesNotMatch(page.text, /<script>|<style>|style="/, 'no inline script or style');
     for (const name of names) {
       assert.match(name, /^assets\/console(-style)?-[A-Z0-9]{8}\.(js|css)$/);
-      const r = await server.request('GET', `/console/${name}`);
+      const r = await suite.server.request('GET', `/console/${name}`);
       assert.equal(r.status, 200);
       assert.equal(r.headers.get('content-type'), typeOf(name));
       assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
@@ -277,7 +269,7 @@ describe('the staff console', () => {
       assert.doesNotMatch(r.text, /https?:\/\/(?!www\.w3\.org\/2000\/svg|leafletjs\.com)[a-z]/i,
         `${name} refers to another host`);
     }
-    const missing = await server.request('GET', '/console/assets/console-XXXXXXXX.js');
+    const missing = await suite.server.request('GET', '/console/assets/console-XXXXXXXX.js');
     assert.equal(missing.status, 404);
     assert.match(missing.headers.get('content-type'), /^text\/html/);
   });
@@ -285,10 +277,10 @@ describe('the staff console', () => {
 
 describe('the phone pages (/m/)', () => {
   test('/m -> /m/; one page naming its fingerprinted script and style, cached for good', async () => {
-    const m = await server.request('GET', '/m');
+    const m = await suite.server.request('GET', '/m');
     assert.equal(m.status, 302);
     assert.equal(m.headers.get('location'), '/m/');
-    const page = await server.request('GET', '/m/');
+    const page = await suite.server.request('GET', '/m/');
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('content-type'), TYPES.html);
     assert.equal(page.headers.get('cache-control'), 'no-cache');
@@ -298,18 +290,18 @@ describe('the phone pages (/m/)', () => {
     assert.equal(names.length, 2, page.text);
     for (const name of names) {
       assert.match(name, /^assets\/field(-style)?-[A-Z0-9]{8}\.(js|css)$/);
-      const r = await server.request('GET', `/m/${name}`);
+      const r = await suite.server.request('GET', `/m/${name}`);
       assert.equal(r.status, 200);
       assert.equal(r.headers.get('content-type'), typeOf(name));
       assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
       assert.doesNotMatch(r.text, /https?:\/\/(?!www\.w3\.org\/2000\/svg|leafletjs\.com)[a-z]/i,
         `${name} refers to another host`);
     }
-    assert.equal((await server.request('GET', '/m/assets/field-XXXXXXXX.js')).status, 404);
+    assert.equal((await suite.server.request('GET', '/m/assets/field-XXXXXXXX.js')).status, 404);
   });
 
   test('the service worker: script type, no-cache, scope /m/, keeps exactly the page\'s files', async () => {
-    const sw = await server.request('GET', '/m/sw.js');
+    const sw = await suite.server.request('GET', '/m/sw.js');
     assert.equal(sw.status, 200);
     assert.equal(sw.headers.get('content-type'), TYPES.js);
     assert.equal(sw.headers.get('cache-control'), 'no-cache');
@@ -319,12 +311,12 @@ describe('the phone pages (/m/)', () => {
     // two fingerprinted files and Leaflet's style - each of them served.
     assert.doesNotMatch(sw.text, /%VERSION%|%FILES%/);
     const files = JSON.parse(sw.text.match(/const FILES = (\[[^\]]*\]);/)[1]);
-    const page = await server.request('GET', '/m/');
+    const page = await suite.server.request('GET', '/m/');
     const named = [...page.text.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m2) => `/m/${m2[1]}`);
     assert.deepEqual(files.sort(), ['/m/', '/public/assets/leaflet/leaflet.css', ...named].sort());
-    for (const f of files) assert.equal((await server.request('GET', f)).status, 200, f);
+    for (const f of files) assert.equal((await suite.server.request('GET', f)).status, 200, f);
     // Revalidated like a page (ETag).
-    const again = await server.request('GET', '/m/sw.js', { headers: { 'If-None-Match': sw.headers.get('etag') } });
+    const again = await suite.server.request('GET', '/m/sw.js', { headers: { 'If-None-Match': sw.headers.get('etag') } });
     assert.equal(again.status, 304);
     assert.equal(again.headers.get('service-worker-allowed'), '/m/');
   });
@@ -345,7 +337,7 @@ describe('serve --tiles: an intranet base map for the console', () => {
     const pub = await own.request('GET', '/public/');
     assert.doesNotMatch(pub.headers.get('content-security-policy'), /127\.0\.0\.1:9/);
     // Without --tiles: null.
-    assert.deepEqual((await server.request('GET', '/api/v1/map', { headers: { Authorization: `Bearer ${token}` } })).json,
+    assert.deepEqual((await suite.server.request('GET', '/api/v1/map', { headers: { Authorization: `Bearer ${token}` } })).json,
       { tiles: null });
     await own.stop();
   });

@@ -6,18 +6,18 @@
 // here, my day with its counters (漏报 included), idempotent track posts,
 // and patrol prune.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { emptyDemoDb } from './lib/cases.mjs';
-import {
-  assertError, Client, createToken, serverSet, sql, ug, ugOk, workspace,
-} from './lib/server.mjs';
+import { assertError, createToken, sql, staffSuite, ug, ugOk } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const as = (who) => new Client(server, { bearer: token[who] });
+const suite = staffSuite({
+  makeDb: emptyDemoDb,
+  roles: ['inspector', 'shift_leader', 'leader', 'admin', 'receptionist', 'security_admin'],
+  opts: () => ({ env: { URBANGRID_TEST_CLOCK: iso(now()) } }),
+  started: addStaff,
+});
+const { ws, servers, token, as } = suite;
 const id = {};
 const grid = {};
 
@@ -50,12 +50,7 @@ function haversine([lon1, lat1], [lon2, lat2]) {
   return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
 }
 
-before(async () => {
-  emptyDemoDb(ws);
-  for (const who of ['inspector', 'shift_leader', 'leader', 'admin', 'receptionist', 'security_admin']) {
-    token[who] = createToken(ws.db, who);
-  }
-  server = await servers.start([], { env: { URBANGRID_TEST_CLOCK: iso(now()) } });
+async function addStaff() {
   for (const [username, role, unit] of [
     ['insp_a2', 'inspector', '110101001'], ['insp_b', 'inspector', '110101002'],
     ['shift_b', 'shift_leader', '110101002'],
@@ -74,9 +69,7 @@ before(async () => {
     grid[k] = r.json.grid.code;
   }
   assert.equal(new Set(Object.values(grid)).size, 3, JSON.stringify(grid));
-});
-
-after(() => servers.close());
+}
 
 describe('beats', () => {
   test('a shift leader assigns grids from today; the inspector sees its own', async () => {

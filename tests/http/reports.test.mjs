@@ -19,44 +19,35 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 
 import {
-  Client, addUser, assertError, createToken, demoDb, serverSet, sleep, sql, ug, ugOk, workspace,
+  addUser, assertError, createToken, demoDb, serverSet, sleep, sql, staffSuite, ug, ugOk, workspace,
 } from './lib/server.mjs';
 import { bytesRequest, emptyDemoDb } from './lib/cases.mjs';
-
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-const token = {};
-const api = (who) => new Client(server, { bearer: token[who] });
 
 const STREET_A = '110101001';
 const STREET_B = '110101002';
 let day;   // the demo's busiest day, YYYY-MM-DD
 let week;  // its ISO week
 let month; // its month
-
-before(async () => {
-  demoDb(ws);
-  for (const who of ['inspector', 'shift_leader', 'handler', 'leader', 'admin']) {
-    token[who] = createToken(ws.db, who);
-  }
-  addUser(ws.db, { name: 'leader_a', role: 'leader', unit: STREET_A, password: 'Leader-a-pass-2026' });
-  addUser(ws.db, { name: 'insp_b', role: 'inspector', unit: STREET_B, password: 'Insp-b-pass-2026' });
-  token.leader_a = createToken(ws.db, 'leader_a');
-  token.insp_b = createToken(ws.db, 'insp_b');
-  const d = String(sql(ws.db, 'SELECT day FROM assess_day GROUP BY day ORDER BY SUM(events) DESC LIMIT 1'));
-  day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-  month = day.slice(0, 7);
-  const t = new Date(`${day}T00:00:00Z`);
-  const thursday = new Date(t);
-  thursday.setUTCDate(t.getUTCDate() + 3 - ((t.getUTCDay() + 6) % 7));
-  const jan4 = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
-  const w = 1 + Math.round(((thursday - jan4) / 86400000 - 3 + ((jan4.getUTCDay() + 6) % 7)) / 7);
-  week = `${thursday.getUTCFullYear()}-W${String(w).padStart(2, '0')}`;
-  server = await servers.start();
+const suite = staffSuite({
+  makeDb: demoDb,
+  roles: ['inspector', 'shift_leader', 'handler', 'leader', 'admin'],
+  prepare: ({ ws, token }) => {
+    addUser(ws.db, { name: 'leader_a', role: 'leader', unit: STREET_A, password: 'Leader-a-pass-2026' });
+    addUser(ws.db, { name: 'insp_b', role: 'inspector', unit: STREET_B, password: 'Insp-b-pass-2026' });
+    token.leader_a = createToken(ws.db, 'leader_a');
+    token.insp_b = createToken(ws.db, 'insp_b');
+    const d = String(sql(ws.db, 'SELECT day FROM assess_day GROUP BY day ORDER BY SUM(events) DESC LIMIT 1'));
+    day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+    month = day.slice(0, 7);
+    const t = new Date(`${day}T00:00:00Z`);
+    const thursday = new Date(t);
+    thursday.setUTCDate(t.getUTCDate() + 3 - ((t.getUTCDay() + 6) % 7));
+    const jan4 = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4));
+    const w = 1 + Math.round(((thursday - jan4) / 86400000 - 3 + ((jan4.getUTCDay() + 6) % 7)) / 7);
+    week = `${thursday.getUTCFullYear()}-W${String(w).padStart(2, '0')}`;
+  },
 });
-
-after(() => servers.close());
+const { ws, servers, token, as: api } = suite;
 
 async function make(who, body, status = 201) {
   const r = await api(who).post('/api/v1/reports', body);
@@ -67,7 +58,7 @@ async function make(who, body, status = 201) {
 // The download: its text beside what bytesRequest() answers (the error
 // body as JSON).
 async function file(who, id, format = 'html') {
-  const r = await bytesRequest(server, 'GET', `/api/v1/reports/${id}/file?format=${format}`,
+  const r = await bytesRequest(suite.server, 'GET', `/api/v1/reports/${id}/file?format=${format}`,
     { bearer: token[who] });
   const text = r.bytes.toString('utf8');
   return { ...r, text };

@@ -5,15 +5,12 @@
 // precedence over a cookie, 401 + WWW-Authenticate when bad), expired
 // sessions and disabled accounts.  The lock-out has its own suite.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-  assertError, Client, createToken, fixtureDb, loggedIn, serverSet, sql, workspace,
+  assertError, Client, createToken, fixtureDb, loggedIn, sql, staffSuite,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let adminToken;
 let apiToken;
 
@@ -24,25 +21,27 @@ const PW = {
   gone: 'gone-pass-1',
 };
 
-before(async () => {
-  fixtureDb(ws, [
+const suite = staffSuite({
+  makeDb: (ws) => fixtureDb(ws, [
     // Creates users below: accounts are the security admin's (三员分立).
     { name: 'admin', role: 'security_admin', unit: '110101', password: PW.admin },
     { name: 'inspector', role: 'inspector', unit: '110101001', password: PW.inspector,
       displayName: '张三' },
     { name: 'api_client', role: 'api_client', unit: '110101', password: PW.api_client },
     { name: 'gone', role: 'inspector', unit: '110101002', password: PW.gone },
-  ]);
-  adminToken = createToken(ws.db, 'admin');
-  apiToken = createToken(ws.db, 'api_client');
+  ]),
+  roles: ['admin', 'api_client'],
+  prepare: ({ token }) => {
+    adminToken = token.admin;
+    apiToken = token.api_client;
+  },
   // Every failed login here comes from 127.0.0.1; the lock-out would
   // otherwise start after five of them (lockout.test.mjs tests it).
-  server = await servers.start(['--login-max-failures', '1000']);
+  flags: ['--login-max-failures', '1000'],
 });
+const { ws, token } = suite;
 
-after(() => servers.close());
-
-const login = (body, headers) => server.request('POST', '/api/v1/session', { body, headers });
+const login = (body, headers) => suite.server.request('POST', '/api/v1/session', { body, headers });
 
 describe('POST /api/v1/session', () => {
   test('200: HttpOnly, SameSite=Strict, Path=/ cookie; user and csrf_token in the body', async () => {
@@ -71,8 +70,8 @@ describe('POST /api/v1/session', () => {
   });
 
   test('every login makes a new session with its own CSRF token', async () => {
-    const a = await loggedIn(server, 'admin', PW.admin);
-    const b = await loggedIn(server, 'admin', PW.admin);
+    const a = await loggedIn(suite.server, 'admin', PW.admin);
+    const b = await loggedIn(suite.server, 'admin', PW.admin);
     assert.notEqual(a.cookies.get('ug_session'), b.cookies.get('ug_session'));
     assert.notEqual(a.csrf, b.csrf);
     assert.equal((await a.get('/api/v1/session')).status, 200);
@@ -107,7 +106,7 @@ describe('POST /api/v1/session', () => {
   });
 
   test('empty body: 400 naming "body"', async () => {
-    assertError(await server.request('POST', '/api/v1/session'), 400, 'invalid', 'body');
+    assertError(await suite.server.request('POST', '/api/v1/session'), 400, 'invalid', 'body');
   });
 
   test('wrong-typed field: 400 naming the field', async () => {
@@ -151,7 +150,7 @@ describe('POST /api/v1/session', () => {
 
 describe('GET /api/v1/session', () => {
   test('with the cookie: who, how, and the CSRF token again', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     const r = await c.get('/api/v1/session');
     assert.equal(r.status, 200);
     assert.equal(r.json.user.username, 'admin');
@@ -160,7 +159,7 @@ describe('GET /api/v1/session', () => {
   });
 
   test('with a Bearer token: the token\'s user, no CSRF token', async () => {
-    const r = await new Client(server, { bearer: apiToken }).get('/api/v1/session');
+    const r = await new Client(suite.server, { bearer: apiToken }).get('/api/v1/session');
     assert.equal(r.status, 200);
     assert.equal(r.json.user.username, 'api_client');
     assert.equal(r.json.user.role, 'api_client');
@@ -169,7 +168,7 @@ describe('GET /api/v1/session', () => {
   });
 
   test('without either: 401 with WWW-Authenticate', async () => {
-    const r = await server.request('GET', '/api/v1/session');
+    const r = await suite.server.request('GET', '/api/v1/session');
     assertError(r, 401, 'unauthenticated');
     assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="urbangrid"');
   });
@@ -177,7 +176,7 @@ describe('GET /api/v1/session', () => {
   test('an unknown or malformed cookie: 401', async () => {
     for (const cookie of [`ug_session=${'0'.repeat(64)}`, 'ug_session=', 'ug_session=x; other=1',
       'other=1']) {
-      const r = await server.request('GET', '/api/v1/session', { headers: { Cookie: cookie } });
+      const r = await suite.server.request('GET', '/api/v1/session', { headers: { Cookie: cookie } });
       assertError(r, 401, 'unauthenticated');
     }
   });
@@ -186,21 +185,21 @@ describe('GET /api/v1/session', () => {
     for (const authz of [`Bearer ugt_${'0'.repeat(64)}`, `Bearer ${adminToken}x`,
       `Bearer ${adminToken.slice(0, -1)}`, 'Bearer ', `Basic ${btoa('admin:admin-pass-1')}`,
       adminToken]) {
-      const r = await server.request('GET', '/api/v1/session', { headers: { Authorization: authz } });
+      const r = await suite.server.request('GET', '/api/v1/session', { headers: { Authorization: authz } });
       assertError(r, 401, 'unauthenticated');
       assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="urbangrid"', authz);
     }
   });
 
   test('the scheme name is case-insensitive', async () => {
-    const r = await server.request('GET', '/api/v1/session',
+    const r = await suite.server.request('GET', '/api/v1/session',
       { headers: { Authorization: `bearer ${apiToken}` } });
     assert.equal(r.status, 200);
     assert.equal(r.json.user.username, 'api_client');
   });
 
   test('a Bearer token wins over a cookie, and a bad one is not rescued by it', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     c.bearer = apiToken;
     let r = await c.get('/api/v1/session');
     assert.equal(r.json.user.username, 'api_client');
@@ -211,7 +210,7 @@ describe('GET /api/v1/session', () => {
   });
 
   test('an expired session: 401', async () => {
-    const c = await loggedIn(server, 'inspector', PW.inspector);
+    const c = await loggedIn(suite.server, 'inspector', PW.inspector);
     assert.equal((await c.get('/api/v1/session')).status, 200);
     const uid = sql(ws.db, "SELECT id FROM app_user WHERE username = 'inspector'");
     sql(ws.db, `UPDATE session SET expires_at = strftime('%s','now') - 1 WHERE user_id = ${uid}`);
@@ -219,12 +218,12 @@ describe('GET /api/v1/session', () => {
   });
 
   test('a disabled account: its sessions and tokens stop working and it cannot log in', async () => {
-    const c = await loggedIn(server, 'gone', PW.gone);
+    const c = await loggedIn(suite.server, 'gone', PW.gone);
     const token = createToken(ws.db, 'gone');
-    assert.equal((await new Client(server, { bearer: token }).get('/api/v1/session')).status, 200);
+    assert.equal((await new Client(suite.server, { bearer: token }).get('/api/v1/session')).status, 200);
     sql(ws.db, "UPDATE app_user SET disabled = 1 WHERE username = 'gone'");
     assertError(await c.get('/api/v1/session'), 401, 'unauthenticated');
-    assertError(await new Client(server, { bearer: token }).get('/api/v1/session'), 401,
+    assertError(await new Client(suite.server, { bearer: token }).get('/api/v1/session'), 401,
       'unauthenticated');
     const r = await login({ username: 'gone', password: PW.gone });
     assertError(r, 401, 'unauthenticated');
@@ -234,8 +233,8 @@ describe('GET /api/v1/session', () => {
 
 describe('DELETE /api/v1/session', () => {
   test('needs the CSRF token: 403 "csrf" without it or with a wrong one, session kept', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
-    const other = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
+    const other = await loggedIn(suite.server, 'admin', PW.admin);
     let r = await c.delete('/api/v1/session', { csrf: false });
     assertError(r, 403, 'csrf', 'X-CSRF-Token');
     for (const token of ['0'.repeat(64), c.csrf.slice(0, -1), `${c.csrf}0`, other.csrf, '']) {
@@ -247,7 +246,7 @@ describe('DELETE /api/v1/session', () => {
   });
 
   test('with it: 204, the cookie is cleared and refused afterwards', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     const cookie = c.cookies.get('ug_session');
     const r = await c.delete('/api/v1/session');
     assert.equal(r.status, 204);
@@ -256,31 +255,31 @@ describe('DELETE /api/v1/session', () => {
     assert.match(set, /^ug_session=;/);
     assert.match(set, /Max-Age=0/);
     assert.equal(c.cookies.size, 0);
-    const again = await server.request('GET', '/api/v1/session',
+    const again = await suite.server.request('GET', '/api/v1/session',
       { headers: { Cookie: `ug_session=${cookie}` } });
     assertError(again, 401, 'unauthenticated');
     // Logging out twice: the session is gone, so the caller is nobody.
-    const twice = await server.request('DELETE', '/api/v1/session',
+    const twice = await suite.server.request('DELETE', '/api/v1/session',
       { headers: { Cookie: `ug_session=${cookie}`, 'X-CSRF-Token': c.csrf } });
     assertError(twice, 401, 'unauthenticated');
   });
 
   test('logging out one session leaves the user\'s others alone', async () => {
-    const a = await loggedIn(server, 'admin', PW.admin);
-    const b = await loggedIn(server, 'admin', PW.admin);
+    const a = await loggedIn(suite.server, 'admin', PW.admin);
+    const b = await loggedIn(suite.server, 'admin', PW.admin);
     assert.equal((await a.delete('/api/v1/session')).status, 204);
     assert.equal((await b.get('/api/v1/session')).status, 200);
   });
 
   test('without authentication: 401', async () => {
-    assertError(await server.request('DELETE', '/api/v1/session'), 401, 'unauthenticated');
+    assertError(await suite.server.request('DELETE', '/api/v1/session'), 401, 'unauthenticated');
   });
 
   // Changed on purpose (the access-layer issue): logging out with a
   // Bearer token revokes it; it used to go on working.
   test('with a Bearer token: 204 and the token is revoked', async () => {
     const token = createToken(ws.db, 'api_client');
-    const c = new Client(server, { bearer: token });
+    const c = new Client(suite.server, { bearer: token });
     const r = await c.delete('/api/v1/session');
     assert.equal(r.status, 204);
     assert.deepEqual(r.headers.getSetCookie(), []);
@@ -288,20 +287,20 @@ describe('DELETE /api/v1/session', () => {
     assert.equal(sql(ws.db, "SELECT action || ' ' || subject FROM audit_event"
       + " WHERE action = 'token.revoke' ORDER BY id DESC LIMIT 1"), 'token.revoke api_client');
     // The other tokens of the account are not touched.
-    assert.equal((await new Client(server, { bearer: apiToken }).get('/api/v1/session')).status, 200);
+    assert.equal((await new Client(suite.server, { bearer: apiToken }).get('/api/v1/session')).status, 200);
   });
 });
 
 describe('CSRF on cookie writes', () => {
   const newUser = (username) => ({ username, role: 'inspector', unit: '110101002' });
   const exists = async (username) => {
-    const r = await new Client(server, { bearer: adminToken }).get('/api/v1/users');
+    const r = await new Client(suite.server, { bearer: adminToken }).get('/api/v1/users');
     assert.equal(r.status, 200);
     return r.json.users.some((u) => u.username === username);
   };
 
   test('POST without or with a wrong X-CSRF-Token: 403, nothing written', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     let r = await c.post('/api/v1/users', newUser('csrf1'), { csrf: false });
     assertError(r, 403, 'csrf', 'X-CSRF-Token');
     r = await c.post('/api/v1/users', newUser('csrf1'),
@@ -311,26 +310,26 @@ describe('CSRF on cookie writes', () => {
   });
 
   test('the CSRF check comes before body validation', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     assertError(await c.post('/api/v1/users', '{', { csrf: false }), 403, 'csrf');
   });
 
   test('POST with the right token: 201', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     const r = await c.post('/api/v1/users', newUser('csrf2'));
     assert.equal(r.status, 201, r.text);
     assert.equal(await exists('csrf2'), true);
   });
 
   test('reads need no CSRF token', async () => {
-    const c = await loggedIn(server, 'admin', PW.admin);
+    const c = await loggedIn(suite.server, 'admin', PW.admin);
     c.csrf = null;
     assert.equal((await c.get('/api/v1/users')).status, 200);
     assert.equal((await c.request('HEAD', '/api/v1/roles')).status, 200);
   });
 
   test('a Bearer write needs no CSRF token', async () => {
-    const c = new Client(server, { bearer: adminToken });
+    const c = new Client(suite.server, { bearer: adminToken });
     const r = await c.post('/api/v1/users', newUser('bearer1'));
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.user.username, 'bearer1');

@@ -8,16 +8,38 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-  addUser, assertError, Client, createToken, fixtureDb, serverSet, sleep, sql, ug, ugOk, workspace,
+  addUser, assertError, assertInvalidQueries, Client, fixtureDb, sleep, sql, staffSuite, ug, ugOk,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
 let client;
+const suite = staffSuite({
+  makeDb: (ws) => fixtureDb(ws, [{ name: 'client', role: 'api_client', unit: '110101', password: 'pw-client-1234' }]),
+  roles: ['client'],
+  started: (s) => { client = s.as('client'); },
+  prepare: ({ ws }) => {
+    // Three 100 m grids in a row in 东一社区 (110101001001); the third
+    // with an old 14-digit code.  Then two bad features.
+    const grids = file('grids.geojson', collection([
+      feature('110101001001001', square(0, 0, 100)),
+      feature('110101001001002', square(100, 0, 100)),
+      feature('11010100100103', square(200, 0, 100)),
+      feature('110101001001004', {
+        type: 'Polygon',
+        coordinates: [[[116.41, 39.91], [116.411, 39.911], [116.411, 39.91], [116.41, 39.911], [116.41, 39.91]]],
+      }),
+      feature(null, square(400, 0, 100)),
+    ]));
+    const r = ug(['import', 'grids', '--db', ws.db, grids]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /5 features: 3 imported, 0 replaced, 2 skipped/);
+    assert.match(r.stderr, /feature 3 \(110101001001004\): invalid geometry: .*Self-intersection/);
+    assert.match(r.stderr, /feature 4: property code is missing/);
+  },
+});
+const { ws } = suite;
 
 // Metres to degrees near 39.9 N (test geometry only; the program
 // projects properly).
@@ -45,32 +67,6 @@ function file(name, text) {
   writeFileSync(path, text);
   return path;
 }
-
-before(async () => {
-  fixtureDb(ws, [{ name: 'client', role: 'api_client', unit: '110101', password: 'pw-client-1234' }]);
-  // Three 100 m grids in a row in 东一社区 (110101001001); the third
-  // with an old 14-digit code.  Then two bad features.
-  const grids = file('grids.geojson', collection([
-    feature('110101001001001', square(0, 0, 100)),
-    feature('110101001001002', square(100, 0, 100)),
-    feature('11010100100103', square(200, 0, 100)),
-    feature('110101001001004', {
-      type: 'Polygon',
-      coordinates: [[[116.41, 39.91], [116.411, 39.911], [116.411, 39.91], [116.41, 39.911], [116.41, 39.91]]],
-    }),
-    feature(null, square(400, 0, 100)),
-  ]));
-  const r = ug(['import', 'grids', '--db', ws.db, grids]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /5 features: 3 imported, 0 replaced, 2 skipped/);
-  assert.match(r.stderr, /feature 3 \(110101001001004\): invalid geometry: .*Self-intersection/);
-  assert.match(r.stderr, /feature 4: property code is missing/);
-  client = new Client(null, { bearer: createToken(ws.db, 'client') });
-  server = await servers.start();
-  client.server = server;
-});
-
-after(() => servers.close());
 
 describe('import grids', () => {
   test('codes are stored in 15 digits with community, street, district', () => {
@@ -137,15 +133,17 @@ describe('GET /api/v1/locate', () => {
 
   test('outside every grid: 404; bad parameters: 400 naming them', async () => {
     assertError(await client.get('/api/v1/locate?lon=100&lat=30'), 404, 'not_found');
-    assertError(await client.get('/api/v1/locate?lon=181&lat=30'), 400, 'invalid', 'lon');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=-91'), 400, 'invalid', 'lat');
-    assertError(await client.get('/api/v1/locate?lon=116'), 400, 'invalid', 'lat');
-    assertError(await client.get('/api/v1/locate?lon=abc&lat=39'), 400, 'invalid', 'lon');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&crs=mars'), 400, 'invalid', 'crs');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&crs=EPSG:4547'), 400, 'invalid', 'crs');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&radius=900'), 400, 'invalid', 'radius');
-    assertError(await client.get('/api/v1/locate?lon=116&lat=39&class=1'), 400, 'invalid', 'class');
-    assertError(await new Client(server).get('/api/v1/locate?lon=116&lat=39'), 401, 'unauthenticated');
+    await assertInvalidQueries(client, '/api/v1/locate', [
+      ['lon=181&lat=30', 'lon'],
+      ['lon=116&lat=-91', 'lat'],
+      ['lon=116', 'lat'],
+      ['lon=abc&lat=39', 'lon'],
+      ['lon=116&lat=39&crs=mars', 'crs'],
+      ['lon=116&lat=39&crs=EPSG:4547', 'crs'],
+      ['lon=116&lat=39&radius=900', 'radius'],
+      ['lon=116&lat=39&class=1', 'class'],
+    ]);
+    assertError(await new Client(suite.server).get('/api/v1/locate?lon=116&lat=39'), 401, 'unauthenticated');
   });
 });
 
@@ -187,11 +185,13 @@ describe('GET /api/v1/grids', () => {
 
   test('bad boxes: 400 naming bbox or tolerance', async () => {
     assertError(await client.get('/api/v1/grids'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=1,2,3'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=1,2,3,4x'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=117,39,116,40'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=116,39,181,40'), 400, 'invalid', 'bbox');
-    assertError(await client.get('/api/v1/grids?bbox=116,39,117,40&tolerance=1'), 400, 'invalid', 'tolerance');
+    await assertInvalidQueries(client, '/api/v1/grids', [
+      ['bbox=1,2,3', 'bbox'],
+      ['bbox=1,2,3,4x', 'bbox'],
+      ['bbox=117,39,116,40', 'bbox'],
+      ['bbox=116,39,181,40', 'bbox'],
+      ['bbox=116,39,117,40&tolerance=1', 'tolerance'],
+    ]);
   });
 });
 

@@ -7,19 +7,12 @@
 // the CLI.  Accounts were the admin's until the separation of duties
 // (三员分立) gave them to the security admin: the same tests, by it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import {
-  addUser, assertError, Client, createToken, demoDb, loggedIn, REAL_DIVISIONS, serverSet, sql, ugOk, workspace,
+  addUser, assertError, createToken, demoDb, loggedIn, REAL_DIVISIONS, sql, staffSuite, ugOk,
 } from './lib/server.mjs';
 
-const ws = workspace();
-const servers = serverSet(ws);
-let server;
-let demoPw;
-let accounts; // every account in the database, { username, unit }
-const token = {}; // username -> Bearer token
-const as = (username) => new Client(server, { bearer: token[username] });
 // The usernames whose unit code starts with prefix, sorted.
 const within = (prefix) => accounts.filter((a) => a.unit.startsWith(prefix))
   .map((a) => a.username).sort();
@@ -31,23 +24,25 @@ const EXTRA = [
   { name: 'xc_insp', role: 'inspector', unit: '110102001' },
 ];
 
-before(async () => {
-  const demo = demoDb(ws);
-  demoPw = demo.passwords;
-  ugOk(['import', 'divisions', '--db', ws.db, '--area', '110102', '--from', REAL_DIVISIONS]);
-  for (const u of EXTRA) addUser(ws.db, { ...u, password: `${u.name}-pass-1` });
-  // The demo makes more accounts than it prints (one per department):
-  // the expected lists come from the table itself.
-  accounts = sql(ws.db, "SELECT username || ' ' || unit_code FROM app_user").split('\n')
-    .map((line) => { const [username, unit] = line.split(' '); return { username, unit }; });
-  for (const a of [...demo.accounts, ...EXTRA.map((u) => ({ username: u.name }))]) {
-    assert.ok(accounts.some((b) => b.username === a.username), `${a.username} not in app_user`);
-    token[a.username] = createToken(ws.db, a.username);
-  }
-  server = await servers.start();
+let demoPw;
+let accounts; // every account in the database, { username, unit }
+const suite = staffSuite({
+  makeDb: demoDb,
+  prepare: ({ ws, made: demo, token }) => {
+    demoPw = demo.passwords;
+    ugOk(['import', 'divisions', '--db', ws.db, '--area', '110102', '--from', REAL_DIVISIONS]);
+    for (const u of EXTRA) addUser(ws.db, { ...u, password: `${u.name}-pass-1` });
+    // The demo makes more accounts than it prints (one per department):
+    // the expected lists come from the table itself.
+    accounts = sql(ws.db, "SELECT username || ' ' || unit_code FROM app_user").split('\n')
+      .map((line) => { const [username, unit] = line.split(' '); return { username, unit }; });
+    for (const a of [...demo.accounts, ...EXTRA.map((u) => ({ username: u.name }))]) {
+      assert.ok(accounts.some((b) => b.username === a.username), `${a.username} not in app_user`);
+      token[a.username] = createToken(ws.db, a.username);
+    }
+  },
 });
-
-after(() => servers.close());
+const { ws, servers, token, as } = suite; // token: username -> Bearer token
 
 const names = (r) => r.json.users.map((u) => u.username);
 const userCount = (username) => Number(sql(ws.db,
@@ -55,7 +50,7 @@ const userCount = (username) => Number(sql(ws.db,
 
 describe('GET /api/v1/users', () => {
   test('the security admin (by session cookie) sees every user, sorted by name', async () => {
-    const admin = await loggedIn(server, 'security_admin', demoPw.security_admin);
+    const admin = await loggedIn(suite.server, 'security_admin', demoPw.security_admin);
     const r = await admin.get('/api/v1/users');
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(names(r), within(''));
@@ -115,12 +110,12 @@ describe('GET /api/v1/users', () => {
   }
 
   test('an inspector by session cookie: 403 too', async () => {
-    const c = await loggedIn(server, 'inspector', demoPw.inspector);
+    const c = await loggedIn(suite.server, 'inspector', demoPw.inspector);
     assertError(await c.get('/api/v1/users'), 403, 'forbidden');
   });
 
   test('unauthenticated: 401', async () => {
-    const r = await server.request('GET', '/api/v1/users');
+    const r = await suite.server.request('GET', '/api/v1/users');
     assertError(r, 401, 'unauthenticated');
     assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="urbangrid"');
   });
@@ -129,7 +124,7 @@ describe('GET /api/v1/users', () => {
 describe('POST /api/v1/users', () => {
   let admin; // by session cookie, with the CSRF token
 
-  before(async () => { admin = await loggedIn(server, 'security_admin', demoPw.security_admin); });
+  before(async () => { admin = await loggedIn(suite.server, 'security_admin', demoPw.security_admin); });
 
   test('201 with a generated password shown once; the new user can log in with it', async () => {
     const r = await admin.post('/api/v1/users',
@@ -143,7 +138,7 @@ describe('POST /api/v1/users', () => {
     // Shown once: the list does not carry it.
     const list = await as('security_admin').get('/api/v1/users');
     assert.ok(!list.text.includes(r.json.password));
-    const c = await loggedIn(server, 'new.inspector', r.json.password);
+    const c = await loggedIn(suite.server, 'new.inspector', r.json.password);
     const me = await c.get('/api/v1/session');
     assert.equal(me.json.user.id, r.json.user.id);
     // The security admin knows that password: its owner replaces it first.
@@ -156,7 +151,7 @@ describe('POST /api/v1/users', () => {
       username: 'kept.pw', role: 'inspector', unit: '110101003', must_change_password: false,
     });
     assert.equal(r.status, 201, r.text);
-    const c = await loggedIn(server, 'kept.pw', r.json.password);
+    const c = await loggedIn(suite.server, 'kept.pw', r.json.password);
     assert.equal((await c.get('/api/v1/session')).json.password_change_required, false);
     assert.equal((await c.get('/api/v1/cases')).status, 200);
     assertError(await admin.post('/api/v1/users', {
@@ -171,7 +166,7 @@ describe('POST /api/v1/users', () => {
     assert.equal(r.json.password, undefined);
     assert.equal(r.json.user.display_name, 'hw-worker', 'display_name defaults to the username');
     assert.deepEqual(r.json.user.unit, { kind: 'department', code: '110101-HW', name: '东城区环卫中心' });
-    await loggedIn(server, 'hw-worker', '八个字符的密码啊');
+    await loggedIn(suite.server, 'hw-worker', '八个字符的密码啊');
   });
 
   test('roles of kind "any" may sit in a division or a department', async () => {
@@ -186,7 +181,7 @@ describe('POST /api/v1/users', () => {
     assertError(r, 409, 'conflict', 'username');
     assert.equal(userCount('inspector'), 1);
     assert.equal(sql(ws.db, "SELECT role FROM app_user WHERE username = 'inspector'"), 'inspector');
-    await loggedIn(server, 'inspector', demoPw.inspector);
+    await loggedIn(suite.server, 'inspector', demoPw.inspector);
   });
 
   const bad = [
@@ -233,14 +228,14 @@ describe('POST /api/v1/users', () => {
   }
 
   test('403 for a leader by session cookie with a valid CSRF token', async () => {
-    const c = await loggedIn(server, 'leader', demoPw.leader);
+    const c = await loggedIn(suite.server, 'leader', demoPw.leader);
     const r = await c.post('/api/v1/users', { username: 'by-leader-cookie', role: 'admin', unit: '110101' });
     assertError(r, 403, 'forbidden');
     assert.equal(userCount('by-leader-cookie'), 0);
   });
 
   test('401 without authentication', async () => {
-    const r = await server.request('POST', '/api/v1/users',
+    const r = await suite.server.request('POST', '/api/v1/users',
       { body: { username: 'anon', role: 'admin', unit: '110101' } });
     assertError(r, 401, 'unauthenticated');
     assert.equal(userCount('anon'), 0);

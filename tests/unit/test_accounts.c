@@ -481,8 +481,7 @@ static void test_edit_and_disable(void **state)
 	tu_assert_err(auth_session_user(env->db, login.session_token, NOW + 1,
 					&u, csrf, &err),
 		      err, UG_EAUTH, NULL);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
-			 0);
+	tu_assert_rows(env->db, "session", 0);
 	/* Nobody disables itself or changes its own role. */
 	tu_assert_err(account_edit(env->db, &sec.a, sec.u.id, &ch, NOW, &u,
 				   &err),
@@ -567,8 +566,7 @@ static void test_passwords(void **state)
 					  NULL, NOW + 20, generated, NULL, &err),
 		     err);
 	assert_int_equal(strlen(generated), GENERATED_PASSWORD_LEN);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
-			 0);
+	tu_assert_rows(env->db, "session", 0);
 	tu_assert_ok(auth_login(env->db, &cfg, "li.si", generated, "10.0.0.1",
 				NOW + 30, &a, &err),
 		     err);

@@ -12,6 +12,7 @@
  * leave both the case and the counters as they were.
  */
 #include "testutil.h"
+#include "tu_cases.h"
 
 #include <jansson.h>
 
@@ -52,46 +53,21 @@ static const struct tu_person people[NWHO] = {
 	[LEADER] = { "leader", "leader", "110101" },
 };
 
-struct fx {
-	struct tu_env *t;
-	struct case_env env;
-	struct user u[NWHO];
-	struct actor a[NWHO];
-	struct case_row *c, *d;
-	struct ug_error err;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	ug_error_clear(&f->err);
-	f->t = tu_env_new(1);
-	tu_city(f->t->db, T0 - 30 * 86400, people, NWHO, f->u, f->a);
-	case_env_defaults(&f->env, TU_CALENDAR);
-	f->c = calloc(1, sizeof *f->c);
-	f->d = calloc(1, sizeof *f->d);
-	assert_true(f->c && f->d);
-	*state = f;
+	*state = tu_town_new(T0 - 30 * 86400, people, NWHO);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	spatial_free(f->env.spatial);
-	tu_env_free(f->t);
-	free(f->c);
-	free(f->d);
-	free(f);
+	tu_town_free(*state);
 	return 0;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int intake(struct fx *f, enum who who, const char *source,
+static int intake(struct tu_town *f, enum who who, const char *source,
 		  const char *area, int64_t at, struct case_row *out)
 {
 	struct case_intake in = {
@@ -111,7 +87,7 @@ static int intake(struct fx *f, enum who who, const char *source,
 }
 
 /* An inspector's own report in its street (110101001). */
-static void report(struct fx *f, int64_t at, struct case_row *out)
+static void report(struct tu_town *f, int64_t at, struct case_row *out)
 {
 	tu_assert_ok(intake(f, INSP1, "inspector", NULL, at, out), f->err);
 }
@@ -133,7 +109,7 @@ static struct case_action_input input(const struct case_row *c,
 	return in;
 }
 
-static int act_in(struct fx *f, enum who who, struct case_row *c,
+static int act_in(struct tu_town *f, enum who who, struct case_row *c,
 		  enum case_action a, const struct case_action_input *in,
 		  int64_t at)
 {
@@ -143,7 +119,7 @@ static int act_in(struct fx *f, enum who who, struct case_row *c,
 }
 
 /* Action a on c at `at`, to department HW, a check passing. */
-static void act(struct fx *f, enum who who, struct case_row *c,
+static void act(struct tu_town *f, enum who who, struct case_row *c,
 		enum case_action a, int64_t at)
 {
 	struct case_action_input in = input(c, "110101-HW", 1);
@@ -151,7 +127,7 @@ static void act(struct fx *f, enum who who, struct case_row *c,
 	tu_assert_ok(act_in(f, who, c, a, &in, at), f->err);
 }
 
-static void act_with(struct fx *f, enum who who, struct case_row *c,
+static void act_with(struct tu_town *f, enum who who, struct case_row *c,
 		     enum case_action a, const char *department, int passed,
 		     int64_t at)
 {
@@ -162,7 +138,7 @@ static void act_with(struct fx *f, enum who who, struct case_row *c,
 
 /* An inspector's report filed a minute after T0 and dispatched to HW
  * a minute later. */
-static void dispatched(struct fx *f, struct case_row *c)
+static void dispatched(struct tu_town *f, struct case_row *c)
 {
 	report(f, T0, c);
 	act(f, SHIFT, c, CA_FILE, T0 + 60);
@@ -171,7 +147,7 @@ static void dispatched(struct fx *f, struct case_row *c)
 
 /* A counter of (kind, code) over all of 2026 (whole months: the month
  * rows) - or over one local day. */
-static int64_t total(struct fx *f, const char *kind, const char *code,
+static int64_t total(struct tu_town *f, const char *kind, const char *code,
 		     enum assess_counter counter)
 {
 	struct assess_counts s;
@@ -182,7 +158,7 @@ static int64_t total(struct fx *f, const char *kind, const char *code,
 	return s.n[counter];
 }
 
-static int64_t on_day(struct fx *f, const char *kind, const char *code,
+static int64_t on_day(struct tu_town *f, const char *kind, const char *code,
 		      int32_t day, enum assess_counter counter)
 {
 	struct assess_counts s;
@@ -198,7 +174,7 @@ static int64_t on_day(struct fx *f, const char *kind, const char *code,
 #define DISTRICT(counter) total(f, "district", "110101", AC_##counter)
 
 /* Recount from the history and say whether the kept counters agree. */
-static int64_t drift(struct fx *f)
+static int64_t drift(struct tu_town *f)
 {
 	struct assess_rebuild_result r;
 
@@ -213,7 +189,7 @@ static int64_t drift(struct fx *f)
  * second late, handle early, check late, close early. */
 static void test_path_on_time_and_late(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 
 	report(f, T0, c);
@@ -270,7 +246,7 @@ static void test_path_on_time_and_late(void **state)
 /* An approved extension moves the deadline the handling is judged by. */
 static void test_extension(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 	int64_t old;
 
@@ -294,7 +270,7 @@ static void test_extension(void **state)
  * the dispatch was still right. */
 static void test_rework(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 
 	dispatched(f, c);
@@ -322,7 +298,7 @@ static void test_rework(void **state)
  * same department after a return. */
 static void test_return_and_redispatch(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 
 	dispatched(f, c);
@@ -358,7 +334,7 @@ static void test_return_and_redispatch(void **state)
  * (before and after filing: only the latter counts against the filer). */
 static void test_merge_reject_void(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 	struct case_action_input in;
 
@@ -393,7 +369,7 @@ static void test_merge_reject_void(void **state)
  * handling clock judges it. */
 static void test_hang_unhang(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 
 	dispatched(f, c);
@@ -418,7 +394,7 @@ static void test_hang_unhang(void **state)
  * department, on the day the sweep noted it; other stages do not. */
 static void test_overdue(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c, *d = f->d;
 	long noted;
 
@@ -445,7 +421,7 @@ static void test_overdue(void **state)
  * answered by the inspector (late). */
 static void test_verification(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 
 	tu_assert_ok(intake(f, RECEP, "hotline", "110101001", T0, c), f->err);
@@ -469,7 +445,7 @@ static void test_verification(void **state)
  * a rating needs the city's offset and is refused, unwritten, without. */
 static void test_rating(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 	json_t *data = json_pack("{s:s}", "rating", "basically_satisfied");
 	int64_t lines;
@@ -483,9 +459,7 @@ static void test_rating(void **state)
 				    "rate", "基本满意", data, T0 + 400, NULL,
 				    &f->err),
 		      f->err, UG_EINTERNAL, NULL);
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM case_event"),
-			 lines);
+	tu_assert_rows(f->t->db, "case_event", lines);
 	tu_assert_ok(case_annotate(f->t->db, &f->env, tu_actor("citizen"), c,
 				   "rate", "基本满意", data, T0 + 400, NULL,
 				   &f->err),
@@ -508,7 +482,7 @@ static void test_rating(void **state)
  * second callback nor the reporter's own is taken. */
 static void test_callback(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 	struct case_action_input in;
 
@@ -551,7 +525,7 @@ static void test_callback(void **state)
  * range of days reads whole months from their rows. */
 static void test_local_days_and_months(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 	struct assess_counts s;
 
@@ -613,7 +587,7 @@ static void test_located_later(void **state)
 		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.41,"
 		"39.91],[116.411,39.91],[116.411,39.911],[116.41,39.911],"
 		"[116.41,39.91]]]}}]}";
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 	struct case_intake in = {
 		.category = "06010",
@@ -664,7 +638,7 @@ static void test_located_later(void **state)
  * insp2's; grid 2 has nobody's.  Written before any line they count. */
 #define BEAT_CHANGE (T0 + 7 * 86400)
 
-static void beats_setup(struct fx *f)
+static void beats_setup(struct tu_town *f)
 {
 	struct beat_row b;
 	int64_t id, changed;
@@ -691,7 +665,7 @@ static void beats_setup(struct fx *f)
 }
 
 /* A report of `source` by `who` at the point (lon, lat), at `at`. */
-static void report_at(struct fx *f, enum who who, const char *source,
+static void report_at(struct tu_town *f, enum who who, const char *source,
 		      double lon, double lat, int64_t at, struct case_row *c)
 {
 	struct case_intake in = {
@@ -716,7 +690,7 @@ static void report_at(struct fx *f, enum who who, const char *source,
  * a leader's report do not count. */
 static void test_missed(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 
 	beats_setup(f);
@@ -777,7 +751,7 @@ static int below(uint64_t *s, int n)
 /* Drive NCASES reports through random actions allowed by the workflow,
  * at random moments of rounds of up to six hours over three weeks, with
  * the overdue sweep after each round and ratings of closed cases. */
-static void random_history(struct fx *f, uint64_t seed)
+static void random_history(struct tu_town *f, uint64_t seed)
 {
 	static const enum who actors[] = { INSP1, INSP2, RECEP, SHIFT, DISP,
 					   HW, SZ, LEADER };
@@ -907,7 +881,7 @@ static void random_history(struct fx *f, uint64_t seed)
 /* What the history has not taken yet of its branches (a counter that
  * never counted, a post or department without its lines, a rating way,
  * 漏报 on either side of the beat's change), or NULL: every one. */
-static const char *missing_branch(struct fx *f)
+static const char *missing_branch(struct tu_town *f)
 {
 	static const enum assess_counter seen[] = {
 		AC_reported, AC_valid_reported, AC_valid_public, AC_filed,
@@ -965,7 +939,7 @@ static const char *missing_branch(struct fx *f)
  * change of the workflow does to one seed's path - at most four; how
  * many were made. */
 #define HISTORIES_MAX 4
-static int every_branch_history(struct fx *f)
+static int every_branch_history(struct tu_town *f)
 {
 	const char *missing = NULL;
 	int n = 0;
@@ -981,7 +955,7 @@ static int every_branch_history(struct fx *f)
 
 static void test_rebuild_equals_kept(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct assess_rebuild_result r;
 	int64_t before;
 	int histories;
@@ -1017,15 +991,13 @@ static void test_rebuild_equals_kept(void **state)
 	assert_int_equal(r.cases, NCASES * histories);
 	assert_int_equal(r.lines,
 			 tu_query_int(f->t->db, "SELECT COUNT(*) FROM case_event"));
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM assess_day"),
-			 before);
+	tu_assert_rows(f->t->db, "assess_day", before);
 	assert_int_equal(drift(f), 0);
 }
 
 static void test_rebuild_equals_kept_seeds(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 
 	/* Two more histories, each on top of the last. */
 	beats_setup(f);
@@ -1054,7 +1026,7 @@ static void test_rebuild_equals_kept_seeds(void **state)
 
 static void test_independent_recount(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 
 	random_history(f, 42);
 	/* Dispatches by dispatcher and day. */
@@ -1165,7 +1137,7 @@ extern const size_t schema_sqlite_count;
 
 static void test_levels_migration(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	const char *sql = NULL;
 
 	for (size_t i = 0; i < schema_sqlite_count; i++)
@@ -1189,7 +1161,7 @@ static void test_levels_migration(void **state)
  * counters - leaves the case and the counters as they were. */
 static void test_step_failures(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct case_row *c = f->c;
 	int64_t version, rows;
 	int failed = 0;

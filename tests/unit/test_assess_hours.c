@@ -40,44 +40,26 @@ static const struct tu_person people[NWHO] = {
 	[LEADER] = { "leader", "leader", "110101" },
 };
 
-struct fx {
-	struct tu_env *t;
-	struct case_env env;
-	struct user u[NWHO];
-	struct actor a[NWHO];
-	struct ug_error err;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	ug_error_clear(&f->err);
-	f->t = tu_env_new(1);
-	tu_city(f->t->db, L(2026, 10, 1, 9, 0), people, NWHO, f->u, f->a);
-	case_env_defaults(&f->env, TU_CALENDAR);
-	*state = f;
+	*state = tu_town_new(L(2026, 10, 1, 9, 0), people, NWHO);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	tu_env_free(f->t);
-	free(f);
+	tu_town_free(*state);
 	return 0;
 }
 
 /* An inspector's report in its own street, category `category`. */
-static void report(struct fx *f, enum who who, const char *category,
+static void report(struct tu_town *f, enum who who, const char *category,
 		   int64_t at, struct case_row *out)
 {
 	tu_case_report(f->t->db, &f->env, &f->a[who], category, NULL, at, out);
 }
 
-static void act(struct fx *f, enum who who, struct case_row *c,
+static void act(struct tu_town *f, enum who who, struct case_row *c,
 		enum case_action a, int64_t at)
 {
 	tu_case_act(f->t->db, &f->env, &f->a[who], c, a, at);
@@ -93,7 +75,7 @@ static void act(struct fx *f, enum who who, struct case_row *c,
  *   23:59             case D reported (street 2, 06021) - hour 23
  *   day after 00:00   case C filed                      - not counted
  */
-static void history(struct fx *f)
+static void history(struct tu_town *f)
 {
 	struct case_row *c = calloc(1, sizeof *c);
 
@@ -109,7 +91,7 @@ static void history(struct fx *f)
 	free(c);
 }
 
-static void hours_of(struct fx *f, enum who who, const char *area,
+static void hours_of(struct tu_town *f, enum who who, const char *area,
 		     struct assess_hours *h)
 {
 	ug_error_clear(&f->err);
@@ -122,7 +104,7 @@ static void hours_of(struct fx *f, enum who who, const char *area,
 
 static void test_leader_by_hour(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct assess_hours h;
 	struct assess_counts day;
 
@@ -163,7 +145,7 @@ static void test_leader_by_hour(void **state)
 
 static void test_sights(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct assess_hours h;
 
 	history(f);
@@ -192,7 +174,7 @@ static void test_sights(void **state)
 
 static void test_json(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct assess_hours h;
 	json_t *j;
 
@@ -221,7 +203,7 @@ static void test_json(void **state)
 
 static void test_today_and_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct assess_hours h;
 
 	history(f);

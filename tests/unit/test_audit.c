@@ -215,17 +215,13 @@ static void test_prune(void **state)
 				  &removed, &err),
 		      err, UG_EINVAL, "before");
 	tu_assert_contains(err.message, "180");
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM audit_event"),
-			 6);
+	tu_assert_rows(env->db, "audit_event", 6);
 	/* now - 180 days = NOW + 20 days: everything before goes. */
 	tu_assert_ok(audit_prune(env->db, &cli, NOW - DAY + 9, now, &removed,
 				 &err),
 		     err);
 	assert_int_equal(removed, 3);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM audit_event"),
-			 4);
+	tu_assert_rows(env->db, "audit_event", 4);
 	assert_int_equal(tu_query_int(env->db,
 				      "SELECT COUNT(*) FROM audit_event WHERE"
 				      " action = 'audit.prune' AND actor ="

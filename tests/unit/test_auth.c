@@ -260,9 +260,7 @@ static void test_login_session_logout(void **state)
 					stored),
 			 1);
 	/* A success leaves no failure behind. */
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM login_failure"),
-			 0);
+	tu_assert_rows(env->db, "login_failure", 0);
 
 	/* The session finds its user and CSRF token until it expires. */
 	tu_assert_ok(auth_session_user(env->db, res.session_token, NOW, &u,
@@ -294,8 +292,7 @@ static void test_login_session_logout(void **state)
 		      err, UG_EAUTH, NULL);
 	tu_assert_ok(auth_logout(env->db, res.session_token, &err), err);
 	tu_assert_ok(auth_logout(env->db, "nonsense", &err), err);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
-			 0);
+	tu_assert_rows(env->db, "session", 0);
 }
 
 static void test_expired_sessions_purged_on_login(void **state)
@@ -314,8 +311,7 @@ static void test_expired_sessions_purged_on_login(void **state)
 			   NOW + cfg.session_ttl, &b, &err),
 		     err);
 	/* The first session had expired when the second was made. */
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
-			 1);
+	tu_assert_rows(env->db, "session", 1);
 	assert_string_not_equal(a.session_token, b.session_token);
 }
 
@@ -348,11 +344,8 @@ static void test_wrong_password_and_unknown_user(void **state)
 			    NOW, &res, &err),
 		      err, UG_EAUTH, NULL);
 
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
-			 0);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM login_failure"),
-			 3);
+	tu_assert_rows(env->db, "session", 0);
+	tu_assert_rows(env->db, "login_failure", 3);
 }
 
 static void test_disabled_user_refused(void **state)
@@ -523,14 +516,11 @@ static void test_login_db_fault_is_clean(void **state)
 			break;
 		failures++;
 		tu_assert_err(rc, err, UG_EDB, NULL);
-		assert_int_equal(tu_query_int(env->db,
-					      "SELECT COUNT(*) FROM session"),
-				 0);
+		tu_assert_rows(env->db, "session", 0);
 	}
 	assert_int_equal(rc, 0);
 	assert_true(failures >= 6); /* throttle, lookup and session writes */
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM session"),
-			 1);
+	tu_assert_rows(env->db, "session", 1);
 }
 
 /* ---- API tokens ------------------------------------------------------- */
@@ -621,11 +611,8 @@ static void test_token_for_unknown_user(void **state)
 	/* Nothing is returned and nothing is stored. */
 	for (size_t i = 0; i < sizeof token; i++)
 		assert_int_equal(token[i], 0);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM api_token"),
-			 0);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM audit_event"),
-			 0);
+	tu_assert_rows(env->db, "api_token", 0);
+	tu_assert_rows(env->db, "audit_event", 0);
 }
 
 static void test_token_create_db_fault(void **state)
@@ -647,9 +634,7 @@ static void test_token_create_db_fault(void **state)
 		tu_assert_err(rc, err, UG_EDB, NULL);
 		assert_int_equal(token[0], 0);
 		/* All or nothing: no token without its audit row. */
-		assert_int_equal(tu_query_int(env->db,
-					      "SELECT COUNT(*) FROM api_token"),
-				 0);
+		tu_assert_rows(env->db, "api_token", 0);
 		assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM"
 						       " audit_event"),
 				 0);

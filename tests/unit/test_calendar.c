@@ -5,6 +5,8 @@
  * and a minute-stepping oracle, working days, pauses, range, bad config.
  */
 #include "testutil.h"
+#include "tu_minutes.h"
+#include "tu_rand.h"
 
 #include <time.h>
 
@@ -152,47 +154,18 @@ static const struct calendar_day *oracle_day(const struct calendar_config *cfg,
 	return &cfg->week[(tm.tm_wday + 6) % 7];
 }
 
-/* Is the minute starting at t working time? */
-static int oracle_working(const struct calendar_config *cfg, int64_t t)
-{
-	int64_t local = t + cfg->utc_offset;
-	int64_t d = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-	int64_t sod = local - d * 86400;
-	const struct calendar_day *day = oracle_day(cfg, (int32_t)d);
-
-	for (int i = 0; i < day->count; i++)
-		if (sod >= day->period[i].start && sod < day->period[i].end)
-			return 1;
-	return 0;
-}
-
 static int64_t oracle_add(const struct calendar_config *cfg, int64_t t,
 			  int64_t n)
 {
-	for (; n > 0; t += 60)
-		if (oracle_working(cfg, t))
-			n -= 60;
-	return t;
+	return tu_minutes_add(cfg, oracle_day, t, n);
 }
 
 static int64_t oracle_elapsed(const struct calendar_config *cfg, int64_t a,
 			      int64_t b)
 {
-	int64_t n = 0;
-
-	for (; a < b; a += 60)
-		n += oracle_working(cfg, a) ? 60 : 0;
-	return n;
+	return tu_minutes_elapsed(cfg, oracle_day, a, b);
 }
 
-/* Deterministic pseudo-random numbers (xorshift64). */
-static uint64_t next_random(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /* ---- worked examples ------------------------------------------------- */
 
@@ -487,9 +460,9 @@ static void test_inverse(void **state)
 	uint64_t seed = 0x9E3779B97F4A7C15u;
 
 	for (int i = 0; i < 20000; i++) {
-		int64_t t = from + (int64_t)(next_random(&seed) % (uint64_t)span);
-		int64_t n = (int64_t)(next_random(&seed) % (200 * HOUR));
-		int64_t u = t + (int64_t)(next_random(&seed) % (30 * 86400));
+		int64_t t = from + (int64_t)(tu_xorshift(&seed) % (uint64_t)span);
+		int64_t n = (int64_t)(tu_xorshift(&seed) % (200 * HOUR));
+		int64_t u = t + (int64_t)(tu_xorshift(&seed) % (30 * 86400));
 		int64_t due = add(cal, t, n);
 
 		assert_true(due >= t);
@@ -508,9 +481,9 @@ static void test_against_oracle(void **state)
 	uint64_t seed = 42;
 
 	for (int i = 0; i < 400; i++) {
-		int64_t t = from + (int64_t)(next_random(&seed) % 525600) * 60;
-		int64_t n = (int64_t)(next_random(&seed) % 2400) * 60;
-		int64_t u = t + (int64_t)(next_random(&seed) % 20160) * 60;
+		int64_t t = from + (int64_t)(tu_xorshift(&seed) % 525600) * 60;
+		int64_t n = (int64_t)(tu_xorshift(&seed) % 2400) * 60;
+		int64_t u = t + (int64_t)(tu_xorshift(&seed) % 20160) * 60;
 
 		assert_time(add(cn->cal, t, n), oracle_add(&cn->cfg, t, n));
 		assert_int_equal(elapsed(cn->cal, t, u),
@@ -651,8 +624,8 @@ static void test_custom_configs(void **state)
 			 5 * (7 * HOUR + 45 * 60) + 2 * HOUR);
 	for (int i = 0; i < 200; i++) {
 		int64_t t = calendar_utc_from_local(est, 2026, 2, 1, 0, 0, 0) +
-			    (int64_t)(next_random(&seed) % 250000) * 60;
-		int64_t n = (int64_t)(next_random(&seed) % 3000) * 60;
+			    (int64_t)(tu_xorshift(&seed) % 250000) * 60;
+		int64_t n = (int64_t)(tu_xorshift(&seed) % 3000) * 60;
 
 		assert_time(add(cal, t, n), oracle_add(&cfg, t, n));
 	}

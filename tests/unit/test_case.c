@@ -530,9 +530,7 @@ static void test_intake_refusals(void **state)
 				  NULL, &err),
 		      err, UG_EINVAL, "description");
 	assert_int_equal(case_count(f), before);
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM case_event"),
-			 0);
+	tu_assert_rows(f->t->db, "case_event", 0);
 }
 
 /* ---- the table: allowed transitions, wrong roles, wrong states ----------- */
@@ -2445,9 +2443,7 @@ static void test_local_category(void **state)
 						   NULL, tu_actor("admin"), NOW, &cat,
 						   &err),
 		      err, UG_EINVAL, "name");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM category"),
-			 252);
+	tu_assert_rows(f->t->db, "category", 252);
 
 	/* Loading the defaults again leaves local categories alone. */
 	tu_assert_ok(standards_load_defaults(f->t->db, NOW, &n, &err), err);

@@ -21,6 +21,7 @@
 #include "domain/spatial/component.h"
 #include "lib/error.h"
 #include "lib/fault.h"
+#include "tu_rand.h"
 
 /* the reference distance must round exactly like the index's */
 #if defined(__clang__)
@@ -195,44 +196,8 @@ static void test_parse_errors(void **state)
 					      NULL), 0);
 }
 
-/* ---- deterministic random numbers (xorshift) ---------------------------- */
-
-static uint64_t rng_state = 88172645463325252u;
-
-static uint64_t rnd64(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static double rnd01(void)
-{
-	return (double)(rnd64() >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static int rndint(int n)
-{
-	return (int)(rnd64() % (uint64_t)n);
-}
-
 /* ---- the brute-force reference ------------------------------------------ */
 
-#define RAD (3.14159265358979323846 / 180.0)
-
-/* The distance exactly as component.h defines it. */
-static double ref_distance(double lon1, double lat1, double lon2,
-			   double lat2)
-{
-	double s1 = sin((lat2 - lat1) * RAD / 2);
-	double s2 = sin((lon2 - lon1) * RAD / 2);
-	double a = s1 * s1 + cos(lat1 * RAD) * cos(lat2 * RAD) * s2 * s2;
-
-	if (a > 1)
-		a = 1;
-	return 2 * 6371008.8 * asin(sqrt(a));
-}
 
 /* What the index should hold: points by slot; removed ones have live 0. */
 struct model {
@@ -279,7 +244,7 @@ static size_t brute(const struct model *m, double lon, double lat,
 
 		if (!m->live[k] || (klass && m->p[k].klass != klass))
 			continue;
-		d = ref_distance(lon, lat, m->p[k].lon, m->p[k].lat);
+		d = tu_ref_distance(lon, lat, m->p[k].lon, m->p[k].lat);
 		if (d <= radius) {
 			out[n].id = m->p[k].id;
 			out[n].klass = m->p[k].klass;
@@ -350,7 +315,7 @@ static void test_index_basics(void **state)
 	assert_int_equal(h[1].id, 11010103005000001);
 	assert_int_equal(h[1].klass, 3005);
 	assert_int_equal(h[2].id, 11010101001000002);
-	assert_true(fabs(h[2].distance_m - 6371008.8 * RAD / 1000) < 1e-6);
+	assert_true(fabs(h[2].distance_m - 6371008.8 * TU_RAD / 1000) < 1e-6);
 	assert_true(fabs(h[2].distance_m - 111.19508) < 1e-5);
 	/* class filter; max; the radius is inclusive */
 	assert_int_equal(compindex_nearest(ix, 116.4, 39.9, 200, 1001, h, 8),
@@ -368,7 +333,7 @@ static void test_index_basics(void **state)
 	assert_int_equal(compindex_nearest(ix, 116.4, 39.901, 0, 0, h, 8), 1);
 	assert_int_equal(h[0].id, 11010101001000002);
 	{
-		double d = ref_distance(116.4, 39.9, 116.4, 39.901);
+		double d = tu_ref_distance(116.4, 39.9, 116.4, 39.901);
 
 		assert_int_equal(compindex_nearest(ix, 116.4, 39.9, d, 1001,
 						   h, 8), 2);
@@ -559,8 +524,8 @@ struct area {
 
 static void area_point(const struct area *a, double *lon, double *lat)
 {
-	*lon = a->lon0 + (2 * rnd01() - 1) * a->hw;
-	*lat = a->lat0 + (2 * rnd01() - 1) * a->hh;
+	*lon = a->lon0 + (2 * tu_rnd01() - 1) * a->hw;
+	*lat = a->lat0 + (2 * tu_rnd01() - 1) * a->hh;
 	if (*lon > 180)
 		*lon -= 360;
 	if (*lon < -180)
@@ -578,9 +543,9 @@ static void model_fill(struct model *m, struct compindex *ix,
 		struct component_point *p = &m->p[k];
 
 		p->id = 11010100000000000 + (int64_t)k * 7919 % 1000003;
-		p->klass = classes[rndint(NCLASSES)];
+		p->klass = classes[tu_rndint(NCLASSES)];
 		if (k > 0 && k % 50 == 0) {
-			size_t j = (size_t)rndint((int)k);
+			size_t j = (size_t)tu_rndint((int)k);
 
 			p->lon = m->p[j].lon;
 			p->lat = m->p[j].lat;
@@ -602,14 +567,14 @@ static void run_queries(struct compindex *ix, const struct model *m,
 	static const size_t maxes[] = { 1, 10, (size_t)-1 };
 
 	for (int q = 0; q < nq; q++) {
-		double lon, lat, r = rnd01() * max_r;
-		int32_t klass = rndint(2) ? classes[rndint(NCLASSES)] : 0;
-		size_t max = maxes[rndint(3)];
+		double lon, lat, r = tu_rnd01() * max_r;
+		int32_t klass = tu_rndint(2) ? classes[tu_rndint(NCLASSES)] : 0;
+		size_t max = maxes[tu_rndint(3)];
 
 		if (max == (size_t)-1)
 			max = m->n + 1;
 		if (q % 10 == 0) {
-			size_t k = (size_t)rndint((int)m->n);
+			size_t k = (size_t)tu_rndint((int)m->n);
 
 			lon = m->p[k].lon;
 			lat = m->p[k].lat;
@@ -626,16 +591,16 @@ static void churn(struct compindex *ix, struct model *m, const struct area *a)
 {
 	for (size_t k = 0; k < m->n; k++) {
 		struct component_point *p = &m->p[k];
-		int r = rndint(12);
+		int r = tu_rndint(12);
 
 		if (r < 2) {
 			area_point(a, &p->lon, &p->lat);
 		} else if (r < 4) {
 			p->lon = fmax(-180, fmin(180, p->lon +
-					(rnd01() - 0.5) * 1e-4));
+					(tu_rnd01() - 0.5) * 1e-4));
 			p->lat = fmax(-90, fmin(90, p->lat +
-					(rnd01() - 0.5) * 1e-4));
-			p->klass = classes[rndint(NCLASSES)];
+					(tu_rnd01() - 0.5) * 1e-4));
+			p->klass = classes[tu_rndint(NCLASSES)];
 		} else if (r < 6) {
 			if (m->live[k])
 				compindex_remove(ix, p->id);
@@ -756,12 +721,12 @@ static void test_pole_on_the_rim(void **state)
 	}
 	for (int k = 1; k <= 200; k++) {
 		double lat = 90 - k * 0.0002;
-		double r = ref_distance(0, lat, 150, 90);
+		double r = tu_ref_distance(0, lat, 150, 90);
 
 		check_query(ix, &m, 0, lat, r, 0, 4, got, want);
 		assert_int_equal(compindex_nearest(ix, 0, lat, r, 0, got, 4),
 				 2);
-		r = ref_distance(0, -lat, -90, -90);
+		r = tu_ref_distance(0, -lat, -90, -90);
 		check_query(ix, &m, 0, -lat, r, 0, 4, got, want);
 		assert_int_equal(compindex_nearest(ix, 0, -lat, r, 0, got, 4),
 				 1);
@@ -803,11 +768,11 @@ static void test_alloc_failures(void **state)
 	/* every put, new or a move, fails at each of its allocations in
 	 * turn; each failure leaves the index answering as before */
 	for (size_t k = 0; k < 2 * m.n; k++) {
-		size_t i = k < m.n ? k : (size_t)rndint((int)m.n);
+		size_t i = k < m.n ? k : (size_t)tu_rndint((int)m.n);
 		struct component_point p;
 
 		p.id = 1000 + (int64_t)i;
-		p.klass = classes[rndint(NCLASSES)];
+		p.klass = classes[tu_rndint(NCLASSES)];
 		area_point(&beijing, &p.lon, &p.lat);
 		for (n = 1;; n++) {
 			ug_error_clear(&err);
@@ -941,10 +906,10 @@ static void test_concurrent(void **state)
 	 * reports the race at once; plain builds see wrong answers about
 	 * every other run). */
 	for (int busy = 1; writes < 200000 || busy; writes++) {
-		int64_t id = 1000000 + rndint(3000);
+		int64_t id = 1000000 + tu_rndint(3000);
 		double lon, lat;
 
-		if (rndint(4) == 0) {
+		if (tu_rndint(4) == 0) {
 			compindex_remove(r->ix, id);
 		} else {
 			area_point(&beijing, &lon, &lat);

@@ -93,7 +93,7 @@ static void test_open_read_only(void **state)
 
 	exec_ok(env->db, "CREATE TABLE t (x INTEGER)");
 	tu_assert_ok(db_open(env->db_path, &ro, &db, &err), err);
-	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM t"), 0);
+	tu_assert_rows(db, "t", 0);
 	tu_assert_err(db_exec(db, "INSERT INTO t VALUES (1)", &err), err,
 		      UG_EDB, NULL);
 	tu_assert_contains(err.message, "readonly");
@@ -472,7 +472,7 @@ static void test_unique_violation_is_conflict(void **state)
 	tu_assert_err(db_step(st, &err), err, UG_ECONFLICT, NULL);
 	tu_assert_contains(err.message, "UNIQUE constraint failed: u.name");
 	tu_assert_contains(err.message, "in: INSERT INTO u (name) VALUES (?)");
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM u"), 1);
+	tu_assert_rows(env->db, "u", 1);
 
 	/* A primary key clash is a conflict too. */
 	tu_assert_err(db_exec(env->db, "INSERT INTO u (id, name) VALUES (1, 'b')",
@@ -492,7 +492,7 @@ static void test_unique_violation_is_conflict(void **state)
 	tu_assert_ok(db_prepare(env->db, ins, &st, &err), err);
 	tu_assert_ok(db_bind_text(st, 1, "bob", &err), err);
 	assert_int_equal(db_step(st, &err), DB_DONE);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM u"), 2);
+	tu_assert_rows(env->db, "u", 2);
 }
 
 static void test_long_failing_sql_is_cut(void **state)
@@ -568,16 +568,16 @@ static void test_transactions(void **state)
 	tu_assert_ok(db_begin(env->db, &err), err);
 	exec_ok(env->db, "INSERT INTO t VALUES (1)");
 	db_rollback(env->db);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 0);
+	tu_assert_rows(env->db, "t", 0);
 
 	tu_assert_ok(db_begin_write(env->db, &err), err);
 	exec_ok(env->db, "INSERT INTO t VALUES (2)");
 	tu_assert_ok(db_commit(env->db, &err), err);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 1);
+	tu_assert_rows(env->db, "t", 1);
 
 	/* Rollback with nothing open is safe and changes nothing. */
 	db_rollback(env->db);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 1);
+	tu_assert_rows(env->db, "t", 1);
 
 	/* Commit with nothing open is an error, not a crash. */
 	tu_assert_err(db_commit(env->db, &err), err, UG_EDB, NULL);
@@ -594,21 +594,21 @@ static void test_transactions(void **state)
 	exec_ok(env->db, "INSERT INTO t VALUES (4)");
 	db_rollback(env->db);
 	assert_int_equal(db_depth(env->db), 1);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 2);
+	tu_assert_rows(env->db, "t", 2);
 	tu_assert_ok(db_begin(env->db, &err), err);
 	exec_ok(env->db, "INSERT INTO t VALUES (5)");
 	tu_assert_ok(db_commit(env->db, &err), err);
 	assert_int_equal(db_depth(env->db), 1);
 	db_rollback(env->db); /* the outer: 3 and 5 go */
 	assert_int_equal(db_depth(env->db), 0);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 1);
+	tu_assert_rows(env->db, "t", 1);
 	tu_assert_ok(db_begin_write(env->db, &err), err);
 	tu_assert_ok(db_begin_write(env->db, &err), err);
 	exec_ok(env->db, "INSERT INTO t VALUES (6)");
 	tu_assert_ok(db_commit(env->db, &err), err);
 	tu_assert_ok(db_commit(env->db, &err), err);
 	assert_int_equal(db_depth(env->db), 0);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM t"), 2);
+	tu_assert_rows(env->db, "t", 2);
 }
 
 static void test_begin_write_takes_lock_at_once(void **state)
@@ -635,7 +635,7 @@ static void test_begin_write_takes_lock_at_once(void **state)
 	tu_assert_err(db_exec(other, "INSERT INTO w VALUES (1)", &err), err,
 		      UG_EDB, NULL);
 	/* Readers are not blocked (WAL). */
-	assert_int_equal(tu_query_int(other, "SELECT COUNT(*) FROM w"), 0);
+	tu_assert_rows(other, "w", 0);
 	tu_assert_ok(db_commit(env->db, &err), err);
 	/* Released: now the other connection gets it. */
 	tu_assert_ok(db_begin_write(other, &err), err);
@@ -775,7 +775,7 @@ static void test_pool_release_rolls_back(void **state)
 	tu_assert_ok(db_begin_write(a, &err), err);
 	exec_ok(a, "INSERT INTO p VALUES (1)");
 	db_pool_release(pool, a); /* a handler forgot to commit */
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM p"), 0);
+	tu_assert_rows(env->db, "p", 0);
 	tu_assert_ok(db_pool_acquire(pool, &b, &err), err);
 	assert_ptr_equal(a, b);
 	/* No transaction is left open on the reused connection. */
@@ -982,18 +982,18 @@ static void test_group_commit_alone(void **state)
 	tu_assert_ok(db_commit(a, &err), err);
 	assert_int_equal(db_depth(a), 1);
 	/* Not committed yet: another connection sees nothing. */
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 0);
+	tu_assert_rows(env->db, "g", 0);
 	tu_assert_ok(db_commit(a, &err), err);
 	assert_int_equal(db_depth(a), 0);
 	/* committed: another connection sees the outer and the kept inner
 	 * work, not the inner work rolled back */
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 2);
+	tu_assert_rows(env->db, "g", 2);
 	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"
 					       " WHERE k = 10"), 0);
 	tu_assert_ok(db_begin_write(a, &err), err);
 	exec_ok(a, "INSERT INTO g VALUES (2, 1)");
 	db_rollback(a);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 2);
+	tu_assert_rows(env->db, "g", 2);
 	db_pool_stats(pool, &stats);
 	assert_int_equal(stats.transactions, 1);
 	assert_int_equal(stats.commits, 1);
@@ -1063,12 +1063,12 @@ static void group_lost(struct tu_env *env, int wait_us)
 		tu_assert_ok(rc, err);
 		exec_ok(env->db, "DELETE FROM g WHERE k = 1");
 	}
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 0);
+	tu_assert_rows(env->db, "g", 0);
 	/* and the writer works on */
 	tu_assert_ok(db_begin_write(a, &err), err);
 	exec_ok(a, "INSERT INTO g VALUES (3, 1)");
 	tu_assert_ok(db_commit(a, &err), err);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"), 1);
+	tu_assert_rows(env->db, "g", 1);
 	db_pool_release(pool, a);
 	db_pool_release(pool, b.db);
 	db_pool_destroy(pool);
@@ -1154,9 +1154,9 @@ static void test_backup_is_one_snapshot(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(access(tmp, F_OK), -1);
 	/* The row written meanwhile is in the database, not in the copy. */
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM b"), 2501);
+	tu_assert_rows(env->db, "b", 2501);
 	copy = open_copy(path);
-	assert_int_equal(tu_query_int(copy, "SELECT COUNT(*) FROM b"), 2500);
+	tu_assert_rows(copy, "b", 2500);
 	db_close(copy);
 	db_close(w.writer);
 }
@@ -1190,7 +1190,7 @@ static void test_backup_refuses_what_is_there(void **state)
 	tu_assert_ok(db_backup(env->db, path, 1, NULL, NULL, &res, &err), err);
 	assert_int_equal(access(tmp, F_OK), -1);
 	copy = open_copy(path);
-	assert_int_equal(tu_query_int(copy, "SELECT COUNT(*) FROM t"), 1);
+	tu_assert_rows(copy, "t", 1);
 	db_close(copy);
 }
 

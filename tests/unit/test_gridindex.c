@@ -20,6 +20,7 @@
 #include "domain/spatial/gridindex.h"
 #include "lib/error.h"
 #include "lib/fault.h"
+#include "tu_rand.h"
 
 /* ---- building test shapes --------------------------------------------- */
 
@@ -179,28 +180,6 @@ static int64_t look(struct gridindex *idx, double x, double y)
 static void sample_point(const struct tset *s, double x0, double y0,
 			 double w, double h, double *x, double *y);
 
-/* ---- deterministic random numbers (xorshift) --------------------------- */
-
-static uint64_t rng_state = 88172645463325252u;
-
-static uint64_t rnd64(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static double rnd01(void)
-{
-	return (double)(rnd64() >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static int rndint(int n)
-{
-	return (int)(rnd64() % (uint64_t)n);
-}
-
 /* ---- a perturbed mesh: irregular grids that tile without gaps ---------- */
 
 /* nx * ny cells of side 1 from (ox, oy), scaled by `scale`.  Corners are
@@ -247,8 +226,8 @@ static void mesh_make(struct mesh *m, int nx, int ny, double ox, double oy,
 			/* keep the outer boundary straight in one test of
 			 * the whole set's boundary: no jitter on it */
 			int edge = i == 0 || j == 0 || i == nx || j == ny;
-			double jx = edge ? 0 : (rnd01() - 0.5) * 0.4;
-			double jy = edge ? 0 : (rnd01() - 0.5) * 0.4;
+			double jx = edge ? 0 : (tu_rnd01() - 0.5) * 0.4;
+			double jy = edge ? 0 : (tu_rnd01() - 0.5) * 0.4;
 
 			m->cx[c] = lattice(i + jx);
 			m->cy[c] = lattice(j + jy);
@@ -262,11 +241,11 @@ static void mesh_make(struct mesh *m, int nx, int ny, double ox, double oy,
 				size_t d = c + 1;
 				int outer = j == 0 || j == ny;
 
-				m->hn[c] = outer ? rndint(2) : rndint(3);
+				m->hn[c] = outer ? tu_rndint(2) : tu_rndint(3);
 				for (int k = 0; k < m->hn[c]; k++) {
 					double t = (k + 1.0) / (m->hn[c] + 1);
 					double off = outer ? 0 :
-						(rnd01() - 0.5) * 0.2;
+						(tu_rnd01() - 0.5) * 0.2;
 
 					m->hx[2 * c + k] = lattice(
 						m->cx[c] + t * (m->cx[d] -
@@ -280,11 +259,11 @@ static void mesh_make(struct mesh *m, int nx, int ny, double ox, double oy,
 				size_t d = c + (size_t)(nx + 1);
 				int outer = i == 0 || i == nx;
 
-				m->vn[c] = outer ? rndint(2) : rndint(3);
+				m->vn[c] = outer ? tu_rndint(2) : tu_rndint(3);
 				for (int k = 0; k < m->vn[c]; k++) {
 					double t = (k + 1.0) / (m->vn[c] + 1);
 					double off = outer ? 0 :
-						(rnd01() - 0.5) * 0.2;
+						(tu_rnd01() - 0.5) * 0.2;
 
 					m->vx[2 * c + k] = lattice(
 						m->cx[c] + t * (m->cx[d] -
@@ -509,7 +488,7 @@ static void test_concave(void **state)
 	assert_int_equal(look(idx, 10.0, 11.4), 9);
 	assert_int_equal(look(idx, 11.0, 12.9), 9);
 	for (int k = 0; k < 20000; k++) {
-		double x = -0.5 + rnd01() * 13.5, y = -0.5 + rnd01() * 14;
+		double x = -0.5 + tu_rnd01() * 13.5, y = -0.5 + tu_rnd01() * 14;
 
 		assert_int_equal(look(idx, x, y), brute(&s, x, y));
 	}
@@ -989,30 +968,30 @@ static void test_empty_index(void **state)
 static void sample_point(const struct tset *s, double x0, double y0,
 			 double w, double h, double *x, double *y)
 {
-	const struct tgrid *t = s->v[(size_t)rndint((int)s->n)];
-	size_t v = (size_t)rndint((int)t->nv - 1);
+	const struct tgrid *t = s->v[(size_t)tu_rndint((int)s->n)];
+	size_t v = (size_t)tu_rndint((int)t->nv - 1);
 	double f;
 
-	switch (rndint(5)) {
+	switch (tu_rndint(5)) {
 	case 0:
-		*x = x0 + rnd01() * w;
-		*y = y0 + rnd01() * h;
+		*x = x0 + tu_rnd01() * w;
+		*y = y0 + tu_rnd01() * h;
 		break;
 	case 1:          /* lattice of 1/64: cell borders, vertices */
-		*x = x0 + rndint((int)(w * 64) + 1) / 64.0;
-		*y = y0 + rndint((int)(h * 64) + 1) / 64.0;
+		*x = x0 + tu_rndint((int)(w * 64) + 1) / 64.0;
+		*y = y0 + tu_rndint((int)(h * 64) + 1) / 64.0;
 		break;
 	case 2:
 		*x = t->lon[v];
 		*y = t->lat[v];
 		break;
 	case 3:          /* dyadic fractions of an edge: often exact */
-		f = rndint(9) / 8.0;
+		f = tu_rndint(9) / 8.0;
 		*x = t->lon[v] + f * (t->lon[v + 1] - t->lon[v]);
 		*y = t->lat[v] + f * (t->lat[v + 1] - t->lat[v]);
 		break;
 	default:         /* arbitrary fractions: rounded, near the edge */
-		f = rnd01();
+		f = tu_rnd01();
 		*x = t->lon[v] + f * (t->lon[v + 1] - t->lon[v]);
 		*y = t->lat[v] + f * (t->lat[v + 1] - t->lat[v]);
 		break;
@@ -1213,12 +1192,12 @@ static void check_edges(const struct gridindex_snapshot *snap,
 static void random_box(double x0, double y0, double w, double h,
 		       double box[4])
 {
-	double bw = w * pow(rnd01(), 3), bh = h * pow(rnd01(), 3);
+	double bw = w * pow(tu_rnd01(), 3), bh = h * pow(tu_rnd01(), 3);
 
-	box[0] = x0 - 0.1 * w + rnd01() * 1.2 * w;
-	box[1] = y0 - 0.1 * h + rnd01() * 1.2 * h;
-	box[2] = box[0] + bw + 1e-9 * rnd01();
-	box[3] = box[1] + bh + 1e-9 * rnd01();
+	box[0] = x0 - 0.1 * w + tu_rnd01() * 1.2 * w;
+	box[1] = y0 - 0.1 * h + tu_rnd01() * 1.2 * h;
+	box[2] = box[0] + bw + 1e-9 * tu_rnd01();
+	box[3] = box[1] + bh + 1e-9 * tu_rnd01();
 }
 
 static void test_edges_in_box(void **state)
@@ -1307,11 +1286,11 @@ static void test_overlaps(void **state)
 	(void)state;
 	for (int k = 0; k < 60; k++) {
 		struct tgrid *t = tset_add(&s, 1000 - k * 7);
-		double cx = rnd01() * 10, cy = rnd01() * 10, xy[2 * 12];
-		int n = 3 + rndint(9);
+		double cx = tu_rnd01() * 10, cy = tu_rnd01() * 10, xy[2 * 12];
+		int n = 3 + tu_rndint(9);
 
 		for (int v = 0; v < n; v++) {
-			double a = v * 2 * M_PI / n, r = 0.5 + rnd01() * 2;
+			double a = v * 2 * M_PI / n, r = 0.5 + tu_rnd01() * 2;
 
 			xy[2 * v] = lattice(cx + r * cos(a));
 			xy[2 * v + 1] = lattice(cy + r * sin(a));
@@ -1344,7 +1323,7 @@ static void test_insertion_order(void **state)
 	assert_non_null(sh.v);
 	memcpy(sh.v, s.v, s.n * sizeof *sh.v);
 	for (size_t k = s.n - 1; k > 0; k--) {
-		size_t r = (size_t)rndint((int)k + 1);
+		size_t r = (size_t)tu_rndint((int)k + 1);
 		struct tgrid *tmp = sh.v[k];
 
 		sh.v[k] = sh.v[r];
@@ -1456,8 +1435,8 @@ static void test_exact_predicate(void **state)
 
 		/* a random pentagon about 100 m across */
 		for (int k = 0; k < 5; k++) {
-			double a = k * 2 * M_PI / 5 + rnd01() * 0.5;
-			double r = 4e10 + rnd01() * 4e10;
+			double a = k * 2 * M_PI / 5 + tu_rnd01() * 0.5;
+			double r = 4e10 + tu_rnd01() * 4e10;
 
 			px[k] = base_x + (int64_t)(r * cos(a));
 			py[k] = base_y + (int64_t)(r * sin(a));
@@ -1701,8 +1680,8 @@ static void test_alloc_failures(void **state)
 				break;
 			assert_int_equal(rc, -UG_ENOMEM);
 			for (int k = 0; k < 300; k++) {
-				double x = rnd01() * 8 - 0.5;
-				double y = rnd01() * 7 - 0.5;
+				double x = tu_rnd01() * 8 - 0.5;
+				double y = tu_rnd01() * 7 - 0.5;
 
 				assert_int_equal(look(idx, x, y),
 						 brute(&model, x, y));
@@ -1714,7 +1693,7 @@ static void test_alloc_failures(void **state)
 		else
 			model_set(&model, NULL, 999);
 		for (int k = 0; k < 300; k++) {
-			double x = rnd01() * 32 - 0.5, y = rnd01() * 32 - 0.5;
+			double x = tu_rnd01() * 32 - 0.5, y = tu_rnd01() * 32 - 0.5;
 
 			assert_int_equal(look(idx, x, y), brute(&model, x, y));
 		}
@@ -1751,8 +1730,8 @@ static void test_crowded_cells(void **state)
 		/* right around them, in every sector, including those
 		 * whose bit is in the second mask word (ids 164..169) */
 		for (int k = 0; k < 20000; k++) {
-			double a = rnd01() * 2 * M_PI;
-			double r = ldexp(rnd01(), -rndint(40));
+			double a = tu_rnd01() * 2 * M_PI;
+			double r = ldexp(tu_rnd01(), -tu_rndint(40));
 			double cx = k % 2 ? 5.0 : 0.0;
 			double x = cx + r * cos(a), y = r * sin(a);
 

@@ -155,6 +155,19 @@ static void test_grid_code(void **state)
 
 /* ---- import ----------------------------------------------------------- */
 
+/* An import's start: options that collect the problems into *r, and
+ * the GeoJSON collection begun in *b. */
+static void import_begin(struct grid_import_opts *opts, struct reports *r,
+			 struct ug_error *err, struct buf *b)
+{
+	ug_error_clear(err);
+	memset(r, 0, sizeof *r);
+	memset(opts, 0, sizeof *opts);
+	opts->report = collect;
+	opts->report_ctx = r;
+	collection_begin(b);
+}
+
 static void test_import_report(void **state)
 {
 	struct fx *f = *state;
@@ -164,12 +177,7 @@ static void test_import_report(void **state)
 	struct ug_error err;
 	struct buf b = BUF_INIT;
 
-	ug_error_clear(&err);
-	memset(&r, 0, sizeof r);
-	memset(&opts, 0, sizeof opts);
-	opts.report = collect;
-	opts.report_ctx = &r;
-	collection_begin(&b);
+	import_begin(&opts, &r, &err, &b);
 	/* Two 100 m squares side by side, a third overlapping the second
 	 * by 10 m x 100 m, and a ring of four around a 20 m hole: */
 	feature(&b, "110101001001001", 0, 0, 100);
@@ -234,13 +242,8 @@ static void test_import_strict_and_replace(void **state)
 	struct ug_error err;
 	struct buf b = BUF_INIT;
 
-	ug_error_clear(&err);
-	memset(&r, 0, sizeof r);
-	memset(&opts, 0, sizeof opts);
-	opts.report = collect;
-	opts.report_ctx = &r;
+	import_begin(&opts, &r, &err, &b);
 	opts.strict = 1;
-	collection_begin(&b);
 	feature(&b, "110101001001001", 0, 0, 100);
 	feature(&b, "110101001001002", 50, 0, 100); /* overlaps */
 	buf_puts(&b, "]}");

@@ -14,23 +14,6 @@
 #define FIRST 1901
 #define LAST 2099
 
-/* The oracle's file `name` (make unit generates it; missing is a
- * failure, not a skip). */
-static FILE *oracle(const char *name)
-{
-	const char *dir = getenv("UG_ORACLE");
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "build/oracle",
-		 name);
-	fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open %s: run `make unit` (it generates the "
-			 "oracle from npm lunar-javascript)", path);
-	return fp;
-}
-
 /* 正月初一 of a year in the table. */
 static int32_t new_year(int year)
 {
@@ -53,7 +36,7 @@ static int32_t days_of(const char *ymd)
  * months follow one another without a gap. */
 static void test_every_month_against_oracle(void **state)
 {
-	FILE *fp = oracle("lunar-months.csv");
+	FILE *fp = tu_oracle("lunar-months.csv");
 	char line[128], first[16];
 	int y, m, leap, len, rows = 0, leaps = 0;
 	int32_t next = new_year(FIRST);

@@ -47,6 +47,22 @@ static int import(struct db *db, const char *dir, const char *county,
 	return org_import_divisions(db, dir, county, NOW, stats, err);
 }
 
+/* Importing dir's 甲区 (110101) fails with `code` on `field`, the
+ * message holding `says` (and `also`, unless NULL), and writes nothing. */
+static void assert_refused(struct db *db, const char *dir, int code,
+			   const char *field, const char *says,
+			   const char *also)
+{
+	struct division_import_stats st;
+	struct ug_error err;
+
+	tu_assert_err(import(db, dir, "110101", &st, &err), err, code, field);
+	tu_assert_contains(err.message, says);
+	if (also)
+		tu_assert_contains(err.message, also);
+	assert_int_equal(count_divisions(db), 0);
+}
+
 /* ---- importing the fixture ------------------------------------------- */
 
 static void test_import_district(void **state)
@@ -172,15 +188,10 @@ static void test_malformed_county_code(void **state)
 static void test_missing_folder(void **state)
 {
 	struct tu_env *env = *state;
-	struct division_import_stats st;
-	struct ug_error err;
 	char dir[400];
 
 	snprintf(dir, sizeof dir, "%s/no-such-folder", env->dir);
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EIO,
-		      "from");
-	tu_assert_contains(err.message, dir);
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EIO, "from", dir, NULL);
 }
 
 /* A copy of the fixture in env->dir/div, for tests that spoil one file
@@ -230,15 +241,12 @@ static void test_malformed_csv_all_or_nothing(void **state)
 	assert_division(env->db, "110101001", "一号街道", "street", "110101");
 	assert_division(env->db, "110101001001", "东一社区居委会", "community",
 			"110101001");
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM audit_event"),
-			 1);
+	tu_assert_rows(env->db, "audit_event", 1);
 }
 
 static void test_malformed_csv_in_fresh_database(void **state)
 {
 	struct tu_env *env = *state;
-	struct division_import_stats st;
-	struct ug_error err;
 	char dir[400];
 
 	fixture_copy(env, dir, sizeof dir);
@@ -246,20 +254,14 @@ static void test_malformed_csv_in_fresh_database(void **state)
 	WRITE(dir, "streets.csv", "code,name,areaCode\n"
 				  "110101001,一号街道,110101\n"
 				  "110101002,\"二号街道,110101\n");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      NULL);
-	tu_assert_contains(err.message, "streets.csv:3:");
-	tu_assert_contains(err.message, "unterminated");
-	assert_int_equal(count_divisions(env->db), 0);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM audit_event"),
-			 0);
+	assert_refused(env->db, dir, UG_EINVAL, NULL, "streets.csv:3:",
+		       "unterminated");
+	tu_assert_rows(env->db, "audit_event", 0);
 }
 
 static void test_code_not_under_parent(void **state)
 {
 	struct tu_env *env = *state;
-	struct division_import_stats st;
-	struct ug_error err;
 	char dir[400];
 
 	fixture_copy(env, dir, sizeof dir);
@@ -267,36 +269,26 @@ static void test_code_not_under_parent(void **state)
 	WRITE(dir, "streets.csv", "code,name,areaCode\n"
 				  "110101001,一号街道,110101\n"
 				  "110102009,错街道,110101\n");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "streets.csv:3: code 110102009");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "streets.csv:3: code 110102009",
+		       NULL);
 
 	/* A community code of the wrong length. */
 	tu_copy_file(TU_DIVISIONS, dir, "streets.csv");
 	WRITE(dir, "villages.csv", "code,name,streetCode,areaCode\n"
 				   "11010100100,短码,110101001,110101\n");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "villages.csv:2:");
-	tu_assert_contains(err.message, "12-digit");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "villages.csv:2:",
+		       "12-digit");
 }
 
 static void test_bad_name_refused(void **state)
 {
 	struct tu_env *env = *state;
-	struct division_import_stats st;
-	struct ug_error err;
 	char dir[400];
 
 	fixture_copy(env, dir, sizeof dir);
 	WRITE(dir, "villages.csv", "code,name,streetCode,areaCode\n"
 				   "110101001001,,110101001,110101\n");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "110101001001");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "110101001001", NULL);
 
 	/* 401 bytes is more than a name may hold (NAME_MAX_BYTES). */
 	{
@@ -311,57 +303,41 @@ static void test_bad_name_refused(void **state)
 			      ",110101001,110101\n");
 		tu_write_file(dir, "villages.csv", csv, (size_t)n);
 	}
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "over-long name");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "over-long name", NULL);
 }
 
 static void test_missing_file_or_column(void **state)
 {
 	struct tu_env *env = *state;
-	struct division_import_stats st;
-	struct ug_error err;
 	char dir[400], path[450];
 
 	fixture_copy(env, dir, sizeof dir);
 	/* villages.csv is read last, inside the transaction. */
 	snprintf(path, sizeof path, "%s/villages.csv", dir);
 	assert_int_equal(unlink(path), 0);
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EIO,
-		      "from");
-	tu_assert_contains(err.message, "villages.csv");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EIO, "from", "villages.csv", NULL);
 
 	/* A header without the column the import needs. */
 	WRITE(dir, "villages.csv", "code,name,areaCode\n");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "no column named streetCode");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "no column named streetCode",
+		       NULL);
 
 	/* An empty file. */
 	WRITE(dir, "cities.csv", "");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "cities.csv is empty");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "cities.csv is empty",
+		       NULL);
 }
 
 static void test_city_code_mismatch(void **state)
 {
 	struct tu_env *env = *state;
-	struct division_import_stats st;
-	struct ug_error err;
 	char dir[400];
 
 	fixture_copy(env, dir, sizeof dir);
 	WRITE(dir, "areas.csv", "code,name,cityCode,provinceCode\n"
 				"110101,甲区,3101,31\n");
-	tu_assert_err(import(env->db, dir, "110101", &st, &err), err, UG_EINVAL,
-		      "from");
-	tu_assert_contains(err.message, "110101 has city code 3101");
-	assert_int_equal(count_divisions(env->db), 0);
+	assert_refused(env->db, dir, UG_EINVAL, "from", "110101 has city code 3101",
+		       NULL);
 }
 
 static void test_import_db_fault(void **state)
@@ -404,11 +380,8 @@ static void test_seed_departments(void **state)
 		     err);
 	/* The centre, one per standard type, a team per street. */
 	assert_int_equal(count, 1 + (int)department_type_count + 3);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 count);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM department_area"),
-			 count);
+	tu_assert_rows(env->db, "department", count);
+	tu_assert_rows(env->db, "department_area", count);
 
 	tu_assert_ok(store_department_get(env->db, "110101-ZX", &d, &err), err);
 	assert_string_equal(d.name, "甲区城市管理监督指挥中心");
@@ -437,11 +410,8 @@ static void test_seed_departments(void **state)
 					  &err),
 		     err);
 	assert_int_equal(count, 1 + (int)department_type_count + 3);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 count);
-	assert_int_equal(tu_query_int(env->db,
-				      "SELECT COUNT(*) FROM department_area"),
-			 count);
+	tu_assert_rows(env->db, "department", count);
+	tu_assert_rows(env->db, "department_area", count);
 }
 
 static void test_seed_departments_refusals(void **state)
@@ -462,16 +432,14 @@ static void test_seed_departments_refusals(void **state)
 	tu_assert_err(org_seed_departments(env->db, "110101001", NOW, &count,
 					   &err),
 		      err, UG_EINVAL, "area");
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 0);
+	tu_assert_rows(env->db, "department", 0);
 
 	/* A storage failure midway leaves no department behind. */
 	fault_arm(FAULT_DB_STEP, 20);
 	tu_assert_err(org_seed_departments(env->db, "110101", NOW, &count, &err),
 		      err, UG_EDB, NULL);
 	fault_arm(FAULT_DB_STEP, 0);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM department"),
-			 0);
+	tu_assert_rows(env->db, "department", 0);
 }
 
 static void test_department_code_valid(void **state)

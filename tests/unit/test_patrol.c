@@ -10,6 +10,7 @@
  * counters; prune.  And idempotency keys' rules (domain/org/idem.h).
  */
 #include "testutil.h"
+#include "tu_cases.h"
 #include "tu_grids.h"
 
 #include <math.h>
@@ -38,23 +39,10 @@ static const struct tu_person people[NWHO] = {
 	[RECEP] = { "recep", "receptionist", "110101" },
 };
 
-struct fx {
-	struct tu_env *t;
-	struct case_env env;
-	struct user u[NWHO];
-	struct actor a[NWHO];
-	struct ug_error err;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
+	struct tu_town *f = tu_town_new(DAY0 - 30 * 86400, people, NWHO);
 
-	assert_non_null(f);
-	ug_error_clear(&f->err);
-	f->t = tu_env_new(1);
-	tu_city(f->t->db, DAY0 - 30 * 86400, people, NWHO, f->u, f->a);
-	case_env_defaults(&f->env, TU_CALENDAR);
 	f->env.utc_offset = CN;
 	tu_grids_pair(f->t->db, DAY0 - 86400, &f->env.spatial);
 	*state = f;
@@ -63,17 +51,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	spatial_free(f->env.spatial);
-	tu_env_free(f->t);
-	free(f);
+	tu_town_free(*state);
 	return 0;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static struct patrol_day day_of(struct fx *f, const char *text)
+static struct patrol_day day_of(struct tu_town *f, const char *text)
 {
 	struct patrol_day d;
 
@@ -83,7 +67,7 @@ static struct patrol_day day_of(struct fx *f, const char *text)
 	return d;
 }
 
-static int assign(struct fx *f, enum who by, enum who to, const char *grid,
+static int assign(struct tu_town *f, enum who by, enum who to, const char *grid,
 		  const char *from, int64_t now)
 {
 	struct patrol_day d = day_of(f, from);
@@ -94,7 +78,7 @@ static int assign(struct fx *f, enum who by, enum who to, const char *grid,
 				   grids, 1, &d, now, NULL, NULL, &f->err);
 }
 
-static const char *holder(struct fx *f, const char *grid, int64_t at)
+static const char *holder(struct tu_town *f, const char *grid, int64_t at)
 {
 	static char name[USERNAME_MAX + 1];
 
@@ -102,7 +86,7 @@ static const char *holder(struct fx *f, const char *grid, int64_t at)
 	return name;
 }
 
-static int track(struct fx *f, enum who who, struct patrol_point_in *p,
+static int track(struct tu_town *f, enum who who, struct patrol_point_in *p,
 		 size_t n, int gcj02)
 {
 	size_t accepted;
@@ -116,7 +100,7 @@ static int track(struct fx *f, enum who who, struct patrol_point_in *p,
 	return rc;
 }
 
-static int64_t points(struct fx *f)
+static int64_t points(struct tu_town *f)
 {
 	return tu_query_int(f->t->db, "SELECT COUNT(*) FROM patrol_point");
 }
@@ -125,7 +109,7 @@ static int64_t points(struct fx *f)
 
 static void test_days(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct patrol_day d = day_of(f, NULL);
 	static const char *const bad[] = { "2026-2-01", "2026-02-30",
 					   "20261116", "2026-11-16x",
@@ -150,7 +134,7 @@ static void test_days(void **state)
 
 static void test_beats(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	int64_t tomorrow = DAY0 + 86400;
 
 	/* Today: in force from now, not from midnight. */
@@ -162,16 +146,12 @@ static void test_beats(void **state)
 		     f->err);
 	assert_string_equal(holder(f, GRID1, tomorrow - 1), "insp1");
 	assert_string_equal(holder(f, GRID1, tomorrow), "insp2");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM patrol_beat"),
-			 2);
+	tu_assert_rows(f->t->db, "patrol_beat", 2);
 	/* Replaced again from tomorrow before it began: insp2's goes. */
 	tu_assert_ok(assign(f, SHIFT, INSP1, GRID1, "2026-11-17", NOW + 120),
 		     f->err);
 	assert_string_equal(holder(f, GRID1, tomorrow), "insp1");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM patrol_beat"),
-			 2);
+	tu_assert_rows(f->t->db, "patrol_beat", 2);
 	/* Refused, writing nothing. */
 	tu_assert_err(assign(f, SHIFT, INSP1, GRID2, "2026-11-15", NOW),
 		      f->err, UG_EINVAL, "from");
@@ -187,9 +167,7 @@ static void test_beats(void **state)
 		      f->err, UG_EINVAL, "grids[0]");
 	tu_assert_err(assign(f, SHIFT, INSP1, "110101001", NULL, NOW), f->err,
 		      UG_EINVAL, "grids[0]");
-	assert_int_equal(tu_query_int(f->t->db,
-				      "SELECT COUNT(*) FROM patrol_beat"),
-			 2);
+	tu_assert_rows(f->t->db, "patrol_beat", 2);
 	/* Ended from tomorrow: nobody's then. */
 	{
 		struct patrol_day d = day_of(f, "2026-11-17");
@@ -214,7 +192,7 @@ static int count_beat(void *ctx, const struct beat_row *b)
 
 static void test_beats_sight(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct patrol_day d = day_of(f, NULL);
 	int n;
 
@@ -245,7 +223,7 @@ static void test_beats_sight(void **state)
 
 static void test_shifts(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct shift_row s, t;
 
 #define START(who, at) (ug_error_clear(&f->err), \
@@ -273,7 +251,7 @@ static void test_shifts(void **state)
 
 static void test_track_refusals(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct patrol_point_in ok = { 116.4105, 39.9105, NOW - 600, 5 };
 	struct patrol_point_in p[3];
 
@@ -326,7 +304,7 @@ static void test_track_refusals(void **state)
 
 static void test_track_gcj02(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	double glon, glat;
 	struct patrol_point_in p = { 0, 0, NOW - 60, -1 };
 
@@ -379,7 +357,7 @@ static int keep_line(void *ctx, const struct patrol_line *l)
 
 static void test_day_figures(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	struct patrol_day d = day_of(f, NULL);
 	struct shift_row s;
 	struct patrol_figures fig;
@@ -468,7 +446,7 @@ static void test_day_figures(void **state)
 
 static void test_prune(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	int64_t removed;
 
 	tu_assert_ok(db_exec(f->t->db,
@@ -489,7 +467,7 @@ static void test_prune(void **state)
 
 static void test_idem(void **state)
 {
-	struct fx *f = *state;
+	struct tu_town *f = *state;
 	char h1[IDEM_HASH_HEX + 1], h2[IDEM_HASH_HEX + 1];
 	struct idem_answer a, got;
 	char long_key[IDEM_KEY_MAX + 2];

@@ -27,21 +27,6 @@ static const struct {
 			  "01-21 00:00:02" },
 };
 
-static FILE *oracle(const char *name)
-{
-	const char *dir = getenv("UG_ORACLE");
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "build/oracle",
-		 name);
-	fp = fopen(path, "r");
-	if (!fp)
-		fail_msg("cannot open %s: run `make unit` (it generates the "
-			 "oracle from npm lunar-javascript)", path);
-	return fp;
-}
-
 static int listed(int year, int term)
 {
 	for (size_t i = 0; i < sizeof midnight / sizeof *midnight; i++)
@@ -52,7 +37,7 @@ static int listed(int year, int term)
 
 static void test_every_term_against_oracle(void **state)
 {
-	FILE *fp = oracle("solar-terms.csv");
+	FILE *fp = tu_oracle("solar-terms.csv");
 	char line[128];
 	int rows = 0, differ = 0;
 	int64_t worst = 0;

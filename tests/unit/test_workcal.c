@@ -690,8 +690,7 @@ static void test_set_day_and_mark_official(void **state)
 				      NOW, &o, &err),
 		      err, UG_EINVAL, "calendar");
 	assert_int_equal(revision(db), 4);
-	assert_int_equal(tu_query_int(db, "SELECT COUNT(*) FROM calendar_day"),
-			 2);
+	tu_assert_rows(db, "calendar_day", 2);
 
 	/* Marked official: the rule's days go, the stored ones stay. */
 	tu_assert_ok(workcal_mark_official(db, NULL, 2027, tu_actor("admin"), NOW, &o, &err),

@@ -228,6 +228,24 @@ static inline int tu_teardown_db(void **state)
 	return 0;
 }
 
+/* The oracle's file `name`, in $UG_ORACLE or build/oracle (make unit
+ * generates it from npm lunar-javascript; missing is a failure, not a
+ * skip). */
+static inline FILE *tu_oracle(const char *name)
+{
+	const char *dir = getenv("UG_ORACLE");
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "build/oracle",
+		 name);
+	fp = fopen(path, "r");
+	if (!fp)
+		fail_msg("cannot open %s: run `make unit` (it generates the "
+			 "oracle from npm lunar-javascript)", path);
+	return fp;
+}
+
 /* Run a query returning one integer (e.g. SELECT COUNT(*) ...).  `sql`
  * must be a string literal: the statement cache is keyed by its address. */
 static inline int64_t tu_query_int(struct db *db, const char *sql)
@@ -246,6 +264,11 @@ static inline int64_t tu_query_int(struct db *db, const char *sql)
 	db_reset(st);
 	return v;
 }
+
+/* Table `table` (a string literal) holds n rows. */
+#define tu_assert_rows(db, table, n)                                      \
+	assert_int_equal(tu_query_int((db), "SELECT COUNT(*) FROM " table), \
+			 (n))
 
 /* Same with one text parameter. */
 static inline int64_t tu_query_int_s(struct db *db, const char *sql,

@@ -17,7 +17,9 @@ import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { emptyDemoDb } from '../../http/lib/cases.mjs';
-import { startServer, workspace } from '../../http/lib/server.mjs';
+import {
+  Client, createToken, startServer, workspace,
+} from '../../http/lib/server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -147,16 +149,23 @@ export function pngImage(w = 16, h = 16, rgb = [29, 107, 87]) {
 // What a browser suite runs against: a fresh demo city (no cases) served
 // by the real binary, and a browser; started before the file's tests,
 // stopped after them.  Returns an object whose fields are set by then:
-// { ws, demo (emptyDemoDb's answer), server, browser }; a file's own
-// before() hook awaits `ready` first (hooks of the root do not wait for
-// one another).  makeDb(ws): another database (e.g. demoDb, with cases).
-export function demoSuite({ makeDb = emptyDemoDb } = {}) {
-  const suite = { ws: workspace() };
+// { ws, demo (emptyDemoDb's answer), server, browser, token (a Bearer
+// token for each account named in `roles`) }, and as(who): an API Client
+// with who's token; a file's own before() hook awaits `ready` first
+// (hooks of the root do not wait for one another).  makeDb(ws): another
+// database (e.g. demoDb, with cases); flags: more for `serve`.
+export function demoSuite({ makeDb = emptyDemoDb, roles = [], flags = [] } = {}) {
+  const suite = {
+    ws: workspace(),
+    token: {},
+    as: (who) => new Client(suite.server, { bearer: suite.token[who] }),
+  };
   let started;
   suite.ready = new Promise((resolve) => { started = resolve; });
   before(async () => {
     suite.demo = makeDb(suite.ws);
-    suite.server = await startServer(suite.ws.db);
+    for (const who of roles) suite.token[who] = createToken(suite.ws.db, who);
+    suite.server = await startServer(suite.ws.db, flags);
     suite.browser = await launch();
     started();
   });

@@ -5,6 +5,7 @@
 // Temp dirs and child processes are cleaned up by the suites' after()
 // hooks, and by an exit hook here if a suite dies before those run.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
@@ -274,6 +275,46 @@ export function serverSet(ws) {
       }
     },
   };
+}
+
+// The set-up most suites share, as before()/after() hooks: a workspace
+// whose database makeDb(ws) makes, a Bearer token for each account named
+// in `roles` (a name, or [key, username] to keep it under another key),
+// prepare(suite) for more on the database (accounts,
+// figures read back), then one `serve` with `flags` and `opts` (as
+// startServer takes them; opts may be a function returning them), then
+// started(suite) for what needs the server; after() stops it and removes
+// the workspace.  Returns suite: { ws, servers, made (what makeDb
+// returned), token (name -> token), server (once before() has run),
+// as(name) a Client with that token }.  (Top-level before() hooks all
+// start at once, so what must follow this set-up goes in started.)
+export function staffSuite({
+  makeDb, roles = [], flags = [], opts = {}, prepare, started,
+} = {}) {
+  const ws = workspace();
+  const servers = serverSet(ws);
+  const suite = {
+    ws,
+    servers,
+    token: {},
+    as: (who) => new Client(suite.server, { bearer: suite.token[who] }),
+  };
+  before(async () => {
+    // A top-level hook starts as it is registered, during the suite
+    // file's evaluation: wait for its end, so that makeDb, prepare and
+    // started may use what the file declares below this call.
+    await Promise.resolve();
+    suite.made = makeDb(ws);
+    for (const r of roles) {
+      const [key, username] = Array.isArray(r) ? r : [r, r];
+      suite.token[key] = createToken(ws.db, username);
+    }
+    if (prepare) await prepare(suite);
+    suite.server = await servers.start(flags, typeof opts === 'function' ? opts() : opts);
+    if (started) await started(suite);
+  });
+  after(() => servers.close());
+  return suite;
 }
 
 // Ask `ask` (async) until its answer differs from `was` (compared as
@@ -571,4 +612,12 @@ export function assertError(res, status, code, field) {
   assert.ok(res.json.error.message.length > 0);
   if (field === null) assert.equal(res.json.error.field, undefined, res.text);
   else if (field !== undefined) assert.equal(res.json.error.field, field, res.text);
+}
+
+// GET `path` with each of `queries` ([query string, field] pairs) as
+// `client`: each must answer 400 invalid naming that field.
+export async function assertInvalidQueries(client, path, queries) {
+  for (const [query, field] of queries) {
+    assertError(await client.get(`${path}?${query}`), 400, 'invalid', field);
+  }
 }
