@@ -8,7 +8,10 @@
  *   build/assess_bench DB N    (DB: `urbangrid demo --days 0`;
  *                              ASSESS_BENCH_NO_CHECKPOINT=1: no WAL
  *                              checkpoints, and the pages written
- *                              per report are printed)
+ *                              per report are printed;
+ *                              ASSESS_BENCH_BATCH=N: N reports a
+ *                              transaction, as a group commit of the
+ *                              server gathers them)
  *
  * Files N photo-less reports as the demo's api_client, at random points
  * of the demo's grids (as bench/intake.lua), and prints the reports per
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
 	struct db *db;
 	int32_t offset;
 	long n = argc > 2 ? atol(argv[2]) : 5000;
+	long batch = getenv("ASSESS_BENCH_BATCH")
+			     ? atol(getenv("ASSESS_BENCH_BATCH")) : 1;
 	double t0, dt;
 	unsigned seed = 1;
 
@@ -77,7 +82,10 @@ int main(int argc, char **argv)
 			.lat = 39.865 + 0.10 * rand_r(&seed) / RAND_MAX,
 		};
 
-		if (case_intake(db, &env, &a, &in, time(NULL), c, NULL, &err)) {
+		if ((batch > 1 && i % batch == 0 && db_begin_write(db, &err)) ||
+		    case_intake(db, &env, &a, &in, time(NULL), c, NULL, &err) ||
+		    (batch > 1 && (i % batch == batch - 1 || i == n - 1) &&
+		     db_commit(db, &err))) {
 			fprintf(stderr, "assess_bench: report %ld: %s\n", i,
 				err.message);
 			return 1;

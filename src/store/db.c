@@ -43,6 +43,20 @@ struct db {
 	 * savepoints too. */
 	struct db_group *group;
 	struct db *via;
+	/* Work deferred to the commit (db_defer), kept on the connection
+	 * statements run on: a group's writer holds its members'. */
+	struct deferred *deferred;
+	size_t ndeferred, deferred_cap;
+};
+
+/* One item of deferred work: `owner` is the connection whose transaction
+ * deferred it, at savepoint `depth` (NULL once a group member's
+ * transaction is released into its group). */
+struct deferred {
+	const struct db_deferred_ops *ops;
+	void *item;
+	struct db *owner;
+	int depth;
 };
 
 /* The connection statements run on: the group's writer during a write
@@ -102,6 +116,9 @@ void db_close(struct db *db)
 			free(db->stmts[i]);
 		}
 	free(db->stmts);
+	for (size_t i = 0; i < db->ndeferred; i++)
+		db->deferred[i].ops->drop(db->deferred[i].item);
+	free(db->deferred);
 	db->engine->close(db->conn);
 	free(db);
 }
@@ -521,6 +538,101 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out,
 	return 0;
 }
 
+/* ---- work deferred to the commit (db.h, db_defer) --------------------- */
+
+int db_defer(struct db *db, const struct db_deferred_ops *ops, void *item,
+	     struct ug_error *err)
+{
+	struct db *l = live(db);
+	int rc;
+
+	if (!db->in_transaction) {
+		rc = ops->flush(l, &item, 1, err);
+		ops->drop(item);
+		return rc;
+	}
+	if (l->ndeferred == l->deferred_cap) {
+		size_t cap = l->deferred_cap ? l->deferred_cap * 2 : 16;
+		struct deferred *d = realloc(l->deferred, cap * sizeof *d);
+
+		if (!d) {
+			ops->drop(item);
+			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		}
+		l->deferred = d;
+		l->deferred_cap = cap;
+	}
+	l->deferred[l->ndeferred++] = (struct deferred){
+		.ops = ops, .item = item, .owner = db,
+		.depth = db->in_transaction };
+	return 0;
+}
+
+/* Drop the items on l that `owner` deferred at savepoint depth `depth`
+ * or deeper (owner NULL: every item). */
+static void deferred_drop(struct db *l, const struct db *owner, int depth)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->ndeferred; i++) {
+		struct deferred *d = &l->deferred[i];
+
+		if (!owner || (d->owner == owner && d->depth >= depth))
+			d->ops->drop(d->item);
+		else
+			l->deferred[kept++] = *d;
+	}
+	l->ndeferred = kept;
+}
+
+/* A savepoint of owner's at `depth` released: its items are the
+ * enclosing level's (NULL: the group's, depth 0). */
+static void deferred_release(struct db *l, const struct db *owner,
+			     int depth, int group)
+{
+	for (size_t i = 0; i < l->ndeferred; i++) {
+		struct deferred *d = &l->deferred[i];
+
+		if (d->owner != owner || d->depth < depth)
+			continue;
+		d->depth = depth - 1;
+		if (group)
+			d->owner = NULL;
+	}
+}
+
+/* Before the engine's COMMIT on l: every item, those of one ops
+ * together, in the order their first item came; then none is left. */
+static int deferred_run(struct db *l, struct ug_error *err)
+{
+	void **items;
+	int rc = 0;
+
+	if (!l->ndeferred)
+		return 0;
+	if (!(items = malloc(l->ndeferred * sizeof *items))) {
+		deferred_drop(l, NULL, 0);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < l->ndeferred; i++) {
+		const struct db_deferred_ops *ops = l->deferred[i].ops;
+		size_t n = 0;
+		int seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = l->deferred[j].ops == ops;
+		if (seen)
+			continue;
+		for (size_t j = i; j < l->ndeferred; j++)
+			if (l->deferred[j].ops == ops)
+				items[n++] = l->deferred[j].item;
+		rc = ops->flush(l, items, n, err);
+	}
+	free(items);
+	deferred_drop(l, NULL, 0);
+	return rc;
+}
+
 /* A transaction begun inside another (the request path's, holding an
  * idempotency key's answer: web/idempotency.c) is a savepoint: its commit
  * releases it into the outer one, its rollback undoes its own work only.
@@ -574,16 +686,20 @@ int db_commit(struct db *db, struct ug_error *err)
 	int rc;
 
 	if (db->in_transaction > 1) {
-		if ((rc = db_savepoint(db, "RELEASE", err)))
+		if ((rc = db_savepoint(db, "RELEASE", err))) {
 			db_rollback(db);
-		else
+		} else {
+			deferred_release(live(db), db, db->in_transaction, 0);
 			db->in_transaction--;
+		}
 		return rc;
 	}
 	if (db->via) {
 		rc = group_commit(db, err);
 	} else {
-		rc = run_control(db, "COMMIT", err);
+		rc = deferred_run(db, err);
+		if (rc == 0)
+			rc = run_control(db, "COMMIT", err);
 		if (rc == 0)
 			db->in_transaction = 0;
 		else
@@ -624,6 +740,7 @@ void db_rollback(struct db *db)
 		reset_all(live(db));
 		db_savepoint(db, "ROLLBACK TO", NULL);
 		db_savepoint(db, "RELEASE", NULL);
+		deferred_drop(live(db), db, db->in_transaction);
 		db->in_transaction--;
 		return;
 	}
@@ -632,6 +749,7 @@ void db_rollback(struct db *db)
 		group_rollback(db);
 		return;
 	}
+	deferred_drop(db, NULL, 0);
 	if (!db->in_transaction)
 		return;
 	reset_all(db);
@@ -884,10 +1002,14 @@ static void group_close(struct db_group *g, int rc, struct ug_error *why)
 
 	ug_error_clear(&cerr);
 
-	if (rc == 0 && n)
-		rc = run_control(w, "COMMIT", &cerr);
-	else if (rc && why)
+	/* The members' deferred work, then the commit (db_defer). */
+	if (rc == 0 && n) {
+		if ((rc = deferred_run(w, &cerr)) == 0)
+			rc = run_control(w, "COMMIT", &cerr);
+	} else if (rc && why) {
 		cerr = *why;
+	}
+	deferred_drop(w, NULL, 0);
 	t0 = mono_ns() - t0;
 	if (rc || !n) {
 		reset_all(w);
@@ -1018,12 +1140,14 @@ static int group_commit(struct db *db, struct ug_error *err)
 	db->in_transaction = 0;
 	if ((rc = run_control(g->w, SQL_MEMBER_END, err))) {
 		group_note_lost(g);
+		deferred_drop(g->w, db, 0);
 		reset_all(g->w);
 		if (g->w->engine->in_transaction(g->w->conn))
 			run_control(g->w, SQL_MEMBER_UNDO, NULL);
 		group_end_turn(g, NULL, NULL);
 		return rc;
 	}
+	deferred_release(g->w, db, 1, 1);
 	return group_end_turn(g, &me, err);
 }
 
@@ -1034,6 +1158,7 @@ static void group_rollback(struct db *db)
 	db->via = NULL;
 	db->in_transaction = 0;
 	group_note_lost(g);
+	deferred_drop(g->w, db, 0);
 	reset_all(g->w);
 	if (g->w->engine->in_transaction(g->w->conn))
 		run_control(g->w, SQL_MEMBER_UNDO, NULL);

@@ -278,6 +278,31 @@ void db_rollback(struct db *db);
  * else roll back.  Returns rc, or the commit's error. */
 int db_end(struct db *db, int rc, struct ug_error *err);
 
+/* Work deferred to the commit.  A write transaction may leave work for
+ * the end of its engine transaction, so that what the transactions of a
+ * group (above) each add to the same rows - the assessment counters - is
+ * written once for the group instead of once for each.  db_defer()
+ * hands `item` to the transaction open on db, where it lives with the
+ * transaction's other work: a released savepoint keeps it, a rolled-back
+ * one (or the transaction's rollback) drops it (ops->drop), and just
+ * before the engine's COMMIT every item of one ops is handed to
+ * ops->flush(db, items, n, err) together - the items of every member of
+ * a group, on the connection that commits - then dropped.  The flush is
+ * part of the same engine transaction: a failed flush fails the commit
+ * (with a group, every member of it), so deferred work and the writes
+ * that deferred it are kept or lost together.  What deferred work will
+ * write is not yet in the database before that commit: a reader in the
+ * same engine transaction (a later member of the group) does not see
+ * it.  Outside a transaction db_defer() flushes the item at once.  On
+ * any error the item has been dropped. */
+struct db_deferred_ops {
+	int (*flush)(struct db *db, void *const *items, size_t n,
+		     struct ug_error *err);
+	void (*drop)(void *item);
+};
+int db_defer(struct db *db, const struct db_deferred_ops *ops, void *item,
+	     struct ug_error *err);
+
 /* Transactions nest: begun while one is open, a transaction is a
  * savepoint of it (its commit keeps its work for the outer one to commit
  * or roll back; its rollback undoes its own work only) - so that the

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 static const struct db_open_options create_opt = {
 	.busy_timeout_ms = 5000,
@@ -840,6 +841,188 @@ static void test_pool_background_checkpoint(void **state)
 }
 
 
+/* ---- work deferred to the commit (db.h, db_defer) ------------------ */
+
+/* An item adds `v` to the table d's one row per flush: (n items, their
+ * sum) - so the rows say how many flushes ran and what each held.  A
+ * negative v makes the flush fail. */
+static atomic_int dropped;
+
+static int dv_flush(struct db *db, void *const *items, size_t n,
+		    struct ug_error *err)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (*(int *)items[i] < 0)
+			return ug_fail(err, UG_EDB, NULL, "refused item");
+		sum += *(int *)items[i];
+	}
+	return db_run(db, "INSERT INTO d (n, total) VALUES (?, ?)",
+		      DB_ARGS(DB_INT((int64_t)n), DB_INT(sum)), err);
+}
+
+static void dv_drop(void *item)
+{
+	free(item);
+	atomic_fetch_add(&dropped, 1);
+}
+
+static const struct db_deferred_ops dv_ops = { dv_flush, dv_drop };
+
+static int defer_value(struct db *db, int v, struct ug_error *err)
+{
+	int *item = malloc(sizeof *item);
+
+	assert_non_null(item);
+	*item = v;
+	return db_defer(db, &dv_ops, item, err);
+}
+
+/* Deferred work is written at the outermost commit, all items together,
+ * inside that transaction; a rollback - of the transaction or of the
+ * savepoint that deferred it - drops it unwritten; outside a transaction
+ * it is written at once; a failed flush fails the commit and nothing of
+ * the transaction is kept. */
+static void test_deferred_work(void **state)
+{
+	struct tu_env *env = *state;
+	struct ug_error err;
+
+	exec_ok(env->db, "CREATE TABLE d (n INTEGER, total INTEGER);"
+			 "CREATE TABLE t (x INTEGER)");
+	ug_error_clear(&err);
+	atomic_store(&dropped, 0);
+	tu_assert_ok(defer_value(env->db, 7, &err), err);
+	assert_int_equal(tu_query_int(env->db, "SELECT total FROM d"), 7);
+	assert_int_equal(atomic_load(&dropped), 1);
+	exec_ok(env->db, "DELETE FROM d");
+
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	tu_assert_ok(defer_value(env->db, 1, &err), err);
+	tu_assert_ok(defer_value(env->db, 2, &err), err);
+	tu_assert_rows(env->db, "d", 0); /* not before the commit */
+	tu_assert_ok(db_begin(env->db, &err), err);     /* savepoint kept */
+	tu_assert_ok(defer_value(env->db, 4, &err), err);
+	tu_assert_ok(db_commit(env->db, &err), err);
+	tu_assert_ok(db_begin(env->db, &err), err);     /* savepoint undone */
+	tu_assert_ok(defer_value(env->db, 100, &err), err);
+	db_rollback(env->db);
+	assert_int_equal(atomic_load(&dropped), 2);
+	tu_assert_ok(db_begin(env->db, &err), err);     /* the same depth again */
+	tu_assert_ok(defer_value(env->db, 8, &err), err);
+	tu_assert_ok(db_commit(env->db, &err), err);
+	tu_assert_ok(db_commit(env->db, &err), err);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"), 1);
+	assert_int_equal(tu_query_int(env->db, "SELECT n FROM d"), 4);
+	assert_int_equal(tu_query_int(env->db, "SELECT total FROM d"), 15);
+	assert_int_equal(atomic_load(&dropped), 6);
+
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	tu_assert_ok(defer_value(env->db, 16, &err), err);
+	db_rollback(env->db);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"), 1);
+	assert_int_equal(atomic_load(&dropped), 7);
+
+	tu_assert_ok(db_begin_write(env->db, &err), err);
+	exec_ok(env->db, "INSERT INTO t VALUES (1)");
+	tu_assert_ok(defer_value(env->db, 32, &err), err);
+	tu_assert_ok(defer_value(env->db, -1, &err), err);
+	tu_assert_err(db_commit(env->db, &err), err, UG_EDB, NULL);
+	tu_assert_contains(err.message, "refused item");
+	assert_int_equal(db_depth(env->db), 0);
+	tu_assert_rows(env->db, "t", 0);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"), 1);
+	assert_int_equal(atomic_load(&dropped), 9);
+}
+
+#define DG_THREADS 8
+#define DG_EACH 30
+
+struct dg_run {
+	struct db_pool *pool;
+	int committed, bad;
+};
+
+/* Transactions of one thread on a pool, each deferring 1; every third
+ * rolls back after deferring. */
+static void *dg_writer(void *arg)
+{
+	struct dg_run *r = arg;
+	struct ug_error err;
+	struct db *db = NULL;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(r->pool, &db, &err)) {
+		r->bad++;
+		return NULL;
+	}
+	for (int i = 0; i < DG_EACH; i++) {
+		ug_error_clear(&err);
+		if (db_begin_write(db, &err) ||
+		    db_exec(db, "INSERT INTO t VALUES (1)", &err) ||
+		    defer_value(db, 1, &err)) {
+			r->bad++;
+			db_rollback(db);
+			continue;
+		}
+		if (i % 3 == 2) {
+			db_rollback(db);
+			continue;
+		}
+		if (db_commit(db, &err))
+			r->bad++;
+		else
+			r->committed++;
+	}
+	db_pool_release(r->pool, db);
+	return NULL;
+}
+
+/* On a pool, the transactions a group commit gathers have their deferred
+ * work flushed once for the group, before its commit: as many flushes as
+ * engine commits, fewer than the transactions, and the items of every
+ * transaction that answered 0 - and of no other - written. */
+static void test_group_deferred_work(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct dg_run runs[DG_THREADS];
+	pthread_t th[DG_THREADS];
+	struct db_pool_stats stats;
+	struct ug_error err;
+	int committed = 0;
+
+	exec_ok(env->db, "CREATE TABLE d (n INTEGER, total INTEGER);"
+			 "CREATE TABLE t (x INTEGER)");
+	ug_error_clear(&err);
+	atomic_store(&dropped, 0);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	for (int i = 0; i < DG_THREADS; i++) {
+		runs[i] = (struct dg_run){ .pool = pool };
+		assert_int_equal(pthread_create(&th[i], NULL, dg_writer,
+						&runs[i]), 0);
+	}
+	for (int i = 0; i < DG_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(runs[i].bad, 0);
+		committed += runs[i].committed;
+	}
+	assert_int_equal(committed, DG_THREADS * (DG_EACH - DG_EACH / 3));
+	tu_assert_rows(env->db, "t", committed);
+	assert_int_equal(tu_query_int(env->db, "SELECT SUM(total) FROM d"),
+			 committed);
+	assert_int_equal(tu_query_int(env->db, "SELECT SUM(n) FROM d"),
+			 committed);
+	db_pool_stats(pool, &stats);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"),
+			 (int)stats.commits);
+	assert_true(stats.commits < stats.transactions);
+	assert_true(tu_query_int(env->db, "SELECT MAX(n) FROM d") > 1);
+	assert_int_equal(atomic_load(&dropped), DG_THREADS * DG_EACH);
+	db_pool_destroy(pool);
+}
+
 /* ---- group commit (db.h) ------------------------------------------- */
 
 #define GC_THREADS 16
@@ -1291,6 +1474,8 @@ int main(void)
 		DB_TEST(test_pool_release_rolls_back),
 		DB_TEST(test_pool_open_failure),
 		DB_TEST(test_pool_background_checkpoint),
+		DB_TEST(test_deferred_work),
+		DB_TEST(test_group_deferred_work),
 		DB_TEST(test_group_commit),
 		DB_TEST(test_group_commit_alone),
 		DB_TEST(test_group_commit_lost_together),

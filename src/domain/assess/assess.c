@@ -358,11 +358,74 @@ static struct assess_line line_of(const struct case_row *c,
 	return l;
 }
 
+/* The rows of the tallies the transactions of a commit deferred, added
+ * up and written once (db_defer): a batch of reports from many
+ * inspectors and places shares its district, street, category and
+ * person rows, which are then written once for the batch. */
+static int tally_merge(struct tally *t, const struct tally *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct tally_row *r = &from->rows[i];
+		uint64_t *slot, h = row_hash(r->period, r->month, r->kind,
+					     r->code);
+		struct tally_row *to;
+		int rc;
+
+		if ((rc = tally_room(t)))
+			return rc;
+		slot = tally_slot(t, h, r->period, r->month, r->kind, r->code);
+		if (!*slot) {
+			t->rows[t->n] = *r;
+			*slot = (h >> 32 << 32) | ++t->n;
+			continue;
+		}
+		to = &t->rows[(*slot & 0xffffffffULL) - 1];
+		to->counts.events += r->counts.events;
+		for (int k = 0; k < AC_COUNT; k++)
+			to->counts.n[k] += r->counts.n[k];
+	}
+	return 0;
+}
+
+static int deferred_flush(struct db *db, void *const *items, size_t n,
+			  struct ug_error *err)
+{
+	struct tally all;
+	size_t rows = 0, cap = 16;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		rows += ((const struct tally *)items[i])->n;
+	while (cap < rows)
+		cap *= 2;
+	if ((rc = tally_init(&all, db, cap, 0, err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = tally_merge(&all, items[i]);
+	if (rc == 0)
+		rc = tally_flush(&all);
+	tally_free(&all);
+	return rc;
+}
+
+static void deferred_drop(void *item)
+{
+	struct tally *t = item;
+
+	tally_free(t);
+	free(t);
+}
+
+static const struct db_deferred_ops deferred_counts = {
+	.flush = deferred_flush,
+	.drop = deferred_drop,
+};
+
 int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 		  const struct case_event_row *e, struct ug_error *err)
 {
 	struct assess_line l = line_of(c, e);
-	struct tally t;
+	struct tally *t;
 	struct walk w;
 	int rc;
 
@@ -376,20 +439,28 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 		return 0;
 	/* A line touches at most two posts, its place and its levels, its
 	 * category and its department: 16 rows without growing. */
-	if ((rc = tally_init(&t, db, 16, 0, err)))
+	if (!(t = malloc(sizeof *t)))
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	if ((rc = tally_init(t, db, 16, 0, err))) {
+		free(t);
 		return rc;
+	}
 	memset(&w, 0, sizeof w);
 	w.only = e->id;
 	w.utc_offset = utc_offset;
-	w.t = &t;
+	w.t = t;
 	/* A report is a case's first line: nothing before it to replay. */
 	rc = strcmp(e->action, "report") == 0
 		     ? walk_line(&w, &l)
 		     : store_assess_history(db, c->id, walk_line, &w, err);
-	if (rc == 0)
-		rc = tally_flush(&t);
-	tally_free(&t);
-	return rc;
+	if (rc) {
+		deferred_drop(t);
+		return rc;
+	}
+	/* Written at the commit, with the rows of the other transactions
+	 * committed with this one (db.h, db_defer). */
+	t->err = NULL;
+	return db_defer(db, &deferred_counts, t, err);
 }
 
 struct assess_batch {
