@@ -936,93 +936,6 @@ static void test_deferred_work(void **state)
 	assert_int_equal(atomic_load(&dropped), 9);
 }
 
-#define DG_THREADS 8
-#define DG_EACH 30
-
-struct dg_run {
-	struct db_pool *pool;
-	int committed, bad;
-};
-
-/* Transactions of one thread on a pool, each deferring 1; every third
- * rolls back after deferring. */
-static void *dg_writer(void *arg)
-{
-	struct dg_run *r = arg;
-	struct ug_error err;
-	struct db *db = NULL;
-
-	ug_error_clear(&err);
-	if (db_pool_acquire(r->pool, &db, &err)) {
-		r->bad++;
-		return NULL;
-	}
-	for (int i = 0; i < DG_EACH; i++) {
-		ug_error_clear(&err);
-		if (db_begin_write(db, &err) ||
-		    db_exec(db, "INSERT INTO t VALUES (1)", &err) ||
-		    defer_value(db, 1, &err)) {
-			r->bad++;
-			db_rollback(db);
-			continue;
-		}
-		if (i % 3 == 2) {
-			db_rollback(db);
-			continue;
-		}
-		if (db_commit(db, &err))
-			r->bad++;
-		else
-			r->committed++;
-	}
-	db_pool_release(r->pool, db);
-	return NULL;
-}
-
-/* On a pool, the transactions a group commit gathers have their deferred
- * work flushed once for the group, before its commit: as many flushes as
- * engine commits, fewer than the transactions, and the items of every
- * transaction that answered 0 - and of no other - written. */
-static void test_group_deferred_work(void **state)
-{
-	struct tu_env *env = *state;
-	struct db_pool *pool = NULL;
-	struct dg_run runs[DG_THREADS];
-	pthread_t th[DG_THREADS];
-	struct db_pool_stats stats;
-	struct ug_error err;
-	int committed = 0;
-
-	exec_ok(env->db, "CREATE TABLE d (n INTEGER, total INTEGER);"
-			 "CREATE TABLE t (x INTEGER)");
-	ug_error_clear(&err);
-	atomic_store(&dropped, 0);
-	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
-	for (int i = 0; i < DG_THREADS; i++) {
-		runs[i] = (struct dg_run){ .pool = pool };
-		assert_int_equal(pthread_create(&th[i], NULL, dg_writer,
-						&runs[i]), 0);
-	}
-	for (int i = 0; i < DG_THREADS; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(runs[i].bad, 0);
-		committed += runs[i].committed;
-	}
-	assert_int_equal(committed, DG_THREADS * (DG_EACH - DG_EACH / 3));
-	tu_assert_rows(env->db, "t", committed);
-	assert_int_equal(tu_query_int(env->db, "SELECT SUM(total) FROM d"),
-			 committed);
-	assert_int_equal(tu_query_int(env->db, "SELECT SUM(n) FROM d"),
-			 committed);
-	db_pool_stats(pool, &stats);
-	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"),
-			 (int)stats.commits);
-	assert_true(stats.commits < stats.transactions);
-	assert_true(tu_query_int(env->db, "SELECT MAX(n) FROM d") > 1);
-	assert_int_equal(atomic_load(&dropped), DG_THREADS * DG_EACH);
-	db_pool_destroy(pool);
-}
-
 /* ---- group commit (db.h) ------------------------------------------- */
 
 #define GC_THREADS 16
@@ -1031,6 +944,7 @@ static void test_group_deferred_work(void **state)
 struct gc_run {
 	struct db_pool *pool;
 	int id;
+	int defer; /* each transaction also defers 1 (db_defer) */
 	int committed, refused, bad; /* bad: an answer that breaks db.h */
 };
 
@@ -1065,6 +979,8 @@ static void *gc_writer(void *arg)
 			db_rollback(db);
 			continue;
 		}
+		if (r->defer && defer_value(db, 1, &err))
+			r->bad++;
 		/* Its own writes are seen inside its transaction. */
 		if (db_row(db, SQL_GC_MINE, DB_ARGS(DB_INT(r->id)), &st,
 			   &err) == DB_ROW) {
@@ -1091,25 +1007,19 @@ static void *gc_writer(void *arg)
 	return NULL;
 }
 
-/* Sixteen threads writing at once share commits; a transaction that
- * fails takes only itself back; every commit that answered 0 is there. */
-static void test_group_commit(void **state)
+/* GC_THREADS threads of gc_writer on pool (deferring work or not), then
+ * the checks every run keeps: nothing broke db.h, the refused went,
+ * every committed row is there.  Returns how many committed. */
+static int gc_run_all(struct tu_env *env, struct db_pool *pool, int defer)
 {
-	struct tu_env *env = *state;
-	struct db_pool *pool = NULL;
 	struct gc_run runs[GC_THREADS];
 	pthread_t th[GC_THREADS];
-	struct db_pool_stats stats;
-	struct ug_error err;
 	char who[16];
 	int committed = 0;
 
-	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
-			 "INSERT INTO g VALUES (0, -1)");
-	ug_error_clear(&err);
-	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
 	for (int i = 0; i < GC_THREADS; i++) {
-		runs[i] = (struct gc_run){ .pool = pool, .id = i };
+		runs[i] = (struct gc_run){ .pool = pool, .id = i,
+					   .defer = defer };
 		assert_int_equal(pthread_create(&th[i], NULL, gc_writer,
 						&runs[i]), 0);
 	}
@@ -1127,12 +1037,64 @@ static void test_group_commit(void **state)
 	assert_int_equal(committed, GC_THREADS * (GC_EACH - GC_EACH / 5));
 	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM g"),
 			 committed + 1);
+	return committed;
+}
+
+/* Sixteen threads writing at once share commits; a transaction that
+ * fails takes only itself back; every commit that answered 0 is there. */
+static void test_group_commit(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db_pool_stats stats;
+	struct ug_error err;
+	int committed;
+
+	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
+			 "INSERT INTO g VALUES (0, -1)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	committed = gc_run_all(env, pool, 0);
 	db_pool_stats(pool, &stats);
 	assert_int_equal(stats.transactions, committed);
 	/* Shared commits: fewer engine commits than transactions. */
 	assert_true(stats.commits < stats.transactions);
 	assert_true(stats.max_batch > 1);
 	assert_true(stats.max_batch <= 64);
+	db_pool_destroy(pool);
+}
+
+/* On a pool, the transactions a group commit gathers have their deferred
+ * work flushed once for the group, before its commit: as many flushes as
+ * engine commits, fewer than the transactions, and the items of every
+ * transaction that answered 0 - and of no other - written. */
+static void test_group_deferred_work(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db_pool_stats stats;
+	struct ug_error err;
+	int committed;
+
+	exec_ok(env->db, "CREATE TABLE d (n INTEGER, total INTEGER);"
+			 "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
+			 "INSERT INTO g VALUES (0, -1)");
+	ug_error_clear(&err);
+	atomic_store(&dropped, 0);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	committed = gc_run_all(env, pool, 1);
+	assert_int_equal(tu_query_int(env->db, "SELECT SUM(total) FROM d"),
+			 committed);
+	assert_int_equal(tu_query_int(env->db, "SELECT SUM(n) FROM d"),
+			 committed);
+	db_pool_stats(pool, &stats);
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"),
+			 (int)stats.commits);
+	assert_true(stats.commits < stats.transactions);
+	assert_true(tu_query_int(env->db, "SELECT MAX(n) FROM d") > 1);
+	/* every item dropped once: the committed after their flush, the
+	 * rolled back unwritten */
+	assert_int_equal(atomic_load(&dropped), GC_THREADS * GC_EACH);
 	db_pool_destroy(pool);
 }
 
