@@ -1040,28 +1040,38 @@ static int gc_run_all(struct tu_env *env, struct db_pool *pool, int defer)
 	return committed;
 }
 
+/* A pool on a table g (and d, for deferred work), gc_run_all() on it,
+ * its statistics; the pool is destroyed.  Returns how many committed. */
+static int gc_pool_run(struct tu_env *env, int defer,
+		       struct db_pool_stats *stats)
+{
+	struct db_pool *pool = NULL;
+	struct ug_error err;
+	int committed;
+
+	exec_ok(env->db, "CREATE TABLE d (n INTEGER, total INTEGER);"
+			 "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
+			 "INSERT INTO g VALUES (0, -1)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	committed = gc_run_all(env, pool, defer);
+	db_pool_stats(pool, stats);
+	db_pool_destroy(pool);
+	return committed;
+}
+
 /* Sixteen threads writing at once share commits; a transaction that
  * fails takes only itself back; every commit that answered 0 is there. */
 static void test_group_commit(void **state)
 {
-	struct tu_env *env = *state;
-	struct db_pool *pool = NULL;
 	struct db_pool_stats stats;
-	struct ug_error err;
-	int committed;
+	int committed = gc_pool_run(*state, 0, &stats);
 
-	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
-			 "INSERT INTO g VALUES (0, -1)");
-	ug_error_clear(&err);
-	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
-	committed = gc_run_all(env, pool, 0);
-	db_pool_stats(pool, &stats);
 	assert_int_equal(stats.transactions, committed);
 	/* Shared commits: fewer engine commits than transactions. */
 	assert_true(stats.commits < stats.transactions);
 	assert_true(stats.max_batch > 1);
 	assert_true(stats.max_batch <= 64);
-	db_pool_destroy(pool);
 }
 
 /* On a pool, the transactions a group commit gathers have their deferred
@@ -1071,23 +1081,15 @@ static void test_group_commit(void **state)
 static void test_group_deferred_work(void **state)
 {
 	struct tu_env *env = *state;
-	struct db_pool *pool = NULL;
 	struct db_pool_stats stats;
-	struct ug_error err;
 	int committed;
 
-	exec_ok(env->db, "CREATE TABLE d (n INTEGER, total INTEGER);"
-			 "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER);"
-			 "INSERT INTO g VALUES (0, -1)");
-	ug_error_clear(&err);
 	atomic_store(&dropped, 0);
-	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
-	committed = gc_run_all(env, pool, 1);
+	committed = gc_pool_run(env, 1, &stats);
 	assert_int_equal(tu_query_int(env->db, "SELECT SUM(total) FROM d"),
 			 committed);
 	assert_int_equal(tu_query_int(env->db, "SELECT SUM(n) FROM d"),
 			 committed);
-	db_pool_stats(pool, &stats);
 	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM d"),
 			 (int)stats.commits);
 	assert_true(stats.commits < stats.transactions);
@@ -1095,7 +1097,6 @@ static void test_group_deferred_work(void **state)
 	/* every item dropped once: the committed after their flush, the
 	 * rolled back unwritten */
 	assert_int_equal(atomic_load(&dropped), GC_THREADS * GC_EACH);
-	db_pool_destroy(pool);
 }
 
 /* Inside a group's transaction a transaction nests as a savepoint on the
