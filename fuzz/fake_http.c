@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/util.h"
+
 static char *copy_exact(const char *s, size_t n)
 {
 	char *c = malloc(n + 1);
@@ -21,17 +23,6 @@ static char *copy_exact(const char *s, size_t n)
 	memcpy(c, s, n);
 	c[n] = '\0';
 	return c;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Percent-decode s[0..n) (and '+' as space in query arguments) into an
@@ -46,8 +37,8 @@ static char *decode(const char *s, size_t n, int plus_is_space)
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
 
-		if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
-		    (lo = hex_value(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = ug_hex_digit(s[i + 1])) >= 0 &&
+		    (lo = ug_hex_digit(s[i + 2])) >= 0) {
 			*o++ = (char)(hi * 16 + lo);
 			i += 2;
 		} else if (plus_is_space && s[i] == '+') {

@@ -331,6 +331,17 @@ static int geos_from_shape(struct geom_ctx *g, const struct shape *s,
 
 /* GEOS geometries of shapes[0..n-1] into a new array *out (destroy with
  * geos_destroy_array(g, *out, n)).  Errors name the shape. */
+/* geos_from_shape() of a shape that must hold a polygon: one without is
+ * UG_EINVAL naming the field. */
+static int geos_from_polygons(struct geom_ctx *g, const struct shape *s,
+			      GEOSGeometry **out, struct ug_error *err)
+{
+	if (s->npolygons == 0)
+		return ug_fail(err, UG_EINVAL, GEOM_FIELD,
+			       "shape has no polygon");
+	return geos_from_shape(g, s, out, err);
+}
+
 static int geos_from_shapes(struct geom_ctx *g,
 			    const struct shape *const *shapes, size_t n,
 			    GEOSGeometry ***out, struct ug_error *err)
@@ -483,12 +494,7 @@ int geom_check_valid(struct geom_ctx *caller, const struct shape *s,
 
 	if (!g)
 		return -UG_ENOMEM;
-	if (s->npolygons == 0) {
-		rc = ug_fail(err, UG_EINVAL, GEOM_FIELD,
-			     "shape has no polygon");
-		goto out;
-	}
-	if ((rc = geos_from_shape(g, s, &geom, err)) != 0)
+	if ((rc = geos_from_polygons(g, s, &geom, err)) != 0)
 		goto out;
 	valid = GEOSisValidDetail_r(g->h, geom, 0, &reason, &location);
 	if (valid == 1)
@@ -874,12 +880,7 @@ int geom_point_on_surface(struct geom_ctx *caller, const struct shape *s,
 
 	if (!g)
 		return -UG_ENOMEM;
-	if (s->npolygons == 0) {
-		rc = ug_fail(err, UG_EINVAL, GEOM_FIELD,
-			     "shape has no polygon");
-		goto out;
-	}
-	if ((rc = geos_from_shape(g, s, &geom, err)) != 0)
+	if ((rc = geos_from_polygons(g, s, &geom, err)) != 0)
 		goto out;
 	if (!(pt = GEOSPointOnSurface_r(g->h, geom))) {
 		rc = geos_fail(g, "point on surface", err);

@@ -20,7 +20,8 @@ void csv_init(struct csv_reader *r, FILE *fp, const char *name)
 	r->max_record = 1 << 20;
 }
 
-static int csv_end_field(struct csv_reader *r, struct ug_error *err)
+/* Room in offsets[] for one more field. */
+static int csv_field_room(struct csv_reader *r, struct ug_error *err)
 {
 	if (r->nfields == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -31,6 +32,13 @@ static int csv_end_field(struct csv_reader *r, struct ug_error *err)
 		r->offsets = p;
 		r->cap = cap;
 	}
+	return 0;
+}
+
+static int csv_end_field(struct csv_reader *r, struct ug_error *err)
+{
+	if (csv_field_room(r, err))
+		return -UG_ENOMEM;
 	if (buf_putc(&r->text, '\0') != 0)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	r->nfields++;
@@ -39,15 +47,8 @@ static int csv_end_field(struct csv_reader *r, struct ug_error *err)
 
 static int csv_start_field(struct csv_reader *r, struct ug_error *err)
 {
-	if (r->nfields == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		size_t *p = realloc(r->offsets, cap * sizeof *p);
-
-		if (!p)
-			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		r->offsets = p;
-		r->cap = cap;
-	}
+	if (csv_field_room(r, err))
+		return -UG_ENOMEM;
 	r->offsets[r->nfields] = r->text.len;
 	return 0;
 }

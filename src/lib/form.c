@@ -92,17 +92,6 @@ int form_add(struct form *f, const char *name, size_t name_len,
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode s[0..n) into out (at most n bytes); returns the decoded length
  * or -1 on a bad escape. */
 static long decode(const char *s, size_t n, char *out)
@@ -117,8 +106,8 @@ static long decode(const char *s, size_t n, char *out)
 
 			if (i + 2 >= n)
 				return -1;
-			hi = hex_value(s[i + 1]);
-			lo = hex_value(s[i + 2]);
+			hi = ug_hex_digit(s[i + 1]);
+			lo = ug_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			out[o++] = (char)(hi << 4 | lo);

@@ -101,6 +101,17 @@ void ug_random_hex(char *out, size_t nbytes)
 	sodium_memzero(raw, sizeof raw);
 }
 
+int ug_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int ug_is_digits(const char *s, size_t len)
 {
 	size_t i;

@@ -33,6 +33,9 @@ char *ug_time_format_us(int64_t us, char *out, size_t size);
  * secure random data, NUL-terminated (out holds 2*nbytes+1 bytes). */
 void ug_random_hex(char *out, size_t nbytes);
 
+/* The value of hex digit c (0-9, a-f, A-F), or -1 for any other. */
+int ug_hex_digit(int c);
+
 /* 1 if s consists of exactly len ASCII digits (len 0: any length >= 1). */
 int ug_is_digits(const char *s, size_t len);
 

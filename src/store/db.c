@@ -1130,6 +1130,20 @@ static int group_begin(struct db *db, struct ug_error *err)
 	return 0;
 }
 
+/* Undo db's transaction on the writer (its savepoint and deferred
+ * work; the group's earlier members keep theirs) and end its turn. */
+static void member_undo(struct db *db)
+{
+	struct db_group *g = db->group;
+
+	group_note_lost(g);
+	deferred_drop(g->w, db, 0);
+	reset_all(g->w);
+	if (g->w->engine->in_transaction(g->w->conn))
+		run_control(g->w, SQL_MEMBER_UNDO, NULL);
+	group_end_turn(g, NULL, NULL);
+}
+
 static int group_commit(struct db *db, struct ug_error *err)
 {
 	struct db_group *g = db->group;
@@ -1139,12 +1153,7 @@ static int group_commit(struct db *db, struct ug_error *err)
 	db->via = NULL;
 	db->in_transaction = 0;
 	if ((rc = run_control(g->w, SQL_MEMBER_END, err))) {
-		group_note_lost(g);
-		deferred_drop(g->w, db, 0);
-		reset_all(g->w);
-		if (g->w->engine->in_transaction(g->w->conn))
-			run_control(g->w, SQL_MEMBER_UNDO, NULL);
-		group_end_turn(g, NULL, NULL);
+		member_undo(db);
 		return rc;
 	}
 	deferred_release(g->w, db, 1, 1);
@@ -1153,16 +1162,9 @@ static int group_commit(struct db *db, struct ug_error *err)
 
 static void group_rollback(struct db *db)
 {
-	struct db_group *g = db->group;
-
 	db->via = NULL;
 	db->in_transaction = 0;
-	group_note_lost(g);
-	deferred_drop(g->w, db, 0);
-	reset_all(g->w);
-	if (g->w->engine->in_transaction(g->w->conn))
-		run_control(g->w, SQL_MEMBER_UNDO, NULL);
-	group_end_turn(g, NULL, NULL);
+	member_undo(db);
 }
 
 static void group_free(struct db_group *g)

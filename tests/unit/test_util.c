@@ -86,6 +86,27 @@ static void test_is_digits(void **state)
 	assert_false(ug_is_digits("１１", 0)); /* full-width digits */
 }
 
+/* ---- ug_hex_digit ---------------------------------------------------- */
+
+static void test_hex_digit(void **state)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	static const int values[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+				      12, 13, 14, 15, 10, 11, 12, 13, 14, 15 };
+	int seen = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++)
+		assert_int_equal(ug_hex_digit(digits[i]), values[i]);
+	/* every other byte, EOF and a negative char among them, is none */
+	for (int c = -128; c < 256; c++)
+		seen += ug_hex_digit(c) >= 0;
+	assert_int_equal(seen, 22);
+	assert_int_equal(ug_hex_digit('g'), -1);
+	assert_int_equal(ug_hex_digit('/'), -1);
+	assert_int_equal(ug_hex_digit(-1), -1);
+}
+
 /* ---- UTF-8 ----------------------------------------------------------- */
 
 #define VALID(lit) ug_utf8_valid(lit, sizeof(lit) - 1)
@@ -211,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_time_format_seconds),
 		cmocka_unit_test(test_time_format_microseconds),
 		cmocka_unit_test(test_is_digits),
+		cmocka_unit_test(test_hex_digit),
 		cmocka_unit_test(test_utf8_valid_accepts),
 		cmocka_unit_test(test_utf8_valid_rejects),
 		cmocka_unit_test(test_utf8_len),
