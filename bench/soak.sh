@@ -7,6 +7,7 @@
 # minute's p99 is above 3x the median minute's p99.  Not part of make
 # test; results in bench/results/soak.txt.
 #   SOAK_MINUTES=5 bench/soak.sh   a shorter run
+#   SERVE_ARGS="--public-cache-mb 0" bench/soak.sh   other server flags
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -17,7 +18,8 @@ CONNS=16
 bench_demo "$dir/s.db" 30
 UG_TOKEN=$(bench_token "$dir/s.db" api_client)
 UG_STAFF=$(bench_token "$dir/s.db" leader)
-serve_start "$dir/s.db" --public-read-rate 0 --public-write-rate 0 --api-key-rate 0
+# shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+serve_start "$dir/s.db" --public-read-rate 0 --public-write-rate 0 --api-key-rate 0 ${SERVE_ARGS:-}
 # The cases Open311 shows (its list), which citizens' apps poll.
 SOAK_IDS=$(curl -sf "$base/open311/v2/requests.json" |
 	node -e 'let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
