@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "domain/spatial/spatial.h"
 #include "doc/render.h"
 #include "domain/calendar/calendar.h"
 #include "domain/calendar/workcal.h"
 #include "domain/report/report.h"
+#include "domain/spatial/spatial.h"
 #include "lib/util.h"
 
 /* Write the whole of b to path through path.tmp and a rename. */

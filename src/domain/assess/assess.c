@@ -459,7 +459,7 @@ int assess_upkeep(struct db *db, int32_t utc_offset, const struct case_row *c,
 	}
 	/* Written at the commit, with the rows of the other transactions
 	 * committed with this one (db.h, db_defer). */
-	t->err = NULL;
+	t->err = NULL;	/* the caller's, gone once this returns */
 	return db_defer(db, &deferred_counts, t, err);
 }
 

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
   renameSync, rmSync, statSync, writeFileSync,
@@ -122,7 +123,8 @@ export function fixtureDb(ws, users = []) {
 // it printed.  The same demo is made by many suites, and making it costs
 // 3-6 s (7-11 s under ASan) each time, so the first suite to ask makes it
 // once into a cache beside the binary and every later one copies the
-// database.  The cache is keyed by the binary (path, size, mtime), the
+// database.  The cache (beside the binary, named by a SHA-256 of its key)
+// is keyed by the binary (size, mtime), the
 // arguments, the test clock and the city's date (UTC+8), and is remade
 // after 20 minutes: a demo is "now"-relative (30 days back from today, a
 // day of walks up to now), so a copy never lags the clock by more than a
@@ -135,7 +137,7 @@ export function cachedDemo(ws, args) {
   const key = [bin.size, Math.floor(bin.mtimeMs), cityDay,
     process.env.URBANGRID_TEST_CLOCK ?? '', ...args].join(' ');
   const root = join(dirname(BIN), 'test-cache');
-  const name = Buffer.from(key).toString('base64url').slice(0, 200);
+  const name = createHash('sha256').update(key).digest('hex').slice(0, 32);
   const entry = join(root, name);
   const fresh = existsSync(join(entry, 'out.txt'))
     && Date.now() - statSync(join(entry, 'out.txt')).mtimeMs < DEMO_CACHE_MAX_AGE_MS;
