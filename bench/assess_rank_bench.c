@@ -20,11 +20,12 @@
  * grid, a department and a bit per counter it moved (reported, filed,
  * dispatched, handled, handled on time, passed or failed its check,
  * closed, closed on time, rated...).  The counters are the cases summed
- * per month and department, and per month and grid, written straight
- * into assess_month as the upkeep would have left them, with the month
- * rows of the grids' communities, streets and district (a monthly
- * ranking reads no assess_day row).  The peer has the covering index
- * (month, department, flags) and (month, grid, flags).
+ * per month and department, and per month and the grids' communities,
+ * streets and district, written straight into assess_month as the
+ * upkeep would have left them (a monthly ranking of these kinds reads no
+ * assess_day row; the grids' own rows, day rows since schema 0024, are
+ * read by neither ranking and not written).  The peer has the covering
+ * index (month, department, flags) and (month, grid, flags).
  *
  * Prints the medians of 7 rankings of each kind, ours and the peer's,
  * and their ratio; exit status 1 if the rankings differ.
@@ -132,20 +133,16 @@ static void generate(struct db *db, long cases)
 		for (int i = 0; i < F_COUNT; i++)
 			len += (size_t)snprintf(cols + len, sizeof cols - len, ", %s",
 						assess_counter_names[flag_counter[i]]);
-		for (int pass = 0; pass < 2; pass++) {
-			char head[1200];
+		char head[1200];
 
-			snprintf(head, sizeof head,
-				 "INSERT INTO assess_month (month, kind, code, events%s)"
-				 " SELECT month, '%s', %s, COUNT(*)",
-				 cols, pass ? "place" : "department",
-				 pass ? "grid" : "department");
-			sums_sql(sums, sizeof sums, head,
-				 pass ? " FROM bench_case GROUP BY month, grid"
-				      : " FROM bench_case GROUP BY month, department");
-			if (db_exec(db, sums, &err))
-				bench_die("counters", &err);
-		}
+		snprintf(head, sizeof head,
+			 "INSERT INTO assess_month (month, kind, code, events%s)"
+			 " SELECT month, 'department', department, COUNT(*)",
+			 cols);
+		sums_sql(sums, sizeof sums, head,
+			 " FROM bench_case GROUP BY month, department");
+		if (db_exec(db, sums, &err))
+			bench_die("counters", &err);
 	}
 	fprintf(stderr, "counters in %.1f s\n", bench_seconds() - t0);
 	t0 = bench_seconds();
@@ -159,7 +156,7 @@ static void generate(struct db *db, long cases)
 }
 
 /* The month rows of the grids' streets, communities and district, as
- * the upkeep leaves them beside the grids': the sums of the cases by
+ * the upkeep leaves them beside the grids' day rows: the sums of the cases by
  * the grid's code cut to the level. */
 static void levels(struct db *db)
 {
@@ -300,7 +297,7 @@ int main(int argc, char **argv)
 	if (fresh)
 		generate(db, cases);
 	/* The levels' month rows (street, community, district) the upkeep
-	 * keeps beside the grids' - also for a file an older bench made. */
+	 * keeps beside the grids' day rows - also for a file an older bench made. */
 	{
 		double t0 = bench_seconds();
 		int64_t streets = 0;

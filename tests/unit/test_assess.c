@@ -543,8 +543,13 @@ static void test_local_days_and_months(void **state)
 	assert_int_equal(tu_query_int(f->t->db,
 				      "SELECT SUM(reported) FROM assess_month"
 				      " WHERE month = 202611"
-				      " AND kind = 'place'"),
+				      " AND kind = 'district'"),
 			 3);
+	/* Places keep no month rows of their own (schema 0024). */
+	assert_int_equal(tu_query_int(f->t->db,
+				      "SELECT COUNT(*) FROM assess_month"
+				      " WHERE kind = 'place'"),
+			 0);
 	/* 15 Nov - 1 Dec: no whole month, days alone; 1 Nov - 1 Dec: the
 	 * month row of November and the 1st; 16 Nov - 31 Dec: days, then
 	 * December's row. */
@@ -1069,7 +1074,7 @@ static void test_independent_recount(void **state)
 			"SELECT day, code, reported FROM assess_day"
 			" WHERE kind = 'place' AND reported > 0")),
 		0);
-	/* Overdue handling by month, every place. */
+	/* Overdue handling by month, every district. */
 	assert_int_equal(
 		tu_query_int(f->t->db, MISMATCH(
 			"SELECT " DAY " / 100, COUNT(*) FROM case_event e"
@@ -1077,7 +1082,8 @@ static void test_independent_recount(void **state)
 			" AND json_extract(e.data, '$.stage') = 'handle'"
 			" GROUP BY 1",
 			"SELECT month, SUM(overdue) FROM assess_month"
-			" WHERE kind = 'place' GROUP BY 1 HAVING SUM(overdue) > 0")),
+			" WHERE kind = 'district' GROUP BY 1"
+			" HAVING SUM(overdue) > 0")),
 		0);
 	/* Reports by street and month, and by community: where the report
 	 * line says, cut to the level - against the levels' own rows. */
@@ -1102,15 +1108,15 @@ static void test_independent_recount(void **state)
 			" WHERE kind = 'community' AND reported > 0")),
 		0);
 	/* Every counter of every level's month row is the sum of its
-	 * place rows (SQL here, not the upkeep's). */
+	 * place day rows (SQL here, not the upkeep's). */
 	assert_int_equal(
 		tu_query_int(f->t->db, MISMATCH(
-			"SELECT m.month, l.kind, substr(m.code, 1, l.len),"
+			"SELECT m.day / 100, l.kind, substr(m.code, 1, l.len),"
 			" SUM(events), SUM(reported), SUM(filed),"
 			" SUM(dispatched), SUM(handled), SUM(handled_on_time),"
 			" SUM(overdue), SUM(rework), SUM(closed),"
 			" SUM(closed_on_time), SUM(satisfied)"
-			" FROM assess_month m JOIN (SELECT 'community' AS kind,"
+			" FROM assess_day m JOIN (SELECT 'community' AS kind,"
 			" 12 AS len UNION ALL SELECT 'street', 9 UNION ALL"
 			" SELECT 'district', 6) l ON length(m.code) >= l.len"
 			" WHERE m.kind = 'place' GROUP BY 1, 2, 3",
@@ -1130,28 +1136,51 @@ static void test_independent_recount(void **state)
 					   " WHERE action = 'overdue'") > 0);
 }
 
-/* Migration 0023 gives a database counted before the level rows were
- * kept the rows the history says (those the upkeep keeps now). */
+/* Migrations 0023 and 0024 give a database counted before the level
+ * rows were kept - month rows of the places, none of their levels - the
+ * rows the history says (those the upkeep keeps now). */
 extern const struct embedded_file schema_sqlite[];
 extern const size_t schema_sqlite_count;
+
+static const char *schema_named(const char *name)
+{
+	for (size_t i = 0; i < schema_sqlite_count; i++)
+		if (strcmp(schema_sqlite[i].name, name) == 0)
+			return (const char *)schema_sqlite[i].data;
+	fail_msg("no migration %s", name);
+	return NULL;
+}
+
+#define COLUMN_OF(name, zh) ", " #name
+#define SUM_OF(name, zh) ", SUM(" #name ")"
 
 static void test_levels_migration(void **state)
 {
 	struct tu_town *f = *state;
-	const char *sql = NULL;
 
-	for (size_t i = 0; i < schema_sqlite_count; i++)
-		if (strcmp(schema_sqlite[i].name, "0023_assess_levels.sql") == 0)
-			sql = (const char *)schema_sqlite[i].data;
-	assert_non_null(sql);
 	random_history(f, 5);
+	/* As the upkeep before 0023 left them. */
 	tu_assert_ok(db_exec(f->t->db,
 			     "DELETE FROM assess_month WHERE kind IN"
-			     " ('community', 'street', 'district')",
+			     " ('community', 'street', 'district');"
+			     "INSERT INTO assess_month (month, kind, code, events"
+			     ASSESS_COUNTERS(COLUMN_OF) ")"
+			     " SELECT day / 100, kind, code, SUM(events)"
+			     ASSESS_COUNTERS(SUM_OF) " FROM assess_day"
+			     " WHERE kind = 'place' GROUP BY 1, 2, 3",
 			     &f->err),
 		     f->err);
+	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
+					   " WHERE kind = 'place'") > 0);
 	assert_true(drift(f) > 0);
-	tu_assert_ok(db_exec(f->t->db, sql, &f->err), f->err);
+	tu_assert_ok(db_exec(f->t->db, schema_named("0023_assess_levels.sql"),
+			     &f->err),
+		     f->err);
+	assert_true(drift(f) > 0); /* the places' month rows are left */
+	tu_assert_ok(db_exec(f->t->db,
+			     schema_named("0024_assess_place_days.sql"),
+			     &f->err),
+		     f->err);
 	assert_int_equal(drift(f), 0);
 }
 

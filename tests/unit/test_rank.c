@@ -50,13 +50,18 @@ static void city(struct db *db)
 	     " ('insp_b', 'B', 'inspector', 'division', '110101002', 0);"
 	     /* 监督: 40 + 10 valid, 9 of 10 verified and 36 of 40 checked in
 	      * time; 处置: 45 of 50 handled in time, 45 passed, 45 closed, 5
-	      * reworked; 50 filed. */
+	      * reworked; 50 filed.  Places keep day rows only (schema
+	      * 0024): grid 001's month in two days, 002's in one. */
+	     "INSERT INTO assess_day (day, kind, code, events, valid_reported,"
+	     " valid_public, verified, verified_on_time, checked, checked_on_time,"
+	     " handled, handled_on_time, to_close, closed, rework, filed) VALUES"
+	     " (20261102, 'place', '110101001001001', 1, 20, 5, 6, 5, 10, 9, 20, 18, 15, 15, 2, 20),"
+	     " (20261130, 'place', '110101001001001', 1, 10, 0, 0, 0, 10, 9, 10, 9, 10, 10, 1, 10),"
+	     " (20261115, 'place', '110101001001002', 1, 10, 5, 4, 4, 20, 18, 20, 18, 20, 20, 2, 20),"
+	     " (20261031, 'place', '110101002001001', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);"
 	     "INSERT INTO assess_month (month, kind, code, events, valid_reported,"
 	     " valid_public, verified, verified_on_time, checked, checked_on_time,"
 	     " handled, handled_on_time, to_close, closed, rework, filed) VALUES"
-	     " (202611, 'place', '110101001001001', 1, 30, 5, 6, 5, 20, 18, 30, 27, 25, 25, 3, 30),"
-	     " (202611, 'place', '110101001001002', 1, 10, 5, 4, 4, 20, 18, 20, 18, 20, 20, 2, 20),"
-	     " (202610, 'place', '110101002001001', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
 	     /* A department each: HW all in time, SZ half. */
 	     " (202611, 'department', '110101-HW', 1, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 0, 0),"
 	     " (202611, 'department', '110101-SZ', 1, 0, 0, 0, 0, 0, 0, 10, 5, 10, 10, 0, 0);");
@@ -66,9 +71,9 @@ static void city(struct db *db)
 	     "INSERT INTO assess_month (month, kind, code, events, valid_reported,"
 	     " valid_public, verified, verified_on_time, checked, checked_on_time,"
 	     " handled, handled_on_time, to_close, closed, rework, filed) VALUES"
-	     " (202611, 'community', '110101001001', 2, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
-	     " (202611, 'street', '110101001', 2, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
-	     " (202611, 'district', '110101', 2, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
+	     " (202611, 'community', '110101001001', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
+	     " (202611, 'street', '110101001', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
+	     " (202611, 'district', '110101', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
 	     " (202610, 'community', '110101002001', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
 	     " (202610, 'street', '110101002', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
 	     " (202610, 'district', '110101', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);");

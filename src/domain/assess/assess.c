@@ -2,7 +2,8 @@
  * assess.c - the counters kept as lines are written, and rebuilt from the
  * whole history (see assess.h).  Both replay a case's lines through the
  * rules (rules.c) into a tally - counts by local day and by month,
- * dimension and code, and for a place the month rows of its levels -
+ * dimension and code; for a place by day, and the month rows of its
+ * levels -
  * that is then added to the tables in key order: one upsert per row
  * touched.  An import counts its new lines through the same tally as it
  * writes them (assess_batch_*).
@@ -184,19 +185,25 @@ static int tally_add(struct tally *t, int32_t period, int month, int kind,
 	return 0;
 }
 
-/* assess_count_cb: the line's day and month rows of (kind, code), and
- * for a place the month rows of its levels. */
+/* assess_count_cb: the line's day and month rows of (kind, code) - for
+ * a place its day row and the month rows of its levels, and no month
+ * row of its own.  Why: a batch of reports at random places of a city
+ * of 6,000 grids touches one page of the day's place rows and one of
+ * the month's per report, and those pages, written to the log at each
+ * commit, were most of what the counters cost intake (bench/README.md,
+ * "assess_bench").  A month of a level reads the level's rows; a month
+ * of grids, which no target asks to be fast, sums their days
+ * (store_assess_group). */
 static int tally_count(void *ctx, enum assess_kind kind, const char *code,
 		       enum assess_counter counter)
 {
 	struct tally *t = ctx;
 	int rc;
 
-	if ((rc = tally_add(t, t->day, 0, (int)kind, code, counter)) ||
-	    (rc = tally_add(t, t->day / 100, 1, (int)kind, code, counter)))
+	if ((rc = tally_add(t, t->day, 0, (int)kind, code, counter)))
 		return rc;
 	if (kind != AK_PLACE)
-		return 0;
+		return tally_add(t, t->day / 100, 1, (int)kind, code, counter);
 	for (int i = 0; i < TK_COUNT - AK_COUNT; i++) {
 		char cut[ASSESS_PERSON_MAX];
 

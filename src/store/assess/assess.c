@@ -204,15 +204,28 @@ int store_assess_sum(struct db *db, const char *kind, const char *code,
 		     int prefix, int32_t from, int32_t to,
 		     struct assess_counts *out, struct ug_error *err)
 {
+	const char *month_kind = kind;
+	int month_prefix = prefix;
 	struct day_split p;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	if (strcmp(kind, "place") == 0) {
+		/* No month rows of places (domain/assess/assess.c): the
+		 * whole code of a level has its level's, the others sum
+		 * their days. */
+		month_kind = prefix ? store_assess_level_kind((int)strlen(code))
+				    : NULL;
+		if (!month_kind)
+			return sum_rows(db, 0, kind, code, prefix, from, to,
+					out, err);
+		month_prefix = 0;
+	}
 	day_split(from, to, &p);
 	if ((rc = sum_rows(db, 0, kind, code, prefix, p.day_lo, p.day_hi, out,
 			   err)) ||
-	    (rc = sum_rows(db, 1, kind, code, prefix, p.month_lo, p.month_hi,
-			   out, err)))
+	    (rc = sum_rows(db, 1, month_kind, code, month_prefix, p.month_lo,
+			   p.month_hi, out, err)))
 		return rc;
 	return sum_rows(db, 0, kind, code, prefix, p.tail_lo, p.tail_hi, out,
 			err);
@@ -274,7 +287,17 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 	/* Codes are ASCII: every code that starts with the prefix sorts
 	 * below the prefix followed by DEL. */
 	snprintf(upper, sizeof upper, "%s\x7f", prefix);
-	day_split(from, to, &p);
+	/* Whole months of a level: its own rows, when they hold every code
+	 * under the prefix (a prefix longer than the level's codes asks
+	 * for part of a level's row).  Places keep no month rows of their
+	 * own (domain/assess/assess.c): grids, or part of a level, sum
+	 * every day. */
+	if (!level || strlen(prefix) > (size_t)level_len)
+		level = NULL;
+	if (!level && strcmp(kind, "place") == 0)
+		p = (struct day_split){ from, to, 1, 0, 1, 0 };
+	else
+		day_split(from, to, &p);
 #define ROWS(sql, key)                                                    \
 	db_list(db, sql,                                                  \
 		DB_ARGS(DB_INT(len), DB_INT(key), DB_TEXT(kind),          \
@@ -282,10 +305,7 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 		group_row, &v, err)
 	for (int32_t d = p.day_lo; rc == 0 && d <= p.day_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
-	/* Whole months of a level: its own rows, when they hold every code
-	 * under the prefix (a prefix longer than the level's codes asks
-	 * for part of a level's row). */
-	if (level && strlen(prefix) <= (size_t)level_len) {
+	if (level) {
 		kind = level;
 		len = 1000;
 		min = 0;

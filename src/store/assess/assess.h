@@ -69,10 +69,10 @@ struct assess_counts {
 
 /* The levels of a place above its grid (schema 0023): the month rows of
  * kind `community`, `street` and `district` hold the sums of the place
- * rows whose code is at least that long, by the code's first `len`
+ * day rows whose code is at least that long, by the code's first `len`
  * characters - kept with the place rows, so that a month's ranking of
  * the 17 streets of a district reads 17 rows, not its 6,000 grids'.
- * X(kind, len). */
+ * Places themselves have day rows only (schema 0024).  X(kind, len). */
 #define ASSESS_LEVELS(X) X(community, 12) X(street, 9) X(district, 6)
 
 /* The kind of the level rows of place codes cut to `len` characters
@@ -94,7 +94,9 @@ int store_assess_clear(struct db *db, struct ug_error *err);
 /* The sum of the rows of `kind` whose code is `code` - or, when prefix
  * is set, starts with it - over the local days [from, to] (YYYYMMDD,
  * both included), into *out.  Whole months in between are read from
- * assess_month. */
+ * assess_month: for "place", which has no month rows, from its level's
+ * when code is a level's whole code and prefix is set, else every day
+ * is read. */
 int store_assess_sum(struct db *db, const char *kind, const char *code,
 		     int prefix, int32_t from, int32_t to,
 		     struct assess_counts *out, struct ug_error *err);
@@ -141,7 +143,9 @@ int store_assess_history_touched(struct db *db, int64_t from, int64_t to,
  * at either end from assess_day), to cb: a code comes once per day or
  * month it has rows in, and the caller adds them up.  A whole month of
  * a level with a kept level kind (ASSESS_LEVELS) is read from the level
- * rows, when the prefix is no longer than the level's codes. */
+ * rows, when the prefix is no longer than the level's codes; places keep
+ * no month rows of their own, so the other place reads (grids, part of
+ * a level) take every day from assess_day. */
 typedef int (*store_assess_group_cb)(void *ctx, const char *code,
 				     const struct assess_counts *c);
 int store_assess_group(struct db *db, const char *kind, const char *prefix,

@@ -184,10 +184,21 @@ export function demoDb(ws) {
   return { accounts, passwords, departments: Number(departments[1]) };
 }
 
+// The counters' columns of assess_day and assess_month (schema 0014).
+const ASSESS_COUNTERS = ('reported valid_reported valid_public missed filed filed_on_time rejected'
+  + ' merged voided filed_voided verify_sent verify_sent_on_time verify_assigned verified'
+  + ' verified_on_time check_sent checked checked_on_time dispatched dispatched_on_time'
+  + ' dispatched_correctly returned to_handle handled handled_on_time overdue rework extended'
+  + ' hung to_close closed closed_on_time satisfied basically_satisfied dissatisfied').split(' ');
+
 // What each migration added, taken away again: for the tests of upgrades,
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  // The places' month rows again, summed from their day rows.
+  24: `INSERT INTO assess_month (month, kind, code, events, ${ASSESS_COUNTERS.join(', ')})
+    SELECT day / 100, kind, code, SUM(events), ${ASSESS_COUNTERS.map((c) => `SUM(${c})`).join(', ')}
+    FROM assess_day WHERE kind = 'place' GROUP BY 1, 2, 3;`,
   23: "DELETE FROM assess_month WHERE kind IN ('community', 'street', 'district');",
   22: 'DROP TABLE report_lease; DROP TABLE report;',
   21: 'DROP TABLE honours_list;',

@@ -1,0 +1,11 @@
+-- 0024_assess_place_days.sql: places keep day rows only.
+--
+-- The upkeep no longer writes a month row of kind `place` (a grid's, or
+-- the community's or street's of a case without a grid): a report at a
+-- random place of a city of 6,000 grids wrote one more page of the
+-- month's place rows to the log at each commit, and those pages were
+-- most of what the counters cost intake (bench/README.md).  A month of
+-- a community, street or district reads its level's rows (0023); a
+-- month of grids sums their days (store/assess/assess.c).  The rows
+-- counted before are dropped here, as `urbangrid assess rebuild` would.
+DELETE FROM assess_month WHERE kind = 'place';
