@@ -19,7 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 
 import {
-  addUser, assertError, createToken, demoDb, serverSet, sleep, sql, staffSuite, ug, ugOk, workspace,
+  addUser, assertError, Client, createToken, demoDb, serverSet, sleep, sql, staffSuite, ug, ugOk, workspace,
 } from './lib/server.mjs';
 import { bytesRequest, emptyDemoDb } from './lib/cases.mjs';
 
@@ -367,8 +367,10 @@ test('the CLI writes the page, the workbook and the PDF', () => {
 
 // Two servers on one database, each firing the schedule at start as if at
 // 08:31 on Monday 2 November 2026 (serve --report-schedule-at) - a
-// working day, the first of its week and of its month: each of the four
-// reports due is made exactly once.
+// working day, the first of its week and of its month: the daily kinds of
+// every day since Friday's run (Friday, Saturday, Sunday), the weekly and
+// the monthly, each made exactly once, and listed by GET /api/v1/reports
+// as scheduled.
 describe('the schedule', () => {
   const ws2 = workspace();
   const pair = serverSet(ws2);
@@ -377,15 +379,24 @@ describe('the schedule', () => {
   test('two servers, one tick each: every due report made once', async () => {
     emptyDemoDb(ws2);
     ugOk(['report', 'settings', '--db', ws2.db, '--at', '08:30']);
+    const admin = createToken(ws2.db, 'admin');
     const flags = ['--report-schedule-at', '2026-11-02T08:31:00+08:00'];
-    await Promise.all([pair.start(flags), pair.start(flags)]);
+    const [one] = await Promise.all([pair.start(flags), pair.start(flags)]);
     const count = () => Number(sql(ws2.db, 'SELECT COUNT(*) FROM report WHERE scheduled = 1'));
-    for (let i = 0; i < 100 && count() < 4; i++) await sleep(100);
+    for (let i = 0; i < 100 && count() < 8; i++) await sleep(100);
     await sleep(1500); // the slower server's tick, long done
-    const rows = sql(ws2.db, "SELECT kind || ' ' || period || ' ' || version FROM report ORDER BY kind")
+    const rows = sql(ws2.db, "SELECT kind || ' ' || period || ' ' || version FROM report ORDER BY kind, period")
       .split('\n');
-    assert.deepEqual(rows, ['bulletin 2026-11-01 1', 'inspection 2026-11-01 1', 'monthly 2026-10 1',
-      'weekly 2026-W44 1']);
-    assert.equal(Number(sql(ws2.db, 'SELECT COUNT(*) FROM report_lease WHERE done = 1')), 4);
+    const want = ['bulletin 2026-10-30 1', 'bulletin 2026-10-31 1', 'bulletin 2026-11-01 1',
+      'inspection 2026-10-30 1', 'inspection 2026-10-31 1', 'inspection 2026-11-01 1',
+      'monthly 2026-10 1', 'weekly 2026-W44 1'];
+    assert.deepEqual(rows, want);
+    assert.equal(Number(sql(ws2.db, 'SELECT COUNT(*) FROM report_lease WHERE done = 1')), 8);
+    const r = await new Client(one, { bearer: admin }).get('/api/v1/reports');
+    assert.equal(r.status, 200, r.text);
+    const listed = r.json.reports.filter((x) => x.scheduled)
+      .map((x) => `${x.kind} ${x.period} ${x.version}`).sort();
+    assert.deepEqual(listed, want);
+    for (const x of r.json.reports) assert.equal(x.created_by, 'schedule');
   });
 });

@@ -7,7 +7,10 @@
  * alone), the photo of the worst item as its stored bytes, the
  * bulletin's department row, the weekly and monthly reports' sections,
  * charts and commentary, the numbering and settings of the official
- * documents, the kinds' periods and their errors; and the HTML renderer
+ * documents, the kinds' periods and their errors; the schedule's days
+ * (one daily report per calendar day and kind, after weekends, holidays
+ * and make-up workdays, days missed, the 14-day bound, a first start,
+ * on-demand reports, two servers at once); and the HTML renderer
  * (doc/html.c) on a document holding every block kind with hostile
  * texts: everything escaped, no script, thead rows, data: photos.
  */
@@ -15,6 +18,7 @@
 #include "tu_cases.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "doc/render.h"
 #include "domain/calendar/calendar.h"
@@ -394,7 +398,7 @@ static void test_settings(void **state)
 /* ---- the schedule --------------------------------------------------------- */
 
 static int due_at(struct fx *f, const char *kinds, int64_t at,
-		  struct report_due *due)
+		  struct report_due due[REPORT_DUE_MAX])
 {
 	struct report_settings s;
 
@@ -402,48 +406,391 @@ static int due_at(struct fx *f, const char *kinds, int64_t at,
 	if (kinds)
 		snprintf(s.value[RSET_KINDS], sizeof s.value[RSET_KINDS], "%s",
 			 kinds);
-	return report_schedule_due(TU_CALENDAR, CN, &s, at, due);
+	return report_schedule_due(TU_CALENDAR, CN, &s, at, NULL, due);
 }
 
+/* What is due at `at` as "inspection 2026-10-30, bulletin 2026-10-30,
+ * ..." into out (kinds as listed; NULL: the settings'), under cal, with
+ * the days covered (report_schedule_due()'s, NULL: none). */
+static const char *due_text(struct fx *f, const int32_t *covered,
+			    const struct calendar *cal, const char *kinds,
+			    int64_t at, char *out, size_t size)
+{
+	struct report_due due[REPORT_DUE_MAX];
+	struct report_settings s;
+	size_t used = 0;
+	int n;
+
+	tu_assert_ok(report_settings_get(f->t->db, &s, &f->err), f->err);
+	if (kinds)
+		snprintf(s.value[RSET_KINDS], sizeof s.value[RSET_KINDS], "%s",
+			 kinds);
+	n = report_schedule_due(cal, CN, &s, at, covered, due);
+	assert_in_range(n, 0, REPORT_DUE_MAX);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s %s",
+					 i ? ", " : "",
+					 report_kind_names[due[i].kind],
+					 due[i].period.text);
+	assert_true(used < size);
+	return out;
+}
+
+#define DAYS2(a, b) "inspection " a ", bulletin " a ", inspection " b \
+	", bulletin " b
+
 /* The plain calendar: Monday to Friday.  Monday 2 November 2026 is the
- * first working day of its week and of November. */
+ * first working day of its week and of November: it covers the days
+ * since Friday's run (Friday, Saturday, Sunday), each kind once a day. */
 static void test_schedule_due(void **state)
 {
 	struct fx *f = *state;
-	struct report_due due[REPORT_KIND_COUNT];
+	struct report_due due[REPORT_DUE_MAX];
+	char t[4096];
 
 	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 29), due), 0);
-	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 30), due), 4);
-	assert_string_equal(due[0].period.text, "2026-11-01");
-	assert_int_equal(due[0].kind, REPORT_INSPECTION);
-	assert_string_equal(due[1].period.text, "2026-11-01");
-	assert_string_equal(due[2].period.text, "2026-W44");
-	assert_string_equal(due[3].period.text, "2026-10");
-	/* Tuesday: the daily kinds alone; Saturday: none. */
-	assert_int_equal(due_at(f, NULL, L(2026, 11, 3, 9, 0), due), 2);
-	assert_string_equal(due[1].period.text, "2026-11-02");
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 2, 8, 30), due), 8);
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, NULL,
+				     L(2026, 11, 2, 8, 30), t, sizeof t),
+			    DAYS2("2026-10-30", "2026-10-31") ", "
+			    "inspection 2026-11-01, bulletin 2026-11-01, "
+			    "weekly 2026-W44, monthly 2026-10");
+	/* Tuesday: the day before alone; Saturday: none. */
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, NULL,
+				     L(2026, 11, 3, 9, 0), t, sizeof t),
+			    "inspection 2026-11-02, bulletin 2026-11-02");
 	assert_int_equal(due_at(f, NULL, L(2026, 11, 7, 9, 0), due), 0);
+	assert_int_equal(due_at(f, NULL, L(2026, 11, 8, 23, 59), due), 0);
 	/* Only the kinds listed; none listed, none made. */
-	assert_int_equal(due_at(f, "weekly", L(2026, 11, 2, 9, 0), due), 1);
-	assert_int_equal(due[0].kind, REPORT_WEEKLY);
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, "weekly",
+				     L(2026, 11, 2, 9, 0), t, sizeof t),
+			    "weekly 2026-W44");
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, "bulletin,monthly",
+				     L(2026, 11, 9, 9, 0), t, sizeof t),
+			    "bulletin 2026-11-06, bulletin 2026-11-07, "
+			    "bulletin 2026-11-08");
 	assert_int_equal(due_at(f, "", L(2026, 11, 2, 9, 0), due), 0);
 	/* December 1 is a Tuesday: the month's first working day. */
-	assert_int_equal(due_at(f, "monthly", L(2026, 12, 1, 9, 0), due), 1);
-	assert_string_equal(due[0].period.text, "2026-11");
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, "monthly",
+				     L(2026, 12, 1, 9, 0), t, sizeof t),
+			    "monthly 2026-11");
 	assert_int_equal(due_at(f, "monthly", L(2026, 12, 2, 9, 0), due), 0);
+	/* Across the year's end: Friday 1 January 2027 covers Thursday. */
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, "inspection",
+				     L(2027, 1, 1, 9, 0), t, sizeof t),
+			    "inspection 2026-12-31");
 }
 
-/* Run twice (two servers' ticks): each due report made once. */
+/* The 2026 calendar of the fixture (tests/fixtures/calendar): 中秋 25-27
+ * September off with Sunday 20 September worked, 国庆 1-7 October off
+ * with Saturday 10 October worked. */
+static struct calendar *calendar_2026(void)
+{
+	const char *path = "tests/fixtures/calendar/cn-2026.ics";
+	struct calendar_config cfg;
+	struct calendar *cal = NULL;
+	struct ics_reader r;
+	struct ug_error err;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		fail_msg("cannot open %s (run from the repository root)", path);
+	ug_error_clear(&err);
+	calendar_config_init(&cfg, 2025, 2027);
+	ics_init(&r, fp, path);
+	assert_int_equal(calendar_config_add_ics(&cfg, &r, &err), 39);
+	ics_free(&r);
+	fclose(fp);
+	tu_assert_ok(calendar_build(&cfg, &cal, &err), err);
+	calendar_config_free(&cfg);
+	return cal;
+}
+
+/* Every calendar day from `first` to `last` (day numbers, inclusive) is
+ * covered by exactly one scheduled daily report of each kind when the
+ * schedule runs at 09:00 every day from the day after `first` to the day
+ * after `last` - and no day outside them is - whether each run's days
+ * are told as covered to the next (`told`) or not (a first start every
+ * day). */
+static void assert_every_day_once(struct fx *f, const struct calendar *cal,
+				  int64_t first, int64_t last, int told)
+{
+	static int count[2][800];
+	int64_t base = first - 30;
+	int32_t covered[REPORT_KIND_COUNT] = { 0 };
+	struct report_due due[REPORT_DUE_MAX];
+	struct report_settings s;
+
+	memset(count, 0, sizeof count);
+	assert_true(last - base < 770);
+	tu_assert_ok(report_settings_get(f->t->db, &s, &f->err), f->err);
+	for (int64_t d = first + 1; d <= last + 1; d++) {
+		int32_t ymd = period_day_of_number(d);
+		int n = report_schedule_due(cal, CN, &s,
+					    L(ymd / 10000, ymd / 100 % 100,
+					      ymd % 100, 9, 0),
+					    told ? covered : NULL, due);
+
+		for (int i = 0; i < n; i++) {
+			int64_t dn;
+
+			if (due[i].kind > REPORT_BULLETIN)
+				continue;
+			dn = period_day_number(due[i].period.from);
+			assert_in_range(dn - base, 0, 799);
+			count[due[i].kind][dn - base]++;
+			covered[due[i].kind] = due[i].period.from;
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		for (int64_t d = base; d < base + 800; d++) {
+			int want = d >= first && d <= last;
+
+			if (count[k][d - base] != want)
+				fail_msg("%s of day %d made %d time(s), want %d",
+					 report_kind_names[k],
+					 (int)period_day_of_number(d),
+					 count[k][d - base], want);
+		}
+}
+
+/* The first working day after a holiday covers every day since the
+ * working day before it; a make-up workday covers the days since the
+ * last working day and is covered in turn. */
+static void test_schedule_holidays(void **state)
+{
+	struct fx *f = *state;
+	struct calendar *cal = calendar_2026();
+	struct report_due due[REPORT_DUE_MAX];
+	struct report_settings s;
+	char t[4096];
+
+	tu_assert_ok(report_settings_get(f->t->db, &s, &f->err), f->err);
+	/* Thursday 8 October: Wednesday 30 September to Wednesday 7
+	 * October, eight days; the first working day of ISO week 41 and
+	 * of October. */
+	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 10, 8, 8, 30), t,
+				     sizeof t),
+			    DAYS2("2026-09-30", "2026-10-01") ", "
+			    DAYS2("2026-10-02", "2026-10-03") ", "
+			    DAYS2("2026-10-04", "2026-10-05") ", "
+			    DAYS2("2026-10-06", "2026-10-07") ", "
+			    "weekly 2026-W40, monthly 2026-09");
+	for (int d = 1; d <= 7; d++)
+		assert_int_equal(report_schedule_due(cal, CN, &s,
+						     L(2026, 10, d, 9, 0),
+						     NULL, due),
+				 0);
+	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 10, 9, 9, 0), t,
+				     sizeof t),
+			    "inspection 2026-10-08, bulletin 2026-10-08");
+	/* Saturday 10 October is worked: it covers Friday; Monday covers
+	 * Saturday and Sunday. */
+	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 10, 10, 9, 0), t,
+				     sizeof t),
+			    "inspection 2026-10-09, bulletin 2026-10-09");
+	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 10, 12, 9, 0), t,
+				     sizeof t),
+			    DAYS2("2026-10-10", "2026-10-11") ", "
+			    "weekly 2026-W41");
+	/* 中秋: Monday 28 September covers Thursday 24 to Sunday 27. */
+	assert_string_equal(due_text(f, NULL, cal, "bulletin",
+				     L(2026, 9, 28, 9, 0), t, sizeof t),
+			    "bulletin 2026-09-24, bulletin 2026-09-25, "
+			    "bulletin 2026-09-26, bulletin 2026-09-27");
+	/* Sunday 20 September is worked: it covers Friday and Saturday,
+	 * Monday covers it. */
+	assert_string_equal(due_text(f, NULL, cal, "inspection",
+				     L(2026, 9, 20, 9, 0), t, sizeof t),
+			    "inspection 2026-09-18, inspection 2026-09-19");
+	assert_string_equal(due_text(f, NULL, cal, "inspection",
+				     L(2026, 9, 21, 9, 0), t, sizeof t),
+			    "inspection 2026-09-20");
+	/* Every day of 2026's second half once, holidays or not; and of
+	 * the plain calendar's. */
+	for (int told = 0; told < 2; told++) {
+		assert_every_day_once(f, cal, L(2026, 7, 1, 9, 0) / 86400,
+				      L(2026, 12, 30, 9, 0) / 86400, told);
+		assert_every_day_once(f, TU_CALENDAR,
+				      L(2026, 7, 1, 9, 0) / 86400,
+				      L(2026, 12, 30, 9, 0) / 86400, told);
+	}
+	calendar_free(cal);
+}
+
+/* Wednesday 2 December after a closure from November `off` to Tuesday
+ * 1 December covers the days since the working day before the closure,
+ * but never more than REPORT_DAILY_SPAN_MAX (14) days: from November
+ * `want` on. */
+static void assert_after_closure(struct fx *f, int off, int want)
+{
+	struct calendar_config cfg;
+	struct calendar *cal = NULL;
+	char t[4096], w[4096];
+	size_t used = 0;
+
+	calendar_config_init(&cfg, 2025, 2027);
+	for (int d = off; d <= 31; d++) /* 31: 1 December */
+		tu_assert_ok(calendar_config_add_override(&cfg,
+			(int32_t)(L(2026, 11, 1, 12, 0) / 86400) + d - 1,
+			CALENDAR_DAY_OFF, NULL, &f->err), f->err);
+	tu_assert_ok(calendar_build(&cfg, &cal, &f->err), f->err);
+	calendar_config_free(&cfg);
+	for (int d = want; d <= 31; d++) {
+		char day[16];
+
+		snprintf(day, sizeof day, "2026-%02d-%02d", d <= 30 ? 11 : 12,
+			 d <= 30 ? d : 1);
+		used += (size_t)snprintf(w + used, sizeof w - used,
+					 "inspection %s, bulletin %s, ", day,
+					 day);
+	}
+	snprintf(w + used, sizeof w - used, "weekly 2026-W48, monthly 2026-11");
+	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 12, 2, 9, 0), t,
+				     sizeof t),
+			    w);
+	calendar_free(cal);
+}
+
+/* No unbounded backfill after a long closure: 13 days covered after a
+ * closure of 12, 14 after one of 13, still 14 after one of 14 or 30. */
+static void test_schedule_bound(void **state)
+{
+	struct fx *f = *state;
+
+	assert_after_closure(f, 20, 19);
+	assert_after_closure(f, 19, 18);
+	assert_after_closure(f, 18, 18);
+	assert_after_closure(f, 2, 18);
+	assert_int_equal(REPORT_DUE_MAX, 2 * 14 + 2);
+}
+
+/* A working day on which no server ran: the next run covers from the
+ * day after the schedule's last report of each kind, down to the bound;
+ * a kind covered further needs no more. */
+static void test_schedule_missed(void **state)
+{
+	struct fx *f = *state;
+	int32_t covered[REPORT_KIND_COUNT] = { 0 };
+	char t[4096];
+
+	/* Monday's run covered Sunday; no server on Tuesday: Wednesday
+	 * covers Monday and Tuesday (a first start, Tuesday alone). */
+	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261101;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
+				     L(2026, 11, 4, 9, 0), t, sizeof t),
+			    DAYS2("2026-11-02", "2026-11-03"));
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, NULL,
+				     L(2026, 11, 4, 9, 0), t, sizeof t),
+			    "inspection 2026-11-03, bulletin 2026-11-03");
+	/* Each kind from its own last day. */
+	covered[REPORT_INSPECTION] = 20261102;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
+				     L(2026, 11, 4, 9, 0), t, sizeof t),
+			    "bulletin 2026-11-02, inspection 2026-11-03, "
+			    "bulletin 2026-11-03");
+	/* Covered up to yesterday (a second run): the window as before -
+	 * the lease, not this, makes it once. */
+	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261103;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, "inspection",
+				     L(2026, 11, 4, 9, 0), t, sizeof t),
+			    "inspection 2026-11-03");
+	/* Down since October: the 14 days before Thursday 19 November. */
+	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261001;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, "bulletin",
+				     L(2026, 11, 19, 9, 0), t, sizeof t),
+			    "bulletin 2026-11-05, bulletin 2026-11-06, "
+			    "bulletin 2026-11-07, bulletin 2026-11-08, "
+			    "bulletin 2026-11-09, bulletin 2026-11-10, "
+			    "bulletin 2026-11-11, bulletin 2026-11-12, "
+			    "bulletin 2026-11-13, bulletin 2026-11-14, "
+			    "bulletin 2026-11-15, bulletin 2026-11-16, "
+			    "bulletin 2026-11-17, bulletin 2026-11-18");
+}
+
+/* The runs as servers make them: Monday, none on Tuesday, Wednesday;
+ * then none until Thursday 19 November. */
+static void test_schedule_missed_run(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 11, 2, 9, 0) };
+	int made = -1;
+
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 8);
+	env.now = L(2026, 11, 4, 9, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 4);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind IN ('inspection',"
+				      " 'bulletin') AND period IN"
+				      " ('2026-11-02', '2026-11-03')"),
+			 4);
+	env.now = L(2026, 11, 19, 9, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 28);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE period = '2026-11-04'"),
+			 0);
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(DISTINCT kind || period) FROM report"
+		" WHERE period BETWEEN '2026-11-05' AND '2026-11-18'"
+		" AND scheduled = 1"),
+			 28);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE scheduled = 1"),
+			 8 + 4 + 28);
+}
+
+/* A first start (no report, no lease) makes the current window alone:
+ * on Thursday 19 November, Wednesday's reports and nothing older. */
+static void test_schedule_first_start(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 11, 19, 10, 0) };
+	int made = -1;
+
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "first", &made,
+					 &f->err),
+		     f->err);
+	assert_int_equal(made, 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE period = '2026-11-18'"
+				      " AND scheduled = 1"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 2);
+}
+
+/* Run twice (two servers' ticks): each due report made once, one per
+ * day and kind; a report made on demand before does not stand in for
+ * the scheduled one, which becomes its next version with its number. */
 static void test_schedule_once(void **state)
 {
 	struct fx *f = *state;
 	struct report_env env = { &f->env, f->files, L(2026, 11, 2, 8, 31) };
+	struct report_env early = env;
+	struct report_row r;
+	struct actor ops;
+	struct user u;
 	int made = -1;
 
+	early.now = L(2026, 11, 1, 20, 0);
+	actor_root(&u, "ops", &ops);
+	tu_assert_ok(report_create(f->t->db, &early, &ops, "bulletin",
+				   "2026-10-31", NULL, 0, &r, &f->err),
+		     f->err);
+	report_row_free(&r);
 	tu_assert_ok(report_schedule_run(f->t->db, &env, "one", &made,
 					 &f->err),
 		     f->err);
-	assert_int_equal(made, 4);
+	assert_int_equal(made, 8);
 	tu_assert_ok(report_schedule_run(f->t->db, &env, "two", &made,
 					 &f->err),
 		     f->err);
@@ -451,11 +798,86 @@ static void test_schedule_once(void **state)
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
 				      " WHERE scheduled = 1 AND area = ''"
 				      " AND created_by = 'schedule'"),
-			 4);
+			 8);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
 				      " report_lease WHERE done = 1"
 				      " AND holder = 'one'"),
-			 4);
+			 8);
+	/* One scheduled report per (kind, day), the days Friday to
+	 * Sunday. */
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(*) FROM (SELECT kind, period FROM report"
+		" WHERE scheduled = 1 AND kind IN ('inspection', 'bulletin')"
+		" AND period IN ('2026-10-30', '2026-10-31', '2026-11-01')"
+		" GROUP BY kind, period HAVING COUNT(*) = 1)"),
+			 6);
+	/* The on-demand bulletin of Saturday: version 1, the scheduled
+	 * one version 2, one number. */
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(*) FROM report WHERE kind = 'bulletin'"
+		" AND period = '2026-10-31' AND ((version = 1 AND"
+		" scheduled = 0) OR (version = 2 AND scheduled = 1))"
+		" AND number = 1"),
+			 2);
+}
+
+/* One server of the race below: its own connection, its tick. */
+struct racer {
+	const char *path, *holder;
+	const struct report_env *env;
+	int made, rc;
+	struct ug_error err;
+};
+
+static void *race(void *v)
+{
+	struct racer *r = v;
+	struct db_open_options opt = { .busy_timeout_ms = 30000 };
+	struct db *db = NULL;
+
+	ug_error_clear(&r->err);
+	r->rc = db_open(r->path, &opt, &db, &r->err);
+	if (r->rc == 0)
+		r->rc = report_schedule_run(db, r->env, r->holder, &r->made,
+					    &r->err);
+	db_close(db);
+	return NULL;
+}
+
+/* Two servers' ticks at once on Thursday 8 October 2026 (after 国庆),
+ * each on its own connection: the eighteen reports due, each (kind,
+ * period) made once, by one or the other. */
+static void test_schedule_race(void **state)
+{
+	struct fx *f = *state;
+	struct calendar *cal = calendar_2026();
+	struct case_env cases = f->env;
+	struct report_env env = { &cases, f->files, L(2026, 10, 8, 8, 30) };
+	struct racer r[2] = { { f->t->db_path, "one", &env, -1, -1, { 0 } },
+			      { f->t->db_path, "two", &env, -1, -1, { 0 } } };
+	pthread_t th[2];
+
+	cases.calendar = cal;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		tu_assert_ok(r[i].rc, r[i].err);
+	}
+	assert_int_equal(r[0].made + r[1].made, 18);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 18);
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(DISTINCT kind || ' ' || period) FROM report"
+		" WHERE version = 1 AND scheduled = 1 AND (kind IN"
+		" ('inspection', 'bulletin') AND period BETWEEN '2026-09-30'"
+		" AND '2026-10-07' OR kind || ' ' || period IN"
+		" ('weekly 2026-W40', 'monthly 2026-09'))"),
+			 18);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1"),
+			 18);
+	calendar_free(cal);
 }
 
 /* A job taken and never finished (its holder lived on but failed
@@ -651,7 +1073,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_due, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_holidays, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_bound, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_first_start,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_missed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_missed_run,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_race, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_lease, setup,
 						teardown),

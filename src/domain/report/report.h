@@ -215,14 +215,32 @@ json_t *report_json(const struct report_row *r, int32_t utc_offset);
 /* ---- the schedule --------------------------------------------------------
  *
  * On a working day of the working calendar, from the settings' time of
- * day ("at", local), the server makes: the daily kinds of the day before;
- * on the first working day of an ISO week, the weekly review of the week
- * before; on the first working day of a month, the monthly summary of the
- * month before - each kind only when listed in the settings' "kinds".
- * Each is made once across every server on the database: the job's row
- * in report_lease is taken, the report made and the job marked done in
- * one write transaction, so a second server finds the job done, and a
- * failure leaves it for the next tick. */
+ * day ("at", local), the server makes: a report of each daily kind for
+ * every calendar day not covered yet - the days from the working day
+ * before (whose own run covered the days up to the one before it) to
+ * yesterday, so Monday's run covers Friday, Saturday and Sunday, and the
+ * first working day after a holiday every day of it; from earlier when
+ * the schedule's last report of the kind is older (a working day on
+ * which no server ran: the days after that report); never more than the
+ * REPORT_DAILY_SPAN_MAX days before today.  A first start (no report
+ * made by the schedule yet) covers the days since the working day
+ * before alone.  On the first working day of an ISO week, the weekly
+ * review of the week before; on the first working day of a month, the
+ * monthly summary of the month before - each kind only when listed in
+ * the settings' "kinds".  A report made on demand for a day or period
+ * does not stand in for the scheduled one: the schedule makes its own (a
+ * new version when the on-demand one covers the whole city, with its
+ * number).  Each (kind, period) is made once across every server on the
+ * database: the job's row in report_lease is taken, the report made and
+ * the job marked done in one write transaction, so a second server finds
+ * the job done, and a failure leaves it for the next tick. */
+
+/* The most days one run's daily kinds cover (a holiday of up to 13 days
+ * with the working day before it). */
+#define REPORT_DAILY_SPAN_MAX 14
+/* The most reports due at one instant: two daily kinds a day, the weekly
+ * and the monthly. */
+#define REPORT_DUE_MAX (2 * REPORT_DAILY_SPAN_MAX + 2)
 
 struct report_due {
 	enum report_kind kind;
@@ -230,10 +248,14 @@ struct report_due {
 };
 
 /* The reports due at `now` under settings s and calendar cal (local days
- * at utc_offset) into out; how many.  Pure. */
+ * at utc_offset), the schedule having covered the days up to covered[k]
+ * (YYYYMMDD) of each daily kind k (0, or covered NULL: none yet), into
+ * out: the daily kinds first, oldest day first, then the weekly and the
+ * monthly; how many.  Pure. */
 int report_schedule_due(const struct calendar *cal, int32_t utc_offset,
 			const struct report_settings *s, int64_t now,
-			struct report_due out[REPORT_KIND_COUNT]);
+			const int32_t covered[REPORT_KIND_COUNT],
+			struct report_due out[REPORT_DUE_MAX]);
 
 /* Make the reports due at env->now not made yet (env->cases->calendar the
  * working calendar), as the schedule (a root actor, the whole city);

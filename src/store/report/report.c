@@ -52,6 +52,12 @@ static const char SQL_LEASE_TAKE[] =
 static const char SQL_LEASE_DONE[] =
 	"UPDATE report_lease SET done = 1 WHERE job = ?";
 
+/* The jobs' names sort as their periods do within a kind (a daily kind's
+ * are days, "2026-11-23"); the table holds a few rows a day. */
+static const char SQL_LEASE_LAST[] =
+	"SELECT MAX(substr(job, length(?1) + 1)) FROM report_lease"
+	" WHERE done = 1 AND substr(job, 1, length(?1)) = ?1";
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -207,4 +213,20 @@ int store_report_lease_done(struct db *db, const char *job,
 			    struct ug_error *err)
 {
 	return db_run_key(db, SQL_LEASE_DONE, job, err);
+}
+
+int store_report_lease_last(struct db *db, const char *prefix, char *out,
+			    size_t size, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_row(db, SQL_LEASE_LAST, DB_ARGS(DB_TEXT(prefix)), &st, err);
+
+	if (rc < 0)
+		return rc;
+	out[0] = '\0';
+	if (rc == DB_ROW) {
+		copy(out, size, db_column_text(st, 0));
+		db_reset(st);
+	}
+	return 0;
 }

@@ -70,5 +70,10 @@ int store_report_lease_take(struct db *db, const char *job,
 /* Mark the job done (its lease then never runs out). */
 int store_report_lease_done(struct db *db, const char *job,
 			    struct ug_error *err);
+/* The greatest rest of the names of the jobs done that begin with
+ * `prefix` ("report:bulletin:" -> "2026-11-23") into out (size bytes);
+ * "" when none is done. */
+int store_report_lease_last(struct db *db, const char *prefix, char *out,
+			    size_t size, struct ug_error *err);
 
 #endif
