@@ -572,6 +572,79 @@ test('an admin adds a department; a security admin a user, who must change the p
   await closeClean(again);
 });
 
+test('the admin changes a department and a category in the page; a refusal lands beside its field, nothing typed lost', async () => {
+  const made = await api('admin').post('/api/v1/departments', {
+    code: '110101-QL', name: '东城区桥梁养护所', kind: 'professional', type: 'municipal', areas: ['110101001'],
+  });
+  assert.equal(made.status, 201, made.text);
+  const dep = async () => (await api('admin').get('/api/v1/departments')).json.departments
+    .find((d) => d.code === '110101-QL');
+  const admin = await desk('admin');
+  const { page } = admin;
+  await page.getByRole('link', { name: '部门管理' }).click();
+  await page.getByRole('button', { name: '修改 东城区桥梁养护所' }).click();
+  // The form holds the department as it is.
+  assert.equal(await page.locator('#de-code').inputValue(), '110101-QL');
+  assert.equal(await page.locator('#de-name').inputValue(), '东城区桥梁养护所');
+  assert.equal(await page.locator('#de-type').inputValue(), 'municipal');
+  assert.equal(await page.locator('#de-areas').inputValue(), '110101001');
+  // An unknown division: said beside the areas; the new name stays typed
+  // and nothing is written.
+  await page.locator('#de-name').fill('东城区桥梁隧道养护所');
+  await page.locator('#de-parent').selectOption('110101-SZ');
+  await page.locator('#de-areas').fill('110101001, 110101999');
+  await page.getByRole('button', { name: '修改部门', exact: true }).click();
+  await page.locator('#de-areas-error', { hasText: '110101999' }).waitFor();
+  assert.equal(await page.locator('#de-areas').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#de-name').inputValue(), '东城区桥梁隧道养护所');
+  assert.equal(await page.locator('#de-parent').inputValue(), '110101-SZ');
+  assert.equal((await dep()).name, '东城区桥梁养护所');
+  await page.locator('#de-areas').fill('110101001, 110101002');
+  await page.getByRole('button', { name: '修改部门', exact: true }).click();
+  await page.locator('.banner.ok', { hasText: '已修改部门：东城区桥梁隧道养护所' }).waitFor();
+  const after = await dep();
+  assert.equal(after.name, '东城区桥梁隧道养护所');
+  assert.equal(after.parent, '110101-SZ');
+  assert.equal(after.kind, 'professional');
+  assert.deepEqual(after.areas, ['110101001', '110101002']);
+  await page.getByRole('cell', { name: '东城区桥梁隧道养护所', exact: true }).waitFor();
+
+  // A local category: renamed, closed to the public, opened again.
+  assert.equal((await api('admin').post('/api/v1/categories', { code: '07902', name: '夜市摊点' })).status, 201);
+  const category = async () => (await api('admin').get('/api/v1/categories')).json.majors
+    .flatMap((m) => m.categories).find((c) => c.code === '07902');
+  const service = async () => (await api('admin').get('/open311/v2/services.json')).json
+    .find((x) => x.service_code === '07902');
+  assert.equal((await service()).service_name, '夜市摊点');
+  await page.getByRole('link', { name: '立案结案标准' }).click();
+  await page.locator('#s-pick').fill('07902');
+  await page.getByRole('button', { name: '打开' }).click();
+  await page.locator('h2', { hasText: '类别 07902' }).waitFor();
+  assert.equal(await page.locator('#cat-name').inputValue(), '夜市摊点');
+  assert.equal(await page.locator('#cat-public').isChecked(), true);
+  await page.locator('#cat-public').uncheck();
+  await page.locator('#cat-name').fill('');
+  await page.getByRole('button', { name: '保存类别' }).click();
+  await page.locator('#cat-name-error', { hasText: 'name' }).waitFor();
+  assert.equal(await page.locator('#cat-public').isChecked(), false);
+  assert.deepEqual([(await category()).name, (await category()).public], ['夜市摊点', true]);
+  await page.locator('#cat-name').fill('夜市占道摊点');
+  await page.getByRole('button', { name: '保存类别' }).click();
+  await page.locator('.banner.ok', { hasText: '已保存类别 07902 夜市占道摊点：仅由工作人员登记' }).waitFor();
+  assert.deepEqual([(await category()).name, (await category()).public], ['夜市占道摊点', false]);
+  assert.equal(await service(), undefined, 'a closed class is no Open311 service');
+  await page.locator('#cat-public').check();
+  await page.getByRole('button', { name: '保存类别' }).click();
+  await page.locator('.banner.ok', { hasText: '已保存类别 07902 夜市占道摊点：市民可上报' }).waitFor();
+  assert.equal((await service()).service_name, '夜市占道摊点');
+  // A national class keeps the standard's name: the field is read only.
+  await page.locator('#s-pick').fill('06010');
+  await page.getByRole('button', { name: '打开' }).click();
+  await page.locator('h2', { hasText: '类别 06010' }).waitFor();
+  assert.equal(await page.locator('#cat-name').getAttribute('readonly'), '');
+  await closeClean(admin, { statuses: [400] });
+});
+
 test('the admin keeps the working calendar: a notice imported, a day by hand, the hours', async () => {
   const rec = await desk('admin');
   const { page } = rec;

@@ -20,6 +20,13 @@ function table(cols, rows) {
     h('tbody', {}, rows.map((r) => h('tr', {}, r.map((v) => h('td', {}, v ?? ''))))));
 }
 
+// Draw the page again (draw), then say `text` in its status line; text.
+async function redrawSaying(main, draw, text) {
+  await draw();
+  fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
+  return text;
+}
+
 // A form whose submit runs `act(formData, form)` and says its result or
 // its error (beside the field the server names).
 function actForm(children, act) {
@@ -55,16 +62,64 @@ const KINDS = ['professional', 'responsible_unit', 'street_team', 'centre'];
 const TYPES = ['sanitation', 'municipal', 'landscaping', 'enforcement', 'water', 'power', 'gas',
   'telecom', 'traffic', 'housing', 'centre'];
 
+// The fields of a department a form sets (ids prefixed by `id`), filled
+// from `d` when given; `deps` are the candidates for parent.
+function departmentFields(id, deps, d = {}) {
+  return [
+    field(`${id}-name`, t('dept.name'), h('input', { name: 'name', required: true, maxlength: 100, value: d.name })),
+    field(`${id}-kind`, t('dept.kind'), h('select', { name: 'kind' },
+      KINDS.map((k) => h('option', { value: k, selected: k === d.kind }, t(`dept.kind.${k}`))))),
+    field(`${id}-type`, t('dept.type'), h('select', { name: 'type' },
+      TYPES.map((k) => h('option', { value: k, selected: k === d.type }, t(`dept.type.${k}`))))),
+    field(`${id}-parent`, t('dept.parent'), h('select', { name: 'parent' },
+      h('option', { value: '' }, t('common.none')),
+      deps.filter((p) => p.code !== d.code).map((p) => h('option', { value: p.code, selected: p.code === d.parent }, p.name)))),
+    field(`${id}-areas`, t('dept.areas'), h('input', { name: 'areas', maxlength: 4000, value: d.areas?.join(', ') }),
+      t('dept.areas.hint')),
+  ];
+}
+
+// "110101001, 110101002" as the API's list.
+const areaList = (text) => (text ?? '').split(/[\s,，]+/).filter(Boolean);
+
+// A change to a department: its fields filled from the one chosen (the
+// row's 编辑 button chooses it too); only what differs is sent, and an
+// error leaves everything typed where it was.
+function departmentEdit(main, w, deps) {
+  const pick = h('select', { name: 'code' }, deps.map((d) => h('option', { value: d.code }, `${d.name} (${d.code})`)));
+  const slot = h('div');
+  const chosen = () => deps.find((d) => d.code === pick.value);
+  const draw = () => fill(slot, departmentFields('de', deps, chosen()));
+  pick.addEventListener('change', draw);
+  draw();
+  const [form] = actForm([h('h2', {}, t('dept.edit')), field('de-code', t('dept.edit.which'), pick), slot,
+    h('button', { type: 'submit', class: 'primary' }, t('dept.edit'))], async (f) => {
+    const d = chosen();
+    const now = {
+      name: f.get('name').trim(), kind: f.get('kind'), type: f.get('type'), parent: f.get('parent'),
+      areas: areaList(f.get('areas')),
+    };
+    const was = { ...d, parent: d.parent ?? '' };
+    const body = Object.fromEntries(Object.entries(now)
+      .filter(([k, v]) => (k === 'areas' ? v.join() !== was.areas.join() : v !== was[k])));
+    if (!Object.keys(body).length) return t('dept.edit.nothing', { name: d.name });
+    const after = await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, body);
+    forget();
+    return redrawSaying(main, () => departments(main, w), t('dept.edited', { name: after.name }));
+  });
+  const choose = (code) => {
+    pick.value = code;
+    draw();
+    form.querySelector('#de-name').focus();
+  };
+  return [form, choose];
+}
+
 async function departments(main, w) {
   const deps = await loadDepartments();
   const [form, said] = createForm('dept.add', '/api/v1/departments', [
     field('dep-code', t('dept.code'), h('input', { name: 'code', required: true, maxlength: 32 }), t('dept.code.hint')),
-    field('dep-name', t('dept.name'), h('input', { name: 'name', required: true, maxlength: 100 })),
-    field('dep-kind', t('dept.kind'), h('select', { name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t(`dept.kind.${k}`))))),
-    field('dep-type', t('dept.type'), h('select', { name: 'type' }, TYPES.map((k) => h('option', { value: k }, t(`dept.type.${k}`))))),
-    field('dep-parent', t('dept.parent'), h('select', { name: 'parent' },
-      h('option', { value: '' }, t('common.none')), deps.map((d) => h('option', { value: d.code }, d.name)))),
-    field('dep-areas', t('dept.areas'), h('input', { name: 'areas', maxlength: 4000 }), t('dept.areas.hint')),
+    departmentFields('dep', deps),
   ], (d) => {
     forget();
     setTimeout(() => renderAdmin(main, w), 0);
@@ -72,20 +127,23 @@ async function departments(main, w) {
   }, (d) => ({
     ...d,
     parent: d.parent || undefined,
-    areas: (d.areas ?? '').split(/[\s,，]+/).filter(Boolean),
+    areas: areaList(d.areas),
   }));
+  const [editForm, choose] = departmentEdit(main, w, deps);
   const redraw = () => {
     forget();
     return departments(main, w);
   };
-  fill(main, h('h1', {}, t('ws.departments')), said, form,
+  fill(main, h('h1', {}, t('ws.departments')), said, form, editForm,
     table(['dept.code', 'dept.name', 'dept.kind', 'dept.type', 'dept.parent', 'dept.areas', 'dept.state', 'user.actions'],
       deps.map((d) => [d.code, d.name, t(`dept.kind.${d.kind}`), t(`dept.type.${d.type}`), d.parent,
         d.areas.join(', '), d.disabled ? t('dept.disabled') : t('dept.enabled'),
-        actButton(t(d.disabled ? 'dept.enable' : 'dept.disable', { name: d.name }), main, async () => {
-          await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, { disabled: !d.disabled });
-          return t(d.disabled ? 'dept.enabled_now' : 'dept.disabled_now', { name: d.name });
-        }, redraw)])));
+        h('span', { class: 'buttons' },
+          h('button', { type: 'button', onclick: () => choose(d.code) }, t('dept.edit_one', { name: d.name })),
+          actButton(t(d.disabled ? 'dept.enable' : 'dept.disable', { name: d.name }), main, async () => {
+            await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, { disabled: !d.disabled });
+            return t(d.disabled ? 'dept.enabled_now' : 'dept.disabled_now', { name: d.name });
+          }, redraw))])));
 }
 
 const URGENCIES = ['urgent', 'pressing', 'normal'];
@@ -123,10 +181,35 @@ async function standards(main) {
     if (like) out.like = like;
     return out;
   });
-  const parts = [h('h1', {}, t('ws.standards')), pickForm];
-  if (cats.has(chosen)) parts.push(await standardForm(main, chosen));
+  const parts = [h('h1', {}, t('ws.standards')), h('div', { role: 'status' }), pickForm];
+  if (cats.has(chosen)) parts.push(categoryForm(main, cats.get(chosen)), await standardForm(main, chosen));
   parts.push(localSaid, localForm);
   fill(main, ...parts);
+}
+
+// A category's name (a local one's: a national class keeps the
+// standard's) and whether the public may report it (Open311 services,
+// the public pages).  Only what changed is sent.
+function categoryForm(main, c) {
+  const [form] = actForm([
+    h('h2', {}, t('cat.edit', { code: c.code })),
+    field('cat-name', t('cat.name'), h('input', { name: 'name', maxlength: 30, value: c.name, readonly: c.standard }),
+      c.standard ? t('cat.name.national') : null),
+    field('cat-public', t('cat.public'), h('input', { name: 'public', type: 'checkbox', checked: c.public }),
+      t('cat.public.hint')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('cat.save'))),
+  ], async (d) => {
+    const body = {};
+    const name = String(d.get('name') ?? '').trim();
+    if (!c.standard && name !== c.name) body.name = name;
+    if ((d.get('public') === 'on') !== c.public) body.public = d.get('public') === 'on';
+    if (!Object.keys(body).length) return t('cat.nothing');
+    const after = await send('PATCH', `/api/v1/categories/${c.code}`, body);
+    forget();
+    return redrawSaying(main, () => standards(main),
+      t(after.public ? 'cat.saved.public' : 'cat.saved.staff', { code: after.code, name: after.name }));
+  });
+  return form;
 }
 
 async function standardForm(main, code) {
@@ -196,9 +279,7 @@ const WEEK = ['week.mon', 'week.tue', 'week.wed', 'week.thu', 'week.fri', 'week.
 async function calendarPage(main) {
   const year = new Date().getFullYear();
   const s = await getJSON(`/api/v1/calendar/settings?from=${year}-01-01&to=${year + 1}-12-31`);
-  const redraw = (text) => calendarPage(main).then(() => {
-    fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
-  });
+  const redraw = (text) => redrawSaying(main, () => calendarPage(main), text);
   const [hours] = actForm([
     h('h2', {}, t('cal.hours')),
     WEEK.map((k) => field(`cal-${k}`, t(`cal.${k}`), h('input', { name: k, value: s.settings[k], size: 28 }))),
@@ -425,10 +506,7 @@ async function users(main) {
     for (const k of ['role', 'unit', 'display_name']) if (d.get(k)) body[k] = d.get(k);
     const u = others.find((x) => String(x.id) === d.get('id'));
     await send('PATCH', `/api/v1/users/${d.get('id')}`, body);
-    const text = t('user.edited', { username: u.username });
-    await users(main);
-    fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
-    return text;
+    return redrawSaying(main, () => users(main), t('user.edited', { username: u.username }));
   });
   fill(main, h('h1', {}, t('ws.users')), said, form, editForm,
     table(['user.username', 'user.display_name', 'user.role', 'user.unit', 'user.state', 'user.actions'],

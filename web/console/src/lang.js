@@ -599,6 +599,21 @@ export const zh = {
   'rate.supervision_index': '监督指数',
   'rate.disposal_index': '处置指数',
   'rate.volume': '工作量得分',
+  // Changing a department and a category (admin).
+  'dept.edit': '修改部门',
+  'dept.edit.which': '部门',
+  'dept.edit_one': '修改 {name}',
+  'dept.edit.nothing': '{name} 没有改动',
+  'dept.edited': '已修改部门：{name}',
+  'cat.edit': '类别 {code}',
+  'cat.name': '名称',
+  'cat.name.national': '国家标准类别沿用标准名称，不能改名；需要本地名称时请新增本地类别',
+  'cat.public': '市民可上报',
+  'cat.public.hint': '勾选后，市民可在公众页面和 Open311 接口上报此类问题',
+  'cat.save': '保存类别',
+  'cat.nothing': '没有改动',
+  'cat.saved.public': '已保存类别 {code} {name}：市民可上报',
+  'cat.saved.staff': '已保存类别 {code} {name}：仅由工作人员登记',
 };
 
 export const en = {
@@ -1194,6 +1209,21 @@ export const en = {
   'rate.supervision_index': 'Supervision index',
   'rate.disposal_index': 'Disposal index',
   'rate.volume': 'Volume score',
+  // Changing a department and a category (admin).
+  'dept.edit': 'Change a department',
+  'dept.edit.which': 'Department',
+  'dept.edit_one': 'Change {name}',
+  'dept.edit.nothing': 'Nothing changed for {name}',
+  'dept.edited': 'Department changed: {name}',
+  'cat.edit': 'Category {code}',
+  'cat.name': 'Name',
+  'cat.name.national': 'A class of the national standard keeps the standard\'s name; add a local category for a name of the city\'s own',
+  'cat.public': 'Open to public reports',
+  'cat.public.hint': 'Ticked: citizens may report it on the public pages and through Open311',
+  'cat.save': 'Save the category',
+  'cat.nothing': 'Nothing changed',
+  'cat.saved.public': 'Category {code} {name} saved: open to public reports',
+  'cat.saved.staff': 'Category {code} {name} saved: reported by staff only',
 };
 
 export function useConsoleWords() {
