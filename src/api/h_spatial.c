@@ -315,6 +315,48 @@ void h_grids_import(struct web_ctx *c)
 		     &report);
 }
 
+/* POST /api/v1/grids/generate?community=&cell=&crs=&check=1: the
+ * community's boundary (GeoJSON polygons) in the body, cut into unit
+ * grids as `urbangrid grid generate` cuts it, replacing the community's
+ * earlier grids; check=1 writes nothing - the answer says how many grids
+ * would be made and replaced, for the admin to read before applying.  A
+ * cut has no per-feature problems: a boundary it cannot use is a 400. */
+void h_grids_generate(struct web_ctx *c)
+{
+	struct import_report report = { json_array(), 0 };
+	struct grid_generate_opts opts;
+	struct grid_generate_result res;
+	struct import_params ip;
+	struct ug_error err;
+	int64_t cell = 0;
+	int rc;
+
+	ug_error_clear(&err);
+	memset(&opts, 0, sizeof opts);
+	memset(&res, 0, sizeof res);
+	rc = import_params(c, "the community's boundary as GeoJSON", &ip,
+			   &err);
+	if (rc == 0)
+		rc = query_int(c, "cell", 10, 1000, 100, &cell, &err);
+	if (rc == 0) {
+		opts.crs = ip.crs;
+		opts.cell_m = (double)cell;
+		opts.check_only = (int)ip.check;
+		opts.by = &c->actor;
+		rc = grids_generate_text(c->db, c->req->body, c->req->body_len,
+					 http_query(c->req, "community"),
+					 &opts, ug_now_s(), &res, &err);
+	}
+	reply_import(c, rc, &err, &ip,
+		     json_pack("{s:I, s:I, s:I, s:I, s:f}", "cell_m",
+			       (json_int_t)cell, "grids",
+			       (json_int_t)res.grids, "merged",
+			       (json_int_t)res.merged, "replaced",
+			       (json_int_t)res.replaced, "area_m2",
+			       res.area_m2),
+		     &report);
+}
+
 /* GET /api/v1/map: how the console's maps are drawn - the intranet tile
  * server the operator named (serve --tiles) and its coordinate system,
  * or null: no base map. */
