@@ -131,29 +131,45 @@ test('POST /api/v1/grids/generate: check=1 says what the cut would make and repl
   const last = sql(ws.db, "SELECT code FROM division WHERE level = 'community' AND code LIKE '110101003%' ORDER BY code DESC LIMIT 1");
   const live = () => Number(sql(ws.db, `SELECT COUNT(*) FROM grid WHERE community = '${last}' AND deleted = 0`));
   const before = live();
+  // Just east of the city's grids (a point must lie within 2 km of one).
+  const [east, mid] = sql(ws.db, 'SELECT MAX(max_lon), (MIN(min_lat) + MAX(max_lat)) / 2 FROM grid').split('|').map(Number);
+  const [lon, lat] = [east + 0.003, mid];
+  // A case filed with a point where no grid is yet: its area only.
+  const reception = new Client(suite.server, { bearer: createToken(ws.db, 'receptionist') });
+  const early = await reception.post('/api/v1/cases', {
+    category: '06010', description: '先报后划网格', source: 'hotline', urgency: 'normal',
+    lon: lon + 0.0015, lat: lat + 0.0013, area: '110101003',
+  });
+  assert.equal(early.status, 201, early.text);
+  assert.equal(early.json.grid, null);
   const all = sql(ws.db, "SELECT COUNT(*) || ' ' || MAX(rev) FROM grid");
-  const checked = await generate(boundary(116.32, 39.83), `community=${last}&check=1`);
+  const checked = await generate(boundary(lon, lat), `community=${last}&check=1`);
   assert.equal(checked.status, 200, checked.text);
   assert.equal(checked.json.applied, false);
   assert.deepEqual(checked.json.problems, []);
   const r = checked.json.result;
   assert.equal(r.cell_m, 100);
   assert.equal(r.replaced, before);
+  assert.equal(r.cases_located, undefined, 'a check places no case');
   assert.ok(r.grids >= 6 && r.grids <= 12, `grids ${r.grids}`);
   assert.ok(Math.abs(r.area_m2 - 255 * 300) < 0.05 * 255 * 300, `area ${r.area_m2}`);
   assert.equal(sql(ws.db, "SELECT COUNT(*) || ' ' || MAX(rev) FROM grid"), all, 'the check wrote nothing');
 
   // A larger cell cuts fewer grids; applied, they replace the community's.
-  const applied = await generate(boundary(116.32, 39.83), `community=${last}&cell=150`);
+  const applied = await generate(boundary(lon, lat), `community=${last}&cell=150`);
   assert.equal(applied.status, 200, applied.text);
   assert.equal(applied.json.applied, true);
   assert.equal(applied.json.result.cell_m, 150);
   assert.equal(applied.json.result.replaced, before);
+  // ...and the case filed before is placed on its grid.
+  assert.equal(applied.json.result.cases_located, 1);
+  assert.equal(applied.json.result.cases_left, 0);
+  assert.match(sql(ws.db, `SELECT grid FROM case_file WHERE id = ${early.json.id}`), new RegExp(`^${last}\\d{3}$`));
   assert.ok(applied.json.result.grids < r.grids);
   assert.equal(live(), applied.json.result.grids);
   assert.equal(sql(ws.db, `SELECT MIN(code) FROM grid WHERE community = '${last}' AND deleted = 0`), `${last}001`);
   // In force at once, and audited as the admin's.
-  const at = await admin().get('/api/v1/locate?lon=116.3215&lat=39.8313');
+  const at = await admin().get(`/api/v1/locate?lon=${lon + 0.0015}&lat=${lat + 0.0013}`);
   assert.match(at.json.grid?.code ?? '', new RegExp(`^${last}\\d{3}$`), at.text);
   assert.equal(sql(ws.db, "SELECT actor || ' ' || subject FROM audit_event WHERE action = 'grids.generate' ORDER BY id DESC LIMIT 1"),
     `admin ${last}`);

@@ -10,7 +10,7 @@ import {
 } from './dom.js';
 import { formatTime, sayError } from './format.js';
 import {
-  categoryName, departmentName, forget, loadCategories, loadDepartments,
+  categoryName, departmentName, forget, loadCategories, loadDepartments, loadDivision,
 } from './reference.js';
 import * as session from './session.js';
 
@@ -344,37 +344,73 @@ async function calendarPage(main) {
         `${t(`cal.from.${d.source}`)}${d.provisional ? ` · ${t('cal.provisional')}` : ''}`])));
 }
 
-// Geography from a file - the unit grids (万米单元网格, GeoJSON) or the
-// components census (部件普查, CSV or GeoJSON): checked first (check=1:
-// the report of what is wrong, and what would be added or replaced),
-// applied once the admin has read it.
+// Geography from a file - the unit grids (万米单元网格, GeoJSON), the
+// components census (部件普查, CSV or GeoJSON), or a community's boundary
+// cut into grids (网格生成) - checked first (check=1: the report of what
+// is wrong, and what would be added or replaced), applied once the admin
+// has read it.
+const GRID_PROBLEM = {
+  cols: ['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
+  row: (p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message],
+};
+const GEOJSON = '.geojson,.json,application/geo+json';
 const IMPORTS = {
   grids: {
-    url: () => '/api/v1/grids/import', accept: '.geojson,.json,application/geo+json', type: 'application/geo+json',
-    cols: ['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
-    row: (p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message],
+    url: () => '/api/v1/grids/import', accept: GEOJSON, type: 'application/geo+json', strict: true, ...GRID_PROBLEM,
   },
   components: {
     url: (f) => `/api/v1/components/import?name=${encodeURIComponent(f.name)}`,
-    accept: '.csv,.geojson,.json', type: 'text/plain',
+    accept: '.csv,.geojson,.json', type: 'text/plain', strict: true,
     cols: ['comp.where', 'grid.message'],
     row: (p) => [String(p.where), p.message],
   },
+  // The community and the cell size; the boundary is the file (errors
+  // on it name `boundary`).
+  generate: {
+    url: () => '/api/v1/grids/generate', accept: GEOJSON, type: 'application/geo+json', file: 'boundary',
+    apply: 'generate.apply', ...GRID_PROBLEM,
+    fields: async () => {
+      const list = await communities();
+      return [
+        field('g-community', t('generate.community'), h('input', {
+          name: 'community', list: 'g-communities', autocomplete: 'off', inputmode: 'numeric', maxlength: 12, required: true,
+        }), t('generate.community.hint')),
+        h('datalist', { id: 'g-communities' }, list.map((c) => h('option', { value: c.code }, c.name))),
+        field('g-cell', t('generate.cell'), h('input', { name: 'cell', type: 'number', min: 10, max: 1000, value: 100 }),
+          t('generate.cell.hint')),
+      ];
+    },
+    query: (form) => ({ community: form.elements.community.value.trim(), cell: form.elements.cell.value.trim() }),
+    said: (r) => ({ ...r, area: Math.round(r.area_m2).toLocaleString() }),
+  },
 };
+
+// The communities of the user's division (a district's, through its
+// streets, or a street's), for the generation's list; none for a wider
+// unit, where the code is typed.
+async function communities() {
+  const me = session.user();
+  const top = me.unit.kind === 'division' ? await loadDivision(me.unit.code) : null;
+  if (top?.level === 'street') return top.children;
+  if (top?.level !== 'district') return [];
+  return (await Promise.all(top.children.map((s) => loadDivision(s.code)))).flatMap((s) => s.children);
+}
 
 async function importPage(main, kind) {
   const how = IMPORTS[kind];
-  const file = h('input', { name: 'file', type: 'file', accept: how.accept });
+  const fileName = how.file ?? 'file';
+  const file = h('input', { name: fileName, type: 'file', accept: how.accept });
   const crs = h('select', { name: 'crs' }, ['wgs84', 'gcj02', 'bd09'].map((k) => h('option', { value: k }, t(`grid.crs.${k}`))));
-  const strict = h('input', { type: 'checkbox', name: 'strict' });
+  const strict = how.strict ? h('input', { type: 'checkbox', name: 'strict' }) : null;
   const check = h('button', { type: 'submit', class: 'primary' }, t('grid.check'));
-  const apply = h('button', { type: 'button', disabled: true }, t('grid.apply'));
+  const apply = h('button', { type: 'button', disabled: true }, t(how.apply ?? 'grid.apply'));
   const report = h('div', { id: 'import-report', role: 'status' });
   const form = h('form', { class: 'card', novalidate: true },
     h('p', { class: 'banner error', role: 'alert', hidden: true }),
+    how.fields ? await how.fields() : null,
     field('g-file', t(`${kind}.file`), file, t(`${kind}.file.hint`)),
     field('g-crs', t('grid.crs'), crs),
-    h('label', { class: 'choice' }, strict, t('grid.strict')),
+    strict ? h('label', { class: 'choice' }, strict, t('grid.strict')) : null,
     h('div', { class: 'buttons' }, check, apply));
   let chosen = null;
   let text = null;
@@ -382,9 +418,8 @@ async function importPage(main, kind) {
     clearErrors(form);
     // The check reports every problem (never strict); "import nothing if
     // there is any problem" then keeps the import button off.
-    const q = new URLSearchParams({
-      check: checkOnly ? '1' : '0', strict: !checkOnly && strict.checked ? '1' : '0', crs: crs.value,
-    });
+    const q = new URLSearchParams({ ...how.query?.(form), check: checkOnly ? '1' : '0', crs: crs.value });
+    if (strict) q.set('strict', !checkOnly && strict.checked ? '1' : '0');
     const url = how.url(chosen);
     let r;
     try {
@@ -394,24 +429,31 @@ async function importPage(main, kind) {
       return;
     }
     fill(report,
-      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` }, t(`${kind}.${r.applied ? 'applied' : 'checked'}`, r.result)),
+      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` },
+        t(`${kind}.${r.applied ? 'applied' : 'checked'}`, how.said?.(r.result) ?? r.result)),
       r.problems.length ? table(how.cols, r.problems.map(how.row)) : h('p', { class: 'muted' }, t('grid.no_problems')),
       r.problems_found > r.problems.length ? h('p', { class: 'muted' }, t('grid.more', { n: r.problems_found })) : null);
-    apply.disabled = r.applied || !checkOnly || (strict.checked && r.problems_found > 0);
+    apply.disabled = r.applied || !checkOnly || (strict?.checked && r.problems_found > 0);
   };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     [chosen] = file.files;
     if (!chosen) {
-      fieldError(form, 'file', t('grid.file.none'));
+      fieldError(form, fileName, t('grid.file.none'));
       return;
     }
     text = await chosen.text();
     await run(true);
   });
   apply.addEventListener('click', () => run(false));
-  file.addEventListener('change', () => { apply.disabled = true; fill(report); });
-  fill(main, h('h1', {}, t(`ws.${kind}`)), form, report);
+  // A change to what was checked wants a new check (the strict box is
+  // about applying, not about what was checked).
+  form.addEventListener('change', (ev) => {
+    if (ev.target === strict) return;
+    apply.disabled = true;
+    fill(report);
+  });
+  fill(main, h('h1', {}, t(`ws.${kind}`)), how.fields ? h('p', { class: 'hint' }, t(`${kind}.intro`)) : null, form, report);
 }
 
 // Routing rules (派遣规则): which department a case of a category in an
@@ -600,6 +642,7 @@ export async function renderAdmin(main, w) {
     departments: () => departments(main, w), routing: () => routing(main),
     standards: () => standards(main), calendar: () => calendarPage(main),
     grids: () => importPage(main, 'grids'), components: () => importPage(main, 'components'),
+    generate: () => importPage(main, 'generate'),
     users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };

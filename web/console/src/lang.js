@@ -614,6 +614,18 @@ export const zh = {
   'cat.nothing': '没有改动',
   'cat.saved.public': '已保存类别 {code} {name}：市民可上报',
   'cat.saved.staff': '已保存类别 {code} {name}：仅由工作人员登记',
+  // Grids cut from a community's boundary (admin).
+  'ws.generate': '网格生成',
+  'generate.intro': '由社区边界自动划分单元网格：按边长切成方格，裁到边界以内，碎片并入相邻网格，自北向南、自西向东从 001 编号。这只是起点：实际网格应沿街巷、院墙、河道调整后再导入。生成的网格替换该社区原有的全部网格。',
+  'generate.community': '社区',
+  'generate.community.hint': '12 位社区代码，可从列表中选择',
+  'generate.cell': '网格边长（米）',
+  'generate.cell.hint': '10 至 1000 米，默认 100 米（约一万平方米）',
+  'generate.file': '社区边界（GeoJSON）',
+  'generate.file.hint': '社区范围的 Polygon/MultiPolygon 要素，多个要素合并为一个边界',
+  'generate.apply': '生成',
+  'generate.checked': '检查结果（尚未生成）：边界面积 {area} 平方米，将生成 {grids} 个网格（{merged} 块碎片并入相邻网格），替换该社区原有的 {replaced} 个网格',
+  'generate.applied': '已生成 {grids} 个网格（{merged} 块碎片并入相邻网格），替换原有 {replaced} 个',
 };
 
 export const en = {
@@ -1224,6 +1236,18 @@ export const en = {
   'cat.nothing': 'Nothing changed',
   'cat.saved.public': 'Category {code} {name} saved: open to public reports',
   'cat.saved.staff': 'Category {code} {name} saved: reported by staff only',
+  // Grids cut from a community's boundary (admin).
+  'ws.generate': 'Grid generation',
+  'generate.intro': 'Unit grids cut from a community\'s boundary: squares of the cell size, clipped to the boundary, slivers merged into a neighbour, numbered from 001 north to south, west to east. A starting point: real grids follow streets, walls and rivers, and are adjusted and imported again. The generated grids replace every earlier grid of the community.',
+  'generate.community': 'Community',
+  'generate.community.hint': 'the 12-digit community code; pick it from the list',
+  'generate.cell': 'Cell size (m)',
+  'generate.cell.hint': '10 to 1000 metres; 100 by default (about 10,000 m²)',
+  'generate.file': 'Community boundary (GeoJSON)',
+  'generate.file.hint': 'the community\'s Polygon/MultiPolygon features; several are joined into one boundary',
+  'generate.apply': 'Generate',
+  'generate.checked': 'Checked, nothing generated: a boundary of {area} m² makes {grids} grids ({merged} slivers merged into a neighbour), replacing the community\'s {replaced} earlier grids',
+  'generate.applied': 'Generated {grids} grids ({merged} slivers merged into a neighbour), replacing {replaced} earlier ones',
 };
 
 export function useConsoleWords() {
