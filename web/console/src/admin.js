@@ -86,6 +86,7 @@ const areaList = (text) => (text ?? '').split(/[\s,，]+/).filter(Boolean);
 // row's 编辑 button chooses it too); only what differs is sent, and an
 // error leaves everything typed where it was.
 function departmentEdit(main, w, deps) {
+  if (!deps.length) return [null, () => {}];
   const pick = h('select', { name: 'code' }, deps.map((d) => h('option', { value: d.code }, `${d.name} (${d.code})`)));
   const slot = h('div');
   const chosen = () => deps.find((d) => d.code === pick.value);
