@@ -83,7 +83,7 @@ function departmentFields(id, deps, d = {}) {
 const areaList = (text) => (text ?? '').split(/[\s,，]+/).filter(Boolean);
 
 // A change to a department: its fields filled from the one chosen (the
-// row's 编辑 button chooses it too); only what differs is sent, and an
+// row's 修改 button chooses it too); only what differs is sent, and an
 // error leaves everything typed where it was.
 function departmentEdit(main, w, deps) {
   if (!deps.length) return [null, () => {}];
