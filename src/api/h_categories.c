@@ -166,6 +166,14 @@ fail:
 	reply_ug_error(c, &err);
 }
 
+/* A category as POST and PATCH answer it. */
+static json_t *json_category(const struct category *cat)
+{
+	return json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", cat->code,
+			 "major", cat->major, "name", cat->name, "standard",
+			 cat->standard, "public", cat->public_);
+}
+
 void h_category_add(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
@@ -192,36 +200,38 @@ void h_category_add(struct web_ctx *c)
 		return;
 	}
 	json_decref(root);
-	reply_json(c, 201, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code",
-				     cat.code, "major", cat.major, "name",
-				     cat.name, "standard", cat.standard,
-				     "public", cat.public_));
+	reply_json(c, 201, json_category(&cat));
 }
 
-/* PATCH /api/v1/categories/{code}: open or close a class to the public
- * (Open311 services, the public pages). */
+/* PATCH /api/v1/categories/{code}: rename a local class, or open or
+ * close a class to the public (Open311 services, the public pages). */
 void h_category_edit(struct web_ctx *c)
 {
 	static const struct field_spec spec[] = {
-		{ "public", FIELD_BOOL, 1, 0, 0 },
+		{ "name", FIELD_STRING, 0, 1, 30 },
+		{ "public", FIELD_BOOL, 0, 0, 0 },
 	};
 	const char *code = api_param(c, "code");
-	struct field_value v[1];
+	struct field_value v[2];
+	struct category_edit e;
 	struct category cat;
 	struct ug_error err;
 	json_t *root;
+	int rc;
 
-	if (api_decode(c, spec, 1, v, &root))
+	if (api_decode(c, spec, 2, v, &root))
 		return;
-	json_decref(root);
 	ug_error_clear(&err);
-	if (standards_set_public(c->db, code, v[0].b, &c->actor,
-				 ug_now_s(), &cat, &err)) {
+	memset(&e, 0, sizeof e);
+	e.name = v[0].present ? v[0].str : NULL;
+	e.has_public = v[1].present;
+	e.public_ = v[1].b;
+	rc = standards_category_edit(c->db, code, &e, &c->actor, ug_now_s(),
+				     &cat, &err);
+	json_decref(root);
+	if (rc) {
 		reply_ug_error(c, &err);
 		return;
 	}
-	reply_json(c, 200, json_pack("{s:s, s:s, s:s, s:b, s:b}", "code",
-				     cat.code, "major", cat.major, "name",
-				     cat.name, "standard", cat.standard,
-				     "public", cat.public_));
+	reply_json(c, 200, json_category(&cat));
 }

@@ -10,12 +10,14 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "domain/cases/case.h"
 #include "domain/org/org.h"
 #include "domain/spatial/census.h"
 #include "domain/spatial/grids.h"
 #include "domain/spatial/spatial.h"
 #include "geo/crs.h"
 #include "geo/tile.h"
+#include "lib/log.h"
 #include "lib/util.h"
 
 /* {"code","name"} of a division, name null when it is not loaded. */
@@ -253,13 +255,40 @@ static int import_params(struct web_ctx *c, const char *what,
 	return 0;
 }
 
+/* After geography was written: the index follows at once; after grids
+ * (grid_result not NULL), the cases filed with a point before their grid
+ * existed are placed now, as `urbangrid import grids` and `grid
+ * generate` place them (docs/spatial.md), and counted in grid_result.
+ * The grids are written either way: a failure here is logged. */
+static void follow_geography(struct web_ctx *c, json_t *grid_result)
+{
+	struct case_locate_result res;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (spatial_refresh(c->app->spatial, c->db, 1, &err) ||
+	    (grid_result && case_locate_pending(c->db, c->app->spatial,
+						ug_now_s(), &res, &err))) {
+		log_msg(LOG_WARN, c->req->request_id,
+			"after the import: %s", err.message);
+		return;
+	}
+	if (grid_result)
+		json_object_update_new(
+			grid_result,
+			json_pack("{s:I, s:I}", "cases_located",
+				  (json_int_t)res.located, "cases_left",
+				  (json_int_t)res.conflicts));
+}
+
 /* The answer of an import: 200 when it ran (rc 0); 400 with the same body
  * when strict refused it for the problems of its report; else the error
  * of err (a bad parameter, a file that is not one).  Applied imports are
- * in force for the next request.  Takes result and the report's list. */
+ * in force for the next request (grids: with the cases they place).
+ * Takes result and the report's list. */
 static void reply_import(struct web_ctx *c, int rc, const struct ug_error *err,
-			 const struct import_params *p, json_t *result,
-			 struct import_report *report)
+			 const struct import_params *p, int grids,
+			 json_t *result, struct import_report *report)
 {
 	if (rc && !(p->strict && rc == -UG_EINVAL && report->n)) {
 		json_decref(result);
@@ -268,7 +297,7 @@ static void reply_import(struct web_ctx *c, int rc, const struct ug_error *err,
 		return;
 	}
 	if (rc == 0 && !p->check && c->app->spatial)
-		spatial_refresh(c->app->spatial, c->db, 1, NULL);
+		follow_geography(c, grids ? result : NULL);
 	reply_json(c, rc ? 400 : 200,
 		   json_pack("{s:b, s:o, s:I, s:o}", "applied",
 			     rc == 0 && !p->check, "result", result,
@@ -304,7 +333,7 @@ void h_grids_import(struct web_ctx *c)
 		rc = grids_import_text(c->db, c->req->body, c->req->body_len,
 				       &opts, ug_now_s(), &res, &err);
 	}
-	reply_import(c, rc, &err, &ip,
+	reply_import(c, rc, &err, &ip, 1,
 		     json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "features",
 			       (json_int_t)res.features, "imported",
 			       (json_int_t)res.imported, "replaced",
@@ -312,6 +341,48 @@ void h_grids_import(struct web_ctx *c)
 			       (json_int_t)res.skipped, "overlaps",
 			       (json_int_t)res.overlaps, "gaps",
 			       (json_int_t)res.gaps),
+		     &report);
+}
+
+/* POST /api/v1/grids/generate?community=&cell=&crs=&check=1: the
+ * community's boundary (GeoJSON polygons) in the body, cut into unit
+ * grids as `urbangrid grid generate` cuts it, replacing the community's
+ * earlier grids; check=1 writes nothing - the answer says how many grids
+ * would be made and replaced, for the admin to read before applying.  A
+ * cut has no per-feature problems: a boundary it cannot use is a 400. */
+void h_grids_generate(struct web_ctx *c)
+{
+	struct import_report report = { json_array(), 0 };
+	struct grid_generate_opts opts;
+	struct grid_generate_result res;
+	struct import_params ip;
+	struct ug_error err;
+	int64_t cell = 0;
+	int rc;
+
+	ug_error_clear(&err);
+	memset(&opts, 0, sizeof opts);
+	memset(&res, 0, sizeof res);
+	rc = import_params(c, "the community's boundary as GeoJSON", &ip,
+			   &err);
+	if (rc == 0)
+		rc = query_int(c, "cell", 10, 1000, 100, &cell, &err);
+	if (rc == 0) {
+		opts.crs = ip.crs;
+		opts.cell_m = (double)cell;
+		opts.check_only = (int)ip.check;
+		opts.by = &c->actor;
+		rc = grids_generate_text(c->db, c->req->body, c->req->body_len,
+					 http_query(c->req, "community"),
+					 &opts, ug_now_s(), &res, &err);
+	}
+	reply_import(c, rc, &err, &ip, 1,
+		     json_pack("{s:I, s:I, s:I, s:I, s:f}", "cell_m",
+			       (json_int_t)cell, "grids",
+			       (json_int_t)res.grids, "merged",
+			       (json_int_t)res.merged, "replaced",
+			       (json_int_t)res.replaced, "area_m2",
+			       res.area_m2),
 		     &report);
 }
 
@@ -368,7 +439,7 @@ void h_components_import(struct web_ctx *c)
 					c->req->body, c->req->body_len, &opts,
 					ug_now_s(), &res, &err);
 	}
-	reply_import(c, rc, &err, &ip,
+	reply_import(c, rc, &err, &ip, 0,
 		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows",
 			       (json_int_t)res.rows, "imported",
 			       (json_int_t)res.imported, "replaced",

@@ -65,6 +65,7 @@ void h_case_inspectors(struct web_ctx *c);
 void h_cases_duplicates(struct web_ctx *c);
 void h_calendar_import(struct web_ctx *c);
 void h_grids_import(struct web_ctx *c);
+void h_grids_generate(struct web_ctx *c);
 void h_map_settings(struct web_ctx *c);
 void h_components_import(struct web_ctx *c);
 void h_calendar_day_put(struct web_ctx *c);

@@ -120,6 +120,8 @@ static const struct web_route routes[] = {
 	      ROLE_ADMIN_ONLY, RS_REFERENCE),
 	R_RAW("POST", "/api/v1/grids/import", h_grids_import, ROLE_ADMIN_ONLY,
 	      RS_REFERENCE),
+	R_RAW("POST", "/api/v1/grids/generate", h_grids_generate,
+	      ROLE_ADMIN_ONLY, RS_REFERENCE),
 	/* The public channel: reports without a login (public/h_public.c;
 	 * Open311 has its own door, public/open311.c). */
 	{ { "POST", "/public/api/reports" }, h_public_report_create, 0,

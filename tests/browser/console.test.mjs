@@ -28,7 +28,7 @@ import gcoord from 'gcoord';
 
 import { emptyDemoDb } from '../http/lib/cases.mjs';
 import {
-  Client, ROOT, startServer, workspace,
+  Client, ROOT, sql, startServer, workspace,
 } from '../http/lib/server.mjs';
 import {
   DESKTOP, actAs, assertClean, caseAs, catalogueKeys, demoSuite, logIn, openPage, pngImage, screenshot,
@@ -572,6 +572,80 @@ test('an admin adds a department; a security admin a user, who must change the p
   await closeClean(again);
 });
 
+test('the admin changes a department and a category in the page; a refusal lands beside its field, nothing typed lost', async () => {
+  const made = await api('admin').post('/api/v1/departments', {
+    code: '110101-QL', name: '东城区桥梁养护所', kind: 'professional', type: 'municipal', areas: ['110101001'],
+  });
+  assert.equal(made.status, 201, made.text);
+  const dep = async () => (await api('admin').get('/api/v1/departments')).json.departments
+    .find((d) => d.code === '110101-QL');
+  const admin = await desk('admin');
+  const { page } = admin;
+  await page.getByRole('link', { name: '部门管理' }).click();
+  await page.getByRole('button', { name: '修改 东城区桥梁养护所' }).click();
+  // The form holds the department as it is.
+  assert.equal(await page.locator('#de-code').inputValue(), '110101-QL');
+  assert.equal(await page.locator('#de-name').inputValue(), '东城区桥梁养护所');
+  assert.equal(await page.locator('#de-type').inputValue(), 'municipal');
+  assert.equal(await page.locator('#de-areas').inputValue(), '110101001');
+  // An unknown division: said beside the areas; the new name stays typed
+  // and nothing is written.
+  await page.locator('#de-name').fill('东城区桥梁隧道养护所');
+  await page.locator('#de-parent').selectOption('110101-SZ');
+  await page.locator('#de-areas').fill('110101001, 110101999');
+  await page.getByRole('button', { name: '修改部门', exact: true }).click();
+  await page.locator('#de-areas-error', { hasText: '110101999' }).waitFor();
+  assert.equal(await page.locator('#de-areas').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#de-name').inputValue(), '东城区桥梁隧道养护所');
+  assert.equal(await page.locator('#de-parent').inputValue(), '110101-SZ');
+  assert.equal((await dep()).name, '东城区桥梁养护所');
+  await page.locator('#de-areas').fill('110101001, 110101002');
+  await page.getByRole('button', { name: '修改部门', exact: true }).click();
+  await page.locator('.banner.ok', { hasText: '已修改部门：东城区桥梁隧道养护所' }).waitFor();
+  const after = await dep();
+  assert.equal(after.name, '东城区桥梁隧道养护所');
+  assert.equal(after.parent, '110101-SZ');
+  assert.equal(after.kind, 'professional');
+  assert.deepEqual(after.areas, ['110101001', '110101002']);
+  await page.getByRole('cell', { name: '东城区桥梁隧道养护所', exact: true }).waitFor();
+
+  // A local category: renamed, closed to the public, opened again.
+  assert.equal((await api('admin').post('/api/v1/categories', { code: '07902', name: '夜市摊点' })).status, 201);
+  const category = async () => (await api('admin').get('/api/v1/categories')).json.majors
+    .flatMap((m) => m.categories).find((c) => c.code === '07902');
+  const service = async () => (await api('admin').get('/open311/v2/services.json')).json
+    .find((x) => x.service_code === '07902');
+  assert.equal((await service()).service_name, '夜市摊点');
+  await page.getByRole('link', { name: '立案结案标准' }).click();
+  await page.locator('#s-pick').fill('07902');
+  await page.getByRole('button', { name: '打开' }).click();
+  await page.locator('h2', { hasText: '类别 07902' }).waitFor();
+  assert.equal(await page.locator('#cat-name').inputValue(), '夜市摊点');
+  assert.equal(await page.locator('#cat-public').isChecked(), true);
+  await page.locator('#cat-public').uncheck();
+  await page.locator('#cat-name').fill('');
+  await page.getByRole('button', { name: '保存类别' }).click();
+  await page.locator('#cat-name-error', { hasText: 'name' }).waitFor();
+  assert.equal(await page.locator('#cat-public').isChecked(), false);
+  assert.deepEqual([(await category()).name, (await category()).public], ['夜市摊点', true]);
+  await page.locator('#cat-name').fill('夜市占道摊点');
+  await page.getByRole('button', { name: '保存类别' }).click();
+  await page.locator('.banner.ok', { hasText: '已保存类别 07902 夜市占道摊点：仅由工作人员登记' }).waitFor();
+  await screenshot(page, 'console-category');
+  assert.deepEqual([(await category()).name, (await category()).public], ['夜市占道摊点', false]);
+  assert.equal(await service(), undefined, 'a closed class is no Open311 service');
+  await page.locator('#cat-public').check();
+  await page.getByRole('button', { name: '保存类别' }).click();
+  await page.locator('.banner.ok', { hasText: '已保存类别 07902 夜市占道摊点：市民可上报' }).waitFor();
+  assert.equal((await service()).service_name, '夜市占道摊点');
+  // A national class keeps the standard's name: the field is read only.
+  await page.locator('#s-pick').fill('06010');
+  await page.getByRole('button', { name: '打开' }).click();
+  await page.locator('h2', { hasText: '类别 06010' }).waitFor();
+  assert.equal(await page.locator('#cat-name').getAttribute('readonly'), '');
+  await closeClean(admin, { statuses: [400] });
+});
+
 test('the admin keeps the working calendar: a notice imported, a day by hand, the hours', async () => {
   const rec = await desk('admin');
   const { page } = rec;
@@ -650,6 +724,55 @@ test('the admin checks a grid file, reads the report, then imports it', async ()
   const near = (await api('admin').get('/api/v1/locate?lon=116.417&lat=39.9625&class=01001')).json;
   assert.ok(near.components.some((x) => x.code === '11010101001999201'));
   await closeClean(rec);
+});
+
+test('the admin cuts a community\'s boundary into grids: checked first, refusals beside their field, then generated', async () => {
+  const community = (await api('admin').get('/api/v1/divisions/110101003')).json.children.at(-1).code;
+  const live = () => Number(sql(ws.db, `SELECT COUNT(*) FROM grid WHERE community = '${community}' AND deleted = 0`));
+  const before = live();
+  const [lon, lat] = [116.32, 39.83];
+  const box = (k) => ({
+    type: 'FeatureCollection',
+    features: [{
+      type: 'Feature', properties: {},
+      geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + 0.003 * k, lat], [lon + 0.003 * k, lat + 0.0027 * k], [lon, lat + 0.0027 * k], [lon, lat]]] },
+    }],
+  });
+  const file = join(ws.dir, 'boundary.geojson');
+  writeFileSync(file, JSON.stringify(box(1)));
+  const empty = join(ws.dir, 'no-boundary.geojson');
+  writeFileSync(empty, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+  const rec = await desk('admin');
+  const { page } = rec;
+  await page.getByRole('link', { name: '网格生成' }).click();
+  await page.locator('h1', { hasText: '网格生成' }).waitFor();
+  // The admin's communities are offered.
+  assert.equal(await page.locator(`#g-communities option[value="${community}"]`).count(), 1);
+  await page.locator('#g-community').fill(community);
+  await page.locator('#g-cell').fill('5');
+  await page.locator('#g-file').setInputFiles(file);
+  await page.getByRole('button', { name: '检查' }).click();
+  await page.locator('#g-cell-error', { hasText: 'cell' }).waitFor();
+  assert.equal(await page.locator('#g-community').inputValue(), community, 'nothing typed lost');
+  await page.locator('#g-cell').fill('100');
+  await page.locator('#g-file').setInputFiles(empty);
+  await page.getByRole('button', { name: '检查' }).click();
+  await page.locator('#g-file-error', { hasText: 'boundary' }).waitFor();
+  await page.locator('#g-file').setInputFiles(file);
+  await page.getByRole('button', { name: '检查' }).click();
+  const checked = page.locator('#import-report .banner', { hasText: '检查结果（尚未生成）' });
+  await checked.waitFor();
+  const [, grids, replaced] = (await checked.textContent()).match(/将生成 (\d+) 个网格.*原有的 (\d+) 个网格/);
+  assert.equal(Number(replaced), before);
+  assert.ok(Number(grids) >= 6, `grids ${grids}`);
+  assert.equal(live(), before, 'the check wrote nothing');
+  await page.getByRole('button', { name: '生成', exact: true }).click();
+  await page.locator('#import-report .banner.ok', { hasText: `已生成 ${grids} 个网格` }).waitFor();
+  await screenshot(page, 'console-generate');
+  assert.equal(live(), Number(grids));
+  const at = (await api('admin').get(`/api/v1/locate?lon=${lon + 0.0015}&lat=${lat + 0.0013}`)).json;
+  assert.match(at.grid?.code ?? '', new RegExp(`^${community}\\d{3}$`));
+  await closeClean(rec, { statuses: [400] });
 });
 
 test("the security admin disables, resets, makes and revokes tokens, sets the policy; the auditor reads it all", async () => {

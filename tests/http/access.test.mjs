@@ -101,6 +101,7 @@ const MATRIX = {
   'GET /api/v1/calendar/due': { own: 'uooooooooof' },
   'POST /api/v1/calendar/import': { own: 'uffffffofff' },
   'POST /api/v1/grids/import': { own: 'uffffffofff' },
+  'POST /api/v1/grids/generate': { own: 'uffffffofff' },
   'POST /api/v1/components/import': { own: 'uffffffofff' },
   'PUT /api/v1/calendar/days/{date}': { own: 'uffffffofff' },
   'POST /api/v1/calendar/years/{year}/official': { own: 'uffffffofff' },
@@ -357,6 +358,9 @@ const CALLS = {
   }),
   'POST /api/v1/grids/import': () => ({
     method: 'POST', path: '/api/v1/grids/import?check=1', body: '', contentType: 'application/geo+json',
+  }),
+  'POST /api/v1/grids/generate': () => ({
+    method: 'POST', path: '/api/v1/grids/generate?check=1', body: '', contentType: 'application/geo+json',
   }),
   'POST /api/v1/calendar/years/{year}/official': () => ({
     method: 'POST', path: '/api/v1/calendar/years/20x0/official', body: {},

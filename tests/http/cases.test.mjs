@@ -1162,6 +1162,35 @@ describe('categories and standards', () => {
     assert.equal(c.category, '06901');
     assert.equal(c.standard_id, s.json.id);
   });
+
+  test('PATCH /api/v1/categories/{code}: a local name, the public flag; the national name stays', async () => {
+    const patch = (code, body, who = 'admin') => as(who).request('PATCH', `/api/v1/categories/${code}`, { body });
+    assert.equal((await as('admin').post('/api/v1/categories', { code: '07901', name: '夜市占道' })).status, 201);
+    assertError(await patch('07901', { name: '夜市' }, 'dispatcher'), 403, 'forbidden');
+    const r = await patch('07901', { name: '夜市占道经营', public: false });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { code: '07901', major: '07', name: '夜市占道经营', standard: false, public: false });
+    const listed = (await as('receptionist').get('/api/v1/categories')).json.majors
+      .flatMap((m) => m.categories).find((x) => x.code === '07901');
+    assert.equal(listed.name, '夜市占道经营');
+    assert.equal(listed.public, false);
+    // A national class: its own name again is no change; another is 409.
+    assert.equal((await patch('06010', { name: '暴露垃圾', public: true })).status, 200);
+    assertError(await patch('06010', { name: '垃圾' }), 409, 'conflict', 'name');
+    assertError(await patch('07901', { name: '' }), 400, 'invalid', 'name');
+    assertError(await patch('07901', { name: 'x'.repeat(31) }), 400, 'invalid', 'name');
+    assertError(await patch('07901', {}), 400, 'invalid', 'name');
+    assertError(await patch('07901', { name: 3 }), 400, 'invalid', 'name');
+    assertError(await patch('07999', { public: true }), 404, 'not_found');
+    // Nothing refused was written.
+    const again = (await as('admin').get('/api/v1/categories')).json.majors
+      .flatMap((m) => m.categories);
+    assert.equal(again.find((x) => x.code === '07901').name, '夜市占道经营');
+    assert.equal(again.find((x) => x.code === '06010').name, '暴露垃圾');
+    assert.equal(sql(ws.db, "SELECT before_state || ' ' || after_state FROM audit_event"
+      + " WHERE action = 'category.edit' AND subject = '07901'"),
+    '{"name":"夜市占道","public":true} {"name":"夜市占道经营","public":false}');
+  });
 });
 
 // ---- routing rules -------------------------------------------------------------------

@@ -110,3 +110,85 @@ test('POST /api/v1/components/import: the census checked (check=1 writes nothing
   assertError(await admin().request('POST', '/api/v1/components/import?name=x.txt', { body: 'a' }), 400, 'invalid', 'file');
   assertError(await admin().request('POST', '/api/v1/components/import', { body: 'a' }), 400, 'invalid', 'name');
 });
+
+// ---- POST /api/v1/grids/generate --------------------------------------------
+
+// A community's boundary: a box of about 255 m x 300 m (times k) at
+// (lon, lat).
+const boundary = (lon, lat, k = 1) => ({
+  type: 'FeatureCollection',
+  features: [{
+    type: 'Feature', properties: {},
+    geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + 0.003 * k, lat], [lon + 0.003 * k, lat + 0.0027 * k], [lon, lat + 0.0027 * k], [lon, lat]]] },
+  }],
+});
+
+const generate = (body, query) => admin().request('POST', `/api/v1/grids/generate?${query}`, {
+  body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/geo+json' },
+});
+
+test('POST /api/v1/grids/generate: check=1 says what the cut would make and replace, writes nothing; then applied', async () => {
+  const last = sql(ws.db, "SELECT code FROM division WHERE level = 'community' AND code LIKE '110101003%' ORDER BY code DESC LIMIT 1");
+  const live = () => Number(sql(ws.db, `SELECT COUNT(*) FROM grid WHERE community = '${last}' AND deleted = 0`));
+  const before = live();
+  // Just east of the city's grids (a point must lie within 2 km of one).
+  const [east, mid] = sql(ws.db, 'SELECT MAX(max_lon), (MIN(min_lat) + MAX(max_lat)) / 2 FROM grid').split('|').map(Number);
+  const [lon, lat] = [east + 0.003, mid];
+  // A case filed with a point where no grid is yet: its area only.
+  const reception = new Client(suite.server, { bearer: createToken(ws.db, 'receptionist') });
+  const early = await reception.post('/api/v1/cases', {
+    category: '06010', description: '先报后划网格', source: 'hotline', urgency: 'normal',
+    lon: lon + 0.0015, lat: lat + 0.0013, area: '110101003',
+  });
+  assert.equal(early.status, 201, early.text);
+  assert.equal(early.json.grid, null);
+  const all = sql(ws.db, "SELECT COUNT(*) || ' ' || MAX(rev) FROM grid");
+  const checked = await generate(boundary(lon, lat), `community=${last}&check=1`);
+  assert.equal(checked.status, 200, checked.text);
+  assert.equal(checked.json.applied, false);
+  assert.deepEqual(checked.json.problems, []);
+  const r = checked.json.result;
+  assert.equal(r.cell_m, 100);
+  assert.equal(r.replaced, before);
+  assert.equal(r.cases_located, undefined, 'a check places no case');
+  assert.ok(r.grids >= 6 && r.grids <= 12, `grids ${r.grids}`);
+  assert.ok(Math.abs(r.area_m2 - 255 * 300) < 0.05 * 255 * 300, `area ${r.area_m2}`);
+  assert.equal(sql(ws.db, "SELECT COUNT(*) || ' ' || MAX(rev) FROM grid"), all, 'the check wrote nothing');
+
+  // A larger cell cuts fewer grids; applied, they replace the community's.
+  const applied = await generate(boundary(lon, lat), `community=${last}&cell=150`);
+  assert.equal(applied.status, 200, applied.text);
+  assert.equal(applied.json.applied, true);
+  assert.equal(applied.json.result.cell_m, 150);
+  assert.equal(applied.json.result.replaced, before);
+  // ...and the case filed before is placed on its grid.
+  assert.equal(applied.json.result.cases_located, 1);
+  assert.equal(applied.json.result.cases_left, 0);
+  assert.match(sql(ws.db, `SELECT grid FROM case_file WHERE id = ${early.json.id}`), new RegExp(`^${last}\\d{3}$`));
+  assert.ok(applied.json.result.grids < r.grids);
+  assert.equal(live(), applied.json.result.grids);
+  assert.equal(sql(ws.db, `SELECT MIN(code) FROM grid WHERE community = '${last}' AND deleted = 0`), `${last}001`);
+  // In force at once, and audited as the admin's.
+  const at = await admin().get(`/api/v1/locate?lon=${lon + 0.0015}&lat=${lat + 0.0013}`);
+  assert.match(at.json.grid?.code ?? '', new RegExp(`^${last}\\d{3}$`), at.text);
+  assert.equal(sql(ws.db, "SELECT actor || ' ' || subject FROM audit_event WHERE action = 'grids.generate' ORDER BY id DESC LIMIT 1"),
+    `admin ${last}`);
+});
+
+test('POST /api/v1/grids/generate: bad requests are 400 naming the parameter, nothing written; not the admin: 403', async () => {
+  const all = sql(ws.db, "SELECT COUNT(*) || ' ' || MAX(rev) FROM grid");
+  const b = boundary(116.33, 39.83);
+  assertError(await generate(b, ''), 400, 'invalid', 'community');
+  assertError(await generate(b, 'community=1101010030'), 400, 'invalid', 'community');
+  assertError(await generate(b, 'community=110101003999'), 400, 'invalid', 'community');
+  assertError(await generate(b, `community=${community}&cell=5`), 400, 'invalid', 'cell');
+  assertError(await generate(b, `community=${community}&crs=mars`), 400, 'invalid', 'crs');
+  assertError(await generate('', `community=${community}`), 400, 'invalid', 'body');
+  assertError(await generate({ type: 'FeatureCollection', features: [] }, `community=${community}`), 400, 'invalid', 'boundary');
+  // More than the 3-digit serial can number.
+  assertError(await generate(boundary(116.33, 39.83, 2), `community=${community}&cell=10&check=1`), 400, 'invalid', 'cell');
+  assert.equal(sql(ws.db, "SELECT COUNT(*) || ' ' || MAX(rev) FROM grid"), all);
+  const leader = new Client(suite.server, { bearer: createToken(ws.db, 'leader') });
+  assertError(await leader.request('POST', `/api/v1/grids/generate?community=${community}`, { body: JSON.stringify(b) }),
+    403, 'forbidden');
+});

@@ -2453,6 +2453,92 @@ static void test_local_category(void **state)
 	assert_string_equal(cat.name, "共享充电桩乱象");
 }
 
+/* The admin renames a local class and opens or closes any class to the
+ * public; a national class keeps the standard's name, and loading the
+ * defaults again keeps the city's public flag. */
+static void test_category_edit(void **state)
+{
+	struct fx *f = *state;
+	struct category_edit e;
+	struct ug_error err;
+	struct category cat;
+
+	ug_error_clear(&err);
+	tu_assert_ok(standards_add_local_category(f->t->db, "06901", "充电桩",
+						  1, NULL, tu_actor("admin"),
+						  NOW, &cat, &err),
+		     err);
+	memset(&e, 0, sizeof e);
+	e.name = "共享充电桩乱象";
+	tu_assert_ok(standards_category_edit(f->t->db, "06901", &e,
+					     tu_actor("admin"), NOW, &cat,
+					     &err),
+		     err);
+	assert_string_equal(cat.name, "共享充电桩乱象");
+	assert_int_equal(cat.public_, 1);
+	e.name = NULL;
+	e.has_public = 1;
+	e.public_ = 0;
+	tu_assert_ok(standards_category_edit(f->t->db, "06010", &e,
+					     tu_actor("admin"), NOW, &cat,
+					     &err),
+		     err);
+	assert_int_equal(cat.public_, 0);
+	assert_string_equal(cat.name, "暴露垃圾");
+	tu_assert_ok(store_category_get(f->t->db, "06901", &cat, &err), err);
+	assert_string_equal(cat.name, "共享充电桩乱象");
+	assert_int_equal(tu_query_int(f->t->db,
+				      "SELECT COUNT(*) FROM audit_event WHERE"
+				      " action = 'category.edit' AND subject ="
+				      " '06010' AND before_state ="
+				      " '{\"name\":\"暴露垃圾\",\"public\":true}'"
+				      " AND after_state ="
+				      " '{\"name\":\"暴露垃圾\",\"public\":false}'"),
+			 1);
+
+	/* Its own name again is no change of name; another is refused. */
+	e.name = "暴露垃圾";
+	tu_assert_ok(standards_category_edit(f->t->db, "06010", &e,
+					     tu_actor("admin"), NOW, &cat,
+					     &err),
+		     err);
+	e.name = "垃圾";
+	tu_assert_err(standards_category_edit(f->t->db, "06010", &e,
+					      tu_actor("admin"), NOW, &cat,
+					      &err),
+		      err, UG_ECONFLICT, "name");
+	e.name = "";
+	tu_assert_err(standards_category_edit(f->t->db, "06901", &e,
+					      tu_actor("admin"), NOW, &cat,
+					      &err),
+		      err, UG_EINVAL, "name");
+	e.name = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一";
+	tu_assert_err(standards_category_edit(f->t->db, "06901", &e,
+					      tu_actor("admin"), NOW, &cat,
+					      &err),
+		      err, UG_EINVAL, "name");
+	memset(&e, 0, sizeof e);
+	tu_assert_err(standards_category_edit(f->t->db, "06901", &e,
+					      tu_actor("admin"), NOW, &cat,
+					      &err),
+		      err, UG_EINVAL, "name");
+	e.has_public = 1;
+	tu_assert_err(standards_category_edit(f->t->db, "06999", &e,
+					      tu_actor("admin"), NOW, &cat,
+					      &err),
+		      err, UG_ENOTFOUND, "code");
+	/* Nothing refused was written. */
+	tu_assert_ok(store_category_get(f->t->db, "06901", &cat, &err), err);
+	assert_string_equal(cat.name, "共享充电桩乱象");
+	assert_int_equal(cat.public_, 1);
+
+	/* init again (an upgrade): the closed national class stays closed. */
+	tu_assert_ok(standards_load_defaults(f->t->db, NOW, NULL, &err), err);
+	tu_assert_ok(store_category_get(f->t->db, "06010", &cat, &err), err);
+	assert_int_equal(cat.public_, 0);
+	assert_string_equal(cat.name, "暴露垃圾");
+}
+
 /* ---- fault injection ------------------------------------------------------ */
 
 /* Fail the 1st, 2nd, ... database step of one action until it passes:
@@ -2849,6 +2935,7 @@ int main(void)
 		T(test_disabled_department),
 		T(test_standard_versions),
 		T(test_local_category),
+		T(test_category_edit),
 		T(test_fault_injection),
 		T(test_fault_injection_pooled),
 		T(test_access_reads),

@@ -327,12 +327,42 @@ static void test_generate(void **state)
 					 "abs(area_m2 - 10000) < 50"),
 			 1);
 	/* Generating again replaces them all.  60 m cells leave 30 m strips
-	 * and a 30 m corner (25 % of a cell): no slivers, 4 x 4 grids. */
+	 * and a 30 m corner (25 % of a cell): no slivers, 4 x 4 grids.  The
+	 * check says so and writes nothing. */
 	opts.cell_m = 60;
+	opts.check_only = 1;
+	{
+		int64_t rev = count(f->t->db, "SELECT value FROM spatial_rev");
+
+		tu_assert_ok(grids_generate_text(f->t->db, b.data, b.len,
+						 "110101001003", &opts, NOW,
+						 &res, &err),
+			     err);
+		assert_int_equal(res.replaced, 4);
+		assert_int_equal(res.merged, 0);
+		assert_int_equal(res.grids, 16);
+		assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM grid "
+						 "WHERE deleted = 0"),
+				 4);
+		assert_int_equal(count(f->t->db,
+				       "SELECT value FROM spatial_rev"),
+				 rev);
+	}
+	opts.check_only = 0;
+	opts.by = tu_actor("admin");
 	tu_assert_ok(grids_generate_text(f->t->db, b.data, b.len,
 					 "110101001003", &opts, NOW, &res,
 					 &err),
 		     err);
+	/* Audited as the caller; the first, from the command line. */
+	assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM audit_event "
+					 "WHERE action = 'grids.generate' AND "
+					 "subject = '110101001003' AND "
+					 "actor = 'admin'"),
+			 1);
+	assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM audit_event "
+					 "WHERE action = 'grids.generate'"),
+			 2);
 	assert_int_equal(res.replaced, 4);
 	assert_int_equal(res.merged, 0);
 	assert_int_equal(res.grids, 16);

@@ -562,6 +562,25 @@ static int first_of_major(void *ctx, const struct category *c)
 	return 0;
 }
 
+/* {"name":…,"public":…} of a category, for the audit trail. */
+static char *category_text(const struct category *c)
+{
+	json_t *o = json_pack("{s:s, s:b}", "name", c->name, "public",
+			      c->public_);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return text;
+}
+
+static int check_category_name(const char *name, struct ug_error *err)
+{
+	if (ug_utf8_len(name) < 1 || ug_utf8_len(name) > 30)
+		return ug_fail(err, UG_EINVAL, "name",
+			       "name must be 1 to 30 characters");
+	return 0;
+}
+
 int standards_add_local_category(struct db *db, const char *code,
 				 const char *name, int public_,
 				 const char *like, const struct actor *by,
@@ -580,9 +599,8 @@ int standards_add_local_category(struct db *db, const char *code,
 		return ug_fail(err, UG_EINVAL, "code",
 			       "code must be 5 digits: the major class and a "
 			       "3-digit minor number");
-	if (ug_utf8_len(name) < 1 || ug_utf8_len(name) > 30)
-		return ug_fail(err, UG_EINVAL, "name",
-			       "name must be 1 to 30 characters");
+	if ((rc = check_category_name(name, err)))
+		return rc;
 	snprintf(major, sizeof major, "%.2s", code);
 	if ((rc = db_begin_write(db, err)))
 		return rc;
@@ -655,24 +673,51 @@ end:
 	return db_end(db, rc, err);
 }
 
-int standards_set_public(struct db *db, const char *code, int public_,
-			 const struct actor *by, int64_t now,
-			 struct category *out, struct ug_error *err)
+int standards_category_edit(struct db *db, const char *code,
+			    const struct category_edit *e,
+			    const struct actor *by, int64_t now,
+			    struct category *out, struct ug_error *err)
 {
 	struct category was;
+	char *before = NULL, *after = NULL;
 	int rc;
 
+	if (!e->name && !e->has_public)
+		return ug_fail(err, UG_EINVAL, "name",
+			       "nothing to change: give name or public");
+	if (e->name && (rc = check_category_name(e->name, err)))
+		return rc;
 	if ((rc = db_begin_write(db, err)))
 		return rc;
-	if ((rc = store_category_get(db, code, &was, err)) == 0 &&
-	    (rc = store_category_set_public(db, code, public_, err)) == 0 &&
-	    (rc = store_category_get(db, code, out, err)) == 0)
-		rc = audit_write(db, by, now, "category.public", code,
-				 was.public_ ? "{\"public\":true}"
-					     : "{\"public\":false}",
-				 public_ ? "{\"public\":true}"
-					 : "{\"public\":false}",
-				 NULL, err);
+	rc = store_category_get(db, code, &was, err);
+	if (rc == -UG_ENOTFOUND)
+		rc = ug_fail(err, UG_ENOTFOUND, "code", "no category %s",
+			     code);
+	if (rc)
+		goto end;
+	*out = was;
+	if (e->name && strcmp(e->name, was.name) != 0) {
+		if (was.standard) {
+			rc = ug_fail(err, UG_ECONFLICT, "name",
+				     "%s is a class of the national standard: "
+				     "it keeps the standard's name (%s); add a "
+				     "local class for a name of the city's own",
+				     code, was.name);
+			goto end;
+		}
+		snprintf(out->name, sizeof out->name, "%s", e->name);
+	}
+	if (e->has_public)
+		out->public_ = e->public_ ? 1 : 0;
+	before = category_text(&was);
+	after = category_text(out);
+	if ((rc = store_category_edit(db, out, err)) == 0 &&
+	    (rc = audit_write(db, by, now, "category.edit", code, before,
+			      after, NULL, err)) == 0)
+		rc = store_category_get(db, code, out, err);
+end:
+	free(before);
+	free(after);
 	return db_end(db, rc, err);
 }
 

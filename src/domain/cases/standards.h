@@ -73,17 +73,31 @@ int standards_edit(struct db *db, const char *category,
 		   int64_t now, struct case_standard *out,
 		   struct standard_limits *lim, struct ug_error *err);
 
+/* An admin's change to a category: NULL / has_public 0 keep it. */
+struct category_edit {
+	const char *name;      /* 1 to 30 characters; a local category's */
+	int has_public;
+	int public_;           /* open to public reporting (Open311
+				  services, the public pages) */
+};
+
+/* Rename a category or open / close it to the public, in one
+ * transaction; audited ("category.edit", before and after) and *out
+ * receives it after.  A standard category keeps the national table's
+ * name (loading the defaults again would restore it): a new name for
+ * one is UG_ECONFLICT naming "name".  UG_EINVAL naming "name" for a name
+ * out of bounds or an edit that changes nothing; UG_ENOTFOUND naming
+ * "code". */
+int standards_category_edit(struct db *db, const char *code,
+			    const struct category_edit *e,
+			    const struct actor *by, int64_t now,
+			    struct category *out, struct ug_error *err);
+
 /* Add a local minor class `code` (the major's 2 digits + 3 more, not yet
  * used) named `name`, with version 1 of its standard copied from the
  * current standard of `like` (a category of the same major; NULL: the
  * major's first standard category).  Standard categories are never
  * changed. */
-/* Open (public_ = 1) or close a category to public reporting (Open311
- * services, the public pages); audited.  UG_ENOTFOUND naming "code". */
-int standards_set_public(struct db *db, const char *code, int public_,
-			 const struct actor *by, int64_t now,
-			 struct category *out, struct ug_error *err);
-
 int standards_add_local_category(struct db *db, const char *code,
 				 const char *name, int public_,
 				 const char *like, const struct actor *by,

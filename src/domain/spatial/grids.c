@@ -570,8 +570,8 @@ out:
 	return rc;
 }
 
-/* Grids are imported and generated from the command line only (no route
- * does it): audited as its actor, with the counts. */
+/* Grids imported or generated: audited as `by` (NULL: the command
+ * line), with the counts. */
 static int grids_audit(struct db *db, const struct actor *by,
 		       const char *action, const char *subject, size_t written,
 		       size_t replaced, int64_t now, struct ug_error *err)
@@ -748,8 +748,8 @@ static int collect_code(void *ctx, const struct grid_row *g)
 }
 
 /* Mark every live grid of the community deleted (inside the caller's
- * write transaction); *n gets how many. */
-static int remove_community(struct db *db, const char *community,
+ * write transaction) - or, dry, only count them; *n gets how many. */
+static int remove_community(struct db *db, const char *community, int dry,
 			    int64_t now, size_t *n, struct ug_error *err)
 {
 	struct code_list l = {.err = err};
@@ -757,7 +757,7 @@ static int remove_community(struct db *db, const char *community,
 	int rc = store_grids_of_community(db, community, collect_code, &l,
 					  err);
 
-	for (size_t i = 0; rc == 0 && i < l.n; i++)
+	for (size_t i = 0; rc == 0 && !dry && i < l.n; i++)
 		if ((rc = store_spatial_next_rev(db, &rev, err)) == 0)
 			rc = store_grid_delete(db, l.codes[i], rev, now, err);
 	*n = rc ? 0 : l.n;
@@ -1082,6 +1082,12 @@ int grids_generate_text(struct db *db, const char *text, size_t len,
 			     "a larger --cell", npieces);
 		goto out;
 	}
+	if (opts->check_only) {
+		if ((rc = remove_community(db, community, 1, now,
+					   &res->replaced, err)) == 0)
+			res->grids = npieces;
+		goto out;
+	}
 	{
 		struct grid_row g;
 		int64_t rev;
@@ -1090,7 +1096,8 @@ int grids_generate_text(struct db *db, const char *text, size_t len,
 			goto out;
 		/* Every earlier grid of the community goes (the numbering
 		 * starts again at 001). */
-		rc = remove_community(db, community, now, &res->replaced, err);
+		rc = remove_community(db, community, 0, now, &res->replaced,
+				      err);
 		if (rc)
 			goto rollback;
 		for (size_t i = 0; i < npieces; i++) {
@@ -1116,7 +1123,7 @@ int grids_generate_text(struct db *db, const char *text, size_t len,
 			if (rc)
 				goto rollback;
 		}
-		if ((rc = grids_audit(db, NULL, "grids.generate", community,
+		if ((rc = grids_audit(db, opts->by, "grids.generate", community,
 				      npieces, res->replaced, now, err)) ||
 		    (rc = db_commit(db, err)))
 			goto rollback;

@@ -95,10 +95,14 @@ struct grid_generate_opts {
 	double sliver_ratio;   /* pieces under this share of a cell merge
 				  into their largest neighbour, default 0.2 */
 	struct crs crs;        /* of the boundary file, default wgs84 */
+	int check_only;        /* cut and count; write nothing (grids and
+				  replaced say what would be) */
+	const struct actor *by; /* in the audit trail; NULL: the command
+				   line */
 };
 
 struct grid_generate_result {
-	size_t grids;          /* grids written */
+	size_t grids;          /* grids written (or, check_only, to be) */
 	size_t merged;         /* slivers merged into a neighbour */
 	size_t replaced;       /* the community's earlier grids removed */
 	double area_m2;        /* total area of the boundary */
@@ -111,8 +115,10 @@ struct grid_generate_result {
  * their largest edge-sharing neighbour, number them 001.. from north-west
  * to south-east (rows north to south, west to east within a row) and
  * store them as grids of `community`, replacing every earlier grid of
- * that community in the same transaction.  UG_EINVAL for an unknown
- * community, an invalid boundary, or more than 999 cells.
+ * that community in the same transaction, audited ("grids.generate") as
+ * opts->by.  With opts->check_only the same cut is made and counted and
+ * nothing is written.  UG_EINVAL for an unknown community, an invalid
+ * boundary, or more than 999 cells.
  */
 int grids_generate_file(struct db *db, const char *boundary_path,
 			const char *community,

@@ -50,7 +50,8 @@ typedef int (*store_limit_cb)(void *ctx, const struct stage_limit_row *l);
 int store_category_major_upsert(struct db *db, const char *code,
 				const char *kind, const char *name,
 				struct ug_error *err);
-/* Insert or update a category; `standard` rows overwrite names. */
+/* Insert or update a category; `standard` rows overwrite names (the
+ * national table's), never the public flag a city chose. */
 int store_category_upsert(struct db *db, const struct category *c,
 			  int64_t now, struct ug_error *err);
 /* Set the English name of a major or minor class; UG_ENOTFOUND if
@@ -60,6 +61,10 @@ int store_category_set_name_en(struct db *db, const char *code,
 /* Open or close a category to public reporting. */
 int store_category_set_public(struct db *db, const char *code, int public_,
 			      struct ug_error *err);
+/* Write c->name and c->public_ to category c->code; UG_ENOTFOUND
+ * naming "code" when there is none. */
+int store_category_edit(struct db *db, const struct category *c,
+			struct ug_error *err);
 int store_category_get(struct db *db, const char *code, struct category *c,
 		       struct ug_error *err);
 /* All categories ordered by code, with their major's name and kind. */

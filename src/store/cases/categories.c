@@ -45,8 +45,7 @@ int store_category_major_get(struct db *db, const char *code, char kind[16],
 static const char SQL_CATEGORY_UPSERT[] =
 	"INSERT INTO category (code, major, name, standard, public, created_at)"
 	" VALUES (?, ?, ?, ?, ?, ?)"
-	" ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
-	" public = excluded.public";
+	" ON CONFLICT (code) DO UPDATE SET name = excluded.name";
 
 int store_category_upsert(struct db *db, const struct category *c,
 			  int64_t now, struct ug_error *err)
@@ -128,6 +127,23 @@ int store_category_set_public(struct db *db, const char *code, int public_,
 		return ug_fail(err, UG_ENOTFOUND, "code", "no category %s",
 			       code);
 	return 0;
+}
+
+/* The name and the public flag as the admin set them. */
+static const char SQL_CATEGORY_EDIT[] =
+	"UPDATE category SET name = ?, public = ? WHERE code = ?";
+
+int store_category_edit(struct db *db, const struct category *c,
+			struct ug_error *err)
+{
+	int rc = db_run(db, SQL_CATEGORY_EDIT,
+			DB_ARGS(DB_TEXT(c->name), DB_INT(c->public_ ? 1 : 0),
+				DB_TEXT(c->code)), err);
+
+	if (rc == 0 && db_changes(db) == 0)
+		return ug_fail(err, UG_ENOTFOUND, "code", "no category %s",
+			       c->code);
+	return rc;
 }
 
 static const char SQL_CATEGORY_GET[] = CATEGORY_SELECT " WHERE c.code = ?";

@@ -10,7 +10,7 @@ import {
 } from './dom.js';
 import { formatTime, sayError } from './format.js';
 import {
-  categoryName, departmentName, forget, loadCategories, loadDepartments,
+  categoryName, departmentName, forget, loadCategories, loadDepartments, loadDivision,
 } from './reference.js';
 import * as session from './session.js';
 
@@ -18,6 +18,13 @@ function table(cols, rows) {
   return h('table', { class: 'queue' },
     h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
     h('tbody', {}, rows.map((r) => h('tr', {}, r.map((v) => h('td', {}, v ?? ''))))));
+}
+
+// Draw the page again (draw), then say `text` in its status line; text.
+async function redrawSaying(main, draw, text) {
+  await draw();
+  fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
+  return text;
 }
 
 // A form whose submit runs `act(formData, form)` and says its result or
@@ -55,16 +62,65 @@ const KINDS = ['professional', 'responsible_unit', 'street_team', 'centre'];
 const TYPES = ['sanitation', 'municipal', 'landscaping', 'enforcement', 'water', 'power', 'gas',
   'telecom', 'traffic', 'housing', 'centre'];
 
+// The fields of a department a form sets (ids prefixed by `id`), filled
+// from `d` when given; `deps` are the candidates for parent.
+function departmentFields(id, deps, d = {}) {
+  return [
+    field(`${id}-name`, t('dept.name'), h('input', { name: 'name', required: true, maxlength: 100, value: d.name })),
+    field(`${id}-kind`, t('dept.kind'), h('select', { name: 'kind' },
+      KINDS.map((k) => h('option', { value: k, selected: k === d.kind }, t(`dept.kind.${k}`))))),
+    field(`${id}-type`, t('dept.type'), h('select', { name: 'type' },
+      TYPES.map((k) => h('option', { value: k, selected: k === d.type }, t(`dept.type.${k}`))))),
+    field(`${id}-parent`, t('dept.parent'), h('select', { name: 'parent' },
+      h('option', { value: '' }, t('common.none')),
+      deps.filter((p) => p.code !== d.code).map((p) => h('option', { value: p.code, selected: p.code === d.parent }, p.name)))),
+    field(`${id}-areas`, t('dept.areas'), h('input', { name: 'areas', maxlength: 4000, value: d.areas?.join(', ') }),
+      t('dept.areas.hint')),
+  ];
+}
+
+// "110101001, 110101002" as the API's list.
+const areaList = (text) => (text ?? '').split(/[\s,，]+/).filter(Boolean);
+
+// A change to a department: its fields filled from the one chosen (the
+// row's 修改 button chooses it too); only what differs is sent, and an
+// error leaves everything typed where it was.
+function departmentEdit(main, w, deps) {
+  if (!deps.length) return [null, () => {}];
+  const pick = h('select', { name: 'code' }, deps.map((d) => h('option', { value: d.code }, `${d.name} (${d.code})`)));
+  const slot = h('div');
+  const chosen = () => deps.find((d) => d.code === pick.value);
+  const draw = () => fill(slot, departmentFields('de', deps, chosen()));
+  pick.addEventListener('change', draw);
+  draw();
+  const [form] = actForm([h('h2', {}, t('dept.edit')), field('de-code', t('dept.edit.which'), pick), slot,
+    h('button', { type: 'submit', class: 'primary' }, t('dept.edit'))], async (f) => {
+    const d = chosen();
+    const now = {
+      name: f.get('name').trim(), kind: f.get('kind'), type: f.get('type'), parent: f.get('parent'),
+      areas: areaList(f.get('areas')),
+    };
+    const was = { ...d, parent: d.parent ?? '' };
+    const body = Object.fromEntries(Object.entries(now)
+      .filter(([k, v]) => (k === 'areas' ? v.join() !== was.areas.join() : v !== was[k])));
+    if (!Object.keys(body).length) return t('dept.edit.nothing', { name: d.name });
+    const after = await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, body);
+    forget();
+    return redrawSaying(main, () => departments(main, w), t('dept.edited', { name: after.name }));
+  });
+  const choose = (code) => {
+    pick.value = code;
+    draw();
+    form.querySelector('#de-name').focus();
+  };
+  return [form, choose];
+}
+
 async function departments(main, w) {
   const deps = await loadDepartments();
   const [form, said] = createForm('dept.add', '/api/v1/departments', [
     field('dep-code', t('dept.code'), h('input', { name: 'code', required: true, maxlength: 32 }), t('dept.code.hint')),
-    field('dep-name', t('dept.name'), h('input', { name: 'name', required: true, maxlength: 100 })),
-    field('dep-kind', t('dept.kind'), h('select', { name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t(`dept.kind.${k}`))))),
-    field('dep-type', t('dept.type'), h('select', { name: 'type' }, TYPES.map((k) => h('option', { value: k }, t(`dept.type.${k}`))))),
-    field('dep-parent', t('dept.parent'), h('select', { name: 'parent' },
-      h('option', { value: '' }, t('common.none')), deps.map((d) => h('option', { value: d.code }, d.name)))),
-    field('dep-areas', t('dept.areas'), h('input', { name: 'areas', maxlength: 4000 }), t('dept.areas.hint')),
+    departmentFields('dep', deps),
   ], (d) => {
     forget();
     setTimeout(() => renderAdmin(main, w), 0);
@@ -72,20 +128,23 @@ async function departments(main, w) {
   }, (d) => ({
     ...d,
     parent: d.parent || undefined,
-    areas: (d.areas ?? '').split(/[\s,，]+/).filter(Boolean),
+    areas: areaList(d.areas),
   }));
+  const [editForm, choose] = departmentEdit(main, w, deps);
   const redraw = () => {
     forget();
     return departments(main, w);
   };
-  fill(main, h('h1', {}, t('ws.departments')), said, form,
+  fill(main, h('h1', {}, t('ws.departments')), said, form, editForm,
     table(['dept.code', 'dept.name', 'dept.kind', 'dept.type', 'dept.parent', 'dept.areas', 'dept.state', 'user.actions'],
       deps.map((d) => [d.code, d.name, t(`dept.kind.${d.kind}`), t(`dept.type.${d.type}`), d.parent,
         d.areas.join(', '), d.disabled ? t('dept.disabled') : t('dept.enabled'),
-        actButton(t(d.disabled ? 'dept.enable' : 'dept.disable', { name: d.name }), main, async () => {
-          await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, { disabled: !d.disabled });
-          return t(d.disabled ? 'dept.enabled_now' : 'dept.disabled_now', { name: d.name });
-        }, redraw)])));
+        h('span', { class: 'buttons' },
+          h('button', { type: 'button', onclick: () => choose(d.code) }, t('dept.edit_one', { name: d.name })),
+          actButton(t(d.disabled ? 'dept.enable' : 'dept.disable', { name: d.name }), main, async () => {
+            await send('PATCH', `/api/v1/departments/${encodeURIComponent(d.code)}`, { disabled: !d.disabled });
+            return t(d.disabled ? 'dept.enabled_now' : 'dept.disabled_now', { name: d.name });
+          }, redraw))])));
 }
 
 const URGENCIES = ['urgent', 'pressing', 'normal'];
@@ -123,10 +182,35 @@ async function standards(main) {
     if (like) out.like = like;
     return out;
   });
-  const parts = [h('h1', {}, t('ws.standards')), pickForm];
-  if (cats.has(chosen)) parts.push(await standardForm(main, chosen));
+  const parts = [h('h1', {}, t('ws.standards')), h('div', { role: 'status' }), pickForm];
+  if (cats.has(chosen)) parts.push(categoryForm(main, cats.get(chosen)), await standardForm(main, chosen));
   parts.push(localSaid, localForm);
   fill(main, ...parts);
+}
+
+// A category's name (a local one's: a national class keeps the
+// standard's) and whether the public may report it (Open311 services,
+// the public pages).  Only what changed is sent.
+function categoryForm(main, c) {
+  const [form] = actForm([
+    h('h2', {}, t('cat.edit', { code: c.code })),
+    field('cat-name', t('cat.name'), h('input', { name: 'name', maxlength: 30, value: c.name, readonly: c.standard }),
+      c.standard ? t('cat.name.national') : null),
+    field('cat-public', t('cat.public'), h('input', { name: 'public', type: 'checkbox', checked: c.public }),
+      t('cat.public.hint')),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('cat.save'))),
+  ], async (d) => {
+    const body = {};
+    const name = String(d.get('name') ?? '').trim();
+    if (!c.standard && name !== c.name) body.name = name;
+    if ((d.get('public') === 'on') !== c.public) body.public = d.get('public') === 'on';
+    if (!Object.keys(body).length) return t('cat.nothing');
+    const after = await send('PATCH', `/api/v1/categories/${c.code}`, body);
+    forget();
+    return redrawSaying(main, () => standards(main),
+      t(after.public ? 'cat.saved.public' : 'cat.saved.staff', { code: after.code, name: after.name }));
+  });
+  return form;
 }
 
 async function standardForm(main, code) {
@@ -196,9 +280,7 @@ const WEEK = ['week.mon', 'week.tue', 'week.wed', 'week.thu', 'week.fri', 'week.
 async function calendarPage(main) {
   const year = new Date().getFullYear();
   const s = await getJSON(`/api/v1/calendar/settings?from=${year}-01-01&to=${year + 1}-12-31`);
-  const redraw = (text) => calendarPage(main).then(() => {
-    fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
-  });
+  const redraw = (text) => redrawSaying(main, () => calendarPage(main), text);
   const [hours] = actForm([
     h('h2', {}, t('cal.hours')),
     WEEK.map((k) => field(`cal-${k}`, t(`cal.${k}`), h('input', { name: k, value: s.settings[k], size: 28 }))),
@@ -263,37 +345,73 @@ async function calendarPage(main) {
         `${t(`cal.from.${d.source}`)}${d.provisional ? ` · ${t('cal.provisional')}` : ''}`])));
 }
 
-// Geography from a file - the unit grids (万米单元网格, GeoJSON) or the
-// components census (部件普查, CSV or GeoJSON): checked first (check=1:
-// the report of what is wrong, and what would be added or replaced),
-// applied once the admin has read it.
+// Geography from a file - the unit grids (万米单元网格, GeoJSON), the
+// components census (部件普查, CSV or GeoJSON), or a community's boundary
+// cut into grids (网格生成) - checked first (check=1: the report of what
+// is wrong, and what would be added or replaced), applied once the admin
+// has read it.
+const GRID_PROBLEM = {
+  cols: ['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
+  row: (p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message],
+};
+const GEOJSON = '.geojson,.json,application/geo+json';
 const IMPORTS = {
   grids: {
-    url: () => '/api/v1/grids/import', accept: '.geojson,.json,application/geo+json', type: 'application/geo+json',
-    cols: ['grid.kind', 'grid.feature', 'grid.code', 'grid.message'],
-    row: (p) => [t(`grid.kind.${p.kind}`), p.feature >= 0 ? String(p.feature + 1) : '', p.code, p.message],
+    url: () => '/api/v1/grids/import', accept: GEOJSON, type: 'application/geo+json', strict: true, ...GRID_PROBLEM,
   },
   components: {
     url: (f) => `/api/v1/components/import?name=${encodeURIComponent(f.name)}`,
-    accept: '.csv,.geojson,.json', type: 'text/plain',
+    accept: '.csv,.geojson,.json', type: 'text/plain', strict: true,
     cols: ['comp.where', 'grid.message'],
     row: (p) => [String(p.where), p.message],
   },
+  // The community and the cell size; the boundary is the file (errors
+  // on it name `boundary`).
+  generate: {
+    url: () => '/api/v1/grids/generate', accept: GEOJSON, type: 'application/geo+json', file: 'boundary',
+    apply: 'generate.apply', ...GRID_PROBLEM,
+    fields: async () => {
+      const list = await communities();
+      return [
+        field('g-community', t('generate.community'), h('input', {
+          name: 'community', list: 'g-communities', autocomplete: 'off', inputmode: 'numeric', maxlength: 12, required: true,
+        }), t('generate.community.hint')),
+        h('datalist', { id: 'g-communities' }, list.map((c) => h('option', { value: c.code }, c.name))),
+        field('g-cell', t('generate.cell'), h('input', { name: 'cell', type: 'number', min: 10, max: 1000, value: 100 }),
+          t('generate.cell.hint')),
+      ];
+    },
+    query: (form) => ({ community: form.elements.community.value.trim(), cell: form.elements.cell.value.trim() }),
+    said: (r) => ({ ...r, area: Math.round(r.area_m2).toLocaleString() }),
+  },
 };
+
+// The communities of the user's division (a district's, through its
+// streets, or a street's), for the generation's list; none for a wider
+// unit, where the code is typed.
+async function communities() {
+  const me = session.user();
+  const top = me.unit.kind === 'division' ? await loadDivision(me.unit.code) : null;
+  if (top?.level === 'street') return top.children;
+  if (top?.level !== 'district') return [];
+  return (await Promise.all(top.children.map((s) => loadDivision(s.code)))).flatMap((s) => s.children);
+}
 
 async function importPage(main, kind) {
   const how = IMPORTS[kind];
-  const file = h('input', { name: 'file', type: 'file', accept: how.accept });
+  const fileName = how.file ?? 'file';
+  const file = h('input', { name: fileName, type: 'file', accept: how.accept });
   const crs = h('select', { name: 'crs' }, ['wgs84', 'gcj02', 'bd09'].map((k) => h('option', { value: k }, t(`grid.crs.${k}`))));
-  const strict = h('input', { type: 'checkbox', name: 'strict' });
+  const strict = how.strict ? h('input', { type: 'checkbox', name: 'strict' }) : null;
   const check = h('button', { type: 'submit', class: 'primary' }, t('grid.check'));
-  const apply = h('button', { type: 'button', disabled: true }, t('grid.apply'));
+  const apply = h('button', { type: 'button', disabled: true }, t(how.apply ?? 'grid.apply'));
   const report = h('div', { id: 'import-report', role: 'status' });
   const form = h('form', { class: 'card', novalidate: true },
     h('p', { class: 'banner error', role: 'alert', hidden: true }),
+    how.fields ? await how.fields() : null,
     field('g-file', t(`${kind}.file`), file, t(`${kind}.file.hint`)),
     field('g-crs', t('grid.crs'), crs),
-    h('label', { class: 'choice' }, strict, t('grid.strict')),
+    strict ? h('label', { class: 'choice' }, strict, t('grid.strict')) : null,
     h('div', { class: 'buttons' }, check, apply));
   let chosen = null;
   let text = null;
@@ -301,9 +419,8 @@ async function importPage(main, kind) {
     clearErrors(form);
     // The check reports every problem (never strict); "import nothing if
     // there is any problem" then keeps the import button off.
-    const q = new URLSearchParams({
-      check: checkOnly ? '1' : '0', strict: !checkOnly && strict.checked ? '1' : '0', crs: crs.value,
-    });
+    const q = new URLSearchParams({ ...how.query?.(form), check: checkOnly ? '1' : '0', crs: crs.value });
+    if (strict) q.set('strict', !checkOnly && strict.checked ? '1' : '0');
     const url = how.url(chosen);
     let r;
     try {
@@ -313,24 +430,31 @@ async function importPage(main, kind) {
       return;
     }
     fill(report,
-      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` }, t(`${kind}.${r.applied ? 'applied' : 'checked'}`, r.result)),
+      h('p', { class: `banner ${r.applied ? 'ok' : 'info'}` },
+        t(`${kind}.${r.applied ? 'applied' : 'checked'}`, how.said?.(r.result) ?? r.result)),
       r.problems.length ? table(how.cols, r.problems.map(how.row)) : h('p', { class: 'muted' }, t('grid.no_problems')),
       r.problems_found > r.problems.length ? h('p', { class: 'muted' }, t('grid.more', { n: r.problems_found })) : null);
-    apply.disabled = r.applied || !checkOnly || (strict.checked && r.problems_found > 0);
+    apply.disabled = r.applied || !checkOnly || (strict?.checked && r.problems_found > 0);
   };
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     [chosen] = file.files;
     if (!chosen) {
-      fieldError(form, 'file', t('grid.file.none'));
+      fieldError(form, fileName, t('grid.file.none'));
       return;
     }
     text = await chosen.text();
     await run(true);
   });
   apply.addEventListener('click', () => run(false));
-  file.addEventListener('change', () => { apply.disabled = true; fill(report); });
-  fill(main, h('h1', {}, t(`ws.${kind}`)), form, report);
+  // A change to what was checked wants a new check (the strict box is
+  // about applying, not about what was checked).
+  form.addEventListener('change', (ev) => {
+    if (ev.target === strict) return;
+    apply.disabled = true;
+    fill(report);
+  });
+  fill(main, h('h1', {}, t(`ws.${kind}`)), how.fields ? h('p', { class: 'hint' }, t(`${kind}.intro`)) : null, form, report);
 }
 
 // Routing rules (派遣规则): which department a case of a category in an
@@ -425,10 +549,7 @@ async function users(main) {
     for (const k of ['role', 'unit', 'display_name']) if (d.get(k)) body[k] = d.get(k);
     const u = others.find((x) => String(x.id) === d.get('id'));
     await send('PATCH', `/api/v1/users/${d.get('id')}`, body);
-    const text = t('user.edited', { username: u.username });
-    await users(main);
-    fill(main.querySelector('[role=status]'), h('p', { class: 'banner ok' }, text));
-    return text;
+    return redrawSaying(main, () => users(main), t('user.edited', { username: u.username }));
   });
   fill(main, h('h1', {}, t('ws.users')), said, form, editForm,
     table(['user.username', 'user.display_name', 'user.role', 'user.unit', 'user.state', 'user.actions'],
@@ -522,6 +643,7 @@ export async function renderAdmin(main, w) {
     departments: () => departments(main, w), routing: () => routing(main),
     standards: () => standards(main), calendar: () => calendarPage(main),
     grids: () => importPage(main, 'grids'), components: () => importPage(main, 'components'),
+    generate: () => importPage(main, 'generate'),
     users: () => users(main), tokens: () => tokens(main),
     policy: () => policy(main), audit: () => audit(main),
   };

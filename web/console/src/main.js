@@ -142,7 +142,7 @@ async function route() {
       const views = {
         intake: renderIntake, overview: renderOverview, assessment: renderAssessment, reports: renderReports,
         departments: renderAdmin, routing: renderAdmin, standards: renderAdmin, calendar: renderAdmin,
-        grids: renderAdmin, components: renderAdmin,
+        grids: renderAdmin, generate: renderAdmin, components: renderAdmin,
         users: renderAdmin,
         tokens: renderAdmin,
         policy: renderAdmin, audit: renderAdmin,

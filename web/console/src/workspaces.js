@@ -58,6 +58,7 @@ export const WORKSPACES = {
     page('standards'),
     page('calendar'),
     page('grids'),
+    page('generate'),
     page('components'),
     page('assessment'),
     page('reports'),
