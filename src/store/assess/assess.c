@@ -245,6 +245,21 @@ int store_assess_sum(struct db *db, const char *kind, const char *code,
 static const char SQL_ROWS_DAY[] = ROWS_OF("assess_day", "day");
 static const char SQL_ROWS_MONTH[] = ROWS_OF("assess_month", "month");
 
+/* The same rows uncut: each code is once in a period (the key), so
+ * they need no GROUP BY - whose sorter and 36 sums made a month of
+ * 6,000 grids' days (30 reads) take 1.4 s against 0.1 s this way. */
+#define ROWS_UNCUT(table, key)                                             \
+	"SELECT code, events" ASSESS_COUNTERS(COLUMN) " FROM " table        \
+	" WHERE " key " = ? AND kind = ? AND code >= ? AND code < ?"        \
+	" AND length(code) >= ?"
+static const char SQL_ROWS_DAY_UNCUT[] = ROWS_UNCUT("assess_day", "day");
+static const char SQL_ROWS_MONTH_UNCUT[] =
+	ROWS_UNCUT("assess_month", "month");
+
+/* The longest place code, a grid's (divisions: 6, 9 and 12 digits): a
+ * cut at this length or more leaves every code whole. */
+#define PLACE_CODE_MAX 15
+
 struct group_visit {
 	store_assess_group_cb cb;
 	void *ctx;
@@ -299,10 +314,17 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 	else
 		day_split(from, to, &p);
 #define ROWS(sql, key)                                                    \
-	db_list(db, sql,                                                  \
-		DB_ARGS(DB_INT(len), DB_INT(key), DB_TEXT(kind),          \
-			DB_TEXT(prefix), DB_TEXT(upper), DB_INT(min)),    \
-		group_row, &v, err)
+	(len >= PLACE_CODE_MAX                                            \
+		 ? db_list(db, sql##_UNCUT,                               \
+			   DB_ARGS(DB_INT(key), DB_TEXT(kind),            \
+				   DB_TEXT(prefix), DB_TEXT(upper),       \
+				   DB_INT(min)),                          \
+			   group_row, &v, err)                            \
+		 : db_list(db, sql,                                       \
+			   DB_ARGS(DB_INT(len), DB_INT(key), DB_TEXT(kind),\
+				   DB_TEXT(prefix), DB_TEXT(upper),       \
+				   DB_INT(min)),                          \
+			   group_row, &v, err))
 	for (int32_t d = p.day_lo; rc == 0 && d <= p.day_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
 	if (level) {
