@@ -8,11 +8,17 @@
 # test; results in bench/results/soak.txt.
 #   SOAK_MINUTES=5 bench/soak.sh   a shorter run
 #   SERVE_ARGS="--public-cache-mb 0" bench/soak.sh   other server flags
+#   SOAK_WRITE_PCT=10 bench/soak.sh   new reports' share of the requests
+#                                     (1 % by default: bench/soak.lua)
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 bench_init
 MINUTES=${SOAK_MINUTES:-30}
+warm=$((MINUTES / 6))
+[ "$warm" -ge 1 ] || warm=1
+# Without a minute after the warm-up there is nothing to judge.
+[ "$MINUTES" -gt "$warm" ] || { echo "soak: SOAK_MINUTES must be at least 2" >&2; exit 2; }
 CONNS=16
 
 bench_demo "$dir/s.db" 30
@@ -25,7 +31,8 @@ SOAK_IDS=$(curl -sf "$base/open311/v2/requests.json" |
 	node -e 'let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
 		console.log(JSON.parse(s).map((r) => r.service_request_id).slice(0, 200).join(",")); });')
 [ -n "$SOAK_IDS" ] || { echo "soak: Open311 lists no case" >&2; exit 1; }
-export UG_TOKEN UG_STAFF SOAK_IDS
+SOAK_WRITE_PCT=${SOAK_WRITE_PCT:-1}
+export UG_TOKEN UG_STAFF SOAK_IDS SOAK_WRITE_PCT
 
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
 minute() { # seconds delay -> "requests errors p50 p99"
@@ -39,9 +46,7 @@ set -- $(minute 20 0)
 peak=$(($1 / 20))
 [ "$peak" -gt 0 ] || { echo "soak: no answers at peak" >&2; exit 1; }
 delay=$(awk -v c=$CONNS -v p="$peak" -v lat="$3" 'BEGIN { d = c * 1000 / (p / 2) - lat; printf "%d", d < 1 ? 1 : d }')
-echo "peak ${peak} req/s (p99 $4 ms); soak at about $((peak / 2)) req/s: $CONNS connections, ${delay} ms between requests, $MINUTES minutes"
-warm=$((MINUTES / 6))
-[ "$warm" -ge 1 ] || warm=1
+echo "peak ${peak} req/s (p99 $4 ms); soak at about $((peak / 2)) req/s: $CONNS connections, ${delay} ms between requests, $MINUTES minutes, ${SOAK_WRITE_PCT} % new reports; server ${SERVE_ARGS:-with its defaults}"
 out=$dir/minutes
 : >"$out"
 i=1

@@ -46,6 +46,9 @@
 	  "address and port; port 0 picks a free one")                        \
 	X("threads", threads, INT, "32", 1, 256,                             \
 	  "HTTP worker threads (a request waiting for its commit holds one)") \
+	X("malloc-arenas", malloc_arenas, INT, "2", 0, 256,                  \
+	  "glibc heaps the worker threads share (0: glibc's own, 8 a core); " \
+	  "each may keep 64 MiB free")                                     \
 	X("public-cache-mb", public_cache_mb, INT, "64", 0, 4096,             \
 	  "megabytes of rendered public answers kept for the next asker "  \
 	  "(Open311 reads; 0: none)")                                      \
@@ -548,6 +551,12 @@ int cmd_serve(struct cli_args *a)
 	 * keep up to 64 MiB of free heap instead. */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	/* ... and each heap of its own: glibc gives threads up to 8 heaps a
+	 * core, so 32 workers on 2 cores could keep 16 x 64 MiB.  A 30-minute
+	 * soak grew the server's memory with them (bench/README.md, soak):
+	 * the heaps are bounded here, by default to 2. */
+	if (set.malloc_arenas > 0)
+		mallopt(M_ARENA_MAX, (int)set.malloc_arenas);
 	/* Refuse to serve a database this binary did not migrate; read the
 	 * working calendar and the spatial index while it is open.  Both are
 	 * kept current by revision afterwards (livecal.h, spatial.h): a
