@@ -10,6 +10,7 @@
  * documents, the kinds' periods and their errors; the schedule's days
  * (one daily report per calendar day and kind, after weekends, holidays
  * and make-up workdays, days missed, the 14-day bound, a first start,
+ * the weekly and monthly caught up after a missed first working day,
  * on-demand reports, two servers at once); and the HTML renderer
  * (doc/html.c) on a document holding every block kind with hostile
  * texts: everything escaped, no script, thead rows, data: photos.
@@ -622,7 +623,9 @@ static void test_schedule_holidays(void **state)
 /* Wednesday 2 December after a closure from November `off` to Tuesday
  * 1 December covers the days since the working day before the closure,
  * but never more than REPORT_DAILY_SPAN_MAX (14) days: from November
- * `want` on. */
+ * `want` on; the weekly of ISO week 48 (23-29 November, closed) and of
+ * week 47, whose review was due on Monday 23 November; November's
+ * summary. */
 static void assert_after_closure(struct fx *f, int off, int want)
 {
 	struct calendar_config cfg;
@@ -646,7 +649,8 @@ static void assert_after_closure(struct fx *f, int off, int want)
 					 "inspection %s, bulletin %s, ", day,
 					 day);
 	}
-	snprintf(w + used, sizeof w - used, "weekly 2026-W48, monthly 2026-11");
+	snprintf(w + used, sizeof w - used,
+		 "weekly 2026-W47, weekly 2026-W48, monthly 2026-11");
 	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 12, 2, 9, 0), t,
 				     sizeof t),
 			    w);
@@ -663,7 +667,7 @@ static void test_schedule_bound(void **state)
 	assert_after_closure(f, 19, 18);
 	assert_after_closure(f, 18, 18);
 	assert_after_closure(f, 2, 18);
-	assert_int_equal(REPORT_DUE_MAX, 2 * 14 + 2);
+	assert_int_equal(REPORT_DUE_MAX, 2 * 14 + 3);
 }
 
 /* A working day on which no server ran: the next run covers from the
@@ -675,9 +679,12 @@ static void test_schedule_missed(void **state)
 	int32_t covered[REPORT_KIND_COUNT] = { 0 };
 	char t[4096];
 
-	/* Monday's run covered Sunday; no server on Tuesday: Wednesday
-	 * covers Monday and Tuesday (a first start, Tuesday alone). */
+	/* Monday's run covered Sunday, week 44 and October; no server on
+	 * Tuesday: Wednesday covers Monday and Tuesday (a first start,
+	 * Tuesday alone). */
 	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261101;
+	covered[REPORT_WEEKLY] = 20261101;
+	covered[REPORT_MONTHLY] = 20261031;
 	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
 				     L(2026, 11, 4, 9, 0), t, sizeof t),
 			    DAYS2("2026-11-02", "2026-11-03"));
@@ -710,7 +717,9 @@ static void test_schedule_missed(void **state)
 }
 
 /* The runs as servers make them: Monday, none on Tuesday, Wednesday;
- * then none until Thursday 19 November. */
+ * then none until Thursday 19 November, which catches up the weekly of
+ * ISO week 46 (due on Monday 16 November) but not that of week 45 (due
+ * on Monday 9 November: a week further back). */
 static void test_schedule_missed_run(void **state)
 {
 	struct fx *f = *state;
@@ -732,9 +741,17 @@ static void test_schedule_missed_run(void **state)
 	env.now = L(2026, 11, 19, 9, 0);
 	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
 		     f->err);
-	assert_int_equal(made, 28);
+	assert_int_equal(made, 28 + 1);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
 				      " WHERE period = '2026-11-04'"),
+			 0);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'weekly' AND period ="
+				      " '2026-W46' AND scheduled = 1"),
+			 1);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'weekly' AND period ="
+				      " '2026-W45'"),
 			 0);
 	assert_int_equal(tu_query_int(f->t->db,
 		"SELECT COUNT(DISTINCT kind || period) FROM report"
@@ -743,7 +760,7 @@ static void test_schedule_missed_run(void **state)
 			 28);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
 				      " WHERE scheduled = 1"),
-			 8 + 4 + 28);
+			 8 + 4 + 28 + 1);
 }
 
 /* A first start (no report, no lease) makes the current window alone:
@@ -766,6 +783,158 @@ static void test_schedule_first_start(void **state)
 			 2);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
 			 2);
+}
+
+/* The weekly and the monthly when no server ran on the first working
+ * day of the week or month: due on a later working day until made, but
+ * for the week or month before alone. */
+static void test_schedule_catchup(void **state)
+{
+	struct fx *f = *state;
+	struct calendar *cal = calendar_2026();
+	int32_t covered[REPORT_KIND_COUNT] = { 0 };
+	char t[4096];
+
+	/* Friday 30 October's run covered Thursday, ISO week 43 and
+	 * September; no server on Monday 2 November (the first working day
+	 * of week 45 and of November): Tuesday makes the days since
+	 * Friday, the weekly of week 44 and October's summary. */
+	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261029;
+	covered[REPORT_WEEKLY] = 20261025;
+	covered[REPORT_MONTHLY] = 20260930;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
+				     L(2026, 11, 3, 9, 0), t, sizeof t),
+			    DAYS2("2026-10-30", "2026-10-31") ", "
+			    DAYS2("2026-11-01", "2026-11-02") ", "
+			    "weekly 2026-W44, monthly 2026-10");
+	/* Not before the time of day; down on Tuesday too: Wednesday. */
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
+				     L(2026, 11, 3, 8, 29), t, sizeof t),
+			    "");
+	assert_string_equal(due_text(f, covered, TU_CALENDAR,
+				     "weekly,monthly", L(2026, 11, 4, 9, 0), t,
+				     sizeof t),
+			    "weekly 2026-W44, monthly 2026-10");
+	/* Made on Tuesday: not again on Tuesday's next tick nor on
+	 * Wednesday. */
+	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261102;
+	covered[REPORT_WEEKLY] = 20261101;
+	covered[REPORT_MONTHLY] = 20261031;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR,
+				     "weekly,monthly", L(2026, 11, 3, 10, 0),
+				     t, sizeof t),
+			    "");
+	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
+				     L(2026, 11, 4, 9, 0), t, sizeof t),
+			    "inspection 2026-11-03, bulletin 2026-11-03");
+	/* The week and month before alone: last made weeks or months
+	 * ago, Tuesday makes week 44's and October's, nothing older; on
+	 * Friday 27 November, week 47's (due Monday 23) and still no
+	 * monthly (November's falls due in December). */
+	covered[REPORT_WEEKLY] = 20260913;
+	covered[REPORT_MONTHLY] = 20260630;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR,
+				     "weekly,monthly", L(2026, 11, 3, 9, 0), t,
+				     sizeof t),
+			    "weekly 2026-W44, monthly 2026-10");
+	assert_string_equal(due_text(f, covered, TU_CALENDAR,
+				     "weekly,monthly", L(2026, 11, 27, 9, 0),
+				     t, sizeof t),
+			    "weekly 2026-W47, monthly 2026-10");
+	/* The schedule made daily reports but never a weekly or monthly
+	 * one (the kinds listed since): the week and month before. */
+	covered[REPORT_WEEKLY] = covered[REPORT_MONTHLY] = 0;
+	assert_string_equal(due_text(f, covered, TU_CALENDAR,
+				     "weekly,monthly", L(2026, 11, 3, 9, 0), t,
+				     sizeof t),
+			    "weekly 2026-W44, monthly 2026-10");
+	/* A first start after the first working day: none (as the daily
+	 * kinds, no backfill before the server ever ran). */
+	assert_string_equal(due_text(f, NULL, TU_CALENDAR, "weekly,monthly",
+				     L(2026, 11, 3, 9, 0), t, sizeof t),
+			    "");
+	/* A holiday week: 春节 15-23 February 2026 off, Saturday 14 worked.
+	 * ISO week 8 (16-22 February) has no working day, so the review of
+	 * week 7, due on its first working day, falls to Tuesday 24
+	 * February with week 8's - on a first start too. */
+	assert_string_equal(due_text(f, NULL, cal, "weekly",
+				     L(2026, 2, 24, 9, 0), t, sizeof t),
+			    "weekly 2026-W07, weekly 2026-W08");
+	covered[REPORT_WEEKLY] = 20260208; /* week 6's, made Monday 9 */
+	assert_string_equal(due_text(f, covered, cal, "weekly",
+				     L(2026, 2, 24, 9, 0), t, sizeof t),
+			    "weekly 2026-W07, weekly 2026-W08");
+	/* Down on Tuesday 24: Wednesday catches both up; then none. */
+	assert_string_equal(due_text(f, covered, cal, "weekly",
+				     L(2026, 2, 25, 9, 0), t, sizeof t),
+			    "weekly 2026-W07, weekly 2026-W08");
+	covered[REPORT_WEEKLY] = 20260215; /* week 7's alone was made */
+	assert_string_equal(due_text(f, covered, cal, "weekly",
+				     L(2026, 2, 25, 9, 0), t, sizeof t),
+			    "weekly 2026-W08");
+	covered[REPORT_WEEKLY] = 20260222;
+	assert_string_equal(due_text(f, covered, cal, "weekly",
+				     L(2026, 2, 26, 9, 0), t, sizeof t),
+			    "");
+	/* 国庆: Thursday 8 October is the first working day of week 41 and
+	 * of October; down that day, Friday makes week 40's and
+	 * September's; worked Saturday 10 October too, not Monday 12
+	 * (week 42's first working day: week 41's then). */
+	covered[REPORT_WEEKLY] = 20260927;
+	covered[REPORT_MONTHLY] = 20260831;
+	assert_string_equal(due_text(f, covered, cal, "weekly,monthly",
+				     L(2026, 10, 9, 9, 0), t, sizeof t),
+			    "weekly 2026-W40, monthly 2026-09");
+	assert_string_equal(due_text(f, covered, cal, "weekly,monthly",
+				     L(2026, 10, 10, 9, 0), t, sizeof t),
+			    "weekly 2026-W40, monthly 2026-09");
+	assert_string_equal(due_text(f, covered, cal, "weekly,monthly",
+				     L(2026, 10, 12, 9, 0), t, sizeof t),
+			    "weekly 2026-W41, monthly 2026-09");
+	calendar_free(cal);
+}
+
+/* The runs as servers make them: Friday, none on Monday 2 November,
+ * Tuesday (the weekly and the monthly caught up), Wednesday (not
+ * again). */
+static void test_schedule_catchup_run(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 10, 30, 9, 0) };
+	int made = -1;
+
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 2);
+	env.now = L(2026, 11, 3, 9, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 8 + 2);
+	env.now = L(2026, 11, 3, 11, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 0);
+	env.now = L(2026, 11, 4, 9, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE scheduled = 1 AND kind IN"
+				      " ('weekly', 'monthly')"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE (kind = 'weekly' AND period ="
+				      " '2026-W44' OR kind = 'monthly' AND"
+				      " period = '2026-10') AND version = 1"
+				      " AND status = 'draft'"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1 AND job IN"
+				      " ('report:weekly:2026-W44',"
+				      " 'report:monthly:2026-10')"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 2 + 10 + 2);
 }
 
 /* Run twice (two servers' ticks): each due report made once, one per
@@ -877,6 +1046,31 @@ static void test_schedule_race(void **state)
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
 				      " report_lease WHERE done = 1"),
 			 18);
+	/* No server on Monday 12 October (week 42's first working day):
+	 * both race on Tuesday, catching up the days from Thursday 8 to
+	 * Monday 12 and the weekly of week 41 - eleven, each once. */
+	env.now = L(2026, 10, 13, 8, 30);
+	for (int i = 0; i < 2; i++) {
+		r[i].made = r[i].rc = -1;
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		tu_assert_ok(r[i].rc, r[i].err);
+	}
+	assert_int_equal(r[0].made + r[1].made, 11);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 18 + 11);
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(DISTINCT kind || ' ' || period) FROM report"
+		" WHERE version = 1 AND scheduled = 1 AND (kind IN"
+		" ('inspection', 'bulletin') AND period BETWEEN '2026-10-08'"
+		" AND '2026-10-12' OR kind || ' ' || period ="
+		" 'weekly 2026-W41')"),
+			 11);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1"),
+			 18 + 11);
 	calendar_free(cal);
 }
 
@@ -1082,6 +1276,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schedule_missed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_missed_run,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_catchup, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_catchup_run,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_once, setup,
 						teardown),
