@@ -17,11 +17,13 @@
  */
 #include "testutil.h"
 #include "tu_cases.h"
+#include "tu_grids.h"
 
 #include <jansson.h>
 #include <pthread.h>
 
 #include "doc/render.h"
+#include "domain/assess/rank.h"
 #include "domain/calendar/calendar.h"
 #include "domain/cases/attachment.h"
 #include "domain/cases/case.h"
@@ -329,6 +331,164 @@ static void test_monthly(void **state)
 	assert_int_equal(c->series[0].values[5], 3);
 	assert_int_equal(c->series[0].values[4], 0);
 	assert_non_null(after(d, "五、", DOC_PARAGRAPH));
+}
+
+/* The classes of the areas of map m, in order, as "1 1 5". */
+static const char *map_classes(const struct doc_map *m, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const struct doc_map_area *a = m->areas; a; a = a->next)
+		used += (size_t)snprintf(out + used, size - used, "%s%d",
+					 used ? " " : "", a->cls);
+	assert_true(used < size);
+	return out;
+}
+
+/* The monthly's two maps of the grids of the district, once they have
+ * outlines: the streets' first (each grid in its street's grade), then
+ * the grids' own, in the classes of the rankings the leader reads. */
+static void test_monthly_maps(void **state)
+{
+	struct fx *f = *state;
+	struct spatial *sp = NULL;
+	struct assess_ranking st, gr;
+	const struct doc_block *b;
+	const struct doc_map *m[2];
+	char want[64] = "street 110101001 not ranked", got[64];
+	int n = 0;
+
+	tu_grids_pair(f->t->db, L(2026, 10, 2, 9, 0), &sp);
+	spatial_free(sp);
+	struct doc *d = build(f, LEADER, "monthly", "2026-11", NULL, 0);
+
+	for (b = after(d, "四、综合评价等级分布", DOC_MAP); b; b = b->next)
+		if (b->kind == DOC_MAP) {
+			assert_true(n < 2);
+			m[n++] = b->u.map;
+		}
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0]->title, "街道综合评价等级分布图");
+	assert_string_equal(m[1]->title, "网格综合评价等级分布图");
+	assert_int_equal(m[0]->nclasses, 6);
+	assert_int_equal(m[0]->classes[0].rgb, 0x2e9d4a);
+	assert_int_equal(m[0]->classes[5].rgb, 0xd0d0d0);
+	assert_int_equal(m[1]->nclasses, 6);
+	tu_assert_ok(assess_ranking(f->t->db, &f->a[LEADER], CN, "streets",
+				    "2026-11", NULL, &st, &f->err),
+		     f->err);
+	tu_assert_ok(assess_ranking(f->t->db, &f->a[LEADER], CN, "grids",
+				    "2026-11", NULL, &gr, &f->err),
+		     f->err);
+	/* Both grids lie in street 110101001: its grade twice. */
+	for (size_t i = 0; i < st.n; i++)
+		if (strcmp(st.rows[i].code, "110101001") == 0)
+			snprintf(want, sizeof want, "%d %d",
+				 st.rows[i].r.scored ? st.rows[i].r.grade - 'A'
+						     : 5,
+				 st.rows[i].r.scored ? st.rows[i].r.grade - 'A'
+						     : 5);
+	assert_string_equal(map_classes(m[0], got, sizeof got), want);
+	/* The grids' map: each grid its own grade, west (GRID1) first. */
+	assert_int_equal(gr.n, 2);
+	assert_int_equal(m[1]->nareas, 2);
+	for (const struct doc_map_area *ar = m[1]->areas; ar; ar = ar->next) {
+		const char *code = ar->lonlat[0] < 116.4105 ? GRID1 : GRID2;
+		size_t i = 0;
+
+		while (i < gr.n && strcmp(gr.rows[i].code, code))
+			i++;
+		assert_true(i < gr.n);
+		assert_int_equal(ar->cls, gr.rows[i].r.scored
+					  ? gr.rows[i].r.grade - 'A' : 5);
+	}
+	/* Here street 110101001 is scored and its two grids are not (no
+	 * case placed in them): the two maps differ. */
+	assert_string_equal(map_classes(m[1], got, sizeof got), "5 5");
+	assert_string_not_equal(want, "5 5");
+	assess_ranking_free(&st);
+	assess_ranking_free(&gr);
+}
+
+/* report_grade_map() on hand-made rankings: a grid takes the class of
+ * its street's grade on the streets' map, its own on the grids' map;
+ * an unscored unit is 无数据; a grid whose unit the ranking lacks is not
+ * drawn; a multipolygon draws each of its polygons. */
+static void test_grade_map(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	struct assess_row rows[4];
+	struct assess_ranking r = { .rows = rows, .n = 2 };
+	json_error_t je;
+	char got[64];
+#define SQ(x) "[[[" #x ",0],[" #x ".5,0],[" #x ".5,1],[" #x ",0]]]"
+	json_t *features = json_loads(
+		"[{\"properties\":{\"code\":\"110101001001001\","
+		"\"street\":\"110101001\"},\"geometry\":{\"type\":"
+		"\"Polygon\",\"coordinates\":" SQ(1) "}},"
+		"{\"properties\":{\"code\":\"110101001001002\","
+		"\"street\":\"110101001\"},\"geometry\":{\"type\":"
+		"\"MultiPolygon\",\"coordinates\":[" SQ(2) "," SQ(3) "]}},"
+		"{\"properties\":{\"code\":\"110101002001001\","
+		"\"street\":\"110101002\"},\"geometry\":{\"type\":"
+		"\"Polygon\",\"coordinates\":" SQ(4) "}},"
+		"{\"properties\":{\"code\":\"110101003001001\","
+		"\"street\":\"110101003\"},\"geometry\":{\"type\":"
+		"\"Polygon\",\"coordinates\":" SQ(5) "}}]",
+		0, &je);
+#undef SQ
+	const struct doc_map *m;
+
+	(void)state;
+	assert_non_null(features);
+	assert_non_null(d);
+	memset(rows, 0, sizeof rows);
+	/* The streets: 110101002 graded D, 110101001 B (in rank order),
+	 * 110101003 not in the ranking. */
+	snprintf(rows[0].code, sizeof rows[0].code, "110101002");
+	rows[0].r.scored = 1;
+	rows[0].r.grade = 'D';
+	snprintf(rows[1].code, sizeof rows[1].code, "110101001");
+	rows[1].r.scored = 1;
+	rows[1].r.grade = 'B';
+	m = report_grade_map(d, "街道综合评价等级分布图", &r, features,
+			     "street");
+	assert_non_null(m);
+	assert_string_equal(m->title, "街道综合评价等级分布图");
+	assert_int_equal(m->nclasses, 6);
+	assert_string_equal(m->classes[1].label, "B 良好");
+	assert_string_equal(m->classes[3].label, "D 较差");
+	assert_string_equal(m->classes[5].label, "无数据");
+	assert_string_equal(map_classes(m, got, sizeof got), "1 1 1 3");
+	assert_true(m->areas->lonlat[0] == 1);
+	assert_true(m->last->lonlat[0] == 4);
+	/* A street not scored: its grids 无数据. */
+	rows[0].r.scored = 0;
+	rows[0].r.grade = 0;
+	m = report_grade_map(d, "街道", &r, features, "street");
+	assert_string_equal(map_classes(m, got, sizeof got), "1 1 1 5");
+	/* The grids' own grades on the grids' map: the first grid A, the
+	 * second E, the third unscored, the fourth not ranked. */
+	memset(rows, 0, sizeof rows);
+	r.n = 3;
+	snprintf(rows[0].code, sizeof rows[0].code, "110101001001001");
+	rows[0].r.scored = 1;
+	rows[0].r.grade = 'A';
+	snprintf(rows[1].code, sizeof rows[1].code, "110101001001002");
+	rows[1].r.scored = 1;
+	rows[1].r.grade = 'E';
+	snprintf(rows[2].code, sizeof rows[2].code, "110101002001001");
+	m = report_grade_map(d, "网格综合评价等级分布图", &r, features, "code");
+	assert_string_equal(map_classes(m, got, sizeof got), "0 4 4 5");
+	/* An empty ranking: an empty map. */
+	r.n = 0;
+	m = report_grade_map(d, "空", &r, features, "street");
+	assert_non_null(m);
+	assert_int_equal(m->nareas, 0);
+	json_decref(features);
+	arena_free(&a);
 }
 
 static void test_periods_and_kinds(void **state)
@@ -1264,6 +1424,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_weekly_and_commentary,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monthly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monthly_maps, setup,
+						teardown),
+		cmocka_unit_test(test_grade_map),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_due, setup,
 						teardown),

@@ -142,6 +142,18 @@ int report_build(struct db *db, const struct report_env *env,
 		 const struct actor *a, const struct report_request *rq,
 		 struct doc *d, struct ug_error *err);
 
+/* The monthly summary's maps: a map titled `title` added to d, in the
+ * grade classes (A 优秀 .. E 差, then 无数据), of each grid of GeoJSON
+ * `features` (grids_geojson_bbox()'s) whose unit - the feature's property
+ * `unit`: "code" the grid itself, "street" its street - is a row of
+ * ranking r, filled in the class of that row's grade (无数据 when not
+ * scored); the grids of units r does not hold (outside the caller's
+ * sight) are left out.  NULL without memory. */
+struct assess_ranking;
+struct doc_map *report_grade_map(struct doc *d, const char *title,
+				 const struct assess_ranking *r,
+				 json_t *features, const char *unit);
+
 /* Write d in format f to out: the one place that picks the renderer
  * (doc/render.h: HTML, XLSX, PDF); their errors as they give them. */
 int report_render(const struct doc *d, enum doc_format f, struct buf *out,
