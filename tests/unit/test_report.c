@@ -411,6 +411,16 @@ static void test_monthly_maps(void **state)
 	assess_ranking_free(&gr);
 }
 
+/* Row r of a hand-made ranking: unit `code` graded `grade` (0: not
+ * scored). */
+static void graded(struct assess_row *r, const char *code, char grade)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->code, sizeof r->code, "%s", code);
+	r->r.scored = grade != 0;
+	r->r.grade = grade;
+}
+
 /* report_grade_map() on hand-made rankings: a grid takes the class of
  * its street's grade on the streets' map, its own on the grids' map;
  * an unscored unit is 无数据; a grid whose unit the ranking lacks is not
@@ -444,15 +454,10 @@ static void test_grade_map(void **state)
 	(void)state;
 	assert_non_null(features);
 	assert_non_null(d);
-	memset(rows, 0, sizeof rows);
 	/* The streets: 110101002 graded D, 110101001 B (in rank order),
 	 * 110101003 not in the ranking. */
-	snprintf(rows[0].code, sizeof rows[0].code, "110101002");
-	rows[0].r.scored = 1;
-	rows[0].r.grade = 'D';
-	snprintf(rows[1].code, sizeof rows[1].code, "110101001");
-	rows[1].r.scored = 1;
-	rows[1].r.grade = 'B';
+	graded(&rows[0], "110101002", 'D');
+	graded(&rows[1], "110101001", 'B');
 	m = report_grade_map(d, "街道综合评价等级分布图", &r, features,
 			     "street");
 	assert_non_null(m);
@@ -465,21 +470,15 @@ static void test_grade_map(void **state)
 	assert_true(m->areas->lonlat[0] == 1);
 	assert_true(m->last->lonlat[0] == 4);
 	/* A street not scored: its grids 无数据. */
-	rows[0].r.scored = 0;
-	rows[0].r.grade = 0;
+	graded(&rows[0], "110101002", 0);
 	m = report_grade_map(d, "街道", &r, features, "street");
 	assert_string_equal(map_classes(m, got, sizeof got), "1 1 1 5");
 	/* The grids' own grades on the grids' map: the first grid A, the
 	 * second E, the third unscored, the fourth not ranked. */
-	memset(rows, 0, sizeof rows);
 	r.n = 3;
-	snprintf(rows[0].code, sizeof rows[0].code, "110101001001001");
-	rows[0].r.scored = 1;
-	rows[0].r.grade = 'A';
-	snprintf(rows[1].code, sizeof rows[1].code, "110101001001002");
-	rows[1].r.scored = 1;
-	rows[1].r.grade = 'E';
-	snprintf(rows[2].code, sizeof rows[2].code, "110101002001001");
+	graded(&rows[0], "110101001001001", 'A');
+	graded(&rows[1], "110101001001002", 'E');
+	graded(&rows[2], "110101002001001", 0);
 	m = report_grade_map(d, "网格综合评价等级分布图", &r, features, "code");
 	assert_string_equal(map_classes(m, got, sizeof got), "0 4 4 5");
 	/* An empty ranking: an empty map. */
@@ -947,110 +946,99 @@ static void test_schedule_first_start(void **state)
 
 /* The weekly and the monthly when no server ran on the first working
  * day of the week or month: due on a later working day until made, but
- * for the week or month before alone. */
+ * for the week or month before alone.  Each row: the calendar (2026's
+ * holidays or the plain one), the kinds, the last day the schedule
+ * covered of the daily kinds, the weekly and the monthly (-1 for all:
+ * a first start), the instant, what is due. */
 static void test_schedule_catchup(void **state)
 {
+	static const struct {
+		int holidays;
+		const char *kinds;
+		int32_t daily, weekly, monthly;
+		int mo, d, h;
+		const char *want;
+	} rows[] = {
+		/* Friday 30 October's run covered Thursday, ISO week 43 and
+		 * September; no server on Monday 2 November (the first
+		 * working day of week 45 and of November): Tuesday makes
+		 * the days since Friday, week 44's review and October's
+		 * summary - not before the time of day. */
+		{ 0, NULL, 20261029, 20261025, 20260930, 11, 3, 9,
+		  DAYS2("2026-10-30", "2026-10-31") ", "
+		  DAYS2("2026-11-01", "2026-11-02") ", "
+		  "weekly 2026-W44, monthly 2026-10" },
+		{ 0, NULL, 20261029, 20261025, 20260930, 11, 3, 8, "" },
+		/* Down on Tuesday too: Wednesday. */
+		{ 0, "weekly,monthly", 20261029, 20261025, 20260930, 11, 4, 9,
+		  "weekly 2026-W44, monthly 2026-10" },
+		/* Made on Tuesday: not again on Tuesday's next tick nor on
+		 * Wednesday. */
+		{ 0, "weekly,monthly", 20261102, 20261101, 20261031, 11, 3, 10,
+		  "" },
+		{ 0, NULL, 20261102, 20261101, 20261031, 11, 4, 9,
+		  "inspection 2026-11-03, bulletin 2026-11-03" },
+		/* The week and month before alone: last made weeks or
+		 * months ago, Tuesday makes week 44's and October's, nothing
+		 * older; on Friday 27 November, week 47's (due Monday 23)
+		 * and October's still (November's falls due in December). */
+		{ 0, "weekly,monthly", 20261102, 20260913, 20260630, 11, 3, 9,
+		  "weekly 2026-W44, monthly 2026-10" },
+		{ 0, "weekly,monthly", 20261126, 20260913, 20260630, 11, 27, 9,
+		  "weekly 2026-W47, monthly 2026-10" },
+		/* The schedule made daily reports but never a weekly or
+		 * monthly one (the kinds listed since): the week and month
+		 * before. */
+		{ 0, "weekly,monthly", 20261102, 0, 0, 11, 3, 9,
+		  "weekly 2026-W44, monthly 2026-10" },
+		/* A first start after the first working day: none (as the
+		 * daily kinds, no backfill before the server ever ran). */
+		{ 0, "weekly,monthly", -1, -1, -1, 11, 3, 9, "" },
+		/* A holiday week: 春节 15-23 February 2026 off, Saturday 14
+		 * worked.  ISO week 8 (16-22 February) has no working day,
+		 * so week 7's review, due on its first working day, falls to
+		 * Tuesday 24 February with week 8's - on a first start too,
+		 * after week 6's made on Monday 9, and on Wednesday when
+		 * no server ran on Tuesday; week 8's alone when week 7's was
+		 * made; none when both were. */
+		{ 1, "weekly", -1, -1, -1, 2, 24, 9,
+		  "weekly 2026-W07, weekly 2026-W08" },
+		{ 1, "weekly", 20260223, 20260208, 20260131, 2, 24, 9,
+		  "weekly 2026-W07, weekly 2026-W08" },
+		{ 1, "weekly", 20260223, 20260208, 20260131, 2, 25, 9,
+		  "weekly 2026-W07, weekly 2026-W08" },
+		{ 1, "weekly", 20260223, 20260215, 20260131, 2, 25, 9,
+		  "weekly 2026-W08" },
+		{ 1, "weekly", 20260224, 20260222, 20260131, 2, 26, 9, "" },
+		/* 国庆: Thursday 8 October is the first working day of week
+		 * 41 and of October; down that day, Friday makes week 40's
+		 * and September's, and so would the worked Saturday 10;
+		 * Monday 12 (week 42's first working day) week 41's. */
+		{ 1, "weekly,monthly", 20261007, 20260927, 20260831, 10, 9, 9,
+		  "weekly 2026-W40, monthly 2026-09" },
+		{ 1, "weekly,monthly", 20261007, 20260927, 20260831, 10, 10, 9,
+		  "weekly 2026-W40, monthly 2026-09" },
+		{ 1, "weekly,monthly", 20261007, 20260927, 20260831, 10, 12, 9,
+		  "weekly 2026-W41, monthly 2026-09" },
+	};
 	struct fx *f = *state;
 	struct calendar *cal = calendar_2026();
-	int32_t covered[REPORT_KIND_COUNT] = { 0 };
 	char t[4096];
 
-	/* Friday 30 October's run covered Thursday, ISO week 43 and
-	 * September; no server on Monday 2 November (the first working day
-	 * of week 45 and of November): Tuesday makes the days since
-	 * Friday, the weekly of week 44 and October's summary. */
-	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261029;
-	covered[REPORT_WEEKLY] = 20261025;
-	covered[REPORT_MONTHLY] = 20260930;
-	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
-				     L(2026, 11, 3, 9, 0), t, sizeof t),
-			    DAYS2("2026-10-30", "2026-10-31") ", "
-			    DAYS2("2026-11-01", "2026-11-02") ", "
-			    "weekly 2026-W44, monthly 2026-10");
-	/* Not before the time of day; down on Tuesday too: Wednesday. */
-	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
-				     L(2026, 11, 3, 8, 29), t, sizeof t),
-			    "");
-	assert_string_equal(due_text(f, covered, TU_CALENDAR,
-				     "weekly,monthly", L(2026, 11, 4, 9, 0), t,
-				     sizeof t),
-			    "weekly 2026-W44, monthly 2026-10");
-	/* Made on Tuesday: not again on Tuesday's next tick nor on
-	 * Wednesday. */
-	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261102;
-	covered[REPORT_WEEKLY] = 20261101;
-	covered[REPORT_MONTHLY] = 20261031;
-	assert_string_equal(due_text(f, covered, TU_CALENDAR,
-				     "weekly,monthly", L(2026, 11, 3, 10, 0),
-				     t, sizeof t),
-			    "");
-	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
-				     L(2026, 11, 4, 9, 0), t, sizeof t),
-			    "inspection 2026-11-03, bulletin 2026-11-03");
-	/* The week and month before alone: last made weeks or months
-	 * ago, Tuesday makes week 44's and October's, nothing older; on
-	 * Friday 27 November, week 47's (due Monday 23) and still no
-	 * monthly (November's falls due in December). */
-	covered[REPORT_WEEKLY] = 20260913;
-	covered[REPORT_MONTHLY] = 20260630;
-	assert_string_equal(due_text(f, covered, TU_CALENDAR,
-				     "weekly,monthly", L(2026, 11, 3, 9, 0), t,
-				     sizeof t),
-			    "weekly 2026-W44, monthly 2026-10");
-	assert_string_equal(due_text(f, covered, TU_CALENDAR,
-				     "weekly,monthly", L(2026, 11, 27, 9, 0),
-				     t, sizeof t),
-			    "weekly 2026-W47, monthly 2026-10");
-	/* The schedule made daily reports but never a weekly or monthly
-	 * one (the kinds listed since): the week and month before. */
-	covered[REPORT_WEEKLY] = covered[REPORT_MONTHLY] = 0;
-	assert_string_equal(due_text(f, covered, TU_CALENDAR,
-				     "weekly,monthly", L(2026, 11, 3, 9, 0), t,
-				     sizeof t),
-			    "weekly 2026-W44, monthly 2026-10");
-	/* A first start after the first working day: none (as the daily
-	 * kinds, no backfill before the server ever ran). */
-	assert_string_equal(due_text(f, NULL, TU_CALENDAR, "weekly,monthly",
-				     L(2026, 11, 3, 9, 0), t, sizeof t),
-			    "");
-	/* A holiday week: 春节 15-23 February 2026 off, Saturday 14 worked.
-	 * ISO week 8 (16-22 February) has no working day, so the review of
-	 * week 7, due on its first working day, falls to Tuesday 24
-	 * February with week 8's - on a first start too. */
-	assert_string_equal(due_text(f, NULL, cal, "weekly",
-				     L(2026, 2, 24, 9, 0), t, sizeof t),
-			    "weekly 2026-W07, weekly 2026-W08");
-	covered[REPORT_WEEKLY] = 20260208; /* week 6's, made Monday 9 */
-	assert_string_equal(due_text(f, covered, cal, "weekly",
-				     L(2026, 2, 24, 9, 0), t, sizeof t),
-			    "weekly 2026-W07, weekly 2026-W08");
-	/* Down on Tuesday 24: Wednesday catches both up; then none. */
-	assert_string_equal(due_text(f, covered, cal, "weekly",
-				     L(2026, 2, 25, 9, 0), t, sizeof t),
-			    "weekly 2026-W07, weekly 2026-W08");
-	covered[REPORT_WEEKLY] = 20260215; /* week 7's alone was made */
-	assert_string_equal(due_text(f, covered, cal, "weekly",
-				     L(2026, 2, 25, 9, 0), t, sizeof t),
-			    "weekly 2026-W08");
-	covered[REPORT_WEEKLY] = 20260222;
-	assert_string_equal(due_text(f, covered, cal, "weekly",
-				     L(2026, 2, 26, 9, 0), t, sizeof t),
-			    "");
-	/* 国庆: Thursday 8 October is the first working day of week 41 and
-	 * of October; down that day, Friday makes week 40's and
-	 * September's; worked Saturday 10 October too, not Monday 12
-	 * (week 42's first working day: week 41's then). */
-	covered[REPORT_WEEKLY] = 20260927;
-	covered[REPORT_MONTHLY] = 20260831;
-	assert_string_equal(due_text(f, covered, cal, "weekly,monthly",
-				     L(2026, 10, 9, 9, 0), t, sizeof t),
-			    "weekly 2026-W40, monthly 2026-09");
-	assert_string_equal(due_text(f, covered, cal, "weekly,monthly",
-				     L(2026, 10, 10, 9, 0), t, sizeof t),
-			    "weekly 2026-W40, monthly 2026-09");
-	assert_string_equal(due_text(f, covered, cal, "weekly,monthly",
-				     L(2026, 10, 12, 9, 0), t, sizeof t),
-			    "weekly 2026-W41, monthly 2026-09");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		int32_t covered[REPORT_KIND_COUNT] = {
+			rows[i].daily, rows[i].daily, rows[i].weekly,
+			rows[i].monthly,
+		};
+
+		due_text(f, rows[i].daily < 0 ? NULL : covered,
+			 rows[i].holidays ? cal : TU_CALENDAR, rows[i].kinds,
+			 L(2026, rows[i].mo, rows[i].d, rows[i].h, 0), t,
+			 sizeof t);
+		if (strcmp(t, rows[i].want))
+			fail_msg("row %zu: due \"%s\", want \"%s\"", i, t,
+				 rows[i].want);
+	}
 	calendar_free(cal);
 }
 
@@ -1173,9 +1161,26 @@ static void *race(void *v)
 	return NULL;
 }
 
+/* Both servers' ticks at once, each in its thread; how many they made. */
+static int race_both(struct racer r[2])
+{
+	pthread_t th[2];
+
+	for (int i = 0; i < 2; i++) {
+		r[i].made = r[i].rc = -1;
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		tu_assert_ok(r[i].rc, r[i].err);
+	}
+	return r[0].made + r[1].made;
+}
+
 /* Two servers' ticks at once on Thursday 8 October 2026 (after 国庆),
  * each on its own connection: the eighteen reports due, each (kind,
- * period) made once, by one or the other. */
+ * period) made once, by one or the other; again on a day catching up
+ * a missed first working day of the week. */
 static void test_schedule_race(void **state)
 {
 	struct fx *f = *state;
@@ -1184,16 +1189,9 @@ static void test_schedule_race(void **state)
 	struct report_env env = { &cases, f->files, L(2026, 10, 8, 8, 30) };
 	struct racer r[2] = { { f->t->db_path, "one", &env, -1, -1, { 0 } },
 			      { f->t->db_path, "two", &env, -1, -1, { 0 } } };
-	pthread_t th[2];
 
 	cases.calendar = cal;
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(pthread_join(th[i], NULL), 0);
-		tu_assert_ok(r[i].rc, r[i].err);
-	}
-	assert_int_equal(r[0].made + r[1].made, 18);
+	assert_int_equal(race_both(r), 18);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
 			 18);
 	assert_int_equal(tu_query_int(f->t->db,
@@ -1210,15 +1208,7 @@ static void test_schedule_race(void **state)
 	 * both race on Tuesday, catching up the days from Thursday 8 to
 	 * Monday 12 and the weekly of week 41 - eleven, each once. */
 	env.now = L(2026, 10, 13, 8, 30);
-	for (int i = 0; i < 2; i++) {
-		r[i].made = r[i].rc = -1;
-		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
-	}
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(pthread_join(th[i], NULL), 0);
-		tu_assert_ok(r[i].rc, r[i].err);
-	}
-	assert_int_equal(r[0].made + r[1].made, 11);
+	assert_int_equal(race_both(r), 11);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
 			 18 + 11);
 	assert_int_equal(tu_query_int(f->t->db,
