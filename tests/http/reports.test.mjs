@@ -69,8 +69,11 @@ const SECTIONS = {
     '五、监督员巡查覆盖', '六、突出问题照片'],
   bulletin: ['一、总体情况', '二、各部门办理情况', '三、各街道案件情况', '四、红黑榜', '五、督办案件'],
   weekly: ['一、本周综合评价', '二、主要问题类别', '三、问题热点与反弹', '四、领导点评'],
-  monthly: ['一、综合评价结果', '二、近六个月趋势', '三、问题反弹预警', '四、网格等级分布', '五、领导点评'],
+  monthly: ['一、综合评价结果', '二、近六个月趋势', '三、问题反弹预警', '四、综合评价等级分布', '五、领导点评'],
 };
+
+// The monthly summary's maps, in order: the streets', the grids'.
+const MAPS = ['街道综合评价等级分布图', '网格综合评价等级分布图'];
 
 describe('each kind', () => {
   for (const kind of Object.keys(SECTIONS)) {
@@ -93,6 +96,11 @@ describe('each kind', () => {
       if (kind === 'monthly') {
         assert.ok(f.text.includes('<polyline'), 'the trend');
         assert.ok(f.text.includes('<polygon'), 'the map');
+        // The streets' map, then the grids', each titled and captioned.
+        const street = f.text.indexOf('<figcaption>街道综合评价等级分布图</figcaption>');
+        const grid = f.text.indexOf('<figcaption>网格综合评价等级分布图</figcaption>');
+        assert.ok(street > 0 && grid > street, 'the two maps in order');
+        assert.ok(f.text.includes('<title>街道综合评价等级分布图</title>'));
       }
       const list = await api('admin').get(`/api/v1/reports?kind=${kind}&period=${period}`);
       assert.equal(list.status, 200);
@@ -158,7 +166,7 @@ describe('each kind in each format', () => {
       const want = htmlParts(html.text);
       if (kind === 'inspection') assert.ok(want.photos > 0, 'the inspection of the photos\' day shows photos');
       if (kind === 'weekly') assert.ok(want.charts > 0, 'the categories\' chart');
-      if (kind === 'monthly') assert.ok(want.charts > 0 && want.maps === 1, 'the trend and the map');
+      if (kind === 'monthly') assert.ok(want.charts > 0 && want.maps === 2, 'the trend and the two maps');
 
       // The workbook: a summary with the title, a sheet per table with a
       // frozen bold header row, typed numbers in their formats, a native
@@ -204,6 +212,17 @@ describe('each kind in each format', () => {
       const text = run('pdftotext', [pdfPath, '-']).replace(/\s+/g, '');
       assert.ok(text.includes(want.title.replace(/\s+/g, '')), `title ${want.title}`);
       for (const h of SECTIONS[kind]) assert.ok(text.includes(h), `${kind}: ${h}`);
+      if (kind === 'monthly') {
+        for (const t of MAPS) assert.ok(text.includes(t), `the PDF's map ${t}`);
+        // The workbook's summary lists both maps; its map sheet titles them.
+        const said = [];
+        sheets[0].eachRow((row) => row.eachCell((c) => said.push(String(c.value))));
+        for (const t of MAPS) assert.ok(said.some((v) => v.includes(t)), `the summary's map ${t}`);
+        const mapSheet = sheets.find((w) => w.name === '地图');
+        const titles = [];
+        mapSheet.eachRow((row) => row.eachCell((c) => titles.push(String(c.value))));
+        assert.deepEqual(titles.filter((v) => MAPS.includes(v)), MAPS);
+      }
       if (kind !== 'inspection') assert.ok(text.includes(`〔${r.year}〕${r.number}号`), 'the document number');
       const images = run('pdfimages', ['-list', pdfPath]).split('\n').slice(2).filter((l) => /\bimage\b/.test(l));
       assert.equal(images.length, want.charts + want.maps + want.photos);

@@ -10,17 +10,20 @@
  * documents, the kinds' periods and their errors; the schedule's days
  * (one daily report per calendar day and kind, after weekends, holidays
  * and make-up workdays, days missed, the 14-day bound, a first start,
+ * the weekly and monthly caught up after a missed first working day,
  * on-demand reports, two servers at once); and the HTML renderer
  * (doc/html.c) on a document holding every block kind with hostile
  * texts: everything escaped, no script, thead rows, data: photos.
  */
 #include "testutil.h"
 #include "tu_cases.h"
+#include "tu_grids.h"
 
 #include <jansson.h>
 #include <pthread.h>
 
 #include "doc/render.h"
+#include "domain/assess/rank.h"
 #include "domain/calendar/calendar.h"
 #include "domain/cases/attachment.h"
 #include "domain/cases/case.h"
@@ -330,6 +333,163 @@ static void test_monthly(void **state)
 	assert_non_null(after(d, "五、", DOC_PARAGRAPH));
 }
 
+/* The classes of the areas of map m, in order, as "1 1 5". */
+static const char *map_classes(const struct doc_map *m, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const struct doc_map_area *a = m->areas; a; a = a->next)
+		used += (size_t)snprintf(out + used, size - used, "%s%d",
+					 used ? " " : "", a->cls);
+	assert_true(used < size);
+	return out;
+}
+
+/* The monthly's two maps of the grids of the district, once they have
+ * outlines: the streets' first (each grid in its street's grade), then
+ * the grids' own, in the classes of the rankings the leader reads. */
+static void test_monthly_maps(void **state)
+{
+	struct fx *f = *state;
+	struct spatial *sp = NULL;
+	struct assess_ranking st, gr;
+	const struct doc_block *b;
+	const struct doc_map *m[2];
+	char want[64] = "street 110101001 not ranked", got[64];
+	int n = 0;
+
+	tu_grids_pair(f->t->db, L(2026, 10, 2, 9, 0), &sp);
+	spatial_free(sp);
+	struct doc *d = build(f, LEADER, "monthly", "2026-11", NULL, 0);
+
+	for (b = after(d, "四、综合评价等级分布", DOC_MAP); b; b = b->next)
+		if (b->kind == DOC_MAP) {
+			assert_true(n < 2);
+			m[n++] = b->u.map;
+		}
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0]->title, "街道综合评价等级分布图");
+	assert_string_equal(m[1]->title, "网格综合评价等级分布图");
+	assert_int_equal(m[0]->nclasses, 6);
+	assert_int_equal(m[0]->classes[0].rgb, 0x2e9d4a);
+	assert_int_equal(m[0]->classes[5].rgb, 0xd0d0d0);
+	assert_int_equal(m[1]->nclasses, 6);
+	tu_assert_ok(assess_ranking(f->t->db, &f->a[LEADER], CN, "streets",
+				    "2026-11", NULL, &st, &f->err),
+		     f->err);
+	tu_assert_ok(assess_ranking(f->t->db, &f->a[LEADER], CN, "grids",
+				    "2026-11", NULL, &gr, &f->err),
+		     f->err);
+	/* Both grids lie in street 110101001: its grade twice. */
+	for (size_t i = 0; i < st.n; i++)
+		if (strcmp(st.rows[i].code, "110101001") == 0)
+			snprintf(want, sizeof want, "%d %d",
+				 st.rows[i].r.scored ? st.rows[i].r.grade - 'A'
+						     : 5,
+				 st.rows[i].r.scored ? st.rows[i].r.grade - 'A'
+						     : 5);
+	assert_string_equal(map_classes(m[0], got, sizeof got), want);
+	/* The grids' map: each grid its own grade, west (GRID1) first. */
+	assert_int_equal(gr.n, 2);
+	assert_int_equal(m[1]->nareas, 2);
+	for (const struct doc_map_area *ar = m[1]->areas; ar; ar = ar->next) {
+		const char *code = ar->lonlat[0] < 116.4105 ? GRID1 : GRID2;
+		size_t i = 0;
+
+		while (i < gr.n && strcmp(gr.rows[i].code, code))
+			i++;
+		assert_true(i < gr.n);
+		assert_int_equal(ar->cls, gr.rows[i].r.scored
+					  ? gr.rows[i].r.grade - 'A' : 5);
+	}
+	/* Here street 110101001 is scored and its two grids are not (no
+	 * case placed in them): the two maps differ. */
+	assert_string_equal(map_classes(m[1], got, sizeof got), "5 5");
+	assert_string_not_equal(want, "5 5");
+	assess_ranking_free(&st);
+	assess_ranking_free(&gr);
+}
+
+/* Row r of a hand-made ranking: unit `code` graded `grade` (0: not
+ * scored). */
+static void graded(struct assess_row *r, const char *code, char grade)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->code, sizeof r->code, "%s", code);
+	r->r.scored = grade != 0;
+	r->r.grade = grade;
+}
+
+/* report_grade_map() on hand-made rankings: a grid takes the class of
+ * its street's grade on the streets' map, its own on the grids' map;
+ * an unscored unit is 无数据; a grid whose unit the ranking lacks is not
+ * drawn; a multipolygon draws each of its polygons. */
+static void test_grade_map(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct doc *d = doc_new(&a);
+	struct assess_row rows[4];
+	struct assess_ranking r = { .rows = rows, .n = 2 };
+	json_error_t je;
+	char got[64];
+#define SQ(x) "[[[" #x ",0],[" #x ".5,0],[" #x ".5,1],[" #x ",0]]]"
+	json_t *features = json_loads(
+		"[{\"properties\":{\"code\":\"110101001001001\","
+		"\"street\":\"110101001\"},\"geometry\":{\"type\":"
+		"\"Polygon\",\"coordinates\":" SQ(1) "}},"
+		"{\"properties\":{\"code\":\"110101001001002\","
+		"\"street\":\"110101001\"},\"geometry\":{\"type\":"
+		"\"MultiPolygon\",\"coordinates\":[" SQ(2) "," SQ(3) "]}},"
+		"{\"properties\":{\"code\":\"110101002001001\","
+		"\"street\":\"110101002\"},\"geometry\":{\"type\":"
+		"\"Polygon\",\"coordinates\":" SQ(4) "}},"
+		"{\"properties\":{\"code\":\"110101003001001\","
+		"\"street\":\"110101003\"},\"geometry\":{\"type\":"
+		"\"Polygon\",\"coordinates\":" SQ(5) "}}]",
+		0, &je);
+#undef SQ
+	const struct doc_map *m;
+
+	(void)state;
+	assert_non_null(features);
+	assert_non_null(d);
+	/* The streets: 110101002 graded D, 110101001 B (in rank order),
+	 * 110101003 not in the ranking. */
+	graded(&rows[0], "110101002", 'D');
+	graded(&rows[1], "110101001", 'B');
+	m = report_grade_map(d, "街道综合评价等级分布图", &r, features,
+			     "street");
+	assert_non_null(m);
+	assert_string_equal(m->title, "街道综合评价等级分布图");
+	assert_int_equal(m->nclasses, 6);
+	assert_string_equal(m->classes[1].label, "B 良好");
+	assert_string_equal(m->classes[3].label, "D 较差");
+	assert_string_equal(m->classes[5].label, "无数据");
+	assert_string_equal(map_classes(m, got, sizeof got), "1 1 1 3");
+	assert_true(m->areas->lonlat[0] == 1);
+	assert_true(m->last->lonlat[0] == 4);
+	/* A street not scored: its grids 无数据. */
+	graded(&rows[0], "110101002", 0);
+	m = report_grade_map(d, "街道", &r, features, "street");
+	assert_string_equal(map_classes(m, got, sizeof got), "1 1 1 5");
+	/* The grids' own grades on the grids' map: the first grid A, the
+	 * second E, the third unscored, the fourth not ranked. */
+	r.n = 3;
+	graded(&rows[0], "110101001001001", 'A');
+	graded(&rows[1], "110101001001002", 'E');
+	graded(&rows[2], "110101002001001", 0);
+	m = report_grade_map(d, "网格综合评价等级分布图", &r, features, "code");
+	assert_string_equal(map_classes(m, got, sizeof got), "0 4 4 5");
+	/* An empty ranking: an empty map. */
+	r.n = 0;
+	m = report_grade_map(d, "空", &r, features, "street");
+	assert_non_null(m);
+	assert_int_equal(m->nareas, 0);
+	json_decref(features);
+	arena_free(&a);
+}
+
 static void test_periods_and_kinds(void **state)
 {
 	struct ug_error err;
@@ -622,7 +782,9 @@ static void test_schedule_holidays(void **state)
 /* Wednesday 2 December after a closure from November `off` to Tuesday
  * 1 December covers the days since the working day before the closure,
  * but never more than REPORT_DAILY_SPAN_MAX (14) days: from November
- * `want` on. */
+ * `want` on; the weekly of ISO week 48 (23-29 November, closed) and of
+ * week 47, whose review was due on Monday 23 November; November's
+ * summary. */
 static void assert_after_closure(struct fx *f, int off, int want)
 {
 	struct calendar_config cfg;
@@ -646,7 +808,8 @@ static void assert_after_closure(struct fx *f, int off, int want)
 					 "inspection %s, bulletin %s, ", day,
 					 day);
 	}
-	snprintf(w + used, sizeof w - used, "weekly 2026-W48, monthly 2026-11");
+	snprintf(w + used, sizeof w - used,
+		 "weekly 2026-W47, weekly 2026-W48, monthly 2026-11");
 	assert_string_equal(due_text(f, NULL, cal, NULL, L(2026, 12, 2, 9, 0), t,
 				     sizeof t),
 			    w);
@@ -663,7 +826,7 @@ static void test_schedule_bound(void **state)
 	assert_after_closure(f, 19, 18);
 	assert_after_closure(f, 18, 18);
 	assert_after_closure(f, 2, 18);
-	assert_int_equal(REPORT_DUE_MAX, 2 * 14 + 2);
+	assert_int_equal(REPORT_DUE_MAX, 2 * 14 + 3);
 }
 
 /* A working day on which no server ran: the next run covers from the
@@ -675,9 +838,12 @@ static void test_schedule_missed(void **state)
 	int32_t covered[REPORT_KIND_COUNT] = { 0 };
 	char t[4096];
 
-	/* Monday's run covered Sunday; no server on Tuesday: Wednesday
-	 * covers Monday and Tuesday (a first start, Tuesday alone). */
+	/* Monday's run covered Sunday, week 44 and October; no server on
+	 * Tuesday: Wednesday covers Monday and Tuesday (a first start,
+	 * Tuesday alone). */
 	covered[REPORT_INSPECTION] = covered[REPORT_BULLETIN] = 20261101;
+	covered[REPORT_WEEKLY] = 20261101;
+	covered[REPORT_MONTHLY] = 20261031;
 	assert_string_equal(due_text(f, covered, TU_CALENDAR, NULL,
 				     L(2026, 11, 4, 9, 0), t, sizeof t),
 			    DAYS2("2026-11-02", "2026-11-03"));
@@ -710,7 +876,9 @@ static void test_schedule_missed(void **state)
 }
 
 /* The runs as servers make them: Monday, none on Tuesday, Wednesday;
- * then none until Thursday 19 November. */
+ * then none until Thursday 19 November, which catches up the weekly of
+ * ISO week 46 (due on Monday 16 November) but not that of week 45 (due
+ * on Monday 9 November: a week further back). */
 static void test_schedule_missed_run(void **state)
 {
 	struct fx *f = *state;
@@ -732,9 +900,17 @@ static void test_schedule_missed_run(void **state)
 	env.now = L(2026, 11, 19, 9, 0);
 	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
 		     f->err);
-	assert_int_equal(made, 28);
+	assert_int_equal(made, 28 + 1);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
 				      " WHERE period = '2026-11-04'"),
+			 0);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'weekly' AND period ="
+				      " '2026-W46' AND scheduled = 1"),
+			 1);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE kind = 'weekly' AND period ="
+				      " '2026-W45'"),
 			 0);
 	assert_int_equal(tu_query_int(f->t->db,
 		"SELECT COUNT(DISTINCT kind || period) FROM report"
@@ -743,7 +919,7 @@ static void test_schedule_missed_run(void **state)
 			 28);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
 				      " WHERE scheduled = 1"),
-			 8 + 4 + 28);
+			 8 + 4 + 28 + 1);
 }
 
 /* A first start (no report, no lease) makes the current window alone:
@@ -766,6 +942,147 @@ static void test_schedule_first_start(void **state)
 			 2);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
 			 2);
+}
+
+/* The weekly and the monthly when no server ran on the first working
+ * day of the week or month: due on a later working day until made, but
+ * for the week or month before alone.  Each row: the calendar (2026's
+ * holidays or the plain one), the kinds, the last day the schedule
+ * covered of the daily kinds, the weekly and the monthly (-1 for all:
+ * a first start), the instant, what is due. */
+static void test_schedule_catchup(void **state)
+{
+	static const struct {
+		int holidays;
+		const char *kinds;
+		int32_t daily, weekly, monthly;
+		int mo, d, h;
+		const char *want;
+	} rows[] = {
+		/* Friday 30 October's run covered Thursday, ISO week 43 and
+		 * September; no server on Monday 2 November (the first
+		 * working day of week 45 and of November): Tuesday makes
+		 * the days since Friday, week 44's review and October's
+		 * summary - not before the time of day. */
+		{ 0, NULL, 20261029, 20261025, 20260930, 11, 3, 9,
+		  DAYS2("2026-10-30", "2026-10-31") ", "
+		  DAYS2("2026-11-01", "2026-11-02") ", "
+		  "weekly 2026-W44, monthly 2026-10" },
+		{ 0, NULL, 20261029, 20261025, 20260930, 11, 3, 8, "" },
+		/* Down on Tuesday too: Wednesday. */
+		{ 0, "weekly,monthly", 20261029, 20261025, 20260930, 11, 4, 9,
+		  "weekly 2026-W44, monthly 2026-10" },
+		/* Made on Tuesday: not again on Tuesday's next tick nor on
+		 * Wednesday. */
+		{ 0, "weekly,monthly", 20261102, 20261101, 20261031, 11, 3, 10,
+		  "" },
+		{ 0, NULL, 20261102, 20261101, 20261031, 11, 4, 9,
+		  "inspection 2026-11-03, bulletin 2026-11-03" },
+		/* The week and month before alone: last made weeks or
+		 * months ago, Tuesday makes week 44's and October's, nothing
+		 * older; on Friday 27 November, week 47's (due Monday 23)
+		 * and October's still (November's falls due in December). */
+		{ 0, "weekly,monthly", 20261102, 20260913, 20260630, 11, 3, 9,
+		  "weekly 2026-W44, monthly 2026-10" },
+		{ 0, "weekly,monthly", 20261126, 20260913, 20260630, 11, 27, 9,
+		  "weekly 2026-W47, monthly 2026-10" },
+		/* The schedule made daily reports but never a weekly or
+		 * monthly one (the kinds listed since): the week and month
+		 * before. */
+		{ 0, "weekly,monthly", 20261102, 0, 0, 11, 3, 9,
+		  "weekly 2026-W44, monthly 2026-10" },
+		/* A first start after the first working day: none (as the
+		 * daily kinds, no backfill before the server ever ran). */
+		{ 0, "weekly,monthly", -1, -1, -1, 11, 3, 9, "" },
+		/* A holiday week: 春节 15-23 February 2026 off, Saturday 14
+		 * worked.  ISO week 8 (16-22 February) has no working day,
+		 * so week 7's review, due on its first working day, falls to
+		 * Tuesday 24 February with week 8's - on a first start too,
+		 * after week 6's made on Monday 9, and on Wednesday when
+		 * no server ran on Tuesday; week 8's alone when week 7's was
+		 * made; none when both were. */
+		{ 1, "weekly", -1, -1, -1, 2, 24, 9,
+		  "weekly 2026-W07, weekly 2026-W08" },
+		{ 1, "weekly", 20260223, 20260208, 20260131, 2, 24, 9,
+		  "weekly 2026-W07, weekly 2026-W08" },
+		{ 1, "weekly", 20260223, 20260208, 20260131, 2, 25, 9,
+		  "weekly 2026-W07, weekly 2026-W08" },
+		{ 1, "weekly", 20260223, 20260215, 20260131, 2, 25, 9,
+		  "weekly 2026-W08" },
+		{ 1, "weekly", 20260224, 20260222, 20260131, 2, 26, 9, "" },
+		/* 国庆: Thursday 8 October is the first working day of week
+		 * 41 and of October; down that day, Friday makes week 40's
+		 * and September's, and so would the worked Saturday 10;
+		 * Monday 12 (week 42's first working day) week 41's. */
+		{ 1, "weekly,monthly", 20261007, 20260927, 20260831, 10, 9, 9,
+		  "weekly 2026-W40, monthly 2026-09" },
+		{ 1, "weekly,monthly", 20261007, 20260927, 20260831, 10, 10, 9,
+		  "weekly 2026-W40, monthly 2026-09" },
+		{ 1, "weekly,monthly", 20261007, 20260927, 20260831, 10, 12, 9,
+		  "weekly 2026-W41, monthly 2026-09" },
+	};
+	struct fx *f = *state;
+	struct calendar *cal = calendar_2026();
+	char t[4096];
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		int32_t covered[REPORT_KIND_COUNT] = {
+			rows[i].daily, rows[i].daily, rows[i].weekly,
+			rows[i].monthly,
+		};
+
+		due_text(f, rows[i].daily < 0 ? NULL : covered,
+			 rows[i].holidays ? cal : TU_CALENDAR, rows[i].kinds,
+			 L(2026, rows[i].mo, rows[i].d, rows[i].h, 0), t,
+			 sizeof t);
+		if (strcmp(t, rows[i].want))
+			fail_msg("row %zu: due \"%s\", want \"%s\"", i, t,
+				 rows[i].want);
+	}
+	calendar_free(cal);
+}
+
+/* The runs as servers make them: Friday, none on Monday 2 November,
+ * Tuesday (the weekly and the monthly caught up), Wednesday (not
+ * again). */
+static void test_schedule_catchup_run(void **state)
+{
+	struct fx *f = *state;
+	struct report_env env = { &f->env, f->files, L(2026, 10, 30, 9, 0) };
+	int made = -1;
+
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 2);
+	env.now = L(2026, 11, 3, 9, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 8 + 2);
+	env.now = L(2026, 11, 3, 11, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 0);
+	env.now = L(2026, 11, 4, 9, 0);
+	tu_assert_ok(report_schedule_run(f->t->db, &env, "s", &made, &f->err),
+		     f->err);
+	assert_int_equal(made, 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE scheduled = 1 AND kind IN"
+				      " ('weekly', 'monthly')"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"
+				      " WHERE (kind = 'weekly' AND period ="
+				      " '2026-W44' OR kind = 'monthly' AND"
+				      " period = '2026-10') AND version = 1"
+				      " AND status = 'draft'"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1 AND job IN"
+				      " ('report:weekly:2026-W44',"
+				      " 'report:monthly:2026-10')"),
+			 2);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 2 + 10 + 2);
 }
 
 /* Run twice (two servers' ticks): each due report made once, one per
@@ -844,9 +1161,26 @@ static void *race(void *v)
 	return NULL;
 }
 
+/* Both servers' ticks at once, each in its thread; how many they made. */
+static int race_both(struct racer r[2])
+{
+	pthread_t th[2];
+
+	for (int i = 0; i < 2; i++) {
+		r[i].made = r[i].rc = -1;
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		tu_assert_ok(r[i].rc, r[i].err);
+	}
+	return r[0].made + r[1].made;
+}
+
 /* Two servers' ticks at once on Thursday 8 October 2026 (after 国庆),
  * each on its own connection: the eighteen reports due, each (kind,
- * period) made once, by one or the other. */
+ * period) made once, by one or the other; again on a day catching up
+ * a missed first working day of the week. */
 static void test_schedule_race(void **state)
 {
 	struct fx *f = *state;
@@ -855,16 +1189,9 @@ static void test_schedule_race(void **state)
 	struct report_env env = { &cases, f->files, L(2026, 10, 8, 8, 30) };
 	struct racer r[2] = { { f->t->db_path, "one", &env, -1, -1, { 0 } },
 			      { f->t->db_path, "two", &env, -1, -1, { 0 } } };
-	pthread_t th[2];
 
 	cases.calendar = cal;
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(pthread_join(th[i], NULL), 0);
-		tu_assert_ok(r[i].rc, r[i].err);
-	}
-	assert_int_equal(r[0].made + r[1].made, 18);
+	assert_int_equal(race_both(r), 18);
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
 			 18);
 	assert_int_equal(tu_query_int(f->t->db,
@@ -877,6 +1204,23 @@ static void test_schedule_race(void **state)
 	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
 				      " report_lease WHERE done = 1"),
 			 18);
+	/* No server on Monday 12 October (week 42's first working day):
+	 * both race on Tuesday, catching up the days from Thursday 8 to
+	 * Monday 12 and the weekly of week 41 - eleven, each once. */
+	env.now = L(2026, 10, 13, 8, 30);
+	assert_int_equal(race_both(r), 11);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM report"),
+			 18 + 11);
+	assert_int_equal(tu_query_int(f->t->db,
+		"SELECT COUNT(DISTINCT kind || ' ' || period) FROM report"
+		" WHERE version = 1 AND scheduled = 1 AND (kind IN"
+		" ('inspection', 'bulletin') AND period BETWEEN '2026-10-08'"
+		" AND '2026-10-12' OR kind || ' ' || period ="
+		" 'weekly 2026-W41')"),
+			 11);
+	assert_int_equal(tu_query_int(f->t->db, "SELECT COUNT(*) FROM"
+				      " report_lease WHERE done = 1"),
+			 18 + 11);
 	calendar_free(cal);
 }
 
@@ -1070,6 +1414,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_weekly_and_commentary,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monthly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monthly_maps, setup,
+						teardown),
+		cmocka_unit_test(test_grade_map),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_due, setup,
 						teardown),
@@ -1082,6 +1429,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schedule_missed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_missed_run,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_catchup, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_catchup_run,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_once, setup,
 						teardown),

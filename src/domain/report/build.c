@@ -1082,15 +1082,15 @@ static const struct doc_map_class grade_classes[] = {
 	{ "D 较差", 0xd9412b }, { "E 差", 0x222222 }, { "无数据", 0xd0d0d0 },
 };
 
-struct grid_grade {
+struct unit_grade {
 	const char *code;
 	int cls;
 };
 
 static int by_code(const void *x, const void *y)
 {
-	return strcmp(((const struct grid_grade *)x)->code,
-		      ((const struct grid_grade *)y)->code);
+	return strcmp(((const struct unit_grade *)x)->code,
+		      ((const struct unit_grade *)y)->code);
 }
 
 /* Add the outer rings of GeoJSON polygon or multipolygon g. */
@@ -1130,28 +1130,64 @@ static int map_rings(struct doc_map *m, const char *label, int cls, json_t *g)
 	return 0;
 }
 
-static int map_section(struct build *b)
+struct doc_map *report_grade_map(struct doc *d, const char *title,
+				 const struct assess_ranking *r,
+				 json_t *features, const char *unit)
+{
+	struct unit_grade *g = malloc((r->n ? r->n : 1) * sizeof *g);
+	struct doc_map *m = g ? doc_map(d, title, NCOLS(grade_classes),
+					grade_classes)
+			      : NULL;
+	json_t *f;
+	size_t i;
+
+	for (i = 0; m && i < r->n; i++) {
+		g[i].code = r->rows[i].code;
+		g[i].cls = r->rows[i].r.scored && r->rows[i].r.grade
+			   ? r->rows[i].r.grade - 'A' : 5;
+	}
+	if (m)
+		qsort(g, r->n, sizeof *g, by_code);
+	json_array_foreach(features, i, f) {
+		const char *code = json_string_value(
+			json_object_get(json_object_get(f, "properties"),
+					unit));
+		struct unit_grade key = { code, 0 }, *hit;
+
+		if (!m)
+			break;
+		/* Only the grids whose unit the caller's ranking holds. */
+		if (!code || !(hit = bsearch(&key, g, r->n, sizeof *g, by_code)))
+			continue;
+		if (map_rings(m, NULL, hit->cls,
+			      json_object_get(f, "geometry")))
+			m = NULL;
+	}
+	free(g);
+	return m;
+}
+
+/* The map titled `title` of every grid of the city in the class of the
+ * grade its unit - the feature's property `unit` ("code": the grid
+ * itself, "street": its street) - has in the ranking of kind k for the
+ * period. */
+static int map_section(struct build *b, enum assess_eval_kind k,
+		       const char *title, const char *unit)
 {
 	struct assess_ranking r;
-	struct grid_grade *g = NULL;
 	struct buf geo = BUF_INIT;
 	double box[4];
 	int truncated = 0, rc;
 	json_t *fc = NULL;
 
-	if ((rc = rank(b, EK_GRIDS, b->rq->period.text, &r)))
+	if ((rc = rank(b, k, b->rq->period.text, &r)))
 		return rc;
-	if (r.n == 0 || !(g = malloc(r.n * sizeof *g))) {
-		rc = r.n ? oom(b->err)
-			 : built(b, doc_paragraph(b->d, "（无网格数据）"));
+	if (r.n == 0) {
+		rc = built(b, doc_paragraph(b->d, k == EK_GRIDS
+					    ? "（无网格数据）"
+					    : "（无街道数据）"));
 		goto out;
 	}
-	for (size_t i = 0; i < r.n; i++) {
-		g[i].code = r.rows[i].code;
-		g[i].cls = r.rows[i].r.scored && r.rows[i].r.grade
-			   ? r.rows[i].r.grade - 'A' : 5;
-	}
-	qsort(g, r.n, sizeof *g, by_code);
 	rc = grids_extent(b->db, box, b->err);
 	if (rc == -UG_ENOTFOUND) {
 		ug_error_clear(b->err);
@@ -1168,33 +1204,13 @@ static int map_section(struct build *b)
 		rc = ug_fail(b->err, UG_EINTERNAL, NULL, "grids' GeoJSON");
 		goto out;
 	}
-	struct doc_map *m = doc_map(b->d, "网格综合评价等级分布图",
-				    NCOLS(grade_classes), grade_classes);
-	json_t *features = json_object_get(fc, "features"), *f;
-	size_t i;
-
-	if (!m) {
-		rc = oom(b->err);
-		goto out;
-	}
-	json_array_foreach(features, i, f) {
-		const char *code = json_string_value(
-			json_object_get(json_object_get(f, "properties"),
-					"code"));
-		struct grid_grade key = { code, 0 }, *hit;
-
-		/* Only the grids the caller's ranking holds. */
-		if (!code || !(hit = bsearch(&key, g, r.n, sizeof *g, by_code)))
-			continue;
-		if ((rc = map_rings(m, NULL, hit->cls,
-				    json_object_get(f, "geometry"))))
-			break;
-	}
-	rc = built(b, rc);
+	rc = report_grade_map(b->d, title, &r,
+			      json_object_get(fc, "features"), unit)
+		     ? 0
+		     : oom(b->err);
 out:
 	json_decref(fc);
 	buf_free(&geo);
-	free(g);
 	assess_ranking_free(&r);
 	return rc;
 }
@@ -1232,8 +1248,10 @@ static int build_monthly(struct build *b)
 	    (rc = trends_section(b)) ||
 	    (rc = built(b, doc_heading(b->d, 1, "三、问题反弹预警"))) ||
 	    (rc = rebounds_section(b, &b->rq->period)) ||
-	    (rc = built(b, doc_heading(b->d, 1, "四、网格等级分布"))) ||
-	    (rc = map_section(b)))
+	    (rc = built(b, doc_heading(b->d, 1, "四、综合评价等级分布"))) ||
+	    (rc = map_section(b, EK_STREETS, "街道综合评价等级分布图",
+			      "street")) ||
+	    (rc = map_section(b, EK_GRIDS, "网格综合评价等级分布图", "code")))
 		return rc;
 	return commentary_section(b, "五、领导点评");
 }

@@ -142,6 +142,18 @@ int report_build(struct db *db, const struct report_env *env,
 		 const struct actor *a, const struct report_request *rq,
 		 struct doc *d, struct ug_error *err);
 
+/* The monthly summary's maps: a map titled `title` added to d, in the
+ * grade classes (A 优秀 .. E 差, then 无数据), of each grid of GeoJSON
+ * `features` (grids_geojson_bbox()'s) whose unit - the feature's property
+ * `unit`: "code" the grid itself, "street" its street - is a row of
+ * ranking r, filled in the class of that row's grade (无数据 when not
+ * scored); the grids of units r does not hold (outside the caller's
+ * sight) are left out.  NULL without memory. */
+struct assess_ranking;
+struct doc_map *report_grade_map(struct doc *d, const char *title,
+				 const struct assess_ranking *r,
+				 json_t *features, const char *unit);
+
 /* Write d in format f to out: the one place that picks the renderer
  * (doc/render.h: HTML, XLSX, PDF); their errors as they give them. */
 int report_render(const struct doc *d, enum doc_format f, struct buf *out,
@@ -225,10 +237,17 @@ json_t *report_json(const struct report_row *r, int32_t utc_offset);
  * REPORT_DAILY_SPAN_MAX days before today.  A first start (no report
  * made by the schedule yet) covers the days since the working day
  * before alone.  On the first working day of an ISO week, the weekly
- * review of the week before; on the first working day of a month, the
- * monthly summary of the month before - each kind only when listed in
- * the settings' "kinds".  A report made on demand for a day or period
- * does not stand in for the scheduled one: the schedule makes its own (a
+ * review of the week before (and of the week before that when the week
+ * before had no working day: a holiday week); on the first working day
+ * of a month, the monthly summary of the month before.  Caught up on any
+ * later working day of the week or month when the schedule's last report
+ * of the kind is older (no server ran on that first working day) - but
+ * never a week or month further back than that first day's own: a
+ * week's review is not made once the next week began, a month's summary
+ * once the next month began; nor on a first start (nothing made by the
+ * schedule yet) after that first day.
+ * Each kind only when listed in the settings' "kinds".  A report made
+ * on demand for a day or period does not stand in for the scheduled one: the schedule makes its own (a
  * new version when the on-demand one covers the whole city, with its
  * number).  Each (kind, period) is made once across every server on the
  * database: the job's row in report_lease is taken, the report made and
@@ -238,9 +257,9 @@ json_t *report_json(const struct report_row *r, int32_t utc_offset);
 /* The most days one run's daily kinds cover (a holiday of up to 13 days
  * with the working day before it). */
 #define REPORT_DAILY_SPAN_MAX 14
-/* The most reports due at one instant: two daily kinds a day, the weekly
- * and the monthly. */
-#define REPORT_DUE_MAX (2 * REPORT_DAILY_SPAN_MAX + 2)
+/* The most reports due at one instant: two daily kinds a day, the
+ * weeklies of two weeks (after a holiday week) and the monthly. */
+#define REPORT_DUE_MAX (2 * REPORT_DAILY_SPAN_MAX + 3)
 
 struct report_due {
 	enum report_kind kind;
@@ -249,7 +268,8 @@ struct report_due {
 
 /* The reports due at `now` under settings s and calendar cal (local days
  * at utc_offset), the schedule having covered the days up to covered[k]
- * (YYYYMMDD) of each daily kind k (0, or covered NULL: none yet), into
+ * (YYYYMMDD: the last day of its last report of kind k) of each kind k
+ * (0: none of the kind; covered NULL or all 0: a first start), into
  * out: the daily kinds first, oldest day first, then the weekly and the
  * monthly; how many.  Pure. */
 int report_schedule_due(const struct calendar *cal, int32_t utc_offset,

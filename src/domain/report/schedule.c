@@ -26,18 +26,6 @@ static int working(const struct calendar *cal, int32_t utc_offset,
 	       w > 0;
 }
 
-/* Is `day` the first working day since `first` (both day numbers)? */
-static int first_working(const struct calendar *cal, int32_t utc_offset,
-			 int64_t first, int64_t day)
-{
-	if (!working(cal, utc_offset, day))
-		return 0;
-	for (int64_t d = first; d < day; d++)
-		if (working(cal, utc_offset, d))
-			return 0;
-	return 1;
-}
-
 /* The ISO week holding day number dn as "2026-W48". */
 static void iso_week(int64_t dn, char out[24])
 {
@@ -49,23 +37,56 @@ static void iso_week(int64_t dn, char out[24])
 	snprintf(out, 24, "%04d-W%02d", y, w);
 }
 
-/* The first day the daily kinds cover on working day `today`: the
- * working day before it (whose run covered the days up to the one before
- * it), or REPORT_DAILY_SPAN_MAX days back when there is none that near;
- * earlier, down to that bound, for a kind whose schedule last covered
- * `covered` (YYYYMMDD; 0: none) - the days of the runs no server made. */
-static int64_t daily_from(const struct calendar *cal, int32_t utc_offset,
-			  int64_t today, int32_t covered)
+/* The first day of the period of kind k holding day number `day`: the
+ * day itself for the daily kinds, its ISO week's Monday, its month's
+ * first. */
+static int64_t start_of(int k, int64_t day)
 {
-	int64_t bound = today - REPORT_DAILY_SPAN_MAX, from = bound;
+	if (k == REPORT_WEEKLY)
+		return day - ((day + 3) % 7 + 7) % 7; /* 1970-01-01 a Thu */
+	if (k == REPORT_MONTHLY)
+		return period_day_number(period_day_of_number(day) / 100 * 100 +
+					 1);
+	return day;
+}
 
-	for (int64_t d = today - 1; d > bound; d--)
+/* The first period (its first day) of kind k the schedule makes on
+ * working day `today`.  Its run on the first working day of the current
+ * period (today, for a daily kind) covers the periods from the one
+ * holding the working day before it - REPORT_DAILY_SPAN_MAX days back
+ * when there is none that near - so Monday's covers Friday to Sunday,
+ * and the weekly after a week without a working day that week and the
+ * one before.  Later runs in the period cover nothing more, unless the
+ * schedule last covered `covered` (YYYYMMDD, the last day of its last
+ * report of the kind; 0: none) before: the periods after it then, down
+ * to the bound - REPORT_DAILY_SPAN_MAX days back for a daily kind (the
+ * days of runs no server made), the first run's own for the weekly and
+ * the monthly (the week before, or the two after a week without a
+ * working day; the month before), which are caught up to it too when
+ * none of theirs was made but the schedule made others (`started`); a
+ * first start makes no more than the window of the day. */
+static int64_t cover_from(const struct calendar *cal, int32_t utc_offset,
+			  int k, int64_t today, int32_t covered, int started)
+{
+	int64_t cur = start_of(k, today), first = cur, prev, from, bound;
+
+	while (first < today && !working(cal, utc_offset, first))
+		first++;
+	prev = first - REPORT_DAILY_SPAN_MAX;
+	if (prev > cur - 1)
+		prev = cur - 1;
+	for (int64_t d = first - 1; d > first - REPORT_DAILY_SPAN_MAX; d--)
 		if (working(cal, utc_offset, d)) {
-			from = d;
+			prev = d;
 			break;
 		}
+	bound = k <= REPORT_BULLETIN ? today - REPORT_DAILY_SPAN_MAX
+				     : start_of(k, prev);
+	from = first == today ? start_of(k, prev) : cur;
 	if (covered && period_day_number(covered) + 1 < from)
 		from = period_day_number(covered) + 1;
+	else if (!covered && started && k > REPORT_BULLETIN)
+		from = bound;
 	return from < bound ? bound : from;
 }
 
@@ -75,6 +96,19 @@ static int due_add(struct report_due *out, int n, int k, const char *text)
 		return n;
 	out[n].kind = (enum report_kind)k;
 	return n + 1;
+}
+
+/* The name of the period of kind k beginning on day number `start`. */
+static void period_name(int k, int64_t start, char out[24])
+{
+	int32_t ymd = period_day_of_number(start);
+
+	if (k == REPORT_WEEKLY)
+		iso_week(start, out);
+	else if (k == REPORT_MONTHLY)
+		snprintf(out, 24, "%04d-%02d", ymd / 10000, ymd / 100 % 100);
+	else
+		period_day_text(ymd, out, 24);
 }
 
 int report_schedule_due(const struct calendar *cal, int32_t utc_offset,
@@ -87,45 +121,39 @@ int report_schedule_due(const struct calendar *cal, int32_t utc_offset,
 	int minute = (int)((local % 86400 + 86400) % 86400 / 60);
 	int kinds = report_kinds_parse(s->value[RSET_KINDS]);
 	int at = report_at_minutes(s->value[RSET_AT]);
-	int32_t ymd = period_day_of_number(today);
-	int64_t from[REPORT_BULLETIN + 1], oldest = today;
+	int64_t from[REPORT_KIND_COUNT], oldest = today;
 	char text[24];
-	int n = 0;
+	int n = 0, started = 0;
 
 	if (kinds <= 0 || at < 0 || minute < at ||
 	    !working(cal, utc_offset, today))
 		return 0;
+	for (int k = 0; covered && k < REPORT_KIND_COUNT; k++)
+		started |= covered[k] != 0;
+	for (int k = 0; k < REPORT_KIND_COUNT; k++)
+		from[k] = cover_from(cal, utc_offset, k, today,
+				     covered ? covered[k] : 0, started);
 	/* The daily kinds: one report of each per day not covered yet,
 	 * oldest first, the kinds of a day together. */
-	for (int k = REPORT_INSPECTION; k <= REPORT_BULLETIN; k++) {
-		from[k] = daily_from(cal, utc_offset, today,
-				     covered ? covered[k] : 0);
+	for (int k = REPORT_INSPECTION; k <= REPORT_BULLETIN; k++)
 		if ((kinds & (1 << k)) && from[k] < oldest)
 			oldest = from[k];
-	}
 	for (int64_t d = oldest; d < today; d++) {
-		period_day_text(period_day_of_number(d), text, sizeof text);
+		period_name(REPORT_INSPECTION, d, text);
 		for (int k = REPORT_INSPECTION; k <= REPORT_BULLETIN; k++)
 			if ((kinds & (1 << k)) && d >= from[k])
 				n = due_add(out, n, k, text);
 	}
-	if (kinds & (1 << REPORT_WEEKLY)) {
-		int64_t monday = today - ((today + 3) % 7 + 7) % 7;
+	/* Then each week's and month's, oldest first. */
+	for (int k = REPORT_WEEKLY; k <= REPORT_MONTHLY; k++) {
+		int64_t cur = start_of(k, today);
 
-		if (first_working(cal, utc_offset, monday, today)) {
-			iso_week(monday - 7, text);
-			n = due_add(out, n, REPORT_WEEKLY, text);
-		}
-	}
-	if (kinds & (1 << REPORT_MONTHLY)) {
-		int64_t first = period_day_number(ymd / 100 * 100 + 1);
-
-		if (first_working(cal, utc_offset, first, today)) {
-			int32_t prev = period_day_of_number(first - 1);
-
-			snprintf(text, sizeof text, "%04d-%02d", prev / 10000,
-				 prev / 100 % 100);
-			n = due_add(out, n, REPORT_MONTHLY, text);
+		if (!(kinds & (1 << k)))
+			continue;
+		for (int64_t p = from[k]; p < cur;
+		     p = start_of(k, p + (k == REPORT_WEEKLY ? 7 : 31))) {
+			period_name(k, p, text);
+			n = due_add(out, n, k, text);
 		}
 	}
 	return n;
@@ -144,7 +172,7 @@ int report_schedule_run(struct db *db, const struct report_env *env,
 	*made = 0;
 	if ((rc = report_settings_get(db, &s, err)))
 		return rc;
-	for (int k = REPORT_INSPECTION; k <= REPORT_BULLETIN; k++) {
+	for (int k = 0; k < REPORT_KIND_COUNT; k++) {
 		char prefix[32], last[REPORT_PERIOD_MAX + 1];
 		struct period p;
 
@@ -153,9 +181,9 @@ int report_schedule_run(struct db *db, const struct report_env *env,
 		if ((rc = store_report_lease_last(db, prefix, last,
 						  sizeof last, err)))
 			return rc;
-		covered[k] = period_parse(last, &p, NULL) == 0 &&
-					     p.form == PERIOD_DAY
-				     ? p.from
+		covered[k] = last[0] && report_period_parse(k, last, &p,
+							     NULL) == 0
+				     ? p.to
 				     : 0;
 	}
 	n = report_schedule_due(env->cases->calendar, env->cases->utc_offset,
