@@ -8,7 +8,10 @@
 # Checks nothing is lost: every 2xx answer has its row (a few more rows may
 # exist: requests in flight when wrk stopped counting, at most one per
 # connection, completed on the server).
-# BIN=... runs another build (e.g. an older one, for before/after).
+# BIN=... runs another build (e.g. an older one, for before/after);
+# SERVE_ARGS=... adds serve flags.  The group commit's figures from
+# /metrics follow: transactions a commit, the time of a commit and of a
+# turn on the writer (0 for a build without urbangrid_db_turns_total).
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -18,9 +21,11 @@ bench_demo "$dir/b.db" 0
 UG_TOKEN=$(bench_token "$dir/b.db" api_client)
 export UG_TOKEN
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
-serve_start "$dir/b.db" ${SERVE_ARGS:-}
+serve_start "$dir/b.db" --metrics-listen 127.0.0.1:0 ${SERVE_ARGS:-}
 before=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM case_file")
 wrk -t2 -c16 -d"${DURATION}s" -s bench/intake.lua "$base/" >"$dir/wrk" 2>&1
+metrics=$(sed -n 's/^metrics on \(http:.*\)$/\1/p' "$dir/out")
+curl -s "$metrics" >"$dir/metrics"
 kill -TERM "$pid"
 wait "$pid" || true
 after=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM case_file")
@@ -48,4 +53,12 @@ if [ "$rows" -lt "$ok" ] || [ "$rows" -gt $((ok + 16)) ]; then lost=yes; fi
 echo "rows written: $rows (2xx answers counted by wrk: $ok; in flight at the end: $((rows - ok))) -> $( [ $lost = no ] && echo 'nothing lost' || echo 'MISMATCH')"
 echo "peer: SQLite single-row transactions, synchronous=FULL: $peer_full rows/s (NORMAL: $peer_normal rows/s)"
 awk -v a="$rate" -v b="$peer" 'BEGIN { printf "ratio intake/sqlite FULL: %.2f\n", a / b }'
+awk '$1 ~ /^urbangrid_db_/ { v[$1] = $2 }
+END {
+	c = v["urbangrid_db_commits_total"]; t = v["urbangrid_db_turns_total"]
+	printf "group commit: %.1f transactions a commit, %.0f us a commit, %.0f us a turn\n",
+		c ? v["urbangrid_db_transactions_total"] / c : 0,
+		c ? v["urbangrid_db_commit_seconds_total"] * 1e6 / c : 0,
+		t ? v["urbangrid_db_turn_seconds_total"] * 1e6 / t : 0
+}' "$dir/metrics"
 [ $lost = no ]

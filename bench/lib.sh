@@ -36,7 +36,7 @@ serve_start() {
 	$BIN serve --db "$db" --listen 127.0.0.1:0 --quiet "$@" >"$dir/out" 2>"$dir/err" &
 	pid=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-		[ -s "$dir/out" ] && break
+		grep -q '^listening on' "$dir/out" 2>/dev/null && break
 		sleep 0.2
 	done
 	base=$(sed -n 's/^listening on \(http:.*\)\/$/\1/p' "$dir/out")

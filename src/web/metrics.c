@@ -325,7 +325,8 @@ static int case_stat_line(void *ctx, const char *state, const char *light,
 
 /* The group commit's work (store/db.h): write transactions, the engine
  * commits that carried them (their ratio is the mean batch), the largest
- * batch, and the time spent committing.  All 0 for an engine that
+ * batch, the time spent committing and the turns on the writer (the
+ * time write transactions held it).  All 0 for an engine that
  * commits each connection on its own. */
 static int render_group_commit(struct db_pool *pool, struct buf *out)
 {
@@ -349,9 +350,17 @@ static int render_group_commit(struct db_pool *pool, struct buf *out)
 		"# HELP urbangrid_db_commit_seconds_total Time spent in the "
 		"engine's commits.\n"
 		"# TYPE urbangrid_db_commit_seconds_total counter\n"
-		"urbangrid_db_commit_seconds_total %.6f\n",
+		"urbangrid_db_commit_seconds_total %.6f\n"
+		"# HELP urbangrid_db_turn_seconds_total Time the write "
+		"transactions held the writer connection, one turn each.\n"
+		"# TYPE urbangrid_db_turn_seconds_total counter\n"
+		"urbangrid_db_turn_seconds_total %.6f\n"
+		"# HELP urbangrid_db_turns_total Turns on the writer.\n"
+		"# TYPE urbangrid_db_turns_total counter\n"
+		"urbangrid_db_turns_total %lld\n",
 		(long long)st.transactions, (long long)st.commits,
-		(long long)st.max_batch, (double)st.commit_us / 1e6);
+		(long long)st.max_batch, (double)st.commit_us / 1e6,
+		(double)st.turn_us / 1e6, (long long)st.turns);
 }
 
 /* The numbers of the app this listener observes (c->app->observed): its

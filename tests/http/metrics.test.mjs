@@ -87,6 +87,10 @@ test('requests are counted by route and exact status; histograms are cumulative 
   assert.ok(tx >= 2, `transactions ${tx}`);
   assert.ok(commits >= 1 && commits <= tx, `commits ${commits} of ${tx}`);
   assert.ok(value.get('urbangrid_db_batch_max') >= 1);
+  // Each transaction took a turn on the writer, for some time.
+  assert.equal(type.get('urbangrid_db_turns_total'), 'counter');
+  assert.ok(value.get('urbangrid_db_turns_total') >= tx, 'a turn a transaction');
+  assert.ok(value.get('urbangrid_db_turn_seconds_total') > 0);
 
   const lbl = 'door="api",route="POST /api/v1/cases"';
   const buckets = [...value].filter(([k]) => k.startsWith(`urbangrid_http_request_duration_seconds_bucket{${lbl},`));
