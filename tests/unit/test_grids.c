@@ -282,6 +282,19 @@ static void test_import_strict_and_replace(void **state)
 
 /* ---- generation -------------------------------------------------------- */
 
+/* What a cut said it made, and the grids standing after it. */
+static void assert_cut(struct fx *f, const struct grid_generate_result *res,
+		       int64_t replaced, int64_t merged, int64_t grids,
+		       int64_t standing)
+{
+	assert_int_equal(res->replaced, replaced);
+	assert_int_equal(res->merged, merged);
+	assert_int_equal(res->grids, grids);
+	assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM grid "
+					 "WHERE deleted = 0"),
+			 standing);
+}
+
 static void test_generate(void **state)
 {
 	struct fx *f = *state;
@@ -338,12 +351,7 @@ static void test_generate(void **state)
 						 "110101001003", &opts, NOW,
 						 &res, &err),
 			     err);
-		assert_int_equal(res.replaced, 4);
-		assert_int_equal(res.merged, 0);
-		assert_int_equal(res.grids, 16);
-		assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM grid "
-						 "WHERE deleted = 0"),
-				 4);
+		assert_cut(f, &res, 4, 0, 16, 4);
 		assert_int_equal(count(f->t->db,
 				       "SELECT value FROM spatial_rev"),
 				 rev);
@@ -363,12 +371,7 @@ static void test_generate(void **state)
 	assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM audit_event "
 					 "WHERE action = 'grids.generate'"),
 			 2);
-	assert_int_equal(res.replaced, 4);
-	assert_int_equal(res.merged, 0);
-	assert_int_equal(res.grids, 16);
-	assert_int_equal(count(f->t->db, "SELECT COUNT(*) FROM grid WHERE "
-					 "deleted = 0"),
-			 16);
+	assert_cut(f, &res, 4, 0, 16, 16);
 	/* Refusals. */
 	tu_assert_err(grids_generate_text(f->t->db, b.data, b.len,
 					  "110101009009", &opts, NOW, &res,
