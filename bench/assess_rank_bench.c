@@ -20,11 +20,12 @@
  * grid, a department and a bit per counter it moved (reported, filed,
  * dispatched, handled, handled on time, passed or failed its check,
  * closed, closed on time, rated...).  The counters are the cases summed
- * per month and department, and per month and the grids' communities,
- * streets and district, written straight into assess_month as the
- * upkeep would have left them (a monthly ranking of these kinds reads no
- * assess_day row; the grids' own rows, day rows since schema 0024, are
- * read by neither ranking and not written).  The peer has the covering
+ * per month and department, and per month and the grids' communities
+ * (the area rows of schema 0025, which a month of streets reads),
+ * written straight into assess_month as the upkeep would have left them
+ * (a monthly ranking of these kinds reads no assess_day row; the grids'
+ * own rows, day rows since schema 0024, are read by neither ranking and
+ * not written).  The peer has the covering
  * index (month, department, flags) and (month, grid, flags).
  *
  * Prints the medians of 7 rankings of each kind, ours and the peer's,
@@ -155,33 +156,27 @@ static void generate(struct db *db, long cases)
 	fprintf(stderr, "covering indexes in %.1f s\n", bench_seconds() - t0);
 }
 
-/* The month rows of the grids' streets, communities and district, as
- * the upkeep leaves them beside the grids' day rows: the sums of the cases by
- * the grid's code cut to the level. */
-static void levels(struct db *db)
+/* The area rows (schema 0025) of the grids, as the upkeep leaves them
+ * beside the grids' day rows: the sums of the cases by the grid's code
+ * cut to its community's 12 characters. */
+static void areas(struct db *db)
 {
-	static const struct { const char *kind; int len; } lv[] = {
-		{ "community", 12 }, { "street", 9 }, { "district", 6 },
-	};
+	char cols[1024] = "", head[1400], sums[2400];
 	struct ug_error err;
+	size_t len = 0;
 
 	ug_error_clear(&err);
-	for (size_t l = 0; l < sizeof lv / sizeof *lv; l++) {
-		char cols[1024] = "", head[1400], sums[2400];
-		size_t len = 0;
-
-		for (int i = 0; i < F_COUNT; i++)
-			len += (size_t)snprintf(cols + len, sizeof cols - len, ", %s",
-						assess_counter_names[flag_counter[i]]);
-		snprintf(head, sizeof head,
-			 "INSERT INTO assess_month (month, kind, code, events%s)"
-			 " SELECT month, '%s', substr(grid, 1, %d) AS g, COUNT(*)",
-			 cols, lv[l].kind, lv[l].len);
-		sums_sql(sums, sizeof sums, head,
-			 " FROM bench_case GROUP BY month, g");
-		if (db_exec(db, sums, &err))
-			bench_die("levels", &err);
-	}
+	for (int i = 0; i < F_COUNT; i++)
+		len += (size_t)snprintf(cols + len, sizeof cols - len, ", %s",
+					assess_counter_names[flag_counter[i]]);
+	snprintf(head, sizeof head,
+		 "INSERT INTO assess_month (month, kind, code, events%s)"
+		 " SELECT month, '" ASSESS_AREA_KIND "', substr(grid, 1, %d)"
+		 " AS g, COUNT(*)",
+		 cols, ASSESS_AREA_LEN);
+	sums_sql(sums, sizeof sums, head, " FROM bench_case GROUP BY month, g");
+	if (db_exec(db, sums, &err))
+		bench_die("areas", &err);
 }
 
 /* ---- the peer: GROUP BY over the cases ---------------------------------- */
@@ -296,18 +291,22 @@ int main(int argc, char **argv)
 		bench_die("open", &err);
 	if (fresh)
 		generate(db, cases);
-	/* The levels' month rows (street, community, district) the upkeep
-	 * keeps beside the grids' day rows - also for a file an older bench made. */
+	/* The area rows the upkeep keeps beside the grids' day rows - also
+	 * for a file an older bench made (whose level rows are dropped). */
 	{
 		double t0 = bench_seconds();
-		int64_t streets = 0;
+		int64_t areas_kept = 0;
 
 		if (db_query_int64(db, "SELECT COUNT(*) FROM assess_month"
-				       " WHERE kind = 'street'", &streets, &err))
-			bench_die("levels", &err);
-		if (!streets) {
-			levels(db);
-			fprintf(stderr, "level rows in %.1f s\n", bench_seconds() - t0);
+				       " WHERE kind = '" ASSESS_AREA_KIND "'",
+				       &areas_kept, &err))
+			bench_die("areas", &err);
+		if (!areas_kept) {
+			if (db_exec(db, "DELETE FROM assess_month WHERE kind IN"
+				    " ('community', 'street', 'district')", &err))
+				bench_die("areas", &err);
+			areas(db);
+			fprintf(stderr, "area rows in %.1f s\n", bench_seconds() - t0);
 		}
 	}
 	actor_root(&u, "bench", &root);

@@ -542,13 +542,15 @@ static void test_local_days_and_months(void **state)
 			 1);
 	assert_int_equal(tu_query_int(f->t->db,
 				      "SELECT SUM(reported) FROM assess_month"
-				      " WHERE month = 202611"
-				      " AND kind = 'district'"),
+				      " WHERE month = 202611 AND kind = 'area'"
+				      " AND substr(code, 1, 6) = '110101'"),
 			 3);
-	/* Places keep no month rows of their own (schema 0024). */
+	/* Places and categories keep no month rows of their own (schema
+	 * 0024, 0025); nor do the levels, which read the area rows. */
 	assert_int_equal(tu_query_int(f->t->db,
 				      "SELECT COUNT(*) FROM assess_month"
-				      " WHERE kind = 'place'"),
+				      " WHERE kind IN ('place', 'category',"
+				      " 'community', 'street', 'district')"),
 			 0);
 	/* 15 Nov - 1 Dec: no whole month, days alone; 1 Nov - 1 Dec: the
 	 * month row of November and the 1st; 16 Nov - 31 Dec: days, then
@@ -978,14 +980,14 @@ static void test_rebuild_equals_kept(void **state)
 			     &f->err),
 		     f->err);
 	assert_int_equal(drift(f), 2);
-	/* So is a level's month row (a street's) that is not the sum of
-	 * its grids'. */
+	/* So is an area's month row (a community's) that is not the sum
+	 * of its grids' days. */
 	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
-					   " WHERE kind = 'street'") > 0);
+					   " WHERE kind = 'area'") > 0);
 	tu_assert_ok(db_exec(f->t->db,
 			     "UPDATE assess_month SET handled = handled + 1"
 			     " WHERE (month, kind, code) = (SELECT month, kind,"
-			     " code FROM assess_month WHERE kind = 'street'"
+			     " code FROM assess_month WHERE kind = 'area'"
 			     " LIMIT 1)",
 			     &f->err),
 		     f->err);
@@ -1074,7 +1076,7 @@ static void test_independent_recount(void **state)
 			"SELECT day, code, reported FROM assess_day"
 			" WHERE kind = 'place' AND reported > 0")),
 		0);
-	/* Overdue handling by month, every district. */
+	/* Overdue handling by month, every place (the area rows). */
 	assert_int_equal(
 		tu_query_int(f->t->db, MISMATCH(
 			"SELECT " DAY " / 100, COUNT(*) FROM case_event e"
@@ -1082,11 +1084,11 @@ static void test_independent_recount(void **state)
 			" AND json_extract(e.data, '$.stage') = 'handle'"
 			" GROUP BY 1",
 			"SELECT month, SUM(overdue) FROM assess_month"
-			" WHERE kind = 'district' GROUP BY 1"
+			" WHERE kind = 'area' GROUP BY 1"
 			" HAVING SUM(overdue) > 0")),
 		0);
 	/* Reports by street and month, and by community: where the report
-	 * line says, cut to the level - against the levels' own rows. */
+	 * line says, cut to the level - against the area rows. */
 	assert_int_equal(
 		tu_query_int(f->t->db, MISMATCH(
 			"SELECT " DAY " / 100, substr(json_extract(e.data,"
@@ -1094,8 +1096,10 @@ static void test_independent_recount(void **state)
 			" WHERE e.action = 'report'"
 			" AND length(json_extract(e.data, '$.area')) >= 9"
 			" GROUP BY 1, 2",
-			"SELECT month, code, reported FROM assess_month"
-			" WHERE kind = 'street' AND reported > 0")),
+			"SELECT month, substr(code, 1, 9), SUM(reported)"
+			" FROM assess_month WHERE kind = 'area'"
+			" AND length(code) >= 9 GROUP BY 1, 2"
+			" HAVING SUM(reported) > 0")),
 		0);
 	assert_int_equal(
 		tu_query_int(f->t->db, MISMATCH(
@@ -1105,28 +1109,27 @@ static void test_independent_recount(void **state)
 			" AND length(json_extract(e.data, '$.area')) >= 12"
 			" GROUP BY 1, 2",
 			"SELECT month, code, reported FROM assess_month"
-			" WHERE kind = 'community' AND reported > 0")),
+			" WHERE kind = 'area' AND length(code) = 12"
+			" AND reported > 0")),
 		0);
-	/* Every counter of every level's month row is the sum of its
+	/* Every counter of every area's month row is the sum of its
 	 * place day rows (SQL here, not the upkeep's). */
 	assert_int_equal(
 		tu_query_int(f->t->db, MISMATCH(
-			"SELECT m.day / 100, l.kind, substr(m.code, 1, l.len),"
+			"SELECT m.day / 100, substr(m.code, 1, 12),"
 			" SUM(events), SUM(reported), SUM(filed),"
 			" SUM(dispatched), SUM(handled), SUM(handled_on_time),"
 			" SUM(overdue), SUM(rework), SUM(closed),"
 			" SUM(closed_on_time), SUM(satisfied)"
-			" FROM assess_day m JOIN (SELECT 'community' AS kind,"
-			" 12 AS len UNION ALL SELECT 'street', 9 UNION ALL"
-			" SELECT 'district', 6) l ON length(m.code) >= l.len"
-			" WHERE m.kind = 'place' GROUP BY 1, 2, 3",
-			"SELECT month, kind, code, events, reported, filed,"
+			" FROM assess_day m WHERE m.kind = 'place'"
+			" GROUP BY 1, 2",
+			"SELECT month, code, events, reported, filed,"
 			" dispatched, handled, handled_on_time, overdue, rework,"
 			" closed, closed_on_time, satisfied FROM assess_month"
-			" WHERE kind IN ('community', 'street', 'district')")),
+			" WHERE kind = 'area'")),
 		0);
 	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
-					   " WHERE kind = 'street'") > 1);
+					   " WHERE kind = 'area'") > 1);
 	/* The recounts are not empty. */
 	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM case_event"
 					   " WHERE action = 'check'"
@@ -1136,9 +1139,10 @@ static void test_independent_recount(void **state)
 					   " WHERE action = 'overdue'") > 0);
 }
 
-/* Migrations 0023 and 0024 give a database counted before the level
- * rows were kept - month rows of the places, none of their levels - the
- * rows the history says (those the upkeep keeps now). */
+/* Migrations 0023, 0024 and 0025 give a database counted before the
+ * level rows were kept - month rows of the places and categories, none
+ * of their levels - the rows the history says (those the upkeep keeps
+ * now). */
 extern const struct embedded_file schema_sqlite[];
 extern const size_t schema_sqlite_count;
 
@@ -1159,15 +1163,16 @@ static void test_levels_migration(void **state)
 	struct tu_town *f = *state;
 
 	random_history(f, 5);
-	/* As the upkeep before 0023 left them. */
+	/* As the upkeep before 0023 left them: month rows of places and
+	 * of categories, none of levels or areas. */
 	tu_assert_ok(db_exec(f->t->db,
-			     "DELETE FROM assess_month WHERE kind IN"
-			     " ('community', 'street', 'district');"
+			     "DELETE FROM assess_month WHERE kind = 'area';"
 			     "INSERT INTO assess_month (month, kind, code, events"
 			     ASSESS_COUNTERS(COLUMN_OF) ")"
 			     " SELECT day / 100, kind, code, SUM(events)"
 			     ASSESS_COUNTERS(SUM_OF) " FROM assess_day"
-			     " WHERE kind = 'place' GROUP BY 1, 2, 3",
+			     " WHERE kind IN ('place', 'category')"
+			     " GROUP BY 1, 2, 3",
 			     &f->err),
 		     f->err);
 	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
@@ -1179,6 +1184,13 @@ static void test_levels_migration(void **state)
 	assert_true(drift(f) > 0); /* the places' month rows are left */
 	tu_assert_ok(db_exec(f->t->db,
 			     schema_named("0024_assess_place_days.sql"),
+			     &f->err),
+		     f->err);
+	/* The levels' and the categories' month rows are left. */
+	assert_true(drift(f) > 0);
+	assert_true(tu_query_int(f->t->db, "SELECT COUNT(*) FROM assess_month"
+					   " WHERE kind = 'category'") > 0);
+	tu_assert_ok(db_exec(f->t->db, schema_named("0025_assess_areas.sql"),
 			     &f->err),
 		     f->err);
 	assert_int_equal(drift(f), 0);

@@ -65,18 +65,15 @@ static void city(struct db *db)
 	     /* A department each: HW all in time, SZ half. */
 	     " (202611, 'department', '110101-HW', 1, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 0, 0),"
 	     " (202611, 'department', '110101-SZ', 1, 0, 0, 0, 0, 0, 0, 10, 5, 10, 10, 0, 0);");
-	/* Their levels' month rows, as the upkeep keeps them beside the
-	 * place rows: the sums of the place rows above, by hand. */
+	/* Their areas' month rows (their communities'), as the upkeep keeps
+	 * them beside the place rows: the sums of the place rows above, by
+	 * hand (schema 0025). */
 	exec(db,
 	     "INSERT INTO assess_month (month, kind, code, events, valid_reported,"
 	     " valid_public, verified, verified_on_time, checked, checked_on_time,"
 	     " handled, handled_on_time, to_close, closed, rework, filed) VALUES"
-	     " (202611, 'community', '110101001001', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
-	     " (202611, 'street', '110101001', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
-	     " (202611, 'district', '110101', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
-	     " (202610, 'community', '110101002001', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
-	     " (202610, 'street', '110101002', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),"
-	     " (202610, 'district', '110101', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);");
+	     " (202611, 'area', '110101001001', 3, 40, 10, 10, 9, 40, 36, 50, 45, 45, 45, 5, 50),"
+	     " (202610, 'area', '110101002001', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);");
 }
 
 static void user_of(struct user *u, const char *name, const char *role,

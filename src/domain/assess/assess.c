@@ -2,10 +2,9 @@
  * assess.c - the counters kept as lines are written, and rebuilt from the
  * whole history (see assess.h).  Both replay a case's lines through the
  * rules (rules.c) into a tally - counts by local day and by month,
- * dimension and code; for a place by day, and the month rows of its
- * levels -
- * that is then added to the tables in key order: one upsert per row
- * touched.  An import counts its new lines through the same tally as it
+ * dimension and code; for a place by day, and the month row of its area;
+ * for a category by day - that is then added to the tables in key order:
+ * one upsert per row touched.  An import counts its new lines through the same tally as it
  * writes them (assess_batch_*).
  */
 #include "domain/assess/assess.h"
@@ -19,27 +18,12 @@
 /* ---- the tally ---------------------------------------------------------- */
 
 /* The kinds of the tally: the dimensions (enum assess_kind), then the
- * levels of a place, whose rows are month rows only. */
-enum {
-#define LEVEL_ENUM(kind, len) TK_##kind,
-	TK_LEVEL0 = AK_COUNT - 1,
-	ASSESS_LEVELS(LEVEL_ENUM)
-#undef LEVEL_ENUM
-	TK_COUNT
-};
-static const struct {
-	const char *kind;
-	size_t len;
-} tally_levels[TK_COUNT - AK_COUNT] = {
-#define LEVEL_ROW(kind, len) { #kind, len },
-	ASSESS_LEVELS(LEVEL_ROW)
-#undef LEVEL_ROW
-};
+ * area rows of places (store/assess/assess.h), month rows only. */
+enum { TK_AREA = AK_COUNT, TK_COUNT };
 
 static const char *tally_kind_name(int kind)
 {
-	return kind < AK_COUNT ? assess_kind_names[kind]
-			       : tally_levels[kind - AK_COUNT].kind;
+	return kind < AK_COUNT ? assess_kind_names[kind] : ASSESS_AREA_KIND;
 }
 
 /* A row of one table: a day's (month 0) or a month's. */
@@ -186,36 +170,30 @@ static int tally_add(struct tally *t, int32_t period, int month, int kind,
 }
 
 /* assess_count_cb: the line's day and month rows of (kind, code) - for
- * a place its day row and the month rows of its levels, and no month
- * row of its own.  Why: a batch of reports at random places of a city
- * of 6,000 grids touches one page of the day's place rows and one of
- * the month's per report, and those pages, written to the log at each
- * commit, were most of what the counters cost intake (bench/README.md,
- * "assess_bench").  A month of a level reads the level's rows; a month
- * of grids, which no target asks to be fast, sums their days
- * (store_assess_group). */
+ * a place its day row and the month row of its area, for a category its
+ * day row alone (store_assess_keeps_months).  Why: a report at a random
+ * place of a city of 6,000 grids touches the day's place rows and its
+ * category's, and every row a report writes is an upsert and often a
+ * page of the log at its commit, which were most of what the counters
+ * cost intake (bench/README.md, "intake-assess.sh").  A month of a level
+ * reads its area rows; a month of grids or of a category, which no
+ * target asks to be fast, sums their days (store_assess_group). */
 static int tally_count(void *ctx, enum assess_kind kind, const char *code,
 		       enum assess_counter counter)
 {
 	struct tally *t = ctx;
+	char area[ASSESS_AREA_LEN + 1];
 	int rc;
 
 	if ((rc = tally_add(t, t->day, 0, (int)kind, code, counter)))
 		return rc;
-	if (kind != AK_PLACE)
-		return tally_add(t, t->day / 100, 1, (int)kind, code, counter);
-	for (int i = 0; i < TK_COUNT - AK_COUNT; i++) {
-		char cut[ASSESS_PERSON_MAX];
-
-		if (strlen(code) < tally_levels[i].len)
-			continue;
-		snprintf(cut, sizeof cut, "%.*s", (int)tally_levels[i].len,
-			 code);
-		if ((rc = tally_add(t, t->day / 100, 1, AK_COUNT + i, cut,
-				    counter)))
-			return rc;
+	if (kind == AK_PLACE) {
+		snprintf(area, sizeof area, "%s", code);
+		return tally_add(t, t->day / 100, 1, TK_AREA, area, counter);
 	}
-	return 0;
+	if (!store_assess_keeps_months(assess_kind_names[kind]))
+		return 0;
+	return tally_add(t, t->day / 100, 1, (int)kind, code, counter);
 }
 
 /* The order of the tables' keys: day rows, then month rows, each by

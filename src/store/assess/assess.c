@@ -28,20 +28,32 @@ static const char SQL_ADD_DAY[] = UPSERT("assess_day", "day");
 static const char SQL_ADD_MONTH[] = UPSERT("assess_month", "month");
 
 /* Most rows a line adds to move one counter (a report: `reported`):
- * for those, a statement that names that column alone, which rewrites
- * a row measurably faster than adding 0 to the other 34. */
+ * for those, statements that name that column alone, which rewrite a
+ * row measurably faster than adding 0 to the other 34. */
 #define UPSERT_ONE(table, key, name)                                      \
 	"INSERT INTO " table " (" key ", kind, code, events, " #name ")"  \
 	" VALUES (?, ?, ?, ?, ?) ON CONFLICT (" key ", kind, code)"       \
 	" DO UPDATE SET " #name " = " #name " + excluded." #name ","      \
 	" events = events + excluded.events"
+#define UPDATE_ONE(table, key, name)                                      \
+	"UPDATE " table " SET " #name " = " #name " + ?5,"                \
+	" events = events + ?4 WHERE " key " = ?1 AND kind = ?2"          \
+	" AND code = ?3"
 #define ONE_DAY(name, zh) UPSERT_ONE("assess_day", "day", name),
 #define ONE_MONTH(name, zh) UPSERT_ONE("assess_month", "month", name),
+#define UPDATE_DAY(name, zh) UPDATE_ONE("assess_day", "day", name),
+#define UPDATE_MONTH(name, zh) UPDATE_ONE("assess_month", "month", name),
 static const char *const SQL_ADD_ONE_DAY[AC_COUNT] = {
 	ASSESS_COUNTERS(ONE_DAY)
 };
 static const char *const SQL_ADD_ONE_MONTH[AC_COUNT] = {
 	ASSESS_COUNTERS(ONE_MONTH)
+};
+static const char *const SQL_UPDATE_ONE_DAY[AC_COUNT] = {
+	ASSESS_COUNTERS(UPDATE_DAY)
+};
+static const char *const SQL_UPDATE_ONE_MONTH[AC_COUNT] = {
+	ASSESS_COUNTERS(UPDATE_MONTH)
 };
 
 /* The one counter `add` moves, or -1 when it moves several. */
@@ -69,6 +81,22 @@ static int add_row(struct db *db, int month, int32_t period,
 	struct db_stmt *st;
 	int rc;
 
+	/* A row that is there takes an UPDATE: half the program of the
+	 * upsert (105 steps against 221: the upsert builds and checks the
+	 * whole new row before it finds the old one), 14 % fewer
+	 * instructions over the rows of a report.  A place's day row is
+	 * most often its grid's first of the day: the upsert at once. */
+	if (one >= 0 && (month || strcmp(kind, "place") != 0)) {
+		if ((rc = db_run(db, month ? SQL_UPDATE_ONE_MONTH[one]
+					   : SQL_UPDATE_ONE_DAY[one],
+				 DB_ARGS(DB_INT(period), DB_TEXT(kind),
+					 DB_TEXT(code), DB_INT(add->events),
+					 DB_INT(add->n[one])),
+				 err)) < 0)
+			return rc;
+		if (db_changes(db) > 0)
+			return 0;
+	}
 	/* The key and the events, then the counters: one, or every one. */
 	if ((rc = db_prepare_args(db, sql,
 				  DB_ARGS(DB_INT(period), DB_TEXT(kind),
@@ -91,14 +119,9 @@ int store_assess_add(struct db *db, int month, int32_t period,
 	return add_row(db, month, period, kind, code, add, err);
 }
 
-const char *store_assess_level_kind(int len)
+int store_assess_keeps_months(const char *kind)
 {
-#define LEVEL_KIND(kind, n)                                               \
-	if (len == (n))                                                   \
-		return #kind;
-	ASSESS_LEVELS(LEVEL_KIND)
-#undef LEVEL_KIND
-	return NULL;
+	return strcmp(kind, "place") != 0 && strcmp(kind, "category") != 0;
 }
 
 int store_assess_clear(struct db *db, struct ug_error *err)
@@ -205,26 +228,21 @@ int store_assess_sum(struct db *db, const char *kind, const char *code,
 		     struct assess_counts *out, struct ug_error *err)
 {
 	const char *month_kind = kind;
-	int month_prefix = prefix;
 	struct day_split p;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (strcmp(kind, "place") == 0) {
-		/* No month rows of places (domain/assess/assess.c): the
-		 * whole code of a level has its level's, the others sum
-		 * their days. */
-		month_kind = prefix ? store_assess_level_kind((int)strlen(code))
-				    : NULL;
-		if (!month_kind)
-			return sum_rows(db, 0, kind, code, prefix, from, to,
-					out, err);
-		month_prefix = 0;
+	if (strcmp(kind, "place") == 0 && prefix &&
+	    strlen(code) <= ASSESS_AREA_LEN) {
+		/* Every code under it: the area rows under it. */
+		month_kind = ASSESS_AREA_KIND;
+	} else if (!store_assess_keeps_months(kind)) {
+		return sum_rows(db, 0, kind, code, prefix, from, to, out, err);
 	}
 	day_split(from, to, &p);
 	if ((rc = sum_rows(db, 0, kind, code, prefix, p.day_lo, p.day_hi, out,
 			   err)) ||
-	    (rc = sum_rows(db, 1, month_kind, code, month_prefix, p.month_lo,
+	    (rc = sum_rows(db, 1, month_kind, code, prefix, p.month_lo,
 			   p.month_hi, out, err)))
 		return rc;
 	return sum_rows(db, 0, kind, code, prefix, p.tail_lo, p.tail_hi, out,
@@ -292,27 +310,24 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 	char upper[CODE_MAX + 2];
 	int64_t len = level_len > 0 ? level_len : 1000;
 	int64_t min = level_len > 0 ? level_len : 0;
-	const char *place_kind = kind;
-	const char *level = strcmp(kind, "place") == 0
-				    ? store_assess_level_kind(level_len)
-				    : NULL;
+	const char *day_kind = kind;
+	/* A whole month of a level reads the area rows under the prefix,
+	 * cut as the places' would be (a prefix longer than theirs asks
+	 * for part of one: the days); grids and categories keep no month
+	 * rows (store_assess_keeps_months). */
+	int area = strcmp(kind, "place") == 0 && level_len > 0 &&
+		   level_len <= ASSESS_AREA_LEN &&
+		   strlen(prefix) <= ASSESS_AREA_LEN;
 	struct day_split p;
 	int rc = 0;
 
 	/* Codes are ASCII: every code that starts with the prefix sorts
 	 * below the prefix followed by DEL. */
 	snprintf(upper, sizeof upper, "%s\x7f", prefix);
-	/* Whole months of a level: its own rows, when they hold every code
-	 * under the prefix (a prefix longer than the level's codes asks
-	 * for part of a level's row).  Places keep no month rows of their
-	 * own (domain/assess/assess.c): grids, or part of a level, sum
-	 * every day. */
-	if (!level || strlen(prefix) > (size_t)level_len)
-		level = NULL;
-	if (!level && strcmp(kind, "place") == 0)
-		p = (struct day_split){ from, to, 1, 0, 1, 0 };
-	else
+	if (area || store_assess_keeps_months(kind))
 		day_split(from, to, &p);
+	else
+		p = (struct day_split){ from, to, 1, 0, 1, 0 };
 #define ROWS(sql, key)                                                    \
 	(len >= PLACE_CODE_MAX                                            \
 		 ? db_list(db, sql##_UNCUT,                               \
@@ -327,17 +342,12 @@ int store_assess_group(struct db *db, const char *kind, const char *prefix,
 			   group_row, &v, err))
 	for (int32_t d = p.day_lo; rc == 0 && d <= p.day_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
-	if (level) {
-		kind = level;
-		len = 1000;
-		min = 0;
-	}
+	if (area)
+		kind = ASSESS_AREA_KIND;
 	for (int32_t m = p.month_lo; rc == 0 && m <= p.month_hi;
 	     m = month_next(m))
 		rc = ROWS(SQL_ROWS_MONTH, m);
-	kind = place_kind;
-	len = level_len > 0 ? level_len : 1000;
-	min = level_len > 0 ? level_len : 0;
+	kind = day_kind;
 	for (int32_t d = p.tail_lo; rc == 0 && d <= p.tail_hi; d = day_next(d))
 		rc = ROWS(SQL_ROWS_DAY, d);
 #undef ROWS

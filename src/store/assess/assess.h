@@ -67,17 +67,23 @@ struct assess_counts {
 
 #define ASSESS_KIND_MAX 16
 
-/* The levels of a place above its grid (schema 0023): the month rows of
- * kind `community`, `street` and `district` hold the sums of the place
- * day rows whose code is at least that long, by the code's first `len`
- * characters - kept with the place rows, so that a month's ranking of
- * the 17 streets of a district reads 17 rows, not its 6,000 grids'.
- * Places themselves have day rows only (schema 0024).  X(kind, len). */
-#define ASSESS_LEVELS(X) X(community, 12) X(street, 9) X(district, 6)
+/* The month rows kept (schema 0025).  Every kind keeps its own, but for
+ * two: places and categories keep day rows only, and a month of theirs
+ * sums its days.  In their place, the month rows of kind "area" hold the
+ * sums of the place day rows by their code's first ASSESS_AREA_LEN
+ * characters - a grid's community, or a place coded above a community (a
+ * street's or a district's own code) under its whole code - so that a
+ * month of a community, a street or a district reads its communities'
+ * rows: the 17 streets of a district of 6,000 grids are a month's 170
+ * rows, not its grids' 180,000 day rows.  Why not a row per level and a
+ * month row per category: a report is then 3 rows written, not 6, which
+ * is most of what the counters cost intake (bench/README.md,
+ * "intake-assess.sh"). */
+#define ASSESS_AREA_KIND "area"
+#define ASSESS_AREA_LEN 12
 
-/* The kind of the level rows of place codes cut to `len` characters
- * ("street" for 9), or NULL when no level is kept at that length. */
-const char *store_assess_level_kind(int len);
+/* 1 when `kind` keeps month rows of its own (not "place", "category"). */
+int store_assess_keeps_months(const char *kind);
 
 /* Add `add` to the row (period, kind, code) of assess_month (month set:
  * period is YYYYMM) or of assess_day (period is a local date YYYYMMDD),
@@ -94,9 +100,9 @@ int store_assess_clear(struct db *db, struct ug_error *err);
 /* The sum of the rows of `kind` whose code is `code` - or, when prefix
  * is set, starts with it - over the local days [from, to] (YYYYMMDD,
  * both included), into *out.  Whole months in between are read from
- * assess_month: for "place", which has no month rows, from its level's
- * when code is a level's whole code and prefix is set, else every day
- * is read. */
+ * assess_month: for "place", from the area rows when prefix is set and
+ * code is no longer than theirs; for the other places and for
+ * categories every day is read. */
 int store_assess_sum(struct db *db, const char *kind, const char *code,
 		     int prefix, int32_t from, int32_t to,
 		     struct assess_counts *out, struct ug_error *err);
@@ -141,11 +147,11 @@ int store_assess_history_touched(struct db *db, int64_t from, int64_t to,
  * level: 12 for communities, 9 for streets, 6 for districts) - summed
  * per code and day or month (whole months from assess_month, the days
  * at either end from assess_day), to cb: a code comes once per day or
- * month it has rows in, and the caller adds them up.  A whole month of
- * a level with a kept level kind (ASSESS_LEVELS) is read from the level
- * rows, when the prefix is no longer than the level's codes; places keep
- * no month rows of their own, so the other place reads (grids, part of
- * a level) take every day from assess_day. */
+ * month it has rows in, and the caller adds them up.  Places keep no
+ * month rows of their own: a whole month of a level (level_len no more
+ * than ASSESS_AREA_LEN, and a prefix no longer) is read from the area
+ * rows, the other place reads (grids) take every day from assess_day, as
+ * categories do. */
 typedef int (*store_assess_group_cb)(void *ctx, const char *code,
 				     const struct assess_counts *c);
 int store_assess_group(struct db *db, const char *kind, const char *prefix,

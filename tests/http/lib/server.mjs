@@ -195,6 +195,18 @@ const ASSESS_COUNTERS = ('reported valid_reported valid_public missed filed file
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  // The levels' and the categories' month rows again, summed from the
+  // day rows; no area rows.
+  25: `DELETE FROM assess_month WHERE kind = 'area';
+    INSERT INTO assess_month (month, kind, code, events, ${ASSESS_COUNTERS.join(', ')})
+    SELECT day / 100, kind, code, SUM(events), ${ASSESS_COUNTERS.map((c) => `SUM(${c})`).join(', ')}
+    FROM assess_day WHERE kind = 'category' GROUP BY 1, 2, 3;
+    INSERT INTO assess_month (month, kind, code, events, ${ASSESS_COUNTERS.join(', ')})
+    SELECT d.day / 100, l.kind, substr(d.code, 1, l.len), SUM(d.events),
+      ${ASSESS_COUNTERS.map((c) => `SUM(d.${c})`).join(', ')}
+    FROM assess_day d JOIN (SELECT 'community' AS kind, 12 AS len UNION ALL
+      SELECT 'street', 9 UNION ALL SELECT 'district', 6) l ON length(d.code) >= l.len
+    WHERE d.kind = 'place' GROUP BY 1, 2, 3;`,
   // The places' month rows again, summed from their day rows.
   24: `INSERT INTO assess_month (month, kind, code, events, ${ASSESS_COUNTERS.join(', ')})
     SELECT day / 100, kind, code, SUM(events), ${ASSESS_COUNTERS.map((c) => `SUM(${c})`).join(', ')}
