@@ -147,19 +147,28 @@ static void case_updates_work(struct db *db)
 
 /* ---- applied: grids and cases together ------------------------------- */
 
+/* A case filed at the point, and the index of a running server opened
+ * before any grid held it (spatial_free() it). */
+static struct spatial *pending_with_index(struct tu_town *f)
+{
+	struct spatial_place place;
+	struct spatial *sp = NULL;
+
+	file_case(f, IN_LON, IN_LAT);
+	tu_assert_ok(spatial_open(f->t->db, &sp, &f->err), f->err);
+	assert_int_equal(spatial_locate(sp, IN_LON, IN_LAT, &place, NULL),
+			 -UG_ENOTFOUND);
+	return sp;
+}
+
 static void test_import_places_pending_case(void **state)
 {
 	struct tu_town *f = *state;
 	struct case_grids_apply in = import_of(one_grid);
 	struct case_grids_result res;
+	struct spatial *sp = pending_with_index(f);
 	struct spatial_place place;
-	struct spatial *sp = NULL;
 
-	file_case(f, IN_LON, IN_LAT);
-	/* The index of a running server, opened before the grid existed. */
-	tu_assert_ok(spatial_open(f->t->db, &sp, &f->err), f->err);
-	assert_int_equal(spatial_locate(sp, IN_LON, IN_LAT, &place, NULL),
-			 -UG_ENOTFOUND);
 	tu_assert_ok(case_grids_apply(f->t->db, sp, &in, T0 + 60, &res,
 				      &f->err),
 		     f->err);
@@ -248,11 +257,9 @@ static void test_import_rolled_back_with_placing(void **state)
 	struct tu_town *f = *state;
 	struct case_grids_apply in = import_of(one_grid);
 	struct case_grids_result res;
+	struct spatial *sp = pending_with_index(f);
 	struct spatial_place place;
-	struct spatial *sp = NULL;
 
-	file_case(f, IN_LON, IN_LAT);
-	tu_assert_ok(spatial_open(f->t->db, &sp, &f->err), f->err);
 	case_updates_fail(f->t->db);
 	tu_assert_err(case_grids_apply(f->t->db, sp, &in, T0 + 60, &res,
 				       &f->err),
