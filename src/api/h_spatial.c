@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "domain/cases/case.h"
+#include "domain/cases/place.h"
 #include "domain/org/org.h"
 #include "domain/spatial/census.h"
 #include "domain/spatial/grids.h"
@@ -255,40 +255,27 @@ static int import_params(struct web_ctx *c, const char *what,
 	return 0;
 }
 
-/* After geography was written: the index follows at once; after grids
- * (grid_result not NULL), the cases filed with a point before their grid
- * existed are placed now, as `urbangrid import grids` and `grid
- * generate` place them (docs/spatial.md), and counted in grid_result.
- * The grids are written either way: a failure here is logged. */
-static void follow_geography(struct web_ctx *c, json_t *grid_result)
+/* After components were written: the index follows at once (grids
+ * refresh it in case_grids_apply()).  The components are written either
+ * way: a failure here is logged, the index catches up at its next
+ * refresh. */
+static void follow_components(struct web_ctx *c)
 {
-	struct case_locate_result res;
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	if (spatial_refresh(c->app->spatial, c->db, 1, &err) ||
-	    (grid_result && case_locate_pending(c->db, c->app->spatial,
-						ug_now_s(), &res, &err))) {
+	if (spatial_refresh(c->app->spatial, c->db, 1, &err))
 		log_msg(LOG_WARN, c->req->request_id,
 			"after the import: %s", err.message);
-		return;
-	}
-	if (grid_result)
-		json_object_update_new(
-			grid_result,
-			json_pack("{s:I, s:I}", "cases_located",
-				  (json_int_t)res.located, "cases_left",
-				  (json_int_t)res.conflicts));
 }
 
 /* The answer of an import: 200 when it ran (rc 0); 400 with the same body
  * when strict refused it for the problems of its report; else the error
  * of err (a bad parameter, a file that is not one).  Applied imports are
- * in force for the next request (grids: with the cases they place).
- * Takes result and the report's list. */
+ * in force for the next request.  Takes result and the report's list. */
 static void reply_import(struct web_ctx *c, int rc, const struct ug_error *err,
-			 const struct import_params *p, int grids,
-			 json_t *result, struct import_report *report)
+			 const struct import_params *p, json_t *result,
+			 struct import_report *report)
 {
 	if (rc && !(p->strict && rc == -UG_EINVAL && report->n)) {
 		json_decref(result);
@@ -296,8 +283,6 @@ static void reply_import(struct web_ctx *c, int rc, const struct ug_error *err,
 		reply_ug_error(c, err);
 		return;
 	}
-	if (rc == 0 && !p->check && c->app->spatial)
-		follow_geography(c, grids ? result : NULL);
 	reply_json(c, rc ? 400 : 200,
 		   json_pack("{s:b, s:o, s:I, s:o}", "applied",
 			     rc == 0 && !p->check, "result", result,
@@ -305,85 +290,112 @@ static void reply_import(struct web_ctx *c, int rc, const struct ug_error *err,
 			     "problems", report->list));
 }
 
+/* Grids applied (case_grids_apply()): the import's or the cut's counts
+ * in result, and once applied the cases it placed - cases_left those
+ * whose area does not hold the grid found. */
+static void reply_grids(struct web_ctx *c, int rc, const struct ug_error *err,
+			const struct import_params *p, json_t *result,
+			const struct case_grids_result *res,
+			struct import_report *report)
+{
+	if (rc == 0 && !p->check)
+		json_object_update_new(
+			result,
+			json_pack("{s:I, s:I}", "cases_located",
+				  (json_int_t)res->cases.located,
+				  "cases_left",
+				  (json_int_t)res->cases.conflicts));
+	reply_import(c, rc, err, p, result, report);
+}
+
 /* POST /api/v1/grids/import?check=1&strict=1&crs=: unit grids as a GeoJSON
  * FeatureCollection in the body, checked as `urbangrid import grids`
  * checks them; with check=1 nothing is written - the report says what
- * the import would do, so the admin reads it before applying. */
+ * the import would do, so the admin reads it before applying.  Applied,
+ * the cases filed before their grid are placed in the same transaction
+ * (domain/cases/place.h). */
 void h_grids_import(struct web_ctx *c)
 {
 	struct import_report report = { json_array(), 0 };
-	struct grid_import_opts opts;
-	struct grid_import_result res;
+	struct case_grids_apply in;
+	struct case_grids_result res;
 	struct import_params ip;
 	struct ug_error err;
 	int rc;
 
 	ug_error_clear(&err);
-	memset(&opts, 0, sizeof opts);
+	memset(&in, 0, sizeof in);
 	memset(&res, 0, sizeof res);
 	rc = import_params(c, "the grids' GeoJSON FeatureCollection", &ip,
 			   &err);
 	if (rc == 0) {
-		opts.crs = ip.crs;
-		opts.strict = (int)ip.strict;
-		opts.check_only = (int)ip.check;
-		opts.report = add_problem;
-		opts.report_ctx = &report;
-		opts.by = &c->actor;
-		rc = grids_import_text(c->db, c->req->body, c->req->body_len,
-				       &opts, ug_now_s(), &res, &err);
+		in.kind = CASE_GRIDS_IMPORT;
+		in.text = c->req->body;
+		in.len = c->req->body_len;
+		in.import.crs = ip.crs;
+		in.import.strict = (int)ip.strict;
+		in.import.check_only = (int)ip.check;
+		in.import.report = add_problem;
+		in.import.report_ctx = &report;
+		in.import.by = &c->actor;
+		rc = case_grids_apply(c->db, c->app->spatial, &in, ug_now_s(),
+				      &res, &err);
 	}
-	reply_import(c, rc, &err, &ip, 1,
-		     json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "features",
-			       (json_int_t)res.features, "imported",
-			       (json_int_t)res.imported, "replaced",
-			       (json_int_t)res.replaced, "skipped",
-			       (json_int_t)res.skipped, "overlaps",
-			       (json_int_t)res.overlaps, "gaps",
-			       (json_int_t)res.gaps),
-		     &report);
+	reply_grids(c, rc, &err, &ip,
+		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "features",
+			      (json_int_t)res.import.features, "imported",
+			      (json_int_t)res.import.imported, "replaced",
+			      (json_int_t)res.import.replaced, "skipped",
+			      (json_int_t)res.import.skipped, "overlaps",
+			      (json_int_t)res.import.overlaps, "gaps",
+			      (json_int_t)res.import.gaps),
+		    &res, &report);
 }
 
 /* POST /api/v1/grids/generate?community=&cell=&crs=&check=1: the
  * community's boundary (GeoJSON polygons) in the body, cut into unit
  * grids as `urbangrid grid generate` cuts it, replacing the community's
- * earlier grids; check=1 writes nothing - the answer says how many grids
- * would be made and replaced, for the admin to read before applying.  A
- * cut has no per-feature problems: a boundary it cannot use is a 400. */
+ * earlier grids, the cases filed before placed with them; check=1 writes
+ * nothing - the answer says how many grids would be made and replaced,
+ * for the admin to read before applying.  A cut has no per-feature
+ * problems: a boundary it cannot use is a 400. */
 void h_grids_generate(struct web_ctx *c)
 {
 	struct import_report report = { json_array(), 0 };
-	struct grid_generate_opts opts;
-	struct grid_generate_result res;
+	struct case_grids_apply in;
+	struct case_grids_result res;
 	struct import_params ip;
 	struct ug_error err;
 	int64_t cell = 0;
 	int rc;
 
 	ug_error_clear(&err);
-	memset(&opts, 0, sizeof opts);
+	memset(&in, 0, sizeof in);
 	memset(&res, 0, sizeof res);
 	rc = import_params(c, "the community's boundary as GeoJSON", &ip,
 			   &err);
 	if (rc == 0)
 		rc = query_int(c, "cell", 10, 1000, 100, &cell, &err);
 	if (rc == 0) {
-		opts.crs = ip.crs;
-		opts.cell_m = (double)cell;
-		opts.check_only = (int)ip.check;
-		opts.by = &c->actor;
-		rc = grids_generate_text(c->db, c->req->body, c->req->body_len,
-					 http_query(c->req, "community"),
-					 &opts, ug_now_s(), &res, &err);
+		in.kind = CASE_GRIDS_GENERATE;
+		in.text = c->req->body;
+		in.len = c->req->body_len;
+		in.community = http_query(c->req, "community");
+		in.generate.crs = ip.crs;
+		in.generate.cell_m = (double)cell;
+		in.generate.check_only = (int)ip.check;
+		in.generate.by = &c->actor;
+		rc = case_grids_apply(c->db, c->app->spatial, &in, ug_now_s(),
+				      &res, &err);
 	}
-	reply_import(c, rc, &err, &ip, 1,
-		     json_pack("{s:I, s:I, s:I, s:I, s:f}", "cell_m",
-			       (json_int_t)cell, "grids",
-			       (json_int_t)res.grids, "merged",
-			       (json_int_t)res.merged, "replaced",
-			       (json_int_t)res.replaced, "area_m2",
-			       res.area_m2),
-		     &report);
+	reply_grids(c, rc, &err, &ip,
+		    json_pack("{s:I, s:I, s:I, s:I, s:f}", "cell_m",
+			      (json_int_t)cell, "grids",
+			      (json_int_t)res.generate.grids, "merged",
+			      (json_int_t)res.generate.merged, "replaced",
+			      (json_int_t)res.generate.replaced, "area_m2",
+			      res.generate.area_m2),
+		    &res, &report);
 }
 
 /* GET /api/v1/map: how the console's maps are drawn - the intranet tile
@@ -439,7 +451,9 @@ void h_components_import(struct web_ctx *c)
 					c->req->body, c->req->body_len, &opts,
 					ug_now_s(), &res, &err);
 	}
-	reply_import(c, rc, &err, &ip, 0,
+	if (rc == 0 && !ip.check && c->app->spatial)
+		follow_components(c);
+	reply_import(c, rc, &err, &ip,
 		     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows",
 			       (json_int_t)res.rows, "imported",
 			       (json_int_t)res.imported, "replaced",

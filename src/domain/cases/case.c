@@ -1064,6 +1064,25 @@ static int collect_id(void *ctx, int64_t id)
 	return 0;
 }
 
+/* Where a point is: the index in memory (sp), or the store inside the
+ * caller's transaction (sp NULL: case_grids_apply()). */
+static int locate_point(struct db *db, struct spatial *sp, double lon,
+			double lat, struct spatial_place *place,
+			struct ug_error *err)
+{
+	struct ug_error e;
+	int rc;
+
+	if (sp)
+		return spatial_locate(sp, lon, lat, place, NULL);
+	ug_error_clear(&e);
+	/* Outside every grid is an answer, not an error of the caller's. */
+	if ((rc = spatial_locate_stored(db, lon, lat, place, &e)) &&
+	    rc != -UG_ENOTFOUND && err)
+		*err = e;
+	return rc;
+}
+
 int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 			struct case_locate_result *res, struct ug_error *err)
 {
@@ -1090,7 +1109,10 @@ int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 			db_rollback(db);
 			continue;
 		}
-		if (spatial_locate(sp, c->lon, c->lat, &place, NULL)) {
+		if ((rc = locate_point(db, sp, c->lon, c->lat, &place, err))) {
+			if (rc != -UG_ENOTFOUND)
+				goto fail;
+			rc = 0;
 			res->outside++;
 			db_rollback(db);
 			continue;

@@ -589,6 +589,13 @@ static int grids_audit(struct db *db, const struct actor *by,
 			   err);
 }
 
+/* The caller's work in the grids' transaction (grids.h). */
+static int grids_then(const struct grid_then *then, struct db *db,
+		      int64_t now, struct ug_error *err)
+{
+	return then->fn ? then->fn(then->ctx, db, now, err) : 0;
+}
+
 /* check_only: what import_write() would write, counted, nothing written. */
 static int import_count(struct importer *im, struct ug_error *err)
 {
@@ -630,6 +637,8 @@ static int import_write(struct importer *im, int64_t now,
 		    (rc = store_grid_upsert(im->db, &g, err)))
 			goto end;
 	}
+	if ((rc = grids_then(&im->opts->then, im->db, now, err)))
+		goto end;
 	rc = grids_audit(im->db, im->opts->by, "grids.import", "",
 			 im->res->imported, im->res->replaced, now, err);
 end:
@@ -1123,8 +1132,10 @@ int grids_generate_text(struct db *db, const char *text, size_t len,
 			if (rc)
 				goto rollback;
 		}
-		if ((rc = grids_audit(db, opts->by, "grids.generate", community,
-				      npieces, res->replaced, now, err)) ||
+		if ((rc = grids_then(&opts->then, db, now, err)) ||
+		    (rc = grids_audit(db, opts->by, "grids.generate",
+				      community, npieces, res->replaced, now,
+				      err)) ||
 		    (rc = db_commit(db, err)))
 			goto rollback;
 		res->grids = npieces;

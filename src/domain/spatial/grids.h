@@ -47,6 +47,20 @@ struct grid_problem {
 
 typedef void (*grid_report_fn)(void *ctx, const struct grid_problem *p);
 
+/* Work to do in the grids' own write transaction, once the grids are
+ * written and before it commits: the transaction is then the writer's
+ * for that long only, not for the reading, checking and cutting before.
+ * fn's reads on db see the new grids (uncommitted); fn non-zero rolls
+ * the grids back too, and the import or generation returns it.  Not
+ * called when nothing is written (check_only, no good feature).
+ * case_grids_apply() (domain/cases/place.h) places the pending cases in
+ * it. */
+struct grid_then {
+	int (*fn)(void *ctx, struct db *db, int64_t now,
+		  struct ug_error *err); /* NULL: nothing */
+	void *ctx;
+};
+
 struct grid_import_opts {
 	struct crs crs;        /* of the file's coordinates; default wgs84 */
 	int strict;            /* any problem: write nothing, UG_EINVAL */
@@ -58,6 +72,7 @@ struct grid_import_opts {
 				  (imported/replaced say what would be) */
 	const struct actor *by; /* in the audit trail; NULL: the command
 				   line */
+	struct grid_then then;  /* see above */
 };
 
 struct grid_import_result {
@@ -99,6 +114,7 @@ struct grid_generate_opts {
 				  replaced say what would be) */
 	const struct actor *by; /* in the audit trail; NULL: the command
 				   line */
+	struct grid_then then;  /* as for the import */
 };
 
 struct grid_generate_result {

@@ -301,12 +301,11 @@ out:
 
 /* ---- reading --------------------------------------------------------- */
 
-int spatial_locate(struct spatial *sp, double lon, double lat,
-		   struct spatial_place *out, struct ug_error *err)
+/* The place of grid id, or UG_ENOTFOUND (found 0) naming the point. */
+static int place_fill(int found, int64_t id, double lon, double lat,
+		      struct spatial_place *out, struct ug_error *err)
 {
-	int64_t id;
-
-	if (!gridindex_lookup(sp->grids, lon, lat, &id))
+	if (!found)
 		return ug_fail(err, UG_ENOTFOUND, NULL,
 			       "no unit grid holds the point %.7f, %.7f", lon,
 			       lat);
@@ -315,6 +314,36 @@ int spatial_locate(struct spatial *sp, double lon, double lat,
 	snprintf(out->street, sizeof out->street, "%.9s", out->grid);
 	snprintf(out->district, sizeof out->district, "%.6s", out->grid);
 	return 0;
+}
+
+int spatial_locate(struct spatial *sp, double lon, double lat,
+		   struct spatial_place *out, struct ug_error *err)
+{
+	int64_t id = 0;
+	int found = gridindex_lookup(sp->grids, lon, lat, &id);
+
+	return place_fill(found, id, lon, lat, out, err);
+}
+
+/* Only the grids whose box holds the point can hold it, and every grid
+ * with an edge or a vertex through it is among them: an index of those
+ * alone answers as the whole index would, shared edges included
+ * (gridindex.h's rule looks at no other grid). */
+int spatial_locate_stored(struct db *db, double lon, double lat,
+			  struct spatial_place *out, struct ug_error *err)
+{
+	struct grid_batch batch = {.err = err};
+	struct gridindex *idx = NULL;
+	int64_t id = 0;
+	int found = 0, rc;
+
+	rc = store_grids_in_bbox(db, lon, lat, lon, lat, INT64_MAX / 2,
+				 load_grid, &batch, err);
+	if (rc == 0 && batch.n && (rc = batch_index(&batch, &idx, err)) == 0)
+		found = gridindex_lookup(idx, lon, lat, &id);
+	gridindex_destroy(idx);
+	batch_free(&batch);
+	return rc ? rc : place_fill(found, id, lon, lat, out, err);
 }
 
 static void count_edge(void *ctx, double ax, double ay, double bx,

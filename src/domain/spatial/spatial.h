@@ -50,6 +50,21 @@ struct spatial_place {
 int spatial_locate(struct spatial *sp, double lon, double lat,
 		   struct spatial_place *out, struct ug_error *err);
 
+/*
+ * The same answer as spatial_locate(), from the grids as the store has
+ * them on db now - inside the caller's transaction, its writes not yet
+ * committed included - instead of the index in memory.  For placing
+ * things in the same transaction as the grids they land on: the index
+ * only ever loads committed grids (a refresh inside a transaction that
+ * then rolled back would keep grids that do not exist, and skip the
+ * revisions the next write reuses).  Reads the few grids whose bounding
+ * box holds the point: meant for a handful of points, not a batch.
+ * 0, UG_ENOTFOUND outside every grid, UG_EDB, UG_ENOMEM, UG_EINVAL (a
+ * stored geometry that cannot be decoded).
+ */
+int spatial_locate_stored(struct db *db, double lon, double lat,
+			  struct spatial_place *out, struct ug_error *err);
+
 /* Is the WGS84 point in the city the grids cover: inside a unit grid, or
  * within about margin_m of a grid's outline (a box of that half-width
  * around the point meets an edge: up to 1.41 x margin_m on a diagonal)?
