@@ -571,6 +571,20 @@ static void test_local_days_and_months(void **state)
 				20261130, &s, &f->err),
 		     f->err);
 	assert_int_equal(s.n[AC_reported], 2);
+	/* A category's months are its days (schema 0025): the whole of
+	 * November and December, and the days of a part of them. */
+	tu_assert_ok(assess_sum(f->t->db, "category", c->category, 0,
+				20261101, 20261231, &s, &f->err),
+		     f->err);
+	assert_int_equal(s.n[AC_reported], 4);
+	tu_assert_ok(assess_sum(f->t->db, "category", c->category, 0,
+				20261117, 20261130, &s, &f->err),
+		     f->err);
+	assert_int_equal(s.n[AC_reported], 2);
+	tu_assert_ok(assess_sum(f->t->db, "category", "", 1, 20261001,
+				20261130, &s, &f->err),
+		     f->err);
+	assert_int_equal(s.n[AC_reported], 3);
 	/* Another district's codes are not under this one. */
 	tu_assert_ok(assess_sum(f->t->db, "district", "110102", 0, 20261101,
 				20261231, &s, &f->err),

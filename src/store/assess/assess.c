@@ -132,51 +132,6 @@ int store_assess_clear(struct db *db, struct ug_error *err)
 
 /* ---- sums ------------------------------------------------------------ */
 
-#define SUM_OF(table, key, codes)                                          \
-	"SELECT SUM(events)" ASSESS_COUNTERS(SUM) " FROM " table            \
-	" WHERE " key " BETWEEN ? AND ? AND kind = ? AND " codes
-
-static const char SQL_SUM_DAY[] = SUM_OF("assess_day", "day", "code = ?");
-static const char SQL_SUM_DAY_PREFIX[] =
-	SUM_OF("assess_day", "day", "code >= ? AND code < ?");
-static const char SQL_SUM_MONTH[] =
-	SUM_OF("assess_month", "month", "code = ?");
-static const char SQL_SUM_MONTH_PREFIX[] =
-	SUM_OF("assess_month", "month", "code >= ? AND code < ?");
-
-/* Add the sum of one table's rows over [from, to] to *out. */
-static int sum_rows(struct db *db, int month, const char *kind,
-		    const char *code, int prefix, int32_t from, int32_t to,
-		    struct assess_counts *out, struct ug_error *err)
-{
-	const char *sql = month ? (prefix ? SQL_SUM_MONTH_PREFIX : SQL_SUM_MONTH)
-				: (prefix ? SQL_SUM_DAY_PREFIX : SQL_SUM_DAY);
-	char upper[CODE_MAX + 2];
-	struct db_stmt *st;
-	int rc;
-
-	if (from > to)
-		return 0;
-	/* Codes are ASCII: every code that starts with the prefix sorts
-	 * below the prefix followed by DEL. */
-	snprintf(upper, sizeof upper, "%s\x7f", code);
-	rc = prefix ? db_row(db, sql,
-			     DB_ARGS(DB_INT(from), DB_INT(to), DB_TEXT(kind),
-				     DB_TEXT(code), DB_TEXT(upper)),
-			     &st, err)
-		    : db_row(db, sql,
-			     DB_ARGS(DB_INT(from), DB_INT(to), DB_TEXT(kind),
-				     DB_TEXT(code)),
-			     &st, err);
-	if (rc < 0)
-		return rc;
-	out->events += db_column_int64(st, 0);
-	for (int i = 0; i < AC_COUNT; i++)
-		out->n[i] += db_column_int64(st, 1 + i);
-	db_reset(st);
-	return 0;
-}
-
 /* The last day (28-31) of month ym (YYYYMM). */
 static int32_t month_end(int32_t ym)
 {
@@ -197,6 +152,64 @@ static int32_t month_next(int32_t ym)
 static int32_t month_prev(int32_t ym)
 {
 	return ym % 100 == 1 ? (ym / 100 - 1) * 100 + 12 : ym - 1;
+}
+
+/* The next day after YYYYMMDD. */
+static int32_t day_next(int32_t day)
+{
+	return day % 100 < month_end(day / 100) ? day + 1
+						: month_next(day / 100) * 100 + 1;
+}
+
+/* One day's or month's rows: the period is an equality, so the key
+ * (period, kind, code) finds the code's row, or its prefix's range,
+ * without reading the period's rows of every other kind and code. */
+#define SUM_OF(table, key, codes)                                          \
+	"SELECT SUM(events)" ASSESS_COUNTERS(SUM) " FROM " table            \
+	" WHERE " key " = ? AND kind = ? AND " codes
+
+static const char SQL_SUM_DAY[] = SUM_OF("assess_day", "day", "code = ?");
+static const char SQL_SUM_DAY_PREFIX[] =
+	SUM_OF("assess_day", "day", "code >= ? AND code < ?");
+static const char SQL_SUM_MONTH[] =
+	SUM_OF("assess_month", "month", "code = ?");
+static const char SQL_SUM_MONTH_PREFIX[] =
+	SUM_OF("assess_month", "month", "code >= ? AND code < ?");
+
+/* Add the sum of one table's rows over [from, to] (days, or months) to
+ * *out, a day or a month at a time. */
+static int sum_rows(struct db *db, int month, const char *kind,
+		    const char *code, int prefix, int32_t from, int32_t to,
+		    struct assess_counts *out, struct ug_error *err)
+{
+	const char *sql = month ? (prefix ? SQL_SUM_MONTH_PREFIX : SQL_SUM_MONTH)
+				: (prefix ? SQL_SUM_DAY_PREFIX : SQL_SUM_DAY);
+	char upper[CODE_MAX + 2];
+	struct db_stmt *st;
+	int rc = 0;
+
+	/* Codes are ASCII: every code that starts with the prefix sorts
+	 * below the prefix followed by DEL. */
+	snprintf(upper, sizeof upper, "%s\x7f", code);
+	for (int32_t p = from; rc == 0 && p <= to;
+	     p = month ? month_next(p) : day_next(p)) {
+		rc = prefix ? db_row(db, sql,
+				     DB_ARGS(DB_INT(p), DB_TEXT(kind),
+					     DB_TEXT(code), DB_TEXT(upper)),
+				     &st, err)
+			    : db_row(db, sql,
+				     DB_ARGS(DB_INT(p), DB_TEXT(kind),
+					     DB_TEXT(code)),
+				     &st, err);
+		if (rc < 0)
+			return rc;
+		out->events += db_column_int64(st, 0);
+		for (int i = 0; i < AC_COUNT; i++)
+			out->n[i] += db_column_int64(st, 1 + i);
+		db_reset(st);
+		rc = 0;
+	}
+	return rc;
 }
 
 /* A range of days [from, to] read as the days before its first whole
@@ -292,13 +305,6 @@ static int group_row(void *v, struct db_stmt *st)
 	for (int i = 0; i < AC_COUNT; i++)
 		c.n[i] = db_column_int64(st, 2 + i);
 	return g->cb(g->ctx, db_column_text(st, 0), &c);
-}
-
-/* The next day after YYYYMMDD. */
-static int32_t day_next(int32_t day)
-{
-	return day % 100 < month_end(day / 100) ? day + 1
-						: month_next(day / 100) * 100 + 1;
 }
 
 int store_assess_group(struct db *db, const char *kind, const char *prefix,
