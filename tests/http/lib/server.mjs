@@ -139,15 +139,18 @@ export function cachedDemo(ws, args) {
   const root = join(dirname(BIN), 'test-cache');
   const name = createHash('sha256').update(key).digest('hex').slice(0, 32);
   const entry = join(root, name);
-  const fresh = existsSync(join(entry, 'out.txt'))
+  const fresh = () => existsSync(join(entry, 'out.txt'))
     && Date.now() - statSync(join(entry, 'out.txt')).mtimeMs < DEMO_CACHE_MAX_AGE_MS;
-  if (!fresh) {
+  if (!fresh()) {
     mkdirSync(root, { recursive: true });
     const tmp = mkdtempSync(join(root, 'tmp-'));
     try {
       const out = ugOk(['demo', '--db', join(tmp, 'demo.db'), ...args]);
       writeFileSync(join(tmp, 'out.txt'), out);
-      rmSync(entry, { recursive: true, force: true });
+      // Suites run side by side: remove only a stale entry, never one
+      // another suite has just made and may be copying from (then the
+      // rename fails, and its entry is used).
+      if (!fresh()) rmSync(entry, { recursive: true, force: true });
       renameSync(tmp, entry);
     } catch (e) {
       rmSync(tmp, { recursive: true, force: true });
