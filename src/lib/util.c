@@ -204,3 +204,15 @@ const char *ug_image_mime(const void *data, size_t len)
 		return "image/webp";
 	return NULL;
 }
+
+char *ug_copy(char *dst, size_t size, const char *src)
+{
+	size_t n;
+
+	if (!size)
+		return dst;
+	n = src ? strnlen(src, size - 1) : 0;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+	return dst;
+}

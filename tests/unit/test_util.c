@@ -192,6 +192,31 @@ static void check_hex(const char *s, size_t len)
 				 i, s);
 }
 
+/* ug_copy(): what snprintf("%s") gives - cut to fit, always
+ * terminated, NULL as "" - and nothing written past the size. */
+static void test_copy(void **state)
+{
+	char small[4], big[16], ref[4];
+	const char *texts[] = { "", "ab", "abc", "abcd", "abcdefgh", "北京" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		memset(small, 'x', sizeof small);
+		snprintf(ref, sizeof ref, "%s", texts[i]);
+		assert_ptr_equal(ug_copy(small, sizeof small, texts[i]), small);
+		assert_string_equal(small, ref);
+	}
+	memset(big, 'x', sizeof big);
+	assert_string_equal(UG_COPY(big, NULL), "");
+	assert_int_equal(big[1], 'x');
+	assert_string_equal(UG_COPY(big, "0123456789abcdefXYZ"),
+			    "0123456789abcde");
+	/* A size of 0 writes nothing. */
+	small[0] = 'q';
+	ug_copy(small, 0, "abc");
+	assert_int_equal(small[0], 'q');
+}
+
 static void test_random_hex(void **state)
 {
 	char a[65], b[65], one[3], guard[40];
@@ -236,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_valid_accepts),
 		cmocka_unit_test(test_utf8_valid_rejects),
 		cmocka_unit_test(test_utf8_len),
+		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_random_hex),
 	};
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/iso8601.h"
+#include "lib/util.h"
 
 #define NAME(name, zh) #name,
 #define NAME_ZH(name, zh) zh,
@@ -154,16 +155,15 @@ int assess_action_matters(const char *action)
 	return 0;
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 void assess_case_start(struct assess_case *k, const struct assess_line *l)
 {
 	memset(k, 0, sizeof *k);
 	k->id = l->case_id;
-	COPY(k->source, l->source);
-	COPY(k->category, l->category);
-	COPY(k->created_by, l->created_by);
-	COPY(k->place, l->area);
+	UG_COPY(k->source, l->source);
+	UG_COPY(k->category, l->category);
+	UG_COPY(k->created_by, l->created_by);
+	UG_COPY(k->place, l->area);
 }
 
 /* ---- one line ---------------------------------------------------------- */
@@ -310,18 +310,18 @@ int assess_replay_line(struct assess_case *k, const struct assess_event *e,
 
 	/* The place first: a report counts where it was reported. */
 	if (strcmp(a, "report") == 0 && *e->area)
-		COPY(k->place, e->area);
+		UG_COPY(k->place, e->area);
 	else if (strcmp(a, "locate") == 0 && *e->grid)
-		COPY(k->place, e->grid);
+		UG_COPY(k->place, e->grid);
 	if (counting && (rc = count(k, e, cb, ctx)))
 		return rc;
 	if (strcmp(a, "file") == 0) {
-		COPY(k->filer, l->actor);
-		COPY(k->filer_role, l->actor_role);
+		UG_COPY(k->filer, l->actor);
+		UG_COPY(k->filer_role, l->actor_role);
 	} else if (strcmp(a, "dispatch") == 0) {
-		COPY(k->department, e->department);
-		COPY(k->dispatcher, l->actor);
-		COPY(k->dispatcher_role, l->actor_role);
+		UG_COPY(k->department, e->department);
+		UG_COPY(k->dispatcher, l->actor);
+		UG_COPY(k->dispatcher_role, l->actor_role);
 	} else if (strcmp(a, "return") == 0) {
 		k->department[0] = '\0';
 		k->returned = 1;

@@ -32,6 +32,27 @@ int urgency_parse(const char *name)
 	return -1;
 }
 
+#define LIMIT_MUST                                                     \
+	"must be a positive number followed by a unit (m h d natural, wm " \
+	"wh wd working)"
+
+/* The limit of n units named `unit`: 0, or -1 when n or the unit is not
+ * one a limit may have. */
+static int time_limit_of(long long n, const char *unit,
+			 struct time_limit *out)
+{
+	if (n <= 0 || n > 100000)
+		return -1;
+	for (int u = 0; u < LIMIT_UNIT_COUNT; u++) {
+		if (strcmp(unit, limit_unit_names[u]) == 0) {
+			out->amount = n;
+			out->unit = (enum limit_unit)u;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int time_limit_parse(const char *text, const char *field,
 		     struct time_limit *out, struct ug_error *err)
 {
@@ -39,19 +60,9 @@ int time_limit_parse(const char *text, const char *field,
 	long long n;
 
 	n = strtoll(text, &end, 10);
-	if (end == text || n <= 0 || n > 100000)
-		goto bad;
-	for (int u = 0; u < LIMIT_UNIT_COUNT; u++) {
-		if (strcmp(end, limit_unit_names[u]) == 0) {
-			out->amount = n;
-			out->unit = (enum limit_unit)u;
-			return 0;
-		}
-	}
-bad:
-	return ug_fail(err, UG_EINVAL, field,
-		       "%s must be a positive number followed by a unit "
-		       "(m h d natural, wm wh wd working), got \"%s\"",
+	if (end != text && time_limit_of(n, end, out) == 0)
+		return 0;
+	return ug_fail(err, UG_EINVAL, field, "%s " LIMIT_MUST ", got \"%s\"",
 		       field, text);
 }
 
@@ -385,18 +396,17 @@ static int take_limit(void *ctx, const struct stage_limit_row *row)
 	struct limits_ctx *l = ctx;
 	int u = urgency_parse(row->urgency);
 	int st = case_stage_parse(row->stage);
-	struct buf text = BUF_INIT;
-	int rc;
 
 	if (u < 0 || st < 0)
 		return 0; /* a stage this binary does not know: ignore */
-	buf_printf(&text, "%lld%s", (long long)row->amount, row->unit);
-	rc = time_limit_parse(buf_str(&text), "limit", &l->out->at[u][st],
-			      l->err);
-	buf_free(&text);
-	if (rc == 0)
-		l->seen[u] |= 1u << st;
-	return rc;
+	/* Read on every action of a case: the row's two columns taken as
+	 * they are, not printed and parsed again as text. */
+	if (time_limit_of(row->amount, row->unit, &l->out->at[u][st]))
+		return ug_fail(l->err, UG_EINVAL, "limit",
+			       "limit " LIMIT_MUST ", got \"%lld%s\"",
+			       (long long)row->amount, row->unit);
+	l->seen[u] |= 1u << st;
+	return 0;
 }
 
 int standards_limits(struct db *db, int64_t id, struct standard_limits *out,

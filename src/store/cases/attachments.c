@@ -5,20 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/cases/cases.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 static void attachment_from_row(struct db_stmt *st, struct attachment_row *a)
 {
 	memset(a, 0, sizeof *a);
 	a->id = db_column_int64(st, 0);
 	a->case_id = db_column_int64(st, 1);
-	COPY(a->sha256, db_column_text(st, 2));
-	COPY(a->content_type, db_column_text(st, 3));
+	UG_COPY(a->sha256, db_column_text(st, 2));
+	UG_COPY(a->content_type, db_column_text(st, 3));
 	a->size = db_column_int64(st, 4);
-	COPY(a->kind, db_column_text(st, 5));
-	COPY(a->created_by, db_column_text(st, 6));
+	UG_COPY(a->kind, db_column_text(st, 5));
+	UG_COPY(a->created_by, db_column_text(st, 6));
 	a->created_at = db_column_int64(st, 7);
 }
 

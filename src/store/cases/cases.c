@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/util.h"
 #include "store/org/org.h"
 #include "store/cases/cases.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 #define CASE_COLUMNS                                                        \
 	"id, number, version, state, source, category, standard_id, urgency," \
@@ -35,43 +35,43 @@ static void case_from_row(struct db_stmt *st, struct case_row *c)
 {
 	memset(c, 0, sizeof *c);
 	c->id = db_column_int64(st, 0);
-	COPY(c->number, db_column_text(st, 1));
+	UG_COPY(c->number, db_column_text(st, 1));
 	c->version = db_column_int64(st, 2);
-	COPY(c->state, db_column_text(st, 3));
-	COPY(c->source, db_column_text(st, 4));
-	COPY(c->category, db_column_text(st, 5));
+	UG_COPY(c->state, db_column_text(st, 3));
+	UG_COPY(c->source, db_column_text(st, 4));
+	UG_COPY(c->category, db_column_text(st, 5));
 	c->standard_id = db_column_int64(st, 6);
-	COPY(c->urgency, db_column_text(st, 7));
+	UG_COPY(c->urgency, db_column_text(st, 7));
 	c->priority = (int)db_column_int64(st, 8);
-	COPY(c->description, db_column_text(st, 9));
-	COPY(c->address, db_column_text(st, 10));
+	UG_COPY(c->description, db_column_text(st, 9));
+	UG_COPY(c->address, db_column_text(st, 10));
 	c->has_location = !db_column_is_null(st, 11);
 	c->lon = db_column_double(st, 11);
 	c->lat = db_column_double(st, 12);
-	COPY(c->grid, db_column_text(st, 13));
-	COPY(c->community, db_column_text(st, 14));
-	COPY(c->street, db_column_text(st, 15));
-	COPY(c->district, db_column_text(st, 16));
-	COPY(c->area, db_column_text(st, 17));
-	COPY(c->component, db_column_text(st, 18));
-	COPY(c->reporter_name, db_column_text(st, 19));
-	COPY(c->reporter_phone, db_column_text(st, 20));
-	COPY(c->department, db_column_text(st, 21));
-	COPY(c->stage, db_column_text(st, 22));
+	UG_COPY(c->grid, db_column_text(st, 13));
+	UG_COPY(c->community, db_column_text(st, 14));
+	UG_COPY(c->street, db_column_text(st, 15));
+	UG_COPY(c->district, db_column_text(st, 16));
+	UG_COPY(c->area, db_column_text(st, 17));
+	UG_COPY(c->component, db_column_text(st, 18));
+	UG_COPY(c->reporter_name, db_column_text(st, 19));
+	UG_COPY(c->reporter_phone, db_column_text(st, 20));
+	UG_COPY(c->department, db_column_text(st, 21));
+	UG_COPY(c->stage, db_column_text(st, 22));
 	c->stage_started_at = db_column_int64(st, 23);
 	c->deadline = db_column_int64(st, 24);
 	c->rework_count = (int)db_column_int64(st, 25);
 	c->extension_hours = db_column_int64(st, 26);
 	c->merged_into = db_column_int64(st, 27);
-	COPY(c->created_by, db_column_text(st, 28));
+	UG_COPY(c->created_by, db_column_text(st, 28));
 	c->created_at = db_column_int64(st, 29);
 	c->updated_at = db_column_int64(st, 30);
 	c->closed_at = db_column_int64(st, 31);
-	COPY(c->clock, db_column_text(st, 32));
+	UG_COPY(c->clock, db_column_text(st, 32));
 	c->warn_at = db_column_int64(st, 33);
-	COPY(c->assignee, db_column_text(st, 34));
+	UG_COPY(c->assignee, db_column_text(st, 34));
 	c->overdue_at = db_column_int64(st, 35);
-	COPY(c->rating, db_column_text(st, 36));
+	UG_COPY(c->rating, db_column_text(st, 36));
 }
 
 DB_VISITOR(case, store_case_cb, struct case_row, case_from_row)
@@ -716,7 +716,7 @@ static int public_event_visit(void *v, struct db_stmt *st)
 	char number[24];
 
 	event_from_row(st, p->row);
-	COPY(number, db_column_text(st, 10));
+	UG_COPY(number, db_column_text(st, 10));
 	return p->cb(p->ctx, p->row, number);
 }
 
@@ -783,13 +783,13 @@ static void event_from_row(struct db_stmt *st, struct case_event_row *e)
 	e->id = db_column_int64(st, 0);
 	e->case_id = db_column_int64(st, 1);
 	e->at = db_column_int64(st, 2);
-	COPY(e->actor, db_column_text(st, 3));
-	COPY(e->actor_role, db_column_text(st, 4));
-	COPY(e->action, db_column_text(st, 5));
-	COPY(e->from_state, db_column_text(st, 6));
-	COPY(e->to_state, db_column_text(st, 7));
-	COPY(e->note, db_column_text(st, 8));
-	COPY(e->data, db_column_text(st, 9));
+	UG_COPY(e->actor, db_column_text(st, 3));
+	UG_COPY(e->actor_role, db_column_text(st, 4));
+	UG_COPY(e->action, db_column_text(st, 5));
+	UG_COPY(e->from_state, db_column_text(st, 6));
+	UG_COPY(e->to_state, db_column_text(st, 7));
+	UG_COPY(e->note, db_column_text(st, 8));
+	UG_COPY(e->data, db_column_text(st, 9));
 }
 
 DB_VISITOR(event, store_case_event_cb, struct case_event_row, event_from_row)

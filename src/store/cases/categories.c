@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/cases/cases.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 static const char SQL_MAJOR_UPSERT[] =
 	"INSERT INTO category_major (code, kind, name) VALUES (?, ?, ?)"
@@ -71,15 +71,15 @@ int store_category_upsert(struct db *db, const struct category *c,
 static void category_from_row(struct db_stmt *st, struct category *c)
 {
 	memset(c, 0, sizeof *c);
-	COPY(c->code, db_column_text(st, 0));
-	COPY(c->major, db_column_text(st, 1));
-	COPY(c->major_name, db_column_text(st, 2));
-	COPY(c->kind, db_column_text(st, 3));
-	COPY(c->name, db_column_text(st, 4));
+	UG_COPY(c->code, db_column_text(st, 0));
+	UG_COPY(c->major, db_column_text(st, 1));
+	UG_COPY(c->major_name, db_column_text(st, 2));
+	UG_COPY(c->kind, db_column_text(st, 3));
+	UG_COPY(c->name, db_column_text(st, 4));
 	c->standard = (int)db_column_int64(st, 5);
 	c->public_ = (int)db_column_int64(st, 6);
-	COPY(c->name_en, db_column_text(st, 7));
-	COPY(c->major_name_en, db_column_text(st, 8));
+	UG_COPY(c->name_en, db_column_text(st, 7));
+	UG_COPY(c->major_name_en, db_column_text(st, 8));
 }
 
 static const char SQL_MINOR_NAME_EN[] =
@@ -183,13 +183,13 @@ static void standard_from_row(struct db_stmt *st, struct case_standard *s)
 {
 	memset(s, 0, sizeof *s);
 	s->id = db_column_int64(st, 0);
-	COPY(s->category, db_column_text(st, 1));
+	UG_COPY(s->category, db_column_text(st, 1));
 	s->version = (int)db_column_int64(st, 2);
-	COPY(s->filing_condition, db_column_text(st, 3));
-	COPY(s->closing_condition, db_column_text(st, 4));
-	COPY(s->department_type, db_column_text(st, 5));
+	UG_COPY(s->filing_condition, db_column_text(st, 3));
+	UG_COPY(s->closing_condition, db_column_text(st, 4));
+	UG_COPY(s->department_type, db_column_text(st, 5));
 	s->created_at = db_column_int64(st, 6);
-	COPY(s->created_by, db_column_text(st, 7));
+	UG_COPY(s->created_by, db_column_text(st, 7));
 }
 
 static const char SQL_STANDARD_CURRENT[] =
@@ -280,10 +280,10 @@ static const char SQL_LIMITS[] =
 static void limit_from_row(struct db_stmt *st, struct stage_limit_row *l)
 {
 	memset(l, 0, sizeof *l);
-	COPY(l->urgency, db_column_text(st, 0));
-	COPY(l->stage, db_column_text(st, 1));
+	UG_COPY(l->urgency, db_column_text(st, 0));
+	UG_COPY(l->stage, db_column_text(st, 1));
 	l->amount = db_column_int64(st, 2);
-	COPY(l->unit, db_column_text(st, 3));
+	UG_COPY(l->unit, db_column_text(st, 3));
 }
 
 DB_VISITOR(limit, store_limit_cb, struct stage_limit_row, limit_from_row)

@@ -5,18 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/org/org.h"
 #include "store/cases/cases.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 static void rule_from_row(struct db_stmt *st, struct routing_rule *r)
 {
 	memset(r, 0, sizeof *r);
 	r->id = db_column_int64(st, 0);
-	COPY(r->category, db_column_text(st, 1));
-	COPY(r->area, db_column_text(st, 2));
-	COPY(r->department, db_column_text(st, 3));
+	UG_COPY(r->category, db_column_text(st, 1));
+	UG_COPY(r->area, db_column_text(st, 2));
+	UG_COPY(r->department, db_column_text(st, 3));
 	r->priority = (int)db_column_int64(st, 4);
 }
 

@@ -6,17 +6,17 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/util.h"
 #include "store/org/org.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 static void division_from_row(struct db_stmt *st, struct division *d)
 {
 	memset(d, 0, sizeof *d);
-	COPY(d->code, db_column_text(st, 0));
-	COPY(d->name, db_column_text(st, 1));
-	COPY(d->level, db_column_text(st, 2));
-	COPY(d->parent, db_column_text(st, 3));
+	UG_COPY(d->code, db_column_text(st, 0));
+	UG_COPY(d->name, db_column_text(st, 1));
+	UG_COPY(d->level, db_column_text(st, 2));
+	UG_COPY(d->parent, db_column_text(st, 3));
 }
 
 static const char SQL_DIVISION_EXISTS[] =
@@ -148,11 +148,11 @@ int store_department_add_area(struct db *db, const char *department,
 void store_department_row(struct db_stmt *st, struct department *d)
 {
 	memset(d, 0, sizeof *d);
-	COPY(d->code, db_column_text(st, 0));
-	COPY(d->name, db_column_text(st, 1));
-	COPY(d->kind, db_column_text(st, 2));
-	COPY(d->type, db_column_text(st, 3));
-	COPY(d->parent, db_column_text(st, 4));
+	UG_COPY(d->code, db_column_text(st, 0));
+	UG_COPY(d->name, db_column_text(st, 1));
+	UG_COPY(d->kind, db_column_text(st, 2));
+	UG_COPY(d->type, db_column_text(st, 3));
+	UG_COPY(d->parent, db_column_text(st, 4));
 	d->disabled = (int)db_column_int64(st, 5);
 }
 

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/org/org.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 /* The user columns in the order user_from_row() reads them.  The unit name
  * is resolved from whichever table holds the unit code. */
@@ -26,12 +26,12 @@ static void user_from_row(struct db_stmt *st, int col, struct user *u)
 {
 	memset(u, 0, sizeof *u);
 	u->id = db_column_int64(st, col + 0);
-	COPY(u->username, db_column_text(st, col + 1));
-	COPY(u->display_name, db_column_text(st, col + 2));
-	COPY(u->role, db_column_text(st, col + 3));
-	COPY(u->unit_kind, db_column_text(st, col + 4));
-	COPY(u->unit_code, db_column_text(st, col + 5));
-	COPY(u->unit_name, db_column_text(st, col + 6));
+	UG_COPY(u->username, db_column_text(st, col + 1));
+	UG_COPY(u->display_name, db_column_text(st, col + 2));
+	UG_COPY(u->role, db_column_text(st, col + 3));
+	UG_COPY(u->unit_kind, db_column_text(st, col + 4));
+	UG_COPY(u->unit_code, db_column_text(st, col + 5));
+	UG_COPY(u->unit_name, db_column_text(st, col + 6));
 	u->disabled = (int)db_column_int64(st, col + 7);
 	u->created_at = db_column_int64(st, col + 8);
 	u->must_change_password = (int)db_column_int64(st, col + 9);
@@ -272,11 +272,11 @@ static void token_from_row(struct db_stmt *st, int col, struct api_token *t)
 	memset(t, 0, sizeof *t);
 	t->id = db_column_int64(st, col + 0);
 	t->user_id = db_column_int64(st, col + 1);
-	COPY(t->username, db_column_text(st, col + 2));
-	COPY(t->role, db_column_text(st, col + 3));
-	COPY(t->label, db_column_text(st, col + 4));
+	UG_COPY(t->username, db_column_text(st, col + 2));
+	UG_COPY(t->role, db_column_text(st, col + 3));
+	UG_COPY(t->label, db_column_text(st, col + 4));
 	t->created_at = db_column_int64(st, col + 5);
-	COPY(t->created_by, db_column_text(st, col + 6));
+	UG_COPY(t->created_by, db_column_text(st, col + 6));
 	t->last_used_at = db_column_int64(st, col + 7);
 }
 

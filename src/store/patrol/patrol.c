@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/patrol/patrol.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 /* ---- beats ------------------------------------------------------------ */
 
@@ -77,12 +77,12 @@ static const char SQL_BEAT_LIST[] =
 static void beat_decode(struct db_stmt *st, struct beat_row *b)
 {
 	b->id = db_column_int64(st, 0);
-	COPY(b->grid, db_column_text(st, 1));
+	UG_COPY(b->grid, db_column_text(st, 1));
 	b->inspector_id = db_column_int64(st, 2);
-	COPY(b->username, db_column_text(st, 3));
-	COPY(b->name, db_column_text(st, 4));
-	COPY(b->from_day, db_column_text(st, 5));
-	COPY(b->to_day, db_column_text(st, 6));
+	UG_COPY(b->username, db_column_text(st, 3));
+	UG_COPY(b->name, db_column_text(st, 4));
+	UG_COPY(b->from_day, db_column_text(st, 5));
+	UG_COPY(b->to_day, db_column_text(st, 6));
 	b->from_at = db_column_int64(st, 7);
 	b->to_at = db_column_int64(st, 8);
 }

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/public/open311.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 static const char SQL_INSERT[] =
 	"INSERT INTO open311_request (case_id, token, client, client_addr,"
@@ -48,16 +48,16 @@ static int read_one(struct db_stmt *st, struct open311_row *r,
 			       "no report of the public channel");
 	memset(r, 0, sizeof *r);
 	r->case_id = db_column_int64(st, 0);
-	COPY(r->token, db_column_text(st, 1));
-	COPY(r->client, db_column_text(st, 2));
-	COPY(r->client_addr, db_column_text(st, 3));
-	COPY(r->email, db_column_text(st, 4));
-	COPY(r->device_id, db_column_text(st, 5));
-	COPY(r->account_id, db_column_text(st, 6));
-	COPY(r->media_url, db_column_text(st, 7));
-	COPY(r->attributes, db_column_text(st, 8));
-	COPY(r->rating, db_column_text(st, 9));
-	COPY(r->rating_comment, db_column_text(st, 10));
+	UG_COPY(r->token, db_column_text(st, 1));
+	UG_COPY(r->client, db_column_text(st, 2));
+	UG_COPY(r->client_addr, db_column_text(st, 3));
+	UG_COPY(r->email, db_column_text(st, 4));
+	UG_COPY(r->device_id, db_column_text(st, 5));
+	UG_COPY(r->account_id, db_column_text(st, 6));
+	UG_COPY(r->media_url, db_column_text(st, 7));
+	UG_COPY(r->attributes, db_column_text(st, 8));
+	UG_COPY(r->rating, db_column_text(st, 9));
+	UG_COPY(r->rating_comment, db_column_text(st, 10));
 	r->rated_at = db_column_int64(st, 11);
 	db_reset(st);
 	return 0;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "store/spatial/spatial.h"
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 static const char SQL_REV_NEXT[] =
 	"UPDATE spatial_rev SET value = value + 1 WHERE name = 'spatial'"
@@ -37,10 +37,10 @@ int store_spatial_rev(struct db *db, int64_t *rev, struct ug_error *err)
 static void grid_from_row(struct db_stmt *st, struct grid_row *g)
 {
 	memset(g, 0, sizeof *g);
-	COPY(g->code, db_column_text(st, 0));
-	COPY(g->community, db_column_text(st, 1));
-	COPY(g->street, db_column_text(st, 2));
-	COPY(g->district, db_column_text(st, 3));
+	UG_COPY(g->code, db_column_text(st, 0));
+	UG_COPY(g->community, db_column_text(st, 1));
+	UG_COPY(g->street, db_column_text(st, 2));
+	UG_COPY(g->district, db_column_text(st, 3));
 	g->wkb = db_column_blob(st, 4, &g->wkb_len);
 	g->min_lon = db_column_double(st, 5);
 	g->min_lat = db_column_double(st, 6);
@@ -48,7 +48,7 @@ static void grid_from_row(struct db_stmt *st, struct grid_row *g)
 	g->max_lat = db_column_double(st, 8);
 	g->area_m2 = db_column_double(st, 9);
 	g->points = db_column_int64(st, 10);
-	COPY(g->source, db_column_text(st, 11));
+	UG_COPY(g->source, db_column_text(st, 11));
 	g->deleted = (int)db_column_int64(st, 12);
 	g->rev = db_column_int64(st, 13);
 	g->updated_at = db_column_int64(st, 14);
@@ -198,17 +198,17 @@ int store_grid_count(struct db *db, int64_t *n, struct ug_error *err)
 static void component_from_row(struct db_stmt *st, struct component_row *c)
 {
 	memset(c, 0, sizeof *c);
-	COPY(c->code, db_column_text(st, 0));
-	COPY(c->klass, db_column_text(st, 1));
-	COPY(c->name, db_column_text(st, 2));
+	UG_COPY(c->code, db_column_text(st, 0));
+	UG_COPY(c->klass, db_column_text(st, 1));
+	UG_COPY(c->name, db_column_text(st, 2));
 	c->lon = db_column_double(st, 3);
 	c->lat = db_column_double(st, 4);
-	COPY(c->grid, db_column_text(st, 5));
-	COPY(c->status, db_column_text(st, 6));
-	COPY(c->owner, db_column_text(st, 7));
-	COPY(c->maintainer, db_column_text(st, 8));
-	COPY(c->installed_on, db_column_text(st, 9));
-	COPY(c->address, db_column_text(st, 10));
+	UG_COPY(c->grid, db_column_text(st, 5));
+	UG_COPY(c->status, db_column_text(st, 6));
+	UG_COPY(c->owner, db_column_text(st, 7));
+	UG_COPY(c->maintainer, db_column_text(st, 8));
+	UG_COPY(c->installed_on, db_column_text(st, 9));
+	UG_COPY(c->address, db_column_text(st, 10));
 	c->deleted = (int)db_column_int64(st, 11);
 	c->rev = db_column_int64(st, 12);
 	c->updated_at = db_column_int64(st, 13);
