@@ -262,7 +262,9 @@ bench:
 soak: $(BUILD)/urbangrid
 	@scripts/install-deps --bench
 	@mkdir -p bench/results
-	bench/soak.sh | tee bench/results/soak.txt
+	@# The script's status, not tee's: a FAIL fails make soak.
+	@{ bench/soak.sh; echo $$? > $(BUILD)/soak.status; } | tee bench/results/soak.txt; \
+		exit $$(cat $(BUILD)/soak.status)
 
 clean:
 	rm -rf build
