@@ -10,6 +10,7 @@
 #include "web/metrics.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,24 @@ static int boot_time(long long *out)
 	return found ? 0 : -1;
 }
 
+
+/* The allocator's heaps: what is in use, and what is free but kept (the
+ * server keeps up to 64 MiB of freed heap a heap, cmd_serve.c).  The
+ * resident size alone cannot tell a leak from a burst the heaps kept:
+ * the soak reads both (bench/README.md, soak.sh). */
+static int heap_lines(struct buf *out)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return buf_printf(out,
+			  "# HELP urbangrid_heap_bytes The allocator's heaps: "
+			  "in use, and free but kept.\n"
+			  "# TYPE urbangrid_heap_bytes gauge\n"
+			  "urbangrid_heap_bytes{state=\"in_use\"} %zu\n"
+			  "urbangrid_heap_bytes{state=\"free\"} %zu\n",
+			  mi.uordblks + mi.hblkhd, mi.fordblks);
+}
+
 static int open_files(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -311,6 +330,7 @@ int metrics_render_process(struct buf *out)
 			   "# TYPE process_max_fds gauge\n"
 			   "process_max_fds %llu\n",
 			   (unsigned long long)nofile.rlim_cur);
+	bad |= heap_lines(out);
 	return bad ? UG_ENOMEM : 0;
 }
 
