@@ -22,7 +22,6 @@
 #include "domain/cases/standards.h"
 #include "domain/org/org.h"
 #include "domain/spatial/grids.h"
-#include "domain/spatial/spatial.h"
 #include "lib/embed.h"
 #include "store/patrol/patrol.h"
 #include "tu_grids.h"
@@ -623,7 +622,6 @@ static void test_located_later(void **state)
 	struct grid_import_opts opts;
 	struct grid_import_result res;
 	struct case_locate_result located;
-	struct spatial *sp = NULL;
 
 	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[RECEP], &in, T0, c,
 				 NULL, &f->err),
@@ -634,11 +632,8 @@ static void test_located_later(void **state)
 				       T0, &res, &f->err),
 		     f->err);
 	assert_int_equal(res.imported, 1);
-	tu_assert_ok(spatial_open(f->t->db, &sp, &f->err), f->err);
-	tu_assert_ok(case_locate_pending(f->t->db, sp, T0 + 60, &located,
-					 &f->err),
+	tu_assert_ok(case_locate_pending(f->t->db, T0 + 60, &located, &f->err),
 		     f->err);
-	spatial_free(sp);
 	assert_int_equal(located.located, 1);
 	tu_assert_ok(store_case_get(f->t->db, c->id, c, &f->err), f->err);
 	assert_string_equal(c->grid, "110101001001001");

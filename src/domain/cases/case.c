@@ -1064,26 +1064,7 @@ static int collect_id(void *ctx, int64_t id)
 	return 0;
 }
 
-/* Where a point is: the index in memory (sp), or the store inside the
- * caller's transaction (sp NULL: case_grids_apply()). */
-static int locate_point(struct db *db, struct spatial *sp, double lon,
-			double lat, struct spatial_place *place,
-			struct ug_error *err)
-{
-	struct ug_error e;
-	int rc;
-
-	if (sp)
-		return spatial_locate(sp, lon, lat, place, NULL);
-	ug_error_clear(&e);
-	/* Outside every grid is an answer, not an error of the caller's. */
-	if ((rc = spatial_locate_stored(db, lon, lat, place, &e)) &&
-	    rc != -UG_ENOTFOUND && err)
-		*err = e;
-	return rc;
-}
-
-int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
+int case_locate_pending(struct db *db, int64_t now,
 			struct case_locate_result *res, struct ug_error *err)
 {
 	struct case_row *c = malloc(sizeof *c);
@@ -1098,6 +1079,7 @@ int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 		rc = ug_fail(err, UG_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		struct spatial_place place;
+		struct ug_error e;
 		int64_t version;
 		json_t *data;
 
@@ -1109,9 +1091,15 @@ int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
 			db_rollback(db);
 			continue;
 		}
-		if ((rc = locate_point(db, sp, c->lon, c->lat, &place, err))) {
-			if (rc != -UG_ENOTFOUND)
+		/* Outside every grid is an answer, not an error. */
+		ug_error_clear(&e);
+		if ((rc = spatial_locate_stored(db, c->lon, c->lat, &place,
+						&e))) {
+			if (rc != -UG_ENOTFOUND) {
+				if (err)
+					*err = e;
 				goto fail;
+			}
 			rc = 0;
 			res->outside++;
 			db_rollback(db);

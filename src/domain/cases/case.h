@@ -179,12 +179,13 @@ struct case_locate_result {
  * not contain the grid found is left as it is and counted.  Run after
  * grids are imported or generated (case_grids_apply(), place.h, runs it
  * in the grids' own transaction).  Each case is its own transaction (a
- * savepoint inside a caller's).  The point is looked up in sp, or, sp
- * NULL, in the grids the store has on db now, uncommitted ones included
- * (spatial_locate_stored()).  An error stops at the case it names
- * (those placed before it are kept unless the caller rolls back).
+ * savepoint inside a caller's).  The point is looked up in the grids the
+ * store has on db now, uncommitted ones included
+ * (spatial_locate_stored()), not in an index in memory, which holds
+ * committed grids only.  An error stops at the case it names (those
+ * placed before it are kept unless the caller rolls back).
  */
-int case_locate_pending(struct db *db, struct spatial *sp, int64_t now,
+int case_locate_pending(struct db *db, int64_t now,
 			struct case_locate_result *res, struct ug_error *err);
 
 struct case_follow_result {

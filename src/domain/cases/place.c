@@ -8,13 +8,13 @@
 
 #include "domain/cases/place.h"
 
-/* The grids are written, uncommitted: place the pending cases on them.
- * sp NULL: case_locate_pending() reads the grids in this transaction. */
+/* The grids are written, uncommitted: place the pending cases on them
+ * (case_locate_pending() reads the grids in this transaction). */
 static int place_pending(void *ctx, struct db *db, int64_t now,
 			 struct ug_error *err)
 {
 	struct case_grids_result *res = ctx;
-	int rc = case_locate_pending(db, NULL, now, &res->cases, err);
+	int rc = case_locate_pending(db, now, &res->cases, err);
 
 	res->placed = rc == 0;
 	return rc;

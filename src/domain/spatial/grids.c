@@ -716,21 +716,6 @@ out:
 	return rc;
 }
 
-int grids_import_file(struct db *db, const char *path,
-		      const struct grid_import_opts *opts, int64_t now,
-		      struct grid_import_result *res, struct ug_error *err)
-{
-	struct buf text = BUF_INIT;
-	int rc = buf_read_file(&text, path, err);
-
-	memset(res, 0, sizeof *res);
-	if (rc == 0)
-		rc = grids_import_text(db, text.data ? text.data : "", text.len,
-				       opts, now, res, err);
-	buf_free(&text);
-	return rc;
-}
-
 /* ---- generation ------------------------------------------------------ */
 
 struct code_list {
@@ -1157,24 +1142,6 @@ out:
 	crs_local_free(loc);
 	crs_transform_free(from);
 	geom_ctx_free(geom);
-	return rc;
-}
-
-int grids_generate_file(struct db *db, const char *boundary_path,
-			const char *community,
-			const struct grid_generate_opts *opts, int64_t now,
-			struct grid_generate_result *res,
-			struct ug_error *err)
-{
-	struct buf text = BUF_INIT;
-	int rc = buf_read_file(&text, boundary_path, err);
-
-	memset(res, 0, sizeof *res);
-	if (rc == 0)
-		rc = grids_generate_text(db, text.data ? text.data : "",
-					 text.len, community, opts, now, res,
-					 err);
-	buf_free(&text);
 	return rc;
 }
 

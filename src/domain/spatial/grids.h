@@ -94,13 +94,10 @@ struct grid_import_result {
  * grids are written in one transaction (a code already stored is
  * replaced).  With opts->strict any problem, overlaps and gaps included,
  * writes nothing and returns UG_EINVAL.  Document-level errors (not
- * GeoJSON, unreadable file) return UG_EINVAL / UG_EIO before anything is
- * written.
+ * GeoJSON) return UG_EINVAL before anything is written.  The command
+ * line and the API reach it through case_grids_apply()
+ * (domain/cases/place.h), which places the pending cases with it.
  */
-int grids_import_file(struct db *db, const char *path,
-		      const struct grid_import_opts *opts, int64_t now,
-		      struct grid_import_result *res, struct ug_error *err);
-/* The same from text in memory. */
 int grids_import_text(struct db *db, const char *text, size_t len,
 		      const struct grid_import_opts *opts, int64_t now,
 		      struct grid_import_result *res, struct ug_error *err);
@@ -126,7 +123,7 @@ struct grid_generate_result {
 
 /*
  * Cut the boundary (the union of the Polygon/MultiPolygon features of a
- * GeoJSON file or text) into square cells of cell_m metres in a local
+ * GeoJSON text) into square cells of cell_m metres in a local
  * equal-area projection, clip them to the boundary, merge slivers into
  * their largest edge-sharing neighbour, number them 001.. from north-west
  * to south-east (rows north to south, west to east within a row) and
@@ -136,11 +133,6 @@ struct grid_generate_result {
  * nothing is written.  UG_EINVAL for an unknown community, an invalid
  * boundary, or more than 999 cells.
  */
-int grids_generate_file(struct db *db, const char *boundary_path,
-			const char *community,
-			const struct grid_generate_opts *opts, int64_t now,
-			struct grid_generate_result *res,
-			struct ug_error *err);
 int grids_generate_text(struct db *db, const char *text, size_t len,
 			const char *community,
 			const struct grid_generate_opts *opts, int64_t now,
