@@ -4,8 +4,8 @@
  * rules (rules.c) into a tally - counts by local day and by month,
  * dimension and code; for a place by day, and the month row of its area;
  * for a category by day - that is then added to the tables in key order:
- * one upsert per row touched.  An import counts its new lines through the same tally as it
- * writes them (assess_batch_*).
+ * one write per row touched.  An import counts its new lines through the
+ * same tally as it writes them (assess_batch_*).
  */
 #include "domain/assess/assess.h"
 
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/iso8601.h"
+#include "lib/util.h"
 #include "store/patrol/patrol.h"
 
 /* ---- the tally ---------------------------------------------------------- */
@@ -153,7 +154,7 @@ static int tally_add(struct tally *t, int32_t period, int month, int kind,
 			r->period = period;
 			r->month = (int8_t)month;
 			r->kind = (int8_t)kind;
-			snprintf(r->code, sizeof r->code, "%s", code);
+			UG_COPY(r->code, code);
 			r->line = 0;
 			memset(&r->counts, 0, sizeof r->counts);
 			*slot = (h >> 32 << 32) | ++t->n;
@@ -188,7 +189,7 @@ static int tally_count(void *ctx, enum assess_kind kind, const char *code,
 	if ((rc = tally_add(t, t->day, 0, (int)kind, code, counter)))
 		return rc;
 	if (kind == AK_PLACE) {
-		snprintf(area, sizeof area, "%s", code);
+		UG_COPY(area, code);
 		return tally_add(t, t->day / 100, 1, TK_AREA, area, counter);
 	}
 	if (!store_assess_keeps_months(assess_kind_names[kind]))

@@ -155,7 +155,6 @@ int assess_action_matters(const char *action)
 	return 0;
 }
 
-
 void assess_case_start(struct assess_case *k, const struct assess_line *l)
 {
 	memset(k, 0, sizeof *k);

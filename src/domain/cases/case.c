@@ -186,7 +186,7 @@ static int clock_start(const struct case_env *env, const struct standard_limits 
 	l = &lim->at[u][stage];
 	if ((rc = case_limit_due(env->calendar, now, l, &due, err)))
 		return rc;
-	snprintf(c->stage, sizeof c->stage, "%s", case_stages[stage].name);
+	UG_COPY(c->stage, case_stages[stage].name);
 	snprintf(c->clock, sizeof c->clock, "%s",
 		 l->unit >= LIMIT_WORK_MINUTES ? "working" : "natural");
 	c->stage_started_at = now;
@@ -224,7 +224,7 @@ void case_set_place(struct case_row *c, const char *area)
 {
 	size_t n = strlen(area);
 
-	snprintf(c->area, sizeof c->area, "%s", area);
+	UG_COPY(c->area, area);
 	if (n >= 6)
 		snprintf(c->district, sizeof c->district, "%.6s", area);
 	if (n >= 9)
@@ -232,7 +232,7 @@ void case_set_place(struct case_row *c, const char *area)
 	if (n >= 12)
 		snprintf(c->community, sizeof c->community, "%.12s", area);
 	if (n >= 15)
-		snprintf(c->grid, sizeof c->grid, "%s", area);
+		UG_COPY(c->grid, area);
 }
 
 static int check_text(const char *v, const char *field, size_t min_chars,
@@ -355,7 +355,7 @@ int case_duplicates_near(struct db *db, const struct case_env *env,
 
 	if (!c)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-	snprintf(c->category, sizeof c->category, "%s", category);
+	UG_COPY(c->category, category);
 	c->has_location = 1;
 	c->lon = lon;
 	c->lat = lat;
@@ -401,13 +401,13 @@ static int event_insert(struct db *db, const struct case_env *env,
 	}
 	e->case_id = c->id;
 	e->at = now;
-	snprintf(e->actor, sizeof e->actor, "%s", u->username);
-	snprintf(e->actor_role, sizeof e->actor_role, "%s", u->role);
-	snprintf(e->action, sizeof e->action, "%s", action);
-	snprintf(e->from_state, sizeof e->from_state, "%s", from ? from : "");
-	snprintf(e->to_state, sizeof e->to_state, "%s", c->state);
-	snprintf(e->note, sizeof e->note, "%s", note ? note : "");
-	snprintf(e->data, sizeof e->data, "%s", text ? text : "{}");
+	UG_COPY(e->actor, u->username);
+	UG_COPY(e->actor_role, u->role);
+	UG_COPY(e->action, action);
+	UG_COPY(e->from_state, from ? from : "");
+	UG_COPY(e->to_state, c->state);
+	UG_COPY(e->note, note ? note : "");
+	UG_COPY(e->data, text ? text : "{}");
 	rc = store_case_event_insert(db, e, err);
 	if (rc == 0 && env)
 		rc = assess_upkeep(db, env->utc_offset, c, e, err);
@@ -576,12 +576,12 @@ int case_intake(struct db *db, const struct case_env *env,
 			     "area %s lies outside your area", area);
 		goto fail;
 	}
-	snprintf(c->state, sizeof c->state, "%s", case_states[CS_REPORTED].name);
-	snprintf(c->source, sizeof c->source, "%s", case_source_names[src]);
-	snprintf(c->category, sizeof c->category, "%s", cat.code);
+	UG_COPY(c->state, case_states[CS_REPORTED].name);
+	UG_COPY(c->source, case_source_names[src]);
+	UG_COPY(c->category, cat.code);
 	c->standard_id = std.id;
-	snprintf(c->urgency, sizeof c->urgency, "%s", in->urgency);
-	snprintf(c->description, sizeof c->description, "%s", in->description);
+	UG_COPY(c->urgency, in->urgency);
+	UG_COPY(c->description, in->description);
 	snprintf(c->address, sizeof c->address, "%s",
 		 in->address ? in->address : "");
 	c->has_location = in->has_location;
@@ -594,7 +594,7 @@ int case_intake(struct db *db, const struct case_env *env,
 		 in->reporter_name ? in->reporter_name : "");
 	snprintf(c->reporter_phone, sizeof c->reporter_phone, "%s",
 		 in->reporter_phone ? in->reporter_phone : "");
-	snprintf(c->created_by, sizeof c->created_by, "%s", u->username);
+	UG_COPY(c->created_by, u->username);
 	c->version = 1;
 	c->created_at = c->updated_at = now;
 	local_day(env, now, day);
@@ -790,7 +790,7 @@ static int assign_verification(struct db *db, const struct case_env *env,
 		return ug_fail(err, UG_EINVAL, "inspector",
 			       "inspector %s does not work where case %s lies",
 			       username, c->number);
-	snprintf(c->assignee, sizeof c->assignee, "%s", u.username);
+	UG_COPY(c->assignee, u.username);
 	json_object_set_new(data, "inspector", json_string(u.username));
 	return clock_start(env, lim, c, STAGE_VERIFY, now, err);
 }
@@ -824,7 +824,7 @@ static int apply(struct db *db, const struct case_env *env,
 			return ug_fail(err, UG_EINVAL, "department",
 				       "department %s is disabled and takes no "
 				       "new cases", dep.code);
-		snprintf(c->department, sizeof c->department, "%s", dep.code);
+		UG_COPY(c->department, dep.code);
 		json_object_set_new(data, "department", json_string(dep.code));
 		break;
 	case CA_RETURN:
@@ -881,7 +881,7 @@ static int apply(struct db *db, const struct case_env *env,
 	case CA_REMIND:
 		return 0;
 	case CA_CALLBACK:
-		snprintf(c->rating, sizeof c->rating, "%s", in->rating);
+		UG_COPY(c->rating, in->rating);
 		json_object_set_new(data, "rating", json_string(c->rating));
 		return 0;
 	case CA_VERIFY_ASSIGN:
@@ -983,10 +983,10 @@ int case_act(struct db *db, const struct case_env *env,
 	    (rc = standards_limits(db, c->standard_id, &lim, err)))
 		goto fail;
 	next = case_next_state(action, state, in->passed);
-	snprintf(from, sizeof from, "%s", c->state);
-	snprintf(ended, sizeof ended, "%s", c->stage);
+	UG_COPY(from, c->state);
+	UG_COPY(ended, c->stage);
 	ended_deadline = c->deadline;
-	snprintf(c->state, sizeof c->state, "%s", case_states[next].name);
+	UG_COPY(c->state, case_states[next].name);
 	if ((rc = apply(db, env, &lim, c, a, action, in, next, now, data, err)))
 		goto fail;
 	/* An action that changes the state (or verify-assign, which starts
