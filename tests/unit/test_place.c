@@ -57,21 +57,8 @@ static int teardown(void **state)
  * holds the point: its area only, no grid. */
 static void file_case(struct tu_town *f, double lon, double lat)
 {
-	struct case_intake in = {
-		.category = "06010",
-		.description = "先报后划网格",
-		.source = "hotline",
-		.urgency = "normal",
-		.area = "110101001001",
-		.has_location = 1,
-		.lon = lon,
-		.lat = lat,
-	};
-
-	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[RECEP], &in, T0,
-				 f->c, NULL, &f->err),
-		     f->err);
-	assert_string_equal(f->c->grid, "");
+	tu_case_report_unplaced(f->t->db, &f->env, &f->a[RECEP],
+				"110101001001", lon, lat, T0, f->c);
 }
 
 static struct case_grids_apply import_of(const char *text)

@@ -79,6 +79,33 @@ static inline void tu_case_report(struct db *db, const struct case_env *env,
 	tu_assert_ok(case_intake(db, env, a, &in, at, out, NULL, &err), err);
 }
 
+/* A hotline case of category 06010 in `area` with a point (lon, lat)
+ * that no grid holds yet, reported at `at` as actor a into *out: its
+ * area only, no grid (placed later, when grids come: case_grids_apply()). */
+static inline void tu_case_report_unplaced(struct db *db,
+					   const struct case_env *env,
+					   const struct actor *a,
+					   const char *area, double lon,
+					   double lat, int64_t at,
+					   struct case_row *out)
+{
+	struct case_intake in = {
+		.category = "06010",
+		.description = "路边有暴露垃圾",
+		.source = "hotline",
+		.urgency = "normal",
+		.area = area,
+		.has_location = 1,
+		.lon = lon,
+		.lat = lat,
+	};
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(case_intake(db, env, a, &in, at, out, NULL, &err), err);
+	assert_string_equal(out->grid, "");
+}
+
 /* Action `action` on case *c at `at` as actor a; *c as it is after. */
 static inline void tu_case_act(struct db *db, const struct case_env *env,
 			       const struct actor *a, struct case_row *c,
