@@ -7,7 +7,10 @@
 # starts from a fresh copy of the database.  Printed: source rows/s of
 # both (median of RUNS), their ratio, and the rows our import writes per
 # source row (cases + history lines; the counter rows of the recount
-# apart).  FORMAT=json runs the same with an Open311 requests.json array.
+# apart).  A second peer: sqlite3 writing the same cases and history
+# lines into our schema from its plain table (bench/import_floor.sql:
+# nothing checked, no counters) - the floor of what these rows cost.
+# FORMAT=json runs the same with an Open311 requests.json array.
 # BEFORE=/path/to/other/urbangrid also runs that build, alternated with
 # this one on the same file (before/after a change, in one session).
 set -eu
@@ -27,7 +30,12 @@ python3 bench/import_gen.py "$dir/city.db" "$FORMAT" "$ROWS" "$dir/rows.$FORMAT"
 now() { date +%s.%N; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-ours="" peer="" before="" summary=""
+ours="" peer="" floor="" before="" summary=""
+# The indexes the import sets aside and builds again (store_case_bulk_
+# indexes_off), one "name<TAB>sql" a line (each on one line).
+indexes=$(sqlite3 -separator '	' "$dir/city.db" "SELECT name, replace(replace(sql, char(10), ' '), char(9), ' ') FROM sqlite_schema
+	WHERE type = 'index' AND tbl_name IN ('case_file', 'case_event') AND sql IS NOT NULL
+	AND sql NOT LIKE 'CREATE UNIQUE%' AND name <> 'case_event_case'")
 i=0
 while [ $i -lt "$RUNS" ]; do
 	rm -f "$dir"/peer.db*
@@ -38,6 +46,18 @@ while [ $i -lt "$RUNS" ]; do
 	n=$(sqlite3 "$dir/peer.db" "SELECT COUNT(*) FROM plain")
 	[ "$n" -eq "$ROWS" ] || { echo "sqlite3 imported $n rows of $ROWS" >&2; exit 1; }
 	peer="$peer $(echo "$ROWS $t0 $t1" | awk '{ printf "%.0f", $1 / ($3 - $2) }')"
+	# The floor: the CSV into the plain table (above), then into our
+	# schema - both inside SQLite.
+	rm -f "$dir"/floor.db*
+	cp "$dir/city.db" "$dir/floor.db"
+	t2=$(now)
+	{ echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; BEGIN;"
+	  echo "$indexes" | awk -F'\t' '{ print "DROP INDEX \"" $1 "\";" }'
+	  cat bench/import_floor.sql
+	  echo "$indexes" | awk -F'\t' '{ print $2 ";" }'
+	  echo "COMMIT;"; } | sqlite3 "$dir/floor.db" -cmd "ATTACH '$dir/peer.db' AS src" >/dev/null
+	t3=$(now)
+	floor="$floor $(echo "$ROWS $t0 $t1 $t2 $t3" | awk '{ printf "%.0f", $1 / ($3 - $2 + $5 - $4) }')"
 
 	if [ -n "$BEFORE" ]; then
 		rm -f "$dir"/x.db*
@@ -64,7 +84,10 @@ build/urbangrid assess check --db "$dir/x.db" | tail -1
 m_ours=$(echo "$ours" | median)
 m_peer=$(echo "$peer" | median)
 echo "sqlite3 .import (plain table):$peer rows/s, median $m_peer"
+m_floor=$(echo "$floor" | median)
+echo "sqlite3 into our schema (import_floor.sql):$floor rows/s, median $m_floor ($(sqlite3 "$dir/floor.db" "SELECT (SELECT COUNT(*) FROM case_file) || ' cases + ' || (SELECT COUNT(*) FROM case_event) || ' history lines'"))"
 echo "urbangrid import cases ($FORMAT):$ours rows/s, median $m_ours"
 [ -z "$BEFORE" ] || echo "$BEFORE import cases ($FORMAT):$before rows/s, median $(echo "$before" | median)"
+awk -v a="$m_ours" -v f="$m_floor" 'BEGIN { printf "ratio ours/floor: %.3f\n", a / f }'
 awk -v a="$m_ours" -v b="$m_peer" -v c="$cases" -v l="$lines" -v r="$ROWS" 'BEGIN {
 	printf "ratio ours/sqlite3: %.3f; rows written per source row: %.2f (%d cases + %d history lines)\n", a / b, (c + l) / r, c, l }'

@@ -432,6 +432,59 @@ static void test_rerun_imports_nothing_twice(void **state)
 	free(c);
 }
 
+/* The import numbers its cases itself and writes each day's last number
+ * back once: a day that already had cases continues after them, and a
+ * case filed after the import continues after the imported ones; so with
+ * the cases' ids. */
+static void test_numbers_continue_the_day(void **state)
+{
+	struct fx *f = *state;
+	struct case_intake in = {
+		.category = "06010", .description = "a case of that day",
+		.source = "hotline", .urgency = "normal",
+		.area = "110101001001",
+	};
+	/* 2026-03-02T03:00:00Z: 11:00 on the day A1 was requested. */
+	const int64_t day = 1772420400;
+	struct case_row *c = calloc(1, sizeof *c);
+
+	assert_non_null(c);
+	f->env.calendar = tu_calendar_plain();
+	assert_non_null(f->env.calendar);
+	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[0], &in, day, c,
+				 NULL, &f->err),
+		     f->err);
+	assert_string_equal(c->number, "2026030200001");
+	tu_assert_ok(import(f, "requests.json", open311_json, 1, 0, NULL),
+		     f->err);
+	assert_string_equal(text_of(f,
+		"SELECT number FROM case_file WHERE source_ref = ?", "A1"),
+		"2026030200002");
+	/* Rows 2 and A7: the first of their days. */
+	assert_string_equal(text_of(f,
+		"SELECT number FROM case_file WHERE source_ref = ?", "A7"),
+		"2026030600001");
+	tu_assert_ok(case_intake(f->t->db, &f->env, &f->a[0], &in, day + 60,
+				 c, NULL, &f->err),
+		     f->err);
+	assert_string_equal(c->number, "2026030200003");
+	/* The ids the import gave itself: after the first case's, before
+	 * the last's, each with its own lines. */
+	assert_int_equal(count(f, "SELECT MIN(id) FROM case_file WHERE "
+				  "source_ref IS NOT NULL"), 2);
+	assert_int_equal(count(f, "SELECT MAX(id) FROM case_file WHERE "
+				  "source_ref IS NOT NULL"), 4);
+	assert_int_equal(c->id, 5);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM case_event e JOIN "
+				  "case_file c ON c.id = e.case_id WHERE "
+				  "c.source_ref = 'A1'"), 5);
+	assert_int_equal(count(f, "SELECT last FROM case_number_counter "
+				  "WHERE day = '20260306'"), 1);
+	calendar_free((struct calendar *)f->env.calendar);
+	f->env.calendar = NULL;
+	free(c);
+}
+
 static void test_forbidden(void **state)
 {
 	struct fx *f = *state;
@@ -556,6 +609,7 @@ int main(void)
 		T(test_missing_column_and_bad_map),
 		T(test_strict_writes_nothing),
 		T(test_rerun_imports_nothing_twice),
+		T(test_numbers_continue_the_day),
 		T(test_forbidden),
 		cmocka_unit_test(test_jsonrows_values),
 		cmocka_unit_test(test_jsonrows_errors),

@@ -96,6 +96,16 @@ static const char SQL_COUNTER_NEXT[] =
 	" ON CONFLICT (day) DO UPDATE SET last = case_number_counter.last + 1"
 	" RETURNING last";
 
+int store_case_number_format(const char *day, int64_t n, char out[24],
+			     struct ug_error *err)
+{
+	if (n > 99999)
+		return ug_fail(err, UG_ELIMIT, NULL,
+			       "more than 99999 cases on %s", day);
+	snprintf(out, 24, "%s%05lld", day, (long long)n);
+	return 0;
+}
+
 int store_case_next_number(struct db *db, const char *day, char out[24],
 			   struct ug_error *err)
 {
@@ -108,11 +118,34 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 		return rc;
 	n = db_column_int64(st, 0);
 	db_reset(st);
-	if (n > 99999)
-		return ug_fail(err, UG_ELIMIT, NULL,
-			       "more than 99999 cases on %s", day);
-	snprintf(out, 24, "%s%05lld", day, (long long)n);
+	return store_case_number_format(day, n, out, err);
+}
+
+static const char SQL_COUNTER_LAST[] =
+	"SELECT last FROM case_number_counter WHERE day = ?";
+static const char SQL_COUNTER_SET[] =
+	"INSERT INTO case_number_counter (day, last) VALUES (?, ?)"
+	" ON CONFLICT (day) DO UPDATE SET last = excluded.last";
+
+int store_case_number_last(struct db *db, const char *day, int64_t *last,
+			   struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_row(db, SQL_COUNTER_LAST, DB_ARGS(DB_TEXT(day)), &st, err);
+
+	*last = 0;
+	if (rc != DB_ROW)
+		return rc;
+	*last = db_column_int64(st, 0);
+	db_reset(st);
 	return 0;
+}
+
+int store_case_number_set(struct db *db, const char *day, int64_t last,
+			  struct ug_error *err)
+{
+	return db_run(db, SQL_COUNTER_SET, DB_ARGS(DB_TEXT(day), DB_INT(last)),
+		      err);
 }
 
 /* The immutable columns first, then the mutable ones in the order of
@@ -130,10 +163,11 @@ int store_case_next_number(struct db *db, const char *day, char out[24],
 	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 static const char SQL_CASE_INSERT[] =
 	CASE_INSERT_COLUMNS ") VALUES (" CASE_INSERT_VALUES ") RETURNING id";
-/* An imported case keeps the id it had in its source (schema 0019). */
+/* An imported case keeps the id it had in its source (schema 0019); its
+ * own id is given by the batch (store_case_next_id), not read back. */
 static const char SQL_CASE_INSERT_IMPORTED[] =
-	CASE_INSERT_COLUMNS ", source_ref) VALUES (" CASE_INSERT_VALUES ", ?)"
-	" RETURNING id";
+	CASE_INSERT_COLUMNS ", source_ref, id) VALUES (" CASE_INSERT_VALUES
+	", ?, ?)";
 
 /* The mutable columns' values, in the order of the UPDATE statement's
  * SET list. */
@@ -178,15 +212,28 @@ int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
 	return case_inserted(rc, st, c);
 }
 
-int store_case_insert_imported(struct db *db, struct case_row *c,
+int store_case_insert_imported(struct db *db, const struct case_row *c,
 			       const char *source_ref, struct ug_error *err)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_row(db, SQL_CASE_INSERT_IMPORTED,
-			DB_ARGS(CASE_INSERT_ARGS(c), DB_TEXT(source_ref)), &st,
-			err);
+	return db_run(db, SQL_CASE_INSERT_IMPORTED,
+		      DB_ARGS(CASE_INSERT_ARGS(c), DB_TEXT(source_ref),
+			      DB_INT(c->id)),
+		      err);
+}
 
-	return case_inserted(rc, st, c);
+static const char SQL_CASE_NEXT_ID[] =
+	"SELECT COALESCE(MAX(id), 0) + 1 FROM case_file";
+
+int store_case_next_id(struct db *db, int64_t *next, struct ug_error *err)
+{
+	struct db_stmt *st;
+	int rc = db_row(db, SQL_CASE_NEXT_ID, DB_NOARGS, &st, err);
+
+	if (rc < 0)
+		return rc;
+	*next = db_column_int64(st, 0);
+	db_reset(st);
+	return 0;
 }
 
 static const char SQL_CASE_REF_EXISTS[] =

@@ -192,13 +192,28 @@ typedef int (*store_case_event_cb)(void *ctx, const struct case_event_row *e);
  * the write transaction that inserts the case. */
 int store_case_next_number(struct db *db, const char *day, char out[24],
 			   struct ug_error *err);
+/* For a batch that numbers its own cases (an import, holding the write
+ * transaction): the last number given on `day` (0: none yet), then the
+ * batch's last, written back once before it commits. */
+int store_case_number_last(struct db *db, const char *day, int64_t *last,
+			   struct ug_error *err);
+int store_case_number_set(struct db *db, const char *day, int64_t last,
+			  struct ug_error *err);
+/* Case number n of `day` into out: "2026112300001"; UG_ELIMIT past the
+ * day's 99,999th. */
+int store_case_number_format(const char *day, int64_t n, char out[24],
+			     struct ug_error *err);
 int store_case_insert(struct db *db, struct case_row *c,
 		      struct ug_error *err); /* sets c->id */
 /* store_case_insert() for a case imported from another system, which
  * keeps the id it had there (`source_ref`, unique: a second insert of
- * the same one fails with UG_EDB - ask store_case_ref_exists() first). */
-int store_case_insert_imported(struct db *db, struct case_row *c,
+ * the same one fails with UG_EDB - ask store_case_ref_exists() first).
+ * The batch gives c->id itself: from store_case_next_id() on, one up
+ * each case, while it holds the write transaction (no id read back). */
+int store_case_insert_imported(struct db *db, const struct case_row *c,
 			       const char *source_ref, struct ug_error *err);
+/* The id after the highest a case has: where a batch's own ids start. */
+int store_case_next_id(struct db *db, int64_t *next, struct ug_error *err);
 /* 1 if a case imported with that source_ref exists, 0 if not, <0. */
 int store_case_ref_exists(struct db *db, const char *source_ref,
 			  struct ug_error *err);
