@@ -364,6 +364,56 @@ static int tiles_check(const char *url, const char *crs, char *origin,
 #define EVENTS_TICK_MS 400
 #define EVENTS_KEEPALIVE_TICKS (5000 / EVENTS_TICK_MS) /* h_events.c */
 
+/* The free pages the heaps keep (M_TRIM_THRESHOLD, below) go back to
+ * the system once the resident size has grown HEAP_SLACK_BYTES past the
+ * lowest it was since they last did, and at least every HEAP_TRIM_MS.
+ * Trimming at every free cost intake a fifth of its time; never trimming
+ * let a burst (the daily reports rendered, a run of large answers) raise
+ * the resident size for good: a 30-minute soak stepped up 11.5 MB and
+ * stayed (bench/README.md, soak.sh).  The clock catches the end of a
+ * burst: a trim in the middle of one sees its memory in use and sets the
+ * floor high. */
+#define HEAP_SLACK_BYTES ((size_t)4 << 20)
+#define HEAP_TRIM_MS 10000
+
+struct heap_watch {
+	size_t floor;     /* the lowest resident size since the last trim */
+	int64_t trim_at;  /* the next trim by the clock, monotonic us */
+};
+
+/* The resident size, bytes (/proc/self/statm); 0 when unreadable. */
+static size_t resident_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size, pages = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &pages) != 2)
+		pages = 0;
+	fclose(f);
+	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Called every tick.  malloc_trim(0) walks the heaps' free chunks and
+ * releases their whole pages: 3-15 ms under the soak's load (measured),
+ * holding each heap's lock meanwhile - so not at every tick. */
+static void heap_keep_bounded(struct heap_watch *w)
+{
+	size_t rss = resident_bytes();
+	int64_t now = ug_monotonic_us();
+
+	if (!rss)
+		return;
+	if (!w->floor || rss < w->floor)
+		w->floor = rss;
+	if (rss - w->floor < HEAP_SLACK_BYTES && now < w->trim_at)
+		return;
+	malloc_trim(0);
+	w->floor = resident_bytes();
+	w->trim_at = now + HEAP_TRIM_MS * 1000LL;
+}
+
 struct events_watch {
 	int64_t latest;
 	long ticks;
@@ -500,6 +550,7 @@ int cmd_serve(struct cli_args *a)
 	struct demo_live *live = NULL;
 	struct demo_live_stats lived;
 	int64_t chores_at = 0, schedule_at = 0;
+	struct heap_watch heap = { 0, 0 };
 	int64_t schedule_from_us = ug_monotonic_us() + 120 * 1000000LL;
 	char when[32];
 	int64_t warned_day = -1;
@@ -548,9 +599,14 @@ int cmd_serve(struct cli_args *a)
 	signal(SIGXFSZ, SIG_IGN);
 	/* glibc trims and regrows the worker threads' heaps around every
 	 * request (mmap/munmap churn measured at a fifth of intake time);
-	 * keep up to 64 MiB of free heap instead. */
+	 * keep up to 64 MiB of free heap instead, and give the free pages
+	 * back from the wait loop below when they add up (heap_keep_bounded). */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	/* Blocks from 256 KiB up (SQLite's sort buffers of a large ORDER
+	 * BY, up to 512 KiB, 44 a second in the soak) are mapped on their
+	 * own and unmapped when freed, instead of leaving holes of that
+	 * size in the heaps; intake allocates nothing that large. */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	/* ... and each heap of its own: glibc gives threads up to 8 heaps a
 	 * core, so 32 workers on 2 cores could keep 16 x 64 MiB.  A 30-minute
 	 * soak grew the server's memory with them (bench/README.md, soak):
@@ -750,6 +806,7 @@ int cmd_serve(struct cli_args *a)
 					     ? 1
 					     : 60) *
 					    1000000LL;
+		heap_keep_bounded(&heap);
 		events_tick(&app, server, &watch);
 		http_server_reap(server);
 		if (notifier)

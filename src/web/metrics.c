@@ -235,10 +235,10 @@ static int boot_time(long long *out)
 	return found ? 0 : -1;
 }
 
-/* The allocator's heaps: what is in use, and what is free but kept (the
- * server keeps up to 64 MiB of freed heap a heap, cmd_serve.c).  The
- * resident size alone cannot tell a leak from a burst the heaps kept
- * (bench/README.md, soak.sh). */
+/* The allocator's heaps: what is in use, and what is free but kept
+ * (cmd_serve.c gives the free pages back now and then; glibc still
+ * counts them as free here).  The resident size alone cannot tell a leak
+ * from a burst the heaps kept (bench/README.md, soak.sh). */
 static int heap_lines(struct buf *out)
 {
 	struct mallinfo2 mi = mallinfo2();
