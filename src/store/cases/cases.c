@@ -226,14 +226,7 @@ static const char SQL_CASE_NEXT_ID[] =
 
 int store_case_next_id(struct db *db, int64_t *next, struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc = db_row(db, SQL_CASE_NEXT_ID, DB_NOARGS, &st, err);
-
-	if (rc < 0)
-		return rc;
-	*next = db_column_int64(st, 0);
-	db_reset(st);
-	return 0;
+	return db_query_int64(db, SQL_CASE_NEXT_ID, next, err);
 }
 
 static const char SQL_CASE_REF_EXISTS[] =
