@@ -123,6 +123,10 @@ describe('serve --log-json', () => {
       await fetch(s.url('/healthz'), { headers: { 'X-Request-Id': 'json-1' } });
       // %FF decodes to a byte that is not UTF-8; %E5%8C%BA is 区.
       await fetch(s.url('/nope/%FF/%E5%8C%BA'), { headers: { 'X-Request-Id': 'json-2' } });
+      // Each request's line is written when its answer has gone out, by
+      // the thread that served it: the first's may come after the
+      // second's.  Wait for both.
+      await s.waitForLog(/json-1/);
       await s.waitForLog(/json-2/);
       const lines = s.stderr.split('\n').filter(Boolean);
       assert.ok(lines.length >= 4, s.stderr);
