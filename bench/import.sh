@@ -15,6 +15,7 @@
 # this one on the same file (before/after a change, in one session).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh # median
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-3}
 FORMAT=${FORMAT:-csv}
@@ -28,7 +29,6 @@ python3 bench/import_gen.py "$dir/city.db" "$FORMAT" "$ROWS" "$dir/rows.$FORMAT"
 [ "$FORMAT" = csv ] || python3 bench/import_gen.py "$dir/city.db" csv "$ROWS" "$dir/rows.csv"
 
 now() { date +%s.%N; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 ours="" peer="" floor="" before="" summary=""
 # The indexes the import sets aside and builds again (store_case_bulk_

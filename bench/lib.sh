@@ -14,6 +14,9 @@
 #                            NAME (WIDTH wide), req/s, p50, p99, non-2xx
 #   ratio LABEL DIGITS LINE LINE  "ratio LABEL: x", x the first line's req/s
 #                            over the second's, DIGITS decimals
+#   median                   the median of the numbers on stdin (any
+#                            blanks between; an even count: the mean of
+#                            the middle two)
 bench_init() {
 	BIN=${BIN:-build/urbangrid}
 	DURATION=${DURATION:-10}
@@ -53,4 +56,9 @@ ratio() {
 	echo "$3" "$4" | awk -v label="$1" -v digits="$2" \
 		'{ for (i = 1; i <= NF; i++) if ($i == "req/s") r[++n] = $(i - 1) }
 		END { printf "ratio %s: %.*f\n", label, digits, r[1] / r[2] }'
+}
+
+median() {
+	tr -s ' \t' '\n\n' | grep . | sort -g |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }

@@ -82,7 +82,7 @@ i=1
 while [ "$i" -le "$MINUTES" ]; do
 	peak_reset
 	set -- $(minute 60 "$delay")
-	r=$(sort -n "$dir/samples" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	r=$(median <"$dir/samples")
 	printf 'minute %2d  %7.0f req/s  non-2xx %s  p50 %6s ms  p99 %7s ms  rss %s KiB  peak %s KiB  heap in use %s KiB  free %s KiB\n' \
 		"$i" "$(($1 / 60))" "$2" "$3" "$4" "$r" "$(rss VmHWM)" "$(heap in_use)" "$(heap free)" | tee -a "$out"
 	i=$((i + 1))
@@ -126,10 +126,8 @@ growth=$1 fit_first=$2 fit_last=$3
 base=$(awk -v w="$settled" 'NR == w { print $14 }' "$out")
 last=$(awk 'END { print $14 }' "$out")
 errors=$(awk '{ e += $6 } END { print e }' "$out")
-awk -v w="$warm" 'NR > w { print $11 }' "$out" | sort -n >"$dir/p99"
-m=$(wc -l <"$dir/p99")
-med=$(awk -v m="$m" '{ v[NR] = $1 } END { print (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2 }' "$dir/p99")
-worst=$(tail -1 "$dir/p99")
+med=$(awk -v w="$warm" 'NR > w { print $11 }' "$out" | median)
+worst=$(awk -v w="$warm" 'NR > w { print $11 }' "$out" | sort -g | tail -1)
 awk -v w="$warm" -v g="$growth" -v f="$fit_first" -v fl="$fit_last" -v b="$base" -v l="$last" -v med="$med" -v worst="$worst" -v e="$errors" 'BEGIN {
 	printf "after the %d-minute warm-up: rss along its trend %d -> %d KiB (%+.1f %%; minutes %d -> %d KiB), p99 median %.2f ms, worst %.2f ms (%.1fx), non-2xx %d\n",
 		w, f, fl, g, b, l, med, worst, worst / med, e
