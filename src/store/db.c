@@ -1167,6 +1167,35 @@ static void group_rollback(struct db *db)
 	member_undo(db);
 }
 
+/* Hold the writers off: take the turn on w as a writer would and end
+ * the batch open on it (its members are answered). */
+static void group_hold(struct db_group *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->waiting++;
+	while (g->busy)
+		pthread_cond_wait(&g->turn, &g->lock);
+	g->waiting--;
+	g->busy = 1;
+	if (g->open) {
+		pthread_mutex_unlock(&g->lock);
+		group_close(g, 0, NULL); /* returns with the lock held */
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Let the writers go on after group_hold(), which lasted `ns` (a log
+ * restart's: counted for db_pool_stats). */
+static void group_unhold(struct db_group *g, int64_t ns)
+{
+	pthread_mutex_lock(&g->lock);
+	g->stats.log_restarts++;
+	g->stats.log_restart_us += ns / 1000;
+	g->busy = 0;
+	pthread_cond_signal(&g->turn);
+	pthread_mutex_unlock(&g->lock);
+}
+
 static void group_free(struct db_group *g)
 {
 	if (!g)
@@ -1236,17 +1265,48 @@ struct db_pool {
 /* Often enough that the log stays small (a few hundred commits at the
  * intake rate), rarely enough to cost nothing when idle. */
 #define CHECKPOINT_MS 250
+#define LOG_RESTART_PAGES 4096
+
+/* Start the log over.  A copy alone (PASSIVE) never lets it: the log
+ * starts over only when every page in it has been copied and no reader
+ * reads it, and under writes that never pause there is always a later
+ * page.  So, once the log is long, the checkpointer holds the writers
+ * off (it takes the writer's turn, as a writer would, ending the open
+ * batch), copies the few pages written since its last round, waits
+ * for the readers still on the log and starts it over; then the next
+ * batch writes from the log's beginning, over blocks the file already
+ * has. */
+static void log_restart(struct db_pool *p, struct db_group *g)
+{
+	struct ug_error err;
+	int64_t t0;
+
+	group_hold(g);
+	t0 = mono_ns();
+	ug_error_clear(&err);
+	if (p->ck_db->engine->checkpoint(p->ck_db->conn, 1, NULL, &err))
+		log_warn("restarting the log: %s", err.message);
+	group_unhold(g, mono_ns() - t0);
+}
 
 static void *checkpointer(void *arg)
 {
 	struct db_pool *p = arg;
 	struct timespec until;
 	struct ug_error err;
+	struct db_group *g;
+	int64_t in_log;
+	long every_ms = p->opt.checkpoint_ms > 0 ? p->opt.checkpoint_ms
+						 : CHECKPOINT_MS;
+	int64_t restart_pages = p->opt.log_restart_pages > 0
+					? p->opt.log_restart_pages
+					: LOG_RESTART_PAGES;
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->ck_stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += CHECKPOINT_MS * 1000000L;
+		until.tv_sec += every_ms / 1000;
+		until.tv_nsec += every_ms % 1000 * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
@@ -1255,10 +1315,14 @@ static void *checkpointer(void *arg)
 			    ETIMEDOUT ||
 		    p->ck_stop)
 			continue;
+		g = p->group;
 		pthread_mutex_unlock(&p->lock);
 		ug_error_clear(&err);
-		if (p->ck_db->engine->checkpoint(p->ck_db->conn, &err))
+		if (p->ck_db->engine->checkpoint(p->ck_db->conn, 0, &in_log,
+						 &err))
 			log_warn("background checkpoint: %s", err.message);
+		else if (g && in_log >= restart_pages)
+			log_restart(p, g);
 		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);

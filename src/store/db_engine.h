@@ -54,10 +54,16 @@ struct db_engine {
 	 * each connection writes on its own; the contract of db.h is the
 	 * same either way. */
 	int single_writer;
-	/* Copy what the log holds into the database without blocking
-	 * readers or writers (SQLite PASSIVE checkpoint); NULL when the
-	 * engine has nothing of the kind. */
-	int (*checkpoint)(void *conn, struct ug_error *err);
+	/* Copy what the log holds into the database; NULL when the engine
+	 * has nothing of the kind.  Without `restart`, blocking neither
+	 * readers nor writers (SQLite PASSIVE); with it, the caller has
+	 * made sure nobody writes, and the engine waits for the readers
+	 * still reading the log, then starts the log over from its
+	 * beginning (SQLite RESTART: the file keeps its size and is
+	 * written over).  *log_pages: the pages the log held (when not
+	 * NULL). */
+	int (*checkpoint)(void *conn, int restart, int64_t *log_pages,
+			  struct ug_error *err);
 	/* Copy the database, as one snapshot taken while other connections
 	 * (and processes) go on writing, into a new file `path`, created
 	 * readable by its owner alone; an existing `path` is an error.  The

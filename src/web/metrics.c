@@ -376,10 +376,19 @@ static int render_group_commit(struct db_pool *pool, struct buf *out)
 		"urbangrid_db_turn_seconds_total %.6f\n"
 		"# HELP urbangrid_db_turns_total Turns on the writer.\n"
 		"# TYPE urbangrid_db_turns_total counter\n"
-		"urbangrid_db_turns_total %lld\n",
+		"urbangrid_db_turns_total %lld\n"
+		"# HELP urbangrid_db_log_restarts_total Times the write-ahead "
+		"log was started over by the checkpointer.\n"
+		"# TYPE urbangrid_db_log_restarts_total counter\n"
+		"urbangrid_db_log_restarts_total %lld\n"
+		"# HELP urbangrid_db_log_restart_seconds_total Time the "
+		"writers were held off for those restarts.\n"
+		"# TYPE urbangrid_db_log_restart_seconds_total counter\n"
+		"urbangrid_db_log_restart_seconds_total %.6f\n",
 		(long long)st.transactions, (long long)st.commits,
 		(long long)st.max_batch, (double)st.commit_us / 1e6,
-		(double)st.turn_us / 1e6, (long long)st.turns);
+		(double)st.turn_us / 1e6, (long long)st.turns,
+		(long long)st.log_restarts, (double)st.log_restart_us / 1e6);
 }
 
 /* The numbers of the app this listener observes (c->app->observed): its

@@ -91,6 +91,10 @@ test('requests are counted by route and exact status; histograms are cumulative 
   assert.equal(type.get('urbangrid_db_turns_total'), 'counter');
   assert.ok(value.get('urbangrid_db_turns_total') >= tx, 'a turn a transaction');
   assert.ok(value.get('urbangrid_db_turn_seconds_total') > 0);
+  // Two reports do not fill the log: it was never started over.
+  assert.equal(type.get('urbangrid_db_log_restarts_total'), 'counter');
+  assert.equal(value.get('urbangrid_db_log_restarts_total'), 0);
+  assert.equal(value.get('urbangrid_db_log_restart_seconds_total'), 0);
 
   const lbl = 'door="api",route="POST /api/v1/cases"';
   const buckets = [...value].filter(([k]) => k.startsWith(`urbangrid_http_request_duration_seconds_bucket{${lbl},`));

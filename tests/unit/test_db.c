@@ -841,6 +841,116 @@ static void test_pool_background_checkpoint(void **state)
 }
 
 
+/* Writers that never pause, and a reader among them: the log must still
+ * start over.  Copying alone (PASSIVE) never lets it - there is always a
+ * page written after the copy - and before log_restart() the -wal file
+ * grew by every page written. */
+#define LR_THREADS 4
+#define LR_EACH 300 /* transactions a thread, of 4 rows of 4 kB */
+
+struct lr_run {
+	struct db_pool *pool;
+	atomic_int *stop; /* the reader's */
+	int bad;
+};
+
+static const char SQL_LR_INSERT[] =
+	"INSERT INTO lr (pad) VALUES (printf('%.4000c', 'x'))";
+static const char SQL_LR_COUNT[] = "SELECT COUNT(*) FROM lr";
+
+static void *lr_writer(void *arg)
+{
+	struct lr_run *r = arg;
+	struct db *db = NULL;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(r->pool, &db, &err)) {
+		r->bad++;
+		return NULL;
+	}
+	for (int i = 0; i < LR_EACH; i++) {
+		int rc = db_begin_write(db, &err);
+
+		for (int k = 0; rc == 0 && k < 4; k++)
+			rc = db_run(db, SQL_LR_INSERT, DB_NOARGS, &err);
+		if (db_end(db, rc, &err))
+			r->bad++;
+	}
+	db_pool_release(r->pool, db);
+	return NULL;
+}
+
+static void *lr_reader(void *arg)
+{
+	struct lr_run *r = arg;
+	struct db *db = NULL;
+	struct ug_error err;
+	int64_t n;
+
+	ug_error_clear(&err);
+	if (db_pool_acquire(r->pool, &db, &err)) {
+		r->bad++;
+		return NULL;
+	}
+	while (!atomic_load(r->stop))
+		if (db_query_int64(db, SQL_LR_COUNT, &n, &err))
+			r->bad++;
+	db_pool_release(r->pool, db);
+	return NULL;
+}
+
+static void test_pool_log_restarts(void **state)
+{
+	struct tu_env *env = *state;
+	/* Small bounds so that the test writes many times the log's
+	 * limit in little time: a round every 20 ms, a restart past 256
+	 * pages (1 MiB). */
+	const struct db_open_options opt = { .busy_timeout_ms = 5000,
+					     .background_checkpoint = 1,
+					     .checkpoint_ms = 20,
+					     .log_restart_pages = 256 };
+	struct db_pool *pool = NULL;
+	struct db_pool_stats stats;
+	struct lr_run runs[LR_THREADS + 1];
+	pthread_t th[LR_THREADS + 1];
+	atomic_int stop = 0;
+	struct ug_error err;
+	struct stat wal;
+	char path[400];
+
+	exec_ok(env->db, "CREATE TABLE lr (id INTEGER PRIMARY KEY, pad TEXT)");
+	exec_ok(env->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, &opt, &pool, &err), err);
+	for (int i = 0; i <= LR_THREADS; i++) {
+		runs[i] = (struct lr_run){ .pool = pool, .stop = &stop };
+		assert_int_equal(pthread_create(&th[i], NULL,
+						i < LR_THREADS ? lr_writer
+							       : lr_reader,
+						&runs[i]), 0);
+	}
+	for (int i = 0; i < LR_THREADS; i++)
+		pthread_join(th[i], NULL);
+	atomic_store(&stop, 1);
+	pthread_join(th[LR_THREADS], NULL);
+	for (int i = 0; i <= LR_THREADS; i++)
+		assert_int_equal(runs[i].bad, 0);
+	db_pool_stats(pool, &stats);
+	snprintf(path, sizeof path, "%s-wal", env->db_path);
+	assert_int_equal(stat(path, &wal), 0);
+	db_pool_destroy(pool);
+
+	/* Every row is there; more than 4,800 pages (19 MiB) went through
+	 * the log, which started over and never held more than a few
+	 * MiB (the limit, and what 20 ms of writing adds to it; the file
+	 * keeps the largest size it had). */
+	assert_int_equal(tu_query_int(env->db, "SELECT COUNT(*) FROM lr"),
+			 LR_THREADS * LR_EACH * 4);
+	assert_true(wal.st_size < 8 * 1024 * 1024);
+	assert_true(stats.log_restarts > 0);
+}
+
 /* ---- work deferred to the commit (db.h, db_defer) ------------------ */
 
 /* An item adds `v` to the table d's one row per flush: (n items, their
@@ -1437,6 +1547,7 @@ int main(void)
 		DB_TEST(test_pool_release_rolls_back),
 		DB_TEST(test_pool_open_failure),
 		DB_TEST(test_pool_background_checkpoint),
+		DB_TEST(test_pool_log_restarts),
 		DB_TEST(test_deferred_work),
 		DB_TEST(test_group_deferred_work),
 		DB_TEST(test_group_commit),
