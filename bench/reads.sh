@@ -52,7 +52,6 @@ rate() { # base path -> req/s (2xx only: a run with errors reports them)
 	WRK_PATH=$2 wrk -t2 -c16 -d"${DURATION}s" --timeout 10s -s bench/open311_get.lua "$1/" 2>&1 |
 		awk -v d="$DURATION" '/^requests/ { if ($4 != 0) { print "non-2xx: " $4 > "/dev/stderr"; exit 1 } printf "%.0f\n", $2 / d }'
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 : >"$dir/ours_get"; : >"$dir/peer_get"; : >"$dir/ours_page"; : >"$dir/peer_page"
 : >"$dir/ours_static"; : >"$dir/peer_static"

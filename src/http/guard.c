@@ -234,3 +234,8 @@ int guard_peer_count(struct guard *g, const char *peer)
 	pthread_mutex_unlock(&g->lock);
 	return n;
 }
+
+const char *guard_conn_peer(const struct guard_conn *c)
+{
+	return c ? c->peer : NULL;
+}

@@ -65,6 +65,11 @@ void guard_headers_in(struct guard *g, struct guard_conn *c, int64_t now_ms);
 void guard_request_in(struct guard_conn *c);
 void guard_answered(struct guard *g, struct guard_conn *c, int64_t now_ms);
 
+/* The numeric address the connection came from, as guard_open() was
+ * given it (NULL for a NULL c): read once a connection rather than
+ * formatted again for each of its requests. */
+const char *guard_conn_peer(const struct guard_conn *c);
+
 /* The connection closed: uncounted and forgotten (NULL accepted). */
 void guard_close(struct guard *g, struct guard_conn *c);
 

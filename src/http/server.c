@@ -325,7 +325,7 @@ static enum MHD_Result gather_xff(void *cls, enum MHD_ValueKind kind,
 /* The numeric address of a socket's peer, "unknown" when there is none. */
 static void peer_text(const struct sockaddr *sa, char peer[64])
 {
-	snprintf(peer, 64, "unknown");
+	ug_copy(peer, 64, "unknown");
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
 			  peer, 64);
@@ -388,12 +388,18 @@ static void connection_cb(void *cls, struct MHD_Connection *conn,
 static void client_addr_init(struct http_server *s, struct exchange *x,
 			     struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char peer[64];
+	const char *kept = guard_conn_peer(conn_guard(conn));
+	char text[64];
+	const char *peer = kept;
 	struct buf xff = BUF_INIT;
 
-	peer_text(ci ? ci->client_addr : NULL, peer);
+	if (!peer) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		peer_text(ci ? ci->client_addr : NULL, text);
+		peer = text;
+	}
 	if (s->cfg.trusted_proxies && s->cfg.trusted_proxies->n &&
 	    forwarded_trusted(s->cfg.trusted_proxies, peer))
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, gather_xff,
@@ -743,7 +749,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		x->req.conn = conn;
 		x->req.body_limit = s->cfg.body_limit;
 		guard_headers_in(s->guard, conn_guard(conn), now_ms());
-		snprintf(x->req.user, sizeof x->req.user, "-");
+		UG_COPY(x->req.user, "-");
 		request_id_init(x);
 		client_addr_init(s, x, conn);
 		/* An announced oversized body is refused at once only when the

@@ -3,6 +3,7 @@
  * forwarded.h).
  */
 #include "lib/forwarded.h"
+#include "lib/util.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -111,7 +112,7 @@ void forwarded_client(const struct forwarded_proxies *p, const char *peer,
 {
 	const char *end = xff ? xff + strlen(xff) : NULL;
 
-	snprintf(out, 64, "%s", peer);
+	ug_copy(out, 64, peer);
 	if (!p || !p->n || !xff || !forwarded_trusted(p, peer))
 		return;
 	/* Right to left over the entries: [start, end) is one, between

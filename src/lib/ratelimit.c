@@ -2,6 +2,7 @@
  * ratelimit.c - token buckets in a fixed table (see ratelimit.h).
  */
 #include "lib/ratelimit.h"
+#include "lib/util.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -106,6 +107,6 @@ void ratelimit_address_key(const char *addr, char out[64])
 		inet_ntop(AF_INET6, a, text, sizeof text);
 		snprintf(out, 64, "%s/64", text);
 	} else {
-		snprintf(out, 64, "%s", addr);
+		ug_copy(out, 64, addr);
 	}
 }

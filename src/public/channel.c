@@ -46,7 +46,9 @@ const char *public_base(struct app *app, struct http_request *req)
 
 		if (!s)
 			return "/";
-		snprintf(s, n + 16, "http://%s/", host);
+		memcpy(s, "http://", 7);
+		memcpy(s + 7, host, n);
+		memcpy(s + 7 + n, "/", 2);
 		return s;
 	}
 }
@@ -447,8 +449,12 @@ const char *public_address_key(const struct http_request *req, char out[64])
 static void answer_tag(struct web_ctx *c, const char *tag)
 {
 	char quoted[ANSCACHE_TAG_MAX + 2];
+	size_t n = strnlen(tag, ANSCACHE_TAG_MAX - 1);
 
-	snprintf(quoted, sizeof quoted, "\"%s\"", tag);
+	quoted[0] = '"';
+	memcpy(quoted + 1, tag, n);
+	quoted[n + 1] = '"';
+	quoted[n + 2] = '\0';
 	http_response_header(c->resp, "ETag", quoted);
 	http_response_header(c->resp, "Cache-Control", "no-cache");
 	if (http_etag_match(http_header(c->req, "If-None-Match"), tag)) {
@@ -475,8 +481,12 @@ int public_answer_kept(struct web_ctx *c, const char *door,
 		return 0;
 	}
 	k->v = (struct anscache_version){ ver[0], ver[1], ver[2] };
-	if (buf_printf(&k->key, "%s\n%s\n%s\n", door, c->req->path,
-		       public_base(c->app, c->req)) == 0)
+	/* Pieces put together, not printed: this runs on every read. */
+	if (buf_puts(&k->key, door) == 0 && buf_putc(&k->key, '\n') == 0 &&
+	    buf_puts(&k->key, c->req->path) == 0 &&
+	    buf_putc(&k->key, '\n') == 0 &&
+	    buf_puts(&k->key, public_base(c->app, c->req)) == 0 &&
+	    buf_putc(&k->key, '\n') == 0)
 		http_query_all(c->req, &k->key);
 	if (!anscache_get(cache, buf_str(&k->key), &k->v,
 			  ug_monotonic_us() / 1000, c->resp, tag))

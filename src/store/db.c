@@ -35,6 +35,12 @@ struct db {
 	struct db_stmt **stmts;
 	size_t nstmts, cap;
 	int in_transaction; /* depth: 1 a transaction, more its savepoints */
+	/* A read transaction (db_begin) whose BEGIN is not sent yet: it
+	 * goes with the transaction's first statement, so that a request
+	 * answered without the database (a kept answer) costs none. */
+	int begin_pending;
+	/* A statement was stepped since reset_all() last ran. */
+	int stepped;
 	/* A pooled connection of a single-writer engine: its write
 	 * transactions run on the pool's writer connection, gathered with
 	 * others into one engine transaction (see "group commit" below).
@@ -148,11 +154,29 @@ static void count_write(void)
  * its statements run on the group's writer connection). */
 static _Thread_local int wrote_in_transaction;
 
+static const char SQL_BEGIN[] = "BEGIN";
+
+static int run_control(struct db *db, const char *sql, struct ug_error *err);
+
+/* Send the pending BEGIN of db's read transaction, before its first
+ * statement. */
+static int begin_sent(struct db *db, struct ug_error *err)
+{
+	if (!db->begin_pending)
+		return 0;
+	db->begin_pending = 0;
+	return run_control(db, SQL_BEGIN, err);
+}
+
 /* SQL run as it is: the transactions' own statements (BEGIN, COMMIT,
  * savepoints), which write nothing of their own. */
 static int exec_raw(struct db *db, const char *sql, struct ug_error *err)
 {
+	int rc;
+
 	db = live(db);
+	if ((rc = begin_sent(db, err)))
+		return rc;
 	return db->engine->exec(db->conn, sql, err);
 }
 
@@ -226,6 +250,8 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
 
 	*out = NULL;
 	db = live(db);
+	if ((rc = begin_sent(db, err)))
+		return rc;
 	if ((db->nstmts + 1) * 2 > db->cap && (rc = db_cache_grow(db, err)))
 		return rc;
 	for (j = db_slot(sql, db->cap); db->stmts[j];
@@ -305,6 +331,7 @@ int db_step(struct db_stmt *st, struct ug_error *err)
 		return ug_fail(err, UG_EDB, NULL,
 			       "injected fault; in: %s", st->sql);
 	}
+	st->db->stepped = 1;
 	rc = st->db->engine->step(st->db->conn, st->impl, err);
 	/* A write on its own (autocommit) is committed by this step; one
 	 * inside a transaction counts at its commit. */
@@ -656,10 +683,13 @@ int db_begin(struct db *db, struct ug_error *err)
 			db->in_transaction--;
 		return rc;
 	}
-	rc = run_control(db, "BEGIN", err);
-	if (rc == 0)
-		db->in_transaction = 1;
-	return rc;
+	/* The BEGIN goes with the first statement (begin_sent): the
+	 * engines take a read transaction's snapshot at its first
+	 * statement anyway (SQLite's deferred BEGIN, PostgreSQL's), so
+	 * what the transaction sees is the same. */
+	db->in_transaction = 1;
+	db->begin_pending = 1;
+	return 0;
 }
 
 static int group_begin(struct db *db, struct ug_error *err);
@@ -698,12 +728,15 @@ int db_commit(struct db *db, struct ug_error *err)
 		rc = group_commit(db, err);
 	} else {
 		rc = deferred_run(db, err);
-		if (rc == 0)
+		/* A transaction that ran no statement has nothing to end. */
+		if (rc == 0 && !db->begin_pending)
 			rc = run_control(db, "COMMIT", err);
-		if (rc == 0)
+		if (rc == 0) {
 			db->in_transaction = 0;
-		else
+			db->begin_pending = 0;
+		} else {
 			db_rollback(db);
+		}
 	}
 	if (wrote_in_transaction) {
 		wrote_in_transaction = 0;
@@ -726,12 +759,16 @@ int db_depth(const struct db *db)
 }
 
 /* Reset every cached statement: an open read cursor would otherwise keep
- * the transaction's snapshot alive (or make a rollback fail). */
+ * the transaction's snapshot alive (or make a rollback fail).  None was
+ * stepped since the last time: each is reset already. */
 static void reset_all(struct db *db)
 {
+	if (!db->stepped)
+		return;
 	for (size_t i = 0; i < db->cap; i++)
 		if (db->stmts[i])
 			db->engine->reset(db->stmts[i]->impl);
+	db->stepped = 0;
 }
 
 void db_rollback(struct db *db)
@@ -753,7 +790,9 @@ void db_rollback(struct db *db)
 	if (!db->in_transaction)
 		return;
 	reset_all(db);
-	run_control(db, "ROLLBACK", NULL);
+	if (!db->begin_pending)
+		run_control(db, "ROLLBACK", NULL);
+	db->begin_pending = 0;
 	db->in_transaction = 0;
 }
 

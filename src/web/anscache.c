@@ -18,6 +18,7 @@ struct entry {
 	const char *content_type; /* static string (http.h) */
 	char *body;
 	size_t len;
+	char tag[ANSCACHE_TAG_MAX]; /* tag_of(hash, v), made once */
 };
 
 struct anscache {
@@ -105,7 +106,7 @@ int anscache_get(struct anscache *c, const char *key,
 		} else {
 			resp->status = e->status;
 			resp->content_type = e->content_type;
-			tag_of(h, v, tag);
+			memcpy(tag, e->tag, sizeof e->tag);
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -147,6 +148,7 @@ void anscache_put(struct anscache *c, const char *key,
 	e->content_type = resp->content_type;
 	e->body = body;
 	e->len = resp->body.len;
+	memcpy(e->tag, tag, sizeof e->tag);
 	c->bytes += e->len;
 	pthread_mutex_unlock(&c->lock);
 }

@@ -286,17 +286,18 @@ static const char *sqlite_errmsg(void *conn)
 	return sqlite3_errmsg(conn);
 }
 
-#define RESTART_READER_WAIT_MS 20
+#define RESTART_READER_WAIT_MS 5
 
 static int sqlite_checkpoint(void *conn, int restart, int64_t *log_pages,
 			     struct ug_error *err)
 {
 	int in_log = 0, rc;
 
-	/* A restart holds the writers off while it waits for the readers,
-	 * so it waits briefly: a reader still on the log then (a long
-	 * report's) makes it BUSY, and a later round tries again.  The
-	 * connection is the pool's checkpointer's alone (db.c). */
+	/* A restart holds the writers off while it waits for the readers
+	 * that began before it (SQLite's busy handler sleeps 1, 2, then
+	 * 2 ms), so it waits briefly: a reader still on the log then (a
+	 * long report's) makes it BUSY, and a later round tries again.
+	 * The connection is the pool's checkpointer's alone (db.c). */
 	if (restart)
 		sqlite3_busy_timeout(conn, RESTART_READER_WAIT_MS);
 	rc = sqlite3_wal_checkpoint_v2(conn, NULL,
