@@ -198,6 +198,10 @@ const ASSESS_COUNTERS = ('reported valid_reported valid_public missed filed file
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  26: `CREATE INDEX case_file_state ON case_file(state);
+    CREATE INDEX case_file_deadline ON case_file(deadline);
+    CREATE INDEX case_file_area ON case_file(area);
+    CREATE INDEX case_file_department ON case_file(department);`,
   // The levels' and the categories' month rows again, summed from the
   // day rows; no area rows.
   25: `DELETE FROM assess_month WHERE kind = 'area';
