@@ -857,8 +857,10 @@ int store_case_events(struct db *db, int64_t case_id, store_case_event_cb cb,
 }
 
 /* The unary + keeps created_at out of index selection, so the planner
- * takes case_file_category_lat (a 60 m band of latitude) rather than
- * walking three days of the category in created_at order. */
+ * takes case_file_nearby (a 60 m band of latitude) rather than walking
+ * three days of the category in created_at order; the index holds the
+ * longitude, age and state too (schema 0027), so only the cases that
+ * pass are read from the table. */
 static const char SQL_CASE_NEARBY[] =
 	"SELECT " CASE_COLUMNS " FROM case_file WHERE category = ?"
 	" AND +created_at >= ? AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
