@@ -99,9 +99,9 @@ out:
 void h_public_report_get(struct web_ctx *c)
 {
 	const char *key = api_param(c, "key");
-	struct case_row *cr = malloc(sizeof *cr);
-	struct open311_row *row = malloc(sizeof *row);
-	struct open311_view *v = malloc(sizeof *v);
+	struct case_row *cr = NULL;
+	struct open311_row *row = NULL;
+	struct open311_view *v = NULL;
 	enum open311_lang lang = lang_of(c);
 	const char *base = public_base(c->app, c->req);
 	struct ug_error err;
@@ -111,16 +111,20 @@ void h_public_report_get(struct web_ctx *c)
 	struct public_kept k = { BUF_INIT, { 0, 0, 0 } };
 
 	ug_error_clear(&err);
+	/* Polled by the reporter's page: the same bytes while nothing they
+	 * are made from changed (the key is the number or the token, the
+	 * language and the base URL).  Checked before the 41 kB of the
+	 * case and its views are allocated: a kept answer needs none. */
+	if (limited(c, c->app->pub.reads) ||
+	    public_answer_kept(c, "public", &k))
+		goto out;
+	cr = malloc(sizeof *cr);
+	row = malloc(sizeof *row);
+	v = malloc(sizeof *v);
 	if (!cr || !row || !v) {
 		ug_fail(&err, UG_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	/* Polled by the reporter's page: the same bytes while nothing they
-	 * are made from changed (the key is the number or the token, the
-	 * language and the base URL). */
-	if (limited(c, c->app->pub.reads) ||
-	    public_answer_kept(c, "public", &k))
-		goto out;
 	by_token = key && strlen(key) == OPEN311_TOKEN_LEN;
 	if (by_token ? open311_find_token(c->db, key, cr, row, &err)
 		     : open311_find(c->db, key ? key : "", cr, &err))

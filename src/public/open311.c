@@ -489,17 +489,17 @@ static void o_requests(struct web_ctx *ctx)
 	struct buf codes = BUF_INIT, states = BUF_INIT, st = BUF_INIT;
 	const char *ids = param(o, "service_request_id");
 	const char *ext = param(o, "extensions");
-	struct list_ctx l = { o, json_array(), 0, 0, NULL };
-	struct case_row *c = malloc(sizeof *c);
+	struct list_ctx l = { o, NULL, 0, 0, NULL };
+	struct case_row *c;
 	struct ug_error err;
 	int64_t from = 0, to = 0, page = 1, size = LIST_MAX;
 	struct public_kept k;
 
-	if (public_answer_kept(o->c, "open311", &k)) {
-		json_decref(l.list);
-		free(c);
+	/* A kept answer first: it needs neither the list nor the case. */
+	if (public_answer_kept(o->c, "open311", &k))
 		return;
-	}
+	l.list = json_array();
+	c = malloc(sizeof *c);
 	ug_error_clear(&err);
 	l.err = &err;
 	l.extensions = ext && strcmp(ext, "true") == 0;
