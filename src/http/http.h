@@ -70,8 +70,9 @@ struct http_response {
 	 * files; NULL to use body. */
 	const void *static_data;
 	size_t static_len;
-	/* Or stream this file (opened by the adapter; a file that cannot be
-	 * opened answers 500).  NULL to use body. */
+	/* Or stream this file (opened by the adapter, never through a
+	 * link: O_NOFOLLOW; a file that cannot be opened answers 500).
+	 * NULL to use body. */
 	const char *file_path;
 	/* Or go on as a stream (stream.next not NULL; body unused). */
 	struct http_stream stream;

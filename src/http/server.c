@@ -544,7 +544,10 @@ static enum MHD_Result send_response(struct exchange *x,
 		}
 		x->bytes = 0;
 	} else if (resp->file_path) {
-		int fd = open(resp->file_path, O_RDONLY | O_CLOEXEC);
+		/* Never through a link: the handler chose the file
+		 * (h_site_file resolves a site's links itself). */
+		int fd = open(resp->file_path,
+			      O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		struct stat sb;
 
 		if (fd < 0 || fstat(fd, &sb) != 0) {

@@ -296,28 +296,43 @@ static const char *site_type(const char *name)
 	return NULL;
 }
 
-/* Does path, with its links resolved, lie inside folder (resolved too)?
- * A link within the folder is the operator's shorthand (latest.pdf ->
- * 2026-12.pdf); one that leads out of it - to the database, to /etc - is
- * not a file of the site. */
-static int inside_folder(const char *folder, const char *path)
+/* The file to send for `path` (folder/name, name a plain file name):
+ * path itself when it is a regular file, not a link - a plain name in
+ * the folder cannot lie outside it, and one lstat() is all a request
+ * costs; else, for a link, where it leads, if that is a regular file
+ * inside the folder (both resolved).  A link within the folder is the
+ * operator's shorthand (latest.pdf -> 2026-12.pdf); one that leads out
+ * of it - to the database, to /etc - is not a file of the site.  NULL
+ * when there is nothing to send; the answer is in the request's arena.
+ * The server opens it with O_NOFOLLOW, so a link put in its place after
+ * this look is not followed either. */
+static const char *site_file(struct arena *arena, const char *folder,
+			     const char *path)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
+	struct stat sb;
 	size_t n;
 
-	if (!realpath(folder, dir) || !realpath(path, real))
-		return 0;
+	if (lstat(path, &sb) != 0)
+		return NULL;
+	if (S_ISREG(sb.st_mode))
+		return arena_strndup(arena, path, strlen(path));
+	if (!S_ISLNK(sb.st_mode) || !realpath(folder, dir) ||
+	    !realpath(path, real) || stat(real, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode))
+		return NULL;
 	n = strlen(dir);
-	return strncmp(real, dir, n) == 0 && real[n] == '/';
+	if (strncmp(real, dir, n) != 0 || real[n] != '/')
+		return NULL;
+	return arena_strndup(arena, real, strlen(real));
 }
 
 void h_site_file(struct web_ctx *c)
 {
 	const char *name = api_param(c, "name");
 	struct ug_error err;
-	const char *type;
+	const char *type, *file = NULL;
 	char path[4096];
-	struct stat sb;
 	size_t n;
 
 	ug_error_clear(&err);
@@ -337,13 +352,14 @@ void h_site_file(struct web_ctx *c)
 	type = n && n < 128 && name[0] != '.' ? site_type(name) : NULL;
 	snprintf(path, sizeof path, "%s/%s", c->app->site_dir,
 		 name ? name : "");
-	if (!type || stat(path, &sb) || !S_ISREG(sb.st_mode) ||
-	    !inside_folder(c->app->site_dir, path)) {
+	if (type)
+		file = site_file(&c->req->arena, c->app->site_dir, path);
+	if (!file) {
 		reply_error(c, 404, "not_found", "no such file", "name");
 		return;
 	}
 	c->resp->status = 200;
 	c->resp->content_type = type;
-	c->resp->file_path = arena_strndup(&c->req->arena, path, strlen(path));
+	c->resp->file_path = file;
 	http_response_header(c->resp, "Cache-Control", "public, max-age=3600");
 }
