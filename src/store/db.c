@@ -961,9 +961,12 @@ out:
  * - Ending a turn, a thread hands w to the next waiting writer while the
  *   batch is young and small; otherwise - nobody waiting, `max`
  *   transactions in it, or its first one `wait_ns` old - it commits the
- *   batch (or rolls back an empty one) and wakes the members.  Nobody
- *   waits for company: a batch is what arrived while the previous one
- *   synced, so a lone writer commits at once.
+ *   batch (or rolls back an empty one) and wakes the members.  A batch
+ *   is what arrived while the previous one synced, and a lone writer
+ *   commits at once; but while other requests of the pool are in
+ *   progress (connections handed out), the batch stays open for them
+ *   up to `company_ns` (company_coming), and a member closes it then
+ *   if nobody came (member_wait).
  * - db_commit() returns when the batch's commit has: 0 once the work is
  *   durable, or the commit's error - each member gets it.
  *
@@ -991,6 +994,11 @@ struct db_group {
 	int64_t opened_ns;
 	int max;
 	int64_t wait_ns;
+	/* Pooled connections handed out (db_pool_acquire, not yet
+	 * released): requests in progress, some of which may be about to
+	 * write - the company a batch waits for (group_end_turn). */
+	atomic_int handed_out;
+	int64_t company_ns;
 	struct db_pool_stats stats;
 	int64_t turn_start; /* when the holder of the turn got it */
 	/* Why the engine ended the open transaction, noted when first seen
@@ -1015,6 +1023,7 @@ static void group_note_lost(struct db_group *g)
 
 #define GROUP_MAX 64
 #define GROUP_WAIT_US 2000
+#define GROUP_COMPANY_US 300
 
 static const char SQL_MEMBER_BEGIN[] = "SAVEPOINT ug_member";
 static const char SQL_MEMBER_END[] = "RELEASE ug_member";
@@ -1076,6 +1085,56 @@ static void group_close(struct db_group *g, int rc, struct ug_error *why)
 	pthread_cond_broadcast(&g->ended);
 }
 
+/* Is company coming for the open batch (the lock held)?  Requests in
+ * progress that are neither in the batch nor waiting for the turn may
+ * be about to write: worth waiting for a little while the batch is
+ * young (GROUP_COMPANY_US), since a commit - the log's pages written
+ * and synced - costs about the same for one transaction as for ten,
+ * and when the disk syncs fast the batches were otherwise of one or
+ * two (bench/README.md, intake). */
+static int company_coming(struct db_group *g)
+{
+	/* Only a batch with members waits: they close it if nobody comes
+	 * (member_wait); an empty one (its only writer rolled back) would
+	 * hold the write lock with nobody to end it. */
+	return g->company_ns > 0 && g->members > 0 &&
+	       atomic_load(&g->handed_out) > g->members + g->waiting &&
+	       mono_ns() - g->opened_ns < g->company_ns;
+}
+
+/* A member waits for its batch's end (the lock held).  A batch left
+ * open for company that nobody joins is closed by a member once it is
+ * company_ns old, the turn free and nobody waiting for it: nobody else
+ * would, since only the end of a turn closes a batch.  While the turn
+ * is held or wanted, its holder (or the next) decides at its end as
+ * ever. */
+static void member_wait(struct db_group *g)
+{
+	int64_t due = g->opened_ns + g->company_ns;
+	int64_t now = mono_ns();
+	struct timespec until;
+
+	if (!g->open || g->busy || g->waiting || g->company_ns <= 0) {
+		pthread_cond_wait(&g->ended, &g->lock);
+		return;
+	}
+	if (now >= due) {
+		g->busy = 1;
+		pthread_mutex_unlock(&g->lock);
+		group_close(g, 0, NULL); /* returns with the lock held */
+		g->busy = 0;
+		pthread_cond_signal(&g->turn);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)(due - now);
+	while (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&g->ended, &g->lock, &until);
+}
+
 /* The end of a turn on w (held, the lock not): `me`, when the thread's
  * work joined the batch, waits for the batch's end and gets its answer. */
 static int group_end_turn(struct db_group *g, struct group_member *me,
@@ -1113,7 +1172,8 @@ static int group_end_turn(struct db_group *g, struct group_member *me,
 			g->members++;
 		}
 		close = g->open &&
-			(g->waiting == 0 || g->members >= g->max ||
+			((g->waiting == 0 && !company_coming(g)) ||
+			 g->members >= g->max ||
 			 mono_ns() - g->opened_ns >= g->wait_ns);
 		if (close) {
 			pthread_mutex_unlock(&g->lock);
@@ -1124,8 +1184,12 @@ static int group_end_turn(struct db_group *g, struct group_member *me,
 	g->stats.turn_us += held / 1000;
 	g->busy = 0;
 	pthread_cond_signal(&g->turn);
+	/* A batch left open for company: its members wait for it with a
+	 * deadline (below); wake them to see the turn free. */
+	if (!me && g->open)
+		pthread_cond_broadcast(&g->ended);
 	while (me && !me->done)
-		pthread_cond_wait(&g->ended, &g->lock);
+		member_wait(g);
 	pthread_mutex_unlock(&g->lock);
 	if (me && me->rc) {
 		if (err)
@@ -1135,6 +1199,17 @@ static int group_end_turn(struct db_group *g, struct group_member *me,
 	return 0;
 }
 
+/* Wait for the turn on w and take it (the lock held, and held after):
+ * a writer's, or the checkpointer's holding the writers off. */
+static void group_take_turn(struct db_group *g)
+{
+	g->waiting++;
+	while (g->busy)
+		pthread_cond_wait(&g->turn, &g->lock);
+	g->waiting--;
+	g->busy = 1;
+}
+
 static int group_begin(struct db *db, struct ug_error *err)
 {
 	struct db_group *g = db->group;
@@ -1142,11 +1217,7 @@ static int group_begin(struct db *db, struct ug_error *err)
 	int rc;
 
 	pthread_mutex_lock(&g->lock);
-	g->waiting++;
-	while (g->busy)
-		pthread_cond_wait(&g->turn, &g->lock);
-	g->waiting--;
-	g->busy = 1;
+	group_take_turn(g);
 	pthread_mutex_unlock(&g->lock);
 	g->turn_start = mono_ns();
 	if (!g->open) {
@@ -1211,11 +1282,7 @@ static void group_rollback(struct db *db)
 static void group_hold(struct db_group *g)
 {
 	pthread_mutex_lock(&g->lock);
-	g->waiting++;
-	while (g->busy)
-		pthread_cond_wait(&g->turn, &g->lock);
-	g->waiting--;
-	g->busy = 1;
+	group_take_turn(g);
 	if (g->open) {
 		pthread_mutex_unlock(&g->lock);
 		group_close(g, 0, NULL); /* returns with the lock held */
@@ -1273,6 +1340,13 @@ static int group_new(const char *location, const struct db_open_options *opt,
 	g->max = opt->group_max > 0 ? opt->group_max : GROUP_MAX;
 	g->wait_ns = (int64_t)(opt->group_wait_us > 0 ? opt->group_wait_us
 						      : GROUP_WAIT_US) * 1000;
+	/* Never longer than the batch may stay open at all. */
+	g->company_ns = (int64_t)(opt->group_company_us > 0
+					  ? opt->group_company_us
+				  : opt->group_company_us < 0 ? 0
+							      : GROUP_COMPANY_US) * 1000;
+	if (g->company_ns > g->wait_ns)
+		g->company_ns = g->wait_ns;
 	if ((rc = db_open(location, opt, &g->w, err))) {
 		group_free(g);
 		return rc;
@@ -1417,6 +1491,8 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		*out = pool->idle[--pool->nidle];
 		pool->nbusy++;
 		pthread_mutex_unlock(&pool->lock);
+		if ((*out)->group)
+			atomic_fetch_add(&(*out)->group->handed_out, 1);
 		return 0;
 	}
 	pthread_mutex_unlock(&pool->lock);
@@ -1436,6 +1512,8 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		}
 		(*out)->group = pool->group;
 	}
+	if (rc == 0 && (*out)->group)
+		atomic_fetch_add(&(*out)->group->handed_out, 1);
 	if (rc == 0) {
 		pthread_mutex_lock(&pool->lock);
 		pool->nbusy++;
@@ -1458,6 +1536,8 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 		return;
 	while (db->in_transaction || db->via)
 		db_rollback(db);
+	if (db->group)
+		atomic_fetch_sub(&db->group->handed_out, 1);
 	pthread_mutex_lock(&pool->lock);
 	pool->nbusy--;
 	if (pool->nidle == pool->cap) {

@@ -51,6 +51,11 @@ struct db_open_options {
 	 * old (2000) even while more writers wait. */
 	int group_max;
 	int group_wait_us;
+	/* ... and while it is younger than group_company_us (300; -1: never)
+	 * and other connections of the pool are handed out (requests in
+	 * progress that may be about to write), it waits for them even when
+	 * no writer waits for the turn yet; never past group_wait_us. */
+	int group_company_us;
 	/* A pool with background_checkpoint: how often its thread
 	 * checkpoints (ms; default 250), and how many pages the log may
 	 * hold before the thread starts it over (default 4096: 16 MiB at
@@ -263,9 +268,10 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out,
  *     outcome: 0 when it is durable, else the error.  An error that
  *     ends the engine's whole transaction (a full disk, an I/O error)
  *     fails every transaction of the group, none is reported kept.
- *   The wait is bounded: a group commits when no other writer waits,
- *   when it holds group_max transactions or when its first is
- *   group_wait_us old (struct db_open_options).
+ *   The wait is bounded: a group commits when no other writer waits
+ *   and no other request of the pool is in progress (or it is
+ *   group_company_us old), when it holds group_max transactions or
+ *   when its first is group_wait_us old (struct db_open_options).
  * - Transactions nest (below): db_begin() or db_begin_write() inside
  *   a write transaction is a savepoint of it, on the writer too; only
  *   the outermost commit joins the group.  Only write transactions are

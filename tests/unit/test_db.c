@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "lib/util.h"
+
 static const struct db_open_options create_opt = {
 	.busy_timeout_ms = 5000,
 	.create = 1,
@@ -1396,6 +1398,99 @@ static void test_group_commit_wait_is_bounded(void **state)
 	group_lost(*state, 0);
 }
 
+/* While another connection of the pool is handed out (a request in
+ * progress), a commit with nobody waiting for the turn waits for it as
+ * company, up to group_company_us: b, writing 30 ms after a began to
+ * commit, shares a's commit.  Alone with an idle b, a's commit is
+ * closed by a itself once the group is that old - not at once, not
+ * never; and a rolled-back write leaves no batch open. */
+struct company_writer {
+	struct db *db;
+	int k;
+	int rc;
+	int64_t took_us;
+};
+
+static void *company_write(void *arg)
+{
+	struct company_writer *w = arg;
+	struct ug_error err;
+	int64_t t0 = ug_monotonic_us();
+
+	ug_error_clear(&err);
+	w->rc = db_begin_write(w->db, &err);
+	if (w->rc == 0) {
+		w->rc = db_run(w->db, "INSERT INTO g VALUES (?, 1)",
+			       DB_ARGS(DB_INT(w->k)), &err);
+		w->rc = db_end(w->db, w->rc, &err);
+	}
+	w->took_us = ug_monotonic_us() - t0;
+	return NULL;
+}
+
+static void test_group_commit_waits_for_company(void **state)
+{
+	struct tu_env *env = *state;
+	/* A long company bound, so that the test's own timing cannot
+	 * miss it. */
+	const struct db_open_options opt = { .busy_timeout_ms = 5000,
+					     .group_wait_us = 5000000,
+					     .group_company_us = 200000 };
+	struct db_pool *pool = NULL;
+	struct db_pool_stats stats;
+	const struct db_open_options quick = { .busy_timeout_ms = 100 };
+	struct company_writer a = { .k = 1 }, b = { .k = 2 };
+	struct db *other = NULL;
+	struct ug_error err;
+	pthread_t th;
+
+	exec_ok(env->db, "CREATE TABLE g (k INTEGER PRIMARY KEY, who INTEGER)");
+	ug_error_clear(&err);
+	tu_assert_ok(db_pool_create(env->db_path, &opt, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a.db, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &b.db, &err), err);
+
+	assert_int_equal(pthread_create(&th, NULL, company_write, &a), 0);
+	usleep(30000); /* a is waiting for company by now */
+	company_write(&b);
+	pthread_join(th, NULL);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(b.rc, 0);
+	db_pool_stats(pool, &stats);
+	assert_int_equal(stats.transactions, 2);
+	assert_int_equal(stats.commits, 1);
+	tu_assert_rows(env->db, "g", 2);
+
+	/* b idle: a waits the bound out, then commits alone. */
+	a.k = 3;
+	company_write(&a);
+	assert_int_equal(a.rc, 0);
+	assert_true(a.took_us >= 150000);
+	assert_true(a.took_us < 4000000);
+	db_pool_stats(pool, &stats);
+	assert_int_equal(stats.commits, 2);
+
+	/* A batch its only writer rolled back is not kept open for
+	 * company: nobody would end it, and it holds the write lock. */
+	tu_assert_ok(db_begin_write(a.db, &err), err);
+	exec_ok(a.db, "INSERT INTO g VALUES (5, 1)");
+	db_rollback(a.db);
+	tu_assert_ok(db_open(env->db_path, &quick, &other, &err), err);
+	tu_assert_ok(db_begin_write(other, &err), err);
+	db_rollback(other);
+	db_close(other);
+
+	/* b given back: a is alone in the pool and commits at once. */
+	db_pool_release(pool, b.db);
+	a.k = 4;
+	company_write(&a);
+	assert_int_equal(a.rc, 0);
+	assert_true(a.took_us < 150000);
+	tu_assert_rows(env->db, "g", 4);
+	db_pool_release(pool, a.db);
+	db_pool_destroy(pool);
+}
+
 /* ---- backup and checks ----------------------------------------------- */
 
 struct backup_watch {
@@ -1608,6 +1703,7 @@ int main(void)
 		DB_TEST(test_group_commit_alone),
 		DB_TEST(test_group_commit_lost_together),
 		DB_TEST(test_group_commit_wait_is_bounded),
+		DB_TEST(test_group_commit_waits_for_company),
 		DB_TEST(test_backup_is_one_snapshot),
 		DB_TEST(test_backup_refuses_what_is_there),
 		DB_TEST(test_backup_where_nothing_can_be_written),
