@@ -388,9 +388,9 @@ static void connection_cb(void *cls, struct MHD_Connection *conn,
 static void client_addr_init(struct http_server *s, struct exchange *x,
 			     struct MHD_Connection *conn)
 {
-	const char *kept = guard_conn_peer(conn_guard(conn));
+	/* The connection's address, formatted once at its start. */
+	const char *peer = guard_conn_peer(conn_guard(conn));
 	char text[64];
-	const char *peer = kept;
 	struct buf xff = BUF_INIT;
 
 	if (!peer) {

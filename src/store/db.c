@@ -994,10 +994,11 @@ struct db_group {
 	int64_t opened_ns;
 	int max;
 	int64_t wait_ns;
-	/* Pooled connections handed out (db_pool_acquire, not yet
-	 * released): requests in progress, some of which may be about to
-	 * write - the company a batch waits for (group_end_turn). */
-	atomic_int handed_out;
+	/* The pool's count of connections handed out (db_pool_acquire,
+	 * not yet released): requests in progress, some of which may be
+	 * about to write - the company a batch waits for
+	 * (company_coming). */
+	const atomic_size_t *handed_out;
 	int64_t company_ns;
 	struct db_pool_stats stats;
 	int64_t turn_start; /* when the holder of the turn got it */
@@ -1036,6 +1037,21 @@ static int64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The moment `ns` from now, as pthread_cond_timedwait() takes it. */
+static struct timespec deadline_in(int64_t ns)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(ns / 1000000000);
+	until.tv_nsec += (long)(ns % 1000000000);
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	return until;
 }
 
 /* End the batch (the caller holds the turn, not the lock): commit it,
@@ -1098,7 +1114,8 @@ static int company_coming(struct db_group *g)
 	 * (member_wait); an empty one (its only writer rolled back) would
 	 * hold the write lock with nobody to end it. */
 	return g->company_ns > 0 && g->members > 0 &&
-	       atomic_load(&g->handed_out) > g->members + g->waiting &&
+	       atomic_load(g->handed_out) >
+		       (size_t)g->members + (size_t)g->waiting &&
 	       mono_ns() - g->opened_ns < g->company_ns;
 }
 
@@ -1126,12 +1143,7 @@ static void member_wait(struct db_group *g)
 		pthread_cond_signal(&g->turn);
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (long)(due - now);
-	while (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	until = deadline_in(due - now);
 	pthread_cond_timedwait(&g->ended, &g->lock, &until);
 }
 
@@ -1325,8 +1337,11 @@ static void group_free(struct db_group *g)
 	free(g);
 }
 
+/* The writer of a pool whose count of connections handed out is
+ * *handed_out. */
 static int group_new(const char *location, const struct db_open_options *opt,
-		     struct db_group **out, struct ug_error *err)
+		     const atomic_size_t *handed_out, struct db_group **out,
+		     struct ug_error *err)
 {
 	struct db_group *g = calloc(1, sizeof *g);
 	int rc;
@@ -1334,6 +1349,7 @@ static int group_new(const char *location, const struct db_open_options *opt,
 	*out = NULL;
 	if (!g)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	g->handed_out = handed_out;
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->turn, NULL);
 	pthread_cond_init(&g->ended, NULL);
@@ -1366,7 +1382,9 @@ struct db_pool {
 	struct db_open_options opt;
 	struct db **idle;
 	size_t nidle, cap;
-	size_t nbusy; /* handed out and not yet given back */
+	/* handed out and not yet given back; atomic: the group reads it
+	 * without the pool's lock (company_coming) */
+	atomic_size_t nbusy;
 	/* The background checkpointer (opt.background_checkpoint): its own
 	 * connection, woken every CHECKPOINT_MS or to stop. */
 	struct db *ck_db;
@@ -1417,13 +1435,7 @@ static void *checkpointer(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->ck_stop) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += every_ms / 1000;
-		until.tv_nsec += every_ms % 1000 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = deadline_in((int64_t)every_ms * 1000000);
 		if (pthread_cond_timedwait(&p->ck_cond, &p->lock, &until) !=
 			    ETIMEDOUT ||
 		    p->ck_stop)
@@ -1458,6 +1470,7 @@ int db_pool_create(const char *location, const struct db_open_options *opt,
 		p->opt.busy_timeout_ms = 5000;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->ck_cond, NULL);
+	atomic_init(&p->nbusy, 0);
 	if (p->opt.background_checkpoint) {
 		int rc = db_open(location, &p->opt, &p->ck_db, err);
 
@@ -1491,8 +1504,6 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		*out = pool->idle[--pool->nidle];
 		pool->nbusy++;
 		pthread_mutex_unlock(&pool->lock);
-		if ((*out)->group)
-			atomic_fetch_add(&(*out)->group->handed_out, 1);
 		return 0;
 	}
 	pthread_mutex_unlock(&pool->lock);
@@ -1502,8 +1513,8 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		 * opened once, beside it. */
 		pthread_mutex_lock(&pool->lock);
 		if (!pool->group)
-			rc = group_new(pool->location, &pool->opt, &pool->group,
-				       err);
+			rc = group_new(pool->location, &pool->opt,
+				       &pool->nbusy, &pool->group, err);
 		pthread_mutex_unlock(&pool->lock);
 		if (rc) {
 			db_close(*out);
@@ -1512,8 +1523,6 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		}
 		(*out)->group = pool->group;
 	}
-	if (rc == 0 && (*out)->group)
-		atomic_fetch_add(&(*out)->group->handed_out, 1);
 	if (rc == 0) {
 		pthread_mutex_lock(&pool->lock);
 		pool->nbusy++;
@@ -1536,8 +1545,6 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 		return;
 	while (db->in_transaction || db->via)
 		db_rollback(db);
-	if (db->group)
-		atomic_fetch_sub(&db->group->handed_out, 1);
 	pthread_mutex_lock(&pool->lock);
 	pool->nbusy--;
 	if (pool->nidle == pool->cap) {
