@@ -2170,6 +2170,71 @@ static void test_list_near(void **state)
 	assert_int_equal(got.n, 0);
 }
 
+/* The queues' order: the earliest deadline first, ties by id, cases with
+ * no clock running last - read through the open cases' index (schema
+ * 0028) when every state asked for is open, paged without a gap or a
+ * repeat across the deadline-less tail. */
+static void test_list_urgent(void **state)
+{
+	struct fx *f = *state;
+	/* Deadlines in minutes from NOW, -1 for none: ties and no-clocks
+	 * mixed in among the ids. */
+	static const int due[8] = { 30, -1, 10, 30, -1, 5, 10, -1 };
+	static const int want[8] = { 5, 2, 6, 0, 3, 1, 4, 7 }; /* indexes */
+	struct case_duplicates dups;
+	struct case_filter filter;
+	struct case_row *c = f->c;
+	int64_t id[8], total;
+	char st[16];
+	struct ug_error err;
+	struct ids got = { { 0 }, 0 };
+
+	for (int i = 0; i < 8; i++) {
+		located(f, "06010", 116.40 + 0.01 * i, 39.928, NOW, c, &dups);
+		id[i] = c->id;
+		ug_error_clear(&err);
+		if (due[i] < 0)
+			tu_assert_ok(db_run(f->t->db, "UPDATE case_file SET"
+					    " deadline = NULL WHERE id = ?",
+					    DB_ARGS(DB_INT(id[i])), &err),
+				     err);
+		else
+			tu_assert_ok(db_run(f->t->db, "UPDATE case_file SET"
+					    " deadline = ? WHERE id = ?",
+					    DB_ARGS(DB_INT(NOW + 60 * due[i]),
+						    DB_INT(id[i])),
+					    &err),
+				     err);
+	}
+
+	memset(&filter, 0, sizeof filter);
+	snprintf(st, sizeof st, "%s", c->state);
+	filter.states[0] = st;
+	filter.by_deadline = 1;
+	filter.limit = 8;
+	tu_assert_ok(case_list(f->t->db, &f->a[INSP1], &filter, take_id, &got,
+			       &total, &err),
+		     err);
+	assert_int_equal(total, 8);
+	assert_int_equal(got.n, 8);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(got.id[i], id[want[i]]);
+
+	/* Three pages of three: the same order, the tail split across
+	 * pages. */
+	for (int page = 0; page < 3; page++) {
+		got.n = 0;
+		filter.limit = 3;
+		filter.offset = 3 * page;
+		tu_assert_ok(case_list(f->t->db, &f->a[INSP1], &filter,
+				       take_id, &got, &total, &err),
+			     err);
+		assert_int_equal(got.n, page < 2 ? 3 : 2);
+		for (int i = 0; i < got.n; i++)
+			assert_int_equal(got.id[i], id[want[3 * page + i]]);
+	}
+}
+
 static void test_routing(void **state)
 {
 	struct fx *f = *state;
@@ -2931,6 +2996,7 @@ int main(void)
 		T(test_light_warn_at),
 		T(test_duplicates),
 		T(test_list_near),
+		T(test_list_urgent),
 		T(test_routing),
 		T(test_disabled_department),
 		T(test_standard_versions),

@@ -388,14 +388,16 @@ int store_case_update(struct db *db, const struct case_row *c,
 	"      OR (? = 'green' AND warn_at > ? AND deadline > ?))"
 
 /* Added when every state asked for is open (f->open_only): the very term
- * of the partial index case_file_open (schema 0011), which the planner
- * uses only when the query states it - so the queues never read the
- * closed cases, however many years of them the table holds. */
+ * of the partial index case_file_open (schemas 0011, 0028), which the
+ * planner uses only when the query states it - so the queues never read
+ * the closed cases, however many years of them the table holds. */
 #define CASE_OPEN " AND state NOT IN ('closed', 'rejected', 'void', 'merged')"
 
 #define CASE_NEWEST " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
 /* The queues: the most urgent first - the earliest deadline, cases with
- * no clock running last. */
+ * no clock running last.  The very first terms of case_file_open (schema
+ * 0028), so an open-only list reads its page in index order and sorts
+ * only cases of equal deadline. */
 #define CASE_URGENT " ORDER BY deadline IS NULL, deadline, id LIMIT ? OFFSET ?"
 
 /* The phone's worklists: nearest first to a point (lon, scale, lon,

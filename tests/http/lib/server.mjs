@@ -198,6 +198,9 @@ const ASSESS_COUNTERS = ('reported valid_reported valid_public missed filed file
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  28: `DROP INDEX case_file_open;
+    CREATE INDEX case_file_open ON case_file(deadline, state, area)
+      WHERE state NOT IN ('closed', 'rejected', 'void', 'merged');`,
   27: `DROP INDEX case_file_nearby;
     CREATE INDEX case_file_category_lat ON case_file(category, lat);`,
   26: `CREATE INDEX case_file_state ON case_file(state);
