@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "tools/demo/demo.h"
 #include "domain/patrol/patrol.h"
+#include "store/patrol/patrol.h"
 #include "tools/demo/demo_cases.h"
 #include "tools/demo/demo_patrol.h"
 #include "tools/demo/demo_rand.h"
@@ -98,6 +99,7 @@ static int load_walkers(struct demo_live *dl, struct db *db,
 			const struct case_env *env, int64_t now,
 			struct ug_error *err)
 {
+	struct point_row last;
 	int rc;
 
 	dl->beats_loaded = 1;
@@ -115,6 +117,13 @@ static int load_walkers(struct demo_live *dl, struct db *db,
 				 DEMO_WALK_MIN_MS +
 					 (DEMO_WALK_MAX_MS - DEMO_WALK_MIN_MS) *
 						 demo_rnd_unit(&dl->seed));
+		/* On from where the inspector was last seen (the demo's
+		 * walk, or a live demo before this one). */
+		if ((rc = store_point_before(db, p->who->id, now + 1, &last,
+					     err)) < 0)
+			return rc;
+		if (rc)
+			demo_walker_resume(&p->walk, last.lon, last.lat);
 		/* Not all in the same second. */
 		p->next_t = now + demo_rnd_below(&dl->seed, DEMO_TRACK_STEP_S);
 	}
@@ -150,9 +159,8 @@ static int shift_on(struct db *db, const struct case_env *env,
 }
 
 /* Each inspector on shift posts its position every 30 s, as the field
- * page does; off hours, the shifts end.  A point refused (the first
- * after a pause, farther from the last one stored than a person could
- * go) is let be: the next goes 30 s later. */
+ * page does; off hours, the shifts end.  A point refused is logged and
+ * let be: the next goes 30 s later. */
 static void patrol(struct demo_live *dl, struct db *db,
 		   const struct case_env *env, int64_t now, int working)
 {
@@ -188,6 +196,9 @@ static void patrol(struct demo_live *dl, struct db *db,
 		if (patrol_track_add(db, env, &a, 0, &pt, 1, now, &accepted,
 				     &err) == 0)
 			dl->stats.points++;
+		else
+			log_warn("demo-live: %s's track point: %s",
+				 p->who->username, err.message);
 		demo_walker_step(&p->walk, now + DEMO_TRACK_STEP_S, &dl->seed);
 	}
 }

@@ -61,6 +61,24 @@ void demo_walker_init(struct demo_walker *w, const double (*way)[2],
 	}
 }
 
+void demo_walker_resume(struct demo_walker *w, double lon, double lat)
+{
+	const double here[2] = { lon, lat };
+	double best = INFINITY;
+
+	for (size_t j = 0; j < w->n; j++) {
+		double d = metres(here, w->way[j]);
+
+		if (d < best) {
+			best = d;
+			w->leg = j;
+		}
+	}
+	w->along = 0;
+	w->pos[0] = lon;
+	w->pos[1] = lat;
+}
+
 void demo_walker_fix(const struct demo_walker *w, uint64_t *seed,
 		     double *lon, double *lat)
 {

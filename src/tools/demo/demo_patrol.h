@@ -35,6 +35,11 @@ struct demo_walker {
 };
 void demo_walker_init(struct demo_walker *w, const double (*way)[2],
 		      size_t n, double speed);
+/* Take up the walk where the inspector was last seen, (lon, lat): from
+ * there, on toward the waypoint after the nearest one - a live demo
+ * started after the demo's own walk, whose next point would otherwise
+ * jump to the beat's start and be refused as faster than a person. */
+void demo_walker_resume(struct demo_walker *w, double lon, double lat);
 /* Where the phone says it is: the position with a few metres' wander. */
 void demo_walker_fix(const struct demo_walker *w, uint64_t *seed,
 		     double *lon, double *lat);
