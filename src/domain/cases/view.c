@@ -169,6 +169,12 @@ static struct case_filter scoped_filter(const struct actor *a,
 	for (int i = 0; i < 16 && f->states[i]; i++)
 		if (case_state_terminal(case_state_parse(f->states[i])))
 			scoped.open_only = 0;
+	/* A light other than none, or a deadline passed, is a running
+	 * clock's, and only open cases have one (a final state stops it:
+	 * no deadline): the overview's red list reads the open cases too. */
+	if (!f->states[0] &&
+	    (f->overdue || (f->light && *f->light && strcmp(f->light, "none"))))
+		scoped.open_only = 1;
 	if (a->scope.kind == SCOPE_AREA)
 		scoped.scope_area = a->scope.code;
 	else if (a->scope.kind == SCOPE_DEPARTMENT)
