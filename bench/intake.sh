@@ -12,6 +12,7 @@
 # SERVE_ARGS=... adds serve flags.  The group commit's figures from
 # /metrics follow: transactions a commit, the time of a commit and of a
 # turn on the writer (0 for a build without urbangrid_db_turns_total).
+# And the server's CPU time per case (from /proc/PID/stat).
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -23,7 +24,12 @@ export UG_TOKEN
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
 serve_start "$dir/b.db" --metrics-listen 127.0.0.1:0 ${SERVE_ARGS:-}
 before=$(sqlite3 "$dir/b.db" "SELECT COUNT(*) FROM case_file")
+# The server's CPU time (user + system, clock ticks) around the run: per
+# case, it is less at the mercy of this machine's neighbours than the rate.
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+cpu0=$(ticks)
 wrk -t2 -c16 -d"${DURATION}s" -s bench/intake.lua "$base/" >"$dir/wrk" 2>&1
+cpu1=$(ticks)
 metrics=$(sed -n 's/^metrics on \(http:.*\)$/\1/p' "$dir/out")
 curl -s "$metrics" >"$dir/metrics"
 kill -TERM "$pid"
@@ -51,6 +57,8 @@ rows=$((after - before))
 lost=no
 if [ "$rows" -lt "$ok" ] || [ "$rows" -gt $((ok + 16)) ]; then lost=yes; fi
 echo "rows written: $rows (2xx answers counted by wrk: $ok; in flight at the end: $((rows - ok))) -> $( [ $lost = no ] && echo 'nothing lost' || echo 'MISMATCH')"
+awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$ok" 'BEGIN {
+	printf "server CPU: %.0f us a case (user + system, /proc)\n", n ? t * 1e6 / hz / n : 0 }'
 echo "peer: SQLite single-row transactions, synchronous=FULL: $peer_full rows/s (NORMAL: $peer_normal rows/s)"
 awk -v a="$rate" -v b="$peer" 'BEGIN { printf "ratio intake/sqlite FULL: %.2f\n", a / b }'
 awk '$1 ~ /^urbangrid_db_/ { v[$1] = $2 }

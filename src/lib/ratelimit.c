@@ -26,16 +26,6 @@ struct ratelimit {
 	struct slot slot[SLOTS];
 };
 
-/* FNV-1a, 64 bits; 0 is kept for "free". */
-static uint64_t hash_key(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h ? h : 1;
-}
-
 struct ratelimit *ratelimit_new(double per_minute, double burst)
 {
 	struct ratelimit *rl = calloc(1, sizeof *rl);
@@ -58,7 +48,7 @@ void ratelimit_free(struct ratelimit *rl)
 
 int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_us)
 {
-	uint64_t h = hash_key(key);
+	uint64_t h = ug_hash_str(key);
 	struct slot *s = NULL, *oldest = NULL;
 	int wait = 0;
 

@@ -33,6 +33,10 @@ char *ug_time_format_us(int64_t us, char *out, size_t size);
  * secure random data, NUL-terminated (out holds 2*nbytes+1 bytes). */
 void ug_random_hex(char *out, size_t nbytes);
 
+/* A string's hash for in-memory tables (FNV-1a, 64 bits), never 0: 0
+ * is left to mean "a free slot". */
+uint64_t ug_hash_str(const char *s);
+
 /* The value of hex digit c (0-9, a-f, A-F), or -1 for any other. */
 int ug_hex_digit(int c);
 

@@ -17,6 +17,7 @@
 
 #include "lib/fault.h"
 #include "lib/log.h"
+#include "lib/memo.h"
 #include "store/db_engine.h"
 
 struct db_stmt {
@@ -53,6 +54,8 @@ struct db {
 	 * statements run on: a group's writer holds its members'. */
 	struct deferred *deferred;
 	size_t ndeferred, deferred_cap;
+	/* The pool's memo (db_memo), NULL for a lone connection. */
+	struct memo *memo;
 };
 
 /* One item of deferred work: `owner` is the connection whose transaction
@@ -1391,7 +1394,13 @@ struct db_pool {
 	pthread_t ck_thread;
 	pthread_cond_t ck_cond;
 	int ck_running, ck_stop;
+	/* Rows read often and changed seldom (db_memo, store/cached.h). */
+	struct memo *memo;
 };
+
+/* Enough for every category, standard, division and token a city
+ * uses at once (a few thousand rows); more only costs re-reads. */
+#define POOL_MEMO_SLOTS 4096
 
 /* Often enough that the log stays small (a few hundred commits at the
  * intake rate), rarely enough to cost nothing when idle. */
@@ -1471,6 +1480,10 @@ int db_pool_create(const char *location, const struct db_open_options *opt,
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->ck_cond, NULL);
 	atomic_init(&p->nbusy, 0);
+	if (!(p->memo = memo_new(POOL_MEMO_SLOTS))) {
+		db_pool_destroy(p);
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	}
 	if (p->opt.background_checkpoint) {
 		int rc = db_open(location, &p->opt, &p->ck_db, err);
 
@@ -1524,6 +1537,7 @@ int db_pool_acquire(struct db_pool *pool, struct db **out,
 		(*out)->group = pool->group;
 	}
 	if (rc == 0) {
+		(*out)->memo = pool->memo;
 		pthread_mutex_lock(&pool->lock);
 		pool->nbusy++;
 		pthread_mutex_unlock(&pool->lock);
@@ -1575,6 +1589,19 @@ void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out)
 	pthread_mutex_unlock(&pool->lock);
 }
 
+struct memo *db_memo(struct db *db)
+{
+	return db->via || wrote_in_transaction ? NULL : db->memo;
+}
+
+void db_pool_memo_counts(struct db_pool *pool, uint64_t *hits,
+			 uint64_t *misses)
+{
+	*hits = *misses = 0;
+	if (pool->memo)
+		memo_counts(pool->memo, hits, misses);
+}
+
 void db_pool_destroy(struct db_pool *pool)
 {
 	if (!pool)
@@ -1592,6 +1619,7 @@ void db_pool_destroy(struct db_pool *pool)
 		db_close(pool->idle[i]);
 	free(pool->idle);
 	free(pool->location);
+	memo_free(pool->memo);
 	pthread_mutex_destroy(&pool->lock);
 	pthread_cond_destroy(&pool->ck_cond);
 	free(pool);

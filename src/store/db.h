@@ -394,6 +394,18 @@ void db_pool_release(struct db_pool *pool, struct db *db);
 void db_pool_connections(struct db_pool *pool, size_t *idle, size_t *busy);
 void db_pool_destroy(struct db_pool *pool);
 
+/* The pool's memo (lib/memo.h) of rows read often and changed seldom
+ * (store/cached.h), for a pooled connection while what it reads is
+ * committed data: NULL for a lone connection, and in a write
+ * transaction - once it wrote, or while its statements run on the
+ * group's writer, where they see the batch's uncommitted rows - since a
+ * row kept then might be rolled back under a revision that comes again. */
+struct memo;
+struct memo *db_memo(struct db *db);
+/* Its asks answered from memory and not (for /metrics): 0, 0 without. */
+void db_pool_memo_counts(struct db_pool *pool, uint64_t *hits,
+			 uint64_t *misses);
+
 /* What the pool's group commits did so far (all zero for an engine that
  * commits each connection on its own). */
 struct db_pool_stats {

@@ -391,6 +391,26 @@ static int render_group_commit(struct db_pool *pool, struct buf *out)
 		(long long)st.log_restarts, (double)st.log_restart_us / 1e6);
 }
 
+/* The rows kept in memory under the configuration's revision
+ * (store/cached.h): asks answered from memory, and asks that read the
+ * database (a change, a first ask, a row pushed out, a write
+ * transaction's). */
+static int render_memo(struct db_pool *pool, struct buf *out)
+{
+	uint64_t hits, misses;
+
+	db_pool_memo_counts(pool, &hits, &misses);
+	return buf_printf(
+		out,
+		"# HELP urbangrid_db_cached_total Asks for a token, category, "
+		"standard, time limits or division, by whether a copy kept "
+		"under the current configuration revision answered.\n"
+		"# TYPE urbangrid_db_cached_total counter\n"
+		"urbangrid_db_cached_total{result=\"hit\"} %llu\n"
+		"urbangrid_db_cached_total{result=\"miss\"} %llu\n",
+		(unsigned long long)hits, (unsigned long long)misses);
+}
+
 /* The numbers of the app this listener observes (c->app->observed): its
  * requests, its pool and streams, the cases, the process. */
 static void h_metrics(struct web_ctx *c)
@@ -411,6 +431,7 @@ static void h_metrics(struct web_ctx *c)
 		bad |= metrics_render_requests(app->metrics, out);
 	db_pool_connections(app->pool, &idle, &busy);
 	bad |= render_group_commit(app->pool, out);
+	bad |= render_memo(app->pool, out);
 	/* This request's own connection is one of the busy. */
 	bad |= buf_printf(out,
 		   "# HELP urbangrid_db_connections Database connections "

@@ -292,6 +292,24 @@ describe('from the command line', () => {
       + " AND subject = 'zhou'"), '5');
   });
 
+  test('a token revoked or an account disabled from the command line is refused at the next call', async () => {
+    // The server keeps who a token is in memory (docs/operations.md, "Rows
+    // kept in memory"): the change made beside it must not wait for it.
+    const db = ['--db', ws.db];
+    const mine = createToken(ws.db, 'auditor');
+    const id = sql(ws.db, 'SELECT MAX(id) FROM api_token');
+    const me = new Client(suite.server, { bearer: mine });
+    for (let i = 0; i < 3; i++) assert.equal((await me.get('/api/v1/session')).status, 200);
+    sql(ws.db, "UPDATE app_user SET disabled = 1 WHERE username = 'auditor'");
+    assertError(await me.get('/api/v1/session'), 401, 'unauthenticated');
+    sql(ws.db, "UPDATE app_user SET disabled = 0 WHERE username = 'auditor'");
+    assert.equal((await me.get('/api/v1/session')).status, 200);
+    ugOk(['token', 'revoke', ...db, id]);
+    assertError(await me.get('/api/v1/session'), 401, 'unauthenticated');
+    // The others' tokens work on.
+    assert.equal((await as('auditor').get('/api/v1/session')).status, 200);
+  });
+
   test('token list and revoke; password-policy; audit list and prune', () => {
     const db = ['--db', ws.db];
     createToken(ws.db, 'api_client');

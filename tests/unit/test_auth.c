@@ -806,6 +806,73 @@ static void test_tokens_listed_and_revoked(void **state)
 		      NULL);
 }
 
+/* Through a pool's connection, as the server reads: who a token is is
+ * kept in memory (store/cached.h), and a change made elsewhere - the
+ * command line's own connection here - is seen by the very next call.
+ * A row read inside a write transaction is not kept: rolled back, its
+ * revision number comes again with other data. */
+static void run_sql(struct db *db, const char *sql)
+{
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_exec(db, sql, &err), err);
+}
+
+static void test_bearer_token_pooled(void **state)
+{
+	struct tu_env *env = *state;
+	char token[API_TOKEN_LEN + 1];
+	struct db_pool *pool = NULL;
+	struct db *db = NULL;
+	struct ug_error err;
+	uint64_t hits, misses;
+	struct user u;
+
+	add_user(env->db, "gateway");
+	ug_error_clear(&err);
+	tu_assert_ok(make_token(env->db, "gateway", "hotline", NOW, token,
+				&err),
+		     err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+
+	for (int i = 0; i < 3; i++)
+		tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	db_pool_memo_counts(pool, &hits, &misses);
+	assert_int_equal(misses, 1);
+	assert_int_equal(hits, 2);
+
+	/* Disabled, enabled, renamed elsewhere: seen at once. */
+	disable_user(env->db, "gateway");
+	tu_assert_err(auth_bearer_user(db, token, &u, &err), err, UG_EAUTH,
+		      NULL);
+	run_sql(env->db, "UPDATE app_user SET disabled = 0,"
+			 " display_name = '网关' WHERE username = 'gateway'");
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	assert_string_equal(u.display_name, "网关");
+
+	/* Read in a write transaction that is rolled back: not kept. */
+	tu_assert_ok(db_begin_write(db, &err), err);
+	run_sql(db, "UPDATE app_user SET display_name = '撤销'"
+		    " WHERE username = 'gateway'");
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	assert_string_equal(u.display_name, "撤销");
+	db_rollback(db);
+	run_sql(env->db, "UPDATE app_user SET display_name = '热线'"
+			 " WHERE username = 'gateway'");
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	assert_string_equal(u.display_name, "热线");
+
+	/* Revoked from the command line: refused at the next call. */
+	run_sql(env->db, "DELETE FROM api_token");
+	tu_assert_err(auth_bearer_user(db, token, &u, &err), err, UG_EAUTH,
+		      NULL);
+
+	db_pool_release(pool, db);
+	db_pool_destroy(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -827,6 +894,7 @@ int main(void)
 		AUTH_TEST(test_token_create_db_fault),
 		AUTH_TEST(test_logins_audited),
 		AUTH_TEST(test_tokens_listed_and_revoked),
+		AUTH_TEST(test_bearer_token_pooled),
 	};
 
 	return cmocka_run_group_tests_name("auth", tests, hash_once, NULL);

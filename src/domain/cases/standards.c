@@ -15,6 +15,7 @@
 #include "lib/util.h"
 #include "domain/org/audit.h"
 #include "domain/org/org.h"
+#include "store/cached.h"
 
 extern const struct embedded_file data_standard[];
 
@@ -409,9 +410,11 @@ static int take_limit(void *ctx, const struct stage_limit_row *row)
 	return 0;
 }
 
-int standards_limits(struct db *db, int64_t id, struct standard_limits *out,
-		     struct ug_error *err)
+static int limits_read(struct db *db, const void *idp, void *limits,
+		       struct ug_error *err)
 {
+	int64_t id = *(const int64_t *)idp;
+	struct standard_limits *out = limits;
 	struct limits_ctx l;
 	int rc;
 
@@ -427,6 +430,16 @@ int standards_limits(struct db *db, int64_t id, struct standard_limits *out,
 				       "standard %lld lacks %s limits",
 				       (long long)id, urgency_names[u]);
 	return 0;
+}
+
+int standards_limits(struct db *db, int64_t id, struct standard_limits *out,
+		     struct ug_error *err)
+{
+	char key[24];
+
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	return store_cached(db, CACHED_LIMITS, key, out, sizeof *out,
+			    limits_read, &id, err);
 }
 
 static int department_type_valid(const char *type)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "store/cached.h"
 #include "store/cases/cases.h"
 
 
@@ -148,8 +149,8 @@ int store_category_edit(struct db *db, const struct category *c,
 
 static const char SQL_CATEGORY_GET[] = CATEGORY_SELECT " WHERE c.code = ?";
 
-int store_category_get(struct db *db, const char *code, struct category *c,
-		       struct ug_error *err)
+static int category_read(struct db *db, const void *code, void *c,
+			 struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
@@ -160,6 +161,13 @@ int store_category_get(struct db *db, const char *code, struct category *c,
 	category_from_row(st, c);
 	db_reset(st);
 	return 0;
+}
+
+int store_category_get(struct db *db, const char *code, struct category *c,
+		       struct ug_error *err)
+{
+	return store_cached(db, CACHED_CATEGORY, code, c, sizeof *c,
+			    category_read, code, err);
 }
 
 static const char SQL_CATEGORY_LIST[] = CATEGORY_SELECT " ORDER BY c.code";
@@ -221,10 +229,17 @@ static int standard_one(struct db *db, const char *sql, const char *code,
 	return 0;
 }
 
+static int standard_current_read(struct db *db, const void *category,
+				 void *s, struct ug_error *err)
+{
+	return standard_one(db, SQL_STANDARD_CURRENT, category, 0, s, err);
+}
+
 int store_standard_current(struct db *db, const char *category,
 			   struct case_standard *s, struct ug_error *err)
 {
-	return standard_one(db, SQL_STANDARD_CURRENT, category, 0, s, err);
+	return store_cached(db, CACHED_STANDARD, category, s, sizeof *s,
+			    standard_current_read, category, err);
 }
 
 int store_standard_by_id(struct db *db, int64_t id, struct case_standard *s,

@@ -7,6 +7,7 @@
 
 #include "lib/buf.h"
 #include "lib/util.h"
+#include "store/cached.h"
 #include "store/org/org.h"
 
 
@@ -54,8 +55,8 @@ int store_division_upsert(struct db *db, const struct division *d,
 static const char SQL_DIVISION_GET[] =
 	"SELECT code, name, level, parent FROM division WHERE code = ?";
 
-int store_division_get(struct db *db, const char *code, struct division *d,
-		       struct ug_error *err)
+static int division_read(struct db *db, const void *code, void *d,
+			 struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
@@ -66,6 +67,13 @@ int store_division_get(struct db *db, const char *code, struct division *d,
 	division_from_row(st, d);
 	db_reset(st);
 	return 0;
+}
+
+int store_division_get(struct db *db, const char *code, struct division *d,
+		       struct ug_error *err)
+{
+	return store_cached(db, CACHED_DIVISION, code, d, sizeof *d,
+			    division_read, code, err);
 }
 
 static const char SQL_DIVISION_CHILDREN[] =

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "store/cached.h"
 #include "store/org/org.h"
 
 
@@ -307,9 +308,15 @@ static const char SQL_TOKEN_LOOKUP[] =
 	" JOIN app_user u ON u.id = t.user_id" USER_JOINS
 	" WHERE t.token_hash = ? AND u.disabled = 0";
 
-int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
-		       struct api_token *t, struct ug_error *err)
+struct token_user {
+	struct user u;
+	struct api_token t;
+};
+
+static int token_read(struct db *db, const void *token_hash, void *out,
+		      struct ug_error *err)
 {
+	struct token_user *tu = out;
 	struct db_stmt *st;
 	int rc;
 
@@ -319,10 +326,24 @@ int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
 		return rc;
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, NULL, "unknown API token");
-	user_from_row(st, 0, u);
-	token_from_row(st, USER_NCOLUMNS, t);
+	user_from_row(st, 0, &tu->u);
+	token_from_row(st, USER_NCOLUMNS, &tu->t);
 	db_reset(st);
 	return 0;
+}
+
+int store_token_lookup(struct db *db, const char *token_hash, struct user *u,
+		       struct api_token *t, struct ug_error *err)
+{
+	struct token_user tu;
+	int rc = store_cached(db, CACHED_TOKEN, token_hash, &tu, sizeof tu,
+			      token_read, token_hash, err);
+
+	if (rc == 0) {
+		*u = tu.u;
+		*t = tu.t;
+	}
+	return rc;
 }
 
 static const char SQL_TOKEN_TOUCH[] =

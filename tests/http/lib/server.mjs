@@ -198,6 +198,10 @@ const ASSESS_COUNTERS = ('reported valid_reported valid_public missed filed file
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  29: `${['app_user', 'api_token', 'department', 'division', 'category', 'category_major',
+    'case_standard', 'case_standard_limit'].flatMap((t) => ['insert', 'update', 'delete']
+    .map((e) => `DROP TRIGGER config_rev_${t}_${e};`)).join(' ')}
+    DROP TABLE config_rev;`,
   28: `DROP INDEX case_file_open;
     CREATE INDEX case_file_open ON case_file(deadline, state, area)
       WHERE state NOT IN ('closed', 'rejected', 'void', 'merged');`,
