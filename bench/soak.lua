@@ -2,8 +2,11 @@
 -- server sees in a day, by share of requests:
 --   60 %  GET /open311/v2/requests/{id}.json   citizens' apps polling a case
 --   10 %  GET /open311/v2/requests.json        a list (status=open, 50)
---   15 %  GET /api/v1/cases?limit=20           the console's queue (a leader)
---    5 %  GET /api/v1/cases/stats              the leader's overview
+--   15 %  GET /api/v1/cases?state=...&sort=deadline  the console's queue
+--         of the open cases, earliest deadline first, pages 1-5 of 20
+--    5 %  the leader's overview (web/console/src/overview.js): half
+--         GET /api/v1/cases/stats, half its red list
+--         (light=red&sort=deadline)
 --   10 %  POST /open311/v2/requests.json       new reports (SOAK_WRITE_PCT;
 --         the rest of the 10 % polls a case too)
 -- SOAK_WRITE_PCT (default 1): at about 500 requests a second, 10 % is 50
@@ -24,6 +27,7 @@ local staff = "Bearer " .. (os.getenv("UG_STAFF") or "")
 local wait = tonumber(os.getenv("SOAK_DELAY_MS") or "0")
 local writes = tonumber(os.getenv("SOAK_WRITE_PCT") or "1")
 local categories = { "06010", "09006", "06036", "09009", "07001", "09005" }
+local open = "reported,verified,filed,dispatched,returned,hung,handled,checked"
 local n = 0
 
 request = function()
@@ -35,10 +39,12 @@ request = function()
 	elseif r <= 70 then
 		return wrk.format("GET", "/open311/v2/requests.json?status=open")
 	elseif r <= 85 then
-		return wrk.format("GET", "/api/v1/cases?limit=20",
+		return wrk.format("GET", "/api/v1/cases?state=" .. open ..
+			"&sort=deadline&per_page=20&page=" .. math.random(5),
 			{ Authorization = staff })
 	elseif r <= 90 then
-		return wrk.format("GET", "/api/v1/cases/stats",
+		return wrk.format("GET", r <= 87 and "/api/v1/cases/stats" or
+			"/api/v1/cases?light=red&sort=deadline&per_page=20",
 			{ Authorization = staff })
 	elseif r <= 100 - writes then
 		return wrk.format("GET", "/open311/v2/requests/" ..
