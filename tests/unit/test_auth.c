@@ -819,6 +819,21 @@ static void run_sql(struct db *db, const char *sql)
 	tu_assert_ok(db_exec(db, sql, &err), err);
 }
 
+/* One request: a connection from the pool, the token's lookup, the
+ * connection back. */
+static int pooled_call(struct db_pool *pool, const char *token,
+		       struct user *u, struct ug_error *err)
+{
+	struct db *db = NULL;
+	int rc;
+
+	ug_error_clear(err);
+	tu_assert_ok(db_pool_acquire(pool, &db, err), *err);
+	rc = auth_bearer_user(db, token, u, err);
+	db_pool_release(pool, db);
+	return rc;
+}
+
 static void test_bearer_token_pooled(void **state)
 {
 	struct tu_env *env = *state;
@@ -835,41 +850,53 @@ static void test_bearer_token_pooled(void **state)
 				&err),
 		     err);
 	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
-	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
 
 	for (int i = 0; i < 3; i++)
-		tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+		tu_assert_ok(pooled_call(pool, token, &u, &err), err);
 	db_pool_memo_counts(pool, &hits, &misses);
 	assert_int_equal(misses, 1);
 	assert_int_equal(hits, 2);
 
 	/* Disabled, enabled, renamed elsewhere: seen at once. */
 	disable_user(env->db, "gateway");
-	tu_assert_err(auth_bearer_user(db, token, &u, &err), err, UG_EAUTH,
+	tu_assert_err(pooled_call(pool, token, &u, &err), err, UG_EAUTH,
 		      NULL);
 	run_sql(env->db, "UPDATE app_user SET disabled = 0,"
 			 " display_name = '网关' WHERE username = 'gateway'");
-	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	tu_assert_ok(pooled_call(pool, token, &u, &err), err);
 	assert_string_equal(u.display_name, "网关");
 
 	/* Read in a write transaction that is rolled back: not kept. */
+	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
 	tu_assert_ok(db_begin_write(db, &err), err);
 	run_sql(db, "UPDATE app_user SET display_name = '撤销'"
 		    " WHERE username = 'gateway'");
 	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
 	assert_string_equal(u.display_name, "撤销");
 	db_rollback(db);
+	db_pool_release(pool, db);
 	run_sql(env->db, "UPDATE app_user SET display_name = '热线'"
 			 " WHERE username = 'gateway'");
-	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	tu_assert_ok(pooled_call(pool, token, &u, &err), err);
 	assert_string_equal(u.display_name, "热线");
+
+	/* A request's own write of configuration: its next lookup reads
+	 * the revision again. */
+	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	tu_assert_ok(db_begin_write(db, &err), err);
+	run_sql(db, "UPDATE app_user SET display_name = '自己'"
+		    " WHERE username = 'gateway'");
+	tu_assert_ok(db_commit(db, &err), err);
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	assert_string_equal(u.display_name, "自己");
+	db_pool_release(pool, db);
 
 	/* Revoked from the command line: refused at the next call. */
 	run_sql(env->db, "DELETE FROM api_token");
-	tu_assert_err(auth_bearer_user(db, token, &u, &err), err, UG_EAUTH,
+	tu_assert_err(pooled_call(pool, token, &u, &err), err, UG_EAUTH,
 		      NULL);
 
-	db_pool_release(pool, db);
 	db_pool_destroy(pool);
 }
 
