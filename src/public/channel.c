@@ -500,10 +500,12 @@ void public_answer_keep(struct web_ctx *c, struct public_kept *k)
 {
 	char tag[ANSCACHE_TAG_MAX];
 
-	if (k->key.len && c->resp->status == 200) {
+	if (k->key.len) {
+		/* Also for an answer not to be kept: its making is over. */
 		anscache_put(c->app->pub.answers, buf_str(&k->key), &k->v,
 			     ug_monotonic_us() / 1000, c->resp, tag);
-		answer_tag(c, tag);
+		if (c->resp->status == 200)
+			answer_tag(c, tag);
 	}
 	buf_free(&k->key);
 }

@@ -196,6 +196,7 @@ void h_public_report_get(struct web_ctx *c)
 fail:
 	json_decref(o);
 	reply_ug_error(c, &err);
+	public_answer_keep(c, &k); /* not kept: ends its making */
 out:
 	buf_free(&k.key);
 	free(cr);

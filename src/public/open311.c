@@ -459,8 +459,8 @@ static void o_request_get(struct web_ctx *ctx)
 	free(c);
 	if (err.code) {
 		json_decref(list);
-		buf_free(&k.key);
 		reply_ug_error(o->c, &err);
+		public_answer_keep(o->c, &k); /* not kept: ends its making */
 		return;
 	}
 	reply(o, 200, list, "service_requests", "request");
@@ -591,8 +591,8 @@ out:
 	buf_free(&st);
 	if (err.code) {
 		json_decref(l.list);
-		buf_free(&k.key);
 		reply_ug_error(o->c, &err);
+		public_answer_keep(o->c, &k); /* not kept: ends its making */
 		return;
 	}
 	reply(o, 200, l.list, "service_requests", "request");

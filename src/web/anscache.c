@@ -19,12 +19,17 @@ struct entry {
 	char *body;
 	size_t len;
 	char tag[ANSCACHE_TAG_MAX]; /* tag_of(hash, v), made once */
+	/* An asker is making the key's answer of version making_v since
+	 * making_ms (0: nobody) - see anscache_get. */
+	struct anscache_version making_v;
+	int64_t making_ms;
 };
 
 struct anscache {
 	pthread_mutex_t lock;
 	struct entry *slots;
 	size_t nslots;
+	uint64_t stale_served; /* answers given while a newer was made */
 	size_t bytes, max_bytes;
 	int64_t max_age_ms;
 };
@@ -76,6 +81,12 @@ static void entry_clear(struct anscache *c, struct entry *e)
 	memset(e, 0, sizeof *e);
 }
 
+static int same_version(const struct anscache_version *x,
+			const struct anscache_version *y)
+{
+	return x->a == y->a && x->b == y->b && x->c == y->c;
+}
+
 void anscache_free(struct anscache *c)
 {
 	if (!c)
@@ -97,8 +108,25 @@ int anscache_get(struct anscache *c, const char *key,
 
 	pthread_mutex_lock(&c->lock);
 	hit = e->key && e->hash == h && strcmp(e->key, key) == 0 &&
-	      e->v.a == v->a && e->v.b == v->b && e->v.c == v->c &&
 	      now_ms - e->made_ms <= c->max_age_ms && now_ms >= e->made_ms;
+	if (hit && !same_version(&e->v, v)) {
+		/* The data changed since this answer was made.  The first
+		 * asker makes the new one; while it does (for at most
+		 * ANSCACHE_MAKE_MS), the others get the answer kept - a
+		 * list polled by many while reports arrive is otherwise
+		 * made by every asker at once after each report, and the
+		 * answer they get is the one they would have had asking a
+		 * few milliseconds earlier.  Nobody waits for anybody. */
+		if (e->making_ms && same_version(&e->making_v, v) &&
+		    now_ms - e->making_ms < ANSCACHE_MAKE_MS &&
+		    now_ms >= e->making_ms) {
+			c->stale_served++;
+		} else {
+			e->making_v = *v;
+			e->making_ms = now_ms ? now_ms : 1;
+			hit = 0;
+		}
+	}
 	if (hit) {
 		buf_reset(&resp->body);
 		if (buf_append(&resp->body, e->body, e->len)) {
@@ -113,6 +141,18 @@ int anscache_get(struct anscache *c, const char *key,
 	return hit;
 }
 
+/* The making of key's answer of version v is over without it being
+ * kept (not a 200, too large, out of memory): the next asker makes its
+ * own instead of being given the older one. */
+static void making_over(struct anscache *c, struct entry *e, uint64_t h,
+			const struct anscache_version *v)
+{
+	pthread_mutex_lock(&c->lock);
+	if (e->key && e->hash == h && same_version(&e->making_v, v))
+		e->making_ms = 0;
+	pthread_mutex_unlock(&c->lock);
+}
+
 void anscache_put(struct anscache *c, const char *key,
 		  const struct anscache_version *v, int64_t now_ms,
 		  const struct http_response *resp, char tag[ANSCACHE_TAG_MAX])
@@ -122,13 +162,16 @@ void anscache_put(struct anscache *c, const char *key,
 	char *k, *body;
 
 	tag_of(h, v, tag);
-	if (resp->status != 200 || resp->body.len > c->max_bytes)
+	if (resp->status != 200 || resp->body.len > c->max_bytes) {
+		making_over(c, e, h, v);
 		return;
+	}
 	k = strdup(key);
 	body = malloc(resp->body.len ? resp->body.len : 1);
 	if (!k || !body) {
 		free(k);
 		free(body);
+		making_over(c, e, h, v);
 		return;
 	}
 	memcpy(body, resp->body.data ? resp->body.data : "", resp->body.len);
@@ -151,4 +194,14 @@ void anscache_put(struct anscache *c, const char *key,
 	memcpy(e->tag, tag, sizeof e->tag);
 	c->bytes += e->len;
 	pthread_mutex_unlock(&c->lock);
+}
+
+uint64_t anscache_stale_served(struct anscache *c)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->stale_served;
+	pthread_mutex_unlock(&c->lock);
+	return n;
 }

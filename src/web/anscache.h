@@ -11,7 +11,11 @@
  * latest history line, audited change and photo); an answer is
  * served again only while that version holds and for at most max_age_ms
  * (answers that also depend on the clock: a 90-day window).  Only 200
- * answers are kept.
+ * answers are kept.  When the version moved on, the first asker makes
+ * the new answer, and askers of the same key meanwhile - for at most
+ * ANSCACHE_MAKE_MS - get the one kept, made from the version before:
+ * what they would have had asking a few milliseconds earlier, rather
+ * than every asker making the same answer at once after each change.
  *
  * Bounded: `slots` entries, direct-mapped by the key's hash (a colliding
  * key replaces the older), and at most max_bytes of bodies in all (an
@@ -29,6 +33,9 @@
 struct anscache;
 
 #define ANSCACHE_TAG_MAX 80 /* an entity tag, with its NUL */
+/* How long the answer of a version before is given while the first
+ * asker of a new version makes it (a 1,000-request list: 30-70 ms). */
+#define ANSCACHE_MAKE_MS 500
 
 /* The data an answer was made from, as the door reads it. */
 struct anscache_version {
@@ -41,18 +48,25 @@ struct anscache *anscache_new(size_t slots, size_t max_bytes,
 void anscache_free(struct anscache *c); /* NULL accepted */
 
 /* 1 when key holds an answer made from version v at most max_age_ms
- * before now_ms: its status, content type and body are copied into resp
- * (the body replacing resp's) and *tag gets its entity tag (a string of
- * the key's hash and the version, for ETag); 0 otherwise (resp
- * untouched), or when out of memory. */
+ * before now_ms - or one made from another version, while the asker
+ * of v that got 0 (it makes the answer: its anscache_put ends that)
+ * has been at it for less than ANSCACHE_MAKE_MS: its status, content
+ * type and body are copied into resp (the body replacing resp's) and
+ * *tag gets its entity tag (a string of the key's hash and the version
+ * it was made from, for ETag); 0 otherwise (resp untouched), or when
+ * out of memory. */
 int anscache_get(struct anscache *c, const char *key,
 		 const struct anscache_version *v, int64_t now_ms,
 		 struct http_response *resp, char tag[ANSCACHE_TAG_MAX]);
 
 /* Keep resp (a 200) under key as made from version v at now_ms, and its
- * entity tag into *tag (also when it is not kept). */
+ * entity tag into *tag (also when it is not kept).  Called by the asker
+ * that got 0 whatever its answer: one not kept ends its making too. */
 void anscache_put(struct anscache *c, const char *key,
 		  const struct anscache_version *v, int64_t now_ms,
 		  const struct http_response *resp, char tag[ANSCACHE_TAG_MAX]);
+
+/* Answers given from a version before while a newer was made. */
+uint64_t anscache_stale_served(struct anscache *c);
 
 #endif

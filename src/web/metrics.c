@@ -21,6 +21,7 @@
 #include "domain/cases/view.h"
 #include "lib/util.h"
 #include "version.h"
+#include "web/anscache.h"
 #include "web/web.h"
 
 /* Upper bounds of the latency buckets, in microseconds: from half a
@@ -432,6 +433,16 @@ static void h_metrics(struct web_ctx *c)
 	db_pool_connections(app->pool, &idle, &busy);
 	bad |= render_group_commit(app->pool, out);
 	bad |= render_memo(app->pool, out);
+	if (app->pub.answers)
+		bad |= buf_printf(
+			out,
+			"# HELP urbangrid_public_answers_before_total Public "
+			"answers given from the version before while the "
+			"first asker of a new one made it.\n"
+			"# TYPE urbangrid_public_answers_before_total counter\n"
+			"urbangrid_public_answers_before_total %llu\n",
+			(unsigned long long)anscache_stale_served(
+				app->pub.answers));
 	/* This request's own connection is one of the busy. */
 	bad |= buf_printf(out,
 		   "# HELP urbangrid_db_connections Database connections "

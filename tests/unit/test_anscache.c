@@ -3,7 +3,8 @@
  * (web/anscache.h): served again only under the same key, the same
  * version and within the age limit; only 200 answers; a colliding key
  * replaces the older; the byte bound holds; the entity tag follows the
- * key and the version.
+ * key and the version; after a change one asker makes the new answer
+ * while the others are given the one kept.
  */
 #include "testutil.h"
 
@@ -84,11 +85,67 @@ static void test_only_ok_and_bounds(void **state)
 	anscache_free(c);
 }
 
+/* After a change, the first asker makes the new answer; the others,
+ * meanwhile, get the one kept - for at most ANSCACHE_MAKE_MS, and never
+ * once the maker is done or gave up. */
+static void test_one_maker_after_a_change(void **state)
+{
+	struct anscache *c = anscache_new(16, 1 << 20, 10000);
+	struct anscache_version v1 = { 1, 1, 1 }, v2 = { 1, 1, 2 },
+				v3 = { 1, 1, 3 };
+	struct http_response old, fresh, bad, got;
+	char tag1[ANSCACHE_TAG_MAX], tag[ANSCACHE_TAG_MAX];
+
+	(void)state;
+	answer(&old, 200, "old");
+	answer(&fresh, 200, "new");
+	answer(&bad, 500, "error");
+	memset(&got, 0, sizeof got);
+	assert_false(anscache_get(c, "list", &v1, 100, &got, tag1));
+	anscache_put(c, "list", &v1, 100, &old, tag1);
+	assert_int_equal(anscache_stale_served(c), 0);
+
+	/* v2: the first asker makes it... */
+	assert_false(anscache_get(c, "list", &v2, 200, &got, tag));
+	/* ...the others get v1's answer, with v1's tag, meanwhile. */
+	for (int i = 0; i < 3; i++) {
+		assert_true(anscache_get(c, "list", &v2, 210 + i, &got, tag));
+		assert_string_equal(buf_str(&got.body), "old");
+		assert_string_equal(tag, tag1);
+	}
+	assert_int_equal(anscache_stale_served(c), 3);
+	/* Not another key, and not when the maker is late: then the next
+	 * asker makes it. */
+	assert_false(anscache_get(c, "other", &v2, 210, &got, tag));
+	assert_false(anscache_get(c, "list", &v2, 200 + ANSCACHE_MAKE_MS,
+				  &got, tag));
+	/* The maker is done: v2's answer from now on. */
+	anscache_put(c, "list", &v2, 250 + ANSCACHE_MAKE_MS, &fresh, tag);
+	assert_true(anscache_get(c, "list", &v2, 260 + ANSCACHE_MAKE_MS,
+				 &got, tag));
+	assert_string_equal(buf_str(&got.body), "new");
+
+	/* v3's maker fails: its answer is not kept, and the next asker
+	 * makes its own rather than being given v2's. */
+	assert_false(anscache_get(c, "list", &v3, 1000, &got, tag));
+	anscache_put(c, "list", &v3, 1001, &bad, tag);
+	assert_false(anscache_get(c, "list", &v3, 1002, &got, tag));
+	assert_true(anscache_get(c, "list", &v3, 1003, &got, tag));
+	assert_string_equal(buf_str(&got.body), "new"); /* v2's meanwhile */
+
+	buf_free(&old.body);
+	buf_free(&fresh.body);
+	buf_free(&bad.body);
+	buf_free(&got.body);
+	anscache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_and_miss),
 		cmocka_unit_test(test_only_ok_and_bounds),
+		cmocka_unit_test(test_one_maker_after_a_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
