@@ -78,7 +78,8 @@ async function apiTimes(query) {
 // times each, with .timer on; the page's time is count + select.
 function peerTimes(query) {
   const states = new URLSearchParams(query).get('state');
-  const inStates = states ? `',${states},' LIKE '%,' || state || ',%' AND ` : '';
+  const inStates = states
+    ? `state IN (${states.split(',').map((x) => `'${x}'`).join(', ')}) AND ` : '';
   const open = states ? " AND state NOT IN ('closed', 'rejected', 'void', 'merged')" : '';
   const order = query.includes('sort=deadline')
     ? 'deadline IS NULL, deadline, id' : 'created_at DESC, id DESC';

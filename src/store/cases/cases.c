@@ -368,7 +368,10 @@ int store_case_update(struct db *db, const struct case_row *c,
 
 /* Filters, each switched off by an empty / zero first parameter. */
 #define CASE_WHERE                                                          \
-	" WHERE (? = '' OR ? LIKE '%,' || state || ',%')"                   \
+	/* the states: how many, then 16 (NULL for none) - an IN list of \
+	 * parameters, not a string built for each row */                 \
+	" WHERE (? = 0 OR state IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"\
+	"      ?, ?, ?))"                                                   \
 	" AND (? = '' OR category = ?)"                                     \
 	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
 	" AND (? = '' OR department = ?)"                                   \
@@ -395,9 +398,9 @@ int store_case_update(struct db *db, const struct case_row *c,
 
 #define CASE_NEWEST " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
 /* The queues: the most urgent first - the earliest deadline, cases with
- * no clock running last.  The very first terms of case_file_open (schema
+ * no clock running last.  The very terms of case_file_open (schema
  * 0028), so an open-only list reads its page in index order and sorts
- * only cases of equal deadline. */
+ * nothing. */
 #define CASE_URGENT " ORDER BY deadline IS NULL, deadline, id LIMIT ? OFFSET ?"
 
 /* The phone's worklists: nearest first to a point (lon, scale, lon,
@@ -443,22 +446,21 @@ static const char *const SQL_CASE_STATS[2][2] = {
 };
 
 static int bind_filter_at(struct db_stmt *st, int i,
-			  const struct case_filter *f, struct buf *states,
-			  struct buf *like, struct ug_error *err);
+			  const struct case_filter *f, struct buf *like,
+			  struct ug_error *err);
 
 /* Bind CASE_WHERE's parameters from 1 on; the next free index, or a
  * negative error. */
 static int bind_filter(struct db_stmt *st, const struct case_filter *f,
-		       struct buf *states, struct buf *like,
-		       struct ug_error *err)
+		       struct buf *like, struct ug_error *err)
 {
-	return bind_filter_at(st, 1, f, states, like, err);
+	return bind_filter_at(st, 1, f, like, err);
 }
 
 /* ... from index i on. */
 static int bind_filter_at(struct db_stmt *st, int i,
-			  const struct case_filter *f, struct buf *states,
-			  struct buf *like, struct ug_error *err)
+			  const struct case_filter *f, struct buf *like,
+			  struct ug_error *err)
 {
 	const char *cat = f->category ? f->category : "";
 	const char *area = f->area_prefix ? f->area_prefix : "";
@@ -469,13 +471,16 @@ static int bind_filter_at(struct db_stmt *st, int i,
 	const char *src = f->source ? f->source : "";
 	const char *light = f->light ? f->light : "";
 	const char *assignee = f->assignee ? f->assignee : "";
-	int rc;
+	int nstates = 0, rc;
 
-	buf_reset(states);
-	for (int k = 0; k < 16 && f->states[k]; k++)
-		buf_printf(states, ",%s", f->states[k]);
-	if (states->len)
-		buf_putc(states, ',');
+	while (nstates < 16 && f->states[nstates])
+		nstates++;
+	if ((rc = db_bind_int64(st, i++, nstates, err)))
+		return rc;
+	for (int k = 0; k < 16; k++)
+		if ((rc = k < nstates ? db_bind_text(st, i++, f->states[k], err)
+				      : db_bind_null(st, i++, err)))
+			return rc;
 	/* q is matched literally: escape LIKE's wildcards. */
 	buf_reset(like);
 	if (*q) {
@@ -487,9 +492,7 @@ static int bind_filter_at(struct db_stmt *st, int i,
 		}
 		buf_putc(like, '%');
 	}
-	if ((rc = db_bind_text(st, i++, buf_str(states), err)) ||
-	    (rc = db_bind_text(st, i++, buf_str(states), err)) ||
-	    (rc = db_bind_text(st, i++, cat, err)) ||
+	if ((rc = db_bind_text(st, i++, cat, err)) ||
 	    (rc = db_bind_text(st, i++, cat, err)) ||
 	    (rc = db_bind_text(st, i++, area, err)) ||
 	    (rc = db_bind_text(st, i++, area, err)) ||
@@ -538,14 +541,14 @@ int store_case_list(struct db *db, const struct case_filter *f,
 		    store_case_cb cb, void *ctx, int64_t *total,
 		    struct ug_error *err)
 {
-	struct buf states = BUF_INIT, like = BUF_INIT;
+	struct buf like = BUF_INIT;
 	struct db_stmt *st;
 	int order = f->near ? ORDER_NEAREST
 		    : f->by_deadline ? ORDER_URGENT : ORDER_NEWEST;
 	int rc, i;
 
 	if ((rc = db_prepare(db, SQL_CASE_COUNT[!!f->open_only], &st, err)) ||
-	    (rc = bind_filter(st, f, &states, &like, err)) < 0)
+	    (rc = bind_filter(st, f, &like, err)) < 0)
 		goto out;
 	if ((rc = db_step(st, err)) < 0)
 		goto out;
@@ -553,7 +556,7 @@ int store_case_list(struct db *db, const struct case_filter *f,
 	db_reset(st);
 	if ((rc = db_prepare(db, SQL_CASE_LIST[!!f->open_only][order], &st,
 			     err)) ||
-	    (i = rc = bind_filter(st, f, &states, &like, err)) < 0)
+	    (i = rc = bind_filter(st, f, &like, err)) < 0)
 		goto out;
 	if (order == ORDER_NEAREST &&
 	    ((rc = db_bind_double(st, i++, f->near_lon, err)) ||
@@ -568,7 +571,6 @@ int store_case_list(struct db *db, const struct case_filter *f,
 		goto out;
 	rc = each_case(st, cb, ctx, err);
 out:
-	buf_free(&states);
 	buf_free(&like);
 	return rc < 0 ? rc : 0;
 }
@@ -599,19 +601,18 @@ int store_case_points(struct db *db, const struct case_filter *f,
 		      int64_t limit, store_case_point_cb cb, void *ctx,
 		      struct ug_error *err)
 {
-	struct buf states = BUF_INIT, like = BUF_INIT;
+	struct buf like = BUF_INIT;
 	struct db_stmt *st;
 	int rc, i;
 
 	if ((rc = db_prepare(db, SQL_CASE_POINTS[!!f->open_only], &st, err)) ||
 	    (rc = db_bind_int64(st, 1, f->now, err)) ||
 	    (rc = db_bind_int64(st, 2, f->now, err)) ||
-	    (i = rc = bind_filter_at(st, 3, f, &states, &like, err)) < 0 ||
+	    (i = rc = bind_filter_at(st, 3, f, &like, err)) < 0 ||
 	    (rc = db_bind_int64(st, i, limit, err)))
 		goto out;
 	rc = db_each(st, point_visit, &(struct point_visit){ cb, ctx }, err);
 out:
-	buf_free(&states);
 	buf_free(&like);
 	return rc < 0 ? rc : 0;
 }
@@ -620,7 +621,7 @@ int store_case_stats(struct db *db, const struct case_filter *f,
 		     int by_department, store_case_stat_cb cb, void *ctx,
 		     struct ug_error *err)
 {
-	struct buf states = BUF_INIT, like = BUF_INIT;
+	struct buf like = BUF_INIT;
 	struct db_stmt *st;
 	int rc;
 
@@ -629,7 +630,7 @@ int store_case_stats(struct db *db, const struct case_filter *f,
 			     &st, err)) ||
 	    (rc = db_bind_int64(st, 1, f->now, err)) ||
 	    (rc = db_bind_int64(st, 2, f->now, err)) ||
-	    (rc = bind_filter_at(st, 3, f, &states, &like, err)) < 0)
+	    (rc = bind_filter_at(st, 3, f, &like, err)) < 0)
 		goto out;
 	while ((rc = db_step(st, err)) == DB_ROW)
 		if ((rc = cb(ctx, db_column_text(st, 0), db_column_text(st, 1),
@@ -638,7 +639,6 @@ int store_case_stats(struct db *db, const struct case_filter *f,
 			break;
 		}
 out:
-	buf_free(&states);
 	buf_free(&like);
 	return rc < 0 ? rc : 0;
 }
