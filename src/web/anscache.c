@@ -3,6 +3,7 @@
  * anscache.h).
  */
 #include "web/anscache.h"
+#include "lib/util.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -33,18 +34,6 @@ struct anscache {
 	size_t bytes, max_bytes;
 	int64_t max_age_ms;
 };
-
-/* FNV-1a, 64 bits: keys are short, the distribution is what matters. */
-static uint64_t hash_of(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 static void tag_of(uint64_t hash, const struct anscache_version *v,
 		   char tag[ANSCACHE_TAG_MAX])
@@ -102,7 +91,7 @@ int anscache_get(struct anscache *c, const char *key,
 		 const struct anscache_version *v, int64_t now_ms,
 		 struct http_response *resp, char tag[ANSCACHE_TAG_MAX])
 {
-	uint64_t h = hash_of(key);
+	uint64_t h = ug_hash_str(key);
 	struct entry *e = &c->slots[h % c->nslots];
 	int hit;
 
@@ -157,7 +146,7 @@ void anscache_put(struct anscache *c, const char *key,
 		  const struct anscache_version *v, int64_t now_ms,
 		  const struct http_response *resp, char tag[ANSCACHE_TAG_MAX])
 {
-	uint64_t h = hash_of(key);
+	uint64_t h = ug_hash_str(key);
 	struct entry *e = &c->slots[h % c->nslots];
 	char *k, *body;
 
