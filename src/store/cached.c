@@ -25,7 +25,7 @@ int store_cached(struct db *db, enum cached_kind kind, const char *key,
 		return rc;
 	if (memo_get(m, (int)kind, key, rev, out, size))
 		return 0;
-	if ((rc = read(db, arg, out, err)) == 0 && db_memo(db))
+	if ((rc = read(db, arg, out, err)) == 0)
 		memo_put(m, (int)kind, key, rev, out, size);
 	return rc;
 }
