@@ -11,10 +11,12 @@
 --         the rest of the 10 % polls a case too)
 -- SOAK_WRITE_PCT (default 1): at about 500 requests a second, 10 % is 50
 -- new open cases a second - 90,000 in a 30-minute run, a thousand times
--- a large city's day - and the run then measures the server reading a
--- fast-growing pile of open cases (the overview counts them all), not
--- whether it stays the same over time.  1 % still files about 5 a
--- second, a hundred times a large city's rate.
+-- a large city's day.  1 % still files about 5 a second, a hundred times
+-- a large city's rate.  Beside this mix a receptionist's desk
+-- (bench/soak_desk.mjs) rejects the new reports as they arrive, so the
+-- open cases stay at a city's level: without it the run measured the
+-- server reading a growing pile of them (the overview counts them all),
+-- not whether it stays the same over time.
 -- Each connection waits SOAK_DELAY_MS between its requests, so the rate is
 -- about connections x 1000 / (delay + latency): the script asks for half
 -- the peak measured just before.  Prints the one line of wrk_report.lua.
