@@ -2,12 +2,14 @@
  * cached.h - the rows every request reads and an administrator seldom
  * changes, kept in memory.
  *
- * Who a token is, a category, its current standard and that standard's
- * time limits, a division: the intake reads them all for each report,
- * and after every commit of another connection the engine's own page
- * cache of a connection starts empty.  The connection pool keeps copies
- * (db_memo, lib/memo.h) under the configuration's revision, config_rev
- * (schema 0029), which triggers on the rows' tables move on with every
+ * Who a token or a console session is, a category, its current
+ * standard and that standard's time limits, a division: the intake
+ * reads them all for each report, the console its session on every
+ * call, and after every commit of another connection the engine's own
+ * page cache of a connection starts empty.  The connection pool keeps
+ * copies (db_memo, lib/memo.h) under the configuration's revision,
+ * config_rev (schema 0029; sessions 0030), which triggers on the rows'
+ * tables move on with every
  * change - made by this server, another one or the command line - in
  * the change's own transaction.  Each use reads the revision (one row)
  * and takes a copy only if it was kept under that very value, so a
@@ -26,6 +28,7 @@
 
 enum cached_kind {
 	CACHED_TOKEN,    /* a token's user and token, by its hash */
+	CACHED_SESSION,  /* a console session's user, by its hash */
 	CACHED_CATEGORY, /* a category, by code */
 	CACHED_STANDARD, /* a category's current standard, by its code */
 	CACHED_LIMITS,   /* a standard's time limits, by its id */

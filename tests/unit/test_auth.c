@@ -900,6 +900,90 @@ static void test_bearer_token_pooled(void **state)
 	db_pool_destroy(pool);
 }
 
+/* A console session through a pool, as the server reads it: kept in
+ * memory like a token (store/cached.h, schema 0030), and still ended at
+ * once by its expiry, a logout elsewhere, the account disabled, or the
+ * account's other sessions ended. */
+static int pooled_session(struct db_pool *pool, const char *token,
+			  int64_t now, struct user *u, struct ug_error *err)
+{
+	char csrf[TOKEN_HEX_LEN + 1];
+	struct db *db = NULL;
+	int rc;
+
+	ug_error_clear(err);
+	tu_assert_ok(db_pool_acquire(pool, &db, err), *err);
+	rc = auth_session_user(db, token, now, u, csrf, err);
+	db_pool_release(pool, db);
+	return rc;
+}
+
+static void test_session_pooled(void **state)
+{
+	struct tu_env *env = *state;
+	struct login_result res, other;
+	struct db_pool *pool = NULL;
+	struct auth_config cfg;
+	struct ug_error err;
+	uint64_t hits, misses;
+	struct user u;
+
+	auth_config_defaults(&cfg);
+	add_user(env->db, "alice");
+	ug_error_clear(&err);
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.1",
+			   NOW, &res, &err),
+		     err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+
+	for (int i = 0; i < 3; i++)
+		tu_assert_ok(pooled_session(pool, res.session_token, NOW + i,
+					    &u, &err),
+			     err);
+	assert_string_equal(u.username, "alice");
+	db_pool_memo_counts(pool, &hits, &misses);
+	assert_int_equal(misses, 1);
+	assert_int_equal(hits, 2);
+
+	/* Kept, and still over at its expiry. */
+	tu_assert_ok(pooled_session(pool, res.session_token,
+				    res.expires_at - 1, &u, &err),
+		     err);
+	tu_assert_err(pooled_session(pool, res.session_token, res.expires_at,
+				     &u, &err),
+		      err, UG_EAUTH, NULL);
+
+	/* The account disabled elsewhere, then enabled: seen at once. */
+	disable_user(env->db, "alice");
+	tu_assert_err(pooled_session(pool, res.session_token, NOW, &u, &err),
+		      err, UG_EAUTH, NULL);
+	run_sql(env->db, "UPDATE app_user SET disabled = 0"
+			 " WHERE username = 'alice'");
+	tu_assert_ok(pooled_session(pool, res.session_token, NOW, &u, &err),
+		     err);
+
+	/* A second login; the first session's logout on the command line's
+	 * own connection ends it at the next call, not the second. */
+	tu_assert_ok(login(env->db, &cfg, "alice", TEST_PASSWORD, "10.0.0.2",
+			   NOW, &other, &err),
+		     err);
+	tu_assert_ok(pooled_session(pool, other.session_token, NOW, &u, &err),
+		     err);
+	tu_assert_ok(auth_logout(env->db, res.session_token, &err), err);
+	tu_assert_err(pooled_session(pool, res.session_token, NOW, &u, &err),
+		      err, UG_EAUTH, NULL);
+	tu_assert_ok(pooled_session(pool, other.session_token, NOW, &u, &err),
+		     err);
+
+	/* Every session of the account ended by hand (what a password
+	 * change does to the others). */
+	run_sql(env->db, "DELETE FROM session");
+	tu_assert_err(pooled_session(pool, other.session_token, NOW, &u, &err),
+		      err, UG_EAUTH, NULL);
+
+	db_pool_destroy(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -922,6 +1006,7 @@ int main(void)
 		AUTH_TEST(test_logins_audited),
 		AUTH_TEST(test_tokens_listed_and_revoked),
 		AUTH_TEST(test_bearer_token_pooled),
+		AUTH_TEST(test_session_pooled),
 	};
 
 	return cmocka_run_group_tests_name("auth", tests, hash_once, NULL);

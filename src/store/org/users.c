@@ -201,27 +201,57 @@ int store_session_insert(struct db *db, const char *token_hash,
 			      DB_TEXT(client_addr)), err);
 }
 
+/* The session whatever its age: the expiry is checked on the row, kept
+ * or read (a copy kept before it ran out must not outlive it). */
 static const char SQL_SESSION_LOOKUP[] =
-	"SELECT " USER_COLUMNS ", s.csrf_token FROM session s"
+	"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at FROM session s"
 	" JOIN app_user u ON u.id = s.user_id" USER_JOINS
-	" WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0";
+	" WHERE s.token_hash = ? AND u.disabled = 0";
 
-int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
-			 struct user *u, char csrf[65], struct ug_error *err)
+struct session_user {
+	struct user u;
+	char csrf[65];
+	int64_t expires_at;
+};
+
+static int session_read(struct db *db, const void *token_hash, void *out,
+			struct ug_error *err)
 {
+	struct session_user *su = out;
 	struct db_stmt *st;
 	int rc;
 
-	rc = db_row(db, SQL_SESSION_LOOKUP,
-		    DB_ARGS(DB_TEXT(token_hash), DB_INT(now)), &st, err);
+	rc = db_row(db, SQL_SESSION_LOOKUP, DB_ARGS(DB_TEXT(token_hash)), &st,
+		    err);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
 		return ug_fail(err, UG_ENOTFOUND, NULL,
 			       "no such session, or it has expired");
-	user_from_row(st, 0, u);
-	snprintf(csrf, 65, "%s", db_column_text(st, USER_NCOLUMNS));
+	user_from_row(st, 0, &su->u);
+	UG_COPY(su->csrf, db_column_text(st, USER_NCOLUMNS));
+	su->expires_at = db_column_int64(st, USER_NCOLUMNS + 1);
 	db_reset(st);
+	return 0;
+}
+
+/* Kept in memory under config_rev like a token (store/cached.h): schema
+ * 0030's triggers move the revision on with every session made or
+ * ended, so a logout or a password change is seen at the next call. */
+int store_session_lookup(struct db *db, const char *token_hash, int64_t now,
+			 struct user *u, char csrf[65], struct ug_error *err)
+{
+	struct session_user su;
+	int rc = store_cached(db, CACHED_SESSION, token_hash, &su, sizeof su,
+			      session_read, token_hash, err);
+
+	if (rc)
+		return rc;
+	if (su.expires_at <= now)
+		return ug_fail(err, UG_ENOTFOUND, NULL,
+			       "no such session, or it has expired");
+	*u = su.u;
+	memcpy(csrf, su.csrf, 65);
 	return 0;
 }
 
