@@ -18,6 +18,7 @@
 #include "lib/fault.h"
 #include "lib/log.h"
 #include "lib/memo.h"
+#include "lib/util.h"
 #include "store/db_engine.h"
 
 struct db_stmt {
@@ -219,6 +220,35 @@ static size_t db_slot(const char *sql, size_t cap)
 	h ^= h >> 17;
 	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
 	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* db_intern's table: open addressing, never emptied (its texts live as
+ * long as the process); room for the bound and the few `always` texts
+ * past it. */
+#define INTERN_SLOTS (DB_INTERN_MAX * 4)
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *intern_table[INTERN_SLOTS];
+static int intern_count;
+
+const char *db_intern(const char *sql, int always)
+{
+	size_t j = (size_t)ug_hash_str(sql) & (INTERN_SLOTS - 1);
+	const char *found = NULL;
+
+	pthread_mutex_lock(&intern_lock);
+	for (; intern_table[j]; j = (j + 1) & (INTERN_SLOTS - 1))
+		if (strcmp(intern_table[j], sql) == 0) {
+			found = intern_table[j];
+			break;
+		}
+	if (!found && (intern_count < DB_INTERN_MAX ||
+		       (always && intern_count < INTERN_SLOTS / 2)) &&
+	    (intern_table[j] = strdup(sql))) {
+		found = intern_table[j];
+		intern_count++;
+	}
+	pthread_mutex_unlock(&intern_lock);
+	return found;
 }
 
 static int db_cache_grow(struct db *db, struct ug_error *err)

@@ -87,6 +87,17 @@ int db_exec(struct db *db, const char *sql, struct ug_error *err);
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
 	       struct ug_error *err);
 
+/* A statement's text made at run time (a filter's terms: store/cases),
+ * kept for the life of the process so that db_prepare can cache it: the
+ * same text gives the same address.  At most DB_INTERN_MAX texts are
+ * kept; past them NULL (also when out of memory), and the caller states
+ * its query in one of a fixed few texts instead, which it interns with
+ * `always` set (those are kept past the bound, which they cannot run up:
+ * a client trying every combination of filters then costs each
+ * connection DB_INTERN_MAX prepared statements at most). */
+#define DB_INTERN_MAX 256
+const char *db_intern(const char *sql, int always);
+
 /* Bind parameter `idx` (1-based).  Text and blobs are copied. */
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v, struct ug_error *err);
 int db_bind_double(struct db_stmt *st, int idx, double v, struct ug_error *err);

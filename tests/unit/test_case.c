@@ -23,6 +23,10 @@
 #include "domain/cases/routing.h"
 #include "domain/cases/standards.h"
 #include "domain/cases/workflow.h"
+#include "lib/buf.h"
+#include "lib/util.h"
+#include "store/cases/cases.h"
+#include "store/db.h"
 
 #define CN CALENDAR_UTC_OFFSET_CHINA
 #define HOUR 3600
@@ -2967,6 +2971,209 @@ static void test_env_defaults(void **state)
 	assert_int_equal(env.duplicate_window_s, 72 * 3600);
 }
 
+/* ---- the filter's two forms (store/cases/cases.c) ---------------------- */
+
+/* What a filter finds, as one line: the count and ids of each order, the
+ * map's points and the overview's numbers by state and by department. */
+static int found_case(void *ctx, const struct case_row *c)
+{
+	return buf_printf(ctx, " %lld", (long long)c->id);
+}
+
+static int found_point(void *ctx, int64_t id, double lon, double lat,
+		       const char *light)
+{
+	(void)lon;
+	(void)lat;
+	return buf_printf(ctx, " %lld:%s", (long long)id, light);
+}
+
+static int found_stat(void *ctx, const char *key, const char *light,
+		      int64_t n)
+{
+	return buf_printf(ctx, " %s/%s=%lld", key, light, (long long)n);
+}
+
+static void filter_found(struct db *db, const struct case_filter *flt,
+			 struct buf *out)
+{
+	struct case_filter g = *flt;
+	struct ug_error err;
+	int64_t total;
+
+	ug_error_clear(&err);
+	buf_reset(out);
+	g.limit = 100;
+	for (int order = 0; order < 3; order++) {
+		g.by_deadline = order == 1;
+		g.near = order == 2;
+		buf_printf(out, order ? " |" : "");
+		tu_assert_ok(store_case_list(db, &g, found_case, out, &total,
+					     &err),
+			     err);
+		buf_printf(out, " total %lld", (long long)total);
+	}
+	buf_puts(out, " | points");
+	tu_assert_ok(store_case_points(db, flt, 100, found_point, out, &err),
+		     err);
+	for (int by_dept = 0; by_dept < 2; by_dept++) {
+		buf_puts(out, " | stats");
+		tu_assert_ok(store_case_stats(db, flt, by_dept, found_stat, out,
+					      &err),
+			     err);
+	}
+}
+
+/* A list states only its filter's terms that are on; past db_intern's
+ * bound on texts, every term behind a switch (the "guarded" form).
+ * Random filters over cases of every kind must find the same in both
+ * forms; and once the bound is reached, a filter never seen before is
+ * stated guarded, and finds the same.  Last of the suite: it fills the
+ * process's table. */
+static void test_filter_forms(void **state)
+{
+	static const char *const all_states[] = {
+		"reported", "verified", "filed", "dispatched", "returned",
+		"hung", "handled", "checked", "closed", "rejected", "void",
+	};
+	static const char *const lights[] = { "none", "red", "yellow",
+					      "green" };
+	enum { NCASES = 40, NFIXED = 8, NFILTERS = 36 };
+	struct fx *f = *state;
+	struct case_duplicates dups;
+	struct buf found[NFILTERS];
+	struct buf again = BUF_INIT, text = BUF_INIT;
+	struct case_filter flt[NFILTERS];
+	char area[32], street[16], number[24];
+	unsigned seed = 16;
+	struct ug_error err;
+	int n = 0;
+
+	/* Cases of every state, department, source, light and age; a
+	 * description with a LIKE wildcard in it. */
+	for (int i = 0; i < NCASES; i++) {
+		static const char *const depts[] = { "110101-HW", "110101-SZ",
+						     NULL };
+		int64_t due = NOW + (i % 9 - 4) * HOUR;
+
+		located(f, i % 2 ? "06010" : "06036", 116.40 + 0.003 * i,
+			39.92 + 0.001 * (i % 5), NOW - i * HOUR, f->c, &dups);
+		if (i == 0) {
+			UG_COPY(area, f->c->area);
+			snprintf(street, sizeof street, "%.9s", f->c->area);
+		}
+		if (i == 7)
+			UG_COPY(number, f->c->number);
+		ug_error_clear(&err);
+		tu_assert_ok(
+			db_run(f->t->db,
+			       "UPDATE case_file SET state = ?, department = ?,"
+			       " priority = ?, extension_hours = ?, source = ?,"
+			       " assignee = ?, deadline = ?, warn_at = ?,"
+			       " description = ? WHERE id = ?",
+			       DB_ARGS(DB_TEXT(all_states[i % 11]),
+				       DB_TEXT(depts[i % 3]), DB_INT(i % 4 == 0),
+				       DB_OPT_INT(i % 5 == 0 ? 8 : 0),
+				       DB_TEXT(i % 2 ? "public" : "inspector"),
+				       DB_TEXT(i % 6 == 0 ? "a1" : NULL),
+				       DB_OPT_INT(i % 7 == 0 ? 0 : due),
+				       DB_OPT_INT(i % 7 == 0 ? 0 : due - HOUR),
+				       DB_TEXT(i % 3 ? "垃圾" : "井盖 50%破损"),
+				       DB_INT(f->c->id)),
+			       &err),
+			err);
+	}
+
+	for (int k = 0; k < NFILTERS; k++) {
+		struct case_filter *g = &flt[k];
+		int nst = 0, open = 1;
+
+#define PICK(one_in) (seed = seed * 1103515245u + 12345u, \
+		      (seed >> 16) % (one_in) == 0)
+		memset(g, 0, sizeof *g);
+		g->now = NOW;
+		if (k < NFIXED) {
+			/* One term each, on the boundaries the cases sit
+			 * on: a deadline at now (i % 9 == 4), a warning at
+			 * now (i % 9 == 5), a case filed at either end. */
+			g->light = k < 4 ? lights[k] : NULL;
+			g->overdue = k == 4;
+			g->from = k == 5 ? NOW - 5 * HOUR : 0;
+			g->to = k == 6 ? NOW - 5 * HOUR : 0;
+			g->supervised = k == 7;
+			goto found;
+		}
+		if (!PICK(2))
+			for (int s = 0; s < 11 && nst < 16; s++)
+				if (PICK(3)) {
+					g->states[nst++] = all_states[s];
+					open &= s < 8;
+				}
+		g->open_only = nst > 0 && open;
+		g->category = PICK(4) ? "06010" : PICK(8) ? "99999" : NULL;
+		g->area_prefix = PICK(4) ? street : PICK(6) ? area : NULL;
+		g->department = PICK(5) ? "110101-HW" : NULL;
+		g->q = PICK(6) ? "50%" : PICK(6) ? number : PICK(6) ? "垃" : NULL;
+		g->overdue = PICK(5);
+		g->from = PICK(5) ? NOW - 20 * HOUR : 0;
+		g->to = PICK(5) ? NOW - 5 * HOUR : 0;
+		g->scope_area = PICK(5) ? "110101" : NULL;
+		g->scope_department = PICK(8) ? "110101-SZ" : NULL;
+		g->source = PICK(5) ? "public" : NULL;
+		g->extension_pending = PICK(6);
+		g->supervised = PICK(6);
+		g->assignee = PICK(8) ? "a1" : NULL;
+		g->light = PICK(3) ? lights[(seed >> 8) % 4] : NULL;
+#undef PICK
+	found:
+		g->near_lon = 116.43;
+		g->near_lat = 39.92;
+		g->near_lon_scale = cos(39.92 * M_PI / 180);
+		found[k] = (struct buf)BUF_INIT;
+		filter_found(f->t->db, g, &found[k]);
+		/* Something is found for most: the filters are not all
+		 * empty-handed. */
+		n += strstr(buf_str(&found[k]), "total 0 ") == NULL;
+	}
+	assert_true(n >= NFILTERS / 3);
+	/* All of them were stated plainly: the table has room still. */
+	assert_non_null(db_intern("SELECT 'room left'", 0));
+	for (int k = 0; k < NFILTERS; k++) {
+		flt[k].guarded = 1;
+		filter_found(f->t->db, &flt[k], &again);
+		assert_string_equal(buf_str(&again), buf_str(&found[k]));
+		buf_free(&found[k]);
+	}
+
+	/* Every term on at once but overdue (no random filter had them
+	 * all), which case 0 alone meets: stated guarded, then plainly once
+	 * the table is full - guarded too, then. */
+	flt[0] = (struct case_filter){
+		.states = { "handled", "reported", "checked", "closed" },
+		.category = "06036", .area_prefix = street,
+		.department = "110101-HW", .q = "50%",
+		.now = NOW, .from = NOW - 30 * HOUR, .to = NOW + HOUR,
+		.scope_area = "110101", .scope_department = "110101-HW",
+		.source = "inspector", .extension_pending = 1,
+		.supervised = 1, .assignee = "a1", .light = "none",
+	};
+	flt[1] = flt[0];
+	flt[1].guarded = 1;
+	filter_found(f->t->db, &flt[1], &again);
+	for (int i = 0; i < DB_INTERN_MAX; i++) {
+		buf_reset(&text);
+		buf_printf(&text, "SELECT %d", i);
+		(void)db_intern(buf_str(&text), 0);
+	}
+	assert_null(db_intern("SELECT 'no room'", 0));
+	filter_found(f->t->db, &flt[0], &text);
+	assert_string_equal(buf_str(&text), buf_str(&again));
+	/* ... and it found something: case 0 is all of that. */
+	assert_non_null(strstr(buf_str(&text), "total 1"));
+	buf_free(&again);
+	buf_free(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3008,6 +3215,8 @@ int main(void)
 		T(test_deadlines_follow),
 		T(test_deadline_provisional),
 		T(test_phone_mask),
+		/* last: it fills db_intern's table for the process */
+		T(test_filter_forms),
 #undef T
 	};
 

@@ -366,35 +366,247 @@ int store_case_update(struct db *db, const struct case_row *c,
 	return 0;
 }
 
-/* Filters, each switched off by an empty / zero first parameter. */
-#define CASE_WHERE                                                          \
-	/* the states: how many, then 16 (NULL for none) - an IN list of \
-	 * parameters, not a string built for each row */                 \
-	" WHERE (? = 0 OR state IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"\
-	"      ?, ?, ?))"                                                   \
-	" AND (? = '' OR category = ?)"                                     \
-	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
-	" AND (? = '' OR department = ?)"                                   \
-	" AND (? = '' OR description LIKE ? ESCAPE '\\'"                    \
-	"      OR address LIKE ? ESCAPE '\\' OR number = ?)"                \
-	" AND (? = 0 OR (deadline IS NOT NULL AND deadline < ?))"           \
-	" AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?)"     \
-	" AND (? = '' OR substr(area, 1, length(?)) = ?)"                   \
-	" AND (? = '' OR department = ?)"                                   \
-	" AND (? = '' OR source = ?)"                                       \
-	" AND (? = 0 OR extension_hours > 0) AND (? = 0 OR priority > 0)"   \
-	" AND (? = '' OR assignee = ?)"                                     \
-	/* the light at now (domain/cases/case.c, case_light) */            \
-	" AND (? = '' OR (? = 'none' AND deadline IS NULL)"                 \
-	"      OR (? = 'red' AND deadline <= ?)"                            \
-	"      OR (? = 'yellow' AND warn_at <= ? AND deadline > ?)"         \
-	"      OR (? = 'green' AND warn_at > ? AND deadline > ?))"
+/* ---- a filter's WHERE clause ---------------------------------------- */
+
+/*
+ * A list, count, map or overview of the cases states only the terms of
+ * its filter that are on: the planner then sees what is asked (a list
+ * of everything counts from the table alone, a queue from the open
+ * cases' index), and no row pays for a term that is off.  With one text
+ * for every filter, each term switched off by a parameter (`? = '' OR
+ * category = ?`), every row evaluated all of them: a count of 14,000
+ * cases took 3.1 ms against 0.005 ms stated plainly, and of the 13,000
+ * open ones 5.1 ms against 1.0 (sqlite3 3.40, best of seven).
+ *
+ * The text is made for the request and interned (db_intern: db_prepare
+ * keeps statements by their text's address).  Past DB_INTERN_MAX texts -
+ * a client trying every combination of filters - the filter is stated
+ * `guarded` instead: every term present, each switched by a parameter
+ * (the old form), a fixed few texts whatever the filter.  Both forms
+ * come from the one builder below, term by term.
+ */
+
+/* The most parameters a case statement takes: a guarded WHERE (55),
+ * two before it and eight after. */
+#define WHERE_ARGS_MAX 72
+
+struct case_where {
+	struct buf sql;
+	struct db_arg args[WHERE_ARGS_MAX + 1]; /* DB_ARG_END-terminated */
+	int nargs;
+	int nterms;
+	int guarded;
+	int oom; /* an append failed: the text is not whole */
+	struct buf like; /* q as a LIKE pattern: args point into it */
+};
+
+static void where_sql(struct case_where *w, const char *text)
+{
+	if (buf_puts(&w->sql, text))
+		w->oom = 1;
+}
+
+static void where_arg(struct case_where *w, struct db_arg a)
+{
+	/* WHERE_ARGS_MAX counts every statement below: never reached. */
+	if (w->nargs < WHERE_ARGS_MAX)
+		w->args[w->nargs++] = a;
+}
+
+static void where_int(struct case_where *w, int64_t v)
+{
+	where_arg(w, (struct db_arg)DB_INT(v));
+}
+
+static void where_text(struct case_where *w, const char *v)
+{
+	where_arg(w, (struct db_arg)DB_TEXT(v ? v : ""));
+}
+
+/* One term of the filter.  Plain: written when on, and the caller then
+ * adds its values.  Guarded: always written, behind its switch (`on`,
+ * the first value), and the caller adds its values, on or not. */
+static int where_term(struct case_where *w, int on, const char *term)
+{
+	if (!on && !w->guarded)
+		return 0;
+	where_sql(w, w->nterms++ ? " AND " : " WHERE ");
+	if (w->guarded) {
+		where_int(w, on);
+		where_sql(w, "(? = 0 OR ");
+	}
+	where_sql(w, term);
+	if (w->guarded)
+		where_sql(w, ")");
+	return 1;
+}
+
+/* A term that is part of the statement itself, not of the filter. */
+static void where_always(struct case_where *w, const char *term)
+{
+	where_sql(w, w->nterms++ ? " AND " : " WHERE ");
+	where_sql(w, term);
+}
 
 /* Added when every state asked for is open (f->open_only): the very term
  * of the partial index case_file_open (schemas 0011, 0028), which the
  * planner uses only when the query states it - so the queues never read
  * the closed cases, however many years of them the table holds. */
-#define CASE_OPEN " AND state NOT IN ('closed', 'rejected', 'void', 'merged')"
+#define CASE_OPEN "state NOT IN ('closed', 'rejected', 'void', 'merged')"
+
+/* The light at now (domain/cases/case.c, case_light).  Plain: the one
+ * asked for (an unknown one matches nothing); guarded: all four behind
+ * their names. */
+static void where_light(struct case_where *w, const char *light, int64_t now)
+{
+	static const char guarded[] =
+		"((? = 'none' AND deadline IS NULL)"
+		" OR (? = 'red' AND deadline <= ?)"
+		" OR (? = 'yellow' AND warn_at <= ? AND deadline > ?)"
+		" OR (? = 'green' AND warn_at > ? AND deadline > ?))";
+
+	if (w->guarded) {
+		where_term(w, *light != '\0', guarded);
+		where_text(w, light);
+		where_text(w, light);
+		where_int(w, now);
+		for (int k = 0; k < 2; k++) {
+			where_text(w, light);
+			where_int(w, now);
+			where_int(w, now);
+		}
+	} else if (!*light) {
+		return;
+	} else if (strcmp(light, "none") == 0) {
+		where_term(w, 1, "deadline IS NULL");
+	} else if (strcmp(light, "red") == 0) {
+		where_term(w, 1, "deadline <= ?");
+		where_int(w, now);
+	} else if (strcmp(light, "yellow") == 0) {
+		where_term(w, 1, "warn_at <= ? AND deadline > ?");
+		where_int(w, now);
+		where_int(w, now);
+	} else if (strcmp(light, "green") == 0) {
+		where_term(w, 1, "warn_at > ? AND deadline > ?");
+		where_int(w, now);
+		where_int(w, now);
+	} else {
+		where_term(w, 1, "0");
+	}
+}
+
+/* The WHERE clause of f after `prefix` (its text; its parameters, if it
+ * has any, added by the caller first). */
+static void where_filter(struct case_where *w, const struct case_filter *f)
+{
+	const char *q = f->q ? f->q : "";
+	const char *light = f->light ? f->light : "";
+	int nstates = 0;
+
+	while (nstates < 16 && f->states[nstates])
+		nstates++;
+	/* The states: one IN list of 16 parameters, NULL past the last
+	 * asked for - one text whatever their number. */
+	if (where_term(w, nstates > 0,
+		       "state IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		       " ?)"))
+		for (int k = 0; k < 16; k++)
+			where_arg(w, k < nstates
+					     ? (struct db_arg)DB_TEXT(f->states[k])
+					     : (struct db_arg)DB_NULL);
+	if (where_term(w, f->category && *f->category, "category = ?"))
+		where_text(w, f->category);
+	if (where_term(w, f->area_prefix && *f->area_prefix,
+		       "substr(area, 1, length(?)) = ?")) {
+		where_text(w, f->area_prefix);
+		where_text(w, f->area_prefix);
+	}
+	if (where_term(w, f->department && *f->department, "department = ?"))
+		where_text(w, f->department);
+	/* q is matched literally: LIKE's wildcards escaped. */
+	buf_reset(&w->like);
+	if (*q) {
+		w->oom |= buf_putc(&w->like, '%') != 0;
+		for (const char *p = q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				w->oom |= buf_putc(&w->like, '\\') != 0;
+			w->oom |= buf_putc(&w->like, *p) != 0;
+		}
+		w->oom |= buf_putc(&w->like, '%') != 0;
+	}
+	if (where_term(w, *q,
+		       "(description LIKE ? ESCAPE '\\' OR address LIKE ?"
+		       " ESCAPE '\\' OR number = ?)")) {
+		where_text(w, buf_str(&w->like));
+		where_text(w, buf_str(&w->like));
+		where_text(w, q);
+	}
+	if (where_term(w, f->overdue,
+		       "(deadline IS NOT NULL AND deadline < ?)"))
+		where_int(w, f->now);
+	if (where_term(w, f->from != 0, "created_at >= ?"))
+		where_int(w, f->from);
+	if (where_term(w, f->to != 0, "created_at < ?"))
+		where_int(w, f->to);
+	if (where_term(w, f->scope_area && *f->scope_area,
+		       "substr(area, 1, length(?)) = ?")) {
+		where_text(w, f->scope_area);
+		where_text(w, f->scope_area);
+	}
+	if (where_term(w, f->scope_department && *f->scope_department,
+		       "department = ?"))
+		where_text(w, f->scope_department);
+	if (where_term(w, f->source && *f->source, "source = ?"))
+		where_text(w, f->source);
+	where_term(w, f->extension_pending, "extension_hours > 0");
+	where_term(w, f->supervised, "priority > 0");
+	if (where_term(w, f->assignee && *f->assignee, "assignee = ?"))
+		where_text(w, f->assignee);
+	where_light(w, light, f->now);
+	if (f->open_only)
+		where_always(w, CASE_OPEN);
+}
+
+/* Prepare `prefix` + f's WHERE + `suffix` with its parameters: before
+ * (n_before of them, for the prefix's own), the filter's, then after
+ * (n_after) - plainly stated, or guarded past db_intern's bound.  `extra`
+ * (NULL: none) is a term of the statement's own. */
+static int where_prepare(struct db *db, struct case_where *w,
+			 const char *prefix, const struct db_arg *before,
+			 int n_before, const struct case_filter *f,
+			 const char *extra, const char *suffix,
+			 const struct db_arg *after, int n_after,
+			 struct db_stmt **st, struct ug_error *err)
+{
+	const char *sql = NULL;
+
+	for (w->guarded = !!f->guarded; w->guarded < 2 && !sql; w->guarded++) {
+		buf_reset(&w->sql);
+		w->nargs = w->nterms = w->oom = 0;
+		where_sql(w, prefix);
+		for (int k = 0; k < n_before; k++)
+			where_arg(w, before[k]);
+		where_filter(w, f);
+		if (extra)
+			where_always(w, extra);
+		where_sql(w, suffix);
+		for (int k = 0; k < n_after; k++)
+			where_arg(w, after[k]);
+		if (w->oom)
+			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+		sql = db_intern(buf_str(&w->sql), w->guarded);
+	}
+	if (!sql)
+		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
+	w->args[w->nargs].kind = DB_ARG_END;
+	return db_prepare_args(db, sql, w->args, st, err);
+}
+
+static void where_free(struct case_where *w)
+{
+	buf_free(&w->sql);
+	buf_free(&w->like);
+}
 
 #define CASE_NEWEST " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
 /* The queues: the most urgent first - the earliest deadline, cases with
@@ -410,179 +622,49 @@ int store_case_update(struct db *db, const struct case_row *c,
 	" ORDER BY lon IS NULL, ((lon - ?) * ?) * ((lon - ?) * ?)"          \
 	" + (lat - ?) * (lat - ?), id LIMIT ? OFFSET ?"
 
-enum { ORDER_NEWEST, ORDER_URGENT, ORDER_NEAREST };
-/* [open_only][order] */
-static const char *const SQL_CASE_LIST[2][3] = {
-	{ "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_NEWEST,
-	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_URGENT,
-	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_NEAREST },
-	{ "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
-	  CASE_NEWEST,
-	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
-	  CASE_URGENT,
-	  "SELECT " CASE_COLUMNS " FROM case_file" CASE_WHERE CASE_OPEN
-	  CASE_NEAREST },
-};
-static const char *const SQL_CASE_COUNT[2] = {
-	"SELECT COUNT(*) FROM case_file" CASE_WHERE,
-	"SELECT COUNT(*) FROM case_file" CASE_WHERE CASE_OPEN,
-};
-/* The numbers of an overview: matching cases by state (or department)
- * and light now.  Grouped by light first: grouped by state first, the
- * planner (without ANALYZE's statistics) walks the whole state index for
- * its order instead of the open cases' partial index: over a million
- * cases of which 14,000 are open, 170-240 ms instead of 40 ms (the
- * sqlite3 shell's timer, medians of three). */
-#define CASE_STATS(col, open)                                               \
-	"SELECT " col ", CASE WHEN deadline IS NULL THEN 'none'"            \
-	" WHEN deadline <= ? THEN 'red' WHEN warn_at <= ? THEN 'yellow'"    \
-	" ELSE 'green' END AS light, COUNT(*) FROM case_file" CASE_WHERE    \
-	open " GROUP BY light, 1 ORDER BY 1, light"
-/* [open_only][by_department] */
-static const char *const SQL_CASE_STATS[2][2] = {
-	{ CASE_STATS("state", ""), CASE_STATS("coalesce(department, '')", "") },
-	{ CASE_STATS("state", CASE_OPEN),
-	  CASE_STATS("coalesce(department, '')", CASE_OPEN) },
-};
-
-static int bind_filter_at(struct db_stmt *st, int i,
-			  const struct case_filter *f, struct buf *like,
-			  struct ug_error *err);
-
-/* Bind CASE_WHERE's parameters from 1 on; the next free index, or a
- * negative error. */
-static int bind_filter(struct db_stmt *st, const struct case_filter *f,
-		       struct buf *like, struct ug_error *err)
-{
-	return bind_filter_at(st, 1, f, like, err);
-}
-
-/* ... from index i on. */
-static int bind_filter_at(struct db_stmt *st, int i,
-			  const struct case_filter *f, struct buf *like,
-			  struct ug_error *err)
-{
-	const char *cat = f->category ? f->category : "";
-	const char *area = f->area_prefix ? f->area_prefix : "";
-	const char *dept = f->department ? f->department : "";
-	const char *q = f->q ? f->q : "";
-	const char *sarea = f->scope_area ? f->scope_area : "";
-	const char *sdept = f->scope_department ? f->scope_department : "";
-	const char *src = f->source ? f->source : "";
-	const char *light = f->light ? f->light : "";
-	const char *assignee = f->assignee ? f->assignee : "";
-	int nstates = 0, rc;
-
-	while (nstates < 16 && f->states[nstates])
-		nstates++;
-	if ((rc = db_bind_int64(st, i++, nstates, err)))
-		return rc;
-	for (int k = 0; k < 16; k++)
-		if ((rc = k < nstates ? db_bind_text(st, i++, f->states[k], err)
-				      : db_bind_null(st, i++, err)))
-			return rc;
-	/* q is matched literally: escape LIKE's wildcards. */
-	buf_reset(like);
-	if (*q) {
-		buf_putc(like, '%');
-		for (const char *p = q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_putc(like, '\\');
-			buf_putc(like, *p);
-		}
-		buf_putc(like, '%');
-	}
-	if ((rc = db_bind_text(st, i++, cat, err)) ||
-	    (rc = db_bind_text(st, i++, cat, err)) ||
-	    (rc = db_bind_text(st, i++, area, err)) ||
-	    (rc = db_bind_text(st, i++, area, err)) ||
-	    (rc = db_bind_text(st, i++, area, err)) ||
-	    (rc = db_bind_text(st, i++, dept, err)) ||
-	    (rc = db_bind_text(st, i++, dept, err)) ||
-	    (rc = db_bind_text(st, i++, q, err)) ||
-	    (rc = db_bind_text(st, i++, buf_str(like), err)) ||
-	    (rc = db_bind_text(st, i++, buf_str(like), err)) ||
-	    (rc = db_bind_text(st, i++, q, err)) ||
-	    (rc = db_bind_int64(st, i++, f->overdue, err)) ||
-	    (rc = db_bind_int64(st, i++, f->now, err)) ||
-	    (rc = db_bind_int64(st, i++, f->from, err)) ||
-	    (rc = db_bind_int64(st, i++, f->from, err)) ||
-	    (rc = db_bind_int64(st, i++, f->to, err)) ||
-	    (rc = db_bind_int64(st, i++, f->to, err)) ||
-	    (rc = db_bind_text(st, i++, sarea, err)) ||
-	    (rc = db_bind_text(st, i++, sarea, err)) ||
-	    (rc = db_bind_text(st, i++, sarea, err)) ||
-	    (rc = db_bind_text(st, i++, sdept, err)) ||
-	    (rc = db_bind_text(st, i++, sdept, err)) ||
-	    (rc = db_bind_text(st, i++, src, err)) ||
-	    (rc = db_bind_text(st, i++, src, err)) ||
-	    (rc = db_bind_int64(st, i++, f->extension_pending, err)) ||
-	    (rc = db_bind_int64(st, i++, f->supervised, err)) ||
-	    (rc = db_bind_text(st, i++, assignee, err)) ||
-	    (rc = db_bind_text(st, i++, assignee, err)))
-		return rc;
-	/* The light's test: '' / none / red (at now) / yellow (now twice) /
-	 * green (now twice). */
-	for (int k = 0; k < 3; k++)
-		if ((rc = db_bind_text(st, i++, light, err)))
-			return rc;
-	if ((rc = db_bind_int64(st, i++, f->now, err)) ||
-	    (rc = db_bind_text(st, i++, light, err)) ||
-	    (rc = db_bind_int64(st, i++, f->now, err)) ||
-	    (rc = db_bind_int64(st, i++, f->now, err)) ||
-	    (rc = db_bind_text(st, i++, light, err)) ||
-	    (rc = db_bind_int64(st, i++, f->now, err)) ||
-	    (rc = db_bind_int64(st, i++, f->now, err)))
-		return rc;
-	return i;
-}
-
 int store_case_list(struct db *db, const struct case_filter *f,
 		    store_case_cb cb, void *ctx, int64_t *total,
 		    struct ug_error *err)
 {
-	struct buf like = BUF_INIT;
+	struct case_where w = { .sql = BUF_INIT, .like = BUF_INIT };
+	struct db_arg after[8];
+	const char *order;
 	struct db_stmt *st;
-	int order = f->near ? ORDER_NEAREST
-		    : f->by_deadline ? ORDER_URGENT : ORDER_NEWEST;
-	int rc, i;
+	int n = 0, rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_COUNT[!!f->open_only], &st, err)) ||
-	    (rc = bind_filter(st, f, &like, err)) < 0)
-		goto out;
-	if ((rc = db_step(st, err)) < 0)
+	if ((rc = where_prepare(db, &w, "SELECT COUNT(*) FROM case_file", NULL,
+				0, f, NULL, "", NULL, 0, &st, err)) ||
+	    (rc = db_step(st, err)) < 0)
 		goto out;
 	*total = db_column_int64(st, 0);
 	db_reset(st);
-	if ((rc = db_prepare(db, SQL_CASE_LIST[!!f->open_only][order], &st,
-			     err)) ||
-	    (i = rc = bind_filter(st, f, &like, err)) < 0)
-		goto out;
-	if (order == ORDER_NEAREST &&
-	    ((rc = db_bind_double(st, i++, f->near_lon, err)) ||
-	     (rc = db_bind_double(st, i++, f->near_lon_scale, err)) ||
-	     (rc = db_bind_double(st, i++, f->near_lon, err)) ||
-	     (rc = db_bind_double(st, i++, f->near_lon_scale, err)) ||
-	     (rc = db_bind_double(st, i++, f->near_lat, err)) ||
-	     (rc = db_bind_double(st, i++, f->near_lat, err))))
-		goto out;
-	if ((rc = db_bind_int64(st, i, f->limit, err)) ||
-	    (rc = db_bind_int64(st, i + 1, f->offset, err)))
+	if (f->near) {
+		order = CASE_NEAREST;
+		after[n++] = (struct db_arg)DB_REAL(f->near_lon);
+		after[n++] = (struct db_arg)DB_REAL(f->near_lon_scale);
+		after[n++] = (struct db_arg)DB_REAL(f->near_lon);
+		after[n++] = (struct db_arg)DB_REAL(f->near_lon_scale);
+		after[n++] = (struct db_arg)DB_REAL(f->near_lat);
+		after[n++] = (struct db_arg)DB_REAL(f->near_lat);
+	} else {
+		order = f->by_deadline ? CASE_URGENT : CASE_NEWEST;
+	}
+	after[n++] = (struct db_arg)DB_INT(f->limit);
+	after[n++] = (struct db_arg)DB_INT(f->offset);
+	if ((rc = where_prepare(db, &w, "SELECT " CASE_COLUMNS " FROM case_file",
+				NULL, 0, f, NULL, order, after, n, &st, err)))
 		goto out;
 	rc = each_case(st, cb, ctx, err);
 out:
-	buf_free(&like);
+	where_free(&w);
 	return rc < 0 ? rc : 0;
 }
 
-/* The map's points: the located cases matching f with their light. */
-#define CASE_POINTS(open)                                                   \
-	"SELECT id, lon, lat, CASE WHEN deadline IS NULL THEN 'none'"       \
-	" WHEN deadline <= ? THEN 'red' WHEN warn_at <= ? THEN 'yellow'"    \
-	" ELSE 'green' END FROM case_file" CASE_WHERE open                  \
-	" AND lon IS NOT NULL AND lat IS NOT NULL ORDER BY id LIMIT ?"
-static const char *const SQL_CASE_POINTS[2] = { CASE_POINTS(""),
-						 CASE_POINTS(CASE_OPEN) };
+/* The light now of a case, as a column (the map's points, the
+ * overview's numbers): two parameters, now and now. */
+#define CASE_LIGHT_COLUMN                                                   \
+	"CASE WHEN deadline IS NULL THEN 'none' WHEN deadline <= ? THEN 'red'" \
+	" WHEN warn_at <= ? THEN 'yellow' ELSE 'green' END"
 
 struct point_visit {
 	store_case_point_cb cb;
@@ -597,40 +679,54 @@ static int point_visit(void *v, struct db_stmt *st)
 		     db_column_double(st, 2), db_column_text(st, 3));
 }
 
+/* The map's points: the located cases matching f with their light. */
 int store_case_points(struct db *db, const struct case_filter *f,
 		      int64_t limit, store_case_point_cb cb, void *ctx,
 		      struct ug_error *err)
 {
-	struct buf like = BUF_INIT;
+	struct case_where w = { .sql = BUF_INIT, .like = BUF_INIT };
+	struct db_arg now[2] = { DB_INT(f->now), DB_INT(f->now) };
+	struct db_arg after[1] = { DB_INT(limit) };
 	struct db_stmt *st;
-	int rc, i;
+	int rc;
 
-	if ((rc = db_prepare(db, SQL_CASE_POINTS[!!f->open_only], &st, err)) ||
-	    (rc = db_bind_int64(st, 1, f->now, err)) ||
-	    (rc = db_bind_int64(st, 2, f->now, err)) ||
-	    (i = rc = bind_filter_at(st, 3, f, &like, err)) < 0 ||
-	    (rc = db_bind_int64(st, i, limit, err)))
+	if ((rc = where_prepare(db, &w,
+				"SELECT id, lon, lat, " CASE_LIGHT_COLUMN
+				" FROM case_file", now, 2, f,
+				"lon IS NOT NULL AND lat IS NOT NULL",
+				" ORDER BY id LIMIT ?", after, 1, &st, err)))
 		goto out;
 	rc = db_each(st, point_visit, &(struct point_visit){ cb, ctx }, err);
 out:
-	buf_free(&like);
+	where_free(&w);
 	return rc < 0 ? rc : 0;
 }
 
+/* The numbers of an overview: matching cases by state (or department)
+ * and light now.  Grouped by light first: grouped by state first, the
+ * planner (without ANALYZE's statistics) walks the whole state index for
+ * its order instead of the open cases' partial index: over a million
+ * cases of which 14,000 are open, 170-240 ms instead of 40 ms (the
+ * sqlite3 shell's timer, medians of three). */
 int store_case_stats(struct db *db, const struct case_filter *f,
 		     int by_department, store_case_stat_cb cb, void *ctx,
 		     struct ug_error *err)
 {
-	struct buf like = BUF_INIT;
+	struct case_where w = { .sql = BUF_INIT, .like = BUF_INIT };
+	struct db_arg now[2] = { DB_INT(f->now), DB_INT(f->now) };
 	struct db_stmt *st;
 	int rc;
 
-	/* The filter's parameters follow the two of the light's CASE. */
-	if ((rc = db_prepare(db, SQL_CASE_STATS[!!f->open_only][!!by_department],
-			     &st, err)) ||
-	    (rc = db_bind_int64(st, 1, f->now, err)) ||
-	    (rc = db_bind_int64(st, 2, f->now, err)) ||
-	    (rc = bind_filter_at(st, 3, f, &like, err)) < 0)
+	if ((rc = where_prepare(db, &w,
+				by_department
+					? "SELECT coalesce(department, ''), "
+					  CASE_LIGHT_COLUMN " AS light, COUNT(*)"
+					  " FROM case_file"
+					: "SELECT state, " CASE_LIGHT_COLUMN
+					  " AS light, COUNT(*) FROM case_file",
+				now, 2, f, NULL,
+				" GROUP BY light, 1 ORDER BY 1, light", NULL, 0,
+				&st, err)))
 		goto out;
 	while ((rc = db_step(st, err)) == DB_ROW)
 		if ((rc = cb(ctx, db_column_text(st, 0), db_column_text(st, 1),
@@ -639,7 +735,7 @@ int store_case_stats(struct db *db, const struct case_filter *f,
 			break;
 		}
 out:
-	buf_free(&like);
+	where_free(&w);
 	return rc < 0 ? rc : 0;
 }
 

@@ -182,6 +182,9 @@ struct case_filter {
 	int open_only;            /* every state in states[] is open (not
 				     closed, rejected, void, merged): read
 				     the open cases' index alone */
+	int guarded;              /* tests: state every term behind its
+				     switch, the form the store falls back
+				     to past db_intern's bound (cases.c) */
 	int64_t limit, offset;
 };
 
