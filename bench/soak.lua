@@ -5,7 +5,7 @@
 --   15 %  GET /api/v1/cases?state=...&sort=deadline  the console's queue
 --         of the open cases, earliest deadline first, pages 1-5 of 20
 --    5 %  the leader's overview (web/console/src/overview.js): half
---         GET /api/v1/cases/stats, half its red list
+--         GET /api/v1/cases/stats of the open states, half its red list
 --         (light=red&sort=deadline)
 --   10 %  POST /open311/v2/requests.json       new reports (SOAK_WRITE_PCT;
 --         the rest of the 10 % polls a case too)
@@ -45,7 +45,7 @@ request = function()
 			"&sort=deadline&per_page=20&page=" .. math.random(5),
 			{ Authorization = staff })
 	elseif r <= 90 then
-		return wrk.format("GET", r <= 87 and "/api/v1/cases/stats" or
+		return wrk.format("GET", r <= 87 and "/api/v1/cases/stats?state=" .. open or
 			"/api/v1/cases?light=red&sort=deadline&per_page=20",
 			{ Authorization = staff })
 	elseif r <= 100 - writes then

@@ -846,12 +846,28 @@ test("the security admin disables, resets, makes and revokes tokens, sets the po
 // ---- leader, language, catalogue --------------------------------------------
 
 test("the leader's overview counts by state and light; the language switch", async () => {
+  // An open case, and one no longer open (rejected), which the overview
+  // leaves out.
+  await api('inspector').post('/api/v1/cases', {
+    category: '06010', description: '总览测试 待核实', source: 'inspector', urgency: 'normal', ...POINT,
+  });
+  const gone = (await api('receptionist').post('/api/v1/cases', {
+    category: '06010', description: '总览测试 不予立案', source: 'hotline', urgency: 'normal',
+    area: STREET, ...POINT,
+  })).json;
+  await actApi('receptionist', gone, 'reject', { reason: '不属于城管' });
   const rec = await desk('leader');
   const { page } = rec;
   await page.locator('table.numbers').waitFor();
-  const stats = (await api('leader').get('/api/v1/cases/stats')).json;
-  const total = Object.values(stats.counts).reduce((n, s) => n + s.total, 0);
+  // The open cases only: the demo's closed ones are not counted.
+  const open = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
+  const sum = async (q) => Object.values((await api('leader').get(`/api/v1/cases/stats${q}`)).json.counts)
+    .reduce((n, s) => n + s.total, 0);
+  const total = await sum(`?state=${open}`);
+  const all = await sum('');
+  assert.ok(total > 0 && total < all, `open cases (${total}), and one rejected (all: ${all})`);
   assert.equal(await page.locator('table.numbers tfoot td').last().textContent(), String(total));
+  assert.equal(await page.locator('table.numbers tbody th', { hasText: '不予立案' }).count(), 0);
   await screenshot(page, 'console-overview');
   await page.locator('#lang-toggle').click();
   await page.locator('h1', { hasText: 'Area overview' }).waitFor();

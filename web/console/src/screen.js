@@ -28,12 +28,11 @@ import { renderLogin } from './login.js';
 import { casesMap } from './map.js';
 import { categoryName, loadCategories } from './reference.js';
 import * as session from './session.js';
-import { SCREEN_ROLES } from './workspaces.js';
+import { OPEN, SCREEN_ROLES } from './workspaces.js';
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 useConsoleWords();
 
-const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
 const LIGHTS = ['red', 'yellow', 'green', 'none'];
 // Today's numbers: the counters of GET /api/v1/assessment/hours.
 const NUMBERS = ['reported', 'filed', 'dispatched', 'closed', 'overdue'];

@@ -13,7 +13,9 @@ const page = (id) => ({ id, kind: 'page' });
 // The map: the open cases (the filters of a queue), drawn.
 const map = () => ({ id: 'map', kind: 'map', query: { state: OPEN }, filters: ['category', 'area', 'source', 'light'] });
 
-const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
+// The open states (every state but closed, rejected, void, merged): the
+// queues of all open cases, the map, the overview and the big screen.
+export const OPEN = 'reported,verified,filed,dispatched,returned,hung,handled,checked';
 
 export const WORKSPACES = {
   receptionist: [
