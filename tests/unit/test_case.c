@@ -3024,6 +3024,99 @@ static void filter_found(struct db *db, const struct case_filter *flt,
 	}
 }
 
+/* Open311's list of open requests reads the open cases' index and the
+ * merged reports' (schema 0031) instead of every case of the window: it
+ * must find what the list of every state finds, kept to those states,
+ * in the same order, page by page. */
+struct listed {
+	int64_t id[64];
+	char state[64][16];
+	int n;
+};
+
+static int take_listed(void *ctx, const struct case_row *c)
+{
+	struct listed *l = ctx;
+
+	if (l->n < 64) {
+		l->id[l->n] = c->id;
+		UG_COPY(l->state[l->n], c->state);
+		l->n++;
+	}
+	return 0;
+}
+
+static void test_public_open_list(void **state)
+{
+	static const char *const states[] = {
+		"reported", "verified", "filed", "dispatched", "returned",
+		"hung", "handled", "checked", "closed", "rejected", "void",
+		"merged",
+	};
+	static const char open[] = ",reported,verified,filed,dispatched,"
+				   "returned,hung,handled,checked,merged,";
+	struct fx *f = *state;
+	struct case_duplicates dups;
+	struct listed all = { .n = 0 }, want = { .n = 0 }, got;
+	struct ug_error err;
+	int64_t first = 0;
+
+	for (int i = 0; i < 36; i++) {
+		located(f, i % 3 ? "06010" : "06036", 116.40 + 0.002 * i, 39.92,
+			NOW - i * HOUR, f->c, &dups);
+		if (!first)
+			first = f->c->id;
+		ug_error_clear(&err);
+		tu_assert_ok(db_run(f->t->db,
+				    "UPDATE case_file SET state = ?,"
+				    " merged_into = ? WHERE id = ?",
+				    DB_ARGS(DB_TEXT(states[i % 12]),
+					    DB_OPT_INT(i % 12 == 11 ? first : 0),
+					    DB_INT(f->c->id)),
+				    &err),
+			     err);
+	}
+	tu_assert_ok(store_case_list_public(f->t->db, "", "", NOW - 2 * 86400, NOW,
+					    100, 0, take_listed, &all, &err),
+		     err);
+	assert_int_equal(all.n, 36);
+	for (int i = 0; i < all.n; i++) {
+		char name[20];
+
+		snprintf(name, sizeof name, ",%s,", all.state[i]);
+		if (strstr(open, name)) {
+			want.id[want.n] = all.id[i];
+			UG_COPY(want.state[want.n], all.state[i]);
+			want.n++;
+		}
+	}
+	/* The three closed, rejected and void of each twelve left out. */
+	assert_int_equal(want.n, 27);
+	for (int page = 0; page * 10 < want.n; page++) {
+		got.n = 0;
+		tu_assert_ok(store_case_list_public(f->t->db, "", open,
+						    NOW - 2 * 86400, NOW, 10,
+						    page * 10, take_listed,
+						    &got, &err),
+			     err);
+		assert_int_equal(got.n, want.n - page * 10 < 10
+					       ? want.n - page * 10 : 10);
+		for (int i = 0; i < got.n; i++) {
+			assert_int_equal(got.id[i], want.id[page * 10 + i]);
+			assert_string_equal(got.state[i],
+					    want.state[page * 10 + i]);
+		}
+	}
+	/* A window leaves the others out, the merged ones too. */
+	got.n = 0;
+	tu_assert_ok(store_case_list_public(f->t->db, "", open,
+					    NOW - 12 * HOUR + 1, NOW, 100, 0,
+					    take_listed, &got, &err),
+		     err);
+	assert_int_equal(got.n, 9); /* i = 0..11: all but 8, 9, 10 */
+	assert_string_equal(got.state[got.n - 1], "merged"); /* i = 11 */
+}
+
 /* A list states only its filter's terms that are on; past db_intern's
  * bound on texts, every term behind a switch (the "guarded" form).
  * Random filters over cases of every kind must find the same in both
@@ -3215,6 +3308,7 @@ int main(void)
 		T(test_deadlines_follow),
 		T(test_deadline_provisional),
 		T(test_phone_mask),
+		T(test_public_open_list),
 		/* last: it fills db_intern's table for the process */
 		T(test_filter_forms),
 #undef T
