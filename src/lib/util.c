@@ -89,12 +89,17 @@ char *ug_time_format_us(int64_t us, char *out, size_t size)
 	return out;
 }
 
-uint64_t ug_hash_str(const char *s)
+uint64_t ug_hash_more(uint64_t h, const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
-
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+uint64_t ug_hash_str(const char *s)
+{
+	uint64_t h = ug_hash_more(UG_HASH_START, s);
+
 	return h ? h : 1;
 }
 

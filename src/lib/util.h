@@ -37,6 +37,11 @@ void ug_random_hex(char *out, size_t nbytes);
  * is left to mean "a free slot". */
 uint64_t ug_hash_str(const char *s);
 
+/* The same hash over several pieces: start from UG_HASH_START and feed
+ * each piece in turn (h = ug_hash_more(h, piece)); may be 0. */
+#define UG_HASH_START 14695981039346656037ULL
+uint64_t ug_hash_more(uint64_t h, const char *s);
+
 /* The value of hex digit c (0-9, a-f, A-F), or -1 for any other. */
 int ug_hex_digit(int c);
 

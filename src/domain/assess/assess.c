@@ -61,10 +61,8 @@ struct tally {
 static uint64_t row_hash(int32_t period, int month, int kind,
 			 const char *code)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = ug_hash_more(UG_HASH_START, code);
 
-	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
 	h ^= (uint64_t)(uint32_t)period << 8 ^ (uint64_t)(kind * 2 + month);
 	/* Mixed so that the low bits (the slot) depend on every input. */
 	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/assess/rank.h"
+#include "lib/util.h"
 #include "store/assess/hotspot.h"
 
 /* ---- the statistic ------------------------------------------------------ */
@@ -145,14 +146,9 @@ struct pairs {
 
 static uint64_t pair_hash(const char *grid, const char *category)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const unsigned char *p = (const unsigned char *)grid; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ '/') * 1099511628211ULL;
-	for (const unsigned char *p = (const unsigned char *)category; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	return ug_hash_more(ug_hash_more(ug_hash_more(UG_HASH_START, grid),
+					 "/"),
+			    category);
 }
 
 static struct pair *pair_slot(struct pair *v, size_t cap, const char *grid,
