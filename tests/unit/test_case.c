@@ -3117,6 +3117,37 @@ static void test_public_open_list(void **state)
 	assert_string_equal(got.state[got.n - 1], "merged"); /* i = 11 */
 }
 
+/* ... and its plan reads those two indexes, never the filing-time one
+ * (which walks every case of the window: the soak's falling rate). */
+static int plan_line(void *ctx, struct db_stmt *st)
+{
+	return buf_printf(ctx, "%s\n", db_column_text(st, 3));
+}
+
+static void test_public_open_plan(void **state)
+{
+	struct fx *f = *state;
+	struct buf sql = BUF_INIT, plan = BUF_INIT;
+	const char *text;
+	struct ug_error err;
+
+	ug_error_clear(&err);
+	buf_printf(&sql, "EXPLAIN QUERY PLAN %s",
+		   store_case_list_public_open_sql());
+	assert_non_null(text = db_intern(buf_str(&sql), 1));
+	tu_assert_ok(db_list(f->t->db, text,
+			     DB_ARGS(DB_INT(NOW - 86400), DB_INT(NOW),
+				     DB_TEXT(""), DB_TEXT(",reported,merged,"),
+				     DB_INT(50), DB_INT(0)),
+			     plan_line, &plan, &err),
+		     err);
+	assert_non_null(strstr(buf_str(&plan), "INDEX case_file_open"));
+	assert_non_null(strstr(buf_str(&plan), "INDEX case_file_merged"));
+	assert_null(strstr(buf_str(&plan), "case_file_created"));
+	buf_free(&sql);
+	buf_free(&plan);
+}
+
 /* A list states only its filter's terms that are on; past db_intern's
  * bound on texts, every term behind a switch (the "guarded" form).
  * Random filters over cases of every kind must find the same in both
@@ -3309,6 +3340,7 @@ int main(void)
 		T(test_deadline_provisional),
 		T(test_phone_mask),
 		T(test_public_open_list),
+		T(test_public_open_plan),
 		/* last: it fills db_intern's table for the process */
 		T(test_filter_forms),
 #undef T

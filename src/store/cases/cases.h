@@ -331,6 +331,10 @@ int store_case_list_public(struct db *db, const char *categories,
 			   const char *states, int64_t from, int64_t to,
 			   int64_t limit, int64_t offset, store_case_cb cb,
 			   void *ctx, struct ug_error *err);
+/* The text of that list's statement when only open states (and merged)
+ * are asked for, for tests/unit/test_case.c to check its plan: the open
+ * cases' and the merged reports' indexes, never a walk of the window. */
+const char *store_case_list_public_open_sql(void);
 
 /* Changes of state (not the first report) of cases of public categories
  * with from <= at <= to, by time then id, at most limit; the callback
