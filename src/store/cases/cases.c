@@ -396,7 +396,8 @@ struct case_where {
 	int nargs;
 	int nterms;
 	int guarded;
-	int oom; /* an append failed: the text is not whole */
+	int oom;      /* an append failed: the text is not whole */
+	int too_many; /* more parameters than WHERE_ARGS_MAX */
 	struct buf like; /* q as a LIKE pattern: args point into it */
 };
 
@@ -408,9 +409,12 @@ static void where_sql(struct case_where *w, const char *text)
 
 static void where_arg(struct case_where *w, struct db_arg a)
 {
-	/* WHERE_ARGS_MAX counts every statement below: never reached. */
+	/* WHERE_ARGS_MAX counts every statement below; past it the
+	 * statement is refused (where_prepare), never bound short. */
 	if (w->nargs < WHERE_ARGS_MAX)
 		w->args[w->nargs++] = a;
+	else
+		w->too_many = 1;
 }
 
 static void where_int(struct case_where *w, int64_t v)
@@ -495,8 +499,7 @@ static void where_light(struct case_where *w, const char *light, int64_t now)
 	}
 }
 
-/* The WHERE clause of f after `prefix` (its text; its parameters, if it
- * has any, added by the caller first). */
+/* f's terms, with their parameters, into the statement being made. */
 static void where_filter(struct case_where *w, const struct case_filter *f)
 {
 	const char *q = f->q ? f->q : "";
@@ -578,11 +581,13 @@ static int where_prepare(struct db *db, struct case_where *w,
 			 const struct db_arg *after, int n_after,
 			 struct db_stmt **st, struct ug_error *err)
 {
-	const char *sql = NULL;
+	const char *sql;
 
-	for (w->guarded = !!f->guarded; w->guarded < 2 && !sql; w->guarded++) {
+	/* Plainly, unless f asks otherwise; guarded when db_intern has no
+	 * room left for the plain text: at most two rounds. */
+	for (w->guarded = !!f->guarded;; w->guarded = 1) {
 		buf_reset(&w->sql);
-		w->nargs = w->nterms = w->oom = 0;
+		w->nargs = w->nterms = w->oom = w->too_many = 0;
 		where_sql(w, prefix);
 		for (int k = 0; k < n_before; k++)
 			where_arg(w, before[k]);
@@ -594,7 +599,13 @@ static int where_prepare(struct db *db, struct case_where *w,
 			where_arg(w, after[k]);
 		if (w->oom)
 			return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
-		sql = db_intern(buf_str(&w->sql), w->guarded);
+		if (w->too_many)
+			return ug_fail(err, UG_EINTERNAL, NULL,
+				       "a case statement with more than %d "
+				       "parameters", WHERE_ARGS_MAX);
+		if ((sql = db_intern(buf_str(&w->sql), w->guarded)) ||
+		    w->guarded)
+			break;
 	}
 	if (!sql)
 		return ug_fail(err, UG_ENOMEM, NULL, "out of memory");
@@ -805,12 +816,13 @@ int store_case_by_number(struct db *db, const char *number,
 	return 0;
 }
 
-/* created_at drives the scan (case_file_created), newest first; the
- * category's public flag is a lookup per row by primary key. */
+/* The public list's own terms: the category open to the public (a
+ * lookup per row by primary key), of `categories` and in `states`. */
 #define PUBLIC_FILTER                                                       \
 	" (SELECT public FROM category k WHERE k.code = category) = 1"      \
 	" AND (?3 = '' OR ?3 LIKE '%,' || category || ',%')"                \
 	" AND (?4 = '' OR ?4 LIKE '%,' || state || ',%')"
+/* created_at drives the scan (case_file_created), newest first. */
 static const char SQL_CASE_LIST_PUBLIC[] =
 	"SELECT " CASE_COLUMNS " FROM case_file"
 	" WHERE created_at >= ?1 AND created_at <= ?2 AND" PUBLIC_FILTER
@@ -829,8 +841,7 @@ static const char SQL_CASE_LIST_PUBLIC[] =
  * (through every case again): test_public_open_plan checks the plan. */
 static const char SQL_CASE_LIST_PUBLIC_OPEN[] =
 	"SELECT " CASE_COLUMNS " FROM ("
-	"SELECT * FROM case_file"
-	" WHERE state NOT IN ('closed', 'rejected', 'void', 'merged')"
+	"SELECT * FROM case_file WHERE " CASE_OPEN
 	" AND +created_at >= ?1 AND +created_at <= ?2"
 	" UNION ALL SELECT * FROM case_file WHERE state = 'merged'"
 	" AND created_at >= ?1 AND created_at <= ?2) WHERE"
@@ -846,6 +857,7 @@ int store_case_list_public(struct db *db, const char *categories,
 			   int64_t limit, int64_t offset, store_case_cb cb,
 			   void *ctx, struct ug_error *err)
 {
+	/* No final state asked for but merged: CASE_OPEN's states. */
 	int open = *states && !strstr(states, ",closed,") &&
 		   !strstr(states, ",rejected,") && !strstr(states, ",void,");
 	struct db_stmt *st;
