@@ -128,8 +128,11 @@ describe('serve --log-json', () => {
       // second's.  Wait for both.
       await s.waitForLog(/json-1/);
       await s.waitForLog(/json-2/);
+      // The start line and the two waited for; other lines may come at
+      // their own time (the calendar's reminder, from November on, is
+      // written by the housekeeping loop: under ASan after these).
       const lines = s.stderr.split('\n').filter(Boolean);
-      assert.ok(lines.length >= 4, s.stderr);
+      assert.ok(lines.length >= 3, s.stderr);
       const records = lines.map((l) => JSON.parse(l));
       for (const r of records) {
         assert.deepEqual(Object.keys(r), ['time', 'level', 'request_id', 'message']);
