@@ -454,6 +454,21 @@ int db_run(struct db *db, const char *sql, const struct db_arg *args,
 	return rc < 0 ? rc : 0;
 }
 
+int db_run_insert(struct db *db, const char *sql, const struct db_arg *args,
+		  int64_t *id, struct ug_error *err)
+{
+	int rc = db_run(db, sql, args, err);
+
+	if (rc == 0) {
+		/* The statement ran where db's work runs: the writer's
+		 * connection inside a group's turn (live()). */
+		struct db *on = live(db);
+
+		*id = on->engine->last_insert_id(on->conn);
+	}
+	return rc;
+}
+
 int db_run_changed(struct db *db, const char *sql, const struct db_arg *args,
 		   const char *what, int64_t id, struct ug_error *err)
 {

@@ -169,6 +169,17 @@ int db_prepare_args(struct db *db, const char *sql, const struct db_arg *args,
 int db_run(struct db *db, const char *sql, const struct db_arg *args,
 	   struct ug_error *err);
 
+/* Run an INSERT of one row (static `sql`, no RETURNING) with args, and
+ * put the new row's id in *id: what `INSERT ... RETURNING id` gives,
+ * for the writes a report makes many times a second (the case, its
+ * history lines).  SQLite makes a RETURNING statement keep its rows in
+ * a temporary table of their own, opened and freed at every step - a
+ * quarter of such an insert's time (bench/README.md, intake); here the
+ * engine says which id it gave (SQLite: the connection's last rowid; a
+ * PostgreSQL engine: lastval() of the same session). */
+int db_run_insert(struct db *db, const char *sql, const struct db_arg *args,
+		  int64_t *id, struct ug_error *err);
+
 /* db_run() for a write meant to change row `id`: UG_ENOTFOUND naming "id"
  * ("no <what> with id <id>") when it changed none. */
 int db_run_changed(struct db *db, const char *sql, const struct db_arg *args,

@@ -36,6 +36,9 @@ struct db_engine {
 	const char *(*column_text)(void *stmt, int col);
 	const void *(*column_blob)(void *stmt, int col, size_t *n);
 	int64_t (*changes)(void *conn);
+	/* The id the connection's last INSERT gave its row (db_run_insert;
+	 * a trigger's own inserts do not count). */
+	int64_t (*last_insert_id)(void *conn);
 	/* 1 while a transaction is open on the connection (an error may
 	 * have ended it: SQLite rolls back on a full disk). */
 	int (*in_transaction)(void *conn);

@@ -528,6 +528,68 @@ static void test_changes(void **state)
 	assert_int_equal(db_changes(env->db), 0);
 }
 
+/* db_run_insert(): the id the row got, that of the statement's own row
+ * when a trigger inserts others (with ids of their own, far off), on a
+ * connection of its own and on a pooled one whose write runs on the
+ * group's writer; a refused row leaves *id alone. */
+static const char SQL_RUN_INSERT[] = "INSERT INTO r (name) VALUES (?)";
+
+static void test_run_insert(void **state)
+{
+	struct tu_env *env = *state;
+	struct db_pool *pool = NULL;
+	struct db *a = NULL, *b = NULL;
+	struct ug_error err;
+	int64_t id = -1;
+
+	ug_error_clear(&err);
+	exec_ok(env->db,
+		"CREATE TABLE r (id INTEGER PRIMARY KEY, name TEXT UNIQUE);"
+		"CREATE TABLE r_log (id INTEGER PRIMARY KEY, what TEXT);"
+		"INSERT INTO r_log (id, what) VALUES (1000, 'start');"
+		"CREATE TRIGGER r_logged AFTER INSERT ON r BEGIN"
+		" INSERT INTO r_log (what) VALUES (new.name);"
+		" INSERT INTO r_log (what) VALUES (new.name); END");
+	tu_assert_ok(db_run_insert(env->db, SQL_RUN_INSERT,
+				   DB_ARGS(DB_TEXT("one")), &id, &err),
+		     err);
+	assert_int_equal(id, 1);
+	tu_assert_ok(db_run_insert(env->db, SQL_RUN_INSERT,
+				   DB_ARGS(DB_TEXT("two")), &id, &err),
+		     err);
+	assert_int_equal(id, 2);
+	assert_int_equal(tu_query_int(env->db, "SELECT MAX(id) FROM r_log"),
+			 1004);
+	id = -1;
+	assert_int_equal(db_run_insert(env->db, SQL_RUN_INSERT,
+				       DB_ARGS(DB_TEXT("two")), &id, &err),
+			 -UG_ECONFLICT);
+	assert_int_equal(id, -1);
+
+	/* Pooled: each write goes through the group's writer connection;
+	 * the id is the writer's, not the (idle) connection's own. */
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
+	tu_assert_ok(db_pool_acquire(pool, &b, &err), err);
+	tu_assert_ok(db_begin_write(a, &err), err);
+	tu_assert_ok(db_run_insert(a, SQL_RUN_INSERT,
+				   DB_ARGS(DB_TEXT("three")), &id, &err),
+		     err);
+	assert_int_equal(id, 3);
+	tu_assert_ok(db_commit(a, &err), err);
+	tu_assert_ok(db_begin_write(b, &err), err);
+	tu_assert_ok(db_run_insert(b, SQL_RUN_INSERT,
+				   DB_ARGS(DB_TEXT("four")), &id, &err),
+		     err);
+	assert_int_equal(id, 4);
+	tu_assert_ok(db_commit(b, &err), err);
+	assert_int_equal(tu_query_int(a, "SELECT id FROM r WHERE name = 'four'"),
+			 4);
+	db_pool_release(pool, a);
+	db_pool_release(pool, b);
+	db_pool_destroy(pool);
+}
+
 /* One integer from a statement that must return a row. */
 static void test_query_int64(void **state)
 {
@@ -1686,6 +1748,7 @@ int main(void)
 		DB_TEST(test_unique_violation_is_conflict),
 		DB_TEST(test_long_failing_sql_is_cut),
 		DB_TEST(test_changes),
+		DB_TEST(test_run_insert),
 		DB_TEST(test_query_int64),
 		DB_TEST(test_transactions),
 		DB_TEST(test_read_transaction_snapshot),

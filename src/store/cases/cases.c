@@ -162,7 +162,7 @@ int store_case_number_set(struct db *db, const char *day, int64_t last,
 	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
 	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 static const char SQL_CASE_INSERT[] =
-	CASE_INSERT_COLUMNS ") VALUES (" CASE_INSERT_VALUES ") RETURNING id";
+	CASE_INSERT_COLUMNS ") VALUES (" CASE_INSERT_VALUES ")";
 /* An imported case keeps the id it had in its source (schema 0019); its
  * own id is given by the batch (store_case_next_id), not read back. */
 static const char SQL_CASE_INSERT_IMPORTED[] =
@@ -193,23 +193,10 @@ static const char SQL_CASE_INSERT_IMPORTED[] =
 	DB_OPT_TEXT((c)->reporter_phone), DB_TEXT((c)->created_by),         \
 	DB_INT((c)->created_at), CASE_MUTABLE_ARGS(c)
 
-/* The insert's one row back: c->id. */
-static int case_inserted(int rc, struct db_stmt *st, struct case_row *c)
-{
-	if (rc < 0)
-		return rc;
-	c->id = db_column_int64(st, 0);
-	db_reset(st);
-	return 0;
-}
-
 int store_case_insert(struct db *db, struct case_row *c, struct ug_error *err)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_row(db, SQL_CASE_INSERT, DB_ARGS(CASE_INSERT_ARGS(c)), &st,
-			err);
-
-	return case_inserted(rc, st, c);
+	return db_run_insert(db, SQL_CASE_INSERT, DB_ARGS(CASE_INSERT_ARGS(c)),
+			     &c->id, err);
 }
 
 int store_case_insert_imported(struct db *db, const struct case_row *c,
@@ -922,8 +909,7 @@ int store_case_events_public(struct db *db, int64_t from, int64_t to,
 #define EVENT_INSERT                                                      \
 	"INSERT INTO case_event (case_id, at, actor, actor_role, action,"  \
 	" from_state, to_state, note, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-static const char SQL_EVENT_INSERT[] = EVENT_INSERT " RETURNING id";
-static const char SQL_EVENT_INSERT_BULK[] = EVENT_INSERT;
+static const char SQL_EVENT_INSERT[] = EVENT_INSERT;
 
 #define EVENT_INSERT_ARGS(e)                                              \
 	DB_ARGS(DB_INT((e)->case_id), DB_INT((e)->at), DB_TEXT((e)->actor), \
@@ -935,24 +921,14 @@ static const char SQL_EVENT_INSERT_BULK[] = EVENT_INSERT;
 int store_case_event_insert_bulk(struct db *db, const struct case_event_row *e,
 				 struct ug_error *err)
 {
-	return db_run(db, SQL_EVENT_INSERT_BULK, EVENT_INSERT_ARGS(e), err);
+	return db_run(db, SQL_EVENT_INSERT, EVENT_INSERT_ARGS(e), err);
 }
 
 int store_case_event_insert(struct db *db, struct case_event_row *e,
 			    struct ug_error *err)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare_args(db, SQL_EVENT_INSERT, EVENT_INSERT_ARGS(e),
-				  &st, err)))
-		return rc;
-	rc = db_step(st, err);
-	if (rc < 0)
-		return rc;
-	e->id = db_column_int64(st, 0);
-	db_reset(st);
-	return 0;
+	return db_run_insert(db, SQL_EVENT_INSERT, EVENT_INSERT_ARGS(e), &e->id,
+			     err);
 }
 
 static void event_from_row(struct db_stmt *st, struct case_event_row *e)

@@ -267,6 +267,11 @@ static int64_t sqlite_changes(void *conn)
 	return sqlite3_changes64(conn);
 }
 
+static int64_t sqlite_last_insert_id(void *conn)
+{
+	return sqlite3_last_insert_rowid(conn);
+}
+
 static int sqlite_in_transaction(void *conn)
 {
 	return !sqlite3_get_autocommit(conn);
@@ -510,6 +515,7 @@ const struct db_engine db_engine_sqlite = {
 	.column_text = sqlite_column_text,
 	.column_blob = sqlite_column_blob,
 	.changes = sqlite_changes,
+	.last_insert_id = sqlite_last_insert_id,
 	.in_transaction = sqlite_in_transaction,
 	.last_error = sqlite_last_error,
 	.errmsg = sqlite_errmsg,
