@@ -9,7 +9,8 @@
 # exist: requests in flight when wrk stopped counting, at most one per
 # connection, completed on the server).
 # BIN=... runs another build (e.g. an older one, for before/after);
-# SERVE_ARGS=... adds serve flags.  The group commit's figures from
+# SERVE_ARGS=... adds serve flags; HISTORY=N loads N closed cases of the
+# two years before (bench/intake_history.sql) under the run.  The group commit's figures from
 # /metrics follow: transactions a commit, the time of a commit and of a
 # turn on the writer (0 for a build without urbangrid_db_turns_total).
 # And the server's CPU time per case (from /proc/PID/stat).
@@ -19,6 +20,12 @@ cd "$(dirname "$0")/.."
 bench_init
 
 bench_demo "$dir/b.db" 0
+# HISTORY=N: the city's closed history first (bench/intake_history.sql).
+if [ "${HISTORY:-0}" -gt 0 ]; then
+	printf '.parameter set @n %d\n.read bench/intake_history.sql\n' "$HISTORY" |
+		sqlite3 "$dir/b.db"
+	sqlite3 "$dir/b.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+fi
 UG_TOKEN=$(bench_token "$dir/b.db" api_client)
 export UG_TOKEN
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags

@@ -335,6 +335,9 @@ int store_case_list_public(struct db *db, const char *categories,
  * are asked for, for tests/unit/test_case.c to check its plan: the open
  * cases' and the merged reports' indexes, never a walk of the window. */
 const char *store_case_list_public_open_sql(void);
+/* The text of store_case_nearby()'s statement, for test_case.c to check
+ * its plan: the open cases' band in case_file_nearby (schema 0032). */
+const char *store_case_nearby_sql(void);
 
 /* Changes of state (not the first report) of cases of public categories
  * with from <= at <= to, by time then id, at most limit; the callback

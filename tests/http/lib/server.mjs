@@ -198,6 +198,8 @@ const ASSESS_COUNTERS = ('reported valid_reported valid_public missed filed file
 // which need a database as an older binary left it.  A new migration
 // adds its undo here (newest first).
 const UNDO = {
+  32: `DROP INDEX case_file_nearby;
+    CREATE INDEX case_file_nearby ON case_file(category, lat, lon, created_at, state);`,
   31: 'DROP INDEX case_file_merged;',
   30: ['insert', 'update', 'delete'].map((e) => `DROP TRIGGER config_rev_session_${e};`).join(' '),
   29: `${['app_user', 'api_token', 'department', 'division', 'category', 'category_major',
