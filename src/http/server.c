@@ -572,11 +572,23 @@ static enum MHD_Result send_response(struct exchange *x,
 						    (void *)resp->static_data,
 						    MHD_RESPMEM_PERSISTENT);
 		x->bytes = resp->static_len;
+	} else if (resp->body.len) {
+		/* Handed over, not copied: the library frees it once sent.
+		 * A list of 1,000 Open311 requests is 1.3 MB; its copy and
+		 * the fresh pages it faulted in were a sixth of making it
+		 * (bench/README.md, answers.sh). */
+		size_t len = resp->body.len;
+		char *data = buf_detach(&resp->body);
+
+		x->bytes = len;
+		r = MHD_create_response_from_buffer(len, data,
+						    MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(data);
 	} else {
-		x->bytes = resp->body.len;
-		r = MHD_create_response_from_buffer(resp->body.len,
-						    resp->body.data,
-						    MHD_RESPMEM_MUST_COPY);
+		x->bytes = 0;
+		r = MHD_create_response_from_buffer(0, (void *)"",
+						    MHD_RESPMEM_PERSISTENT);
 	}
 	if (!r)
 		return MHD_NO;

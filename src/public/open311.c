@@ -73,7 +73,6 @@ static void reply(struct o311 *o, int status, json_t *v, const char *root,
 		  const char *item)
 {
 	struct ug_error err;
-	char *text;
 
 	ug_error_clear(&err);
 	buf_reset(&o->c->resp->body);
@@ -90,14 +89,10 @@ static void reply(struct o311 *o, int status, json_t *v, const char *root,
 				 "internal error</description></error>"
 				 "</errors>\n");
 		}
-	} else {
-		text = json_dumps(v, JSON_COMPACT |
-					     JSON_REAL_PRECISION(JSONXML_REAL_DIGITS));
-		if (text) {
-			buf_puts(&o->c->resp->body, text);
-			buf_putc(&o->c->resp->body, '\n');
-		}
-		free(text);
+	} else if (reply_json_into(&o->c->resp->body, v,
+				   JSON_COMPACT | JSON_REAL_PRECISION(
+							  JSONXML_REAL_DIGITS)) == 0) {
+		buf_putc(&o->c->resp->body, '\n');
 	}
 	json_decref(v);
 	o->c->resp->status = status;

@@ -26,17 +26,32 @@ const char *api_param(struct web_ctx *c, const char *name)
 	return NULL;
 }
 
+static int body_take(const char *text, size_t n, void *ctx)
+{
+	return buf_append(ctx, text, n) ? -1 : 0;
+}
+
+/* Written straight into the buffer: json_dumps() would grow a string of
+ * its own, to be copied (1.3 MB for a list of 1,000 Open311 requests). */
+int reply_json_into(struct buf *out, const json_t *v, size_t flags)
+{
+	size_t len = out->len;
+
+	if (json_dump_callback(v, body_take, out, flags) == 0)
+		return 0;
+	out->len = len;
+	if (out->data)
+		out->data[len] = '\0';
+	return -1;
+}
+
 static void body_from_json(struct http_response *resp, json_t *body)
 {
 	/* 12 significant digits: coordinates to ~1 cm, without the noise of
 	 * the shortest round-trip form (116.39700000000001). */
-	char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
-
 	buf_reset(&resp->body);
-	if (text) {
-		buf_puts(&resp->body, text);
-		free(text);
-	}
+	reply_json_into(&resp->body, body,
+			JSON_COMPACT | JSON_REAL_PRECISION(12));
 }
 
 void reply_json(struct web_ctx *c, int status, json_t *body)

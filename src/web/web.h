@@ -242,6 +242,10 @@ const char *api_param(struct web_ctx *c, const char *name);
 /* Answer with JSON (takes the reference to `body`). */
 void reply_json(struct web_ctx *c, int status, json_t *body);
 
+/* Append v as JSON (json_dump_flags: JSON_COMPACT, a precision...) to
+ * out, written straight in: -1 (out as it was) when memory ran out. */
+int reply_json_into(struct buf *out, const json_t *v, size_t flags);
+
 /* Answer with an error in the request's door's shape (the API's:
  * {"error":{"code","message","field"}}). */
 void reply_error(struct web_ctx *c, int status, const char *code,

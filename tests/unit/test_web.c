@@ -2,11 +2,15 @@
  * test_web.c - the route tables' statement of access (web_doors_check in
  * web/dispatch.c): the doors `serve` uses pass; a table that says one
  * thing with its roles and another with its scope, or carries an unknown
- * flag, is refused naming the door and the route.
+ * flag, is refused naming the door and the route.  And the JSON of an
+ * answer written into its body (reply_json_into): the text json_dumps()
+ * gives, after what the body held; a body that cannot grow is left as
+ * it was.
  */
 #include "testutil.h"
 
 #include "cli/doors.h"
+#include "lib/fault.h"
 #include "web/web.h"
 
 static void handler(struct web_ctx *c)
@@ -82,11 +86,49 @@ static void test_bad_tables(void **state)
 	expect_refused(&no_handler, "no handler");
 }
 
+static void test_json_into(void **state)
+{
+	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(12);
+	struct buf b = BUF_INIT;
+	json_t *v = json_array();
+	char *want;
+
+	(void)state;
+	/* Large enough to grow the buffer many times over, with text that
+	 * needs escaping and reals cut to their precision. */
+	for (int i = 0; i < 3000; i++)
+		json_array_append_new(
+			v, json_pack("{s:i, s:s, s:f}", "id", i, "text",
+				     "暴露垃圾 \"quoted\"\n", "lon",
+				     116.397000000000011 + i * 1e-6));
+	want = json_dumps(v, flags);
+	assert_non_null(want);
+	assert_int_equal(buf_puts(&b, "prefix:"), 0);
+	assert_int_equal(reply_json_into(&b, v, flags), 0);
+	assert_int_equal(b.len, strlen("prefix:") + strlen(want));
+	assert_memory_equal(b.data, "prefix:", 7);
+	assert_string_equal(b.data + 7, want);
+
+	/* Memory runs out part-way (a fresh buffer, so that it must grow):
+	 * the body is what it was before. */
+	buf_free(&b);
+	assert_int_equal(buf_puts(&b, "prefix:"), 0);
+	fault_arm(FAULT_ALLOC, 2);
+	assert_int_equal(reply_json_into(&b, v, flags), -1);
+	fault_arm(FAULT_ALLOC, 0);
+	assert_string_equal(b.data, "prefix:");
+	assert_int_equal(b.len, 7);
+	free(want);
+	json_decref(v);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serve_doors_pass),
 		cmocka_unit_test(test_bad_tables),
+		cmocka_unit_test(test_json_into),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
