@@ -20,9 +20,15 @@ int store_cached(struct db *db, enum cached_kind kind, const char *key,
 		return read(db, arg, out, err);
 	/* The revision is read before the row: a change landing between
 	 * the two leaves a newer row under an older revision, never used
-	 * again - never an older row under a newer one. */
-	if ((rc = db_query_int64(db, SQL_CONFIG_REV, &rev, err)))
-		return rc;
+	 * again - never an older row under a newer one.  Once for the
+	 * request (db_hold): its rows are then all of one revision, as if
+	 * read at its start; a change landing meanwhile is seen by the
+	 * next request, and the request's own writes end the hold. */
+	if (!db_held(db, &rev)) {
+		if ((rc = db_query_int64(db, SQL_CONFIG_REV, &rev, err)))
+			return rc;
+		db_hold(db, rev);
+	}
 	if (memo_get(m, (int)kind, key, rev, out, size))
 		return 0;
 	if ((rc = read(db, arg, out, err)) == 0)

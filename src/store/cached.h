@@ -11,9 +11,11 @@
  * config_rev (schema 0029; sessions 0030), which triggers on the rows'
  * tables move on with every
  * change - made by this server, another one or the command line - in
- * the change's own transaction.  Each use reads the revision (one row)
- * and takes a copy only if it was kept under that very value, so a
- * change is seen by the next request as if nothing were kept.
+ * the change's own transaction.  A request reads the revision (one row)
+ * once - until its connection goes back to the pool or begins a write
+ * (db_hold) - and takes a copy only if it was kept under that very
+ * value, so a change is seen by the next request as if nothing were
+ * kept.
  *
  * Lone connections (the command line, most tests) and write
  * transactions (db_memo) read the rows as ever.

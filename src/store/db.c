@@ -57,6 +57,9 @@ struct db {
 	size_t ndeferred, deferred_cap;
 	/* The pool's memo (db_memo), NULL for a lone connection. */
 	struct memo *memo;
+	/* db_hold()'s value, while `held`. */
+	int64_t held_value;
+	int held;
 };
 
 /* One item of deferred work: `owner` is the connection whose transaction
@@ -748,6 +751,7 @@ int db_begin_write(struct db *db, struct ug_error *err)
 {
 	int rc;
 
+	db->held = 0; /* what this write changes is read again after */
 	/* Inside a transaction: a savepoint of it (see db_begin). */
 	if (db->in_transaction)
 		return db_begin(db, err);
@@ -1604,6 +1608,7 @@ void db_pool_release(struct db_pool *pool, struct db *db)
 		return;
 	while (db->in_transaction || db->via)
 		db_rollback(db);
+	db->held = 0; /* the unit of work is over */
 	pthread_mutex_lock(&pool->lock);
 	pool->nbusy--;
 	if (pool->nidle == pool->cap) {
@@ -1637,6 +1642,21 @@ void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out)
 struct memo *db_memo(struct db *db)
 {
 	return db->via || wrote_in_transaction ? NULL : db->memo;
+}
+
+int db_held(const struct db *db, int64_t *v)
+{
+	if (db->held)
+		*v = db->held_value;
+	return db->held;
+}
+
+void db_hold(struct db *db, int64_t v)
+{
+	if (!db->memo)
+		return;
+	db->held_value = v;
+	db->held = 1;
 }
 
 void db_pool_memo_counts(struct db_pool *pool, uint64_t *hits,

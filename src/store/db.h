@@ -424,6 +424,16 @@ void db_pool_destroy(struct db_pool *pool);
  * row kept then might be rolled back under a revision that comes again. */
 struct memo;
 struct memo *db_memo(struct db *db);
+
+/* A value the store reads once for a pooled connection's unit of work
+ * (store/cached.c: the configuration's revision, which every kept row is
+ * checked against - five times a report) and keeps until the unit ends:
+ * the connection's return to the pool, or the start of a write of its
+ * own (what it writes must be read again after).  db_held() gives 1 and
+ * *v while one is kept; db_hold() keeps v (for a pooled connection
+ * only: a lone one keeps nothing). */
+int db_held(const struct db *db, int64_t *v);
+void db_hold(struct db *db, int64_t v);
 /* Its asks answered from memory and not (for /metrics): 0, 0 without. */
 void db_pool_memo_counts(struct db_pool *pool, uint64_t *hits,
 			 uint64_t *misses);

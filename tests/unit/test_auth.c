@@ -892,6 +892,19 @@ static void test_bearer_token_pooled(void **state)
 	assert_string_equal(u.display_name, "自己");
 	db_pool_release(pool, db);
 
+	/* The revision is read once for a request (db_hold): a change
+	 * landing in the middle of it is seen from the next request on, as
+	 * if the request had read everything at its start. */
+	tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	run_sql(env->db, "UPDATE app_user SET display_name = '后来'"
+			 " WHERE username = 'gateway'");
+	tu_assert_ok(auth_bearer_user(db, token, &u, &err), err);
+	assert_string_equal(u.display_name, "自己");
+	db_pool_release(pool, db);
+	tu_assert_ok(pooled_call(pool, token, &u, &err), err);
+	assert_string_equal(u.display_name, "后来");
+
 	/* Revoked from the command line: refused at the next call. */
 	run_sql(env->db, "DELETE FROM api_token");
 	tu_assert_err(pooled_call(pool, token, &u, &err), err, UG_EAUTH,
