@@ -43,8 +43,23 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static const char *const categories[] = { "06010", "09006", "06036",
-					  "09009", "07001", "09005" };
+/* Report i: a photo-less report of one of six categories at a random
+ * point of the demo's grids (as bench/intake.lua). */
+static struct case_intake report(long i, unsigned *seed)
+{
+	static const char *const categories[] = { "06010", "09006", "06036",
+						  "09009", "07001", "09005" };
+
+	return (struct case_intake){
+		.category = categories[i % 6],
+		.description = "压测上报",
+		.source = "external",
+		.urgency = "normal",
+		.has_location = 1,
+		.lon = 116.390 + 0.05 * rand_r(seed) / RAND_MAX,
+		.lat = 39.865 + 0.10 * rand_r(seed) / RAND_MAX,
+	};
+}
 
 /* ASSESS_BENCH_THREADS: the threads share the pool and the city. */
 struct pooled {
@@ -66,15 +81,7 @@ static void *pooled_reports(void *arg)
 
 	while (c && (i = atomic_fetch_add(&p->next, 1)) < p->n &&
 	       !atomic_load(&p->failed)) {
-		struct case_intake in = {
-			.category = categories[i % 6],
-			.description = "压测上报",
-			.source = "external",
-			.urgency = "normal",
-			.has_location = 1,
-			.lon = 116.390 + 0.05 * rand_r(&seed) / RAND_MAX,
-			.lat = 39.865 + 0.10 * rand_r(&seed) / RAND_MAX,
-		};
+		struct case_intake in = report(i, &seed);
 		struct ug_error err;
 		struct db *db = NULL;
 
@@ -170,15 +177,7 @@ int main(int argc, char **argv)
 	}
 	t0 = seconds();
 	for (long i = 0; i < n; i++) {
-		struct case_intake in = {
-			.category = categories[i % 6],
-			.description = "压测上报",
-			.source = "external",
-			.urgency = "normal",
-			.has_location = 1,
-			.lon = 116.390 + 0.05 * rand_r(&seed) / RAND_MAX,
-			.lat = 39.865 + 0.10 * rand_r(&seed) / RAND_MAX,
-		};
+		struct case_intake in = report(i, &seed);
 
 		if ((batch > 1 && i % batch == 0 && db_begin_write(db, &err)) ||
 		    case_intake(db, &env, &a, &in, time(NULL), c, NULL, &err) ||

@@ -3127,28 +3127,35 @@ static int plan_line(void *ctx, struct db_stmt *st)
 	return buf_printf(ctx, "%s\n", db_column_text(st, 3));
 }
 
-static void test_public_open_plan(void **state)
+/* SQLite's plan of `sql` with args, a line a step, into plan. */
+static void plan_of(struct fx *f, const char *sql, const struct db_arg *args,
+		    struct buf *plan)
 {
-	struct fx *f = *state;
-	struct buf sql = BUF_INIT, plan = BUF_INIT;
-	const char *text;
+	struct buf text = BUF_INIT;
+	const char *interned;
 	struct ug_error err;
 
 	ug_error_clear(&err);
-	buf_printf(&sql, "EXPLAIN QUERY PLAN %s",
-		   store_case_list_public_open_sql());
-	assert_non_null(text = db_intern(buf_str(&sql), 1));
-	tu_assert_ok(db_list(f->t->db, text,
-			     DB_ARGS(DB_INT(NOW - 86400), DB_INT(NOW),
-				     DB_TEXT(""), DB_TEXT(",reported,merged,"),
-				     DB_INT(50), DB_INT(0)),
-			     plan_line, &plan, &err),
+	buf_printf(&text, "EXPLAIN QUERY PLAN %s", sql);
+	assert_non_null(interned = db_intern(buf_str(&text), 1));
+	tu_assert_ok(db_list(f->t->db, interned, args, plan_line, plan, &err),
 		     err);
+	buf_free(&text);
+}
+
+static void test_public_open_plan(void **state)
+{
+	struct fx *f = *state;
+	struct buf plan = BUF_INIT;
+
+	plan_of(f, store_case_list_public_open_sql(),
+		DB_ARGS(DB_INT(NOW - 86400), DB_INT(NOW), DB_TEXT(""),
+			DB_TEXT(",reported,merged,"), DB_INT(50), DB_INT(0)),
+		&plan);
 	assert_true(strstr(buf_str(&plan), "INDEX case_file_open") ||
 		    strstr(buf_str(&plan), "INDEX case_file_nearby"));
 	assert_non_null(strstr(buf_str(&plan), "INDEX case_file_merged"));
 	assert_null(strstr(buf_str(&plan), "case_file_created"));
-	buf_free(&sql);
 	buf_free(&plan);
 }
 
@@ -3159,21 +3166,13 @@ static void test_public_open_plan(void **state)
 static void test_nearby_plan(void **state)
 {
 	struct fx *f = *state;
-	struct buf sql = BUF_INIT, plan = BUF_INIT;
-	const char *text;
-	struct ug_error err;
+	struct buf plan = BUF_INIT;
 
-	ug_error_clear(&err);
-	buf_printf(&sql, "EXPLAIN QUERY PLAN %s", store_case_nearby_sql());
-	assert_non_null(text = db_intern(buf_str(&sql), 1));
-	tu_assert_ok(db_list(f->t->db, text,
-			     DB_ARGS(DB_TEXT("06010"), DB_INT(NOW - 86400),
-				     DB_REAL(116.40), DB_REAL(116.41),
-				     DB_REAL(39.90), DB_REAL(39.91)),
-			     plan_line, &plan, &err),
-		     err);
+	plan_of(f, store_case_nearby_sql(),
+		DB_ARGS(DB_TEXT("06010"), DB_INT(NOW - 86400), DB_REAL(116.40),
+			DB_REAL(116.41), DB_REAL(39.90), DB_REAL(39.91)),
+		&plan);
 	assert_non_null(strstr(buf_str(&plan), "INDEX case_file_nearby"));
-	buf_free(&sql);
 	buf_free(&plan);
 }
 

@@ -534,6 +534,21 @@ static void test_changes(void **state)
  * group's writer; a refused row leaves *id alone. */
 static const char SQL_RUN_INSERT[] = "INSERT INTO r (name) VALUES (?)";
 
+/* One write transaction of db inserting `name`: the id it got. */
+static int64_t insert_one(struct db *db, const char *name)
+{
+	struct ug_error err;
+	int64_t id = -1;
+
+	ug_error_clear(&err);
+	tu_assert_ok(db_begin_write(db, &err), err);
+	tu_assert_ok(db_run_insert(db, SQL_RUN_INSERT, DB_ARGS(DB_TEXT(name)),
+				   &id, &err),
+		     err);
+	tu_assert_ok(db_commit(db, &err), err);
+	return id;
+}
+
 static void test_run_insert(void **state)
 {
 	struct tu_env *env = *state;
@@ -571,18 +586,8 @@ static void test_run_insert(void **state)
 	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
 	tu_assert_ok(db_pool_acquire(pool, &a, &err), err);
 	tu_assert_ok(db_pool_acquire(pool, &b, &err), err);
-	tu_assert_ok(db_begin_write(a, &err), err);
-	tu_assert_ok(db_run_insert(a, SQL_RUN_INSERT,
-				   DB_ARGS(DB_TEXT("three")), &id, &err),
-		     err);
-	assert_int_equal(id, 3);
-	tu_assert_ok(db_commit(a, &err), err);
-	tu_assert_ok(db_begin_write(b, &err), err);
-	tu_assert_ok(db_run_insert(b, SQL_RUN_INSERT,
-				   DB_ARGS(DB_TEXT("four")), &id, &err),
-		     err);
-	assert_int_equal(id, 4);
-	tu_assert_ok(db_commit(b, &err), err);
+	assert_int_equal(insert_one(a, "three"), 3);
+	assert_int_equal(insert_one(b, "four"), 4);
 	assert_int_equal(tu_query_int(a, "SELECT id FROM r WHERE name = 'four'"),
 			 4);
 	db_pool_release(pool, a);
