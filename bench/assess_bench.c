@@ -124,6 +124,7 @@ int main(int argc, char **argv)
 	struct actor a;
 	struct user u;
 	struct db *db;
+	int rc = 0;
 	int32_t offset;
 	long n = argc > 2 ? atol(argv[2]) : 5000;
 	long batch = getenv("ASSESS_BENCH_BATCH")
@@ -157,21 +158,27 @@ int main(int argc, char **argv)
 		    db_pool_create(argv[1], &popt, &p.pool, &err)) {
 			fprintf(stderr, "assess_bench: threads 1..256: %s\n",
 				err.message);
-			return 1;
+			rc = 1;
+			goto done;
 		}
 		t0 = seconds();
-		if (pooled_run(&p, threads))
-			return 1;
+		rc = pooled_run(&p, threads);
 		dt = seconds() - t0;
 		db_pool_stats(p.pool, &st);
-		printf("%ld reports on %d threads in %.2f s: %.0f reports/s; "
-		       "%.1f a commit, %.0f us a commit, %.0f us a turn\n",
-		       n, threads, dt, (double)n / dt,
-		       st.commits ? (double)st.transactions /
-					    (double)st.commits : 0,
-		       st.commits ? (double)st.commit_us /
-					    (double)st.commits : 0,
-		       st.turns ? (double)st.turn_us / (double)st.turns : 0);
+		if (rc == 0)
+			printf("%ld reports on %d threads in %.2f s: "
+			       "%.0f reports/s; %.1f a commit, %.0f us a "
+			       "commit, %.0f us a turn\n",
+			       n, threads, dt, (double)n / dt,
+			       st.commits ? (double)st.transactions /
+						    (double)st.commits
+					  : 0,
+			       st.commits ? (double)st.commit_us /
+						    (double)st.commits
+					  : 0,
+			       st.turns ? (double)st.turn_us /
+						  (double)st.turns
+					: 0);
 		db_pool_destroy(p.pool);
 		goto done;
 	}
@@ -185,7 +192,8 @@ int main(int argc, char **argv)
 		     db_commit(db, &err))) {
 			fprintf(stderr, "assess_bench: report %ld: %s\n", i,
 				err.message);
-			return 1;
+			rc = 1;
+			goto done;
 		}
 	}
 	dt = seconds() - t0;
@@ -206,5 +214,5 @@ done:
 	calendar_free(cal);
 	db_close(db);
 	free(c);
-	return 0;
+	return rc;
 }

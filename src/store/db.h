@@ -175,8 +175,10 @@ int db_run(struct db *db, const char *sql, const struct db_arg *args,
  * history lines).  SQLite makes a RETURNING statement keep its rows in
  * a temporary table of their own, opened and freed at every step - a
  * quarter of such an insert's time (bench/README.md, intake); here the
- * engine says which id it gave (SQLite: the connection's last rowid; a
- * PostgreSQL engine: lastval() of the same session). */
+ * engine says which id it gave (SQLite: the connection's last rowid,
+ * which a trigger's own inserts leave alone; a PostgreSQL engine would
+ * state the insert with RETURNING id itself - its lastval() would count
+ * the sequences a trigger draws from). */
 int db_run_insert(struct db *db, const char *sql, const struct db_arg *args,
 		  int64_t *id, struct ug_error *err);
 
