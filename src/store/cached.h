@@ -3,9 +3,10 @@
  * changes, kept in memory.
  *
  * Who a token or a console session is, a category, its current
- * standard and that standard's time limits, a division: the intake
- * reads them all for each report, the console its session on every
- * call, and after every commit of another connection the engine's own
+ * standard and that standard's time limits, a division, a department, a
+ * major class: the intake reads most of them for each report, the
+ * console its session on every call, Open311's lists a department and a
+ * major class for each case, and after every commit of another connection the engine's own
  * page cache of a connection starts empty.  The connection pool keeps
  * copies (db_memo, lib/memo.h) under the configuration's revision,
  * config_rev (schema 0029; sessions 0030), which triggers on the rows'
@@ -35,6 +36,8 @@ enum cached_kind {
 	CACHED_STANDARD, /* a category's current standard, by its code */
 	CACHED_LIMITS,   /* a standard's time limits, by its id */
 	CACHED_DIVISION, /* a division, by code */
+	CACHED_DEPARTMENT, /* a department, by code */
+	CACHED_MAJOR,    /* a major class's kind and name, by code */
 };
 
 /* Fill out (`size` bytes) with the row of (kind, key): a copy kept

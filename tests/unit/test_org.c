@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include "domain/org/org.h"
+#include "store/cases/cases.h"
 
 #define NOW INT64_C(1795425011)
 
@@ -688,6 +689,86 @@ static void test_department_edit(void **state)
 			 1);
 }
 
+/* A department and a major class through a pool, as Open311's lists read
+ * them: kept in memory (store/cached.h) and a change made elsewhere seen
+ * by the next request. */
+static void test_kept_department_and_major(void **state)
+{
+	static const char *const district[] = { "110101" };
+	struct tu_env *env = *state;
+	struct division_import_stats st;
+	struct department_input in;
+	struct department_result out;
+	struct db_pool *pool = NULL;
+	struct department d;
+	struct ug_error err;
+	uint64_t hits, misses;
+	char kind[16], name[NAME_MAX_BYTES + 1];
+
+	tu_assert_ok(import(env->db, TU_DIVISIONS, "110101", &st, &err), err);
+	in = new_department("110101-HW", district, 1);
+	tu_assert_ok(org_department_add(env->db, tu_actor("root"), &in, NOW,
+					&out, &err),
+		     err);
+	tu_assert_ok(db_exec(env->db,
+			     "INSERT INTO category_major (code, kind, name)"
+			     " VALUES ('99', 'event', '测试大类')",
+			     &err),
+		     err);
+	tu_assert_ok(db_pool_create(env->db_path, NULL, &pool, &err), err);
+	for (int i = 0; i < 3; i++) {
+		struct db *db = NULL;
+
+		tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+		tu_assert_ok(store_department_get(db, "110101-HW", &d, &err),
+			     err);
+		tu_assert_ok(store_category_major_get(db, "99", kind, name,
+						      &err),
+			     err);
+		db_pool_release(pool, db);
+		assert_string_equal(d.code, "110101-HW");
+		assert_string_equal(kind, "event");
+		assert_string_equal(name, "测试大类");
+	}
+	db_pool_memo_counts(pool, &hits, &misses);
+	assert_int_equal(misses, 2);
+	assert_int_equal(hits, 4);
+
+	/* Renamed and disabled elsewhere: the next request sees it. */
+	memset(&in, 0, sizeof in);
+	in.name = "新名称";
+	in.has_disabled = 1;
+	in.disabled = 1;
+	tu_assert_ok(org_department_edit(env->db, tu_actor("root"),
+					 "110101-HW", &in, NOW + 1, &out, &err),
+		     err);
+	tu_assert_ok(db_exec(env->db,
+			     "UPDATE category_major SET name = '改名大类'"
+			     " WHERE code = '99'",
+			     &err),
+		     err);
+	{
+		struct db *db = NULL;
+
+		struct department none;
+
+		tu_assert_ok(db_pool_acquire(pool, &db, &err), err);
+		tu_assert_ok(store_department_get(db, "110101-HW", &d, &err),
+			     err);
+		tu_assert_ok(store_category_major_get(db, "99", kind, name,
+						      &err),
+			     err);
+		/* An unknown code is still refused. */
+		tu_assert_err(store_department_get(db, "NONE", &none, &err),
+			      err, UG_ENOTFOUND, "code");
+		db_pool_release(pool, db);
+	}
+	assert_string_equal(d.name, "新名称");
+	assert_int_equal(d.disabled, 1);
+	assert_string_equal(name, "改名大类");
+	db_pool_destroy(pool);
+}
+
 #define ORG_TEST(f) \
 	cmocka_unit_test_setup_teardown(f, tu_setup_db, tu_teardown_db)
 
@@ -709,6 +790,7 @@ int main(void)
 		ORG_TEST(test_city_code_mismatch),
 		ORG_TEST(test_import_db_fault),
 		ORG_TEST(test_seed_departments),
+		ORG_TEST(test_kept_department_and_major),
 		ORG_TEST(test_seed_departments_refusals),
 		cmocka_unit_test(test_department_code_valid),
 		ORG_TEST(test_department_add),

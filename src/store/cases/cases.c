@@ -931,9 +931,10 @@ int store_case_event_insert(struct db *db, struct case_event_row *e,
 			     err);
 }
 
+/* Every field set, without a memset: the row is 16 KB, and Open311's
+ * list of 1,000 cases reads some 6,000 lines for their notes. */
 static void event_from_row(struct db_stmt *st, struct case_event_row *e)
 {
-	memset(e, 0, sizeof *e);
 	e->id = db_column_int64(st, 0);
 	e->case_id = db_column_int64(st, 1);
 	e->at = db_column_int64(st, 2);

@@ -27,20 +27,41 @@ int store_category_major_upsert(struct db *db, const char *code,
 static const char SQL_MAJOR_GET[] =
 	"SELECT kind, name FROM category_major WHERE code = ?";
 
-int store_category_major_get(struct db *db, const char *code, char kind[16],
-			     char name[NAME_MAX_BYTES + 1],
-			     struct ug_error *err)
+struct major {
+	char kind[16];
+	char name[NAME_MAX_BYTES + 1];
+};
+
+static int major_read(struct db *db, const void *code, void *out,
+		      struct ug_error *err)
 {
+	struct major *m = out;
 	struct db_stmt *st;
 	int rc;
 
 	if ((rc = db_row_by_key(db, SQL_MAJOR_GET, code, "major",
 				"major class", &st, err)))
 		return rc;
-	snprintf(kind, 16, "%s", db_column_text(st, 0));
-	snprintf(name, NAME_MAX_BYTES + 1, "%s", db_column_text(st, 1));
+	UG_COPY(m->kind, db_column_text(st, 0));
+	UG_COPY(m->name, db_column_text(st, 1));
 	db_reset(st);
 	return 0;
+}
+
+/* Kept in memory (store/cached.h): Open311 names every case's group. */
+int store_category_major_get(struct db *db, const char *code, char kind[16],
+			     char name[NAME_MAX_BYTES + 1],
+			     struct ug_error *err)
+{
+	struct major m;
+	int rc = store_cached(db, CACHED_MAJOR, code, &m, sizeof m, major_read,
+			      code, err);
+
+	if (rc == 0) {
+		memcpy(kind, m.kind, sizeof m.kind);
+		memcpy(name, m.name, sizeof m.name);
+	}
+	return rc;
 }
 
 static const char SQL_CATEGORY_UPSERT[] =

@@ -168,8 +168,8 @@ static const char SQL_DEPARTMENT_GET[] =
 	"SELECT code, name, kind, type, parent, disabled FROM department"
 	" WHERE code = ?";
 
-int store_department_get(struct db *db, const char *code,
-			 struct department *d, struct ug_error *err)
+static int department_read(struct db *db, const void *code, void *d,
+			   struct ug_error *err)
 {
 	struct db_stmt *st;
 	int rc;
@@ -180,6 +180,15 @@ int store_department_get(struct db *db, const char *code,
 	store_department_row(st, d);
 	db_reset(st);
 	return 0;
+}
+
+/* Kept in memory (store/cached.h): Open311's lists name the department
+ * of every case and of every dispatch in its notes. */
+int store_department_get(struct db *db, const char *code,
+			 struct department *d, struct ug_error *err)
+{
+	return store_cached(db, CACHED_DEPARTMENT, code, d, sizeof *d,
+			    department_read, code, err);
 }
 
 static const char SQL_DEPARTMENT_DISABLE[] =
