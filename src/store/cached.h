@@ -6,13 +6,13 @@
  * standard and that standard's time limits, a division, a department, a
  * major class: the intake reads most of them for each report, the
  * console its session on every call, Open311's lists a department and a
- * major class for each case, and after every commit of another connection the engine's own
- * page cache of a connection starts empty.  The connection pool keeps
- * copies (db_memo, lib/memo.h) under the configuration's revision,
- * config_rev (schema 0029; sessions 0030), which triggers on the rows'
- * tables move on with every
- * change - made by this server, another one or the command line - in
- * the change's own transaction.  A request reads the revision (one row)
+ * major class for each case, and after every commit of another
+ * connection the engine's own page cache of a connection starts empty.
+ * The connection pool keeps copies (db_memo, lib/memo.h) under the
+ * configuration's revision, config_rev (schema 0029; sessions 0030),
+ * which triggers on the rows' tables move on with every change - made
+ * by this server, another one or the command line - in the change's own
+ * transaction.  A request reads the revision (one row)
  * once - until its connection goes back to the pool or begins a write
  * (db_hold) - and takes a copy only if it was kept under that very
  * value, so a change is seen by the next request as if nothing were
